@@ -1,0 +1,346 @@
+#include "fl-db.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-replica-schema.h"
+
+G_DEFINE_QUARK (fl-db-error-quark, fl_db_error)
+
+struct _FlDb
+{
+  GObject     parent_instance;
+  sqlite3    *handle;
+  char       *path;
+  GHashTable *statements;  /* SQL text -> sqlite3_stmt */
+  guint       depth;       /* open transaction / savepoint levels */
+  char       *fail_point;
+};
+
+G_DEFINE_FINAL_TYPE (FlDb, fl_db, G_TYPE_OBJECT)
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+void
+fl_db_close (FlDb *db)
+{
+  g_return_if_fail (FL_IS_DB (db));
+  g_hash_table_remove_all (db->statements);
+  if (db->handle != NULL)
+    {
+      sqlite3_close_v2 (db->handle);
+      db->handle = NULL;
+    }
+}
+
+static void
+fl_db_finalize (GObject *object)
+{
+  FlDb *db = FL_DB (object);
+  fl_db_close (db);
+  g_hash_table_unref (db->statements);
+  g_free (db->path);
+  g_free (db->fail_point);
+  G_OBJECT_CLASS (fl_db_parent_class)->finalize (object);
+}
+
+static void
+fl_db_class_init (FlDbClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fl_db_finalize;
+}
+
+static void
+fl_db_init (FlDb *db)
+{
+  db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+}
+
+gboolean
+fl_db_fail (FlDb *db, GError **error, const char *what)
+{
+  const char *message = db->handle != NULL ? sqlite3_errmsg (db->handle) : "closed";
+  g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE,
+               /* Translators: "%s" first is an action, second the database's own message */
+               _("Database error while %s: %s"), what, message);
+  return FALSE;
+}
+
+sqlite3 *
+fl_db_handle (FlDb *db)
+{
+  g_return_val_if_fail (FL_IS_DB (db), NULL);
+  return db->handle;
+}
+
+const char *
+fl_db_path (FlDb *db)
+{
+  g_return_val_if_fail (FL_IS_DB (db), NULL);
+  return db->path;
+}
+
+gboolean
+fl_db_exec (FlDb *db, const char *sql, GError **error)
+{
+  char *message = NULL;
+  if (sqlite3_exec (db->handle, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE, _("Database error: %s"),
+                   message != NULL ? message : sqlite3_errmsg (db->handle));
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+FlStmt *
+fl_db_prepare (FlDb *db, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (db->statements, sql);
+  if (stmt != NULL)
+    return stmt;
+  if (sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      fl_db_fail (db, error, _("preparing a query"));
+      return NULL;
+    }
+  g_hash_table_insert (db->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+void
+fl_stmt_release (FlStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+gboolean
+fl_stmt_step_done (FlDb *db, FlStmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  return fl_db_fail (db, error, _("writing"));
+}
+
+gboolean
+fl_stmt_step_row (FlDb *db, FlStmt *stmt, gboolean *has_row, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+  *has_row = rc == SQLITE_ROW;
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  return fl_db_fail (db, error, _("reading"));
+}
+
+gboolean
+fl_db_query_int64 (FlDb *db, const char *sql, gint64 *out, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, error);
+  gboolean has_row;
+  if (stmt == NULL || !fl_stmt_step_row (db, stmt, &has_row, error))
+    return FALSE;
+  *out = has_row ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
+guint
+fl_db_transaction_depth (FlDb *db)
+{
+  return db->depth;
+}
+
+gboolean
+fl_db_begin (FlDb *db, GError **error)
+{
+  /* IMMEDIATE takes the write lock up front, so two connections never
+   * deadlock upgrading read locks; the busy timeout then queues writers. */
+  g_autofree char *sql = db->depth == 0
+    ? g_strdup ("BEGIN IMMEDIATE")
+    : g_strdup_printf ("SAVEPOINT fl_%u", db->depth);
+  if (!fl_db_exec (db, sql, error))
+    return FALSE;
+  db->depth++;
+  return TRUE;
+}
+
+gboolean
+fl_db_commit (FlDb *db, GError **error)
+{
+  g_return_val_if_fail (db->depth > 0, FALSE);
+  g_autofree char *sql = db->depth == 1
+    ? g_strdup ("COMMIT")
+    : g_strdup_printf ("RELEASE fl_%u", db->depth - 1);
+  if (!fl_db_exec (db, sql, error))
+    {
+      fl_db_rollback (db);
+      return FALSE;
+    }
+  db->depth--;
+  return TRUE;
+}
+
+void
+fl_db_rollback (FlDb *db)
+{
+  g_return_if_fail (db->depth > 0);
+  if (db->depth == 1)
+    {
+      if (!sqlite3_get_autocommit (db->handle))
+        sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+    }
+  else
+    {
+      g_autofree char *sql = g_strdup_printf ("ROLLBACK TO fl_%u; RELEASE fl_%u",
+                                              db->depth - 1, db->depth - 1);
+      sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
+    }
+  db->depth--;
+}
+
+gboolean
+fl_db_transaction (FlDb *db, FlDbTxnFunc func, gpointer user_data, GError **error)
+{
+  if (!fl_db_begin (db, error))
+    return FALSE;
+  if (!func (db, user_data, error))
+    {
+      fl_db_rollback (db);
+      return FALSE;
+    }
+  return fl_db_commit (db, error);
+}
+
+int
+fl_db_schema_version (FlDb *db)
+{
+  gint64 version = 0;
+  if (!fl_db_query_int64 (db, "PRAGMA user_version", &version, NULL))
+    return -1;
+  return (int) version;
+}
+
+static gboolean
+migrate (FlDb *db, const FlMigration *migrations, guint n_migrations, GError **error)
+{
+  int current = fl_db_schema_version (db);
+  int latest = n_migrations > 0 ? migrations[n_migrations - 1].version : 0;
+  if (current > latest)
+    {
+      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_MIGRATION,
+                   _("The database “%s” was written by a newer Fieldline (schema %d, this program knows %d)"),
+                   db->path, current, latest);
+      return FALSE;
+    }
+  for (guint i = 0; i < n_migrations; i++)
+    {
+      const FlMigration *m = &migrations[i];
+      if (m->version <= current)
+        continue;
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", m->version);
+      if (!fl_db_begin (db, &local_error))
+        goto failed;
+      if ((m->sql != NULL && !fl_db_exec (db, m->sql, &local_error)) ||
+          (m->apply != NULL && !m->apply (db, &local_error)) ||
+          !fl_db_exec (db, bump, &local_error))
+        {
+          fl_db_rollback (db);
+          goto failed;
+        }
+      if (!fl_db_commit (db, &local_error))
+        goto failed;
+      continue;
+    failed:
+      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_MIGRATION,
+                   _("Could not upgrade the database “%s” to schema %d: %s"),
+                   db->path, m->version, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+FlDb *
+fl_db_open (const char *path, const FlMigration *migrations, guint n_migrations, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_autoptr(FlDb) db = g_object_new (FL_TYPE_DB, NULL);
+  db->path = g_strdup (path);
+  int rc = sqlite3_open_v2 (path, &db->handle,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                            NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE, _("Could not open the database “%s”: %s"),
+                   path, db->handle != NULL ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db->handle, 1);
+  sqlite3_busy_timeout (db->handle, 5000);
+  /* synchronous=NORMAL is durable across application crashes in WAL mode;
+   * only a power cut can lose the last transactions, never corrupt. */
+  if (!fl_db_exec (db, "PRAGMA journal_mode = WAL;"
+                       "PRAGMA synchronous = NORMAL;"
+                       "PRAGMA foreign_keys = ON;"
+                       "PRAGMA temp_store = MEMORY;", error))
+    return NULL;
+  if (!migrate (db, migrations, n_migrations, error))
+    return NULL;
+  return g_steal_pointer (&db);
+}
+
+FlDb *
+fl_db_open_replica (const char *path, GError **error)
+{
+  guint n = 0;
+  const FlMigration *migrations = fl_replica_migrations (&n);
+  return fl_db_open (path, migrations, n, error);
+}
+
+char *
+fl_db_get_meta (FlDb *db, const char *key)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT value FROM meta WHERE key = ?", NULL);
+  gboolean has_row = FALSE;
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (!fl_stmt_step_row (db, stmt, &has_row, NULL) || !has_row)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+gboolean
+fl_db_set_meta (FlDb *db, const char *key, const char *value, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "INSERT INTO meta (key, value) VALUES (?, ?) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+  return fl_stmt_step_done (db, stmt, error);
+}
+
+void
+fl_db_set_fail_point (FlDb *db, const char *name)
+{
+  g_free (db->fail_point);
+  db->fail_point = g_strdup (name);
+}
+
+gboolean
+fl_db_check_fail_point (FlDb *db, const char *name, GError **error)
+{
+  if (G_LIKELY (db->fail_point == NULL) || g_strcmp0 (db->fail_point, name) != 0)
+    return TRUE;
+  g_clear_pointer (&db->fail_point, g_free);
+  g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_INJECTED, "injected failure at %s", name);
+  return FALSE;
+}

@@ -1,0 +1,137 @@
+#include "fl-ids.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "fl-time.h"
+
+/* Last issued (milliseconds, 12-bit counter); guarded for use from threads. */
+static GMutex uuid_lock;
+static gint64 last_ms = -1;
+static guint32 last_counter;
+
+void
+fl_uuid7_generate (char out[37])
+{
+  guint8 b[16];
+  gint64 ms = g_get_real_time () / 1000;
+  guint32 counter;
+
+  g_mutex_lock (&uuid_lock);
+  if (ms > last_ms)
+    {
+      /* Start each millisecond at a random point of the lower half of the
+       * counter space so a burst of ids cannot exhaust it. */
+      counter = g_random_int_range (0, 0x800);
+    }
+  else
+    {
+      /* Same (or an earlier, stepped-back) millisecond: keep the last one
+       * and count on; on overflow borrow the next millisecond. */
+      ms = last_ms;
+      counter = last_counter + 1;
+      if (counter > 0xfff)
+        {
+          ms++;
+          counter = 0;
+        }
+    }
+  last_ms = ms;
+  last_counter = counter;
+  g_mutex_unlock (&uuid_lock);
+
+  b[0] = (ms >> 40) & 0xff;
+  b[1] = (ms >> 32) & 0xff;
+  b[2] = (ms >> 24) & 0xff;
+  b[3] = (ms >> 16) & 0xff;
+  b[4] = (ms >> 8) & 0xff;
+  b[5] = ms & 0xff;
+  b[6] = 0x70 | ((counter >> 8) & 0x0f);
+  b[7] = counter & 0xff;
+  guint32 r1 = g_random_int (), r2 = g_random_int ();
+  b[8] = 0x80 | ((r1 >> 24) & 0x3f);
+  b[9] = (r1 >> 16) & 0xff;
+  b[10] = (r1 >> 8) & 0xff;
+  b[11] = r1 & 0xff;
+  b[12] = (r2 >> 24) & 0xff;
+  b[13] = (r2 >> 16) & 0xff;
+  b[14] = (r2 >> 8) & 0xff;
+  b[15] = r2 & 0xff;
+
+  static const char hex[] = "0123456789abcdef";
+  char *p = out;
+  for (int i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        *p++ = '-';
+      *p++ = hex[b[i] >> 4];
+      *p++ = hex[b[i] & 0x0f];
+    }
+  *p = '\0';
+}
+
+char *
+fl_uuid7_new (void)
+{
+  char *out = g_malloc (37);
+  fl_uuid7_generate (out);
+  return out;
+}
+
+gboolean
+fl_uuid_is_valid (const char *text)
+{
+  if (text == NULL || strlen (text) != 36)
+    return FALSE;
+  for (int i = 0; i < 36; i++)
+    {
+      gboolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash ? text[i] != '-' : !g_ascii_isxdigit (text[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+fl_ref_prefix (const char *table, const char *kind)
+{
+  if (g_strcmp0 (table, "work_order") == 0)
+    {
+      if (g_strcmp0 (kind, "request") == 0)
+        return "REQ";
+      if (g_strcmp0 (kind, "maintenance") == 0)
+        return "MNT";
+      return "INC";
+    }
+  if (g_strcmp0 (table, "inspection_round") == 0)
+    return "INS";
+  return NULL;
+}
+
+char *
+fl_ref_next (FlDb *db, const char *prefix, gint64 at_usec, GError **error)
+{
+  g_autofree char *device = fl_db_get_meta (db, FL_META_DEVICE_CODE);
+  if (device == NULL || *device == '\0')
+    {
+      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_NOT_FOUND,
+                   _("This replica has no device code yet: sign in to the server once before creating records"));
+      return NULL;
+    }
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "INSERT INTO ref_sequence (prefix, last) VALUES (?, 1) "
+      "ON CONFLICT (prefix) DO UPDATE SET last = last + 1 RETURNING last", error);
+  gboolean has_row;
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+  if (!fl_stmt_step_row (db, stmt, &has_row, error))
+    return NULL;
+  gint64 number = sqlite3_column_int64 (stmt, 0);
+
+  /* The date a person reads on the reference is the local one. */
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (at_usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+  g_autofree char *date = g_date_time_format (local, "%y%m%d");
+  return g_strdup_printf ("%s-%s-%s-%04" G_GINT64_FORMAT, prefix, date, device, number);
+}

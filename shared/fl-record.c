@@ -1,0 +1,550 @@
+#include "fl-record.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fl-time.h"
+
+G_DEFINE_QUARK (fl-record-error-quark, fl_record_error)
+
+#define MAX_TEXT_LENGTH (256 * 1024)
+
+static const char * const common_columns[] = { FL_COMMON_COLUMNS };
+
+/* Per-table SQL built once from the schema; identifiers come from the static
+ * description, values are always bound. */
+typedef struct {
+  char *select_list;
+  char *select_by_id;
+  char *insert;
+  char *update;
+  char *delete_by_id;
+} TableSql;
+
+static TableSql *
+table_sql (const FlTable *table)
+{
+  static GHashTable *cache;
+  static GMutex lock;
+  g_mutex_lock (&lock);
+  if (cache == NULL)
+    cache = g_hash_table_new (g_str_hash, g_str_equal);
+  TableSql *sql = g_hash_table_lookup (cache, table->name);
+  if (sql == NULL)
+    {
+      g_autoptr(GString) list = g_string_new ("\"id\", \"version\", \"created_at\", \"updated_at\"");
+      g_autoptr(GString) marks = g_string_new ("?, ?, ?, ?");
+      g_autoptr(GString) sets = g_string_new ("\"version\" = ?2, \"created_at\" = ?3, \"updated_at\" = ?4");
+      for (guint i = 0; i < table->n_columns; i++)
+        {
+          g_string_append_printf (list, ", \"%s\"", table->columns[i].name);
+          g_string_append (marks, ", ?");
+          g_string_append_printf (sets, ", \"%s\" = ?%u", table->columns[i].name, i + 5);
+        }
+      sql = g_new0 (TableSql, 1);
+      sql->select_list = g_strdup (list->str);
+      sql->select_by_id = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?", list->str, table->name);
+      sql->insert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT (id) DO NOTHING",
+                                     table->name, list->str, marks->str);
+      sql->update = g_strdup_printf ("UPDATE \"%s\" SET %s WHERE id = ?1", table->name, sets->str);
+      sql->delete_by_id = g_strdup_printf ("DELETE FROM \"%s\" WHERE id = ?", table->name);
+      g_hash_table_insert (cache, (gpointer) table->name, sql);
+    }
+  g_mutex_unlock (&lock);
+  return sql;
+}
+
+const char *
+fl_record_select_list (const FlTable *table)
+{
+  return table_sql (table)->select_list;
+}
+
+static gboolean
+invalid (GError **error, int code, const FlTable *table, const char *field, const char *format, ...)
+  G_GNUC_PRINTF (5, 6);
+
+static gboolean
+invalid (GError **error, int code, const FlTable *table, const char *field, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *what = g_strdup_vprintf (format, args);
+  va_end (args);
+  /* Translators: table.field: what is wrong, e.g. "work_order.impact: must be between 1 and 4" */
+  g_set_error (error, FL_RECORD_ERROR, code, _("%s.%s: %s"), table->name, field, what);
+  return FALSE;
+}
+
+static gboolean
+looks_like_id (const char *text)
+{
+  gsize n = strlen (text);
+  if (n == 0 || n > 64)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_int64_text (const char *text, gint64 *out)
+{
+  char *end = NULL;
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  errno = 0;
+  gint64 v = g_ascii_strtoll (text, &end, 10);
+  if (errno != 0 || end == NULL || *end != '\0')
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+check_range (const FlTable *table, const FlColumn *column, gint64 v, GError **error)
+{
+  if (column->min < column->max && (v < column->min || v > column->max))
+    return invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
+                    _("must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
+                    column->min, column->max);
+  return TRUE;
+}
+
+/* Validates one value and returns its canonical form (a new node), or NULL. */
+static JsonNode *
+normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, GError **error)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return json_node_new (JSON_NODE_NULL);
+
+  GType value_type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value) : G_TYPE_INVALID;
+  switch (column->type)
+    {
+    case FL_COL_TEXT:
+    case FL_COL_REF:
+    case FL_COL_TIME:
+    case FL_COL_DATE:
+      {
+        if (value_type != G_TYPE_STRING)
+          {
+            invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("must be text"));
+            return NULL;
+          }
+        const char *text = json_node_get_string (value);
+        if (strlen (text) > MAX_TEXT_LENGTH)
+          {
+            invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("is longer than %d bytes"),
+                     MAX_TEXT_LENGTH);
+            return NULL;
+          }
+        if (!g_utf8_validate (text, -1, NULL))
+          {
+            invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("is not valid UTF-8"));
+            return NULL;
+          }
+        if (column->type == FL_COL_TEXT && !fl_column_has_choice (column, text))
+          {
+            g_autofree char *choices = g_strjoinv (", ", (char **) column->choices);
+            invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
+                     _("“%s” is not one of: %s"), text, choices);
+            return NULL;
+          }
+        if (column->type == FL_COL_REF && !looks_like_id (text))
+          {
+            invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
+                     _("“%s” is not a row id"), text);
+            return NULL;
+          }
+        if (column->type == FL_COL_TIME)
+          {
+            gint64 usec;
+            if (!fl_time_parse (text, &usec, NULL))
+              {
+                invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
+                         _("“%s” is not a time such as 2026-11-22T09:30:00.000Z"), text);
+                return NULL;
+              }
+            g_autofree char *canonical = fl_time_format (usec);
+            return json_node_init_string (json_node_alloc (), canonical);
+          }
+        if (column->type == FL_COL_DATE)
+          {
+            guint y, m, d;
+            char tail;
+            if (strlen (text) != 10 || sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
+                !g_date_valid_dmy (d, m, y))
+              {
+                invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
+                         _("“%s” is not a date such as 2026-11-22"), text);
+                return NULL;
+              }
+          }
+        return json_node_copy (value);
+      }
+    case FL_COL_INT:
+      if (value_type != G_TYPE_INT64)
+        {
+          invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("must be a whole number"));
+          return NULL;
+        }
+      if (!check_range (table, column, json_node_get_int (value), error))
+        return NULL;
+      return json_node_copy (value);
+    case FL_COL_INT64:
+      {
+        gint64 v;
+        if (value_type == G_TYPE_INT64)
+          v = json_node_get_int (value);
+        else if (value_type != G_TYPE_STRING || !parse_int64_text (json_node_get_string (value), &v))
+          {
+            invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
+                     _("must be a whole number written as a string of digits"));
+            return NULL;
+          }
+        if (!check_range (table, column, v, error))
+          return NULL;
+        g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, v);
+        return json_node_init_string (json_node_alloc (), digits);
+      }
+    case FL_COL_BOOL:
+      if (value_type != G_TYPE_BOOLEAN)
+        {
+          invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("must be true or false"));
+          return NULL;
+        }
+      return json_node_copy (value);
+    case FL_COL_JSON:
+      if (!JSON_NODE_HOLDS_OBJECT (value) && !JSON_NODE_HOLDS_ARRAY (value))
+        {
+          invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
+                   _("must be a JSON object or array"));
+          return NULL;
+        }
+      return json_node_copy (value);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gboolean
+fl_record_validate_value (const FlTable *table, const FlColumn *column, JsonNode *value, GError **error)
+{
+  g_autoptr(JsonNode) normal = normalise_value (table, column, value, error);
+  return normal != NULL;
+}
+
+static gboolean
+validate_common (const FlTable *table, JsonObject *fields, char **bad_field, GError **error)
+{
+  const char *id = fl_record_get_string (fields, "id");
+  if (id == NULL || !looks_like_id (id))
+    {
+      if (bad_field) *bad_field = g_strdup ("id");
+      return invalid (error, FL_RECORD_ERROR_MISSING, table, "id", _("a row id is required"));
+    }
+  JsonNode *version = json_object_get_member (fields, "version");
+  gint64 v = 0;
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
+      (json_node_get_value_type (version) == G_TYPE_INT64 ? (v = json_node_get_int (version), FALSE)
+                                                           : !parse_int64_text (json_node_get_string (version), &v)) ||
+      v < 1)
+    {
+      if (bad_field) *bad_field = g_strdup ("version");
+      return invalid (error, FL_RECORD_ERROR_INVALID, table, "version", _("must be a number from 1"));
+    }
+  for (guint i = 2; i < G_N_ELEMENTS (common_columns); i++)
+    {
+      const char *text = fl_record_get_string (fields, common_columns[i]);
+      gint64 usec;
+      if (text == NULL || !fl_time_parse (text, &usec, NULL))
+        {
+          if (bad_field) *bad_field = g_strdup (common_columns[i]);
+          return invalid (error, FL_RECORD_ERROR_INVALID, table, common_columns[i],
+                          _("must be a time such as 2026-11-22T09:30:00.000Z"));
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+fl_record_validate (const FlTable *table, JsonObject *fields, FlRecordMode mode,
+                    char **bad_field, GError **error)
+{
+  g_return_val_if_fail (table != NULL && fields != NULL, FALSE);
+
+  g_autoptr(GList) members = json_object_get_members (fields);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      if (fl_schema_is_common_column (name))
+        {
+          if (mode == FL_RECORD_STORED)
+            continue;
+          if (bad_field) *bad_field = g_strdup (name);
+          return invalid (error, FL_RECORD_ERROR_UNKNOWN_FIELD, table, name,
+                          _("is kept by Fieldline and cannot be set"));
+        }
+      const FlColumn *column = fl_table_column (table, name);
+      if (column == NULL)
+        {
+          if (bad_field) *bad_field = g_strdup (name);
+          return invalid (error, FL_RECORD_ERROR_UNKNOWN_FIELD, table, name, _("no such field"));
+        }
+      if (mode == FL_RECORD_UPDATE && (column->flags & FL_COL_IMMUTABLE))
+        {
+          if (bad_field) *bad_field = g_strdup (name);
+          return invalid (error, FL_RECORD_ERROR_IMMUTABLE, table, name,
+                          _("is fixed when the record is created and cannot be changed"));
+        }
+      JsonNode *value = json_object_get_member (fields, name);
+      if ((column->flags & FL_COL_REQUIRED) && JSON_NODE_HOLDS_NULL (value))
+        {
+          if (bad_field) *bad_field = g_strdup (name);
+          return invalid (error, FL_RECORD_ERROR_MISSING, table, name, _("is required"));
+        }
+      JsonNode *normal = normalise_value (table, column, value, error);
+      if (normal == NULL)
+        {
+          if (bad_field) *bad_field = g_strdup (name);
+          return FALSE;
+        }
+      json_object_set_member (fields, name, normal);
+    }
+
+  if (mode != FL_RECORD_UPDATE)
+    for (guint i = 0; i < table->n_columns; i++)
+      {
+        const FlColumn *column = &table->columns[i];
+        if ((column->flags & FL_COL_REQUIRED) && !(column->flags & FL_COL_DERIVED) &&
+            (!json_object_has_member (fields, column->name) ||
+             json_object_get_null_member (fields, column->name)))
+          {
+            if (bad_field) *bad_field = g_strdup (column->name);
+            return invalid (error, FL_RECORD_ERROR_MISSING, table, column->name, _("is required"));
+          }
+      }
+
+  if (mode == FL_RECORD_STORED)
+    return validate_common (table, fields, bad_field, error);
+  return TRUE;
+}
+
+JsonObject *
+fl_record_parse (const char *json_text, gssize length, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  if (!json_parser_load_from_data (parser, json_text, length, &local_error))
+    {
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MALFORMED,
+                   _("Not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+  JsonNode *root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MALFORMED,
+                   _("Expected a JSON object for a record"));
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+char *
+fl_record_to_string (JsonObject *row)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), row);
+  return json_to_string (node, FALSE);
+}
+
+static JsonNode *
+column_node (const FlColumn *column, sqlite3_stmt *stmt, int index)
+{
+  if (sqlite3_column_type (stmt, index) == SQLITE_NULL)
+    return json_node_new (JSON_NODE_NULL);
+  switch (column != NULL ? column->type : FL_COL_TEXT)
+    {
+    case FL_COL_INT:
+      return json_node_init_int (json_node_alloc (), sqlite3_column_int64 (stmt, index));
+    case FL_COL_INT64:
+      {
+        g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, index));
+        return json_node_init_string (json_node_alloc (), digits);
+      }
+    case FL_COL_BOOL:
+      return json_node_init_boolean (json_node_alloc (), sqlite3_column_int64 (stmt, index) != 0);
+    case FL_COL_JSON:
+      {
+        g_autoptr(JsonParser) parser = json_parser_new ();
+        const char *text = (const char *) sqlite3_column_text (stmt, index);
+        if (json_parser_load_from_data (parser, text, -1, NULL) && json_parser_get_root (parser) != NULL)
+          return json_node_copy (json_parser_get_root (parser));
+        return json_node_new (JSON_NODE_NULL);
+      }
+    default:
+      return json_node_init_string (json_node_alloc (), (const char *) sqlite3_column_text (stmt, index));
+    }
+}
+
+JsonObject *
+fl_record_from_stmt (const FlTable *table, sqlite3_stmt *stmt, int first)
+{
+  JsonObject *row = json_object_new ();
+  json_object_set_string_member (row, "id", (const char *) sqlite3_column_text (stmt, first));
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, first + 1));
+  json_object_set_string_member (row, "version", version);
+  json_object_set_string_member (row, "created_at", (const char *) sqlite3_column_text (stmt, first + 2));
+  json_object_set_string_member (row, "updated_at", (const char *) sqlite3_column_text (stmt, first + 3));
+  for (guint i = 0; i < table->n_columns; i++)
+    json_object_set_member (row, table->columns[i].name,
+                            column_node (&table->columns[i], stmt, first + 4 + (int) i));
+  return row;
+}
+
+JsonObject *
+fl_record_load (FlDb *db, const FlTable *table, const char *id, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, table_sql (table)->select_by_id, error);
+  gboolean has_row;
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  if (!fl_stmt_step_row (db, stmt, &has_row, error))
+    return NULL;
+  if (!has_row)
+    {
+      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_NOT_FOUND, _("No %s with id %s"), table->name, id);
+      return NULL;
+    }
+  return fl_record_from_stmt (table, stmt, 0);
+}
+
+static void
+bind_value (sqlite3_stmt *stmt, int index, const FlColumn *column, JsonNode *value)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    {
+      sqlite3_bind_null (stmt, index);
+      return;
+    }
+  switch (column->type)
+    {
+    case FL_COL_INT:
+    case FL_COL_BOOL:
+      sqlite3_bind_int64 (stmt, index, column->type == FL_COL_BOOL ? json_node_get_boolean (value)
+                                                                    : json_node_get_int (value));
+      break;
+    case FL_COL_INT64:
+      {
+        gint64 v = 0;
+        if (json_node_get_value_type (value) == G_TYPE_INT64)
+          v = json_node_get_int (value);
+        else
+          parse_int64_text (json_node_get_string (value), &v);
+        sqlite3_bind_int64 (stmt, index, v);
+      }
+      break;
+    case FL_COL_JSON:
+      sqlite3_bind_text (stmt, index, json_to_string (value, FALSE), -1, g_free);
+      break;
+    default:
+      sqlite3_bind_text (stmt, index, json_node_get_string (value), -1, SQLITE_TRANSIENT);
+      break;
+    }
+}
+
+static void
+bind_row (sqlite3_stmt *stmt, const FlTable *table, JsonObject *row)
+{
+  gint64 version = fl_record_get_int (row, "version", 1);
+  sqlite3_bind_text (stmt, 1, fl_record_get_string (row, "id"), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, version);
+  sqlite3_bind_text (stmt, 3, fl_record_get_string (row, "created_at"), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, fl_record_get_string (row, "updated_at"), -1, SQLITE_TRANSIENT);
+  for (guint i = 0; i < table->n_columns; i++)
+    bind_value (stmt, (int) i + 5, &table->columns[i],
+                json_object_get_member (row, table->columns[i].name));
+}
+
+gboolean
+fl_record_store (FlDb *db, const FlTable *table, JsonObject *row, gboolean *inserted, GError **error)
+{
+  TableSql *sql = table_sql (table);
+  gboolean is_new;
+  {
+    g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql->insert, error);
+    if (stmt == NULL)
+      return FALSE;
+    bind_row (stmt, table, row);
+    if (!fl_stmt_step_done (db, stmt, error))
+      return FALSE;
+    is_new = sqlite3_changes (fl_db_handle (db)) > 0;
+  }
+  if (!is_new && table->kind != FL_TABLE_APPEND_ONLY)
+    {
+      g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql->update, error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_row (stmt, table, row);
+      if (!fl_stmt_step_done (db, stmt, error))
+        return FALSE;
+    }
+  if (inserted != NULL)
+    *inserted = is_new;
+  return TRUE;
+}
+
+gboolean
+fl_record_forget (FlDb *db, const FlTable *table, const char *id, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, table_sql (table)->delete_by_id, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  return fl_stmt_step_done (db, stmt, error);
+}
+
+const char *
+fl_record_get_string (JsonObject *row, const char *field)
+{
+  JsonNode *node = json_object_get_member (row, field);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gint64
+fl_record_get_int (JsonObject *row, const char *field, gint64 fallback)
+{
+  JsonNode *node = json_object_get_member (row, field);
+  gint64 v;
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (json_node_get_value_type (node) == G_TYPE_STRING && parse_int64_text (json_node_get_string (node), &v))
+    return v;
+  return fallback;
+}
+
+gboolean
+fl_record_get_bool (JsonObject *row, const char *field)
+{
+  JsonNode *node = json_object_get_member (row, field);
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
+gboolean
+fl_json_node_equal (JsonNode *a, JsonNode *b)
+{
+  gboolean a_null = a == NULL || JSON_NODE_HOLDS_NULL (a);
+  gboolean b_null = b == NULL || JSON_NODE_HOLDS_NULL (b);
+  if (a_null || b_null)
+    return a_null == b_null;
+  return json_node_equal (a, b);
+}

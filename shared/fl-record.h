@@ -1,0 +1,70 @@
+/* fl-record.h — rows as JSON objects: validation against the schema with
+ * field-level errors, and reading / writing them in SQLite. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "fl-db.h"
+#include "fl-schema.h"
+
+G_BEGIN_DECLS
+
+#define FL_RECORD_ERROR (fl_record_error_quark ())
+typedef enum {
+  FL_RECORD_ERROR_UNKNOWN_TABLE,
+  FL_RECORD_ERROR_UNKNOWN_FIELD,
+  FL_RECORD_ERROR_INVALID,    /* wrong type, out of range, not a choice */
+  FL_RECORD_ERROR_MISSING,    /* a required field is absent or null */
+  FL_RECORD_ERROR_IMMUTABLE,  /* an update touches a field fixed at insert */
+  FL_RECORD_ERROR_MALFORMED,  /* not JSON, or not an object */
+} FlRecordError;
+GQuark fl_record_error_quark (void);
+
+typedef enum {
+  FL_RECORD_INSERT,  /* a whole new row: required fields must be there */
+  FL_RECORD_UPDATE,  /* some fields of an existing row */
+  FL_RECORD_STORED,  /* a stored row as pulled: common columns allowed */
+} FlRecordMode;
+
+/* Checks `fields` against `table` and normalises what it accepts (times to
+ * the canonical RFC 3339 form, 64-bit numbers to strings).  On failure,
+ * `bad_field` (if given) receives the name of the first offending field and
+ * `error` says what is wrong with it, naming it. */
+gboolean    fl_record_validate (const FlTable *table,
+                                JsonObject    *fields,
+                                FlRecordMode   mode,
+                                char         **bad_field,
+                                GError       **error);
+
+/* Validates one value of a column (used for update `changes`). */
+gboolean    fl_record_validate_value (const FlTable  *table,
+                                      const FlColumn *column,
+                                      JsonNode       *value,
+                                      GError        **error);
+
+/* Parses a JSON text that must be an object (a row); a clear error otherwise. */
+JsonObject *fl_record_parse (const char *json_text, gssize length, GError **error);
+char       *fl_record_to_string (JsonObject *row);
+
+/* Reads the row `id` of `table`; NULL with FL_DB_ERROR_NOT_FOUND when absent. */
+JsonObject *fl_record_load (FlDb *db, const FlTable *table, const char *id, GError **error);
+/* Reads the current row from a statement positioned on "SELECT <all columns>". */
+JsonObject *fl_record_from_stmt (const FlTable *table, sqlite3_stmt *stmt, int first_column);
+/* "id", "version", ... every column of the table in schema order, quoted, comma-separated. */
+const char *fl_record_select_list (const FlTable *table);
+
+/* Writes a whole row (with its common columns): a new row is inserted, an
+ * existing one of a mutable table replaced; an append-only row that exists
+ * is left as it is.  Sets `inserted` to whether the row was new. */
+gboolean    fl_record_store (FlDb *db, const FlTable *table, JsonObject *row,
+                             gboolean *inserted, GError **error);
+/* Removes a row that left this replica's scope. */
+gboolean    fl_record_forget (FlDb *db, const FlTable *table, const char *id, GError **error);
+
+/* Value helpers that read a row leniently. */
+const char *fl_record_get_string (JsonObject *row, const char *field);
+gint64      fl_record_get_int (JsonObject *row, const char *field, gint64 fallback);
+gboolean    fl_record_get_bool (JsonObject *row, const char *field);
+gboolean    fl_json_node_equal (JsonNode *a, JsonNode *b);
+
+G_END_DECLS

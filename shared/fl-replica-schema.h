@@ -1,0 +1,15 @@
+/* fl-replica-schema.h — the migrations of a client replica and the model
+ * tables shared with the server's store. */
+#pragma once
+
+#include "fl-db.h"
+
+G_BEGIN_DECLS
+
+/* Creates every model table, its indexes and the stock ledger's balance
+ * table and triggers (used by the replica's and the server's migrations). */
+gboolean           fl_model_create_tables (FlDb *db, GError **error);
+
+const FlMigration *fl_replica_migrations (guint *n_migrations);
+
+G_END_DECLS

@@ -1,0 +1,408 @@
+#include "fl-schema.h"
+
+#include <string.h>
+
+#define COLS(array) array, G_N_ELEMENTS (array)
+#define REQ FL_COL_REQUIRED
+#define IMM FL_COL_IMMUTABLE
+#define DER FL_COL_DERIVED
+
+static const char * const coverage_choices[] = { "5x9", "7x9", "7x24", NULL };
+static const char * const role_choices[] = { "engineer", "clerk", "supervisor", "admin", NULL };
+static const char * const priority_choices[] = { "high", "medium", "normal", "low", NULL };
+static const char * const ci_status_choices[] = {
+  "ordered", "received", "testing", "in_use", "changing", "removed", "retired", NULL };
+static const char * const wo_kind_choices[] = { "incident", "request", "maintenance", NULL };
+static const char * const wo_status_choices[] = {
+  "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "cancelled", NULL };
+static const char * const log_kind_choices[] = { "note", "status", "labour", "travel", NULL };
+static const char * const location_kind_choices[] = { "warehouse", "van", "site", NULL };
+static const char * const movement_kind_choices[] = {
+  "receive", "issue", "transfer", "use", "return", "scrap", "adjust", NULL };
+static const char * const review_status_choices[] = { "pending", "approved", "rejected", NULL };
+static const char * const round_status_choices[] = {
+  "planned", "in_progress", "done", "cancelled", NULL };
+static const char * const outcome_choices[] = { "pass", "fail", NULL };
+static const char * const backup_kind_choices[] = { "full", "incremental", "log", NULL };
+static const char * const backup_result_choices[] = { "ok", "failed", "partial", "missing", NULL };
+static const char * const decision_choices[] = { "approved", "rejected", NULL };
+static const char * const relation_kind_choices[] = {
+  "depends_on", "runs_on", "connected_to", "backed_up_by", "part_of", NULL };
+static const char * const approval_target_choices[] = {
+  "work_order", "stock_count", "scrap_request", "ci_change_proposal", NULL };
+static const char * const attachment_owner_choices[] = {
+  "work_order", "inspection", "backup_check", "ci", "ci_change_proposal", "stock_count", NULL };
+
+static const FlColumn calendar_columns[] = {
+  { "name", FL_COL_TEXT, REQ },
+  { "time_zone", FL_COL_TEXT, REQ },
+  { "holidays", FL_COL_TEXT, 0 },      /* comma-separated YYYY-MM-DD */
+  { "working_days", FL_COL_TEXT, 0 },  /* adjusted weekend days that are worked */
+};
+
+static const FlColumn site_columns[] = {
+  { "code", FL_COL_TEXT, REQ | IMM },
+  { "name", FL_COL_TEXT, REQ },
+  { "address", FL_COL_TEXT, 0 },
+  { "time_zone", FL_COL_TEXT, REQ },
+  { "coverage", FL_COL_TEXT, REQ, coverage_choices },
+  { "calendar_id", FL_COL_REF, 0, NULL, 0, 0, "calendar" },
+};
+
+static const FlColumn user_columns[] = {
+  { "login", FL_COL_TEXT, REQ | IMM },
+  { "display_name", FL_COL_TEXT, REQ },
+  { "role", FL_COL_TEXT, REQ, role_choices },
+  { "sites", FL_COL_JSON, 0 },         /* array of site ids; empty = every site */
+  { "disabled", FL_COL_BOOL, 0 },
+};
+
+static const FlColumn sla_policy_columns[] = {
+  { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },  /* NULL: the default for every site */
+  { "catalogue", FL_COL_TEXT, 0 },
+  { "priority", FL_COL_TEXT, REQ, priority_choices },
+  { "response_minutes", FL_COL_INT, REQ, NULL, 1, 525600 },
+  { "resolve_minutes", FL_COL_INT, REQ, NULL, 1, 525600 },
+};
+
+static const FlColumn ci_columns[] = {
+  { "code", FL_COL_TEXT, REQ | IMM },
+  { "name", FL_COL_TEXT, REQ },
+  { "type", FL_COL_TEXT, REQ },
+  { "model", FL_COL_TEXT, 0 },
+  { "serial", FL_COL_TEXT, 0 },
+  { "contract_no", FL_COL_TEXT, 0 },
+  { "site_id", FL_COL_REF, REQ, NULL, 0, 0, "site" },
+  { "location", FL_COL_TEXT, 0 },
+  { "system", FL_COL_TEXT, 0 },
+  { "status", FL_COL_TEXT, REQ, ci_status_choices },
+  { "owner", FL_COL_TEXT, 0 },
+  { "warranty_until", FL_COL_DATE, 0 },
+};
+
+static const FlColumn ci_relation_columns[] = {
+  { "ci_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "ci" },
+  { "other_ci_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "ci" },
+  { "kind", FL_COL_TEXT, REQ, relation_kind_choices },
+  { "active", FL_COL_BOOL, 0 },  /* relations are ended, never deleted */
+};
+
+static const FlColumn work_order_columns[] = {
+  { "ref", FL_COL_TEXT, REQ | IMM },
+  { "kind", FL_COL_TEXT, REQ | IMM, wo_kind_choices },
+  { "title", FL_COL_TEXT, REQ },
+  { "description", FL_COL_TEXT, 0 },
+  { "site_id", FL_COL_REF, REQ, NULL, 0, 0, "site" },
+  { "ci_id", FL_COL_REF, 0, NULL, 0, 0, "ci" },
+  { "reporter", FL_COL_TEXT, 0 },
+  { "contact", FL_COL_TEXT, 0 },
+  { "impact", FL_COL_INT, REQ, NULL, 1, 4 },
+  { "urgency", FL_COL_INT, REQ, NULL, 1, 4 },
+  { "priority", FL_COL_TEXT, DER, priority_choices },
+  { "status", FL_COL_TEXT, REQ, wo_status_choices },
+  { "assignee", FL_COL_TEXT, 0 },
+  { "response_due", FL_COL_TIME, DER },
+  { "resolve_due", FL_COL_TIME, DER },
+  { "responded_at", FL_COL_TIME, 0 },
+  { "resolved_at", FL_COL_TIME, 0 },
+  { "closed_at", FL_COL_TIME, 0 },
+  { "on_hold_since", FL_COL_TIME, 0 },
+  { "on_hold_seconds", FL_COL_INT64, 0, NULL, 0, G_MAXINT64 },
+  { "resolution", FL_COL_TEXT, 0 },
+  { "cause", FL_COL_TEXT, 0 },
+  { "customer_name", FL_COL_TEXT, 0 },
+  { "customer_accepted_at", FL_COL_TIME, 0 },
+  { "signature_blob", FL_COL_TEXT, 0 },  /* sha256 of the PNG */
+  { "satisfaction", FL_COL_INT, 0, NULL, 1, 5 },
+  { "first_time_fix", FL_COL_BOOL, 0 },
+};
+
+static const FlColumn work_log_columns[] = {
+  { "work_order_id", FL_COL_REF, REQ, NULL, 0, 0, "work_order" },
+  { "author", FL_COL_TEXT, REQ },
+  { "at", FL_COL_TIME, REQ },
+  { "kind", FL_COL_TEXT, REQ, log_kind_choices },
+  { "minutes", FL_COL_INT, 0, NULL, 0, 100000 },
+  { "text", FL_COL_TEXT, 0 },
+};
+
+static const FlColumn part_columns[] = {
+  { "sku", FL_COL_TEXT, REQ | IMM },
+  { "name", FL_COL_TEXT, REQ },
+  { "model", FL_COL_TEXT, 0 },
+  { "unit", FL_COL_TEXT, REQ },
+  { "min_stock", FL_COL_INT, 0, NULL, 0, 1000000000 },
+  { "serial_tracked", FL_COL_BOOL, 0 },
+};
+
+static const FlColumn stock_location_columns[] = {
+  { "code", FL_COL_TEXT, REQ | IMM },
+  { "name", FL_COL_TEXT, REQ },
+  { "kind", FL_COL_TEXT, REQ, location_kind_choices },
+  { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },
+  { "owner", FL_COL_TEXT, 0 },  /* login of the engineer for a van */
+};
+
+static const FlColumn stock_movement_columns[] = {
+  { "kind", FL_COL_TEXT, REQ, movement_kind_choices },
+  { "part_id", FL_COL_REF, REQ, NULL, 0, 0, "part" },
+  { "qty", FL_COL_INT, REQ, NULL, 1, 1000000000 },
+  { "from_location", FL_COL_REF, 0, NULL, 0, 0, "stock_location" },
+  { "to_location", FL_COL_REF, 0, NULL, 0, 0, "stock_location" },
+  { "serial", FL_COL_TEXT, 0 },
+  { "work_order_id", FL_COL_REF, 0, NULL, 0, 0, "work_order" },
+  { "supplier_ref", FL_COL_TEXT, 0 },
+  { "reason", FL_COL_TEXT, 0 },
+  { "by", FL_COL_TEXT, REQ },
+  { "at", FL_COL_TIME, REQ },
+};
+
+static const FlColumn stock_count_columns[] = {
+  { "location_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "stock_location" },
+  { "part_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "part" },
+  { "counted", FL_COL_INT, REQ, NULL, -1000000000, 1000000000 },
+  { "expected_at_count", FL_COL_INT, REQ, NULL, -1000000000, 1000000000 },
+  { "by", FL_COL_TEXT, REQ },
+  { "at", FL_COL_TIME, REQ },
+  { "status", FL_COL_TEXT, REQ, review_status_choices },
+};
+
+static const FlColumn scrap_request_columns[] = {
+  { "location_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "stock_location" },
+  { "part_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "part" },
+  { "qty", FL_COL_INT, REQ, NULL, 1, 1000000000 },
+  { "serial", FL_COL_TEXT, 0 },
+  { "reason", FL_COL_TEXT, REQ },
+  { "by", FL_COL_TEXT, REQ },
+  { "at", FL_COL_TIME, REQ },
+  { "status", FL_COL_TEXT, REQ, review_status_choices },
+};
+
+static const FlColumn inspection_template_columns[] = {
+  { "ci_type", FL_COL_TEXT, REQ },
+  { "name", FL_COL_TEXT, REQ },
+  { "items", FL_COL_JSON, REQ },  /* [{key, label, kind, min, max, unit, choices, required, severity}] */
+};
+
+static const FlColumn inspection_round_columns[] = {
+  { "ref", FL_COL_TEXT, REQ | IMM },
+  { "site_id", FL_COL_REF, REQ, NULL, 0, 0, "site" },
+  { "template_id", FL_COL_REF, REQ, NULL, 0, 0, "inspection_template" },
+  { "planned_for", FL_COL_DATE, REQ },
+  { "assignee", FL_COL_TEXT, 0 },
+  { "status", FL_COL_TEXT, REQ, round_status_choices },
+};
+
+static const FlColumn inspection_columns[] = {
+  { "round_id", FL_COL_REF, REQ, NULL, 0, 0, "inspection_round" },
+  { "ci_id", FL_COL_REF, REQ, NULL, 0, 0, "ci" },
+  { "results", FL_COL_JSON, REQ },  /* {item key: value} */
+  { "outcome", FL_COL_TEXT, REQ, outcome_choices },
+  { "by", FL_COL_TEXT, REQ },
+  { "at", FL_COL_TIME, REQ },
+  { "incident_id", FL_COL_REF, 0, NULL, 0, 0, "work_order" },
+};
+
+static const FlColumn backup_job_columns[] = {
+  { "ci_id", FL_COL_REF, REQ, NULL, 0, 0, "ci" },
+  { "name", FL_COL_TEXT, REQ },
+  { "kind", FL_COL_TEXT, REQ, backup_kind_choices },
+  { "schedule", FL_COL_TEXT, REQ },       /* daily | weekly | monthly */
+  { "due_by", FL_COL_TEXT, 0 },           /* local time of day the backup must exist by, HH:MM */
+  { "target", FL_COL_TEXT, 0 },
+  { "retention_days", FL_COL_INT, 0, NULL, 0, 36500 },
+};
+
+static const FlColumn backup_check_columns[] = {
+  { "job_id", FL_COL_REF, REQ, NULL, 0, 0, "backup_job" },
+  { "checked_at", FL_COL_TIME, REQ },
+  { "by", FL_COL_TEXT, REQ },
+  { "result", FL_COL_TEXT, REQ, backup_result_choices },
+  { "backup_taken_at", FL_COL_TIME, 0 },
+  { "size_bytes", FL_COL_INT64, 0, NULL, 0, G_MAXINT64 },
+  { "restore_test", FL_COL_BOOL, 0 },
+  { "restore_ok", FL_COL_BOOL, 0 },
+  { "restore_minutes", FL_COL_INT, 0, NULL, 0, 100000 },
+  { "notes", FL_COL_TEXT, 0 },
+};
+
+static const FlColumn ci_change_proposal_columns[] = {
+  { "ci_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "ci" },
+  { "changes", FL_COL_JSON, REQ | IMM },  /* {field: {from, to}} */
+  { "reason", FL_COL_TEXT, REQ },
+  { "by", FL_COL_TEXT, REQ },
+  { "at", FL_COL_TIME, REQ },
+  { "status", FL_COL_TEXT, REQ, review_status_choices },
+};
+
+static const FlColumn approval_columns[] = {
+  { "target_table", FL_COL_TEXT, REQ, approval_target_choices },
+  { "target_id", FL_COL_TEXT, REQ },
+  { "target_version", FL_COL_INT64, REQ, NULL, 1, G_MAXINT64 },
+  { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },  /* the target's site, for scope */
+  { "decision", FL_COL_TEXT, REQ, decision_choices },
+  { "by", FL_COL_TEXT, REQ },
+  { "at", FL_COL_TIME, REQ },
+  { "comment", FL_COL_TEXT, 0 },
+};
+
+static const FlColumn attachment_columns[] = {
+  { "owner_table", FL_COL_TEXT, REQ, attachment_owner_choices },
+  { "owner_id", FL_COL_TEXT, REQ },
+  { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },  /* the owner's site, for scope */
+  { "sha256", FL_COL_TEXT, REQ },
+  { "mime", FL_COL_TEXT, REQ },
+  { "size", FL_COL_INT64, REQ, NULL, 0, G_MAXINT64 },
+  { "filename", FL_COL_TEXT, 0 },
+  { "by", FL_COL_TEXT, REQ },
+  { "at", FL_COL_TIME, REQ },
+};
+
+static const FlColumn conflict_columns[] = {
+  { "table_name", FL_COL_TEXT, REQ },
+  { "row_id", FL_COL_TEXT, REQ },
+  { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },
+  { "field", FL_COL_TEXT, REQ },
+  { "base", FL_COL_JSON, 0 },     /* JSON values as text: what the device last saw ... */
+  { "mine", FL_COL_JSON, 0 },     /* ... what it wanted ... */
+  { "theirs", FL_COL_JSON, 0 },   /* ... and what the server kept */
+  { "by", FL_COL_TEXT, REQ },
+  { "device", FL_COL_TEXT, 0 },
+  { "at", FL_COL_TIME, REQ },
+  { "resolved_by", FL_COL_TEXT, 0 },
+  { "resolution", FL_COL_TEXT, 0 },
+};
+
+#define TABLE(n, k, ...) { #n, k, COLS (n##_columns), __VA_ARGS__ }
+
+static const FlTable tables[] = {
+  TABLE (calendar, FL_TABLE_MUTABLE, { { NULL } }),
+  TABLE (site, FL_TABLE_MUTABLE, { { "id", NULL } }),
+  TABLE (user, FL_TABLE_SERVER_OWNED, { { NULL } }),
+  TABLE (sla_policy, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
+  TABLE (ci, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
+  TABLE (ci_relation, FL_TABLE_MUTABLE, { { "ci_id", "ci" } }),
+  TABLE (work_order, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
+  TABLE (work_log, FL_TABLE_APPEND_ONLY, { { "work_order_id", "work_order" } }),
+  TABLE (part, FL_TABLE_MUTABLE, { { NULL } }),
+  TABLE (stock_location, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
+  TABLE (stock_movement, FL_TABLE_APPEND_ONLY,
+         { { "from_location", "stock_location" }, { "to_location", "stock_location" } }),
+  TABLE (stock_count, FL_TABLE_MUTABLE, { { "location_id", "stock_location" } }),
+  TABLE (scrap_request, FL_TABLE_MUTABLE, { { "location_id", "stock_location" } }),
+  TABLE (inspection_template, FL_TABLE_MUTABLE, { { NULL } }),
+  TABLE (inspection_round, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
+  TABLE (inspection, FL_TABLE_APPEND_ONLY, { { "round_id", "inspection_round" } }),
+  TABLE (backup_job, FL_TABLE_MUTABLE, { { "ci_id", "ci" } }),
+  TABLE (backup_check, FL_TABLE_APPEND_ONLY, { { "job_id", "backup_job" } }),
+  TABLE (ci_change_proposal, FL_TABLE_MUTABLE, { { "ci_id", "ci" } }),
+  TABLE (approval, FL_TABLE_APPEND_ONLY, { { "site_id", NULL } }),
+  TABLE (attachment, FL_TABLE_APPEND_ONLY, { { "site_id", NULL } }),
+  TABLE (conflict, FL_TABLE_SERVER_OWNED, { { "site_id", NULL } }),
+};
+
+static const FlTable *table_pointers[G_N_ELEMENTS (tables)];
+
+const FlTable * const *
+fl_schema_tables (guint *n_tables)
+{
+  if (table_pointers[0] == NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+      table_pointers[i] = &tables[i];
+  if (n_tables != NULL)
+    *n_tables = G_N_ELEMENTS (tables);
+  return table_pointers;
+}
+
+const FlTable *
+fl_schema_lookup (const char *table_name)
+{
+  if (table_name == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    if (strcmp (tables[i].name, table_name) == 0)
+      return &tables[i];
+  return NULL;
+}
+
+const FlColumn *
+fl_table_column (const FlTable *table, const char *column_name)
+{
+  g_return_val_if_fail (table != NULL, NULL);
+  if (column_name == NULL)
+    return NULL;
+  for (guint i = 0; i < table->n_columns; i++)
+    if (strcmp (table->columns[i].name, column_name) == 0)
+      return &table->columns[i];
+  return NULL;
+}
+
+gboolean
+fl_column_has_choice (const FlColumn *column, const char *value)
+{
+  if (column->choices == NULL)
+    return TRUE;
+  for (guint i = 0; column->choices[i] != NULL; i++)
+    if (g_strcmp0 (column->choices[i], value) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+fl_schema_is_common_column (const char *column_name)
+{
+  static const char * const common[] = { FL_COMMON_COLUMNS };
+  for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+    if (g_strcmp0 (common[i], column_name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+sql_type (FlColumnType type)
+{
+  switch (type)
+    {
+    case FL_COL_INT:
+    case FL_COL_INT64:
+    case FL_COL_BOOL:
+      return "INTEGER";
+    case FL_COL_TEXT:
+    case FL_COL_TIME:
+    case FL_COL_DATE:
+    case FL_COL_REF:
+    case FL_COL_JSON:
+    default:
+      return "TEXT";
+    }
+}
+
+/* Foreign keys are deliberately not declared: a replica receives rows in
+ * server commit order filtered by scope, so a work order may legitimately
+ * arrive before (or without) the CI it names.  References are checked by
+ * validation where it matters. */
+char *
+fl_schema_create_sql (void)
+{
+  GString *sql = g_string_new (NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      const FlTable *t = &tables[i];
+      g_string_append_printf (sql,
+                              "CREATE TABLE \"%s\" (\n"
+                              "  id TEXT PRIMARY KEY NOT NULL,\n"
+                              "  version INTEGER NOT NULL DEFAULT 1,\n"
+                              "  created_at TEXT NOT NULL,\n"
+                              "  updated_at TEXT NOT NULL",
+                              t->name);
+      for (guint c = 0; c < t->n_columns; c++)
+        g_string_append_printf (sql, ",\n  \"%s\" %s", t->columns[c].name,
+                                sql_type (t->columns[c].type));
+      g_string_append (sql, "\n) STRICT;\n");
+      for (guint c = 0; c < t->n_columns; c++)
+        if (t->columns[c].type == FL_COL_REF)
+          g_string_append_printf (sql, "CREATE INDEX \"%s_%s\" ON \"%s\" (\"%s\");\n",
+                                  t->name, t->columns[c].name, t->name, t->columns[c].name);
+    }
+  return g_string_free (sql, FALSE);
+}

@@ -1,0 +1,213 @@
+#include "fl-stock.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-changelog.h"
+#include "fl-time.h"
+
+G_DEFINE_QUARK (fl-stock-error-quark, fl_stock_error)
+
+static const char * const kind_names[] = {
+  "receive", "issue", "transfer", "use", "return", "scrap", "adjust",
+};
+
+const char *
+fl_movement_kind_to_string (FlMovementKind kind)
+{
+  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_names), NULL);
+  return kind_names[kind];
+}
+
+gboolean
+fl_movement_kind_from_string (const char *text, FlMovementKind *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    if (g_strcmp0 (kind_names[i], text) == 0)
+      {
+        *kind = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The balance follows the ledger by construction: every movement adds its
+ * quantity at its destination and takes it from its source.  Movements are
+ * never updated; a row removed from a replica (it left the user's scope)
+ * takes its effect with it, so the balance stays the sum of what is there. */
+const char *
+fl_stock_schema_sql (void)
+{
+  return
+    "CREATE TABLE stock_balance (\n"
+    "  location_id TEXT NOT NULL,\n"
+    "  part_id TEXT NOT NULL,\n"
+    "  qty INTEGER NOT NULL DEFAULT 0,\n"
+    "  PRIMARY KEY (location_id, part_id)\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "CREATE INDEX stock_balance_part ON stock_balance (part_id);\n"
+    "CREATE TRIGGER stock_movement_post AFTER INSERT ON stock_movement BEGIN\n"
+    "  INSERT INTO stock_balance (location_id, part_id, qty)\n"
+    "    SELECT NEW.to_location, NEW.part_id, NEW.qty WHERE NEW.to_location IS NOT NULL\n"
+    "    ON CONFLICT (location_id, part_id) DO UPDATE SET qty = qty + excluded.qty;\n"
+    "  INSERT INTO stock_balance (location_id, part_id, qty)\n"
+    "    SELECT NEW.from_location, NEW.part_id, -NEW.qty WHERE NEW.from_location IS NOT NULL\n"
+    "    ON CONFLICT (location_id, part_id) DO UPDATE SET qty = qty + excluded.qty;\n"
+    "END;\n"
+    "CREATE TRIGGER stock_movement_forget AFTER DELETE ON stock_movement BEGIN\n"
+    "  UPDATE stock_balance SET qty = qty - OLD.qty\n"
+    "    WHERE location_id = OLD.to_location AND part_id = OLD.part_id;\n"
+    "  UPDATE stock_balance SET qty = qty + OLD.qty\n"
+    "    WHERE location_id = OLD.from_location AND part_id = OLD.part_id;\n"
+    "END;\n"
+    "CREATE TRIGGER stock_movement_append_only BEFORE UPDATE ON stock_movement BEGIN\n"
+    "  SELECT RAISE (ABORT, 'the stock ledger is append-only');\n"
+    "END;\n"
+    "CREATE TRIGGER stock_balance_derived BEFORE UPDATE OF location_id, part_id ON stock_balance BEGIN\n"
+    "  SELECT RAISE (ABORT, 'stock balances are derived from the ledger');\n"
+    "END;\n";
+}
+
+gboolean
+fl_stock_check_movement (FlMovementKind kind, const char *from, const char *to,
+                         gint64 qty, GError **error)
+{
+  const char *name = fl_movement_kind_to_string (kind);
+  gboolean needs_from = FALSE, needs_to = FALSE;
+
+  if (qty <= 0)
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                   _("stock_movement.qty: a quantity must be more than zero"));
+      return FALSE;
+    }
+  switch (kind)
+    {
+    case FL_MOVE_RECEIVE:
+      needs_to = TRUE;
+      break;
+    case FL_MOVE_USE:
+    case FL_MOVE_SCRAP:
+      needs_from = TRUE;
+      break;
+    case FL_MOVE_ISSUE:
+    case FL_MOVE_TRANSFER:
+    case FL_MOVE_RETURN:
+      needs_from = needs_to = TRUE;
+      break;
+    case FL_MOVE_ADJUST:
+      if ((from == NULL) == (to == NULL))
+        {
+          g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                       _("stock_movement.to_location: an adjustment goes either into or out of one location"));
+          return FALSE;
+        }
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+  if (needs_from != (from != NULL))
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                   needs_from ? _("stock_movement.from_location: a %s needs the location the parts leave")
+                              : _("stock_movement.from_location: a %s has no source location"),
+                   name);
+      return FALSE;
+    }
+  if (needs_to != (to != NULL))
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                   needs_to ? _("stock_movement.to_location: a %s needs the location the parts go to")
+                            : _("stock_movement.to_location: a %s has no destination"),
+                   name);
+      return FALSE;
+    }
+  if (from != NULL && to != NULL && g_strcmp0 (from, to) == 0)
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                   _("stock_movement.to_location: source and destination are the same location"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_optional (JsonObject *fields, const char *name, const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (fields, name, value);
+}
+
+gboolean
+fl_stock_post (FlDb *db, const FlStockMovement *m, char **out_id, GError **error)
+{
+  if (!fl_stock_check_movement (m->kind, m->from_location, m->to_location, m->qty, error))
+    return FALSE;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (fields, "kind", fl_movement_kind_to_string (m->kind));
+  set_optional (fields, "part_id", m->part_id);
+  json_object_set_int_member (fields, "qty", m->qty);
+  set_optional (fields, "from_location", m->from_location);
+  set_optional (fields, "to_location", m->to_location);
+  set_optional (fields, "serial", m->serial);
+  set_optional (fields, "work_order_id", m->work_order_id);
+  set_optional (fields, "supplier_ref", m->supplier_ref);
+  set_optional (fields, "reason", m->reason);
+  set_optional (fields, "by", m->by);
+  json_object_set_string_member (fields, "at", now);
+  return fl_changelog_append (db, "stock_movement", fields, out_id, error);
+}
+
+gint64
+fl_stock_balance (FlDb *db, const char *location_id, const char *part_id, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT qty FROM stock_balance WHERE location_id = ? AND part_id = ?", error);
+  gboolean has_row;
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, location_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, part_id, -1, SQLITE_TRANSIENT);
+  if (!fl_stmt_step_row (db, stmt, &has_row, error) || !has_row)
+    return 0;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+gint64
+fl_stock_negative_count (FlDb *db, GError **error)
+{
+  gint64 n = 0;
+  fl_db_query_int64 (db, "SELECT count(*) FROM stock_balance WHERE qty < 0", &n, error);
+  return n;
+}
+
+gboolean
+fl_stock_verify (FlDb *db, GError **error)
+{
+  static const char sql[] =
+    "WITH ledger (location_id, part_id, qty) AS ("
+    "  SELECT location_id, part_id, sum(qty) FROM ("
+    "    SELECT to_location AS location_id, part_id, qty FROM stock_movement WHERE to_location IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT from_location, part_id, -qty FROM stock_movement WHERE from_location IS NOT NULL)"
+    "  GROUP BY location_id, part_id) "
+    "SELECT coalesce (l.location_id, b.location_id), coalesce (l.part_id, b.part_id),"
+    "       coalesce (l.qty, 0), coalesce (b.qty, 0)"
+    "  FROM ledger l FULL OUTER JOIN stock_balance b"
+    "    ON b.location_id = l.location_id AND b.part_id = l.part_id"
+    " WHERE coalesce (l.qty, 0) <> coalesce (b.qty, 0) LIMIT 1";
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, error);
+  gboolean has_row;
+  if (stmt == NULL || !fl_stmt_step_row (db, stmt, &has_row, error))
+    return FALSE;
+  if (has_row)
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                   _("The balance of part %s at %s is %" G_GINT64_FORMAT
+                     " but its ledger adds up to %" G_GINT64_FORMAT),
+                   sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 0),
+                   (gint64) sqlite3_column_int64 (stmt, 3), (gint64) sqlite3_column_int64 (stmt, 2));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,60 @@
+#include "fl-time.h"
+
+#include <glib/gi18n-lib.h>
+
+G_DEFINE_QUARK (fl-time-error-quark, fl_time_error)
+
+static gint64 now_override = 0;
+
+gint64
+fl_time_now (void)
+{
+  if (now_override != 0)
+    return now_override;
+  return g_get_real_time ();
+}
+
+void
+fl_time_set_now_for_testing (gint64 usec)
+{
+  now_override = usec;
+}
+
+char *
+fl_time_format (gint64 usec)
+{
+  gint64 secs = usec / G_USEC_PER_SEC;
+  gint64 rem = usec % G_USEC_PER_SEC;
+  if (rem < 0)
+    {
+      rem += G_USEC_PER_SEC;
+      secs -= 1;
+    }
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (secs);
+  g_return_val_if_fail (dt != NULL, NULL);
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                          g_date_time_get_year (dt), g_date_time_get_month (dt),
+                          g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
+                          g_date_time_get_minute (dt), g_date_time_get_second (dt),
+                          (int) (rem / 1000));
+}
+
+gboolean
+fl_time_parse (const char *text, gint64 *out_usec, GError **error)
+{
+  if (text == NULL || *text == '\0')
+    {
+      g_set_error (error, FL_TIME_ERROR, FL_TIME_ERROR_INVALID, _("empty time"));
+      return FALSE;
+    }
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (text, utc);
+  if (dt == NULL)
+    {
+      g_set_error (error, FL_TIME_ERROR, FL_TIME_ERROR_INVALID,
+                   _("“%s” is not an RFC 3339 time such as 2026-11-22T09:30:00.000Z"), text);
+      return FALSE;
+    }
+  *out_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+  return TRUE;
+}

@@ -1,0 +1,24 @@
+/* fl-time.h — instants as microseconds since the Unix epoch (UTC) and their
+ * RFC 3339 text form with milliseconds, the only form stored and sent. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define FL_TIME_ERROR (fl_time_error_quark ())
+typedef enum {
+  FL_TIME_ERROR_INVALID,
+} FlTimeError;
+
+GQuark  fl_time_error_quark (void);
+
+/* Wall-clock now; tests may override it with fl_time_set_now_for_testing(). */
+gint64  fl_time_now (void);
+void    fl_time_set_now_for_testing (gint64 usec);
+
+/* "2026-11-22T09:30:00.000Z" */
+char   *fl_time_format (gint64 usec);
+gboolean fl_time_parse (const char *text, gint64 *out_usec, GError **error);
+
+G_END_DECLS

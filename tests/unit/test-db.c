@@ -1,0 +1,156 @@
+#include <glib/gstdio.h>
+
+#include "fl-test-util.h"
+
+static void
+test_migrations_empty_and_reopen (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_migrations = 0;
+  const FlMigration *migrations = fl_replica_migrations (&n_migrations);
+  int latest = migrations[n_migrations - 1].version;
+
+  FlDb *db = fl_test_replica ("AAA", &dir);
+  g_autofree char *path = g_strdup (fl_db_path (db));
+  g_assert_cmpint (fl_db_schema_version (db), ==, latest);
+  /* Every model table exists and is empty. */
+  guint n_tables = 0;
+  const FlTable * const *tables = fl_schema_tables (&n_tables);
+  for (guint i = 0; i < n_tables; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\"", tables[i]->name);
+      g_assert_cmpint (fl_test_count (db, sql), ==, 0);
+    }
+  g_autofree char *site = fl_test_insert_site (db);
+  g_object_unref (db);
+
+  /* Re-opening keeps the data and runs no migration again. */
+  db = fl_db_open_replica (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_db_schema_version (db), ==, latest);
+  g_assert_cmpint (fl_test_count (db, "SELECT count(*) FROM site"), ==, 1);
+  g_autofree char *code = fl_db_get_meta (db, FL_META_DEVICE_CODE);
+  g_assert_cmpstr (code, ==, "AAA");
+  g_object_unref (db);
+  fl_test_remove_dir (dir);
+}
+
+static void
+test_newer_file_refused (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  FlDb *db = fl_test_replica ("AAA", &dir);
+  g_autofree char *path = g_strdup (fl_db_path (db));
+  fl_db_exec (db, "PRAGMA user_version = 999", &error);
+  g_assert_no_error (error);
+  g_object_unref (db);
+
+  db = fl_db_open_replica (path, &error);
+  g_assert_null (db);
+  g_assert_error (error, FL_DB_ERROR, FL_DB_ERROR_MIGRATION);
+  g_assert_nonnull (strstr (error->message, "newer"));
+  fl_test_remove_dir (dir);
+}
+
+static gboolean
+failing_migration (FlDb *db, GError **error)
+{
+  if (!fl_db_exec (db, "CREATE TABLE half_done (x)", error))
+    return FALSE;
+  return fl_db_exec (db, "THIS IS NOT SQL", error);
+}
+
+/* A migration that fails leaves the file at the previous version with none
+ * of its changes, and says which version failed. */
+static void
+test_failed_migration_leaves_nothing (void)
+{
+  static const FlMigration migrations[] = {
+    { 1, "CREATE TABLE first (x)", NULL },
+    { 2, NULL, failing_migration },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fieldline-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.db", NULL);
+  FlDb *db = fl_db_open (path, migrations, 2, &error);
+  g_assert_null (db);
+  g_assert_error (error, FL_DB_ERROR, FL_DB_ERROR_MIGRATION);
+  g_assert_nonnull (strstr (error->message, "schema 2"));
+  g_clear_error (&error);
+
+  db = fl_db_open (path, migrations, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_db_schema_version (db), ==, 1);
+  g_assert_cmpint (fl_test_count (db, "SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'"), ==, 0);
+  g_object_unref (db);
+  fl_test_remove_dir (dir);
+}
+
+static gboolean
+insert_then_fail (FlDb *db, gpointer data, GError **error)
+{
+  if (!fl_db_set_meta (db, "k", "v", error))
+    return FALSE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "stop");
+  return FALSE;
+}
+
+static gboolean
+nested_ok (FlDb *db, gpointer data, GError **error)
+{
+  g_autoptr(GError) inner = NULL;
+  /* An inner failure rolls back only its own savepoint. */
+  g_assert_false (fl_db_transaction (db, insert_then_fail, NULL, &inner));
+  g_assert_cmpuint (fl_db_transaction_depth (db), ==, 1);
+  return fl_db_set_meta (db, "outer", "yes", error);
+}
+
+static void
+test_transactions_nest (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  FlDb *db = fl_test_replica ("AAA", &dir);
+
+  g_assert_false (fl_db_transaction (db, insert_then_fail, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_null (fl_db_get_meta (db, "k"));
+
+  g_assert_true (fl_db_transaction (db, nested_ok, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (fl_db_get_meta (db, "k"));
+  g_autofree char *outer = fl_db_get_meta (db, "outer");
+  g_assert_cmpstr (outer, ==, "yes");
+  g_assert_cmpuint (fl_db_transaction_depth (db), ==, 0);
+  g_object_unref (db);
+  fl_test_remove_dir (dir);
+}
+
+static void
+test_wal_and_foreign_keys (void)
+{
+  g_autofree char *dir = NULL;
+  FlDb *db = fl_test_replica ("AAA", &dir);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "PRAGMA journal_mode", NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+  g_assert_cmpint (fl_test_count (db, "PRAGMA foreign_keys"), ==, 1);
+  g_clear_pointer (&stmt, fl_stmt_release);
+  g_object_unref (db);
+  fl_test_remove_dir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/db/migrations/empty-and-reopen", test_migrations_empty_and_reopen);
+  g_test_add_func ("/db/migrations/newer-file", test_newer_file_refused);
+  g_test_add_func ("/db/migrations/failure-leaves-nothing", test_failed_migration_leaves_nothing);
+  g_test_add_func ("/db/transactions/nest", test_transactions_nest);
+  g_test_add_func ("/db/pragmas", test_wal_and_foreign_keys);
+  return g_test_run ();
+}

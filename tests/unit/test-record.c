@@ -1,0 +1,141 @@
+#include "fl-test-util.h"
+
+static JsonObject *
+parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *o = fl_record_parse (json, -1, &error);
+  g_assert_no_error (error);
+  return o;
+}
+
+/* Each bad value is refused with an error that names table.field and says
+ * what is wrong; bad_field carries the field for the server's error body. */
+static void
+test_validation_names_the_field (void)
+{
+  static const struct {
+    const char *json;
+    const char *field;
+    int code;
+    const char *words;
+  } cases[] = {
+    { "{\"impact\": 7}", "impact", FL_RECORD_ERROR_INVALID, "between 1 and 4" },
+    { "{\"impact\": \"2\"}", "impact", FL_RECORD_ERROR_INVALID, "whole number" },
+    { "{\"impact\": 2.5}", "impact", FL_RECORD_ERROR_INVALID, "whole number" },
+    { "{\"status\": \"done\"}", "status", FL_RECORD_ERROR_INVALID, "not one of" },
+    { "{\"resolved_at\": \"tomorrow\"}", "resolved_at", FL_RECORD_ERROR_INVALID, "not a time" },
+    { "{\"first_time_fix\": 1}", "first_time_fix", FL_RECORD_ERROR_INVALID, "true or false" },
+    { "{\"on_hold_seconds\": \"12x\"}", "on_hold_seconds", FL_RECORD_ERROR_INVALID, "digits" },
+    { "{\"site_id\": \"../etc\"}", "site_id", FL_RECORD_ERROR_INVALID, "not a row id" },
+    { "{\"colour\": \"red\"}", "colour", FL_RECORD_ERROR_UNKNOWN_FIELD, "no such field" },
+    { "{\"version\": 3}", "version", FL_RECORD_ERROR_UNKNOWN_FIELD, "kept by Fieldline" },
+    { "{\"ref\": \"INC-1\"}", "ref", FL_RECORD_ERROR_IMMUTABLE, "cannot be changed" },
+    { "{\"title\": null}", "title", FL_RECORD_ERROR_MISSING, "required" },
+  };
+  const FlTable *wo = fl_schema_lookup ("work_order");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonObject) fields = parse (cases[i].json);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *bad = NULL;
+      g_assert_false (fl_record_validate (wo, fields, FL_RECORD_UPDATE, &bad, &error));
+      g_assert_error (error, FL_RECORD_ERROR, cases[i].code);
+      g_assert_cmpstr (bad, ==, cases[i].field);
+      g_autofree char *prefix = g_strdup_printf ("work_order.%s: ", cases[i].field);
+      g_assert_true (g_str_has_prefix (error->message, prefix));
+      g_assert_nonnull (strstr (error->message, cases[i].words));
+    }
+}
+
+static void
+test_insert_needs_required_fields (void)
+{
+  const FlTable *site = fl_schema_lookup ("site");
+  g_autoptr(JsonObject) fields = parse ("{\"code\": \"H1\", \"name\": \"Hospital\", \"coverage\": \"5x9\"}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad = NULL;
+  g_assert_false (fl_record_validate (site, fields, FL_RECORD_INSERT, &bad, &error));
+  g_assert_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MISSING);
+  g_assert_cmpstr (bad, ==, "time_zone");
+}
+
+static void
+test_values_are_normalised (void)
+{
+  const FlTable *check = fl_schema_lookup ("backup_check");
+  g_autoptr(JsonObject) fields = parse ("{\"checked_at\": \"2026-11-22T17:30:00+08:00\","
+                                        " \"size_bytes\": 5000000000}");
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_record_validate (check, fields, FL_RECORD_UPDATE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (fields, "checked_at"), ==, "2026-11-22T09:30:00.000Z");
+  /* 64-bit numbers travel as strings. */
+  g_assert_cmpstr (json_object_get_string_member (fields, "size_bytes"), ==, "5000000000");
+}
+
+static void
+test_malformed_json_refused (void)
+{
+  static const char * const inputs[] = { "{\"title\": ", "[1, 2]", "\"text\"", "" };
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) o = fl_record_parse (inputs[i], -1, &error);
+      g_assert_null (o);
+      g_assert_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MALFORMED);
+    }
+}
+
+/* A stored row reads back field for field, with nulls for what was unset. */
+static void
+test_store_and_load_round_trip (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  FlDb *db = fl_test_replica ("AAA", &dir);
+  const FlTable *check = fl_schema_lookup ("backup_check");
+  g_autoptr(JsonObject) row = parse (
+      "{\"id\": \"0192f1d2-0000-7000-8000-000000000001\", \"version\": \"3\","
+      " \"created_at\": \"2026-11-22T01:00:00.000Z\", \"updated_at\": \"2026-11-22T01:00:00.000Z\","
+      " \"job_id\": \"0192f1d2-0000-7000-8000-000000000002\", \"checked_at\": \"2026-11-22T01:00:00.000Z\","
+      " \"by\": \"li.wei\", \"result\": \"ok\", \"size_bytes\": \"5000000000\", \"restore_test\": true}");
+  g_assert_true (fl_record_validate (check, row, FL_RECORD_STORED, NULL, &error));
+  g_assert_no_error (error);
+  gboolean inserted = FALSE;
+  g_assert_true (fl_record_store (db, check, row, &inserted, &error));
+  g_assert_true (inserted);
+  g_autoptr(JsonObject) back = fl_record_load (db, check, "0192f1d2-0000-7000-8000-000000000001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (back, "version"), ==, "3");
+  g_assert_cmpstr (fl_record_get_string (back, "size_bytes"), ==, "5000000000");
+  g_assert_true (fl_record_get_bool (back, "restore_test"));
+  g_assert_true (json_object_get_null_member (back, "notes"));
+  g_assert_cmpstr (fl_record_get_string (back, "by"), ==, "li.wei");
+
+  /* Storing an append-only row again leaves the first one as it was. */
+  json_object_set_string_member (row, "result", "failed");
+  g_assert_true (fl_record_store (db, check, row, &inserted, &error));
+  g_assert_false (inserted);
+  g_clear_pointer (&back, json_object_unref);
+  back = fl_record_load (db, check, "0192f1d2-0000-7000-8000-000000000001", &error);
+  g_assert_cmpstr (fl_record_get_string (back, "result"), ==, "ok");
+
+  g_autoptr(JsonObject) missing = fl_record_load (db, check, "0192f1d2-0000-7000-8000-00000000ffff", &error);
+  g_assert_null (missing);
+  g_assert_error (error, FL_DB_ERROR, FL_DB_ERROR_NOT_FOUND);
+  g_object_unref (db);
+  fl_test_remove_dir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/record/validation-names-field", test_validation_names_the_field);
+  g_test_add_func ("/record/insert-required", test_insert_needs_required_fields);
+  g_test_add_func ("/record/normalised", test_values_are_normalised);
+  g_test_add_func ("/record/malformed-json", test_malformed_json_refused);
+  g_test_add_func ("/record/store-load", test_store_and_load_round_trip);
+  return g_test_run ();
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# tools/dev.sh — the two commands of the README.
+#
+#   tools/dev.sh run    install what is missing, build, start a sync server on
+#                       loopback with demo data and open the app (or, without a
+#                       display, run a headless demo sync)
+#   tools/dev.sh test   install what is missing, build, run the whole test suite
+#
+# Environment: BUILD_DIR (default: build), FIELDLINE_PORT (default: 8470).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$top/build}
+port=${FIELDLINE_PORT:-8470}
+
+# Debian packages the build, the tests and the demo need.
+packages=(
+  build-essential pkg-config meson ninja-build gettext
+  libglib2.0-dev libglib2.0-bin libjson-glib-dev libsqlite3-dev libsoup-3.0-dev
+  libsodium-dev zlib1g-dev
+  libgtk-4-dev libadwaita-1-dev libsecret-1-dev libcairo2-dev libpango1.0-dev
+  desktop-file-utils appstream jq
+  xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring
+  fonts-noto-cjk imagemagick poppler-utils curl
+)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "Installing ${missing[*]}"
+  local sudo=
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+configure_and_build() {
+  if [ ! -f "$build/build.ninja" ]; then
+    say "Configuring $build"
+    meson setup "$build" "$top" --buildtype=debugoptimized
+  else
+    meson setup --reconfigure "$build" "$top" >/dev/null
+  fi
+  say "Building"
+  ninja -C "$build"
+}
+
+cmd_test() {
+  install_missing
+  configure_and_build
+  say "Testing"
+  local log=$build/meson-logs/testlog.txt status=0
+  # UI tests need a display and a session bus: give the whole suite both.
+  xvfb-run -a -s '-screen 0 1280x800x24' \
+    dbus-run-session -- meson test -C "$build" --print-errorlogs --num-processes 2 || status=$?
+  local json=$build/meson-logs/testlog.json passed failed skipped
+  passed=$(jq -s '[.[] | select(.result == "OK" or .result == "EXPECTEDFAIL")] | length' "$json")
+  failed=$(jq -s '[.[] | select(.result == "FAIL" or .result == "TIMEOUT" or .result == "ERROR" or .result == "UNEXPECTEDPASS")] | length' "$json")
+  skipped=$(jq -s '[.[] | select(.result == "SKIP")] | length' "$json")
+  [ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+  echo "$passed passed, $failed failed, $skipped skipped"
+  return "$status"
+}
+
+cmd_run() {
+  install_missing
+  configure_and_build
+  local data=$top/.dev
+  mkdir -p "$data"
+  local server=$build/sync-server/fieldline-sync
+  local cli=$build/app/cli/fieldline-cli
+  local app=$build/app/fieldline
+  if [ ! -x "$server" ]; then
+    say "The sync server is not built yet; showing the core library demo instead"
+    "$build/tools/fieldline-demo" "$data/demo-replica.db"
+    return
+  fi
+  if [ ! -f "$data/server.db" ]; then
+    say "Creating a demo server database with demo data"
+    "$server" init --db "$data/server.db"
+    "$server" demo-data --db "$data/server.db" --size 2000
+  fi
+  say "Starting fieldline-sync on 127.0.0.1:$port"
+  "$server" serve --db "$data/server.db" --listen "127.0.0.1:$port" &
+  local server_pid=$!
+  trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null' EXIT
+  for _ in $(seq 50); do
+    curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null && break
+    sleep 0.1
+  done
+  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$app" ]; then
+    say "Opening Fieldline (sign in as engineer1 / demo-engineer1 at http://127.0.0.1:$port)"
+    GSETTINGS_SCHEMA_DIR=$build/data "$app"
+  else
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      say "No display: running a headless demo sync instead of the app"
+    else
+      say "The GTK client is not built yet: running a headless demo sync instead"
+    fi
+    if [ ! -x "$cli" ]; then
+      say "fieldline-cli is not built yet; the server answers at http://127.0.0.1:$port/api/v1/health"
+      curl -s "http://127.0.0.1:$port/api/v1/health"; echo
+      return
+    fi
+    local profile=$data/cli-profile
+    rm -rf "$profile"
+    echo demo-engineer1 | "$cli" --profile "$profile" login "http://127.0.0.1:$port" engineer1
+    "$cli" --profile "$profile" sync
+    "$cli" --profile "$profile" status
+    "$cli" --profile "$profile" wo list --limit 10
+  fi
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  *) echo "usage: tools/dev.sh run|test" >&2; exit 2 ;;
+esac
