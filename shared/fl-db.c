@@ -287,7 +287,8 @@ fl_db_open (const char *path, const FlMigration *migrations, guint n_migrations,
   if (!fl_db_exec (db, "PRAGMA journal_mode = WAL;"
                        "PRAGMA synchronous = NORMAL;"
                        "PRAGMA foreign_keys = ON;"
-                       "PRAGMA temp_store = MEMORY;", error))
+                       "PRAGMA temp_store = MEMORY;"
+                       "PRAGMA cache_size = -65536;", error))
     return NULL;
   if (!migrate (db, migrations, n_migrations, error))
     return NULL;
