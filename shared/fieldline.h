@@ -9,3 +9,4 @@
 #include "fl-schema.h"
 #include "fl-stock.h"
 #include "fl-time.h"
+#include "fl-backup.h"

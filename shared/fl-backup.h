@@ -1,0 +1,43 @@
+/* fl-backup.h — backup checks and restore drills.
+ *
+ * A backup job (daily, weekly or monthly) expects a check each period.  Its
+ * state is derived from its last check: ok, due (the period has passed),
+ * overdue (a day past due), or failed (the last check found the backup
+ * failed, partial or missing). */
+#pragma once
+
+#include "fl-db.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FL_BACKUP_STATE_OK,
+  FL_BACKUP_STATE_DUE,
+  FL_BACKUP_STATE_OVERDUE,
+  FL_BACKUP_STATE_FAILED,
+} FlBackupState;
+
+typedef struct {
+  const char *job_id;
+  const char *result;          /* "ok" | "failed" | "partial" | "missing" */
+  gint64      backup_taken_at; /* usec, 0 = unknown */
+  gint64      size_bytes;      /* -1 = unknown */
+  gboolean    restore_test;    /* a restore drill was done */
+  gboolean    restore_ok;
+  int         restore_minutes;
+  const char *notes;
+} FlBackupCheck;
+
+gboolean      fl_backup_record_check (FlDb *db, const FlBackupCheck *check, const char *actor,
+                                      char **out_id, GError **error);
+
+/* Length of a schedule's period in seconds (0 for an unknown schedule). */
+gint64        fl_backup_period_seconds (const char *schedule);
+
+FlBackupState fl_backup_state (const char *schedule, gint64 last_checked_at,
+                               const char *last_result, gint64 now);
+
+/* The state of one job from the checks in the replica. */
+FlBackupState fl_backup_job_state (FlDb *db, const char *job_id, gint64 now, GError **error);
+
+G_END_DECLS
