@@ -1,0 +1,40 @@
+/* fl-blobs.h — content-addressed blob files (photos, signatures).
+ *
+ * A blob is stored under its SHA-256 as <dir>/<ab>/<sha256>: written to a
+ * temporary file, synced, then renamed, so a file under a hash name is
+ * always complete and always has that hash. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define FL_BLOBS_ERROR (fl_blobs_error_quark ())
+typedef enum {
+  FL_BLOBS_ERROR_BAD_NAME,       /* not 64 lowercase hex digits */
+  FL_BLOBS_ERROR_HASH_MISMATCH,  /* the bytes do not have that hash */
+  FL_BLOBS_ERROR_TOO_LARGE,
+  FL_BLOBS_ERROR_NOT_FOUND,
+  FL_BLOBS_ERROR_IO,
+} FlBlobsError;
+GQuark fl_blobs_error_quark (void);
+
+typedef struct _FlBlobs FlBlobs;
+
+/* Blobs live in `dir` (created when missing); none may exceed `max_size`. */
+FlBlobs  *fl_blobs_new (const char *dir, gsize max_size, GError **error);
+void      fl_blobs_free (FlBlobs *blobs);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlBlobs, fl_blobs_free)
+
+gsize     fl_blobs_max_size (FlBlobs *blobs);
+gboolean  fl_blobs_name_is_valid (const char *sha256);
+gboolean  fl_blobs_exists (FlBlobs *blobs, const char *sha256);
+
+/* Stores `data` under `sha256` after checking its hash and size.  Storing a
+ * blob that exists already is a success that writes nothing. */
+gboolean  fl_blobs_put (FlBlobs *blobs, const char *sha256, GBytes *data, GError **error);
+
+/* The blob's bytes, mapped from its file (no copy). */
+GBytes   *fl_blobs_get (FlBlobs *blobs, const char *sha256, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,33 @@
+/* fl-metrics.h — the server's counters in the Prometheus text format:
+ * requests by route and status, a latency histogram per route, mutation
+ * outcomes, and gauges read when scraped (negative stock balances).
+ * Safe to update from any thread. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _FlMetrics FlMetrics;
+
+FlMetrics *fl_metrics_new (void);
+void       fl_metrics_free (FlMetrics *metrics);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlMetrics, fl_metrics_free)
+
+/* One answered request: `route` is the route's pattern ("/api/v1/sync/push"),
+ * never the raw path, so the number of series stays bounded. */
+void       fl_metrics_observe_request (FlMetrics *metrics, const char *route, guint status,
+                                       gint64 duration_usec);
+
+/* Mutation outcomes: "applied", "merged", "conflict", "rejected". */
+void       fl_metrics_count_mutation (FlMetrics *metrics, const char *status, guint n);
+
+/* A gauge whose value is read when /metrics is scraped. */
+typedef gint64 (*FlMetricsGaugeFunc) (gpointer user_data);
+void       fl_metrics_add_gauge (FlMetrics *metrics, const char *name, const char *help,
+                                 FlMetricsGaugeFunc func, gpointer user_data);
+
+/* The whole exposition text. */
+char      *fl_metrics_render (FlMetrics *metrics);
+
+G_END_DECLS
