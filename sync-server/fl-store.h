@@ -1,0 +1,293 @@
+/* fl-store.h — the sync server's storage, as an interface.
+ *
+ * Server logic (push, pull, snapshot, accounts, admin) talks to an FlStore
+ * and never to SQL, so a PostgreSQL backend can follow the embedded SQLite
+ * one (fl-sqlite-store.c) without touching it.
+ *
+ * Rows of the model are JsonObjects described by the core's FlTable.  Every
+ * write of a model row goes through fl_store_put_row(), which writes the row
+ * AND its entry in the change log in one step:
+ *
+ *   changes(seq, table_name, row_id, sites, gone_sites, at)
+ *
+ * `seq` is a commit-ordered sequence (SQLite serialises writers, so a larger
+ * seq is always committed later); each row has exactly one entry, moved to a
+ * new seq whenever the row changes, so a pull that pages through seq order
+ * never skips nor repeats a row.  `sites` is the row's scope now (site ids,
+ * empty = visible to everyone); `gone_sites` collects the sites the row was
+ * visible at before and is not any more, so a pull tells a client at such a
+ * site that the row is gone.  When a row's scope changes, the rows that find
+ * their scope through it (work logs of a work order moved to another site)
+ * are re-recorded with their new scope as well.
+ *
+ * One FlStore is one connection: use it from one thread at a time.  A server
+ * that works in several threads (a long snapshot stream next to pushes)
+ * opens one per thread with fl_store_reopen(); the SQLite backend runs in WAL
+ * mode so readers never wait for the writer. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "fl-schema.h"
+
+G_BEGIN_DECLS
+
+#define FL_STORE_ERROR (fl_store_error_quark ())
+typedef enum {
+  FL_STORE_ERROR_FAILED,     /* the backend failed; the message has its words */
+  FL_STORE_ERROR_NOT_FOUND,  /* no such row, user, device or token */
+  FL_STORE_ERROR_EXISTS,     /* a unique value (login, device code) is taken */
+  FL_STORE_ERROR_OPEN,       /* the database cannot be opened or upgraded */
+} FlStoreError;
+GQuark fl_store_error_quark (void);
+
+/* A device: one sign-in of a user on one machine. */
+typedef struct {
+  char    *id;          /* UUIDv7 */
+  char    *user_id;     /* the `user` row */
+  char    *name;        /* "ThinkPad of Li Wei" */
+  char    *code;        /* "K3F": 3 characters, unique, in human references */
+  gint64   created_at;  /* usec */
+  gint64   last_seen;   /* usec, 0 = never */
+  gboolean revoked;
+} FlStoreDevice;
+
+FlStoreDevice *fl_store_device_copy (const FlStoreDevice *device);
+void           fl_store_device_free (FlStoreDevice *device);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlStoreDevice, fl_store_device_free)
+
+/* A token as stored: only its SHA-256, never the token itself. */
+typedef struct {
+  char    *device_id;
+  gint64   expires_at;  /* usec */
+  gboolean revoked;
+} FlStoreToken;
+
+void fl_store_token_free (FlStoreToken *token);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlStoreToken, fl_store_token_free)
+
+/* One entry of the audit log: who did what to which record, from where. */
+typedef struct {
+  gint64      seq;         /* set by the store */
+  gint64      at;          /* usec; 0 = now */
+  const char *actor;       /* login, or "admin" for the command line; may be NULL */
+  const char *device;      /* device id, or NULL */
+  const char *action;      /* "login", "login_failed", "insert", "update", "append", "approve", ... */
+  const char *table_name;  /* or NULL */
+  const char *row_id;      /* or NULL */
+  JsonObject *detail;      /* what changed ({field: {from, to}}), or NULL */
+} FlAuditEntry;
+
+/* One entry of a pull page. */
+typedef struct {
+  gint64          seq;
+  const FlTable  *table;
+  char           *row_id;
+  JsonObject     *row;   /* the row as it is now, or NULL: it left the user's sites */
+} FlStoreChange;
+
+void fl_store_change_free (FlStoreChange *change);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlStoreChange, fl_store_change_free)
+
+/* Called for every row of a snapshot or listing; return FALSE (setting
+ * `error`) to stop, e.g. when the client went away. */
+typedef gboolean (*FlStoreRowFunc) (const FlTable *table, JsonObject *row,
+                                    gpointer user_data, GError **error);
+typedef gboolean (*FlStoreDeviceFunc) (const FlStoreDevice *device, gpointer user_data,
+                                       GError **error);
+typedef gboolean (*FlStoreAuditFunc) (const FlAuditEntry *entry, gpointer user_data,
+                                      GError **error);
+
+#define FL_TYPE_STORE (fl_store_get_type ())
+G_DECLARE_INTERFACE (FlStore, fl_store, FL, STORE, GObject)
+
+struct _FlStoreInterface
+{
+  GTypeInterface parent_iface;
+
+  FlStore    *(*reopen)          (FlStore *store, GError **error);
+  const char *(*get_id)          (FlStore *store);
+  gboolean    (*check)           (FlStore *store, GError **error);
+  gboolean    (*backup)          (FlStore *store, const char *dest_path, GError **error);
+
+  gboolean    (*begin)           (FlStore *store, GError **error);
+  gboolean    (*commit)          (FlStore *store, GError **error);
+  void        (*rollback)        (FlStore *store);
+
+  JsonObject *(*load_row)        (FlStore *store, const FlTable *table, const char *id, GError **error);
+  JsonObject *(*find_row)        (FlStore *store, const FlTable *table, const char *column,
+                                  const char *value, GError **error);
+  gboolean    (*put_row)         (FlStore *store, const FlTable *table, JsonObject *row,
+                                  gint64 *out_seq, GError **error);
+  gboolean    (*foreach_row)     (FlStore *store, const FlTable *table, const char * const *sites,
+                                  FlStoreRowFunc func, gpointer user_data, GError **error);
+  gint64      (*count_rows)      (FlStore *store, const FlTable *table, GError **error);
+
+  gint64      (*last_seq)        (FlStore *store, GError **error);
+  GPtrArray  *(*changes_since)   (FlStore *store, gint64 cursor, guint limit,
+                                  const char * const *sites, gint64 *out_cursor,
+                                  gboolean *more, GError **error);
+  gboolean    (*snapshot)        (FlStore *store, const char * const *sites, gint64 *out_cursor,
+                                  FlStoreRowFunc func, gpointer user_data, GError **error);
+
+  gint64      (*device_last_mid) (FlStore *store, const char *device_id, GError **error);
+  JsonObject *(*get_result)      (FlStore *store, const char *device_id, gint64 mid, GError **error);
+  gboolean    (*put_result)      (FlStore *store, const char *device_id, gint64 mid,
+                                  JsonObject *result, GError **error);
+
+  gboolean    (*audit)           (FlStore *store, FlAuditEntry *entry, GError **error);
+  gboolean    (*audit_history)   (FlStore *store, const char *table_name, const char *row_id,
+                                  FlStoreAuditFunc func, gpointer user_data, GError **error);
+
+  char       *(*get_password)    (FlStore *store, const char *user_id, GError **error);
+  gboolean    (*set_password)    (FlStore *store, const char *user_id, const char *hash, GError **error);
+
+  gboolean    (*put_device)      (FlStore *store, const FlStoreDevice *device, GError **error);
+  FlStoreDevice *(*load_device)  (FlStore *store, const char *id_or_code, GError **error);
+  gboolean    (*foreach_device)  (FlStore *store, const char *user_id, FlStoreDeviceFunc func,
+                                  gpointer user_data, GError **error);
+
+  gboolean    (*put_token)       (FlStore *store, const char *hash, const char *device_id,
+                                  gint64 expires_at, GError **error);
+  FlStoreToken *(*load_token)    (FlStore *store, const char *hash, GError **error);
+  gboolean    (*revoke_tokens)   (FlStore *store, const char *hash, const char *device_id,
+                                  GError **error);
+
+  gboolean    (*add_login_attempt) (FlStore *store, const char *login, const char *peer,
+                                    gint64 at, gboolean success, GError **error);
+  gint64      (*count_login_failures) (FlStore *store, const char *login, const char *peer,
+                                       gint64 since, GError **error);
+
+  gint64      (*count_negative_balances) (FlStore *store, GError **error);
+};
+
+/* Opens the store at `location`: a file path (the embedded SQLite store,
+ * created and upgraded as needed).  Other schemes ("postgresql://") are for
+ * backends to come and are refused with FL_STORE_ERROR_OPEN for now. */
+FlStore    *fl_store_open (const char *location, GError **error);
+
+/* Another connection to the same database, for another thread. */
+FlStore    *fl_store_reopen (FlStore *store, GError **error);
+/* A UUID set when the database was created: cursors from another database
+ * (a restored or re-created one) can be recognised. */
+const char *fl_store_get_id (FlStore *store);
+/* A cheap query: is the database there and answering?  (GET /health) */
+gboolean    fl_store_check (FlStore *store, GError **error);
+/* A consistent copy of the whole database at `dest_path`, safe while the
+ * server is serving. */
+gboolean    fl_store_backup (FlStore *store, const char *dest_path, GError **error);
+
+/* ---- transactions ----
+ * One write transaction per push request.  They nest (savepoints inside),
+ * so helpers that open their own are safe inside the caller's. */
+gboolean    fl_store_begin (FlStore *store, GError **error);
+gboolean    fl_store_commit (FlStore *store, GError **error);
+void        fl_store_rollback (FlStore *store);
+
+/* ---- model rows ---- */
+
+/* The row `id` of `table`; NULL with FL_STORE_ERROR_NOT_FOUND when absent. */
+JsonObject *fl_store_load_row (FlStore *store, const FlTable *table, const char *id, GError **error);
+/* The first row whose `column` equals `value` (a user by login, a site by
+ * code); NULL with FL_STORE_ERROR_NOT_FOUND when there is none.  `column`
+ * must be a column of the table. */
+JsonObject *fl_store_find_row (FlStore *store, const FlTable *table, const char *column,
+                               const char *value, GError **error);
+
+/* Writes a whole row: inserted when new, replaced when it exists (an
+ * existing append-only row is left as it is and nothing is recorded).
+ * The store sets `version` in `row` (1 for a new row, the stored version
+ * + 1 otherwise), `created_at` and `updated_at` when absent (now; a
+ * replacement keeps the stored created_at), and records the change with the
+ * row's scope at a new seq, returned in `out_seq` (0 when nothing changed).
+ * `row` must already be validated (fl_record_validate). */
+gboolean    fl_store_put_row (FlStore *store, const FlTable *table, JsonObject *row,
+                              gint64 *out_seq, GError **error);
+
+/* Calls `func` for every row of `table` visible at `sites` (NULL = every
+ * row; a row without sites is visible everywhere), one row at a time. */
+gboolean    fl_store_foreach_row (FlStore *store, const FlTable *table, const char * const *sites,
+                                  FlStoreRowFunc func, gpointer user_data, GError **error);
+gint64      fl_store_count_rows (FlStore *store, const FlTable *table, GError **error);
+
+/* The site ids that scope `row` (resolved through via_table chains), an
+ * empty vector when the row is visible to everyone.  Sorted, no duplicates. */
+GStrv       fl_store_row_sites (FlStore *store, const FlTable *table, JsonObject *row, GError **error);
+
+/* True when a user whose `user.sites` are `user_sites` (NULL or empty =
+ * every site) may see a row scoped to `row_sites`. */
+gboolean    fl_store_sites_visible (const char * const *row_sites, const char * const *user_sites);
+
+/* ---- the change log ---- */
+
+/* The last seq committed (0 for an empty log). */
+gint64      fl_store_last_seq (FlStore *store, GError **error);
+/* Up to `limit` changes after `cursor` in seq order that concern a user of
+ * `sites` (NULL = every site): rows visible to them, and rows that left
+ * their sites (`row` NULL).  `out_cursor` receives the cursor to continue
+ * from (the last seq examined, so rows of other sites are not scanned
+ * again); `more` whether more changes wait.  Returns FlStoreChange*. */
+GPtrArray  *fl_store_changes_since (FlStore *store, gint64 cursor, guint limit,
+                                    const char * const *sites, gint64 *out_cursor,
+                                    gboolean *more, GError **error);
+/* Every row visible at `sites`, table by table in dependency order, read in
+ * one consistent read transaction that does not block writers.
+ * `out_cursor` is set BEFORE the first call of `func` to the seq this
+ * snapshot is at, so a client continues pulling from there. */
+gboolean    fl_store_snapshot (FlStore *store, const char * const *sites, gint64 *out_cursor,
+                               FlStoreRowFunc func, gpointer user_data, GError **error);
+
+/* ---- pushed mutations: idempotent replay ---- */
+
+/* The highest mid applied for the device (0 when none). */
+gint64      fl_store_device_last_mid (FlStore *store, const char *device_id, GError **error);
+/* The result recorded for (device, mid), or NULL (no error) when none. */
+JsonObject *fl_store_get_result (FlStore *store, const char *device_id, gint64 mid, GError **error);
+gboolean    fl_store_put_result (FlStore *store, const char *device_id, gint64 mid,
+                                 JsonObject *result, GError **error);
+
+/* ---- audit log ---- */
+
+/* Appends `entry`, setting its seq. */
+gboolean    fl_store_audit (FlStore *store, FlAuditEntry *entry, GError **error);
+/* The history of one record (or of a whole table when `row_id` is NULL),
+ * oldest first. */
+gboolean    fl_store_audit_history (FlStore *store, const char *table_name, const char *row_id,
+                                    FlStoreAuditFunc func, gpointer user_data, GError **error);
+
+/* ---- accounts (server-only data; see fl-accounts.h for the logic) ---- */
+
+/* The password hash of a `user` row, NULL with NOT_FOUND when none is set. */
+char       *fl_store_get_password (FlStore *store, const char *user_id, GError **error);
+gboolean    fl_store_set_password (FlStore *store, const char *user_id, const char *hash, GError **error);
+
+/* Inserts or updates a device by id; a code already used by another device
+ * fails with FL_STORE_ERROR_EXISTS. */
+gboolean    fl_store_put_device (FlStore *store, const FlStoreDevice *device, GError **error);
+/* A device by id or by code (case-insensitive); NULL with NOT_FOUND. */
+FlStoreDevice *fl_store_load_device (FlStore *store, const char *id_or_code, GError **error);
+/* Devices of one user, or of everyone when `user_id` is NULL, oldest first. */
+gboolean    fl_store_foreach_device (FlStore *store, const char *user_id, FlStoreDeviceFunc func,
+                                     gpointer user_data, GError **error);
+
+gboolean    fl_store_put_token (FlStore *store, const char *hash, const char *device_id,
+                                gint64 expires_at, GError **error);
+/* NULL with NOT_FOUND when no token has that hash. */
+FlStoreToken *fl_store_load_token (FlStore *store, const char *hash, GError **error);
+/* Revokes the token with `hash`, or (hash NULL) every token of `device_id`. */
+gboolean    fl_store_revoke_tokens (FlStore *store, const char *hash, const char *device_id,
+                                    GError **error);
+
+gboolean    fl_store_add_login_attempt (FlStore *store, const char *login, const char *peer,
+                                        gint64 at, gboolean success, GError **error);
+/* Failed attempts for `login` from `peer` since `since` (usec), not counting
+ * those before the last success. */
+gint64      fl_store_count_login_failures (FlStore *store, const char *login, const char *peer,
+                                           gint64 since, GError **error);
+
+/* ---- stock ---- */
+
+/* Number of (location, part) balances below zero (a gauge in /metrics). */
+gint64      fl_store_count_negative_balances (FlStore *store, GError **error);
+
+G_END_DECLS
