@@ -122,6 +122,7 @@ struct _FlStoreInterface
   gboolean    (*foreach_row)     (FlStore *store, const FlTable *table, const char * const *sites,
                                   FlStoreRowFunc func, gpointer user_data, GError **error);
   gint64      (*count_rows)      (FlStore *store, const FlTable *table, GError **error);
+  GStrv       (*row_sites)       (FlStore *store, const FlTable *table, JsonObject *row, GError **error);
 
   gint64      (*last_seq)        (FlStore *store, GError **error);
   GPtrArray  *(*changes_since)   (FlStore *store, gint64 cursor, guint limit,

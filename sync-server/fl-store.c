@@ -1,0 +1,326 @@
+#include "fl-store.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "fl-record.h"
+#include "fl-sqlite-store.h"
+
+G_DEFINE_QUARK (fl-store-error-quark, fl_store_error)
+
+G_DEFINE_INTERFACE (FlStore, fl_store, G_TYPE_OBJECT)
+
+static void
+fl_store_default_init (FlStoreInterface *iface)
+{
+}
+
+FlStoreDevice *
+fl_store_device_copy (const FlStoreDevice *device)
+{
+  FlStoreDevice *copy = g_new0 (FlStoreDevice, 1);
+  *copy = *device;
+  copy->id = g_strdup (device->id);
+  copy->user_id = g_strdup (device->user_id);
+  copy->name = g_strdup (device->name);
+  copy->code = g_strdup (device->code);
+  return copy;
+}
+
+void
+fl_store_device_free (FlStoreDevice *device)
+{
+  if (device == NULL)
+    return;
+  g_free (device->id);
+  g_free (device->user_id);
+  g_free (device->name);
+  g_free (device->code);
+  g_free (device);
+}
+
+void
+fl_store_token_free (FlStoreToken *token)
+{
+  if (token == NULL)
+    return;
+  g_free (token->device_id);
+  g_free (token);
+}
+
+void
+fl_store_change_free (FlStoreChange *change)
+{
+  if (change == NULL)
+    return;
+  g_free (change->row_id);
+  g_clear_pointer (&change->row, json_object_unref);
+  g_free (change);
+}
+
+FlStore *
+fl_store_open (const char *location, GError **error)
+{
+  g_return_val_if_fail (location != NULL, NULL);
+  if (strstr (location, "://") != NULL)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN,
+                   _("“%s” names a database this server cannot use yet; give the path of a SQLite file"),
+                   location);
+      return NULL;
+    }
+  return FL_STORE (fl_sqlite_store_open (location, error));
+}
+
+#define IFACE(store) FL_STORE_GET_IFACE (store)
+
+FlStore *
+fl_store_reopen (FlStore *store, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), NULL);
+  return IFACE (store)->reopen (store, error);
+}
+
+const char *
+fl_store_get_id (FlStore *store)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), NULL);
+  return IFACE (store)->get_id (store);
+}
+
+gboolean
+fl_store_check (FlStore *store, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+  return IFACE (store)->check (store, error);
+}
+
+gboolean
+fl_store_backup (FlStore *store, const char *dest_path, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && dest_path != NULL, FALSE);
+  return IFACE (store)->backup (store, dest_path, error);
+}
+
+gboolean
+fl_store_begin (FlStore *store, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+  return IFACE (store)->begin (store, error);
+}
+
+gboolean
+fl_store_commit (FlStore *store, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+  return IFACE (store)->commit (store, error);
+}
+
+void
+fl_store_rollback (FlStore *store)
+{
+  g_return_if_fail (FL_IS_STORE (store));
+  IFACE (store)->rollback (store);
+}
+
+JsonObject *
+fl_store_load_row (FlStore *store, const FlTable *table, const char *id, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && table != NULL && id != NULL, NULL);
+  return IFACE (store)->load_row (store, table, id, error);
+}
+
+JsonObject *
+fl_store_find_row (FlStore *store, const FlTable *table, const char *column,
+                   const char *value, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && table != NULL && value != NULL, NULL);
+  g_return_val_if_fail (fl_table_column (table, column) != NULL || g_strcmp0 (column, "id") == 0, NULL);
+  return IFACE (store)->find_row (store, table, column, value, error);
+}
+
+gboolean
+fl_store_put_row (FlStore *store, const FlTable *table, JsonObject *row,
+                  gint64 *out_seq, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && table != NULL && row != NULL, FALSE);
+  return IFACE (store)->put_row (store, table, row, out_seq, error);
+}
+
+gboolean
+fl_store_foreach_row (FlStore *store, const FlTable *table, const char * const *sites,
+                      FlStoreRowFunc func, gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && table != NULL && func != NULL, FALSE);
+  return IFACE (store)->foreach_row (store, table, sites, func, user_data, error);
+}
+
+gint64
+fl_store_count_rows (FlStore *store, const FlTable *table, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && table != NULL, -1);
+  return IFACE (store)->count_rows (store, table, error);
+}
+
+gint64
+fl_store_last_seq (FlStore *store, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), -1);
+  return IFACE (store)->last_seq (store, error);
+}
+
+GPtrArray *
+fl_store_changes_since (FlStore *store, gint64 cursor, guint limit, const char * const *sites,
+                        gint64 *out_cursor, gboolean *more, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && limit > 0, NULL);
+  return IFACE (store)->changes_since (store, cursor, limit, sites, out_cursor, more, error);
+}
+
+gboolean
+fl_store_snapshot (FlStore *store, const char * const *sites, gint64 *out_cursor,
+                   FlStoreRowFunc func, gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && func != NULL, FALSE);
+  return IFACE (store)->snapshot (store, sites, out_cursor, func, user_data, error);
+}
+
+gint64
+fl_store_device_last_mid (FlStore *store, const char *device_id, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && device_id != NULL, -1);
+  return IFACE (store)->device_last_mid (store, device_id, error);
+}
+
+JsonObject *
+fl_store_get_result (FlStore *store, const char *device_id, gint64 mid, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && device_id != NULL, NULL);
+  return IFACE (store)->get_result (store, device_id, mid, error);
+}
+
+gboolean
+fl_store_put_result (FlStore *store, const char *device_id, gint64 mid, JsonObject *result,
+                     GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && device_id != NULL && result != NULL, FALSE);
+  return IFACE (store)->put_result (store, device_id, mid, result, error);
+}
+
+gboolean
+fl_store_audit (FlStore *store, FlAuditEntry *entry, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && entry != NULL && entry->action != NULL, FALSE);
+  return IFACE (store)->audit (store, entry, error);
+}
+
+gboolean
+fl_store_audit_history (FlStore *store, const char *table_name, const char *row_id,
+                        FlStoreAuditFunc func, gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && table_name != NULL && func != NULL, FALSE);
+  return IFACE (store)->audit_history (store, table_name, row_id, func, user_data, error);
+}
+
+char *
+fl_store_get_password (FlStore *store, const char *user_id, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && user_id != NULL, NULL);
+  return IFACE (store)->get_password (store, user_id, error);
+}
+
+gboolean
+fl_store_set_password (FlStore *store, const char *user_id, const char *hash, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && user_id != NULL && hash != NULL, FALSE);
+  return IFACE (store)->set_password (store, user_id, hash, error);
+}
+
+gboolean
+fl_store_put_device (FlStore *store, const FlStoreDevice *device, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && device != NULL && device->id != NULL, FALSE);
+  return IFACE (store)->put_device (store, device, error);
+}
+
+FlStoreDevice *
+fl_store_load_device (FlStore *store, const char *id_or_code, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && id_or_code != NULL, NULL);
+  return IFACE (store)->load_device (store, id_or_code, error);
+}
+
+gboolean
+fl_store_foreach_device (FlStore *store, const char *user_id, FlStoreDeviceFunc func,
+                         gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && func != NULL, FALSE);
+  return IFACE (store)->foreach_device (store, user_id, func, user_data, error);
+}
+
+gboolean
+fl_store_put_token (FlStore *store, const char *hash, const char *device_id, gint64 expires_at,
+                    GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && hash != NULL && device_id != NULL, FALSE);
+  return IFACE (store)->put_token (store, hash, device_id, expires_at, error);
+}
+
+FlStoreToken *
+fl_store_load_token (FlStore *store, const char *hash, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && hash != NULL, NULL);
+  return IFACE (store)->load_token (store, hash, error);
+}
+
+gboolean
+fl_store_revoke_tokens (FlStore *store, const char *hash, const char *device_id, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && (hash != NULL || device_id != NULL), FALSE);
+  return IFACE (store)->revoke_tokens (store, hash, device_id, error);
+}
+
+gboolean
+fl_store_add_login_attempt (FlStore *store, const char *login, const char *peer, gint64 at,
+                            gboolean success, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && login != NULL, FALSE);
+  return IFACE (store)->add_login_attempt (store, login, peer != NULL ? peer : "", at, success, error);
+}
+
+gint64
+fl_store_count_login_failures (FlStore *store, const char *login, const char *peer, gint64 since,
+                               GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && login != NULL, -1);
+  return IFACE (store)->count_login_failures (store, login, peer != NULL ? peer : "", since, error);
+}
+
+gint64
+fl_store_count_negative_balances (FlStore *store, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), -1);
+  return IFACE (store)->count_negative_balances (store, error);
+}
+
+/* ---- scope ---- */
+
+GStrv
+fl_store_row_sites (FlStore *store, const FlTable *table, JsonObject *row, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && table != NULL && row != NULL, NULL);
+  return IFACE (store)->row_sites (store, table, row, error);
+}
+
+gboolean
+fl_store_sites_visible (const char * const *row_sites, const char * const *user_sites)
+{
+  if (user_sites == NULL || user_sites[0] == NULL)
+    return TRUE;
+  if (row_sites == NULL || row_sites[0] == NULL)
+    return TRUE;
+  for (guint i = 0; row_sites[i] != NULL; i++)
+    if (g_strv_contains (user_sites, row_sites[i]))
+      return TRUE;
+  return FALSE;
+}
