@@ -1,0 +1,487 @@
+/* KPIs of October 2026 at a 5x9 hospital site in Asia/Shanghai whose
+ * calendar has the National Day holidays (1-7 October) and Saturday
+ * 10 October as an adjusted working day.  Every expected figure below is
+ * worked out by hand in the comments; the due times are the standard
+ * targets in working hours (9 a day, 09:00-18:00) counted on that calendar. */
+#include "fl-test-util.h"
+
+#include "fl-kpi.h"
+
+#define LOCAL(t) t "+08:00"
+
+typedef struct {
+  FlDb *db;
+  char *dir;
+  char *site, *other_site;
+  gint64 start, end, as_of;
+} Fixture;
+
+/* Stores a row as if pulled from the server: any times may carry an offset;
+ * `created_at` (default: 1 September) is normalised here because the record
+ * layer only checks common columns. */
+static char *
+store (FlDb *db, const char *table_name, const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  const FlTable *table = fl_schema_lookup (table_name);
+  g_autoptr(JsonObject) row = fl_record_parse (json, -1, &error);
+  g_assert_no_error (error);
+  gint64 created = 0;
+  const char *created_text = fl_record_get_string (row, "created_at");
+  g_assert_true (fl_time_parse (created_text != NULL ? created_text : "2026-09-01T00:00:00Z",
+                                &created, NULL));
+  g_autofree char *created_canonical = fl_time_format (created);
+  char *id = fl_uuid7_new ();
+  json_object_set_string_member (row, "id", id);
+  json_object_set_string_member (row, "version", "1");
+  json_object_set_string_member (row, "created_at", created_canonical);
+  json_object_set_string_member (row, "updated_at", created_canonical);
+  fl_record_validate (table, row, FL_RECORD_STORED, NULL, &error);
+  g_assert_no_error (error);
+  fl_record_store (db, table, row, NULL, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+store_work_order (Fixture *f, const char *site, const char *kind, const char *priority,
+                  const char *status, const char *fields)
+{
+  g_autofree char *json = g_strdup_printf (
+      "{\"ref\": \"X\", \"kind\": \"%s\", \"title\": \"t\", \"site_id\": \"%s\", \"impact\": 2,"
+      " \"urgency\": 2, \"priority\": \"%s\", \"status\": \"%s\", %s}",
+      kind, site, priority, status, fields);
+  g_free (store (f->db, "work_order", json));
+}
+
+/* Policy: response 24 working hours for high/medium/normal, 48 for low;
+ * resolution 48/72/96/150.  One working day is 9 hours. */
+static void
+store_work_orders (Fixture *f)
+{
+  /* A high: created Mon 28 Sep 10:00.  Response due: Mon 8 h, Tue 9 h, Wed
+   * 7 h -> Wed 30 Sep 16:00; responded 15:00 (on time, decided in September).
+   * Resolution due: Mon 8 + Tue 9 + Wed 9 = 26 h, 1-7 Oct holidays, Thu 8
+   * (35), Fri 9 (44), Sat 10 (worked) 4 h -> 10 Oct 13:00.  Resolved 10 Oct
+   * 12:00: on time only because the holidays are skipped.  Rated 5, fixed on
+   * the first visit. */
+  store_work_order (f, f->site, "incident", "high", "closed",
+      "\"created_at\": \"" LOCAL ("2026-09-28T10:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-09-30T16:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-09-30T15:00:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-10-10T13:00:00") "\","
+      "\"resolved_at\": \"" LOCAL ("2026-10-10T12:00:00") "\","
+      "\"customer_accepted_at\": \"" LOCAL ("2026-10-10T14:00:00") "\","
+      "\"satisfaction\": 5, \"first_time_fix\": true");
+  /* B medium: created Fri 9 Oct 09:00.  Response due: Fri 9, Sat 9, Mon 6 h
+   * -> Mon 12 Oct 15:00; responded 16:00: late (decided 12 Oct).
+   * Resolution 72 h -> Mon 19 Oct 18:00, plus 11 working hours on hold
+   * (Tue 13 Oct 10:00 - Wed 14 Oct 12:00: 8 + 3 h) -> Wed 21 Oct 11:00.
+   * Resolved 21 Oct 10:00: on time only because hold time counts.  Rated 3,
+   * not fixed on the first visit. */
+  store_work_order (f, f->site, "incident", "medium", "resolved",
+      "\"created_at\": \"" LOCAL ("2026-10-09T09:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-10-12T15:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-10-12T16:00:00") "\","
+      "\"on_hold_seconds\": \"39600\","
+      "\"resolve_due\": \"" LOCAL ("2026-10-21T11:00:00") "\","
+      "\"resolved_at\": \"" LOCAL ("2026-10-21T10:00:00") "\","
+      "\"customer_accepted_at\": \"" LOCAL ("2026-10-21T10:30:00") "\","
+      "\"satisfaction\": 3, \"first_time_fix\": false");
+  /* C high: created Thu 15 Oct 09:00, responded 10:00 (due 19 Oct 15:00: on
+   * time).  Resolution due Thu 9, Fri 9, Mon-Wed 27, Thu 3 h -> 22 Oct
+   * 12:00; still in progress on 5 Nov: late, decided 22 Oct. */
+  store_work_order (f, f->site, "incident", "high", "in_progress",
+      "\"created_at\": \"" LOCAL ("2026-10-15T09:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-10-19T15:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-10-15T10:00:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-10-22T12:00:00") "\"");
+  /* D normal: created Mon 26 Oct 09:00, responded 11:00 (due 28 Oct 15:00:
+   * on time).  Resolution 96 h -> Mon 9 Nov 15:00, and on hold since 30 Oct:
+   * not decided in October. */
+  store_work_order (f, f->site, "incident", "normal", "on_hold",
+      "\"created_at\": \"" LOCAL ("2026-10-26T09:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-10-28T15:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-10-26T11:00:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-11-09T15:00:00") "\","
+      "\"on_hold_since\": \"" LOCAL ("2026-10-30T10:00:00") "\"");
+  /* E high: created Thu 8 Oct 09:00, responded 09:10 (due Sat 10 Oct 15:00:
+   * on time).  Resolution due Thu 9, Fri 9, Sat 9, Mon 9, Tue 9, Wed 3 h ->
+   * 14 Oct 12:00.  Put on hold on 16 Oct, after it was already late: a hold
+   * does not take back a breach, late, decided 14 Oct. */
+  store_work_order (f, f->site, "incident", "high", "on_hold",
+      "\"created_at\": \"" LOCAL ("2026-10-08T09:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-10-10T15:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-10-08T09:10:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-10-14T12:00:00") "\","
+      "\"on_hold_since\": \"" LOCAL ("2026-10-16T10:00:00") "\"");
+  /* F high: created Tue 20 Oct 09:00, responded 09:05 (due 22 Oct 15:00).
+   * Resolution due Tue 27 Oct 12:00, but on hold since Thu 22 Oct, before
+   * that: its clock is stopped, not decided. */
+  store_work_order (f, f->site, "incident", "high", "on_hold",
+      "\"created_at\": \"" LOCAL ("2026-10-20T09:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-10-22T15:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-10-20T09:05:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-10-27T12:00:00") "\","
+      "\"on_hold_since\": \"" LOCAL ("2026-10-22T10:00:00") "\"");
+  /* G medium request: recorded on a holiday (Mon 5 Oct 10:00), so its clock
+   * starts Thu 8 Oct 09:00.  Response due Thu 9, Fri 9, Sat 6 h -> 10 Oct
+   * 15:00; responded 8 Oct 09:30.  Resolution 72 h -> Fri 16 Oct 18:00;
+   * resolved 17:00.  Rated 4, first-time fix.  A request: not in the
+   * incidents-by-priority table. */
+  store_work_order (f, f->site, "request", "medium", "closed",
+      "\"created_at\": \"" LOCAL ("2026-10-05T10:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-10-10T15:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-10-08T09:30:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-10-16T18:00:00") "\","
+      "\"resolved_at\": \"" LOCAL ("2026-10-16T17:00:00") "\","
+      "\"customer_accepted_at\": \"" LOCAL ("2026-10-16T17:30:00") "\","
+      "\"satisfaction\": 4, \"first_time_fix\": true");
+  /* I: cancelled, never counted. */
+  store_work_order (f, f->site, "incident", "high", "cancelled",
+      "\"created_at\": \"" LOCAL ("2026-10-02T10:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-10-10T18:00:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-10-14T18:00:00") "\"");
+  /* J: all of it happened in September. */
+  store_work_order (f, f->site, "incident", "high", "closed",
+      "\"created_at\": \"" LOCAL ("2026-09-10T10:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-09-11T10:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-09-10T11:00:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-09-15T10:00:00") "\","
+      "\"resolved_at\": \"" LOCAL ("2026-09-12T10:00:00") "\","
+      "\"customer_accepted_at\": \"" LOCAL ("2026-09-12T11:00:00") "\","
+      "\"satisfaction\": 1, \"first_time_fix\": false");
+  /* H at the other (7x24) site: created Sat 3 Oct 10:00 (a holiday, but 7x24
+   * counts every hour), responded 4 Oct 11:00 (due 10:00: late), resolved
+   * 5 Oct 09:00 (due 10:00: on time), rated 5, first-time fix. */
+  store_work_order (f, f->other_site, "incident", "high", "closed",
+      "\"created_at\": \"" LOCAL ("2026-10-03T10:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-10-04T10:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-10-04T11:00:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-10-05T10:00:00") "\","
+      "\"resolved_at\": \"" LOCAL ("2026-10-05T09:00:00") "\","
+      "\"customer_accepted_at\": \"" LOCAL ("2026-10-05T09:30:00") "\","
+      "\"satisfaction\": 5, \"first_time_fix\": true");
+}
+
+static char *
+store_job (Fixture *f, const char *site, const char *schedule, const char *created_at)
+{
+  static int n_cis;
+  g_autofree char *ci_json = g_strdup_printf (
+      "{\"code\": \"DB-%d\", \"name\": \"HIS database\", \"type\": \"server\", \"site_id\": \"%s\","
+      " \"status\": \"in_use\"}", ++n_cis, site);
+  g_autofree char *ci = store (f->db, "ci", ci_json);
+  g_autofree char *json = g_strdup_printf (
+      "{\"ci_id\": \"%s\", \"name\": \"HIS %s\", \"kind\": \"full\", \"schedule\": \"%s\","
+      " \"created_at\": \"%s\"}", ci, schedule, schedule, created_at);
+  return store (f->db, "backup_job", json);
+}
+
+static void
+store_check (Fixture *f, const char *job, const char *at, const char *result,
+             const char *restore)
+{
+  g_autofree char *json = g_strdup_printf (
+      "{\"job_id\": \"%s\", \"checked_at\": \"%s\", \"by\": \"li.na\", \"result\": \"%s\"%s%s}",
+      job, at, result, restore != NULL ? ", " : "", restore != NULL ? restore : "");
+  g_free (store (f->db, "backup_check", json));
+}
+
+/* Daily job: a check every October day at 23:30 except 3 and 4 October
+ * (none) and 5 October (failed); 6 October twice.  31 daily periods, 28 met;
+ * 30 checks of which 29 ok.  One check a day before and one after the month
+ * (30 Sep 23:30 and 1 Nov 00:30 local) must not count.
+ * Weekly job: periods 1-7, 8-14, 15-21, 22-28 Oct (29-31 is not a whole
+ * week); checks on 2, 9 and 23 Oct: 3 of 4.
+ * Monthly job created 15 Oct: no whole month of it in October, but its
+ * check counts as a check.
+ * Restore drills: 9 Oct ok (30 min), 20 Oct ok (15 min), 23 Oct failed
+ * (90 min): 2 of 3. */
+static void
+store_backups (Fixture *f)
+{
+  g_autofree char *daily = store_job (f, f->site, "daily", "2026-09-20T00:00:00Z");
+  g_autofree char *weekly = store_job (f, f->site, "weekly", "2026-09-20T00:00:00Z");
+  g_autofree char *monthly = store_job (f, f->site, "monthly", LOCAL ("2026-10-15T00:00:00"));
+  g_autofree char *other = store_job (f, f->other_site, "daily", "2026-09-20T00:00:00Z");
+  (void) other;  /* no checks at all: 31 missed periods when every site counts */
+
+  for (int day = 1; day <= 31; day++)
+    {
+      if (day == 3 || day == 4)
+        continue;
+      g_autofree char *at = g_strdup_printf ("2026-10-%02dT23:30:00+08:00", day);
+      store_check (f, daily, at, day == 5 ? "failed" : "ok",
+                   day == 20 ? "\"restore_test\": true, \"restore_ok\": true, \"restore_minutes\": 15" : NULL);
+    }
+  store_check (f, daily, LOCAL ("2026-10-06T08:00:00"), "ok", NULL);
+  store_check (f, daily, LOCAL ("2026-09-30T23:30:00"), "ok", NULL);
+  store_check (f, daily, LOCAL ("2026-11-01T00:30:00"), "ok", NULL);
+
+  store_check (f, weekly, LOCAL ("2026-10-02T10:00:00"), "ok", NULL);
+  store_check (f, weekly, LOCAL ("2026-10-09T10:00:00"), "ok",
+               "\"restore_test\": true, \"restore_ok\": true, \"restore_minutes\": 30");
+  store_check (f, weekly, LOCAL ("2026-10-23T10:00:00"), "ok",
+               "\"restore_test\": true, \"restore_ok\": false, \"restore_minutes\": 90");
+  store_check (f, monthly, LOCAL ("2026-10-20T10:00:00"), "ok", NULL);
+}
+
+static char *
+store_location (Fixture *f, const char *code, const char *kind, const char *site)
+{
+  g_autofree char *json = g_strdup_printf (
+      "{\"code\": \"%s\", \"name\": \"%s\", \"kind\": \"%s\", \"site_id\": \"%s\"}",
+      code, code, kind, site);
+  return store (f->db, "stock_location", json);
+}
+
+static void
+store_movement (Fixture *f, const char *kind, const char *part, gint64 qty,
+                const char *from, const char *to, const char *at)
+{
+  g_autoptr(JsonObject) m = json_object_new ();
+  json_object_set_string_member (m, "kind", kind);
+  json_object_set_string_member (m, "part_id", part);
+  json_object_set_int_member (m, "qty", qty);
+  if (from != NULL)
+    json_object_set_string_member (m, "from_location", from);
+  if (to != NULL)
+    json_object_set_string_member (m, "to_location", to);
+  json_object_set_string_member (m, "by", "li.na");
+  json_object_set_string_member (m, "at", at);
+  g_autofree char *json = fl_record_to_string (m);
+  g_free (store (f->db, "stock_movement", json));
+}
+
+static void
+store_count (Fixture *f, const char *location, const char *part, int counted, int expected,
+             const char *status)
+{
+  g_autofree char *json = g_strdup_printf (
+      "{\"location_id\": \"%s\", \"part_id\": \"%s\", \"counted\": %d, \"expected_at_count\": %d,"
+      " \"by\": \"li.na\", \"at\": \"" LOCAL ("2026-10-28T10:00:00") "\", \"status\": \"%s\"}",
+      location, part, counted, expected, status);
+  g_free (store (f->db, "stock_count", json));
+}
+
+/* Counts at the site: WH disk 10 = 10, van disk 3 vs 4, WH fan 5 = 5, and a
+ * rejected recount (ignored): 2 of 3 accurate.  At the other site 1 vs 2.
+ * Movements in October at the site: receive 10 + 5 into WH, issue 4 to the
+ * van, use 5 out of the van (the van is at -1: one negative balance); fans
+ * (minimum 6) have 5 in the warehouse: one part below its minimum. */
+static void
+store_stock (Fixture *f)
+{
+  g_autofree char *disk = store (f->db, "part",
+      "{\"sku\": \"HDD-600G\", \"name\": \"600 GB SAS disk\", \"unit\": \"pc\", \"min_stock\": 2}");
+  g_autofree char *fan = store (f->db, "part",
+      "{\"sku\": \"FAN-1U\", \"name\": \"1U fan\", \"unit\": \"pc\", \"min_stock\": 6}");
+  g_autofree char *wh = store_location (f, "WH1", "warehouse", f->site);
+  g_autofree char *van = store_location (f, "VAN1", "van", f->site);
+  g_autofree char *other_wh = store_location (f, "WH2", "warehouse", f->other_site);
+
+  store_movement (f, "receive", disk, 10, NULL, wh, LOCAL ("2026-10-02T10:00:00"));
+  store_movement (f, "receive", fan, 5, NULL, wh, LOCAL ("2026-10-02T11:00:00"));
+  store_movement (f, "issue", disk, 4, wh, van, LOCAL ("2026-10-03T10:00:00"));
+  store_movement (f, "use", disk, 5, van, NULL, LOCAL ("2026-10-04T10:00:00"));
+  store_movement (f, "receive", disk, 3, NULL, other_wh, LOCAL ("2026-10-05T10:00:00"));
+  store_movement (f, "receive", disk, 1, NULL, wh, LOCAL ("2026-09-05T10:00:00"));
+
+  store_count (f, wh, disk, 10, 10, "approved");
+  store_count (f, van, disk, 3, 4, "pending");
+  store_count (f, wh, fan, 5, 5, "pending");
+  store_count (f, wh, fan, 7, 8, "rejected");
+  store_count (f, other_wh, disk, 1, 2, "pending");
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->db = fl_test_replica ("KPI", &f->dir);
+  g_autofree char *calendar = store (f->db, "calendar",
+      "{\"name\": \"China 2026\", \"time_zone\": \"Asia/Shanghai\","
+      " \"holidays\": \"2026-10-01,2026-10-02,2026-10-03,2026-10-04,2026-10-05,2026-10-06,2026-10-07\","
+      " \"working_days\": \"2026-10-10\"}");
+  g_autofree char *site_json = g_strdup_printf (
+      "{\"code\": \"HOSP1\", \"name\": \"First People's Hospital\", \"time_zone\": \"Asia/Shanghai\","
+      " \"coverage\": \"5x9\", \"calendar_id\": \"%s\"}", calendar);
+  f->site = store (f->db, "site", site_json);
+  f->other_site = store (f->db, "site",
+      "{\"code\": \"DC2\", \"name\": \"Data centre\", \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
+  g_autoptr(GTimeZone) tz = fl_kpi_site_time_zone (f->db, f->site);
+  fl_kpi_month_range (tz, 2026, 10, &f->start, &f->end);
+  g_assert_true (fl_time_parse ("2026-11-05T00:00:00Z", &f->as_of, NULL));
+  store_work_orders (f);
+  store_backups (f);
+  store_stock (f);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_object_unref (f->db);
+  fl_test_remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->site);
+  g_free (f->other_site);
+}
+
+static FlKpiReport
+compute (Fixture *f, const char *site, gint64 as_of)
+{
+  g_autoptr(GError) error = NULL;
+  FlKpiReport report;
+  g_assert_true (fl_kpi_compute (f->db, site, f->start, f->end, as_of, &report, &error));
+  g_assert_no_error (error);
+  return report;
+}
+
+#define assert_value(v, m, t) G_STMT_START {              \
+    g_assert_cmpint ((v).met, ==, (m));                   \
+    g_assert_cmpint ((v).total, ==, (t));                 \
+  } G_STMT_END
+
+static void
+test_month_range (void)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Shanghai");
+  gint64 start, end;
+  fl_kpi_month_range (tz, 2026, 10, &start, &end);
+  g_autofree char *start_text = fl_time_format (start);
+  g_autofree char *end_text = fl_time_format (end);
+  g_assert_cmpstr (start_text, ==, "2026-09-30T16:00:00.000Z");
+  g_assert_cmpstr (end_text, ==, "2026-10-31T16:00:00.000Z");
+  /* Months carry into the year. */
+  fl_kpi_month_range (tz, 2026, 13, &start, &end);
+  g_autofree char *january = fl_time_format (start);
+  g_assert_cmpstr (january, ==, "2026-12-31T16:00:00.000Z");
+  fl_kpi_month_range (tz, 2026, 0, &start, &end);
+  g_autofree char *december = fl_time_format (start);
+  g_assert_cmpstr (december, ==, "2025-11-30T16:00:00.000Z");
+}
+
+static void
+test_site_month (Fixture *f, gconstpointer data)
+{
+  FlKpiReport r = compute (f, f->site, f->as_of);
+
+  /* Responses decided in October: B late; C, D, E, F, G on time (A was
+   * decided in September). */
+  assert_value (r.values[FL_KPI_RESPONSE_ON_TIME], 5, 6);
+  /* Resolutions: A (holidays), B (hold), G on time; C and E late; D and F
+   * not decided. */
+  assert_value (r.values[FL_KPI_RESOLVED_ON_TIME], 3, 5);
+  /* Ratings 5, 3, 4: two of three satisfied. */
+  assert_value (r.values[FL_KPI_SATISFACTION], 2, 3);
+  /* A, G first-time fixes; B not. */
+  assert_value (r.values[FL_KPI_FIRST_TIME_FIX], 2, 3);
+  /* 28 of 31 daily + 3 of 4 weekly periods. */
+  assert_value (r.values[FL_KPI_BACKUPS_ON_TIME], 31, 35);
+  assert_value (r.values[FL_KPI_RESTORE_SUCCESS], 2, 3);
+  assert_value (r.values[FL_KPI_STOCK_ACCURACY], 2, 3);
+
+  /* Incidents by priority (G is a request). */
+  FlKpiPriorityRow *high = &r.by_priority[0], *medium = &r.by_priority[1];
+  FlKpiPriorityRow *normal = &r.by_priority[2], *low = &r.by_priority[3];
+  g_assert_cmpint (high->opened, ==, 3);    /* C, E, F */
+  g_assert_cmpint (high->resolved, ==, 1);  /* A */
+  assert_value (high->response, 3, 3);      /* C, E, F */
+  assert_value (high->resolution, 1, 3);    /* A on time; C, E late */
+  g_assert_cmpint (medium->opened, ==, 1);
+  g_assert_cmpint (medium->resolved, ==, 1);
+  assert_value (medium->response, 0, 1);
+  assert_value (medium->resolution, 1, 1);
+  g_assert_cmpint (normal->opened, ==, 1);
+  assert_value (normal->response, 1, 1);
+  assert_value (normal->resolution, 0, 0);
+  g_assert_cmpint (low->opened, ==, 0);
+
+  g_assert_cmpint (r.backups.jobs, ==, 3);
+  g_assert_cmpint (r.backups.checks, ==, 34);
+  g_assert_cmpint (r.backups.checks_ok, ==, 33);
+  g_assert_cmpint (r.backups.checks_failed, ==, 1);
+  g_assert_cmpint (r.backups.restore_drills, ==, 3);
+  g_assert_cmpint (r.backups.restore_ok, ==, 2);
+  g_assert_cmpint (r.backups.restore_minutes, ==, 135);
+
+  g_assert_cmpint (r.stock.counts, ==, 3);
+  g_assert_cmpint (r.stock.counts_with_variance, ==, 1);
+  g_assert_cmpint (r.stock.movements[FL_MOVE_RECEIVE], ==, 2);
+  g_assert_cmpint (r.stock.quantities[FL_MOVE_RECEIVE], ==, 15);
+  g_assert_cmpint (r.stock.movements[FL_MOVE_ISSUE], ==, 1);
+  g_assert_cmpint (r.stock.quantities[FL_MOVE_ISSUE], ==, 4);
+  g_assert_cmpint (r.stock.movements[FL_MOVE_USE], ==, 1);
+  g_assert_cmpint (r.stock.quantities[FL_MOVE_USE], ==, 5);
+  g_assert_cmpint (r.stock.movements[FL_MOVE_SCRAP], ==, 0);
+  g_assert_cmpint (r.stock.negative_balances, ==, 1);
+  g_assert_cmpint (r.stock.below_minimum, ==, 1);
+
+  /* Against the targets: 5/6 = 83% < 95%, 3/5 < 98%, 2/3 < 90%, ... */
+  for (guint k = 0; k < FL_KPI_N_KINDS; k++)
+    g_assert_false (fl_kpi_meets_target (k, &r.values[k]));
+  g_assert_cmpfloat_with_epsilon (fl_kpi_rate (&r.values[FL_KPI_RESPONSE_ON_TIME]), 5.0 / 6, 1e-9);
+}
+
+static void
+test_every_site (Fixture *f, gconstpointer data)
+{
+  FlKpiReport r = compute (f, NULL, f->as_of);
+  /* H adds a late response, an on-time resolution, a 5 and a first-time fix. */
+  assert_value (r.values[FL_KPI_RESPONSE_ON_TIME], 5, 7);
+  assert_value (r.values[FL_KPI_RESOLVED_ON_TIME], 4, 6);
+  assert_value (r.values[FL_KPI_SATISFACTION], 3, 4);
+  assert_value (r.values[FL_KPI_FIRST_TIME_FIX], 3, 4);
+  /* The other site's daily job has 31 missed periods. */
+  assert_value (r.values[FL_KPI_BACKUPS_ON_TIME], 31, 66);
+  assert_value (r.values[FL_KPI_STOCK_ACCURACY], 2, 4);
+  g_assert_cmpint (r.by_priority[0].opened, ==, 4);
+  g_assert_cmpint (r.stock.movements[FL_MOVE_RECEIVE], ==, 3);
+  g_assert_cmpint (r.stock.below_minimum, ==, 1);  /* fans; disks: 7 + 3 >= 2 */
+}
+
+/* Seen on 15 October, only what was decided by then counts: C (due 22 Oct)
+ * is not yet late, B not yet resolved but its response was late, half the
+ * month of backups is due. */
+static void
+test_as_of_mid_month (Fixture *f, gconstpointer data)
+{
+  gint64 as_of;
+  g_assert_true (fl_time_parse (LOCAL ("2026-10-15T12:00:00"), &as_of, NULL));
+  FlKpiReport r = compute (f, f->site, as_of);
+  /* Responses: B late (12 Oct), C on time (15 Oct 10:00), E (8 Oct), G. */
+  assert_value (r.values[FL_KPI_RESPONSE_ON_TIME], 3, 4);
+  /* Resolutions: A on time (10 Oct), E late (14 Oct). */
+  assert_value (r.values[FL_KPI_RESOLVED_ON_TIME], 1, 2);
+  /* 1-14 Oct: 14 daily periods, 11 met; weeks 1-7 and 8-14 both met. */
+  assert_value (r.values[FL_KPI_BACKUPS_ON_TIME], 13, 16);
+  assert_value (r.values[FL_KPI_RESTORE_SUCCESS], 1, 1);
+}
+
+static void
+test_targets (void)
+{
+  FlKpiValue v = { 19, 20 };
+  g_assert_true (fl_kpi_meets_target (FL_KPI_RESPONSE_ON_TIME, &v));   /* 95% */
+  g_assert_false (fl_kpi_meets_target (FL_KPI_RESOLVED_ON_TIME, &v));  /* 98% */
+  FlKpiValue none = { 0, 0 };
+  g_assert_true (fl_kpi_meets_target (FL_KPI_STOCK_ACCURACY, &none));
+  g_assert_cmpfloat (fl_kpi_rate (&none), <, 0);
+  g_assert_cmpfloat (fl_kpi_target (FL_KPI_RESPONSE_ON_TIME), ==, 0.95);
+  g_assert_cmpfloat (fl_kpi_target (FL_KPI_RESOLVED_ON_TIME), ==, 0.98);
+  g_assert_cmpfloat (fl_kpi_target (FL_KPI_SATISFACTION), ==, 0.90);
+  g_assert_cmpstr (fl_kpi_id (FL_KPI_STOCK_ACCURACY), ==, "stock_record_accuracy");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/kpi/month-range", test_month_range);
+  g_test_add_func ("/kpi/targets", test_targets);
+  g_test_add ("/kpi/site-month", Fixture, NULL, fixture_set_up, test_site_month, fixture_tear_down);
+  g_test_add ("/kpi/every-site", Fixture, NULL, fixture_set_up, test_every_site, fixture_tear_down);
+  g_test_add ("/kpi/as-of-mid-month", Fixture, NULL, fixture_set_up, test_as_of_mid_month,
+              fixture_tear_down);
+  return g_test_run ();
+}
