@@ -1,0 +1,516 @@
+/* The server's store: rows, the change log a pull pages through, scope
+ * resolution and what a user at some sites is told. */
+#include "fl-server-test-util.h"
+
+static const char *
+change_state (FlStoreChange *change)
+{
+  return change->row != NULL ? "row" : "gone";
+}
+
+/* Every change after `cursor` for a user of `sites`, read in pages of
+ * `page` entries; the final cursor in `out_cursor`. */
+static GPtrArray *
+pull_all (FlStore *store, gint64 cursor, guint page, const char * const *sites, gint64 *out_cursor)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_store_change_free);
+  gboolean more = TRUE;
+  while (more)
+    {
+      g_autoptr(GPtrArray) changes = fl_store_changes_since (store, cursor, page, sites, &cursor,
+                                                             &more, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (changes->len, <=, page);
+      for (guint i = 0; i < changes->len; i++)
+        g_ptr_array_add (all, g_steal_pointer (&changes->pdata[i]));
+    }
+  if (out_cursor != NULL)
+    *out_cursor = cursor;
+  return all;
+}
+
+static FlStoreChange *
+find_change (GPtrArray *changes, const char *row_id)
+{
+  for (guint i = 0; i < changes->len; i++)
+    if (g_strcmp0 (((FlStoreChange *) changes->pdata[i])->row_id, row_id) == 0)
+      return changes->pdata[i];
+  return NULL;
+}
+
+static void
+test_row_round_trip (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  const FlTable *work_order = fl_schema_lookup ("work_order");
+
+  g_autofree char *site = fl_test_put_site (t.store, "HOSP1");
+  g_autofree char *id = fl_test_put_work_order (t.store, site, "INC-261122-K3F-0001");
+  g_autoptr(JsonObject) row = fl_store_load_row (t.store, work_order, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_record_get_int (row, "version", 0), ==, 1);
+  g_assert_cmpstr (fl_record_get_string (row, "title"), ==, "Core switch down");
+  g_assert_cmpint (fl_record_get_int (row, "impact", 0), ==, 2);
+  const char *created_at = fl_record_get_string (row, "created_at");
+  g_assert_nonnull (created_at);
+  g_autofree char *created_before = g_strdup (created_at);
+
+  /* A replacement bumps the version and keeps the creation time. */
+  json_object_set_string_member (row, "status", "assigned");
+  json_object_set_string_member (row, "created_at", "2020-01-01T00:00:00.000Z");
+  json_object_remove_member (row, "updated_at");
+  gint64 seq = 0;
+  fl_store_put_row (t.store, work_order, row, &seq, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, >, 0);
+  g_autoptr(JsonObject) again = fl_store_load_row (t.store, work_order, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_record_get_int (again, "version", 0), ==, 2);
+  g_assert_cmpstr (fl_record_get_string (again, "status"), ==, "assigned");
+  g_assert_cmpstr (fl_record_get_string (again, "created_at"), ==, created_before);
+
+  /* Lookups by a column, and their absence. */
+  g_autoptr(JsonObject) by_ref = fl_store_find_row (t.store, work_order, "ref", "INC-261122-K3F-0001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (by_ref, "id"), ==, id);
+  g_autoptr(JsonObject) none = fl_store_find_row (t.store, work_order, "ref", "nope", &error);
+  g_assert_null (none);
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_autoptr(JsonObject) missing = fl_store_load_row (t.store, work_order, "0190a0b0-0000-7000-8000-000000000000", &error);
+  g_assert_null (missing);
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* An append-only row is written once: storing it again changes nothing. */
+  g_autoptr(JsonObject) log = json_object_new ();
+  json_object_set_string_member (log, "work_order_id", id);
+  json_object_set_string_member (log, "author", "liwei");
+  json_object_set_string_member (log, "at", "2026-11-22T09:30:00.000Z");
+  json_object_set_string_member (log, "kind", "note");
+  json_object_set_string_member (log, "text", "Replaced the PSU");
+  g_autofree char *log_id = fl_test_put (t.store, "work_log", log);
+  gint64 last = fl_store_last_seq (t.store, &error);
+  json_object_set_string_member (log, "text", "changed");
+  fl_store_put_row (t.store, fl_schema_lookup ("work_log"), log, &seq, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, ==, 0);
+  g_assert_cmpint (fl_store_last_seq (t.store, NULL), ==, last);
+  g_autoptr(JsonObject) stored_log = fl_store_load_row (t.store, fl_schema_lookup ("work_log"), log_id, &error);
+  g_assert_cmpstr (fl_record_get_string (stored_log, "text"), ==, "Replaced the PSU");
+
+  g_assert_cmpint (fl_store_count_rows (t.store, work_order, &error), ==, 1);
+  fl_test_store_close (&t);
+}
+
+static void
+test_transaction_rollback (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *site = fl_test_put_site (t.store, "HOSP1");
+  gint64 seq = fl_store_last_seq (t.store, &error);
+
+  fl_store_begin (t.store, &error);
+  g_assert_no_error (error);
+  g_autofree char *id = fl_test_put_work_order (t.store, site, "INC-1");
+  fl_store_rollback (t.store);
+
+  g_assert_cmpint (fl_store_count_rows (t.store, fl_schema_lookup ("work_order"), NULL), ==, 0);
+  g_assert_cmpint (fl_store_last_seq (t.store, NULL), ==, seq);
+  fl_test_store_close (&t);
+}
+
+static void
+test_change_log_order (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  const FlTable *work_order = fl_schema_lookup ("work_order");
+  g_autofree char *site = fl_test_put_site (t.store, "HOSP1");
+  g_autofree char *a = fl_test_put_work_order (t.store, site, "INC-A");
+  g_autofree char *b = fl_test_put_work_order (t.store, site, "INC-B");
+  g_autofree char *c = fl_test_put_work_order (t.store, site, "INC-C");
+
+  gint64 cursor = 0;
+  g_autoptr(GPtrArray) first = pull_all (t.store, 0, 2, NULL, &cursor);
+  g_assert_cmpuint (first->len, ==, 4);  /* the site and three work orders */
+  g_assert_cmpint (cursor, ==, fl_store_last_seq (t.store, NULL));
+  for (guint i = 1; i < first->len; i++)
+    g_assert_cmpint (((FlStoreChange *) first->pdata[i - 1])->seq, <, ((FlStoreChange *) first->pdata[i])->seq);
+
+  /* A changed row moves to the end of the log: a client that already read
+   * up to `cursor` sees it once, after the others. */
+  g_autoptr(JsonObject) row = fl_store_load_row (t.store, work_order, a, &error);
+  json_object_set_string_member (row, "status", "assigned");
+  json_object_remove_member (row, "updated_at");
+  fl_store_put_row (t.store, work_order, row, NULL, &error);
+  g_assert_no_error (error);
+
+  g_autoptr(GPtrArray) from_start = pull_all (t.store, 0, 1, NULL, NULL);
+  g_assert_cmpuint (from_start->len, ==, 4);
+  g_assert_cmpstr (((FlStoreChange *) from_start->pdata[1])->row_id, ==, b);
+  g_assert_cmpstr (((FlStoreChange *) from_start->pdata[2])->row_id, ==, c);
+  g_assert_cmpstr (((FlStoreChange *) from_start->pdata[3])->row_id, ==, a);
+  g_assert_cmpstr (fl_record_get_string (((FlStoreChange *) from_start->pdata[3])->row, "status"), ==, "assigned");
+
+  g_autoptr(GPtrArray) after = pull_all (t.store, cursor, 1000, NULL, &cursor);
+  g_assert_cmpuint (after->len, ==, 1);
+  g_assert_cmpstr (((FlStoreChange *) after->pdata[0])->row_id, ==, a);
+
+  /* Nothing new: an empty page, the cursor stays. */
+  gint64 before = cursor;
+  g_autoptr(GPtrArray) nothing = pull_all (t.store, cursor, 1000, NULL, &cursor);
+  g_assert_cmpuint (nothing->len, ==, 0);
+  g_assert_cmpint (cursor, ==, before);
+  fl_test_store_close (&t);
+}
+
+/* A site, a CI there, its backup job and a check of it: the check finds
+ * its site through two via_table steps. */
+static void
+test_scope_via_chain (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *site = fl_test_put_site (t.store, "HOSP1");
+  g_autofree char *other = fl_test_put_site (t.store, "HOSP2");
+
+  g_autoptr(JsonObject) ci = json_object_new ();
+  json_object_set_string_member (ci, "code", "SRV-001");
+  json_object_set_string_member (ci, "name", "HIS database server");
+  json_object_set_string_member (ci, "type", "server");
+  json_object_set_string_member (ci, "site_id", site);
+  json_object_set_string_member (ci, "status", "in_use");
+  g_autofree char *ci_id = fl_test_put (t.store, "ci", ci);
+
+  g_autoptr(JsonObject) job = json_object_new ();
+  json_object_set_string_member (job, "ci_id", ci_id);
+  json_object_set_string_member (job, "name", "HIS nightly");
+  json_object_set_string_member (job, "kind", "full");
+  json_object_set_string_member (job, "schedule", "daily");
+  g_autofree char *job_id = fl_test_put (t.store, "backup_job", job);
+
+  g_autoptr(JsonObject) check = json_object_new ();
+  json_object_set_string_member (check, "job_id", job_id);
+  json_object_set_string_member (check, "checked_at", "2026-11-22T08:00:00.000Z");
+  json_object_set_string_member (check, "by", "liwei");
+  json_object_set_string_member (check, "result", "ok");
+  fl_record_validate (fl_schema_lookup ("backup_check"), check, FL_RECORD_INSERT, NULL, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (check, "id", "0190a0b0-0000-7000-8000-00000000c0c0");
+
+  g_auto(GStrv) sites = fl_store_row_sites (t.store, fl_schema_lookup ("backup_check"), check, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (sites), ==, 1);
+  g_assert_cmpstr (sites[0], ==, site);
+
+  /* A site's own scope is itself; the parts catalogue is everyone's. */
+  g_autoptr(JsonObject) site_row = fl_store_load_row (t.store, fl_schema_lookup ("site"), other, &error);
+  g_auto(GStrv) site_sites = fl_store_row_sites (t.store, fl_schema_lookup ("site"), site_row, &error);
+  g_assert_cmpstr (site_sites[0], ==, other);
+  g_autoptr(JsonObject) part = json_object_new ();
+  json_object_set_string_member (part, "sku", "PSU-550");
+  json_object_set_string_member (part, "name", "Power supply 550 W");
+  json_object_set_string_member (part, "unit", "pcs");
+  g_auto(GStrv) part_sites = fl_store_row_sites (t.store, fl_schema_lookup ("part"), part, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (part_sites), ==, 0);
+
+  /* A transfer between locations of two sites is seen at both. */
+  g_autoptr(JsonObject) from = json_object_new ();
+  json_object_set_string_member (from, "code", "WH-1");
+  json_object_set_string_member (from, "name", "Warehouse 1");
+  json_object_set_string_member (from, "kind", "warehouse");
+  json_object_set_string_member (from, "site_id", site);
+  g_autofree char *from_id = fl_test_put (t.store, "stock_location", from);
+  g_autoptr(JsonObject) to = json_object_new ();
+  json_object_set_string_member (to, "code", "WH-2");
+  json_object_set_string_member (to, "name", "Warehouse 2");
+  json_object_set_string_member (to, "kind", "warehouse");
+  json_object_set_string_member (to, "site_id", other);
+  g_autofree char *to_id = fl_test_put (t.store, "stock_location", to);
+  g_autoptr(JsonObject) move = json_object_new ();
+  json_object_set_string_member (move, "from_location", from_id);
+  json_object_set_string_member (move, "to_location", to_id);
+  g_auto(GStrv) move_sites = fl_store_row_sites (t.store, fl_schema_lookup ("stock_movement"), move, &error);
+  g_assert_cmpuint (g_strv_length (move_sites), ==, 2);
+  g_assert_true (g_strv_contains ((const char * const *) move_sites, site));
+  g_assert_true (g_strv_contains ((const char * const *) move_sites, other));
+  fl_test_store_close (&t);
+}
+
+/* A work order moves from one site to another: the user of the first site
+ * is told it (and its work log) are gone, the user of the second gets them. */
+static void
+test_scope_move_gone (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  const FlTable *work_order = fl_schema_lookup ("work_order");
+  g_autofree char *s1 = fl_test_put_site (t.store, "HOSP1");
+  g_autofree char *s2 = fl_test_put_site (t.store, "HOSP2");
+  const char *at_s1[] = { s1, NULL };
+  const char *at_s2[] = { s2, NULL };
+  g_autofree char *wo = fl_test_put_work_order (t.store, s1, "INC-1");
+  g_autofree char *wo2 = fl_test_put_work_order (t.store, s2, "INC-2");
+  g_autoptr(JsonObject) log = json_object_new ();
+  json_object_set_string_member (log, "work_order_id", wo);
+  json_object_set_string_member (log, "author", "liwei");
+  json_object_set_string_member (log, "at", "2026-11-22T09:30:00.000Z");
+  json_object_set_string_member (log, "kind", "note");
+  g_autofree char *log_id = fl_test_put (t.store, "work_log", log);
+
+  gint64 c1 = 0, c2 = 0;
+  g_autoptr(GPtrArray) seen1 = pull_all (t.store, 0, 1000, at_s1, &c1);
+  g_autoptr(GPtrArray) seen2 = pull_all (t.store, 0, 1000, at_s2, &c2);
+  g_assert_cmpuint (seen1->len, ==, 3);  /* HOSP1, INC-1, its log */
+  g_assert_nonnull (find_change (seen1, log_id));
+  g_assert_null (find_change (seen1, wo2));
+  g_assert_cmpuint (seen2->len, ==, 2);  /* HOSP2, INC-2 */
+
+  g_autoptr(JsonObject) row = fl_store_load_row (t.store, work_order, wo, &error);
+  json_object_set_string_member (row, "site_id", s2);
+  json_object_remove_member (row, "updated_at");
+  fl_store_put_row (t.store, work_order, row, NULL, &error);
+  g_assert_no_error (error);
+
+  g_autoptr(GPtrArray) next1 = pull_all (t.store, c1, 1000, at_s1, &c1);
+  g_assert_cmpuint (next1->len, ==, 2);
+  g_assert_cmpstr (change_state (find_change (next1, wo)), ==, "gone");
+  g_assert_cmpstr (change_state (find_change (next1, log_id)), ==, "gone");
+  g_autoptr(GPtrArray) next2 = pull_all (t.store, c2, 1000, at_s2, &c2);
+  g_assert_cmpuint (next2->len, ==, 2);
+  g_assert_cmpstr (change_state (find_change (next2, wo)), ==, "row");
+  g_assert_cmpstr (change_state (find_change (next2, log_id)), ==, "row");
+
+  /* Another edit at the new site still tells a client of HOSP1 that has
+   * not pulled since before the move. */
+  json_object_set_string_member (row, "status", "assigned");
+  json_object_remove_member (row, "updated_at");
+  fl_store_put_row (t.store, work_order, row, NULL, &error);
+  g_autoptr(GPtrArray) late = pull_all (t.store, 0, 1000, at_s1, NULL);
+  g_assert_cmpstr (change_state (find_change (late, wo)), ==, "gone");
+
+  /* Users of every site see everything, and nothing as gone. */
+  g_autoptr(GPtrArray) all = pull_all (t.store, 0, 1000, NULL, NULL);
+  for (guint i = 0; i < all->len; i++)
+    g_assert_nonnull (((FlStoreChange *) all->pdata[i])->row);
+  fl_test_store_close (&t);
+}
+
+typedef struct {
+  guint       rows;
+  GHashTable *ids;
+} SnapshotCount;
+
+static gboolean
+count_row (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  SnapshotCount *count = user_data;
+  count->rows++;
+  g_hash_table_add (count->ids, g_strdup (fl_record_get_string (row, "id")));
+  return TRUE;
+}
+
+static void
+test_snapshot_scope (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *s1 = fl_test_put_site (t.store, "HOSP1");
+  g_autofree char *s2 = fl_test_put_site (t.store, "HOSP2");
+  const char *at_s1[] = { s1, NULL };
+  g_autofree char *wo1 = fl_test_put_work_order (t.store, s1, "INC-1");
+  g_autofree char *wo2 = fl_test_put_work_order (t.store, s2, "INC-2");
+  g_autoptr(JsonObject) part = json_object_new ();
+  json_object_set_string_member (part, "sku", "PSU-550");
+  json_object_set_string_member (part, "name", "Power supply 550 W");
+  json_object_set_string_member (part, "unit", "pcs");
+  g_autofree char *part_id = fl_test_put (t.store, "part", part);
+
+  SnapshotCount count = { 0, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+  gint64 cursor = -1;
+  fl_store_snapshot (t.store, at_s1, &cursor, count_row, &count, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cursor, ==, fl_store_last_seq (t.store, NULL));
+  g_assert_cmpuint (count.rows, ==, 3);
+  g_assert_true (g_hash_table_contains (count.ids, s1));
+  g_assert_true (g_hash_table_contains (count.ids, wo1));
+  g_assert_true (g_hash_table_contains (count.ids, part_id));
+  g_assert_false (g_hash_table_contains (count.ids, wo2));
+
+  count.rows = 0;
+  fl_store_snapshot (t.store, NULL, &cursor, count_row, &count, &error);
+  g_assert_cmpuint (count.rows, ==, 5);
+  g_hash_table_unref (count.ids);
+  fl_test_store_close (&t);
+}
+
+typedef struct {
+  FlStore    *writer;
+  const char *site;
+  guint       rows;
+  guint       stop_at;
+} WhileStreaming;
+
+/* Writes through another connection in the middle of the snapshot, then
+ * stops it as a client that went away would. */
+static gboolean
+write_while_streaming (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  WhileStreaming *w = user_data;
+  if (++w->rows == 2)
+    {
+      g_autofree char *id = fl_test_put_work_order (w->writer, w->site, "INC-W");
+      return TRUE;
+    }
+  if (w->rows < w->stop_at)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "client went away");
+  return FALSE;
+}
+
+/* A snapshot read does not hold the write lock: a second connection writes
+ * while it streams, the snapshot does not see that write (it is one
+ * consistent state), and a stopped snapshot leaves the store usable. */
+static void
+test_snapshot_concurrent_write (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *s1 = fl_test_put_site (t.store, "HOSP1");
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("INC-%u", i);
+      g_autofree char *id = fl_test_put_work_order (t.store, s1, ref);
+    }
+  g_autoptr(FlStore) writer = fl_store_reopen (t.store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_store_get_id (writer), ==, fl_store_get_id (t.store));
+
+  WhileStreaming w = { writer, s1, 0, 100 };
+  gint64 cursor = 0;
+  g_assert_true (fl_store_snapshot (t.store, NULL, &cursor, write_while_streaming, &w, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (w.rows, ==, 6);  /* the site and five work orders: not INC-W */
+  g_assert_cmpint (cursor, <, fl_store_last_seq (t.store, NULL));
+
+  g_autofree char *more = fl_test_put_work_order (t.store, s1, "INC-X");
+  w.rows = 0;
+  w.stop_at = 4;
+  g_assert_false (fl_store_snapshot (t.store, NULL, NULL, write_while_streaming, &w, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE);
+  g_clear_error (&error);
+  g_autofree char *after = fl_test_put_work_order (writer, s1, "INC-Y");
+  g_assert_cmpint (fl_store_count_rows (t.store, fl_schema_lookup ("work_order"), &error), ==, 9);
+  fl_test_store_close (&t);
+}
+
+static gboolean
+collect_audit (const FlAuditEntry *entry, gpointer user_data, GError **error)
+{
+  g_ptr_array_add (user_data, g_strdup_printf ("%s:%s", entry->actor, entry->action));
+  return TRUE;
+}
+
+static void
+test_results_and_audit (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  const char *device = "0190a0b0-0000-7000-8000-0000000000d1";
+
+  g_assert_cmpint (fl_store_device_last_mid (t.store, device, &error), ==, 0);
+  g_autoptr(JsonObject) none = fl_store_get_result (t.store, device, 1, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+  for (gint64 mid = 1; mid <= 3; mid++)
+    {
+      g_autoptr(JsonObject) result = json_object_new ();
+      json_object_set_int_member (result, "mid", mid);
+      json_object_set_string_member (result, "status", mid == 2 ? "conflict" : "applied");
+      fl_store_put_result (t.store, device, mid, result, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (fl_store_device_last_mid (t.store, device, &error), ==, 3);
+  g_autoptr(JsonObject) second = fl_store_get_result (t.store, device, 2, &error);
+  g_assert_cmpstr (fl_record_get_string (second, "status"), ==, "conflict");
+
+  g_autoptr(JsonObject) detail = json_object_new ();
+  json_object_set_string_member (detail, "status", "assigned");
+  FlAuditEntry first = { .actor = "wangfang", .device = device, .action = "update",
+                         .table_name = "work_order", .row_id = "wo-1", .detail = detail };
+  FlAuditEntry other = { .actor = "liwei", .action = "insert", .table_name = "work_order", .row_id = "wo-2" };
+  FlAuditEntry later = { .actor = "zhangmin", .action = "approve", .table_name = "work_order", .row_id = "wo-1" };
+  g_assert_true (fl_store_audit (t.store, &first, &error));
+  g_assert_true (fl_store_audit (t.store, &other, &error));
+  g_assert_true (fl_store_audit (t.store, &later, &error));
+  g_assert_cmpint (later.seq, >, first.seq);
+  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func (g_free);
+  fl_store_audit_history (t.store, "work_order", "wo-1", collect_audit, history, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpstr (history->pdata[0], ==, "wangfang:update");
+  g_assert_cmpstr (history->pdata[1], ==, "zhangmin:approve");
+  fl_test_store_close (&t);
+}
+
+static void
+test_devices_and_tokens (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  FlStoreDevice device = { .id = "0190a0b0-0000-7000-8000-0000000000d1", .user_id = "u1",
+                           .name = "ThinkPad", .code = "K3F" };
+  g_assert_true (fl_store_put_device (t.store, &device, &error));
+  FlStoreDevice clash = { .id = "0190a0b0-0000-7000-8000-0000000000d2", .user_id = "u2",
+                          .name = "Other", .code = "k3f" };
+  g_assert_false (fl_store_put_device (t.store, &clash, &error));
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  g_autoptr(FlStoreDevice) by_code = fl_store_load_device (t.store, "k3f", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (by_code->id, ==, device.id);
+  g_assert_cmpstr (by_code->code, ==, "K3F");
+
+  fl_store_put_token (t.store, "hash1", device.id, 1000, &error);
+  fl_store_put_token (t.store, "hash2", device.id, 2000, &error);
+  g_assert_no_error (error);
+  g_autoptr(FlStoreToken) token = fl_store_load_token (t.store, "hash1", &error);
+  g_assert_cmpint (token->expires_at, ==, 1000);
+  g_assert_false (token->revoked);
+  fl_store_revoke_tokens (t.store, NULL, device.id, &error);
+  g_assert_no_error (error);
+  g_autoptr(FlStoreToken) revoked = fl_store_load_token (t.store, "hash2", &error);
+  g_assert_true (revoked->revoked);
+  fl_test_store_close (&t);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/row-round-trip", test_row_round_trip);
+  g_test_add_func ("/store/transaction-rollback", test_transaction_rollback);
+  g_test_add_func ("/store/change-log-order", test_change_log_order);
+  g_test_add_func ("/store/scope-via-chain", test_scope_via_chain);
+  g_test_add_func ("/store/scope-move-gone", test_scope_move_gone);
+  g_test_add_func ("/store/snapshot-scope", test_snapshot_scope);
+  g_test_add_func ("/store/snapshot-concurrent-write", test_snapshot_concurrent_write);
+  g_test_add_func ("/store/results-and-audit", test_results_and_audit);
+  g_test_add_func ("/store/devices-and-tokens", test_devices_and_tokens);
+  return g_test_run ();
+}
