@@ -81,8 +81,48 @@ create_replica (FlDb *db, GError **error)
   return fl_model_create_tables (db, error) && fl_db_exec (db, replica_local_sql, error);
 }
 
+/* Migration 2: what the sync engine keeps beside the model.
+ *
+ * A shadow table per mutable table holds the server's version of a row
+ * while local updates of it wait to be pushed: the local row is always the
+ * shadow with the pending changes on top.  The shadow is taken by a trigger
+ * just before the first local update of a row (so every write path through
+ * the change log gets one), and the sync engine moves it along with what
+ * the server answers and what it pulls; its writes set the meta key
+ * `sync_applying`, inside their transaction, so they do not take shadows.
+ * `outbox.resolution` records what the user did about a conflict or a
+ * rejection (kept_mine, kept_theirs, retried, discarded); the server's answer
+ * stays in `state`.  `sync_blob` remembers which blobs the server has. */
+static gboolean
+add_sync_state (FlDb *db, GError **error)
+{
+  g_autoptr(GString) sql = g_string_new (
+      "ALTER TABLE outbox ADD COLUMN resolution TEXT;\n"
+      "ALTER TABLE outbox ADD COLUMN resolved_at TEXT;\n"
+      "CREATE INDEX outbox_unresolved ON outbox (state) WHERE resolution IS NULL;\n"
+      "CREATE TABLE sync_blob (sha256 TEXT PRIMARY KEY NOT NULL, uploaded INTEGER NOT NULL DEFAULT 0) STRICT;\n");
+  guint n_tables;
+  const FlTable * const *tables = fl_schema_tables (&n_tables);
+  for (guint i = 0; i < n_tables; i++)
+    {
+      if (tables[i]->kind != FL_TABLE_MUTABLE)
+        continue;
+      const char *name = tables[i]->name;
+      g_string_append_printf (sql,
+          "CREATE TABLE \"sync_shadow_%s\" AS SELECT * FROM \"%s\" WHERE 0;\n"
+          "CREATE UNIQUE INDEX \"sync_shadow_%s_id\" ON \"sync_shadow_%s\" (id);\n"
+          "CREATE TRIGGER \"%s_sync_shadow\" BEFORE UPDATE ON \"%s\"\n"
+          "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'sync_applying') BEGIN\n"
+          "  INSERT OR IGNORE INTO \"sync_shadow_%s\" SELECT * FROM \"%s\" WHERE id = OLD.id;\n"
+          "END;\n",
+          name, name, name, name, name, name, name, name);
+    }
+  return fl_db_exec (db, sql->str, error);
+}
+
 static const FlMigration replica_migrations[] = {
   { 1, NULL, create_replica },
+  { 2, NULL, add_sync_state },
 };
 
 const FlMigration *
