@@ -1,0 +1,557 @@
+#include "fl-sla.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <string.h>
+
+G_DEFINE_QUARK (fl-sla-error-quark, fl_sla_error)
+
+#define DEFAULT_TIME_ZONE "Asia/Shanghai"
+#define MINUTES_PER_DAY (24 * 60)
+/* Far beyond any policy (the schema caps targets at a year of minutes); a
+ * larger value is a caller's bug and would only spin through centuries. */
+#define MAX_WORKING_SECONDS ((gint64) 100 * 365 * 24 * 3600)
+
+/* ---- priority and coverage names ---------------------------------------- */
+
+static const char * const priority_names[FL_N_PRIORITIES] = { "high", "medium", "normal", "low" };
+static const char * const priority_labels[FL_N_PRIORITIES] = {
+  NC_("priority", "High"), NC_("priority", "Medium"), NC_("priority", "Normal"), NC_("priority", "Low"),
+};
+static const char * const coverage_names[] = { "5x9", "7x9", "7x24" };
+
+/* One lookup for both enums: their wire names are plain string tables. */
+static gboolean
+name_lookup (const char * const *names, guint n_names, const char *text, int *out)
+{
+  if (text == NULL)
+    return FALSE;
+  for (guint i = 0; i < n_names; i++)
+    if (strcmp (names[i], text) == 0)
+      {
+        *out = (int) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+fl_priority_to_string (FlPriority priority)
+{
+  g_return_val_if_fail ((guint) priority < FL_N_PRIORITIES, NULL);
+  return priority_names[priority];
+}
+
+gboolean
+fl_priority_from_string (const char *text, FlPriority *priority)
+{
+  int value;
+  if (!name_lookup (priority_names, G_N_ELEMENTS (priority_names), text, &value))
+    return FALSE;
+  *priority = (FlPriority) value;
+  return TRUE;
+}
+
+const char *
+fl_priority_get_label (FlPriority priority)
+{
+  g_return_val_if_fail ((guint) priority < FL_N_PRIORITIES, NULL);
+  return g_dpgettext2 (GETTEXT_PACKAGE, "priority", priority_labels[priority]);
+}
+
+const char *
+fl_coverage_to_string (FlCoverage coverage)
+{
+  g_return_val_if_fail ((guint) coverage < G_N_ELEMENTS (coverage_names), NULL);
+  return coverage_names[coverage];
+}
+
+gboolean
+fl_coverage_from_string (const char *text, FlCoverage *coverage)
+{
+  int value;
+  if (!name_lookup (coverage_names, G_N_ELEMENTS (coverage_names), text, &value))
+    return FALSE;
+  *coverage = (FlCoverage) value;
+  return TRUE;
+}
+
+/* ---- priority matrix ----------------------------------------------------- */
+
+FlPriority
+fl_sla_priority (int impact, int urgency)
+{
+  /* Rows impact 1-4 (company business .. one person), columns urgency 1-4
+   * (urgent .. low), as in the incident procedure's 事件优先级 table. */
+  static const FlPriority matrix[4][4] = {
+    { FL_PRIORITY_HIGH,   FL_PRIORITY_HIGH,   FL_PRIORITY_HIGH,   FL_PRIORITY_MEDIUM },
+    { FL_PRIORITY_HIGH,   FL_PRIORITY_HIGH,   FL_PRIORITY_MEDIUM, FL_PRIORITY_NORMAL },
+    { FL_PRIORITY_HIGH,   FL_PRIORITY_MEDIUM, FL_PRIORITY_NORMAL, FL_PRIORITY_LOW },
+    { FL_PRIORITY_MEDIUM, FL_PRIORITY_NORMAL, FL_PRIORITY_LOW,    FL_PRIORITY_LOW },
+  };
+  /* Records are validated to 1-4 before they get here. */
+  g_return_val_if_fail (impact >= 1 && impact <= 4, FL_PRIORITY_NORMAL);
+  g_return_val_if_fail (urgency >= 1 && urgency <= 4, FL_PRIORITY_NORMAL);
+  return matrix[impact - 1][urgency - 1];
+}
+
+/* ---- calendar ------------------------------------------------------------ */
+
+/* What the calendar says about a date, stored per Julian day number; one
+ * table for both kinds so that the last word on a date wins. */
+typedef enum {
+  DAY_HOLIDAY = 1,
+  DAY_WORKING = 2,
+} DayKind;
+
+struct _FlCalendar {
+  GTimeZone  *time_zone;
+  FlCoverage  coverage;
+  int         open_minute;
+  int         close_minute;
+  GHashTable *days;  /* Julian day -> DayKind */
+};
+
+static void
+calendar_clear (gpointer data)
+{
+  FlCalendar *calendar = data;
+  g_time_zone_unref (calendar->time_zone);
+  g_hash_table_unref (calendar->days);
+}
+
+G_DEFINE_BOXED_TYPE (FlCalendar, fl_calendar, fl_calendar_ref, fl_calendar_unref)
+
+static GTimeZone *
+default_time_zone (void)
+{
+  GTimeZone *tz = g_time_zone_new_identifier (DEFAULT_TIME_ZONE);
+  /* Without tzdata installed, China Standard Time is still a fixed +08:00:
+   * China has had no daylight saving since 1991. */
+  return tz != NULL ? tz : g_time_zone_new_offset (8 * 3600);
+}
+
+gboolean
+fl_calendar_check_time_zone (const char *time_zone, GError **error)
+{
+  if (time_zone == NULL || *time_zone == '\0')
+    return TRUE;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (time_zone);
+  if (tz == NULL)
+    {
+      g_set_error (error, FL_SLA_ERROR, FL_SLA_ERROR_INVALID_TIME_ZONE,
+                   _("“%s” is not a known time zone; use a name such as Asia/Shanghai"), time_zone);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+FlCalendar *
+fl_calendar_new (const char *time_zone, FlCoverage coverage)
+{
+  g_return_val_if_fail ((guint) coverage < G_N_ELEMENTS (coverage_names), NULL);
+
+  FlCalendar *calendar = g_atomic_rc_box_new0 (FlCalendar);
+  if (time_zone != NULL && *time_zone != '\0')
+    {
+      calendar->time_zone = g_time_zone_new_identifier (time_zone);
+      /* Due times must still come out (offline, for an order being created),
+       * so a bad zone degrades to the default rather than failing. */
+      if (calendar->time_zone == NULL)
+        g_warning ("Unknown time zone “%s”, using %s", time_zone, DEFAULT_TIME_ZONE);
+    }
+  if (calendar->time_zone == NULL)
+    calendar->time_zone = default_time_zone ();
+  calendar->coverage = coverage;
+  calendar->open_minute = 9 * 60;
+  calendar->close_minute = 18 * 60;
+  calendar->days = g_hash_table_new (g_direct_hash, g_direct_equal);
+  return calendar;
+}
+
+FlCalendar *
+fl_calendar_ref (FlCalendar *calendar)
+{
+  g_return_val_if_fail (calendar != NULL, NULL);
+  return g_atomic_rc_box_acquire (calendar);
+}
+
+void
+fl_calendar_unref (FlCalendar *calendar)
+{
+  g_return_if_fail (calendar != NULL);
+  g_atomic_rc_box_release_full (calendar, calendar_clear);
+}
+
+FlCoverage
+fl_calendar_get_coverage (FlCalendar *calendar)
+{
+  g_return_val_if_fail (calendar != NULL, FL_COVERAGE_5X9);
+  return calendar->coverage;
+}
+
+GTimeZone *
+fl_calendar_get_time_zone (FlCalendar *calendar)
+{
+  g_return_val_if_fail (calendar != NULL, NULL);
+  return calendar->time_zone;
+}
+
+void
+fl_calendar_set_working_hours (FlCalendar *calendar, int open_minute, int close_minute)
+{
+  g_return_if_fail (calendar != NULL);
+  /* An empty or overnight day would leave no working time to count. */
+  g_return_if_fail (open_minute >= 0 && open_minute < close_minute && close_minute <= MINUTES_PER_DAY);
+  calendar->open_minute = open_minute;
+  calendar->close_minute = close_minute;
+}
+
+static void
+set_day (FlCalendar *calendar, int year, int month, int day, DayKind kind)
+{
+  g_return_if_fail (calendar != NULL);
+  g_return_if_fail (g_date_valid_dmy (day, month, year));
+  GDate date;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, day, month, year);
+  g_hash_table_insert (calendar->days, GUINT_TO_POINTER (g_date_get_julian (&date)),
+                       GINT_TO_POINTER (kind));
+}
+
+void
+fl_calendar_add_holiday (FlCalendar *calendar, int year, int month, int day)
+{
+  set_day (calendar, year, month, day, DAY_HOLIDAY);
+}
+
+void
+fl_calendar_add_working_day (FlCalendar *calendar, int year, int month, int day)
+{
+  set_day (calendar, year, month, day, DAY_WORKING);
+}
+
+/* Strict YYYY-MM-DD: the stored form, and the only one admins are shown. */
+static gboolean
+parse_date (const char *text, GDate *date)
+{
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+  int year = atoi (text), month = atoi (text + 5), day = atoi (text + 8);
+  if (!g_date_valid_dmy (day, month, year))
+    return FALSE;
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, day, month, year);
+  return TRUE;
+}
+
+/* Parses one list into Julian days; the error names the list and the date. */
+static gboolean
+parse_date_list (const char *csv, const char *list_name, GArray *out, GError **error)
+{
+  if (csv == NULL)
+    return TRUE;
+  g_auto(GStrv) parts = g_strsplit (csv, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *text = g_strstrip (parts[i]);
+      if (*text == '\0')
+        continue;  /* tolerate "a,,b" and a trailing comma from hand editing */
+      GDate date;
+      if (!parse_date (text, &date))
+        {
+          g_set_error (error, FL_SLA_ERROR, FL_SLA_ERROR_INVALID_DATE,
+                       /* Translators: first %s is the date as typed, second the list's
+                        * name ("holidays" or "working days") */
+                       _("“%s” in the %s is not a date such as 2026-10-01"), text, list_name);
+          return FALSE;
+        }
+      guint julian = g_date_get_julian (&date);
+      g_array_append_val (out, julian);
+    }
+  return TRUE;
+}
+
+gboolean
+fl_calendar_add_days_from_string (FlCalendar *calendar, const char *holidays_csv,
+                                  const char *working_days_csv, GError **error)
+{
+  g_return_val_if_fail (calendar != NULL, FALSE);
+
+  g_autoptr(GArray) holidays = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) working = g_array_new (FALSE, FALSE, sizeof (guint));
+  if (!parse_date_list (holidays_csv, _("holidays"), holidays, error) ||
+      !parse_date_list (working_days_csv, _("working days"), working, error))
+    return FALSE;
+
+  /* In one saved calendar a date in both lists is a mistake, not an
+   * override; say so rather than guess which was meant. */
+  for (guint i = 0; i < working->len; i++)
+    for (guint j = 0; j < holidays->len; j++)
+      if (g_array_index (working, guint, i) == g_array_index (holidays, guint, j))
+        {
+          GDate date;
+          g_date_clear (&date, 1);
+          g_date_set_julian (&date, g_array_index (working, guint, i));
+          g_set_error (error, FL_SLA_ERROR, FL_SLA_ERROR_INVALID_DATE,
+                       /* Translators: %04d-%02d-%02d is a date, "2026-10-10" */
+                       _("%04d-%02d-%02d is listed both as a holiday and as a working day"),
+                       g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date));
+          return FALSE;
+        }
+
+  for (guint i = 0; i < holidays->len; i++)
+    g_hash_table_insert (calendar->days, GUINT_TO_POINTER (g_array_index (holidays, guint, i)),
+                         GINT_TO_POINTER (DAY_HOLIDAY));
+  for (guint i = 0; i < working->len; i++)
+    g_hash_table_insert (calendar->days, GUINT_TO_POINTER (g_array_index (working, guint, i)),
+                         GINT_TO_POINTER (DAY_WORKING));
+  return TRUE;
+}
+
+static gboolean
+date_is_working (FlCalendar *calendar, const GDate *date)
+{
+  if (calendar->coverage == FL_COVERAGE_7X24)
+    return TRUE;
+  DayKind kind = GPOINTER_TO_INT (g_hash_table_lookup (calendar->days,
+                                                       GUINT_TO_POINTER (g_date_get_julian (date))));
+  if (kind == DAY_HOLIDAY)
+    return FALSE;
+  if (calendar->coverage == FL_COVERAGE_7X9)
+    return TRUE;
+  GDateWeekday weekday = g_date_get_weekday (date);
+  return (weekday != G_DATE_SATURDAY && weekday != G_DATE_SUNDAY) || kind == DAY_WORKING;
+}
+
+gboolean
+fl_calendar_is_working_day (FlCalendar *calendar, int year, int month, int day)
+{
+  g_return_val_if_fail (calendar != NULL, FALSE);
+  g_return_val_if_fail (g_date_valid_dmy (day, month, year), FALSE);
+  GDate date;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, day, month, year);
+  return date_is_working (calendar, &date);
+}
+
+/* ---- working time -------------------------------------------------------- */
+
+/* Floor division, so instants before 1970 land in the right second. */
+static gint64
+usec_to_seconds (gint64 usec)
+{
+  return usec >= 0 ? usec / G_USEC_PER_SEC : -((-usec + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+}
+
+static void
+local_date_of (FlCalendar *calendar, gint64 usec, GDate *date)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec_to_seconds (usec));
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, calendar->time_zone);
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, g_date_time_get_day_of_month (local), g_date_time_get_month (local),
+                  g_date_time_get_year (local));
+}
+
+/* The instant of a local wall-clock time.  GDateTime resolves it with the
+ * zone's offset of that very day, which is what makes DST changes correct;
+ * 24:00 is taken as the next day's midnight. */
+static gint64
+local_instant (FlCalendar *calendar, const GDate *date, int minute_of_day)
+{
+  GDate day = *date;
+  if (minute_of_day == MINUTES_PER_DAY)
+    {
+      g_date_add_days (&day, 1);
+      minute_of_day = 0;
+    }
+  g_autoptr(GDateTime) dt = g_date_time_new (calendar->time_zone, g_date_get_year (&day),
+                                             g_date_get_month (&day), g_date_get_day (&day),
+                                             minute_of_day / 60, minute_of_day % 60, 0);
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+}
+
+/* The working interval [open, close) of a local date, FALSE on a day off.
+ * Intervals are real instants, so a day's length is whatever elapses
+ * between opening and closing, even on a day the clocks change. */
+static gboolean
+working_interval (FlCalendar *calendar, const GDate *date, gint64 *open, gint64 *close)
+{
+  if (!date_is_working (calendar, date))
+    return FALSE;
+  *open = local_instant (calendar, date, calendar->open_minute);
+  *close = local_instant (calendar, date, calendar->close_minute);
+  return TRUE;
+}
+
+/* Both functions walk local dates, one interval per day: a target of a
+ * year's minutes is some 1400 steps of two time-zone lookups, and holidays
+ * and adjusted days never need special arithmetic. */
+
+gint64
+fl_calendar_add_working_time (FlCalendar *calendar, gint64 start_usec, gint64 working_seconds)
+{
+  g_return_val_if_fail (calendar != NULL, start_usec);
+  g_return_val_if_fail (working_seconds <= MAX_WORKING_SECONDS, start_usec);
+  if (working_seconds <= 0)
+    return start_usec;
+  /* Every hour counts and holidays do not stop the clock, so 7x24 working
+   * time is elapsed time (DST changes included). */
+  if (calendar->coverage == FL_COVERAGE_7X24)
+    return start_usec + working_seconds * G_USEC_PER_SEC;
+
+  gint64 remaining = working_seconds * G_USEC_PER_SEC;
+  GDate date;
+  local_date_of (calendar, start_usec, &date);
+  /* Ends: a coverage always has working weekdays, and holidays are finite. */
+  for (;; g_date_add_days (&date, 1))
+    {
+      gint64 open, close;
+      if (!working_interval (calendar, &date, &open, &close))
+        continue;
+      gint64 from = MAX (open, start_usec);
+      if (from >= close)
+        continue;
+      /* `<=`: a target used up exactly at closing is due at closing, the
+       * earliest instant it is met, not at the next opening. */
+      if (remaining <= close - from)
+        return from + remaining;
+      remaining -= close - from;
+    }
+}
+
+gint64
+fl_calendar_working_seconds_between (FlCalendar *calendar, gint64 from_usec, gint64 to_usec)
+{
+  g_return_val_if_fail (calendar != NULL, 0);
+  if (to_usec <= from_usec)
+    return 0;
+  if (calendar->coverage == FL_COVERAGE_7X24)
+    return (to_usec - from_usec) / G_USEC_PER_SEC;
+
+  GDate date, last;
+  local_date_of (calendar, from_usec, &date);
+  local_date_of (calendar, to_usec, &last);
+  gint64 total = 0;
+  for (; g_date_compare (&date, &last) <= 0; g_date_add_days (&date, 1))
+    {
+      gint64 open, close;
+      if (!working_interval (calendar, &date, &open, &close))
+        continue;
+      gint64 lo = MAX (open, from_usec), hi = MIN (close, to_usec);
+      if (hi > lo)
+        total += hi - lo;
+    }
+  /* Summed in µs and truncated once, so that it is the exact inverse of
+   * fl_calendar_add_working_time for whole seconds. */
+  return total / G_USEC_PER_SEC;
+}
+
+/* ---- policy and due times ------------------------------------------------ */
+
+void
+fl_sla_policy_init_defaults (FlSlaPolicy *policy)
+{
+  g_return_if_fail (policy != NULL);
+  /* 事件优先级响应和处理时间 (working hours, holidays excluded). */
+  static const int response_hours[FL_N_PRIORITIES] = { 24, 24, 24, 48 };
+  static const int resolve_hours[FL_N_PRIORITIES] = { 48, 72, 96, 150 };
+  for (int p = 0; p < FL_N_PRIORITIES; p++)
+    {
+      policy->response_minutes[p] = response_hours[p] * 60;
+      policy->resolve_minutes[p] = resolve_hours[p] * 60;
+    }
+}
+
+void
+fl_sla_policy_set (FlSlaPolicy *policy, FlPriority priority, int response_minutes, int resolve_minutes)
+{
+  g_return_if_fail (policy != NULL);
+  g_return_if_fail ((guint) priority < FL_N_PRIORITIES);
+  policy->response_minutes[priority] = response_minutes;
+  policy->resolve_minutes[priority] = resolve_minutes;
+}
+
+void
+fl_sla_compute_due (const FlSlaPolicy *policy, FlCalendar *calendar, FlPriority priority,
+                    gint64 created_at, gint64 on_hold_seconds,
+                    gint64 *response_due, gint64 *resolve_due)
+{
+  g_return_if_fail (policy != NULL && calendar != NULL);
+  g_return_if_fail ((guint) priority < FL_N_PRIORITIES);
+
+  /* Hold time was measured in the same calendar's working time, so adding it
+   * to the target (rather than to the due instant) moves the due time by
+   * exactly the working time lost, across nights and weekends alike. */
+  gint64 resolve_seconds = (gint64) policy->resolve_minutes[priority] * 60 + MAX (on_hold_seconds, 0);
+  if (response_due != NULL)
+    *response_due = fl_calendar_add_working_time (calendar, created_at,
+                                                  (gint64) policy->response_minutes[priority] * 60);
+  if (resolve_due != NULL)
+    *resolve_due = fl_calendar_add_working_time (calendar, created_at, resolve_seconds);
+}
+
+gboolean
+fl_sla_is_overdue (gint64 due, gint64 now)
+{
+  return due != 0 && now > due;
+}
+
+gint64
+fl_sla_time_left (FlCalendar *calendar, gint64 due, gint64 now)
+{
+  g_return_val_if_fail (calendar != NULL, 0);
+  if (now <= due)
+    return fl_calendar_working_seconds_between (calendar, now, due);
+  return -fl_calendar_working_seconds_between (calendar, due, now);
+}
+
+static char *
+format_duration (gint64 seconds)
+{
+  int hours = (int) (seconds / 3600), minutes = (int) (seconds % 3600 / 60);
+  if (hours == 0)
+    /* Translators: a duration in working time, "45 min" */
+    return g_strdup_printf (_("%d min"), minutes);
+  if (minutes == 0)
+    /* Translators: a duration in working time, "24 h" */
+    return g_strdup_printf (_("%d h"), hours);
+  /* Translators: a duration in working time, "5 h 30 min" */
+  return g_strdup_printf (_("%d h %d min"), hours, minutes);
+}
+
+char *
+fl_sla_describe (FlCalendar *calendar, gint64 due, gint64 now, gint64 on_hold_since)
+{
+  g_return_val_if_fail (calendar != NULL, NULL);
+  if (due == 0)
+    return NULL;
+
+  /* On hold the clock stopped when the hold began: show it as it stood then. */
+  gint64 at = on_hold_since != 0 ? on_hold_since : now;
+  gint64 left = fl_sla_time_left (calendar, due, at);
+  g_autofree char *state = NULL;
+  if (!fl_sla_is_overdue (due, at))
+    {
+      g_autofree char *duration = format_duration (left);
+      /* Translators: "5 h 30 min left" until the SLA due time */
+      state = g_strdup_printf (_("%s left"), duration);
+    }
+  else if (-left < 60)
+    /* Past due, but no working minute has passed since (an evening, a weekend). */
+    state = g_strdup (_("Overdue"));
+  else
+    {
+      g_autofree char *duration = format_duration (-left);
+      /* Translators: "Overdue by 2 h" past the SLA due time */
+      state = g_strdup_printf (_("Overdue by %s"), duration);
+    }
+  if (on_hold_since == 0)
+    return g_steal_pointer (&state);
+  /* Translators: "5 h 30 min left" or "Overdue by 2 h", then that the clock is stopped */
+  return g_strdup_printf (_("%s, paused on hold"), state);
+}
