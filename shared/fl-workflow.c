@@ -1,0 +1,481 @@
+#include "fl-workflow.h"
+
+#include <glib/gi18n-lib.h>
+
+G_DEFINE_QUARK (fl-workflow-error-quark, fl_workflow_error)
+
+static const char * const role_names[] = { "engineer", "clerk", "supervisor", "admin" };
+static const char * const status_names[] = {
+  "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "cancelled",
+};
+static const char * const status_labels[] = {
+  N_("New"), N_("Assigned"), N_("In progress"), N_("On hold"), N_("Resolved"), N_("Closed"),
+  N_("Cancelled"),
+};
+static const char * const kind_names[] = { "incident", "request", "maintenance" };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (role_names) == FL_N_ROLES);
+G_STATIC_ASSERT (G_N_ELEMENTS (status_names) == FL_N_WO_STATUSES);
+G_STATIC_ASSERT (G_N_ELEMENTS (status_labels) == FL_N_WO_STATUSES);
+G_STATIC_ASSERT (G_N_ELEMENTS (kind_names) == FL_WO_KIND_MAINTENANCE + 1);
+
+static gboolean
+lookup_name (const char * const *names, guint n_names, const char *text, guint *out)
+{
+  for (guint i = 0; i < n_names; i++)
+    if (g_strcmp0 (names[i], text) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+fl_role_to_string (FlRole role)
+{
+  g_return_val_if_fail (role < FL_N_ROLES, NULL);
+  return role_names[role];
+}
+
+gboolean
+fl_role_from_string (const char *text, FlRole *out)
+{
+  guint i;
+  if (!lookup_name (role_names, G_N_ELEMENTS (role_names), text, &i))
+    return FALSE;
+  *out = i;
+  return TRUE;
+}
+
+const char *
+fl_work_order_status_to_string (FlWorkOrderStatus status)
+{
+  g_return_val_if_fail (status < FL_N_WO_STATUSES, NULL);
+  return status_names[status];
+}
+
+gboolean
+fl_work_order_status_from_string (const char *text, FlWorkOrderStatus *out)
+{
+  guint i;
+  if (!lookup_name (status_names, G_N_ELEMENTS (status_names), text, &i))
+    return FALSE;
+  *out = i;
+  return TRUE;
+}
+
+const char *
+fl_work_order_status_label (FlWorkOrderStatus status)
+{
+  g_return_val_if_fail (status < FL_N_WO_STATUSES, NULL);
+  return _(status_labels[status]);
+}
+
+const char *
+fl_work_order_kind_to_string (FlWorkOrderKind kind)
+{
+  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_names), NULL);
+  return kind_names[kind];
+}
+
+gboolean
+fl_work_order_kind_from_string (const char *text, FlWorkOrderKind *out)
+{
+  guint i;
+  if (!lookup_name (kind_names, G_N_ELEMENTS (kind_names), text, &i))
+    return FALSE;
+  *out = i;
+  return TRUE;
+}
+
+/* Sets of roles. */
+#define ROLE(r)     (1u << (r))
+#define ENGINEER    ROLE (FL_ROLE_ENGINEER)
+#define CLERK       ROLE (FL_ROLE_CLERK)
+#define SUPERVISOR  ROLE (FL_ROLE_SUPERVISOR)
+#define ADMIN       ROLE (FL_ROLE_ADMIN)
+#define FIELD_STAFF (ENGINEER | SUPERVISOR | ADMIN)
+#define MANAGERS    (SUPERVISOR | ADMIN)
+#define EVERYONE    (ENGINEER | CLERK | SUPERVISOR | ADMIN)
+
+/* ---- The work-order lifecycle ------------------------------------------ */
+
+typedef enum {
+  NEEDS_RESOLUTION = 1 << 0,  /* a resolution text */
+  NEEDS_ACCEPTANCE = 1 << 1,  /* the customer's acceptance, for incidents and requests */
+  OWNER_AFTER      = 1 << 2,  /* ownership is judged by the assignee after the move */
+} Needs;
+
+typedef enum {
+  BY_UPDATE,     /* an ordinary status update */
+  BY_APPROVAL,   /* only an approved approval makes this move */
+  BY_REJECTION,  /* only a rejected approval makes this move */
+} Way;
+
+typedef struct {
+  FlWorkOrderStatus from, to;
+  guint roles;        /* who may make the move */
+  guint owner_roles;  /* of those, who may make it only on their own order */
+  guint needs;
+  Way way;
+} Transition;
+
+/* The one lifecycle table.  Decisions beyond the contract's arrows:
+ * - Engineers may take a `new` order for themselves (new -> assigned when
+ *   they are the assignee afterwards): they record incidents offline on
+ *   site and work them at once.  Assigning to others is a supervisor's job.
+ * - Engineers move only orders assigned to them; supervisors and admins make
+ *   every move that is not an approval decision; clerks move nothing.
+ * - Resolve is allowed from on_hold as well as from in_progress (the
+ *   contract's chain reads in_progress <-> on_hold -> resolved): waiting on
+ *   the customer can end with the problem gone.
+ * - Closing, and sending resolved work back to in_progress, happen only
+ *   through a supervisor's approval decision on the server, never through a
+ *   status update; approving is a supervisor's review, not an admin's.
+ * - closed and cancelled are final: nothing is reopened, new work is a new
+ *   order (history is never rewritten). */
+static const Transition transitions[] = {
+  { FL_WO_NEW,         FL_WO_ASSIGNED,    FIELD_STAFF, ENGINEER, OWNER_AFTER, BY_UPDATE },
+  { FL_WO_NEW,         FL_WO_CANCELLED,   MANAGERS,    0,        0,           BY_UPDATE },
+  { FL_WO_ASSIGNED,    FL_WO_IN_PROGRESS, FIELD_STAFF, ENGINEER, 0,           BY_UPDATE },
+  { FL_WO_ASSIGNED,    FL_WO_CANCELLED,   MANAGERS,    0,        0,           BY_UPDATE },
+  { FL_WO_IN_PROGRESS, FL_WO_ON_HOLD,     FIELD_STAFF, ENGINEER, 0,           BY_UPDATE },
+  { FL_WO_IN_PROGRESS, FL_WO_RESOLVED,    FIELD_STAFF, ENGINEER,
+    NEEDS_RESOLUTION | NEEDS_ACCEPTANCE, BY_UPDATE },
+  { FL_WO_ON_HOLD,     FL_WO_IN_PROGRESS, FIELD_STAFF, ENGINEER, 0,           BY_UPDATE },
+  { FL_WO_ON_HOLD,     FL_WO_RESOLVED,    FIELD_STAFF, ENGINEER,
+    NEEDS_RESOLUTION | NEEDS_ACCEPTANCE, BY_UPDATE },
+  { FL_WO_RESOLVED,    FL_WO_CLOSED,      SUPERVISOR,  0,        0,           BY_APPROVAL },
+  { FL_WO_RESOLVED,    FL_WO_IN_PROGRESS, SUPERVISOR,  0,        0,           BY_REJECTION },
+};
+
+static const Transition *
+find_transition (FlWorkOrderStatus from, FlWorkOrderStatus to)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (transitions); i++)
+    if (transitions[i].from == from && transitions[i].to == to)
+      return &transitions[i];
+  return NULL;
+}
+
+static const Transition *
+find_decision (FlWorkOrderStatus from, Way way)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (transitions); i++)
+    if (transitions[i].from == from && transitions[i].way == way)
+      return &transitions[i];
+  return NULL;
+}
+
+static gboolean
+is_final (FlWorkOrderStatus status)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (transitions); i++)
+    if (transitions[i].from == status)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+set_invalid_move (FlWorkOrderStatus from, FlWorkOrderStatus to, GError **error)
+{
+  if (from == to)
+    g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE,
+                 _("The work order is already “%s”."), fl_work_order_status_label (from));
+  else if (is_final (from))
+    g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE,
+                 _("The work order is “%s” and cannot change any more; record further work as a new work order."),
+                 fl_work_order_status_label (from));
+  else
+    g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE,
+                 _("A work order cannot move from “%s” to “%s”."),
+                 fl_work_order_status_label (from), fl_work_order_status_label (to));
+}
+
+gboolean
+fl_workflow_check_move (FlRole role, FlWorkOrderStatus from, FlWorkOrderStatus to,
+                        const FlWorkOrderFacts *facts, GError **error)
+{
+  g_return_val_if_fail (role < FL_N_ROLES, FALSE);
+  g_return_val_if_fail (from < FL_N_WO_STATUSES && to < FL_N_WO_STATUSES, FALSE);
+  g_return_val_if_fail (facts != NULL, FALSE);
+
+  const Transition *t = find_transition (from, to);
+  if (t == NULL)
+    {
+      set_invalid_move (from, to, error);
+      return FALSE;
+    }
+  if (t->way == BY_APPROVAL)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_NEEDS_APPROVAL,
+                           _("A work order is closed by a supervisor approving its resolution: approve it in the approval queue instead."));
+      return FALSE;
+    }
+  if (t->way == BY_REJECTION)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_NEEDS_APPROVAL,
+                           _("Resolved work goes back to work when a supervisor rejects the resolution: reject it in the approval queue instead."));
+      return FALSE;
+    }
+  if ((t->roles & ROLE (role)) == 0)
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                   _("The %s role cannot move a work order from “%s” to “%s”; ask a supervisor."),
+                   role_names[role], fl_work_order_status_label (from), fl_work_order_status_label (to));
+      return FALSE;
+    }
+  if ((t->owner_roles & ROLE (role)) != 0)
+    {
+      if ((t->needs & OWNER_AFTER) != 0 && !facts->assignee_is_actor_after)
+        {
+          g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                               _("You can take a new work order only for yourself; a supervisor assigns work to others."));
+          return FALSE;
+        }
+      if ((t->needs & OWNER_AFTER) == 0 && !facts->actor_is_assignee)
+        {
+          g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                               _("This work order is assigned to someone else: only its assignee or a supervisor can move it."));
+          return FALSE;
+        }
+    }
+  if ((t->needs & NEEDS_RESOLUTION) != 0 && !facts->has_resolution)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("Resolving a work order needs a resolution: write down what was done."));
+      return FALSE;
+    }
+  /* Maintenance is planned work for the operator itself: no customer signs it off. */
+  if ((t->needs & NEEDS_ACCEPTANCE) != 0 && facts->kind != FL_WO_KIND_MAINTENANCE
+      && !facts->customer_accepted)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           facts->kind == FL_WO_KIND_INCIDENT
+                           ? _("Resolving an incident needs the customer's acceptance: record their sign-off first.")
+                           : _("Resolving a service request needs the customer's acceptance: record their sign-off first."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fl_workflow_check_create (FlRole role, FlWorkOrderStatus initial,
+                          const FlWorkOrderFacts *facts, GError **error)
+{
+  g_return_val_if_fail (initial < FL_N_WO_STATUSES, FALSE);
+
+  if (initial == FL_WO_NEW)
+    return TRUE;
+  if (initial == FL_WO_ASSIGNED)
+    return fl_workflow_check_move (role, FL_WO_NEW, FL_WO_ASSIGNED, facts, error);
+  g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE,
+               _("A work order starts as “%s” or “%s”, not “%s”."),
+               fl_work_order_status_label (FL_WO_NEW), fl_work_order_status_label (FL_WO_ASSIGNED),
+               fl_work_order_status_label (initial));
+  return FALSE;
+}
+
+guint
+fl_workflow_allowed_moves (FlRole role, FlWorkOrderStatus from, const FlWorkOrderFacts *facts,
+                           FlWorkOrderStatus *out, guint max)
+{
+  g_return_val_if_fail (out != NULL || max == 0, 0);
+
+  guint n = 0;
+  for (FlWorkOrderStatus to = 0; to < FL_N_WO_STATUSES && n < max; to++)
+    if (fl_workflow_check_move (role, from, to, facts, NULL))
+      out[n++] = to;
+  return n;
+}
+
+gboolean
+fl_workflow_check_approval (FlRole role, FlWorkOrderStatus current, gboolean approve,
+                            GError **error)
+{
+  g_return_val_if_fail (role < FL_N_ROLES, FALSE);
+  g_return_val_if_fail (current < FL_N_WO_STATUSES, FALSE);
+
+  const Transition *t = find_decision (current, approve ? BY_APPROVAL : BY_REJECTION);
+  if (t == NULL)
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE,
+                   _("Only resolved work orders can be approved or rejected; this one is “%s”."),
+                   fl_work_order_status_label (current));
+      return FALSE;
+    }
+  if ((t->roles & ROLE (role)) == 0)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                           _("Only a supervisor can approve or reject resolved work."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+FlWorkOrderStatus
+fl_workflow_approval_outcome (gboolean approve)
+{
+  const Transition *t = find_decision (FL_WO_RESOLVED, approve ? BY_APPROVAL : BY_REJECTION);
+  g_assert (t != NULL);
+  return t->to;
+}
+
+/* ---- Write rights per table -------------------------------------------- */
+
+typedef enum {
+  MUTABLE,      /* insert + update */
+  LEDGER,       /* append only */
+  SERVER_KEPT,  /* rows the server writes itself */
+} TableKind;
+
+typedef struct {
+  const char *name;
+  TableKind kind;
+  guint add;     /* roles that may insert (mutable) or append (ledger) */
+  guint change;  /* roles that may update */
+} TableRights;
+
+/* From the roles in the design.  Admins hold every right except the two
+ * noted; supervisors hold the engineers' rights too.
+ * - user: server-authoritative; admins manage users with the server's own
+ *   admin commands, never through a sync client.
+ * - conflict: the server records conflicts; supervisors (and admins) mark
+ *   them resolved.
+ * - approval: a supervisor's decision only (the lifecycle's close and reject
+ *   are supervisor decisions too); an admin who must approve is given the
+ *   supervisor role.
+ * - stock_count, scrap_request: clerks count and ask; supervisors may update
+ *   them when they review; the approval applies them on the server.
+ * - ci_change_proposal: engineers propose, the approval applies it on the
+ *   server; nobody but an admin edits a proposal afterwards.
+ * - work_order updates by engineers are limited further by the lifecycle
+ *   (their own orders), inspection_round updates by engineers to walking
+ *   their rounds; stock_movement by fl_access_check_movement_kind. */
+static const TableRights table_rights[] = {
+  { "site",                MUTABLE,     ADMIN,                   ADMIN },
+  { "user",                SERVER_KEPT, 0,                       0 },
+  { "calendar",            MUTABLE,     ADMIN,                   ADMIN },
+  { "sla_policy",          MUTABLE,     ADMIN,                   ADMIN },
+  { "ci",                  MUTABLE,     ADMIN,                   ADMIN },
+  { "ci_relation",         MUTABLE,     ADMIN,                   ADMIN },
+  { "work_order",          MUTABLE,     FIELD_STAFF,             FIELD_STAFF },
+  { "work_log",            LEDGER,      FIELD_STAFF,             0 },
+  { "part",                MUTABLE,     CLERK | ADMIN,           CLERK | ADMIN },
+  { "stock_location",      MUTABLE,     CLERK | ADMIN,           CLERK | ADMIN },
+  { "stock_movement",      LEDGER,      EVERYONE,                0 },
+  { "stock_count",         MUTABLE,     CLERK | ADMIN,           CLERK | MANAGERS },
+  { "scrap_request",       MUTABLE,     CLERK | ADMIN,           CLERK | MANAGERS },
+  { "inspection_template", MUTABLE,     ADMIN,                   ADMIN },
+  { "inspection_round",    MUTABLE,     MANAGERS,                FIELD_STAFF },
+  { "inspection",          LEDGER,      FIELD_STAFF,             0 },
+  { "backup_job",          MUTABLE,     ADMIN,                   ADMIN },
+  { "backup_check",        LEDGER,      FIELD_STAFF,             0 },
+  { "ci_change_proposal",  MUTABLE,     FIELD_STAFF,             ADMIN },
+  { "approval",            LEDGER,      SUPERVISOR,              0 },
+  { "attachment",          LEDGER,      EVERYONE,                0 },
+  { "conflict",            SERVER_KEPT, 0,                       MANAGERS },
+};
+
+typedef enum { OP_INSERT, OP_UPDATE, OP_APPEND } Op;
+static const char * const op_names[] = { "insert", "update", "append" };
+
+gboolean
+fl_access_check_write (FlRole role, const char *table, const char *op, GError **error)
+{
+  g_return_val_if_fail (role < FL_N_ROLES, FALSE);
+
+  const TableRights *rights = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (table_rights) && rights == NULL; i++)
+    if (g_strcmp0 (table_rights[i].name, table) == 0)
+      rights = &table_rights[i];
+  if (rights == NULL)
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_UNKNOWN,
+                   _("There is no table “%s”."), table != NULL ? table : "");
+      return FALSE;
+    }
+  guint op_index;
+  if (!lookup_name (op_names, G_N_ELEMENTS (op_names), op, &op_index))
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_UNKNOWN,
+                   _("Unknown operation “%s”: use insert, update or append."), op != NULL ? op : "");
+      return FALSE;
+    }
+  if (rights->kind == LEDGER && op_index != OP_APPEND)
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_WRONG_OPERATION,
+                   _("“%s” is an append-only record: add a new entry instead."), rights->name);
+      return FALSE;
+    }
+  if (rights->kind != LEDGER && op_index == OP_APPEND)
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_WRONG_OPERATION,
+                   _("“%s” records are inserted and updated, not appended."), rights->name);
+      return FALSE;
+    }
+
+  guint roles = op_index == OP_UPDATE ? rights->change : rights->add;
+  if ((roles & ROLE (role)) != 0)
+    return TRUE;
+  if (rights->kind == SERVER_KEPT && roles == 0)
+    g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                 _("“%s” records are kept by the server and cannot be written from a client."),
+                 rights->name);
+  else if (op_index == OP_UPDATE)
+    g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                 _("The %s role cannot change “%s” records."), role_names[role], rights->name);
+  else
+    g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                 _("The %s role cannot add “%s” records."), role_names[role], rights->name);
+  return FALSE;
+}
+
+typedef struct {
+  const char *kind;
+  guint roles;               /* who may post it from a client */
+  const char *via_approval;  /* why nobody may: the approval that posts it */
+} MovementRights;
+
+/* Clerks (and admins) run the stores; engineers and supervisors only use
+ * parts on jobs, return them, and transfer between a van and a site (that
+ * the locations are their own van and a site of theirs is the server's
+ * scope check).  Scrap and adjust are never posted by a client: a clerk
+ * submits a scrap_request or a stock_count, and the server posts the scrap
+ * or adjust movement when a supervisor's approval of it is applied. */
+static const MovementRights movement_rights[] = {
+  { "receive",  CLERK | ADMIN, NULL },
+  { "issue",    CLERK | ADMIN, NULL },
+  { "transfer", EVERYONE,      NULL },
+  { "use",      EVERYONE,      NULL },
+  { "return",   EVERYONE,      NULL },
+  { "scrap",    0, N_("Scrapping parts needs a supervisor's approval: submit a scrap request instead.") },
+  { "adjust",   0, N_("Stock is corrected by a stocktake: submit a stock count for a supervisor to approve instead.") },
+};
+
+gboolean
+fl_access_check_movement_kind (FlRole role, const char *kind, GError **error)
+{
+  g_return_val_if_fail (role < FL_N_ROLES, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (movement_rights); i++)
+    {
+      const MovementRights *m = &movement_rights[i];
+      if (g_strcmp0 (m->kind, kind) != 0)
+        continue;
+      if ((m->roles & ROLE (role)) != 0)
+        return TRUE;
+      if (m->via_approval != NULL)
+        g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_NEEDS_APPROVAL,
+                             _(m->via_approval));
+      else
+        g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                     _("The %s role cannot post “%s” stock movements; ask a clerk."),
+                     role_names[role], m->kind);
+      return FALSE;
+    }
+  g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_UNKNOWN,
+               _("There is no stock movement kind “%s”."), kind != NULL ? kind : "");
+  return FALSE;
+}

@@ -1,0 +1,108 @@
+/* fl-workflow.h — who may do what: the work-order lifecycle and the write
+ * rights of each role, as one table that the client (to offer and check
+ * actions offline) and the server (to accept or reject mutations) share.
+ *
+ * Pure rules over enums and facts: no database, no I/O.  The callers gather
+ * the facts (is there a resolution, did the customer accept, who is the
+ * assignee) and the server checks again against its own current row. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define FL_WORKFLOW_ERROR (fl_workflow_error_quark ())
+typedef enum {
+  FL_WORKFLOW_ERROR_FORBIDDEN,        /* the role may not do this (or not to this order) */
+  FL_WORKFLOW_ERROR_INVALID_MOVE,     /* the move is not in the lifecycle */
+  FL_WORKFLOW_ERROR_PRECONDITION,     /* a resolution or the customer's acceptance is missing */
+  FL_WORKFLOW_ERROR_NEEDS_APPROVAL,   /* only a supervisor's approval does this */
+  FL_WORKFLOW_ERROR_UNKNOWN,          /* no such table, operation or movement kind */
+  FL_WORKFLOW_ERROR_WRONG_OPERATION,  /* the operation does not fit the table (update a ledger) */
+} FlWorkflowError;
+GQuark fl_workflow_error_quark (void);
+
+typedef enum {
+  FL_ROLE_ENGINEER,
+  FL_ROLE_CLERK,
+  FL_ROLE_SUPERVISOR,
+  FL_ROLE_ADMIN,
+} FlRole;
+#define FL_N_ROLES (FL_ROLE_ADMIN + 1)
+
+typedef enum {
+  FL_WO_NEW,
+  FL_WO_ASSIGNED,
+  FL_WO_IN_PROGRESS,
+  FL_WO_ON_HOLD,
+  FL_WO_RESOLVED,
+  FL_WO_CLOSED,
+  FL_WO_CANCELLED,
+} FlWorkOrderStatus;
+#define FL_N_WO_STATUSES (FL_WO_CANCELLED + 1)
+
+typedef enum {
+  FL_WO_KIND_INCIDENT,
+  FL_WO_KIND_REQUEST,
+  FL_WO_KIND_MAINTENANCE,
+} FlWorkOrderKind;
+
+/* The stored names ("engineer", "in_progress", "incident", ...).  from_string
+ * returns FALSE (leaving *out alone) for NULL or an unknown name. */
+const char *fl_role_to_string              (FlRole role);
+gboolean    fl_role_from_string            (const char *text, FlRole *out);
+const char *fl_work_order_status_to_string (FlWorkOrderStatus status);
+gboolean    fl_work_order_status_from_string (const char *text, FlWorkOrderStatus *out);
+const char *fl_work_order_kind_to_string   (FlWorkOrderKind kind);
+gboolean    fl_work_order_kind_from_string (const char *text, FlWorkOrderKind *out);
+
+/* The translated name of a status for people ("In progress"). */
+const char *fl_work_order_status_label     (FlWorkOrderStatus status);
+
+/* What the rules need to know about the order and the person moving it. */
+typedef struct {
+  FlWorkOrderKind kind;
+  gboolean has_resolution;           /* a non-empty resolution text */
+  gboolean customer_accepted;        /* customer_accepted_at is set */
+  gboolean actor_is_assignee;        /* the order is assigned to the actor now */
+  gboolean assignee_is_actor_after;  /* after the move the actor is the assignee */
+} FlWorkOrderFacts;
+
+/* May `role` move an order from `from` to `to` by a status update?
+ * Closing and sending resolved work back happen only through a supervisor's
+ * approval (fl_workflow_check_approval), so every role gets
+ * FL_WORKFLOW_ERROR_NEEDS_APPROVAL for those.  The error says what to do. */
+gboolean fl_workflow_check_move     (FlRole role, FlWorkOrderStatus from, FlWorkOrderStatus to,
+                                     const FlWorkOrderFacts *facts, GError **error);
+
+/* May a new order be recorded in `initial` status: `new`, or `assigned`
+ * when the role could take it there from `new`. */
+gboolean fl_workflow_check_create   (FlRole role, FlWorkOrderStatus initial,
+                                     const FlWorkOrderFacts *facts, GError **error);
+
+/* Writes to `out` (up to `max`) the statuses fl_workflow_check_move allows
+ * from `from`, in lifecycle order; returns how many.  Approval decisions are
+ * not among them: the approval queue offers those. */
+guint    fl_workflow_allowed_moves  (FlRole role, FlWorkOrderStatus from,
+                                     const FlWorkOrderFacts *facts,
+                                     FlWorkOrderStatus *out, guint max);
+
+/* May `role` approve (resolved -> closed) or reject (resolved -> in_progress)
+ * an order that is now `current`? */
+gboolean fl_workflow_check_approval (FlRole role, FlWorkOrderStatus current, gboolean approve,
+                                     GError **error);
+
+/* The status an approved (closed) or rejected (in_progress) decision leads to. */
+FlWorkOrderStatus fl_workflow_approval_outcome (gboolean approve);
+
+/* May `role` write to `table` with `op` ("insert" | "update" for mutable
+ * tables, "append" for ledgers)?  Field-level limits (an engineer may only
+ * move their own orders, which movement kinds) are checked by the functions
+ * above and below; per-site scope by the server. */
+gboolean fl_access_check_write         (FlRole role, const char *table, const char *op,
+                                        GError **error);
+
+/* May `role` post a stock movement of `kind` ("receive", "use", ...)? */
+gboolean fl_access_check_movement_kind (FlRole role, const char *kind, GError **error);
+
+G_END_DECLS
