@@ -10,3 +10,7 @@
 #include "fl-stock.h"
 #include "fl-time.h"
 #include "fl-backup.h"
+#include "fl-inspection.h"
+#include "fl-sla.h"
+#include "fl-work-order.h"
+#include "fl-workflow.h"

@@ -1,0 +1,372 @@
+#include "fl-work-order.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "fl-changelog.h"
+#include "fl-ids.h"
+#include "fl-stock.h"
+#include "fl-time.h"
+
+static const FlTable *
+work_order_table (void)
+{
+  return fl_schema_lookup ("work_order");
+}
+
+FlCalendar *
+fl_work_order_site_calendar (JsonObject *site, JsonObject *calendar)
+{
+  const char *tz = site != NULL ? fl_record_get_string (site, "time_zone") : NULL;
+  FlCoverage coverage = FL_COVERAGE_5X9;
+  if (site != NULL)
+    fl_coverage_from_string (fl_record_get_string (site, "coverage"), &coverage);
+  FlCalendar *cal = fl_calendar_new (tz, coverage);
+  if (calendar != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      /* A calendar with a bad date still serves its good ones: the server
+       * validated it when it was saved, so this only guards old data. */
+      if (!fl_calendar_add_days_from_string (cal, fl_record_get_string (calendar, "holidays"),
+                                             fl_record_get_string (calendar, "working_days"), &error))
+        g_warning ("Calendar %s: %s", fl_record_get_string (calendar, "name"), error->message);
+    }
+  return cal;
+}
+
+void
+fl_work_order_derive (JsonObject *wo, FlCalendar *calendar, const FlSlaPolicy *policy)
+{
+  int impact = (int) fl_record_get_int (wo, "impact", 3);
+  int urgency = (int) fl_record_get_int (wo, "urgency", 3);
+  FlPriority priority = fl_sla_priority (CLAMP (impact, 1, 4), CLAMP (urgency, 1, 4));
+  json_object_set_string_member (wo, "priority", fl_priority_to_string (priority));
+
+  gint64 created = 0;
+  const char *created_text = fl_record_get_string (wo, "created_at");
+  if (created_text == NULL || !fl_time_parse (created_text, &created, NULL))
+    created = fl_time_now ();
+  gint64 response_due = 0, resolve_due = 0;
+  fl_sla_compute_due (policy, calendar, priority, created, fl_record_get_int (wo, "on_hold_seconds", 0),
+                      &response_due, &resolve_due);
+  g_autofree char *response_text = fl_time_format (response_due);
+  g_autofree char *resolve_text = fl_time_format (resolve_due);
+  json_object_set_string_member (wo, "response_due", response_text);
+  json_object_set_string_member (wo, "resolve_due", resolve_text);
+}
+
+static JsonObject *
+load_optional (FlDb *db, const char *table, const char *id)
+{
+  if (id == NULL)
+    return NULL;
+  return fl_record_load (db, fl_schema_lookup (table), id, NULL);
+}
+
+/* The site's own policy rows override the defaults per priority. */
+static void
+load_policy (FlDb *db, const char *site_id, FlSlaPolicy *policy)
+{
+  fl_sla_policy_init_defaults (policy);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT priority, response_minutes, resolve_minutes FROM sla_policy"
+      " WHERE site_id IS NULL OR site_id = ? ORDER BY site_id IS NOT NULL", NULL);
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      FlPriority p;
+      if (fl_priority_from_string ((const char *) sqlite3_column_text (stmt, 0), &p))
+        fl_sla_policy_set (policy, p, sqlite3_column_int (stmt, 1), sqlite3_column_int (stmt, 2));
+    }
+}
+
+gboolean
+fl_work_order_derive_in_db (FlDb *db, JsonObject *wo, GError **error)
+{
+  const char *site_id = fl_record_get_string (wo, "site_id");
+  g_autoptr(JsonObject) site = load_optional (db, "site", site_id);
+  if (site == NULL)
+    {
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID,
+                   _("work_order.site_id: no such site in this replica"));
+      return FALSE;
+    }
+  g_autoptr(JsonObject) calendar = load_optional (db, "calendar", fl_record_get_string (site, "calendar_id"));
+  g_autoptr(FlCalendar) cal = fl_work_order_site_calendar (site, calendar);
+  FlSlaPolicy policy;
+  load_policy (db, site_id, &policy);
+  fl_work_order_derive (wo, cal, &policy);
+  return TRUE;
+}
+
+static void
+set_optional (JsonObject *o, const char *name, const char *value)
+{
+  if (value != NULL && *value != '\0')
+    json_object_set_string_member (o, name, value);
+}
+
+typedef struct {
+  const FlWorkOrderDraft *draft;
+  const char *actor;
+  char *id;
+} Create;
+
+static gboolean
+create_in_transaction (FlDb *db, gpointer data, GError **error)
+{
+  Create *c = data;
+  const FlWorkOrderDraft *d = c->draft;
+  g_autofree char *ref = fl_ref_next (db, fl_ref_prefix ("work_order", d->kind), fl_time_now (), error);
+  if (ref == NULL)
+    return FALSE;
+  g_autoptr(JsonObject) wo = json_object_new ();
+  json_object_set_string_member (wo, "ref", ref);
+  set_optional (wo, "kind", d->kind);
+  set_optional (wo, "title", d->title);
+  set_optional (wo, "description", d->description);
+  set_optional (wo, "site_id", d->site_id);
+  set_optional (wo, "ci_id", d->ci_id);
+  set_optional (wo, "reporter", d->reporter);
+  set_optional (wo, "contact", d->contact);
+  json_object_set_int_member (wo, "impact", d->impact);
+  json_object_set_int_member (wo, "urgency", d->urgency);
+  json_object_set_string_member (wo, "status", d->assignee != NULL ? "assigned" : "new");
+  set_optional (wo, "assignee", d->assignee);
+  /* created_at is set by the change log to now; derive from the same now. */
+  if (!fl_record_validate (work_order_table (), wo, FL_RECORD_INSERT, NULL, error) ||
+      !fl_work_order_derive_in_db (db, wo, error))
+    return FALSE;
+  if (!fl_changelog_insert (db, "work_order", wo, &c->id, error))
+    return FALSE;
+  g_autofree char *note = g_strdup_printf (_("Created by %s"), c->actor);
+  return fl_work_order_log (db, c->id, c->actor, "status", 0, note, error);
+}
+
+gboolean
+fl_work_order_create (FlDb *db, const FlWorkOrderDraft *draft, const char *actor,
+                      char **out_id, GError **error)
+{
+  Create c = { draft, actor, NULL };
+  if (!fl_db_transaction (db, create_in_transaction, &c, error))
+    {
+      g_free (c.id);
+      return FALSE;
+    }
+  if (out_id != NULL)
+    *out_id = c.id;
+  else
+    g_free (c.id);
+  return TRUE;
+}
+
+static void
+facts_of (JsonObject *wo, const char *actor, FlWorkOrderFacts *facts)
+{
+  memset (facts, 0, sizeof *facts);
+  fl_work_order_kind_from_string (fl_record_get_string (wo, "kind"), &facts->kind);
+  const char *resolution = fl_record_get_string (wo, "resolution");
+  facts->has_resolution = resolution != NULL && *resolution != '\0';
+  facts->customer_accepted = fl_record_get_string (wo, "customer_accepted_at") != NULL;
+  facts->actor_is_assignee = g_strcmp0 (fl_record_get_string (wo, "assignee"), actor) == 0;
+  facts->assignee_is_actor_after = facts->actor_is_assignee;
+}
+
+typedef struct {
+  const char *id, *actor, *note;
+  FlRole role;
+  FlWorkOrderStatus to;
+} Move;
+
+static gboolean
+move_in_transaction (FlDb *db, gpointer data, GError **error)
+{
+  Move *m = data;
+  g_autoptr(JsonObject) wo = fl_record_load (db, work_order_table (), m->id, error);
+  if (wo == NULL)
+    return FALSE;
+  FlWorkOrderStatus from;
+  if (!fl_work_order_status_from_string (fl_record_get_string (wo, "status"), &from))
+    from = FL_WO_NEW;
+  FlWorkOrderFacts facts;
+  facts_of (wo, m->actor, &facts);
+  /* Taking a new order moves it to assigned with oneself as the assignee. */
+  if (m->to == FL_WO_ASSIGNED && fl_record_get_string (wo, "assignee") == NULL)
+    facts.assignee_is_actor_after = TRUE;
+  if (!fl_workflow_check_move (m->role, from, m->to, &facts, error))
+    return FALSE;
+
+  gint64 now = fl_time_now ();
+  g_autofree char *now_text = fl_time_format (now);
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "status", fl_work_order_status_to_string (m->to));
+  if (m->to == FL_WO_ASSIGNED && fl_record_get_string (wo, "assignee") == NULL)
+    json_object_set_string_member (values, "assignee", m->actor);
+  if (m->to == FL_WO_IN_PROGRESS && fl_record_get_string (wo, "responded_at") == NULL)
+    json_object_set_string_member (values, "responded_at", now_text);
+  if (m->to == FL_WO_ON_HOLD)
+    json_object_set_string_member (values, "on_hold_since", now_text);
+  if (from == FL_WO_ON_HOLD)
+    {
+      /* Hold time counts in working time of the site's calendar, and moves
+       * the resolution due time out by as much. */
+      gint64 since = now;
+      const char *since_text = fl_record_get_string (wo, "on_hold_since");
+      if (since_text != NULL)
+        fl_time_parse (since_text, &since, NULL);
+      g_autoptr(JsonObject) site = load_optional (db, "site", fl_record_get_string (wo, "site_id"));
+      g_autoptr(JsonObject) calendar = site != NULL
+        ? load_optional (db, "calendar", fl_record_get_string (site, "calendar_id")) : NULL;
+      g_autoptr(FlCalendar) cal = fl_work_order_site_calendar (site, calendar);
+      gint64 held = fl_calendar_working_seconds_between (cal, since, now);
+      g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                fl_record_get_int (wo, "on_hold_seconds", 0) + held);
+      json_object_set_string_member (values, "on_hold_seconds", total);
+      json_object_set_null_member (values, "on_hold_since");
+      json_object_set_string_member (wo, "on_hold_seconds", total);
+      if (!fl_work_order_derive_in_db (db, wo, error))
+        return FALSE;
+      json_object_set_string_member (values, "resolve_due", fl_record_get_string (wo, "resolve_due"));
+    }
+  if (m->to == FL_WO_RESOLVED)
+    json_object_set_string_member (values, "resolved_at", now_text);
+  if (!fl_changelog_update (db, "work_order", m->id, values, error))
+    return FALSE;
+
+  g_autofree char *text = m->note != NULL && *m->note != '\0'
+    ? g_strdup_printf ("%s → %s: %s", fl_work_order_status_to_string (from),
+                       fl_work_order_status_to_string (m->to), m->note)
+    : g_strdup_printf ("%s → %s", fl_work_order_status_to_string (from),
+                       fl_work_order_status_to_string (m->to));
+  return fl_work_order_log (db, m->id, m->actor, "status", 0, text, error);
+}
+
+gboolean
+fl_work_order_move (FlDb *db, const char *id, FlRole role, const char *actor,
+                    FlWorkOrderStatus to, const char *note, GError **error)
+{
+  Move m = { id, actor, note, role, to };
+  return fl_db_transaction (db, move_in_transaction, &m, error);
+}
+
+guint
+fl_work_order_allowed_moves (FlDb *db, const char *id, FlRole role, const char *actor,
+                             FlWorkOrderStatus *out, guint max, GError **error)
+{
+  g_autoptr(JsonObject) wo = fl_record_load (db, work_order_table (), id, error);
+  if (wo == NULL)
+    return 0;
+  FlWorkOrderStatus from;
+  if (!fl_work_order_status_from_string (fl_record_get_string (wo, "status"), &from))
+    return 0;
+  FlWorkOrderFacts facts;
+  facts_of (wo, actor, &facts);
+  if (fl_record_get_string (wo, "assignee") == NULL)
+    facts.assignee_is_actor_after = TRUE;
+  return fl_workflow_allowed_moves (role, from, &facts, out, max);
+}
+
+gboolean
+fl_work_order_update (FlDb *db, const char *id, JsonObject *values, GError **error)
+{
+  if (json_object_has_member (values, "status"))
+    {
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID,
+                   _("work_order.status: use a status action to move a work order"));
+      return FALSE;
+    }
+  if (!fl_db_begin (db, error))
+    return FALSE;
+  if (json_object_has_member (values, "impact") || json_object_has_member (values, "urgency"))
+    {
+      g_autoptr(JsonObject) wo = fl_record_load (db, work_order_table (), id, error);
+      if (wo == NULL)
+        goto failed;
+      if (!fl_record_validate (work_order_table (), values, FL_RECORD_UPDATE, NULL, error))
+        goto failed;
+      g_autoptr(GList) members = json_object_get_members (values);
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (wo, l->data, json_node_copy (json_object_get_member (values, l->data)));
+      if (!fl_work_order_derive_in_db (db, wo, error))
+        goto failed;
+      static const char * const derived[] = { "priority", "response_due", "resolve_due" };
+      for (guint i = 0; i < G_N_ELEMENTS (derived); i++)
+        json_object_set_string_member (values, derived[i], fl_record_get_string (wo, derived[i]));
+    }
+  if (!fl_changelog_update (db, "work_order", id, values, error))
+    goto failed;
+  return fl_db_commit (db, error);
+failed:
+  fl_db_rollback (db);
+  return FALSE;
+}
+
+gboolean
+fl_work_order_log (FlDb *db, const char *id, const char *author, const char *kind,
+                   int minutes, const char *text, GError **error)
+{
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (fields, "work_order_id", id);
+  json_object_set_string_member (fields, "author", author);
+  json_object_set_string_member (fields, "at", now);
+  json_object_set_string_member (fields, "kind", kind);
+  if (minutes > 0)
+    json_object_set_int_member (fields, "minutes", minutes);
+  set_optional (fields, "text", text);
+  return fl_changelog_append (db, "work_log", fields, NULL, error);
+}
+
+typedef struct {
+  const char *id, *part_id, *location_id, *serial, *actor;
+  gint64 qty;
+} UsePart;
+
+static gboolean
+use_part_in_transaction (FlDb *db, gpointer data, GError **error)
+{
+  UsePart *u = data;
+  g_autoptr(JsonObject) part = fl_record_load (db, fl_schema_lookup ("part"), u->part_id, error);
+  if (part == NULL)
+    return FALSE;
+  FlStockMovement m = {
+    .kind = FL_MOVE_USE, .part_id = u->part_id, .qty = u->qty, .from_location = u->location_id,
+    .serial = u->serial, .work_order_id = u->id, .by = u->actor,
+  };
+  if (!fl_stock_post (db, &m, NULL, error))
+    return FALSE;
+  g_autofree char *text = g_strdup_printf (_("Used %" G_GINT64_FORMAT " %s of %s (%s)"), u->qty,
+                                           fl_record_get_string (part, "unit"),
+                                           fl_record_get_string (part, "name"),
+                                           fl_record_get_string (part, "sku"));
+  return fl_work_order_log (db, u->id, u->actor, "note", 0, text, error);
+}
+
+gboolean
+fl_work_order_use_part (FlDb *db, const char *id, const char *part_id, const char *location_id,
+                        gint64 qty, const char *serial, const char *actor, GError **error)
+{
+  UsePart u = { id, part_id, location_id, serial, actor, qty };
+  return fl_db_transaction (db, use_part_in_transaction, &u, error);
+}
+
+gboolean
+fl_work_order_accept (FlDb *db, const char *id, const char *customer_name,
+                      const char *signature_sha256, int satisfaction, GError **error)
+{
+  if (customer_name == NULL || *customer_name == '\0')
+    {
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MISSING,
+                   _("work_order.customer_name: the customer's name is required for acceptance"));
+      return FALSE;
+    }
+  g_autoptr(JsonObject) values = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (values, "customer_name", customer_name);
+  json_object_set_string_member (values, "customer_accepted_at", now);
+  set_optional (values, "signature_blob", signature_sha256);
+  json_object_set_int_member (values, "satisfaction", satisfaction);
+  return fl_changelog_update (db, "work_order", id, values, error);
+}

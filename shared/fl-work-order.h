@@ -1,0 +1,72 @@
+/* fl-work-order.h — what people do to work orders, as one typed API over
+ * the change log: create (reference, priority and SLA due times at once,
+ * offline), move through the lifecycle by the role rules, log work, use
+ * parts from a van, and record the customer's acceptance. */
+#pragma once
+
+#include "fl-db.h"
+#include "fl-record.h"
+#include "fl-sla.h"
+#include "fl-workflow.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *kind;         /* "incident" | "request" | "maintenance" */
+  const char *title;
+  const char *description;
+  const char *site_id;
+  const char *ci_id;        /* optional */
+  const char *reporter;
+  const char *contact;
+  int         impact;       /* 1 company business .. 4 one person */
+  int         urgency;      /* 1 urgent .. 4 low */
+  const char *assignee;     /* optional: creates it assigned */
+} FlWorkOrderDraft;
+
+/* The calendar (coverage, time zone, holidays) of a site as stored in the
+ * replica or the server's store. */
+FlCalendar *fl_work_order_site_calendar (JsonObject *site, JsonObject *calendar);
+
+/* Fills priority, response_due and resolve_due of `work_order` (a row or a
+ * draft with impact, urgency, created_at and on_hold_seconds) from the
+ * site's calendar and the SLA policy.  Pure: used offline and by the server. */
+void        fl_work_order_derive (JsonObject *work_order, FlCalendar *calendar,
+                                  const FlSlaPolicy *policy);
+
+/* Loads the site and its calendar from the replica and derives. */
+gboolean    fl_work_order_derive_in_db (FlDb *db, JsonObject *work_order, GError **error);
+
+gboolean    fl_work_order_create (FlDb *db, const FlWorkOrderDraft *draft, const char *actor,
+                                  char **out_id, GError **error);
+
+/* Moves the order to `to` if the role may (fl-workflow), keeping the facts
+ * the lifecycle needs: responded_at on the first start of work, the time
+ * spent on hold (which extends the resolution due time), resolved_at; and
+ * writes a `status` entry in its work log with `note`. */
+gboolean    fl_work_order_move (FlDb *db, const char *id, FlRole role, const char *actor,
+                                FlWorkOrderStatus to, const char *note, GError **error);
+
+/* The moves the UI should offer this role now. */
+guint       fl_work_order_allowed_moves (FlDb *db, const char *id, FlRole role, const char *actor,
+                                         FlWorkOrderStatus *out, guint max, GError **error);
+
+/* Changes ordinary fields; impact/urgency changes re-derive priority and due times. */
+gboolean    fl_work_order_update (FlDb *db, const char *id, JsonObject *values, GError **error);
+
+/* kind: "note" | "labour" | "travel" (minutes for the last two). */
+gboolean    fl_work_order_log (FlDb *db, const char *id, const char *author, const char *kind,
+                               int minutes, const char *text, GError **error);
+
+/* Posts a `use` movement of `qty` of a part out of `location_id` (the van)
+ * for this work order and notes it in the work log. */
+gboolean    fl_work_order_use_part (FlDb *db, const char *id, const char *part_id,
+                                    const char *location_id, gint64 qty, const char *serial,
+                                    const char *actor, GError **error);
+
+/* Customer acceptance with a name, the signature (sha256 of a PNG blob, may
+ * be NULL) and satisfaction 1-5. */
+gboolean    fl_work_order_accept (FlDb *db, const char *id, const char *customer_name,
+                                  const char *signature_sha256, int satisfaction, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,284 @@
+#include "fl-test-util.h"
+
+/* 2026-11-20 is a Friday; 17:00 in Shanghai is 09:00 UTC. */
+#define FRIDAY_17H (G_GINT64_CONSTANT (1795165200) * G_USEC_PER_SEC)
+#define HOUR (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
+
+typedef struct {
+  FlDb *db;
+  char *dir;
+  char *site;  /* 5x9 */
+} Fixture;
+
+static char *
+insert (FlDb *db, const char *table, const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) fields = fl_record_parse (json, -1, &error);
+  g_assert_no_error (error);
+  char *id = NULL;
+  g_assert_true (fl_changelog_insert (db, table, fields, &id, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+set_up (Fixture *f, gconstpointer data)
+{
+  fl_time_set_now_for_testing (FRIDAY_17H);
+  f->db = fl_test_replica ("K3F", &f->dir);
+  f->site = insert (f->db, "site", "{\"code\": \"RMYY\", \"name\": \"People's Hospital\","
+                                   " \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"5x9\"}");
+}
+
+static void
+tear_down (Fixture *f, gconstpointer data)
+{
+  fl_time_set_now_for_testing (0);
+  g_object_unref (f->db);
+  fl_test_remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->site);
+}
+
+static JsonObject *
+load (Fixture *f, const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *row = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, &error);
+  g_assert_no_error (error);
+  return row;
+}
+
+static char *
+create (Fixture *f, const char *kind, int impact, int urgency, const char *assignee)
+{
+  g_autoptr(GError) error = NULL;
+  FlWorkOrderDraft draft = {
+    .kind = kind, .title = "PACS viewer cannot load images", .site_id = f->site,
+    .impact = impact, .urgency = urgency, .assignee = assignee,
+  };
+  char *id = NULL;
+  g_assert_true (fl_work_order_create (f->db, &draft, "zhang.wei", &id, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+/* Created offline on Friday 17:00 at a 5x9 site: impact 2 x urgency 2 is
+ * high; response 24 working hours = Fri 1 h + Mon 9 h + Tue 9 h + Wed 5 h ->
+ * Wed 2026-11-25 14:00 CST; resolution 48 h = 1 + 9*5 (Mon-Fri) = 46, then
+ * Mon 11-30 2 h -> 11:00 CST.  Shown at once, before any sync. */
+static void
+test_create_derives_priority_and_due_times (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create (f, "incident", 2, 2, NULL);
+  g_autoptr(JsonObject) wo = load (f, id);
+  g_assert_cmpstr (fl_record_get_string (wo, "priority"), ==, "high");
+  g_assert_cmpstr (fl_record_get_string (wo, "status"), ==, "new");
+  g_assert_cmpstr (fl_record_get_string (wo, "response_due"), ==, "2026-11-25T06:00:00.000Z");
+  g_assert_cmpstr (fl_record_get_string (wo, "resolve_due"), ==, "2026-11-30T03:00:00.000Z");
+  g_assert_true (g_str_has_prefix (fl_record_get_string (wo, "ref"), "INC-261120-K3F-"));
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"), ==, 1);
+
+  /* A low-priority request: impact 4 x urgency 4. */
+  g_autofree char *request = create (f, "request", 4, 4, NULL);
+  g_autoptr(JsonObject) req = load (f, request);
+  g_assert_cmpstr (fl_record_get_string (req, "priority"), ==, "low");
+  g_assert_true (g_str_has_prefix (fl_record_get_string (req, "ref"), "REQ-"));
+}
+
+static void
+test_invalid_draft_writes_nothing (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  FlWorkOrderDraft draft = { .kind = "incident", .title = "x", .site_id = f->site, .impact = 9, .urgency = 1 };
+  g_assert_false (fl_work_order_create (f->db, &draft, "zhang.wei", NULL, &error));
+  g_assert_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "work_order.impact"));
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_order"), ==, 0);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox WHERE table_name <> 'site'"), ==, 0);
+  /* The reference counter did not move either. */
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM ref_sequence"), ==, 0);
+}
+
+static void
+move_ok (Fixture *f, const char *id, FlRole role, const char *actor, FlWorkOrderStatus to)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_work_order_move (f->db, id, role, actor, to, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* An engineer takes, works, holds, resumes and resolves an incident; the
+ * hold moves the resolution due time by the working time on hold. */
+static void
+test_lifecycle (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = create (f, "incident", 2, 2, NULL);
+  g_autoptr(JsonObject) before = load (f, id);
+
+  /* Resolving a new order is not a lifecycle move. */
+  g_assert_false (fl_work_order_move (f->db, id, FL_ROLE_ENGINEER, "zhang.wei", FL_WO_RESOLVED, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  move_ok (f, id, FL_ROLE_ENGINEER, "zhang.wei", FL_WO_ASSIGNED);
+  g_autoptr(JsonObject) taken = load (f, id);
+  g_assert_cmpstr (fl_record_get_string (taken, "assignee"), ==, "zhang.wei");
+
+  /* Someone else's order: refused. */
+  g_assert_false (fl_work_order_move (f->db, id, FL_ROLE_ENGINEER, "li.na", FL_WO_IN_PROGRESS, NULL, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  /* Monday 2026-11-23 10:00 CST: start (response met), hold until 14:00. */
+  fl_time_set_now_for_testing (FRIDAY_17H + 65 * HOUR);
+  move_ok (f, id, FL_ROLE_ENGINEER, "zhang.wei", FL_WO_IN_PROGRESS);
+  move_ok (f, id, FL_ROLE_ENGINEER, "zhang.wei", FL_WO_ON_HOLD);
+  fl_time_set_now_for_testing (FRIDAY_17H + 69 * HOUR);
+  move_ok (f, id, FL_ROLE_ENGINEER, "zhang.wei", FL_WO_IN_PROGRESS);
+  g_autoptr(JsonObject) resumed = load (f, id);
+  g_assert_cmpstr (fl_record_get_string (resumed, "responded_at"), ==, "2026-11-23T02:00:00.000Z");
+  g_assert_cmpint (fl_record_get_int (resumed, "on_hold_seconds", -1), ==, 4 * 3600);
+  /* 11-30 11:00 + 4 working hours = 11-30 15:00 CST. */
+  g_assert_cmpstr (fl_record_get_string (resumed, "resolve_due"), ==, "2026-11-30T07:00:00.000Z");
+  g_assert_cmpstr (fl_record_get_string (resumed, "response_due"), ==,
+                   fl_record_get_string (before, "response_due"));
+
+  /* Resolving an incident needs a resolution and the customer's acceptance. */
+  g_assert_false (fl_work_order_move (f->db, id, FL_ROLE_ENGINEER, "zhang.wei", FL_WO_RESOLVED, NULL, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_clear_error (&error);
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "resolution", "Replaced the failed disk; array rebuilt");
+  g_assert_true (fl_work_order_update (f->db, id, values, &error));
+  g_assert_true (fl_work_order_accept (f->db, id, "Dr. Wang", NULL, 5, &error));
+  g_assert_no_error (error);
+  move_ok (f, id, FL_ROLE_ENGINEER, "zhang.wei", FL_WO_RESOLVED);
+
+  /* Closing is a supervisor's approval, never a status update. */
+  g_assert_false (fl_work_order_move (f->db, id, FL_ROLE_SUPERVISOR, "chen.jie", FL_WO_CLOSED, NULL, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_NEEDS_APPROVAL);
+
+  g_autoptr(JsonObject) done = load (f, id);
+  g_assert_cmpstr (fl_record_get_string (done, "status"), ==, "resolved");
+  g_assert_nonnull (fl_record_get_string (done, "resolved_at"));
+  /* Every move left a status entry in the log (created + 5 moves). */
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"), ==, 6);
+}
+
+static void
+test_allowed_moves_follow_role (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = create (f, "incident", 3, 3, "zhang.wei");
+  FlWorkOrderStatus moves[8];
+  guint n = fl_work_order_allowed_moves (f->db, id, FL_ROLE_ENGINEER, "zhang.wei", moves, 8, &error);
+  g_assert_no_error (error);
+  gboolean can_start = FALSE, can_cancel = FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      can_start |= moves[i] == FL_WO_IN_PROGRESS;
+      can_cancel |= moves[i] == FL_WO_CANCELLED;
+    }
+  g_assert_true (can_start);
+  g_assert_false (can_cancel);
+  g_assert_cmpuint (fl_work_order_allowed_moves (f->db, id, FL_ROLE_CLERK, "li.na", moves, 8, NULL), ==, 0);
+  n = fl_work_order_allowed_moves (f->db, id, FL_ROLE_SUPERVISOR, "chen.jie", moves, 8, NULL);
+  can_cancel = FALSE;
+  for (guint i = 0; i < n; i++)
+    can_cancel |= moves[i] == FL_WO_CANCELLED;
+  g_assert_true (can_cancel);
+}
+
+static void
+test_use_part_from_van (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = create (f, "incident", 3, 3, "zhang.wei");
+  g_autofree char *part = insert (f->db, "part", "{\"sku\": \"PSU-750\", \"name\": \"750 W power supply\", \"unit\": \"pc\"}");
+  g_autofree char *van = insert (f->db, "stock_location", "{\"code\": \"VAN1\", \"name\": \"Van 1\", \"kind\": \"van\"}");
+  FlStockMovement load_van = { FL_MOVE_RECEIVE, part, 2, NULL, van, NULL, NULL, NULL, NULL, "li.na" };
+  g_assert_true (fl_stock_post (f->db, &load_van, NULL, &error));
+  g_assert_true (fl_work_order_use_part (f->db, id, part, van, 1, "SN123", "zhang.wei", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_stock_balance (f->db, van, part, NULL), ==, 1);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM stock_movement WHERE kind = 'use' AND work_order_id IS NOT NULL"), ==, 1);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE text LIKE 'Used 1 pc of 750 W power supply%'"), ==, 1);
+  /* Using more than the van holds is recorded (the part was used) and flagged. */
+  g_assert_true (fl_work_order_use_part (f->db, id, part, van, 3, NULL, "zhang.wei", &error));
+  g_assert_cmpint (fl_stock_balance (f->db, van, part, NULL), ==, -2);
+  g_assert_cmpint (fl_stock_negative_count (f->db, NULL), ==, 1);
+}
+
+/* A failed inspection item opens an incident linked to the CI and the inspection. */
+static void
+test_failed_inspection_opens_incident (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ci_json = g_strdup_printf ("{\"code\": \"UPS-01\", \"name\": \"Machine room UPS\", \"type\": \"ups\","
+                                              " \"site_id\": \"%s\", \"status\": \"in_use\"}", f->site);
+  g_autofree char *ci = insert (f->db, "ci", ci_json);
+  g_autofree char *ci2_json = g_strdup_printf ("{\"code\": \"UPS-02\", \"name\": \"Ward UPS\", \"type\": \"ups\","
+                                               " \"site_id\": \"%s\", \"status\": \"in_use\"}", f->site);
+  g_autofree char *ci2 = insert (f->db, "ci", ci2_json);
+  g_autofree char *template = insert (f->db, "inspection_template",
+      "{\"ci_type\": \"ups\", \"name\": \"UPS monthly\", \"items\": ["
+      " {\"key\": \"load\", \"label\": \"Load\", \"kind\": \"number\", \"min\": 0, \"max\": 80, \"unit\": \"%\", \"required\": true, \"severity\": \"critical\"},"
+      " {\"key\": \"alarm\", \"label\": \"No alarms\", \"kind\": \"bool\", \"required\": true, \"severity\": \"major\"},"
+      " {\"key\": \"note\", \"label\": \"Note\", \"kind\": \"text\"}]}");
+  g_autofree char *round_json = g_strdup_printf ("{\"ref\": \"INS-261120-K3F-0001\", \"site_id\": \"%s\", \"template_id\": \"%s\","
+                                                 " \"planned_for\": \"2026-11-20\", \"assignee\": \"zhang.wei\", \"status\": \"planned\"}",
+                                                 f->site, template);
+  g_autofree char *round = insert (f->db, "inspection_round", round_json);
+
+  /* A wrong kind of answer is refused, naming the item, and writes nothing. */
+  g_autoptr(JsonObject) bad = fl_record_parse ("{\"load\": \"high\", \"alarm\": true}", -1, NULL);
+  g_assert_false (fl_inspection_record (f->db, round, ci, bad, "zhang.wei", NULL, NULL, &error));
+  g_assert_error (error, FL_INSPECTION_ERROR, FL_INSPECTION_ERROR_ANSWER);
+  g_assert_nonnull (strstr (error->message, "Load"));
+  g_clear_error (&error);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM inspection"), ==, 0);
+
+  g_autoptr(JsonObject) failing = fl_record_parse ("{\"load\": 93.5, \"alarm\": true}", -1, NULL);
+  g_autofree char *inspection = NULL, *incident = NULL;
+  g_assert_true (fl_inspection_record (f->db, round, ci, failing, "zhang.wei", &inspection, &incident, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (incident);
+  g_autoptr(JsonObject) wo = load (f, incident);
+  g_assert_cmpstr (fl_record_get_string (wo, "ci_id"), ==, ci);
+  g_assert_cmpstr (fl_record_get_string (wo, "kind"), ==, "incident");
+  g_assert_cmpstr (fl_record_get_string (wo, "priority"), ==, "high");  /* critical item: impact 2 x urgency 1 */
+  g_assert_nonnull (strstr (fl_record_get_string (wo, "description"), "above the maximum of 80"));
+  g_autoptr(JsonObject) insp = fl_record_load (f->db, fl_schema_lookup ("inspection"), inspection, &error);
+  g_assert_cmpstr (fl_record_get_string (insp, "outcome"), ==, "fail");
+  g_assert_cmpstr (fl_record_get_string (insp, "incident_id"), ==, incident);
+
+  guint done = 0, total = 0;
+  g_assert_true (fl_inspection_round_progress (f->db, round, &done, &total, &error));
+  g_assert_cmpuint (done, ==, 1);
+  g_assert_cmpuint (total, ==, 2);
+
+  g_autoptr(JsonObject) passing = fl_record_parse ("{\"load\": 40, \"alarm\": true}", -1, NULL);
+  g_autofree char *incident2 = NULL;
+  g_assert_true (fl_inspection_record (f->db, round, ci2, passing, "zhang.wei", NULL, &incident2, &error));
+  g_assert_null (incident2);
+  g_autoptr(JsonObject) r = fl_record_load (f->db, fl_schema_lookup ("inspection_round"), round, &error);
+  g_assert_cmpstr (fl_record_get_string (r, "status"), ==, "done");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("TZ", "Asia/Shanghai", TRUE);
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, set_up, fn, tear_down)
+  ADD ("/work-order/create-derives", test_create_derives_priority_and_due_times);
+  ADD ("/work-order/invalid-draft", test_invalid_draft_writes_nothing);
+  ADD ("/work-order/lifecycle", test_lifecycle);
+  ADD ("/work-order/allowed-moves", test_allowed_moves_follow_role);
+  ADD ("/work-order/use-part", test_use_part_from_van);
+  ADD ("/work-order/failed-inspection", test_failed_inspection_opens_incident);
+  return g_test_run ();
+}
