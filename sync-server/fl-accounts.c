@@ -45,6 +45,19 @@ ensure_sodium (GError **error)
 }
 
 char *
+fl_accounts_generate_password (void)
+{
+  static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+  char password[13];
+  if (sodium_init () < 0)
+    g_error ("The cryptography library could not start");
+  for (guint i = 0; i < 12; i++)
+    password[i] = alphabet[randombytes_uniform (sizeof alphabet - 1)];
+  password[12] = '\0';
+  return g_strdup (password);
+}
+
+char *
 fl_accounts_hash_password (const char *password, GError **error)
 {
   char hash[crypto_pwhash_STRBYTES];
@@ -183,19 +196,7 @@ put_user (FlStore *store, JsonObject *user, JsonObject *before, const char *acti
       g_set_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_INVALID, "%s", local_error->message);
       return FALSE;
     }
-  g_autoptr(JsonObject) detail = json_object_new ();
-  for (guint i = 0; i < user_table ()->n_columns; i++)
-    {
-      const char *name = user_table ()->columns[i].name;
-      JsonNode *from = before != NULL ? json_object_get_member (before, name) : NULL;
-      JsonNode *to = json_object_get_member (user, name);
-      if (fl_json_node_equal (from, to))
-        continue;
-      JsonObject *change = json_object_new ();
-      json_object_set_member (change, "from", from != NULL ? json_node_copy (from) : json_node_new (JSON_NODE_NULL));
-      json_object_set_member (change, "to", to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
-      json_object_set_object_member (detail, name, change);
-    }
+  g_autoptr(JsonObject) detail = fl_store_row_diff (user_table (), before, user);
   FlAuditEntry entry = {
     .actor = actor, .action = action, .table_name = "user",
     .row_id = fl_record_get_string (user, "id"), .detail = detail,
@@ -278,6 +279,54 @@ edit_user (FlStore *store, const char *login, const char *action, UserEditFunc e
 }
 
 static gboolean
+revoke_user_device (const FlStoreDevice *device, gpointer user_data, GError **error)
+{
+  return fl_store_revoke_tokens (user_data, NULL, device->id, error);
+}
+
+static gboolean
+edit_fields (FlStore *store, JsonObject *user, gconstpointer data, GError **error)
+{
+  JsonObject *fields = (JsonObject *) data;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GList) members = json_object_get_members (fields);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (g_strcmp0 (l->data, "display_name") != 0 && g_strcmp0 (l->data, "role") != 0 &&
+        g_strcmp0 (l->data, "sites") != 0 && g_strcmp0 (l->data, "disabled") != 0)
+      {
+        g_set_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_INVALID,
+                     _("user.%s: cannot be changed here"), (const char *) l->data);
+        return FALSE;
+      }
+  if (!fl_record_validate (user_table (), fields, FL_RECORD_UPDATE, NULL, &local_error))
+    {
+      g_set_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_INVALID, "%s", local_error->message);
+      return FALSE;
+    }
+  if (json_object_has_member (fields, "sites"))
+    {
+      g_auto(GStrv) site_ids = fl_accounts_user_sites (fields);
+      if (!check_sites (store, (const char * const *) site_ids, error))
+        return FALSE;
+    }
+  /* Validation replaced the members (and their names): list them again. */
+  g_autoptr(GList) valid = json_object_get_members (fields);
+  for (GList *l = valid; l != NULL; l = l->next)
+    json_object_set_member (user, l->data, json_node_copy (json_object_get_member (fields, l->data)));
+  if (fl_record_get_bool (fields, "disabled"))
+    return fl_store_foreach_device (store, fl_record_get_string (user, "id"), revoke_user_device,
+                                    store, error);
+  return TRUE;
+}
+
+gboolean
+fl_accounts_update_user (FlStore *store, const char *login, JsonObject *fields,
+                         const char *actor, GError **error)
+{
+  return edit_user (store, login, "user_update", edit_fields, fields, actor, error);
+}
+
+static gboolean
 edit_password (FlStore *store, JsonObject *user, gconstpointer data, GError **error)
 {
   g_autofree char *hash = fl_accounts_hash_password (data, error);
@@ -293,67 +342,31 @@ fl_accounts_set_password (FlStore *store, const char *login, const char *passwor
   return edit_user (store, login, "user_set_password", edit_password, password, actor, error);
 }
 
-static gboolean
-revoke_user_device (const FlStoreDevice *device, gpointer user_data, GError **error)
-{
-  return fl_store_revoke_tokens (user_data, NULL, device->id, error);
-}
-
-static gboolean
-edit_disabled (FlStore *store, JsonObject *user, gconstpointer data, GError **error)
-{
-  gboolean disabled = GPOINTER_TO_INT (data);
-  json_object_set_boolean_member (user, "disabled", disabled);
-  if (!disabled)
-    return TRUE;
-  return fl_store_foreach_device (store, fl_record_get_string (user, "id"), revoke_user_device,
-                                  store, error);
-}
-
 gboolean
 fl_accounts_set_disabled (FlStore *store, const char *login, gboolean disabled,
                           const char *actor, GError **error)
 {
-  return edit_user (store, login, disabled ? "user_disable" : "user_enable", edit_disabled,
-                    GINT_TO_POINTER (disabled), actor, error);
-}
-
-static gboolean
-edit_role (FlStore *store, JsonObject *user, gconstpointer data, GError **error)
-{
-  const FlColumn *column = fl_table_column (user_table (), "role");
-  if (!fl_column_has_choice (column, data))
-    {
-      g_autofree char *choices = g_strjoinv (", ", (char **) column->choices);
-      g_set_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_INVALID,
-                   _("“%s” is not a role; roles are: %s"), (const char *) data, choices);
-      return FALSE;
-    }
-  json_object_set_string_member (user, "role", data);
-  return TRUE;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  json_object_set_boolean_member (fields, "disabled", disabled);
+  return fl_accounts_update_user (store, login, fields, actor, error);
 }
 
 gboolean
 fl_accounts_set_role (FlStore *store, const char *login, const char *role,
                       const char *actor, GError **error)
 {
-  return edit_user (store, login, "user_set_role", edit_role, role, actor, error);
-}
-
-static gboolean
-edit_sites (FlStore *store, JsonObject *user, gconstpointer data, GError **error)
-{
-  if (!check_sites (store, data, error))
-    return FALSE;
-  json_object_set_member (user, "sites", sites_node (data));
-  return TRUE;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  json_object_set_string_member (fields, "role", role);
+  return fl_accounts_update_user (store, login, fields, actor, error);
 }
 
 gboolean
 fl_accounts_set_sites (FlStore *store, const char *login, const char * const *site_ids,
                        const char *actor, GError **error)
 {
-  return edit_user (store, login, "user_set_sites", edit_sites, site_ids, actor, error);
+  g_autoptr(JsonObject) fields = json_object_new ();
+  json_object_set_member (fields, "sites", sites_node (site_ids));
+  return fl_accounts_update_user (store, login, fields, actor, error);
 }
 
 /* ---- devices and tokens ---- */

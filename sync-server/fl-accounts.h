@@ -44,6 +44,10 @@ void      fl_accounts_policy_init (FlAccountsPolicy *policy);
  * ones (also when FIELDLINE_FAST_PWHASH=1 is in the environment). */
 void      fl_accounts_set_hash_limits_for_testing (gboolean fast);
 
+/* 12 random characters of an alphabet without look-alikes, for a
+ * password an administrator hands over (and the user changes). */
+char     *fl_accounts_generate_password (void);
+
 char     *fl_accounts_hash_password (const char *password, GError **error);
 gboolean  fl_accounts_verify_password (const char *hash, const char *password);
 
@@ -59,6 +63,10 @@ GStrv       fl_accounts_user_sites (JsonObject *user);
 JsonObject *fl_accounts_add_user (FlStore *store, const char *login, const char *display_name,
                                   const char *role, const char * const *site_ids,
                                   const char *password, const char *actor, GError **error);
+/* Sets some of display_name, role, sites and disabled from `fields`
+ * (validated against the model; `sites` are site ids). */
+gboolean    fl_accounts_update_user (FlStore *store, const char *login, JsonObject *fields,
+                                     const char *actor, GError **error);
 gboolean    fl_accounts_set_password (FlStore *store, const char *login, const char *password,
                                       const char *actor, GError **error);
 /* Disabling also revokes every token of the user's devices. */

@@ -312,6 +312,25 @@ fl_store_row_sites (FlStore *store, const FlTable *table, JsonObject *row, GErro
   return IFACE (store)->row_sites (store, table, row, error);
 }
 
+JsonObject *
+fl_store_row_diff (const FlTable *table, JsonObject *before, JsonObject *after)
+{
+  JsonObject *diff = json_object_new ();
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const char *name = table->columns[i].name;
+      JsonNode *from = before != NULL ? json_object_get_member (before, name) : NULL;
+      JsonNode *to = json_object_get_member (after, name);
+      if (fl_json_node_equal (from, to))
+        continue;
+      JsonObject *change = json_object_new ();
+      json_object_set_member (change, "from", from != NULL ? json_node_copy (from) : json_node_new (JSON_NODE_NULL));
+      json_object_set_member (change, "to", to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
+      json_object_set_object_member (diff, name, change);
+    }
+  return diff;
+}
+
 gboolean
 fl_store_sites_visible (const char * const *row_sites, const char * const *user_sites)
 {

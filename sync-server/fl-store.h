@@ -219,6 +219,11 @@ GStrv       fl_store_row_sites (FlStore *store, const FlTable *table, JsonObject
  * every site) may see a row scoped to `row_sites`. */
 gboolean    fl_store_sites_visible (const char * const *row_sites, const char * const *user_sites);
 
+/* What changed between two versions of a row, as the audit log keeps it:
+ * {field: {from, to}} for every column of `table` whose value differs
+ * (`before` NULL: a new row, every set field from null). */
+JsonObject *fl_store_row_diff (const FlTable *table, JsonObject *before, JsonObject *after);
+
 /* ---- the change log ---- */
 
 /* The last seq committed (0 for an empty log). */
