@@ -309,18 +309,20 @@ fl_error_body_free (FlErrorBody *body)
 FlLoginRequest *
 fl_login_request_from_json (JsonNode *node, char **bad_field, GError **error)
 {
-  static const char * const known[] = { "login", "password", "device_name", NULL };
+  static const char * const known[] = { "login", "password", "device_name", "device_id", NULL };
   JsonObject *o = require_object (node, NULL, bad_field, error);
-  const char *login, *password, *device_name;
+  const char *login, *password, *device_name, *device_id;
   if (o == NULL || !only_known_members (o, NULL, known, bad_field, error) ||
       !read_string (o, NULL, "login", TRUE, &login, bad_field, error) ||
       !read_string (o, NULL, "password", TRUE, &password, bad_field, error) ||
-      !read_string (o, NULL, "device_name", TRUE, &device_name, bad_field, error))
+      !read_string (o, NULL, "device_name", TRUE, &device_name, bad_field, error) ||
+      !read_string (o, NULL, "device_id", FALSE, &device_id, bad_field, error))
     return NULL;
   FlLoginRequest *request = g_new0 (FlLoginRequest, 1);
   request->login = g_strdup (login);
   request->password = g_strdup (password);
   request->device_name = g_strdup (device_name);
+  request->device_id = g_strdup (device_id);
   return request;
 }
 
@@ -331,6 +333,8 @@ fl_login_request_to_json (const FlLoginRequest *request)
   json_object_set_string_member (o, "login", request->login);
   json_object_set_string_member (o, "password", request->password);
   json_object_set_string_member (o, "device_name", request->device_name);
+  if (request->device_id != NULL)
+    json_object_set_string_member (o, "device_id", request->device_id);
   return json_node_init_object (json_node_alloc (), g_steal_pointer (&o));
 }
 
@@ -344,6 +348,7 @@ fl_login_request_free (FlLoginRequest *request)
     memset (request->password, 0, strlen (request->password));
   g_free (request->password);
   g_free (request->device_name);
+  g_free (request->device_id);
   g_free (request);
 }
 

@@ -59,6 +59,7 @@ typedef struct {
   char *login;
   char *password;
   char *device_name;
+  char *device_id;    /* optional: the device this client signed in as before */
 } FlLoginRequest;
 
 FlLoginRequest *fl_login_request_from_json (JsonNode *node, char **bad_field, GError **error);

@@ -12,29 +12,13 @@ typedef struct {
   double  sum;
 } Histogram;
 
-typedef struct {
-  char              *name;
-  char              *help;
-  FlMetricsGaugeFunc func;
-  gpointer           user_data;
-} Gauge;
-
 struct _FlMetrics
 {
   GMutex      lock;
   GHashTable *requests;    /* "route\tstatus" -> guint64* */
   GHashTable *latency;     /* route -> Histogram* */
   GHashTable *mutations;   /* status -> guint64* */
-  GPtrArray  *gauges;      /* Gauge* */
 };
-
-static void
-gauge_free (Gauge *gauge)
-{
-  g_free (gauge->name);
-  g_free (gauge->help);
-  g_free (gauge);
-}
 
 FlMetrics *
 fl_metrics_new (void)
@@ -44,7 +28,6 @@ fl_metrics_new (void)
   metrics->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   metrics->latency = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   metrics->mutations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  metrics->gauges = g_ptr_array_new_with_free_func ((GDestroyNotify) gauge_free);
   /* Every outcome is listed from the start, so a rate over it never starts from nothing. */
   static const char * const statuses[] = { "applied", "merged", "conflict", "rejected" };
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
@@ -60,7 +43,6 @@ fl_metrics_free (FlMetrics *metrics)
   g_hash_table_unref (metrics->requests);
   g_hash_table_unref (metrics->latency);
   g_hash_table_unref (metrics->mutations);
-  g_ptr_array_unref (metrics->gauges);
   g_mutex_clear (&metrics->lock);
   g_free (metrics);
 }
@@ -108,20 +90,6 @@ fl_metrics_count_mutation (FlMetrics *metrics, const char *status, guint n)
 {
   g_mutex_lock (&metrics->lock);
   *counter (metrics->mutations, status) += n;
-  g_mutex_unlock (&metrics->lock);
-}
-
-void
-fl_metrics_add_gauge (FlMetrics *metrics, const char *name, const char *help,
-                      FlMetricsGaugeFunc func, gpointer user_data)
-{
-  Gauge *gauge = g_new0 (Gauge, 1);
-  gauge->name = g_strdup (name);
-  gauge->help = g_strdup (help);
-  gauge->func = func;
-  gauge->user_data = user_data;
-  g_mutex_lock (&metrics->lock);
-  g_ptr_array_add (metrics->gauges, gauge);
   g_mutex_unlock (&metrics->lock);
 }
 
@@ -182,16 +150,6 @@ fl_metrics_render (FlMetrics *metrics)
     g_string_append_printf (out, "fieldline_mutations_total{status=\"%s\"} %" G_GUINT64_FORMAT "\n",
                             (const char *) l->data,
                             *(guint64 *) g_hash_table_lookup (metrics->mutations, l->data));
-  g_autoptr(GPtrArray) gauges = g_ptr_array_copy (metrics->gauges, NULL, NULL);
   g_mutex_unlock (&metrics->lock);
-
-  /* Gauges are read outside the lock: they may query the store. */
-  for (guint i = 0; i < gauges->len; i++)
-    {
-      Gauge *gauge = g_ptr_array_index (gauges, i);
-      g_string_append_printf (out, "# HELP %s %s\n# TYPE %s gauge\n%s %" G_GINT64_FORMAT "\n",
-                              gauge->name, gauge->help, gauge->name, gauge->name,
-                              gauge->func (gauge->user_data));
-    }
   return g_string_free (out, FALSE);
 }

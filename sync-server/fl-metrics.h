@@ -1,7 +1,7 @@
 /* fl-metrics.h — the server's counters in the Prometheus text format:
- * requests by route and status, a latency histogram per route, mutation
- * outcomes, and gauges read when scraped (negative stock balances).
- * Safe to update from any thread. */
+ * requests by route and status, a latency histogram per route and mutation
+ * outcomes.  Safe to update from any thread.  (Gauges that read the store,
+ * such as negative stock balances, are added by the /metrics handler.) */
 #pragma once
 
 #include <glib.h>
@@ -21,11 +21,6 @@ void       fl_metrics_observe_request (FlMetrics *metrics, const char *route, gu
 
 /* Mutation outcomes: "applied", "merged", "conflict", "rejected". */
 void       fl_metrics_count_mutation (FlMetrics *metrics, const char *status, guint n);
-
-/* A gauge whose value is read when /metrics is scraped. */
-typedef gint64 (*FlMetricsGaugeFunc) (gpointer user_data);
-void       fl_metrics_add_gauge (FlMetrics *metrics, const char *name, const char *help,
-                                 FlMetricsGaugeFunc func, gpointer user_data);
 
 /* The whole exposition text. */
 char      *fl_metrics_render (FlMetrics *metrics);

@@ -1,0 +1,906 @@
+#include "fl-push.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "fl-ids.h"
+#include "fl-merge.h"
+#include "fl-record.h"
+#include "fl-sla.h"
+#include "fl-sqlite-store.h"
+#include "fl-stock.h"
+#include "fl-time.h"
+#include "fl-work-order.h"
+#include "fl-workflow.h"
+
+G_DEFINE_QUARK (fl-push-error-quark, fl_push_error)
+
+/* The SLA inputs of one site, loaded once per request. */
+typedef struct {
+  FlCalendar  *calendar;
+  FlSlaPolicy  policy;
+} SiteSla;
+
+static void
+site_sla_free (SiteSla *sla)
+{
+  g_clear_pointer (&sla->calendar, fl_calendar_unref);
+  g_free (sla);
+}
+
+typedef struct {
+  FlStore              *store;
+  const FlPushActor    *actor;
+  FlRole                role;
+  const FlPushLimits   *limits;
+  GHashTable           *slas;     /* site id -> SiteSla* */
+  /* the mutation being applied */
+  const FlMutation     *m;
+  char                 *path;     /* "mutations[3]" */
+  char                 *at;       /* its `at`, RFC 3339 */
+} Push;
+
+/* ---- outcomes ---- */
+
+static FlMutationResult *
+rejected (const FlMutation *m, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static FlMutationResult *
+rejected (const FlMutation *m, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  FlMutationResult *result = fl_mutation_result_new (m->mid, FL_RESULT_REJECTED);
+  result->error = g_strdup_vprintf (format, args);
+  va_end (args);
+  return result;
+}
+
+static FlMutationResult *
+rejected_by (const FlMutation *m, const GError *error)
+{
+  return rejected (m, "%s", error->message);
+}
+
+static gboolean
+forbidden (Push *p, GError **error, const char *message)
+{
+  g_set_error (error, FL_PUSH_ERROR, FL_PUSH_ERROR_FORBIDDEN, "%s (mid %" G_GINT64_FORMAT "): %s",
+               p->path, p->m->mid, message);
+  return FALSE;
+}
+
+/* ---- access ---- */
+
+static gboolean
+check_table_access (Push *p, const FlTable *table, const char *op, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  if (fl_access_check_write (p->role, table->name, op, &local_error))
+    return TRUE;
+  return forbidden (p, error, local_error->message);
+}
+
+/* Every site the row belongs to must be one of the user's. */
+static gboolean
+check_scope (Push *p, const FlTable *table, JsonObject *row, GError **error)
+{
+  if (p->actor->sites == NULL || p->actor->sites[0] == NULL)
+    return TRUE;
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) sites = fl_store_row_sites (p->store, table, row, &local_error);
+  if (sites == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  for (guint i = 0; sites[i] != NULL; i++)
+    if (!g_strv_contains (p->actor->sites, sites[i]))
+      {
+        g_autofree char *message = g_strdup_printf (_("this %s belongs to a site you do not serve"),
+                                                    table->name);
+        return forbidden (p, error, message);
+      }
+  return TRUE;
+}
+
+/* A row scoped through another one (a work log through its work order)
+ * needs that row: otherwise it would belong to no site, visible to all. */
+static gboolean
+parents_exist (Push *p, const FlTable *table, JsonObject *row, char **missing, GError **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (table->scope) && table->scope[i].column != NULL; i++)
+    {
+      const FlScopePath *path = &table->scope[i];
+      const char *id = fl_record_get_string (row, path->column);
+      if (path->via_table == NULL || id == NULL)
+        continue;
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonObject) parent = fl_store_load_row (p->store, fl_schema_lookup (path->via_table), id,
+                                                        &local_error);
+      if (parent != NULL)
+        continue;
+      if (!g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      *missing = g_strdup_printf (_("%s.%s: there is no %s %s on the server"),
+                                  table->name, path->column, path->via_table, id);
+      return TRUE;
+    }
+  return TRUE;
+}
+
+/* ---- writing ---- */
+
+static gboolean
+audit (Push *p, const char *action, const FlTable *table, const char *row_id, JsonObject *detail,
+       GError **error)
+{
+  FlAuditEntry entry = {
+    .at = fl_time_now (),
+    .actor = p->actor->login,
+    .device = p->actor->device_id,
+    .action = action,
+    .table_name = table->name,
+    .row_id = row_id,
+    .detail = detail,
+  };
+  return fl_store_audit (p->store, &entry, error);
+}
+
+static gboolean
+write_row (Push *p, const FlTable *table, JsonObject *row, const char *action, JsonObject *detail,
+           GError **error)
+{
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (row, "updated_at", now);
+  return fl_store_put_row (p->store, table, row, NULL, error) &&
+         audit (p, action, table, fl_record_get_string (row, "id"), detail, error);
+}
+
+static char *
+first_site (Push *p, const FlTable *table, JsonObject *row, GError **error)
+{
+  g_auto(GStrv) sites = fl_store_row_sites (p->store, table, row, error);
+  if (sites == NULL)
+    return NULL;
+  return g_strdup (sites[0] != NULL ? sites[0] : "");
+}
+
+/* A conflict row for each field kept, for the author and supervisors. */
+static gboolean
+record_conflicts (Push *p, const FlTable *table, JsonObject *row, GPtrArray *conflicts, GError **error)
+{
+  if (conflicts->len == 0)
+    return TRUE;
+  const FlTable *conflict_table = fl_schema_lookup ("conflict");
+  g_autofree char *site = first_site (p, table, row, error);
+  if (site == NULL)
+    return FALSE;
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      FlConflict *c = conflicts->pdata[i];
+      char id[37];
+      fl_uuid7_generate (id);
+      g_autoptr(JsonObject) conflict = json_object_new ();
+      json_object_set_string_member (conflict, "id", id);
+      json_object_set_string_member (conflict, "table_name", table->name);
+      json_object_set_string_member (conflict, "row_id", fl_record_get_string (row, "id"));
+      if (*site != '\0')
+        json_object_set_string_member (conflict, "site_id", site);
+      else
+        json_object_set_null_member (conflict, "site_id");
+      json_object_set_string_member (conflict, "field", c->field);
+      json_object_set_member (conflict, "base", json_node_copy (c->base));
+      json_object_set_member (conflict, "mine", json_node_copy (c->mine));
+      json_object_set_member (conflict, "theirs", json_node_copy (c->theirs));
+      json_object_set_string_member (conflict, "by", p->actor->login);
+      json_object_set_string_member (conflict, "device", p->actor->device_id);
+      json_object_set_string_member (conflict, "at", p->at);
+      json_object_set_null_member (conflict, "resolved_by");
+      json_object_set_null_member (conflict, "resolution");
+      if (!write_row (p, conflict_table, conflict, "conflict", NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- work orders: SLA and lifecycle ---- */
+
+/* Policy rows: the defaults (no site) apply first, the site's own after. */
+typedef struct {
+  const char *site_id;
+  GPtrArray  *defaults;
+  GPtrArray  *own;
+} PolicyRows;
+
+static gboolean
+collect_policy_row (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  PolicyRows *rows = user_data;
+  const char *site_id = fl_record_get_string (row, "site_id");
+  if (site_id == NULL)
+    g_ptr_array_add (rows->defaults, json_object_ref (row));
+  else if (strcmp (site_id, rows->site_id) == 0)
+    g_ptr_array_add (rows->own, json_object_ref (row));
+  return TRUE;
+}
+
+static void
+apply_policy_rows (FlSlaPolicy *policy, GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FlPriority priority;
+      if (fl_priority_from_string (fl_record_get_string (rows->pdata[i], "priority"), &priority))
+        fl_sla_policy_set (policy, priority, (int) fl_record_get_int (rows->pdata[i], "response_minutes", 0),
+                           (int) fl_record_get_int (rows->pdata[i], "resolve_minutes", 0));
+    }
+}
+
+/* The site's calendar and SLA policy (defaults, then the site's own rows). */
+static SiteSla *
+site_sla (Push *p, const char *site_id, GError **error)
+{
+  SiteSla *sla = g_hash_table_lookup (p->slas, site_id);
+  if (sla != NULL)
+    return sla;
+  g_autoptr(JsonObject) site = fl_store_load_row (p->store, fl_schema_lookup ("site"), site_id, error);
+  if (site == NULL)
+    return NULL;
+  g_autoptr(JsonObject) calendar = NULL;
+  const char *calendar_id = fl_record_get_string (site, "calendar_id");
+  if (calendar_id != NULL)
+    calendar = fl_store_load_row (p->store, fl_schema_lookup ("calendar"), calendar_id, NULL);
+  g_autoptr(GPtrArray) defaults = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  PolicyRows rows = { site_id, defaults, own };
+  if (!fl_store_foreach_row (p->store, fl_schema_lookup ("sla_policy"), NULL, collect_policy_row, &rows, error))
+    return NULL;
+  sla = g_new0 (SiteSla, 1);
+  sla->calendar = fl_work_order_site_calendar (site, calendar);
+  fl_sla_policy_init_defaults (&sla->policy);
+  apply_policy_rows (&sla->policy, defaults);
+  apply_policy_rows (&sla->policy, own);
+  g_hash_table_insert (p->slas, g_strdup (site_id), sla);
+  return sla;
+}
+
+/* Priority and due times are the server's to compute, whatever the client sent. */
+static gboolean
+derive_work_order (Push *p, JsonObject *wo, char **problem, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  SiteSla *sla = site_sla (p, fl_record_get_string (wo, "site_id"), &local_error);
+  if (sla == NULL)
+    {
+      if (!g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      *problem = g_strdup_printf (_("work_order.site_id: there is no site %s on the server"),
+                                  fl_record_get_string (wo, "site_id"));
+      return TRUE;
+    }
+  fl_work_order_derive (wo, sla->calendar, &sla->policy);
+  return TRUE;
+}
+
+static gboolean
+has_text (const char *text)
+{
+  for (; text != NULL && *text != '\0'; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+work_order_facts (Push *p, JsonObject *before, JsonObject *after, FlWorkOrderFacts *facts)
+{
+  memset (facts, 0, sizeof *facts);
+  fl_work_order_kind_from_string (fl_record_get_string (after, "kind"), &facts->kind);
+  facts->has_resolution = has_text (fl_record_get_string (after, "resolution"));
+  facts->customer_accepted = fl_record_get_string (after, "customer_accepted_at") != NULL;
+  facts->actor_is_assignee = before != NULL &&
+                             g_strcmp0 (fl_record_get_string (before, "assignee"), p->actor->login) == 0;
+  facts->assignee_is_actor_after = g_strcmp0 (fl_record_get_string (after, "assignee"), p->actor->login) == 0;
+}
+
+static FlWorkOrderStatus
+status_of (JsonObject *wo)
+{
+  FlWorkOrderStatus status = FL_WO_NEW;
+  fl_work_order_status_from_string (fl_record_get_string (wo, "status"), &status);
+  return status;
+}
+
+/* ---- stock ---- */
+
+static gint64
+stock_balance (Push *p, const char *location_id, const char *part_id, GError **error)
+{
+  /* The ledger's balances are kept by triggers in the SQLite store; another
+   * backend would sum its ledger here. */
+  if (FL_IS_SQLITE_STORE (p->store))
+    return fl_stock_balance (fl_sqlite_store_get_db (FL_SQLITE_STORE (p->store)), location_id, part_id, error);
+  g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED, _("This store keeps no stock balances"));
+  return 0;
+}
+
+static gboolean
+post_movement (Push *p, FlMovementKind kind, const char *part_id, gint64 qty, const char *from,
+               const char *to, const char *serial, const char *reason, GError **error)
+{
+  const FlTable *table = fl_schema_lookup ("stock_movement");
+  char id[37];
+  fl_uuid7_generate (id);
+  g_autoptr(JsonObject) row = json_object_new ();
+  json_object_set_string_member (row, "id", id);
+  json_object_set_string_member (row, "created_at", p->at);
+  for (guint i = 0; i < table->n_columns; i++)
+    json_object_set_null_member (row, table->columns[i].name);
+  json_object_set_string_member (row, "kind", fl_movement_kind_to_string (kind));
+  json_object_set_string_member (row, "part_id", part_id);
+  json_object_set_int_member (row, "qty", qty);
+  if (from != NULL)
+    json_object_set_string_member (row, "from_location", from);
+  if (to != NULL)
+    json_object_set_string_member (row, "to_location", to);
+  if (serial != NULL)
+    json_object_set_string_member (row, "serial", serial);
+  json_object_set_string_member (row, "reason", reason);
+  json_object_set_string_member (row, "by", p->actor->login);
+  json_object_set_string_member (row, "at", p->at);
+  return write_row (p, table, row, "append", NULL, error);
+}
+
+/* ---- approvals ---- */
+
+static const char *
+review_status (gboolean approve)
+{
+  return approve ? "approved" : "rejected";
+}
+
+static gboolean
+decide_work_order (Push *p, JsonObject *target, gboolean approve, const char *comment,
+                   char **problem, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  if (!fl_workflow_check_approval (p->role, status_of (target), approve, &local_error))
+    {
+      *problem = g_strdup (local_error->message);
+      return TRUE;
+    }
+  FlWorkOrderStatus to = fl_workflow_approval_outcome (approve);
+  json_object_set_string_member (target, "status", fl_work_order_status_to_string (to));
+  if (approve)
+    json_object_set_string_member (target, "closed_at", p->at);
+  else
+    {
+      /* Sent back to work: the reason goes into the work log. */
+      const FlTable *log_table = fl_schema_lookup ("work_log");
+      char id[37];
+      fl_uuid7_generate (id);
+      g_autoptr(JsonObject) log = json_object_new ();
+      json_object_set_string_member (log, "id", id);
+      json_object_set_string_member (log, "created_at", p->at);
+      json_object_set_string_member (log, "work_order_id", fl_record_get_string (target, "id"));
+      json_object_set_string_member (log, "author", p->actor->login);
+      json_object_set_string_member (log, "at", p->at);
+      json_object_set_string_member (log, "kind", "status");
+      json_object_set_null_member (log, "minutes");
+      g_autofree char *text = g_strdup_printf (_("Resolution rejected: %s"),
+                                               comment != NULL && *comment != '\0' ? comment : _("no reason given"));
+      json_object_set_string_member (log, "text", text);
+      if (!write_row (p, log_table, log, "append", NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+decide_pending (JsonObject *target, const FlTable *table, char **problem)
+{
+  if (g_strcmp0 (fl_record_get_string (target, "status"), "pending") != 0)
+    {
+      *problem = g_strdup_printf (_("This %s was already %s"), table->name,
+                                  fl_record_get_string (target, "status"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Applies an approval decision to its target (in the mutation's savepoint).
+ * `problem` receives a reason to reject; conflicts of an applied CI change
+ * are added to `conflicts`. */
+static gboolean
+apply_decision (Push *p, const FlTable *table, JsonObject *target, JsonObject *approval,
+                GPtrArray *conflicts, char **problem, GError **error)
+{
+  gboolean approve = g_strcmp0 (fl_record_get_string (approval, "decision"), "approved") == 0;
+  const char *comment = fl_record_get_string (approval, "comment");
+  g_autoptr(JsonObject) before = json_object_new ();
+  fl_merge_apply (before, target);
+
+  if (strcmp (table->name, "work_order") == 0)
+    {
+      if (!decide_work_order (p, target, approve, comment, problem, error))
+        return FALSE;
+      if (*problem != NULL)
+        return TRUE;
+    }
+  else
+    {
+      if (!decide_pending (target, table, problem))
+        return TRUE;
+      json_object_set_string_member (target, "status", review_status (approve));
+      if (approve && strcmp (table->name, "stock_count") == 0)
+        {
+          const char *location = fl_record_get_string (target, "location_id");
+          const char *part = fl_record_get_string (target, "part_id");
+          g_autoptr(GError) local_error = NULL;
+          gint64 balance = stock_balance (p, location, part, &local_error);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          gint64 difference = fl_record_get_int (target, "counted", 0) - balance;
+          g_autofree char *reason = g_strdup_printf (_("Stocktake %s"), fl_record_get_string (target, "id"));
+          if (difference != 0 &&
+              !post_movement (p, FL_MOVE_ADJUST, part, ABS (difference),
+                              difference < 0 ? location : NULL, difference > 0 ? location : NULL,
+                              NULL, reason, error))
+            return FALSE;
+        }
+      else if (approve && strcmp (table->name, "scrap_request") == 0)
+        {
+          g_autofree char *reason = g_strdup_printf (_("Scrap: %s"), fl_record_get_string (target, "reason"));
+          if (!post_movement (p, FL_MOVE_SCRAP, fl_record_get_string (target, "part_id"),
+                              fl_record_get_int (target, "qty", 0), fl_record_get_string (target, "location_id"),
+                              NULL, fl_record_get_string (target, "serial"), reason, error))
+            return FALSE;
+        }
+      else if (approve && strcmp (table->name, "ci_change_proposal") == 0)
+        {
+          const FlTable *ci_table = fl_schema_lookup ("ci");
+          JsonNode *changes_node = json_object_get_member (target, "changes");
+          g_autoptr(GError) local_error = NULL;
+          g_autoptr(JsonObject) ci = fl_store_load_row (p->store, ci_table, fl_record_get_string (target, "ci_id"),
+                                                        &local_error);
+          if (ci == NULL)
+            {
+              if (!g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+              *problem = g_strdup (local_error->message);
+              return TRUE;
+            }
+          if (changes_node == NULL || !JSON_NODE_HOLDS_OBJECT (changes_node))
+            {
+              *problem = g_strdup (_("ci_change_proposal.changes: not a set of changes"));
+              return TRUE;
+            }
+          /* The proposal's changes are checked like a pushed update of the CI. */
+          JsonObject *changes = json_node_get_object (changes_node);
+          g_autoptr(JsonObject) values = json_object_new ();
+          g_autoptr(GList) fields = json_object_get_members (changes);
+          for (GList *l = fields; l != NULL; l = l->next)
+            {
+              JsonNode *pair = json_object_get_member (changes, l->data);
+              JsonNode *to = JSON_NODE_HOLDS_OBJECT (pair) ? json_object_get_member (json_node_get_object (pair), "to") : NULL;
+              json_object_set_member (values, l->data, to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
+            }
+          if (!fl_record_validate (ci_table, values, FL_RECORD_UPDATE, NULL, &local_error))
+            {
+              *problem = g_strdup (local_error->message);
+              return TRUE;
+            }
+          g_autoptr(JsonObject) apply = json_object_new ();
+          fl_merge_changes (ci, changes, apply, conflicts);
+          if (!record_conflicts (p, ci_table, ci, conflicts, error))
+            return FALSE;
+          if (json_object_get_size (apply) > 0)
+            {
+              fl_merge_apply (ci, apply);
+              if (!check_scope (p, ci_table, ci, error) ||
+                  !write_row (p, ci_table, ci, "update", changes, error))
+                return FALSE;
+            }
+        }
+    }
+
+  g_autoptr(JsonObject) detail = json_object_new ();
+  json_object_set_string_member (detail, "decision", review_status (approve));
+  json_object_set_string_member (detail, "approval_id", fl_record_get_string (approval, "id"));
+  if (comment != NULL)
+    json_object_set_string_member (detail, "comment", comment);
+  json_object_set_object_member (detail, "status", json_object_new ());
+  JsonObject *status = json_object_get_object_member (detail, "status");
+  json_object_set_member (status, "from", json_node_copy (json_object_get_member (before, "status")));
+  json_object_set_member (status, "to", json_node_copy (json_object_get_member (target, "status")));
+  return write_row (p, table, target, approve ? "approve" : "reject", detail, error);
+}
+
+/* An approval: the decision on the version the supervisor saw. */
+static FlMutationResult *
+apply_approval (Push *p, JsonObject *approval, GError **error)
+{
+  const FlMutation *m = p->m;
+  const char *target_table = fl_record_get_string (approval, "target_table");
+  const char *target_id = fl_record_get_string (approval, "target_id");
+  const FlTable *table = fl_schema_lookup (target_table);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) target = fl_store_load_row (p->store, table, target_id, &local_error);
+  if (target == NULL)
+    {
+      if (!g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      return rejected (m, _("approval.target_id: there is no %s %s on the server"), target_table, target_id);
+    }
+  if (!check_scope (p, table, target, error))
+    return NULL;
+  gint64 seen = fl_record_get_int (approval, "target_version", 0);
+  gint64 now = fl_record_get_int (target, "version", 0);
+  if (seen != now)
+    return rejected (m, _("Stale approval: the %s changed since you saw it (version %" G_GINT64_FORMAT
+                          ", now %" G_GINT64_FORMAT "); review it again"),
+                     target_table, seen, now);
+
+  /* The approval carries its target's site for scope. */
+  g_autofree char *site = first_site (p, table, target, error);
+  if (site == NULL)
+    return NULL;
+  if (*site != '\0')
+    json_object_set_string_member (approval, "site_id", site);
+  else
+    json_object_set_null_member (approval, "site_id");
+
+  g_autoptr(GPtrArray) conflicts = fl_conflict_array_new ();
+  g_autofree char *problem = NULL;
+  if (!apply_decision (p, table, target, approval, conflicts, &problem, error))
+    return NULL;
+  if (problem != NULL)
+    return rejected (m, "%s", problem);
+  if (!write_row (p, fl_schema_lookup ("approval"), approval, "append", NULL, error))
+    return NULL;
+  FlMutationResult *result = fl_mutation_result_new (m->mid, conflicts->len > 0 ? FL_RESULT_CONFLICT
+                                                                                : FL_RESULT_APPLIED);
+  g_ptr_array_extend_and_steal (result->conflicts, g_steal_pointer (&conflicts));
+  return result;
+}
+
+/* ---- the three operations ---- */
+
+/* Columns whose value records who did it: always the signed-in user. */
+static void
+set_author (Push *p, const FlTable *table, JsonObject *row)
+{
+  if (fl_table_column (table, "by") != NULL)
+    json_object_set_string_member (row, "by", p->actor->login);
+  if (fl_table_column (table, "author") != NULL)
+    json_object_set_string_member (row, "author", p->actor->login);
+}
+
+static FlMutationResult *apply_update (Push *p, const FlTable *table, JsonObject *current,
+                                       JsonObject *changes, gboolean replayed_insert, GError **error);
+
+static FlMutationResult *
+apply_new_row (Push *p, const FlTable *table, GError **error)
+{
+  const FlMutation *m = p->m;
+  g_autoptr(GError) local_error = NULL;
+
+  /* The same id again: an append is idempotent; an insert merges like an
+   * update from an empty row, filling what the server lacks. */
+  g_autoptr(JsonObject) existing = fl_store_load_row (p->store, table, m->id, &local_error);
+  if (existing == NULL && !g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (existing != NULL)
+    {
+      if (!check_scope (p, table, existing, error))
+        return NULL;
+      if (m->op == FL_MUTATION_APPEND)
+        return fl_mutation_result_new (m->mid, FL_RESULT_MERGED);
+      g_autoptr(JsonObject) changes = json_object_new ();
+      g_autoptr(GList) fields = json_object_get_members (m->fields);
+      for (GList *l = fields; l != NULL; l = l->next)
+        {
+          JsonObject *pair = json_object_new ();
+          json_object_set_null_member (pair, "from");
+          json_object_set_member (pair, "to", json_node_copy (json_object_get_member (m->fields, l->data)));
+          json_object_set_object_member (changes, l->data, pair);
+        }
+      return apply_update (p, table, existing, changes, TRUE, error);
+    }
+
+  g_autoptr(JsonObject) fields = json_object_new ();
+  fl_merge_apply (fields, m->fields);
+  set_author (p, table, fields);
+  if (!fl_record_validate (table, fields, FL_RECORD_INSERT, NULL, &local_error))
+    return rejected_by (m, local_error);
+
+  g_autoptr(JsonObject) row = json_object_new ();
+  json_object_set_string_member (row, "id", m->id);
+  json_object_set_string_member (row, "created_at", p->at);
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      JsonNode *value = json_object_get_member (fields, table->columns[i].name);
+      json_object_set_member (row, table->columns[i].name,
+                              value != NULL ? json_node_copy (value) : json_node_new (JSON_NODE_NULL));
+    }
+
+  if (strcmp (table->name, "approval") == 0)
+    return apply_approval (p, row, error);
+
+  g_autofree char *problem = NULL;
+  if (!parents_exist (p, table, row, &problem, error))
+    return NULL;
+  if (problem != NULL)
+    return rejected (m, "%s", problem);
+  if (!check_scope (p, table, row, error))
+    return NULL;
+
+  if (strcmp (table->name, "work_order") == 0)
+    {
+      FlWorkOrderFacts facts;
+      work_order_facts (p, NULL, row, &facts);
+      if (!fl_workflow_check_create (p->role, status_of (row), &facts, &local_error))
+        return rejected_by (m, local_error);
+      if (!derive_work_order (p, row, &problem, error))
+        return NULL;
+      if (problem != NULL)
+        return rejected (m, "%s", problem);
+    }
+  else if (strcmp (table->name, "stock_movement") == 0)
+    {
+      const char *kind_name = fl_record_get_string (row, "kind");
+      FlMovementKind kind = FL_MOVE_USE;
+      if (!fl_access_check_movement_kind (p->role, kind_name, &local_error))
+        {
+          forbidden (p, error, local_error->message);
+          return NULL;
+        }
+      fl_movement_kind_from_string (kind_name, &kind);
+      if (!fl_stock_check_movement (kind, fl_record_get_string (row, "from_location"),
+                                    fl_record_get_string (row, "to_location"),
+                                    fl_record_get_int (row, "qty", 0), &local_error))
+        return rejected_by (m, local_error);
+    }
+  else if (g_strv_contains ((const char * const[]) { "stock_count", "scrap_request", "ci_change_proposal", NULL },
+                            table->name) &&
+           g_strcmp0 (fl_record_get_string (row, "status"), "pending") != 0)
+    return rejected (m, _("%s.status: a new one is pending until a supervisor decides"), table->name);
+
+  if (!write_row (p, table, row, fl_mutation_op_to_string (m->op), fields, error))
+    return NULL;
+  return fl_mutation_result_new (m->mid, FL_RESULT_APPLIED);
+}
+
+static FlMutationResult *
+apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *changes,
+              gboolean replayed_insert, GError **error)
+{
+  const FlMutation *m = p->m;
+  g_autoptr(GError) local_error = NULL;
+  if (!check_scope (p, table, current, error))
+    return NULL;
+
+  /* The values asked for must be valid for an update (no field fixed at
+   * insert changes; a replayed insert may repeat them). */
+  g_autoptr(JsonObject) values = json_object_new ();
+  g_autoptr(GList) fields = json_object_get_members (changes);
+  for (GList *l = fields; l != NULL; l = l->next)
+    {
+      const FlColumn *column = fl_table_column (table, l->data);
+      JsonNode *to = json_object_get_member (json_object_get_object_member (changes, l->data), "to");
+      if (replayed_insert && column != NULL && (column->flags & FL_COL_IMMUTABLE))
+        continue;
+      json_object_set_member (values, l->data, to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
+    }
+  if (!fl_record_validate (table, values, FL_RECORD_UPDATE, NULL, &local_error))
+    return rejected_by (m, local_error);
+  if (g_strv_contains ((const char * const[]) { "stock_count", "scrap_request", "ci_change_proposal", NULL },
+                       table->name) &&
+      json_object_has_member (values, "status"))
+    return rejected (m, _("%s.status is decided by a supervisor's approval, not changed directly"),
+                     table->name);
+
+  /* The merge compares normalised values: rewrite each change's `to`. */
+  g_autoptr(JsonObject) normal_changes = json_object_new ();
+  for (GList *l = fields; l != NULL; l = l->next)
+    {
+      JsonObject *pair = json_object_get_object_member (changes, l->data);
+      JsonObject *copy = json_object_new ();
+      JsonNode *from = json_object_get_member (pair, "from");
+      json_object_set_member (copy, "from", from != NULL ? json_node_copy (from) : json_node_new (JSON_NODE_NULL));
+      JsonNode *to = json_object_get_member (values, l->data);
+      if (to == NULL)
+        to = json_object_get_member (pair, "to");
+      json_object_set_member (copy, "to", json_node_copy (to));
+      json_object_set_object_member (normal_changes, l->data, copy);
+    }
+
+  g_autoptr(JsonObject) apply = json_object_new ();
+  g_autoptr(GPtrArray) conflicts = fl_conflict_array_new ();
+  FlMergeOutcome outcome = fl_merge_changes (current, normal_changes, apply, conflicts);
+
+  g_autoptr(JsonObject) after = json_object_new ();
+  fl_merge_apply (after, current);
+  fl_merge_apply (after, apply);
+
+  if (strcmp (table->name, "work_order") == 0 && json_object_has_member (apply, "status"))
+    {
+      FlWorkOrderFacts facts;
+      work_order_facts (p, current, after, &facts);
+      if (!fl_workflow_check_move (p->role, status_of (current), status_of (after), &facts, &local_error))
+        return rejected_by (m, local_error);
+    }
+
+  if (!record_conflicts (p, table, current, conflicts, error))
+    return NULL;
+  if (json_object_get_size (apply) > 0)
+    {
+      if (!check_scope (p, table, after, error))
+        return NULL;
+      if (strcmp (table->name, "work_order") == 0)
+        {
+          g_autofree char *problem = NULL;
+          if (!derive_work_order (p, after, &problem, error))
+            return NULL;
+          if (problem != NULL)
+            return rejected (m, "%s", problem);
+        }
+      /* What changed, for the history view. */
+      g_autoptr(JsonObject) detail = json_object_new ();
+      g_autoptr(GList) applied = json_object_get_members (apply);
+      for (GList *l = applied; l != NULL; l = l->next)
+        {
+          JsonObject *pair = json_object_new ();
+          JsonNode *from = json_object_get_member (current, l->data);
+          json_object_set_member (pair, "from", from != NULL ? json_node_copy (from) : json_node_new (JSON_NODE_NULL));
+          json_object_set_member (pair, "to", json_node_copy (json_object_get_member (apply, l->data)));
+          json_object_set_object_member (detail, l->data, pair);
+        }
+      if (!write_row (p, table, after, "update", detail, error))
+        return NULL;
+    }
+
+  FlResultStatus status = outcome == FL_MERGE_CONFLICT ? FL_RESULT_CONFLICT
+                        : outcome == FL_MERGE_MERGED || replayed_insert ? FL_RESULT_MERGED
+                        : FL_RESULT_APPLIED;
+  FlMutationResult *result = fl_mutation_result_new (m->mid, status);
+  g_ptr_array_extend_and_steal (result->conflicts, g_steal_pointer (&conflicts));
+  return result;
+}
+
+static FlMutationResult *
+apply_mutation (Push *p, GError **error)
+{
+  const FlMutation *m = p->m;
+  const FlTable *table = fl_schema_lookup (m->table);
+  if (!check_table_access (p, table, fl_mutation_op_to_string (m->op), error))
+    return NULL;
+  if (m->at > fl_time_now () + p->limits->max_clock_skew)
+    return rejected (m, _("The time of this change (%s) is ahead of the server's clock; "
+                          "set this device's clock right and send it again"), p->at);
+  if (m->op != FL_MUTATION_UPDATE)
+    return apply_new_row (p, table, error);
+
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) current = fl_store_load_row (p->store, table, m->id, &local_error);
+  if (current == NULL)
+    {
+      if (!g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      return rejected (m, _("There is no %s %s on the server to change"), table->name, m->id);
+    }
+  return apply_update (p, table, current, m->changes, FALSE, error);
+}
+
+/* ---- the request ---- */
+
+static gboolean
+push_in_transaction (Push *p, const FlPushRequest *request, FlPushResponse *response,
+                     char **bad_field, GError **error)
+{
+  for (guint i = 0; i < request->mutations->len; i++)
+    {
+      p->m = request->mutations->pdata[i];
+      g_free (p->path);
+      p->path = g_strdup_printf ("mutations[%u]", i);
+      g_free (p->at);
+      p->at = fl_time_format (p->m->at);
+
+      /* Already applied: the recorded answer, and nothing else. */
+      g_autoptr(GError) lookup_error = NULL;
+      g_autoptr(JsonObject) stored = fl_store_get_result (p->store, p->actor->device_id, p->m->mid,
+                                                          &lookup_error);
+      if (lookup_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&lookup_error));
+          return FALSE;
+        }
+      if (stored != NULL)
+        {
+          g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), stored);
+          FlMutationResult *result = fl_mutation_result_from_json (node, error);
+          if (result == NULL)
+            return FALSE;
+          g_ptr_array_add (response->results, result);
+          continue;
+        }
+
+      if (!fl_store_begin (p->store, error))
+        return FALSE;
+      g_autoptr(GError) local_error = NULL;
+      FlMutationResult *result = apply_mutation (p, &local_error);
+      if (result == NULL)
+        {
+          fl_store_rollback (p->store);
+          if (g_error_matches (local_error, FL_PUSH_ERROR, FL_PUSH_ERROR_FORBIDDEN) && bad_field != NULL)
+            *bad_field = g_strdup (p->path);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_ptr_array_add (response->results, result);
+      if (result->status == FL_RESULT_REJECTED)
+        fl_store_rollback (p->store);
+      else if (!fl_store_commit (p->store, error))
+        return FALSE;
+
+      g_autoptr(JsonNode) node = fl_mutation_result_to_json (result);
+      if (!fl_store_put_result (p->store, p->actor->device_id, p->m->mid, json_node_get_object (node), error))
+        return FALSE;
+    }
+  response->seq = fl_store_last_seq (p->store, error);
+  return response->seq >= 0;
+}
+
+FlPushResponse *
+fl_push_apply (FlStore *store, const FlPushActor *actor, const FlPushRequest *request,
+               const FlPushLimits *limits, char **bad_field, GError **error)
+{
+  Push p = {
+    .store = store,
+    .actor = actor,
+    .limits = limits,
+    .slas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) site_sla_free),
+  };
+  if (!fl_role_from_string (actor->role, &p.role))
+    {
+      g_hash_table_unref (p.slas);
+      g_set_error (error, FL_PUSH_ERROR, FL_PUSH_ERROR_FORBIDDEN, _("Your account has no valid role"));
+      return NULL;
+    }
+  g_autoptr(FlPushResponse) response = fl_push_response_new ();
+  gboolean ok = fl_store_begin (store, error);
+  if (ok)
+    {
+      ok = push_in_transaction (&p, request, response, bad_field, error);
+      if (ok)
+        ok = fl_store_commit (store, error);
+      else
+        fl_store_rollback (store);
+    }
+  g_hash_table_unref (p.slas);
+  g_free (p.path);
+  g_free (p.at);
+  return ok ? g_steal_pointer (&response) : NULL;
+}

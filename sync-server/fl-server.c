@@ -1,0 +1,1293 @@
+#include "fl-server.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib-unix.h>
+#include <libsoup/soup.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "fl-accounts.h"
+#include "fl-blobs.h"
+#include "fl-metrics.h"
+#include "fl-protocol.h"
+#include "fl-pull.h"
+#include "fl-record.h"
+#include "fl-push.h"
+#include "fl-store.h"
+
+G_DEFINE_QUARK (fl-server-error-quark, fl_server_error)
+
+#define READ_WORKERS      4   /* pulls, blobs, health, metrics */
+#define SNAPSHOT_WORKERS  4   /* snapshots streaming at once; more wait their turn */
+#define STREAM_HIGH_WATER (1024 * 1024)  /* bytes of a snapshot buffered ahead of the client */
+/* libsoup 3.2 has no name for it */
+#define STATUS_TOO_MANY_REQUESTS 429
+#define DRAIN_SECONDS     10  /* how long a stop waits for requests in flight */
+
+/* ---- options ---- */
+
+void
+fl_server_options_init (FlServerOptions *o)
+{
+  memset (o, 0, sizeof *o);
+  o->listen = g_strdup ("127.0.0.1:8470");
+  o->max_body = 1024 * 1024;
+  o->max_mutations = FL_PROTOCOL_MAX_MUTATIONS;
+  o->max_pull = FL_PROTOCOL_MAX_PULL;
+  o->max_blob_size = 25 * 1024 * 1024;
+  o->token_lifetime = 30 * 24 * 3600;
+  o->login_attempts = 5;
+  o->login_window = 300;
+  o->max_clock_skew = 600;
+  o->snapshot_batch = 64 * 1024;
+}
+
+void
+fl_server_options_clear (FlServerOptions *o)
+{
+  g_clear_pointer (&o->db_path, g_free);
+  g_clear_pointer (&o->listen, g_free);
+  g_clear_pointer (&o->tls_cert_file, g_free);
+  g_clear_pointer (&o->tls_key_file, g_free);
+  g_clear_pointer (&o->blob_dir, g_free);
+}
+
+static void
+options_copy (FlServerOptions *to, const FlServerOptions *from)
+{
+  *to = *from;
+  to->db_path = g_strdup (from->db_path);
+  to->listen = g_strdup (from->listen);
+  to->tls_cert_file = g_strdup (from->tls_cert_file);
+  to->tls_key_file = g_strdup (from->tls_key_file);
+  to->blob_dir = g_strdup (from->blob_dir);
+}
+
+static gboolean
+read_number (GKeyFile *file, const char *key, guint64 min, guint64 max, guint64 *out, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  if (!g_key_file_has_key (file, "server", key, NULL))
+    return TRUE;
+  guint64 v = g_key_file_get_uint64 (file, "server", key, &local_error);
+  if (local_error != NULL || v < min || v > max)
+    {
+      g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_CONFIG,
+                   _("[server] %s: a whole number from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT " is needed"),
+                   key, min, max);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+static void
+read_text (GKeyFile *file, const char *key, char **out)
+{
+  g_autofree char *v = g_key_file_get_string (file, "server", key, NULL);
+  if (v != NULL)
+    {
+      g_free (*out);
+      *out = g_steal_pointer (&v);
+    }
+}
+
+gboolean
+fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+  read_text (file, "listen", &o->listen);
+  read_text (file, "tls_cert", &o->tls_cert_file);
+  read_text (file, "tls_key", &o->tls_key_file);
+  read_text (file, "blob_dir", &o->blob_dir);
+  guint64 max_body = o->max_body, max_mutations = o->max_mutations, max_pull = o->max_pull;
+  guint64 max_blob = o->max_blob_size, lifetime = (guint64) o->token_lifetime;
+  guint64 attempts = o->login_attempts, window = o->login_window;
+  if (!read_number (file, "max_body", 1024, G_MAXUINT32, &max_body, error) ||
+      !read_number (file, "max_mutations", 1, FL_PROTOCOL_MAX_MUTATIONS, &max_mutations, error) ||
+      !read_number (file, "max_pull", 1, FL_PROTOCOL_MAX_PULL, &max_pull, error) ||
+      !read_number (file, "max_blob_size", 1, G_MAXUINT32, &max_blob, error) ||
+      !read_number (file, "token_lifetime", 60, 10 * 365 * 24 * 3600, &lifetime, error) ||
+      !read_number (file, "login_attempts", 1, 1000, &attempts, error) ||
+      !read_number (file, "login_window", 1, 24 * 3600, &window, error))
+    return FALSE;
+  o->max_body = max_body;
+  o->max_mutations = max_mutations;
+  o->max_pull = max_pull;
+  o->max_blob_size = max_blob;
+  o->token_lifetime = (gint64) lifetime;
+  o->login_attempts = attempts;
+  o->login_window = window;
+  return TRUE;
+}
+
+/* ---- the server ---- */
+
+struct _FlServer
+{
+  FlServerOptions  options;
+  GMainContext    *context;
+  GMainLoop       *loop;
+  GThread         *thread;          /* in-process servers only */
+  SoupServer      *soup;
+  FlStore         *store;           /* the writer's connection */
+  GAsyncQueue     *writer_stores;   /* the one writer connection, lent to the writer thread */
+  GAsyncQueue     *reader_stores;   /* one connection per reader thread */
+  GAsyncQueue     *snapshot_stores; /* one connection per snapshot thread */
+  GThreadPool     *writer;          /* pushes, sign-ins: one thread, as SQLite has one writer */
+  GThreadPool     *readers;
+  GThreadPool     *snapshots;
+  FlBlobs         *blobs;
+  FlMetrics       *metrics;
+  guint16          port;
+  char            *base_uri;
+  guint            in_flight;
+  gboolean         stopping;
+  guint            drain_source;
+  gint64           drain_deadline;
+  /* start-up hand-shake of fl_server_start() */
+  GMutex           lock;
+  GCond            cond;
+  gboolean         ready;
+  GError          *start_error;
+};
+
+typedef struct _Job Job;
+typedef void (*JobFunc) (Job *job, FlStore *store);
+
+typedef enum {
+  IN_WRITER,
+  IN_READER,
+  IN_SNAPSHOT,
+} RunIn;
+
+typedef struct {
+  const char *path;
+  const char *methods;   /* space-separated */
+  gboolean    auth;      /* needs a bearer token */
+  gboolean    json_body; /* a JSON request body (415 otherwise) */
+  gboolean    subpath;   /* takes one more path segment (the blob's hash) */
+  RunIn       run_in;
+  JobFunc     run;
+} Route;
+
+struct _Job
+{
+  FlServer          *server;
+  const Route       *route;
+  SoupServerMessage *msg;
+  gint               finished;     /* atomic: the client went away, or a stream answered */
+  char              *method;
+  char              *argument;     /* the path segment after the route */
+  GHashTable        *query;
+  GBytes            *body;
+  char              *token;
+  char              *peer;
+  /* the signed-in user, after authenticate() */
+  JsonObject        *user;
+  FlStoreDevice     *device;
+  GStrv              sites;
+  /* the answer */
+  guint              status;
+  char              *content_type;
+  GBytes            *answer;
+  char              *retry_after;
+};
+
+static void
+job_free (Job *job)
+{
+  if (job->msg != NULL)
+    g_signal_handlers_disconnect_by_data (job->msg, job);
+  g_clear_object (&job->msg);
+  g_free (job->method);
+  g_free (job->argument);
+  g_clear_pointer (&job->query, g_hash_table_unref);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_free (job->token);
+  g_free (job->peer);
+  g_clear_pointer (&job->user, json_object_unref);
+  g_clear_pointer (&job->device, fl_store_device_free);
+  g_strfreev (job->sites);
+  g_free (job->content_type);
+  g_clear_pointer (&job->answer, g_bytes_unref);
+  g_free (job->retry_after);
+  g_free (job);
+}
+
+static void
+job_reply_json (Job *job, guint status, JsonNode *node)
+{
+  gsize length = 0;
+  char *text = fl_protocol_to_string (node, &length);
+  job->status = status;
+  g_free (job->content_type);
+  job->content_type = g_strdup ("application/json");
+  g_clear_pointer (&job->answer, g_bytes_unref);
+  job->answer = g_bytes_new_take (text, length);
+}
+
+static void
+job_reply_error (Job *job, guint status, const char *field, const char *message)
+{
+  g_autoptr(JsonNode) node = fl_error_body_to_json (fl_protocol_code_for_status (status), message, field);
+  job_reply_json (job, status, node);
+}
+
+static void
+job_reply_internal (Job *job, const GError *error)
+{
+  g_warning ("%s %s: %s", job->method, job->route != NULL ? job->route->path : "?", error->message);
+  job_reply_error (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL, error->message);
+}
+
+/* Sets the answer on the message and lets libsoup send it. */
+static void
+job_respond (Job *job)
+{
+  SoupServerMessage *msg = job->msg;
+  soup_server_message_set_status (msg, job->status, NULL);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  if (job->retry_after != NULL)
+    soup_message_headers_replace (headers, "Retry-After", job->retry_after);
+  if (job->status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (headers, "WWW-Authenticate", "Bearer realm=\"fieldline\"");
+  if (job->answer != NULL)
+    {
+      soup_message_headers_set_content_type (headers, job->content_type, NULL);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), job->answer);
+    }
+}
+
+static gboolean
+job_finish_in_main (gpointer data)
+{
+  Job *job = data;
+  if (!g_atomic_int_get (&job->finished))
+    {
+      job_respond (job);
+      soup_server_message_unpause (job->msg);
+    }
+  job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+job_on_finished (SoupServerMessage *msg, Job *job)
+{
+  g_atomic_int_set (&job->finished, TRUE);
+  g_object_set_data (G_OBJECT (msg), "fl-finished", GINT_TO_POINTER (TRUE));
+}
+
+/* ---- request helpers (worker threads) ---- */
+
+static gboolean
+authenticate (Job *job, FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *user = NULL;
+  FlStoreDevice *device = NULL;
+  if (!fl_accounts_authenticate (store, job->token, &user, &device, &error))
+    {
+      if (error->domain == FL_ACCOUNTS_ERROR)
+        job_reply_error (job, SOUP_STATUS_UNAUTHORIZED, NULL, error->message);
+      else
+        job_reply_internal (job, error);
+      return FALSE;
+    }
+  job->user = user;
+  job->device = device;
+  job->sites = fl_accounts_user_sites (user);
+  return TRUE;
+}
+
+/* Gunzips `data` into at most `limit` bytes: NULL with *too_large set when
+ * the result would be bigger, NULL alone when it is not gzip data. */
+static GBytes *
+gunzip (GBytes *data, gsize limit, gboolean *too_large)
+{
+  z_stream z = { 0 };
+  gsize size = 0;
+  *too_large = FALSE;
+  if (inflateInit2 (&z, 16 + MAX_WBITS) != Z_OK)
+    return NULL;
+  g_autoptr(GByteArray) out = g_byte_array_sized_new (MIN (limit + 1, 64 * 1024));
+  z.next_in = (Bytef *) g_bytes_get_data (data, &size);
+  z.avail_in = (uInt) size;
+  int rc = Z_OK;
+  while (rc == Z_OK)
+    {
+      if (out->len > limit)
+        break;
+      guint8 buffer[16 * 1024];
+      z.next_out = buffer;
+      z.avail_out = sizeof buffer;
+      rc = inflate (&z, Z_NO_FLUSH);
+      if (rc != Z_OK && rc != Z_STREAM_END)
+        break;
+      g_byte_array_append (out, buffer, sizeof buffer - z.avail_out);
+      if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0)
+        break;  /* truncated input */
+    }
+  inflateEnd (&z);
+  if (out->len > limit)
+    {
+      *too_large = TRUE;
+      return NULL;
+    }
+  if (rc != Z_STREAM_END)
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* The request body as JSON, or an answer (400, 413, 415) set on the job. */
+static JsonNode *
+read_json_body (Job *job)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (job->msg);
+  const char *encoding = soup_message_headers_get_one (headers, "Content-Encoding");
+  g_autoptr(GBytes) body = g_bytes_ref (job->body);
+  if (encoding != NULL && g_ascii_strcasecmp (encoding, "identity") != 0)
+    {
+      if (g_ascii_strcasecmp (encoding, "gzip") != 0)
+        {
+          job_reply_error (job, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, NULL,
+                           _("Only gzip is accepted as a Content-Encoding"));
+          return NULL;
+        }
+      gboolean too_large;
+      g_autoptr(GBytes) plain = gunzip (body, job->server->options.max_body, &too_large);
+      if (plain == NULL)
+        {
+          if (too_large)
+            job_reply_error (job, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL,
+                             _("The request is larger than the server accepts once uncompressed"));
+          else
+            job_reply_error (job, SOUP_STATUS_BAD_REQUEST, NULL, _("The body is not valid gzip data"));
+          return NULL;
+        }
+      g_bytes_unref (body);
+      body = g_steal_pointer (&plain);
+    }
+  if (g_bytes_get_size (body) > job->server->options.max_body)
+    {
+      job_reply_error (job, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL,
+                       _("The request is larger than the server accepts"));
+      return NULL;
+    }
+  gsize size;
+  const char *data = g_bytes_get_data (body, &size);
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = fl_protocol_parse (data != NULL ? data : "", size, &error);
+  if (node == NULL)
+    job_reply_error (job, SOUP_STATUS_BAD_REQUEST, NULL, error->message);
+  return node;
+}
+
+static void
+reply_protocol_error (Job *job, const GError *error, const char *field)
+{
+  guint status = g_error_matches (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_TOO_LARGE)
+                   ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST;
+  job_reply_error (job, status, field, error->message);
+}
+
+/* ---- routes ---- */
+
+static void
+run_login (Job *job, FlStore *store)
+{
+  g_autoptr(JsonNode) node = read_json_body (job);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad_field = NULL;
+  if (node == NULL)
+    return;
+  g_autoptr(FlLoginRequest) request = fl_login_request_from_json (node, &bad_field, &error);
+  if (request == NULL)
+    {
+      reply_protocol_error (job, error, bad_field);
+      return;
+    }
+  FlAccountsPolicy policy = {
+    .token_lifetime = job->server->options.token_lifetime,
+    .max_failures = job->server->options.login_attempts,
+    .window = job->server->options.login_window,
+  };
+  g_autoptr(FlLoginResult) result = fl_accounts_login (store, request->login, request->password,
+                                                       request->device_name, request->device_id,
+                                                       job->peer, &policy, &error);
+  if (result == NULL)
+    {
+      if (g_error_matches (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_RATE_LIMITED))
+        {
+          job->retry_after = g_strdup_printf ("%u", job->server->options.login_window);
+          job_reply_error (job, STATUS_TOO_MANY_REQUESTS, NULL, error->message);
+        }
+      else if (g_error_matches (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_BAD_CREDENTIALS) ||
+               g_error_matches (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_DISABLED))
+        job_reply_error (job, SOUP_STATUS_UNAUTHORIZED, NULL, error->message);
+      else if (error->domain == FL_ACCOUNTS_ERROR)
+        job_reply_error (job, SOUP_STATUS_BAD_REQUEST, NULL, error->message);
+      else
+        job_reply_internal (job, error);
+      return;
+    }
+  FlLoginResponse response = {
+    .token = result->token,
+    .expires_at = result->expires_at,
+    .device_id = result->device->id,
+    .device_code = result->device->code,
+    .user = result->user,
+  };
+  g_autoptr(JsonNode) answer = fl_login_response_to_json (&response);
+  job_reply_json (job, SOUP_STATUS_OK, answer);
+}
+
+static void
+run_logout (Job *job, FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  if (!fl_accounts_logout (store, job->token, &error))
+    {
+      job_reply_internal (job, error);
+      return;
+    }
+  job->status = SOUP_STATUS_NO_CONTENT;
+}
+
+static void
+run_push (Job *job, FlStore *store)
+{
+  g_autoptr(JsonNode) node = read_json_body (job);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad_field = NULL;
+  if (node == NULL)
+    return;
+  g_autoptr(FlPushRequest) request = fl_push_request_from_json (node, job->server->options.max_mutations,
+                                                                &bad_field, &error);
+  if (request == NULL)
+    {
+      reply_protocol_error (job, error, bad_field);
+      return;
+    }
+  if (g_strcmp0 (request->device_id, job->device->id) != 0)
+    {
+      job_reply_error (job, SOUP_STATUS_FORBIDDEN, "device_id",
+                       _("This token belongs to another device; sign in again on this one"));
+      return;
+    }
+  FlPushActor actor = {
+    .user_id = fl_record_get_string (job->user, "id"),
+    .login = fl_record_get_string (job->user, "login"),
+    .role = fl_record_get_string (job->user, "role"),
+    .sites = (const char * const *) job->sites,
+    .device_id = job->device->id,
+  };
+  FlPushLimits limits = { .max_clock_skew = job->server->options.max_clock_skew * G_USEC_PER_SEC };
+  g_autoptr(FlPushResponse) response = fl_push_apply (store, &actor, request, &limits, &bad_field, &error);
+  if (response == NULL)
+    {
+      if (g_error_matches (error, FL_PUSH_ERROR, FL_PUSH_ERROR_FORBIDDEN))
+        job_reply_error (job, SOUP_STATUS_FORBIDDEN, bad_field, error->message);
+      else
+        job_reply_internal (job, error);
+      return;
+    }
+  for (guint i = 0; i < response->results->len; i++)
+    {
+      FlMutationResult *result = response->results->pdata[i];
+      fl_metrics_count_mutation (job->server->metrics, fl_result_status_to_string (result->status), 1);
+    }
+  g_autoptr(JsonNode) answer = fl_push_response_to_json (response);
+  job_reply_json (job, SOUP_STATUS_OK, answer);
+}
+
+static void
+run_pull (Job *job, FlStore *store)
+{
+  const char *cursor = job->query != NULL ? g_hash_table_lookup (job->query, "cursor") : NULL;
+  const char *limit_text = job->query != NULL ? g_hash_table_lookup (job->query, "limit") : NULL;
+  guint limit = job->server->options.max_pull;
+  if (cursor == NULL || *cursor == '\0')
+    {
+      job_reply_error (job, SOUP_STATUS_BAD_REQUEST, "cursor",
+                       _("cursor: the cursor of the last snapshot or pull is required"));
+      return;
+    }
+  if (limit_text != NULL)
+    {
+      guint64 v = 0;
+      if (!g_ascii_string_to_unsigned (limit_text, 10, 1, job->server->options.max_pull, &v, NULL))
+        {
+          g_autofree char *message = g_strdup_printf (_("limit: a number from 1 to %u"),
+                                                      job->server->options.max_pull);
+          job_reply_error (job, SOUP_STATUS_BAD_REQUEST, "limit", message);
+          return;
+        }
+      limit = (guint) v;
+    }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlPullResponse) response = fl_pull_page (store, (const char * const *) job->sites, cursor,
+                                                     limit, &error);
+  if (response == NULL)
+    {
+      if (g_error_matches (error, FL_PULL_ERROR, FL_PULL_ERROR_GONE))
+        job_reply_error (job, SOUP_STATUS_GONE, "cursor", error->message);
+      else if (g_error_matches (error, FL_PULL_ERROR, FL_PULL_ERROR_BAD_CURSOR))
+        job_reply_error (job, SOUP_STATUS_BAD_REQUEST, "cursor", error->message);
+      else
+        job_reply_internal (job, error);
+      return;
+    }
+  g_autoptr(JsonNode) answer = fl_pull_response_to_json (response);
+  job_reply_json (job, SOUP_STATUS_OK, answer);
+}
+
+static void
+run_blob (Job *job, FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  if (!fl_blobs_name_is_valid (job->argument))
+    {
+      job_reply_error (job, SOUP_STATUS_NOT_FOUND, NULL,
+                       _("A blob is named by the SHA-256 of its bytes: 64 lowercase hex digits"));
+      return;
+    }
+  if (strcmp (job->method, "PUT") == 0)
+    {
+      if (fl_blobs_put (job->server->blobs, job->argument, job->body, &error))
+        {
+          job->status = SOUP_STATUS_CREATED;
+          return;
+        }
+      if (g_error_matches (error, FL_BLOBS_ERROR, FL_BLOBS_ERROR_TOO_LARGE))
+        job_reply_error (job, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL, error->message);
+      else if (g_error_matches (error, FL_BLOBS_ERROR, FL_BLOBS_ERROR_HASH_MISMATCH))
+        job_reply_error (job, SOUP_STATUS_BAD_REQUEST, "sha256", error->message);
+      else
+        job_reply_internal (job, error);
+      return;
+    }
+  g_autoptr(GBytes) bytes = fl_blobs_get (job->server->blobs, job->argument, &error);
+  if (bytes == NULL)
+    {
+      if (g_error_matches (error, FL_BLOBS_ERROR, FL_BLOBS_ERROR_NOT_FOUND))
+        job_reply_error (job, SOUP_STATUS_NOT_FOUND, NULL, error->message);
+      else
+        job_reply_internal (job, error);
+      return;
+    }
+  job->status = SOUP_STATUS_OK;
+  job->content_type = g_strdup ("application/octet-stream");
+  job->answer = g_steal_pointer (&bytes);
+}
+
+static void
+run_health (Job *job, FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) o = json_object_new ();
+  gboolean ok = fl_store_check (store, &error);
+  json_object_set_string_member (o, "status", ok ? "ok" : "failing");
+  json_object_set_string_member (o, "version", FL_VERSION);
+  if (!ok)
+    json_object_set_string_member (o, "error", error->message);
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), o);
+  job_reply_json (job, ok ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, node);
+}
+
+static void
+run_metrics (Job *job, FlStore *store)
+{
+  char *text = fl_metrics_render (job->server->metrics);
+  /* The gauge reads the store of this worker thread. */
+  g_autoptr(GError) error = NULL;
+  gint64 negative = fl_store_count_negative_balances (store, &error);
+  g_autofree char *all = g_strdup_printf (
+      "%s# HELP fieldline_stock_negative_balances (location, part) balances below zero, flagged for the clerk.\n"
+      "# TYPE fieldline_stock_negative_balances gauge\n"
+      "fieldline_stock_negative_balances %" G_GINT64_FORMAT "\n",
+      text, MAX (negative, 0));
+  g_free (text);
+  job->status = SOUP_STATUS_OK;
+  job->content_type = g_strdup ("text/plain; version=0.0.4");
+  gsize length = strlen (all);
+  job->answer = g_bytes_new_take (g_steal_pointer (&all), length);
+}
+
+static void run_snapshot (Job *job, FlStore *store);
+
+static const Route routes[] = {
+  { FL_PROTOCOL_PREFIX "/auth/login", "POST", FALSE, TRUE, FALSE, IN_WRITER, run_login },
+  { FL_PROTOCOL_PREFIX "/auth/logout", "POST", TRUE, FALSE, FALSE, IN_WRITER, run_logout },
+  { FL_PROTOCOL_PREFIX "/sync/push", "POST", TRUE, TRUE, FALSE, IN_WRITER, run_push },
+  { FL_PROTOCOL_PREFIX "/sync/pull", "GET", TRUE, FALSE, FALSE, IN_READER, run_pull },
+  { FL_PROTOCOL_PREFIX "/sync/snapshot", "GET", TRUE, FALSE, FALSE, IN_SNAPSHOT, run_snapshot },
+  { FL_PROTOCOL_PREFIX "/sync/blobs", "GET PUT", TRUE, FALSE, TRUE, IN_READER, run_blob },
+  { FL_PROTOCOL_PREFIX "/health", "GET", FALSE, FALSE, FALSE, IN_READER, run_health },
+  { FL_PROTOCOL_PREFIX "/metrics", "GET", FALSE, FALSE, FALSE, IN_READER, run_metrics },
+};
+
+/* ---- snapshot streaming ----
+ * A snapshot thread reads the rows in one read transaction and queues NDJSON
+ * batches; the server's thread appends them to the chunked response as the
+ * client reads.  The thread waits while more than STREAM_HIGH_WATER bytes
+ * are queued or unsent, so memory stays bounded however large the replica. */
+
+typedef struct {
+  gatomicrefcount    ref;
+  GMutex             lock;
+  GCond              cond;
+  GQueue             batches;     /* GBytes* waiting for the server's thread */
+  gsize              unsent;      /* queued + appended but not yet written */
+  gboolean           done;        /* the producer finished (well or not) */
+  gboolean           closed;      /* the client went away */
+  gboolean           feed_pending;
+  FlServer          *server;
+  SoupServerMessage *msg;
+} Stream;
+
+static Stream *
+stream_ref (Stream *s)
+{
+  g_atomic_ref_count_inc (&s->ref);
+  return s;
+}
+
+static void
+stream_unref (Stream *s)
+{
+  if (!g_atomic_ref_count_dec (&s->ref))
+    return;
+  g_queue_clear_full (&s->batches, (GDestroyNotify) g_bytes_unref);
+  g_mutex_clear (&s->lock);
+  g_cond_clear (&s->cond);
+  g_clear_object (&s->msg);
+  g_free (s);
+}
+
+/* Server thread: move queued batches into the response. */
+static gboolean
+stream_feed (gpointer data)
+{
+  Stream *s = data;
+  g_mutex_lock (&s->lock);
+  s->feed_pending = FALSE;
+  gboolean closed = s->closed, done = s->done;
+  GQueue batches = s->batches;
+  g_queue_init (&s->batches);
+  g_mutex_unlock (&s->lock);
+
+  SoupMessageBody *body = soup_server_message_get_response_body (s->msg);
+  GBytes *batch;
+  gboolean appended = FALSE;
+  while ((batch = g_queue_pop_head (&batches)) != NULL)
+    {
+      if (!closed)
+        soup_message_body_append_bytes (body, batch);
+      g_bytes_unref (batch);
+      appended = TRUE;
+    }
+  if (!closed && done)
+    soup_message_body_complete (body);
+  if (!closed && (appended || done))
+    soup_server_message_unpause (s->msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stream_schedule_feed (Stream *s)
+{
+  /* with s->lock held */
+  if (s->feed_pending)
+    return;
+  s->feed_pending = TRUE;
+  g_main_context_invoke_full (s->server->context, G_PRIORITY_DEFAULT, stream_feed, stream_ref (s),
+                              (GDestroyNotify) stream_unref);
+}
+
+static void
+stream_on_wrote_data (SoupServerMessage *msg, guint size, Stream *s)
+{
+  g_mutex_lock (&s->lock);
+  s->unsent -= MIN (s->unsent, size);
+  g_cond_signal (&s->cond);
+  g_mutex_unlock (&s->lock);
+}
+
+static void
+stream_on_gone (SoupServerMessage *msg, Stream *s)
+{
+  g_mutex_lock (&s->lock);
+  s->closed = TRUE;
+  g_cond_signal (&s->cond);
+  g_mutex_unlock (&s->lock);
+}
+
+/* Snapshot thread: queue a batch, waiting while the client lags behind. */
+static gboolean
+stream_write (GBytes *lines, gpointer user_data, GError **error)
+{
+  Stream *s = user_data;
+  g_mutex_lock (&s->lock);
+  while (s->unsent > STREAM_HIGH_WATER && !s->closed)
+    g_cond_wait (&s->cond, &s->lock);
+  if (s->closed)
+    {
+      g_mutex_unlock (&s->lock);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                           _("The client closed the connection"));
+      return FALSE;
+    }
+  g_queue_push_tail (&s->batches, g_bytes_ref (lines));
+  s->unsent += g_bytes_get_size (lines);
+  stream_schedule_feed (s);
+  g_mutex_unlock (&s->lock);
+  return TRUE;
+}
+
+static gboolean
+stream_begin_in_main (gpointer data)
+{
+  Stream *s = data;
+  SoupServerMessage *msg = s->msg;
+  /* From here on the stream watches the message itself. */
+  g_signal_connect_data (msg, "finished", G_CALLBACK (stream_on_gone), stream_ref (s),
+                         (GClosureNotify) (void (*) (void)) stream_unref, 0);
+  g_signal_connect_data (msg, "disconnected", G_CALLBACK (stream_on_gone), stream_ref (s),
+                         (GClosureNotify) (void (*) (void)) stream_unref, 0);
+  if (g_object_get_data (G_OBJECT (msg), "fl-finished") != NULL)
+    {
+      stream_on_gone (msg, s);  /* the client left while the snapshot started */
+      return G_SOURCE_REMOVE;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  soup_message_headers_set_content_type (headers, FL_PROTOCOL_NDJSON_TYPE, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (stream_on_wrote_data), s);
+  soup_server_message_unpause (msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_snapshot (Job *job, FlStore *store)
+{
+  /* authenticate() has run: from here on the answer is the stream. */
+  Stream *s = g_new0 (Stream, 1);
+  g_atomic_ref_count_init (&s->ref);
+  g_mutex_init (&s->lock);
+  g_cond_init (&s->cond);
+  g_queue_init (&s->batches);
+  s->server = job->server;
+  s->msg = g_object_ref (job->msg);
+
+  g_main_context_invoke_full (job->server->context, G_PRIORITY_DEFAULT, stream_begin_in_main,
+                              stream_ref (s), (GDestroyNotify) stream_unref);
+
+  g_autoptr(GError) error = NULL;
+  if (!fl_pull_snapshot (store, (const char * const *) job->sites, job->server->options.snapshot_batch,
+                         stream_write, s, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+    /* Headers are gone already: the stream ends without its end line, which
+     * tells the client it is incomplete. */
+    g_warning ("Snapshot for %s stopped: %s", fl_record_get_string (job->user, "login"), error->message);
+
+  g_mutex_lock (&s->lock);
+  s->done = TRUE;
+  stream_schedule_feed (s);
+  g_mutex_unlock (&s->lock);
+  stream_unref (s);
+  /* The stream answers; the job has nothing more to send. */
+  g_atomic_int_set (&job->finished, TRUE);
+}
+
+/* ---- dispatch ---- */
+
+static void
+worker_run (gpointer data, gpointer user_data)
+{
+  Job *job = data;
+  GAsyncQueue *stores = user_data;
+  FlStore *store = g_async_queue_pop (stores);
+  if (!job->route->auth || authenticate (job, store))
+    job->route->run (job, store);
+  g_async_queue_push (stores, store);
+  if (job->status == 0 && !g_atomic_int_get (&job->finished))
+    job_reply_error (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL, _("The request was not answered"));
+  g_main_context_invoke_full (job->server->context, G_PRIORITY_DEFAULT, job_finish_in_main, job, NULL);
+}
+
+static void
+reply_now (SoupServerMessage *msg, guint status, const char *field, const char *message)
+{
+  g_autoptr(JsonNode) node = fl_error_body_to_json (fl_protocol_code_for_status (status), message, field);
+  gsize length;
+  char *text = fl_protocol_to_string (node, &length);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, length);
+}
+
+static gboolean
+method_allowed (const Route *route, const char *method)
+{
+  g_auto(GStrv) methods = g_strsplit (route->methods, " ", 0);
+  return g_strv_contains ((const char * const *) methods, method);
+}
+
+static gboolean
+content_type_is_json (SoupServerMessage *msg)
+{
+  const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+  return type != NULL && g_ascii_strcasecmp (type, "application/json") == 0;
+}
+
+static const char *
+bearer_token (SoupServerMessage *msg)
+{
+  const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                    "Authorization");
+  if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
+    return NULL;
+  value += 7;
+  while (*value == ' ')
+    value++;
+  return *value != '\0' ? value : NULL;
+}
+
+static void
+handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+              gpointer user_data)
+{
+  const Route *route = user_data;
+  FlServer *server = g_object_get_data (G_OBJECT (soup), "fl-server");
+  const char *method = soup_server_message_get_method (msg);
+  g_object_set_data (G_OBJECT (msg), "fl-route", (gpointer) route->path);
+
+  /* Exact paths only; the blob route takes exactly one more segment. */
+  const char *rest = path + strlen (route->path);
+  g_autofree char *argument = NULL;
+  if (route->subpath && rest[0] == '/' && rest[1] != '\0' && strchr (rest + 1, '/') == NULL)
+    argument = g_strdup (rest + 1);
+  else if (route->subpath || rest[0] != '\0')
+    {
+      reply_now (msg, SOUP_STATUS_NOT_FOUND, NULL, _("There is no such address in this API"));
+      return;
+    }
+  if (!method_allowed (route, method))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    route->methods);
+      reply_now (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL, _("This address does not take that method"));
+      return;
+    }
+  if (server->stopping)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      reply_now (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL, _("The server is shutting down; try again shortly"));
+      return;
+    }
+  const char *token = bearer_token (msg);
+  if (route->auth && token == NULL)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
+                                    "Bearer realm=\"fieldline\"");
+      reply_now (msg, SOUP_STATUS_UNAUTHORIZED, NULL, _("Sign in first: this call needs a bearer token"));
+      return;
+    }
+  if (route->json_body && !content_type_is_json (msg))
+    {
+      reply_now (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, NULL, _("The body must be application/json"));
+      return;
+    }
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  gsize limit = route->subpath ? server->options.max_blob_size : server->options.max_body;
+  if (g_bytes_get_size (body) > limit)
+    {
+      reply_now (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL, _("The request is larger than the server accepts"));
+      return;
+    }
+
+  Job *job = g_new0 (Job, 1);
+  job->server = server;
+  job->route = route;
+  job->msg = g_object_ref (msg);
+  job->method = g_strdup (method);
+  job->argument = g_steal_pointer (&argument);
+  job->query = query != NULL ? g_hash_table_ref (query) : NULL;
+  job->body = g_steal_pointer (&body);
+  job->token = g_strdup (token);
+  job->peer = g_strdup (soup_server_message_get_remote_host (msg));
+  g_signal_connect (msg, "finished", G_CALLBACK (job_on_finished), job);
+  soup_server_message_pause (msg);
+
+  GThreadPool *pool = route->run_in == IN_WRITER ? server->writer
+                    : route->run_in == IN_SNAPSHOT ? server->snapshots : server->readers;
+  g_thread_pool_push (pool, job, NULL);
+}
+
+static void
+handle_unknown (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                gpointer user_data)
+{
+  reply_now (msg, SOUP_STATUS_NOT_FOUND, NULL, _("There is no such address in this API"));
+}
+
+/* Refuses an oversized body from its Content-Length before reading it. */
+static void
+handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+              gpointer user_data)
+{
+  FlServer *server = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+  gboolean blob = g_str_has_prefix (path, FL_PROTOCOL_PREFIX "/sync/blobs/");
+  gsize limit = blob ? server->options.max_blob_size : server->options.max_body;
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH && (gsize) length > limit)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      reply_now (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL,
+                 _("The request is larger than the server accepts"));
+    }
+}
+
+static void
+on_request_started (SoupServer *soup, SoupServerMessage *msg, FlServer *server)
+{
+  server->in_flight++;
+  gint64 *started = g_new (gint64, 1);
+  *started = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (msg), "fl-started", started, g_free);
+}
+
+static void
+on_request_done (SoupServer *soup, SoupServerMessage *msg, FlServer *server)
+{
+  server->in_flight--;
+  gint64 *started = g_object_get_data (G_OBJECT (msg), "fl-started");
+  const char *route = g_object_get_data (G_OBJECT (msg), "fl-route");
+  if (started != NULL)
+    fl_metrics_observe_request (server->metrics, route != NULL ? route : "other",
+                                soup_server_message_get_status (msg),
+                                g_get_monotonic_time () - *started);
+}
+
+/* ---- start and stop ---- */
+
+static gboolean
+listen_on (FlServer *server, GError **error)
+{
+  const char *listen = server->options.listen;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GSocketConnectable) address = g_network_address_parse (listen, 8470, &local_error);
+  if (address == NULL && listen[0] == ':')
+    {
+      /* ":8470" means every address */
+      g_autofree char *any = g_strconcat ("0.0.0.0", listen, NULL);
+      g_clear_error (&local_error);
+      address = g_network_address_parse (any, 8470, &local_error);
+    }
+  if (address == NULL)
+    {
+      g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_CONFIG,
+                   _("--listen %s: give an address and port such as 127.0.0.1:8470"), listen);
+      return FALSE;
+    }
+  const char *host = g_network_address_get_hostname (G_NETWORK_ADDRESS (address));
+  guint16 port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+  SoupServerListenOptions flags = server->options.tls_cert_file != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0;
+  gboolean ok;
+  if (g_strcmp0 (host, "localhost") == 0)
+    ok = soup_server_listen_local (server->soup, port, flags, &local_error);
+  else
+    {
+      g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (host);
+      if (inet == NULL)
+        {
+          g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_CONFIG,
+                       _("--listen %s: “%s” is not an IP address"), listen, host);
+          return FALSE;
+        }
+      if (g_inet_address_get_is_any (inet))
+        ok = soup_server_listen_all (server->soup, port, flags, &local_error);
+      else
+        {
+          g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (inet, port);
+          ok = soup_server_listen (server->soup, socket_address, flags, &local_error);
+        }
+    }
+  if (!ok)
+    {
+      g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_LISTEN,
+                   _("Cannot listen on %s: %s"), listen, local_error->message);
+      return FALSE;
+    }
+  GSList *uris = soup_server_get_uris (server->soup);
+  if (uris != NULL)
+    server->port = (guint16) g_uri_get_port (uris->data);
+  /* The address clients on this machine use: loopback when listening on all. */
+  gboolean loopback = g_strcmp0 (host, "localhost") == 0 || g_strcmp0 (host, "0.0.0.0") == 0 ||
+                      g_strcmp0 (host, "::") == 0;
+  gboolean v6 = !loopback && strchr (host, ':') != NULL;
+  server->base_uri = g_strdup_printf ("%s://%s%s%s:%u", flags ? "https" : "http", v6 ? "[" : "",
+                                      loopback ? "127.0.0.1" : host, v6 ? "]" : "", server->port);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+static GAsyncQueue *
+store_queue (FlStore *store, guint n, GError **error)
+{
+  GAsyncQueue *queue = g_async_queue_new_full (g_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      FlStore *copy = fl_store_reopen (store, error);
+      if (copy == NULL)
+        {
+          g_async_queue_unref (queue);
+          return NULL;
+        }
+      g_async_queue_push (queue, copy);
+    }
+  return queue;
+}
+
+/* Everything that needs the server's own thread-default context. */
+static gboolean
+server_setup (FlServer *server, GError **error)
+{
+  FlServerOptions *o = &server->options;
+  if ((o->tls_cert_file == NULL) != (o->tls_key_file == NULL))
+    {
+      g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_CONFIG,
+                   _("TLS needs both a certificate (--tls-cert) and its key (--tls-key)"));
+      return FALSE;
+    }
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  if (o->tls_cert_file != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+      certificate = g_tls_certificate_new_from_files (o->tls_cert_file, o->tls_key_file, &local_error);
+      if (certificate == NULL)
+        {
+          g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_TLS,
+                       _("Cannot use the TLS certificate %s with key %s: %s"),
+                       o->tls_cert_file, o->tls_key_file, local_error->message);
+          return FALSE;
+        }
+    }
+
+  server->store = fl_store_open (o->db_path, error);
+  if (server->store == NULL)
+    return FALSE;
+  g_autofree char *default_blobs = g_strconcat (o->db_path, ".blobs", NULL);
+  server->blobs = fl_blobs_new (o->blob_dir != NULL ? o->blob_dir : default_blobs, o->max_blob_size, error);
+  if (server->blobs == NULL)
+    return FALSE;
+  server->writer_stores = g_async_queue_new_full (g_object_unref);
+  g_async_queue_push (server->writer_stores, g_object_ref (server->store));
+  server->reader_stores = store_queue (server->store, READ_WORKERS, error);
+  if (server->reader_stores == NULL)
+    return FALSE;
+  server->snapshot_stores = store_queue (server->store, SNAPSHOT_WORKERS, error);
+  if (server->snapshot_stores == NULL)
+    return FALSE;
+  server->writer = g_thread_pool_new (worker_run, server->writer_stores, 1, TRUE, error);
+  if (server->writer == NULL)
+    return FALSE;
+  server->readers = g_thread_pool_new (worker_run, server->reader_stores, READ_WORKERS, TRUE, error);
+  if (server->readers == NULL)
+    return FALSE;
+  server->snapshots = g_thread_pool_new (worker_run, server->snapshot_stores, SNAPSHOT_WORKERS, TRUE, error);
+  if (server->snapshots == NULL)
+    return FALSE;
+
+  server->soup = soup_server_new ("server-header", "fieldline-sync/" FL_VERSION " ",
+                                  "tls-certificate", certificate, NULL);
+  g_object_set_data (G_OBJECT (server->soup), "fl-server", server);
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    soup_server_add_handler (server->soup, routes[i].path, handle_route, (gpointer) &routes[i], NULL);
+  soup_server_add_handler (server->soup, NULL, handle_unknown, NULL, NULL);
+  soup_server_add_early_handler (server->soup, NULL, handle_early, server, NULL);
+  g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
+  g_signal_connect (server->soup, "request-finished", G_CALLBACK (on_request_done), server);
+  g_signal_connect (server->soup, "request-aborted", G_CALLBACK (on_request_done), server);
+  return listen_on (server, error);
+}
+
+static gboolean
+drain_check (gpointer data)
+{
+  FlServer *server = data;
+  if (server->in_flight > 0 && g_get_monotonic_time () < server->drain_deadline)
+    return G_SOURCE_CONTINUE;
+  if (server->in_flight > 0)
+    g_warning ("Stopping with %u requests still running", server->in_flight);
+  server->drain_source = 0;
+  soup_server_disconnect (server->soup);
+  g_main_loop_quit (server->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Stop accepting work, let what runs finish, then leave the loop. */
+static gboolean
+begin_stop (gpointer data)
+{
+  FlServer *server = data;
+  if (server->stopping)
+    return G_SOURCE_REMOVE;
+  server->stopping = TRUE;
+  server->drain_deadline = g_get_monotonic_time () + DRAIN_SECONDS * G_USEC_PER_SEC;
+  GSource *source = g_timeout_source_new (20);
+  g_source_set_callback (source, drain_check, server, NULL);
+  server->drain_source = g_source_attach (source, server->context);
+  g_source_unref (source);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+server_teardown (FlServer *server)
+{
+  /* Workers finish the jobs they hold; their answers go nowhere now. */
+  if (server->writer != NULL)
+    g_thread_pool_free (server->writer, FALSE, TRUE);
+  if (server->readers != NULL)
+    g_thread_pool_free (server->readers, FALSE, TRUE);
+  if (server->snapshots != NULL)
+    g_thread_pool_free (server->snapshots, FALSE, TRUE);
+  server->writer = server->readers = server->snapshots = NULL;
+  /* Let the last answers and stream feeds run and drop their references. */
+  while (g_main_context_iteration (server->context, FALSE))
+    ;
+  g_clear_object (&server->soup);
+  g_clear_pointer (&server->writer_stores, g_async_queue_unref);
+  g_clear_pointer (&server->reader_stores, g_async_queue_unref);
+  g_clear_pointer (&server->snapshot_stores, g_async_queue_unref);
+  g_clear_object (&server->store);
+  g_clear_pointer (&server->blobs, fl_blobs_free);
+}
+
+static FlServer *
+server_new (const FlServerOptions *options)
+{
+  FlServer *server = g_new0 (FlServer, 1);
+  options_copy (&server->options, options);
+  server->metrics = fl_metrics_new ();
+  g_mutex_init (&server->lock);
+  g_cond_init (&server->cond);
+  return server;
+}
+
+static void
+server_free (FlServer *server)
+{
+  server_teardown (server);
+  g_clear_pointer (&server->loop, g_main_loop_unref);
+  g_clear_pointer (&server->context, g_main_context_unref);
+  g_clear_pointer (&server->metrics, fl_metrics_free);
+  g_clear_error (&server->start_error);
+  g_free (server->base_uri);
+  fl_server_options_clear (&server->options);
+  g_mutex_clear (&server->lock);
+  g_cond_clear (&server->cond);
+  g_free (server);
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  FlServer *server = data;
+  g_message ("Stopping: finishing the requests in flight");
+  begin_stop (server);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+fl_server_run (const FlServerOptions *options)
+{
+  FlServer *server = server_new (options);
+  g_autoptr(GError) error = NULL;
+  server->context = g_main_context_ref_thread_default ();
+  server->loop = g_main_loop_new (server->context, FALSE);
+  if (!server_setup (server, &error))
+    {
+      g_printerr ("fieldline-sync: %s\n", error->message);
+      server_free (server);
+      return 1;
+    }
+  guint term = g_unix_signal_add (SIGTERM, on_signal, server);
+  guint intr = g_unix_signal_add (SIGINT, on_signal, server);
+  g_print ("fieldline-sync %s serving %s on %s\n", FL_VERSION, options->db_path, server->base_uri);
+  g_main_loop_run (server->loop);
+  g_source_remove (term);
+  g_source_remove (intr);
+  server_free (server);
+  g_print ("fieldline-sync stopped\n");
+  return 0;
+}
+
+static gpointer
+server_thread (gpointer data)
+{
+  FlServer *server = data;
+  g_main_context_push_thread_default (server->context);
+  GError *error = NULL;
+  gboolean ok = server_setup (server, &error);
+  g_mutex_lock (&server->lock);
+  server->ready = TRUE;
+  server->start_error = error;
+  g_cond_signal (&server->cond);
+  g_mutex_unlock (&server->lock);
+  if (ok)
+    g_main_loop_run (server->loop);
+  server_teardown (server);
+  g_main_context_pop_thread_default (server->context);
+  return NULL;
+}
+
+FlServer *
+fl_server_start (const FlServerOptions *options, GError **error)
+{
+  g_return_val_if_fail (options != NULL && options->db_path != NULL, NULL);
+  FlServer *server = server_new (options);
+  server->context = g_main_context_new ();
+  server->loop = g_main_loop_new (server->context, FALSE);
+  server->thread = g_thread_new ("fl-server", server_thread, server);
+  g_mutex_lock (&server->lock);
+  while (!server->ready)
+    g_cond_wait (&server->cond, &server->lock);
+  g_mutex_unlock (&server->lock);
+  if (server->start_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&server->start_error));
+      g_thread_join (server->thread);
+      server_free (server);
+      return NULL;
+    }
+  return server;
+}
+
+guint16
+fl_server_get_port (FlServer *server)
+{
+  return server->port;
+}
+
+const char *
+fl_server_get_base_uri (FlServer *server)
+{
+  return server->base_uri;
+}
+
+void
+fl_server_stop (FlServer *server)
+{
+  if (server == NULL)
+    return;
+  g_main_context_invoke (server->context, begin_stop, server);
+  g_thread_join (server->thread);
+  server_free (server);
+}
