@@ -1,0 +1,210 @@
+/* CSV import of master data: all lines or none, errors that name the line
+ * and the field, references by natural key, re-imports that update. */
+#include "fl-server-test-util.h"
+
+#include "fl-import.h"
+
+static const char sites_csv[] =
+  "\xef\xbb\xbf" "code,name,address,time_zone,coverage\r\n"
+  "HOSP1,First People's Hospital,\"1 Jiefang Road, Hangzhou\",Asia/Shanghai,7x24\r\n"
+  "HOSP2,\"Children's Hospital \"\"East\"\"\",,Asia/Shanghai,5x9\r\n"
+  "\r\n"
+  "CLINIC3,社区卫生服务中心,\"Building 3\nFloor 2\",Asia/Shanghai,7x9\r\n";
+
+static void
+import_ok (FlStore *store, FlImportKind kind, const char *csv, guint inserted, guint updated)
+{
+  g_autoptr(GError) error = NULL;
+  FlImportResult result = { 0 };
+  g_assert_true (fl_import_csv (store, kind, csv, -1, "admin", &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.inserted, ==, inserted);
+  g_assert_cmpuint (result.updated, ==, updated);
+  fl_import_result_clear (&result);
+}
+
+static void
+test_import_sites_and_cis (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  const FlTable *site_table = fl_schema_lookup ("site");
+
+  import_ok (t.store, FL_IMPORT_SITES, sites_csv, 3, 0);
+  g_autoptr(JsonObject) hosp2 = fl_store_find_row (t.store, site_table, "code", "HOSP2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (hosp2, "name"), ==, "Children's Hospital \"East\"");
+  g_autoptr(JsonObject) clinic = fl_store_find_row (t.store, site_table, "code", "CLINIC3", &error);
+  g_assert_cmpstr (fl_record_get_string (clinic, "address"), ==, "Building 3\nFloor 2");
+  g_assert_cmpstr (fl_record_get_string (clinic, "name"), ==, "社区卫生服务中心");
+
+  /* CIs name their site by its code. */
+  import_ok (t.store, FL_IMPORT_CIS,
+             "code,name,type,site,status,warranty_until\n"
+             "SRV-001,HIS database,server,HOSP1,in_use,2027-06-30\n"
+             "SW-CORE,Core switch,network switch,HOSP2,in_use,\n", 2, 0);
+  g_autoptr(JsonObject) ci = fl_store_find_row (t.store, fl_schema_lookup ("ci"), "code", "SW-CORE", &error);
+  g_assert_cmpstr (fl_record_get_string (ci, "site_id"), ==, fl_record_get_string (hosp2, "id"));
+
+  /* A second import of the same codes updates them. */
+  import_ok (t.store, FL_IMPORT_SITES, "code,name,time_zone,coverage\nHOSP2,Children's Hospital,Asia/Shanghai,7x24\n", 0, 1);
+  g_autoptr(JsonObject) updated = fl_store_find_row (t.store, site_table, "code", "HOSP2", &error);
+  g_assert_cmpstr (fl_record_get_string (updated, "coverage"), ==, "7x24");
+  g_assert_cmpint (fl_record_get_int (updated, "version", 0), ==, 2);
+  g_assert_cmpint (fl_store_count_rows (t.store, site_table, NULL), ==, 3);
+
+  /* Every imported row is in the change log, for clients to pull. */
+  g_autoptr(GPtrArray) changes = fl_store_changes_since (t.store, 0, 100, NULL, NULL, NULL, &error);
+  g_assert_cmpuint (changes->len, ==, 5);
+  fl_test_store_close (&t);
+}
+
+static void
+import_fails (FlStore *store, FlImportKind kind, const char *csv, guint line, const char *field,
+              int code)
+{
+  g_autoptr(GError) error = NULL;
+  FlImportResult result = { 0 };
+  gint64 seq = fl_store_last_seq (store, NULL);
+  g_assert_false (fl_import_csv (store, kind, csv, -1, "admin", &result, &error));
+  g_assert_error (error, FL_IMPORT_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_cmpuint (result.error_line, ==, line);
+  g_assert_cmpstr (result.error_field, ==, field);
+  g_autofree char *line_text = g_strdup_printf ("line %u", line);
+  g_assert_nonnull (strstr (error->message, line_text));
+  if (field != NULL)
+    g_assert_nonnull (strstr (error->message, field));
+  g_assert_cmpuint (result.inserted, ==, 0);
+  /* Nothing was written. */
+  g_assert_cmpint (fl_store_last_seq (store, NULL), ==, seq);
+  fl_import_result_clear (&result);
+}
+
+static void
+test_import_bad_line (void)
+{
+  FlTestStore t = { 0 };
+  fl_test_store_open (&t);
+
+  /* Line 4 has a coverage that does not exist: lines 2 and 3 are not kept. */
+  import_fails (t.store, FL_IMPORT_SITES,
+                "code,name,time_zone,coverage\n"
+                "HOSP1,First,Asia/Shanghai,7x24\n"
+                "HOSP2,Second,Asia/Shanghai,5x9\n"
+                "HOSP3,Third,Asia/Shanghai,5x8\n", 4, "coverage", FL_IMPORT_ERROR_INVALID);
+  g_assert_cmpint (fl_store_count_rows (t.store, fl_schema_lookup ("site"), NULL), ==, 0);
+
+  import_fails (t.store, FL_IMPORT_SITES,
+                "code,name,time_zone\nHOSP1,First,Asia/Shanghai\n", 2, "coverage", FL_IMPORT_ERROR_INVALID);
+  import_fails (t.store, FL_IMPORT_SITES,
+                "code,name,colour\n", 1, "colour", FL_IMPORT_ERROR_COLUMN);
+  import_fails (t.store, FL_IMPORT_SITES,
+                "name,time_zone,coverage\nFirst,Asia/Shanghai,7x24\n", 1, "code", FL_IMPORT_ERROR_COLUMN);
+  import_fails (t.store, FL_IMPORT_SITES,
+                "code,name,time_zone,coverage\nHOSP1,First,Asia/Shanghai\n", 2, NULL, FL_IMPORT_ERROR_SYNTAX);
+  import_fails (t.store, FL_IMPORT_SITES,
+                "code,name,time_zone,coverage\nHOSP1,\"First,Asia/Shanghai,7x24\n", 2, NULL, FL_IMPORT_ERROR_SYNTAX);
+
+  import_ok (t.store, FL_IMPORT_SITES, "code,name,time_zone,coverage\nHOSP1,First,Asia/Shanghai,7x24\n", 1, 0);
+  import_fails (t.store, FL_IMPORT_CIS,
+                "code,name,type,site,status\n"
+                "SRV-1,HIS,server,HOSP1,in_use\n"
+                "SRV-2,PACS,server,HOSP9,in_use\n", 3, "site", FL_IMPORT_ERROR_INVALID);
+  import_fails (t.store, FL_IMPORT_PARTS,
+                "sku,name,unit,min_stock\nPSU-1,PSU,pcs,five\n", 2, "min_stock", FL_IMPORT_ERROR_INVALID);
+  import_fails (t.store, FL_IMPORT_PARTS,
+                "sku,name,unit,min_stock\nPSU-1,PSU,pcs,-1\n", 2, "min_stock", FL_IMPORT_ERROR_INVALID);
+  fl_test_store_close (&t);
+}
+
+static void
+test_import_parts_locations_users (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  import_ok (t.store, FL_IMPORT_SITES, sites_csv, 3, 0);
+  import_ok (t.store, FL_IMPORT_PARTS,
+             "sku,name,model,unit,min_stock,serial_tracked\n"
+             "PSU-550,Power supply 550 W,DPS-550,pcs,4,no\n"
+             "HDD-2T,Hard disk 2 TB,ST2000,pcs,10,yes\n", 2, 0);
+  g_autoptr(JsonObject) disk = fl_store_find_row (t.store, fl_schema_lookup ("part"), "sku", "HDD-2T", &error);
+  g_assert_true (fl_record_get_bool (disk, "serial_tracked"));
+  g_assert_cmpint (fl_record_get_int (disk, "min_stock", 0), ==, 10);
+
+  import_ok (t.store, FL_IMPORT_LOCATIONS,
+             "code,name,kind,site,owner\n"
+             "WH-MAIN,Central warehouse,warehouse,,\n"
+             "WH-H1,Hospital 1 store,warehouse,HOSP1,\n", 2, 0);
+
+  FlImportResult result = { 0 };
+  g_assert_true (fl_import_csv (t.store, FL_IMPORT_USERS,
+                                "login,display_name,role,sites,password\n"
+                                "liwei,李伟,engineer,HOSP1;HOSP2,correct horse\n"
+                                "zhangmin,张敏 Zhang Min,supervisor,,\n", -1, "admin", &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.inserted, ==, 2);
+  g_assert_cmpuint (result.generated->len, ==, 1);
+  g_assert_true (g_str_has_prefix (result.generated->pdata[0], "zhangmin "));
+  g_autofree char *generated = g_strdup (strchr (result.generated->pdata[0], ' ') + 1);
+  fl_import_result_clear (&result);
+
+  g_autoptr(JsonObject) liwei = fl_accounts_find_user (t.store, "liwei", &error);
+  g_auto(GStrv) sites = fl_accounts_user_sites (liwei);
+  g_assert_cmpuint (g_strv_length (sites), ==, 2);
+  g_autoptr(FlLoginResult) a = fl_accounts_login (t.store, "liwei", "correct horse", "x", NULL, "p", NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr(FlLoginResult) b = fl_accounts_login (t.store, "zhangmin", generated, "x", NULL, "p", NULL, &error);
+  g_assert_no_error (error);
+
+  import_fails (t.store, FL_IMPORT_USERS,
+                "login,display_name,role,sites,password\n"
+                "wangfang,王芳,clerk,,long enough\n"
+                "chenjie,陈杰,janitor,,long enough\n", 3, "role", FL_IMPORT_ERROR_INVALID);
+  import_fails (t.store, FL_IMPORT_USERS,
+                "login,display_name,role,sites,password\nwangfang,王芳,clerk,,short\n",
+                2, "password", FL_IMPORT_ERROR_INVALID);
+  g_autoptr(JsonObject) none = fl_accounts_find_user (t.store, "wangfang", NULL);
+  g_assert_null (none);
+
+  /* A re-import changes the role and keeps the password. */
+  import_ok (t.store, FL_IMPORT_USERS, "login,display_name,role\nliwei,李伟,supervisor\n", 0, 1);
+  g_autoptr(JsonObject) promoted = fl_accounts_find_user (t.store, "liwei", &error);
+  g_assert_cmpstr (fl_record_get_string (promoted, "role"), ==, "supervisor");
+  g_autoptr(FlLoginResult) c = fl_accounts_login (t.store, "liwei", "correct horse", "x", NULL, "p", NULL, &error);
+  g_assert_no_error (error);
+  fl_test_store_close (&t);
+}
+
+static void
+test_import_file (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *path = g_build_filename (t.dir, "sites.csv", NULL);
+  g_file_set_contents (path, sites_csv, -1, &error);
+  g_assert_no_error (error);
+  FlImportResult result = { 0 };
+  g_assert_true (fl_import_file (t.store, FL_IMPORT_SITES, path, "admin", &result, &error));
+  g_assert_cmpuint (result.inserted, ==, 3);
+  fl_import_result_clear (&result);
+  g_autofree char *missing = g_build_filename (t.dir, "missing.csv", NULL);
+  g_assert_false (fl_import_file (t.store, FL_IMPORT_SITES, missing, "admin", &result, &error));
+  g_assert_error (error, FL_IMPORT_ERROR, FL_IMPORT_ERROR_IO);
+  fl_import_result_clear (&result);
+  fl_test_store_close (&t);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/import/sites-and-cis", test_import_sites_and_cis);
+  g_test_add_func ("/import/bad-line", test_import_bad_line);
+  g_test_add_func ("/import/parts-locations-users", test_import_parts_locations_users);
+  g_test_add_func ("/import/file", test_import_file);
+  return g_test_run ();
+}
