@@ -548,3 +548,10 @@ fl_json_node_equal (JsonNode *a, JsonNode *b)
     return a_null == b_null;
   return json_node_equal (a, b);
 }
+
+void
+fl_record_set_text (JsonObject *row, const char *field, const char *value)
+{
+  if (value != NULL && *value != '\0')
+    json_object_set_string_member (row, field, value);
+}

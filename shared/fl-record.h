@@ -66,5 +66,8 @@ const char *fl_record_get_string (JsonObject *row, const char *field);
 gint64      fl_record_get_int (JsonObject *row, const char *field, gint64 fallback);
 gboolean    fl_record_get_bool (JsonObject *row, const char *field);
 gboolean    fl_json_node_equal (JsonNode *a, JsonNode *b);
+/* Sets a text field only when `value` is non-NULL and not empty (an empty
+ * entry in a form means "not given"). */
+void        fl_record_set_text (JsonObject *row, const char *field, const char *value);
 
 G_END_DECLS

@@ -130,13 +130,6 @@ fl_stock_check_movement (FlMovementKind kind, const char *from, const char *to,
   return TRUE;
 }
 
-static void
-set_optional (JsonObject *fields, const char *name, const char *value)
-{
-  if (value != NULL)
-    json_object_set_string_member (fields, name, value);
-}
-
 gboolean
 fl_stock_post (FlDb *db, const FlStockMovement *m, char **out_id, GError **error)
 {
@@ -145,15 +138,15 @@ fl_stock_post (FlDb *db, const FlStockMovement *m, char **out_id, GError **error
   g_autoptr(JsonObject) fields = json_object_new ();
   g_autofree char *now = fl_time_format (fl_time_now ());
   json_object_set_string_member (fields, "kind", fl_movement_kind_to_string (m->kind));
-  set_optional (fields, "part_id", m->part_id);
+  fl_record_set_text (fields, "part_id", m->part_id);
   json_object_set_int_member (fields, "qty", m->qty);
-  set_optional (fields, "from_location", m->from_location);
-  set_optional (fields, "to_location", m->to_location);
-  set_optional (fields, "serial", m->serial);
-  set_optional (fields, "work_order_id", m->work_order_id);
-  set_optional (fields, "supplier_ref", m->supplier_ref);
-  set_optional (fields, "reason", m->reason);
-  set_optional (fields, "by", m->by);
+  fl_record_set_text (fields, "from_location", m->from_location);
+  fl_record_set_text (fields, "to_location", m->to_location);
+  fl_record_set_text (fields, "serial", m->serial);
+  fl_record_set_text (fields, "work_order_id", m->work_order_id);
+  fl_record_set_text (fields, "supplier_ref", m->supplier_ref);
+  fl_record_set_text (fields, "reason", m->reason);
+  fl_record_set_text (fields, "by", m->by);
   json_object_set_string_member (fields, "at", now);
   return fl_changelog_append (db, "stock_movement", fields, out_id, error);
 }

@@ -101,13 +101,6 @@ fl_work_order_derive_in_db (FlDb *db, JsonObject *wo, GError **error)
   return TRUE;
 }
 
-static void
-set_optional (JsonObject *o, const char *name, const char *value)
-{
-  if (value != NULL && *value != '\0')
-    json_object_set_string_member (o, name, value);
-}
-
 typedef struct {
   const FlWorkOrderDraft *draft;
   const char *actor;
@@ -124,17 +117,17 @@ create_in_transaction (FlDb *db, gpointer data, GError **error)
     return FALSE;
   g_autoptr(JsonObject) wo = json_object_new ();
   json_object_set_string_member (wo, "ref", ref);
-  set_optional (wo, "kind", d->kind);
-  set_optional (wo, "title", d->title);
-  set_optional (wo, "description", d->description);
-  set_optional (wo, "site_id", d->site_id);
-  set_optional (wo, "ci_id", d->ci_id);
-  set_optional (wo, "reporter", d->reporter);
-  set_optional (wo, "contact", d->contact);
+  fl_record_set_text (wo, "kind", d->kind);
+  fl_record_set_text (wo, "title", d->title);
+  fl_record_set_text (wo, "description", d->description);
+  fl_record_set_text (wo, "site_id", d->site_id);
+  fl_record_set_text (wo, "ci_id", d->ci_id);
+  fl_record_set_text (wo, "reporter", d->reporter);
+  fl_record_set_text (wo, "contact", d->contact);
   json_object_set_int_member (wo, "impact", d->impact);
   json_object_set_int_member (wo, "urgency", d->urgency);
   json_object_set_string_member (wo, "status", d->assignee != NULL ? "assigned" : "new");
-  set_optional (wo, "assignee", d->assignee);
+  fl_record_set_text (wo, "assignee", d->assignee);
   /* created_at is set by the change log to now; derive from the same now. */
   if (!fl_record_validate (work_order_table (), wo, FL_RECORD_INSERT, NULL, error) ||
       !fl_work_order_derive_in_db (db, wo, error))
@@ -315,7 +308,7 @@ fl_work_order_log (FlDb *db, const char *id, const char *author, const char *kin
   json_object_set_string_member (fields, "kind", kind);
   if (minutes > 0)
     json_object_set_int_member (fields, "minutes", minutes);
-  set_optional (fields, "text", text);
+  fl_record_set_text (fields, "text", text);
   return fl_changelog_append (db, "work_log", fields, NULL, error);
 }
 
@@ -366,7 +359,7 @@ fl_work_order_accept (FlDb *db, const char *id, const char *customer_name,
   g_autofree char *now = fl_time_format (fl_time_now ());
   json_object_set_string_member (values, "customer_name", customer_name);
   json_object_set_string_member (values, "customer_accepted_at", now);
-  set_optional (values, "signature_blob", signature_sha256);
+  fl_record_set_text (values, "signature_blob", signature_sha256);
   json_object_set_int_member (values, "satisfaction", satisfaction);
   return fl_changelog_update (db, "work_order", id, values, error);
 }
