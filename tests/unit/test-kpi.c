@@ -6,6 +6,7 @@
 #include "fl-test-util.h"
 
 #include "fl-kpi.h"
+#include "fl-sla.h"
 
 #define LOCAL(t) t "+08:00"
 
@@ -458,6 +459,61 @@ test_as_of_mid_month (Fixture *f, gconstpointer data)
   assert_value (r.values[FL_KPI_RESTORE_SUCCESS], 1, 1);
 }
 
+/* The due times of the dataset are the ones the SLA code derives on the
+ * site's calendar: the hand count above agrees with fl-sla. */
+static void
+test_due_times_match_calendar (void)
+{
+  static const struct {
+    const char *created;
+    FlPriority  priority;
+    gint64      on_hold_seconds;
+    const char *response_due, *resolve_due;
+  } cases[] = {
+    { LOCAL ("2026-09-28T10:00:00"), FL_PRIORITY_HIGH, 0,
+      LOCAL ("2026-09-30T16:00:00"), LOCAL ("2026-10-10T13:00:00") },             /* A */
+    { LOCAL ("2026-10-09T09:00:00"), FL_PRIORITY_MEDIUM, 39600,
+      LOCAL ("2026-10-12T15:00:00"), LOCAL ("2026-10-21T11:00:00") },             /* B */
+    { LOCAL ("2026-10-15T09:00:00"), FL_PRIORITY_HIGH, 0,
+      LOCAL ("2026-10-19T15:00:00"), LOCAL ("2026-10-22T12:00:00") },             /* C */
+    { LOCAL ("2026-10-26T09:00:00"), FL_PRIORITY_NORMAL, 0,
+      LOCAL ("2026-10-28T15:00:00"), LOCAL ("2026-11-09T15:00:00") },             /* D */
+    { LOCAL ("2026-10-08T09:00:00"), FL_PRIORITY_HIGH, 0,
+      LOCAL ("2026-10-10T15:00:00"), LOCAL ("2026-10-14T12:00:00") },             /* E */
+    { LOCAL ("2026-10-20T09:00:00"), FL_PRIORITY_HIGH, 0,
+      LOCAL ("2026-10-22T15:00:00"), LOCAL ("2026-10-27T12:00:00") },             /* F */
+    { LOCAL ("2026-10-05T10:00:00"), FL_PRIORITY_MEDIUM, 0,
+      LOCAL ("2026-10-10T15:00:00"), LOCAL ("2026-10-16T18:00:00") },             /* G */
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlCalendar) calendar = fl_calendar_new ("Asia/Shanghai", FL_COVERAGE_5X9);
+  fl_calendar_add_days_from_string (calendar,
+      "2026-10-01,2026-10-02,2026-10-03,2026-10-04,2026-10-05,2026-10-06,2026-10-07",
+      "2026-10-10", &error);
+  g_assert_no_error (error);
+  FlSlaPolicy policy;
+  fl_sla_policy_init_defaults (&policy);
+  /* B's hold: Tue 13 Oct 10:00 - Wed 14 Oct 12:00 is 8 + 3 working hours. */
+  gint64 hold_from, hold_to;
+  g_assert_true (fl_time_parse (LOCAL ("2026-10-13T10:00:00"), &hold_from, NULL));
+  g_assert_true (fl_time_parse (LOCAL ("2026-10-14T12:00:00"), &hold_to, NULL));
+  g_assert_cmpint (fl_calendar_working_seconds_between (calendar, hold_from, hold_to), ==, 39600);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 created, response_due, resolve_due, expected_response, expected_resolve;
+      g_assert_true (fl_time_parse (cases[i].created, &created, NULL));
+      g_assert_true (fl_time_parse (cases[i].response_due, &expected_response, NULL));
+      g_assert_true (fl_time_parse (cases[i].resolve_due, &expected_resolve, NULL));
+      fl_sla_compute_due (&policy, calendar, cases[i].priority, created, cases[i].on_hold_seconds,
+                          &response_due, &resolve_due);
+      /* Equal as working time: a due time at closing equals the next opening. */
+      g_assert_cmpint (fl_calendar_working_seconds_between (calendar, MIN (response_due, expected_response),
+                                                            MAX (response_due, expected_response)), ==, 0);
+      g_assert_cmpint (fl_calendar_working_seconds_between (calendar, MIN (resolve_due, expected_resolve),
+                                                            MAX (resolve_due, expected_resolve)), ==, 0);
+    }
+}
+
 static void
 test_targets (void)
 {
@@ -479,6 +535,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/kpi/month-range", test_month_range);
   g_test_add_func ("/kpi/targets", test_targets);
+  g_test_add_func ("/kpi/due-times-match-calendar", test_due_times_match_calendar);
   g_test_add ("/kpi/site-month", Fixture, NULL, fixture_set_up, test_site_month, fixture_tear_down);
   g_test_add ("/kpi/every-site", Fixture, NULL, fixture_set_up, test_every_site, fixture_tear_down);
   g_test_add ("/kpi/as-of-mid-month", Fixture, NULL, fixture_set_up, test_as_of_mid_month,
