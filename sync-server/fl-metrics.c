@@ -132,12 +132,12 @@ fl_metrics_render (FlMetrics *metrics)
           cumulative += h->counts[i];
           g_string_append_printf (out, "fieldline_http_request_duration_seconds_bucket{route=\"%s\",le=\"%s\"} %"
                                   G_GUINT64_FORMAT "\n", (const char *) l->data,
-                                  g_ascii_dtostr (number, sizeof number, buckets[i]), cumulative);
+                                  g_ascii_formatd (number, sizeof number, "%g", buckets[i]), cumulative);
         }
       g_string_append_printf (out, "fieldline_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %"
                               G_GUINT64_FORMAT "\n", (const char *) l->data, h->count);
       g_string_append_printf (out, "fieldline_http_request_duration_seconds_sum{route=\"%s\"} %s\n",
-                              (const char *) l->data, g_ascii_dtostr (number, sizeof number, h->sum));
+                              (const char *) l->data, g_ascii_formatd (number, sizeof number, "%.6f", h->sum));
       g_string_append_printf (out, "fieldline_http_request_duration_seconds_count{route=\"%s\"} %"
                               G_GUINT64_FORMAT "\n", (const char *) l->data, h->count);
     }

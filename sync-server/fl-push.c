@@ -557,6 +557,10 @@ apply_approval (Push *p, JsonObject *approval, GError **error)
                           ", now %" G_GINT64_FORMAT "); review it again"),
                      target_table, seen, now);
 
+  /* What the decision does carries the time it was taken. */
+  g_free (p->at);
+  p->at = g_strdup (fl_record_get_string (approval, "at"));
+
   /* The approval carries its target's site for scope. */
   g_autofree char *site = first_site (p, table, target, error);
   if (site == NULL)
@@ -626,6 +630,7 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
         }
       return apply_update (p, table, existing, changes, TRUE, error);
     }
+  g_clear_error (&local_error);
 
   g_autoptr(JsonObject) fields = json_object_new ();
   fl_merge_apply (fields, m->fields);
