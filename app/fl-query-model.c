@@ -1,0 +1,263 @@
+#include "fl-query-model.h"
+
+#include "fl-format.h"
+#include "fl-record-item.h"
+
+#define PAGE_SIZE 200
+#define MAX_PAGES 32
+
+struct _FlQueryModel {
+  GObject     parent_instance;
+  FlDb       *db;
+  char       *sql;
+  char       *count_sql;
+  char       *page_sql;
+  GPtrArray  *params;   /* char *, NULL allowed */
+  guint       n_items;
+  GHashTable *pages;    /* page index -> GPtrArray of FlJsonItem */
+  GQueue      page_order;
+  GError     *error;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlQueryModel, fl_query_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static void
+fl_query_model_finalize (GObject *object)
+{
+  FlQueryModel *self = FL_QUERY_MODEL (object);
+  g_clear_object (&self->db);
+  g_free (self->sql);
+  g_free (self->count_sql);
+  g_free (self->page_sql);
+  g_ptr_array_unref (self->params);
+  g_hash_table_unref (self->pages);
+  g_queue_clear (&self->page_order);
+  g_clear_error (&self->error);
+  G_OBJECT_CLASS (fl_query_model_parent_class)->finalize (object);
+}
+
+static void
+fl_query_model_class_init (FlQueryModelClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fl_query_model_finalize;
+}
+
+static void
+fl_query_model_init (FlQueryModel *self)
+{
+  self->params = g_ptr_array_new_with_free_func (g_free);
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  g_queue_init (&self->page_order);
+}
+
+static void
+bind_params (FlQueryModel *self, FlStmt *stmt)
+{
+  for (guint i = 0; i < self->params->len; i++)
+    sqlite3_bind_text (stmt, i + 1, g_ptr_array_index (self->params, i), -1, SQLITE_TRANSIENT);
+}
+
+static void
+remember_error (FlQueryModel *self, GError *error)
+{
+  if (error == NULL)
+    return;
+  g_warning ("%s", error->message);
+  g_clear_error (&self->error);
+  self->error = error;
+}
+
+static guint
+count_rows (FlQueryModel *self)
+{
+  GError *error = NULL;
+  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db, self->count_sql, &error);
+  gboolean has_row = FALSE;
+  if (stmt != NULL)
+    {
+      bind_params (self, stmt);
+      if (fl_stmt_step_row (self->db, stmt, &has_row, &error) && has_row)
+        return (guint) sqlite3_column_int64 (stmt, 0);
+    }
+  remember_error (self, error);
+  return 0;
+}
+
+static JsonObject *
+row_from_stmt (sqlite3_stmt *stmt)
+{
+  JsonObject *row = json_object_new ();
+  int n = sqlite3_column_count (stmt);
+  for (int c = 0; c < n; c++)
+    {
+      const char *name = sqlite3_column_name (stmt, c);
+      switch (sqlite3_column_type (stmt, c))
+        {
+        case SQLITE_INTEGER:
+          json_object_set_int_member (row, name, sqlite3_column_int64 (stmt, c));
+          break;
+        case SQLITE_FLOAT:
+          json_object_set_double_member (row, name, sqlite3_column_double (stmt, c));
+          break;
+        case SQLITE_NULL:
+          json_object_set_null_member (row, name);
+          break;
+        default:
+          json_object_set_string_member (row, name, (const char *) sqlite3_column_text (stmt, c));
+        }
+    }
+  return row;
+}
+
+static GPtrArray *
+load_page (FlQueryModel *self, guint page)
+{
+  GPtrArray *items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+  if (items != NULL)
+    return items;
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  GError *error = NULL;
+  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db, self->page_sql, &error);
+  if (stmt != NULL)
+    {
+      bind_params (self, stmt);
+      sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":page_limit"), PAGE_SIZE);
+      sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":page_offset"),
+                          (gint64) page * PAGE_SIZE);
+      gboolean has_row;
+      while (fl_stmt_step_row (self->db, stmt, &has_row, &error) && has_row)
+        {
+          g_autoptr(JsonObject) row = row_from_stmt (stmt);
+          g_ptr_array_add (items, fl_record_item_new (fl_record_get_string (row, "id"), row));
+        }
+    }
+  remember_error (self, error);
+
+  /* Keep the pages last looked at; a view only needs what is on screen. */
+  if (g_queue_get_length (&self->page_order) >= MAX_PAGES)
+    g_hash_table_remove (self->pages, g_queue_pop_head (&self->page_order));
+  g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
+  g_queue_push_tail (&self->page_order, GUINT_TO_POINTER (page));
+  return items;
+}
+
+static GType
+fl_query_model_get_item_type (GListModel *model)
+{
+  return FL_TYPE_RECORD_ITEM;
+}
+
+static guint
+fl_query_model_get_n_items (GListModel *model)
+{
+  return FL_QUERY_MODEL (model)->n_items;
+}
+
+static gpointer
+fl_query_model_get_item (GListModel *model, guint position)
+{
+  FlQueryModel *self = FL_QUERY_MODEL (model);
+  if (position >= self->n_items)
+    return NULL;
+  GPtrArray *items = load_page (self, position / PAGE_SIZE);
+  guint index = position % PAGE_SIZE;
+  if (index >= items->len)
+    return NULL;  /* the table shrank since it was counted: a reload is on its way */
+  return g_object_ref (g_ptr_array_index (items, index));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = fl_query_model_get_item_type;
+  iface->get_n_items = fl_query_model_get_n_items;
+  iface->get_item = fl_query_model_get_item;
+}
+
+FlQueryModel *
+fl_query_model_new (FlDb *db, const char *sql)
+{
+  g_return_val_if_fail (FL_IS_DB (db), NULL);
+  FlQueryModel *self = g_object_new (FL_TYPE_QUERY_MODEL, NULL);
+  self->db = g_object_ref (db);
+  self->sql = g_strdup (sql);
+  self->count_sql = g_strdup_printf ("SELECT count(*) FROM (%s)", sql);
+  self->page_sql = g_strdup_printf ("%s LIMIT :page_limit OFFSET :page_offset", sql);
+  return self;
+}
+
+void
+fl_query_model_set_params (FlQueryModel *self, guint n_params, const char * const *params)
+{
+  g_return_if_fail (FL_IS_QUERY_MODEL (self));
+  g_ptr_array_set_size (self->params, 0);
+  for (guint i = 0; i < n_params; i++)
+    g_ptr_array_add (self->params, g_strdup (params[i]));
+  fl_query_model_reload (self);
+}
+
+void
+fl_query_model_reload (FlQueryModel *self)
+{
+  g_return_if_fail (FL_IS_QUERY_MODEL (self));
+  guint removed = self->n_items;
+  g_hash_table_remove_all (self->pages);
+  g_queue_clear (&self->page_order);
+  g_clear_error (&self->error);
+  self->n_items = count_rows (self);
+  if (removed != 0 || self->n_items != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->n_items);
+}
+
+const GError *
+fl_query_model_get_error (FlQueryModel *self)
+{
+  g_return_val_if_fail (FL_IS_QUERY_MODEL (self), NULL);
+  return self->error;
+}
+
+static char *
+value_text (FlRecordItem *item, const char *column)
+{
+  JsonObject *row = item != NULL ? fl_record_item_get_record (item) : NULL;
+  if (row == NULL || column == NULL || !json_object_has_member (row, column))
+    return g_strdup ("");
+  JsonNode *node = json_object_get_member (row, column);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return g_strdup ("");
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (node));
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    case G_TYPE_DOUBLE:
+      return g_strdup_printf ("%g", json_node_get_double (node));
+    default:
+      return g_strdup ("");
+    }
+}
+
+static char *
+fl_row_text (gpointer this_, FlRecordItem *item, const char *column)
+{
+  return value_text (item, column);
+}
+
+static char *
+fl_row_time (gpointer this_, FlRecordItem *item, const char *column)
+{
+  JsonObject *row = item != NULL ? fl_record_item_get_record (item) : NULL;
+  return fl_format_time (row != NULL ? fl_record_get_string (row, column) : NULL);
+}
+
+void
+fl_query_model_add_template_callbacks (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_callback (widget_class, fl_row_text);
+  gtk_widget_class_bind_template_callback (widget_class, fl_row_time);
+}

@@ -1,0 +1,430 @@
+#include "fl-stock-count-sheet.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-record-item.h"
+#include "fl-stock-page.h"
+
+struct _FlStockCountSheet
+{
+  GtkWidget      parent_instance;
+
+  GtkStack      *state_stack;
+  GtkEntry      *sku_entry;
+  GtkRevealer   *error_revealer;
+  GtkLabel      *error_label;
+  GtkListBox    *lines_box;
+  GtkLabel      *summary_label;
+  GtkButton     *submit_button;
+
+  FlSession     *session;
+  char          *location_id;
+  GListStore    *lines;  /* FlRecordItem */
+};
+
+G_DEFINE_FINAL_TYPE (FlStockCountSheet, fl_stock_count_sheet, GTK_TYPE_WIDGET)
+
+static FlDb *
+sheet_db (FlStockCountSheet *self)
+{
+  return fl_session_get_db (self->session);
+}
+
+static void
+show_error (FlStockCountSheet *self, const char *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+}
+
+JsonObject *
+fl_stock_count_sheet_get_line (FlStockCountSheet *self, guint index)
+{
+  g_return_val_if_fail (FL_IS_STOCK_COUNT_SHEET (self), NULL);
+  g_autoptr(FlRecordItem) item = g_list_model_get_item (G_LIST_MODEL (self->lines), index);
+  return item != NULL ? fl_record_item_get_record (item) : NULL;
+}
+
+guint
+fl_stock_count_sheet_get_n_lines (FlStockCountSheet *self)
+{
+  g_return_val_if_fail (FL_IS_STOCK_COUNT_SHEET (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->lines));
+}
+
+static gboolean
+line_counted (JsonObject *line, gint64 *counted)
+{
+  JsonNode *node = json_object_get_member (line, "counted");
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return FALSE;
+  *counted = json_node_get_int (node);
+  return TRUE;
+}
+
+static void
+update_summary (FlStockCountSheet *self)
+{
+  guint n = fl_stock_count_sheet_get_n_lines (self), counted = 0, variances = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *line = fl_stock_count_sheet_get_line (self, i);
+      gint64 value;
+      if (line_counted (line, &value))
+        {
+          counted++;
+          if (value != fl_record_get_int (line, "expected", 0))
+            variances++;
+        }
+    }
+  /* Translators: a stocktake summary, "12 of 15 counted, 2 with a variance". */
+  g_autofree char *text = g_strdup_printf (_("%u of %u counted, %u with a variance"), counted, n, variances);
+  gtk_label_set_text (self->summary_label, text);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->submit_button), counted > 0);
+}
+
+static void
+show_variance (GtkLabel *label, JsonObject *line)
+{
+  gint64 counted;
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "success");
+  if (!line_counted (line, &counted))
+    {
+      gtk_label_set_text (label, "");
+      return;
+    }
+  gint64 variance = counted - fl_record_get_int (line, "expected", 0);
+  g_autofree char *text = variance == 0 ? g_strdup ("=")
+                        : g_strdup_printf ("%+" G_GINT64_FORMAT, variance);
+  gtk_label_set_text (label, text);
+  gtk_widget_add_css_class (GTK_WIDGET (label), variance == 0 ? "success" : "error");
+}
+
+static void
+set_line_counted (JsonObject *line, gint64 counted)
+{
+  if (counted < 0)
+    json_object_set_null_member (line, "counted");
+  else
+    json_object_set_int_member (line, "counted", counted);
+}
+
+/* Typing in a line's entry keeps the row (and the focus) and updates the
+ * variance in place. */
+static void
+counted_edited (GtkEditable *entry, FlRecordItem *item)
+{
+  JsonObject *line = fl_record_item_get_record (item);
+  const char *text = gtk_editable_get_text (entry);
+  char *end = NULL;
+  gint64 value = g_ascii_strtoll (text, &end, 10);
+  gboolean valid = *text != '\0' && end != NULL && *end == '\0' && value >= 0;
+  set_line_counted (line, valid ? value : -1);
+  if (*text != '\0' && !valid)
+    gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  show_variance (g_object_get_data (G_OBJECT (entry), "variance"), line);
+  FlStockCountSheet *self = FL_STOCK_COUNT_SHEET (gtk_widget_get_ancestor (GTK_WIDGET (entry),
+                                                                           FL_TYPE_STOCK_COUNT_SHEET));
+  if (self != NULL)
+    update_summary (self);
+}
+
+static GtkWidget *
+create_line_row (gpointer object, gpointer user_data)
+{
+  FlRecordItem *item = object;
+  JsonObject *line = fl_record_item_get_record (item);
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), fl_record_get_string (line, "name"));
+  /* Translators: a stocktake line, "HDD-600G · expected 4 pc". */
+  g_autofree char *subtitle = g_strdup_printf (_("%s · expected %" G_GINT64_FORMAT " %s"),
+                                               fl_record_get_string (line, "sku"),
+                                               fl_record_get_int (line, "expected", 0),
+                                               fl_record_get_string (line, "unit"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  GtkWidget *variance = gtk_label_new (NULL);
+  gtk_label_set_width_chars (GTK_LABEL (variance), 5);
+  gtk_label_set_xalign (GTK_LABEL (variance), 1);
+  gtk_widget_add_css_class (variance, "numeric");
+  gtk_widget_add_css_class (variance, "heading");
+  show_variance (GTK_LABEL (variance), line);
+
+  GtkWidget *entry = gtk_entry_new ();
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
+  gtk_editable_set_alignment (GTK_EDITABLE (entry), 1);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_DIGITS);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("count"));
+  gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (entry, _("How many are there"));
+  gint64 counted;
+  if (line_counted (line, &counted))
+    {
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, counted);
+      gtk_editable_set_text (GTK_EDITABLE (entry), text);
+    }
+  g_object_set_data (G_OBJECT (entry), "variance", variance);
+  g_signal_connect_object (entry, "changed", G_CALLBACK (counted_edited), item, 0);
+
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), entry);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), variance);
+  return row;
+}
+
+static int
+find_line (FlStockCountSheet *self, const char *part_id)
+{
+  guint n = fl_stock_count_sheet_get_n_lines (self);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (fl_record_get_string (fl_stock_count_sheet_get_line (self, i), "part_id"), part_id) == 0)
+      return i;
+  return -1;
+}
+
+static guint
+add_line (FlStockCountSheet *self, const char *part_id, const char *sku, const char *name,
+          const char *unit, gint64 expected)
+{
+  g_autoptr(JsonObject) line = json_object_new ();
+  json_object_set_string_member (line, "part_id", part_id);
+  json_object_set_string_member (line, "sku", sku);
+  json_object_set_string_member (line, "name", name);
+  json_object_set_string_member (line, "unit", unit != NULL ? unit : "");
+  json_object_set_int_member (line, "expected", expected);
+  json_object_set_null_member (line, "counted");
+  g_autoptr(FlRecordItem) item = fl_record_item_new (part_id, line);
+  g_list_store_append (self->lines, item);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->lines)) - 1;
+}
+
+void
+fl_stock_count_sheet_load_expected (FlStockCountSheet *self)
+{
+  g_return_if_fail (FL_IS_STOCK_COUNT_SHEET (self));
+  if (self->session == NULL || self->location_id == NULL)
+    return;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStmt) stmt = fl_db_prepare (sheet_db (self),
+      "SELECT p.id, p.sku, p.name, p.unit, b.qty FROM stock_balance b JOIN part p ON p.id = b.part_id"
+      " WHERE b.location_id = ? AND b.qty <> 0 ORDER BY p.sku", &error);
+  gboolean has_row = FALSE;
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, self->location_id, -1, SQLITE_TRANSIENT);
+      while (fl_stmt_step_row (sheet_db (self), stmt, &has_row, &error) && has_row)
+        {
+          const char *part_id = (const char *) sqlite3_column_text (stmt, 0);
+          if (find_line (self, part_id) < 0)
+            add_line (self, part_id, (const char *) sqlite3_column_text (stmt, 1),
+                      (const char *) sqlite3_column_text (stmt, 2),
+                      (const char *) sqlite3_column_text (stmt, 3), sqlite3_column_int64 (stmt, 4));
+        }
+    }
+  show_error (self, error != NULL ? error->message : NULL);
+  update_summary (self);
+}
+
+void
+fl_stock_count_sheet_set_counted (FlStockCountSheet *self, guint index, gint64 counted)
+{
+  g_return_if_fail (FL_IS_STOCK_COUNT_SHEET (self));
+  JsonObject *line = fl_stock_count_sheet_get_line (self, index);
+  g_return_if_fail (line != NULL);
+  set_line_counted (line, counted);
+  g_list_model_items_changed (G_LIST_MODEL (self->lines), index, 1, 1);
+  update_summary (self);
+}
+
+gboolean
+fl_stock_count_sheet_scan (FlStockCountSheet *self, const char *text, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STOCK_COUNT_SHEET (self), FALSE);
+  g_autofree char *sku = g_strstrip (g_strdup (text != NULL ? text : ""));
+  if (*sku == '\0' || self->location_id == NULL)
+    return TRUE;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) part = fl_stock_find_part (sheet_db (self), sku, &local_error);
+  if (part == NULL && local_error == NULL)
+    g_set_error (&local_error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                 _("No part has the SKU “%s”. Check the label, or ask an administrator to add the part to the catalogue."),
+                 sku);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  const char *part_id = fl_record_get_string (part, "id");
+  int index = find_line (self, part_id);
+  if (index < 0)
+    {
+      gint64 expected = fl_stock_balance (sheet_db (self), self->location_id, part_id, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      index = add_line (self, part_id, fl_record_get_string (part, "sku"),
+                        fl_record_get_string (part, "name"), fl_record_get_string (part, "unit"),
+                        expected);
+    }
+  gint64 counted = 0;
+  line_counted (fl_stock_count_sheet_get_line (self, index), &counted);
+  fl_stock_count_sheet_set_counted (self, index, counted + 1);
+  return TRUE;
+}
+
+static void
+sku_activated (FlStockCountSheet *self)
+{
+  g_autoptr(GError) error = NULL;
+  fl_stock_count_sheet_scan (self, gtk_editable_get_text (GTK_EDITABLE (self->sku_entry)), &error);
+  show_error (self, error != NULL ? error->message : NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->sku_entry), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->sku_entry));
+}
+
+typedef struct {
+  FlStockCountSheet *self;
+  guint sent;
+} Submit;
+
+static gboolean
+submit_in_transaction (FlDb *db, gpointer data, GError **error)
+{
+  Submit *s = data;
+  FlStockCountSheet *self = s->self;
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  guint n = fl_stock_count_sheet_get_n_lines (self);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *line = fl_stock_count_sheet_get_line (self, i);
+      gint64 counted;
+      if (!line_counted (line, &counted))
+        continue;
+      const char *part_id = fl_record_get_string (line, "part_id");
+      /* What the ledger says at the moment the count is recorded: the
+       * server adjusts by counted - balance when the count is approved. */
+      g_autoptr(GError) balance_error = NULL;
+      gint64 expected = fl_stock_balance (db, self->location_id, part_id, &balance_error);
+      if (balance_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&balance_error));
+          return FALSE;
+        }
+      g_autoptr(JsonObject) count = json_object_new ();
+      json_object_set_string_member (count, "location_id", self->location_id);
+      json_object_set_string_member (count, "part_id", part_id);
+      json_object_set_int_member (count, "counted", counted);
+      json_object_set_int_member (count, "expected_at_count", expected);
+      json_object_set_string_member (count, "by", fl_session_get_login (self->session));
+      json_object_set_string_member (count, "at", now);
+      json_object_set_string_member (count, "status", "pending");
+      if (!fl_changelog_insert (db, "stock_count", count, NULL, error))
+        return FALSE;
+      s->sent++;
+    }
+  return TRUE;
+}
+
+guint
+fl_stock_count_sheet_submit (FlStockCountSheet *self, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STOCK_COUNT_SHEET (self), 0);
+  Submit s = { self, 0 };
+  if (self->session == NULL || self->location_id == NULL)
+    return 0;
+  if (!fl_db_transaction (sheet_db (self), submit_in_transaction, &s, error))
+    return 0;
+  g_list_store_remove_all (self->lines);
+  update_summary (self);
+  fl_session_notify_changed (self->session, "stock_count");
+  return s.sent;
+}
+
+static void
+submit_clicked (FlStockCountSheet *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint sent = fl_stock_count_sheet_submit (self, &error);
+  show_error (self, error != NULL ? error->message : NULL);
+  if (error != NULL)
+    return;
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *message = g_strdup_printf (ngettext ("%u count sent for approval",
+                                                        "%u counts sent for approval", sent), sent);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+}
+
+void
+fl_stock_count_sheet_set_session (FlStockCountSheet *self, FlSession *session)
+{
+  g_return_if_fail (FL_IS_STOCK_COUNT_SHEET (self));
+  if (!g_set_object (&self->session, session))
+    return;
+  g_list_store_remove_all (self->lines);
+  gtk_widget_set_sensitive (GTK_WIDGET (self),
+                            session != NULL &&
+                            fl_access_check_write (fl_session_get_role (session), "stock_count",
+                                                   "insert", NULL));
+  update_summary (self);
+}
+
+void
+fl_stock_count_sheet_set_location (FlStockCountSheet *self, const char *location_id)
+{
+  g_return_if_fail (FL_IS_STOCK_COUNT_SHEET (self));
+  gtk_stack_set_visible_child_name (self->state_stack, location_id != NULL ? "sheet" : "choose");
+  if (g_strcmp0 (self->location_id, location_id) == 0)
+    return;
+  g_free (self->location_id);
+  self->location_id = g_strdup (location_id);
+  g_list_store_remove_all (self->lines);
+  show_error (self, NULL);
+  update_summary (self);
+}
+
+static void
+fl_stock_count_sheet_dispose (GObject *object)
+{
+  FlStockCountSheet *self = FL_STOCK_COUNT_SHEET (object);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_STOCK_COUNT_SHEET);
+  g_clear_object (&self->lines);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->location_id, g_free);
+  G_OBJECT_CLASS (fl_stock_count_sheet_parent_class)->dispose (object);
+}
+
+static void
+fl_stock_count_sheet_class_init (FlStockCountSheetClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  G_OBJECT_CLASS (klass)->dispose = fl_stock_count_sheet_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+      "/io/github/fieldline/Fieldline/ui/fl-stock-count-sheet.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, FlStockCountSheet, state_stack);
+  gtk_widget_class_bind_template_child (widget_class, FlStockCountSheet, sku_entry);
+  gtk_widget_class_bind_template_child (widget_class, FlStockCountSheet, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FlStockCountSheet, error_label);
+  gtk_widget_class_bind_template_child (widget_class, FlStockCountSheet, lines_box);
+  gtk_widget_class_bind_template_child (widget_class, FlStockCountSheet, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, FlStockCountSheet, submit_button);
+  gtk_widget_class_bind_template_callback (widget_class, sku_activated);
+  gtk_widget_class_bind_template_callback (widget_class, submit_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, fl_stock_count_sheet_load_expected);
+}
+
+static void
+fl_stock_count_sheet_init (FlStockCountSheet *self)
+{
+  self->lines = g_list_store_new (FL_TYPE_RECORD_ITEM);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_list_box_bind_model (self->lines_box, G_LIST_MODEL (self->lines), create_line_row, self, NULL);
+  update_summary (self);
+}

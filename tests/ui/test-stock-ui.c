@@ -1,0 +1,487 @@
+/* The stock page as a clerk uses it: receive with a barcode scanner (SKU +
+ * Enter, serial numbers after a tracked part's SKU), issue to a van, the
+ * alerts for stock below the minimum and below zero, a stocktake sent for
+ * approval, a scrap request, a part's ledger, and an engineer who sees only
+ * their van.  Runs under Xvfb; FL_SCREENSHOT_DIR=<dir> saves stock.png. */
+#include <adwaita.h>
+#include <fieldline.h>
+#include <glib/gstdio.h>
+
+#include "fl-part-history-dialog.h"
+#include "fl-record-item.h"
+#include "fl-session.h"
+#include "fl-stock-count-sheet.h"
+#include "fl-stock-movement-dialog.h"
+#include "fl-stock-page.h"
+
+typedef struct {
+  char      *dir;
+  FlDb      *db;
+  FlSession *session;
+  GtkWindow *window;
+  FlStockPage *page;
+  char      *site, *warehouse, *van, *site_store, *fan, *disk;
+} Fixture;
+
+static char *
+store (FlDb *db, const char *table, const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) row = fl_record_parse (json, -1, &error);
+  g_assert_no_error (error);
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  char *id = fl_uuid7_new ();
+  json_object_set_string_member (row, "id", id);
+  json_object_set_string_member (row, "version", "1");
+  json_object_set_string_member (row, "created_at", now);
+  json_object_set_string_member (row, "updated_at", now);
+  fl_record_validate (fl_schema_lookup (table), row, FL_RECORD_STORED, NULL, &error);
+  g_assert_no_error (error);
+  fl_record_store (db, fl_schema_lookup (table), row, NULL, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+pump (void)
+{
+  for (int i = 0; i < 20; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static FlSession *
+session_for (Fixture *f, const char *login)
+{
+  return fl_session_new (f->db, login);
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  f->dir = g_dir_make_tmp ("fieldline-stock-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
+  f->db = fl_db_open_replica (path, &error);
+  g_assert_no_error (error);
+  fl_db_set_meta (f->db, FL_META_DEVICE_CODE, "K3F", &error);
+
+  f->site = store (f->db, "site",
+      "{\"code\": \"HOSP1\", \"name\": \"第一人民医院\", \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"5x9\"}");
+  g_free (store (f->db, "user", "{\"login\": \"li.na\", \"display_name\": \"李娜\", \"role\": \"clerk\"}"));
+  g_free (store (f->db, "user", "{\"login\": \"zhang.wei\", \"display_name\": \"张伟\", \"role\": \"engineer\"}"));
+  f->fan = store (f->db, "part",
+      "{\"sku\": \"FAN-1U\", \"name\": \"1U 服务器风扇\", \"unit\": \"pc\", \"min_stock\": 6}");
+  f->disk = store (f->db, "part",
+      "{\"sku\": \"HDD-600G\", \"name\": \"600 GB SAS disk\", \"unit\": \"pc\", \"min_stock\": 2, \"serial_tracked\": true}");
+  g_free (store (f->db, "part",
+      "{\"sku\": \"PSU-750W\", \"name\": \"750 W power supply\", \"unit\": \"pc\", \"min_stock\": 1}"));
+  f->warehouse = store (f->db, "stock_location",
+      "{\"code\": \"WH1\", \"name\": \"Central store\", \"kind\": \"warehouse\"}");
+  g_autofree char *van_json = g_strdup_printf (
+      "{\"code\": \"VAN1\", \"name\": \"Zhang Wei's van\", \"kind\": \"van\", \"owner\": \"zhang.wei\", \"site_id\": \"%s\"}",
+      f->site);
+  f->van = store (f->db, "stock_location", van_json);
+  g_autofree char *site_json = g_strdup_printf (
+      "{\"code\": \"H1-IT\", \"name\": \"Hospital IT room\", \"kind\": \"site\", \"site_id\": \"%s\"}", f->site);
+  f->site_store = store (f->db, "stock_location", site_json);
+
+  f->session = session_for (f, "li.na");
+  g_assert_cmpint (fl_session_get_role (f->session), ==, FL_ROLE_CLERK);
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 1100, 720);
+  f->page = FL_STOCK_PAGE (fl_stock_page_new (f->session));
+  gtk_window_set_child (f->window, GTK_WIDGET (f->page));
+  gtk_window_present (f->window);
+  pump ();
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (f->window);
+  pump ();
+  g_clear_object (&f->session);
+  g_clear_object (&f->db);
+  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_remove (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->site);
+  g_free (f->warehouse);
+  g_free (f->van);
+  g_free (f->site_store);
+  g_free (f->fan);
+  g_free (f->disk);
+}
+
+static gint64
+balance (Fixture *f, const char *location, const char *part)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 qty = fl_stock_balance (f->db, location, part, &error);
+  g_assert_no_error (error);
+  return qty;
+}
+
+static gint64
+count_rows (Fixture *f, const char *sql)
+{
+  gint64 n = -1;
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_db_query_int64 (f->db, sql, &n, &error));
+  g_assert_no_error (error);
+  return n;
+}
+
+static FlStockMovementDialog *
+open_dialog (Fixture *f, const char *action)
+{
+  guint n = g_list_model_get_n_items (gtk_window_get_toplevels ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), action, NULL));
+  pump ();
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, n + 1);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      if (FL_IS_STOCK_MOVEMENT_DIALOG (window))
+        return FL_STOCK_MOVEMENT_DIALOG (window);
+    }
+  g_assert_not_reached ();
+}
+
+/* What the scanner does: types the code into the focused entry and Enter. */
+static void
+scan_into (GtkWindow *window, const char *code)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  GtkWidget *entry = gtk_widget_get_ancestor (focus, GTK_TYPE_ENTRY);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), code);
+  g_signal_emit_by_name (entry, "activate");
+  pump ();
+  /* Ready for the next scan: same entry, empty, still focused. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_true (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_TYPE_ENTRY) == entry);
+}
+
+static void
+receive_fans_and_disks (Fixture *f)
+{
+  fl_stock_page_select_location (f->page, f->warehouse);
+  FlStockMovementDialog *dialog = open_dialog (f, "stock.receive");
+  scan_into (GTK_WINDOW (dialog), "FAN-1U");
+  scan_into (GTK_WINDOW (dialog), "fan-1u");  /* scanners send either case */
+  scan_into (GTK_WINDOW (dialog), "FAN-1U");
+  scan_into (GTK_WINDOW (dialog), "HDD-600G");
+  scan_into (GTK_WINDOW (dialog), "S1ABC001");
+  scan_into (GTK_WINDOW (dialog), "S1ABC002");
+  g_assert_cmpuint (fl_stock_movement_dialog_get_n_lines (dialog), ==, 2);
+  g_assert_cmpint (fl_record_get_int (fl_stock_movement_dialog_get_line (dialog, 0), "qty", 0), ==, 3);
+  g_assert_cmpint (fl_record_get_int (fl_stock_movement_dialog_get_line (dialog, 1), "qty", 0), ==, 2);
+  fl_stock_movement_dialog_set_text (dialog, "DN-2026-1107", NULL);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_stock_movement_dialog_post (dialog, &error));
+  g_assert_no_error (error);
+  pump ();
+}
+
+static void
+test_receive_with_scanner (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);
+  g_assert_cmpint (balance (f, f->warehouse, f->fan), ==, 3);
+  g_assert_cmpint (balance (f, f->warehouse, f->disk), ==, 2);
+  /* One movement for the fans, one per disk serial number, all with the delivery. */
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM stock_movement WHERE kind = 'receive'"
+                                  " AND supplier_ref = 'DN-2026-1107' AND by = 'li.na'"), ==, 3);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM stock_movement WHERE serial IN ('S1ABC001', 'S1ABC002')"
+                                  " AND qty = 1"), ==, 2);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM outbox WHERE table_name = 'stock_movement'"), ==, 3);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_stock_verify (f->db, &error));
+}
+
+static void
+test_scanner_errors (Fixture *f, gconstpointer data)
+{
+  FlStockMovementDialog *dialog = open_dialog (f, "stock.receive");
+  /* An unknown code is refused, nothing is added, the entry waits for the next scan. */
+  scan_into (GTK_WINDOW (dialog), "NO-SUCH-SKU");
+  g_assert_cmpuint (fl_stock_movement_dialog_get_n_lines (dialog), ==, 0);
+  /* A tracked part without serial numbers cannot be received. */
+  scan_into (GTK_WINDOW (dialog), "HDD-600G");
+  g_autoptr(GError) error = NULL;
+  g_assert_false (fl_stock_movement_dialog_post (dialog, &error));
+  g_assert_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "600 GB SAS disk"));
+  /* The same serial twice is refused. */
+  scan_into (GTK_WINDOW (dialog), "S1");
+  scan_into (GTK_WINDOW (dialog), "S1");
+  g_assert_cmpint (fl_record_get_int (fl_stock_movement_dialog_get_line (dialog, 0), "qty", 0), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM stock_movement"), ==, 0);
+}
+
+static GListModel *
+balances_model (Fixture *f)
+{
+  GtkColumnView *view = NULL;
+  GtkWidget *w = GTK_WIDGET (f->page);
+  /* The first column view of the page lists the balances. */
+  for (GtkWidget *child = w; child != NULL;)
+    {
+      if (GTK_IS_COLUMN_VIEW (child))
+        {
+          view = GTK_COLUMN_VIEW (child);
+          break;
+        }
+      GtkWidget *next = gtk_widget_get_first_child (child);
+      while (next == NULL && child != w)
+        {
+          next = gtk_widget_get_next_sibling (child);
+          if (next == NULL)
+            child = gtk_widget_get_parent (child);
+        }
+      child = next;
+    }
+  g_assert_nonnull (view);
+  return G_LIST_MODEL (gtk_column_view_get_model (view));
+}
+
+static JsonObject *
+find_balance (GListModel *model, const char *location_code_prefix, const char *sku)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FlRecordItem) item = g_list_model_get_item (model, i);
+      JsonObject *row = fl_record_item_get_record (item);
+      if (g_str_has_prefix (fl_record_get_string (row, "location_name"), location_code_prefix) &&
+          g_strcmp0 (fl_record_get_string (row, "sku"), sku) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+static void
+test_issue_and_alerts (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);
+  FlStockMovementDialog *dialog = open_dialog (f, "stock.issue");
+  fl_stock_movement_dialog_set_locations (dialog, f->warehouse, f->van);
+  scan_into (GTK_WINDOW (dialog), "FAN-1U");
+  scan_into (GTK_WINDOW (dialog), "FAN-1U");
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_stock_movement_dialog_post (dialog, &error));
+  g_assert_no_error (error);
+  pump ();
+  g_assert_cmpint (balance (f, f->warehouse, f->fan), ==, 1);
+  g_assert_cmpint (balance (f, f->van, f->fan), ==, 2);
+
+  /* The engineer used three fans offline from a van that had two. */
+  FlStockMovement use = { FL_MOVE_USE, f->fan, 3, f->van, NULL, NULL, NULL, NULL, NULL, "zhang.wei" };
+  g_assert_true (fl_stock_post (f->db, &use, NULL, &error));
+  fl_session_notify_changed (f->session, "stock_movement");
+  pump ();
+
+  fl_stock_page_select_location (f->page, NULL);
+  pump ();
+  GListModel *model = balances_model (f);
+  JsonObject *store_fans = find_balance (model, "WH1", "FAN-1U");
+  JsonObject *van_fans = find_balance (model, "VAN1", "FAN-1U");
+  JsonObject *store_disks = find_balance (model, "WH1", "HDD-600G");
+  g_assert_nonnull (store_fans);
+  g_assert_nonnull (van_fans);
+  g_assert_nonnull (store_disks);
+  g_assert_cmpstr (fl_record_get_string (store_fans, "alert"), ==, "low");       /* 1 < 6 */
+  g_assert_cmpint (fl_record_get_int (van_fans, "qty", 0), ==, -1);
+  g_assert_cmpstr (fl_record_get_string (van_fans, "alert"), ==, "negative");
+  g_assert_cmpstr (fl_record_get_string (store_disks, "alert"), ==, "");         /* 2 >= 2 */
+}
+
+static void
+test_stocktake (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);  /* WH1: 3 fans, 2 disks */
+  fl_stock_page_select_location (f->page, f->warehouse);
+  pump ();
+  GtkWidget *sheet = NULL;
+  for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (f->page)); w != NULL;)
+    {
+      if (FL_IS_STOCK_COUNT_SHEET (w))
+        {
+          sheet = w;
+          break;
+        }
+      GtkWidget *next = gtk_widget_get_first_child (w);
+      while (next == NULL && w != NULL)
+        {
+          next = gtk_widget_get_next_sibling (w);
+          if (next == NULL)
+            w = gtk_widget_get_parent (w);
+          if (w == GTK_WIDGET (f->page))
+            break;
+        }
+      w = next;
+    }
+  g_assert_nonnull (sheet);
+  FlStockCountSheet *counts = FL_STOCK_COUNT_SHEET (sheet);
+  fl_stock_count_sheet_load_expected (counts);
+  g_assert_cmpuint (fl_stock_count_sheet_get_n_lines (counts), ==, 2);
+  g_autoptr(GError) error = NULL;
+  /* Four fans on the shelf (the ledger says 3); the disks are as recorded. */
+  for (int i = 0; i < 4; i++)
+    g_assert_true (fl_stock_count_sheet_scan (counts, "FAN-1U", &error));
+  fl_stock_count_sheet_set_counted (counts, 1, 2);
+  g_assert_false (fl_stock_count_sheet_scan (counts, "NOPE", &error));
+  g_assert_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (fl_stock_count_sheet_submit (counts, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM stock_count WHERE counted = 4"
+                                  " AND expected_at_count = 3 AND status = 'pending' AND by = 'li.na'"), ==, 1);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM stock_count WHERE counted = 2"
+                                  " AND expected_at_count = 2"), ==, 1);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM outbox WHERE table_name = 'stock_count'"), ==, 2);
+  /* The count changes nothing by itself: the approval does. */
+  g_assert_cmpint (balance (f, f->warehouse, f->fan), ==, 3);
+  g_assert_cmpuint (fl_stock_count_sheet_get_n_lines (counts), ==, 0);
+}
+
+static void
+test_scrap_request (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);
+  fl_stock_page_select_location (f->page, f->warehouse);
+  FlStockMovementDialog *dialog = open_dialog (f, "stock.scrap");
+  scan_into (GTK_WINDOW (dialog), "HDD-600G");
+  scan_into (GTK_WINDOW (dialog), "S1ABC002");
+  g_autoptr(GError) error = NULL;
+  g_assert_false (fl_stock_movement_dialog_post (dialog, &error));  /* no reason yet */
+  g_assert_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID);
+  g_clear_error (&error);
+  fl_stock_movement_dialog_set_text (dialog, NULL, "Bad sectors found in the SMART test");
+  g_assert_true (fl_stock_movement_dialog_post (dialog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM scrap_request WHERE status = 'pending'"
+                                  " AND qty = 1 AND serial = 'S1ABC002'"), ==, 1);
+  /* Nothing leaves the store until a supervisor approves. */
+  g_assert_cmpint (balance (f, f->warehouse, f->disk), ==, 2);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM stock_movement WHERE kind = 'scrap'"), ==, 0);
+}
+
+static void
+test_part_history (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);
+  FlStockMovement issue = { FL_MOVE_ISSUE, f->fan, 2, f->warehouse, f->van, NULL, NULL, NULL,
+                            "Spare for the HIS servers", "li.na" };
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_stock_post (f->db, &issue, NULL, &error));
+  GtkWidget *dialog = fl_part_history_dialog_new (f->session, f->fan);
+  gtk_window_present (GTK_WINDOW (dialog));
+  pump ();
+  GListModel *movements = fl_part_history_dialog_get_movements (FL_PART_HISTORY_DIALOG (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (movements), ==, 2);
+  g_autoptr(FlRecordItem) newest = g_list_model_get_item (movements, 0);
+  JsonObject *row = fl_record_item_get_record (newest);
+  g_assert_cmpstr (fl_record_get_string (row, "kind"), ==, "issue");
+  g_assert_cmpstr (fl_record_get_string (row, "from_code"), ==, "WH1");
+  g_assert_cmpstr (fl_record_get_string (row, "to_code"), ==, "VAN1");
+  g_assert_cmpstr (fl_record_get_string (row, "by"), ==, "li.na");
+  g_assert_cmpstr (fl_record_get_string (row, "reason"), ==, "Spare for the HIS servers");
+  g_autoptr(FlRecordItem) oldest = g_list_model_get_item (movements, 1);
+  g_assert_cmpstr (fl_record_get_string (fl_record_item_get_record (oldest), "supplier_ref"), ==, "DN-2026-1107");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_engineer_sees_own_van (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);
+  FlStockMovement issue = { FL_MOVE_ISSUE, f->fan, 2, f->warehouse, f->van, NULL, NULL, NULL, NULL, "li.na" };
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_stock_post (f->db, &issue, NULL, &error));
+  g_autoptr(FlSession) engineer = session_for (f, "zhang.wei");
+  fl_stock_page_set_session (f->page, engineer);
+  pump ();
+  g_assert_cmpstr (fl_stock_page_get_location (f->page), ==, f->van);
+  GListModel *model = balances_model (f);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_nonnull (find_balance (model, "VAN1", "FAN-1U"));
+  /* Engineers do not receive or issue; they may return what they carry. */
+  guint windows = g_list_model_get_n_items (gtk_window_get_toplevels ());
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "stock.receive", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "stock.issue", NULL);
+  pump ();
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, windows);
+  FlStockMovementDialog *dialog = open_dialog (f, "stock.return");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+save_screenshot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("FL_SCREENSHOT_DIR");
+  if (dir == NULL || *dir == '\0')
+    return;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  g_autoptr(GskRenderNode) node = gtk_snapshot_to_node (snapshot);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
+                                                               &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+test_screenshot (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);
+  FlStockMovement issue = { FL_MOVE_ISSUE, f->fan, 2, f->warehouse, f->van, NULL, NULL, NULL, NULL, "li.na" };
+  FlStockMovement use = { FL_MOVE_USE, f->fan, 3, f->van, NULL, NULL, NULL, NULL, NULL, "zhang.wei" };
+  FlStockMovement psu = { FL_MOVE_RECEIVE, NULL, 4, NULL, f->site_store, NULL, NULL, "DN-2026-1111", NULL, "li.na" };
+  g_autoptr(JsonObject) part = fl_stock_find_part (f->db, "PSU-750W", NULL);
+  psu.part_id = fl_record_get_string (part, "id");
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_stock_post (f->db, &issue, NULL, &error));
+  g_assert_true (fl_stock_post (f->db, &use, NULL, &error));
+  g_assert_true (fl_stock_post (f->db, &psu, NULL, &error));
+  fl_stock_page_select_location (f->page, NULL);
+  fl_session_notify_changed (f->session, "stock_movement");
+  for (int i = 0; i < 10; i++)
+    {
+      pump ();
+      g_usleep (20000);
+    }
+  save_screenshot (GTK_WIDGET (f->window), "stock.png");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/stock-ui/receive-with-scanner", test_receive_with_scanner);
+  ADD ("/stock-ui/scanner-errors", test_scanner_errors);
+  ADD ("/stock-ui/issue-and-alerts", test_issue_and_alerts);
+  ADD ("/stock-ui/stocktake", test_stocktake);
+  ADD ("/stock-ui/scrap-request", test_scrap_request);
+  ADD ("/stock-ui/part-history", test_part_history);
+  ADD ("/stock-ui/engineer-sees-own-van", test_engineer_sees_own_van);
+  ADD ("/stock-ui/screenshot", test_screenshot);
+  return g_test_run ();
+}
