@@ -1,0 +1,270 @@
+#include "fl-outbox.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "fl-record.h"
+#include "fl-time.h"
+
+#define ENTRY_COLUMNS "mid, table_name, row_id, op, at, body, state, error, result, resolution"
+
+void
+fl_outbox_entry_free (FlOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->table);
+  g_free (entry->row_id);
+  g_clear_pointer (&entry->payload, json_object_unref);
+  g_free (entry->state);
+  g_free (entry->error);
+  g_clear_pointer (&entry->conflicts, g_ptr_array_unref);
+  g_free (entry->resolution);
+  g_free (entry);
+}
+
+FlMutation *
+fl_outbox_entry_to_mutation (const FlOutboxEntry *entry)
+{
+  return fl_mutation_new (entry->mid, entry->table, entry->row_id, entry->op, entry->at, entry->payload);
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  return fl_record_parse (text, -1, NULL);
+}
+
+static FlOutboxEntry *
+entry_from_stmt (sqlite3_stmt *stmt)
+{
+  FlOutboxEntry *entry = g_new0 (FlOutboxEntry, 1);
+  entry->mid = sqlite3_column_int64 (stmt, 0);
+  entry->table = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  entry->row_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  if (!fl_mutation_op_from_string ((const char *) sqlite3_column_text (stmt, 3), &entry->op))
+    entry->op = FL_MUTATION_INSERT;
+  if (!fl_time_parse ((const char *) sqlite3_column_text (stmt, 4), &entry->at, NULL))
+    entry->at = 0;
+  g_autoptr(JsonObject) body = parse_object ((const char *) sqlite3_column_text (stmt, 5));
+  const char *member = entry->op == FL_MUTATION_UPDATE ? "changes" : "fields";
+  if (body != NULL && json_object_has_member (body, member) &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, member)))
+    entry->payload = json_object_ref (json_object_get_object_member (body, member));
+  else
+    entry->payload = json_object_new ();
+  entry->state = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  entry->error = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  entry->conflicts = fl_conflict_array_new ();
+  const char *result_text = (const char *) sqlite3_column_text (stmt, 8);
+  if (result_text != NULL)
+    {
+      g_autoptr(JsonNode) node = fl_protocol_parse (result_text, strlen (result_text), NULL);
+      g_autoptr(FlMutationResult) result = node != NULL ? fl_mutation_result_from_json (node, NULL) : NULL;
+      if (result != NULL)
+        {
+          g_ptr_array_unref (entry->conflicts);
+          entry->conflicts = g_ptr_array_ref (result->conflicts);
+        }
+    }
+  entry->resolution = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
+  return entry;
+}
+
+static GPtrArray *
+collect_entries (FlDb *db, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_outbox_entry_free);
+  for (;;)
+    {
+      gboolean has_row;
+      if (!fl_stmt_step_row (db, stmt, &has_row, error))
+        return NULL;
+      if (!has_row)
+        break;
+      g_ptr_array_add (entries, entry_from_stmt (stmt));
+    }
+  return g_steal_pointer (&entries);
+}
+
+FlOutboxEntry *
+fl_outbox_get (FlDb *db, gint64 mid, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT " ENTRY_COLUMNS " FROM outbox WHERE mid = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, mid);
+  g_autoptr(GPtrArray) entries = collect_entries (db, stmt, error);
+  if (entries == NULL)
+    return NULL;
+  if (entries->len == 0)
+    {
+      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_NOT_FOUND,
+                   _("There is no change number %" G_GINT64_FORMAT " in the outbox"), mid);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (entries, 0);
+}
+
+GPtrArray *
+fl_outbox_pending (FlDb *db, gint64 after_mid, guint limit, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT " ENTRY_COLUMNS " FROM outbox WHERE state = 'pending' AND mid > ? ORDER BY mid LIMIT ?",
+      error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after_mid);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  return collect_entries (db, stmt, error);
+}
+
+GPtrArray *
+fl_outbox_pending_updates (FlDb *db, const char *table, const char *row_id, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT " ENTRY_COLUMNS " FROM outbox WHERE table_name = ? AND row_id = ? "
+      "AND op = 'update' AND state = 'pending' ORDER BY mid", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_TRANSIENT);
+  return collect_entries (db, stmt, error);
+}
+
+GPtrArray *
+fl_outbox_unresolved (FlDb *db, const char *state, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT " ENTRY_COLUMNS " FROM outbox WHERE resolution IS NULL "
+      "AND state IN ('conflict', 'rejected') AND (?1 IS NULL OR state = ?1) ORDER BY mid", error);
+  if (stmt == NULL)
+    return NULL;
+  if (state != NULL)
+    sqlite3_bind_text (stmt, 1, state, -1, SQLITE_TRANSIENT);
+  return collect_entries (db, stmt, error);
+}
+
+gint64
+fl_outbox_count (FlDb *db, const char *state, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT count(*) FROM outbox WHERE state = ? AND resolution IS NULL", error);
+  gboolean has_row;
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, state, -1, SQLITE_TRANSIENT);
+  if (!fl_stmt_step_row (db, stmt, &has_row, error))
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+char *
+fl_outbox_row_key (const char *table, const char *row_id)
+{
+  return g_strconcat (table, "\037", row_id, NULL);
+}
+
+GHashTable *
+fl_outbox_rows_with_pending_updates (FlDb *db, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT DISTINCT table_name, row_id FROM outbox WHERE state = 'pending' AND op = 'update'", error);
+  if (stmt == NULL)
+    return NULL;
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (;;)
+    {
+      gboolean has_row;
+      if (!fl_stmt_step_row (db, stmt, &has_row, error))
+        return NULL;
+      if (!has_row)
+        break;
+      g_hash_table_add (rows, fl_outbox_row_key ((const char *) sqlite3_column_text (stmt, 0),
+                                                 (const char *) sqlite3_column_text (stmt, 1)));
+    }
+  return g_steal_pointer (&rows);
+}
+
+gboolean
+fl_outbox_set_changes (FlDb *db, gint64 mid, JsonObject *changes, GError **error)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  json_object_set_object_member (body, "changes", json_object_ref (changes));
+  g_autofree char *text = fl_record_to_string (body);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "UPDATE outbox SET body = ? WHERE mid = ? AND state = 'pending'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, mid);
+  return fl_stmt_step_done (db, stmt, error);
+}
+
+gboolean
+fl_outbox_record_result (FlDb *db, const FlMutationResult *result, GError **error)
+{
+  g_autoptr(JsonNode) node = fl_mutation_result_to_json (result);
+  g_autofree char *text = fl_protocol_to_string (node, NULL);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "UPDATE outbox SET state = ?, error = ?, result = ? WHERE mid = ? AND state = 'pending'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, fl_result_status_to_string (result->status), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, result->error, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, result->mid);
+  return fl_stmt_step_done (db, stmt, error);
+}
+
+gboolean
+fl_outbox_reject (FlDb *db, gint64 mid, const char *reason, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "UPDATE outbox SET state = 'rejected', error = ? WHERE mid = ? AND state = 'pending'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, reason, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, mid);
+  return fl_stmt_step_done (db, stmt, error);
+}
+
+gboolean
+fl_outbox_resolve (FlDb *db, gint64 mid, const char *resolution, GError **error)
+{
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "UPDATE outbox SET resolution = ?, resolved_at = ? WHERE mid = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, resolution, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, mid);
+  return fl_stmt_step_done (db, stmt, error);
+}
+
+gboolean
+fl_outbox_requeue (FlDb *db, const FlOutboxEntry *entry, gint64 *out_mid, GError **error)
+{
+  g_return_val_if_fail (entry->op != FL_MUTATION_UPDATE, FALSE);
+  g_autoptr(JsonObject) body = json_object_new ();
+  json_object_set_object_member (body, "fields", json_object_ref (entry->payload));
+  g_autofree char *text = fl_record_to_string (body);
+  /* The retry keeps the time the user did it: that is the fact recorded. */
+  g_autofree char *at = fl_time_format (entry->at);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "INSERT INTO outbox (table_name, row_id, op, at, body) VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, entry->table, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, entry->row_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, fl_mutation_op_to_string (entry->op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_TRANSIENT);
+  if (!fl_stmt_step_done (db, stmt, error))
+    return FALSE;
+  if (out_mid != NULL)
+    *out_mid = sqlite3_last_insert_rowid (fl_db_handle (db));
+  return TRUE;
+}

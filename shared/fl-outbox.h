@@ -1,0 +1,74 @@
+/* fl-outbox.h — reading and marking the outbox of a replica.
+ *
+ * The change log (fl-changelog.h) appends a mutation for every local
+ * write; the sync engine reads the pending ones in `mid` order, pushes
+ * them and records the server's answer here.  Answers other than applied
+ * and merged stay visible until the user does something about them, which
+ * is recorded as the entry's `resolution`; the server's answer is kept. */
+#pragma once
+
+#include "fl-db.h"
+#include "fl-protocol.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gint64        mid;
+  char         *table;
+  char         *row_id;
+  FlMutationOp  op;
+  gint64        at;          /* usec: when the user did it */
+  JsonObject   *payload;     /* `fields` (insert, append) or `changes` (update) */
+  char         *state;       /* pending, applied, merged, conflict, rejected */
+  char         *error;       /* rejected: the reason, for the user */
+  GPtrArray    *conflicts;   /* FlConflict*: the fields the server kept (never NULL) */
+  char         *resolution;  /* NULL until the user acts: kept_mine, kept_theirs, retried, discarded */
+} FlOutboxEntry;
+
+void           fl_outbox_entry_free (FlOutboxEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlOutboxEntry, fl_outbox_entry_free)
+
+/* The entry as a mutation to push. */
+FlMutation    *fl_outbox_entry_to_mutation (const FlOutboxEntry *entry);
+
+/* One entry; NULL with FL_DB_ERROR_NOT_FOUND when there is none. */
+FlOutboxEntry *fl_outbox_get (FlDb *db, gint64 mid, GError **error);
+
+/* Up to `limit` pending entries with a mid above `after_mid`, oldest first. */
+GPtrArray     *fl_outbox_pending (FlDb *db, gint64 after_mid, guint limit, GError **error);
+
+/* The pending updates of one row, oldest first. */
+GPtrArray     *fl_outbox_pending_updates (FlDb *db, const char *table, const char *row_id,
+                                          GError **error);
+
+/* Entries in `state` ("conflict", "rejected"; NULL: both) the user has not
+ * resolved yet, oldest first. */
+GPtrArray     *fl_outbox_unresolved (FlDb *db, const char *state, GError **error);
+
+/* Number of entries in `state` ("pending", or an unresolved "conflict" or
+ * "rejected"). */
+gint64         fl_outbox_count (FlDb *db, const char *state, GError **error);
+
+/* "table\037row_id" of every row with a pending update (a set). */
+GHashTable    *fl_outbox_rows_with_pending_updates (FlDb *db, GError **error);
+char          *fl_outbox_row_key (const char *table, const char *row_id);
+
+/* Replaces the `changes` of a pending update (after a rebase). */
+gboolean       fl_outbox_set_changes (FlDb *db, gint64 mid, JsonObject *changes, GError **error);
+
+/* Records the server's answer; an entry already answered is left as it is
+ * (a replayed push answers again). */
+gboolean       fl_outbox_record_result (FlDb *db, const FlMutationResult *result, GError **error);
+
+/* Marks a pending entry rejected without the server having applied it
+ * (the server refused the request because of this mutation). */
+gboolean       fl_outbox_reject (FlDb *db, gint64 mid, const char *reason, GError **error);
+
+gboolean       fl_outbox_resolve (FlDb *db, gint64 mid, const char *resolution, GError **error);
+
+/* Appends a copy of an insert or append entry as a new pending mutation
+ * (a retry: the server sees a new mid). */
+gboolean       fl_outbox_requeue (FlDb *db, const FlOutboxEntry *entry, gint64 *out_mid,
+                                  GError **error);
+
+G_END_DECLS

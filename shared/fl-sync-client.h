@@ -1,0 +1,157 @@
+/* fl-sync-client.h — the client's sync engine.
+ *
+ * Signs in, takes the first snapshot, pushes the outbox, pulls the server's
+ * changes and rebases the local changes still waiting on what it pulled;
+ * uploads the blobs a mutation refers to before pushing it and fetches
+ * blobs on demand.  Every step is one SQLite transaction, and the server
+ * remembers each device's mutation numbers (mid), so a sync interrupted at
+ * any point (network, server restart, the program killed) is simply run
+ * again: nothing is lost and nothing is applied twice.  docs/sync-engine.md
+ * explains the rebase rules.
+ *
+ * The asynchronous API runs the work in a worker thread on its own
+ * connection to the replica file, so a UI never waits on the network or on
+ * a 100,000-row snapshot; "progress" is emitted in the thread-default main
+ * context of the caller.  The synchronous API (fl_sync_client_sync) runs in
+ * the caller's thread on the caller's connection, for the CLI and tests. */
+#pragma once
+
+#include "fl-db.h"
+#include "fl-outbox.h"
+#include "fl-sync-transport.h"
+#include "fl-token-store.h"
+
+G_BEGIN_DECLS
+
+#define FL_SYNC_ERROR (fl_sync_error_quark ())
+typedef enum {
+  FL_SYNC_ERROR_SIGNED_OUT,      /* no token, or the server refused it (expired, device revoked) */
+  FL_SYNC_ERROR_NOT_CONFIGURED,  /* no server yet: sign in first */
+  FL_SYNC_ERROR_NETWORK,         /* the server could not be reached or the connection broke */
+  FL_SYNC_ERROR_SERVER,          /* the server failed or is busy (5xx, 429): try again later */
+  FL_SYNC_ERROR_REFUSED,         /* the server refused a request (4xx); the message says why */
+  FL_SYNC_ERROR_PROTOCOL,        /* a reply that does not follow the protocol */
+  FL_SYNC_ERROR_CURSOR_EXPIRED,  /* 410 on pull: a new snapshot is needed (handled inside) */
+  FL_SYNC_ERROR_BUSY,            /* this client is already syncing */
+  FL_SYNC_ERROR_WRONG_STATE,     /* discard/retry/resolve of an entry that is not in that state */
+  FL_SYNC_ERROR_TOO_LARGE,       /* 413: a request over the server's size limit (split inside) */
+} FlSyncError;
+GQuark   fl_sync_error_quark (void);
+
+/* Errors worth trying again after a pause (network, server busy). */
+gboolean fl_sync_error_is_transient (const GError *error);
+
+/* Seconds to wait before attempt `failures` + 1 after that many failures in
+ * a row: 2, 4, 8 ... capped at 300, with +-20% jitter from `jitter` (0..1). */
+double   fl_sync_backoff_delay (guint failures, double jitter);
+
+/* Replica meta keys the engine keeps. */
+#define FL_META_SERVER_URL  "server_url"
+#define FL_META_DEVICE_ID   "device_id"
+#define FL_META_USER_ID     "user_id"
+#define FL_META_LOGIN       "login"
+#define FL_META_ROLE        "role"
+#define FL_META_CURSOR      "cursor"
+#define FL_META_LAST_SYNC   "last_sync"    /* RFC 3339 time of the last complete sync */
+#define FL_META_SIGNED_OUT  "signed_out"   /* why the server refused the token, until the next sign-in */
+
+typedef enum {
+  FL_RECORD_SYNCED,    /* the server has this row as shown */
+  FL_RECORD_PENDING,   /* local changes wait to be pushed */
+  FL_RECORD_CONFLICT,  /* a pushed change kept the server's value: resolve it */
+  FL_RECORD_REJECTED,  /* the server refused a change: see why, retry or discard */
+} FlRecordSyncState;
+
+/* The state of one record for the UI (a query on the outbox). */
+FlRecordSyncState fl_sync_client_record_state (FlDb *db, const char *table, const char *id);
+
+/* What the user does about a conflicting or rejected mutation (`mid`, see
+ * fl_outbox_unresolved): keep their own value (a new update of the fields
+ * that conflicted) or the server's; retry a rejected mutation as a new
+ * one; or discard it (a rejected new record leaves the replica). */
+gboolean fl_sync_client_resolve_conflict (FlDb *db, gint64 mid, gboolean keep_mine, GError **error);
+gboolean fl_sync_client_retry (FlDb *db, gint64 mid, GError **error);
+gboolean fl_sync_client_discard (FlDb *db, gint64 mid, GError **error);
+
+typedef enum {
+  FL_SYNC_PHASE_SIGN_IN,
+  FL_SYNC_PHASE_SNAPSHOT,  /* done: rows applied; total: rows expected or -1 */
+  FL_SYNC_PHASE_BLOBS,     /* done/total: blobs uploaded */
+  FL_SYNC_PHASE_PUSH,      /* done/total: mutations pushed */
+  FL_SYNC_PHASE_PULL,      /* done: changes pulled; total -1 */
+} FlSyncPhase;
+
+/* What the last sync did. */
+typedef struct {
+  gint64 snapshot_rows;
+  gint64 pushed;      /* mutations answered by the server */
+  gint64 applied;     /* ... applied or merged */
+  gint64 conflicts;   /* ... with a conflict */
+  gint64 rejected;    /* ... rejected */
+  gint64 pulled;      /* changes pulled */
+  gint64 blobs;       /* blobs uploaded */
+  guint  requests;    /* HTTP requests made */
+} FlSyncStats;
+
+#define FL_TYPE_SYNC_CLIENT (fl_sync_client_get_type ())
+G_DECLARE_FINAL_TYPE (FlSyncClient, fl_sync_client, FL, SYNC_CLIENT, GObject)
+
+/* A client for the replica `db`, keeping its token in `tokens`.  Blobs live
+ * in "<replica>.blobs" unless fl_sync_client_set_blob_dir says otherwise. */
+FlSyncClient *fl_sync_client_new (FlDb *db, FlTokenStore *tokens);
+
+FlDb         *fl_sync_client_get_db (FlSyncClient *self);
+/* The transport to use instead of libsoup to the server's URL (tests). */
+void          fl_sync_client_set_transport (FlSyncClient *self, FlSyncTransport *transport);
+void          fl_sync_client_set_blob_dir (FlSyncClient *self, const char *dir);
+const char   *fl_sync_client_get_blob_dir (FlSyncClient *self);
+/* Mutations per push request (at most FL_PROTOCOL_MAX_MUTATIONS). */
+void          fl_sync_client_set_push_batch (FlSyncClient *self, guint batch);
+const FlSyncStats *fl_sync_client_get_last_stats (FlSyncClient *self);
+
+/* Signed in: a token is stored for the replica's server and login. */
+gboolean      fl_sync_client_is_signed_in (FlSyncClient *self);
+
+/* Signs in at `server_url` and remembers the server, the device and its
+ * code in the replica and the token in the token store.  Signing in as
+ * another user than the replica's is refused while that user's changes
+ * wait to be pushed; otherwise the next sync replaces the replica's data. */
+void          fl_sync_client_login_async (FlSyncClient *self, const char *server_url,
+                                          const char *login, const char *password,
+                                          const char *device_name, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+gboolean      fl_sync_client_login_finish (FlSyncClient *self, GAsyncResult *result, GError **error);
+gboolean      fl_sync_client_login (FlSyncClient *self, const char *server_url, const char *login,
+                                    const char *password, const char *device_name,
+                                    GCancellable *cancellable, GError **error);
+
+/* Tells the server to end this device's token (best effort) and forgets it. */
+gboolean      fl_sync_client_logout (FlSyncClient *self, GCancellable *cancellable, GError **error);
+
+/* One complete sync: snapshot when there is no cursor yet, push the whole
+ * outbox, pull until the server has nothing more. */
+void          fl_sync_client_sync_async (FlSyncClient *self, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean      fl_sync_client_sync_finish (FlSyncClient *self, GAsyncResult *result, GError **error);
+gboolean      fl_sync_client_sync (FlSyncClient *self, GCancellable *cancellable, GError **error);
+
+/* Syncs every `interval` seconds (0 stops), sooner after a local change is
+ * announced with fl_sync_client_schedule, and after a transient failure
+ * again with exponential backoff.  Needs a main loop. */
+void          fl_sync_client_set_auto_sync (FlSyncClient *self, guint interval);
+/* Asks for a sync soon (a few seconds, to batch quick edits). */
+void          fl_sync_client_schedule (FlSyncClient *self);
+
+/* Keeps `bytes` as a blob of this replica (uploaded before the first
+ * mutation that refers to it) and returns its SHA-256 in hex. */
+char         *fl_sync_client_add_blob (FlSyncClient *self, GBytes *bytes, GError **error);
+/* The local file of a blob, downloaded first when needed. */
+GFile        *fl_sync_client_fetch_blob (FlSyncClient *self, const char *sha256,
+                                         GCancellable *cancellable, GError **error);
+void          fl_sync_client_fetch_blob_async (FlSyncClient *self, const char *sha256,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data);
+GFile        *fl_sync_client_fetch_blob_finish (FlSyncClient *self, GAsyncResult *result,
+                                                GError **error);
+
+G_END_DECLS

@@ -1,0 +1,543 @@
+/* The sync engine end to end against the real server in-process: sign-in,
+ * first snapshot, push, pull, conflicts and their resolution, rejections,
+ * revoked devices, expired cursors, interrupted syncs and blobs. */
+#include "fl-sync-test-util.h"
+
+#include <sys/stat.h>
+
+#include "fl-work-order.h"
+
+typedef struct {
+  FlSyncServer s;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  fl_sync_server_setup (&f->s);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  fl_sync_server_teardown (&f->s);
+}
+
+static char *
+create_work_order (FlSyncTestClient *c, const char *site_id, const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  FlWorkOrderDraft draft = {
+    .kind = "incident",
+    .title = title,
+    .site_id = site_id,
+    .reporter = "ward 3",
+    .impact = 3,
+    .urgency = 2,
+  };
+  char *id = NULL;
+  fl_work_order_create (c->db, &draft, c->login, &id, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+set_field (FlSyncTestClient *c, const char *table, const char *id, const char *field, const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, field, value);
+  fl_changelog_update (c->db, table, id, values, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+get_field (FlDb *db, const char *table, const char *id, const char *field)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) row = fl_record_load (db, fl_schema_lookup (table), id, &error);
+  g_assert_no_error (error);
+  return g_strdup (fl_record_get_string (row, field));
+}
+
+static JsonObject *
+server_row (Fixture *f, const char *table, const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *row = fl_store_load_row (f->s.store, fl_schema_lookup (table), id, &error);
+  g_assert_no_error (error);
+  return row;
+}
+
+/* Sign-in stores the device, the first sync brings what the user may see. */
+static void
+test_login_and_first_sync (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (fl_sync_client_is_signed_in (a.client));
+  fl_sync_client_sync (a.client, NULL, &error);
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NOT_CONFIGURED);
+  g_clear_error (&error);
+
+  fl_sync_client_login (a.client, fl_sync_server_url (&f->s), "eng_a", "wrong password", NULL, NULL, &error);
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_REFUSED);
+  g_clear_error (&error);
+
+  fl_sync_test_client_login (&a, &f->s);
+  g_assert_true (fl_sync_client_is_signed_in (a.client));
+  g_autofree char *code = fl_db_get_meta (a.db, FL_META_DEVICE_CODE);
+  g_assert_cmpuint (strlen (code), ==, 3);
+  g_autofree char *role = fl_db_get_meta (a.db, FL_META_ROLE);
+  g_assert_cmpstr (role, ==, "engineer");
+
+  g_autofree char *wo_b = NULL;
+  {
+    /* A work order at the other site: never seen by eng_a. */
+    g_autoptr(JsonObject) wo = json_object_new ();
+    json_object_set_string_member (wo, "ref", "INC-261122-SRV-0001");
+    json_object_set_string_member (wo, "kind", "incident");
+    json_object_set_string_member (wo, "title", "Core switch down");
+    json_object_set_string_member (wo, "site_id", f->s.site_b);
+    json_object_set_int_member (wo, "impact", 2);
+    json_object_set_int_member (wo, "urgency", 2);
+    json_object_set_string_member (wo, "status", "new");
+    wo_b = fl_sync_test_put (f->s.store, "work_order", wo);
+  }
+
+  fl_sync_test_client_sync (&a);
+  const FlSyncStats *stats = fl_sync_client_get_last_stats (a.client);
+  g_assert_cmpint (stats->snapshot_rows, >, 0);
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM site"), ==, 1);
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 0);
+  g_autofree char *cursor = fl_db_get_meta (a.db, FL_META_CURSOR);
+  g_assert_nonnull (cursor);
+  g_autofree char *last = fl_db_get_meta (a.db, FL_META_LAST_SYNC);
+  g_assert_nonnull (last);
+
+  /* A second sync finds nothing new. */
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->snapshot_rows, ==, 0);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->pushed, ==, 0);
+}
+
+/* An order created offline on A reaches the server once and B sees it. */
+static void
+test_push_and_pull (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  g_auto(FlSyncTestClient) b = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_init (&b, "eng_a2");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_login (&b, &f->s);
+  fl_sync_test_client_sync (&a);
+  fl_sync_test_client_sync (&b);
+
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "UPS alarm in room 2");
+  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_PENDING);
+  g_autoptr(GError) error = NULL;
+  fl_work_order_log (a.db, id, "eng_a", "note", 0, "Battery 3 swollen", &error);
+  g_assert_no_error (error);
+
+  gint64 waiting = fl_changelog_pending_count (a.db, NULL);
+  g_assert_cmpint (waiting, >=, 2);
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->applied, ==, waiting);
+  g_assert_cmpint (fl_changelog_pending_count (a.db, NULL), ==, 0);
+  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_SYNCED);
+
+  g_autoptr(JsonObject) on_server = server_row (f, "work_order", id);
+  g_assert_cmpstr (fl_record_get_string (on_server, "title"), ==, "UPS alarm in room 2");
+
+  fl_sync_test_client_sync (&b);
+  g_autofree char *title = get_field (b.db, "work_order", id, "title");
+  g_assert_cmpstr (title, ==, "UPS alarm in room 2");
+  g_assert_cmpint (fl_sync_test_count (b.db, "SELECT count(*) FROM work_log"), ==,
+                   fl_sync_test_count (a.db, "SELECT count(*) FROM work_log"));
+
+  /* B's edit comes back to A; A's row equals the server's, version and all. */
+  set_field (&b, "work_order", id, "description", "Replaced battery 3");
+  fl_sync_test_client_sync (&b);
+  fl_sync_test_client_sync (&a);
+  g_autoptr(JsonObject) row_a = fl_record_load (a.db, fl_schema_lookup ("work_order"), id, NULL);
+  g_autoptr(JsonObject) row_s = server_row (f, "work_order", id);
+  g_autoptr(JsonNode) node_a = json_node_init_object (json_node_alloc (), row_a);
+  g_autoptr(JsonNode) node_s = json_node_init_object (json_node_alloc (), row_s);
+  g_assert_true (json_node_equal (node_a, node_s));
+}
+
+/* The same field edited on two devices: the second push keeps the server's
+ * value, the author sees the conflict and keeps their own. */
+static void
+test_conflict_and_resolution (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  g_auto(FlSyncTestClient) b = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_init (&b, "super");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_login (&b, &f->s);
+  fl_sync_test_client_sync (&a);
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "Printer offline");
+  fl_sync_test_client_sync (&a);
+  fl_sync_test_client_sync (&b);
+
+  set_field (&a, "work_order", id, "title", "Printer offline, ward 5");
+  set_field (&a, "work_order", id, "contact", "nurse station 5");
+  set_field (&b, "work_order", id, "title", "Printer jammed");
+  fl_sync_test_client_sync (&b);
+  fl_sync_test_client_sync (&a);
+
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->conflicts, ==, 1);
+  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_CONFLICT);
+  g_autofree char *shown = get_field (a.db, "work_order", id, "title");
+  g_assert_cmpstr (shown, ==, "Printer jammed");
+  g_autofree char *contact = get_field (a.db, "work_order", id, "contact");
+  g_assert_cmpstr (contact, ==, "nurse station 5");  /* the other field applied */
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) conflicts = fl_outbox_unresolved (a.db, "conflict", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  FlOutboxEntry *entry = g_ptr_array_index (conflicts, 0);
+  g_assert_cmpuint (entry->conflicts->len, ==, 1);
+  FlConflict *conflict = g_ptr_array_index (entry->conflicts, 0);
+  g_assert_cmpstr (conflict->field, ==, "title");
+  g_assert_cmpstr (json_node_get_string (conflict->mine), ==, "Printer offline, ward 5");
+  g_assert_cmpstr (json_node_get_string (conflict->theirs), ==, "Printer jammed");
+
+  fl_sync_client_resolve_conflict (a.db, entry->mid, TRUE, &error);
+  g_assert_no_error (error);
+  fl_sync_client_resolve_conflict (a.db, entry->mid, TRUE, &error);
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_WRONG_STATE);
+  g_clear_error (&error);
+  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_PENDING);
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_SYNCED);
+  fl_sync_test_client_sync (&b);
+  g_autofree char *final = get_field (b.db, "work_order", id, "title");
+  g_assert_cmpstr (final, ==, "Printer offline, ward 5");
+}
+
+/* An impossible status move is rejected with the server's reason, the row
+ * shows the server's status again, and the user can discard it. */
+static void
+test_rejection (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_sync (&a);
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "Disk failure");
+  fl_sync_test_client_sync (&a);
+
+  set_field (&a, "work_order", id, "status", "closed");  /* only an approval closes */
+  set_field (&a, "work_order", id, "cause", "old disk");
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->rejected, ==, 1);
+  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_REJECTED);
+  g_autofree char *status = get_field (a.db, "work_order", id, "status");
+  g_assert_cmpstr (status, ==, "new");
+  g_autofree char *cause = get_field (a.db, "work_order", id, "cause");
+  g_assert_cmpstr (cause, ==, "old disk");
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejected = fl_outbox_unresolved (a.db, "rejected", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected->len, ==, 1);
+  FlOutboxEntry *entry = g_ptr_array_index (rejected, 0);
+  g_assert_nonnull (entry->error);
+  g_assert_cmpuint (strlen (entry->error), >, 10);
+  fl_sync_client_discard (a.db, entry->mid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_SYNCED);
+}
+
+/* A revoked device: a clear signed-out error, data and outbox kept; after
+ * signing in again the waiting change goes out. */
+static void
+test_revoked_device (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_sync (&a);
+  g_autofree char *device = fl_db_get_meta (a.db, FL_META_DEVICE_ID);
+  g_autoptr(GError) error = NULL;
+  fl_accounts_revoke_device (f->s.store, device, "admin", &error);
+  g_assert_no_error (error);
+
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "Badge reader dead");
+  fl_sync_client_sync (a.client, NULL, &error);
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SIGNED_OUT);
+  g_clear_error (&error);
+  g_assert_false (fl_sync_client_is_signed_in (a.client));
+  g_autofree char *reason = fl_db_get_meta (a.db, FL_META_SIGNED_OUT);
+  g_assert_nonnull (reason);
+  g_assert_cmpint (fl_changelog_pending_count (a.db, NULL), >, 0);
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 1);
+
+  fl_sync_test_client_login (&a, &f->s);
+  g_autofree char *new_device = fl_db_get_meta (a.db, FL_META_DEVICE_ID);
+  g_assert_cmpstr (new_device, !=, device);
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_changelog_pending_count (a.db, NULL), ==, 0);
+  g_autoptr(JsonObject) row = server_row (f, "work_order", id);
+  g_assert_nonnull (row);
+}
+
+/* The user's sites change: the cursor is refused (410), the client takes
+ * a snapshot and keeps its waiting changes on top of it. */
+static void
+test_expired_cursor_keeps_outbox (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "super");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_sync (&a);
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "Aircon leaking");
+  fl_sync_test_client_sync (&a);
+  set_field (&a, "work_order", id, "title", "Aircon leaking on rack 4");
+  g_autofree char *new_id = create_work_order (&a, f->s.site_a, "Fire alarm test");
+
+  g_autoptr(GError) error = NULL;
+  const char *sites[] = { f->s.site_a, NULL };
+  fl_accounts_set_sites (f->s.store, "super", sites, "admin", &error);
+  g_assert_no_error (error);
+
+  /* Push first (the changes are kept), then pull gets 410 -> snapshot. */
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->snapshot_rows, >, 0);
+  g_autoptr(JsonObject) row = server_row (f, "work_order", id);
+  g_assert_cmpstr (fl_record_get_string (row, "title"), ==, "Aircon leaking on rack 4");
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM site"), ==, 1);
+  g_autofree char *shown = get_field (a.db, "work_order", new_id, "title");
+  g_assert_cmpstr (shown, ==, "Fire alarm test");
+}
+
+static gboolean
+count_labour (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  if (g_strcmp0 (fl_record_get_string (row, "kind"), "labour") == 0)
+    (*(gint64 *) user_data)++;
+  return TRUE;
+}
+
+/* Killed after the server applied a push but before the answer was kept:
+ * the next sync sends the same mids and nothing is applied twice. */
+static void
+test_killed_mid_sync (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_sync (&a);
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "Switch port flapping");
+  g_autoptr(GError) error = NULL;
+  fl_work_order_log (a.db, id, "eng_a", "labour", 30, "Traced the cable", &error);
+  g_assert_no_error (error);
+
+  const char *points[] = { "sync-push-sent", "sync-push-results", "sync-pull-page" };
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      set_field (&a, "work_order", id, "contact", points[i]);
+      fl_db_set_fail_point (a.db, points[i]);
+      fl_sync_client_sync (a.client, NULL, &error);
+      g_assert_error (error, FL_DB_ERROR, FL_DB_ERROR_INJECTED);
+      g_clear_error (&error);
+      /* The process dies: drop the connection, open the file again. */
+      fl_sync_test_client_close (&a);
+      fl_sync_test_client_open (&a);
+      fl_sync_test_client_sync (&a);
+      g_assert_cmpint (fl_changelog_pending_count (a.db, NULL), ==, 0);
+      g_autofree char *contact = get_field (a.db, "work_order", id, "contact");
+      g_assert_cmpstr (contact, ==, points[i]);
+    }
+  g_autoptr(JsonObject) row = server_row (f, "work_order", id);
+  g_assert_cmpstr (fl_record_get_string (row, "contact"), ==, points[2]);
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM outbox WHERE state NOT IN ('applied', 'merged')"), ==, 0);
+  /* The log entry exists once on the server and once here. */
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_log WHERE kind = 'labour'"), ==, 1);
+  gint64 on_server = 0;
+  fl_store_foreach_row (f->s.store, fl_schema_lookup ("work_log"), NULL, count_labour, &on_server, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (on_server, ==, 1);
+}
+
+/* The first download cut short leaves nothing and starts again. */
+static void
+test_snapshot_interrupted (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "super");
+  fl_sync_test_client_login (&a, &f->s);
+  for (int i = 0; i < 3000; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("INC-261122-SRV-%04d", i);
+      g_autoptr(JsonObject) wo = json_object_new ();
+      json_object_set_string_member (wo, "ref", ref);
+      json_object_set_string_member (wo, "kind", "incident");
+      json_object_set_string_member (wo, "title", "Bulk");
+      json_object_set_string_member (wo, "site_id", f->s.site_a);
+      json_object_set_int_member (wo, "impact", 3);
+      json_object_set_int_member (wo, "urgency", 3);
+      json_object_set_string_member (wo, "status", "new");
+      g_autofree char *id = fl_sync_test_put (f->s.store, "work_order", wo);
+    }
+  g_autoptr(GError) error = NULL;
+  fl_db_set_fail_point (a.db, "sync-snapshot-rows");
+  fl_sync_client_sync (a.client, NULL, &error);
+  g_assert_error (error, FL_DB_ERROR, FL_DB_ERROR_INJECTED);
+  g_clear_error (&error);
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 0);
+  g_assert_null (fl_db_get_meta (a.db, FL_META_CURSOR));
+
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 3000);
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order_fts WHERE work_order_fts MATCH 'Bulk'"), ==, 3000);
+}
+
+/* An attachment's bytes go up before the row that names them; another
+ * device downloads them on demand. */
+static void
+test_blobs (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  g_auto(FlSyncTestClient) b = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_init (&b, "eng_a2");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_login (&b, &f->s);
+  fl_sync_test_client_sync (&a);
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "Rack photo");
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) photo = g_bytes_new_static ("\x89PNG not really a photo", 23);
+  g_autofree char *sha = fl_sync_client_add_blob (a.client, photo, &error);
+  g_assert_no_error (error);
+  g_autoptr(JsonObject) attachment = json_object_new ();
+  json_object_set_string_member (attachment, "owner_table", "work_order");
+  json_object_set_string_member (attachment, "owner_id", id);
+  json_object_set_string_member (attachment, "site_id", f->s.site_a);
+  json_object_set_string_member (attachment, "sha256", sha);
+  json_object_set_string_member (attachment, "mime", "image/png");
+  json_object_set_string_member (attachment, "size", "23");
+  json_object_set_string_member (attachment, "by", "eng_a");
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (attachment, "at", now);
+  g_autofree char *attachment_id = NULL;
+  fl_changelog_append (a.db, "attachment", attachment, &attachment_id, &error);
+  g_assert_no_error (error);
+
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->blobs, ==, 1);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->rejected, ==, 0);
+
+  fl_sync_test_client_sync (&b);
+  g_autoptr(GFile) file = fl_sync_client_fetch_blob (b.client, sha, NULL, &error);
+  g_assert_no_error (error);
+  g_autofree char *contents = NULL;
+  gsize length;
+  g_file_load_contents (file, NULL, &contents, &length, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, ==, 23);
+}
+
+/* The async API: progress in the caller's main context, same outcome. */
+static void
+sync_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+  fl_sync_client_sync_finish (FL_SYNC_CLIENT (source), result, &error);
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+count_progress (FlSyncClient *client, guint phase, gint64 done, gint64 total, gpointer user_data)
+{
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  (*(guint *) user_data)++;
+}
+
+static void
+test_async_sync (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_sync (&a);
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "Async order");
+  guint reports = 0;
+  g_signal_connect (a.client, "progress", G_CALLBACK (count_progress), &reports);
+  gboolean done = FALSE;
+  fl_sync_client_sync_async (a.client, NULL, sync_done, &done);
+  /* The UI's own connection stays usable while the sync runs. */
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 1);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (reports, >, 0);
+  g_assert_cmpint (fl_changelog_pending_count (a.db, NULL), ==, 0);
+  g_autoptr(JsonObject) row = server_row (f, "work_order", id);
+  g_assert_nonnull (row);
+}
+
+static void
+test_backoff (void)
+{
+  g_assert_cmpfloat (fl_sync_backoff_delay (1, 0.5), ==, 2.0);
+  g_assert_cmpfloat (fl_sync_backoff_delay (3, 0.5), ==, 8.0);
+  g_assert_cmpfloat (fl_sync_backoff_delay (30, 0.5), ==, 300.0);
+  g_assert_cmpfloat (fl_sync_backoff_delay (2, 0.0), ==, 4.0 * 0.8);
+}
+
+static void
+test_file_token_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fieldline-token-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "token", NULL);
+  g_autoptr(FlTokenStore) store = fl_file_token_store_new (path);
+  g_autofree char *none = fl_token_store_load (store, "http://a", "eng_a", &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+  fl_token_store_save (store, "http://a", "eng_a", "secret-token", &error);
+  g_assert_no_error (error);
+  GStatBuf st;
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_autofree char *token = fl_token_store_load (store, "http://a", "eng_a", &error);
+  g_assert_cmpstr (token, ==, "secret-token");
+  g_autofree char *other = fl_token_store_load (store, "http://b", "eng_a", &error);
+  g_assert_null (other);
+  fl_token_store_clear (store, "http://a", "eng_a", &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/sync-engine/login-and-first-sync", test_login_and_first_sync);
+  ADD ("/sync-engine/push-and-pull", test_push_and_pull);
+  ADD ("/sync-engine/conflict-and-resolution", test_conflict_and_resolution);
+  ADD ("/sync-engine/rejection", test_rejection);
+  ADD ("/sync-engine/revoked-device", test_revoked_device);
+  ADD ("/sync-engine/expired-cursor-keeps-outbox", test_expired_cursor_keeps_outbox);
+  ADD ("/sync-engine/killed-mid-sync", test_killed_mid_sync);
+  ADD ("/sync-engine/snapshot-interrupted", test_snapshot_interrupted);
+  ADD ("/sync-engine/blobs", test_blobs);
+  ADD ("/sync-engine/async", test_async_sync);
+  g_test_add_func ("/sync-engine/backoff", test_backoff);
+  g_test_add_func ("/sync-engine/file-token-store", test_file_token_store);
+  return g_test_run ();
+}
