@@ -1,0 +1,131 @@
+#include "fl-format.h"
+
+#include <glib/gi18n-lib.h>
+
+char *
+fl_format_time_usec (gint64 usec)
+{
+  if (usec == 0)
+    return g_strdup ("");
+  g_autoptr(GDateTime) epoch = g_date_time_new_from_unix_utc (0);
+  g_autoptr(GDateTime) utc = g_date_time_add (epoch, usec);
+  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+char *
+fl_format_time (const char *rfc3339)
+{
+  gint64 usec = 0;
+  if (rfc3339 == NULL || !fl_time_parse (rfc3339, &usec, NULL))
+    return g_strdup (rfc3339 != NULL ? rfc3339 : "");
+  return fl_format_time_usec (usec);
+}
+
+char *
+fl_format_size (gint64 bytes)
+{
+  return g_format_size ((guint64) MAX (bytes, 0));
+}
+
+const char *
+fl_format_kind (const char *kind)
+{
+  if (g_strcmp0 (kind, "incident") == 0)
+    return _("Incident");
+  if (g_strcmp0 (kind, "request") == 0)
+    return _("Service request");
+  if (g_strcmp0 (kind, "maintenance") == 0)
+    return _("Maintenance");
+  return kind != NULL ? kind : "";
+}
+
+const char *
+fl_format_status (const char *status)
+{
+  FlWorkOrderStatus value;
+  if (!fl_work_order_status_from_string (status, &value))
+    return status != NULL ? status : "";
+  return fl_work_order_status_label (value);
+}
+
+const char *
+fl_format_priority (const char *priority)
+{
+  FlPriority value;
+  if (!fl_priority_from_string (priority, &value))
+    return priority != NULL ? priority : "";
+  return fl_priority_get_label (value);
+}
+
+const char *
+fl_format_impact (int impact)
+{
+  switch (impact)
+    {
+    case 1: return _("1 — Company business");
+    case 2: return _("2 — Whole company");
+    case 3: return _("3 — A group");
+    case 4: return _("4 — One person");
+    default: return "";
+    }
+}
+
+const char *
+fl_format_urgency (int urgency)
+{
+  switch (urgency)
+    {
+    case 1: return _("1 — Urgent");
+    case 2: return _("2 — High");
+    case 3: return _("3 — Normal");
+    case 4: return _("4 — Low");
+    default: return "";
+    }
+}
+
+static gint64
+parse_time (JsonObject *row, const char *field)
+{
+  gint64 usec = 0;
+  const char *text = fl_record_get_string (row, field);
+  if (text != NULL)
+    fl_time_parse (text, &usec, NULL);
+  return usec;
+}
+
+char *
+fl_format_work_order_sla (FlSession *session, JsonObject *wo, gint64 now, const char **style)
+{
+  FlWorkOrderStatus status = FL_WO_NEW;
+  fl_work_order_status_from_string (fl_record_get_string (wo, "status"), &status);
+  *style = "dim";
+  if (status == FL_WO_RESOLVED || status == FL_WO_CLOSED || status == FL_WO_CANCELLED)
+    return NULL;
+
+  FlCalendar *calendar = fl_session_get_calendar (session, fl_record_get_string (wo, "site_id"));
+  gboolean awaiting_response = fl_record_get_string (wo, "responded_at") == NULL &&
+                               (status == FL_WO_NEW || status == FL_WO_ASSIGNED);
+  gint64 due = parse_time (wo, awaiting_response ? "response_due" : "resolve_due");
+  gint64 hold_since = status == FL_WO_ON_HOLD ? parse_time (wo, "on_hold_since") : 0;
+  if (status == FL_WO_ON_HOLD && hold_since == 0)
+    hold_since = now;
+  g_autofree char *state = fl_sla_describe (calendar, due, now, hold_since);
+  if (state == NULL)
+    return NULL;
+
+  gint64 at = hold_since != 0 ? hold_since : now;
+  if (hold_since != 0)
+    *style = "paused";
+  else if (fl_sla_is_overdue (due, at))
+    *style = "overdue";
+  else if (fl_sla_time_left (calendar, due, at) < 4 * 3600)
+    *style = "warning";
+  else
+    *style = "ok";
+  return awaiting_response
+    /* Translators: the SLA badge of an order not responded to yet: "Respond: 3 h left" */
+    ? g_strdup_printf (_("Respond: %s"), state)
+    /* Translators: the SLA badge of an order in work: "Resolve: overdue by 2 h" */
+    : g_strdup_printf (_("Resolve: %s"), state);
+}

@@ -1,0 +1,33 @@
+/* fl-format.h — how the client shows values to people: local times, labels
+ * of stored enumerations, SLA badges and byte sizes.  One place, so every
+ * page says the same thing the same way. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "fl-session.h"
+
+G_BEGIN_DECLS
+
+/* "2026-11-22 17:30" in the local time zone from stored RFC 3339; "" for NULL. */
+char       *fl_format_time (const char *rfc3339);
+char       *fl_format_time_usec (gint64 usec);
+/* "3.2 GB" */
+char       *fl_format_size (gint64 bytes);
+
+const char *fl_format_kind (const char *kind);          /* "Incident" */
+const char *fl_format_status (const char *status);      /* "In progress" */
+const char *fl_format_priority (const char *priority);  /* "High" */
+
+/* "1 — Company business" ... "4 — One person"; "1 — Urgent" ... "4 — Low". */
+const char *fl_format_impact (int impact);
+const char *fl_format_urgency (int urgency);
+
+/* The SLA badge of a work order row (needs status, site_id, response_due,
+ * resolve_due, responded_at, on_hold_since): "Respond: 3 h left",
+ * "Resolve: overdue by 2 h", "Resolve: 1 h left, paused on hold", or NULL
+ * when the order is done.  `style` receives a CSS class of style.css. */
+char       *fl_format_work_order_sla (FlSession *session, JsonObject *work_order,
+                                      gint64 now, const char **style);
+
+G_END_DECLS

@@ -1,0 +1,248 @@
+#include "fl-session.h"
+
+#include <glib/gi18n-lib.h>
+#include <fl-work-order.h>
+#include <glib/gstdio.h>
+
+struct _FlSession
+{
+  GObject     parent_instance;
+  FlDb       *db;
+  char       *login;
+  char       *display_name;
+  FlRole      role;
+  FlSyncClient *sync_client;
+  GHashTable *calendars;  /* site id -> FlCalendar */
+};
+
+G_DEFINE_FINAL_TYPE (FlSession, fl_session, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_LOGIN, PROP_ROLE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+load_user (FlSession *self)
+{
+  self->role = FL_ROLE_ENGINEER;
+  g_clear_pointer (&self->display_name, g_free);
+  if (self->login == NULL)
+    return;
+  /* Until the user's own row is pulled, the role the server gave at sign-in. */
+  g_autofree char *meta_login = fl_db_get_meta (self->db, FL_META_LOGIN);
+  g_autofree char *meta_role = fl_db_get_meta (self->db, FL_META_ROLE);
+  if (g_strcmp0 (meta_login, self->login) == 0)
+    fl_role_from_string (meta_role, &self->role);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db,
+      "SELECT role, display_name FROM user WHERE login = ?", &error);
+  gboolean has_row = FALSE;
+  if (stmt == NULL)
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  sqlite3_bind_text (stmt, 1, self->login, -1, SQLITE_TRANSIENT);
+  if (!fl_stmt_step_row (self->db, stmt, &has_row, &error))
+    g_warning ("%s", error->message);
+  if (!has_row)
+    return;
+  fl_role_from_string ((const char *) sqlite3_column_text (stmt, 0), &self->role);
+  self->display_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+}
+
+static void
+fl_session_finalize (GObject *object)
+{
+  FlSession *self = FL_SESSION (object);
+  g_clear_object (&self->db);
+  g_free (self->login);
+  g_free (self->display_name);
+  g_clear_object (&self->sync_client);
+  g_hash_table_unref (self->calendars);
+  G_OBJECT_CLASS (fl_session_parent_class)->finalize (object);
+}
+
+static void
+fl_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlSession *self = FL_SESSION (object);
+  switch (prop_id)
+    {
+    case PROP_LOGIN:
+      g_value_set_string (value, self->login);
+      break;
+    case PROP_ROLE:
+      g_value_set_int (value, self->role);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_session_class_init (FlSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->finalize = fl_session_finalize;
+  object_class->get_property = fl_session_get_property;
+
+  properties[PROP_LOGIN] = g_param_spec_string ("login", NULL, NULL, NULL,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ROLE] = g_param_spec_int ("role", NULL, NULL, 0, FL_N_ROLES - 1, FL_ROLE_ENGINEER,
+                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* ::changed::work_order — rows of that table were written locally or pulled. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+fl_session_init (FlSession *self)
+{
+  self->calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) fl_calendar_unref);
+}
+
+FlSession *
+fl_session_new_with_tokens (FlDb *db, const char *login, FlTokenStore *tokens)
+{
+  g_return_val_if_fail (FL_IS_DB (db), NULL);
+  FlSession *self = g_object_new (FL_TYPE_SESSION, NULL);
+  self->db = g_object_ref (db);
+  self->login = login != NULL && *login != '\0' ? g_strdup (login) : NULL;
+  self->sync_client = fl_sync_client_new (db, tokens);
+  load_user (self);
+  return self;
+}
+
+FlSession *
+fl_session_new (FlDb *db, const char *login)
+{
+  g_autoptr(FlTokenStore) tokens = fl_memory_token_store_new ();
+  return fl_session_new_with_tokens (db, login, tokens);
+}
+
+FlSyncClient *
+fl_session_get_sync_client (FlSession *self)
+{
+  return self->sync_client;
+}
+
+FlDb *
+fl_session_get_db (FlSession *self)
+{
+  return self->db;
+}
+
+const char *
+fl_session_get_login (FlSession *self)
+{
+  return self->login;
+}
+
+void
+fl_session_set_login (FlSession *self, const char *login)
+{
+  g_free (self->login);
+  self->login = login != NULL && *login != '\0' ? g_strdup (login) : NULL;
+  load_user (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGIN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+}
+
+FlRole
+fl_session_get_role (FlSession *self)
+{
+  return self->role;
+}
+
+const char *
+fl_session_get_display_name (FlSession *self)
+{
+  return self->display_name != NULL ? self->display_name : self->login;
+}
+
+char *
+fl_session_dup_van_id (FlSession *self)
+{
+  if (self->login == NULL)
+    return NULL;
+  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db,
+      "SELECT id FROM stock_location WHERE kind = 'van' AND owner = ? ORDER BY code LIMIT 1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, self->login, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+FlCalendar *
+fl_session_get_calendar (FlSession *self, const char *site_id)
+{
+  const char *key = site_id != NULL ? site_id : "";
+  FlCalendar *calendar = g_hash_table_lookup (self->calendars, key);
+  if (calendar != NULL)
+    return calendar;
+  const FlTable *sites = fl_schema_lookup ("site");
+  g_autoptr(JsonObject) site = site_id != NULL ? fl_record_load (self->db, sites, site_id, NULL) : NULL;
+  const char *calendar_id = site != NULL ? fl_record_get_string (site, "calendar_id") : NULL;
+  g_autoptr(JsonObject) days = calendar_id != NULL
+    ? fl_record_load (self->db, fl_schema_lookup ("calendar"), calendar_id, NULL) : NULL;
+  calendar = fl_work_order_site_calendar (site, days);
+  g_hash_table_insert (self->calendars, g_strdup (key), calendar);
+  return calendar;
+}
+
+char *
+fl_session_get_blob_path (FlSession *self, const char *sha256)
+{
+  return g_build_filename (fl_sync_client_get_blob_dir (self->sync_client), sha256, NULL);
+}
+
+char *
+fl_session_store_blob (FlSession *self, GBytes *bytes, GError **error)
+{
+  return fl_sync_client_add_blob (self->sync_client, bytes, error);
+}
+
+const char *
+fl_session_record_state (FlSession *self, const char *table, const char *id)
+{
+  switch (fl_sync_client_record_state (self->db, table, id))
+    {
+    case FL_RECORD_PENDING: return "pending";
+    case FL_RECORD_CONFLICT: return "conflict";
+    case FL_RECORD_REJECTED: return "rejected";
+    case FL_RECORD_SYNCED:
+    default: return NULL;
+    }
+}
+
+void
+fl_session_notify_changed (FlSession *self, const char *table)
+{
+  if (g_strcmp0 (table, "site") == 0 || g_strcmp0 (table, "calendar") == 0 || table == NULL)
+    g_hash_table_remove_all (self->calendars);
+  if (g_strcmp0 (table, "user") == 0 || table == NULL)
+    {
+      load_user (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+    }
+  g_signal_emit (self, signals[CHANGED], table != NULL ? g_quark_from_string (table) : 0,
+                 table);
+}
+
+char *
+fl_session_default_replica_path (void)
+{
+  const char *env = g_getenv ("FIELDLINE_REPLICA");
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_build_filename (g_get_user_data_dir (), "fieldline", "replica.db", NULL);
+}

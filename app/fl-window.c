@@ -1,0 +1,351 @@
+#include "fl-window.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-backups-page.h"
+#include "fl-cis-page.h"
+#include "fl-inspections-page.h"
+#include "fl-new-work-order-dialog.h"
+#include "fl-sign-in-page.h"
+#include "fl-sync-page.h"
+#include "fl-sync-status-button.h"
+#include "fl-work-order-list-page.h"
+
+struct _FlWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  FlSession            *session;
+  FlSyncController     *sync;
+  GSettings            *settings;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  FlSignInPage         *sign_in_page;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *content_pane;
+  GtkListBox           *sidebar;
+  GtkLabel             *sync_count;
+  GtkLabel             *user_label;
+  AdwWindowTitle       *window_title;
+  FlSyncStatusButton   *sync_button;
+  AdwViewStack         *stack;
+  FlWorkOrderListPage  *work_orders;
+  FlInspectionsPage    *inspections;
+  FlBackupsPage        *backups;
+  FlCisPage            *cis;
+  FlSyncPage           *sync_page;
+};
+
+G_DEFINE_FINAL_TYPE (FlWindow, fl_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+update_title (FlWindow *self)
+{
+  const char *area = adw_view_stack_get_visible_child_name (self->stack);
+  AdwViewStackPage *page = adw_view_stack_get_page (self->stack,
+                                                    adw_view_stack_get_visible_child (self->stack));
+  adw_window_title_set_title (self->window_title, page != NULL ? adw_view_stack_page_get_title (page) : "");
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (gtk_widget_get_name (row), area) == 0)
+      gtk_list_box_select_row (self->sidebar, GTK_LIST_BOX_ROW (row));
+}
+
+void
+fl_window_show_area (FlWindow *self, const char *area)
+{
+  if (adw_view_stack_get_child_by_name (self->stack, area) == NULL)
+    area = "my-work";
+  adw_view_stack_set_visible_child_name (self->stack, area);
+  adw_leaflet_set_visible_child (self->leaflet, self->content_pane);
+  update_title (self);
+  g_settings_set_string (self->settings, "last-area", area);
+}
+
+const char *
+fl_window_get_area (FlWindow *self)
+{
+  return adw_view_stack_get_visible_child_name (self->stack);
+}
+
+static void
+sidebar_row_activated_cb (FlWindow *self, GtkListBoxRow *row)
+{
+  fl_window_show_area (self, gtk_widget_get_name (GTK_WIDGET (row)));
+}
+
+void
+fl_window_show_work_order (FlWindow *self, const char *id)
+{
+  fl_window_show_area (self, "my-work");
+  fl_work_order_list_page_show (self->work_orders, id);
+}
+
+void
+fl_window_show_ci (FlWindow *self, const char *id)
+{
+  fl_window_show_area (self, "cis");
+  fl_cis_page_show (self->cis, id);
+}
+
+void
+fl_window_show_sign_in (FlWindow *self, gboolean sign_in)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, sign_in ? "sign-in" : "main");
+}
+
+FlSession *
+fl_window_get_session (FlWindow *self)
+{
+  return self->session;
+}
+
+void
+fl_window_add_toast (GtkWidget *widget, AdwToast *toast)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (widget, FL_TYPE_WINDOW);
+  if (window == NULL)
+    {
+      g_message ("%s", adw_toast_get_title (toast));
+      g_object_unref (g_object_ref_sink (toast));
+      return;
+    }
+  adw_toast_overlay_add_toast (FL_WINDOW (window)->toast_overlay, toast);
+}
+
+void
+fl_window_toast (GtkWidget *widget, const char *message)
+{
+  /* Toast titles are Pango markup in libadwaita 1.2. */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  fl_window_add_toast (widget, adw_toast_new (escaped));
+}
+
+void
+fl_window_show_error (GtkWidget *widget, const char *heading, const GError *error)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              heading, error != NULL ? error->message : NULL);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- sync ---- */
+
+static void
+update_sync_state (FlWindow *self)
+{
+  FlSyncStatus status = FL_SYNC_STATUS_IDLE;
+  gint64 pending = fl_changelog_pending_count (fl_session_get_db (self->session), NULL);
+  gint64 last = 0;
+  const char *detail = NULL;
+  if (self->sync != NULL)
+    {
+      status = fl_sync_controller_get_status (self->sync);
+      last = fl_sync_controller_get_last_synced (self->sync);
+      detail = fl_sync_controller_get_error (self->sync);
+    }
+  fl_sync_status_button_update (self->sync_button, status, MAX (pending, 0), last, detail);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync",
+                                 self->sync != NULL && status != FL_SYNC_STATUS_SYNCING);
+
+  gint64 attention = fl_sync_page_count_attention (self->sync_page);
+  g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, attention);
+  gtk_label_set_text (self->sync_count, count);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_count), attention > 0);
+}
+
+static void
+sync_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  if (self->sync != NULL)
+    fl_sync_controller_sync (self->sync);
+}
+
+static void
+session_changed_cb (FlWindow *self, const char *table)
+{
+  update_sync_state (self);
+}
+
+static void
+update_user (FlWindow *self)
+{
+  const char *name = fl_session_get_display_name (self->session);
+  g_autofree char *text = name != NULL
+    /* Translators: "Signed in as Li Wei (engineer)" */
+    ? g_strdup_printf (_("Signed in as %s (%s)"), name, fl_role_to_string (fl_session_get_role (self->session)))
+    : g_strdup (_("Not signed in"));
+  gtk_label_set_text (self->user_label, text);
+}
+
+static void
+signed_in_cb (FlWindow *self)
+{
+  update_user (self);
+  fl_window_show_sign_in (self, FALSE);
+}
+
+/* ---- other actions ---- */
+
+static void
+show_sidebar_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  adw_leaflet_set_visible_child (self->leaflet, gtk_widget_get_first_child (GTK_WIDGET (self->leaflet)));
+}
+
+static void
+show_area_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  fl_window_show_area (FL_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+show_work_order_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  fl_window_show_work_order (FL_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+show_ci_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  fl_window_show_ci (FL_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+new_work_order_created_cb (FlWindow *self, const char *id)
+{
+  fl_window_show_work_order (self, id);
+}
+
+static void
+new_work_order_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  FlNewWorkOrderDialog *dialog = fl_new_work_order_dialog_new (GTK_WINDOW (self), self->session);
+  g_signal_connect_object (dialog, "created", G_CALLBACK (new_work_order_created_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+search_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  const char *area = fl_window_get_area (self);
+  if (g_strcmp0 (area, "cis") == 0)
+    fl_cis_page_focus_search (self->cis);
+  else
+    {
+      fl_window_show_area (self, "my-work");
+      fl_work_order_list_page_focus_search (self->work_orders);
+    }
+}
+
+static void
+fl_window_dispose (GObject *object)
+{
+  FlWindow *self = FL_WINDOW (object);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WINDOW);
+  G_OBJECT_CLASS (fl_window_parent_class)->dispose (object);
+}
+
+static void
+fl_window_finalize (GObject *object)
+{
+  FlWindow *self = FL_WINDOW (object);
+  g_clear_object (&self->session);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
+}
+
+static void
+fl_window_class_init (FlWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->dispose = fl_window_dispose;
+  object_class->finalize = fl_window_finalize;
+
+  g_type_ensure (FL_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (FL_TYPE_SYNC_STATUS_BUTTON);
+  g_type_ensure (FL_TYPE_WORK_ORDER_LIST_PAGE);
+  g_type_ensure (FL_TYPE_INSPECTIONS_PAGE);
+  g_type_ensure (FL_TYPE_BACKUPS_PAGE);
+  g_type_ensure (FL_TYPE_CIS_PAGE);
+  g_type_ensure (FL_TYPE_SYNC_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldline/Fieldline/ui/fl-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, content_pane);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, sync_count);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, user_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, work_orders);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, inspections);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, backups);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, cis);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, sync_page);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-area", "s", show_area_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-work-order", "s", show_work_order_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-ci", "s", show_ci_activated);
+  gtk_widget_class_install_action (widget_class, "win.new-work-order", NULL, new_work_order_activated);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+}
+
+static void
+fl_window_init (FlWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new (FL_APP_ID);
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+}
+
+FlWindow *
+fl_window_new (GtkApplication *app, FlSession *session, FlSyncController *sync)
+{
+  FlWindow *self = g_object_new (FL_TYPE_WINDOW, "application", app, NULL);
+  self->session = g_object_ref (session);
+  self->sync = sync != NULL ? g_object_ref (sync) : NULL;
+
+  fl_work_order_list_page_set_session (self->work_orders, session);
+  fl_inspections_page_set_session (self->inspections, session);
+  fl_backups_page_set_session (self->backups, session);
+  fl_cis_page_set_session (self->cis, session);
+  fl_sync_page_set_session (self->sync_page, session, sync);
+  fl_sign_in_page_set_controller (self->sign_in_page, sync, self->settings);
+
+  g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::role", G_CALLBACK (update_user), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sign_in_page, "signed-in", G_CALLBACK (signed_in_cb), self,
+                           G_CONNECT_SWAPPED);
+  if (sync != NULL)
+    {
+      g_signal_connect_object (sync, "notify::status", G_CALLBACK (update_sync_state), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (sync, "notify::last-synced", G_CALLBACK (update_sync_state), self, G_CONNECT_SWAPPED);
+    }
+
+  update_user (self);
+  update_sync_state (self);
+  fl_window_show_sign_in (self, fl_session_get_login (session) == NULL);
+  g_autofree char *area = g_settings_get_string (self->settings, "last-area");
+  fl_window_show_area (self, area);
+  return self;
+}

@@ -1,0 +1,34 @@
+/* fl-window.h — the main window: the areas in a sidebar that folds on
+ * narrow windows, the header bar with the sync button, and the sign-in page
+ * before the first sync. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "fl-session.h"
+#include "fl-sync-controller.h"
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_WINDOW (fl_window_get_type ())
+G_DECLARE_FINAL_TYPE (FlWindow, fl_window, FL, WINDOW, AdwApplicationWindow)
+
+/* `app` may be NULL (tests); `sync` may be NULL (no server configured). */
+FlWindow     *fl_window_new (GtkApplication *app, FlSession *session, FlSyncController *sync);
+
+FlSession    *fl_window_get_session (FlWindow *self);
+/* Areas: "my-work", "inspections", "backups", "cis", "sync". */
+void          fl_window_show_area (FlWindow *self, const char *area);
+const char   *fl_window_get_area (FlWindow *self);
+void          fl_window_show_work_order (FlWindow *self, const char *id);
+void          fl_window_show_ci (FlWindow *self, const char *id);
+/* The sign-in page instead of the areas (first run, or after a sign-out). */
+void          fl_window_show_sign_in (FlWindow *self, gboolean sign_in);
+
+/* A toast in the window that holds `widget`. */
+void          fl_window_toast (GtkWidget *widget, const char *message);
+void          fl_window_add_toast (GtkWidget *widget, AdwToast *toast);
+/* An error the user must see before going on (a write the replica refused). */
+void          fl_window_show_error (GtkWidget *widget, const char *heading, const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,458 @@
+#include "fl-work-order-model.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "fl-format.h"
+#include "fl-record-item.h"
+
+#define CACHE_LIMIT 1024
+
+struct _FlWorkOrderModel
+{
+  GObject           parent_instance;
+  FlSession        *session;
+  char             *path;          /* the replica, opened again by the worker */
+  FlWorkOrderQuery  query;
+  GArray           *rowids;        /* gint64, the matching rows in list order */
+  GHashTable       *cache;         /* rowid (gint64*) -> FlRecordItem */
+  guint             generation;    /* of the newest query started */
+  guint             running;       /* queries not finished yet */
+  double            last_query_seconds;
+
+  GMutex            reader_lock;   /* one query at a time on `reader` */
+  FlDb             *reader;        /* read connection used by worker threads only */
+};
+
+static void fl_work_order_model_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlWorkOrderModel, fl_work_order_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      fl_work_order_model_list_model_init))
+
+enum { PROP_0, PROP_LOADING, PROP_N_ITEMS, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+void
+fl_work_order_query_clear (FlWorkOrderQuery *query)
+{
+  g_clear_pointer (&query->text, g_free);
+  g_clear_pointer (&query->status, g_free);
+  g_clear_pointer (&query->priority, g_free);
+  g_clear_pointer (&query->site_id, g_free);
+  query->mine = query->open_only = query->overdue = FALSE;
+}
+
+void
+fl_work_order_query_copy (const FlWorkOrderQuery *from, FlWorkOrderQuery *to)
+{
+  fl_work_order_query_clear (to);
+  to->text = g_strdup (from->text);
+  to->mine = from->mine;
+  to->open_only = from->open_only;
+  to->status = g_strdup (from->status);
+  to->priority = g_strdup (from->priority);
+  to->site_id = g_strdup (from->site_id);
+  to->overdue = from->overdue;
+}
+
+/* ---- the query, in a worker thread ---- */
+
+typedef struct {
+  FlWorkOrderQuery query;
+  char            *login;
+  guint            generation;
+  double           seconds;
+} QueryTask;
+
+static void
+query_task_free (QueryTask *task)
+{
+  fl_work_order_query_clear (&task->query);
+  g_free (task->login);
+  g_free (task);
+}
+
+#define FILTERS \
+  " AND (?2 IS NULL OR w.ref LIKE ?2 OR w.title LIKE ?2)" \
+  " AND (?3 IS NULL OR w.assignee = ?3)" \
+  " AND (?4 IS NULL OR w.status = ?4)" \
+  " AND (?5 = 0 OR w.status NOT IN ('resolved', 'closed', 'cancelled'))" \
+  " AND (?6 IS NULL OR w.priority = ?6)" \
+  " AND (?7 IS NULL OR w.site_id = ?7)" \
+  " AND (?8 IS NULL OR (w.status IN ('new', 'assigned', 'in_progress')" \
+  "      AND ((w.responded_at IS NULL AND w.response_due < ?8) OR w.resolve_due < ?8)))" \
+  " ORDER BY w.created_at DESC, w.rowid DESC"
+
+static const char query_sql[] =
+  "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL" FILTERS;
+static const char search_sql[] =
+  "SELECT w.rowid FROM work_order_fts JOIN work_order w ON w.rowid = work_order_fts.rowid"
+  " WHERE work_order_fts MATCH ?1" FILTERS;
+
+/* Trigram search finds substrings of three characters or more; each word
+ * becomes a quoted phrase (so FTS5 syntax in the text means nothing).  A
+ * shorter word (two Chinese characters are a whole word) falls back to LIKE
+ * over the reference and the title. */
+static void
+search_terms (const char *text, char **match, char **like)
+{
+  *match = *like = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  if (*stripped == '\0')
+    return;
+  g_auto(GStrv) words = g_strsplit_set (stripped, " \t", -1);
+  g_autoptr(GString) phrase = g_string_new (NULL);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      if (g_utf8_strlen (words[i], -1) < 3)
+        {
+          *like = g_strdup_printf ("%%%s%%", stripped);
+          return;
+        }
+      g_autoptr(GString) word = g_string_new (words[i]);
+      g_string_replace (word, "\"", "\"\"", 0);
+      g_string_append_printf (phrase, "%s\"%s\"", phrase->len > 0 ? " " : "", word->str);
+    }
+  *match = g_string_free (g_steal_pointer (&phrase), FALSE);
+}
+
+static void
+bind_optional (sqlite3_stmt *stmt, int index, const char *value)
+{
+  if (value != NULL && *value != '\0')
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static GArray *
+run_query (FlDb *db, QueryTask *task, GError **error)
+{
+  const FlWorkOrderQuery *q = &task->query;
+  g_autofree char *match = NULL, *like = NULL;
+  search_terms (q->text, &match, &like);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, match != NULL ? search_sql : query_sql, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_optional (stmt, 1, match);
+  bind_optional (stmt, 2, like);
+  bind_optional (stmt, 3, q->mine ? task->login : NULL);
+  bind_optional (stmt, 4, q->status);
+  sqlite3_bind_int (stmt, 5, q->open_only);
+  bind_optional (stmt, 6, q->priority);
+  bind_optional (stmt, 7, q->site_id);
+  g_autofree char *now = q->overdue ? fl_time_format (fl_time_now ()) : NULL;
+  bind_optional (stmt, 8, now);
+
+  g_autoptr(GArray) rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1024);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (rowids, rowid);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      fl_db_fail (db, error, _("searching work orders"));
+      return NULL;
+    }
+  return g_steal_pointer (&rowids);
+}
+
+static void
+query_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  FlWorkOrderModel *self = source;
+  QueryTask *query = task_data;
+  GError *error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_mutex_lock (&self->reader_lock);
+  if (self->reader == NULL)
+    self->reader = fl_db_open_replica (self->path, &error);
+  GArray *rowids = self->reader != NULL ? run_query (self->reader, query, &error) : NULL;
+  g_mutex_unlock (&self->reader_lock);
+
+  query->seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  if (rowids == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, rowids, (GDestroyNotify) g_array_unref);
+}
+
+/* ---- items ---- */
+
+static FlRecordItem *
+load_item (FlWorkOrderModel *self, gint64 rowid)
+{
+  FlDb *db = fl_session_get_db (self->session);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT w.id, w.ref, w.kind, w.title, w.status, w.priority, w.assignee, w.site_id,"
+      "       w.response_due, w.resolve_due, w.responded_at, w.on_hold_since, s.name"
+      "  FROM work_order w LEFT JOIN site s ON s.id = w.site_id WHERE w.rowid = ?", &error);
+  gboolean has_row = FALSE;
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      fl_stmt_step_row (db, stmt, &has_row, &error);
+    }
+  if (!has_row)
+    {
+      /* Gone since the query ran (it left this replica's scope): an empty row
+       * until the next refresh rather than a hole in the list. */
+      if (error != NULL)
+        g_warning ("%s", error->message);
+      FlRecordItem *item = fl_record_item_new (NULL, NULL);
+      fl_record_item_set_title (item, _("(no longer in this replica)"));
+      return item;
+    }
+
+  static const char * const columns[] = {
+    "id", "ref", "kind", "title", "status", "priority", "assignee", "site_id",
+    "response_due", "resolve_due", "responded_at", "on_hold_since", "site_name",
+  };
+  g_autoptr(JsonObject) row = json_object_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      const char *value = (const char *) sqlite3_column_text (stmt, i);
+      if (value != NULL)
+        json_object_set_string_member (row, columns[i], value);
+      else
+        json_object_set_null_member (row, columns[i]);
+    }
+  FlRecordItem *item = fl_record_item_new (fl_record_get_string (row, "id"), row);
+  fl_record_item_set_title (item, fl_record_get_string (row, "title"));
+
+  const char *assignee = fl_record_get_string (row, "assignee");
+  const char *site = fl_record_get_string (row, "site_name");
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s%s%s",
+                                               fl_record_get_string (row, "ref"),
+                                               site != NULL ? site : "",
+                                               fl_format_status (fl_record_get_string (row, "status")),
+                                               assignee != NULL ? " · " : "",
+                                               assignee != NULL ? assignee : "");
+  fl_record_item_set_subtitle (item, subtitle);
+  const char *priority = fl_record_get_string (row, "priority");
+  fl_record_item_set_tag (item, fl_format_priority (priority), priority);
+  const char *style = NULL;
+  g_autofree char *sla = fl_format_work_order_sla (self->session, row, fl_time_now (), &style);
+  fl_record_item_set_badge (item, sla, style);
+  fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "work_order",
+                                                               fl_record_get_string (row, "id")));
+  return item;
+}
+
+static GType
+fl_work_order_model_get_item_type (GListModel *model)
+{
+  return FL_TYPE_RECORD_ITEM;
+}
+
+static guint
+fl_work_order_model_get_n_items (GListModel *model)
+{
+  return FL_WORK_ORDER_MODEL (model)->rowids->len;
+}
+
+static gpointer
+fl_work_order_model_get_item (GListModel *model, guint position)
+{
+  FlWorkOrderModel *self = FL_WORK_ORDER_MODEL (model);
+  if (position >= self->rowids->len)
+    return NULL;
+  gint64 rowid = g_array_index (self->rowids, gint64, position);
+  FlRecordItem *item = g_hash_table_lookup (self->cache, &rowid);
+  if (item == NULL)
+    {
+      if (g_hash_table_size (self->cache) >= CACHE_LIMIT)
+        g_hash_table_remove_all (self->cache);
+      item = load_item (self, rowid);
+      g_hash_table_insert (self->cache, g_memdup2 (&rowid, sizeof rowid), item);
+    }
+  return g_object_ref (item);
+}
+
+static void
+fl_work_order_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = fl_work_order_model_get_item_type;
+  iface->get_n_items = fl_work_order_model_get_n_items;
+  iface->get_item = fl_work_order_model_get_item;
+}
+
+/* ---- the model ---- */
+
+static void
+fl_work_order_model_dispose (GObject *object)
+{
+  FlWorkOrderModel *self = FL_WORK_ORDER_MODEL (object);
+  g_hash_table_remove_all (self->cache);
+  G_OBJECT_CLASS (fl_work_order_model_parent_class)->dispose (object);
+}
+
+static void
+fl_work_order_model_finalize (GObject *object)
+{
+  FlWorkOrderModel *self = FL_WORK_ORDER_MODEL (object);
+  g_clear_object (&self->session);
+  g_free (self->path);
+  fl_work_order_query_clear (&self->query);
+  g_array_unref (self->rowids);
+  g_hash_table_unref (self->cache);
+  g_clear_object (&self->reader);
+  g_mutex_clear (&self->reader_lock);
+  G_OBJECT_CLASS (fl_work_order_model_parent_class)->finalize (object);
+}
+
+static void
+fl_work_order_model_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlWorkOrderModel *self = FL_WORK_ORDER_MODEL (object);
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->running > 0);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->rowids->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_work_order_model_class_init (FlWorkOrderModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = fl_work_order_model_dispose;
+  object_class->finalize = fl_work_order_model_finalize;
+  object_class->get_property = fl_work_order_model_get_property;
+
+  properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fl_work_order_model_init (FlWorkOrderModel *self)
+{
+  self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  g_mutex_init (&self->reader_lock);
+}
+
+FlWorkOrderModel *
+fl_work_order_model_new (FlSession *session)
+{
+  FlWorkOrderModel *self = g_object_new (FL_TYPE_WORK_ORDER_MODEL, NULL);
+  self->session = g_object_ref (session);
+  self->path = g_strdup (fl_db_path (fl_session_get_db (session)));
+  return self;
+}
+
+static gboolean
+same_rows (GArray *a, GArray *b)
+{
+  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (gint64)) == 0;
+}
+
+static void
+query_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FlWorkOrderModel *self = FL_WORK_ORDER_MODEL (source);
+  QueryTask *query = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rowids = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->running--;
+  if (query->generation == self->generation)
+    {
+      self->last_query_seconds = query->seconds;
+      if (rowids == NULL)
+        g_warning ("%s", error->message);
+      else if (same_rows (rowids, self->rowids))
+        {
+          /* Same rows: reload the ones on screen in place, keeping the
+           * selection and the scroll position. */
+          for (guint i = 0; i < self->rowids->len; i++)
+            {
+              gint64 rowid = g_array_index (self->rowids, gint64, i);
+              if (g_hash_table_contains (self->cache, &rowid))
+                {
+                  g_hash_table_remove (self->cache, &rowid);
+                  g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 1);
+                }
+            }
+        }
+      else
+        {
+          guint removed = self->rowids->len;
+          g_array_unref (self->rowids);
+          self->rowids = g_steal_pointer (&rowids);
+          g_hash_table_remove_all (self->cache);
+          g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->rowids->len);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+        }
+    }
+  if (self->running == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+void
+fl_work_order_model_refresh (FlWorkOrderModel *self)
+{
+  QueryTask *query = g_new0 (QueryTask, 1);
+  fl_work_order_query_copy (&self->query, &query->query);
+  query->login = g_strdup (fl_session_get_login (self->session));
+  query->generation = ++self->generation;
+
+  g_autoptr(GTask) task = g_task_new (self, NULL, query_done, NULL);
+  g_task_set_source_tag (task, fl_work_order_model_refresh);
+  g_task_set_task_data (task, query, (GDestroyNotify) query_task_free);
+  if (self->running++ == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  g_task_run_in_thread (task, query_thread);
+}
+
+void
+fl_work_order_model_set_query (FlWorkOrderModel *self, const FlWorkOrderQuery *query)
+{
+  fl_work_order_query_copy (query, &self->query);
+  fl_work_order_model_refresh (self);
+}
+
+gboolean
+fl_work_order_model_get_loading (FlWorkOrderModel *self)
+{
+  return self->running > 0;
+}
+
+double
+fl_work_order_model_get_last_query_seconds (FlWorkOrderModel *self)
+{
+  return self->last_query_seconds;
+}
+
+guint
+fl_work_order_model_find (FlWorkOrderModel *self, const char *id)
+{
+  FlDb *db = fl_session_get_db (self->session);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT rowid FROM work_order WHERE id = ?", NULL);
+  if (stmt == NULL)
+    return G_MAXUINT;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return G_MAXUINT;
+  gint64 rowid = sqlite3_column_int64 (stmt, 0);
+  for (guint i = 0; i < self->rowids->len; i++)
+    if (g_array_index (self->rowids, gint64, i) == rowid)
+      return i;
+  return G_MAXUINT;
+}

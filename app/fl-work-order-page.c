@@ -1,0 +1,805 @@
+#include "fl-work-order-page.h"
+
+#include <adwaita.h>
+#include <fl-work-order.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "fl-acceptance-dialog.h"
+#include "fl-format.h"
+#include "fl-record-item.h"
+#include "fl-use-part-dialog.h"
+#include "fl-window.h"
+
+struct _FlWorkOrderPage
+{
+  GtkWidget       parent_instance;
+
+  FlSession      *session;
+  char           *id;
+  JsonObject     *row;
+  gboolean        show_back;
+  GListStore     *log;
+  GListStore     *parts;
+  GListStore     *photos;
+
+  GtkScrolledWindow *scroller;
+  GtkLabel       *title_label;
+  GtkLabel       *ref_label;
+  GtkImage       *sync_icon;
+  GtkLabel       *priority_label;
+  GtkLabel       *status_label;
+  GtkLabel       *sla_label;
+  GtkLabel       *hint_label;
+  GtkWidget      *resolve_button;
+  AdwActionRow   *kind_row;
+  AdwActionRow   *site_row;
+  AdwActionRow   *ci_row;
+  AdwActionRow   *priority_row;
+  AdwActionRow   *assignee_row;
+  AdwActionRow   *reporter_row;
+  AdwActionRow   *created_row;
+  AdwActionRow   *response_row;
+  AdwActionRow   *resolve_row;
+  AdwActionRow   *description_row;
+  AdwEntryRow    *resolution_row;
+  AdwEntryRow    *cause_row;
+  AdwActionRow   *acceptance_row;
+  GtkPicture     *signature_picture;
+  AdwComboRow    *log_kind_row;
+  GtkSpinButton  *minutes_spin;
+  AdwEntryRow    *log_entry;
+  GtkListBox     *log_list;
+  GtkListBox     *parts_list;
+  GtkListBox     *photos_list;
+};
+
+G_DEFINE_FINAL_TYPE (FlWorkOrderPage, fl_work_order_page, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_SHOW_BACK, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+/* The status moves, each an action "work-order.move-<status>". */
+static const struct {
+  FlWorkOrderStatus to;
+  const char       *action;
+} moves[] = {
+  { FL_WO_ASSIGNED, "work-order.move-assigned" },
+  { FL_WO_IN_PROGRESS, "work-order.move-in-progress" },
+  { FL_WO_ON_HOLD, "work-order.move-on-hold" },
+  { FL_WO_RESOLVED, "work-order.move-resolved" },
+  { FL_WO_CLOSED, "work-order.move-closed" },
+  { FL_WO_CANCELLED, "work-order.move-cancelled" },
+};
+
+static const char * const editing_actions[] = {
+  "work-order.accept", "work-order.add-log", "work-order.use-part", "work-order.attach-photo",
+};
+
+static void
+set_row_value (AdwActionRow *row, const char *value)
+{
+  adw_action_row_set_subtitle (row, value != NULL && *value != '\0' ? value : "—");
+}
+
+static void
+set_time_row (AdwActionRow *row, const char *time, const char *extra_label, const char *extra_time)
+{
+  g_autofree char *when = fl_format_time (time);
+  if (extra_time == NULL)
+    {
+      set_row_value (row, when);
+      return;
+    }
+  g_autofree char *extra = fl_format_time (extra_time);
+  g_autofree char *text = g_strdup_printf ("%s · %s %s", when, extra_label, extra);
+  set_row_value (row, text);
+}
+
+static GtkWidget *
+create_item_row (gpointer item, gpointer user_data)
+{
+  FlRecordItem *record = item;
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), fl_record_item_get_title (record));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), fl_record_item_get_subtitle (record));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  const char *icon = fl_sync_state_icon_name (fl_record_item_get_sync_state (record));
+  if (icon != NULL)
+    {
+      GtkWidget *image = gtk_image_new_from_icon_name (icon);
+      gtk_widget_set_tooltip_text (image, fl_sync_state_describe (fl_record_item_get_sync_state (record)));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), image);
+    }
+  return row;
+}
+
+static GtkWidget *
+create_photo_row (gpointer item, gpointer user_data)
+{
+  FlWorkOrderPage *self = user_data;
+  GtkWidget *row = create_item_row (item, NULL);
+  const char *sha = fl_record_get_string (fl_record_item_get_record (item), "sha256");
+  g_autofree char *path = fl_session_get_blob_path (self->session, sha);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      GtkWidget *picture = gtk_picture_new_for_filename (path);
+      gtk_widget_set_size_request (picture, 64, 48);
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
+    }
+  return row;
+}
+
+static GtkWidget *
+empty_placeholder (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  return label;
+}
+
+static const char *
+column_text (sqlite3_stmt *stmt, int column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+static void
+load_log (FlWorkOrderPage *self, FlDb *db)
+{
+  g_list_store_remove_all (self->log);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT l.id, l.author, l.at, l.kind, l.minutes, l.text"
+      "  FROM work_log l WHERE l.work_order_id = ? ORDER BY l.at DESC, l.rowid DESC", NULL);
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_text (stmt, 1, self->id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *kind = column_text (stmt, 3);
+      int minutes = sqlite3_column_int (stmt, 4);
+      const char *text = column_text (stmt, 5);
+      g_autofree char *when = fl_format_time (column_text (stmt, 2));
+      g_autofree char *amount = NULL;
+      if (g_strcmp0 (kind, "labour") == 0)
+        amount = g_strdup_printf (_("%d min labour"), minutes);
+      else if (g_strcmp0 (kind, "travel") == 0)
+        amount = g_strdup_printf (_("%d min travel"), minutes);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s", column_text (stmt, 1), when,
+                                                   amount != NULL ? " · " : "", amount != NULL ? amount : "");
+      g_autoptr(FlRecordItem) item = fl_record_item_new (column_text (stmt, 0), NULL);
+      fl_record_item_set_title (item, text != NULL ? text : amount);
+      fl_record_item_set_subtitle (item, subtitle);
+      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "work_log",
+                                                                   column_text (stmt, 0)));
+      g_list_store_append (self->log, item);
+    }
+}
+
+static void
+load_parts (FlWorkOrderPage *self, FlDb *db)
+{
+  g_list_store_remove_all (self->parts);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT m.id, m.qty, m.serial, p.name, p.sku, p.unit, l.code, b.qty"
+      "  FROM stock_movement m JOIN part p ON p.id = m.part_id"
+      "  LEFT JOIN stock_location l ON l.id = m.from_location"
+      "  LEFT JOIN stock_balance b ON b.location_id = m.from_location AND b.part_id = m.part_id"
+      " WHERE m.work_order_id = ? AND m.kind = 'use' ORDER BY m.at, m.rowid", NULL);
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_text (stmt, 1, self->id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      /* Translators: "2 pcs PSU 750 W (PSU-750)" */
+      g_autofree char *title = g_strdup_printf (_("%d %s %s (%s)"), sqlite3_column_int (stmt, 1),
+                                                column_text (stmt, 5), column_text (stmt, 3),
+                                                column_text (stmt, 4));
+      const char *serial = column_text (stmt, 2);
+      /* Translators: "From VAN-07 · 3 left there" */
+      g_autofree char *subtitle = g_strdup_printf (_("From %s · %" G_GINT64_FORMAT " left there%s%s"),
+                                                   column_text (stmt, 6) ? column_text (stmt, 6) : "?",
+                                                   (gint64) sqlite3_column_int64 (stmt, 7),
+                                                   serial != NULL ? " · " : "", serial != NULL ? serial : "");
+      g_autoptr(FlRecordItem) item = fl_record_item_new (column_text (stmt, 0), NULL);
+      fl_record_item_set_title (item, title);
+      fl_record_item_set_subtitle (item, subtitle);
+      g_list_store_append (self->parts, item);
+    }
+}
+
+static void
+load_photos (FlWorkOrderPage *self, FlDb *db)
+{
+  g_list_store_remove_all (self->photos);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT id, filename, sha256, size, at, by FROM attachment"
+      " WHERE owner_table = 'work_order' AND owner_id = ? ORDER BY at, rowid", NULL);
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_text (stmt, 1, self->id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(JsonObject) record = json_object_new ();
+      json_object_set_string_member (record, "sha256", column_text (stmt, 2));
+      g_autofree char *size = fl_format_size (sqlite3_column_int64 (stmt, 3));
+      g_autofree char *when = fl_format_time (column_text (stmt, 4));
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", size, column_text (stmt, 5), when);
+      g_autoptr(FlRecordItem) item = fl_record_item_new (column_text (stmt, 0), record);
+      fl_record_item_set_title (item, column_text (stmt, 1) ? column_text (stmt, 1) : _("Photo"));
+      fl_record_item_set_subtitle (item, subtitle);
+      g_list_store_append (self->photos, item);
+    }
+}
+
+static char *
+lookup_name (FlDb *db, const char *sql, const char *id)
+{
+  if (id == NULL)
+    return NULL;
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup (column_text (stmt, 0));
+}
+
+static void
+build_facts (FlWorkOrderPage *self, FlWorkOrderFacts *facts)
+{
+  memset (facts, 0, sizeof *facts);
+  fl_work_order_kind_from_string (fl_record_get_string (self->row, "kind"), &facts->kind);
+  const char *resolution = fl_record_get_string (self->row, "resolution");
+  facts->has_resolution = resolution != NULL && *resolution != '\0';
+  facts->customer_accepted = fl_record_get_string (self->row, "customer_accepted_at") != NULL;
+  facts->actor_is_assignee = g_strcmp0 (fl_record_get_string (self->row, "assignee"),
+                                        fl_session_get_login (self->session)) == 0;
+  facts->assignee_is_actor_after = facts->actor_is_assignee;
+}
+
+static void
+update_actions (FlWorkOrderPage *self)
+{
+  FlWorkOrderStatus allowed[FL_N_WO_STATUSES];
+  guint n_allowed = 0;
+  FlRole role = self->session != NULL ? fl_session_get_role (self->session) : FL_ROLE_ENGINEER;
+  FlDb *db = self->session != NULL ? fl_session_get_db (self->session) : NULL;
+  if (self->row != NULL && db != NULL)
+    n_allowed = fl_work_order_allowed_moves (db, self->id, role, fl_session_get_login (self->session),
+                                             allowed, G_N_ELEMENTS (allowed), NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    {
+      gboolean enabled = FALSE;
+      for (guint j = 0; j < n_allowed; j++)
+        enabled = enabled || allowed[j] == moves[i].to;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), moves[i].action, enabled);
+    }
+
+  FlWorkOrderStatus status = FL_WO_NEW;
+  if (self->row != NULL)
+    fl_work_order_status_from_string (fl_record_get_string (self->row, "status"), &status);
+  gboolean open = self->row != NULL && status != FL_WO_CLOSED && status != FL_WO_CANCELLED;
+  for (guint i = 0; i < G_N_ELEMENTS (editing_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), editing_actions[i], open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.show-ci",
+                                 self->row != NULL && fl_record_get_string (self->row, "ci_id") != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->resolution_row), open);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cause_row), open);
+
+  /* Say what stands between the order and Resolve, in the rule's own words. */
+  g_autoptr(GError) why = NULL;
+  if (self->row != NULL && (status == FL_WO_IN_PROGRESS || status == FL_WO_ON_HOLD))
+    {
+      FlWorkOrderFacts facts;
+      build_facts (self, &facts);
+      fl_workflow_check_move (role, status, FL_WO_RESOLVED, &facts, &why);
+    }
+  gtk_widget_set_tooltip_text (self->resolve_button, why != NULL ? why->message : NULL);
+  gtk_label_set_text (self->hint_label, why != NULL ? why->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), why != NULL);
+}
+
+static void
+reload (FlWorkOrderPage *self)
+{
+  if (self->session == NULL || self->id == NULL)
+    return;
+  FlDb *db = fl_session_get_db (self->session);
+  g_autoptr(GError) error = NULL;
+  g_clear_pointer (&self->row, json_object_unref);
+  self->row = fl_record_load (db, fl_schema_lookup ("work_order"), self->id, &error);
+  if (self->row == NULL)
+    {
+      gtk_label_set_text (self->title_label, _("This work order is no longer in the replica"));
+      gtk_label_set_text (self->ref_label, error != NULL ? error->message : "");
+      update_actions (self);
+      return;
+    }
+  JsonObject *wo = self->row;
+  gtk_label_set_text (self->title_label, fl_record_get_string (wo, "title"));
+  gtk_label_set_text (self->ref_label, fl_record_get_string (wo, "ref"));
+
+  const char *sync_state = fl_session_record_state (self->session, "work_order", self->id);
+  gtk_image_set_from_icon_name (self->sync_icon, fl_sync_state_icon_name (sync_state));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_icon), fl_sync_state_describe (sync_state));
+
+  const char *priority = fl_record_get_string (wo, "priority");
+  gtk_label_set_text (self->priority_label, fl_format_priority (priority));
+  const char *priority_classes[] = { "tag", priority, NULL };
+  gtk_widget_set_css_classes (GTK_WIDGET (self->priority_label), priority_classes);
+  gtk_label_set_text (self->status_label, fl_format_status (fl_record_get_string (wo, "status")));
+  const char *style = NULL;
+  g_autofree char *sla = fl_format_work_order_sla (self->session, wo, fl_time_now (), &style);
+  gtk_label_set_text (self->sla_label, sla != NULL ? sla : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->sla_label), sla != NULL);
+  const char *sla_classes[] = { "badge", style, NULL };
+  gtk_widget_set_css_classes (GTK_WIDGET (self->sla_label), sla_classes);
+
+  set_row_value (self->kind_row, fl_format_kind (fl_record_get_string (wo, "kind")));
+  g_autofree char *site = lookup_name (db, "SELECT name FROM site WHERE id = ?", fl_record_get_string (wo, "site_id"));
+  set_row_value (self->site_row, site);
+  const char *ci_id = fl_record_get_string (wo, "ci_id");
+  g_autofree char *ci = lookup_name (db, "SELECT code || ' — ' || name FROM ci WHERE id = ?", ci_id);
+  set_row_value (self->ci_row, ci != NULL ? ci : ci_id);
+  int impact = (int) fl_record_get_int (wo, "impact", 0);
+  int urgency = (int) fl_record_get_int (wo, "urgency", 0);
+  /* Translators: "High — impact 2 — Whole company, urgency 1 — Urgent" */
+  g_autofree char *priority_text = g_strdup_printf (_("%s — impact %s, urgency %s"), fl_format_priority (priority),
+                                                    fl_format_impact (impact), fl_format_urgency (urgency));
+  set_row_value (self->priority_row, priority_text);
+  set_row_value (self->assignee_row, fl_record_get_string (wo, "assignee"));
+  const char *reporter = fl_record_get_string (wo, "reporter");
+  const char *contact = fl_record_get_string (wo, "contact");
+  g_autofree char *reporter_text = g_strdup_printf ("%s%s%s", reporter ? reporter : "",
+                                                    reporter && contact ? " · " : "", contact ? contact : "");
+  set_row_value (self->reporter_row, reporter_text);
+  set_time_row (self->created_row, fl_record_get_string (wo, "created_at"), NULL, NULL);
+  set_time_row (self->response_row, fl_record_get_string (wo, "response_due"), _("responded"),
+                fl_record_get_string (wo, "responded_at"));
+  set_time_row (self->resolve_row, fl_record_get_string (wo, "resolve_due"), _("resolved"),
+                fl_record_get_string (wo, "resolved_at"));
+  set_row_value (self->description_row, fl_record_get_string (wo, "description"));
+
+  const char *resolution = fl_record_get_string (wo, "resolution");
+  const char *cause = fl_record_get_string (wo, "cause");
+  gtk_editable_set_text (GTK_EDITABLE (self->resolution_row), resolution ? resolution : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->cause_row), cause ? cause : "");
+
+  const char *accepted_at = fl_record_get_string (wo, "customer_accepted_at");
+  if (accepted_at != NULL)
+    {
+      g_autofree char *when = fl_format_time (accepted_at);
+      /* Translators: "Accepted by Zhang Min" */
+      g_autofree char *title = g_strdup_printf (_("Accepted by %s"), fl_record_get_string (wo, "customer_name"));
+      /* Translators: "2026-11-22 17:30 · satisfaction 5 of 5" */
+      g_autofree char *subtitle = g_strdup_printf (_("%s · satisfaction %d of 5"), when,
+                                                   (int) fl_record_get_int (wo, "satisfaction", 0));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->acceptance_row), title);
+      adw_action_row_set_subtitle (self->acceptance_row, subtitle);
+    }
+  else
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->acceptance_row), _("Not accepted yet"));
+      adw_action_row_set_subtitle (self->acceptance_row,
+                                   _("Incidents and requests need the customer's acceptance before they are resolved"));
+    }
+  const char *signature = fl_record_get_string (wo, "signature_blob");
+  g_autofree char *signature_path = signature != NULL ? fl_session_get_blob_path (self->session, signature) : NULL;
+  gboolean has_signature = signature_path != NULL && g_file_test (signature_path, G_FILE_TEST_EXISTS);
+  gtk_picture_set_filename (self->signature_picture, has_signature ? signature_path : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->signature_picture), has_signature);
+
+  load_log (self, db);
+  load_parts (self, db);
+  load_photos (self, db);
+  update_actions (self);
+}
+
+void
+fl_work_order_page_load (FlWorkOrderPage *self, const char *id)
+{
+  if (g_strcmp0 (self->id, id) != 0)
+    {
+      g_free (self->id);
+      self->id = g_strdup (id);
+      gtk_editable_set_text (GTK_EDITABLE (self->log_entry), "");
+      gtk_spin_button_set_value (self->minutes_spin, 0);
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+    }
+  reload (self);
+}
+
+const char *
+fl_work_order_page_get_id (FlWorkOrderPage *self)
+{
+  return self->id;
+}
+
+static void
+session_changed_cb (FlWorkOrderPage *self, const char *table)
+{
+  static const char * const shown[] = {
+    "work_order", "work_log", "stock_movement", "attachment", "site", "ci", "user", "outbox",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+    if (table == NULL || g_strcmp0 (table, shown[i]) == 0)
+      {
+        reload (self);
+        return;
+      }
+}
+
+void
+fl_work_order_page_set_session (FlWorkOrderPage *self, FlSession *session)
+{
+  g_set_object (&self->session, session);
+  g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::role", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->photos_list, G_LIST_MODEL (self->photos), create_photo_row, self, NULL);
+  update_actions (self);
+}
+
+/* ---- actions ---- */
+
+static void
+move_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    {
+      if (g_strcmp0 (moves[i].action, action_name) != 0)
+        continue;
+      g_autoptr(GError) error = NULL;
+      if (!fl_work_order_move (fl_session_get_db (self->session), self->id,
+                               fl_session_get_role (self->session), fl_session_get_login (self->session),
+                               moves[i].to, NULL, &error))
+        {
+          fl_window_show_error (widget, _("Cannot change the status"), error);
+          return;
+        }
+      fl_session_notify_changed (self->session, "work_order");
+      /* Translators: "Now In progress" */
+      g_autofree char *message = g_strdup_printf (_("Now %s"), fl_work_order_status_label (moves[i].to));
+      fl_window_toast (widget, message);
+      return;
+    }
+}
+
+static void
+save_resolution_cb (FlWorkOrderPage *self)
+{
+  g_autoptr(JsonObject) values = json_object_new ();
+  const char *resolution = gtk_editable_get_text (GTK_EDITABLE (self->resolution_row));
+  const char *cause = gtk_editable_get_text (GTK_EDITABLE (self->cause_row));
+  if (*resolution != '\0')
+    json_object_set_string_member (values, "resolution", resolution);
+  else
+    json_object_set_null_member (values, "resolution");
+  if (*cause != '\0')
+    json_object_set_string_member (values, "cause", cause);
+  else
+    json_object_set_null_member (values, "cause");
+  g_autoptr(GError) error = NULL;
+  if (!fl_work_order_update (fl_session_get_db (self->session), self->id, values, &error))
+    {
+      fl_window_show_error (GTK_WIDGET (self), _("Cannot save the resolution"), error);
+      return;
+    }
+  fl_session_notify_changed (self->session, "work_order");
+  fl_window_toast (GTK_WIDGET (self), _("Resolution saved"));
+}
+
+static void
+add_log_cb (FlWorkOrderPage *self)
+{
+  static const char * const kinds[] = { "note", "labour", "travel" };
+  guint selected = adw_combo_row_get_selected (self->log_kind_row);
+  const char *kind = kinds[MIN (selected, G_N_ELEMENTS (kinds) - 1)];
+  int minutes = gtk_spin_button_get_value_as_int (self->minutes_spin);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->log_entry));
+  g_autoptr(GError) error = NULL;
+  if (g_str_equal (kind, "note") && *text == '\0')
+    {
+      fl_window_toast (GTK_WIDGET (self), _("Write the note first"));
+      return;
+    }
+  if (!g_str_equal (kind, "note") && minutes <= 0)
+    {
+      fl_window_toast (GTK_WIDGET (self), _("Enter the minutes spent"));
+      return;
+    }
+  if (!fl_work_order_log (fl_session_get_db (self->session), self->id,
+                          fl_session_get_login (self->session), kind,
+                          g_str_equal (kind, "note") ? 0 : minutes, text, &error))
+    {
+      fl_window_show_error (GTK_WIDGET (self), _("Cannot add to the work log"), error);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->log_entry), "");
+  gtk_spin_button_set_value (self->minutes_spin, 0);
+  fl_session_notify_changed (self->session, "work_log");
+}
+
+static void
+add_log_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  add_log_cb (FL_WORK_ORDER_PAGE (widget));
+}
+
+static void
+accept_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  FlAcceptanceDialog *dialog = fl_acceptance_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                         self->session, self->id);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+use_part_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  FlUsePartDialog *dialog = fl_use_part_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                    self->session, self->id);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_ci_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  const char *ci_id = self->row != NULL ? fl_record_get_string (self->row, "ci_id") : NULL;
+  if (ci_id != NULL)
+    gtk_widget_activate_action (widget, "win.show-ci", "s", ci_id);
+}
+
+/* ---- photos ---- */
+
+typedef struct {
+  FlWorkOrderPage *page;
+  char            *work_order_id;
+  char            *filename;
+} Attach;
+
+static void
+attach_free (Attach *attach)
+{
+  g_object_unref (attach->page);
+  g_free (attach->work_order_id);
+  g_free (attach->filename);
+  g_free (attach);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Attach, attach_free)
+
+static void
+photo_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(Attach) attach = user_data;
+  FlWorkOrderPage *self = attach->page;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  g_autofree char *sha = bytes != NULL ? fl_session_store_blob (self->session, bytes, &error) : NULL;
+  if (sha == NULL)
+    {
+      fl_window_show_error (GTK_WIDGET (self), _("Cannot attach the photo"), error);
+      return;
+    }
+  gsize size = g_bytes_get_size (bytes);
+  g_autofree char *content_type = g_content_type_guess (attach->filename, g_bytes_get_data (bytes, NULL),
+                                                        MIN (size, 4096), NULL);
+  g_autofree char *mime = g_content_type_get_mime_type (content_type);
+  if (mime == NULL || !g_str_has_prefix (mime, "image/"))
+    {
+      fl_window_toast (GTK_WIDGET (self), _("That file is not an image"));
+      return;
+    }
+  FlDb *db = fl_session_get_db (self->session);
+  g_autoptr(JsonObject) wo = fl_record_load (db, fl_schema_lookup ("work_order"), attach->work_order_id, &error);
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *size_text = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
+  json_object_set_string_member (fields, "owner_table", "work_order");
+  json_object_set_string_member (fields, "owner_id", attach->work_order_id);
+  if (wo != NULL)
+    json_object_set_string_member (fields, "site_id", fl_record_get_string (wo, "site_id"));
+  json_object_set_string_member (fields, "sha256", sha);
+  json_object_set_string_member (fields, "mime", mime);
+  json_object_set_string_member (fields, "size", size_text);
+  json_object_set_string_member (fields, "filename", attach->filename);
+  json_object_set_string_member (fields, "by", fl_session_get_login (self->session));
+  json_object_set_string_member (fields, "at", now);
+  if (!fl_changelog_append (db, "attachment", fields, NULL, &error))
+    {
+      fl_window_show_error (GTK_WIDGET (self), _("Cannot attach the photo"), error);
+      return;
+    }
+  fl_session_notify_changed (self->session, "attachment");
+  fl_window_toast (GTK_WIDGET (self), _("Photo attached"));
+}
+
+void
+fl_work_order_page_attach_file (FlWorkOrderPage *self, GFile *file)
+{
+  g_return_if_fail (self->id != NULL);
+  Attach *attach = g_new0 (Attach, 1);
+  attach->page = g_object_ref (self);
+  attach->work_order_id = g_strdup (self->id);
+  attach->filename = g_file_get_basename (file);
+  g_file_load_bytes_async (file, NULL, photo_loaded_cb, attach);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser, int response, gpointer user_data)
+{
+  FlWorkOrderPage *self = user_data;
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      if (file != NULL)
+        fl_work_order_page_attach_file (self, file);
+    }
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+attach_photo_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Attach a Photo"),
+                                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                               _("_Attach"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Images"));
+  gtk_file_filter_add_mime_type (filter, "image/*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), g_object_ref (widget));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- the type ---- */
+
+static void
+fl_work_order_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (object);
+  switch (prop_id)
+    {
+    case PROP_SHOW_BACK:
+      g_value_set_boolean (value, self->show_back);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_work_order_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (object);
+  switch (prop_id)
+    {
+    case PROP_SHOW_BACK:
+      if (self->show_back != g_value_get_boolean (value))
+        {
+          self->show_back = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_work_order_page_dispose (GObject *object)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (object);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WORK_ORDER_PAGE);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (fl_work_order_page_parent_class)->dispose (object);
+}
+
+static void
+fl_work_order_page_finalize (GObject *object)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (object);
+  g_free (self->id);
+  g_clear_pointer (&self->row, json_object_unref);
+  g_clear_object (&self->log);
+  g_clear_object (&self->parts);
+  g_clear_object (&self->photos);
+  G_OBJECT_CLASS (fl_work_order_page_parent_class)->finalize (object);
+}
+
+static void
+fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->get_property = fl_work_order_page_get_property;
+  object_class->set_property = fl_work_order_page_set_property;
+  object_class->dispose = fl_work_order_page_dispose;
+  object_class->finalize = fl_work_order_page_finalize;
+
+  /* Whether to show a way back to the list (the window is too narrow for both). */
+  properties[PROP_SHOW_BACK] = g_param_spec_boolean ("show-back", NULL, NULL, FALSE,
+                                                     G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                     G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/fieldline/Fieldline/ui/fl-work-order-page.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, FlWorkOrderPage, name)
+  CHILD (scroller);
+  CHILD (title_label);
+  CHILD (ref_label);
+  CHILD (sync_icon);
+  CHILD (priority_label);
+  CHILD (status_label);
+  CHILD (sla_label);
+  CHILD (hint_label);
+  CHILD (resolve_button);
+  CHILD (kind_row);
+  CHILD (site_row);
+  CHILD (ci_row);
+  CHILD (priority_row);
+  CHILD (assignee_row);
+  CHILD (reporter_row);
+  CHILD (created_row);
+  CHILD (response_row);
+  CHILD (resolve_row);
+  CHILD (description_row);
+  CHILD (resolution_row);
+  CHILD (cause_row);
+  CHILD (acceptance_row);
+  CHILD (signature_picture);
+  CHILD (log_kind_row);
+  CHILD (minutes_spin);
+  CHILD (log_entry);
+  CHILD (log_list);
+  CHILD (parts_list);
+  CHILD (photos_list);
+#undef CHILD
+  gtk_widget_class_bind_template_child_full (widget_class, "take_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "start_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "hold_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "close_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "cancel_button", FALSE, 0);
+  gtk_widget_class_bind_template_callback (widget_class, save_resolution_cb);
+  gtk_widget_class_bind_template_callback (widget_class, add_log_cb);
+
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    gtk_widget_class_install_action (widget_class, moves[i].action, NULL, move_activated);
+  gtk_widget_class_install_action (widget_class, "work-order.accept", NULL, accept_activated);
+  gtk_widget_class_install_action (widget_class, "work-order.add-log", NULL, add_log_activated);
+  gtk_widget_class_install_action (widget_class, "work-order.use-part", NULL, use_part_activated);
+  gtk_widget_class_install_action (widget_class, "work-order.attach-photo", NULL, attach_photo_activated);
+  gtk_widget_class_install_action (widget_class, "work-order.show-ci", NULL, show_ci_activated);
+}
+
+static void
+fl_work_order_page_init (FlWorkOrderPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->log = g_list_store_new (FL_TYPE_RECORD_ITEM);
+  self->parts = g_list_store_new (FL_TYPE_RECORD_ITEM);
+  self->photos = g_list_store_new (FL_TYPE_RECORD_ITEM);
+  gtk_list_box_bind_model (self->log_list, G_LIST_MODEL (self->log), create_item_row, NULL, NULL);
+  gtk_list_box_bind_model (self->parts_list, G_LIST_MODEL (self->parts), create_item_row, NULL, NULL);
+  gtk_list_box_set_placeholder (self->log_list, empty_placeholder (_("Nothing logged yet")));
+  gtk_list_box_set_placeholder (self->parts_list, empty_placeholder (_("No parts used")));
+  gtk_list_box_set_placeholder (self->photos_list, empty_placeholder (_("No photos")));
+  update_actions (self);
+}
