@@ -17,6 +17,8 @@ struct _FlQueryModel {
   GHashTable *pages;    /* page index -> GPtrArray of FlJsonItem */
   GQueue      page_order;
   GError     *error;
+  FlQueryModelDecorate decorate;
+  gpointer    decorate_data;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -132,7 +134,10 @@ load_page (FlQueryModel *self, guint page)
       while (fl_stmt_step_row (self->db, stmt, &has_row, &error) && has_row)
         {
           g_autoptr(JsonObject) row = row_from_stmt (stmt);
-          g_ptr_array_add (items, fl_record_item_new (fl_record_get_string (row, "id"), row));
+          FlRecordItem *item = fl_record_item_new (fl_record_get_string (row, "id"), row);
+          if (self->decorate != NULL)
+            self->decorate (item, self->decorate_data);
+          g_ptr_array_add (items, item);
         }
     }
   remember_error (self, error);
@@ -198,6 +203,14 @@ fl_query_model_set_params (FlQueryModel *self, guint n_params, const char * cons
   for (guint i = 0; i < n_params; i++)
     g_ptr_array_add (self->params, g_strdup (params[i]));
   fl_query_model_reload (self);
+}
+
+void
+fl_query_model_set_decorate (FlQueryModel *self, FlQueryModelDecorate decorate, gpointer user_data)
+{
+  g_return_if_fail (FL_IS_QUERY_MODEL (self));
+  self->decorate = decorate;
+  self->decorate_data = user_data;
 }
 
 void

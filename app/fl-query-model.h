@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "fl-db.h"
+#include "fl-record-item.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,12 @@ FlQueryModel *fl_query_model_new (FlDb *db, const char *sql);
 /* Sets ?1 .. ?n (NULL binds NULL) and reloads. */
 void          fl_query_model_set_params (FlQueryModel *self, guint n_params,
                                          const char * const *params);
+/* Called on each item as it is read, to set the texts a list row shows
+ * (fl_record_item_set_title, ...) from its record. */
+typedef void (*FlQueryModelDecorate) (FlRecordItem *item, gpointer user_data);
+void          fl_query_model_set_decorate (FlQueryModel *self, FlQueryModelDecorate decorate,
+                                           gpointer user_data);
+
 /* Runs the query again (after a write or a sync) and tells the views. */
 void          fl_query_model_reload (FlQueryModel *self);
 

@@ -1,0 +1,1022 @@
+#include "fl-approvals-page.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-format.h"
+#include "fl-query-model.h"
+#include "fl-record-item.h"
+#include "fl-stock-page.h"
+#include "fl-sync-client.h"
+#include "fl-work-order.h"
+
+struct _FlApprovalsPage
+{
+  GtkWidget             parent_instance;
+
+  AdwLeaflet           *leaflet;
+  GtkWidget            *list_pane;
+  AdwViewStack         *list_stack;
+  AdwViewStackPage     *queue_page;
+  GtkStack             *queue_stack;
+  GtkListView          *queue_view;
+  GtkListView          *assign_view;
+  GtkButton            *conflicts_button;
+  GtkStack             *detail_stack;
+  GtkButton            *back_button;
+  GtkLabel             *title_label;
+  GtkLabel             *subtitle_label;
+  GtkLabel             *state_label;
+  AdwPreferencesGroup  *details_group;
+  AdwPreferencesGroup  *parts_group;
+  AdwPreferencesGroup  *photos_group;
+  GtkFlowBox           *photos_box;
+  AdwPreferencesGroup  *log_group;
+  AdwPreferencesGroup  *assign_group;
+  AdwComboRow          *assignee_row;
+  GtkStringList        *assignee_names;
+  GtkButton            *assign_button;
+  AdwPreferencesGroup  *decision_group;
+  AdwEntryRow          *comment_row;
+  GtkButton            *approve_button;
+  GtkButton            *reject_button;
+
+  FlSession            *session;
+  FlQueryModel         *queue;
+  FlQueryModel         *assignments;
+  GtkSingleSelection   *queue_selection;
+  GtkSingleSelection   *assign_selection;
+  FlRecordItem         *current;         /* the item shown */
+  gboolean              current_in_queue;
+  GPtrArray            *added_rows;      /* widgets added to the groups for the current item */
+  GPtrArray            *assignee_logins; /* parallel to assignee_names */
+};
+
+G_DEFINE_FINAL_TYPE (FlApprovalsPage, fl_approvals_page, GTK_TYPE_WIDGET)
+
+/* What waits for a decision, with the last decision taken on this device
+ * that the user has not dismissed (its outbox entry says whether the server
+ * applied it).  ?1 limits it to one table. */
+static const char queue_sql[] =
+  "WITH queue (target_table, id, version, site_id, at, who, ref, subject, place,"
+  "            qty, counted, expected, reason, priority) AS ("
+  "  SELECT 'work_order', w.id, w.version, w.site_id, w.resolved_at, w.assignee, w.ref, w.title,"
+  "         s.name, NULL, NULL, NULL, w.resolution, w.priority"
+  "    FROM work_order w LEFT JOIN site s ON s.id = w.site_id WHERE w.status = 'resolved'"
+  "  UNION ALL"
+  "  SELECT 'stock_count', c.id, c.version, l.site_id, c.at, c.by, p.sku, p.name,"
+  "         l.code || ' · ' || l.name, NULL, c.counted, c.expected_at_count, NULL, NULL"
+  "    FROM stock_count c LEFT JOIN part p ON p.id = c.part_id"
+  "    LEFT JOIN stock_location l ON l.id = c.location_id WHERE c.status = 'pending'"
+  "  UNION ALL"
+  "  SELECT 'scrap_request', r.id, r.version, l.site_id, r.at, r.by, p.sku, p.name,"
+  "         l.code || ' · ' || l.name, r.qty, NULL, NULL, r.reason, NULL"
+  "    FROM scrap_request r LEFT JOIN part p ON p.id = r.part_id"
+  "    LEFT JOIN stock_location l ON l.id = r.location_id WHERE r.status = 'pending'"
+  "  UNION ALL"
+  "  SELECT 'ci_change_proposal', x.id, x.version, ci.site_id, x.at, x.by, ci.code, ci.name,"
+  "         NULL, NULL, NULL, NULL, x.reason, NULL"
+  "    FROM ci_change_proposal x LEFT JOIN ci ON ci.id = x.ci_id WHERE x.status = 'pending')"
+  " SELECT q.*, a.decision AS approval_decision, o.mid AS approval_mid,"
+  "        o.state AS approval_state, o.error AS approval_error"
+  "   FROM queue q"
+  "   LEFT JOIN outbox o ON o.mid = ("
+  "        SELECT max (o2.mid) FROM approval a2"
+  "          JOIN outbox o2 ON o2.table_name = 'approval' AND o2.row_id = a2.id"
+  "         WHERE a2.target_id = q.id AND o2.resolution IS NULL)"
+  "   LEFT JOIN approval a ON a.id = o.row_id"
+  "  WHERE ?1 IS NULL OR q.target_table = ?1"
+  "  ORDER BY q.at";
+
+/* Open work orders, the most urgent first. */
+static const char assignments_sql[] =
+  "SELECT w.id, w.version, w.ref, w.kind, w.title, w.status, w.assignee, w.priority, w.site_id,"
+  "       w.response_due, w.resolve_due, w.responded_at, w.on_hold_since, s.name AS site_name"
+  "  FROM work_order w LEFT JOIN site s ON s.id = w.site_id"
+  " WHERE w.status IN ('new', 'assigned', 'in_progress', 'on_hold')"
+  "   AND (?1 IS NULL OR w.assignee IS NULL)"
+  " ORDER BY w.assignee IS NOT NULL, w.resolve_due";
+
+static FlDb *
+page_db (FlApprovalsPage *self)
+{
+  return fl_session_get_db (self->session);
+}
+
+static const char *
+state_of (JsonObject *row)
+{
+  return fl_record_get_string (row, "approval_state");
+}
+
+static gboolean
+decision_waiting (JsonObject *row)
+{
+  const char *state = state_of (row);
+  return state != NULL && g_strcmp0 (state, "rejected") != 0;
+}
+
+/* ---- list rows ---- */
+
+static void
+decorate_queue_item (FlRecordItem *item, gpointer user_data)
+{
+  JsonObject *row = fl_record_item_get_record (item);
+  const char *table = fl_record_get_string (row, "target_table");
+  const char *ref = fl_record_get_string (row, "ref");
+  const char *subject = fl_record_get_string (row, "subject");
+  const char *place = fl_record_get_string (row, "place");
+  const char *who = fl_record_get_string (row, "who");
+  g_autofree char *when = fl_format_time (fl_record_get_string (row, "at"));
+  g_autofree char *title = NULL, *subtitle = NULL;
+
+  if (g_strcmp0 (table, "work_order") == 0)
+    {
+      title = g_strdup_printf ("%s %s", ref != NULL ? ref : "", subject != NULL ? subject : "");
+      /* Translators: a resolved work order in the approval queue: "Resolved by li.wei · Hospital · 2026-11-22 10:30" */
+      subtitle = g_strdup_printf (_("Resolved by %s · %s · %s"), who != NULL ? who : "?",
+                                  place != NULL ? place : "", when);
+      fl_record_item_set_tag (item, fl_format_priority (fl_record_get_string (row, "priority")),
+                              fl_record_get_string (row, "priority"));
+    }
+  else if (g_strcmp0 (table, "stock_count") == 0)
+    {
+      gint64 variance = fl_record_get_int (row, "counted", 0) - fl_record_get_int (row, "expected", 0);
+      title = g_strdup_printf (_("Count of %s at %s"), subject != NULL ? subject : ref, place != NULL ? place : "");
+      subtitle = g_strdup_printf (_("Counted %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT " · %s · %s"),
+                                  fl_record_get_int (row, "counted", 0), fl_record_get_int (row, "expected", 0),
+                                  who != NULL ? who : "?", when);
+      g_autofree char *tag = variance == 0 ? g_strdup (_("No variance"))
+                                           : g_strdup_printf ("%+" G_GINT64_FORMAT, variance);
+      fl_record_item_set_tag (item, tag, variance == 0 ? "ok" : "warning");
+    }
+  else if (g_strcmp0 (table, "scrap_request") == 0)
+    {
+      title = g_strdup_printf (_("Scrap %" G_GINT64_FORMAT " × %s"), fl_record_get_int (row, "qty", 0),
+                               subject != NULL ? subject : ref);
+      subtitle = g_strdup_printf ("%s · %s · %s", fl_record_get_string (row, "reason"),
+                                  place != NULL ? place : "", who != NULL ? who : "?");
+      fl_record_item_set_tag (item, _("Scrap"), "dim");
+    }
+  else
+    {
+      title = g_strdup_printf (_("Change to %s %s"), ref != NULL ? ref : "", subject != NULL ? subject : "");
+      subtitle = g_strdup_printf ("%s · %s · %s", fl_record_get_string (row, "reason"),
+                                  who != NULL ? who : "?", when);
+      fl_record_item_set_tag (item, _("CI change"), "dim");
+    }
+  fl_record_item_set_title (item, title);
+  fl_record_item_set_subtitle (item, subtitle);
+
+  const char *state = state_of (row);
+  gboolean approved = g_strcmp0 (fl_record_get_string (row, "approval_decision"), "approved") == 0;
+  if (g_strcmp0 (state, "rejected") == 0)
+    fl_record_item_set_badge (item, _("Decision not applied: review again"), "overdue");
+  else if (g_strcmp0 (state, "pending") == 0)
+    fl_record_item_set_badge (item, approved ? _("Approved, waiting to sync") : _("Rejected, waiting to sync"),
+                              "paused");
+  else if (state != NULL)
+    fl_record_item_set_badge (item, approved ? _("Approved") : _("Rejected"), "ok");
+  fl_record_item_set_sync_state (item, g_strcmp0 (state, "rejected") == 0 ? "rejected"
+                                       : g_strcmp0 (state, "pending") == 0 ? "pending" : NULL);
+}
+
+static void
+decorate_assignment (FlRecordItem *item, gpointer user_data)
+{
+  FlApprovalsPage *self = user_data;
+  JsonObject *row = fl_record_item_get_record (item);
+  g_autofree char *title = g_strdup_printf ("%s %s", fl_record_get_string (row, "ref"),
+                                            fl_record_get_string (row, "title"));
+  const char *assignee = fl_record_get_string (row, "assignee");
+  /* Translators: "Hospital · In progress · li.wei" */
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s",
+                                               fl_record_get_string (row, "site_name") != NULL
+                                                 ? fl_record_get_string (row, "site_name") : "",
+                                               fl_format_status (fl_record_get_string (row, "status")),
+                                               assignee != NULL ? assignee : _("Unassigned"));
+  fl_record_item_set_title (item, title);
+  fl_record_item_set_subtitle (item, subtitle);
+  fl_record_item_set_tag (item, fl_format_priority (fl_record_get_string (row, "priority")),
+                          fl_record_get_string (row, "priority"));
+  const char *style = NULL;
+  g_autofree char *sla = fl_format_work_order_sla (self->session, row, fl_time_now (), &style);
+  if (sla != NULL)
+    fl_record_item_set_badge (item, sla, style);
+}
+
+/* ---- the detail pane ---- */
+
+static void
+clear_detail (FlApprovalsPage *self)
+{
+  for (guint i = 0; i < self->added_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->added_rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+      if (group != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (self->added_rows, 0);
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->photos_box))) != NULL)
+    gtk_flow_box_remove (self->photos_box, child);
+}
+
+static void
+add_widget (FlApprovalsPage *self, AdwPreferencesGroup *group, GtkWidget *row)
+{
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->added_rows, row);
+}
+
+/* A property: its name, and its value at the end of the row. */
+static void
+add_property (FlApprovalsPage *self, AdwPreferencesGroup *group, const char *name, const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  GtkWidget *label = gtk_label_new (value);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  /* A row gives its suffix only what it asks for: ask for the value's width, up to a limit. */
+  gtk_label_set_width_chars (GTK_LABEL (label), MIN ((int) g_utf8_strlen (value, -1) + 2, 38));
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  add_widget (self, group, row);
+}
+
+/* An entry of a list: a title and text under it. */
+static void
+add_entry (FlApprovalsPage *self, AdwPreferencesGroup *group, const char *title, const char *text)
+{
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (text != NULL && *text != '\0')
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+  add_widget (self, group, row);
+}
+
+static char *
+format_duration (gint64 seconds)
+{
+  if (seconds < 3600)
+    return g_strdup_printf (_("%" G_GINT64_FORMAT " min"), seconds / 60);
+  return g_strdup_printf (_("%" G_GINT64_FORMAT " h %02" G_GINT64_FORMAT " min"), seconds / 3600,
+                          seconds % 3600 / 60);
+}
+
+static char *
+format_on_time (const char *due_text, const char *done_text)
+{
+  gint64 due, done;
+  if (due_text == NULL || done_text == NULL || !fl_time_parse (due_text, &due, NULL) ||
+      !fl_time_parse (done_text, &done, NULL))
+    return NULL;
+  g_autofree char *when = fl_format_time (done_text);
+  g_autofree char *due_local = fl_format_time (due_text);
+  return done <= due ? g_strdup_printf (_("%s (on time, due %s)"), when, due_local)
+                     : g_strdup_printf (_("%s (late, due %s)"), when, due_local);
+}
+
+static void
+add_picture (FlApprovalsPage *self, const char *sha256, const char *caption)
+{
+  g_autofree char *path = fl_session_get_blob_path (self->session, sha256);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  if (path != NULL && g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      GtkWidget *picture = gtk_picture_new_for_filename (path);
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      gtk_widget_set_size_request (picture, 160, 120);
+      gtk_widget_add_css_class (picture, "card");
+      gtk_box_append (GTK_BOX (box), picture);
+    }
+  else
+    {
+      GtkWidget *missing = gtk_label_new (_("Not downloaded yet: it is fetched at the next sync."));
+      gtk_label_set_wrap (GTK_LABEL (missing), TRUE);
+      gtk_widget_set_size_request (missing, 160, 120);
+      gtk_widget_add_css_class (missing, "card");
+      gtk_widget_add_css_class (missing, "dim-label");
+      gtk_box_append (GTK_BOX (box), missing);
+    }
+  GtkWidget *label = gtk_label_new (caption);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_flow_box_append (self->photos_box, box);
+}
+
+static guint
+show_work_order_facts (FlApprovalsPage *self, const char *id)
+{
+  FlDb *db = page_db (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) wo = fl_record_load (db, fl_schema_lookup ("work_order"), id, &error);
+  if (wo == NULL)
+    return 0;
+  AdwPreferencesGroup *g = self->details_group;
+  add_property (self, g, _("Kind"), fl_format_kind (fl_record_get_string (wo, "kind")));
+  add_property (self, g, _("Priority"), fl_format_priority (fl_record_get_string (wo, "priority")));
+  add_property (self, g, _("Status"), fl_format_status (fl_record_get_string (wo, "status")));
+  add_property (self, g, _("Assignee"), fl_record_get_string (wo, "assignee"));
+  add_property (self, g, _("Reported by"), fl_record_get_string (wo, "reporter"));
+  g_autofree char *responded = format_on_time (fl_record_get_string (wo, "response_due"),
+                                               fl_record_get_string (wo, "responded_at"));
+  add_property (self, g, _("Responded"), responded);
+  g_autofree char *resolved = format_on_time (fl_record_get_string (wo, "resolve_due"),
+                                              fl_record_get_string (wo, "resolved_at"));
+  add_property (self, g, _("Resolved"), resolved);
+  gint64 held = fl_record_get_int (wo, "on_hold_seconds", 0);
+  g_autofree char *hold = held > 0 ? format_duration (held) : NULL;
+  add_property (self, g, _("Time on hold"), hold);
+  add_property (self, g, _("Cause"), fl_record_get_string (wo, "cause"));
+  add_property (self, g, _("Resolution"), fl_record_get_string (wo, "resolution"));
+  const char *customer = fl_record_get_string (wo, "customer_name");
+  if (customer != NULL)
+    {
+      g_autofree char *accepted = fl_format_time (fl_record_get_string (wo, "customer_accepted_at"));
+      g_autofree char *text = g_strdup_printf (_("%s, %s"), customer, accepted);
+      add_property (self, g, _("Accepted by the customer"), text);
+    }
+  else if (g_strcmp0 (fl_record_get_string (wo, "kind"), "maintenance") != 0)
+    add_property (self, g, _("Accepted by the customer"), _("No: the customer has not signed"));
+  gint64 satisfaction = fl_record_get_int (wo, "satisfaction", 0);
+  if (satisfaction > 0)
+    {
+      g_autoptr(GString) stars = g_string_new (NULL);
+      for (gint64 i = 1; i <= 5; i++)
+        g_string_append (stars, i <= satisfaction ? "★" : "☆");
+      g_string_append_printf (stars, "  %" G_GINT64_FORMAT "/5", satisfaction);
+      add_property (self, g, _("Satisfaction"), stars->str);
+    }
+  if (json_object_has_member (wo, "first_time_fix") &&
+      !json_object_get_null_member (wo, "first_time_fix"))
+    add_property (self, g, _("Fixed on the first visit"),
+                  fl_record_get_bool (wo, "first_time_fix") ? _("Yes") : _("No"));
+
+  guint parts = 0;
+  g_autoptr(FlStmt) used = fl_db_prepare (db,
+      "SELECT m.qty, p.sku, p.name, m.serial, l.code FROM stock_movement m"
+      "  LEFT JOIN part p ON p.id = m.part_id LEFT JOIN stock_location l ON l.id = m.from_location"
+      " WHERE m.work_order_id = ? AND m.kind = 'use' ORDER BY m.at", &error);
+  gboolean has_row = FALSE;
+  if (used != NULL)
+    {
+      sqlite3_bind_text (used, 1, id, -1, SQLITE_TRANSIENT);
+      while (fl_stmt_step_row (db, used, &has_row, NULL) && has_row)
+        {
+          g_autofree char *title = g_strdup_printf ("%lld × %s", (long long) sqlite3_column_int64 (used, 0),
+                                                    (const char *) sqlite3_column_text (used, 2));
+          const char *serial = (const char *) sqlite3_column_text (used, 3);
+          g_autofree char *detail = serial != NULL
+            ? g_strdup_printf (_("%s · serial %s · from %s"), sqlite3_column_text (used, 1), serial,
+                               sqlite3_column_text (used, 4))
+            : g_strdup_printf (_("%s · from %s"), sqlite3_column_text (used, 1), sqlite3_column_text (used, 4));
+          add_entry (self, self->parts_group, title, detail);
+          parts++;
+        }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->parts_group), parts > 0);
+
+  guint pictures = 0;
+  g_autoptr(FlStmt) photos = fl_db_prepare (db,
+      "SELECT sha256, coalesce (filename, mime) FROM attachment"
+      " WHERE owner_table = 'work_order' AND owner_id = ? AND mime LIKE 'image/%' ORDER BY at", &error);
+  if (photos != NULL)
+    {
+      sqlite3_bind_text (photos, 1, id, -1, SQLITE_TRANSIENT);
+      while (fl_stmt_step_row (db, photos, &has_row, NULL) && has_row)
+        {
+          add_picture (self, (const char *) sqlite3_column_text (photos, 0),
+                       (const char *) sqlite3_column_text (photos, 1));
+          pictures++;
+        }
+    }
+  const char *signature = fl_record_get_string (wo, "signature_blob");
+  if (signature != NULL)
+    {
+      add_picture (self, signature, _("Customer's signature"));
+      pictures++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->photos_group), pictures > 0);
+
+  guint entries = 0;
+  g_autoptr(FlStmt) log = fl_db_prepare (db,
+      "SELECT at, author, kind, minutes, text FROM work_log WHERE work_order_id = ? ORDER BY at, id",
+      &error);
+  if (log != NULL)
+    {
+      sqlite3_bind_text (log, 1, id, -1, SQLITE_TRANSIENT);
+      while (fl_stmt_step_row (db, log, &has_row, NULL) && has_row)
+        {
+          g_autofree char *at = fl_format_time ((const char *) sqlite3_column_text (log, 0));
+          int minutes = sqlite3_column_int (log, 3);
+          g_autofree char *title = minutes > 0
+            ? g_strdup_printf (_("%s · %s · %d min"), at, sqlite3_column_text (log, 1), minutes)
+            : g_strdup_printf ("%s · %s", at, sqlite3_column_text (log, 1));
+          add_entry (self, self->log_group, title, (const char *) sqlite3_column_text (log, 4));
+          entries++;
+        }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->log_group), entries > 0);
+  return 1;
+}
+
+static void
+show_stock_facts (FlApprovalsPage *self, JsonObject *row, gboolean count)
+{
+  FlDb *db = page_db (self);
+  const FlTable *table = fl_schema_lookup (count ? "stock_count" : "scrap_request");
+  g_autoptr(JsonObject) target = fl_record_load (db, table, fl_record_get_string (row, "id"), NULL);
+  if (target == NULL)
+    return;
+  AdwPreferencesGroup *g = self->details_group;
+  g_autofree char *part = g_strdup_printf ("%s · %s", fl_record_get_string (row, "ref"),
+                                           fl_record_get_string (row, "subject"));
+  add_property (self, g, _("Part"), part);
+  add_property (self, g, _("Location"), fl_record_get_string (row, "place"));
+  gint64 balance = fl_stock_balance (db, fl_record_get_string (target, "location_id"),
+                                     fl_record_get_string (target, "part_id"), NULL);
+  g_autofree char *balance_text = g_strdup_printf ("%" G_GINT64_FORMAT, balance);
+  if (count)
+    {
+      gint64 counted = fl_record_get_int (target, "counted", 0);
+      gint64 expected = fl_record_get_int (target, "expected_at_count", 0);
+      g_autofree char *counted_text = g_strdup_printf ("%" G_GINT64_FORMAT, counted);
+      g_autofree char *expected_text = g_strdup_printf ("%" G_GINT64_FORMAT, expected);
+      g_autofree char *variance = g_strdup_printf ("%+" G_GINT64_FORMAT, counted - expected);
+      g_autofree char *adjust = counted == balance
+        ? g_strdup (_("None: the balance already equals the count"))
+        : g_strdup_printf (_("%+" G_GINT64_FORMAT " (the balance becomes %" G_GINT64_FORMAT ")"),
+                           counted - balance, counted);
+      add_property (self, g, _("Counted"), counted_text);
+      add_property (self, g, _("Recorded when counted"), expected_text);
+      add_property (self, g, _("Variance"), variance);
+      add_property (self, g, _("Balance now"), balance_text);
+      add_property (self, g, _("Adjustment if approved"), adjust);
+    }
+  else
+    {
+      g_autofree char *qty = g_strdup_printf ("%" G_GINT64_FORMAT, fl_record_get_int (target, "qty", 0));
+      add_property (self, g, _("Quantity"), qty);
+      add_property (self, g, _("Serial number"), fl_record_get_string (target, "serial"));
+      add_property (self, g, _("Reason"), fl_record_get_string (target, "reason"));
+      add_property (self, g, _("Balance now"), balance_text);
+    }
+  add_property (self, g, _("By"), fl_record_get_string (target, "by"));
+  g_autofree char *at = fl_format_time (fl_record_get_string (target, "at"));
+  add_property (self, g, _("When"), at);
+}
+
+static void
+show_ci_change_facts (FlApprovalsPage *self, JsonObject *row)
+{
+  g_autoptr(JsonObject) proposal = fl_record_load (page_db (self), fl_schema_lookup ("ci_change_proposal"),
+                                                   fl_record_get_string (row, "id"), NULL);
+  if (proposal == NULL)
+    return;
+  AdwPreferencesGroup *g = self->details_group;
+  JsonNode *node = json_object_get_member (proposal, "changes");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *changes = json_node_get_object (node);
+      g_autoptr(GList) fields = json_object_get_members (changes);
+      for (GList *l = fields; l != NULL; l = l->next)
+        {
+          JsonNode *pair = json_object_get_member (changes, l->data);
+          if (!JSON_NODE_HOLDS_OBJECT (pair))
+            continue;
+          JsonObject *p = json_node_get_object (pair);
+          g_autofree char *from = json_object_has_member (p, "from")
+            ? json_to_string (json_object_get_member (p, "from"), FALSE) : g_strdup ("—");
+          g_autofree char *to = json_object_has_member (p, "to")
+            ? json_to_string (json_object_get_member (p, "to"), FALSE) : g_strdup ("—");
+          g_autofree char *text = g_strdup_printf ("%s → %s", from, to);
+          add_property (self, g, l->data, text);
+        }
+    }
+  add_property (self, g, _("Reason"), fl_record_get_string (proposal, "reason"));
+  add_property (self, g, _("Proposed by"), fl_record_get_string (proposal, "by"));
+  g_autofree char *at = fl_format_time (fl_record_get_string (proposal, "at"));
+  add_property (self, g, _("When"), at);
+}
+
+static void
+show_state (FlApprovalsPage *self, JsonObject *row)
+{
+  const char *state = self->current_in_queue ? state_of (row) : NULL;
+  gboolean approved = g_strcmp0 (fl_record_get_string (row, "approval_decision"), "approved") == 0;
+  g_autofree char *text = NULL;
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
+  if (g_strcmp0 (state, "rejected") == 0)
+    {
+      text = g_strdup_printf (_("Your decision was not applied: %s. What you see now is the item as it is on the server: review it again."),
+                              fl_record_get_string (row, "approval_error") != NULL
+                                ? fl_record_get_string (row, "approval_error") : _("the server refused it"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
+    }
+  else if (g_strcmp0 (state, "pending") == 0)
+    text = g_strdup (approved ? _("You approved this. It takes effect on the server at the next sync.")
+                              : _("You rejected this. It takes effect on the server at the next sync."));
+  else if (state != NULL)
+    text = g_strdup (_("The server applied your decision; this item leaves the queue at the next sync."));
+  gtk_label_set_text (self->state_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->state_label), text != NULL);
+}
+
+static void
+fill_assignees (FlApprovalsPage *self, const char *current)
+{
+  gtk_string_list_splice (self->assignee_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->assignee_names)), NULL);
+  g_ptr_array_set_size (self->assignee_logins, 0);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (page_db (self),
+      "SELECT login, display_name FROM user WHERE role IN ('engineer', 'supervisor')"
+      "   AND NOT coalesce (disabled, 0) ORDER BY role = 'supervisor', display_name", NULL);
+  gboolean has_row = FALSE;
+  guint selected = 0;
+  while (stmt != NULL && fl_stmt_step_row (page_db (self), stmt, &has_row, NULL) && has_row)
+    {
+      const char *login = (const char *) sqlite3_column_text (stmt, 0);
+      g_autofree char *name = g_strdup_printf ("%s (%s)", sqlite3_column_text (stmt, 1), login);
+      if (g_strcmp0 (login, current) == 0)
+        selected = self->assignee_logins->len;
+      gtk_string_list_append (self->assignee_names, name);
+      g_ptr_array_add (self->assignee_logins, g_strdup (login));
+    }
+  adw_combo_row_set_selected (self->assignee_row, selected);
+}
+
+static void
+show_item (FlApprovalsPage *self, FlRecordItem *item, gboolean in_queue)
+{
+  g_set_object (&self->current, item);
+  self->current_in_queue = in_queue;
+  clear_detail (self);
+  if (item == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->detail_stack, "none");
+      return;
+    }
+  JsonObject *row = fl_record_item_get_record (item);
+  const char *table = in_queue ? fl_record_get_string (row, "target_table") : "work_order";
+  gboolean work_order = g_strcmp0 (table, "work_order") == 0;
+
+  gtk_label_set_text (self->title_label, fl_record_item_get_title (item));
+  gtk_label_set_text (self->subtitle_label, fl_record_item_get_subtitle (item));
+  show_state (self, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->parts_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->photos_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->log_group), FALSE);
+  if (work_order)
+    show_work_order_facts (self, fl_record_get_string (row, "id"));
+  else if (g_strcmp0 (table, "stock_count") == 0 || g_strcmp0 (table, "scrap_request") == 0)
+    show_stock_facts (self, row, g_strcmp0 (table, "stock_count") == 0);
+  else
+    show_ci_change_facts (self, row);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->assign_group), !in_queue);
+  if (!in_queue)
+    fill_assignees (self, fl_record_get_string (row, "assignee"));
+  gtk_widget_set_visible (GTK_WIDGET (self->decision_group), in_queue);
+  gboolean may_decide = in_queue && !decision_waiting (row) &&
+                        fl_access_check_write (fl_session_get_role (self->session), "approval", "append", NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->decision_group), may_decide);
+  gtk_editable_set_text (GTK_EDITABLE (self->comment_row), "");
+  gtk_stack_set_visible_child_name (self->detail_stack, "detail");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+queue_selection_changed (FlApprovalsPage *self)
+{
+  FlRecordItem *item = gtk_single_selection_get_selected_item (self->queue_selection);
+  if (item != NULL)
+    {
+      gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->assign_selection));
+      show_item (self, item, TRUE);
+    }
+}
+
+static void
+assign_selection_changed (FlApprovalsPage *self)
+{
+  FlRecordItem *item = gtk_single_selection_get_selected_item (self->assign_selection);
+  if (item != NULL)
+    {
+      gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->queue_selection));
+      show_item (self, item, FALSE);
+    }
+}
+
+static void
+back_clicked (FlApprovalsPage *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static gboolean
+select_in (GtkSingleSelection *selection, const char *id)
+{
+  GListModel *model = gtk_single_selection_get_model (selection);
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlRecordItem) item = g_list_model_get_item (model, i);
+      if (g_strcmp0 (fl_record_item_get_id (item), id) == 0)
+        {
+          gtk_single_selection_set_selected (selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+gboolean
+fl_approvals_page_select (FlApprovalsPage *self, const char *target_id)
+{
+  g_return_val_if_fail (FL_IS_APPROVALS_PAGE (self), FALSE);
+  if (select_in (self->queue_selection, target_id))
+    {
+      adw_view_stack_set_visible_child_name (self->list_stack, "queue");
+      queue_selection_changed (self);
+      return TRUE;
+    }
+  if (select_in (self->assign_selection, target_id))
+    {
+      adw_view_stack_set_visible_child_name (self->list_stack, "assign");
+      assign_selection_changed (self);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+update_counts (FlApprovalsPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+  adw_view_stack_page_set_badge_number (self->queue_page, n);
+  adw_view_stack_page_set_needs_attention (self->queue_page, n > 0);
+  gtk_stack_set_visible_child_name (self->queue_stack, n > 0 ? "list" : "empty");
+
+  gint64 attention = fl_outbox_count (page_db (self), "conflict", NULL) +
+                     fl_outbox_count (page_db (self), "rejected", NULL);
+  g_autofree char *label = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " sync problem to resolve",
+                                                      "%" G_GINT64_FORMAT " sync problems to resolve",
+                                                      (gulong) attention), attention);
+  gtk_button_set_label (self->conflicts_button, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), attention > 0);
+}
+
+void
+fl_approvals_page_reload (FlApprovalsPage *self)
+{
+  g_return_if_fail (FL_IS_APPROVALS_PAGE (self));
+  if (self->session == NULL)
+    return;
+  g_autofree char *current = self->current != NULL ? g_strdup (fl_record_item_get_id (self->current)) : NULL;
+  fl_query_model_reload (self->queue);
+  fl_query_model_reload (self->assignments);
+  update_counts (self);
+  /* Show the same item again as it is now, or nothing when it is done. */
+  if (current == NULL || !fl_approvals_page_select (self, current))
+    show_item (self, NULL, FALSE);
+}
+
+static void
+session_changed (FlApprovalsPage *self, const char *table)
+{
+  static const char * const tables[] = {
+    "work_order", "stock_count", "scrap_request", "ci_change_proposal", "approval", "work_log",
+    "attachment", "user", "stock_movement", NULL };
+  if (table == NULL || g_strv_contains (tables, table))
+    fl_approvals_page_reload (self);
+}
+
+GListModel *
+fl_approvals_page_get_queue (FlApprovalsPage *self)
+{
+  g_return_val_if_fail (FL_IS_APPROVALS_PAGE (self), NULL);
+  return G_LIST_MODEL (self->queue);
+}
+
+GListModel *
+fl_approvals_page_get_assignments (FlApprovalsPage *self)
+{
+  g_return_val_if_fail (FL_IS_APPROVALS_PAGE (self), NULL);
+  return G_LIST_MODEL (self->assignments);
+}
+
+/* ---- decisions ---- */
+
+typedef struct {
+  FlApprovalsPage *self;
+  JsonObject *row;
+  gboolean approve;
+  const char *comment;
+} Decision;
+
+static gboolean
+decide_in_transaction (FlDb *db, gpointer data, GError **error)
+{
+  Decision *d = data;
+  /* The supervisor has now seen why the last decision was refused. */
+  if (g_strcmp0 (state_of (d->row), "rejected") == 0 &&
+      !fl_sync_client_discard (db, fl_record_get_int (d->row, "approval_mid", 0), error))
+    return FALSE;
+  g_autoptr(JsonObject) approval = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, fl_record_get_int (d->row, "version", 1));
+  json_object_set_string_member (approval, "target_table", fl_record_get_string (d->row, "target_table"));
+  json_object_set_string_member (approval, "target_id", fl_record_get_string (d->row, "id"));
+  json_object_set_string_member (approval, "target_version", version);
+  if (fl_record_get_string (d->row, "site_id") != NULL)
+    json_object_set_string_member (approval, "site_id", fl_record_get_string (d->row, "site_id"));
+  json_object_set_string_member (approval, "decision", d->approve ? "approved" : "rejected");
+  json_object_set_string_member (approval, "by", fl_session_get_login (d->self->session));
+  json_object_set_string_member (approval, "at", now);
+  if (d->comment != NULL && *d->comment != '\0')
+    json_object_set_string_member (approval, "comment", d->comment);
+  return fl_changelog_append (db, "approval", approval, NULL, error);
+}
+
+gboolean
+fl_approvals_page_decide (FlApprovalsPage *self, gboolean approve, const char *comment, GError **error)
+{
+  g_return_val_if_fail (FL_IS_APPROVALS_PAGE (self), FALSE);
+  if (self->current == NULL || !self->current_in_queue)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("Choose an item of the queue first."));
+      return FALSE;
+    }
+  FlRole role = fl_session_get_role (self->session);
+  if (!fl_access_check_write (role, "approval", "append", error))
+    return FALSE;
+  JsonObject *row = fl_record_item_get_record (self->current);
+  if (decision_waiting (row))
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("You already decided on this; it takes effect at the next sync."));
+      return FALSE;
+    }
+  g_autofree char *text = g_strstrip (g_strdup (comment != NULL ? comment : ""));
+  if (!approve && *text == '\0')
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("Say why you reject it: the person who did the work reads your comment."));
+      return FALSE;
+    }
+  if (g_strcmp0 (fl_record_get_string (row, "target_table"), "work_order") == 0 &&
+      !fl_workflow_check_approval (role, FL_WO_RESOLVED, approve, error))
+    return FALSE;
+
+  /* Keep the row: a reload replaces the items while we write. */
+  g_autoptr(JsonObject) seen = json_object_ref (row);
+  Decision d = { self, seen, approve, text };
+  if (!fl_db_transaction (page_db (self), decide_in_transaction, &d, error))
+    return FALSE;
+  fl_session_notify_changed (self->session, "approval");
+  return TRUE;
+}
+
+static void
+decide_clicked (FlApprovalsPage *self, gboolean approve)
+{
+  g_autoptr(GError) error = NULL;
+  const char *comment = gtk_editable_get_text (GTK_EDITABLE (self->comment_row));
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (!fl_approvals_page_decide (self, approve, comment, &error))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                  approve ? _("Cannot Approve") : _("Cannot Reject"),
+                                                  error->message);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
+                                 adw_toast_new (approve ? _("Approved: it takes effect at the next sync")
+                                                        : _("Rejected: it takes effect at the next sync")));
+}
+
+static void
+approve_clicked (FlApprovalsPage *self)
+{
+  decide_clicked (self, TRUE);
+}
+
+static void
+reject_clicked (FlApprovalsPage *self)
+{
+  decide_clicked (self, FALSE);
+}
+
+/* ---- assignment ---- */
+
+typedef struct {
+  FlApprovalsPage *self;
+  const char *id, *login, *status, *previous;
+} Assignment;
+
+static gboolean
+assign_in_transaction (FlDb *db, gpointer data, GError **error)
+{
+  Assignment *a = data;
+  const char *actor = fl_session_get_login (a->self->session);
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "assignee", a->login);
+  if (!fl_work_order_update (db, a->id, values, error))
+    return FALSE;
+  g_autofree char *note = a->previous != NULL
+    ? g_strdup_printf (_("Reassigned from %s to %s"), a->previous, a->login)
+    : g_strdup_printf (_("Assigned to %s"), a->login);
+  if (g_strcmp0 (a->status, "new") == 0)
+    return fl_work_order_move (db, a->id, fl_session_get_role (a->self->session), actor,
+                               FL_WO_ASSIGNED, note, error);
+  return fl_work_order_log (db, a->id, actor, "note", 0, note, error);
+}
+
+gboolean
+fl_approvals_page_assign (FlApprovalsPage *self, const char *login, GError **error)
+{
+  g_return_val_if_fail (FL_IS_APPROVALS_PAGE (self), FALSE);
+  if (self->current == NULL || self->current_in_queue)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("Choose a work order to assign first."));
+      return FALSE;
+    }
+  g_autoptr(JsonObject) row = json_object_ref (fl_record_item_get_record (self->current));
+  if (g_strcmp0 (fl_record_get_string (row, "assignee"), login) == 0)
+    return TRUE;
+  Assignment a = { self, fl_record_get_string (row, "id"), login, fl_record_get_string (row, "status"),
+                   fl_record_get_string (row, "assignee") };
+  if (!fl_db_transaction (page_db (self), assign_in_transaction, &a, error))
+    return FALSE;
+  fl_session_notify_changed (self->session, "work_order");
+  return TRUE;
+}
+
+static void
+assign_clicked (FlApprovalsPage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->assignee_row);
+  if (selected >= self->assignee_logins->len)
+    return;
+  g_autoptr(GError) error = NULL;
+  const char *login = g_ptr_array_index (self->assignee_logins, selected);
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (!fl_approvals_page_assign (self, login, &error))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                  _("Cannot Assign"), error->message);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  if (overlay != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Assigned to %s"), login);
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+    }
+}
+
+/* ---- life cycle ---- */
+
+void
+fl_approvals_page_set_session (FlApprovalsPage *self, FlSession *session)
+{
+  g_return_if_fail (FL_IS_APPROVALS_PAGE (self));
+  if (!g_set_object (&self->session, session))
+    return;
+  g_clear_object (&self->queue);
+  g_clear_object (&self->assignments);
+  if (session != NULL)
+    {
+      self->queue = fl_query_model_new (fl_session_get_db (session), queue_sql);
+      fl_query_model_set_decorate (self->queue, decorate_queue_item, self);
+      self->assignments = fl_query_model_new (fl_session_get_db (session), assignments_sql);
+      fl_query_model_set_decorate (self->assignments, decorate_assignment, self);
+      g_signal_connect_object (session, "changed", G_CALLBACK (session_changed), self, G_CONNECT_SWAPPED);
+    }
+  gtk_single_selection_set_model (self->queue_selection, G_LIST_MODEL (self->queue));
+  gtk_single_selection_set_model (self->assign_selection, G_LIST_MODEL (self->assignments));
+  fl_approvals_page_reload (self);
+}
+
+static void
+fl_approvals_page_dispose (GObject *object)
+{
+  FlApprovalsPage *self = FL_APPROVALS_PAGE (object);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_APPROVALS_PAGE);
+  g_clear_object (&self->queue_selection);
+  g_clear_object (&self->assign_selection);
+  g_clear_object (&self->queue);
+  g_clear_object (&self->assignments);
+  g_clear_object (&self->current);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (fl_approvals_page_parent_class)->dispose (object);
+}
+
+static void
+fl_approvals_page_finalize (GObject *object)
+{
+  FlApprovalsPage *self = FL_APPROVALS_PAGE (object);
+  g_ptr_array_unref (self->added_rows);
+  g_ptr_array_unref (self->assignee_logins);
+  G_OBJECT_CLASS (fl_approvals_page_parent_class)->finalize (object);
+}
+
+static void
+fl_approvals_page_class_init (FlApprovalsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->dispose = fl_approvals_page_dispose;
+  object_class->finalize = fl_approvals_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+      "/io/github/fieldline/Fieldline/ui/fl-approvals-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, list_pane);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_page);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_stack);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_view);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, assign_view);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, conflicts_button);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, parts_group);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, photos_group);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, photos_box);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, log_group);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, assign_group);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, assignee_row);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, assignee_names);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, assign_button);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, decision_group);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, comment_row);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, approve_button);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, reject_button);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, approve_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, reject_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, assign_clicked);
+}
+
+static void
+fl_approvals_page_init (FlApprovalsPage *self)
+{
+  self->added_rows = g_ptr_array_new ();
+  self->assignee_logins = g_ptr_array_new_with_free_func (g_free);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->queue_selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->queue_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->queue_selection, TRUE);
+  self->assign_selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->assign_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->assign_selection, TRUE);
+  g_signal_connect_swapped (self->queue_selection, "selection-changed",
+                            G_CALLBACK (queue_selection_changed), self);
+  g_signal_connect_swapped (self->assign_selection, "selection-changed",
+                            G_CALLBACK (assign_selection_changed), self);
+
+  /* The rows look like every other list of the client. */
+  GtkListItemFactory *factory = gtk_builder_list_item_factory_new_from_resource (
+      NULL, "/io/github/fieldline/Fieldline/ui/fl-record-row.ui");
+  gtk_list_view_set_factory (self->queue_view, factory);
+  gtk_list_view_set_factory (self->assign_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->queue_view, GTK_SELECTION_MODEL (self->queue_selection));
+  gtk_list_view_set_model (self->assign_view, GTK_SELECTION_MODEL (self->assign_selection));
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
+  g_object_bind_property (self->leaflet, "folded", self->back_button, "visible", G_BINDING_SYNC_CREATE);
+}
+
+GtkWidget *
+fl_approvals_page_new (FlSession *session)
+{
+  FlApprovalsPage *self = g_object_new (FL_TYPE_APPROVALS_PAGE, NULL);
+  fl_approvals_page_set_session (self, session);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,398 @@
+/* The supervisor's approval queue end to end, with the real server
+ * in-process on port 0 and the real sync engine: a stock count with a
+ * variance approved -> the server posts the adjustment and the balance
+ * equals the count; a scrap approved -> the balance drops; an approval of a
+ * count that changed meanwhile is refused as stale, shown as such beside
+ * the item's new state, and decided again; resolved work approved and
+ * rejected; a new work order assigned.  Runs under Xvfb;
+ * FL_SCREENSHOT_DIR=<dir> saves approvals.png. */
+#include <adwaita.h>
+
+#include "fl-approvals-page.h"
+#include "fl-record-item.h"
+#include "fl-session.h"
+#include "fl-stock-count-sheet.h"
+#include "fl-sync-test-util.h"
+#include "fl-work-order.h"
+
+typedef struct {
+  FlSyncServer      server;
+  FlSyncTestClient  clerk;
+  FlSyncTestClient  supervisor;
+  FlSyncTestClient  engineer;
+  FlSession        *supervisor_session;
+  GtkWindow        *window;
+  FlApprovalsPage  *page;
+  char             *fan;        /* part */
+  char             *store;      /* warehouse at site A */
+} Fixture;
+
+static void
+pump (void)
+{
+  for (int i = 0; i < 10; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static void
+sync_client (Fixture *f, FlSyncTestClient *c)
+{
+  fl_sync_test_client_sync (c);
+  if (c == &f->supervisor && f->supervisor_session != NULL)
+    {
+      fl_session_notify_changed (f->supervisor_session, NULL);
+      pump ();
+    }
+}
+
+static gint64
+balance (FlSyncTestClient *c, const char *location, const char *part)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 qty = fl_stock_balance (c->db, location, part, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_stock_verify (c->db, &error));
+  g_assert_no_error (error);
+  return qty;
+}
+
+static gint64
+count_rows (FlDb *db, const char *sql)
+{
+  gint64 n = -1;
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_db_query_int64 (db, sql, &n, &error));
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  fl_sync_server_setup (&f->server);
+  g_autoptr(JsonObject) part = json_object_new ();
+  json_object_set_string_member (part, "sku", "FAN-1U");
+  json_object_set_string_member (part, "name", "1U 服务器风扇");
+  json_object_set_string_member (part, "unit", "pc");
+  json_object_set_int_member (part, "min_stock", 4);
+  f->fan = fl_sync_test_put (f->server.store, "part", part);
+  g_autoptr(JsonObject) store = json_object_new ();
+  json_object_set_string_member (store, "code", "WH-A");
+  json_object_set_string_member (store, "name", "Hospital A store");
+  json_object_set_string_member (store, "kind", "warehouse");
+  json_object_set_string_member (store, "site_id", f->server.site_a);
+  f->store = fl_sync_test_put (f->server.store, "stock_location", store);
+
+  fl_sync_test_client_init (&f->clerk, "clerk");
+  fl_sync_test_client_login (&f->clerk, &f->server);
+  sync_client (f, &f->clerk);
+  fl_sync_test_client_init (&f->engineer, "eng_a");
+  fl_sync_test_client_login (&f->engineer, &f->server);
+  sync_client (f, &f->engineer);
+
+  /* Ten fans arrive at the store. */
+  g_autoptr(GError) error = NULL;
+  FlStockMovement receive = { FL_MOVE_RECEIVE, f->fan, 10, NULL, f->store, NULL, NULL, "DN-1", NULL, "clerk" };
+  g_assert_true (fl_stock_post (f->clerk.db, &receive, NULL, &error));
+  g_assert_no_error (error);
+  sync_client (f, &f->clerk);
+
+  fl_sync_test_client_init (&f->supervisor, "super");
+  fl_sync_test_client_login (&f->supervisor, &f->server);
+  sync_client (f, &f->supervisor);
+  f->supervisor_session = fl_session_new (f->supervisor.db, "super");
+  g_assert_cmpint (fl_session_get_role (f->supervisor_session), ==, FL_ROLE_SUPERVISOR);
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 1100, 760);
+  AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  f->page = FL_APPROVALS_PAGE (fl_approvals_page_new (f->supervisor_session));
+  adw_toast_overlay_set_child (overlay, GTK_WIDGET (f->page));
+  gtk_window_set_child (f->window, GTK_WIDGET (overlay));
+  gtk_window_present (f->window);
+  pump ();
+  g_assert_cmpint (balance (&f->supervisor, f->store, f->fan), ==, 10);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (f->window);
+  pump ();
+  g_clear_object (&f->supervisor_session);
+  fl_sync_test_client_clear (&f->supervisor);
+  fl_sync_test_client_clear (&f->engineer);
+  fl_sync_test_client_clear (&f->clerk);
+  fl_sync_server_teardown (&f->server);
+  g_free (f->fan);
+  g_free (f->store);
+}
+
+/* The clerk counts `counted` fans at the store with the stocktake sheet
+ * and syncs; returns the count's id. */
+static char *
+clerk_counts (Fixture *f, gint64 counted)
+{
+  g_autoptr(FlSession) session = fl_session_new (f->clerk.db, "clerk");
+  FlStockCountSheet *sheet = g_object_new (FL_TYPE_STOCK_COUNT_SHEET, NULL);
+  g_object_ref_sink (sheet);
+  fl_stock_count_sheet_set_session (sheet, session);
+  fl_stock_count_sheet_set_location (sheet, f->store);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_stock_count_sheet_scan (sheet, "FAN-1U", &error));
+  fl_stock_count_sheet_set_counted (sheet, 0, counted);
+  g_assert_cmpuint (fl_stock_count_sheet_submit (sheet, &error), ==, 1);
+  g_assert_no_error (error);
+  g_object_unref (sheet);
+  sync_client (f, &f->clerk);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (f->clerk.db,
+      "SELECT id FROM stock_count ORDER BY at DESC, id DESC LIMIT 1", &error);
+  gboolean has_row = FALSE;
+  g_assert_true (fl_stmt_step_row (f->clerk.db, stmt, &has_row, &error) && has_row);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static JsonObject *
+queue_row (Fixture *f, const char *id)
+{
+  GListModel *queue = fl_approvals_page_get_queue (f->page);
+  for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
+    {
+      g_autoptr(FlRecordItem) item = g_list_model_get_item (queue, i);
+      if (g_strcmp0 (fl_record_item_get_id (item), id) == 0)
+        return json_object_ref (fl_record_item_get_record (item));
+    }
+  return NULL;
+}
+
+static void
+decide (Fixture *f, const char *id, gboolean approve, const char *comment)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_approvals_page_select (f->page, id));
+  g_assert_true (fl_approvals_page_decide (f->page, approve, comment, &error));
+  g_assert_no_error (error);
+  pump ();
+}
+
+static void
+test_count_with_variance (Fixture *f, gconstpointer data)
+{
+  g_autofree char *count = clerk_counts (f, 8);  /* the ledger says 10 */
+  sync_client (f, &f->supervisor);
+  g_autoptr(JsonObject) row = queue_row (f, count);
+  g_assert_nonnull (row);
+  g_assert_cmpint (fl_record_get_int (row, "counted", 0), ==, 8);
+  g_assert_cmpint (fl_record_get_int (row, "expected", 0), ==, 10);
+
+  decide (f, count, TRUE, NULL);
+  /* Decided here, waiting for the server: the item says so and cannot be decided twice. */
+  g_autoptr(JsonObject) waiting = queue_row (f, count);
+  g_assert_cmpstr (fl_record_get_string (waiting, "approval_state"), ==, "pending");
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_approvals_page_select (f->page, count));
+  g_assert_false (fl_approvals_page_decide (f->page, TRUE, NULL, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+
+  sync_client (f, &f->supervisor);
+  /* The server posted the adjustment: the balance is the count. */
+  g_assert_cmpint (balance (&f->supervisor, f->store, f->fan), ==, 8);
+  g_assert_cmpint (count_rows (f->supervisor.db, "SELECT count(*) FROM stock_movement WHERE kind = 'adjust'"
+                                                 " AND qty = 2 AND to_location IS NULL"), ==, 1);
+  g_assert_cmpint (count_rows (f->supervisor.db, "SELECT count(*) FROM stock_count WHERE status = 'approved'"), ==, 1);
+  g_assert_null (queue_row (f, count));
+  sync_client (f, &f->clerk);
+  g_assert_cmpint (balance (&f->clerk, f->store, f->fan), ==, 8);
+}
+
+static void
+test_scrap_approved (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (request, "location_id", f->store);
+  json_object_set_string_member (request, "part_id", f->fan);
+  json_object_set_int_member (request, "qty", 3);
+  json_object_set_string_member (request, "reason", "Bearings worn, noisy");
+  json_object_set_string_member (request, "by", "clerk");
+  json_object_set_string_member (request, "at", now);
+  json_object_set_string_member (request, "status", "pending");
+  g_autofree char *id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_changelog_insert (f->clerk.db, "scrap_request", request, &id, &error));
+  sync_client (f, &f->clerk);
+  sync_client (f, &f->supervisor);
+  g_assert_nonnull (queue_row (f, id));
+  g_assert_cmpint (balance (&f->supervisor, f->store, f->fan), ==, 10);
+
+  decide (f, id, TRUE, "Agreed");
+  sync_client (f, &f->supervisor);
+  g_assert_cmpint (balance (&f->supervisor, f->store, f->fan), ==, 7);
+  g_assert_cmpint (count_rows (f->supervisor.db, "SELECT count(*) FROM stock_movement WHERE kind = 'scrap'"
+                                                 " AND qty = 3"), ==, 1);
+  g_assert_null (queue_row (f, id));
+}
+
+static void
+test_stale_approval (Fixture *f, gconstpointer data)
+{
+  g_autofree char *count = clerk_counts (f, 9);
+  sync_client (f, &f->supervisor);
+  g_assert_nonnull (queue_row (f, count));
+
+  /* While the supervisor looks at 9, the clerk recounts and corrects it to 7. */
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_int_member (values, "counted", 7);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_changelog_update (f->clerk.db, "stock_count", count, values, &error));
+  sync_client (f, &f->clerk);
+
+  decide (f, count, TRUE, NULL);   /* approves the 9 it saw (version 1) */
+  sync_client (f, &f->supervisor);
+  /* Refused as stale: nothing moved, and the queue shows the new count with the reason. */
+  g_assert_cmpint (balance (&f->supervisor, f->store, f->fan), ==, 10);
+  g_autoptr(JsonObject) stale = queue_row (f, count);
+  g_assert_nonnull (stale);
+  g_assert_cmpstr (fl_record_get_string (stale, "approval_state"), ==, "rejected");
+  g_assert_nonnull (strstr (fl_record_get_string (stale, "approval_error"), "Stale"));
+  g_assert_cmpint (fl_record_get_int (stale, "counted", 0), ==, 7);
+  g_assert_cmpint (fl_record_get_int (stale, "version", 0), ==, 2);
+
+  /* Deciding again on what is there now works. */
+  decide (f, count, TRUE, "Recount accepted");
+  g_autoptr(JsonObject) again = queue_row (f, count);
+  g_assert_cmpstr (fl_record_get_string (again, "approval_state"), ==, "pending");
+  sync_client (f, &f->supervisor);
+  g_assert_cmpint (balance (&f->supervisor, f->store, f->fan), ==, 7);
+  g_assert_null (queue_row (f, count));
+  /* The refused decision was dismissed when the supervisor decided again. */
+  g_assert_cmpint (fl_outbox_count (f->supervisor.db, "rejected", NULL), ==, 0);
+}
+
+/* The engineer resolves an incident with the customer's acceptance. */
+static char *
+engineer_resolves (Fixture *f, const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  FlWorkOrderDraft draft = {
+    .kind = "incident", .title = title, .site_id = f->server.site_a, .reporter = "Ward 3",
+    .impact = 3, .urgency = 2, .assignee = "eng_a",
+  };
+  char *id = NULL;
+  FlDb *db = f->engineer.db;
+  g_assert_true (fl_work_order_create (db, &draft, "eng_a", &id, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_work_order_move (db, id, FL_ROLE_ENGINEER, "eng_a", FL_WO_IN_PROGRESS, NULL, &error));
+  g_assert_true (fl_work_order_log (db, id, "eng_a", "labour", 45, "Replaced the fan of node 2", &error));
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "resolution", "Fan replaced, temperatures normal");
+  json_object_set_string_member (values, "cause", "Worn fan bearing");
+  json_object_set_boolean_member (values, "first_time_fix", TRUE);
+  g_assert_true (fl_work_order_update (db, id, values, &error));
+  g_assert_true (fl_work_order_accept (db, id, "王医生", NULL, 5, &error));
+  g_assert_true (fl_work_order_move (db, id, FL_ROLE_ENGINEER, "eng_a", FL_WO_RESOLVED, NULL, &error));
+  g_assert_no_error (error);
+  sync_client (f, &f->engineer);
+  return id;
+}
+
+static void
+test_work_order_decisions (Fixture *f, gconstpointer data)
+{
+  g_autofree char *closed = engineer_resolves (f, "Server room fan noisy");
+  g_autofree char *reworked = engineer_resolves (f, "Printer jams on ward 3");
+  sync_client (f, &f->supervisor);
+  g_assert_nonnull (queue_row (f, closed));
+  g_assert_nonnull (queue_row (f, reworked));
+
+  decide (f, closed, TRUE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_approvals_page_select (f->page, reworked));
+  g_assert_false (fl_approvals_page_decide (f->page, FALSE, "  ", &error));  /* a reason is needed */
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  decide (f, reworked, FALSE, "The customer still reports jams");
+  sync_client (f, &f->supervisor);
+
+  g_autoptr(JsonObject) done = fl_record_load (f->supervisor.db, fl_schema_lookup ("work_order"), closed, &error);
+  g_assert_cmpstr (fl_record_get_string (done, "status"), ==, "closed");
+  g_autoptr(JsonObject) back = fl_record_load (f->supervisor.db, fl_schema_lookup ("work_order"), reworked, &error);
+  g_assert_cmpstr (fl_record_get_string (back, "status"), ==, "in_progress");
+  sync_client (f, &f->engineer);
+  g_assert_cmpint (count_rows (f->engineer.db, "SELECT count(*) FROM work_log WHERE text LIKE '%still reports jams%'"), ==, 1);
+  g_assert_null (queue_row (f, closed));
+  g_assert_null (queue_row (f, reworked));
+}
+
+static void
+test_assign (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  FlWorkOrderDraft draft = {
+    .kind = "request", .title = "New account for Dr Wang", .site_id = f->server.site_a,
+    .impact = 4, .urgency = 3,
+  };
+  g_autofree char *id = NULL;
+  g_assert_true (fl_work_order_create (f->supervisor.db, &draft, "super", &id, &error));
+  g_assert_no_error (error);
+  fl_session_notify_changed (f->supervisor_session, "work_order");
+  pump ();
+  g_assert_true (fl_approvals_page_select (f->page, id));
+  g_assert_true (fl_approvals_page_assign (f->page, "eng_a", &error));
+  g_assert_no_error (error);
+  sync_client (f, &f->supervisor);
+  sync_client (f, &f->engineer);
+  g_autoptr(JsonObject) wo = fl_record_load (f->engineer.db, fl_schema_lookup ("work_order"), id, &error);
+  g_assert_nonnull (wo);
+  g_assert_cmpstr (fl_record_get_string (wo, "assignee"), ==, "eng_a");
+  g_assert_cmpstr (fl_record_get_string (wo, "status"), ==, "assigned");
+}
+
+static void
+save_screenshot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("FL_SCREENSHOT_DIR");
+  if (dir == NULL || *dir == '\0')
+    return;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  g_autoptr(GskRenderNode) node = gtk_snapshot_to_node (snapshot);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
+                                                               &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+test_screenshot (Fixture *f, gconstpointer data)
+{
+  g_autofree char *work = engineer_resolves (f, "UPS alarm in the server room");
+  g_autofree char *count = clerk_counts (f, 8);
+  sync_client (f, &f->supervisor);
+  g_assert_true (fl_approvals_page_select (f->page, work));
+  for (int i = 0; i < 10; i++)
+    {
+      pump ();
+      g_usleep (20000);
+    }
+  save_screenshot (GTK_WIDGET (f->window), "approvals.png");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("FIELDLINE_FAST_PWHASH", "1", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/approvals-ui/count-with-variance", test_count_with_variance);
+  ADD ("/approvals-ui/scrap-approved", test_scrap_approved);
+  ADD ("/approvals-ui/stale-approval", test_stale_approval);
+  ADD ("/approvals-ui/work-order-decisions", test_work_order_decisions);
+  ADD ("/approvals-ui/assign", test_assign);
+  ADD ("/approvals-ui/screenshot", test_screenshot);
+  return g_test_run ();
+}
