@@ -139,6 +139,9 @@ fl_sign_in_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_SIGN_IN_PAGE);
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->controller);
   G_OBJECT_CLASS (fl_sign_in_page_parent_class)->dispose (object);
 }

@@ -177,6 +177,9 @@ fl_work_order_list_page_dispose (GObject *object)
 {
   FlWorkOrderListPage *self = FL_WORK_ORDER_LIST_PAGE (object);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WORK_ORDER_LIST_PAGE);
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->model);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (fl_work_order_list_page_parent_class)->dispose (object);

@@ -1,0 +1,370 @@
+/* An engineer's day with work orders, offline, through the real widgets:
+ * record an incident and see it listed with its due dates, move it through
+ * its lifecycle with the refused moves disabled, and use a part from the van
+ * and see the van's balance drop.  FL_SCREENSHOT_DIR=<dir> saves
+ * main-work-orders.png and work-order-detail.png. */
+#include <fl-work-order.h>
+
+#include "fl-acceptance-dialog.h"
+#include "fl-format.h"
+#include "fl-new-work-order-dialog.h"
+#include "fl-record-item.h"
+#include "fl-signature-pad.h"
+#include "fl-ui-test-util.h"
+#include "fl-use-part-dialog.h"
+#include "fl-work-order-list-page.h"
+#include "fl-work-order-page.h"
+
+typedef struct {
+  char                *dir;
+  FlDb                *db;
+  FlSession           *session;
+  FlWindow            *window;
+  FlWorkOrderListPage *list;
+  FlWorkOrderPage     *page;
+  char                *site, *ci, *part, *van;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  f->dir = g_dir_make_tmp ("fieldline-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
+  f->db = fl_db_open_replica (path, &error);
+  g_assert_no_error (error);
+  fl_db_set_meta (f->db, FL_META_DEVICE_CODE, "K3F", &error);
+  g_assert_no_error (error);
+
+  f->site = fl_ui_test_store (f->db, "site",
+      "{\"code\": \"HOSP1\", \"name\": \"第一人民医院 First People's Hospital\","
+      " \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
+  g_free (fl_ui_test_store (f->db, "user",
+      "{\"login\": \"zhang.wei\", \"display_name\": \"张伟\", \"role\": \"engineer\"}"));
+  f->ci = fl_ui_test_store_printf (f->db, "ci",
+      "{\"code\": \"DB-01\", \"name\": \"HIS database\", \"type\": \"server\", \"site_id\": \"%s\","
+      " \"status\": \"in_use\"}", f->site);
+  f->part = fl_ui_test_store (f->db, "part",
+      "{\"sku\": \"PSU-750W\", \"name\": \"750 W power supply\", \"unit\": \"pc\"}");
+  f->van = fl_ui_test_store_printf (f->db, "stock_location",
+      "{\"code\": \"VAN-ZW\", \"name\": \"张伟的车\", \"kind\": \"van\", \"owner\": \"zhang.wei\","
+      " \"site_id\": \"%s\"}", f->site);
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_free (fl_ui_test_store_printf (f->db, "stock_movement",
+      "{\"kind\": \"issue\", \"part_id\": \"%s\", \"qty\": 5, \"to_location\": \"%s\","
+      " \"by\": \"li.na\", \"at\": \"%s\"}", f->part, f->van, now));
+
+  f->session = fl_session_new (f->db, "zhang.wei");
+  f->window = fl_window_new (NULL, f->session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->list = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "work_orders");
+  f->page = fl_work_order_list_page_get_detail (f->list);
+  fl_ui_test_wait_until (!fl_work_order_model_get_loading (fl_work_order_list_page_get_model (f->list)));
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  fl_ui_test_pump ();
+  g_clear_object (&f->session);
+  g_clear_object (&f->db);
+  fl_ui_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->site);
+  g_free (f->ci);
+  g_free (f->part);
+  g_free (f->van);
+}
+
+static void
+wait_for_list (Fixture *f)
+{
+  fl_ui_test_wait_until (!fl_work_order_model_get_loading (fl_work_order_list_page_get_model (f->list)));
+}
+
+static FlRecordItem *
+find_listed (Fixture *f, const char *title)
+{
+  GListModel *model = G_LIST_MODEL (fl_work_order_list_page_get_model (f->list));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FlRecordItem) item = g_list_model_get_item (model, i);
+      if (g_strcmp0 (fl_record_item_get_title (item), title) == 0)
+        return g_steal_pointer (&item);
+    }
+  return NULL;
+}
+
+static const char *
+row_subtitle (Fixture *f, const char *name)
+{
+  return adw_action_row_get_subtitle (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, name));
+}
+
+static gboolean
+button_enabled (Fixture *f, const char *name)
+{
+  return gtk_widget_get_sensitive (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, name));
+}
+
+static char *
+create_order (Fixture *f, const char *title, const char *assignee)
+{
+  g_autoptr(GError) error = NULL;
+  FlWorkOrderDraft draft = {
+    .kind = "incident", .title = title, .site_id = f->site, .ci_id = f->ci,
+    .reporter = "Ward 5", .impact = 3, .urgency = 2, .assignee = assignee,
+  };
+  char *id = NULL;
+  fl_work_order_create (f->db, &draft, "zhang.wei", &id, &error);
+  g_assert_no_error (error);
+  fl_session_notify_changed (f->session, "work_order");
+  wait_for_list (f);
+  return id;
+}
+
+static char *
+status_of (Fixture *f, const char *id)
+{
+  g_autoptr(JsonObject) row = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  return g_strdup (fl_record_get_string (row, "status"));
+}
+
+static void
+test_create_incident_offline (Fixture *f, gconstpointer data)
+{
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-work-order", NULL);
+  fl_ui_test_pump ();
+  FlNewWorkOrderDialog *dialog = fl_ui_test_find_window (FL_TYPE_NEW_WORK_ORDER_DIALOG);
+  g_assert_nonnull (dialog);
+#define DIALOG_CHILD(name) fl_ui_test_child (dialog, FL_TYPE_NEW_WORK_ORDER_DIALOG, name)
+
+  gtk_editable_set_text (GTK_EDITABLE (DIALOG_CHILD ("title_row")), "HIS 数据库连接超时 HIS database timeouts");
+  gtk_editable_set_text (GTK_EDITABLE (DIALOG_CHILD ("reporter_row")), "Ward 5 nurse station");
+  adw_combo_row_set_selected (DIALOG_CHILD ("ci_row"), 1);       /* DB-01 */
+  adw_combo_row_set_selected (DIALOG_CHILD ("impact_row"), 1);   /* whole company */
+  adw_combo_row_set_selected (DIALOG_CHILD ("urgency_row"), 0);  /* urgent */
+
+  /* The priority and the due times show before anything is saved. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (DIALOG_CHILD ("priority_row")), ==, "High");
+  const char *response_due = adw_action_row_get_subtitle (DIALOG_CHILD ("response_due_row"));
+  const char *resolve_due = adw_action_row_get_subtitle (DIALOG_CHILD ("resolve_due_row"));
+  g_assert_nonnull (response_due);
+  g_assert_nonnull (resolve_due);
+  g_autofree char *expected_response = g_strdup (response_due);
+  g_autofree char *expected_resolve = g_strdup (resolve_due);
+  /* 7x24 site, high priority: respond within 24 h, resolve within 48 h. */
+  g_autofree char *in_24h = fl_format_time_usec (fl_time_now () + 24 * G_TIME_SPAN_HOUR);
+  g_autofree char *in_48h = fl_format_time_usec (fl_time_now () + 48 * G_TIME_SPAN_HOUR);
+  g_assert_cmpstr (expected_response, ==, in_24h);
+  g_assert_cmpstr (expected_resolve, ==, in_48h);
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "new-work-order.create", NULL);
+#undef DIALOG_CHILD
+  wait_for_list (f);
+
+  /* Listed (mine and open), with its priority and SLA badge, and pending sync. */
+  g_autoptr(FlRecordItem) item = find_listed (f, "HIS 数据库连接超时 HIS database timeouts");
+  g_assert_nonnull (item);
+  g_assert_cmpstr (fl_record_item_get_tag (item), ==, "High");
+  g_assert_true (g_str_has_prefix (fl_record_item_get_badge (item), "Respond: 23 h 59 min left") ||
+                 g_str_has_prefix (fl_record_item_get_badge (item), "Respond: 24 h"));
+  g_assert_cmpstr (fl_record_item_get_sync_state (item), ==, "pending");
+  g_assert_true (g_str_has_prefix (fl_record_item_get_subtitle (item), "INC-"));
+
+  /* The new order is open beside the list, with the same due dates. */
+  g_assert_cmpstr (fl_work_order_page_get_id (f->page), ==, fl_record_item_get_id (item));
+  g_assert_true (g_str_has_prefix (row_subtitle (f, "response_row"), expected_response));
+  g_assert_true (g_str_has_prefix (row_subtitle (f, "resolve_row"), expected_resolve));
+  g_assert_cmpstr (row_subtitle (f, "assignee_row"), ==, "zhang.wei");
+  g_assert_true (g_str_has_prefix (row_subtitle (f, "ci_row"), "DB-01"));
+  g_assert_cmpint (fl_changelog_pending_count (f->db, NULL), >=, 2);  /* the order and its log entry */
+
+  /* Search finds it by words of its title, in Chinese too. */
+  gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_child (f->list, FL_TYPE_WORK_ORDER_LIST_PAGE, "search_entry")),
+                         "数据库连接");
+  fl_ui_test_wait_until (g_list_model_get_n_items (G_LIST_MODEL (fl_work_order_list_page_get_model (f->list))) == 1);
+  gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_child (f->list, FL_TYPE_WORK_ORDER_LIST_PAGE, "search_entry")),
+                         "no such words");
+  fl_ui_test_wait_until (g_list_model_get_n_items (G_LIST_MODEL (fl_work_order_list_page_get_model (f->list))) == 0);
+  gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_child (f->list, FL_TYPE_WORK_ORDER_LIST_PAGE, "search_entry")), "");
+  wait_for_list (f);
+}
+
+static void
+accept_with_signature (Fixture *f)
+{
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.accept", NULL);
+  fl_ui_test_pump ();
+  FlAcceptanceDialog *dialog = fl_ui_test_find_window (FL_TYPE_ACCEPTANCE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
+  gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "name_entry")),
+                         "王芳 Wang Fang");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
+  const double stroke[] = { 20, 80, 60, 40, 100, 90, 160, 50, 220, 85 };
+  fl_signature_pad_add_stroke (fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "signature_pad"),
+                               stroke, G_N_ELEMENTS (stroke) / 2);
+  gtk_drop_down_set_selected (fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "satisfaction_dropdown"), 1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "accept");
+  fl_ui_test_pump ();
+}
+
+static void
+test_lifecycle (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_order (f, "UPS 电池告警 UPS battery alarm", NULL);
+  fl_window_show_work_order (f->window, id);
+  fl_ui_test_pump ();
+  g_assert_cmpstr (fl_work_order_page_get_id (f->page), ==, id);
+
+  /* New and unassigned: an engineer may only take it. */
+  g_assert_true (button_enabled (f, "take_button"));
+  g_assert_false (button_enabled (f, "start_button"));
+  g_assert_false (button_enabled (f, "hold_button"));
+  g_assert_false (button_enabled (f, "resolve_button"));
+  g_assert_false (button_enabled (f, "close_button"));
+  g_assert_false (button_enabled (f, "cancel_button"));  /* supervisors cancel */
+
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-assigned", NULL);
+  fl_ui_test_pump ();
+  g_autofree char *assigned = status_of (f, id);
+  g_assert_cmpstr (assigned, ==, "assigned");
+  g_assert_cmpstr (row_subtitle (f, "assignee_row"), ==, "zhang.wei");
+  g_assert_false (button_enabled (f, "take_button"));
+  g_assert_true (button_enabled (f, "start_button"));
+  g_assert_false (button_enabled (f, "hold_button"));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-in-progress", NULL);
+  fl_ui_test_pump ();
+  g_autofree char *started = status_of (f, id);
+  g_assert_cmpstr (started, ==, "in_progress");
+  g_assert_true (button_enabled (f, "hold_button"));
+  /* Resolve waits for a resolution and the customer's acceptance, and says so. */
+  g_assert_false (button_enabled (f, "resolve_button"));
+  GtkLabel *hint = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "hint_label");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (hint)));
+  g_assert_cmpstr (gtk_label_get_text (hint), !=, "");
+
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-on-hold", NULL);
+  fl_ui_test_pump ();
+  g_autofree char *held = status_of (f, id);
+  g_assert_cmpstr (held, ==, "on_hold");
+  GtkLabel *sla = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "sla_label");
+  g_assert_nonnull (strstr (gtk_label_get_text (sla), "paused on hold"));
+  g_assert_true (button_enabled (f, "start_button"));  /* resume */
+
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-in-progress", NULL);
+  fl_ui_test_pump ();
+
+  /* Work done: log the labour, write the resolution, get the acceptance. */
+  adw_combo_row_set_selected (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "log_kind_row"), 1);
+  gtk_spin_button_set_value (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "minutes_spin"), 45);
+  gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "log_entry")),
+                         "Replaced the battery pack");
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.add-log", NULL);
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_ui_test_count_rows (f->db, "SELECT count(*) FROM work_log WHERE kind = 'labour' AND minutes = 45"), ==, 1);
+
+  AdwEntryRow *resolution = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "resolution_row");
+  gtk_editable_set_text (GTK_EDITABLE (resolution), "Battery pack replaced, self-test passed");
+  g_signal_emit_by_name (resolution, "apply");
+  fl_ui_test_pump ();
+  g_assert_false (button_enabled (f, "resolve_button"));  /* still needs the acceptance */
+
+  accept_with_signature (f);
+  g_autoptr(JsonObject) accepted = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_cmpstr (fl_record_get_string (accepted, "customer_name"), ==, "王芳 Wang Fang");
+  g_assert_cmpint (fl_record_get_int (accepted, "satisfaction", 0), ==, 4);
+  const char *signature = fl_record_get_string (accepted, "signature_blob");
+  g_assert_nonnull (signature);
+  g_autofree char *signature_path = fl_session_get_blob_path (f->session, signature);
+  g_assert_true (g_file_test (signature_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (gtk_widget_get_visible (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "signature_picture")));
+
+  g_assert_true (button_enabled (f, "resolve_button"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (hint)));
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), "work-order-detail.png");
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-resolved", NULL);
+  fl_ui_test_pump ();
+  g_autofree char *resolved = status_of (f, id);
+  g_assert_cmpstr (resolved, ==, "resolved");
+
+  /* Closing is a supervisor's approval after sync: nothing is left to an engineer. */
+  const char *buttons[] = { "take_button", "start_button", "hold_button", "resolve_button",
+                            "close_button", "cancel_button" };
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    g_assert_false (button_enabled (f, buttons[i]));
+  g_assert_cmpint (fl_ui_test_count_rows (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"), ==, 6);
+}
+
+static void
+test_use_part_from_van (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_order (f, "服务器电源故障 Server power supply failed", "zhang.wei");
+  fl_window_show_work_order (f->window, id);
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_stock_balance (f->db, f->van, f->part, NULL), ==, 5);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.use-part", NULL);
+  fl_ui_test_pump ();
+  FlUsePartDialog *dialog = fl_ui_test_find_window (FL_TYPE_USE_PART_DIALOG);
+  g_assert_nonnull (dialog);
+  GtkDropDown *parts = fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "part_dropdown");
+  GtkStringObject *offered = gtk_drop_down_get_selected_item (parts);
+  g_assert_nonnull (strstr (gtk_string_object_get_string (offered), "5 pc in the van"));
+  g_assert_true (fl_use_part_dialog_select_part (dialog, f->part));
+  gtk_spin_button_set_value (fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "qty_spin"), 2);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "use");
+  fl_ui_test_pump ();
+
+  /* The ledger has the `use` and the van's balance dropped by two. */
+  g_assert_cmpint (fl_stock_balance (f->db, f->van, f->part, NULL), ==, 3);
+  g_assert_cmpint (fl_ui_test_count_rows (f->db,
+                   "SELECT count(*) FROM stock_movement WHERE kind = 'use' AND qty = 2"), ==, 1);
+  GtkListBox *parts_list = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "parts_list");
+  AdwActionRow *row = ADW_ACTION_ROW (gtk_list_box_get_row_at_index (parts_list, 0));
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "3 left there"));
+
+  /* The next time, the dialog offers what is left. */
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.use-part", NULL);
+  fl_ui_test_pump ();
+  dialog = fl_ui_test_find_window (FL_TYPE_USE_PART_DIALOG);
+  offered = gtk_drop_down_get_selected_item (fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "part_dropdown"));
+  g_assert_nonnull (strstr (gtk_string_object_get_string (offered), "3 pc in the van"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_stock_balance (f->db, f->van, f->part, NULL), ==, 3);
+}
+
+static void
+test_list_screenshot (Fixture *f, gconstpointer data)
+{
+  static const char * const titles[] = {
+    "LIS 接口中断 LIS interface down", "打印机卡纸 Printer jam in ward 5", "开通 VPN 账号 VPN access",
+    "PACS 影像无法调阅 PACS images will not open",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    g_free (create_order (f, titles[i], "zhang.wei"));
+  g_autofree char *id = create_order (f, "UPS 电池告警 UPS battery alarm", "zhang.wei");
+  fl_window_show_work_order (f->window, id);
+  fl_ui_test_pump ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fl_work_order_list_page_get_model (f->list))), ==, 5);
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), "main-work-orders.png");
+}
+
+int
+main (int argc, char **argv)
+{
+  fl_ui_test_init (&argc, &argv);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/ui/work-orders/create-offline", test_create_incident_offline);
+  ADD ("/ui/work-orders/lifecycle", test_lifecycle);
+  ADD ("/ui/work-orders/use-part", test_use_part_from_van);
+  ADD ("/ui/work-orders/screenshot", test_list_screenshot);
+  return g_test_run ();
+}
