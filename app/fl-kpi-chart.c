@@ -1,0 +1,206 @@
+#include "fl-kpi-chart.h"
+
+#include <glib/gi18n-lib.h>
+#include <pango/pangocairo.h>
+
+#define MAX_POINTS 24
+
+struct _FlKpiChart
+{
+  GtkWidget       parent_instance;
+  FlKpiKind       kind;
+  FlKpiChartPoint points[MAX_POINTS];
+  guint           n_points;
+};
+
+G_DEFINE_FINAL_TYPE (FlKpiChart, fl_kpi_chart, GTK_TYPE_WIDGET)
+
+double
+fl_kpi_chart_trend (const FlKpiChartPoint *points, guint n_points, double *intercept)
+{
+  double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (guint i = 0; i < n_points; i++)
+    {
+      double rate = fl_kpi_rate (&points[i].value);
+      if (rate < 0)
+        continue;
+      n++;
+      sx += i;
+      sy += rate;
+      sxx += (double) i * i;
+      sxy += i * rate;
+    }
+  double denominator = n * sxx - sx * sx;
+  double slope = n >= 2 && denominator != 0 ? (n * sxy - sx * sy) / denominator : 0;
+  if (intercept != NULL)
+    *intercept = n > 0 ? (sy - slope * sx) / n : 0;
+  return slope;
+}
+
+static void
+set_rgba (cairo_t *cr, const GdkRGBA *c, double alpha)
+{
+  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha);
+}
+
+static void
+draw_text (cairo_t *cr, const char *text, double x, double y, double size, double align)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  g_autofree char *font = g_strdup_printf ("Noto Sans CJK SC, Cantarell, sans %.1fpx", size);
+  PangoFontDescription *description = pango_font_description_from_string (font);
+  pango_layout_set_font_description (layout, description);
+  pango_layout_set_text (layout, text, -1);
+  int w, h;
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - w * align, y);
+  pango_cairo_show_layout (cr, layout);
+  pango_font_description_free (description);
+  g_object_unref (layout);
+}
+
+void
+fl_kpi_chart_render (cairo_t *cr, double width, double height, FlKpiKind kind,
+                     const FlKpiChartPoint *points, guint n_points, const GdkRGBA *ink)
+{
+  static const GdkRGBA good = { 0.18, 0.76, 0.49, 1 }, short_of = { 0.90, 0.38, 0.0, 1 };
+  const double label_size = MAX (8, MIN (11, height / 9));
+  const double left = label_size * 3.2, bottom = label_size * 1.8, top = label_size * 0.6;
+  const double plot_w = width - left - 4, plot_h = height - top - bottom;
+  if (plot_w <= 10 || plot_h <= 10 || n_points == 0)
+    return;
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1);
+  /* Axis and the 0 / 50 / 100 % grid. */
+  for (int pct = 0; pct <= 100; pct += 50)
+    {
+      double y = top + plot_h * (1 - pct / 100.0);
+      set_rgba (cr, ink, pct == 0 ? 0.5 : 0.12);
+      cairo_move_to (cr, left, y + 0.5);
+      cairo_line_to (cr, left + plot_w, y + 0.5);
+      cairo_stroke (cr);
+      g_autofree char *text = g_strdup_printf ("%d%%", pct);
+      set_rgba (cr, ink, 0.6);
+      draw_text (cr, text, left - 4, y - label_size * 0.7, label_size, 1);
+    }
+
+  const double slot = plot_w / n_points, bar = slot * 0.6;
+  const double target = fl_kpi_target (kind);
+  for (guint i = 0; i < n_points; i++)
+    {
+      double x = left + slot * i + (slot - bar) / 2;
+      double rate = fl_kpi_rate (&points[i].value);
+      if (rate >= 0)
+        {
+          double h = MAX (plot_h * rate, 1.5);  /* 0% still shows as measured */
+          set_rgba (cr, fl_kpi_meets_target (kind, &points[i].value) ? &good : &short_of, 0.85);
+          cairo_rectangle (cr, x, top + plot_h - h, bar, h);
+          cairo_fill (cr);
+        }
+      else
+        {
+          /* Nothing to measure that month. */
+          set_rgba (cr, ink, 0.35);
+          draw_text (cr, "–", x + bar / 2, top + plot_h - label_size * 1.4, label_size, 0.5);
+        }
+      set_rgba (cr, ink, 0.7);
+      draw_text (cr, points[i].label, x + bar / 2, top + plot_h + 2, label_size, 0.5);
+    }
+
+  /* The target. */
+  double ty = top + plot_h * (1 - target);
+  static const double dash[] = { 4, 3 };
+  cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+  set_rgba (cr, ink, 0.8);
+  cairo_move_to (cr, left, ty + 0.5);
+  cairo_line_to (cr, left + plot_w, ty + 0.5);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  /* The trend over the months that had data. */
+  double intercept;
+  double slope = fl_kpi_chart_trend (points, n_points, &intercept);
+  int first = -1, last = -1;
+  for (guint i = 0; i < n_points; i++)
+    if (fl_kpi_rate (&points[i].value) >= 0)
+      {
+        if (first < 0)
+          first = i;
+        last = i;
+      }
+  /* Only across the months it was fitted on: no extrapolation. */
+  if (first >= 0 && last > first)
+    {
+      double x0 = left + slot * (first + 0.5), x1 = left + slot * (last + 0.5);
+      double y0 = CLAMP (intercept + slope * first, 0, 1), y1 = CLAMP (intercept + slope * last, 0, 1);
+      cairo_set_line_width (cr, 2);
+      set_rgba (cr, ink, 0.75);
+      cairo_move_to (cr, x0, top + plot_h * (1 - y0));
+      cairo_line_to (cr, x1, top + plot_h * (1 - y1));
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
+static void
+fl_kpi_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  FlKpiChart *self = FL_KPI_CHART (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  GdkRGBA ink;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &ink);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  fl_kpi_chart_render (cr, width, height, self->kind, self->points, self->n_points, &ink);
+  cairo_destroy (cr);
+}
+
+static void
+fl_kpi_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                      int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 160 : 90;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 110;
+}
+
+static void
+fl_kpi_chart_class_init (FlKpiChartClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  widget_class->snapshot = fl_kpi_chart_snapshot;
+  widget_class->measure = fl_kpi_chart_measure;
+  gtk_widget_class_set_css_name (widget_class, "kpichart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+fl_kpi_chart_init (FlKpiChart *self)
+{
+}
+
+GtkWidget *
+fl_kpi_chart_new (void)
+{
+  return g_object_new (FL_TYPE_KPI_CHART, NULL);
+}
+
+void
+fl_kpi_chart_set_data (FlKpiChart *self, FlKpiKind kind, const FlKpiChartPoint *points, guint n_points)
+{
+  g_return_if_fail (FL_IS_KPI_CHART (self));
+  self->kind = kind;
+  self->n_points = MIN (n_points, MAX_POINTS);
+  memcpy (self->points, points, self->n_points * sizeof *points);
+  g_autoptr(GString) description = g_string_new (fl_kpi_label (kind));
+  for (guint i = 0; i < self->n_points; i++)
+    {
+      double rate = fl_kpi_rate (&self->points[i].value);
+      if (rate >= 0)
+        g_string_append_printf (description, ", %s %.0f%%", self->points[i].label, rate * 100);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description->str, -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}

@@ -1,0 +1,707 @@
+#include "fl-service-report.h"
+
+#include <cairo-pdf.h>
+#include <glib/gi18n-lib.h>
+#include <pango/pangocairo.h>
+
+#include "fl-kpi-chart.h"
+#include "fl-record.h"
+#include "fl-stock.h"
+#include "fl-time.h"
+
+G_DEFINE_BOXED_TYPE (FlServiceReport, fl_service_report, fl_service_report_copy, fl_service_report_free)
+
+FlServiceReport *
+fl_service_report_copy (const FlServiceReport *report)
+{
+  FlServiceReport *copy = g_memdup2 (report, sizeof *report);
+  copy->site_id = g_strdup (report->site_id);
+  copy->site_name = g_strdup (report->site_name);
+  copy->time_zone = g_strdup (report->time_zone);
+  return copy;
+}
+
+void
+fl_service_report_free (FlServiceReport *report)
+{
+  if (report == NULL)
+    return;
+  g_free (report->site_id);
+  g_free (report->site_name);
+  g_free (report->time_zone);
+  g_free (report);
+}
+
+const FlKpiReport *
+fl_service_report_get_month (const FlServiceReport *report)
+{
+  return &report->months[FL_SERVICE_REPORT_MONTHS - 1];
+}
+
+static char *
+site_name (FlDb *db, const char *site_id)
+{
+  if (site_id == NULL)
+    return g_strdup (_("All sites"));
+  g_autoptr(JsonObject) site = fl_record_load (db, fl_schema_lookup ("site"), site_id, NULL);
+  if (site == NULL)
+    return g_strdup (site_id);
+  return g_strdup_printf ("%s %s", fl_record_get_string (site, "code"), fl_record_get_string (site, "name"));
+}
+
+FlServiceReport *
+fl_service_report_collect (FlDb *db, const char *site_id, int year, int month,
+                           FlServiceReportProgress progress, gpointer progress_data, GError **error)
+{
+  g_autoptr(FlServiceReport) report = g_new0 (FlServiceReport, 1);
+  report->site_id = g_strdup (site_id);
+  report->site_name = site_name (db, site_id);
+  report->generated_at = fl_time_now ();
+  g_autoptr(GTimeZone) tz = fl_kpi_site_time_zone (db, site_id);
+  report->time_zone = g_strdup (g_time_zone_get_identifier (tz));
+  for (int i = 0; i < FL_SERVICE_REPORT_MONTHS; i++)
+    {
+      int m = month - (FL_SERVICE_REPORT_MONTHS - 1) + i;
+      gint64 start, end;
+      fl_kpi_month_range (tz, year, m, &start, &end);
+      if (!fl_kpi_compute (db, site_id, start, end, report->generated_at, &report->months[i], error))
+        return NULL;
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (start / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+      if (i == FL_SERVICE_REPORT_MONTHS - 1)
+        {
+          report->year = g_date_time_get_year (local);
+          report->month = g_date_time_get_month (local);
+        }
+      /* Translators: a month under a chart's bar (strftime: abbreviated month). */
+      g_autofree char *label = g_date_time_format (local, _("%b"));
+      g_strlcpy (report->month_labels[i], label != NULL ? label : "", sizeof report->month_labels[i]);
+      if (progress != NULL)
+        progress ((i + 1.0) / FL_SERVICE_REPORT_MONTHS, progress_data);
+    }
+  return g_steal_pointer (&report);
+}
+
+/* ---- CSV ---- */
+
+static void
+csv_field (GString *csv, const char *text)
+{
+  gboolean quote = text != NULL && strpbrk (text, ",\"\n\r") != NULL;
+  if (quote)
+    g_string_append_c (csv, '"');
+  for (const char *p = text != NULL ? text : ""; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (csv, '"');
+      g_string_append_c (csv, *p);
+    }
+  if (quote)
+    g_string_append_c (csv, '"');
+}
+
+static void
+csv_line (GString *csv, const char *section, const char *item, const char *measure, const char *value)
+{
+  csv_field (csv, section);
+  g_string_append_c (csv, ',');
+  csv_field (csv, item);
+  g_string_append_c (csv, ',');
+  csv_field (csv, measure);
+  g_string_append_c (csv, ',');
+  csv_field (csv, value);
+  g_string_append (csv, "\r\n");
+}
+
+static void
+csv_int (GString *csv, const char *section, const char *item, const char *measure, gint64 value)
+{
+  char text[32];
+  g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, value);
+  csv_line (csv, section, item, measure, text);
+}
+
+static void
+csv_rate (GString *csv, const char *section, const char *item, const char *measure, double rate)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  csv_line (csv, section, item, measure, rate < 0 ? "" : g_ascii_formatd (text, sizeof text, "%.4f", rate));
+}
+
+static void
+csv_value (GString *csv, const char *section, const char *item, const FlKpiValue *value)
+{
+  csv_int (csv, section, item, "met", value->met);
+  csv_int (csv, section, item, "total", value->total);
+  csv_rate (csv, section, item, "rate", fl_kpi_rate (value));
+}
+
+char *
+fl_service_report_to_csv (const FlServiceReport *report)
+{
+  const FlKpiReport *r = fl_service_report_get_month (report);
+  GString *csv = g_string_new (NULL);
+  csv_line (csv, "section", "item", "measure", "value");
+  g_autofree char *start = fl_time_format (r->start);
+  g_autofree char *end = fl_time_format (r->end);
+  g_autofree char *generated = fl_time_format (report->generated_at);
+  g_autofree char *period = g_strdup_printf ("%04d-%02d", report->year, report->month);
+  csv_line (csv, "report", "site", "id", report->site_id != NULL ? report->site_id : "");
+  csv_line (csv, "report", "site", "name", report->site_name);
+  csv_line (csv, "report", "period", "month", period);
+  csv_line (csv, "report", "period", "start", start);
+  csv_line (csv, "report", "period", "end", end);
+  csv_line (csv, "report", "generated", "at", generated);
+
+  for (guint k = 0; k < FL_KPI_N_KINDS; k++)
+    {
+      csv_value (csv, "kpi", fl_kpi_id (k), &r->values[k]);
+      csv_rate (csv, "kpi", fl_kpi_id (k), "target", fl_kpi_target (k));
+      csv_line (csv, "kpi", fl_kpi_id (k), "meets_target",
+                r->values[k].total == 0 ? "" : fl_kpi_meets_target (k, &r->values[k]) ? "yes" : "no");
+    }
+  for (guint p = 0; p < G_N_ELEMENTS (r->by_priority); p++)
+    {
+      const FlKpiPriorityRow *row = &r->by_priority[p];
+      const char *priority = fl_kpi_priority_name (p);
+      csv_int (csv, "incidents", priority, "opened", row->opened);
+      csv_int (csv, "incidents", priority, "resolved", row->resolved);
+      csv_int (csv, "incidents", priority, "response_met", row->response.met);
+      csv_int (csv, "incidents", priority, "response_total", row->response.total);
+      csv_int (csv, "incidents", priority, "resolution_met", row->resolution.met);
+      csv_int (csv, "incidents", priority, "resolution_total", row->resolution.total);
+    }
+  csv_int (csv, "backups", "jobs", "count", r->backups.jobs);
+  csv_int (csv, "backups", "checks", "count", r->backups.checks);
+  csv_int (csv, "backups", "checks", "ok", r->backups.checks_ok);
+  csv_int (csv, "backups", "checks", "failed", r->backups.checks_failed);
+  csv_int (csv, "backups", "restore_drills", "count", r->backups.restore_drills);
+  csv_int (csv, "backups", "restore_drills", "ok", r->backups.restore_ok);
+  csv_int (csv, "backups", "restore_drills", "minutes", r->backups.restore_minutes);
+  for (guint k = 0; k < G_N_ELEMENTS (r->stock.movements); k++)
+    {
+      const char *kind = fl_movement_kind_to_string (k);
+      csv_int (csv, "stock", kind, "movements", r->stock.movements[k]);
+      csv_int (csv, "stock", kind, "units", r->stock.quantities[k]);
+    }
+  csv_int (csv, "stock", "counts", "count", r->stock.counts);
+  csv_int (csv, "stock", "counts", "with_variance", r->stock.counts_with_variance);
+  csv_int (csv, "stock", "balances", "negative", r->stock.negative_balances);
+  csv_int (csv, "stock", "parts", "below_minimum", r->stock.below_minimum);
+  for (int i = 0; i < FL_SERVICE_REPORT_MONTHS; i++)
+    {
+      int index = report->year * 12 + report->month - 1 - (FL_SERVICE_REPORT_MONTHS - 1 - i);
+      g_autofree char *month = g_strdup_printf ("%04d-%02d", index / 12, index % 12 + 1);
+      for (guint k = 0; k < FL_KPI_N_KINDS; k++)
+        {
+          g_autofree char *item = g_strdup_printf ("%s.%s", month, fl_kpi_id (k));
+          csv_value (csv, "history", item, &report->months[i].values[k]);
+        }
+    }
+  return g_string_free (csv, FALSE);
+}
+
+gboolean
+fl_service_report_write_csv (const FlServiceReport *report, const char *path, GError **error)
+{
+  g_autofree char *csv = fl_service_report_to_csv (report);
+  return g_file_set_contents_full (path, csv, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+/* ---- PDF ---- */
+
+#define PAGE_WIDTH 595.0   /* A4 in points */
+#define PAGE_HEIGHT 842.0
+#define MARGIN 50.0
+#define FONT_FAMILY "Noto Sans CJK SC"
+
+typedef struct {
+  cairo_t *cr;
+  double   y;
+  int      page;
+} Pdf;
+
+static const GdkRGBA ink = { 0.12, 0.12, 0.14, 1 };
+
+static double
+text_at (Pdf *pdf, const char *text, double x, double y, double width, double size, gboolean bold,
+         PangoAlignment align, double alpha)
+{
+  PangoLayout *layout = pango_cairo_create_layout (pdf->cr);
+  PangoFontDescription *font = pango_font_description_from_string (FONT_FAMILY);
+  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
+  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (layout, align);
+  pango_layout_set_text (layout, text, -1);
+  int w, h;
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_set_source_rgba (pdf->cr, ink.red, ink.green, ink.blue, alpha);
+  cairo_move_to (pdf->cr, x, y);
+  pango_cairo_show_layout (pdf->cr, layout);
+  pango_font_description_free (font);
+  g_object_unref (layout);
+  return h;
+}
+
+static void
+paragraph (Pdf *pdf, const char *text, double size, gboolean bold, double alpha, double space_after)
+{
+  pdf->y += text_at (pdf, text, MARGIN, pdf->y, PAGE_WIDTH - 2 * MARGIN, size, bold, PANGO_ALIGN_LEFT, alpha);
+  pdf->y += space_after;
+}
+
+static void
+heading (Pdf *pdf, const char *text)
+{
+  pdf->y += 10;
+  paragraph (pdf, text, 14, TRUE, 1, 6);
+  cairo_set_source_rgba (pdf->cr, ink.red, ink.green, ink.blue, 0.3);
+  cairo_set_line_width (pdf->cr, 0.8);
+  cairo_move_to (pdf->cr, MARGIN, pdf->y);
+  cairo_line_to (pdf->cr, PAGE_WIDTH - MARGIN, pdf->y);
+  cairo_stroke (pdf->cr);
+  pdf->y += 6;
+}
+
+/* A table: `widths` are fractions of the text width; the first column is
+ * left-aligned, the others right-aligned; row 0 is the header. */
+static void
+table (Pdf *pdf, const double *widths, guint n_columns, GPtrArray *cells)
+{
+  const double width = PAGE_WIDTH - 2 * MARGIN, size = 9.5, pad = 4;
+  guint n_rows = cells->len / n_columns;
+  for (guint r = 0; r < n_rows; r++)
+    {
+      double x = MARGIN, row_height = 0;
+      if (r % 2 == 0 && r > 0)
+        {
+          cairo_set_source_rgba (pdf->cr, 0.5, 0.5, 0.55, 0.08);
+          cairo_rectangle (pdf->cr, MARGIN, pdf->y, width, size * 1.9);
+          cairo_fill (pdf->cr);
+        }
+      for (guint c = 0; c < n_columns; c++)
+        {
+          double w = widths[c] * width;
+          const char *text = g_ptr_array_index (cells, r * n_columns + c);
+          double h = text_at (pdf, text != NULL ? text : "", x + pad, pdf->y + 3, w - 2 * pad, size, r == 0,
+                              c == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT, r == 0 ? 0.75 : 1);
+          row_height = MAX (row_height, h + 6);
+          x += w;
+        }
+      pdf->y += row_height;
+      if (r == 0)
+        {
+          cairo_set_source_rgba (pdf->cr, ink.red, ink.green, ink.blue, 0.4);
+          cairo_set_line_width (pdf->cr, 0.6);
+          cairo_move_to (pdf->cr, MARGIN, pdf->y);
+          cairo_line_to (pdf->cr, MARGIN + width, pdf->y);
+          cairo_stroke (pdf->cr);
+        }
+    }
+  pdf->y += 8;
+}
+
+static void
+add_cell (GPtrArray *cells, char *text)
+{
+  g_ptr_array_add (cells, text);
+}
+
+static char *
+percent (const FlKpiValue *value)
+{
+  double rate = fl_kpi_rate (value);
+  return rate < 0 ? g_strdup ("—") : g_strdup_printf ("%.1f%%", rate * 100);
+}
+
+static char *
+cases (const FlKpiValue *value)
+{
+  /* Translators: "5 of 6" cases met their target. */
+  return g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT), value->met, value->total);
+}
+
+static void
+points_of (const FlServiceReport *report, FlKpiKind kind, FlKpiChartPoint *points)
+{
+  for (guint i = 0; i < FL_SERVICE_REPORT_MONTHS; i++)
+    {
+      g_strlcpy (points[i].label, report->month_labels[i], sizeof points[i].label);
+      points[i].value = report->months[i].values[kind];
+    }
+}
+
+/* Charts two to a row, each with its name above it. */
+static void
+charts (Pdf *pdf, const FlServiceReport *report, const FlKpiKind *kinds, guint n)
+{
+  const double gap = 24, w = (PAGE_WIDTH - 2 * MARGIN - gap) / 2, h = 120;
+  for (guint i = 0; i < n; i += 2)
+    {
+      for (guint j = i; j < MIN (i + 2, n); j++)
+        {
+          double x = MARGIN + (j - i) * (w + gap);
+          g_autofree char *title = g_strdup_printf (_("%s, target %.0f%%"), fl_kpi_label (kinds[j]),
+                                                    fl_kpi_target (kinds[j]) * 100);
+          text_at (pdf, title, x, pdf->y, w, 9.5, TRUE, PANGO_ALIGN_LEFT, 0.85);
+          FlKpiChartPoint points[FL_SERVICE_REPORT_MONTHS];
+          points_of (report, kinds[j], points);
+          cairo_save (pdf->cr);
+          cairo_translate (pdf->cr, x, pdf->y + 16);
+          fl_kpi_chart_render (pdf->cr, w, h, kinds[j], points, FL_SERVICE_REPORT_MONTHS, &ink);
+          cairo_restore (pdf->cr);
+        }
+      pdf->y += h + 28;
+    }
+}
+
+static void
+page_header (Pdf *pdf, const FlServiceReport *report)
+{
+  pdf->page++;
+  pdf->y = MARGIN;
+  g_autofree char *title = g_strdup_printf (_("Monthly Service Report %04d-%02d"), report->year, report->month);
+  paragraph (pdf, title, pdf->page == 1 ? 20 : 11, TRUE, pdf->page == 1 ? 1 : 0.6, 2);
+  paragraph (pdf, report->site_name, pdf->page == 1 ? 13 : 9, FALSE, 0.8, pdf->page == 1 ? 4 : 8);
+}
+
+static void
+page_footer (Pdf *pdf)
+{
+  g_autofree char *text = g_strdup_printf (_("Page %d of %d"), pdf->page, 3);
+  text_at (pdf, text, MARGIN, PAGE_HEIGHT - MARGIN + 10, PAGE_WIDTH - 2 * MARGIN, 8, FALSE,
+           PANGO_ALIGN_RIGHT, 0.6);
+  cairo_show_page (pdf->cr);
+}
+
+/* A time in the report's time zone. */
+static char *
+local_time (const FlServiceReport *report, gint64 usec, const char *format)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (report->time_zone);
+  if (tz == NULL)
+    tz = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  return g_date_time_format (local, format);
+}
+
+static void
+attainment_page (Pdf *pdf, const FlServiceReport *report)
+{
+  const FlKpiReport *r = fl_service_report_get_month (report);
+  page_header (pdf, report);
+  g_autofree char *start = local_time (report, r->start, "%Y-%m-%d");
+  g_autofree char *end = local_time (report, r->end - G_USEC_PER_SEC, "%Y-%m-%d");
+  g_autofree char *generated = local_time (report, report->generated_at, "%Y-%m-%d %H:%M");
+  g_autofree char *period = g_strdup_printf (_("Period %s to %s · generated %s"), start, end, generated);
+  paragraph (pdf, period, 9, FALSE, 0.6, 4);
+
+  heading (pdf, _("Service level attainment"));
+  static const double widths[] = { 0.34, 0.14, 0.14, 0.18, 0.20 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  add_cell (cells, g_strdup (_("Indicator")));
+  add_cell (cells, g_strdup (_("Result")));
+  add_cell (cells, g_strdup (_("Target")));
+  add_cell (cells, g_strdup (_("Cases met")));
+  add_cell (cells, g_strdup (_("Assessment")));
+  for (guint k = 0; k < FL_KPI_N_KINDS; k++)
+    {
+      const FlKpiValue *v = &r->values[k];
+      add_cell (cells, g_strdup (fl_kpi_label (k)));
+      add_cell (cells, percent (v));
+      add_cell (cells, g_strdup_printf ("≥ %.0f%%", fl_kpi_target (k) * 100));
+      add_cell (cells, cases (v));
+      add_cell (cells, g_strdup (v->total == 0 ? _("Nothing to measure")
+                                 : fl_kpi_meets_target (k, v) ? _("✓ Met") : _("✗ Below target")));
+    }
+  table (pdf, widths, G_N_ELEMENTS (widths), cells);
+
+  paragraph (pdf, _("How the figures are counted"), 10, TRUE, 0.9, 3);
+  paragraph (pdf,
+             _("Response and resolution times count working time of each site's calendar: holidays "
+               "and hours outside the site's coverage are skipped, and time on hold extends the "
+               "resolution due time. A case counts in the month its outcome became known: when it "
+               "was done in time, or when its due time passed. Satisfaction is the share of "
+               "customers rating 4 or 5 of 5. Backups on time is the share of scheduled backup "
+               "periods (days, weeks, months) with a successful check. Stock record accuracy is the "
+               "share of stock counts that found exactly what the ledger recorded."),
+             9, FALSE, 0.75, 8);
+  page_footer (pdf);
+}
+
+static void
+incidents_page (Pdf *pdf, const FlServiceReport *report)
+{
+  const FlKpiReport *r = fl_service_report_get_month (report);
+  page_header (pdf, report);
+  heading (pdf, _("Incidents by priority"));
+  static const double widths[] = { 0.2, 0.14, 0.14, 0.26, 0.26 };
+  static const char * const priority_labels[] = { N_("High"), N_("Medium"), N_("Normal"), N_("Low") };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  add_cell (cells, g_strdup (_("Priority")));
+  add_cell (cells, g_strdup (_("Opened")));
+  add_cell (cells, g_strdup (_("Resolved")));
+  add_cell (cells, g_strdup (_("Response on time")));
+  add_cell (cells, g_strdup (_("Resolved on time")));
+  FlKpiPriorityRow total = { 0 };
+  for (guint p = 0; p < G_N_ELEMENTS (r->by_priority); p++)
+    {
+      const FlKpiPriorityRow *row = &r->by_priority[p];
+      add_cell (cells, g_strdup (_(priority_labels[p])));
+      add_cell (cells, g_strdup_printf ("%" G_GINT64_FORMAT, row->opened));
+      add_cell (cells, g_strdup_printf ("%" G_GINT64_FORMAT, row->resolved));
+      g_autofree char *response = percent (&row->response), *resolution = percent (&row->resolution);
+      g_autofree char *response_cases = cases (&row->response), *resolution_cases = cases (&row->resolution);
+      add_cell (cells, g_strdup_printf ("%s (%s)", response, response_cases));
+      add_cell (cells, g_strdup_printf ("%s (%s)", resolution, resolution_cases));
+      total.opened += row->opened;
+      total.resolved += row->resolved;
+      total.response.met += row->response.met;
+      total.response.total += row->response.total;
+      total.resolution.met += row->resolution.met;
+      total.resolution.total += row->resolution.total;
+    }
+  add_cell (cells, g_strdup (_("All incidents")));
+  add_cell (cells, g_strdup_printf ("%" G_GINT64_FORMAT, total.opened));
+  add_cell (cells, g_strdup_printf ("%" G_GINT64_FORMAT, total.resolved));
+  g_autofree char *response = percent (&total.response), *resolution = percent (&total.resolution);
+  g_autofree char *response_cases = cases (&total.response), *resolution_cases = cases (&total.resolution);
+  add_cell (cells, g_strdup_printf ("%s (%s)", response, response_cases));
+  add_cell (cells, g_strdup_printf ("%s (%s)", resolution, resolution_cases));
+  table (pdf, widths, G_N_ELEMENTS (widths), cells);
+
+  heading (pdf, _("Trends over six months"));
+  static const FlKpiKind kinds[] = {
+    FL_KPI_RESPONSE_ON_TIME, FL_KPI_RESOLVED_ON_TIME, FL_KPI_SATISFACTION, FL_KPI_FIRST_TIME_FIX };
+  charts (pdf, report, kinds, G_N_ELEMENTS (kinds));
+  page_footer (pdf);
+}
+
+static void
+backups_and_stock_page (Pdf *pdf, const FlServiceReport *report)
+{
+  const FlKpiReport *r = fl_service_report_get_month (report);
+  page_header (pdf, report);
+  heading (pdf, _("Backups and restore drills"));
+  static const double pair[] = { 0.7, 0.3 };
+  g_autoptr(GPtrArray) backups = g_ptr_array_new_with_free_func (g_free);
+  add_cell (backups, g_strdup (_("Measure")));
+  add_cell (backups, g_strdup (_("Value")));
+  add_cell (backups, g_strdup (_("Backup jobs")));
+  add_cell (backups, g_strdup_printf ("%" G_GINT64_FORMAT, r->backups.jobs));
+  add_cell (backups, g_strdup (_("Checks recorded")));
+  add_cell (backups, g_strdup_printf ("%" G_GINT64_FORMAT, r->backups.checks));
+  add_cell (backups, g_strdup (_("Checks that found the backup good")));
+  add_cell (backups, g_strdup_printf ("%" G_GINT64_FORMAT, r->backups.checks_ok));
+  add_cell (backups, g_strdup (_("Checks that found it failed, partial or missing")));
+  add_cell (backups, g_strdup_printf ("%" G_GINT64_FORMAT, r->backups.checks_failed));
+  add_cell (backups, g_strdup (_("Scheduled periods with a good check")));
+  add_cell (backups, cases (&r->values[FL_KPI_BACKUPS_ON_TIME]));
+  add_cell (backups, g_strdup (_("Restore drills (succeeded)")));
+  add_cell (backups, g_strdup_printf ("%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT ")",
+                                      r->backups.restore_drills, r->backups.restore_ok));
+  add_cell (backups, g_strdup (_("Average restore time")));
+  add_cell (backups, r->backups.restore_drills > 0
+                       ? g_strdup_printf (_("%.0f min"), (double) r->backups.restore_minutes / r->backups.restore_drills)
+                       : g_strdup ("—"));
+  table (pdf, pair, G_N_ELEMENTS (pair), backups);
+
+  heading (pdf, _("Spare parts"));
+  static const double moves[] = { 0.5, 0.25, 0.25 };
+  static const char * const kind_labels[] = {
+    N_("Received"), N_("Issued"), N_("Transferred"), N_("Used on jobs"), N_("Returned"), N_("Scrapped"),
+    N_("Stocktake adjustments") };
+  g_autoptr(GPtrArray) stock = g_ptr_array_new_with_free_func (g_free);
+  add_cell (stock, g_strdup (_("Movement")));
+  add_cell (stock, g_strdup (_("Entries")));
+  add_cell (stock, g_strdup (_("Units")));
+  for (guint k = 0; k < G_N_ELEMENTS (kind_labels); k++)
+    {
+      add_cell (stock, g_strdup (_(kind_labels[k])));
+      add_cell (stock, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.movements[k]));
+      add_cell (stock, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.quantities[k]));
+    }
+  table (pdf, moves, G_N_ELEMENTS (moves), stock);
+
+  g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
+  add_cell (counts, g_strdup (_("Stock records")));
+  add_cell (counts, g_strdup (_("Value")));
+  add_cell (counts, g_strdup (_("Stock counts taken")));
+  add_cell (counts, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.counts));
+  add_cell (counts, g_strdup (_("Counts with a variance")));
+  add_cell (counts, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.counts_with_variance));
+  add_cell (counts, g_strdup (_("Balances below zero now")));
+  add_cell (counts, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.negative_balances));
+  add_cell (counts, g_strdup (_("Parts below their minimum stock now")));
+  add_cell (counts, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.below_minimum));
+  table (pdf, pair, G_N_ELEMENTS (pair), counts);
+
+  static const FlKpiKind kinds[] = { FL_KPI_BACKUPS_ON_TIME, FL_KPI_STOCK_ACCURACY };
+  charts (pdf, report, kinds, G_N_ELEMENTS (kinds));
+  page_footer (pdf);
+}
+
+gboolean
+fl_service_report_write_pdf (const FlServiceReport *report, const char *path, GError **error)
+{
+  cairo_surface_t *surface = cairo_pdf_surface_create (path, PAGE_WIDTH, PAGE_HEIGHT);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write the report to %s: %s"),
+                   path, cairo_status_to_string (cairo_surface_status (surface)));
+      cairo_surface_destroy (surface);
+      return FALSE;
+    }
+  g_autofree char *title = g_strdup_printf (_("Monthly Service Report %04d-%02d"), report->year, report->month);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Fieldline");
+  Pdf pdf = { cairo_create (surface), 0, 0 };
+  attainment_page (&pdf, report);
+  incidents_page (&pdf, report);
+  backups_and_stock_page (&pdf, report);
+  cairo_destroy (pdf.cr);
+  cairo_surface_finish (surface);
+  cairo_status_t status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write the report to %s: %s"),
+                   path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- in a worker thread ---- */
+
+typedef struct {
+  char                   *replica_path;
+  char                   *site_id;
+  int                     year, month;
+  FlServiceReportFormat   format;
+  char                   *output_path;
+  FlServiceReportProgress progress;
+  gpointer                progress_data;
+  GMainContext           *context;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_free (job->replica_path);
+  g_free (job->site_id);
+  g_free (job->output_path);
+  g_main_context_unref (job->context);
+  g_free (job);
+}
+
+typedef struct {
+  Job   *job;
+  GTask *task;  /* keeps the job alive until the progress is shown */
+  double fraction;
+} Progress;
+
+static gboolean
+show_progress (gpointer data)
+{
+  Progress *p = data;
+  GCancellable *cancellable = g_task_get_cancellable (p->task);
+  if (p->job->progress != NULL && !g_cancellable_is_cancelled (cancellable))
+    p->job->progress (p->fraction, p->job->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_free (Progress *p)
+{
+  g_object_unref (p->task);
+  g_free (p);
+}
+
+static void
+report_progress (GTask *task, double fraction)
+{
+  Job *job = g_task_get_task_data (task);
+  Progress *p = g_new0 (Progress, 1);
+  p->job = job;
+  p->task = g_object_ref (task);
+  p->fraction = fraction;
+  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, show_progress, p,
+                              (GDestroyNotify) progress_free);
+}
+
+static void
+collect_progress (double fraction, gpointer task)
+{
+  Job *job = g_task_get_task_data (task);
+  /* Collecting is most of the work when only the figures are wanted. */
+  report_progress (task, job->format == FL_SERVICE_REPORT_FIGURES ? fraction : fraction * 0.8);
+}
+
+static void
+run_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Job *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlDb) db = fl_db_open_replica (job->replica_path, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_autoptr(FlServiceReport) report = fl_service_report_collect (db, job->site_id, job->year, job->month,
+                                                                 collect_progress, task, &error);
+  if (report == NULL || g_task_return_error_if_cancelled (task))
+    {
+      if (error != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  gboolean written = TRUE;
+  if (job->format == FL_SERVICE_REPORT_PDF)
+    written = fl_service_report_write_pdf (report, job->output_path, &error);
+  else if (job->format == FL_SERVICE_REPORT_CSV)
+    written = fl_service_report_write_csv (report, job->output_path, &error);
+  if (!written)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  report_progress (task, 1.0);
+  g_task_return_pointer (task, g_steal_pointer (&report), (GDestroyNotify) fl_service_report_free);
+}
+
+void
+fl_service_report_run_async (const char *replica_path, const char *site_id, int year, int month,
+                             FlServiceReportFormat format, const char *output_path,
+                             GCancellable *cancellable, FlServiceReportProgress progress,
+                             gpointer progress_data, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (replica_path != NULL);
+  g_return_if_fail (format == FL_SERVICE_REPORT_FIGURES || output_path != NULL);
+  Job *job = g_new0 (Job, 1);
+  job->replica_path = g_strdup (replica_path);
+  job->site_id = g_strdup (site_id);
+  job->year = year;
+  job->month = month;
+  job->format = format;
+  job->output_path = g_strdup (output_path);
+  job->progress = progress;
+  job->progress_data = progress_data;
+  job->context = g_main_context_ref_thread_default ();
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fl_service_report_run_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, run_in_thread);
+}
+
+FlServiceReport *
+fl_service_report_run_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

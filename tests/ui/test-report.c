@@ -1,0 +1,342 @@
+/* The monthly service report: the PDF opens with its three pages and a CJK
+ * font embedded (pdftoppm, pdfinfo, pdffonts from poppler-utils), the CSV
+ * has the expected lines and figures, and the asynchronous run reports
+ * progress up to 1 and writes the file.  The dataset is October 2026 at a
+ * hospital with a Chinese name. */
+#include <fieldline.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "fl-kpi-chart.h"
+#include "fl-service-report.h"
+
+#define LOCAL(t) t "+08:00"
+
+typedef struct {
+  char *dir;
+  FlDb *db;
+  char *site;
+} Fixture;
+
+static char *
+store (FlDb *db, const char *table, const char *json, const char *created_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) row = fl_record_parse (json, -1, &error);
+  g_assert_no_error (error);
+  gint64 created;
+  g_assert_true (fl_time_parse (created_at, &created, NULL));
+  g_autofree char *created_text = fl_time_format (created);
+  char *id = fl_uuid7_new ();
+  json_object_set_string_member (row, "id", id);
+  json_object_set_string_member (row, "version", "1");
+  json_object_set_string_member (row, "created_at", created_text);
+  json_object_set_string_member (row, "updated_at", created_text);
+  fl_record_validate (fl_schema_lookup (table), row, FL_RECORD_STORED, NULL, &error);
+  g_assert_no_error (error);
+  fl_record_store (db, fl_schema_lookup (table), row, NULL, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+work_order (Fixture *f, const char *priority, const char *created, const char *response_due,
+            const char *responded, const char *resolve_due, const char *resolved, int satisfaction)
+{
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_string_printf (json, "{\"ref\": \"INC-X\", \"kind\": \"incident\", \"title\": \"服务器告警\","
+                         " \"site_id\": \"%s\", \"impact\": 2, \"urgency\": 2, \"priority\": \"%s\","
+                         " \"status\": \"%s\", \"response_due\": \"%s\", \"resolve_due\": \"%s\"",
+                   f->site, priority, resolved != NULL ? "closed" : "in_progress", response_due, resolve_due);
+  if (responded != NULL)
+    g_string_append_printf (json, ", \"responded_at\": \"%s\"", responded);
+  if (resolved != NULL)
+    g_string_append_printf (json, ", \"resolved_at\": \"%s\", \"customer_accepted_at\": \"%s\","
+                                  " \"satisfaction\": %d, \"first_time_fix\": true",
+                            resolved, resolved, satisfaction);
+  g_string_append (json, "}");
+  g_free (store (f->db, "work_order", json->str, created));
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  f->dir = g_dir_make_tmp ("fieldline-report-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
+  f->db = fl_db_open_replica (path, &error);
+  g_assert_no_error (error);
+  f->site = store (f->db, "site",
+      "{\"code\": \"HOSP1\", \"name\": \"第一人民医院\", \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}",
+      "2026-01-01T00:00:00Z");
+
+  /* October: a high incident on time in both, a medium one responded late
+   * and resolved on time, a normal one still open past its due time. */
+  work_order (f, "high", LOCAL ("2026-10-05T10:00:00"), LOCAL ("2026-10-06T10:00:00"),
+              LOCAL ("2026-10-05T11:00:00"), LOCAL ("2026-10-07T10:00:00"), LOCAL ("2026-10-06T15:00:00"), 5);
+  work_order (f, "medium", LOCAL ("2026-10-12T10:00:00"), LOCAL ("2026-10-13T10:00:00"),
+              LOCAL ("2026-10-13T12:00:00"), LOCAL ("2026-10-15T10:00:00"), LOCAL ("2026-10-14T09:00:00"), 3);
+  work_order (f, "normal", LOCAL ("2026-10-20T10:00:00"), LOCAL ("2026-10-21T10:00:00"),
+              LOCAL ("2026-10-20T12:00:00"), LOCAL ("2026-10-24T10:00:00"), NULL, 0);
+  /* September: one high incident, on time. */
+  work_order (f, "high", LOCAL ("2026-09-10T10:00:00"), LOCAL ("2026-09-11T10:00:00"),
+              LOCAL ("2026-09-10T10:30:00"), LOCAL ("2026-09-12T10:00:00"), LOCAL ("2026-09-11T10:00:00"), 4);
+
+  g_autofree char *ci_json = g_strdup_printf (
+      "{\"code\": \"HIS-DB\", \"name\": \"HIS 数据库\", \"type\": \"server\", \"site_id\": \"%s\","
+      " \"status\": \"in_use\"}", f->site);
+  g_autofree char *ci = store (f->db, "ci", ci_json, "2026-01-01T00:00:00Z");
+  g_autofree char *job_json = g_strdup_printf (
+      "{\"ci_id\": \"%s\", \"name\": \"HIS 全量备份\", \"kind\": \"full\", \"schedule\": \"weekly\"}", ci);
+  g_autofree char *job = store (f->db, "backup_job", job_json, "2026-01-01T00:00:00Z");
+  static const char * const checks[] = {
+    LOCAL ("2026-10-02T08:00:00"), LOCAL ("2026-10-09T08:00:00"), LOCAL ("2026-10-23T08:00:00") };
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      g_autofree char *check = g_strdup_printf (
+          "{\"job_id\": \"%s\", \"checked_at\": \"%s\", \"by\": \"li.na\", \"result\": \"ok\"%s}",
+          job, checks[i], i == 1 ? ", \"restore_test\": true, \"restore_ok\": true, \"restore_minutes\": 40" : "");
+      g_free (store (f->db, "backup_check", check, checks[i]));
+    }
+
+  g_autofree char *part = store (f->db, "part",
+      "{\"sku\": \"FAN-1U\", \"name\": \"1U 服务器风扇\", \"unit\": \"个\", \"min_stock\": 5}", "2026-01-01T00:00:00Z");
+  g_autofree char *wh_json = g_strdup_printf (
+      "{\"code\": \"WH1\", \"name\": \"中心库\", \"kind\": \"warehouse\", \"site_id\": \"%s\"}", f->site);
+  g_autofree char *wh = store (f->db, "stock_location", wh_json, "2026-01-01T00:00:00Z");
+  g_autofree char *receive = g_strdup_printf (
+      "{\"kind\": \"receive\", \"part_id\": \"%s\", \"qty\": 4, \"to_location\": \"%s\", \"by\": \"li.na\","
+      " \"at\": \"" LOCAL ("2026-10-03T09:00:00") "\"}", part, wh);
+  g_free (store (f->db, "stock_movement", receive, LOCAL ("2026-10-03T09:00:00")));
+  g_autofree char *count = g_strdup_printf (
+      "{\"location_id\": \"%s\", \"part_id\": \"%s\", \"counted\": 4, \"expected_at_count\": 4,"
+      " \"by\": \"li.na\", \"at\": \"" LOCAL ("2026-10-28T09:00:00") "\", \"status\": \"approved\"}", wh, part);
+  g_free (store (f->db, "stock_count", count, LOCAL ("2026-10-28T09:00:00")));
+
+  gint64 now;
+  g_assert_true (fl_time_parse ("2026-11-05T00:00:00Z", &now, NULL));
+  fl_time_set_now_for_testing (now);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  fl_time_set_now_for_testing (0);
+  g_clear_object (&f->db);
+  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_remove (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->site);
+}
+
+static FlServiceReport *
+collect (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  FlServiceReport *report = fl_service_report_collect (f->db, f->site, 2026, 10, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+static char *
+run (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, &error))
+    {
+      g_test_skip_printf ("%s is not installed (poppler-utils): %s", argv[0], error->message);
+      return NULL;
+    }
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+static void
+test_figures (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FlServiceReport) report = collect (f);
+  const FlKpiReport *r = fl_service_report_get_month (report);
+  g_assert_cmpint (report->year, ==, 2026);
+  g_assert_cmpint (report->month, ==, 10);
+  g_assert_cmpstr (report->site_name, ==, "HOSP1 第一人民医院");
+  g_assert_cmpint (r->values[FL_KPI_RESPONSE_ON_TIME].met, ==, 2);
+  g_assert_cmpint (r->values[FL_KPI_RESPONSE_ON_TIME].total, ==, 3);
+  g_assert_cmpint (r->values[FL_KPI_RESOLVED_ON_TIME].met, ==, 2);
+  g_assert_cmpint (r->values[FL_KPI_RESOLVED_ON_TIME].total, ==, 3);
+  g_assert_cmpint (r->by_priority[0].opened, ==, 1);
+  /* Weeks 1-7, 8-14, 15-21, 22-28: the third had no check. */
+  g_assert_cmpint (r->values[FL_KPI_BACKUPS_ON_TIME].met, ==, 3);
+  g_assert_cmpint (r->values[FL_KPI_BACKUPS_ON_TIME].total, ==, 4);
+  /* September is the month before in the history, May the first. */
+  g_assert_cmpint (report->months[4].values[FL_KPI_RESPONSE_ON_TIME].total, ==, 1);
+  g_assert_cmpint (report->months[0].values[FL_KPI_RESPONSE_ON_TIME].total, ==, 0);
+}
+
+static void
+test_pdf (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FlServiceReport) report = collect (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdf = g_build_filename (f->dir, "report.pdf", NULL);
+  g_assert_true (fl_service_report_write_pdf (report, pdf, &error));
+  g_assert_no_error (error);
+
+  /* It opens, with three pages. */
+  g_autofree char *prefix = g_build_filename (f->dir, "page", NULL);
+  const char *render[] = { "pdftoppm", "-r", "40", "-png", pdf, prefix, NULL };
+  g_autofree char *rendered = run (render);
+  if (rendered == NULL)
+    return;
+  guint pages = 0;
+  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "page") && g_str_has_suffix (name, ".png"))
+      pages++;
+  g_assert_cmpuint (pages, ==, 3);
+  const char *info[] = { "pdfinfo", pdf, NULL };
+  g_autofree char *pdfinfo = run (info);
+  const char *pages_line = strstr (pdfinfo, "Pages:");
+  g_assert_nonnull (pages_line);
+  g_assert_cmpint (atoi (pages_line + strlen ("Pages:")), ==, 3);
+  g_assert_nonnull (strstr (pdfinfo, "Monthly Service Report 2026-10"));
+
+  /* The Chinese site name needs a CJK font, embedded (subset) in the file. */
+  const char *fonts[] = { "pdffonts", pdf, NULL };
+  g_autofree char *pdffonts = run (fonts);
+  gboolean cjk_embedded = FALSE;
+  g_auto(GStrv) lines = g_strsplit (pdffonts, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "CJK") != NULL && strstr (lines[i], " yes ") != NULL)
+      cjk_embedded = TRUE;
+  if (!cjk_embedded)
+    g_printerr ("%s", pdffonts);
+  g_assert_true (cjk_embedded);
+
+  const char *keep = g_getenv ("FL_REPORT_KEEP");
+  if (keep != NULL && *keep != '\0')
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+      g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+      g_assert_true (g_file_set_contents (keep, contents, length, NULL));
+    }
+}
+
+static const char *
+csv_value (GStrv lines, const char *prefix)
+{
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return lines[i] + strlen (prefix);
+  return NULL;
+}
+
+static void
+test_csv (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FlServiceReport) report = collect (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "report.csv", NULL);
+  g_assert_true (fl_service_report_write_csv (report, path, &error));
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (path, &csv, NULL, &error));
+  g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
+  /* header + 6 report + 7 KPIs x 5 + 4 priorities x 6 + 7 backups + 7 kinds x 2 + 4 stock
+   * + 6 months x 7 KPIs x 3, and the empty string after the last line break. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 6 + 35 + 24 + 7 + 14 + 4 + 126 + 1);
+  g_assert_cmpstr (lines[0], ==, "section,item,measure,value");
+  g_assert_cmpstr (csv_value (lines, "report,site,name,"), ==, "HOSP1 第一人民医院");
+  g_assert_cmpstr (csv_value (lines, "report,period,month,"), ==, "2026-10");
+  g_assert_cmpstr (csv_value (lines, "report,period,start,"), ==, "2026-09-30T16:00:00.000Z");
+  g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,met,"), ==, "2");
+  g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,total,"), ==, "3");
+  g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,rate,"), ==, "0.6667");
+  g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,target,"), ==, "0.9500");
+  g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,meets_target,"), ==, "no");
+  g_assert_cmpstr (csv_value (lines, "kpi,customer_satisfaction,rate,"), ==, "0.5000");
+  g_assert_cmpstr (csv_value (lines, "kpi,stock_record_accuracy,meets_target,"), ==, "yes");
+  g_assert_cmpstr (csv_value (lines, "kpi,first_time_fix,total,"), ==, "2");
+  g_assert_cmpstr (csv_value (lines, "incidents,high,opened,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "incidents,medium,response_met,"), ==, "0");
+  g_assert_cmpstr (csv_value (lines, "backups,restore_drills,minutes,"), ==, "40");
+  g_assert_cmpstr (csv_value (lines, "stock,receive,units,"), ==, "4");
+  g_assert_cmpstr (csv_value (lines, "stock,parts,below_minimum,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "history,2026-09.response_on_time,rate,"), ==, "1.0000");
+  g_assert_cmpstr (csv_value (lines, "history,2026-05.response_on_time,rate,"), ==, "");
+}
+
+static void
+progress_cb (double fraction, gpointer data)
+{
+  GArray *seen = data;
+  g_array_append_val (seen, fraction);
+}
+
+static void
+done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  FlServiceReport **out = data;
+  g_autoptr(GError) error = NULL;
+  *out = fl_service_report_run_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_async (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "async.csv", NULL);
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (double));
+  FlServiceReport *report = NULL;
+  fl_service_report_run_async (fl_db_path (f->db), f->site, 2026, 10, FL_SERVICE_REPORT_CSV, path,
+                               NULL, progress_cb, seen, done_cb, &report);
+  while (report == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  /* Pending progress may still be queued: let it through. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (seen->len, >=, 2);
+  for (guint i = 1; i < seen->len; i++)
+    g_assert_cmpfloat (g_array_index (seen, double, i), >=, g_array_index (seen, double, i - 1));
+  g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), ==, 1.0);
+  g_assert_cmpint (fl_service_report_get_month (report)->values[FL_KPI_RESPONSE_ON_TIME].total, ==, 3);
+  fl_service_report_free (report);
+}
+
+static void
+test_chart_trend (void)
+{
+  FlKpiChartPoint points[4] = {
+    { "a", { 8, 10 } }, { "b", { 0, 0 } }, { "c", { 9, 10 } }, { "d", { 10, 10 } },
+  };
+  double intercept;
+  /* Through (0, .8), (2, .9), (3, 1.0), skipping the empty month. */
+  double slope = fl_kpi_chart_trend (points, 4, &intercept);
+  g_assert_cmpfloat_with_epsilon (slope, 0.0643, 0.001);
+  g_assert_cmpfloat_with_epsilon (intercept, 0.7929, 0.001);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/report/chart-trend", test_chart_trend);
+  g_test_add ("/report/figures", Fixture, NULL, fixture_set_up, test_figures, fixture_tear_down);
+  g_test_add ("/report/pdf", Fixture, NULL, fixture_set_up, test_pdf, fixture_tear_down);
+  g_test_add ("/report/csv", Fixture, NULL, fixture_set_up, test_csv, fixture_tear_down);
+  g_test_add ("/report/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
+  return g_test_run ();
+}
