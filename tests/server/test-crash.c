@@ -1,0 +1,306 @@
+/* A real fieldline-sync killed with SIGKILL in the middle of a push loop
+ * restarts with a consistent database: every push was applied whole or not
+ * at all, and replaying every request gives the answers already given (or,
+ * for the one cut off, applies it now) without applying anything twice.
+ *
+ * The binary comes from the build: FIELDLINE_SYNC (set by meson) names it. */
+#include "fl-api-test-util.h"
+
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#define ROUNDS          3
+#define LOGS_PER_PUSH   20
+
+typedef struct {
+  FlTestStore  t;
+  const char  *binary;
+  GPid         pid;
+  guint16      port;
+  char        *base;
+  SoupSession *session;
+} Crash;
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+  g_autoptr(GSocketAddress) bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static FlReply *
+request_in (SoupSession *session, Crash *c, const char *method, const char *path, const char *token,
+            const char *body, GError **error)
+{
+  g_autofree char *uri = g_strconcat (c->base, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  g_autoptr(GBytes) answer = soup_session_send_and_read (session, msg, NULL, error);
+  if (answer == NULL)
+    return NULL;
+  FlReply *reply = g_new0 (FlReply, 1);
+  reply->status = soup_message_get_status (msg);
+  reply->bytes = g_steal_pointer (&answer);
+  return reply;
+}
+
+static FlReply *
+request (Crash *c, const char *method, const char *path, const char *token, const char *body, GError **error)
+{
+  return request_in (c->session, c, method, path, token, body, error);
+}
+
+static void
+start_server (Crash *c)
+{
+  g_autoptr(GError) error = NULL;
+  c->port = free_port ();
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", c->port);
+  const char *argv[] = { c->binary, "serve", "--db", c->t.path, "--listen", listen, NULL };
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                 NULL, NULL, &c->pid, &error);
+  g_assert_no_error (error);
+  g_free (c->base);
+  c->base = g_strdup_printf ("http://127.0.0.1:%u", c->port);
+  /* no connection of the killed server is reused */
+  g_clear_object (&c->session);
+  c->session = soup_session_new_with_options ("timeout", 10, NULL);
+  for (int i = 0; i < 200; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(FlReply) health = request (c, "GET", FL_PROTOCOL_PREFIX "/health", NULL, NULL, &local_error);
+      if (health != NULL && health->status == 200)
+        return;
+      g_usleep (25000);
+    }
+  g_error ("%s did not start", c->binary);
+}
+
+static void
+kill_server (Crash *c)
+{
+  kill (c->pid, SIGKILL);
+  int status = 0;
+  waitpid (c->pid, &status, 0);
+  g_spawn_close_pid (c->pid);
+  c->pid = 0;
+}
+
+typedef struct {
+  Crash      *c;
+  char       *token;
+  char       *device_id;
+  char       *work_order;
+  GPtrArray  *bodies;    /* every push request sent, in order */
+  GPtrArray  *answers;   /* the answer of each, NULL where none came */
+  gint64      next_mid;
+  gint        stop;
+} Pusher;
+
+/* Builds one push: LOGS_PER_PUSH work-log entries and an update of the order. */
+static char *
+next_push (Pusher *p)
+{
+  g_autoptr(FlPushRequest) req = fl_push_request_new (p->device_id);
+  for (int i = 0; i < LOGS_PER_PUSH; i++)
+    {
+      g_autofree char *id = fl_uuid7_new ();
+      g_autofree char *fields = g_strdup_printf (
+          "{\"work_order_id\": \"%s\", \"author\": \"eng\", \"at\": \"2026-11-22T09:30:00.000Z\","
+          " \"kind\": \"labour\", \"minutes\": %d, \"text\": \"log %" G_GINT64_FORMAT "\"}",
+          p->work_order, i + 1, p->next_mid);
+      g_autoptr(JsonObject) payload = fl_record_parse (fields, -1, NULL);
+      g_ptr_array_add (req->mutations, fl_mutation_new (p->next_mid++, "work_log", id, FL_MUTATION_APPEND,
+                                                        fl_time_now (), payload));
+    }
+  /* counts pushes: contact goes n -> n+1, so a lost or doubled update shows */
+  gint64 n = (gint64) p->bodies->len;
+  g_autofree char *changes = n == 0
+    ? g_strdup ("{\"contact\": {\"from\": null, \"to\": \"1\"}}")
+    : g_strdup_printf ("{\"contact\": {\"from\": \"%" G_GINT64_FORMAT "\", \"to\": \"%" G_GINT64_FORMAT "\"}}", n, n + 1);
+  g_autoptr(JsonObject) payload = fl_record_parse (changes, -1, NULL);
+  g_ptr_array_add (req->mutations, fl_mutation_new (p->next_mid++, "work_order", p->work_order,
+                                                    FL_MUTATION_UPDATE, fl_time_now (), payload));
+  g_autoptr(JsonNode) node = fl_push_request_to_json (req);
+  return fl_protocol_to_string (node, NULL);
+}
+
+/* Pushes until the server dies.  Like a client's outbox, a push left
+ * without an answer is sent again first when the server is back. */
+static gpointer
+push_loop (gpointer data)
+{
+  Pusher *p = data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
+  gboolean resend = p->answers->len > 0 && p->answers->pdata[p->answers->len - 1] == NULL;
+  while (!g_atomic_int_get (&p->stop))
+    {
+      const char *body;
+      if (resend)
+        {
+          body = p->bodies->pdata[p->bodies->len - 1];
+          g_ptr_array_set_size (p->answers, p->answers->len - 1);
+          resend = FALSE;
+        }
+      else
+        {
+          body = next_push (p);
+          g_ptr_array_add (p->bodies, (char *) body);
+        }
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FlReply) reply = request_in (session, p->c, "POST", FL_PROTOCOL_PREFIX "/sync/push", p->token,
+                                             body, &error);
+      if (reply == NULL)
+        {
+          g_ptr_array_add (p->answers, NULL);
+          break;  /* the server is gone */
+        }
+      g_assert_cmpuint (reply->status, ==, 200);
+      g_ptr_array_add (p->answers, g_strndup (g_bytes_get_data (reply->bytes, NULL), g_bytes_get_size (reply->bytes)));
+    }
+  return NULL;
+}
+
+static void
+test_sigkill_during_pushes (void)
+{
+  const char *binary = g_getenv ("FIELDLINE_SYNC");
+  if (binary == NULL || !g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("FIELDLINE_SYNC does not name the fieldline-sync program");
+      return;
+    }
+  Crash c = { .binary = binary };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&c.t);
+  g_autofree char *site = fl_test_put_site (c.t.store, "HOSPA");
+  const char *sites[] = { site, NULL };
+  g_autoptr(JsonObject) user = fl_accounts_add_user (c.t.store, "eng", "eng", "engineer", sites,
+                                                     "password-of-test", "admin", &error);
+  g_assert_no_error (error);
+  g_autofree char *wo = fl_test_put_work_order (c.t.store, site, "INC-261122-AAA-0001");
+  {
+    /* assign it to the engineer, so the engineer may work it */
+    g_autoptr(JsonObject) row = fl_store_load_row (c.t.store, fl_schema_lookup ("work_order"), wo, &error);
+    json_object_set_string_member (row, "status", "assigned");
+    json_object_set_string_member (row, "assignee", "eng");
+    fl_store_put_row (c.t.store, fl_schema_lookup ("work_order"), row, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_clear_object (&c.t.store);
+  start_server (&c);
+
+  g_autoptr(FlReply) login = request (&c, "POST", FL_PROTOCOL_PREFIX "/auth/login", NULL,
+      "{\"login\": \"eng\", \"password\": \"password-of-test\", \"device_name\": \"crash test\"}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (login->status, ==, 200);
+  g_autoptr(JsonNode) login_json = fl_protocol_parse (g_bytes_get_data (login->bytes, NULL),
+                                                      g_bytes_get_size (login->bytes), &error);
+  g_autoptr(FlLoginResponse) account = fl_login_response_from_json (login_json, &error);
+  g_assert_no_error (error);
+
+  Pusher p = {
+    .c = &c,
+    .token = account->token,
+    .device_id = account->device_id,
+    .work_order = wo,
+    .bodies = g_ptr_array_new_with_free_func (g_free),
+    .answers = g_ptr_array_new_with_free_func (g_free),
+    .next_mid = 1,
+  };
+  for (int round = 0; round < ROUNDS; round++)
+    {
+      g_atomic_int_set (&p.stop, FALSE);
+      GThread *thread = g_thread_new ("pusher", push_loop, &p);
+      g_usleep (g_random_int_range (150, 400) * 1000);
+      kill_server (&c);
+      g_thread_join (thread);
+      g_test_message ("round %d: %u pushes sent so far", round, p.bodies->len);
+      start_server (&c);
+    }
+
+  /* The database came back whole. */
+  kill_server (&c);
+  FlStore *store = fl_store_open (c.t.path, &error);
+  g_assert_no_error (error);
+  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (store));
+  g_autoptr(FlStmt) check = fl_db_prepare (db, "PRAGMA integrity_check", &error);
+  g_assert_cmpint (sqlite3_step (check), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (check, 0), ==, "ok");
+  fl_stmt_release (g_steal_pointer (&check));
+  /* every push whole or not at all: logs come in full pushes */
+  gint64 logs = -1;
+  fl_db_query_int64 (db, "SELECT count(*) FROM work_log", &logs, &error);
+  g_assert_cmpint (logs % LOGS_PER_PUSH, ==, 0);
+  g_clear_object (&store);
+  start_server (&c);
+
+  /* Replay everything in order. */
+  for (guint i = 0; i < p.bodies->len; i++)
+    {
+      g_autoptr(FlReply) again = request (&c, "POST", FL_PROTOCOL_PREFIX "/sync/push", p.token,
+                                          p.bodies->pdata[i], &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (again->status, ==, 200);
+      g_autofree char *text = g_strndup (g_bytes_get_data (again->bytes, NULL), g_bytes_get_size (again->bytes));
+      g_autoptr(JsonNode) node = fl_protocol_parse (text, strlen (text), &error);
+      /* The same results (`seq` is where the log stands now). */
+      if (p.answers->pdata[i] != NULL)
+        {
+          const char *first_text = p.answers->pdata[i];
+          g_autoptr(JsonNode) first = fl_protocol_parse (first_text, strlen (first_text), &error);
+          g_assert_true (json_node_equal (json_object_get_member (json_node_get_object (first), "results"),
+                                          json_object_get_member (json_node_get_object (node), "results")));
+        }
+      g_autoptr(FlPushResponse) response = fl_push_response_from_json (node, &error);
+      g_assert_no_error (error);
+      for (guint r = 0; r < response->results->len; r++)
+        {
+          FlMutationResult *result = response->results->pdata[r];
+          if (result->status != FL_RESULT_APPLIED)
+            g_test_message ("push %u mid %" G_GINT64_FORMAT ": %s", i, result->mid, result->error);
+          g_assert_cmpint (result->status, ==, FL_RESULT_APPLIED);
+        }
+    }
+  kill_server (&c);
+
+  /* Each push applied exactly once. */
+  store = fl_store_open (c.t.path, &error);
+  g_assert_no_error (error);
+  db = fl_sqlite_store_get_db (FL_SQLITE_STORE (store));
+  fl_db_query_int64 (db, "SELECT count(*) FROM work_log", &logs, &error);
+  g_assert_cmpint (logs, ==, (gint64) p.bodies->len * LOGS_PER_PUSH);
+  g_autoptr(JsonObject) row = fl_store_load_row (store, fl_schema_lookup ("work_order"), wo, &error);
+  g_autofree char *expected = g_strdup_printf ("%u", p.bodies->len);
+  g_assert_cmpstr (fl_record_get_string (row, "contact"), ==, expected);
+  g_assert_cmpint (fl_record_get_int (row, "version", 0), ==, 2 + (gint64) p.bodies->len);
+  g_clear_object (&store);
+
+  g_ptr_array_unref (p.bodies);
+  g_ptr_array_unref (p.answers);
+  g_clear_object (&c.session);
+  g_free (c.base);
+  fl_test_store_close (&c.t);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/crash/sigkill-during-pushes", test_sigkill_during_pushes);
+  return g_test_run ();
+}
