@@ -194,7 +194,8 @@ typedef enum {
 static const char *
 table_sql (FlSqliteStore *self, SqlKind kind, const FlTable *table, const char *column)
 {
-  g_autofree char *key = g_strdup_printf ("%d:%s:%s", kind, table->name, column != NULL ? column : "");
+  char key[160];
+  g_snprintf (key, sizeof key, "%d:%s:%s", kind, table->name, column != NULL ? column : "");
   const char *sql = g_hash_table_lookup (self->sql, key);
   if (sql != NULL)
     return sql;
@@ -227,30 +228,67 @@ table_sql (FlSqliteStore *self, SqlKind kind, const FlTable *table, const char *
       text = g_strdup_printf ("SELECT id FROM \"%s\" WHERE \"%s\" = ?", table->name, column);
       break;
     }
-  g_hash_table_insert (self->sql, g_steal_pointer (&key), text);
+  g_hash_table_insert (self->sql, g_strdup (key), text);
   return text;
 }
 
 /* ---- helpers ---- */
 
+/* Site lists are JSON arrays of ids, so SQL can read them with json_each.
+ * They are written and read on every stored row: by hand, since ids are
+ * plain characters (fl_record_validate checks references), with JSON-GLib
+ * as the fallback for anything else. */
+static gboolean
+is_plain_id (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
 static char *
 sites_to_json (const char * const *sites)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  json_builder_begin_array (builder);
+  GString *json = g_string_new ("[");
   for (guint i = 0; sites != NULL && sites[i] != NULL; i++)
-    json_builder_add_string_value (builder, sites[i]);
-  json_builder_end_array (builder);
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+    {
+      if (!is_plain_id (sites[i]))
+        {
+          g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), sites[i]);
+          g_autofree char *quoted = json_to_string (node, FALSE);
+          g_string_append_printf (json, "%s%s", i > 0 ? "," : "", quoted);
+        }
+      else
+        g_string_append_printf (json, "%s\"%s\"", i > 0 ? "," : "", sites[i]);
+    }
+  g_string_append_c (json, ']');
+  return g_string_free (json, FALSE);
 }
 
 static GStrv
 sites_from_json (const char *text)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  if (text == NULL || strcmp (text, "[]") == 0)
+    return g_strv_builder_end (builder);
+  if (strchr (text, '\\') == NULL)
+    {
+      /* ["a","b"]: the strings between quotes. */
+      const char *p = text;
+      while ((p = strchr (p, '"')) != NULL)
+        {
+          const char *end = strchr (p + 1, '"');
+          if (end == NULL)
+            break;
+          g_autofree char *id = g_strndup (p + 1, end - p - 1);
+          g_strv_builder_add (builder, id);
+          p = end + 1;
+        }
+      return g_strv_builder_end (builder);
+    }
   g_autoptr(JsonParser) parser = json_parser_new ();
-  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL))
+  if (json_parser_load_from_data (parser, text, -1, NULL))
     {
       JsonNode *root = json_parser_get_root (parser);
       if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
@@ -671,6 +709,11 @@ sqlite_put_row (FlStore *store, const FlTable *table, JsonObject *row, gint64 *o
                 GError **error)
 {
   FlSqliteStore *self = FL_SQLITE_STORE (store);
+  /* In the caller's transaction no savepoint of its own (parsing SAVEPOINT
+   * and RELEASE for every row would cost a bulk load a third of its
+   * time): a failure there is the caller's to roll back. */
+  if (fl_db_transaction_depth (self->db) > 0)
+    return put_row_in_transaction (self, table, row, out_seq, error);
   if (!fl_db_begin (self->db, error))
     return FALSE;
   if (!put_row_in_transaction (self, table, row, out_seq, error))

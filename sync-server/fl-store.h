@@ -201,7 +201,9 @@ JsonObject *fl_store_find_row (FlStore *store, const FlTable *table, const char 
  * + 1 otherwise), `created_at` and `updated_at` when absent (now; a
  * replacement keeps the stored created_at), and records the change with the
  * row's scope at a new seq, returned in `out_seq` (0 when nothing changed).
- * `row` must already be validated (fl_record_validate). */
+ * `row` must already be validated (fl_record_validate).  Outside a
+ * transaction the row and its change are written together or not at all;
+ * inside one, a failure leaves the transaction to be rolled back. */
 gboolean    fl_store_put_row (FlStore *store, const FlTable *table, JsonObject *row,
                               gint64 *out_seq, GError **error);
 

@@ -1,0 +1,700 @@
+#include "fl-admin.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "fl-accounts.h"
+#include "fl-db.h"
+#include "fl-demo-data.h"
+#include "fl-import.h"
+#include "fl-record.h"
+#include "fl-sqlite-store.h"
+#include "fl-stock.h"
+#include "fl-store.h"
+#include "fl-time.h"
+
+G_DEFINE_QUARK (fl-admin-error-quark, fl_admin_error)
+
+typedef struct {
+  /* options */
+  char       *db;
+  gboolean    help;
+  char       *role;
+  char       *name;
+  char       *sites;
+  gboolean    password_stdin;
+  int         size;
+  char       *to;
+  char       *table;
+  char       *id;
+  char       *user;
+  /* what the command works with */
+  char      **args;     /* positional arguments after the command words */
+  const char *input;
+  GString    *out;
+  FlStore    *store;
+} Admin;
+
+typedef gboolean (*CommandFunc) (Admin *admin, GError **error);
+
+typedef struct {
+  const char  *name;        /* "user add" */
+  const char  *parameters;  /* "LOGIN" */
+  guint        n_args;      /* positional arguments required */
+  const char  *summary;
+  const char  *options;     /* option names it takes, besides --db and --help */
+  CommandFunc  func;
+} Command;
+
+#define ACTOR "admin (command line)"
+
+/* ---- helpers ---- */
+
+static gboolean
+usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+usage_error (GError **error, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_USAGE, message);
+  return FALSE;
+}
+
+static char *
+format_time (gint64 usec)
+{
+  if (usec == 0)
+    return g_strdup ("—");
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* Reads one line: from `input` in tests, else from stdin, without echo
+ * when stdin is a terminal. */
+static char *
+read_secret (Admin *admin, const char *prompt, GError **error)
+{
+  if (admin->input != NULL)
+    {
+      const char *end = strchr (admin->input, '\n');
+      char *line = end != NULL ? g_strndup (admin->input, end - admin->input) : g_strdup (admin->input);
+      admin->input = end != NULL ? end + 1 : admin->input + strlen (admin->input);
+      return line;
+    }
+  gboolean terminal = !admin->password_stdin && isatty (STDIN_FILENO);
+  struct termios saved, quiet;
+  if (terminal)
+    {
+      fprintf (stderr, "%s", prompt);
+      fflush (stderr);
+      tcgetattr (STDIN_FILENO, &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  char buffer[1024];
+  char *line = fgets (buffer, sizeof buffer, stdin);
+  if (terminal)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      fprintf (stderr, "\n");
+    }
+  if (line == NULL)
+    {
+      g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_INVALID, _("No password was given"));
+      return NULL;
+    }
+  buffer[strcspn (buffer, "\r\n")] = '\0';
+  char *password = g_strdup (buffer);
+  memset (buffer, 0, sizeof buffer);
+  return password;
+}
+
+/* A new password, asked twice on a terminal. */
+static char *
+read_new_password (Admin *admin, GError **error)
+{
+  g_autofree char *password = read_secret (admin, _("New password: "), error);
+  if (password == NULL)
+    return NULL;
+  if (admin->input == NULL && !admin->password_stdin && isatty (STDIN_FILENO))
+    {
+      g_autofree char *again = read_secret (admin, _("Repeat the password: "), error);
+      if (again == NULL)
+        return NULL;
+      if (strcmp (password, again) != 0)
+        {
+          g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_INVALID, _("The two passwords differ"));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&password);
+}
+
+/* Site codes ("HOSP1,HOSP2"; "" or "all" = every site) to site ids. */
+static GStrv
+site_ids_from_codes (Admin *admin, const char *codes, GError **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  if (codes != NULL && g_ascii_strcasecmp (codes, "all") != 0)
+    {
+      g_auto(GStrv) list = g_strsplit_set (codes, ",; ", -1);
+      for (guint i = 0; list[i] != NULL; i++)
+        {
+          if (*list[i] == '\0')
+            continue;
+          g_autoptr(JsonObject) site = fl_store_find_row (admin->store, fl_schema_lookup ("site"),
+                                                          "code", list[i], NULL);
+          if (site == NULL)
+            {
+              g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_NOT_FOUND,
+                           _("There is no site with the code “%s”"), list[i]);
+              return NULL;
+            }
+          g_strv_builder_add (builder, fl_record_get_string (site, "id"));
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* Site ids of a user row back to codes, for people. */
+static char *
+site_codes (Admin *admin, JsonObject *user)
+{
+  g_auto(GStrv) ids = fl_accounts_user_sites (user);
+  if (ids == NULL)
+    return g_strdup (_("all sites"));
+  g_autoptr(GString) codes = g_string_new (NULL);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(JsonObject) site = fl_store_load_row (admin->store, fl_schema_lookup ("site"), ids[i], NULL);
+      if (codes->len > 0)
+        g_string_append_c (codes, ',');
+      g_string_append (codes, site != NULL ? fl_record_get_string (site, "code") : ids[i]);
+    }
+  return g_string_free (g_steal_pointer (&codes), FALSE);
+}
+
+/* ---- commands ---- */
+
+static gboolean
+cmd_init (Admin *admin, GError **error)
+{
+  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (admin->store));
+  g_string_append_printf (admin->out, _("The database %s is ready (schema %d, id %s).\n"),
+                          admin->db, fl_db_schema_version (db), fl_store_get_id (admin->store));
+  return TRUE;
+}
+
+static gboolean
+cmd_user_add (Admin *admin, GError **error)
+{
+  const char *login = admin->args[0];
+  if (admin->role == NULL || admin->name == NULL)
+    return usage_error (error, _("“user add” needs --role and --name"));
+  g_auto(GStrv) sites = site_ids_from_codes (admin, admin->sites, error);
+  if (sites == NULL)
+    return FALSE;
+  g_autofree char *password = read_new_password (admin, error);
+  if (password == NULL)
+    return FALSE;
+  g_autoptr(JsonObject) user = fl_accounts_add_user (admin->store, login, admin->name, admin->role,
+                                                     (const char * const *) sites, password, ACTOR, error);
+  if (user == NULL)
+    return FALSE;
+  g_autofree char *codes = site_codes (admin, user);
+  g_string_append_printf (admin->out, _("Added %s (%s, %s, %s).\n"), login, admin->name, admin->role, codes);
+  return TRUE;
+}
+
+typedef struct {
+  Admin      *admin;
+  GHashTable *devices;  /* user id -> count */
+} UserList;
+
+static gboolean
+count_device (const FlStoreDevice *device, gpointer user_data, GError **error)
+{
+  GHashTable *devices = user_data;
+  if (!device->revoked)
+    g_hash_table_insert (devices, g_strdup (device->user_id),
+                         GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (devices, device->user_id)) + 1));
+  return TRUE;
+}
+
+static gboolean
+print_user (const FlTable *table, JsonObject *user, gpointer user_data, GError **error)
+{
+  UserList *list = user_data;
+  g_autofree char *codes = site_codes (list->admin, user);
+  guint devices = GPOINTER_TO_UINT (g_hash_table_lookup (list->devices, fl_record_get_string (user, "id")));
+  g_string_append_printf (list->admin->out, "%-16s %-11s %-9s %7u  %-20s %s\n",
+                          fl_record_get_string (user, "login"),
+                          fl_record_get_string (user, "role"),
+                          fl_record_get_bool (user, "disabled") ? _("disabled") : _("active"),
+                          devices, codes, fl_record_get_string (user, "display_name"));
+  return TRUE;
+}
+
+static gboolean
+cmd_user_list (Admin *admin, GError **error)
+{
+  UserList list = { admin, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+  gboolean ok = fl_store_foreach_device (admin->store, NULL, count_device, list.devices, error);
+  if (ok)
+    {
+      g_string_append_printf (admin->out, "%-16s %-11s %-9s %7s  %-20s %s\n", _("LOGIN"), _("ROLE"),
+                              _("STATE"), _("DEVICES"), _("SITES"), _("NAME"));
+      ok = fl_store_foreach_row (admin->store, fl_schema_lookup ("user"), NULL, print_user, &list, error);
+    }
+  g_hash_table_unref (list.devices);
+  return ok;
+}
+
+static gboolean
+cmd_user_disable (Admin *admin, GError **error)
+{
+  if (!fl_accounts_set_disabled (admin->store, admin->args[0], TRUE, ACTOR, error))
+    return FALSE;
+  g_string_append_printf (admin->out, _("Disabled %s; every token of theirs is revoked.\n"), admin->args[0]);
+  return TRUE;
+}
+
+static gboolean
+cmd_user_enable (Admin *admin, GError **error)
+{
+  if (!fl_accounts_set_disabled (admin->store, admin->args[0], FALSE, ACTOR, error))
+    return FALSE;
+  g_string_append_printf (admin->out, _("Enabled %s; they can sign in again.\n"), admin->args[0]);
+  return TRUE;
+}
+
+static gboolean
+cmd_user_set_password (Admin *admin, GError **error)
+{
+  g_autoptr(JsonObject) user = fl_accounts_find_user (admin->store, admin->args[0], error);
+  if (user == NULL)
+    return FALSE;
+  g_autofree char *password = read_new_password (admin, error);
+  if (password == NULL || !fl_accounts_set_password (admin->store, admin->args[0], password, ACTOR, error))
+    return FALSE;
+  g_string_append_printf (admin->out, _("Changed the password of %s.\n"), admin->args[0]);
+  return TRUE;
+}
+
+static gboolean
+cmd_user_set_role (Admin *admin, GError **error)
+{
+  if (!fl_accounts_set_role (admin->store, admin->args[0], admin->args[1], ACTOR, error))
+    return FALSE;
+  g_string_append_printf (admin->out, _("%s is now %s.\n"), admin->args[0], admin->args[1]);
+  return TRUE;
+}
+
+static gboolean
+cmd_user_set_sites (Admin *admin, GError **error)
+{
+  g_auto(GStrv) sites = site_ids_from_codes (admin, admin->args[1], error);
+  if (sites == NULL ||
+      !fl_accounts_set_sites (admin->store, admin->args[0], (const char * const *) sites, ACTOR, error))
+    return FALSE;
+  g_autoptr(JsonObject) user = fl_accounts_find_user (admin->store, admin->args[0], error);
+  g_autofree char *codes = user != NULL ? site_codes (admin, user) : NULL;
+  g_string_append_printf (admin->out, _("%s now works at: %s.\n"), admin->args[0], codes);
+  return TRUE;
+}
+
+static gboolean
+print_device (const FlStoreDevice *device, gpointer user_data, GError **error)
+{
+  Admin *admin = user_data;
+  g_autoptr(JsonObject) user = fl_store_load_row (admin->store, fl_schema_lookup ("user"), device->user_id, NULL);
+  g_autofree char *created = format_time (device->created_at);
+  g_autofree char *seen = format_time (device->last_seen);
+  g_string_append_printf (admin->out, "%-4s %-36s %-14s %-16s %-16s %-8s %s\n",
+                          device->code, device->id,
+                          user != NULL ? fl_record_get_string (user, "login") : device->user_id,
+                          created, seen, device->revoked ? _("revoked") : _("active"), device->name);
+  return TRUE;
+}
+
+static gboolean
+cmd_device_list (Admin *admin, GError **error)
+{
+  g_autoptr(JsonObject) user = NULL;
+  if (admin->user != NULL && (user = fl_accounts_find_user (admin->store, admin->user, error)) == NULL)
+    return FALSE;
+  g_string_append_printf (admin->out, "%-4s %-36s %-14s %-16s %-16s %-8s %s\n", _("CODE"), _("ID"),
+                          _("USER"), _("SIGNED IN"), _("LAST SEEN"), _("STATE"), _("NAME"));
+  return fl_store_foreach_device (admin->store, user != NULL ? fl_record_get_string (user, "id") : NULL,
+                                  print_device, admin, error);
+}
+
+static gboolean
+cmd_device_revoke (Admin *admin, GError **error)
+{
+  if (!fl_accounts_revoke_device (admin->store, admin->args[0], ACTOR, error))
+    return FALSE;
+  g_string_append_printf (admin->out,
+                          _("Revoked the device %s: its next request is refused; its data stays on it.\n"),
+                          admin->args[0]);
+  return TRUE;
+}
+
+static gboolean
+cmd_import (Admin *admin, GError **error)
+{
+  FlImportKind kind;
+  if (!fl_import_kind_from_string (admin->args[0], &kind))
+    return usage_error (error, _("Cannot import “%s”: choose sites, cis, parts, locations or users"),
+                        admin->args[0]);
+  FlImportResult result = { 0 };
+  gboolean ok = fl_import_file (admin->store, kind, admin->args[1], ACTOR, &result, error);
+  if (ok)
+    {
+      g_string_append_printf (admin->out, _("Imported %s: %u new, %u updated.\n"),
+                              admin->args[1], result.inserted, result.updated);
+      for (guint i = 0; i < result.generated->len; i++)
+        g_string_append_printf (admin->out, _("Generated password for %s\n"), (char *) result.generated->pdata[i]);
+    }
+  else
+    g_prefix_error (error, _("Nothing was imported from %s: "), admin->args[1]);
+  fl_import_result_clear (&result);
+  return ok;
+}
+
+static gboolean
+cmd_demo_data (Admin *admin, GError **error)
+{
+  if (admin->size < 0 || admin->size > 10000000)
+    return usage_error (error, _("--size must be between 0 and 10000000"));
+  guint size = admin->size > 0 ? (guint) admin->size : 1000;
+  g_autofree char *blob_dir = g_strconcat (admin->db, ".blobs", NULL);
+  gint64 start = g_get_monotonic_time ();
+  if (!fl_demo_data_generate (admin->store, size, blob_dir, error))
+    return FALSE;
+  double seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+
+  g_string_append_printf (admin->out, _("Demo data in %s (%.1f s):\n"), admin->db, seconds);
+  guint n_tables = 0;
+  const FlTable * const *tables = fl_schema_tables (&n_tables);
+  for (guint i = 0; i < n_tables; i++)
+    g_string_append_printf (admin->out, "  %-20s %8" G_GINT64_FORMAT "\n", tables[i]->name,
+                            fl_store_count_rows (admin->store, tables[i], NULL));
+  g_string_append_printf (admin->out, _("Negative stock balances for the clerk: %" G_GINT64_FORMAT "\n"),
+                          fl_store_count_negative_balances (admin->store, NULL));
+  g_string_append (admin->out, _("\nDemo users (change these passwords before real use):\n"));
+  guint n_users = 0;
+  const FlDemoUser *users = fl_demo_data_users (&n_users);
+  for (guint i = 0; i < n_users; i++)
+    g_string_append_printf (admin->out, "  %-12s %-11s %-16s %s\n", users[i].login, users[i].role,
+                            users[i].password, users[i].display_name);
+  return TRUE;
+}
+
+static gboolean
+cmd_backup (Admin *admin, GError **error)
+{
+  if (admin->to == NULL)
+    return usage_error (error, _("“backup” needs --to FILE"));
+  if (!fl_store_backup (admin->store, admin->to, error))
+    return FALSE;
+  g_string_append_printf (admin->out, _("Backed up %s to %s.\n"), admin->db, admin->to);
+  return TRUE;
+}
+
+typedef struct {
+  Admin *admin;
+  guint  n;
+} AuditPrint;
+
+static gboolean
+print_audit (const FlAuditEntry *entry, gpointer user_data, GError **error)
+{
+  AuditPrint *print = user_data;
+  Admin *admin = print->admin;
+  g_autofree char *at = fl_time_format (entry->at);
+  g_autoptr(FlStoreDevice) device = entry->device != NULL
+    ? fl_store_load_device (admin->store, entry->device, NULL) : NULL;
+  g_autofree char *from = device != NULL ? g_strdup_printf (_(" on device %s"), device->code)
+                                         : entry->device != NULL ? g_strdup_printf (_(" on device %s"), entry->device)
+                                                                 : g_strdup ("");
+  g_string_append_printf (admin->out, "%s  %s%s  %s\n", at, entry->actor != NULL ? entry->actor : "—",
+                          from, entry->action);
+  if (entry->detail != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (entry->detail);
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *value = json_object_get_member (entry->detail, l->data);
+          if (JSON_NODE_HOLDS_OBJECT (value) && json_object_has_member (json_node_get_object (value), "to"))
+            {
+              JsonObject *change = json_node_get_object (value);
+              g_autofree char *was = json_to_string (json_object_get_member (change, "from"), FALSE);
+              g_autofree char *now = json_to_string (json_object_get_member (change, "to"), FALSE);
+              g_string_append_printf (admin->out, "    %s: %s → %s\n", (char *) l->data,
+                                      json_object_has_member (change, "from") ? was : "null", now);
+            }
+          else
+            {
+              g_autofree char *text = json_to_string (value, FALSE);
+              g_string_append_printf (admin->out, "    %s: %s\n", (char *) l->data, text);
+            }
+        }
+    }
+  print->n++;
+  return TRUE;
+}
+
+/* The record's id: `--id` is an id, or a reference, code, SKU or login. */
+static char *
+resolve_record (Admin *admin, const FlTable *table, const char *key)
+{
+  static const char * const natural_keys[] = { "ref", "code", "sku", "login" };
+  for (guint i = 0; i < G_N_ELEMENTS (natural_keys); i++)
+    if (fl_table_column (table, natural_keys[i]) != NULL)
+      {
+        g_autoptr(JsonObject) row = fl_store_find_row (admin->store, table, natural_keys[i], key, NULL);
+        if (row != NULL)
+          return g_strdup (fl_record_get_string (row, "id"));
+      }
+  return g_strdup (key);
+}
+
+static gboolean
+cmd_audit (Admin *admin, GError **error)
+{
+  if (admin->table == NULL || admin->id == NULL)
+    return usage_error (error, _("“audit” needs --table and --id"));
+  const FlTable *table = fl_schema_lookup (admin->table);
+  if (table == NULL)
+    return usage_error (error, _("There is no table “%s”"), admin->table);
+  g_autofree char *id = resolve_record (admin, table, admin->id);
+  g_string_append_printf (admin->out, _("History of %s %s:\n"), table->name, id);
+  AuditPrint print = { admin, 0 };
+  if (!fl_store_audit_history (admin->store, table->name, id, print_audit, &print, error))
+    return FALSE;
+  if (print.n == 0)
+    {
+      g_autoptr(JsonObject) row = fl_store_load_row (admin->store, table, id, NULL);
+      g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_NOT_FOUND,
+                   row != NULL ? _("The audit log holds nothing about %s %s (it was loaded in bulk)")
+                               : _("There is no %s with the id, reference or code %s"),
+                   table->name, admin->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+cmd_check (Admin *admin, GError **error)
+{
+  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (admin->store));
+  g_autoptr(GError) local_error = NULL;
+  if (!fl_stock_verify (db, &local_error))
+    {
+      g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_INVALID, "%s", local_error->message);
+      return FALSE;
+    }
+  g_string_append_printf (admin->out, _("Stock balances equal the ledger; %" G_GINT64_FORMAT " below zero.\n"),
+                          fl_store_count_negative_balances (admin->store, NULL));
+  return TRUE;
+}
+
+static const Command commands[] = {
+  { "init", "", 0, N_("Create the database, or bring it to this version's schema"), "", cmd_init },
+  { "user add", "LOGIN", 1, N_("Add a user; the password is asked for (or read from stdin)"),
+    "role name sites password-stdin", cmd_user_add },
+  { "user list", "", 0, N_("List the users, their roles, sites and devices"), "", cmd_user_list },
+  { "user disable", "LOGIN", 1, N_("Stop a user signing in and revoke their tokens"), "", cmd_user_disable },
+  { "user enable", "LOGIN", 1, N_("Let a disabled user sign in again"), "", cmd_user_enable },
+  { "user set-password", "LOGIN", 1, N_("Set a user's password"), "password-stdin", cmd_user_set_password },
+  { "user set-role", "LOGIN ROLE", 2, N_("Make the user an engineer, clerk, supervisor or admin"), "", cmd_user_set_role },
+  { "user set-sites", "LOGIN CODE,CODE|all", 2, N_("Set the sites a user works at"), "", cmd_user_set_sites },
+  { "device list", "", 0, N_("List signed-in devices"), "user", cmd_device_list },
+  { "device revoke", "ID|CODE", 1, N_("Revoke a device (a lost laptop): its token stops at once"), "", cmd_device_revoke },
+  { "import", "sites|cis|parts|locations|users FILE.csv", 2, N_("Import master data, all lines or none"), "", cmd_import },
+  { "demo-data", "", 0, N_("Fill an empty database with realistic demo data"), "size", cmd_demo_data },
+  { "backup", "", 0, N_("Copy the database while the server runs"), "to", cmd_backup },
+  { "audit", "", 0, N_("Show the history of a record: who, on which device, when, what"), "table id", cmd_audit },
+  { "check", "", 0, N_("Check that stock balances equal the ledger"), "", cmd_check },
+};
+
+const char *
+fl_admin_usage (void)
+{
+  static char *usage;
+  if (g_once_init_enter (&usage))
+    {
+      GString *text = g_string_new (_("Usage: fieldline-sync COMMAND [OPTIONS]\n\n"
+                                      "The Fieldline sync server and its administration.\n\n"
+                                      "Commands:\n"));
+      g_string_append_printf (text, "  %-44s %s\n", "serve --db PATH [--listen ADDR] [--config FILE]",
+                              _("Run the sync server"));
+      for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+        {
+          g_autofree char *synopsis = g_strdup_printf ("%s %s", commands[i].name, commands[i].parameters);
+          g_string_append_printf (text, "  %-44s %s\n", synopsis, _(commands[i].summary));
+        }
+      g_string_append (text, _("\nEvery command takes --db PATH, the server's database.\n"
+                               "“fieldline-sync COMMAND --help” describes a command's options.\n"));
+      g_once_init_leave (&usage, g_string_free (text, FALSE));
+    }
+  return usage;
+}
+
+static GOptionEntry *
+option_entries (Admin *admin, const Command *command)
+{
+  const GOptionEntry all[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &admin->db, N_("The server's database file"), "PATH" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &admin->role, N_("engineer, clerk, supervisor or admin"), "ROLE" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &admin->name, N_("The name people see"), "NAME" },
+    { "sites", 0, 0, G_OPTION_ARG_STRING, &admin->sites, N_("Site codes the user works at (default: all)"), "CODE,CODE" },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &admin->password_stdin, N_("Read the password from standard input"), NULL },
+    { "size", 0, 0, G_OPTION_ARG_INT, &admin->size, N_("Number of work orders (default 1000)"), "N" },
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &admin->to, N_("The backup file to write"), "FILE" },
+    { "table", 0, 0, G_OPTION_ARG_STRING, &admin->table, N_("The record's table (work_order, ci, ...)"), "TABLE" },
+    { "id", 0, 0, G_OPTION_ARG_STRING, &admin->id, N_("The record's id, reference or code"), "ID" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &admin->user, N_("Only this user's devices"), "LOGIN" },
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &admin->help, N_("Show this help"), NULL },
+  };
+  g_auto(GStrv) wanted = g_strsplit (command->options, " ", -1);
+  GArray *entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    if (strcmp (all[i].long_name, "db") == 0 || strcmp (all[i].long_name, "help") == 0 ||
+        g_strv_contains ((const char * const *) wanted, all[i].long_name))
+      g_array_append_val (entries, all[i]);
+  return (GOptionEntry *) g_array_free (entries, FALSE);
+}
+
+/* Which command argv names: the longest name whose words start argv. */
+static const Command *
+find_command (int argc, char **argv, guint *n_words)
+{
+  const Command *best = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(GStrv) words = g_strsplit (commands[i].name, " ", -1);
+      guint n = g_strv_length (words);
+      gboolean match = (int) n <= argc;
+      for (guint w = 0; match && w < n; w++)
+        match = strcmp (words[w], argv[w]) == 0;
+      if (match && (best == NULL || n > *n_words))
+        {
+          best = &commands[i];
+          *n_words = n;
+        }
+    }
+  return best;
+}
+
+static int
+exit_status (const GError *error)
+{
+  if (error->domain == FL_ADMIN_ERROR)
+    return error->code == FL_ADMIN_ERROR_USAGE ? FL_ADMIN_EXIT_USAGE
+         : error->code == FL_ADMIN_ERROR_NOT_FOUND ? FL_ADMIN_EXIT_NOT_FOUND
+         : FL_ADMIN_EXIT_INVALID;
+  if (g_error_matches (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_NOT_FOUND) ||
+      g_error_matches (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+    return FL_ADMIN_EXIT_NOT_FOUND;
+  if (error->domain == FL_ACCOUNTS_ERROR || error->domain == FL_DEMO_DATA_ERROR ||
+      (error->domain == FL_IMPORT_ERROR && error->code != FL_IMPORT_ERROR_IO))
+    return FL_ADMIN_EXIT_INVALID;
+  return FL_ADMIN_EXIT_FAILED;
+}
+
+static int
+run_command (Admin *admin, const Command *command, int argc, char **argv, GError **error)
+{
+  g_autofree char *parameters = g_strdup_printf ("%s %s", command->name, command->parameters);
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autofree GOptionEntry *entries = option_entries (admin, command);
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_summary (context, _(command->summary));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  /* GOption wants the program name first. */
+  g_auto(GStrv) strv = g_new0 (char *, argc + 2);
+  strv[0] = g_strdup ("fieldline-sync");
+  for (int i = 0; i < argc; i++)
+    strv[i + 1] = g_strdup (argv[i]);
+  g_autoptr(GError) local_error = NULL;
+  if (!g_option_context_parse_strv (context, &strv, &local_error))
+    {
+      g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_USAGE, "%s", local_error->message);
+      return FL_ADMIN_EXIT_USAGE;
+    }
+  if (admin->help)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      g_string_append (admin->out, help);
+      return FL_ADMIN_EXIT_OK;
+    }
+  guint n_args = g_strv_length (strv) - 1;
+  if (n_args != command->n_args)
+    {
+      g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_USAGE,
+                   _("Usage: fieldline-sync %s %s --db PATH (see --help)"),
+                   command->name, command->parameters);
+      return FL_ADMIN_EXIT_USAGE;
+    }
+  if (admin->db == NULL)
+    {
+      g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_USAGE,
+                   _("Which database? Give it with --db PATH"));
+      return FL_ADMIN_EXIT_USAGE;
+    }
+  if (strcmp (command->name, "init") != 0 && !g_file_test (admin->db, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_NOT_FOUND,
+                   _("There is no database at %s; create it with “fieldline-sync init --db %s”"),
+                   admin->db, admin->db);
+      return FL_ADMIN_EXIT_NOT_FOUND;
+    }
+  admin->args = strv + 1;
+  admin->store = fl_store_open (admin->db, error);
+  if (admin->store == NULL)
+    return FL_ADMIN_EXIT_FAILED;
+  gboolean ok = command->func (admin, &local_error);
+  g_clear_object (&admin->store);
+  if (ok)
+    return FL_ADMIN_EXIT_OK;
+  int status = exit_status (local_error);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return status;
+}
+
+int
+fl_admin_run (int argc, char **argv, const char *input, GString *out, GError **error)
+{
+  guint n_words = 0;
+  const Command *command = argc > 0 ? find_command (argc, argv, &n_words) : NULL;
+  if (command == NULL)
+    {
+      g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_USAGE,
+                   _("Unknown command “%s”; “fieldline-sync --help” lists the commands"),
+                   argc > 0 ? argv[0] : "");
+      return FL_ADMIN_EXIT_USAGE;
+    }
+  Admin admin = { .input = input, .out = out };
+  int status = run_command (&admin, command, argc - (int) n_words, argv + n_words, error);
+  g_free (admin.db);
+  g_free (admin.role);
+  g_free (admin.name);
+  g_free (admin.sites);
+  g_free (admin.to);
+  g_free (admin.table);
+  g_free (admin.id);
+  g_free (admin.user);
+  return status;
+}
