@@ -94,7 +94,13 @@ fl_ui_test_screenshot (GtkWidget *widget, const char *name)
   const char *dir = g_getenv ("FL_SCREENSHOT_DIR");
   if (dir == NULL || *dir == '\0')
     return;
-  fl_ui_test_pump ();
+  /* Let transitions and animations (about 250 ms) finish. */
+  gint64 until = g_get_monotonic_time () + 600 * 1000;
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
   g_assert_cmpint (width, >, 0);
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
