@@ -1065,6 +1065,10 @@ add_reviews (Demo *d, GError **error)
       if (!move_stock (d, "return", part, 1, e->van, site->warehouse, NULL, "未使用 Unused",
                        e->user->login, at + 4 * HOUR, error))
         return FALSE;
+      Site *next = d->sites->pdata[(i + 1) % d->sites->len];
+      if (!move_stock (d, "transfer", part, 2, site->warehouse, next->warehouse, NULL,
+                       "调拨 Rebalancing between sites", "wangfang", at + 5 * HOUR, error))
+        return FALSE;
 
       CiRef *ci = pick_ci (d, site, "server");
       g_autoptr(JsonObject) proposal = json_object_new ();

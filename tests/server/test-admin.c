@@ -1,0 +1,299 @@
+/* fieldline-sync's administration commands, run as the program runs them:
+ * their output, their exit statuses and what they leave in the database. */
+#include "fl-server-test-util.h"
+
+#include <locale.h>
+
+#include "fl-admin.h"
+
+typedef struct {
+  char    *dir;
+  char    *db;
+  GString *out;
+  GError  *error;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  fl_accounts_set_hash_limits_for_testing (TRUE);
+  f->dir = g_dir_make_tmp ("fieldline-admin-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db = g_build_filename (f->dir, "server.db", NULL);
+  f->out = g_string_new (NULL);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  fl_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_string_free (f->out, TRUE);
+  g_clear_error (&f->error);
+}
+
+/* Runs "fieldline-sync <words...> --db <db>" with `input` as what the user
+ * types; returns the exit status. */
+static int
+run (Fixture *f, const char *input, const char *first, ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, "--db");
+  g_ptr_array_add (args, f->db);
+  g_ptr_array_add (args, NULL);
+  g_string_truncate (f->out, 0);
+  g_clear_error (&f->error);
+  int status = fl_admin_run (args->len - 1, (char **) args->pdata, input, f->out, &f->error);
+  g_test_message ("%s -> %d: %s%s", first, status, f->out->str,
+                  f->error != NULL ? f->error->message : "");
+  g_assert_true ((status == 0) == (f->error == NULL));
+  return status;
+}
+
+static void
+test_usage (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpint (run (f, NULL, "frobnicate", NULL), ==, FL_ADMIN_EXIT_USAGE);
+  g_assert_nonnull (strstr (f->error->message, "frobnicate"));
+  g_assert_cmpint (run (f, NULL, "user", "add", NULL), ==, FL_ADMIN_EXIT_USAGE);
+  g_assert_cmpint (run (f, NULL, "user", "list", "--size", "3", NULL), ==, FL_ADMIN_EXIT_USAGE);
+  g_assert_cmpint (run (f, NULL, "user", "add", "--help", NULL), ==, FL_ADMIN_EXIT_OK);
+  g_assert_nonnull (strstr (f->out->str, "--role"));
+  g_assert_nonnull (strstr (fl_admin_usage (), "demo-data"));
+
+  /* A command on a database that does not exist says how to create it. */
+  g_assert_cmpint (run (f, NULL, "user", "list", NULL), ==, FL_ADMIN_EXIT_NOT_FOUND);
+  g_assert_nonnull (strstr (f->error->message, "init"));
+  g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (run (f, NULL, "init", NULL), ==, FL_ADMIN_EXIT_OK);
+  g_assert_true (g_file_test (f->db, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run (f, NULL, "init", NULL), ==, FL_ADMIN_EXIT_OK);
+}
+
+static void
+test_users_and_devices (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpint (run (f, NULL, "init", NULL), ==, 0);
+  g_autofree char *csv = g_build_filename (f->dir, "sites.csv", NULL);
+  g_file_set_contents (csv, "code,name,time_zone,coverage\nHOSP1,First,Asia/Shanghai,7x24\nHOSP2,Second,Asia/Shanghai,5x9\n", -1, &error);
+  g_assert_cmpint (run (f, NULL, "import", "sites", csv, NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, "2 new"));
+
+  g_assert_cmpint (run (f, "correct horse\n", "user", "add", "liwei", "--role", "engineer",
+                        "--name", "李伟 Li Wei", "--sites", "HOSP1", NULL), ==, 0);
+  g_assert_cmpint (run (f, "correct horse\n", "user", "add", "liwei", "--role", "engineer",
+                        "--name", "x", NULL), ==, FL_ADMIN_EXIT_INVALID);
+  g_assert_cmpint (run (f, "correct horse\n", "user", "add", "zhang", "--role", "boss",
+                        "--name", "张敏", NULL), ==, FL_ADMIN_EXIT_INVALID);
+  g_assert_cmpint (run (f, "short\n", "user", "add", "zhang", "--role", "clerk",
+                        "--name", "张敏", NULL), ==, FL_ADMIN_EXIT_INVALID);
+  g_assert_cmpint (run (f, "correct horse\n", "user", "add", "zhang", "--role", "clerk",
+                        "--name", "张敏", "--sites", "HOSP9", NULL), ==, FL_ADMIN_EXIT_NOT_FOUND);
+  g_assert_cmpint (run (f, "", "user", "add", "zhang", "--role", "clerk", "--name", "张敏", NULL),
+                   ==, FL_ADMIN_EXIT_INVALID);
+
+  g_assert_cmpint (run (f, NULL, "user", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, "liwei"));
+  g_assert_nonnull (strstr (f->out->str, "HOSP1"));
+  g_assert_null (strstr (f->out->str, "zhang"));
+
+  g_assert_cmpint (run (f, NULL, "user", "set-role", "liwei", "supervisor", NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, "user", "set-role", "liwei", "king", NULL), ==, FL_ADMIN_EXIT_INVALID);
+  g_assert_cmpint (run (f, NULL, "user", "set-role", "nobody", "clerk", NULL), ==, FL_ADMIN_EXIT_NOT_FOUND);
+  g_assert_cmpint (run (f, NULL, "user", "set-sites", "liwei", "HOSP1,HOSP2", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, "HOSP1,HOSP2"));
+  g_assert_cmpint (run (f, "battery staple\n", "user", "set-password", "liwei", NULL), ==, 0);
+
+  /* Sign in as the server would, then revoke that device by its code. */
+  g_autoptr(FlStore) store = fl_store_open (f->db, &error);
+  g_assert_no_error (error);
+  g_autoptr(FlLoginResult) login = fl_accounts_login (store, "liwei", "battery staple", "ThinkPad",
+                                                      NULL, "10.0.0.5", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (f, NULL, "device", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, login->device->code));
+  g_assert_nonnull (strstr (f->out->str, "ThinkPad"));
+  g_assert_cmpint (run (f, NULL, "device", "revoke", login->device->code, NULL), ==, 0);
+  g_assert_false (fl_accounts_authenticate (store, login->token, NULL, NULL, &error));
+  g_assert_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_TOKEN_REVOKED);
+  g_clear_error (&error);
+  g_assert_cmpint (run (f, NULL, "device", "revoke", "QQQ", NULL), ==, FL_ADMIN_EXIT_NOT_FOUND);
+
+  g_assert_cmpint (run (f, NULL, "user", "disable", "liwei", NULL), ==, 0);
+  g_autoptr(FlLoginResult) refused = fl_accounts_login (store, "liwei", "battery staple", "ThinkPad",
+                                                        NULL, "10.0.0.5", NULL, &error);
+  g_assert_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_DISABLED);
+  g_clear_error (&error);
+
+  /* The history of the user: who changed what, from where. */
+  g_assert_cmpint (run (f, NULL, "audit", "--table", "user", "--id", "liwei", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, "user_add"));
+  g_assert_nonnull (strstr (f->out->str, "role: \"engineer\" → \"supervisor\""));
+  g_assert_nonnull (strstr (f->out->str, "login"));
+  g_assert_nonnull (strstr (f->out->str, login->device->code));
+  g_assert_nonnull (strstr (f->out->str, "device_revoke"));
+  g_assert_nonnull (strstr (f->out->str, "disabled: false → true"));
+  g_assert_cmpint (run (f, NULL, "audit", "--table", "user", "--id", "nobody", NULL), ==, FL_ADMIN_EXIT_NOT_FOUND);
+  g_assert_cmpint (run (f, NULL, "audit", "--table", "nothing", "--id", "x", NULL), ==, FL_ADMIN_EXIT_USAGE);
+}
+
+static void
+test_import_bad_file (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpint (run (f, NULL, "init", NULL), ==, 0);
+  g_autofree char *csv = g_build_filename (f->dir, "parts.csv", NULL);
+  g_file_set_contents (csv, "sku,name,unit\nPSU-1,PSU,pcs\nHDD-1,,pcs\n", -1, &error);
+  g_assert_cmpint (run (f, NULL, "import", "parts", csv, NULL), ==, FL_ADMIN_EXIT_INVALID);
+  g_assert_nonnull (strstr (f->error->message, "line 3"));
+  g_assert_nonnull (strstr (f->error->message, "name"));
+  g_assert_cmpint (run (f, NULL, "import", "gadgets", csv, NULL), ==, FL_ADMIN_EXIT_USAGE);
+  g_autofree char *missing = g_build_filename (f->dir, "none.csv", NULL);
+  g_assert_cmpint (run (f, NULL, "import", "parts", missing, NULL), ==, FL_ADMIN_EXIT_FAILED);
+  g_autoptr(FlStore) store = fl_store_open (f->db, &error);
+  g_assert_cmpint (fl_store_count_rows (store, fl_schema_lookup ("part"), NULL), ==, 0);
+}
+
+static gint64
+count (FlDb *db, const char *sql)
+{
+  gint64 n = -1;
+  g_autoptr(GError) error = NULL;
+  fl_db_query_int64 (db, sql, &n, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+test_demo_data (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpint (run (f, NULL, "init", NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, "demo-data", "--size", "600", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, "fieldline-demo"));
+  g_assert_cmpint (run (f, NULL, "demo-data", "--size", "10", NULL), ==, FL_ADMIN_EXIT_INVALID);
+
+  g_autoptr(FlStore) store = fl_store_open (f->db, &error);
+  g_assert_no_error (error);
+  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (store));
+
+  /* Rows in every table, each in the change log for clients to pull. */
+  guint n_tables = 0;
+  const FlTable * const *tables = fl_schema_tables (&n_tables);
+  gint64 total = 0;
+  for (guint i = 0; i < n_tables; i++)
+    {
+      gint64 n = fl_store_count_rows (store, tables[i], &error);
+      g_test_message ("%s: %" G_GINT64_FORMAT, tables[i]->name, n);
+      g_assert_cmpint (n, >, 0);
+      total += n;
+    }
+  g_assert_cmpint (fl_store_count_rows (store, fl_schema_lookup ("work_order"), NULL), ==, 600);
+  g_assert_cmpint (count (db, "SELECT COUNT(*) FROM changes"), ==, total);
+
+  /* Every status, every kind, every coverage. */
+  g_assert_cmpint (count (db, "SELECT COUNT(DISTINCT status) FROM work_order"), ==, 7);
+  g_assert_cmpint (count (db, "SELECT COUNT(DISTINCT kind) FROM work_order"), ==, 3);
+  g_assert_cmpint (count (db, "SELECT COUNT(DISTINCT coverage) FROM site"), ==, 3);
+  g_assert_cmpint (count (db, "SELECT COUNT(DISTINCT role) FROM user"), ==, 4);
+  g_assert_cmpint (count (db, "SELECT COUNT(DISTINCT type) FROM ci"), ==, 5);
+  g_assert_cmpint (count (db, "SELECT COUNT(DISTINCT kind) FROM stock_movement"), ==, 7);
+  g_assert_cmpint (count (db, "SELECT COUNT(*) FROM work_order WHERE resolve_due IS NULL OR priority IS NULL"), ==, 0);
+  g_assert_cmpint (count (db, "SELECT COUNT(*) FROM calendar WHERE holidays LIKE '%2026-02-17%'"), ==, 1);
+  /* Items of every kind in the inspection templates. */
+  g_assert_cmpint (count (db, "SELECT COUNT(DISTINCT json_extract (i.value, '$.kind')) "
+                              "FROM inspection_template, json_each (inspection_template.items) AS i"), ==, 4);
+
+  /* Balances equal the ledger, and some van went below zero. */
+  fl_stock_verify (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count (db, "SELECT COUNT(*) FROM stock_balance b JOIN stock_location l "
+                              "ON l.id = b.location_id WHERE l.kind = 'van' AND b.qty < 0"), >, 0);
+  g_assert_cmpint (run (f, NULL, "check", NULL), ==, 0);
+
+  /* The demo users sign in with the printed passwords. */
+  g_autoptr(FlLoginResult) login = fl_accounts_login (store, "liwei", "fieldline-demo", "test", NULL,
+                                                      "127.0.0.1", NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr(FlLoginResult) admin = fl_accounts_login (store, "admin", "fieldline-admin", "test", NULL,
+                                                      "127.0.0.1", NULL, &error);
+  g_assert_no_error (error);
+
+  /* The attachment's bytes are in the blob directory. */
+  g_autofree char *sha = NULL;
+  {
+    g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT sha256 FROM attachment LIMIT 1", &error);
+    gboolean has_row;
+    fl_stmt_step_row (db, stmt, &has_row, &error);
+    g_assert_true (has_row);
+    sha = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  }
+  g_autofree char *blobs = g_strconcat (f->db, ".blobs", NULL);
+  g_autofree char *prefix = g_strndup (sha, 2);
+  g_autofree char *blob = g_build_filename (blobs, prefix, sha, NULL);
+  g_assert_true (g_file_test (blob, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_backup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpint (run (f, NULL, "init", NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, "demo-data", "--size", "200", NULL), ==, 0);
+
+  /* Another connection is in the middle of a write, as a server would be. */
+  g_autoptr(FlStore) server = fl_store_open (f->db, &error);
+  g_assert_no_error (error);
+  fl_store_begin (server, &error);
+  g_assert_no_error (error);
+  g_autofree char *site = fl_test_put_site (server, "UNCOMMITTED");
+
+  g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
+  g_assert_cmpint (run (f, NULL, "backup", "--to", copy, NULL), ==, 0);
+  fl_store_rollback (server);
+  g_assert_cmpint (run (f, NULL, "backup", NULL), ==, FL_ADMIN_EXIT_USAGE);
+
+  g_autoptr(FlStore) restored = fl_store_open (copy, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_store_get_id (restored), ==, fl_store_get_id (server));
+  guint n_tables = 0;
+  const FlTable * const *tables = fl_schema_tables (&n_tables);
+  for (guint i = 0; i < n_tables; i++)
+    g_assert_cmpint (fl_store_count_rows (restored, tables[i], NULL), ==,
+                     fl_store_count_rows (server, tables[i], NULL));
+  g_assert_cmpint (fl_store_last_seq (restored, NULL), ==, fl_store_last_seq (server, NULL));
+  g_assert_cmpint (fl_store_count_negative_balances (restored, NULL), ==,
+                   fl_store_count_negative_balances (server, NULL));
+  g_autoptr(JsonObject) none = fl_store_find_row (restored, fl_schema_lookup ("site"), "code", "UNCOMMITTED", NULL);
+  g_assert_null (none);
+  fl_stock_verify (fl_sqlite_store_get_db (FL_SQLITE_STORE (restored)), &error);
+  g_assert_no_error (error);
+  /* The copy is a single file: no WAL beside it is needed. */
+  g_autofree char *wal = g_strconcat (copy, "-wal", NULL);
+  g_clear_object (&restored);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int argc, char **argv)
+{
+  /* As the program does: options are read in the locale's encoding. */
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/admin/usage", test_usage);
+  ADD ("/admin/users-and-devices", test_users_and_devices);
+  ADD ("/admin/import-bad-file", test_import_bad_file);
+  ADD ("/admin/demo-data", test_demo_data);
+  ADD ("/admin/backup", test_backup);
+  return g_test_run ();
+}
