@@ -421,6 +421,8 @@ print_audit (const FlAuditEntry *entry, gpointer user_data, GError **error)
 {
   AuditPrint *print = user_data;
   Admin *admin = print->admin;
+  if (print->n == 0)
+    g_string_append_printf (admin->out, _("History of %s %s:\n"), entry->table_name, entry->row_id);
   g_autofree char *at = fl_time_format (entry->at);
   g_autoptr(FlStoreDevice) device = entry->device != NULL
     ? fl_store_load_device (admin->store, entry->device, NULL) : NULL;
@@ -478,7 +480,6 @@ cmd_audit (Admin *admin, GError **error)
   if (table == NULL)
     return usage_error (error, _("There is no table “%s”"), admin->table);
   g_autofree char *id = resolve_record (admin, table, admin->id);
-  g_string_append_printf (admin->out, _("History of %s %s:\n"), table->name, id);
   AuditPrint print = { admin, 0 };
   if (!fl_store_audit_history (admin->store, table->name, id, print_audit, &print, error))
     return FALSE;
