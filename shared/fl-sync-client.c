@@ -890,7 +890,18 @@ apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GEr
         }
       g_autoptr(FlSnapshotLine) parsed = fl_snapshot_line_parse (line, length, &local_error);
       if (parsed == NULL)
-        return protocol_error (error, g_steal_pointer (&local_error));
+        {
+          /* A last line cut in the middle is a broken connection. */
+          g_autofree char *next = g_data_input_stream_read_line (in, NULL, run->cancellable, NULL);
+          if (next == NULL)
+            {
+              g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK,
+                           _("The first download was cut short after %" G_GINT64_FORMAT " rows; "
+                             "nothing of it was kept and it will start again"), rows);
+              return FALSE;
+            }
+          return protocol_error (error, g_steal_pointer (&local_error));
+        }
       if (parsed->kind == FL_SNAPSHOT_END)
         {
           if (parsed->rows != rows)

@@ -1,0 +1,1237 @@
+/* The multi-client convergence simulator.
+ *
+ * One process: the real server in-process (fieldline-sync-core on port 0)
+ * and K clients, each with its own replica and the real sync engine, whose
+ * HTTP goes through a transport that loses requests, loses responses after
+ * the server applied them, duplicates requests, cuts snapshots short and
+ * lets the user edit while a sync is in flight.  Between steps the server
+ * restarts (reopening its database), clients are killed between any two
+ * steps of a sync (the FlDb dropped and the replica file opened again),
+ * clients' clocks run hours off, and an administrator changes people's
+ * sites.  Every role works over the whole model: the same fields edited on
+ * several devices, status moves, work logs, parts used from vans until
+ * balances go negative, stock movements, counts and scrap requests,
+ * inspections, backup checks, customer sign-off with a signature blob,
+ * attachments, CI change proposals, approvals (some stale), moving orders
+ * to another site, and users resolving, retrying and discarding what the
+ * server did not take.
+ *
+ * At the end every client syncs until nothing moves, then:
+ * - every replica holds exactly the rows a fresh snapshot would give its
+ *   user, equal field by field (plus only its own refused new rows, which
+ *   stay visible as rejected);
+ * - every outbox entry is answered: applied, merged, or a conflict or a
+ *   rejection with the server's reason, and the server's recorded answer
+ *   for that device and mid is the same; every applied new row exists on
+ *   the server once;
+ * - every local change the simulation made is still in its outbox;
+ * - stock balances equal the ledger sums on the server and every replica.
+ *
+ * SIM_SEEDS=N runs seeds 1..N (default 200), SIM_SEED=S runs one seed
+ * verbosely, SIM_STEPS=N sets the steps per seed (default 60).  A failing
+ * run prints its seed. */
+#include "fl-sync-test-util.h"
+
+#include "fl-pull.h"
+#include "fl-soup-transport.h"
+#include "fl-sqlite-store.h"
+#include "fl-work-order.h"
+#include "fl-workflow.h"
+
+#define N_CLIENTS 6
+
+typedef struct _Sim Sim;
+typedef struct _SimClient SimClient;
+
+/* ---- the fault-injecting transport ---- */
+
+#define SIM_TYPE_TRANSPORT (sim_transport_get_type ())
+G_DECLARE_FINAL_TYPE (SimTransport, sim_transport, SIM, TRANSPORT, GObject)
+
+struct _SimTransport
+{
+  GObject    parent_instance;
+  SimClient *client;
+};
+
+typedef struct {
+  guint lost_requests, lost_responses, duplicates, truncated, edits_in_flight;
+  guint restarts, kills, scope_changes, syncs, failed_syncs, ops, local_refusals;
+  guint applied, conflicts, rejected, user_actions;
+} SimStats;
+
+struct _SimClient
+{
+  Sim              *sim;
+  const char       *login;
+  FlRole            role;
+  const char       *site;       /* the site they work at, NULL: every site */
+  const char       *van;        /* their van, or NULL */
+  FlSyncTestClient  c;
+  SimTransport     *transport;
+  gint64            skew;       /* usec their clock is off */
+  GArray           *written;    /* mids of the local changes made, to find again */
+  gboolean          in_edit;
+};
+
+struct _Sim
+{
+  guint32          seed;
+  gboolean         verbose;
+  GRand           *rng;
+  FlSyncServer     s;
+  FlSyncTransport *soup;        /* to the server's current address */
+  char            *soup_url;
+  gboolean         faults;
+  SimClient        clients[N_CLIENTS];
+  char            *parts[4];
+  char            *warehouse[2];
+  char            *cis[2][2];
+  char            *jobs[2];
+  char            *rounds[2];
+  SimStats         stats;
+  GString         *failures;
+};
+
+static void sim_local_op (SimClient *client);
+
+static void sim_transport_iface_init (FlSyncTransportInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SimTransport, sim_transport, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (FL_TYPE_SYNC_TRANSPORT, sim_transport_iface_init))
+
+static FlSyncTransport *
+current_soup (Sim *sim)
+{
+  const char *url = fl_sync_server_url (&sim->s);
+  if (sim->soup == NULL || g_strcmp0 (sim->soup_url, url) != 0)
+    {
+      g_clear_object (&sim->soup);
+      g_free (sim->soup_url);
+      sim->soup = fl_soup_transport_new (url, NULL);
+      sim->soup_url = g_strdup (url);
+    }
+  return sim->soup;
+}
+
+static gboolean
+chance (Sim *sim, double p)
+{
+  return g_rand_double (sim->rng) < p;
+}
+
+static FlSyncResponse *
+forward (Sim *sim, const FlSyncRequest *request, GCancellable *cancellable, GError **error)
+{
+  return fl_sync_transport_send (current_soup (sim), request, cancellable, error);
+}
+
+static void
+drain (FlSyncResponse *response)
+{
+  g_autoptr(GBytes) ignored = fl_sync_response_read_all (response, G_MAXSIZE, NULL, NULL);
+}
+
+static FlSyncResponse *
+sim_transport_send (FlSyncTransport *transport, const FlSyncRequest *request,
+                    GCancellable *cancellable, GError **error)
+{
+  SimClient *client = SIM_TRANSPORT (transport)->client;
+  Sim *sim = client->sim;
+
+  /* The user goes on working while the sync runs. */
+  if (sim->faults && !client->in_edit && chance (sim, 0.08))
+    {
+      sim->stats.edits_in_flight++;
+      sim_local_op (client);
+    }
+  if (!sim->faults)
+    return forward (sim, request, cancellable, error);
+
+  double r = g_rand_double (sim->rng);
+  gboolean snapshot = g_str_has_suffix (request->path, "/sync/snapshot");
+  if (r < 0.05)
+    {
+      sim->stats.lost_requests++;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "simulated: request lost");
+      return NULL;
+    }
+  if (r < 0.10)
+    {
+      /* The server did the work; the answer never arrives. */
+      g_autoptr(FlSyncResponse) response = forward (sim, request, cancellable, error);
+      if (response == NULL)
+        return NULL;
+      drain (response);
+      sim->stats.lost_responses++;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "simulated: response lost");
+      return NULL;
+    }
+  if (r < 0.14)
+    {
+      g_autoptr(FlSyncResponse) first = forward (sim, request, cancellable, error);
+      if (first == NULL)
+        return NULL;
+      drain (first);
+      sim->stats.duplicates++;
+      return forward (sim, request, cancellable, error);
+    }
+  if (snapshot && r < 0.30)
+    {
+      FlSyncResponse *response = forward (sim, request, cancellable, error);
+      if (response == NULL)
+        return NULL;
+      g_autoptr(GBytes) all = fl_sync_response_read_all (response, G_MAXSIZE, NULL, NULL);
+      gsize size = all != NULL ? g_bytes_get_size (all) : 0;
+      g_autoptr(GBytes) part = g_bytes_new_from_bytes (all, 0, size / 2);
+      g_object_unref (response->body);
+      response->body = g_memory_input_stream_new_from_bytes (part);
+      sim->stats.truncated++;
+      return response;
+    }
+  return forward (sim, request, cancellable, error);
+}
+
+static void
+sim_transport_iface_init (FlSyncTransportInterface *iface)
+{
+  iface->send = sim_transport_send;
+}
+
+static void
+sim_transport_class_init (SimTransportClass *klass)
+{
+}
+
+static void
+sim_transport_init (SimTransport *self)
+{
+}
+
+/* ---- helpers ---- */
+
+static void
+note (Sim *sim, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+note (Sim *sim, const char *format, ...)
+{
+  if (!sim->verbose)
+    return;
+  va_list args;
+  va_start (args, format);
+  g_autofree char *text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("# %s\n", text);
+}
+
+static void
+fail (Sim *sim, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+fail (Sim *sim, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *text = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (sim->failures->len < 4000)
+    g_string_append_printf (sim->failures, "  %s\n", text);
+}
+
+static char *
+random_row (SimClient *client, const char *table, const char *where)
+{
+  g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM \"%s\" WHERE %s", table, where);
+  gint64 n = 0;
+  if (!fl_db_query_int64 (client->c.db, count_sql, &n, NULL) || n == 0)
+    return NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM \"%s\" WHERE %s ORDER BY id LIMIT 1 OFFSET ?",
+                                          table, where);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (client->c.db, sql, NULL);
+  gboolean has_row;
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, g_rand_int_range (client->sim->rng, 0, (gint32) n));
+  if (!fl_stmt_step_row (client->c.db, stmt, &has_row, NULL) || !has_row)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static const char *
+pick (Sim *sim, const char * const *choices, guint n)
+{
+  return choices[g_rand_int_range (sim->rng, 0, (gint32) n)];
+}
+#define PICK(sim, array) pick (sim, array, G_N_ELEMENTS (array))
+
+static int
+site_index (Sim *sim, const char *site_id)
+{
+  return g_strcmp0 (site_id, sim->s.site_b) == 0 ? 1 : 0;
+}
+
+static const char *
+client_site (SimClient *client)
+{
+  Sim *sim = client->sim;
+  if (client->site != NULL)
+    return client->site;
+  return chance (sim, 0.5) ? sim->s.site_a : sim->s.site_b;
+}
+
+static JsonObject *
+fields_by (SimClient *client, const char *by_member)
+{
+  JsonObject *fields = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (fields, by_member, client->login);
+  json_object_set_string_member (fields, "at", now);
+  return fields;
+}
+
+/* ---- the operations people do ---- */
+
+static gboolean
+op_create_work_order (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  static const char * const titles[] = { "UPS alarm", "Printer jam", "HIS slow", "Switch down", "VPN access" };
+  static const char * const kinds[] = { "incident", "request", "maintenance" };
+  /* Now and then an engineer files at a site that is not theirs: refused. */
+  const char *site = client->site != NULL && chance (sim, 0.05)
+    ? (client->site == sim->s.site_a ? sim->s.site_b : sim->s.site_a) : client_site (client);
+  FlWorkOrderDraft draft = {
+    .kind = PICK (sim, kinds),
+    .title = PICK (sim, titles),
+    .site_id = site,
+    .reporter = "ward",
+    .impact = g_rand_int_range (sim->rng, 1, 5),
+    .urgency = g_rand_int_range (sim->rng, 1, 5),
+    .assignee = client->role == FL_ROLE_ENGINEER && chance (sim, 0.5) ? client->login : NULL,
+  };
+  return fl_work_order_create (client->c.db, &draft, client->login, NULL, error);
+}
+
+static gboolean
+op_edit_work_order (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  g_autofree char *id = random_row (client, "work_order", "1");
+  if (id == NULL)
+    return FALSE;
+  static const char * const fields[] = { "title", "description", "contact", "cause" };
+  static const char * const values[] = { "A", "B", "C", "复核 D", "E", "F", "G", "H" };
+  g_autoptr(JsonObject) changes = json_object_new ();
+  if (chance (sim, 0.15))
+    json_object_set_int_member (changes, "urgency", g_rand_int_range (sim->rng, 1, 5));
+  else
+    json_object_set_string_member (changes, PICK (sim, fields), PICK (sim, values));
+  if (chance (sim, 0.3))
+    json_object_set_string_member (changes, PICK (sim, fields), PICK (sim, values));
+  return fl_work_order_update (client->c.db, id, changes, error);
+}
+
+static gboolean
+op_move_work_order (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  g_autofree char *id = random_row (client, "work_order", "status NOT IN ('closed', 'cancelled')");
+  if (id == NULL)
+    return FALSE;
+  FlWorkOrderStatus moves[FL_N_WO_STATUSES];
+  guint n = fl_work_order_allowed_moves (client->c.db, id, client->role, client->login, moves,
+                                         G_N_ELEMENTS (moves), NULL);
+  if (n == 0)
+    return FALSE;
+  FlWorkOrderStatus to = moves[g_rand_int_range (sim->rng, 0, (gint32) n)];
+  if (to == FL_WO_RESOLVED)
+    {
+      /* What resolving needs: a resolution and the customer's acceptance,
+       * signed on the device (a blob uploaded before the change). */
+      g_autoptr(JsonObject) values = json_object_new ();
+      json_object_set_string_member (values, "resolution", "Replaced the faulty part");
+      if (!fl_work_order_update (client->c.db, id, values, error))
+        return FALSE;
+      g_autofree char *png = g_strdup_printf ("signature %u %s", g_rand_int (sim->rng), id);
+      g_autoptr(GBytes) bytes = g_bytes_new (png, strlen (png));
+      g_autofree char *sha = fl_sync_client_add_blob (client->c.client, bytes, error);
+      if (sha == NULL ||
+          !fl_work_order_accept (client->c.db, id, "Dr. Wang", sha, g_rand_int_range (sim->rng, 1, 6), error))
+        return FALSE;
+    }
+  return fl_work_order_move (client->c.db, id, client->role, client->login, to, "sim", error);
+}
+
+/* A status written directly, as a buggy or outdated client might: the
+ * server checks the move and usually refuses it. */
+static gboolean
+op_raw_status (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  g_autofree char *id = random_row (client, "work_order", "1");
+  if (id == NULL)
+    return FALSE;
+  static const char * const statuses[] = { "in_progress", "resolved", "closed", "cancelled", "new" };
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "status", PICK (sim, statuses));
+  return fl_changelog_update (client->c.db, "work_order", id, values, error);
+}
+
+static gboolean
+op_work_log (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  g_autofree char *id = random_row (client, "work_order", "1");
+  if (id == NULL)
+    return FALSE;
+  static const char * const kinds[] = { "note", "labour", "travel" };
+  const char *kind = PICK (sim, kinds);
+  return fl_work_order_log (client->c.db, id, client->login, kind,
+                            g_strcmp0 (kind, "note") == 0 ? 0 : g_rand_int_range (sim->rng, 5, 120),
+                            "worked on it", error);
+}
+
+static gboolean
+op_use_part (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  if (client->van == NULL)
+    return FALSE;
+  g_autofree char *id = random_row (client, "work_order", "1");
+  if (id == NULL)
+    return FALSE;
+  return fl_work_order_use_part (client->c.db, id, sim->parts[g_rand_int_range (sim->rng, 0, 4)],
+                                 client->van, g_rand_int_range (sim->rng, 1, 6), NULL, client->login, error);
+}
+
+static gboolean
+op_stock_move (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  static const FlMovementKind kinds[] = { FL_MOVE_RECEIVE, FL_MOVE_ISSUE, FL_MOVE_TRANSFER, FL_MOVE_RETURN };
+  FlMovementKind kind = kinds[g_rand_int_range (sim->rng, 0, G_N_ELEMENTS (kinds))];
+  int site = site_index (sim, client_site (client));
+  g_autofree char *van = random_row (client, "stock_location", "kind = 'van'");
+  const char *warehouse = sim->warehouse[site];
+  FlStockMovement m = {
+    .kind = kind,
+    .part_id = sim->parts[g_rand_int_range (sim->rng, 0, 4)],
+    .qty = g_rand_int_range (sim->rng, 1, 20),
+    .by = client->login,
+  };
+  switch (kind)
+    {
+    case FL_MOVE_RECEIVE:
+      m.to_location = warehouse;
+      m.supplier_ref = "DN-1";
+      break;
+    case FL_MOVE_ISSUE:
+      m.from_location = warehouse;
+      m.to_location = van;
+      break;
+    case FL_MOVE_TRANSFER:
+      m.from_location = warehouse;
+      m.to_location = sim->warehouse[1 - site];
+      break;
+    default:
+      m.from_location = van;
+      m.to_location = warehouse;
+      break;
+    }
+  if (m.to_location == NULL || m.from_location == m.to_location)
+    return FALSE;
+  return fl_stock_post (client->c.db, &m, NULL, error);
+}
+
+static gboolean
+op_stock_count (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  int site = site_index (sim, client_site (client));
+  const char *part = sim->parts[g_rand_int_range (sim->rng, 0, 4)];
+  g_autoptr(JsonObject) fields = fields_by (client, "by");
+  gint64 expected = fl_stock_balance (client->c.db, sim->warehouse[site], part, NULL);
+  json_object_set_string_member (fields, "location_id", sim->warehouse[site]);
+  json_object_set_string_member (fields, "part_id", part);
+  json_object_set_int_member (fields, "expected_at_count", expected);
+  json_object_set_int_member (fields, "counted", expected + g_rand_int_range (sim->rng, -2, 3));
+  json_object_set_string_member (fields, "status", "pending");
+  return fl_changelog_insert (client->c.db, "stock_count", fields, NULL, error);
+}
+
+static gboolean
+op_scrap_request (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  int site = site_index (sim, client_site (client));
+  g_autoptr(JsonObject) fields = fields_by (client, "by");
+  json_object_set_string_member (fields, "location_id", sim->warehouse[site]);
+  json_object_set_string_member (fields, "part_id", sim->parts[g_rand_int_range (sim->rng, 0, 4)]);
+  json_object_set_int_member (fields, "qty", g_rand_int_range (sim->rng, 1, 4));
+  json_object_set_string_member (fields, "reason", "water damage");
+  json_object_set_string_member (fields, "status", "pending");
+  return fl_changelog_insert (client->c.db, "scrap_request", fields, NULL, error);
+}
+
+static gboolean
+op_inspection (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  int site = site_index (sim, client_site (client));
+  g_autoptr(JsonObject) fields = fields_by (client, "by");
+  g_autoptr(JsonObject) results = json_object_new ();
+  json_object_set_int_member (results, "temperature", g_rand_int_range (sim->rng, 18, 40));
+  json_object_set_string_member (fields, "round_id", sim->rounds[site]);
+  json_object_set_string_member (fields, "ci_id", sim->cis[site][g_rand_int_range (sim->rng, 0, 2)]);
+  json_object_set_object_member (fields, "results", g_steal_pointer (&results));
+  json_object_set_string_member (fields, "outcome", chance (sim, 0.8) ? "pass" : "fail");
+  return fl_changelog_append (client->c.db, "inspection", fields, NULL, error);
+}
+
+static gboolean
+op_backup_check (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  int site = site_index (sim, client_site (client));
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  static const char * const results[] = { "ok", "failed", "partial", "missing" };
+  json_object_set_string_member (fields, "job_id", sim->jobs[site]);
+  json_object_set_string_member (fields, "checked_at", now);
+  json_object_set_string_member (fields, "by", client->login);
+  json_object_set_string_member (fields, "result", PICK (sim, results));
+  json_object_set_boolean_member (fields, "restore_test", chance (sim, 0.3));
+  return fl_changelog_append (client->c.db, "backup_check", fields, NULL, error);
+}
+
+static gboolean
+op_attachment (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  g_autofree char *id = random_row (client, "work_order", "1");
+  if (id == NULL)
+    return FALSE;
+  g_autoptr(JsonObject) wo = fl_record_load (client->c.db, fl_schema_lookup ("work_order"), id, error);
+  if (wo == NULL)
+    return FALSE;
+  g_autofree char *text = g_strdup_printf ("photo %u", g_rand_int (sim->rng));
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autofree char *sha = fl_sync_client_add_blob (client->c.client, bytes, error);
+  if (sha == NULL)
+    return FALSE;
+  g_autoptr(JsonObject) fields = fields_by (client, "by");
+  g_autofree char *size = g_strdup_printf ("%zu", strlen (text));
+  json_object_set_string_member (fields, "owner_table", "work_order");
+  json_object_set_string_member (fields, "owner_id", id);
+  json_object_set_string_member (fields, "site_id", fl_record_get_string (wo, "site_id"));
+  json_object_set_string_member (fields, "sha256", sha);
+  json_object_set_string_member (fields, "mime", "image/jpeg");
+  json_object_set_string_member (fields, "size", size);
+  return fl_changelog_append (client->c.db, "attachment", fields, NULL, error);
+}
+
+static gboolean
+op_ci_change_proposal (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  int site = site_index (sim, client_site (client));
+  g_autoptr(JsonObject) fields = fields_by (client, "by");
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) pair = json_object_new ();
+  json_object_set_string_member (pair, "from", "Room 1");
+  json_object_set_string_member (pair, "to", chance (sim, 0.5) ? "Room 2" : "Room 3");
+  json_object_set_object_member (changes, "location", g_steal_pointer (&pair));
+  json_object_set_string_member (fields, "ci_id", sim->cis[site][0]);
+  json_object_set_object_member (fields, "changes", g_steal_pointer (&changes));
+  json_object_set_string_member (fields, "reason", "moved during the audit");
+  json_object_set_string_member (fields, "status", "pending");
+  return fl_changelog_insert (client->c.db, "ci_change_proposal", fields, NULL, error);
+}
+
+static gboolean
+op_approval (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  static const char * const targets[] = { "work_order", "stock_count", "scrap_request", "ci_change_proposal" };
+  const char *table = PICK (sim, targets);
+  g_autofree char *id = random_row (client, table, g_strcmp0 (table, "work_order") == 0 ? "status = 'resolved'"
+                                                                                       : "status = 'pending'");
+  if (id == NULL)
+    return FALSE;
+  g_autoptr(JsonObject) target = fl_record_load (client->c.db, fl_schema_lookup (table), id, error);
+  if (target == NULL)
+    return FALSE;
+  g_autoptr(JsonObject) fields = fields_by (client, "by");
+  json_object_set_string_member (fields, "target_table", table);
+  json_object_set_string_member (fields, "target_id", id);
+  /* The version seen here: stale when someone changed it since. */
+  json_object_set_string_member (fields, "target_version", fl_record_get_string (target, "version"));
+  json_object_set_string_member (fields, "decision", chance (sim, 0.7) ? "approved" : "rejected");
+  json_object_set_string_member (fields, "comment", "checked");
+  return fl_changelog_append (client->c.db, "approval", fields, NULL, error);
+}
+
+static gboolean
+op_move_to_other_site (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  g_autofree char *id = random_row (client, "work_order", "status NOT IN ('closed', 'cancelled')");
+  if (id == NULL)
+    return FALSE;
+  g_autoptr(JsonObject) wo = fl_record_load (client->c.db, fl_schema_lookup ("work_order"), id, error);
+  if (wo == NULL)
+    return FALSE;
+  const char *site = fl_record_get_string (wo, "site_id");
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "site_id", g_strcmp0 (site, sim->s.site_a) == 0 ? sim->s.site_b
+                                                                                           : sim->s.site_a);
+  return fl_work_order_update (client->c.db, id, values, error);
+}
+
+/* The user deals with what the server did not take. */
+static gboolean
+op_user_action (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  g_autoptr(GPtrArray) entries = fl_outbox_unresolved (client->c.db, NULL, error);
+  if (entries == NULL || entries->len == 0)
+    return FALSE;
+  FlOutboxEntry *entry = g_ptr_array_index (entries, g_rand_int_range (sim->rng, 0, (gint32) entries->len));
+  sim->stats.user_actions++;
+  if (g_strcmp0 (entry->state, "conflict") == 0)
+    return fl_sync_client_resolve_conflict (client->c.db, entry->mid, chance (sim, 0.5), error);
+  if (chance (sim, 0.3))
+    return fl_sync_client_retry (client->c.db, entry->mid, error);
+  return fl_sync_client_discard (client->c.db, entry->mid, error);
+}
+
+typedef gboolean (*OpFunc) (SimClient *client, GError **error);
+
+typedef struct {
+  OpFunc      run;
+  const char *name;
+  guint       roles;   /* 1 << FlRole */
+  guint       weight;
+} Op;
+
+#define ENG (1 << FL_ROLE_ENGINEER)
+#define CLK (1 << FL_ROLE_CLERK)
+#define SUP (1 << FL_ROLE_SUPERVISOR)
+#define ALL (ENG | CLK | SUP)
+
+static const Op ops[] = {
+  { op_create_work_order, "create work order", ENG | SUP, 3 },
+  { op_edit_work_order, "edit work order", ENG | SUP, 14 },
+  { op_move_work_order, "move work order", ENG | SUP, 10 },
+  { op_raw_status, "raw status", ENG | SUP, 1 },
+  { op_work_log, "work log", ENG | SUP, 5 },
+  { op_use_part, "use part", ENG, 5 },
+  { op_stock_move, "stock movement", CLK | ENG, 4 },
+  { op_stock_count, "stock count", CLK, 3 },
+  { op_scrap_request, "scrap request", CLK, 2 },
+  { op_inspection, "inspection", ENG, 3 },
+  { op_backup_check, "backup check", ENG, 3 },
+  { op_attachment, "attachment", ENG | SUP, 2 },
+  { op_ci_change_proposal, "CI change proposal", ENG, 2 },
+  { op_approval, "approval", SUP, 6 },
+  { op_move_to_other_site, "move to other site", SUP, 2 },
+  { op_user_action, "resolve/retry/discard", ALL, 3 },
+};
+
+static gint64
+max_mid (SimClient *client)
+{
+  gint64 mid = 0;
+  fl_db_query_int64 (client->c.db, "SELECT coalesce(max(mid), 0) FROM outbox", &mid, NULL);
+  return mid;
+}
+
+static void
+sim_local_op (SimClient *client)
+{
+  Sim *sim = client->sim;
+  guint total = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
+    if (ops[i].roles & (1u << client->role))
+      total += ops[i].weight;
+  guint r = (guint) g_rand_int_range (sim->rng, 0, (gint32) total);
+  const Op *op = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (ops) && op == NULL; i++)
+    if (ops[i].roles & (1u << client->role))
+      {
+        if (r < ops[i].weight)
+          op = &ops[i];
+        else
+          r -= ops[i].weight;
+      }
+
+  client->in_edit = TRUE;
+  /* Each device keeps its own (maybe wrong) clock while the user works. */
+  fl_time_set_now_for_testing (client->skew != 0 ? g_get_real_time () + client->skew : 0);
+  gint64 before = max_mid (client);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = op->run (client, &error);
+  fl_time_set_now_for_testing (0);
+  client->in_edit = FALSE;
+  sim->stats.ops++;
+  if (error != NULL)
+    sim->stats.local_refusals++;
+  gint64 after = max_mid (client);
+  for (gint64 mid = before + 1; mid <= after; mid++)
+    g_array_append_val (client->written, mid);
+  note (sim, "%s: %s%s%s", client->login, op->name, ok ? "" : " — ", error != NULL ? error->message : "");
+}
+
+/* ---- the world ---- */
+
+static char *
+put (Sim *sim, const char *table, JsonObject *fields)
+{
+  return fl_sync_test_put (sim->s.store, table, fields);
+}
+
+static void
+setup_world (Sim *sim)
+{
+  fl_sync_server_setup (&sim->s);
+  fl_sync_test_add_user (&sim->s, "eng_b2", "engineer", sim->s.site_b);
+  const char *sites[] = { sim->s.site_a, sim->s.site_b };
+  static const char * const skus[] = { "PSU-750", "HDD-2T4", "RAM-32G", "FAN-R750" };
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(JsonObject) part = json_object_new ();
+      json_object_set_string_member (part, "sku", skus[i]);
+      json_object_set_string_member (part, "name", skus[i]);
+      json_object_set_string_member (part, "unit", "pcs");
+      json_object_set_int_member (part, "min_stock", 2);
+      sim->parts[i] = put (sim, "part", part);
+    }
+  g_autoptr(JsonObject) template = json_object_new ();
+  g_autoptr(JsonArray) items = json_array_new ();
+  json_object_set_string_member (template, "ci_type", "server");
+  json_object_set_string_member (template, "name", "Server room round");
+  json_object_set_array_member (template, "items", g_steal_pointer (&items));
+  g_autofree char *template_id = put (sim, "inspection_template", template);
+  for (guint s = 0; s < 2; s++)
+    {
+      g_autoptr(JsonObject) warehouse = json_object_new ();
+      json_object_set_string_member (warehouse, "code", s == 0 ? "WH-A" : "WH-B");
+      json_object_set_string_member (warehouse, "name", "Warehouse");
+      json_object_set_string_member (warehouse, "kind", "warehouse");
+      json_object_set_string_member (warehouse, "site_id", sites[s]);
+      sim->warehouse[s] = put (sim, "stock_location", warehouse);
+      for (guint c = 0; c < 2; c++)
+        {
+          g_autofree char *code = g_strdup_printf ("SRV-%u-%u", s, c);
+          g_autoptr(JsonObject) ci = json_object_new ();
+          json_object_set_string_member (ci, "code", code);
+          json_object_set_string_member (ci, "name", code);
+          json_object_set_string_member (ci, "type", "server");
+          json_object_set_string_member (ci, "site_id", sites[s]);
+          json_object_set_string_member (ci, "status", "in_use");
+          json_object_set_string_member (ci, "location", "Room 1");
+          sim->cis[s][c] = put (sim, "ci", ci);
+        }
+      g_autoptr(JsonObject) job = json_object_new ();
+      json_object_set_string_member (job, "ci_id", sim->cis[s][0]);
+      json_object_set_string_member (job, "name", "Nightly");
+      json_object_set_string_member (job, "kind", "full");
+      json_object_set_string_member (job, "schedule", "daily");
+      sim->jobs[s] = put (sim, "backup_job", job);
+      g_autoptr(JsonObject) round = json_object_new ();
+      json_object_set_string_member (round, "ref", s == 0 ? "INS-261122-SRV-0001" : "INS-261122-SRV-0002");
+      json_object_set_string_member (round, "site_id", sites[s]);
+      json_object_set_string_member (round, "template_id", template_id);
+      json_object_set_string_member (round, "planned_for", "2026-11-22");
+      json_object_set_string_member (round, "status", "in_progress");
+      sim->rounds[s] = put (sim, "inspection_round", round);
+    }
+
+  /* A few orders at each site from the start, for everyone to work on. */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("INC-261122-SRV-%04u", i + 1);
+      g_autoptr(JsonObject) wo = json_object_new ();
+      json_object_set_string_member (wo, "ref", ref);
+      json_object_set_string_member (wo, "kind", "incident");
+      json_object_set_string_member (wo, "title", "Reported by phone");
+      json_object_set_string_member (wo, "site_id", sites[i % 2]);
+      json_object_set_int_member (wo, "impact", 3);
+      json_object_set_int_member (wo, "urgency", 3);
+      json_object_set_string_member (wo, "status", "new");
+      g_autofree char *id = put (sim, "work_order", wo);
+    }
+
+  static const struct { const char *login; FlRole role; int site; } people[N_CLIENTS] = {
+    { "eng_a", FL_ROLE_ENGINEER, 0 },
+    { "eng_a2", FL_ROLE_ENGINEER, 0 },
+    { "eng_b", FL_ROLE_ENGINEER, 1 },
+    { "eng_b2", FL_ROLE_ENGINEER, 1 },
+    { "super", FL_ROLE_SUPERVISOR, -1 },
+    { "clerk", FL_ROLE_CLERK, 0 },
+  };
+  for (guint i = 0; i < N_CLIENTS; i++)
+    {
+      SimClient *client = &sim->clients[i];
+      client->sim = sim;
+      client->login = people[i].login;
+      client->role = people[i].role;
+      client->site = people[i].site < 0 ? NULL : sites[people[i].site];
+      client->written = g_array_new (FALSE, FALSE, sizeof (gint64));
+      if (client->role == FL_ROLE_ENGINEER)
+        {
+          g_autofree char *code = g_strdup_printf ("VAN-%s", client->login);
+          g_autoptr(JsonObject) van = json_object_new ();
+          json_object_set_string_member (van, "code", code);
+          json_object_set_string_member (van, "name", code);
+          json_object_set_string_member (van, "kind", "van");
+          json_object_set_string_member (van, "site_id", client->site);
+          json_object_set_string_member (van, "owner", client->login);
+          client->van = put (sim, "stock_location", van);
+        }
+      /* Some clocks are hours off, both ways. */
+      static const gint64 skews[] = { 0, 0, 0, 0, 0, -5 * 3600, -90 * 60, 3 * 3600 };
+      client->skew = skews[g_rand_int_range (sim->rng, 0, G_N_ELEMENTS (skews))] * G_USEC_PER_SEC;
+
+      fl_sync_test_client_init (&client->c, client->login);
+      client->transport = g_object_new (SIM_TYPE_TRANSPORT, NULL);
+      client->transport->client = client;
+      fl_sync_client_set_transport (client->c.client, FL_SYNC_TRANSPORT (client->transport));
+      g_autoptr(GError) error = NULL;
+      if (!fl_sync_client_login (client->c.client, fl_sync_server_url (&sim->s), client->login,
+                                 FL_SYNC_TEST_PASSWORD, client->login, NULL, &error))
+        fail (sim, "%s cannot sign in: %s", client->login, error->message);
+    }
+}
+
+static void
+teardown_world (Sim *sim)
+{
+  for (guint i = 0; i < N_CLIENTS; i++)
+    {
+      SimClient *client = &sim->clients[i];
+      fl_sync_test_client_clear (&client->c);
+      g_clear_object (&client->transport);
+      g_clear_pointer (&client->written, g_array_unref);
+    }
+  for (guint i = 0; i < 4; i++)
+    g_clear_pointer (&sim->parts[i], g_free);
+  for (guint s = 0; s < 2; s++)
+    {
+      g_clear_pointer (&sim->warehouse[s], g_free);
+      g_clear_pointer (&sim->cis[s][0], g_free);
+      g_clear_pointer (&sim->cis[s][1], g_free);
+      g_clear_pointer (&sim->jobs[s], g_free);
+      g_clear_pointer (&sim->rounds[s], g_free);
+    }
+  g_clear_object (&sim->soup);
+  g_clear_pointer (&sim->soup_url, g_free);
+  fl_sync_server_teardown (&sim->s);
+}
+
+/* The process dies: the connection goes without a goodbye and the file is
+ * opened again (what was not committed is gone, as after a crash). */
+static void
+reopen_client (SimClient *client)
+{
+  fl_sync_test_client_close (&client->c);
+  fl_sync_test_client_open (&client->c);
+  fl_sync_client_set_transport (client->c.client, FL_SYNC_TRANSPORT (client->transport));
+}
+
+static const char * const kill_points[] = {
+  "sync-push-sent", "sync-push-results", "sync-pull-page", "sync-snapshot-rows",
+  "sync-snapshot-commit", "changelog-after-row",
+};
+
+static void
+sim_sync (SimClient *client, gboolean kill)
+{
+  Sim *sim = client->sim;
+  if (kill)
+    fl_db_set_fail_point (client->c.db, PICK (sim, kill_points));
+  g_autoptr(GError) error = NULL;
+  sim->stats.syncs++;
+  gboolean ok = fl_sync_client_sync (client->c.client, NULL, &error);
+  if (!ok)
+    {
+      sim->stats.failed_syncs++;
+      note (sim, "%s: sync failed: %s", client->login, error->message);
+      gboolean expected = g_error_matches (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK) ||
+                          g_error_matches (error, FL_DB_ERROR, FL_DB_ERROR_INJECTED);
+      if (!expected)
+        fail (sim, "%s: unexpected sync error: %s", client->login, error->message);
+    }
+  else
+    {
+      const FlSyncStats *stats = fl_sync_client_get_last_stats (client->c.client);
+      sim->stats.applied += stats->applied;
+      sim->stats.conflicts += stats->conflicts;
+      sim->stats.rejected += stats->rejected;
+      note (sim, "%s: synced: pushed %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " conflicts, %"
+            G_GINT64_FORMAT " rejected), pulled %" G_GINT64_FORMAT ", snapshot %" G_GINT64_FORMAT,
+            client->login, stats->pushed, stats->conflicts, stats->rejected, stats->pulled, stats->snapshot_rows);
+    }
+  if (kill)
+    {
+      sim->stats.kills++;
+      fl_db_set_fail_point (client->c.db, NULL);
+      reopen_client (client);
+    }
+}
+
+static void
+restart_server (Sim *sim)
+{
+  sim->stats.restarts++;
+  g_clear_pointer (&sim->s.server, fl_server_stop);
+  fl_sync_server_start (&sim->s);
+  note (sim, "server restarted at %s", fl_sync_server_url (&sim->s));
+}
+
+/* An administrator gives a person another site, or takes it away. */
+static void
+change_scope (Sim *sim)
+{
+  SimClient *client = &sim->clients[g_rand_int_range (sim->rng, 0, 4)];
+  const char *home = client->site;
+  const char *both[] = { sim->s.site_a, sim->s.site_b, NULL };
+  const char *one[] = { home, NULL };
+  g_autoptr(JsonObject) user = fl_accounts_find_user (sim->s.store, client->login, NULL);
+  g_auto(GStrv) now = user != NULL ? fl_accounts_user_sites (user) : NULL;
+  gboolean widen = now != NULL && g_strv_length (now) == 1;
+  g_autoptr(GError) error = NULL;
+  if (!fl_accounts_set_sites (sim->s.store, client->login, widen ? both : one, "admin", &error))
+    fail (sim, "cannot change %s's sites: %s", client->login, error->message);
+  sim->stats.scope_changes++;
+  note (sim, "%s now works at %s", client->login, widen ? "both sites" : "one site");
+}
+
+/* ---- the checks ---- */
+
+typedef struct {
+  GHashTable *rows;  /* "table\037id" -> JsonObject */
+  GError     *error;
+} Expected;
+
+static gboolean
+collect_snapshot (GBytes *lines, gpointer user_data, GError **error)
+{
+  Expected *expected = user_data;
+  gsize size;
+  const char *data = g_bytes_get_data (lines, &size);
+  const char *end = data + size;
+  while (data < end)
+    {
+      const char *nl = memchr (data, '\n', (gsize) (end - data));
+      gsize length = nl != NULL ? (gsize) (nl - data) : (gsize) (end - data);
+      g_autoptr(FlSnapshotLine) line = fl_snapshot_line_parse (data, length, error);
+      if (line == NULL)
+        return FALSE;
+      if (line->kind == FL_SNAPSHOT_ROW)
+        g_hash_table_insert (expected->rows,
+                             fl_outbox_row_key (line->table, fl_record_get_string (line->row, "id")),
+                             json_object_ref (line->row));
+      data += length + 1;
+    }
+  return TRUE;
+}
+
+static gboolean
+rows_equal (const FlTable *table, JsonObject *a, JsonObject *b, const char **field)
+{
+  static const char * const common[] = { FL_COMMON_COLUMNS };
+  for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+    {
+      JsonNode *x = json_object_get_member (a, common[i]);
+      JsonNode *y = json_object_get_member (b, common[i]);
+      gboolean same = i == 1 ? fl_record_get_int (a, "version", -1) == fl_record_get_int (b, "version", -2)
+                             : fl_json_node_equal (x, y);
+      if (!same)
+        {
+          *field = common[i];
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < table->n_columns; i++)
+    if (!fl_json_node_equal (json_object_get_member (a, table->columns[i].name),
+                             json_object_get_member (b, table->columns[i].name)))
+      {
+        *field = table->columns[i].name;
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static void
+check_client (Sim *sim, SimClient *client)
+{
+  FlDb *db = client->c.db;
+  g_autoptr(GError) error = NULL;
+
+  /* What a fresh snapshot would give this user now. */
+  g_autoptr(JsonObject) user = fl_accounts_find_user (sim->s.store, client->login, &error);
+  g_auto(GStrv) sites = user != NULL ? fl_accounts_user_sites (user) : NULL;
+  Expected expected = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref) };
+  if (!fl_pull_snapshot (sim->s.store, (const char * const *) sites, 64 * 1024, collect_snapshot, &expected, &error))
+    {
+      fail (sim, "%s: cannot take the expected snapshot: %s", client->login, error->message);
+      g_hash_table_unref (expected.rows);
+      return;
+    }
+
+  /* Rows this replica may hold beyond the server's: its refused new rows. */
+  g_autoptr(GHashTable) refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) unresolved = fl_outbox_unresolved (db, "rejected", NULL);
+  for (guint i = 0; unresolved != NULL && i < unresolved->len; i++)
+    {
+      FlOutboxEntry *entry = g_ptr_array_index (unresolved, i);
+      if (entry->op != FL_MUTATION_UPDATE)
+        g_hash_table_add (refused, fl_outbox_row_key (entry->table, entry->row_id));
+    }
+
+  guint n_tables;
+  const FlTable * const *tables = fl_schema_tables (&n_tables);
+  guint mismatches = 0;
+  for (guint t = 0; t < n_tables; t++)
+    {
+      const FlTable *table = tables[t];
+      g_autofree char *sql = g_strdup_printf ("SELECT %s FROM \"%s\"", fl_record_select_list (table), table->name);
+      g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, NULL);
+      for (;;)
+        {
+          gboolean has_row;
+          if (!fl_stmt_step_row (db, stmt, &has_row, NULL) || !has_row)
+            break;
+          g_autoptr(JsonObject) local = fl_record_from_stmt (table, stmt, 0);
+          const char *id = fl_record_get_string (local, "id");
+          g_autofree char *key = fl_outbox_row_key (table->name, id);
+          JsonObject *theirs = g_hash_table_lookup (expected.rows, key);
+          const char *field = NULL;
+          if (theirs == NULL)
+            {
+              if (!g_hash_table_contains (refused, key) && mismatches++ < 5)
+                fail (sim, "%s has %s %s that the server does not give it", client->login, table->name, id);
+            }
+          else if (!rows_equal (table, local, theirs, &field))
+            {
+              if (mismatches++ < 5)
+                {
+                  g_autofree char *mine_text = fl_record_to_string (local);
+                  g_autofree char *their_text = fl_record_to_string (theirs);
+                  fail (sim, "%s: %s %s differs from the server in %s\n    replica %s\n    server  %s",
+                        client->login, table->name, id, field, mine_text, their_text);
+                }
+              g_hash_table_remove (expected.rows, key);
+            }
+          else
+            g_hash_table_remove (expected.rows, key);
+        }
+    }
+  GHashTableIter iter;
+  gpointer key;
+  g_hash_table_iter_init (&iter, expected.rows);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (mismatches++ < 5)
+      fail (sim, "%s lacks %s", client->login, (const char *) key);
+  g_hash_table_unref (expected.rows);
+
+  /* Every entry answered, the same way the server remembers it. */
+  g_autofree char *device = fl_db_get_meta (db, FL_META_DEVICE_ID);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT mid, state, error, result, op, table_name, row_id FROM outbox", NULL);
+  for (;;)
+    {
+      gboolean has_row;
+      if (!fl_stmt_step_row (db, stmt, &has_row, NULL) || !has_row)
+        break;
+      gint64 mid = sqlite3_column_int64 (stmt, 0);
+      const char *state = (const char *) sqlite3_column_text (stmt, 1);
+      const char *reason = (const char *) sqlite3_column_text (stmt, 2);
+      gboolean answered_by_server = sqlite3_column_type (stmt, 3) != SQLITE_NULL;
+      const char *op = (const char *) sqlite3_column_text (stmt, 4);
+      if (g_strcmp0 (state, "pending") == 0)
+        {
+          fail (sim, "%s: mid %" G_GINT64_FORMAT " still pending after quiet", client->login, mid);
+          continue;
+        }
+      if (g_strcmp0 (state, "rejected") == 0)
+        note (sim, "%s: mid %" G_GINT64_FORMAT " %s %s rejected: %s", client->login, mid, op,
+              (const char *) sqlite3_column_text (stmt, 5), reason);
+      if (g_strcmp0 (state, "rejected") == 0 && (reason == NULL || *reason == '\0'))
+        fail (sim, "%s: mid %" G_GINT64_FORMAT " rejected without a reason", client->login, mid);
+      g_autoptr(JsonObject) stored = fl_store_get_result (sim->s.store, device, mid, NULL);
+      if (!answered_by_server)
+        {
+          if (stored != NULL)
+            fail (sim, "%s: mid %" G_GINT64_FORMAT " refused here but the server applied it", client->login, mid);
+          continue;
+        }
+      if (stored == NULL)
+        {
+          fail (sim, "%s: mid %" G_GINT64_FORMAT " (%s) has no answer on the server", client->login, mid, state);
+          continue;
+        }
+      if (g_strcmp0 (fl_record_get_string (stored, "status"), state) != 0)
+        fail (sim, "%s: mid %" G_GINT64_FORMAT " is %s here but %s on the server", client->login, mid, state,
+              fl_record_get_string (stored, "status"));
+      if ((g_strcmp0 (state, "applied") == 0 || g_strcmp0 (state, "merged") == 0) && g_strcmp0 (op, "update") != 0)
+        {
+          const char *table_name = (const char *) sqlite3_column_text (stmt, 5);
+          const char *row_id = (const char *) sqlite3_column_text (stmt, 6);
+          g_autoptr(JsonObject) row = fl_store_load_row (sim->s.store, fl_schema_lookup (table_name), row_id, NULL);
+          if (row == NULL)
+            fail (sim, "%s: mid %" G_GINT64_FORMAT " applied but %s %s is not on the server",
+                  client->login, mid, table_name, row_id);
+        }
+    }
+
+  /* No local change lost. */
+  for (guint i = 0; i < client->written->len; i++)
+    {
+      g_autoptr(FlOutboxEntry) entry = fl_outbox_get (db, g_array_index (client->written, gint64, i), NULL);
+      if (entry == NULL)
+        fail (sim, "%s: the change with mid %" G_GINT64_FORMAT " is lost from the outbox",
+              client->login, g_array_index (client->written, gint64, i));
+    }
+
+  if (!fl_stock_verify (db, &error))
+    fail (sim, "%s: stock balances differ from the ledger: %s", client->login, error->message);
+}
+
+static void
+check_all (Sim *sim)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlSqliteStore) store = fl_sqlite_store_open (sim->s.db_path, &error);
+  if (store == NULL || !fl_stock_verify (fl_sqlite_store_get_db (store), &error))
+    fail (sim, "server: stock balances differ from the ledger: %s", error->message);
+  for (guint i = 0; i < N_CLIENTS; i++)
+    check_client (sim, &sim->clients[i]);
+}
+
+/* ---- one seed ---- */
+
+static gboolean
+run_seed (guint32 seed, guint steps, gboolean verbose, SimStats *totals)
+{
+  Sim sim = { .seed = seed, .verbose = verbose };
+  sim.rng = g_rand_new_with_seed (seed);
+  sim.failures = g_string_new (NULL);
+  setup_world (&sim);
+
+  /* First syncs take the snapshot, already with faults. */
+  sim.faults = TRUE;
+  for (guint i = 0; i < N_CLIENTS; i++)
+    sim_sync (&sim.clients[i], FALSE);
+
+  for (guint step = 0; step < steps && sim.failures->len == 0; step++)
+    {
+      SimClient *client = &sim.clients[g_rand_int_range (sim.rng, 0, N_CLIENTS)];
+      double r = g_rand_double (sim.rng);
+      if (r < 0.02)
+        restart_server (&sim);
+      else if (r < 0.03)
+        change_scope (&sim);
+      else if (r < 0.08)
+        sim_sync (client, TRUE);
+      else if (r < 0.30)
+        sim_sync (client, FALSE);
+      else
+        sim_local_op (client);
+    }
+
+  /* The network heals: everyone syncs until nothing moves any more. */
+  sim.faults = FALSE;
+  gboolean quiet = FALSE;
+  for (guint round = 0; round < 8 && !quiet && sim.failures->len == 0; round++)
+    {
+      quiet = TRUE;
+      for (guint i = 0; i < N_CLIENTS; i++)
+        {
+          SimClient *client = &sim.clients[i];
+          g_autoptr(GError) error = NULL;
+          if (!fl_sync_client_sync (client->c.client, NULL, &error))
+            {
+              fail (&sim, "%s: sync without faults failed: %s", client->login, error->message);
+              break;
+            }
+          const FlSyncStats *stats = fl_sync_client_get_last_stats (client->c.client);
+          if (stats->pushed > 0 || stats->pulled > 0 || stats->snapshot_rows > 0)
+            quiet = FALSE;
+        }
+    }
+  if (!quiet && sim.failures->len == 0)
+    fail (&sim, "the clients did not become quiet after 8 rounds of syncs");
+  if (sim.failures->len == 0)
+    check_all (&sim);
+
+  gboolean ok = sim.failures->len == 0;
+  if (!ok)
+    g_printerr ("# seed %u FAILED (rerun with SIM_SEED=%u):\n%s", seed, seed, sim.failures->str);
+  if (verbose || !ok)
+    g_printerr ("# seed %u: %u ops (%u refused locally), %u syncs (%u failed), %u applied, %u conflicts, "
+                "%u rejected, %u user actions; faults: %u lost requests, %u lost responses, "
+                "%u duplicates, %u cut snapshots, %u edits during sync, %u kills, %u restarts, "
+                "%u scope changes\n",
+                seed, sim.stats.ops, sim.stats.local_refusals, sim.stats.syncs, sim.stats.failed_syncs,
+                sim.stats.applied, sim.stats.conflicts, sim.stats.rejected, sim.stats.user_actions,
+                sim.stats.lost_requests, sim.stats.lost_responses, sim.stats.duplicates, sim.stats.truncated,
+                sim.stats.edits_in_flight, sim.stats.kills, sim.stats.restarts, sim.stats.scope_changes);
+  guint *dst = (guint *) totals;
+  const guint *src = (const guint *) &sim.stats;
+  for (guint i = 0; i < sizeof (SimStats) / sizeof (guint); i++)
+    dst[i] += src[i];
+
+  teardown_world (&sim);
+  g_string_free (sim.failures, TRUE);
+  g_rand_free (sim.rng);
+  return ok;
+}
+
+static guint
+env_uint (const char *name, guint fallback)
+{
+  const char *text = g_getenv (name);
+  return text != NULL && *text != '\0' ? (guint) g_ascii_strtoull (text, NULL, 10) : fallback;
+}
+
+static void
+test_convergence (void)
+{
+  guint steps = env_uint ("SIM_STEPS", 60);
+  guint first = 1, last = env_uint ("SIM_SEEDS", 200);
+  gboolean verbose = FALSE;
+  if (g_getenv ("SIM_SEED") != NULL)
+    {
+      first = last = env_uint ("SIM_SEED", 1);
+      verbose = TRUE;
+    }
+  SimStats totals = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  guint failed = 0;
+  for (guint32 seed = first; seed <= last; seed++)
+    if (!run_seed (seed, steps, verbose, &totals))
+      failed++;
+  double seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_printerr ("# %u seeds of %u steps in %.1f s: %u ops, %u syncs (%u failed on purpose), %u applied, "
+              "%u conflicts, %u rejected; %u lost requests, %u lost responses, %u duplicates, "
+              "%u cut snapshots, %u edits during sync, %u kills, %u restarts, %u scope changes\n",
+              last - first + 1, steps, seconds, totals.ops, totals.syncs, totals.failed_syncs,
+              totals.applied, totals.conflicts, totals.rejected, totals.lost_requests,
+              totals.lost_responses, totals.duplicates, totals.truncated, totals.edits_in_flight,
+              totals.kills, totals.restarts, totals.scope_changes);
+  if (failed > 0)
+    {
+      g_autofree char *message = g_strdup_printf ("%u of %u seeds failed (see above)", failed, last - first + 1);
+      g_test_fail_printf ("%s", message);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/sync-sim/convergence", test_convergence);
+  return g_test_run ();
+}
