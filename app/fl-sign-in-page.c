@@ -9,7 +9,6 @@ struct _FlSignInPage
   FlSyncController *controller;
   GCancellable     *cancellable;
 
-  AdwPreferencesGroup *form;
   AdwEntryRow      *server_row;
   AdwEntryRow      *login_row;
   AdwEntryRow      *password_row;
@@ -38,7 +37,10 @@ update_cb (FlSignInPage *self)
                     *text_of (self->password_row) != '\0';
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.sign-in",
                                  self->controller != NULL && filled && !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->form), !busy);
+  /* Read-only rather than insensitive: a focused entry must not lose its window focus. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->server_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->login_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !busy);
 }
 
 static void
@@ -166,7 +168,6 @@ fl_sign_in_page_class_init (FlSignInPageClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldline/Fieldline/ui/fl-sign-in-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, FlSignInPage, form);
   gtk_widget_class_bind_template_child (widget_class, FlSignInPage, server_row);
   gtk_widget_class_bind_template_child (widget_class, FlSignInPage, login_row);
   gtk_widget_class_bind_template_child (widget_class, FlSignInPage, password_row);

@@ -1,10 +1,26 @@
+/* fl-sync-page.h — what waits to be sent, the conflicts to decide (the
+ * value before, mine and the server's, and a choice) and the changes the
+ * server refused with its reason (fix and retry, or discard). */
 #pragma once
+
 #include <gtk/gtk.h>
+
 #include "fl-session.h"
 #include "fl-sync-controller.h"
+
 G_BEGIN_DECLS
+
 #define FL_TYPE_SYNC_PAGE (fl_sync_page_get_type ())
 G_DECLARE_FINAL_TYPE (FlSyncPage, fl_sync_page, FL, SYNC_PAGE, GtkWidget)
-void fl_sync_page_set_session (FlSyncPage *self, FlSession *session, FlSyncController *sync);
-gint64 fl_sync_page_count_attention (FlSyncPage *self);
+
+/* `sync` may be NULL (no server). */
+void        fl_sync_page_set_session (FlSyncPage *self, FlSession *session, FlSyncController *sync);
+void        fl_sync_page_reload (FlSyncPage *self);
+/* Conflicts and refused changes waiting for the user. */
+gint64      fl_sync_page_count_attention (FlSyncPage *self);
+
+GListModel *fl_sync_page_get_conflicts (FlSyncPage *self);
+GListModel *fl_sync_page_get_rejected (FlSyncPage *self);
+GListModel *fl_sync_page_get_pending (FlSyncPage *self);
+
 G_END_DECLS

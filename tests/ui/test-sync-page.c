@@ -1,0 +1,185 @@
+/* Signing in, syncing and deciding a conflict through the real widgets,
+ * against the real server in-process on port 0: the first run's sign-in
+ * page, an order edited here and by a supervisor at the same time, the
+ * conflict on the Sync page with the value before, mine and theirs, and
+ * "Keep Mine" carried to the server.  FL_SCREENSHOT_DIR=<dir> saves sync.png. */
+#include <fl-outbox.h>
+#include <fl-work-order.h>
+
+#include "fl-record-item.h"
+#include "fl-sync-page.h"
+#include "fl-sync-test-util.h"
+#include "fl-ui-test-util.h"
+
+typedef struct {
+  FlSyncServer      server;
+  char             *dir;
+  FlDb             *db;
+  FlSession        *session;
+  GSettings        *settings;
+  FlSyncController *sync;
+  FlWindow         *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  fl_sync_server_setup (&f->server);
+  f->dir = g_dir_make_tmp ("fieldline-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
+  f->db = fl_db_open_replica (path, &error);
+  g_assert_no_error (error);
+  f->session = fl_session_new (f->db, NULL);
+  f->settings = g_settings_new (FL_APP_ID);
+  g_settings_set_boolean (f->settings, "auto-sync", FALSE);
+  f->sync = fl_sync_controller_new (f->session, f->settings);
+  f->window = fl_window_new (NULL, f->session, f->sync);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (f->window));
+  fl_ui_test_pump ();
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  fl_sync_controller_stop (f->sync);
+  fl_ui_test_pump ();
+  g_clear_object (&f->sync);
+  g_clear_object (&f->settings);
+  g_clear_object (&f->session);
+  if (f->db != NULL)
+    fl_db_close (f->db);
+  g_clear_object (&f->db);
+  fl_ui_test_remove_tree (f->dir);
+  g_free (f->dir);
+  fl_sync_server_teardown (&f->server);
+}
+
+static void
+sync_now (Fixture *f)
+{
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL);
+  g_assert_cmpint (fl_sync_controller_get_status (f->sync), ==, FL_SYNC_STATUS_SYNCING);
+  fl_ui_test_wait_until (fl_sync_controller_get_status (f->sync) != FL_SYNC_STATUS_SYNCING);
+  g_assert_cmpstr (fl_sync_controller_get_error (f->sync), ==, NULL);
+}
+
+static void
+sign_in (Fixture *f, const char *login)
+{
+  GtkStack *main_stack = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "main_stack");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "sign-in");
+  GtkWidget *page = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "sign_in_page");
+  GType type = G_OBJECT_TYPE (page);
+  gtk_editable_set_text (fl_ui_test_child (page, type, "server_row"), fl_sync_server_url (&f->server));
+  gtk_editable_set_text (fl_ui_test_child (page, type, "login_row"), login);
+  gtk_editable_set_text (fl_ui_test_child (page, type, "password_row"), FL_SYNC_TEST_PASSWORD);
+  gtk_widget_activate_action (page, "sign-in.sign-in", NULL);
+  fl_ui_test_wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (main_stack), "main") == 0);
+  g_assert_cmpstr (fl_session_get_login (f->session), ==, login);
+  g_autofree char *saved = g_settings_get_string (f->settings, "login");
+  g_assert_cmpstr (saved, ==, login);
+  g_assert_cmpint (fl_sync_controller_get_last_synced (f->sync), >, 0);
+}
+
+static void
+set_title (FlDb *db, const char *id, const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "title", title);
+  fl_work_order_update (db, id, values, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+title_of (FlDb *db, const char *id)
+{
+  g_autoptr(JsonObject) row = fl_record_load (db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_nonnull (row);
+  return g_strdup (fl_record_get_string (row, "title"));
+}
+
+static void
+test_resolve_conflict (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  sign_in (f, "eng_a");
+  g_assert_cmpint (fl_session_get_role (f->session), ==, FL_ROLE_ENGINEER);
+
+  /* An incident recorded here and sent. */
+  FlWorkOrderDraft draft = {
+    .kind = "incident", .title = "LIS 接口中断 LIS interface down", .site_id = f->server.site_a,
+    .impact = 2, .urgency = 2, .assignee = "eng_a",
+  };
+  g_autofree char *id = NULL;
+  fl_work_order_create (f->db, &draft, "eng_a", &id, &error);
+  g_assert_no_error (error);
+  fl_session_notify_changed (f->session, "work_order");
+  sync_now (f);
+  g_assert_cmpint (fl_changelog_pending_count (f->db, NULL), ==, 0);
+
+  /* A supervisor renames it while this laptop is offline and renames it too. */
+  g_auto(FlSyncTestClient) supervisor = { 0 };
+  fl_sync_test_client_init (&supervisor, "super");
+  fl_sync_test_client_login (&supervisor, &f->server);
+  fl_sync_test_client_sync (&supervisor);
+  set_title (supervisor.db, id, "LIS 接口中断（检验科）LIS down in the lab");
+  fl_sync_test_client_sync (&supervisor);
+  set_title (f->db, id, "LIS 接口中断：已重启 LIS down, restarted");
+  fl_session_notify_changed (f->session, "work_order");
+  sync_now (f);
+
+  /* The Sync page shows the conflict with the three values, and the sidebar counts it. */
+  fl_window_show_area (f->window, "sync");
+  FlSyncPage *page = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "sync_page");
+  GListModel *conflicts = fl_sync_page_get_conflicts (page);
+  g_assert_cmpuint (g_list_model_get_n_items (conflicts), ==, 1);
+  g_autoptr(FlRecordItem) item = g_list_model_get_item (conflicts, 0);
+  g_assert_true (g_str_has_prefix (fl_record_item_get_title (item), "Work order INC-"));
+  g_assert_nonnull (strstr (fl_record_item_get_subtitle (item), "title"));
+  GtkListBox *list = fl_ui_test_child (page, FL_TYPE_SYNC_PAGE, "conflicts_list");
+  AdwExpanderRow *row = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_nonnull (row);
+  gint64 mid = fl_record_get_int (fl_record_item_get_record (item), "mid", 0);
+  g_autoptr(FlOutboxEntry) entry = fl_outbox_get (f->db, mid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entry->conflicts->len, ==, 1);
+  FlConflict *conflict = g_ptr_array_index (entry->conflicts, 0);
+  g_assert_cmpstr (json_node_get_string (conflict->base), ==, "LIS 接口中断 LIS interface down");
+  g_assert_cmpstr (json_node_get_string (conflict->mine), ==, "LIS 接口中断：已重启 LIS down, restarted");
+  g_assert_cmpstr (json_node_get_string (conflict->theirs), ==, "LIS 接口中断（检验科）LIS down in the lab");
+  GtkLabel *count = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "sync_count");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (count)));
+  g_assert_cmpstr (gtk_label_get_text (count), ==, "1");
+  g_assert_cmpstr (fl_session_record_state (f->session, "work_order", id), ==, "conflict");
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), "sync.png");
+
+  /* Keep mine: an ordinary update that reaches the server at the next sync. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "sync-page.keep-mine", "x", mid);
+  fl_ui_test_pump ();
+  g_assert_cmpuint (g_list_model_get_n_items (conflicts), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (fl_sync_page_get_pending (page)), ==, 1);
+  sync_now (f);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (count)));
+  g_assert_cmpint (fl_changelog_pending_count (f->db, NULL), ==, 0);
+  g_assert_null (fl_session_record_state (f->session, "work_order", id));
+
+  fl_sync_test_client_sync (&supervisor);
+  g_autofree char *on_server = title_of (supervisor.db, id);
+  g_assert_cmpstr (on_server, ==, "LIS 接口中断：已重启 LIS down, restarted");
+  g_autofree char *here = title_of (f->db, id);
+  g_assert_cmpstr (here, ==, on_server);
+}
+
+int
+main (int argc, char **argv)
+{
+  fl_ui_test_init (&argc, &argv);
+  g_test_add ("/ui/sync/resolve-conflict", Fixture, NULL, fixture_set_up, test_resolve_conflict,
+              fixture_tear_down);
+  return g_test_run ();
+}
