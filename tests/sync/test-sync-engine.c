@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include "fl-soup-transport.h"
 #include "fl-work-order.h"
 
 typedef struct {
@@ -220,6 +221,141 @@ test_conflict_and_resolution (Fixture *f, gconstpointer data)
   fl_sync_test_client_sync (&b);
   g_autofree char *final = get_field (b.db, "work_order", id, "title");
   g_assert_cmpstr (final, ==, "Printer offline, ward 5");
+}
+
+/* A transport that lets the user edit just before the pull of a sync
+ * (the UI keeps working while a sync runs). */
+#define TYPE_HOOK_TRANSPORT (hook_transport_get_type ())
+G_DECLARE_FINAL_TYPE (HookTransport, hook_transport, HOOK, TRANSPORT, GObject)
+
+struct _HookTransport
+{
+  GObject          parent_instance;
+  FlSyncTransport *inner;
+  void           (*before_pull) (gpointer data);
+  gpointer         data;
+};
+
+static FlSyncResponse *
+hook_send (FlSyncTransport *transport, const FlSyncRequest *request, GCancellable *cancellable, GError **error)
+{
+  HookTransport *self = HOOK_TRANSPORT (transport);
+  if (self->before_pull != NULL && strstr (request->path, "/sync/pull") != NULL)
+    {
+      self->before_pull (self->data);
+      self->before_pull = NULL;
+    }
+  return fl_sync_transport_send (self->inner, request, cancellable, error);
+}
+
+static void
+hook_transport_iface_init (FlSyncTransportInterface *iface)
+{
+  iface->send = hook_send;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HookTransport, hook_transport, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (FL_TYPE_SYNC_TRANSPORT, hook_transport_iface_init))
+
+static void
+hook_transport_finalize (GObject *object)
+{
+  g_clear_object (&HOOK_TRANSPORT (object)->inner);
+  G_OBJECT_CLASS (hook_transport_parent_class)->finalize (object);
+}
+
+static void
+hook_transport_class_init (HookTransportClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hook_transport_finalize;
+}
+
+static void
+hook_transport_init (HookTransport *self)
+{
+}
+
+typedef struct {
+  FlSyncTestClient *client;
+  const char       *id;
+} EditData;
+
+static void
+edit_while_syncing (gpointer data)
+{
+  EditData *edit = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "title", "Title from A");
+  json_object_set_string_member (values, "description", "Same as B");
+  json_object_set_string_member (values, "contact", "contact from A");
+  fl_changelog_update (edit->client->db, "work_order", edit->id, values, &error);
+  g_assert_no_error (error);
+}
+
+static const char *
+change_from (FlOutboxEntry *entry, const char *field)
+{
+  JsonObject *change = json_object_get_object_member (entry->payload, field);
+  return json_object_get_string_member (change, "from");
+}
+
+/* Local changes made while a pull brings the same row: they stay visible;
+ * one the server already holds gets that value as `from`; one that will
+ * conflict keeps the `from` the user saw, so the server records the
+ * conflict instead of the other side's value being overwritten. */
+static void
+test_rebase_on_pull (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  g_auto(FlSyncTestClient) b = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_init (&b, "eng_a2");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_login (&b, &f->s);
+  fl_sync_test_client_sync (&a);
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "Original title");
+  set_field (&a, "work_order", id, "contact", "original contact");
+  fl_sync_test_client_sync (&a);
+  fl_sync_test_client_sync (&b);
+
+  set_field (&b, "work_order", id, "description", "Same as B");
+  set_field (&b, "work_order", id, "contact", "contact from B");
+  fl_sync_test_client_sync (&b);
+
+  g_autoptr(GError) error = NULL;
+  HookTransport *hook = g_object_new (TYPE_HOOK_TRANSPORT, NULL);
+  hook->inner = fl_soup_transport_new (fl_sync_server_url (&f->s), &error);
+  g_assert_no_error (error);
+  EditData edit = { &a, id };
+  hook->before_pull = edit_while_syncing;
+  hook->data = &edit;
+  fl_sync_client_set_transport (a.client, FL_SYNC_TRANSPORT (hook));
+  g_object_unref (hook);
+  fl_sync_test_client_sync (&a);
+
+  /* Everything A typed is shown, over B's pulled values. */
+  g_autofree char *title = get_field (a.db, "work_order", id, "title");
+  g_autofree char *contact = get_field (a.db, "work_order", id, "contact");
+  g_assert_cmpstr (title, ==, "Title from A");
+  g_assert_cmpstr (contact, ==, "contact from A");
+  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_PENDING);
+  g_autoptr(GPtrArray) pending = fl_outbox_pending_updates (a.db, "work_order", id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending->len, ==, 1);
+  FlOutboxEntry *entry = g_ptr_array_index (pending, 0);
+  g_assert_cmpstr (change_from (entry, "title"), ==, "Original title");
+  g_assert_cmpstr (change_from (entry, "description"), ==, "Same as B");
+  g_assert_cmpstr (change_from (entry, "contact"), ==, "original contact");
+
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->conflicts, ==, 1);
+  g_autoptr(JsonObject) row = server_row (f, "work_order", id);
+  g_assert_cmpstr (fl_record_get_string (row, "title"), ==, "Title from A");
+  g_assert_cmpstr (fl_record_get_string (row, "contact"), ==, "contact from B");
+  g_autofree char *shown = get_field (a.db, "work_order", id, "contact");
+  g_assert_cmpstr (shown, ==, "contact from B");
+  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_CONFLICT);
 }
 
 /* An impossible status move is rejected with the server's reason, the row
@@ -530,6 +666,7 @@ main (int argc, char **argv)
   ADD ("/sync-engine/login-and-first-sync", test_login_and_first_sync);
   ADD ("/sync-engine/push-and-pull", test_push_and_pull);
   ADD ("/sync-engine/conflict-and-resolution", test_conflict_and_resolution);
+  ADD ("/sync-engine/rebase-on-pull", test_rebase_on_pull);
   ADD ("/sync-engine/rejection", test_rejection);
   ADD ("/sync-engine/revoked-device", test_revoked_device);
   ADD ("/sync-engine/expired-cursor-keeps-outbox", test_expired_cursor_keeps_outbox);
