@@ -2,11 +2,14 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-approvals-page.h"
 #include "fl-backups-page.h"
 #include "fl-cis-page.h"
 #include "fl-inspections-page.h"
 #include "fl-new-work-order-dialog.h"
+#include "fl-reports-page.h"
 #include "fl-sign-in-page.h"
+#include "fl-stock-page.h"
 #include "fl-sync-page.h"
 #include "fl-sync-status-button.h"
 #include "fl-work-order-list-page.h"
@@ -35,6 +38,10 @@ struct _FlWindow
   FlBackupsPage        *backups;
   FlCisPage            *cis;
   FlSyncPage           *sync_page;
+  FlStockPage          *stock;
+  FlApprovalsPage      *approvals;
+  FlReportsPage        *reports;
+  GtkWidget            *approvals_row;
 };
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -182,6 +189,34 @@ update_user (FlWindow *self)
   gtk_label_set_text (self->user_label, text);
 }
 
+/* The approval queue is a supervisor's. */
+static void
+update_role_areas (FlWindow *self)
+{
+  gboolean supervisor = fl_session_get_role (self->session) == FL_ROLE_SUPERVISOR;
+  gtk_widget_set_visible (self->approvals_row, supervisor);
+  adw_view_stack_page_set_visible (adw_view_stack_get_page (self->stack, GTK_WIDGET (self->approvals)),
+                                   supervisor);
+}
+
+static void
+signed_out_cb (FlWindow *self, const char *reason)
+{
+  /* The data and the outbox stay: sign in again when convenient. */
+  g_autofree char *escaped = g_markup_escape_text (reason, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+  adw_toast_set_button_label (toast, _("_Sign In"));
+  adw_toast_set_action_name (toast, "win.sign-in");
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+sign_in_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  fl_window_show_sign_in (FL_WINDOW (widget), TRUE);
+}
+
 static void
 signed_in_cb (FlWindow *self)
 {
@@ -279,6 +314,9 @@ fl_window_class_init (FlWindowClass *klass)
   g_type_ensure (FL_TYPE_BACKUPS_PAGE);
   g_type_ensure (FL_TYPE_CIS_PAGE);
   g_type_ensure (FL_TYPE_SYNC_PAGE);
+  g_type_ensure (FL_TYPE_STOCK_PAGE);
+  g_type_ensure (FL_TYPE_APPROVALS_PAGE);
+  g_type_ensure (FL_TYPE_REPORTS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldline/Fieldline/ui/fl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
@@ -297,6 +335,10 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, backups);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, cis);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, sync_page);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, stock);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, approvals);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, reports);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, approvals_row);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_activated);
@@ -306,6 +348,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-ci", "s", show_ci_activated);
   gtk_widget_class_install_action (widget_class, "win.new-work-order", NULL, new_work_order_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_activated);
 }
 
 static void
@@ -330,16 +373,22 @@ fl_window_new (GtkApplication *app, FlSession *session, FlSyncController *sync)
   fl_backups_page_set_session (self->backups, session);
   fl_cis_page_set_session (self->cis, session);
   fl_sync_page_set_session (self->sync_page, session, sync);
+  fl_stock_page_set_session (self->stock, session);
+  fl_approvals_page_set_session (self->approvals, session);
+  fl_reports_page_set_session (self->reports, session);
   fl_sign_in_page_set_controller (self->sign_in_page, sync, self->settings);
 
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::role", G_CALLBACK (update_user), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::role", G_CALLBACK (update_role_areas), self, G_CONNECT_SWAPPED);
+  update_role_areas (self);
   g_signal_connect_object (self->sign_in_page, "signed-in", G_CALLBACK (signed_in_cb), self,
                            G_CONNECT_SWAPPED);
   if (sync != NULL)
     {
       g_signal_connect_object (sync, "notify::status", G_CALLBACK (update_sync_state), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (sync, "notify::last-synced", G_CALLBACK (update_sync_state), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (sync, "signed-out", G_CALLBACK (signed_out_cb), self, G_CONNECT_SWAPPED);
     }
 
   update_user (self);

@@ -5,9 +5,12 @@
  * hospital with a Chinese name. */
 #include <fieldline.h>
 #include <glib/gstdio.h>
+#include <adwaita.h>
 #include <locale.h>
 
 #include "fl-kpi-chart.h"
+#include "fl-session.h"
+#include "fl-reports-page.h"
 #include "fl-service-report.h"
 
 #define LOCAL(t) t "+08:00"
@@ -328,15 +331,97 @@ test_chart_trend (void)
   g_assert_cmpfloat_with_epsilon (intercept, 0.7929, 0.001);
 }
 
+static void
+save_screenshot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("FL_SCREENSHOT_DIR");
+  if (dir == NULL || *dir == '\0')
+    return;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  g_autoptr(GskRenderNode) node = gtk_snapshot_to_node (snapshot);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
+                                                               &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+wait_loaded (FlReportsPage *page)
+{
+  while (fl_reports_page_is_loading (page))
+    g_main_context_iteration (NULL, TRUE);
+  for (int i = 0; i < 10; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10000);
+    }
+}
+
+static void
+export_done (FlReportsPage *page, const char *path, const char *error, gpointer data)
+{
+  g_assert_null (error);
+  *(gboolean *) data = TRUE;
+}
+
+/* The dashboard shows the month's figures against their targets and
+ * exports the PDF through the same worker thread. */
+static void
+test_page (Fixture *f, gconstpointer data)
+{
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_autoptr(FlSession) session = fl_session_new (f->db, NULL);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1100, 760);
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  FlReportsPage *page = FL_REPORTS_PAGE (fl_reports_page_new (session));
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (page));
+  gtk_window_set_child (window, overlay);
+  gtk_window_present (window);
+  fl_reports_page_set_period (page, 2026, 10, f->site);
+  wait_loaded (page);
+  const FlServiceReport *report = fl_reports_page_get_report (page);
+  g_assert_nonnull (report);
+  g_assert_cmpint (report->month, ==, 10);
+  g_assert_cmpstr (report->site_id, ==, f->site);
+  g_assert_cmpint (fl_service_report_get_month (report)->values[FL_KPI_RESPONSE_ON_TIME].met, ==, 2);
+  save_screenshot (GTK_WIDGET (window), "reports.png");
+
+  g_autofree char *pdf = g_build_filename (f->dir, "from-page.pdf", NULL);
+  gboolean done = FALSE;
+  g_signal_connect (page, "exported", G_CALLBACK (export_done), &done);
+  fl_reports_page_export (page, FL_SERVICE_REPORT_PDF, pdf);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  gtk_window_destroy (window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_test_init (&argc, &argv, NULL);
+  /* The PDF and CSV need no display; the dashboard does. */
+  if (gtk_init_check ())
+    adw_init ();
   g_test_add_func ("/report/chart-trend", test_chart_trend);
   g_test_add ("/report/figures", Fixture, NULL, fixture_set_up, test_figures, fixture_tear_down);
   g_test_add ("/report/pdf", Fixture, NULL, fixture_set_up, test_pdf, fixture_tear_down);
   g_test_add ("/report/csv", Fixture, NULL, fixture_set_up, test_csv, fixture_tear_down);
   g_test_add ("/report/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
+  g_test_add ("/report/page", Fixture, NULL, fixture_set_up, test_page, fixture_tear_down);
   return g_test_run ();
 }
