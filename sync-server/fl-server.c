@@ -145,6 +145,7 @@ struct _FlServer
   char            *base_uri;
   guint            in_flight;
   gboolean         stopping;
+  gint             closing;         /* atomic: the loop is over, streams must end now */
   guint            drain_source;
   gint64           drain_deadline;
   /* start-up hand-shake of fl_server_start() */
@@ -732,8 +733,11 @@ stream_write (GBytes *lines, gpointer user_data, GError **error)
 {
   Stream *s = user_data;
   g_mutex_lock (&s->lock);
+  /* The wait wakes now and then: a server closing down ends every stream. */
   while (s->unsent > STREAM_HIGH_WATER && !s->closed)
-    g_cond_wait (&s->cond, &s->lock);
+    if (!g_cond_wait_until (&s->cond, &s->lock, g_get_monotonic_time () + G_USEC_PER_SEC / 10) &&
+        g_atomic_int_get (&s->server->closing))
+      s->closed = TRUE;
   if (s->closed)
     {
       g_mutex_unlock (&s->lock);
@@ -1151,7 +1155,9 @@ begin_stop (gpointer data)
 static void
 server_teardown (FlServer *server)
 {
-  /* Workers finish the jobs they hold; their answers go nowhere now. */
+  /* Workers finish the jobs they hold; their answers go nowhere now, and
+   * streams still waiting for a slow client end. */
+  g_atomic_int_set (&server->closing, TRUE);
   if (server->writer != NULL)
     g_thread_pool_free (server->writer, FALSE, TRUE);
   if (server->readers != NULL)
