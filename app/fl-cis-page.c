@@ -1,8 +1,170 @@
 #include "fl-cis-page.h"
-struct _FlCisPage { GtkWidget parent_instance; };
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+
+#include "fl-record-item.h"
+
+/* Results listed at most: search narrows down the rest. */
+#define RESULTS_SHOWN 300
+
+struct _FlCisPage
+{
+  GtkWidget       parent_instance;
+  FlSession      *session;
+  GListStore     *results;
+
+  AdwLeaflet     *leaflet;
+  GtkSearchEntry *search_entry;
+  GtkListView    *list_view;
+  GtkStack       *detail_stack;
+  FlCiPage       *detail;
+};
+
 G_DEFINE_FINAL_TYPE (FlCisPage, fl_cis_page, GTK_TYPE_WIDGET)
-static void fl_cis_page_class_init (FlCisPageClass *klass) {}
-static void fl_cis_page_init (FlCisPage *self) {}
-void fl_cis_page_set_session (FlCisPage *self, FlSession *session) { }
-void fl_cis_page_show (FlCisPage *self, const char *id) { }
-void fl_cis_page_focus_search (FlCisPage *self) { }
+
+static const char *
+text (sqlite3_stmt *stmt, int column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+static void
+search_changed_cb (FlCisPage *self)
+{
+  if (self->session == NULL)
+    return;
+  g_list_store_remove_all (self->results);
+  g_autofree char *words = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  g_autofree char *pattern = *words != '\0' ? g_strdup_printf ("%%%s%%", words) : NULL;
+  g_autoptr(FlStmt) stmt = fl_db_prepare (fl_session_get_db (self->session),
+      "SELECT ci.id, ci.code, ci.name, ci.type, ci.status, ci.location, s.name"
+      "  FROM ci LEFT JOIN site s ON s.id = ci.site_id"
+      " WHERE ?1 IS NULL OR ci.code LIKE ?1 OR ci.name LIKE ?1 OR ci.serial LIKE ?1 OR ci.location LIKE ?1"
+      " ORDER BY ci.code LIMIT ?2", NULL);
+  if (stmt == NULL)
+    return;
+  if (pattern != NULL)
+    sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, RESULTS_SHOWN);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(FlRecordItem) item = fl_record_item_new (text (stmt, 0), NULL);
+      g_autofree char *title = g_strdup_printf ("%s — %s", text (stmt, 1), text (stmt, 2));
+      fl_record_item_set_title (item, title);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s", text (stmt, 3), text (stmt, 6) ? text (stmt, 6) : "",
+                                                   text (stmt, 5) ? " · " : "", text (stmt, 5) ? text (stmt, 5) : "");
+      fl_record_item_set_subtitle (item, subtitle);
+      g_autofree char *status = g_strdelimit (g_strdup (text (stmt, 4)), "_", ' ');
+      fl_record_item_set_tag (item, status, g_strcmp0 (text (stmt, 4), "in_use") == 0 ? "normal" : "low");
+      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "ci", text (stmt, 0)));
+      g_list_store_append (self->results, item);
+    }
+}
+
+void
+fl_cis_page_show (FlCisPage *self, const char *id)
+{
+  fl_ci_page_load (self->detail, id);
+  gtk_stack_set_visible_child_name (self->detail_stack, "detail");
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
+}
+
+static void
+activate_cb (FlCisPage *self, guint position)
+{
+  g_autoptr(FlRecordItem) item = g_list_model_get_item (G_LIST_MODEL (self->results), position);
+  if (item != NULL)
+    fl_cis_page_show (self, fl_record_item_get_id (item));
+}
+
+void
+fl_cis_page_focus_search (FlCisPage *self)
+{
+  adw_leaflet_set_visible_child (self->leaflet, gtk_widget_get_first_child (GTK_WIDGET (self->leaflet)));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+session_changed_cb (FlCisPage *self, const char *table)
+{
+  if (table == NULL || g_strcmp0 (table, "ci") == 0 || g_strcmp0 (table, "site") == 0)
+    search_changed_cb (self);
+}
+
+void
+fl_cis_page_set_session (FlCisPage *self, FlSession *session)
+{
+  g_set_object (&self->session, session);
+  fl_ci_page_set_session (self->detail, session);
+  g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
+  search_changed_cb (self);
+}
+
+GListModel *
+fl_cis_page_get_results (FlCisPage *self)
+{
+  return G_LIST_MODEL (self->results);
+}
+
+FlCiPage *
+fl_cis_page_get_detail (FlCisPage *self)
+{
+  return self->detail;
+}
+
+static void
+back_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  adw_leaflet_navigate (FL_CIS_PAGE (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+fl_cis_page_dispose (GObject *object)
+{
+  FlCisPage *self = FL_CIS_PAGE (object);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_CIS_PAGE);
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (fl_cis_page_parent_class)->dispose (object);
+}
+
+static void
+fl_cis_page_finalize (GObject *object)
+{
+  g_clear_object (&FL_CIS_PAGE (object)->results);
+  G_OBJECT_CLASS (fl_cis_page_parent_class)->finalize (object);
+}
+
+static void
+fl_cis_page_class_init (FlCisPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->dispose = fl_cis_page_dispose;
+  object_class->finalize = fl_cis_page_finalize;
+
+  g_type_ensure (FL_TYPE_RECORD_ITEM);
+  g_type_ensure (FL_TYPE_CI_PAGE);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldline/Fieldline/ui/fl-cis-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlCisPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FlCisPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FlCisPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, FlCisPage, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, FlCisPage, detail);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+  gtk_widget_class_install_action (widget_class, "cis.back", NULL, back_activated);
+}
+
+static void
+fl_cis_page_init (FlCisPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->results = g_list_store_new (FL_TYPE_RECORD_ITEM);
+  g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->results)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+}

@@ -1,0 +1,403 @@
+#include "fl-ci-page.h"
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+
+#include "fl-format.h"
+#include "fl-window.h"
+
+struct _FlCiPage
+{
+  GtkWidget     parent_instance;
+  FlSession    *session;
+  char         *id;
+  JsonObject   *row;
+  gboolean      show_back;
+
+  GtkScrolledWindow *scroller;
+  GtkLabel     *title_label;
+  GtkLabel     *subtitle_label;
+  GtkListBox   *details_list;
+  GtkListBox   *relations_list;
+  GtkListBox   *history_list;
+  AdwComboRow  *field_row;
+  AdwEntryRow  *value_row;
+  AdwEntryRow  *reason_row;
+};
+
+G_DEFINE_FINAL_TYPE (FlCiPage, fl_ci_page, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_SHOW_BACK, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+/* The fields shown, in order; those an engineer may propose to correct. */
+static const struct {
+  const char *column;
+  const char *label;
+  gboolean    correctable;
+} fields[] = {
+  { "type", N_("Type"), FALSE },
+  { "status", N_("Status"), FALSE },
+  { "model", N_("Model"), TRUE },
+  { "serial", N_("Serial number"), TRUE },
+  { "contract_no", N_("Contract"), TRUE },
+  { "location", N_("Location"), TRUE },
+  { "system", N_("System"), TRUE },
+  { "owner", N_("Owner"), TRUE },
+  { "warranty_until", N_("Warranty until"), TRUE },
+  { "name", N_("Name"), TRUE },
+};
+
+static const char *
+text (sqlite3_stmt *stmt, int column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static GtkWidget *
+add_row (GtkListBox *list, const char *title, const char *subtitle, const char *target)
+{
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL && *subtitle != '\0' ? subtitle : "—");
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  if (target != NULL)
+    {
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "target", g_strdup (target), g_free);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+    }
+  gtk_list_box_append (list, row);
+  return row;
+}
+
+static void
+load_relations (FlCiPage *self, FlDb *db)
+{
+  clear_list (self->relations_list);
+  /* Both directions: "depends on X" and "X depends on this". */
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT r.kind, o.id, o.code, o.name, 1 FROM ci_relation r JOIN ci o ON o.id = r.other_ci_id"
+      " WHERE r.ci_id = ?1 AND coalesce (r.active, 1)"
+      " UNION ALL "
+      "SELECT r.kind, o.id, o.code, o.name, 0 FROM ci_relation r JOIN ci o ON o.id = r.ci_id"
+      " WHERE r.other_ci_id = ?1 AND coalesce (r.active, 1)"
+      " ORDER BY 5 DESC, 1, 3", NULL);
+  if (stmt != NULL)
+    sqlite3_bind_text (stmt, 1, self->id, -1, SQLITE_TRANSIENT);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *kind = g_strdelimit (g_strdup (text (stmt, 0)), "_", ' ');
+      g_autofree char *title = g_strdup_printf ("%s — %s", text (stmt, 2), text (stmt, 3));
+      /* Translators: a relation seen from the other item, "is the target of: depends on" */
+      g_autofree char *subtitle = sqlite3_column_int (stmt, 4) ? g_strdup (kind)
+                                                               : g_strdup_printf (_("the other way: %s this"), kind);
+      add_row (self->relations_list, title, subtitle, text (stmt, 1));
+    }
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->relations_list)) == NULL)
+    add_row (self->relations_list, _("No relations recorded"), NULL, NULL);
+}
+
+static void
+load_history (FlCiPage *self, FlDb *db)
+{
+  clear_list (self->history_list);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT created_at, 'work_order', id, ref || ' ' || title, status FROM work_order WHERE ci_id = ?1"
+      " UNION ALL "
+      "SELECT at, 'inspection', round_id, outcome, by FROM inspection WHERE ci_id = ?1"
+      " UNION ALL "
+      "SELECT at, 'ci_change_proposal', id, changes, status || ' · ' || by || ' · ' || reason"
+      "  FROM ci_change_proposal WHERE ci_id = ?1"
+      " ORDER BY 1 DESC LIMIT 100", NULL);
+  if (stmt != NULL)
+    sqlite3_bind_text (stmt, 1, self->id, -1, SQLITE_TRANSIENT);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *when = fl_format_time (text (stmt, 0));
+      const char *kind = text (stmt, 1);
+      if (g_str_equal (kind, "work_order"))
+        {
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, fl_format_status (text (stmt, 4)));
+          add_row (self->history_list, text (stmt, 3), subtitle, text (stmt, 2));
+        }
+      else if (g_str_equal (kind, "inspection"))
+        {
+          const char *title = g_strcmp0 (text (stmt, 3), "fail") == 0 ? _("Inspection failed") : _("Inspection passed");
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, text (stmt, 4));
+          add_row (self->history_list, title, subtitle, NULL);
+        }
+      else
+        {
+          /* Translators: "Correction proposed: {"location": ...}" */
+          g_autofree char *title = g_strdup_printf (_("Correction proposed: %s"), text (stmt, 3));
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, text (stmt, 4));
+          add_row (self->history_list, title, subtitle, NULL);
+        }
+    }
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->history_list)) == NULL)
+    add_row (self->history_list, _("Nothing recorded yet"), NULL, NULL);
+}
+
+static void
+field_changed_cb (FlCiPage *self)
+{
+  GtkStringObject *label = adw_combo_row_get_selected_item (self->field_row);
+  if (self->row == NULL || label == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (g_strcmp0 (_(fields[i].label), gtk_string_object_get_string (label)) == 0)
+      {
+        const char *value = fl_record_get_string (self->row, fields[i].column);
+        gtk_editable_set_text (GTK_EDITABLE (self->value_row), value != NULL ? value : "");
+      }
+}
+
+static void
+reload (FlCiPage *self)
+{
+  if (self->session == NULL || self->id == NULL)
+    return;
+  FlDb *db = fl_session_get_db (self->session);
+  g_clear_pointer (&self->row, json_object_unref);
+  self->row = fl_record_load (db, fl_schema_lookup ("ci"), self->id, NULL);
+  clear_list (self->details_list);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ci.propose", self->row != NULL);
+  if (self->row == NULL)
+    {
+      gtk_label_set_text (self->title_label, _("This item is no longer in the replica"));
+      return;
+    }
+  g_autofree char *title = g_strdup_printf ("%s — %s", fl_record_get_string (self->row, "code"),
+                                            fl_record_get_string (self->row, "name"));
+  gtk_label_set_text (self->title_label, title);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT name FROM site WHERE id = ?", NULL);
+  const char *site = NULL;
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, fl_record_get_string (self->row, "site_id"), -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        site = text (stmt, 0);
+    }
+  gtk_label_set_text (self->subtitle_label, site != NULL ? site : "");
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (!g_str_equal (fields[i].column, "name"))
+      add_row (self->details_list, _(fields[i].label), fl_record_get_string (self->row, fields[i].column), NULL);
+  load_relations (self, db);
+  load_history (self, db);
+  field_changed_cb (self);
+}
+
+void
+fl_ci_page_load (FlCiPage *self, const char *ci_id)
+{
+  if (g_strcmp0 (self->id, ci_id) != 0)
+    {
+      g_free (self->id);
+      self->id = g_strdup (ci_id);
+      gtk_editable_set_text (GTK_EDITABLE (self->reason_row), "");
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+    }
+  reload (self);
+}
+
+const char *
+fl_ci_page_get_id (FlCiPage *self)
+{
+  return self->id;
+}
+
+static void
+relation_activated_cb (FlCiPage *self, GtkListBoxRow *row)
+{
+  const char *target = g_object_get_data (G_OBJECT (row), "target");
+  if (target != NULL)
+    fl_ci_page_load (self, target);
+}
+
+static void
+history_activated_cb (FlCiPage *self, GtkListBoxRow *row)
+{
+  const char *target = g_object_get_data (G_OBJECT (row), "target");
+  if (target != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-work-order", "s", target);
+}
+
+static void
+propose_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlCiPage *self = FL_CI_PAGE (widget);
+  GtkStringObject *label = adw_combo_row_get_selected_item (self->field_row);
+  const char *column = NULL;
+  for (guint i = 0; label != NULL && i < G_N_ELEMENTS (fields); i++)
+    if (g_strcmp0 (_(fields[i].label), gtk_string_object_get_string (label)) == 0)
+      column = fields[i].column;
+  g_autofree char *value = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->value_row))));
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reason_row))));
+  const char *current = column != NULL ? fl_record_get_string (self->row, column) : NULL;
+  if (column == NULL || g_strcmp0 (current != NULL ? current : "", value) == 0)
+    {
+      fl_window_toast (widget, _("Enter the correct value: it is the same as the record's"));
+      return;
+    }
+  if (*reason == '\0')
+    {
+      fl_window_toast (widget, _("Say why the record is wrong, for the reviewer"));
+      return;
+    }
+  g_autoptr(JsonObject) change = json_object_new ();
+  if (current != NULL)
+    json_object_set_string_member (change, "from", current);
+  else
+    json_object_set_null_member (change, "from");
+  if (*value != '\0')
+    json_object_set_string_member (change, "to", value);
+  else
+    json_object_set_null_member (change, "to");
+  g_autoptr(JsonObject) changes = json_object_new ();
+  json_object_set_object_member (changes, column, g_steal_pointer (&change));
+  g_autoptr(JsonObject) proposal = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (proposal, "ci_id", self->id);
+  json_object_set_object_member (proposal, "changes", g_steal_pointer (&changes));
+  json_object_set_string_member (proposal, "reason", reason);
+  json_object_set_string_member (proposal, "by", fl_session_get_login (self->session));
+  json_object_set_string_member (proposal, "at", now);
+  json_object_set_string_member (proposal, "status", "pending");
+  g_autoptr(GError) error = NULL;
+  if (!fl_changelog_insert (fl_session_get_db (self->session), "ci_change_proposal", proposal, NULL, &error))
+    {
+      fl_window_show_error (widget, _("Cannot propose the correction"), error);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->reason_row), "");
+  fl_session_notify_changed (self->session, "ci_change_proposal");
+  fl_window_toast (widget, _("Correction proposed: a supervisor reviews it after sync"));
+}
+
+static void
+session_changed_cb (FlCiPage *self, const char *table)
+{
+  static const char * const shown[] = {
+    "ci", "ci_relation", "work_order", "inspection", "ci_change_proposal", "site",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+    if (table == NULL || g_strcmp0 (table, shown[i]) == 0)
+      {
+        reload (self);
+        return;
+      }
+}
+
+void
+fl_ci_page_set_session (FlCiPage *self, FlSession *session)
+{
+  g_set_object (&self->session, session);
+  g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+fl_ci_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SHOW_BACK:
+      g_value_set_boolean (value, FL_CI_PAGE (object)->show_back);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_ci_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  FlCiPage *self = FL_CI_PAGE (object);
+  switch (prop_id)
+    {
+    case PROP_SHOW_BACK:
+      if (self->show_back != g_value_get_boolean (value))
+        {
+          self->show_back = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_ci_page_dispose (GObject *object)
+{
+  FlCiPage *self = FL_CI_PAGE (object);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_CI_PAGE);
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (fl_ci_page_parent_class)->dispose (object);
+}
+
+static void
+fl_ci_page_finalize (GObject *object)
+{
+  FlCiPage *self = FL_CI_PAGE (object);
+  g_free (self->id);
+  g_clear_pointer (&self->row, json_object_unref);
+  G_OBJECT_CLASS (fl_ci_page_parent_class)->finalize (object);
+}
+
+static void
+fl_ci_page_class_init (FlCiPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->get_property = fl_ci_page_get_property;
+  object_class->set_property = fl_ci_page_set_property;
+  object_class->dispose = fl_ci_page_dispose;
+  object_class->finalize = fl_ci_page_finalize;
+
+  properties[PROP_SHOW_BACK] = g_param_spec_boolean ("show-back", NULL, NULL, FALSE,
+                                                     G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                     G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldline/Fieldline/ui/fl-ci-page.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, FlCiPage, name)
+  CHILD (scroller);
+  CHILD (title_label);
+  CHILD (subtitle_label);
+  CHILD (details_list);
+  CHILD (relations_list);
+  CHILD (history_list);
+  CHILD (field_row);
+  CHILD (value_row);
+  CHILD (reason_row);
+#undef CHILD
+  gtk_widget_class_bind_template_callback (widget_class, relation_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, history_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
+  gtk_widget_class_install_action (widget_class, "ci.propose", NULL, propose_activated);
+}
+
+static void
+fl_ci_page_init (FlCiPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_autoptr(GtkStringList) correctable = gtk_string_list_new (NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (fields[i].correctable)
+      gtk_string_list_append (correctable, _(fields[i].label));
+  adw_combo_row_set_model (self->field_row, G_LIST_MODEL (correctable));
+}
