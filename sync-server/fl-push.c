@@ -714,6 +714,8 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
       JsonNode *to = json_object_get_member (json_object_get_object_member (changes, l->data), "to");
       if (replayed_insert && column != NULL && (column->flags & FL_COL_IMMUTABLE))
         continue;
+      if (column != NULL && (column->flags & FL_COL_DERIVED))
+        continue;  /* the server computes these */
       json_object_set_member (values, l->data, to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
     }
   if (!fl_record_validate (table, values, FL_RECORD_UPDATE, NULL, &local_error))
@@ -728,6 +730,9 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
   g_autoptr(JsonObject) normal_changes = json_object_new ();
   for (GList *l = fields; l != NULL; l = l->next)
     {
+      const FlColumn *column = fl_table_column (table, l->data);
+      if (column != NULL && (column->flags & FL_COL_DERIVED))
+        continue;
       JsonObject *pair = json_object_get_object_member (changes, l->data);
       JsonObject *copy = json_object_new ();
       JsonNode *from = json_object_get_member (pair, "from");
@@ -761,7 +766,11 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
     {
       if (!check_scope (p, table, after, error))
         return NULL;
-      if (strcmp (table->name, "work_order") == 0)
+      /* Due times move only with what they are computed from, not with a
+       * policy edited since: an unrelated edit leaves them as they are. */
+      if (strcmp (table->name, "work_order") == 0 &&
+          (json_object_has_member (apply, "impact") || json_object_has_member (apply, "urgency") ||
+           json_object_has_member (apply, "site_id") || json_object_has_member (apply, "on_hold_seconds")))
         {
           g_autofree char *problem = NULL;
           if (!derive_work_order (p, after, &problem, error))

@@ -472,6 +472,13 @@ test_work_order_rules (void)
   g_assert_nonnull (fl_record_get_string (row, "response_due"));
   g_assert_nonnull (fl_record_get_string (row, "resolve_due"));
 
+  /* a client cannot set what the server derives */
+  g_autoptr(FlPushResponse) sneaky = update (&f, &a, "work_order", wo,
+      "{\"priority\": {\"from\": \"medium\", \"to\": \"low\"}}");
+  g_assert_cmpint (fl_api_result (sneaky, 0)->status, !=, FL_RESULT_REJECTED);
+  g_autoptr(JsonObject) kept = fl_api_load (&f, "work_order", wo);
+  g_assert_cmpstr (fl_record_get_string (kept, "priority"), ==, "medium");
+
   /* someone else's order cannot be moved by an engineer */
   g_autoptr(FlPushResponse) theirs = update (&f, &a2, "work_order", wo,
       "{\"status\": {\"from\": \"assigned\", \"to\": \"in_progress\"}}");
