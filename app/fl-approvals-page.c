@@ -147,7 +147,7 @@ decorate_queue_item (FlRecordItem *item, gpointer user_data)
                                   who != NULL ? who : "?", when);
       g_autofree char *tag = variance == 0 ? g_strdup (_("No variance"))
                                            : g_strdup_printf ("%+" G_GINT64_FORMAT, variance);
-      fl_record_item_set_tag (item, tag, variance == 0 ? "ok" : "warning");
+      fl_record_item_set_tag (item, tag, variance == 0 ? "status" : "medium");
     }
   else if (g_strcmp0 (table, "scrap_request") == 0)
     {
@@ -155,14 +155,14 @@ decorate_queue_item (FlRecordItem *item, gpointer user_data)
                                subject != NULL ? subject : ref);
       subtitle = g_strdup_printf ("%s · %s · %s", fl_record_get_string (row, "reason"),
                                   place != NULL ? place : "", who != NULL ? who : "?");
-      fl_record_item_set_tag (item, _("Scrap"), "dim");
+      fl_record_item_set_tag (item, _("Scrap"), "status");
     }
   else
     {
       title = g_strdup_printf (_("Change to %s %s"), ref != NULL ? ref : "", subject != NULL ? subject : "");
       subtitle = g_strdup_printf ("%s · %s · %s", fl_record_get_string (row, "reason"),
                                   who != NULL ? who : "?", when);
-      fl_record_item_set_tag (item, _("CI change"), "dim");
+      fl_record_item_set_tag (item, _("CI change"), "status");
     }
   fl_record_item_set_title (item, title);
   fl_record_item_set_subtitle (item, subtitle);

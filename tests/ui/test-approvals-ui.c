@@ -6,7 +6,7 @@
  * the item's new state, and decided again; resolved work approved and
  * rejected; a new work order assigned.  Runs under Xvfb;
  * FL_SCREENSHOT_DIR=<dir> saves approvals.png. */
-#include <adwaita.h>
+#include "fl-ui-test-util.h"
 
 #include "fl-approvals-page.h"
 #include "fl-record-item.h"
@@ -27,13 +27,7 @@ typedef struct {
   char             *store;      /* warehouse at site A */
 } Fixture;
 
-static void
-pump (void)
-{
-  for (int i = 0; i < 10; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
+#define pump fl_ui_test_pump
 
 static void
 sync_client (Fixture *f, FlSyncTestClient *c)
@@ -57,15 +51,7 @@ balance (FlSyncTestClient *c, const char *location, const char *part)
   return qty;
 }
 
-static gint64
-count_rows (FlDb *db, const char *sql)
-{
-  gint64 n = -1;
-  g_autoptr(GError) error = NULL;
-  g_assert_true (fl_db_query_int64 (db, sql, &n, &error));
-  g_assert_no_error (error);
-  return n;
-}
+#define count_rows fl_ui_test_count_rows
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
@@ -348,45 +334,27 @@ test_assign (Fixture *f, gconstpointer data)
 }
 
 static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("FL_SCREENSHOT_DIR");
-  if (dir == NULL || *dir == '\0')
-    return;
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  g_autoptr(GskRenderNode) node = gtk_snapshot_to_node (snapshot);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
-                                                               &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
 test_screenshot (Fixture *f, gconstpointer data)
 {
   g_autofree char *work = engineer_resolves (f, "UPS alarm in the server room");
   g_autofree char *count = clerk_counts (f, 8);
   sync_client (f, &f->supervisor);
-  g_assert_true (fl_approvals_page_select (f->page, work));
-  for (int i = 0; i < 10; i++)
-    {
-      pump ();
-      g_usleep (20000);
-    }
-  save_screenshot (GTK_WIDGET (f->window), "approvals.png");
+  /* In the window, as the supervisor sees it. */
+  FlWindow *window = fl_window_new (NULL, f->supervisor_session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_show_area (window, "approvals");
+  FlApprovalsPage *page = fl_ui_test_child (window, FL_TYPE_WINDOW, "approvals");
+  g_assert_true (fl_approvals_page_select (page, work));
+  fl_ui_test_screenshot (GTK_WIDGET (window), "approvals.png");
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 int
 main (int argc, char **argv)
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("FIELDLINE_FAST_PWHASH", "1", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  fl_ui_test_init (&argc, &argv);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/approvals-ui/count-with-variance", test_count_with_variance);
   ADD ("/approvals-ui/scrap-approved", test_scrap_approved);

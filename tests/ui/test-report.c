@@ -3,10 +3,9 @@
  * has the expected lines and figures, and the asynchronous run reports
  * progress up to 1 and writes the file.  The dataset is October 2026 at a
  * hospital with a Chinese name. */
-#include <fieldline.h>
-#include <glib/gstdio.h>
-#include <adwaita.h>
 #include <locale.h>
+
+#include "fl-ui-test-util.h"
 
 #include "fl-kpi-chart.h"
 #include "fl-session.h"
@@ -332,24 +331,6 @@ test_chart_trend (void)
 }
 
 static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("FL_SCREENSHOT_DIR");
-  if (dir == NULL || *dir == '\0')
-    return;
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  g_autoptr(GskRenderNode) node = gtk_snapshot_to_node (snapshot);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
-                                                               &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
 wait_loaded (FlReportsPage *page)
 {
   while (fl_reports_page_is_loading (page))
@@ -379,14 +360,14 @@ test_page (Fixture *f, gconstpointer data)
       g_test_skip ("no display");
       return;
     }
-  g_autoptr(FlSession) session = fl_session_new (f->db, NULL);
-  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (window, 1100, 760);
-  GtkWidget *overlay = adw_toast_overlay_new ();
-  FlReportsPage *page = FL_REPORTS_PAGE (fl_reports_page_new (session));
-  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (page));
-  gtk_window_set_child (window, overlay);
-  gtk_window_present (window);
+  g_free (fl_ui_test_store (f->db, "user",
+                             "{\"login\": \"zhang.min\", \"display_name\": \"张敏\", \"role\": \"supervisor\"}"));
+  g_autoptr(FlSession) session = fl_session_new (f->db, "zhang.min");
+  FlWindow *window = fl_window_new (NULL, session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_show_area (window, "reports");
+  FlReportsPage *page = fl_ui_test_child (window, FL_TYPE_WINDOW, "reports");
   fl_reports_page_set_period (page, 2026, 10, f->site);
   wait_loaded (page);
   const FlServiceReport *report = fl_reports_page_get_report (page);
@@ -394,7 +375,7 @@ test_page (Fixture *f, gconstpointer data)
   g_assert_cmpint (report->month, ==, 10);
   g_assert_cmpstr (report->site_id, ==, f->site);
   g_assert_cmpint (fl_service_report_get_month (report)->values[FL_KPI_RESPONSE_ON_TIME].met, ==, 2);
-  save_screenshot (GTK_WIDGET (window), "reports.png");
+  fl_ui_test_screenshot (GTK_WIDGET (window), "reports.png");
 
   g_autofree char *pdf = g_build_filename (f->dir, "from-page.pdf", NULL);
   gboolean done = FALSE;
@@ -403,7 +384,7 @@ test_page (Fixture *f, gconstpointer data)
   while (!done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
-  gtk_window_destroy (window);
+  gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }

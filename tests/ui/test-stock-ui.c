@@ -3,9 +3,7 @@
  * alerts for stock below the minimum and below zero, a stocktake sent for
  * approval, a scrap request, a part's ledger, and an engineer who sees only
  * their van.  Runs under Xvfb; FL_SCREENSHOT_DIR=<dir> saves stock.png. */
-#include <adwaita.h>
-#include <fieldline.h>
-#include <glib/gstdio.h>
+#include "fl-ui-test-util.h"
 
 #include "fl-part-history-dialog.h"
 #include "fl-record-item.h"
@@ -23,32 +21,8 @@ typedef struct {
   char      *site, *warehouse, *van, *site_store, *fan, *disk;
 } Fixture;
 
-static char *
-store (FlDb *db, const char *table, const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) row = fl_record_parse (json, -1, &error);
-  g_assert_no_error (error);
-  g_autofree char *now = fl_time_format (fl_time_now ());
-  char *id = fl_uuid7_new ();
-  json_object_set_string_member (row, "id", id);
-  json_object_set_string_member (row, "version", "1");
-  json_object_set_string_member (row, "created_at", now);
-  json_object_set_string_member (row, "updated_at", now);
-  fl_record_validate (fl_schema_lookup (table), row, FL_RECORD_STORED, NULL, &error);
-  g_assert_no_error (error);
-  fl_record_store (db, fl_schema_lookup (table), row, NULL, &error);
-  g_assert_no_error (error);
-  return id;
-}
-
-static void
-pump (void)
-{
-  for (int i = 0; i < 20; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
+#define store fl_ui_test_store
+#define pump fl_ui_test_pump
 
 static FlSession *
 session_for (Fixture *f, const char *login)
@@ -104,14 +78,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   pump ();
   g_clear_object (&f->session);
   g_clear_object (&f->db);
-  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_remove (path);
-    }
-  g_rmdir (f->dir);
+  fl_ui_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->site);
   g_free (f->warehouse);
@@ -133,11 +100,7 @@ balance (Fixture *f, const char *location, const char *part)
 static gint64
 count_rows (Fixture *f, const char *sql)
 {
-  gint64 n = -1;
-  g_autoptr(GError) error = NULL;
-  g_assert_true (fl_db_query_int64 (f->db, sql, &n, &error));
-  g_assert_no_error (error);
-  return n;
+  return fl_ui_test_count_rows (f->db, sql);
 }
 
 static FlStockMovementDialog *
@@ -428,24 +391,6 @@ test_engineer_sees_own_van (Fixture *f, gconstpointer data)
 }
 
 static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("FL_SCREENSHOT_DIR");
-  if (dir == NULL || *dir == '\0')
-    return;
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  g_autoptr(GskRenderNode) node = gtk_snapshot_to_node (snapshot);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
-                                                               &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
 test_screenshot (Fixture *f, gconstpointer data)
 {
   receive_fans_and_disks (f);
@@ -458,22 +403,20 @@ test_screenshot (Fixture *f, gconstpointer data)
   g_assert_true (fl_stock_post (f->db, &issue, NULL, &error));
   g_assert_true (fl_stock_post (f->db, &use, NULL, &error));
   g_assert_true (fl_stock_post (f->db, &psu, NULL, &error));
-  fl_stock_page_select_location (f->page, NULL);
+  /* In the window, as a clerk sees it. */
+  FlWindow *window = fl_window_new (NULL, f->session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_show_area (window, "stock");
   fl_session_notify_changed (f->session, "stock_movement");
-  for (int i = 0; i < 10; i++)
-    {
-      pump ();
-      g_usleep (20000);
-    }
-  save_screenshot (GTK_WIDGET (f->window), "stock.png");
+  fl_ui_test_screenshot (GTK_WIDGET (window), "stock.png");
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 int
 main (int argc, char **argv)
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  fl_ui_test_init (&argc, &argv);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/stock-ui/receive-with-scanner", test_receive_with_scanner);
   ADD ("/stock-ui/scanner-errors", test_scanner_errors);
