@@ -333,6 +333,41 @@ test_assign (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_record_get_string (wo, "status"), ==, "assigned");
 }
 
+/* An engineer found the CI elsewhere than recorded; the approval moves it. */
+static void
+test_ci_change (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) ci = json_object_new ();
+  json_object_set_string_member (ci, "code", "SRV-HIS-01");
+  json_object_set_string_member (ci, "name", "HIS 应用服务器");
+  json_object_set_string_member (ci, "type", "server");
+  json_object_set_string_member (ci, "site_id", f->server.site_a);
+  json_object_set_string_member (ci, "location", "Rack A1");
+  json_object_set_string_member (ci, "status", "in_use");
+  g_autofree char *ci_id = fl_sync_test_put (f->server.store, "ci", ci);
+  sync_client (f, &f->engineer);
+
+  g_autoptr(JsonObject) proposal = fl_record_parse (
+      "{\"changes\": {\"location\": {\"from\": \"Rack A1\", \"to\": \"Rack B2\"}},"
+      " \"reason\": \"Moved during the cabling work\", \"by\": \"eng_a\", \"status\": \"pending\"}", -1, NULL);
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (proposal, "ci_id", ci_id);
+  json_object_set_string_member (proposal, "at", now);
+  g_autofree char *id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_changelog_insert (f->engineer.db, "ci_change_proposal", proposal, &id, &error));
+  g_assert_no_error (error);
+  sync_client (f, &f->engineer);
+  sync_client (f, &f->supervisor);
+  g_assert_nonnull (queue_row (f, id));
+
+  decide (f, id, TRUE, NULL);
+  sync_client (f, &f->supervisor);
+  g_autoptr(JsonObject) moved = fl_record_load (f->supervisor.db, fl_schema_lookup ("ci"), ci_id, &error);
+  g_assert_cmpstr (fl_record_get_string (moved, "location"), ==, "Rack B2");
+  g_assert_null (queue_row (f, id));
+}
+
 static void
 test_screenshot (Fixture *f, gconstpointer data)
 {
@@ -361,6 +396,7 @@ main (int argc, char **argv)
   ADD ("/approvals-ui/stale-approval", test_stale_approval);
   ADD ("/approvals-ui/work-order-decisions", test_work_order_decisions);
   ADD ("/approvals-ui/assign", test_assign);
+  ADD ("/approvals-ui/ci-change", test_ci_change);
   ADD ("/approvals-ui/screenshot", test_screenshot);
   return g_test_run ();
 }
