@@ -253,6 +253,7 @@ fl_protocol_code_for_status (guint status)
     case 405: return "method_not_allowed";
     case 409: return "conflict";
     case 410: return "gone";
+    case 411: return "length_required";
     case 413: return "too_large";
     case 415: return "unsupported_media_type";
     case 429: return "too_many_requests";

@@ -940,7 +940,9 @@ handle_unknown (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
   reply_now (msg, SOUP_STATUS_NOT_FOUND, NULL, _("There is no such address in this API"));
 }
 
-/* Refuses an oversized body from its Content-Length before reading it. */
+/* Refuses an oversized body from its Content-Length before reading it, and
+ * a body of unknown length (chunked), which could only be measured by
+ * holding all of it in memory. */
 static void
 handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
               gpointer user_data)
@@ -950,11 +952,18 @@ handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
   goffset length = soup_message_headers_get_content_length (headers);
   gboolean blob = g_str_has_prefix (path, FL_PROTOCOL_PREFIX "/sync/blobs/");
   gsize limit = blob ? server->options.max_blob_size : server->options.max_body;
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH && (gsize) length > limit)
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH && (gsize) length > limit)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       reply_now (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL,
                  _("The request is larger than the server accepts"));
+    }
+  else if (encoding == SOUP_ENCODING_CHUNKED)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      reply_now (msg, SOUP_STATUS_LENGTH_REQUIRED, NULL,
+                 _("Send the body with a Content-Length, not in chunks"));
     }
 }
 
@@ -1112,8 +1121,12 @@ server_setup (FlServer *server, GError **error)
   server->soup = soup_server_new ("server-header", "fieldline-sync/" FL_VERSION " ",
                                   "tls-certificate", certificate, NULL);
   g_object_set_data (G_OBJECT (server->soup), "fl-server", server);
+  /* Early handlers sit in the same path map as the others: one per route. */
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    soup_server_add_handler (server->soup, routes[i].path, handle_route, (gpointer) &routes[i], NULL);
+    {
+      soup_server_add_handler (server->soup, routes[i].path, handle_route, (gpointer) &routes[i], NULL);
+      soup_server_add_early_handler (server->soup, routes[i].path, handle_early, server, NULL);
+    }
   soup_server_add_handler (server->soup, NULL, handle_unknown, NULL, NULL);
   soup_server_add_early_handler (server->soup, NULL, handle_early, server, NULL);
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);

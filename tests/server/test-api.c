@@ -212,6 +212,23 @@ test_push_refusals (void)
                                                  text, "br");
   g_assert_cmpuint (deflate->status, ==, 415);
 
+  /* a body of unknown length (chunked): 411 before it is read */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *uri = g_strconcat (fl_server_get_base_uri (f.server), P "/sync/push", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+    g_autofree char *auth = g_strconcat ("Bearer ", a.token, NULL);
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    g_autoptr(GInputStream) memory = g_memory_input_stream_new_from_data ("{}", 2, NULL);
+    g_autoptr(GCharsetConverter) same = g_charset_converter_new ("UTF-8", "UTF-8", NULL);
+    /* not seekable, so libsoup cannot know the length */
+    g_autoptr(GInputStream) stream = g_converter_input_stream_new (memory, G_CONVERTER (same));
+    soup_message_set_request_body (msg, "application/json", stream, -1);
+    g_autoptr(GBytes) answer = soup_session_send_and_read (f.session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 411);
+  }
+
   g_assert_cmpint (fl_store_last_seq (f.t.store, NULL), ==, seq);
   fl_api_teardown (&f);
 }
