@@ -163,7 +163,9 @@ sites_node (const char * const *site_ids)
   JsonArray *array = json_array_new ();
   for (guint i = 0; site_ids != NULL && site_ids[i] != NULL; i++)
     json_array_add_string_element (array, site_ids[i]);
-  return json_node_init_array (json_node_alloc (), array);
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (node, array);
+  return node;
 }
 
 /* Each site id must name a site of the store. */

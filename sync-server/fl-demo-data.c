@@ -685,7 +685,9 @@ inspection_results (Demo *d, const char *ci_type, gboolean pass)
     json_object_set_boolean_member (results, "uplinks", TRUE);
   if (!pass)
     json_object_set_string_member (results, "notes", "已报障 Incident raised");
-  return json_node_init_object (json_node_alloc (), results);
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, results);
+  return node;
 }
 
 static gboolean

@@ -33,6 +33,11 @@ static const char server_tables_sql[] =
   "CREATE UNIQUE INDEX user_login ON \"user\" (login);\n"
   "CREATE UNIQUE INDEX site_code ON site (code);\n"
   "CREATE INDEX work_order_status ON work_order (status, resolve_due);\n"
+  /* Natural keys that imports, sign-in and `audit --id` look rows up by. */
+  "CREATE INDEX work_order_ref ON work_order (ref);\n"
+  "CREATE INDEX ci_code ON ci (code);\n"
+  "CREATE INDEX part_sku ON part (sku);\n"
+  "CREATE INDEX stock_location_code ON stock_location (code);\n"
   "CREATE TABLE user_password (\n"
   "  user_id TEXT PRIMARY KEY NOT NULL,\n"
   "  hash TEXT NOT NULL\n"
