@@ -32,6 +32,9 @@
 
 G_BEGIN_DECLS
 
+/* Errors a caller acts on come in FL_STORE_ERROR; a failure of the
+ * database itself comes in the backend's own domain (FL_DB_ERROR for
+ * SQLite), its message saying what the database said. */
 #define FL_STORE_ERROR (fl_store_error_quark ())
 typedef enum {
   FL_STORE_ERROR_FAILED,     /* the backend failed; the message has its words */
