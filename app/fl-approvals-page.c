@@ -25,6 +25,7 @@ struct _FlApprovalsPage
   GtkButton            *back_button;
   GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
+  GtkWidget            *state_box;
   GtkLabel             *state_label;
   AdwPreferencesGroup  *details_group;
   AdwPreferencesGroup  *parts_group;
@@ -519,7 +520,7 @@ show_state (FlApprovalsPage *self, JsonObject *row)
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
   if (g_strcmp0 (state, "rejected") == 0)
     {
-      text = g_strdup_printf (_("Your decision was not applied: %s. What you see now is the item as it is on the server: review it again."),
+      text = g_strdup_printf (_("Your decision was not applied: %s. What you see below is the item as it is now on the server."),
                               fl_record_get_string (row, "approval_error") != NULL
                                 ? fl_record_get_string (row, "approval_error") : _("the server refused it"));
       gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
@@ -530,7 +531,7 @@ show_state (FlApprovalsPage *self, JsonObject *row)
   else if (state != NULL)
     text = g_strdup (_("The server applied your decision; this item leaves the queue at the next sync."));
   gtk_label_set_text (self->state_label, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->state_label), text != NULL);
+  gtk_widget_set_visible (self->state_box, text != NULL);
 }
 
 static void
@@ -963,6 +964,7 @@ fl_approvals_page_class_init (FlApprovalsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, back_button);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, state_box);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, state_label);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, details_group);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, parts_group);

@@ -243,6 +243,8 @@ test_stale_approval (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (fl_record_get_string (stale, "approval_error"), "Stale"));
   g_assert_cmpint (fl_record_get_int (stale, "counted", 0), ==, 7);
   g_assert_cmpint (fl_record_get_int (stale, "version", 0), ==, 2);
+  g_assert_true (fl_approvals_page_select (f->page, count));
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), "approvals-stale.png");
 
   /* Deciding again on what is there now works. */
   decide (f, count, TRUE, "Recount accepted");
