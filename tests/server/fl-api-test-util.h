@@ -61,17 +61,16 @@ static inline void
 fl_api_start (FlApiFixture *f, const FlServerOptions *custom)
 {
   g_autoptr(GError) error = NULL;
-  FlServerOptions options;
-  if (custom != NULL)
-    options = *custom;
-  else
-    fl_server_options_init (&options);
-  g_free (options.db_path);
-  options.db_path = g_strdup (f->t.path);
-  g_free (options.listen);
-  options.listen = g_strdup ("127.0.0.1:0");
+  FlServerOptions defaults;
+  fl_server_options_init (&defaults);
+  /* the caller's options with this store and a free port; the caller keeps its strings */
+  FlServerOptions options = custom != NULL ? *custom : defaults;
+  g_autofree char *db_path = g_strdup (f->t.path);
+  g_autofree char *listen = g_strdup ("127.0.0.1:0");
+  options.db_path = db_path;
+  options.listen = listen;
   f->server = fl_server_start (&options, &error);
-  fl_server_options_clear (&options);
+  fl_server_options_clear (&defaults);
   g_assert_no_error (error);
   g_assert_nonnull (f->server);
   g_assert_cmpuint (fl_server_get_port (f->server), >, 0);
