@@ -42,6 +42,7 @@ struct _FlWindow
   FlApprovalsPage      *approvals;
   FlReportsPage        *reports;
   GtkWidget            *approvals_row;
+  GHashTable           *ready_areas;  /* areas whose page has loaded its data */
 };
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -59,11 +60,37 @@ update_title (FlWindow *self)
       gtk_list_box_select_row (self->sidebar, GTK_LIST_BOX_ROW (row));
 }
 
+/* Pages load their data when they are first shown, so that the first
+ * window costs what it shows. */
+static void
+ensure_area (FlWindow *self, const char *area)
+{
+  if (self->session == NULL || !g_hash_table_add (self->ready_areas, g_strdup (area)))
+    return;
+  if (g_str_equal (area, "my-work"))
+    fl_work_order_list_page_set_session (self->work_orders, self->session);
+  else if (g_str_equal (area, "inspections"))
+    fl_inspections_page_set_session (self->inspections, self->session);
+  else if (g_str_equal (area, "backups"))
+    fl_backups_page_set_session (self->backups, self->session);
+  else if (g_str_equal (area, "cis"))
+    fl_cis_page_set_session (self->cis, self->session);
+  else if (g_str_equal (area, "stock"))
+    fl_stock_page_set_session (self->stock, self->session);
+  else if (g_str_equal (area, "approvals"))
+    fl_approvals_page_set_session (self->approvals, self->session);
+  else if (g_str_equal (area, "reports"))
+    fl_reports_page_set_session (self->reports, self->session);
+  else if (g_str_equal (area, "sync"))
+    fl_sync_page_set_session (self->sync_page, self->session, self->sync);
+}
+
 void
 fl_window_show_area (FlWindow *self, const char *area)
 {
   if (adw_view_stack_get_child_by_name (self->stack, area) == NULL)
     area = "my-work";
+  ensure_area (self, area);
   adw_view_stack_set_visible_child_name (self->stack, area);
   adw_leaflet_set_visible_child (self->leaflet, self->content_pane);
   update_title (self);
@@ -296,6 +323,7 @@ fl_window_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->sync);
   g_clear_object (&self->settings);
+  g_hash_table_unref (self->ready_areas);
   G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
 }
 
@@ -355,6 +383,7 @@ static void
 fl_window_init (FlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->ready_areas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->settings = g_settings_new (FL_APP_ID);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
@@ -368,14 +397,10 @@ fl_window_new (GtkApplication *app, FlSession *session, FlSyncController *sync)
   self->session = g_object_ref (session);
   self->sync = sync != NULL ? g_object_ref (sync) : NULL;
 
-  fl_work_order_list_page_set_session (self->work_orders, session);
-  fl_inspections_page_set_session (self->inspections, session);
-  fl_backups_page_set_session (self->backups, session);
-  fl_cis_page_set_session (self->cis, session);
-  fl_sync_page_set_session (self->sync_page, session, sync);
-  fl_stock_page_set_session (self->stock, session);
-  fl_approvals_page_set_session (self->approvals, session);
-  fl_reports_page_set_session (self->reports, session);
+  /* My work opens work orders from every area; the sync page counts what
+   * waits for a decision for the sidebar. */
+  ensure_area (self, "my-work");
+  ensure_area (self, "sync");
   fl_sign_in_page_set_controller (self->sign_in_page, sync, self->settings);
 
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);

@@ -92,10 +92,6 @@ void
 fl_work_order_list_page_show (FlWorkOrderListPage *self, const char *id)
 {
   open_detail (self, id);
-  guint position = fl_work_order_model_find (self->model, id);
-  GtkSelectionModel *selection = gtk_list_view_get_model (self->list_view);
-  if (position != G_MAXUINT)
-    gtk_selection_model_select_item (selection, position, TRUE);
 }
 
 void
@@ -142,11 +138,11 @@ fl_work_order_list_page_set_session (FlWorkOrderListPage *self, FlSession *sessi
   self->model = fl_work_order_model_new (session);
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
-  GtkSingleSelection *selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_single_selection_set_can_unselect (selection, TRUE);
+  /* No selection model that tracks its item: GtkSingleSelection looks for
+   * the selected item among all new items at every change, reading each
+   * of 100 000 rows.  The open order is the one beside the list. */
+  g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-  g_object_unref (selection);
   fl_work_order_page_set_session (self->detail, session);
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
   load_sites (self);

@@ -393,11 +393,18 @@ query_done (GObject *source, GAsyncResult *result, gpointer user_data)
         }
       else
         {
+          /* Two steps, never one replacing change: a list view that loses
+           * rows it tracks (focus, scroll anchor) in a change looks for
+           * them among all the added items, reading every one of them. */
           guint removed = self->rowids->len;
+          g_array_set_size (self->rowids, 0);
+          g_hash_table_remove_all (self->cache);
+          if (removed > 0)
+            g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
           g_array_unref (self->rowids);
           self->rowids = g_steal_pointer (&rowids);
-          g_hash_table_remove_all (self->cache);
-          g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->rowids->len);
+          if (self->rowids->len > 0)
+            g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, self->rowids->len);
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
         }
     }
