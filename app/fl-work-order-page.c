@@ -349,8 +349,8 @@ reload (FlWorkOrderPage *self)
   set_row_value (self->ci_row, ci != NULL ? ci : ci_id);
   int impact = (int) fl_record_get_int (wo, "impact", 0);
   int urgency = (int) fl_record_get_int (wo, "urgency", 0);
-  /* Translators: "High — impact 2 — Whole company, urgency 1 — Urgent" */
-  g_autofree char *priority_text = g_strdup_printf (_("%s — impact %s, urgency %s"), fl_format_priority (priority),
+  /* Translators: "High · impact 2 — Whole company · urgency 1 — Urgent" */
+  g_autofree char *priority_text = g_strdup_printf (_("%s · impact %s · urgency %s"), fl_format_priority (priority),
                                                     fl_format_impact (impact), fl_format_urgency (urgency));
   set_row_value (self->priority_row, priority_text);
   set_row_value (self->assignee_row, fl_record_get_string (wo, "assignee"));

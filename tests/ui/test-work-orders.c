@@ -287,6 +287,9 @@ test_lifecycle (Fixture *f, gconstpointer data)
 
   g_assert_true (button_enabled (f, "resolve_button"));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (hint)));
+  /* The screenshot shows the work done: resolution, acceptance, work log. */
+  GtkScrolledWindow *scroller = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "scroller");
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), 700);
   fl_ui_test_screenshot (GTK_WIDGET (f->window), "work-order-detail.png");
   gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-resolved", NULL);
   fl_ui_test_pump ();
