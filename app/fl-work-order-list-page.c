@@ -13,6 +13,7 @@ struct _FlWorkOrderListPage
   FlSession         *session;
   FlWorkOrderModel  *model;
   GPtrArray         *site_ids;  /* dropdown position - 1 -> site id */
+  guint              clock_id;  /* SLA badges count down */
 
   AdwLeaflet        *leaflet;
   GtkSearchEntry    *search_entry;
@@ -130,6 +131,17 @@ session_changed_cb (FlWorkOrderListPage *self, const char *table)
     fl_work_order_model_refresh (self->model);
 }
 
+/* "3 h 59 min left" goes stale: run the query again each minute (the same
+ * rows are reloaded in place, only those on screen). */
+static gboolean
+clock_cb (gpointer user_data)
+{
+  FlWorkOrderListPage *self = user_data;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    fl_work_order_model_refresh (self->model);
+  return G_SOURCE_CONTINUE;
+}
+
 void
 fl_work_order_list_page_set_session (FlWorkOrderListPage *self, FlSession *session)
 {
@@ -147,6 +159,8 @@ fl_work_order_list_page_set_session (FlWorkOrderListPage *self, FlSession *sessi
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
   load_sites (self);
   filters_changed_cb (self);
+  if (self->clock_id == 0)
+    self->clock_id = g_timeout_add_seconds (60, clock_cb, self);
 }
 
 FlWorkOrderModel *
@@ -172,6 +186,7 @@ static void
 fl_work_order_list_page_dispose (GObject *object)
 {
   FlWorkOrderListPage *self = FL_WORK_ORDER_LIST_PAGE (object);
+  g_clear_handle_id (&self->clock_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WORK_ORDER_LIST_PAGE);
   GtkWidget *child;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)

@@ -345,6 +345,39 @@ test_use_part_from_van (Fixture *f, gconstpointer data)
 }
 
 static void
+test_attach_photo (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_order (f, "机房漏水 Water on the server room floor", "zhang.wei");
+  fl_window_show_work_order (f->window, id);
+  fl_ui_test_pump ();
+
+  /* What the file chooser hands over: an image file on disk. */
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 64, 48);
+  g_autofree char *path = g_build_filename (f->dir, "leak.png", NULL);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  fl_work_order_page_attach_file (f->page, file);
+  fl_ui_test_wait_until (fl_ui_test_count_rows (f->db, "SELECT count(*) FROM attachment") == 1);
+
+  /* An attachment row pointing at a blob with the file's bytes, listed on the order. */
+  g_autoptr(FlStmt) stmt = fl_db_prepare (f->db, "SELECT owner_id, sha256, mime, filename, size FROM attachment", NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, id);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "image/png");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 3), ==, "leak.png");
+  g_autofree char *blob = fl_session_get_blob_path (f->session, (const char *) sqlite3_column_text (stmt, 1));
+  g_autofree char *original = NULL, *stored = NULL;
+  gsize original_size = 0, stored_size = 0;
+  g_assert_true (g_file_get_contents (path, &original, &original_size, NULL));
+  g_assert_true (g_file_get_contents (blob, &stored, &stored_size, NULL));
+  g_assert_cmpmem (original, original_size, stored, stored_size);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 4), ==, (gint64) original_size);
+  GtkListBox *photos = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "photos_list");
+  g_assert_nonnull (gtk_list_box_get_row_at_index (photos, 0));
+}
+
+static void
 test_list_screenshot (Fixture *f, gconstpointer data)
 {
   static const char * const titles[] = {
@@ -368,6 +401,7 @@ main (int argc, char **argv)
   ADD ("/ui/work-orders/create-offline", test_create_incident_offline);
   ADD ("/ui/work-orders/lifecycle", test_lifecycle);
   ADD ("/ui/work-orders/use-part", test_use_part_from_van);
+  ADD ("/ui/work-orders/attach-photo", test_attach_photo);
   ADD ("/ui/work-orders/screenshot", test_list_screenshot);
   return g_test_run ();
 }
