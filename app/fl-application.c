@@ -28,7 +28,10 @@ static const FlShortcut shortcuts[] = {
   { "win.show-area::inspections", { "<Alt>2", NULL } },
   { "win.show-area::backups", { "<Alt>3", NULL } },
   { "win.show-area::cis", { "<Alt>4", NULL } },
-  { "win.show-area::sync", { "<Alt>5", NULL } },
+  { "win.show-area::stock", { "<Alt>5", NULL } },
+  { "win.show-area::approvals", { "<Alt>6", NULL } },
+  { "win.show-area::reports", { "<Alt>7", NULL } },
+  { "win.show-area::sync", { "<Alt>8", NULL } },
   { "app.preferences", { "<Primary>comma", NULL } },
   { NULL, { NULL } },
 };

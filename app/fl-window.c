@@ -88,7 +88,9 @@ ensure_area (FlWindow *self, const char *area)
 void
 fl_window_show_area (FlWindow *self, const char *area)
 {
-  if (adw_view_stack_get_child_by_name (self->stack, area) == NULL)
+  GtkWidget *child = adw_view_stack_get_child_by_name (self->stack, area);
+  /* An unknown area, or one this role does not have (approvals). */
+  if (child == NULL || !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, child)))
     area = "my-work";
   ensure_area (self, area);
   adw_view_stack_set_visible_child_name (self->stack, area);
