@@ -88,14 +88,14 @@ cmd_run() {
   fi
   say "Starting fieldline-sync on 127.0.0.1:$port"
   "$server" serve --db "$data/server.db" --listen "127.0.0.1:$port" &
-  local server_pid=$!
-  trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null' EXIT
+  server_pid=$!
+  trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null' EXIT
   for _ in $(seq 50); do
     curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null && break
     sleep 0.1
   done
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$app" ]; then
-    say "Opening Fieldline (sign in as engineer1 / demo-engineer1 at http://127.0.0.1:$port)"
+    say "Opening Fieldline (sign in as liwei / fieldline-demo at http://127.0.0.1:$port)"
     GSETTINGS_SCHEMA_DIR=$build/data "$app"
   else
     if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
@@ -110,7 +110,7 @@ cmd_run() {
     fi
     local profile=$data/cli-profile
     rm -rf "$profile"
-    echo demo-engineer1 | "$cli" --profile "$profile" login "http://127.0.0.1:$port" engineer1
+    echo fieldline-demo | "$cli" --profile "$profile" login "http://127.0.0.1:$port" liwei
     "$cli" --profile "$profile" sync
     "$cli" --profile "$profile" status
     "$cli" --profile "$profile" wo list --limit 10
