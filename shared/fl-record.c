@@ -218,7 +218,8 @@ normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, 
         }
       return json_node_copy (value);
     case FL_COL_JSON:
-      if (!JSON_NODE_HOLDS_OBJECT (value) && !JSON_NODE_HOLDS_ARRAY (value))
+      if (!(column->flags & FL_COL_ANY_VALUE) &&
+          !JSON_NODE_HOLDS_OBJECT (value) && !JSON_NODE_HOLDS_ARRAY (value))
         {
           invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
                    _("must be a JSON object or array"));

@@ -263,9 +263,9 @@ static const FlColumn conflict_columns[] = {
   { "row_id", FL_COL_TEXT, REQ },
   { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },
   { "field", FL_COL_TEXT, REQ },
-  { "base", FL_COL_JSON, 0 },     /* JSON values as text: what the device last saw ... */
-  { "mine", FL_COL_JSON, 0 },     /* ... what it wanted ... */
-  { "theirs", FL_COL_JSON, 0 },   /* ... and what the server kept */
+  { "base", FL_COL_JSON, FL_COL_ANY_VALUE },    /* what the device last saw ... */
+  { "mine", FL_COL_JSON, FL_COL_ANY_VALUE },    /* ... what it wanted ... */
+  { "theirs", FL_COL_JSON, FL_COL_ANY_VALUE },  /* ... and what the server kept */
   { "by", FL_COL_TEXT, REQ },
   { "device", FL_COL_TEXT, 0 },
   { "at", FL_COL_TIME, REQ },

@@ -28,6 +28,7 @@ typedef enum {
   FL_COL_IMMUTABLE   = 1 << 1,  /* set on insert, never changed by an update */
   FL_COL_DERIVED     = 1 << 2,  /* computed (priority, SLA due times): clients may send it, the server recomputes */
   FL_COL_SERVER_ONLY = 1 << 3,  /* kept on the server, never sent to clients */
+  FL_COL_ANY_VALUE   = 1 << 4,  /* FL_COL_JSON that may hold any JSON value, not only an object or array */
 } FlColumnFlags;
 
 typedef struct {

@@ -128,6 +128,22 @@ test_store_and_load_round_trip (void)
   fl_test_remove_dir (dir);
 }
 
+/* A conflict keeps the plain values of both sides (text, numbers, null). */
+static void
+test_conflict_values_may_be_scalars (void)
+{
+  const FlTable *conflict = fl_schema_lookup ("conflict");
+  g_autoptr(JsonObject) fields = parse ("{\"base\": \"new\", \"mine\": 3, \"theirs\": null}");
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_record_validate (conflict, fields, FL_RECORD_UPDATE, NULL, &error));
+  g_assert_no_error (error);
+  /* Other JSON columns still want an object or array. */
+  g_autoptr(JsonObject) items = parse ("{\"items\": \"none\"}");
+  g_assert_false (fl_record_validate (fl_schema_lookup ("inspection_template"), items,
+                                      FL_RECORD_UPDATE, NULL, &error));
+  g_assert_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -137,5 +153,6 @@ main (int argc, char **argv)
   g_test_add_func ("/record/normalised", test_values_are_normalised);
   g_test_add_func ("/record/malformed-json", test_malformed_json_refused);
   g_test_add_func ("/record/store-load", test_store_and_load_round_trip);
+  g_test_add_func ("/record/conflict-scalars", test_conflict_values_may_be_scalars);
   return g_test_run ();
 }
