@@ -477,15 +477,22 @@ row_work_free (RowWork *work)
   g_free (work);
 }
 
-/* What the server holds now for the fields of an update it answered. */
+/* What the server holds now for the fields of an update it answered.
+ * Derived fields (a work order's priority and due times) are the server's
+ * to compute: what this device sent for them is ignored there, so the
+ * shadow keeps the server's values and the next pull brings any new ones. */
 static void
-advance_shadow (JsonObject *shadow, const FlOutboxEntry *entry, const FlMutationResult *result)
+advance_shadow (const FlTable *table, JsonObject *shadow, const FlOutboxEntry *entry,
+                const FlMutationResult *result)
 {
   if (result->status == FL_RESULT_REJECTED)
     return;
   g_autoptr(GList) fields = json_object_get_members (entry->payload);
   for (GList *l = fields; l != NULL; l = l->next)
     {
+      const FlColumn *column = fl_table_column (table, l->data);
+      if (column == NULL || (column->flags & FL_COL_DERIVED))
+        continue;
       JsonNode *value = NULL;
       for (guint i = 0; i < result->conflicts->len && value == NULL; i++)
         {
@@ -573,7 +580,7 @@ apply_push_results (SyncRun *run, GPtrArray *sent, FlPushResponse *response, GEr
           g_ptr_array_add (order, work);
         }
       if (work->shadow != NULL)
-        advance_shadow (work->shadow, entry, result);
+        advance_shadow (table, work->shadow, entry, result);
     }
   for (guint i = 0; ok && i < order->len; i++)
     {
@@ -856,15 +863,71 @@ reapply_local_changes (FlDb *db, GError **error)
   return TRUE;
 }
 
-/* Reads the NDJSON stream line by line and applies it in the caller's
- * transaction.  Returns the number of rows through `out_rows`. */
-static gboolean
-apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GError **error)
+/* Applying a snapshot is two pipelined stages: this thread reads the
+ * stream, parses and validates each line (the larger part of the work);
+ * a writer thread stores the rows, in batches handed over through two
+ * queues (a bounded pool of batches, so memory stays flat).  The caller's
+ * transaction is open the whole time and the caller does not touch the
+ * connection until the writer is joined. */
+#define SNAPSHOT_BATCH    512
+#define SNAPSHOT_BATCHES  8
+
+typedef struct {
+  GPtrArray *lines;  /* FlSnapshotLine* of rows */
+  gboolean   last;
+} RowBatch;
+
+typedef struct {
+  FlDb        *db;
+  GAsyncQueue *full;
+  GAsyncQueue *empty;
+  GError      *error;
+  gint         failed;  /* atomic: the producer stops reading */
+} SnapshotWriter;
+
+static gpointer
+snapshot_writer_thread (gpointer data)
 {
-  FlDb *db = run->db;
+  SnapshotWriter *w = data;
+  gint64 stored = 0;
+  for (;;)
+    {
+      RowBatch *batch = g_async_queue_pop (w->full);
+      gboolean last = batch->last;
+      for (guint i = 0; i < batch->lines->len && !g_atomic_int_get (&w->failed); i++)
+        {
+          FlSnapshotLine *line = g_ptr_array_index (batch->lines, i);
+          if (!fl_record_store (w->db, fl_schema_lookup (line->table), line->row, NULL, &w->error) ||
+              (++stored % 1024 == 0 && !fl_db_check_fail_point (w->db, "sync-snapshot-rows", &w->error)))
+            g_atomic_int_set (&w->failed, 1);
+        }
+      g_ptr_array_set_size (batch->lines, 0);
+      batch->last = FALSE;
+      g_async_queue_push (w->empty, batch);
+      if (last)
+        return NULL;
+    }
+}
+
+static void
+row_batch_free (gpointer data)
+{
+  RowBatch *batch = data;
+  g_ptr_array_unref (batch->lines);
+  g_free (batch);
+}
+
+/* Reads, parses and checks the rows; FALSE with `error` on the first
+ * problem, or when the writer failed (its error is reported instead). */
+static gboolean
+read_snapshot_rows (SyncRun *run, GDataInputStream *in, SnapshotWriter *w, gint64 *out_rows,
+                    GError **error)
+{
   gint64 rows = 0;
   gboolean ended = FALSE;
-  for (;;)
+  RowBatch *batch = g_async_queue_pop (w->empty);
+  gboolean ok = TRUE;
+  while (ok)
     {
       gsize length;
       g_autoptr(GError) local_error = NULL;
@@ -878,7 +941,8 @@ apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GEr
           else
             g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK,
                          _("The connection broke during the first download: %s"), local_error->message);
-          return FALSE;
+          ok = FALSE;
+          break;
         }
       if (length == 0)
         continue;
@@ -886,7 +950,8 @@ apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GEr
         {
           g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL,
                        _("The server sent data after the end of the snapshot"));
-          return FALSE;
+          ok = FALSE;
+          break;
         }
       g_autoptr(FlSnapshotLine) parsed = fl_snapshot_line_parse (line, length, &local_error);
       if (parsed == NULL)
@@ -894,13 +959,13 @@ apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GEr
           /* A last line cut in the middle is a broken connection. */
           g_autofree char *next = g_data_input_stream_read_line (in, NULL, run->cancellable, NULL);
           if (next == NULL)
-            {
-              g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK,
-                           _("The first download was cut short after %" G_GINT64_FORMAT " rows; "
-                             "nothing of it was kept and it will start again"), rows);
-              return FALSE;
-            }
-          return protocol_error (error, g_steal_pointer (&local_error));
+            g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK,
+                         _("The first download was cut short after %" G_GINT64_FORMAT " rows; "
+                           "nothing of it was kept and it will start again"), rows);
+          else
+            protocol_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+          break;
         }
       if (parsed->kind == FL_SNAPSHOT_END)
         {
@@ -909,40 +974,83 @@ apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GEr
               g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL,
                            _("The snapshot announced %" G_GINT64_FORMAT " rows but carried %" G_GINT64_FORMAT),
                            parsed->rows, rows);
-              return FALSE;
+              ok = FALSE;
             }
           ended = TRUE;
           continue;
         }
       if (parsed->kind != FL_SNAPSHOT_ROW)
         {
-          g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL,
-                       _("The snapshot has a second header"));
-          return FALSE;
+          g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL, _("The snapshot has a second header"));
+          ok = FALSE;
+          break;
         }
       rows++;
       const FlTable *table = fl_schema_lookup (parsed->table);
       if (table == NULL)
         continue;  /* a table of a newer server */
-      if (!accept_row (table, parsed->row, error) ||
-          !fl_record_store (db, table, parsed->row, NULL, error))
-        return FALSE;
-      if (rows % 1024 == 0)
+      if (!accept_row (table, parsed->row, error))
         {
-          if (!check_cancelled (run, error) ||
-              !fl_db_check_fail_point (db, "sync-snapshot-rows", error))
-            return FALSE;
+          ok = FALSE;
+          break;
+        }
+      g_ptr_array_add (batch->lines, g_steal_pointer (&parsed));
+      if (batch->lines->len == SNAPSHOT_BATCH)
+        {
+          g_async_queue_push (w->full, batch);
+          batch = g_async_queue_pop (w->empty);
+          if (g_atomic_int_get (&w->failed) || !check_cancelled (run, error))
+            ok = FALSE;
           report_progress (run, FL_SYNC_PHASE_SNAPSHOT, rows, -1, FALSE);
         }
     }
-  if (!ended)
+  if (ok && !ended)
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK,
                    _("The first download was cut short after %" G_GINT64_FORMAT " rows; "
                      "nothing of it was kept and it will start again"), rows);
+      ok = FALSE;
+    }
+  if (!ok)
+    g_atomic_int_set (&w->failed, 1);
+  batch->last = TRUE;
+  g_async_queue_push (w->full, batch);
+  *out_rows = rows;
+  return ok;
+}
+
+/* Applies the NDJSON stream in the caller's transaction. */
+static gboolean
+apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GError **error)
+{
+  SnapshotWriter w = {
+    .db = run->db,
+    .full = g_async_queue_new (),
+    .empty = g_async_queue_new_full (row_batch_free),
+  };
+  for (guint i = 0; i < SNAPSHOT_BATCHES; i++)
+    {
+      RowBatch *batch = g_new0 (RowBatch, 1);
+      batch->lines = g_ptr_array_new_full (SNAPSHOT_BATCH, (GDestroyNotify) fl_snapshot_line_free);
+      g_async_queue_push (w.empty, batch);
+    }
+  GThread *writer = g_thread_new ("fl-snapshot-writer", snapshot_writer_thread, &w);
+  g_autoptr(GError) read_error = NULL;
+  gboolean ok = read_snapshot_rows (run, in, &w, out_rows, &read_error);
+  g_thread_join (writer);
+  g_async_queue_unref (w.full);
+  g_async_queue_unref (w.empty);
+  if (w.error != NULL)
+    {
+      /* The writer's failure (a store error, an injected crash) is the cause. */
+      g_propagate_error (error, w.error);
       return FALSE;
     }
-  *out_rows = rows;
+  if (!ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&read_error));
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -964,6 +964,26 @@ rows_equal (const FlTable *table, JsonObject *a, JsonObject *b, const char **fie
   return TRUE;
 }
 
+/* The outbox entries of one row, to explain a difference. */
+static char *
+outbox_history (FlDb *db, const char *table, const char *id)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT mid, op, state, resolution, body, error, result FROM outbox WHERE table_name = ? AND row_id = ? ORDER BY mid", NULL);
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (text, "\n    mid %s %s %s%s%s %s %s %s", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2),
+                            sqlite3_column_type (stmt, 3) != SQLITE_NULL ? "/" : "",
+                            sqlite3_column_type (stmt, 3) != SQLITE_NULL ? (const char *) sqlite3_column_text (stmt, 3) : "",
+                            sqlite3_column_text (stmt, 4),
+                            sqlite3_column_type (stmt, 5) != SQLITE_NULL ? (const char *) sqlite3_column_text (stmt, 5) : "",
+                            sqlite3_column_type (stmt, 6) != SQLITE_NULL ? (const char *) sqlite3_column_text (stmt, 6) : "");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 check_client (Sim *sim, SimClient *client)
 {
@@ -1020,8 +1040,9 @@ check_client (Sim *sim, SimClient *client)
                 {
                   g_autofree char *mine_text = fl_record_to_string (local);
                   g_autofree char *their_text = fl_record_to_string (theirs);
-                  fail (sim, "%s: %s %s differs from the server in %s\n    replica %s\n    server  %s",
-                        client->login, table->name, id, field, mine_text, their_text);
+                  g_autofree char *history = outbox_history (db, table->name, id);
+                  fail (sim, "%s: %s %s differs from the server in %s\n    replica %s\n    server  %s%s",
+                        client->login, table->name, id, field, mine_text, their_text, history);
                 }
               g_hash_table_remove (expected.rows, key);
             }
