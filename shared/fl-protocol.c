@@ -11,6 +11,17 @@
 
 G_DEFINE_QUARK (fl-protocol-error-quark, fl_protocol_error)
 
+/* A node that takes over `o`: json_node_init_object() would take a
+ * reference of its own and leave the caller's to leak. */
+static JsonNode *
+object_node (JsonObject *o)
+{
+  JsonNode *node = json_node_alloc ();
+  json_node_init (node, JSON_NODE_OBJECT);
+  json_node_take_object (node, o);
+  return node;
+}
+
 /* ---- reading helpers: every failure names the member's path ---- */
 
 static char *
@@ -271,7 +282,7 @@ fl_error_body_to_json (const char *code, const char *message, const char *field)
   set_optional_string (inner, "field", field);
   JsonObject *outer = json_object_new ();
   json_object_set_object_member (outer, "error", inner);
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&outer));
+  return object_node (outer);
 }
 
 FlErrorBody *
@@ -336,7 +347,7 @@ fl_login_request_to_json (const FlLoginRequest *request)
   json_object_set_string_member (o, "device_name", request->device_name);
   if (request->device_id != NULL)
     json_object_set_string_member (o, "device_id", request->device_id);
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&o));
+  return object_node (o);
 }
 
 void
@@ -386,7 +397,7 @@ fl_login_response_to_json (const FlLoginResponse *response)
   json_object_set_string_member (o, "device_id", response->device_id);
   json_object_set_string_member (o, "device_code", response->device_code);
   json_object_set_object_member (o, "user", json_object_ref (response->user));
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&o));
+  return object_node (o);
 }
 
 void
@@ -613,7 +624,7 @@ fl_mutation_to_json (const FlMutation *m)
     json_object_set_object_member (o, "changes", json_object_ref (m->changes));
   else
     json_object_set_object_member (o, "fields", json_object_ref (m->fields));
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&o));
+  return object_node (o);
 }
 
 /* ---- push ---- */
@@ -702,7 +713,7 @@ fl_push_request_to_json (const FlPushRequest *request)
   for (guint i = 0; i < request->mutations->len; i++)
     json_array_add_element (array, fl_mutation_to_json (g_ptr_array_index (request->mutations, i)));
   json_object_set_array_member (o, "mutations", array);
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&o));
+  return object_node (o);
 }
 
 static const char * const status_names[] = { "applied", "merged", "conflict", "rejected" };
@@ -809,7 +820,7 @@ fl_mutation_result_to_json (const FlMutationResult *result)
     }
   json_object_set_array_member (o, "conflicts", conflicts);
   set_optional_string (o, "error", result->error);
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&o));
+  return object_node (o);
 }
 
 FlPushResponse *
@@ -864,7 +875,7 @@ fl_push_response_to_json (const FlPushResponse *response)
     json_array_add_element (array, fl_mutation_result_to_json (g_ptr_array_index (response->results, i)));
   json_object_set_array_member (o, "results", array);
   json_object_set_member (o, "seq", fl_protocol_int64_node (response->seq));
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&o));
+  return object_node (o);
 }
 
 /* ---- pull ---- */
@@ -927,7 +938,7 @@ fl_change_to_json (const FlChange *change)
     json_object_set_object_member (o, "row", json_object_ref (change->row));
   else
     json_object_set_boolean_member (o, "gone", TRUE);
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&o));
+  return object_node (o);
 }
 
 FlPullResponse *
@@ -987,7 +998,7 @@ fl_pull_response_to_json (const FlPullResponse *response)
   json_object_set_array_member (o, "changes", array);
   json_object_set_string_member (o, "cursor", response->cursor);
   json_object_set_boolean_member (o, "more", response->more);
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&o));
+  return object_node (o);
 }
 
 /* ---- snapshot ---- */
