@@ -27,6 +27,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "fl-load-client.h"
 
@@ -215,6 +217,112 @@ mib (gint64 kib)
   return kib / 1024.0;
 }
 
+/* ---- where the CPU went ---- */
+
+typedef struct {
+  double server;   /* seconds of CPU of the server process */
+  double self;     /* of this program (the load generator) */
+  double busy;     /* of the whole machine, every process */
+  double wall;
+} CpuClock;
+
+static double
+process_cpu_seconds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  /* utime and stime are the 14th and 15th fields; the 2nd may hold spaces. */
+  const char *p = strrchr (text, ')');
+  g_auto(GStrv) fields = g_strsplit (p != NULL ? p + 2 : "", " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
+static double
+machine_busy_seconds (void)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents ("/proc/stat", &text, NULL, NULL))
+    return 0;
+  /* cpu  user nice system idle iowait irq softirq steal ... */
+  g_auto(GStrv) fields = g_strsplit_set (text, " \n", 0);
+  double values[8] = { 0 };
+  guint n = 0;
+  for (guint i = 1; fields[i] != NULL && n < G_N_ELEMENTS (values); i++)
+    if (*fields[i] != '\0')
+      values[n++] = g_ascii_strtod (fields[i], NULL);
+  double busy = 0;
+  for (guint i = 0; i < n; i++)
+    if (i != 3 && i != 4)  /* idle, iowait */
+      busy += values[i];
+  return busy / sysconf (_SC_CLK_TCK);
+}
+
+static CpuClock
+cpu_clock (GPid server)
+{
+  struct rusage usage;
+  getrusage (RUSAGE_SELF, &usage);
+  CpuClock c = {
+    .server = process_cpu_seconds (server),
+    .self = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6,
+    .busy = machine_busy_seconds (),
+    .wall = g_get_monotonic_time () / 1e6,
+  };
+  return c;
+}
+
+static void
+print_cpu (const char *label, CpuClock a, CpuClock b)
+{
+  double cores = (double) g_get_num_processors () * (b.wall - a.wall);
+  double server = b.server - a.server, self = b.self - a.self, busy = b.busy - a.busy;
+  double others = MAX (0, busy - server - self);
+  printf ("%-25s %.0f core-s on %u cores: server %.1f (%.0f%%), load generator %.1f (%.0f%%), "
+          "other processes %.1f (%.0f%%), idle %.0f%%\n", label, cores, g_get_num_processors (),
+          server, 100 * server / cores, self, 100 * self / cores, others, 100 * others / cores,
+          100 * MAX (0, cores - busy) / cores);
+}
+
+/* ---- the server's own view: its request-duration histogram (/metrics) ---- */
+
+typedef struct {
+  double count;
+  double sum;
+  double within;  /* answered within the latency target */
+} RouteTimes;
+
+static double
+metric_value (const char *text, const char *series)
+{
+  const char *line = strstr (text, series);
+  return line != NULL ? g_ascii_strtod (line + strlen (series), NULL) : 0;
+}
+
+static void
+server_route_times (const char *base_uri, RouteTimes times[FL_LOAD_N_REQUESTS])
+{
+  static const char * const paths[FL_LOAD_N_REQUESTS] = {
+    "/api/v1/auth/login", "/api/v1/sync/snapshot", "/api/v1/sync/push", "/api/v1/sync/pull" };
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (base_uri, FL_PROTOCOL_PREFIX "/metrics", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_autofree char *text = body != NULL ? g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body)) : g_strdup ("");
+  for (guint i = 0; i < FL_LOAD_N_REQUESTS; i++)
+    {
+      g_autofree char *count = g_strdup_printf ("_count{route=\"%s\"} ", paths[i]);
+      g_autofree char *sum = g_strdup_printf ("_sum{route=\"%s\"} ", paths[i]);
+      g_autofree char *within = g_strdup_printf ("_bucket{route=\"%s\",le=\"%g\"} ", paths[i], TARGET_P99_MS / 1000.0);
+      times[i].count = metric_value (text, count);
+      times[i].sum = metric_value (text, sum);
+      times[i].within = metric_value (text, within);
+    }
+}
+
 /* ---- 1. push throughput against the plain bulk write ---- */
 
 static JsonObject *
@@ -400,8 +508,10 @@ bench_push (guint n, guint batch)
                                                  FL_MUTATION_UPDATE, at, changes));
     }
 
+  CpuClock cpu_start = cpu_clock (server->pid);
   double insert_s = push_all (client, inserts, batch);
   double update_s = push_all (client, updates, batch);
+  CpuClock cpu_end = cpu_clock (server->pid);
   printf ("server pid %d, database %s\n", (int) server->pid, db);
   server_stop (server);
   Timing plain = plain_write (plain_db, plain_rows, updates);
@@ -414,15 +524,21 @@ bench_push (guint n, guint batch)
   printf ("pushed through the server %10.0f mutations/s (inserts %.0f/s, updates %.0f/s; %.2f s)\n",
           push_rate, n_new / insert_s, (n - n_new) / update_s, insert_s + update_s);
   printf ("ratio                     %10.3f\n", push_rate / plain_rate);
+  print_cpu ("CPU during the pushes", cpu_start, cpu_end);
 }
 
 /* ---- 2. concurrent clients ---- */
 
+/* The clients sign in all at once, then take their snapshots all at once,
+ * then run: the server's memory is read after each phase. */
+enum { SIGN_IN, SNAPSHOT, RUN };
+
 typedef struct {
   GMutex  lock;
   GCond   cond;
-  guint   ready;       /* clients signed in with a snapshot (or failed) */
-  gboolean go;
+  guint   arrived;     /* clients done with the phase before (well or not) */
+  guint   phase;       /* SIGN_IN, SNAPSHOT, RUN */
+  gint64  seconds;
   gint64  deadline;    /* monotonic usec */
   guint   think_ms;
   guint   max_batch;
@@ -437,6 +553,44 @@ typedef struct {
   FlLoadStats  *stats;   /* a copy, made when the client is done */
 } Worker;
 
+/* A client is done with a phase; it waits for the next one. */
+static void
+arrive (Load *load, guint next)
+{
+  g_mutex_lock (&load->lock);
+  load->arrived++;
+  g_cond_broadcast (&load->cond);
+  while (load->phase < next)
+    g_cond_wait (&load->cond, &load->lock);
+  g_mutex_unlock (&load->lock);
+}
+
+static void
+wait_for_clients (Load *load, guint n_clients)
+{
+  g_mutex_lock (&load->lock);
+  while (load->arrived < n_clients)
+    g_cond_wait (&load->cond, &load->lock);
+  g_mutex_unlock (&load->lock);
+}
+
+/* Every client has arrived: reads the server's peak memory of the phase
+ * (VmHWM, then resets it), and begins the next phase. */
+static gint64
+next_phase (Load *load, GPid server, gboolean *reset)
+{
+  g_mutex_lock (&load->lock);
+  load->arrived = 0;
+  gint64 peak = proc_status_kib (server, "VmHWM:");
+  *reset = reset_peak_rss (server) && *reset;
+  load->phase++;
+  if (load->phase == RUN)
+    load->deadline = g_get_monotonic_time () + load->seconds * G_USEC_PER_SEC;
+  g_cond_broadcast (&load->cond);
+  g_mutex_unlock (&load->lock);
+  return peak;
+}
+
 static gpointer
 run_client (gpointer data)
 {
@@ -445,14 +599,10 @@ run_client (gpointer data)
   g_autoptr(FlLoadClient) client = fl_load_client_new (w->base_uri, w->login, PASSWORD, 1000 + w->index);
   g_autoptr(GRand) rand = g_rand_new_with_seed (2000 + w->index);
   g_autoptr(GError) error = NULL;
-  gboolean ok = fl_load_client_login (client, &error) && fl_load_client_snapshot (client, &error);
-
-  g_mutex_lock (&load->lock);
-  load->ready++;
-  g_cond_broadcast (&load->cond);
-  while (!load->go)
-    g_cond_wait (&load->cond, &load->lock);
-  g_mutex_unlock (&load->lock);
+  gboolean ok = fl_load_client_login (client, &error);
+  arrive (load, SNAPSHOT);
+  ok = ok && fl_load_client_snapshot (client, &error);
+  arrive (load, RUN);
 
   guint64 rounds = 0;
   while (ok && g_get_monotonic_time () < load->deadline)
@@ -502,7 +652,7 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
 
   Server *server = server_start (db, "load-server");
   gint64 idle_kib = proc_status_kib (server->pid, "VmRSS:");
-  Load load = { .think_ms = think_ms, .max_batch = max_batch };
+  Load load = { .phase = SIGN_IN, .seconds = seconds, .think_ms = think_ms, .max_batch = max_batch };
   g_mutex_init (&load.lock);
   g_cond_init (&load.cond);
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
@@ -514,27 +664,28 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
       g_ptr_array_add (threads, g_thread_new ("load-client", run_client, w));
     }
 
-  /* Everyone signs in and takes a snapshot; then the clock starts. */
-  gint64 setup_start = g_get_monotonic_time ();
-  g_mutex_lock (&load.lock);
-  while (load.ready < n_clients)
-    g_cond_wait (&load.cond, &load.lock);
-  g_mutex_unlock (&load.lock);
-  double setup_s = (g_get_monotonic_time () - setup_start) / 1e6;
-  gint64 setup_peak_kib = proc_status_kib (server->pid, "VmHWM:");
-  gboolean reset = reset_peak_rss (server->pid);
+  gboolean reset = TRUE;
+  gint64 phase_start = g_get_monotonic_time ();
+  wait_for_clients (&load, n_clients);
+  double sign_in_s = (g_get_monotonic_time () - phase_start) / 1e6;
+  gint64 sign_in_kib = next_phase (&load, server->pid, &reset);
 
+  phase_start = g_get_monotonic_time ();
+  wait_for_clients (&load, n_clients);
+  double snapshot_s = (g_get_monotonic_time () - phase_start) / 1e6;
+  RouteTimes times_before[FL_LOAD_N_REQUESTS], times_after[FL_LOAD_N_REQUESTS];
+  server_route_times (server->base_uri, times_before);
+  CpuClock cpu_start = cpu_clock (server->pid);
+  gint64 snapshot_kib = next_phase (&load, server->pid, &reset);
+
+  gint64 start = g_get_monotonic_time ();
   RssSampler sampler = { .pid = server->pid };
   GThread *sampler_thread = g_thread_new ("rss", sample_rss, &sampler);
-  g_mutex_lock (&load.lock);
-  gint64 start = g_get_monotonic_time ();
-  load.deadline = start + (gint64) seconds * G_USEC_PER_SEC;
-  load.go = TRUE;
-  g_cond_broadcast (&load.cond);
-  g_mutex_unlock (&load.lock);
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (threads->pdata[i]);
   double elapsed = (g_get_monotonic_time () - start) / 1e6;
+  CpuClock cpu_end = cpu_clock (server->pid);
+  server_route_times (server->base_uri, times_after);
   gint64 load_peak_kib = proc_status_kib (server->pid, "VmHWM:");
   gint64 end_kib = proc_status_kib (server->pid, "VmRSS:");
   g_atomic_int_set (&sampler.stop, TRUE);
@@ -559,9 +710,9 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
   printf ("clients                   %u engineers at %u sites, each its own device and connection\n",
           n_clients, (guint) MIN (n_clients, G_N_ELEMENTS (site_codes)));
   printf ("demo data                 %u work orders and all around them\n", demo_size);
-  printf ("sign-in + snapshot        %.2f s for all clients (login p50 %.0f ms, max %.0f ms; "
-          "snapshot p50 %.0f ms, max %.0f ms)\n", setup_s,
-          fl_load_stats_quantile (all, FL_LOAD_LOGIN, 0.5) / 1e3, fl_load_stats_quantile (all, FL_LOAD_LOGIN, 1) / 1e3,
+  printf ("sign-in, all at once      %.2f s (login p50 %.0f ms, max %.0f ms)\n", sign_in_s,
+          fl_load_stats_quantile (all, FL_LOAD_LOGIN, 0.5) / 1e3, fl_load_stats_quantile (all, FL_LOAD_LOGIN, 1) / 1e3);
+  printf ("snapshots, all at once    %.2f s (snapshot p50 %.0f ms, max %.0f ms)\n", snapshot_s,
           fl_load_stats_quantile (all, FL_LOAD_SNAPSHOT, 0.5) / 1e3, fl_load_stats_quantile (all, FL_LOAD_SNAPSHOT, 1) / 1e3);
   printf ("run                       %.1f s, think time %s (mean %u ms), 1-%u mutations per push\n",
           elapsed, think_ms > 0 ? "0-2x" : "none", think_ms, max_batch);
@@ -591,12 +742,21 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
               fl_load_request_name (r), p50, p99, max, TARGET_P99_MS, met (p99 < TARGET_P99_MS));
       ok = ok && p99 < TARGET_P99_MS;
     }
+  for (FlLoadRequest r = FL_LOAD_PUSH; r <= FL_LOAD_PULL; r++)
+    {
+      double count = times_after[r].count - times_before[r].count;
+      double within = times_after[r].within - times_before[r].within;
+      printf ("  as the server saw it    %s: mean %.1f ms, %.2f%% within %d ms (accepted to answered)\n",
+              fl_load_request_name (r), count > 0 ? 1e3 * (times_after[r].sum - times_before[r].sum) / count : 0,
+              count > 0 ? 100 * within / count : 0, TARGET_P99_MS);
+    }
+  print_cpu ("CPU during the run", cpu_start, cpu_end);
   gint64 peak_kib = MAX (load_peak_kib, sampler.peak_kib);
-  printf ("server RSS                idle %.1f MiB; peak in sign-in + snapshots %.1f MiB; "
-          "peak under load %.1f MiB%s; at the end %.1f MiB\n",
-          mib (idle_kib), mib (setup_peak_kib), mib (peak_kib),
-          reset ? "" : " (VmHWM could not be reset: includes sign-in)", mib (end_kib));
-  gint64 worst_kib = MAX (peak_kib, setup_peak_kib);
+  printf ("server RSS                idle %.1f MiB; peak in the sign-ins %.1f MiB, in the snapshots %.1f MiB, "
+          "in the run %.1f MiB%s; at the end %.1f MiB\n",
+          mib (idle_kib), mib (sign_in_kib), mib (snapshot_kib), mib (peak_kib),
+          reset ? "" : " (VmHWM could not be reset: each peak includes those before)", mib (end_kib));
+  gint64 worst_kib = MAX (peak_kib, MAX (sign_in_kib, snapshot_kib));
   printf ("server RSS peak           %.1f MiB  (target < %d MiB: %s)\n", mib (worst_kib), TARGET_RSS_MIB,
           met (mib (worst_kib) < TARGET_RSS_MIB));
   ok = ok && mib (worst_kib) < TARGET_RSS_MIB;
