@@ -87,8 +87,9 @@ fl_sync_test_add_user (FlSyncServer *s, const char *login, const char *role, con
   g_assert_no_error (error);
 }
 
+/* Starts the server on `port` (0: any free port). */
 static inline void
-fl_sync_server_start (FlSyncServer *s)
+fl_sync_server_start_on (FlSyncServer *s, guint16 port)
 {
   g_autoptr(GError) error = NULL;
   FlServerOptions options;
@@ -96,11 +97,17 @@ fl_sync_server_start (FlSyncServer *s)
   g_free (options.db_path);
   options.db_path = g_strdup (s->db_path);
   g_free (options.listen);
-  options.listen = g_strdup ("127.0.0.1:0");
+  options.listen = g_strdup_printf ("127.0.0.1:%u", port);
   options.login_attempts = 1000;
   s->server = fl_server_start (&options, &error);
   fl_server_options_clear (&options);
   g_assert_no_error (error);
+}
+
+static inline void
+fl_sync_server_start (FlSyncServer *s)
+{
+  fl_sync_server_start_on (s, 0);
 }
 
 /* Sites A and B; "eng_a", "eng_a2" (engineers at A), "eng_b" (engineer at

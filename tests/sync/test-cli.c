@@ -1,0 +1,337 @@
+/* fieldline-cli as a person or a script uses it, against the real server
+ * in-process: sign-in with the password on stdin, sync, work orders, stock,
+ * status, conflicts, and the exit codes scripts rely on. */
+#include "fl-sync-test-util.h"
+
+typedef struct {
+  FlSyncServer s;
+  char        *profile;
+  char        *part_id;
+  char        *van_id;
+} Fixture;
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs fieldline-cli --profile <profile> ARGS… with `input` on stdin. */
+static void
+cli (Fixture *f, Run *run, const char *input, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) g_getenv ("FIELDLINE_CLI"));
+  g_ptr_array_add (argv, "--profile");
+  g_ptr_array_add (argv, f->profile);
+  va_list args;
+  va_start (args, input);
+  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_autoptr(GSubprocess) process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+  if (g_test_verbose ())
+    g_printerr ("$ fieldline-cli %s -> %d\n%s%s", (char *) argv->pdata[3], run->status, run->out, run->err);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  fl_sync_server_setup (&f->s);
+  g_autoptr(JsonObject) part = json_object_new ();
+  json_object_set_string_member (part, "sku", "PSU-750");
+  json_object_set_string_member (part, "name", "Server PSU");
+  json_object_set_string_member (part, "unit", "pcs");
+  f->part_id = fl_sync_test_put (f->s.store, "part", part);
+  g_autoptr(JsonObject) van = json_object_new ();
+  json_object_set_string_member (van, "code", "VAN-A");
+  json_object_set_string_member (van, "name", "Van of eng_a");
+  json_object_set_string_member (van, "kind", "van");
+  json_object_set_string_member (van, "site_id", f->s.site_a);
+  json_object_set_string_member (van, "owner", "eng_a");
+  f->van_id = fl_sync_test_put (f->s.store, "stock_location", van);
+  f->profile = g_build_filename (f->s.dir, "profile", NULL);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_free (f->profile);
+  g_free (f->part_id);
+  g_free (f->van_id);
+  fl_sync_server_teardown (&f->s);
+}
+
+static void
+login (Fixture *f, const char *user)
+{
+  g_auto(Run) run = { 0 };
+  cli (f, &run, FL_SYNC_TEST_PASSWORD "\n", "login", fl_sync_server_url (&f->s), user, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+static void
+test_work_day (Fixture *f, gconstpointer data)
+{
+  login (f, "eng_a");
+  /* The token file is the user's alone. */
+  g_autofree char *token = g_build_filename (f->profile, "token", NULL);
+  GStatBuf st;
+  g_assert_cmpint (g_stat (token, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_auto(Run) sync = { 0 };
+  cli (f, &sync, NULL, "sync", NULL);
+  g_assert_cmpint (sync.status, ==, 0);
+  g_assert_nonnull (strstr (sync.out, "Sync complete"));
+
+  g_auto(Run) created = { 0 };
+  cli (f, &created, NULL, "wo", "new", "--kind", "incident", "--title", "机房空调漏水 Aircon leaking",
+       "--site", "HOSPA", "--impact", "2", "--urgency", "1", "--assignee", "eng_a", NULL);
+  g_assert_cmpint (created.status, ==, 0);
+  g_assert_nonnull (strstr (created.out, "INC-"));
+  g_autofree char *ref = g_strndup (strstr (created.out, "INC-"), strlen ("INC-261122-ABC-0001"));
+
+  g_auto(Run) moved = { 0 };
+  cli (f, &moved, NULL, "wo", "set-status", ref, "in_progress", "--note", "on site", NULL);
+  g_assert_cmpint (moved.status, ==, 0);
+  g_auto(Run) logged = { 0 };
+  cli (f, &logged, NULL, "wo", "log", ref, "--kind", "labour", "--minutes", "45", "Replaced", "the", "pipe", NULL);
+  g_assert_cmpint (logged.status, ==, 0);
+  g_auto(Run) used = { 0 };
+  cli (f, &used, NULL, "stock", "move", "--kind", "use", "--part", "PSU-750", "--qty", "2", "--from", "VAN-A",
+       "--work-order", ref, NULL);
+  g_assert_cmpint (used.status, ==, 0);
+  g_assert_nonnull (strstr (used.out, "-2"));
+
+  g_auto(Run) pending = { 0 };
+  cli (f, &pending, NULL, "status", NULL);
+  g_assert_cmpint (pending.status, ==, 0);
+  const char *count = strstr (pending.out, "Pending:");
+  g_assert_nonnull (count);
+  guint64 waiting = g_ascii_strtoull (count + strlen ("Pending:"), NULL, 10);
+  g_assert_cmpuint (waiting, >=, 5);
+
+  g_auto(Run) sent = { 0 };
+  cli (f, &sent, NULL, "sync", NULL);
+  g_assert_cmpint (sent.status, ==, 0);
+  g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT " sent (0 conflicts, 0 rejected)", waiting);
+  g_assert_nonnull (strstr (sent.out, expected));
+  g_auto(Run) after = { 0 };
+  cli (f, &after, NULL, "status", NULL);
+  g_assert_nonnull (strstr (after.out, "Pending:      0"));
+
+  g_auto(Run) listed = { 0 };
+  cli (f, &listed, NULL, "wo", "list", "--mine", "--status", "in_progress", NULL);
+  g_assert_cmpint (listed.status, ==, 0);
+  g_assert_nonnull (strstr (listed.out, ref));
+  g_auto(Run) shown = { 0 };
+  cli (f, &shown, NULL, "wo", "show", ref, NULL);
+  g_assert_cmpint (shown.status, ==, 0);
+  g_assert_nonnull (strstr (shown.out, "Aircon leaking"));
+  g_assert_nonnull (strstr (shown.out, "Replaced the pipe"));
+  g_assert_nonnull (strstr (shown.out, "synced"));
+  g_auto(Run) balance = { 0 };
+  cli (f, &balance, NULL, "stock", "balance", "--location", "VAN-A", NULL);
+  g_assert_cmpint (balance.status, ==, 0);
+  g_assert_nonnull (strstr (balance.out, "PSU-750"));
+  g_assert_nonnull (strstr (balance.out, "-2"));
+
+  /* The server has it. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) wo = fl_store_find_row (f->s.store, fl_schema_lookup ("work_order"), "ref", ref, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (wo, "status"), ==, "in_progress");
+
+  /* Closing is an approval, not a status: refused locally, exit 1. */
+  g_auto(Run) closed = { 0 };
+  cli (f, &closed, NULL, "wo", "set-status", ref, "closed", NULL);
+  g_assert_cmpint (closed.status, ==, 1);
+  g_assert_cmpstr (closed.err, !=, "");
+
+  g_auto(Run) none = { 0 };
+  cli (f, &none, NULL, "conflicts", "list", NULL);
+  g_assert_cmpint (none.status, ==, 0);
+  g_assert_nonnull (strstr (none.out, "No conflicts"));
+}
+
+static void
+test_conflict_resolution (Fixture *f, gconstpointer data)
+{
+  login (f, "eng_a");
+  g_auto(Run) sync = { 0 };
+  cli (f, &sync, NULL, "sync", NULL);
+  g_auto(Run) created = { 0 };
+  cli (f, &created, NULL, "wo", "new", "--kind", "request", "--title", "VPN access", "--site", "HOSPA",
+       "--impact", "4", "--urgency", "3", NULL);
+  g_autofree char *ref = g_strndup (strstr (created.out, "REQ-"), strlen ("REQ-261122-ABC-0001"));
+  g_auto(Run) sent = { 0 };
+  cli (f, &sent, NULL, "sync", NULL);
+  g_assert_cmpint (sent.status, ==, 0);
+
+  /* The same order taken by this user offline and assigned to someone
+   * else by the supervisor: the second move conflicts. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) wo = fl_store_find_row (f->s.store, fl_schema_lookup ("work_order"), "ref", ref, &error);
+  g_assert_no_error (error);
+  g_auto(Run) taken = { 0 };
+  cli (f, &taken, NULL, "wo", "set-status", ref, "assigned", NULL);
+  g_assert_cmpint (taken.status, ==, 0);
+  {
+    g_auto(FlSyncTestClient) super = { 0 };
+    fl_sync_test_client_init (&super, "super");
+    fl_sync_test_client_login (&super, &f->s);
+    fl_sync_test_client_sync (&super);
+    g_autoptr(JsonObject) values = json_object_new ();
+    json_object_set_string_member (values, "assignee", "eng_a2");
+    json_object_set_string_member (values, "status", "assigned");
+    fl_changelog_update (super.db, "work_order", fl_record_get_string (wo, "id"), values, &error);
+    g_assert_no_error (error);
+    fl_sync_test_client_sync (&super);
+  }
+  g_auto(Run) synced = { 0 };
+  cli (f, &synced, NULL, "sync", NULL);
+  g_assert_cmpint (synced.status, ==, 0);
+  g_assert_nonnull (strstr (synced.out, "need you"));
+
+  g_auto(Run) listed = { 0 };
+  cli (f, &listed, NULL, "conflicts", "list", NULL);
+  g_assert_cmpint (listed.status, ==, 0);
+  g_assert_nonnull (strstr (listed.out, "conflict"));
+  g_assert_nonnull (strstr (listed.out, "assignee"));
+  g_assert_nonnull (strstr (listed.out, "eng_a2"));
+  const char *line = strstr (listed.out, "conflict");
+  while (line > listed.out && line[-1] != '\n')
+    line--;
+  g_autofree char *id = g_strndup (line, strspn (line, "0123456789"));
+
+  g_auto(Run) bad = { 0 };
+  cli (f, &bad, NULL, "conflicts", "resolve", id, NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_auto(Run) resolved = { 0 };
+  cli (f, &resolved, NULL, "conflicts", "resolve", id, "--keep", "theirs", NULL);
+  g_assert_cmpint (resolved.status, ==, 0);
+  g_auto(Run) again = { 0 };
+  cli (f, &again, NULL, "conflicts", "resolve", id, "--keep", "mine", NULL);
+  g_assert_cmpint (again.status, ==, 1);
+  g_auto(Run) empty = { 0 };
+  cli (f, &empty, NULL, "conflicts", "list", NULL);
+  g_assert_nonnull (strstr (empty.out, "No conflicts"));
+}
+
+static void
+test_errors_and_exit_codes (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) help = { 0 };
+  cli (f, &help, NULL, "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "Usage: fieldline-cli"));
+  g_auto(Run) command_help = { 0 };
+  cli (f, &command_help, NULL, "wo", "new", "--help", NULL);
+  g_assert_cmpint (command_help.status, ==, 0);
+  g_assert_nonnull (strstr (command_help.out, "--urgency"));
+
+  g_auto(Run) unknown = { 0 };
+  cli (f, &unknown, NULL, "teleport", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_auto(Run) missing = { 0 };
+  cli (f, &missing, NULL, "wo", "new", "--title", "x", NULL);
+  g_assert_cmpint (missing.status, ==, 2);
+  g_auto(Run) not_signed_in = { 0 };
+  cli (f, &not_signed_in, NULL, "sync", NULL);
+  g_assert_cmpint (not_signed_in.status, ==, 3);
+  g_assert_nonnull (strstr (not_signed_in.err, "sign in"));
+
+  g_auto(Run) wrong = { 0 };
+  cli (f, &wrong, "not the password\n", "login", fl_sync_server_url (&f->s), "eng_a", NULL);
+  g_assert_cmpint (wrong.status, ==, 1);
+  g_assert_nonnull (strstr (wrong.err, "Cannot sign in"));
+  g_auto(Run) no_password = { 0 };
+  cli (f, &no_password, "", "login", fl_sync_server_url (&f->s), "eng_a", NULL);
+  g_assert_cmpint (no_password.status, ==, 1);
+
+  login (f, "eng_a");
+  g_auto(Run) unknown_ref = { 0 };
+  cli (f, &unknown_ref, NULL, "wo", "show", "INC-000000-XXX-0000", NULL);
+  g_assert_cmpint (unknown_ref.status, ==, 1);
+
+  /* The server goes away: exit 4, worth trying again later. */
+  guint16 port = fl_server_get_port (f->s.server);
+  g_clear_pointer (&f->s.server, fl_server_stop);
+  g_auto(Run) offline = { 0 };
+  cli (f, &offline, NULL, "sync", "--once", NULL);
+  g_assert_cmpint (offline.status, ==, 4);
+  fl_sync_server_start_on (&f->s, port);
+
+  /* Before the first sync the replica knows no site yet. */
+  g_auto(Run) early = { 0 };
+  cli (f, &early, NULL, "wo", "new", "--kind", "incident", "--title", "Offline work", "--site", "HOSPA",
+       "--impact", "3", "--urgency", "3", NULL);
+  g_assert_cmpint (early.status, ==, 1);
+  g_assert_nonnull (strstr (early.err, "sync"));
+
+  /* A revoked device: exit 3, local changes kept. */
+  g_auto(Run) first = { 0 };
+  cli (f, &first, NULL, "sync", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_auto(Run) created = { 0 };
+  cli (f, &created, NULL, "wo", "new", "--kind", "incident", "--title", "Offline work", "--site", "HOSPA",
+       "--impact", "3", "--urgency", "3", NULL);
+  g_assert_cmpint (created.status, ==, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStore) store = g_object_ref (f->s.store);
+  gboolean revoked = FALSE;
+  {
+    g_autofree char *path = g_build_filename (f->profile, "replica.db", NULL);
+    g_autoptr(FlDb) db = fl_db_open_replica (path, &error);
+    g_assert_no_error (error);
+    g_autofree char *device = fl_db_get_meta (db, FL_META_DEVICE_ID);
+    revoked = fl_accounts_revoke_device (store, device, "admin", &error);
+    g_assert_no_error (error);
+    fl_db_close (db);
+  }
+  g_assert_true (revoked);
+  g_auto(Run) refused = { 0 };
+  cli (f, &refused, NULL, "sync", NULL);
+  g_assert_cmpint (refused.status, ==, 3);
+  g_auto(Run) status = { 0 };
+  cli (f, &status, NULL, "status", NULL);
+  g_assert_cmpint (status.status, ==, 0);
+  g_assert_null (strstr (status.out, "Signed in:    yes"));
+  g_assert_null (strstr (status.out, "Pending:      0"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("FIELDLINE_CLI") == NULL)
+    {
+      g_test_skip ("FIELDLINE_CLI is not set");
+      return g_test_run ();
+    }
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/cli/work-day", test_work_day);
+  ADD ("/cli/conflict-resolution", test_conflict_resolution);
+  ADD ("/cli/errors-and-exit-codes", test_errors_and_exit_codes);
+  return g_test_run ();
+}
