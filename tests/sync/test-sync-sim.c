@@ -54,8 +54,31 @@ struct _SimTransport
   SimClient *client;
 };
 
+/* A request the network held back, delivered later (after the client gave
+ * up on it and maybe sent it again). */
 typedef struct {
-  guint lost_requests, lost_responses, duplicates, truncated, edits_in_flight;
+  char   *method;
+  char   *path;
+  char   *token;
+  char   *content_type;
+  char   *content_encoding;
+  GBytes *body;
+} HeldRequest;
+
+static void
+held_request_free (HeldRequest *held)
+{
+  g_free (held->method);
+  g_free (held->path);
+  g_free (held->token);
+  g_free (held->content_type);
+  g_free (held->content_encoding);
+  g_clear_pointer (&held->body, g_bytes_unref);
+  g_free (held);
+}
+
+typedef struct {
+  guint lost_requests, lost_responses, duplicates, truncated, delayed, edits_in_flight;
   guint restarts, kills, scope_changes, syncs, failed_syncs, ops, local_refusals;
   guint applied, conflicts, rejected, user_actions;
 } SimStats;
@@ -90,6 +113,7 @@ struct _Sim
   char            *jobs[2];
   char            *rounds[2];
   SimStats         stats;
+  GPtrArray       *held;        /* HeldRequest* */
   GString         *failures;
 };
 
@@ -175,6 +199,20 @@ sim_transport_send (FlSyncTransport *transport, const FlSyncRequest *request,
       drain (first);
       sim->stats.duplicates++;
       return forward (sim, request, cancellable, error);
+    }
+  if (r < 0.17 && g_strcmp0 (request->method, "POST") == 0)
+    {
+      HeldRequest *held = g_new0 (HeldRequest, 1);
+      held->method = g_strdup (request->method);
+      held->path = g_strdup (request->path);
+      held->token = g_strdup (request->token);
+      held->content_type = g_strdup (request->content_type);
+      held->content_encoding = g_strdup (request->content_encoding);
+      held->body = request->body != NULL ? g_bytes_ref (request->body) : NULL;
+      g_ptr_array_add (sim->held, held);
+      sim->stats.delayed++;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "simulated: request delayed");
+      return NULL;
     }
   if (snapshot && r < 0.30)
     {
@@ -881,6 +919,23 @@ sim_sync (SimClient *client, gboolean kill)
     }
 }
 
+/* A held-back request finally reaches the server; nobody waits for it. */
+static void
+deliver_held (Sim *sim)
+{
+  if (sim->held->len == 0)
+    return;
+  guint index = g_rand_int_range (sim->rng, 0, (gint32) sim->held->len);
+  HeldRequest *held = g_ptr_array_steal_index (sim->held, index);
+  FlSyncRequest request = { held->method, held->path, held->token, held->content_type,
+                            held->content_encoding, held->body };
+  g_autoptr(FlSyncResponse) response = forward (sim, &request, NULL, NULL);
+  if (response != NULL)
+    drain (response);
+  note (sim, "a delayed %s %s reached the server", held->method, held->path);
+  held_request_free (held);
+}
+
 static void
 restart_server (Sim *sim)
 {
@@ -1138,6 +1193,7 @@ run_seed (guint32 seed, guint steps, gboolean verbose, SimStats *totals)
 {
   Sim sim = { .seed = seed, .verbose = verbose };
   sim.rng = g_rand_new_with_seed (seed);
+  sim.held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_request_free);
   sim.failures = g_string_new (NULL);
   setup_world (&sim);
 
@@ -1152,6 +1208,8 @@ run_seed (guint32 seed, guint steps, gboolean verbose, SimStats *totals)
       double r = g_rand_double (sim.rng);
       if (r < 0.02)
         restart_server (&sim);
+      else if (r < 0.025)
+        deliver_held (&sim);
       else if (r < 0.03)
         change_scope (&sim);
       else if (r < 0.08)
@@ -1162,8 +1220,11 @@ run_seed (guint32 seed, guint steps, gboolean verbose, SimStats *totals)
         sim_local_op (client);
     }
 
-  /* The network heals: everyone syncs until nothing moves any more. */
+  /* The network heals: what it held back arrives, then everyone syncs
+   * until nothing moves any more. */
   sim.faults = FALSE;
+  while (sim.held->len > 0)
+    deliver_held (&sim);
   gboolean quiet = FALSE;
   for (guint round = 0; round < 8 && !quiet && sim.failures->len == 0; round++)
     {
@@ -1193,11 +1254,12 @@ run_seed (guint32 seed, guint steps, gboolean verbose, SimStats *totals)
   if (verbose || !ok)
     g_printerr ("# seed %u: %u ops (%u refused locally), %u syncs (%u failed), %u applied, %u conflicts, "
                 "%u rejected, %u user actions; faults: %u lost requests, %u lost responses, "
-                "%u duplicates, %u cut snapshots, %u edits during sync, %u kills, %u restarts, "
+                "%u duplicates, %u delayed, %u cut snapshots, %u edits during sync, %u kills, %u restarts, "
                 "%u scope changes\n",
                 seed, sim.stats.ops, sim.stats.local_refusals, sim.stats.syncs, sim.stats.failed_syncs,
                 sim.stats.applied, sim.stats.conflicts, sim.stats.rejected, sim.stats.user_actions,
-                sim.stats.lost_requests, sim.stats.lost_responses, sim.stats.duplicates, sim.stats.truncated,
+                sim.stats.lost_requests, sim.stats.lost_responses, sim.stats.duplicates, sim.stats.delayed,
+                sim.stats.truncated,
                 sim.stats.edits_in_flight, sim.stats.kills, sim.stats.restarts, sim.stats.scope_changes);
   guint *dst = (guint *) totals;
   const guint *src = (const guint *) &sim.stats;
@@ -1206,6 +1268,7 @@ run_seed (guint32 seed, guint steps, gboolean verbose, SimStats *totals)
 
   teardown_world (&sim);
   g_string_free (sim.failures, TRUE);
+  g_ptr_array_unref (sim.held);
   g_rand_free (sim.rng);
   return ok;
 }
@@ -1236,11 +1299,11 @@ test_convergence (void)
       failed++;
   double seconds = (g_get_monotonic_time () - start) / 1e6;
   g_printerr ("# %u seeds of %u steps in %.1f s: %u ops, %u syncs (%u failed on purpose), %u applied, "
-              "%u conflicts, %u rejected; %u lost requests, %u lost responses, %u duplicates, "
+              "%u conflicts, %u rejected; %u lost requests, %u lost responses, %u duplicates, %u delayed, "
               "%u cut snapshots, %u edits during sync, %u kills, %u restarts, %u scope changes\n",
               last - first + 1, steps, seconds, totals.ops, totals.syncs, totals.failed_syncs,
               totals.applied, totals.conflicts, totals.rejected, totals.lost_requests,
-              totals.lost_responses, totals.duplicates, totals.truncated, totals.edits_in_flight,
+              totals.lost_responses, totals.duplicates, totals.delayed, totals.truncated, totals.edits_in_flight,
               totals.kills, totals.restarts, totals.scope_changes);
   if (failed > 0)
     {
