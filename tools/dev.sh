@@ -21,7 +21,7 @@ packages=(
   libgtk-4-dev libadwaita-1-dev libsecret-1-dev libcairo2-dev libpango1.0-dev
   desktop-file-utils appstream jq
   xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring
-  fonts-noto-cjk imagemagick poppler-utils curl
+  fonts-noto-cjk imagemagick poppler-utils curl openssl systemd locales
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
