@@ -203,7 +203,7 @@ fl_outbox_set_changes (FlDb *db, gint64 mid, JsonObject *changes, GError **error
 }
 
 gboolean
-fl_outbox_record_result (FlDb *db, const FlMutationResult *result, GError **error)
+fl_outbox_record_result (FlDb *db, const FlMutationResult *result, gboolean *recorded, GError **error)
 {
   g_autoptr(JsonNode) node = fl_mutation_result_to_json (result);
   g_autofree char *text = fl_protocol_to_string (node, NULL);
@@ -215,7 +215,11 @@ fl_outbox_record_result (FlDb *db, const FlMutationResult *result, GError **erro
   sqlite3_bind_text (stmt, 2, result->error, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, result->mid);
-  return fl_stmt_step_done (db, stmt, error);
+  if (!fl_stmt_step_done (db, stmt, error))
+    return FALSE;
+  if (recorded != NULL)
+    *recorded = sqlite3_changes (fl_db_handle (db)) > 0;
+  return TRUE;
 }
 
 gboolean

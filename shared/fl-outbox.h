@@ -57,8 +57,9 @@ char          *fl_outbox_row_key (const char *table, const char *row_id);
 gboolean       fl_outbox_set_changes (FlDb *db, gint64 mid, JsonObject *changes, GError **error);
 
 /* Records the server's answer; an entry already answered is left as it is
- * (a replayed push answers again). */
-gboolean       fl_outbox_record_result (FlDb *db, const FlMutationResult *result, GError **error);
+ * (a replayed push answers again) and `recorded` (may be NULL) says FALSE. */
+gboolean       fl_outbox_record_result (FlDb *db, const FlMutationResult *result,
+                                        gboolean *recorded, GError **error);
 
 /* Marks a pending entry rejected without the server having applied it
  * (the server refused the request because of this mutation). */

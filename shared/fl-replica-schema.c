@@ -120,9 +120,26 @@ add_sync_state (FlDb *db, GError **error)
   return fl_db_exec (db, sql->str, error);
 }
 
+/* Migration 3: the search index is kept only when an indexed value really
+ * changes.  Rows are written whole, so an "UPDATE OF title" trigger fires
+ * for every pulled or rebased row; re-indexing an unchanged title costs
+ * more than the rest of the write. */
+static const char search_index_when_changed_sql[] =
+  "DROP TRIGGER work_order_fts_update;\n"
+  "CREATE TRIGGER work_order_fts_update AFTER UPDATE OF ref, title, description, resolution ON work_order\n"
+  "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_index_paused')\n"
+  "   AND (OLD.ref IS NOT NEW.ref OR OLD.title IS NOT NEW.title OR\n"
+  "        OLD.description IS NOT NEW.description OR OLD.resolution IS NOT NEW.resolution) BEGIN\n"
+  "  INSERT INTO work_order_fts (work_order_fts, rowid, ref, title, description, resolution)\n"
+  "    VALUES ('delete', OLD.rowid, OLD.ref, OLD.title, OLD.description, OLD.resolution);\n"
+  "  INSERT INTO work_order_fts (rowid, ref, title, description, resolution)\n"
+  "    VALUES (NEW.rowid, NEW.ref, NEW.title, NEW.description, NEW.resolution);\n"
+  "END;\n";
+
 static const FlMigration replica_migrations[] = {
   { 1, NULL, create_replica },
   { 2, NULL, add_sync_state },
+  { 3, search_index_when_changed_sql, NULL },
 };
 
 const FlMigration *

@@ -405,6 +405,25 @@ write_shadow (FlDb *db, const FlTable *table, JsonObject *row, GError **error)
   return fl_stmt_step_done (db, stmt, error);
 }
 
+static gboolean
+rows_equal (JsonObject *a, JsonObject *b)
+{
+  g_autoptr(JsonNode) x = json_node_init_object (json_node_alloc (), a);
+  g_autoptr(JsonNode) y = json_node_init_object (json_node_alloc (), b);
+  return json_node_equal (x, y);
+}
+
+/* Writes `row` unless the replica holds exactly that already (an answered
+ * push usually confirms what is shown). */
+static gboolean
+store_if_changed (FlDb *db, const FlTable *table, JsonObject *row, GError **error)
+{
+  g_autoptr(JsonObject) current = fl_record_load (db, table, fl_record_get_string (row, "id"), NULL);
+  if (current != NULL && rows_equal (current, row))
+    return TRUE;
+  return fl_record_store (db, table, row, NULL, error);
+}
+
 /* `base` is the server's version of a mutable row; writes the row the user
  * sees (base + pending changes) and keeps the shadow while changes wait. */
 static gboolean
@@ -415,13 +434,13 @@ rebase_row (FlDb *db, const FlTable *table, JsonObject *base, GError **error)
   if (pending == NULL)
     return FALSE;
   if (pending->len == 0)
-    return fl_record_store (db, table, base, NULL, error) && delete_shadow (db, table, id, error);
+    return store_if_changed (db, table, base, error) && delete_shadow (db, table, id, error);
 
   g_autoptr(GPtrArray) changes = g_ptr_array_new ();
   for (guint i = 0; i < pending->len; i++)
     g_ptr_array_add (changes, ((FlOutboxEntry *) g_ptr_array_index (pending, i))->payload);
   g_autoptr(FlRebase) rebase = fl_merge_rebase (base, changes);
-  if (!write_shadow (db, table, base, error) || !fl_record_store (db, table, rebase->row, NULL, error))
+  if (!write_shadow (db, table, base, error) || !store_if_changed (db, table, rebase->row, error))
     return FALSE;
   for (guint i = 0; i < pending->len; i++)
     {
@@ -535,14 +554,14 @@ apply_push_results (SyncRun *run, GPtrArray *sent, FlPushResponse *response, GEr
       FlOutboxEntry *entry = g_hash_table_lookup (by_mid, &result->mid);
       if (entry == NULL)
         continue;
-      g_autoptr(FlOutboxEntry) now = fl_outbox_get (db, entry->mid, NULL);
-      if (now == NULL || g_strcmp0 (now->state, "pending") != 0)
-        continue;  /* answered before (a replayed push) */
-      if (!fl_outbox_record_result (db, result, error))
+      gboolean recorded;
+      if (!fl_outbox_record_result (db, result, &recorded, error))
         {
           ok = FALSE;
           break;
         }
+      if (!recorded)
+        continue;  /* answered before (a replayed push) */
       run->stats.pushed++;
       switch (result->status)
         {
@@ -1123,9 +1142,7 @@ store_entry (FlDb *db, const FlTable *table, JsonObject *row, GError **error)
   g_autoptr(JsonObject) local = fl_record_load (db, table, fl_record_get_string (row, "id"), error);
   if (local == NULL)
     return FALSE;
-  g_autoptr(JsonNode) a = json_node_init_object (json_node_alloc (), local);
-  g_autoptr(JsonNode) b = json_node_init_object (json_node_alloc (), row);
-  if (json_node_equal (a, b))
+  if (rows_equal (local, row))
     return TRUE;
   return fl_record_forget (db, table, fl_record_get_string (row, "id"), error) &&
          fl_record_store (db, table, row, NULL, error);
