@@ -11,17 +11,21 @@
 #include "fl-metrics.h"
 #include "fl-protocol.h"
 #include "fl-pull.h"
-#include "fl-record.h"
 #include "fl-push.h"
+#include "fl-record.h"
+#include "fl-sqlite-store.h"
 #include "fl-store.h"
 
 G_DEFINE_QUARK (fl-server-error-quark, fl_server_error)
 
+/* Threads per kind of work, each with a store connection of its own. */
 #define READ_WORKERS      4   /* pulls, blobs, health, metrics */
 #define SNAPSHOT_WORKERS  4   /* snapshots streaming at once; more wait their turn */
+#define SIGN_IN_WORKERS   2   /* argon2id takes 64 MiB and most of a core for each check */
 #define STREAM_HIGH_WATER (1024 * 1024)  /* bytes of a snapshot buffered ahead of the client */
 /* libsoup 3.2 has no name for it */
 #define STATUS_TOO_MANY_REQUESTS 429
+#define LISTEN_BACKLOG    256
 #define DRAIN_SECONDS     10  /* how long a stop waits for requests in flight */
 
 /* ---- options ---- */
@@ -125,6 +129,25 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
 
 /* ---- the server ---- */
 
+/* Where a route's work runs.  Pushes and sign-outs share one writer thread:
+ * SQLite has one writer, so they queue here instead of spinning on the
+ * database lock.  Sign-ins check the password first (slow on purpose) and
+ * write only briefly. */
+typedef enum {
+  IN_WRITER,
+  IN_READER,
+  IN_SNAPSHOT,
+  IN_SIGN_IN,
+  N_RUN_IN
+} RunIn;
+
+static const guint workers_per_kind[N_RUN_IN] = { 1, READ_WORKERS, SNAPSHOT_WORKERS, SIGN_IN_WORKERS };
+
+typedef struct {
+  GThreadPool *pool;
+  GAsyncQueue *stores;  /* one connection per thread, taken for a job and given back */
+} Workers;
+
 struct _FlServer
 {
   FlServerOptions  options;
@@ -132,13 +155,8 @@ struct _FlServer
   GMainLoop       *loop;
   GThread         *thread;          /* in-process servers only */
   SoupServer      *soup;
-  FlStore         *store;           /* the writer's connection */
-  GAsyncQueue     *writer_stores;   /* the one writer connection, lent to the writer thread */
-  GAsyncQueue     *reader_stores;   /* one connection per reader thread */
-  GAsyncQueue     *snapshot_stores; /* one connection per snapshot thread */
-  GThreadPool     *writer;          /* pushes, sign-ins: one thread, as SQLite has one writer */
-  GThreadPool     *readers;
-  GThreadPool     *snapshots;
+  FlStore         *store;           /* the first connection, the writer's */
+  Workers          workers[N_RUN_IN];
   FlBlobs         *blobs;
   FlMetrics       *metrics;
   guint16          port;
@@ -147,6 +165,8 @@ struct _FlServer
   gboolean         stopping;
   gint             closing;         /* atomic: the loop is over, streams must end now */
   guint            drain_source;
+  GThread         *checkpointer;
+  FlStore         *checkpoint_store;
   gint64           drain_deadline;
   /* start-up hand-shake of fl_server_start() */
   GMutex           lock;
@@ -157,12 +177,6 @@ struct _FlServer
 
 typedef struct _Job Job;
 typedef void (*JobFunc) (Job *job, FlStore *store);
-
-typedef enum {
-  IN_WRITER,
-  IN_READER,
-  IN_SNAPSHOT,
-} RunIn;
 
 typedef struct {
   const char *path;
@@ -621,7 +635,7 @@ run_metrics (Job *job, FlStore *store)
 static void run_snapshot (Job *job, FlStore *store);
 
 static const Route routes[] = {
-  { FL_PROTOCOL_PREFIX "/auth/login", "POST", FALSE, TRUE, FALSE, IN_WRITER, run_login },
+  { FL_PROTOCOL_PREFIX "/auth/login", "POST", FALSE, TRUE, FALSE, IN_SIGN_IN, run_login },
   { FL_PROTOCOL_PREFIX "/auth/logout", "POST", TRUE, FALSE, FALSE, IN_WRITER, run_logout },
   { FL_PROTOCOL_PREFIX "/sync/push", "POST", TRUE, TRUE, FALSE, IN_WRITER, run_push },
   { FL_PROTOCOL_PREFIX "/sync/pull", "GET", TRUE, FALSE, FALSE, IN_READER, run_pull },
@@ -681,6 +695,11 @@ stream_feed (gpointer data)
   g_queue_init (&s->batches);
   g_mutex_unlock (&s->lock);
 
+  if (s->msg == NULL)
+    {
+      g_queue_clear_full (&batches, (GDestroyNotify) g_bytes_unref);
+      return G_SOURCE_REMOVE;
+    }
   SoupMessageBody *body = soup_server_message_get_response_body (s->msg);
   GBytes *batch;
   gboolean appended = FALSE;
@@ -695,6 +714,9 @@ stream_feed (gpointer data)
     soup_message_body_complete (body);
   if (!closed && (appended || done))
     soup_server_message_unpause (s->msg);
+  /* The last feed lets go of the message (whose handlers hold the stream). */
+  if (done)
+    g_clear_object (&s->msg);
   return G_SOURCE_REMOVE;
 }
 
@@ -928,9 +950,7 @@ handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
   g_signal_connect (msg, "finished", G_CALLBACK (job_on_finished), job);
   soup_server_message_pause (msg);
 
-  GThreadPool *pool = route->run_in == IN_WRITER ? server->writer
-                    : route->run_in == IN_SNAPSHOT ? server->snapshots : server->readers;
-  g_thread_pool_push (pool, job, NULL);
+  g_thread_pool_push (server->workers[route->run_in].pool, job, NULL);
 }
 
 static void
@@ -1012,27 +1032,25 @@ listen_on (FlServer *server, GError **error)
   const char *host = g_network_address_get_hostname (G_NETWORK_ADDRESS (address));
   guint16 port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
   SoupServerListenOptions flags = server->options.tls_cert_file != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0;
-  gboolean ok;
-  if (g_strcmp0 (host, "localhost") == 0)
-    ok = soup_server_listen_local (server->soup, port, flags, &local_error);
-  else
+  g_autoptr(GInetAddress) inet = g_strcmp0 (host, "localhost") == 0
+                                   ? g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4)
+                                   : g_inet_address_new_from_string (host);
+  if (inet == NULL)
     {
-      g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (host);
-      if (inet == NULL)
-        {
-          g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_CONFIG,
-                       _("--listen %s: “%s” is not an IP address"), listen, host);
-          return FALSE;
-        }
-      if (g_inet_address_get_is_any (inet))
-        ok = soup_server_listen_all (server->soup, port, flags, &local_error);
-      else
-        {
-          g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (inet, port);
-          ok = soup_server_listen (server->soup, socket_address, flags, &local_error);
-        }
+      g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_CONFIG,
+                   _("--listen %s: “%s” is not an IP address"), listen, host);
+      return FALSE;
     }
-  if (!ok)
+  /* Our own socket, for a listen backlog that takes fifty clients
+   * connecting at once (GSocket's default queues ten). */
+  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (inet, port);
+  g_autoptr(GSocket) socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &local_error);
+  if (socket != NULL)
+    g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (socket == NULL || !g_socket_bind (socket, socket_address, TRUE, &local_error) ||
+      !g_socket_listen (socket, &local_error) ||
+      !soup_server_listen_socket (server->soup, socket, flags, &local_error))
     {
       g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_LISTEN,
                    _("Cannot listen on %s: %s"), listen, local_error->message);
@@ -1051,21 +1069,91 @@ listen_on (FlServer *server, GError **error)
   return TRUE;
 }
 
-static GAsyncQueue *
-store_queue (FlStore *store, guint n, GError **error)
+/* ---- the embedded SQLite store's connections ----
+ * How this server uses its connections, in SQLite's terms: every connection
+ * keeps a page cache of its own (64 MiB each by default) while the OS
+ * caches the file for all of them, so the many threads' connections get
+ * small ones; and the WAL is checkpointed by a thread of its own, once a
+ * second, instead of inside whichever push happens to commit the
+ * thousandth page. */
+
+static void
+tune_connection (FlStore *store, RunIn kind)
 {
-  GAsyncQueue *queue = g_async_queue_new_full (g_object_unref);
+  if (!FL_IS_SQLITE_STORE (store))
+    return;
+  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (store));
+  g_autoptr(GError) error = NULL;
+  if (!fl_db_exec (db, kind == IN_WRITER ? "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 0"
+                                         : "PRAGMA cache_size = -2048", &error))
+    g_warning ("%s", error->message);
+}
+
+static gpointer
+checkpoint_loop (gpointer data)
+{
+  FlServer *server = data;
+  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (server->checkpoint_store));
+  g_mutex_lock (&server->lock);
+  while (!g_atomic_int_get (&server->closing))
+    {
+      g_cond_wait_until (&server->cond, &server->lock, g_get_monotonic_time () + G_USEC_PER_SEC);
+      if (g_atomic_int_get (&server->closing))
+        break;
+      g_mutex_unlock (&server->lock);
+      g_autoptr(GError) error = NULL;
+      /* PASSIVE: never waits for readers or the writer. */
+      if (!fl_db_exec (db, "PRAGMA wal_checkpoint(PASSIVE)", &error))
+        g_warning ("%s", error->message);
+      g_mutex_lock (&server->lock);
+    }
+  g_mutex_unlock (&server->lock);
+  return NULL;
+}
+
+static gboolean
+checkpointer_start (FlServer *server, GError **error)
+{
+  if (!FL_IS_SQLITE_STORE (server->store))
+    return TRUE;
+  server->checkpoint_store = fl_store_reopen (server->store, error);
+  if (server->checkpoint_store == NULL)
+    return FALSE;
+  server->checkpointer = g_thread_new ("fl-checkpoint", checkpoint_loop, server);
+  return TRUE;
+}
+
+static void
+checkpointer_stop (FlServer *server)
+{
+  if (server->checkpointer == NULL)
+    return;
+  g_mutex_lock (&server->lock);
+  g_atomic_int_set (&server->closing, TRUE);
+  g_cond_broadcast (&server->cond);
+  g_mutex_unlock (&server->lock);
+  g_clear_pointer (&server->checkpointer, g_thread_join);
+  g_clear_object (&server->checkpoint_store);
+}
+
+/* The threads of one kind of work, each with its own connection (the
+ * writer's is the server's first one). */
+static gboolean
+workers_start (FlServer *server, RunIn kind, GError **error)
+{
+  Workers *w = &server->workers[kind];
+  guint n = workers_per_kind[kind];
+  w->stores = g_async_queue_new_full (g_object_unref);
   for (guint i = 0; i < n; i++)
     {
-      FlStore *copy = fl_store_reopen (store, error);
-      if (copy == NULL)
-        {
-          g_async_queue_unref (queue);
-          return NULL;
-        }
-      g_async_queue_push (queue, copy);
+      FlStore *store = kind == IN_WRITER ? g_object_ref (server->store) : fl_store_reopen (server->store, error);
+      if (store == NULL)
+        return FALSE;
+      tune_connection (store, kind);
+      g_async_queue_push (w->stores, store);
     }
-  return queue;
+  w->pool = g_thread_pool_new (worker_run, w->stores, (int) n, TRUE, error);
+  return w->pool != NULL;
 }
 
 /* Everything that needs the server's own thread-default context. */
@@ -1100,22 +1188,10 @@ server_setup (FlServer *server, GError **error)
   server->blobs = fl_blobs_new (o->blob_dir != NULL ? o->blob_dir : default_blobs, o->max_blob_size, error);
   if (server->blobs == NULL)
     return FALSE;
-  server->writer_stores = g_async_queue_new_full (g_object_unref);
-  g_async_queue_push (server->writer_stores, g_object_ref (server->store));
-  server->reader_stores = store_queue (server->store, READ_WORKERS, error);
-  if (server->reader_stores == NULL)
-    return FALSE;
-  server->snapshot_stores = store_queue (server->store, SNAPSHOT_WORKERS, error);
-  if (server->snapshot_stores == NULL)
-    return FALSE;
-  server->writer = g_thread_pool_new (worker_run, server->writer_stores, 1, TRUE, error);
-  if (server->writer == NULL)
-    return FALSE;
-  server->readers = g_thread_pool_new (worker_run, server->reader_stores, READ_WORKERS, TRUE, error);
-  if (server->readers == NULL)
-    return FALSE;
-  server->snapshots = g_thread_pool_new (worker_run, server->snapshot_stores, SNAPSHOT_WORKERS, TRUE, error);
-  if (server->snapshots == NULL)
+  for (RunIn kind = 0; kind < N_RUN_IN; kind++)
+    if (!workers_start (server, kind, error))
+      return FALSE;
+  if (!checkpointer_start (server, error))
     return FALSE;
 
   server->soup = soup_server_new ("server-header", "fieldline-sync/" FL_VERSION " ",
@@ -1171,20 +1247,19 @@ server_teardown (FlServer *server)
   /* Workers finish the jobs they hold; their answers go nowhere now, and
    * streams still waiting for a slow client end. */
   g_atomic_int_set (&server->closing, TRUE);
-  if (server->writer != NULL)
-    g_thread_pool_free (server->writer, FALSE, TRUE);
-  if (server->readers != NULL)
-    g_thread_pool_free (server->readers, FALSE, TRUE);
-  if (server->snapshots != NULL)
-    g_thread_pool_free (server->snapshots, FALSE, TRUE);
-  server->writer = server->readers = server->snapshots = NULL;
+  checkpointer_stop (server);
+  for (RunIn kind = 0; kind < N_RUN_IN; kind++)
+    if (server->workers[kind].pool != NULL)
+      {
+        g_thread_pool_free (server->workers[kind].pool, FALSE, TRUE);
+        server->workers[kind].pool = NULL;
+      }
   /* Let the last answers and stream feeds run and drop their references. */
   while (g_main_context_iteration (server->context, FALSE))
     ;
   g_clear_object (&server->soup);
-  g_clear_pointer (&server->writer_stores, g_async_queue_unref);
-  g_clear_pointer (&server->reader_stores, g_async_queue_unref);
-  g_clear_pointer (&server->snapshot_stores, g_async_queue_unref);
+  for (RunIn kind = 0; kind < N_RUN_IN; kind++)
+    g_clear_pointer (&server->workers[kind].stores, g_async_queue_unref);
   g_clear_object (&server->store);
   g_clear_pointer (&server->blobs, fl_blobs_free);
 }

@@ -314,6 +314,24 @@ test_snapshot_lines (void)
   g_assert_error (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_MALFORMED);
 }
 
+/* The writer escapes what JSON needs and keeps the rest byte for byte. */
+static void
+test_writer_round_trip (void)
+{
+  const char *json = "{\"text\": \"say \\\"hi\\\"\\\\ line\\nnext\\ttab \\u0001 机房温度过高\","
+                     " \"n\": -42, \"big\": \"9223372036854775807\", \"ok\": true, \"none\": null,"
+                     " \"list\": [1, {\"a\": []}, \"x\"], \"half\": 0.5}";
+  g_autoptr(JsonNode) node = parse (json);
+  gsize length;
+  g_autofree char *text = fl_protocol_to_string (node, &length);
+  g_assert_cmpuint (length, ==, strlen (text));
+  g_assert_nonnull (strstr (text, "\\u0001"));
+  g_assert_nonnull (strstr (text, "机房温度过高"));
+  g_assert_true (g_str_has_prefix (text, "{\"text\":"));  /* members keep their order */
+  g_autoptr(JsonNode) again = parse (text);
+  g_assert_true (json_node_equal (node, again));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -327,5 +345,6 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/login-round-trip", test_login_round_trip);
   g_test_add_func ("/protocol/error-body", test_error_body);
   g_test_add_func ("/protocol/snapshot-lines", test_snapshot_lines);
+  g_test_add_func ("/protocol/writer-round-trip", test_writer_round_trip);
   return g_test_run ();
 }
