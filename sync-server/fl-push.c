@@ -834,6 +834,11 @@ static gboolean
 push_in_transaction (Push *p, const FlPushRequest *request, FlPushResponse *response,
                      char **bad_field, GError **error)
 {
+  /* Every result is recorded, rejections too: a mid above the last one
+   * recorded is new and needs no look-up. */
+  gint64 last_mid = fl_store_device_last_mid (p->store, p->actor->device_id, error);
+  if (last_mid < 0)
+    return FALSE;
   for (guint i = 0; i < request->mutations->len; i++)
     {
       p->m = request->mutations->pdata[i];
@@ -844,8 +849,8 @@ push_in_transaction (Push *p, const FlPushRequest *request, FlPushResponse *resp
 
       /* Already applied: the recorded answer, and nothing else. */
       g_autoptr(GError) lookup_error = NULL;
-      g_autoptr(JsonObject) stored = fl_store_get_result (p->store, p->actor->device_id, p->m->mid,
-                                                          &lookup_error);
+      g_autoptr(JsonObject) stored = p->m->mid > last_mid ? NULL
+        : fl_store_get_result (p->store, p->actor->device_id, p->m->mid, &lookup_error);
       if (lookup_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&lookup_error));

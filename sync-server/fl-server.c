@@ -21,7 +21,7 @@ G_DEFINE_QUARK (fl-server-error-quark, fl_server_error)
 /* Threads per kind of work, each with a store connection of its own. */
 #define READ_WORKERS      4   /* pulls, blobs, health, metrics */
 #define SNAPSHOT_WORKERS  4   /* snapshots streaming at once; more wait their turn */
-#define SIGN_IN_WORKERS   2   /* argon2id takes 64 MiB and most of a core for each check */
+#define SIGN_IN_WORKERS   1   /* argon2id takes 64 MiB and most of a core per check: one at a time */
 #define STREAM_HIGH_WATER (1024 * 1024)  /* bytes of a snapshot buffered ahead of the client */
 /* libsoup 3.2 has no name for it */
 #define STATUS_TOO_MANY_REQUESTS 429
