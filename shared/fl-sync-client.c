@@ -882,75 +882,186 @@ reapply_local_changes (FlDb *db, GError **error)
   return TRUE;
 }
 
-/* Applying a snapshot is two pipelined stages: this thread reads the
- * stream, parses and validates each line (the larger part of the work);
- * a writer thread stores the rows, in batches handed over through two
- * queues (a bounded pool of batches, so memory stays flat).  The caller's
- * transaction is open the whole time and the caller does not touch the
+/* Applying a snapshot is a pipeline of three stages, so that parsing (the
+ * costliest part, json-glib) runs beside the SQLite writes:
+ *
+ *   this thread      reads lines from the stream into batches of raw text;
+ *   parser threads   (one less than the cores, at least one) parse and
+ *                    validate each line of a batch;
+ *   writer thread    stores the parsed rows in the caller's transaction.
+ *
+ * Rows of a snapshot are independent of each other, so batches may reach
+ * the writer in any order.  Batches come from bounded pools, so memory
+ * stays flat however large the snapshot.  The caller does not touch the
  * connection until the writer is joined. */
 #define SNAPSHOT_BATCH    512
 #define SNAPSHOT_BATCHES  8
+#define SNAPSHOT_MAX_PARSERS 4
 
 typedef struct {
-  GPtrArray *lines;  /* FlSnapshotLine* of rows */
-  gboolean   last;
-} RowBatch;
+  GPtrArray *items;       /* raw: char* lines; parsed: FlSnapshotLine* rows */
+  gint64     first_line;  /* raw: number of the batch's first line */
+  gboolean   stop;        /* no more batches after this one */
+} SnapshotBatch;
 
 typedef struct {
   FlDb        *db;
-  GAsyncQueue *full;
-  GAsyncQueue *empty;
-  GError      *error;
-  gint         failed;  /* atomic: the producer stops reading */
-} SnapshotWriter;
+  GAsyncQueue *raw_full, *raw_empty;
+  GAsyncQueue *rows_full, *rows_empty;
+  gint         failed;      /* atomic: every stage winds down */
+  GMutex       lock;        /* guards what follows */
+  GError      *error;       /* the first failure of a parser or the writer */
+  gint64       error_line;  /* the line a parser failed on, or -1 */
+  gint64       end_line;    /* the line of the end marker, or -1 */
+  gint64       end_rows;    /* what the end marker announced */
+  gint64       header_line; /* a second header, or -1 */
+  gint64       rows;        /* row lines parsed */
+  guint        n_parsers;
+} SnapshotPipeline;
+
+static SnapshotBatch *
+snapshot_batch_new (GDestroyNotify free_item)
+{
+  SnapshotBatch *batch = g_new0 (SnapshotBatch, 1);
+  batch->items = g_ptr_array_new_full (SNAPSHOT_BATCH, free_item);
+  return batch;
+}
+
+static void
+snapshot_batch_free (gpointer data)
+{
+  SnapshotBatch *batch = data;
+  g_ptr_array_unref (batch->items);
+  g_free (batch);
+}
+
+static void
+pipeline_fail (SnapshotPipeline *p, GError *error, gint64 line)
+{
+  g_mutex_lock (&p->lock);
+  if (p->error == NULL)
+    {
+      p->error = error;
+      p->error_line = line;
+    }
+  else
+    g_error_free (error);
+  g_mutex_unlock (&p->lock);
+  g_atomic_int_set (&p->failed, 1);
+}
+
+static gpointer
+snapshot_parser_thread (gpointer data)
+{
+  SnapshotPipeline *p = data;
+  for (;;)
+    {
+      SnapshotBatch *raw = g_async_queue_pop (p->raw_full);
+      if (raw->stop)
+        {
+          /* Tell the writer this parser is done. */
+          snapshot_batch_free (raw);
+          SnapshotBatch *done = g_async_queue_pop (p->rows_empty);
+          g_ptr_array_set_size (done->items, 0);
+          done->stop = TRUE;
+          g_async_queue_push (p->rows_full, done);
+          return NULL;
+        }
+      /* The rows the writer stored last time in this batch are freed here:
+       * freeing json-glib trees costs more than storing them, and the
+       * writer is the one stage that cannot be split. */
+      SnapshotBatch *rows = g_async_queue_pop (p->rows_empty);
+      g_ptr_array_set_size (rows->items, 0);
+      gint64 parsed = 0;
+      for (guint i = 0; i < raw->items->len && !g_atomic_int_get (&p->failed); i++)
+        {
+          const char *text = g_ptr_array_index (raw->items, i);
+          gint64 number = raw->first_line + i;
+          GError *error = NULL;
+          FlSnapshotLine *line = fl_snapshot_line_parse (text, strlen (text), &error);
+          if (line == NULL)
+            {
+              pipeline_fail (p, error, number);
+              break;
+            }
+          if (line->kind == FL_SNAPSHOT_END || line->kind == FL_SNAPSHOT_HEADER)
+            {
+              g_mutex_lock (&p->lock);
+              if (line->kind == FL_SNAPSHOT_END)
+                {
+                  p->end_line = number;
+                  p->end_rows = line->rows;
+                }
+              else
+                p->header_line = number;
+              g_mutex_unlock (&p->lock);
+              fl_snapshot_line_free (line);
+              continue;
+            }
+          parsed++;
+          const FlTable *table = fl_schema_lookup (line->table);
+          if (table == NULL)
+            {
+              fl_snapshot_line_free (line);  /* a table of a newer server */
+              continue;
+            }
+          if (!accept_row (table, line->row, &error))
+            {
+              fl_snapshot_line_free (line);
+              pipeline_fail (p, error, -1);
+              break;
+            }
+          g_ptr_array_add (rows->items, line);
+        }
+      g_mutex_lock (&p->lock);
+      p->rows += parsed;
+      g_mutex_unlock (&p->lock);
+      g_ptr_array_set_size (raw->items, 0);
+      g_async_queue_push (p->raw_empty, raw);
+      g_async_queue_push (p->rows_full, rows);
+    }
+}
 
 static gpointer
 snapshot_writer_thread (gpointer data)
 {
-  SnapshotWriter *w = data;
+  SnapshotPipeline *p = data;
+  guint parsers_done = 0;
   gint64 stored = 0;
-  for (;;)
+  while (parsers_done < p->n_parsers)
     {
-      RowBatch *batch = g_async_queue_pop (w->full);
-      gboolean last = batch->last;
-      for (guint i = 0; i < batch->lines->len && !g_atomic_int_get (&w->failed); i++)
+      SnapshotBatch *batch = g_async_queue_pop (p->rows_full);
+      if (batch->stop)
+        parsers_done++;
+      for (guint i = 0; i < batch->items->len && !g_atomic_int_get (&p->failed); i++)
         {
-          FlSnapshotLine *line = g_ptr_array_index (batch->lines, i);
-          if (!fl_record_store (w->db, fl_schema_lookup (line->table), line->row, NULL, &w->error) ||
-              (++stored % 1024 == 0 && !fl_db_check_fail_point (w->db, "sync-snapshot-rows", &w->error)))
-            g_atomic_int_set (&w->failed, 1);
+          FlSnapshotLine *line = g_ptr_array_index (batch->items, i);
+          GError *error = NULL;
+          if (!fl_record_store (p->db, fl_schema_lookup (line->table), line->row, NULL, &error) ||
+              (++stored % 1024 == 0 && !fl_db_check_fail_point (p->db, "sync-snapshot-rows", &error)))
+            pipeline_fail (p, error, -1);
         }
-      g_ptr_array_set_size (batch->lines, 0);
-      batch->last = FALSE;
-      g_async_queue_push (w->empty, batch);
-      if (last)
-        return NULL;
+      batch->stop = FALSE;
+      g_async_queue_push (p->rows_empty, batch);
     }
+  return NULL;
 }
 
-static void
-row_batch_free (gpointer data)
-{
-  RowBatch *batch = data;
-  g_ptr_array_unref (batch->lines);
-  g_free (batch);
-}
-
-/* Reads, parses and checks the rows; FALSE with `error` on the first
- * problem, or when the writer failed (its error is reported instead). */
+/* Reads the lines into raw batches; FALSE with `error` when the stream
+ * broke or was cancelled.  `out_lines` counts the lines handed over. */
 static gboolean
-read_snapshot_rows (SyncRun *run, GDataInputStream *in, SnapshotWriter *w, gint64 *out_rows,
-                    GError **error)
+read_snapshot_lines (SyncRun *run, GDataInputStream *in, SnapshotPipeline *p, gint64 *out_lines,
+                     GError **error)
 {
-  gint64 rows = 0;
-  gboolean ended = FALSE;
-  RowBatch *batch = g_async_queue_pop (w->empty);
+  gint64 lines = 0;
+  SnapshotBatch *batch = g_async_queue_pop (p->raw_empty);
+  batch->first_line = 0;
   gboolean ok = TRUE;
-  while (ok)
+  while (ok && !g_atomic_int_get (&p->failed))
     {
       gsize length;
       g_autoptr(GError) local_error = NULL;
-      g_autofree char *line = g_data_input_stream_read_line (in, &length, run->cancellable, &local_error);
+      char *line = g_data_input_stream_read_line (in, &length, run->cancellable, &local_error);
       if (line == NULL)
         {
           if (local_error == NULL)
@@ -964,112 +1075,121 @@ read_snapshot_rows (SyncRun *run, GDataInputStream *in, SnapshotWriter *w, gint6
           break;
         }
       if (length == 0)
-        continue;
-      if (ended)
         {
-          g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL,
-                       _("The server sent data after the end of the snapshot"));
-          ok = FALSE;
-          break;
-        }
-      g_autoptr(FlSnapshotLine) parsed = fl_snapshot_line_parse (line, length, &local_error);
-      if (parsed == NULL)
-        {
-          /* A last line cut in the middle is a broken connection. */
-          g_autofree char *next = g_data_input_stream_read_line (in, NULL, run->cancellable, NULL);
-          if (next == NULL)
-            g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK,
-                         _("The first download was cut short after %" G_GINT64_FORMAT " rows; "
-                           "nothing of it was kept and it will start again"), rows);
-          else
-            protocol_error (error, g_steal_pointer (&local_error));
-          ok = FALSE;
-          break;
-        }
-      if (parsed->kind == FL_SNAPSHOT_END)
-        {
-          if (parsed->rows != rows)
-            {
-              g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL,
-                           _("The snapshot announced %" G_GINT64_FORMAT " rows but carried %" G_GINT64_FORMAT),
-                           parsed->rows, rows);
-              ok = FALSE;
-            }
-          ended = TRUE;
+          g_free (line);
           continue;
         }
-      if (parsed->kind != FL_SNAPSHOT_ROW)
+      g_ptr_array_add (batch->items, line);
+      lines++;
+      if (batch->items->len == SNAPSHOT_BATCH)
         {
-          g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL, _("The snapshot has a second header"));
-          ok = FALSE;
-          break;
-        }
-      rows++;
-      const FlTable *table = fl_schema_lookup (parsed->table);
-      if (table == NULL)
-        continue;  /* a table of a newer server */
-      if (!accept_row (table, parsed->row, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      g_ptr_array_add (batch->lines, g_steal_pointer (&parsed));
-      if (batch->lines->len == SNAPSHOT_BATCH)
-        {
-          g_async_queue_push (w->full, batch);
-          batch = g_async_queue_pop (w->empty);
-          if (g_atomic_int_get (&w->failed) || !check_cancelled (run, error))
+          g_async_queue_push (p->raw_full, batch);
+          batch = g_async_queue_pop (p->raw_empty);
+          batch->first_line = lines;
+          if (!check_cancelled (run, error))
             ok = FALSE;
-          report_progress (run, FL_SYNC_PHASE_SNAPSHOT, rows, -1, FALSE);
+          report_progress (run, FL_SYNC_PHASE_SNAPSHOT, lines, -1, FALSE);
         }
-    }
-  if (ok && !ended)
-    {
-      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK,
-                   _("The first download was cut short after %" G_GINT64_FORMAT " rows; "
-                     "nothing of it was kept and it will start again"), rows);
-      ok = FALSE;
     }
   if (!ok)
-    g_atomic_int_set (&w->failed, 1);
-  batch->last = TRUE;
-  g_async_queue_push (w->full, batch);
-  *out_rows = rows;
+    g_atomic_int_set (&p->failed, 1);
+  g_async_queue_push (p->raw_full, batch);
+  for (guint i = 0; i < p->n_parsers; i++)
+    {
+      SnapshotBatch *stop = snapshot_batch_new (g_free);
+      stop->stop = TRUE;
+      g_async_queue_push (p->raw_full, stop);
+    }
+  *out_lines = lines;
   return ok;
 }
 
-/* Applies the NDJSON stream in the caller's transaction. */
+/* Applies the NDJSON stream (after its header) in the caller's
+ * transaction; `out_rows` receives the number of row lines. */
 static gboolean
 apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GError **error)
 {
-  SnapshotWriter w = {
+  SnapshotPipeline p = {
     .db = run->db,
-    .full = g_async_queue_new (),
-    .empty = g_async_queue_new_full (row_batch_free),
+    .raw_full = g_async_queue_new (),
+    .raw_empty = g_async_queue_new_full (snapshot_batch_free),
+    .rows_full = g_async_queue_new (),
+    .rows_empty = g_async_queue_new_full (snapshot_batch_free),
+    .error_line = -1, .end_line = -1, .header_line = -1,
+    .n_parsers = CLAMP (g_get_num_processors () - 1, 1, SNAPSHOT_MAX_PARSERS),
   };
+  g_mutex_init (&p.lock);
   for (guint i = 0; i < SNAPSHOT_BATCHES; i++)
     {
-      RowBatch *batch = g_new0 (RowBatch, 1);
-      batch->lines = g_ptr_array_new_full (SNAPSHOT_BATCH, (GDestroyNotify) fl_snapshot_line_free);
-      g_async_queue_push (w.empty, batch);
+      g_async_queue_push (p.raw_empty, snapshot_batch_new (g_free));
+      g_async_queue_push (p.rows_empty, snapshot_batch_new ((GDestroyNotify) fl_snapshot_line_free));
     }
-  GThread *writer = g_thread_new ("fl-snapshot-writer", snapshot_writer_thread, &w);
+  GThread *parsers[SNAPSHOT_MAX_PARSERS];
+  for (guint i = 0; i < p.n_parsers; i++)
+    parsers[i] = g_thread_new ("fl-snapshot-parse", snapshot_parser_thread, &p);
+  GThread *writer = g_thread_new ("fl-snapshot-write", snapshot_writer_thread, &p);
+
+  gint64 lines = 0;
   g_autoptr(GError) read_error = NULL;
-  gboolean ok = read_snapshot_rows (run, in, &w, out_rows, &read_error);
+  gboolean read_ok = read_snapshot_lines (run, in, &p, &lines, &read_error);
+  for (guint i = 0; i < p.n_parsers; i++)
+    g_thread_join (parsers[i]);
   g_thread_join (writer);
-  g_async_queue_unref (w.full);
-  g_async_queue_unref (w.empty);
-  if (w.error != NULL)
+  g_async_queue_unref (p.raw_full);
+  g_async_queue_unref (p.raw_empty);
+  g_async_queue_unref (p.rows_full);
+  g_async_queue_unref (p.rows_empty);
+  g_mutex_clear (&p.lock);
+  g_autoptr(GError) stage_error = p.error;
+
+  if (stage_error != NULL && p.error_line >= 0 && p.error_line == lines - 1 && read_ok)
     {
-      /* The writer's failure (a store error, an injected crash) is the cause. */
-      g_propagate_error (error, w.error);
+      /* The last line cut in the middle: a broken connection. */
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK,
+                   _("The first download was cut short after %" G_GINT64_FORMAT " rows; "
+                     "nothing of it was kept and it will start again"), p.rows);
       return FALSE;
     }
-  if (!ok)
+  if (stage_error != NULL)
+    {
+      /* A parser's or the writer's failure is the cause (a store error, an
+       * injected crash, a row this client cannot take). */
+      if (stage_error->domain == FL_PROTOCOL_ERROR || stage_error->domain == FL_RECORD_ERROR)
+        return protocol_error (error, g_steal_pointer (&stage_error));
+      g_propagate_error (error, g_steal_pointer (&stage_error));
+      return FALSE;
+    }
+  if (!read_ok)
     {
       g_propagate_error (error, g_steal_pointer (&read_error));
       return FALSE;
     }
+  if (p.header_line >= 0)
+    {
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL, _("The snapshot has a second header"));
+      return FALSE;
+    }
+  if (p.end_line < 0)
+    {
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK,
+                   _("The first download was cut short after %" G_GINT64_FORMAT " rows; "
+                     "nothing of it was kept and it will start again"), p.rows);
+      return FALSE;
+    }
+  if (p.end_line != lines - 1)
+    {
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL,
+                   _("The server sent data after the end of the snapshot"));
+      return FALSE;
+    }
+  if (p.end_rows != p.rows)
+    {
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL,
+                   _("The snapshot announced %" G_GINT64_FORMAT " rows but carried %" G_GINT64_FORMAT),
+                   p.end_rows, p.rows);
+      return FALSE;
+    }
+  *out_rows = p.rows;
   return TRUE;
 }
 
