@@ -1,5 +1,7 @@
 #include "fl-record-item.h"
 
+#include "fl-record-row.h"
+
 #include <glib/gi18n-lib.h>
 
 struct _FlRecordItem
@@ -123,6 +125,10 @@ fl_record_item_class_init (FlRecordItemClass *klass)
 #undef STRV_PROP
 #undef BOOL_PROP
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* List templates (fl-record-row.ui) name the row type: registering it
+   * with its items lets them be parsed wherever items are. */
+  g_type_ensure (FL_TYPE_RECORD_ROW);
 }
 
 static void

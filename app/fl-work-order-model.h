@@ -38,7 +38,8 @@ void              fl_work_order_model_set_query (FlWorkOrderModel *self, const F
 /* Runs the current query again (after a local change or a sync). */
 void              fl_work_order_model_refresh (FlWorkOrderModel *self);
 gboolean          fl_work_order_model_get_loading (FlWorkOrderModel *self);
-/* Seconds the last query took in the worker, for the benchmark. */
+/* CPU seconds the last query took in the worker (what it costs, however
+ * busy the machine), for the benchmark. */
 double            fl_work_order_model_get_last_query_seconds (FlWorkOrderModel *self);
 /* Position of the order `id` in the model, or G_MAXUINT. */
 guint             fl_work_order_model_find (FlWorkOrderModel *self, const char *id);

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "fl-session.h"
 #include "fl-window.h"
@@ -152,6 +153,16 @@ wait_for_frame (Frames *frames, GtkWidget *window)
   return frames->painted;
 }
 
+/* CPU seconds of this (the main) thread: what the UI work costs, however
+ * many other programs share the machine. */
+static double
+main_cpu (void)
+{
+  struct timespec now;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec + now.tv_nsec / 1e9;
+}
+
 static double
 resident_mib (const char *field)
 {
@@ -256,16 +267,24 @@ main (int argc, char **argv)
   printf ("\nOne repaint with nothing changed (this display's floor): %.1f ms\n", frame_floor * 1000);
 
   printf ("\nSearch and filters (query in the worker + list repainted):\n");
-  double worst = 0;
+  /* Each step: the wall time from the change to the repainted list, and
+   * what it cost: CPU of the query in the worker and of the main thread
+   * (building the rows, layout, painting), which do not grow with load. */
+  double worst = 0, worst_cpu = 0;
 #define STEP(label, change)                                                               \
   G_STMT_START {                                                                          \
     gint64 step_start = g_get_monotonic_time ();                                          \
+    double cpu_start = main_cpu ();                                                       \
     change;                                                                               \
     double seconds = (wait_for_frame (&frames, GTK_WIDGET (window)) - step_start) / 1e6;  \
+    double query = fl_work_order_model_get_last_query_seconds (frames.model);             \
+    double ui = main_cpu () - cpu_start;                                                  \
     g_autofree char *what = g_strdup_printf ("%s (%u)", label, g_list_model_get_n_items (model)); \
     report (what, seconds, TARGET_QUERY_S);                                               \
-    printf ("  %-34s %8.1f ms in the worker\n", "", fl_work_order_model_get_last_query_seconds (frames.model) * 1000); \
+    printf ("  %-34s %8.1f ms CPU: query %.1f + list %.1f\n", "", (query + ui) * 1000,     \
+            query * 1000, ui * 1000);                                                     \
     worst = MAX (worst, seconds);                                                         \
+    worst_cpu = MAX (worst_cpu, query + ui);                                              \
   } G_STMT_END
 
   STEP ("all, not only mine", gtk_toggle_button_set_active (mine, FALSE));
@@ -307,6 +326,14 @@ main (int argc, char **argv)
           TARGET_RSS_MIB, rss < TARGET_RSS_MIB ? "ok  " : "HIGH", rss / TARGET_RSS_MIB);
   printf ("  %-34s %8.1f MiB  (includes building the replica in this process)\n", "peak resident", peak);
 
+  printf ("\nWorst search/filter: %.1f ms wall, %.1f ms CPU (target < %.0f ms)\n", worst * 1000,
+          worst_cpu * 1000, TARGET_QUERY_S * 1000);
+  double load[1] = { 0 };
+  g_autofree char *loadavg = NULL;
+  if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
+    load[0] = g_ascii_strtod (loadavg, NULL);
+  printf ("Load average during the run: %.1f on %u CPUs (wall times grow with it; CPU times do not)\n",
+          load[0], g_get_num_processors ());
   gboolean ok = first_frame < TARGET_FIRST_FRAME_S && worst < TARGET_QUERY_S && rss < TARGET_RSS_MIB;
   printf ("\n%s\n", ok ? "All within the targets." : "Some figures miss their targets (see above).");
 
