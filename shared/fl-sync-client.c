@@ -1438,9 +1438,17 @@ run_login (SyncRun *run, GError **error)
   gboolean ok = TRUE;
   if (other_account)
     {
-      /* The next sync replaces the data with what this user may see. */
+      /* The next sync replaces the data with what this user may see; what
+       * the previous user left unresolved is theirs, not this user's. */
       g_autoptr(FlStmt) stmt = fl_db_prepare (db, "DELETE FROM meta WHERE key = '" FL_META_CURSOR "'", error);
-      ok = stmt != NULL && fl_stmt_step_done (db, stmt, error);
+      g_autoptr(FlStmt) close = fl_db_prepare (db,
+          "UPDATE outbox SET resolution = 'discarded', resolved_at = ? "
+          "WHERE resolution IS NULL AND state IN ('conflict', 'rejected')", error);
+      g_autofree char *now = fl_time_format (fl_time_now ());
+      if (close != NULL)
+        sqlite3_bind_text (close, 1, now, -1, SQLITE_TRANSIENT);
+      ok = stmt != NULL && fl_stmt_step_done (db, stmt, error) &&
+           close != NULL && fl_stmt_step_done (db, close, error);
     }
   g_autoptr(FlStmt) clear = fl_db_prepare (db, "DELETE FROM meta WHERE key = '" FL_META_SIGNED_OUT "'", error);
   ok = ok && clear != NULL && fl_stmt_step_done (db, clear, error) &&

@@ -425,6 +425,38 @@ test_revoked_device (Fixture *f, gconstpointer data)
   g_assert_nonnull (row);
 }
 
+/* Another person signs in on the same replica: refused while the first
+ * one's changes wait, then the replica holds only what they may see. */
+static void
+test_another_user (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_sync (&a);
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "Left by eng_a");
+  g_autoptr(GError) error = NULL;
+  fl_sync_client_login (a.client, fl_sync_server_url (&f->s), "eng_b", FL_SYNC_TEST_PASSWORD, NULL, NULL, &error);
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "eng_a"));
+  g_clear_error (&error);
+
+  set_field (&a, "work_order", id, "status", "closed");  /* refused by the server */
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_outbox_count (a.db, "rejected", NULL), ==, 1);
+
+  fl_sync_client_login (a.client, fl_sync_server_url (&f->s), "eng_b", FL_SYNC_TEST_PASSWORD, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_free (a.login);
+  a.login = g_strdup ("eng_b");
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 0);
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM site"), ==, 1);
+  g_assert_cmpint (fl_outbox_count (a.db, "rejected", NULL), ==, 0);
+  g_autofree char *role = fl_db_get_meta (a.db, FL_META_LOGIN);
+  g_assert_cmpstr (role, ==, "eng_b");
+}
+
 /* The user's sites change: the cursor is refused (410), the client takes
  * a snapshot and keeps its waiting changes on top of it. */
 static void
@@ -669,6 +701,7 @@ main (int argc, char **argv)
   ADD ("/sync-engine/rebase-on-pull", test_rebase_on_pull);
   ADD ("/sync-engine/rejection", test_rejection);
   ADD ("/sync-engine/revoked-device", test_revoked_device);
+  ADD ("/sync-engine/another-user", test_another_user);
   ADD ("/sync-engine/expired-cursor-keeps-outbox", test_expired_cursor_keeps_outbox);
   ADD ("/sync-engine/killed-mid-sync", test_killed_mid_sync);
   ADD ("/sync-engine/snapshot-interrupted", test_snapshot_interrupted);
