@@ -1240,6 +1240,10 @@ run_snapshot (SyncRun *run, GError **error)
                 fl_db_check_fail_point (db, "sync-snapshot-commit", error);
   if (!commit_apply (db, ok, error))
     return FALSE;
+  /* The snapshot left the whole replica in the write-ahead log: fold it in
+   * now, as part of this long step, rather than during the user's first
+   * edit (best effort: a reader may hold part of it back). */
+  fl_db_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
   run->stats.snapshot_rows += rows;
   report_progress (run, FL_SYNC_PHASE_SNAPSHOT, rows, rows, TRUE);
   return TRUE;
