@@ -1,5 +1,6 @@
 #include "fl-sync-client.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
