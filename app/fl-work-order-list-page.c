@@ -25,7 +25,7 @@ struct _FlWorkOrderListPage
   GtkDropDown       *priority_dropdown;
   GtkDropDown       *site_dropdown;
   GtkStack          *list_stack;
-  GtkListView       *list_view;
+  GtkGridView       *list_view;
   GtkStack          *detail_stack;
   FlWorkOrderPage   *detail;
 };
@@ -154,7 +154,7 @@ fl_work_order_list_page_set_session (FlWorkOrderListPage *self, FlSession *sessi
    * the selected item among all new items at every change, reading each
    * of 100 000 rows.  The open order is the one beside the list. */
   g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  gtk_grid_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   fl_work_order_page_set_session (self->detail, session);
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
   load_sites (self);

@@ -86,8 +86,9 @@ query_task_free (QueryTask *task)
   " ORDER BY w.created_at DESC, w.rowid DESC"
 
 /* One statement per driving condition, so that SQLite starts from the
- * index that narrows most: the search index, the assignee, the open
- * statuses, or (every order) the creation time the list is sorted by. */
+ * index that narrows most: the search index, the assignee, the status, the
+ * site, the open statuses, or (every order) the creation time the list is
+ * sorted by.  The other filters apply on top in each. */
 static const char query_sql[] =
   "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL" FILTERS;
 static const char search_sql[] =
@@ -95,6 +96,10 @@ static const char search_sql[] =
   " WHERE work_order_fts MATCH ?1" FILTERS;
 static const char mine_sql[] =
   "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL AND w.assignee = ?3" FILTERS;
+static const char status_sql[] =
+  "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL AND w.status = ?4" FILTERS;
+static const char site_sql[] =
+  "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL AND w.site_id = ?7" FILTERS;
 static const char open_sql[] =
   "SELECT w.rowid FROM work_order w"
   " WHERE ?1 IS NULL AND w.status IN ('new', 'assigned', 'in_progress', 'on_hold')" FILTERS;
@@ -145,6 +150,8 @@ run_query (FlDb *db, QueryTask *task, GError **error)
   search_terms (q->text, &match, &like);
   const char *sql = match != NULL ? search_sql
                   : q->mine && task->login != NULL ? mine_sql
+                  : q->status != NULL ? status_sql
+                  : q->site_id != NULL ? site_sql
                   : q->open_only ? open_sql
                   : query_sql;
   g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, error);
