@@ -87,8 +87,8 @@ query_task_free (QueryTask *task)
 
 /* One statement per driving condition, so that SQLite starts from the
  * index that narrows most: the search index, the assignee, the status, the
- * site, the open statuses, or (every order) the creation time the list is
- * sorted by.  The other filters apply on top in each. */
+ * site, the open statuses (overdue or not), or (every order) the creation
+ * time the list is sorted by.  The other filters apply on top in each. */
 static const char query_sql[] =
   "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL" FILTERS;
 static const char search_sql[] =
@@ -100,6 +100,10 @@ static const char status_sql[] =
   "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL AND w.status = ?4" FILTERS;
 static const char site_sql[] =
   "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL AND w.site_id = ?7" FILTERS;
+static const char overdue_sql[] =
+  "SELECT w.rowid FROM work_order w"
+  " WHERE ?1 IS NULL AND w.status IN ('new', 'assigned', 'in_progress')"
+  "   AND ((w.responded_at IS NULL AND w.response_due < ?8) OR w.resolve_due < ?8)" FILTERS;
 static const char open_sql[] =
   "SELECT w.rowid FROM work_order w"
   " WHERE ?1 IS NULL AND w.status IN ('new', 'assigned', 'in_progress', 'on_hold')" FILTERS;
@@ -152,6 +156,7 @@ run_query (FlDb *db, QueryTask *task, GError **error)
                   : q->mine && task->login != NULL ? mine_sql
                   : q->status != NULL ? status_sql
                   : q->site_id != NULL ? site_sql
+                  : q->overdue ? overdue_sql
                   : q->open_only ? open_sql
                   : query_sql;
   g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, error);
