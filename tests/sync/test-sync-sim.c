@@ -27,9 +27,9 @@
  * - every local change the simulation made is still in its outbox;
  * - stock balances equal the ledger sums on the server and every replica.
  *
- * SIM_SEEDS=N runs seeds 1..N (default 200), SIM_SEED=S runs one seed
- * verbosely, SIM_STEPS=N sets the steps per seed (default 60).  A failing
- * run prints its seed. */
+ * SIM_SEEDS=N runs N seeds (default 200) from SIM_FIRST_SEED (default 1),
+ * SIM_SEED=S runs one seed verbosely, SIM_STEPS=N sets the steps per seed
+ * (default 60).  A failing run prints its seed. */
 #include "fl-sync-test-util.h"
 
 #include "fl-pull.h"
@@ -1284,7 +1284,8 @@ static void
 test_convergence (void)
 {
   guint steps = env_uint ("SIM_STEPS", 60);
-  guint first = 1, last = env_uint ("SIM_SEEDS", 200);
+  guint first = env_uint ("SIM_FIRST_SEED", 1);
+  guint last = first + env_uint ("SIM_SEEDS", 200) - 1;
   gboolean verbose = FALSE;
   if (g_getenv ("SIM_SEED") != NULL)
     {
