@@ -119,6 +119,12 @@ open_session (FlApplication *self, GError **error)
   if (db == NULL)
     return FALSE;
   g_autofree char *login = g_settings_get_string (self->settings, "login");
+  if (*login == '\0')
+    {
+      /* Settings reset, but the replica remembers who signed in. */
+      g_free (login);
+      login = fl_db_get_meta (db, FL_META_LOGIN);
+    }
   g_autoptr(FlTokenStore) tokens = fl_secret_token_store_new ();
   self->session = fl_session_new_with_tokens (db, login, tokens);
   self->sync = fl_sync_controller_new (self->session, self->settings);
