@@ -647,13 +647,18 @@ blob_path (const char *dir, const char *sha256)
   return g_build_filename (dir, sha256, NULL);
 }
 
+/* Uploads the blobs `entries` name.  A blob the server refuses (too large,
+ * not matching its hash) rejects the mutations that name it, here, with the
+ * server's words; `rejected` says whether that happened. */
 static gboolean
-upload_blobs (SyncRun *run, GPtrArray *entries, GError **error)
+upload_blobs (SyncRun *run, GPtrArray *entries, gboolean *rejected, GError **error)
 {
   FlDb *db = run->db;
+  *rejected = FALSE;
   for (guint i = 0; i < entries->len; i++)
     {
-      const char *sha = mutation_blob (g_ptr_array_index (entries, i));
+      FlOutboxEntry *entry = g_ptr_array_index (entries, i);
+      const char *sha = mutation_blob (entry);
       if (!is_sha256 (sha))
         continue;
       gint64 uploaded = 0;
@@ -684,8 +689,23 @@ upload_blobs (SyncRun *run, GPtrArray *entries, GError **error)
       g_autofree char *request_path = g_strdup_printf (API "/sync/blobs/%s", sha);
       g_autoptr(FlSyncResponse) response = send_request (run, "PUT", request_path,
                                                          "application/octet-stream", bytes, error);
-      if (response == NULL || !check_status (run, response, FALSE, NULL, error))
+      if (response == NULL)
         return FALSE;
+      g_autoptr(GError) refused = NULL;
+      if (!check_status (run, response, FALSE, NULL, &refused))
+        {
+          if (!g_error_matches (refused, FL_SYNC_ERROR, FL_SYNC_ERROR_REFUSED) &&
+              !g_error_matches (refused, FL_SYNC_ERROR, FL_SYNC_ERROR_TOO_LARGE))
+            {
+              g_propagate_error (error, g_steal_pointer (&refused));
+              return FALSE;
+            }
+          if (!fl_outbox_reject (db, entry->mid, refused->message, error))
+            return FALSE;
+          run->stats.rejected++;
+          *rejected = TRUE;
+          continue;
+        }
       g_autoptr(GBytes) ignored = NULL;
       read_reply (run, response, &ignored, NULL);
       g_autoptr(FlStmt) mark = fl_db_prepare (db,
@@ -739,8 +759,11 @@ run_push (SyncRun *run, GError **error)
         return FALSE;
       if (entries->len == 0)
         break;
-      if (!upload_blobs (run, entries, error))
+      gboolean blob_refused;
+      if (!upload_blobs (run, entries, &blob_refused, error))
         return FALSE;
+      if (blob_refused)
+        continue;  /* the batch again, without what was refused */
 
       g_autoptr(FlPushRequest) request = fl_push_request_new (run->device_id);
       for (guint i = 0; i < entries->len; i++)

@@ -21,6 +21,7 @@ typedef struct {
   FlServer *server;
   char     *site_a;
   char     *site_b;
+  gsize     max_blob_size;  /* 0: the default */
 } FlSyncServer;
 
 typedef struct {
@@ -98,6 +99,8 @@ fl_sync_server_start_on (FlSyncServer *s, guint16 port)
   options.db_path = g_strdup (s->db_path);
   g_free (options.listen);
   options.listen = g_strdup_printf ("127.0.0.1:%u", port);
+  if (s->max_blob_size > 0)
+    options.max_blob_size = s->max_blob_size;
   options.login_attempts = 1000;
   s->server = fl_server_start (&options, &error);
   fl_server_options_clear (&options);

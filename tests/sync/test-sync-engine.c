@@ -612,6 +612,27 @@ test_blobs (Fixture *f, gconstpointer data)
   g_file_load_contents (file, NULL, &contents, &length, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (length, ==, 23);
+
+  /* A blob over the server's limit: the attachment naming it is rejected
+   * with the server's reason; the rest goes through. */
+  guint16 port = fl_server_get_port (f->s.server);
+  g_clear_pointer (&f->s.server, fl_server_stop);
+  f->s.max_blob_size = 16;
+  fl_sync_server_start_on (&f->s, port);
+  g_autoptr(GBytes) big = g_bytes_new_static ("a photo of more than sixteen bytes", 34);
+  g_autofree char *big_sha = fl_sync_client_add_blob (a.client, big, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (attachment, "sha256", big_sha);
+  json_object_set_string_member (attachment, "size", "34");
+  g_autofree char *big_id = NULL;
+  fl_changelog_append (a.db, "attachment", attachment, &big_id, &error);
+  g_assert_no_error (error);
+  set_field (&a, "work_order", id, "contact", "still sent");
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->rejected, ==, 1);
+  g_assert_cmpint (fl_sync_client_record_state (a.db, "attachment", big_id), ==, FL_RECORD_REJECTED);
+  g_autoptr(JsonObject) row = server_row (f, "work_order", id);
+  g_assert_cmpstr (fl_record_get_string (row, "contact"), ==, "still sent");
 }
 
 /* The async API: progress in the caller's main context, same outcome. */
