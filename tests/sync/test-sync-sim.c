@@ -89,7 +89,7 @@ struct _SimClient
   const char       *login;
   FlRole            role;
   const char       *site;       /* the site they work at, NULL: every site */
-  const char       *van;        /* their van, or NULL */
+  char             *van;        /* their van, or NULL */
   FlSyncTestClient  c;
   SimTransport     *transport;
   gint64            skew;       /* usec their clock is off */
@@ -852,6 +852,7 @@ teardown_world (Sim *sim)
       fl_sync_test_client_clear (&client->c);
       g_clear_object (&client->transport);
       g_clear_pointer (&client->written, g_array_unref);
+      g_clear_pointer (&client->van, g_free);
     }
   for (guint i = 0; i < 4; i++)
     g_clear_pointer (&sim->parts[i], g_free);
