@@ -5,7 +5,9 @@
 
 #include <fieldline.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fl-accounts.h"
 #include "fl-server.h"
@@ -154,12 +156,48 @@ fl_sync_server_teardown (FlSyncServer *s)
   g_clear_pointer (&s->site_b, g_free);
 }
 
+static char *fl_sync_test_template;
+
+static void
+fl_sync_test_remove_template (void)
+{
+  g_remove (fl_sync_test_template);
+}
+
+/* A new replica is a copy of an empty one migrated once per process: the
+ * simulator makes thousands, and migrating each costs more than a seed. */
+static inline void
+fl_sync_test_new_replica (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  if (fl_sync_test_template == NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("fieldline-replica-%d.db", (int) getpid ());
+      char *template = g_build_filename (g_get_tmp_dir (), name, NULL);
+      g_remove (template);
+      FlDb *db = fl_db_open_replica (template, &error);
+      g_assert_no_error (error);
+      fl_db_close (db);
+      g_object_unref (db);
+      fl_sync_test_template = template;
+      atexit (fl_sync_test_remove_template);
+    }
+  g_autofree char *bytes = NULL;
+  gsize size;
+  g_file_get_contents (fl_sync_test_template, &bytes, &size, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (path, bytes, (gssize) size, &error);
+  g_assert_no_error (error);
+}
+
 /* Opens (or reopens, after a simulated crash) the client's replica. */
 static inline void
 fl_sync_test_client_open (FlSyncTestClient *c)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (c->dir, "replica.db", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    fl_sync_test_new_replica (path);
   c->db = fl_db_open_replica (path, &error);
   g_assert_no_error (error);
   c->client = fl_sync_client_new (c->db, c->tokens);
