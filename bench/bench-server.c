@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fl-load-client.h"
@@ -542,6 +543,7 @@ typedef struct {
   gint64  deadline;    /* monotonic usec */
   guint   think_ms;
   guint   max_batch;
+  int     nice;        /* of the client threads */
   guint64 rounds;
 } Load;
 
@@ -596,6 +598,9 @@ run_client (gpointer data)
 {
   Worker *w = data;
   Load *load = w->load;
+  /* The clients stand in for laptops elsewhere: on this machine they yield
+   * the CPU to the server (Linux sets nice per thread). */
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), load->nice);
   g_autoptr(FlLoadClient) client = fl_load_client_new (w->base_uri, w->login, PASSWORD, 1000 + w->index);
   g_autoptr(GRand) rand = g_rand_new_with_seed (2000 + w->index);
   g_autoptr(GError) error = NULL;
@@ -604,18 +609,22 @@ run_client (gpointer data)
   ok = ok && fl_load_client_snapshot (client, &error);
   arrive (load, RUN);
 
+  /* A pause first as well: clients that sync on their own clocks do not
+   * all arrive in the same millisecond. */
   guint64 rounds = 0;
   while (ok && g_get_monotonic_time () < load->deadline)
     {
-      g_clear_error (&error);
-      fl_load_client_round (client, load->max_batch, &error);
-      rounds++;
       if (load->think_ms > 0)
         {
           gint64 pause = g_rand_int_range (rand, 0, 2 * (gint32) load->think_ms * 1000);
           gint64 left = load->deadline - g_get_monotonic_time ();
           g_usleep (MAX (0, MIN (pause, left)));
+          if (g_get_monotonic_time () >= load->deadline)
+            break;
         }
+      g_clear_error (&error);
+      fl_load_client_round (client, load->max_batch, &error);
+      rounds++;
     }
   g_mutex_lock (&load->lock);
   load->rounds += rounds;
@@ -625,6 +634,60 @@ run_client (gpointer data)
   return NULL;
 }
 
+/* Slow requests (over the latency target) of every client, grouped where
+ * they overlap in time: a few long groups mean the server stalled for
+ * everyone at once; many small ones, that requests queued one by one. */
+typedef struct {
+  gint64 from, to;
+} Span;
+
+static int
+compare_spans (gconstpointer a, gconstpointer b)
+{
+  const Span *x = a, *y = b;
+  return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static void
+print_slow_groups (FlLoadStats *all, gint64 run_start)
+{
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  for (FlLoadRequest r = FL_LOAD_PUSH; r <= FL_LOAD_PULL; r++)
+    for (guint i = 0; i < all->latency[r]->len; i++)
+      {
+        gint64 latency = g_array_index (all->latency[r], gint64, i);
+        gint64 started = g_array_index (all->started[r], gint64, i);
+        if (latency >= TARGET_P99_MS * 1000 && started >= run_start)
+          g_array_append_val (spans, ((Span) { started, started + latency }));
+      }
+  if (spans->len == 0)
+    return;
+  g_array_sort (spans, compare_spans);
+  guint groups = 0, largest = 0, in_group = 0;
+  gint64 group_end = G_MININT64, group_from = 0, longest = 0, longest_at = 0;
+  for (guint i = 0; i < spans->len; i++)
+    {
+      Span *s = &g_array_index (spans, Span, i);
+      if (s->from > group_end)
+        {
+          groups++;
+          in_group = 0;
+          group_from = s->from;
+        }
+      group_end = MAX (group_end, s->to);
+      in_group++;
+      largest = MAX (largest, in_group);
+      if (group_end - group_from > longest)
+        {
+          longest = group_end - group_from;
+          longest_at = group_from - run_start;
+        }
+    }
+  printf ("requests over %d ms      %u, in %u groups overlapping in time (largest %u requests; "
+          "longest %.0f ms, from %.1f s into the run)\n",
+          TARGET_P99_MS, spans->len, groups, largest, longest / 1e3, longest_at / 1e6);
+}
+
 static const char *
 met (gboolean ok)
 {
@@ -632,7 +695,7 @@ met (gboolean ok)
 }
 
 static gboolean
-bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, guint demo_size)
+bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, guint demo_size, int nice)
 {
   g_autofree char *db = g_build_filename (work_dir, "load.db", NULL);
   g_autofree char *size = g_strdup_printf ("%u", demo_size);
@@ -652,7 +715,8 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
 
   Server *server = server_start (db, "load-server");
   gint64 idle_kib = proc_status_kib (server->pid, "VmRSS:");
-  Load load = { .phase = SIGN_IN, .seconds = seconds, .think_ms = think_ms, .max_batch = max_batch };
+  Load load = { .phase = SIGN_IN, .seconds = seconds, .think_ms = think_ms, .max_batch = max_batch,
+               .nice = nice };
   g_mutex_init (&load.lock);
   g_cond_init (&load.cond);
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
@@ -714,8 +778,8 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
           fl_load_stats_quantile (all, FL_LOAD_LOGIN, 0.5) / 1e3, fl_load_stats_quantile (all, FL_LOAD_LOGIN, 1) / 1e3);
   printf ("snapshots, all at once    %.2f s (snapshot p50 %.0f ms, max %.0f ms)\n", snapshot_s,
           fl_load_stats_quantile (all, FL_LOAD_SNAPSHOT, 0.5) / 1e3, fl_load_stats_quantile (all, FL_LOAD_SNAPSHOT, 1) / 1e3);
-  printf ("run                       %.1f s, think time %s (mean %u ms), 1-%u mutations per push\n",
-          elapsed, think_ms > 0 ? "0-2x" : "none", think_ms, max_batch);
+  printf ("run                       %.1f s, think time %s (mean %u ms), 1-%u mutations per push, clients at nice %d\n",
+          elapsed, think_ms > 0 ? "0-2x" : "none", think_ms, max_batch, nice);
   printf ("sync rounds               %" G_GUINT64_FORMAT " (%.1f/s)\n", load.rounds, load.rounds / elapsed);
   printf ("requests                  %u (%.1f/s): %u pushes, %u pulls\n", requests, requests / elapsed,
           all->latency[FL_LOAD_PUSH]->len, all->latency[FL_LOAD_PULL]->len);
@@ -750,6 +814,7 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
               fl_load_request_name (r), count > 0 ? 1e3 * (times_after[r].sum - times_before[r].sum) / count : 0,
               count > 0 ? 100 * within / count : 0, TARGET_P99_MS);
     }
+  print_slow_groups (all, start);
   print_cpu ("CPU during the run", cpu_start, cpu_end);
   gint64 peak_kib = MAX (load_peak_kib, sampler.peak_kib);
   printf ("server RSS                idle %.1f MiB; peak in the sign-ins %.1f MiB, in the snapshots %.1f MiB, "
@@ -785,13 +850,14 @@ int
 main (int argc, char **argv)
 {
   int seconds = 30, clients = 50, mutations = 20000, batch = 500, max_batch = 20;
-  int demo_size = 5000, think_ms = 500;
+  int demo_size = 5000, think_ms = 500, nice = 10;
   gboolean keep = FALSE, skip_push = FALSE, skip_clients = FALSE;
   g_autofree char *server = NULL;
   const GOptionEntry entries[] = {
     { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "How long the clients run (30)", "N" },
     { "clients", 0, 0, G_OPTION_ARG_INT, &clients, "Concurrent clients (50)", "N" },
     { "think-ms", 0, 0, G_OPTION_ARG_INT, &think_ms, "Mean pause between a client's sync rounds, 0 = none (500)", "MS" },
+    { "client-nice", 0, 0, G_OPTION_ARG_INT, &nice, "Niceness of the client threads, so the server comes first (10)", "N" },
     { "max-batch", 0, 0, G_OPTION_ARG_INT, &max_batch, "Most mutations in one client push (20)", "N" },
     { "demo-size", 0, 0, G_OPTION_ARG_INT, &demo_size, "Work orders in the demo data the clients work on (5000)", "N" },
     { "mutations", 0, 0, G_OPTION_ARG_INT, &mutations, "Mutations of the push throughput test (20000)", "N" },
@@ -808,7 +874,7 @@ main (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     die ("%s", error->message);
   if (seconds < 1 || clients < 1 || mutations < 2 || batch < 1 || batch > FL_PROTOCOL_MAX_MUTATIONS ||
-      max_batch < 2 || max_batch > FL_PROTOCOL_MAX_MUTATIONS || demo_size < 1 || think_ms < 0)
+      max_batch < 2 || max_batch > FL_PROTOCOL_MAX_MUTATIONS || demo_size < 1 || think_ms < 0 || nice < 0 || nice > 19)
     die ("an option is out of range (see --help)");
   server_binary = server != NULL ? g_steal_pointer (&server) : g_strdup (FL_SYNC_SERVER_PATH);
   if (!g_file_test (server_binary, G_FILE_TEST_IS_EXECUTABLE))
@@ -828,7 +894,7 @@ main (int argc, char **argv)
   if (!skip_clients)
     {
       printf ("-- 2. %d concurrent clients for %d s\n", clients, seconds);
-      ok = bench_clients ((guint) clients, (guint) seconds, (guint) think_ms, (guint) max_batch, (guint) demo_size);
+      ok = bench_clients ((guint) clients, (guint) seconds, (guint) think_ms, (guint) max_batch, (guint) demo_size, nice);
     }
   if (keep)
     printf ("files kept in %s\n", work_dir);

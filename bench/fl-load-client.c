@@ -20,7 +20,10 @@ fl_load_stats_new (void)
 {
   FlLoadStats *stats = g_new0 (FlLoadStats, 1);
   for (guint i = 0; i < FL_LOAD_N_REQUESTS; i++)
-    stats->latency[i] = g_array_new (FALSE, FALSE, sizeof (gint64));
+    {
+      stats->latency[i] = g_array_new (FALSE, FALSE, sizeof (gint64));
+      stats->started[i] = g_array_new (FALSE, FALSE, sizeof (gint64));
+    }
   return stats;
 }
 
@@ -30,6 +33,7 @@ fl_load_stats_add (FlLoadStats *into, const FlLoadStats *from)
   for (guint i = 0; i < FL_LOAD_N_REQUESTS; i++)
     {
       g_array_append_vals (into->latency[i], from->latency[i]->data, from->latency[i]->len);
+      g_array_append_vals (into->started[i], from->started[i]->data, from->started[i]->len);
       into->errors[i] += from->errors[i];
     }
   for (guint i = 0; i < G_N_ELEMENTS (into->results); i++)
@@ -52,7 +56,8 @@ compare_int64 (gconstpointer a, gconstpointer b)
 gint64
 fl_load_stats_quantile (FlLoadStats *stats, FlLoadRequest request, double q)
 {
-  GArray *values = stats->latency[request];
+  /* A sorted copy: `started` stays paired with `latency`. */
+  g_autoptr(GArray) values = g_array_copy (stats->latency[request]);
   if (values->len == 0)
     return 0;
   g_array_sort (values, compare_int64);
@@ -67,7 +72,10 @@ fl_load_stats_free (FlLoadStats *stats)
   if (stats == NULL)
     return;
   for (guint i = 0; i < FL_LOAD_N_REQUESTS; i++)
-    g_array_unref (stats->latency[i]);
+    {
+      g_array_unref (stats->latency[i]);
+      g_array_unref (stats->started[i]);
+    }
   g_free (stats->first_error);
   g_free (stats->first_rejection);
   g_free (stats);
@@ -196,6 +204,7 @@ send (FlLoadClient *c, FlLoadRequest kind, const char *method, const char *path,
   g_autoptr(GBytes) answer = soup_session_send_and_read (c->session, msg, NULL, &local_error);
   gint64 elapsed = g_get_monotonic_time () - start;
   g_array_append_val (c->stats->latency[kind], elapsed);
+  g_array_append_val (c->stats->started[kind], start);
 
   if (answer == NULL)
     {

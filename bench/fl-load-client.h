@@ -38,6 +38,7 @@ const char *fl_load_request_name (FlLoadRequest request);
 /* What one client saw; merged over clients with fl_load_stats_add. */
 typedef struct {
   GArray  *latency[FL_LOAD_N_REQUESTS];   /* gint64 usec per request, answered or not */
+  GArray  *started[FL_LOAD_N_REQUESTS];   /* gint64 monotonic usec when each was sent */
   guint    errors[FL_LOAD_N_REQUESTS];
   guint64  results[FL_RESULT_REJECTED + 1]; /* pushed mutations by outcome */
   guint64  mutations;                       /* pushed */
