@@ -40,6 +40,16 @@ install_missing() {
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The client follows the locale; make the Chinese one available to try it
+# (LANGUAGE=zh_CN LANG=zh_CN.UTF-8 tools/dev.sh run).
+ensure_locales() {
+  locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$' && return 0
+  [ "$(id -u)" -eq 0 ] || return 0
+  sed -i 's/^# *zh_CN.UTF-8 UTF-8/zh_CN.UTF-8 UTF-8/' /etc/locale.gen
+  grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' >> /etc/locale.gen
+  locale-gen >/dev/null
+}
+
 configure_and_build() {
   if [ ! -f "$build/build.ninja" ]; then
     say "Configuring $build"
@@ -53,6 +63,7 @@ configure_and_build() {
 
 cmd_test() {
   install_missing
+  ensure_locales
   configure_and_build
   say "Testing"
   local log=$build/meson-logs/testlog.txt status=0
@@ -70,6 +81,7 @@ cmd_test() {
 
 cmd_run() {
   install_missing
+  ensure_locales
   configure_and_build
   local data=$top/.dev
   mkdir -p "$data"
