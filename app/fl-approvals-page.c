@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-approvals-page.h"
 
 #include <glib/gi18n-lib.h>
@@ -143,16 +144,16 @@ decorate_queue_item (FlRecordItem *item, gpointer user_data)
     {
       gint64 variance = fl_record_get_int (row, "counted", 0) - fl_record_get_int (row, "expected", 0);
       title = g_strdup_printf (_("Count of %s at %s"), subject != NULL ? subject : ref, place != NULL ? place : "");
-      subtitle = g_strdup_printf (_("Counted %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT " · %s · %s"),
+      subtitle = g_strdup_printf (_("Counted %" PRId64 ", expected %" PRId64 " · %s · %s"),
                                   fl_record_get_int (row, "counted", 0), fl_record_get_int (row, "expected", 0),
                                   who != NULL ? who : "?", when);
       g_autofree char *tag = variance == 0 ? g_strdup (_("No variance"))
-                                           : g_strdup_printf ("%+" G_GINT64_FORMAT, variance);
+                                           : g_strdup_printf ("%+" PRId64, variance);
       fl_record_item_set_tag (item, tag, variance == 0 ? "status" : "medium");
     }
   else if (g_strcmp0 (table, "scrap_request") == 0)
     {
-      title = g_strdup_printf (_("Scrap %" G_GINT64_FORMAT " × %s"), fl_record_get_int (row, "qty", 0),
+      title = g_strdup_printf (_("Scrap %" PRId64 " × %s"), fl_record_get_int (row, "qty", 0),
                                subject != NULL ? subject : ref);
       subtitle = g_strdup_printf ("%s · %s · %s", fl_record_get_string (row, "reason"),
                                   place != NULL ? place : "", who != NULL ? who : "?");
@@ -269,8 +270,8 @@ static char *
 format_duration (gint64 seconds)
 {
   if (seconds < 3600)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " min"), seconds / 60);
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " h %02" G_GINT64_FORMAT " min"), seconds / 3600,
+    return g_strdup_printf (_("%" PRId64 " min"), seconds / 60);
+  return g_strdup_printf (_("%" PRId64 " h %02" PRId64 " min"), seconds / 3600,
                           seconds % 3600 / 60);
 }
 
@@ -356,7 +357,7 @@ show_work_order_facts (FlApprovalsPage *self, const char *id)
       g_autoptr(GString) stars = g_string_new (NULL);
       for (gint64 i = 1; i <= 5; i++)
         g_string_append (stars, i <= satisfaction ? "★" : "☆");
-      g_string_append_printf (stars, "  %" G_GINT64_FORMAT "/5", satisfaction);
+      g_string_append_printf (stars, "  %" PRId64 "/5", satisfaction);
       add_property (self, g, _("Satisfaction"), stars->str);
     }
   if (json_object_has_member (wo, "first_time_fix") &&
@@ -447,17 +448,17 @@ show_stock_facts (FlApprovalsPage *self, JsonObject *row, gboolean count)
   add_property (self, g, _("Location"), fl_record_get_string (row, "place"));
   gint64 balance = fl_stock_balance (db, fl_record_get_string (target, "location_id"),
                                      fl_record_get_string (target, "part_id"), NULL);
-  g_autofree char *balance_text = g_strdup_printf ("%" G_GINT64_FORMAT, balance);
+  g_autofree char *balance_text = g_strdup_printf ("%" PRId64, balance);
   if (count)
     {
       gint64 counted = fl_record_get_int (target, "counted", 0);
       gint64 expected = fl_record_get_int (target, "expected_at_count", 0);
-      g_autofree char *counted_text = g_strdup_printf ("%" G_GINT64_FORMAT, counted);
-      g_autofree char *expected_text = g_strdup_printf ("%" G_GINT64_FORMAT, expected);
-      g_autofree char *variance = g_strdup_printf ("%+" G_GINT64_FORMAT, counted - expected);
+      g_autofree char *counted_text = g_strdup_printf ("%" PRId64, counted);
+      g_autofree char *expected_text = g_strdup_printf ("%" PRId64, expected);
+      g_autofree char *variance = g_strdup_printf ("%+" PRId64, counted - expected);
       g_autofree char *adjust = counted == balance
         ? g_strdup (_("None: the balance already equals the count"))
-        : g_strdup_printf (_("%+" G_GINT64_FORMAT " (the balance becomes %" G_GINT64_FORMAT ")"),
+        : g_strdup_printf (_("%+" PRId64 " (the balance becomes %" PRId64 ")"),
                            counted - balance, counted);
       add_property (self, g, _("Counted"), counted_text);
       add_property (self, g, _("Recorded when counted"), expected_text);
@@ -467,7 +468,7 @@ show_stock_facts (FlApprovalsPage *self, JsonObject *row, gboolean count)
     }
   else
     {
-      g_autofree char *qty = g_strdup_printf ("%" G_GINT64_FORMAT, fl_record_get_int (target, "qty", 0));
+      g_autofree char *qty = g_strdup_printf ("%" PRId64, fl_record_get_int (target, "qty", 0));
       add_property (self, g, _("Quantity"), qty);
       add_property (self, g, _("Serial number"), fl_record_get_string (target, "serial"));
       add_property (self, g, _("Reason"), fl_record_get_string (target, "reason"));
@@ -671,8 +672,8 @@ update_counts (FlApprovalsPage *self)
 
   gint64 attention = fl_outbox_count (page_db (self), "conflict", NULL) +
                      fl_outbox_count (page_db (self), "rejected", NULL);
-  g_autofree char *label = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " sync problem to resolve",
-                                                      "%" G_GINT64_FORMAT " sync problems to resolve",
+  g_autofree char *label = g_strdup_printf (ngettext ("%" PRId64 " sync problem to resolve",
+                                                      "%" PRId64 " sync problems to resolve",
                                                       (gulong) attention), attention);
   gtk_button_set_label (self->conflicts_button, label);
   gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), attention > 0);
@@ -736,7 +737,7 @@ decide_in_transaction (FlDb *db, gpointer data, GError **error)
     return FALSE;
   g_autoptr(JsonObject) approval = json_object_new ();
   g_autofree char *now = fl_time_format (fl_time_now ());
-  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, fl_record_get_int (d->row, "version", 1));
+  g_autofree char *version = g_strdup_printf ("%" PRId64, fl_record_get_int (d->row, "version", 1));
   json_object_set_string_member (approval, "target_table", fl_record_get_string (d->row, "target_table"));
   json_object_set_string_member (approval, "target_id", fl_record_get_string (d->row, "id"));
   json_object_set_string_member (approval, "target_version", version);

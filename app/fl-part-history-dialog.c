@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-part-history-dialog.h"
 
 #include <glib/gi18n-lib.h>
@@ -62,8 +63,8 @@ movement_qty (gpointer this_, FlRecordItem *item)
     return g_strdup ("");
   gint64 qty = fl_record_get_int (row, "qty", 0);
   int sign = movement_sign (row);
-  return sign == 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, qty)
-                   : g_strdup_printf ("%s%" G_GINT64_FORMAT, sign > 0 ? "+" : "−", qty);
+  return sign == 0 ? g_strdup_printf ("%" PRId64, qty)
+                   : g_strdup_printf ("%s%" PRId64, sign > 0 ? "+" : "−", qty);
 }
 
 static GStrv
@@ -119,7 +120,7 @@ fill_header (FlPartHistoryDialog *self, const char *part_id)
     {
       gint64 qty = sqlite3_column_int64 (stmt, 1);
       /* Translators: a part's balance at a location, "WH1: 12". */
-      g_autofree char *text = g_strdup_printf (_("%s: %" G_GINT64_FORMAT),
+      g_autofree char *text = g_strdup_printf (_("%s: %" PRId64),
                                                (const char *) sqlite3_column_text (stmt, 0), qty);
       GtkWidget *label = gtk_label_new (text);
       gtk_widget_add_css_class (label, "card");

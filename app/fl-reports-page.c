@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-reports-page.h"
 
 #include <glib/gi18n-lib.h>
@@ -101,7 +102,7 @@ show_report (FlReportsPage *self)
         }
       /* Translators: under a KPI, "target 95% · 5 of 6 cases". */
       g_autofree char *detail = v->total > 0
-        ? g_strdup_printf (_("target %.0f%% · %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " cases"),
+        ? g_strdup_printf (_("target %.0f%% · %" PRId64 " of %" PRId64 " cases"),
                            fl_kpi_target (k) * 100, v->met, v->total)
         : g_strdup_printf (_("target %.0f%% · nothing to measure"), fl_kpi_target (k) * 100);
       gtk_label_set_text (card->detail, detail);

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-service-report.h"
 
 #include <cairo-pdf.h>
@@ -117,7 +118,7 @@ static void
 csv_int (GString *csv, const char *section, const char *item, const char *measure, gint64 value)
 {
   char text[32];
-  g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, value);
+  g_snprintf (text, sizeof text, "%" PRId64, value);
   csv_line (csv, section, item, measure, text);
 }
 
@@ -321,7 +322,7 @@ static char *
 cases (const FlKpiValue *value)
 {
   /* Translators: "5 of 6" cases met their target. */
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT), value->met, value->total);
+  return g_strdup_printf (_("%" PRId64 " of %" PRId64), value->met, value->total);
 }
 
 static void
@@ -452,8 +453,8 @@ incidents_page (Pdf *pdf, const FlServiceReport *report)
     {
       const FlKpiPriorityRow *row = &r->by_priority[p];
       add_cell (cells, g_strdup (_(priority_labels[p])));
-      add_cell (cells, g_strdup_printf ("%" G_GINT64_FORMAT, row->opened));
-      add_cell (cells, g_strdup_printf ("%" G_GINT64_FORMAT, row->resolved));
+      add_cell (cells, g_strdup_printf ("%" PRId64, row->opened));
+      add_cell (cells, g_strdup_printf ("%" PRId64, row->resolved));
       g_autofree char *response = percent (&row->response), *resolution = percent (&row->resolution);
       g_autofree char *response_cases = cases (&row->response), *resolution_cases = cases (&row->resolution);
       add_cell (cells, g_strdup_printf ("%s (%s)", response, response_cases));
@@ -466,8 +467,8 @@ incidents_page (Pdf *pdf, const FlServiceReport *report)
       total.resolution.total += row->resolution.total;
     }
   add_cell (cells, g_strdup (_("All incidents")));
-  add_cell (cells, g_strdup_printf ("%" G_GINT64_FORMAT, total.opened));
-  add_cell (cells, g_strdup_printf ("%" G_GINT64_FORMAT, total.resolved));
+  add_cell (cells, g_strdup_printf ("%" PRId64, total.opened));
+  add_cell (cells, g_strdup_printf ("%" PRId64, total.resolved));
   g_autofree char *response = percent (&total.response), *resolution = percent (&total.resolution);
   g_autofree char *response_cases = cases (&total.response), *resolution_cases = cases (&total.resolution);
   add_cell (cells, g_strdup_printf ("%s (%s)", response, response_cases));
@@ -492,17 +493,17 @@ backups_and_stock_page (Pdf *pdf, const FlServiceReport *report)
   add_cell (backups, g_strdup (_("Measure")));
   add_cell (backups, g_strdup (_("Value")));
   add_cell (backups, g_strdup (_("Backup jobs")));
-  add_cell (backups, g_strdup_printf ("%" G_GINT64_FORMAT, r->backups.jobs));
+  add_cell (backups, g_strdup_printf ("%" PRId64, r->backups.jobs));
   add_cell (backups, g_strdup (_("Checks recorded")));
-  add_cell (backups, g_strdup_printf ("%" G_GINT64_FORMAT, r->backups.checks));
+  add_cell (backups, g_strdup_printf ("%" PRId64, r->backups.checks));
   add_cell (backups, g_strdup (_("Checks that found the backup good")));
-  add_cell (backups, g_strdup_printf ("%" G_GINT64_FORMAT, r->backups.checks_ok));
+  add_cell (backups, g_strdup_printf ("%" PRId64, r->backups.checks_ok));
   add_cell (backups, g_strdup (_("Checks that found it failed, partial or missing")));
-  add_cell (backups, g_strdup_printf ("%" G_GINT64_FORMAT, r->backups.checks_failed));
+  add_cell (backups, g_strdup_printf ("%" PRId64, r->backups.checks_failed));
   add_cell (backups, g_strdup (_("Scheduled periods with a good check")));
   add_cell (backups, cases (&r->values[FL_KPI_BACKUPS_ON_TIME]));
   add_cell (backups, g_strdup (_("Restore drills (succeeded)")));
-  add_cell (backups, g_strdup_printf ("%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT ")",
+  add_cell (backups, g_strdup_printf ("%" PRId64 " (%" PRId64 ")",
                                       r->backups.restore_drills, r->backups.restore_ok));
   add_cell (backups, g_strdup (_("Average restore time")));
   add_cell (backups, r->backups.restore_drills > 0
@@ -522,8 +523,8 @@ backups_and_stock_page (Pdf *pdf, const FlServiceReport *report)
   for (guint k = 0; k < G_N_ELEMENTS (kind_labels); k++)
     {
       add_cell (stock, g_strdup (_(kind_labels[k])));
-      add_cell (stock, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.movements[k]));
-      add_cell (stock, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.quantities[k]));
+      add_cell (stock, g_strdup_printf ("%" PRId64, r->stock.movements[k]));
+      add_cell (stock, g_strdup_printf ("%" PRId64, r->stock.quantities[k]));
     }
   table (pdf, moves, G_N_ELEMENTS (moves), stock);
 
@@ -531,13 +532,13 @@ backups_and_stock_page (Pdf *pdf, const FlServiceReport *report)
   add_cell (counts, g_strdup (_("Stock records")));
   add_cell (counts, g_strdup (_("Value")));
   add_cell (counts, g_strdup (_("Stock counts taken")));
-  add_cell (counts, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.counts));
+  add_cell (counts, g_strdup_printf ("%" PRId64, r->stock.counts));
   add_cell (counts, g_strdup (_("Counts with a variance")));
-  add_cell (counts, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.counts_with_variance));
+  add_cell (counts, g_strdup_printf ("%" PRId64, r->stock.counts_with_variance));
   add_cell (counts, g_strdup (_("Balances below zero now")));
-  add_cell (counts, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.negative_balances));
+  add_cell (counts, g_strdup_printf ("%" PRId64, r->stock.negative_balances));
   add_cell (counts, g_strdup (_("Parts below their minimum stock now")));
-  add_cell (counts, g_strdup_printf ("%" G_GINT64_FORMAT, r->stock.below_minimum));
+  add_cell (counts, g_strdup_printf ("%" PRId64, r->stock.below_minimum));
   table (pdf, pair, G_N_ELEMENTS (pair), counts);
 
   static const FlKpiKind kinds[] = { FL_KPI_BACKUPS_ON_TIME, FL_KPI_STOCK_ACCURACY };

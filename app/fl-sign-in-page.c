@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-sign-in-page.h"
 
 #include <adwaita.h>
@@ -54,7 +55,7 @@ progress_cb (FlSignInPage *self, FlSyncPhase phase, gint64 done, gint64 total)
       break;
     case FL_SYNC_PHASE_SNAPSHOT:
       /* Translators: the first download of the user's data */
-      text = g_strdup_printf (_("Downloading your data: %" G_GINT64_FORMAT " records"), done);
+      text = g_strdup_printf (_("Downloading your data: %" PRId64 " records"), done);
       break;
     case FL_SYNC_PHASE_BLOBS:
       text = g_strdup (_("Sending photos and signatures…"));

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-stock-count-sheet.h"
 
 #include <glib/gi18n-lib.h>
@@ -96,7 +97,7 @@ show_variance (GtkLabel *label, JsonObject *line)
     }
   gint64 variance = counted - fl_record_get_int (line, "expected", 0);
   g_autofree char *text = variance == 0 ? g_strdup ("=")
-                        : g_strdup_printf ("%+" G_GINT64_FORMAT, variance);
+                        : g_strdup_printf ("%+" PRId64, variance);
   gtk_label_set_text (label, text);
   gtk_widget_add_css_class (GTK_WIDGET (label), variance == 0 ? "success" : "error");
 }
@@ -141,7 +142,7 @@ create_line_row (gpointer object, gpointer user_data)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), fl_record_get_string (line, "name"));
   /* Translators: a stocktake line, "HDD-600G · expected 4 pc". */
-  g_autofree char *subtitle = g_strdup_printf (_("%s · expected %" G_GINT64_FORMAT " %s"),
+  g_autofree char *subtitle = g_strdup_printf (_("%s · expected %" PRId64 " %s"),
                                                fl_record_get_string (line, "sku"),
                                                fl_record_get_int (line, "expected", 0),
                                                fl_record_get_string (line, "unit"));
@@ -164,7 +165,7 @@ create_line_row (gpointer object, gpointer user_data)
   gint64 counted;
   if (line_counted (line, &counted))
     {
-      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, counted);
+      g_autofree char *text = g_strdup_printf ("%" PRId64, counted);
       gtk_editable_set_text (GTK_EDITABLE (entry), text);
     }
   g_object_set_data (G_OBJECT (entry), "variance", variance);

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-stock-movement-dialog.h"
 
 #include <glib/gi18n-lib.h>
@@ -114,7 +115,7 @@ create_line_row (gpointer object, gpointer user_data)
       for (guint i = 0; i < json_array_get_length (serials); i++)
         g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", json_array_get_string_element (serials, i));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text->str);
-      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, qty);
+      g_autofree char *count = g_strdup_printf ("%" PRId64, qty);
       GtkWidget *label = gtk_label_new (count);
       gtk_widget_add_css_class (label, "numeric");
       gtk_widget_add_css_class (label, "title-4");

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-sync-page.h"
 
 #include <adwaita.h>
@@ -86,7 +87,7 @@ entry_item (FlDb *db, FlOutboxEntry *entry)
   json_object_set_int_member (record, "mid", entry->mid);
   json_object_set_string_member (record, "table", entry->table);
   json_object_set_string_member (record, "row_id", entry->row_id);
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, entry->mid);
+  g_autofree char *id = g_strdup_printf ("%" PRId64, entry->mid);
   FlRecordItem *item = fl_record_item_new (id, record);
   g_autofree char *title = describe_record (db, entry->table, entry->row_id);
   fl_record_item_set_title (item, title);
@@ -235,8 +236,8 @@ load_pending (FlSyncPage *self)
   gint64 total = fl_outbox_count (db, "pending", NULL);
   g_autofree char *description = total == 0
     ? g_strdup (_("Everything you did here is on the server."))
-    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " change is kept here until the next sync.",
-                                    "%" G_GINT64_FORMAT " changes are kept here until the next sync.", total), total);
+    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " change is kept here until the next sync.",
+                                    "%" PRId64 " changes are kept here until the next sync.", total), total);
   adw_preferences_group_set_description (self->pending_group, description);
 }
 

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-sync-status-button.h"
 
 #include <adwaita.h>
@@ -38,8 +39,8 @@ fl_sync_status_button_update (FlSyncStatusButton *self, FlSyncStatus status, gin
   const char *tooltip = _("Synchronize now (Ctrl+R)");
   g_autofree char *pending_text = pending > 0
     /* Translators: local changes waiting to be sent to the server */
-    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " pending",
-                                    "%" G_GINT64_FORMAT " pending", pending), pending)
+    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " pending",
+                                    "%" PRId64 " pending", pending), pending)
     : NULL;
 
   switch (status)

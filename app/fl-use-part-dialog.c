@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-use-part-dialog.h"
 
 #include <fl-work-order.h>
@@ -68,7 +69,7 @@ load_parts (FlUsePartDialog *self)
         {
           g_ptr_array_add (self->part_ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
           /* Translators: "PSU 750 W (PSU-750) — 5 pcs in the van" */
-          g_autofree char *label = g_strdup_printf (_("%s (%s) — %" G_GINT64_FORMAT " %s in the van"),
+          g_autofree char *label = g_strdup_printf (_("%s (%s) — %" PRId64 " %s in the van"),
                                                     sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2),
                                                     (gint64) sqlite3_column_int64 (stmt, 4), sqlite3_column_text (stmt, 3));
           gtk_string_list_append (names, label);

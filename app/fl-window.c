@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-window.h"
 
 #include <glib/gi18n-lib.h>
@@ -188,7 +189,7 @@ update_sync_state (FlWindow *self)
                                  self->sync != NULL && status != FL_SYNC_STATUS_SYNCING);
 
   gint64 attention = fl_sync_page_count_attention (self->sync_page);
-  g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, attention);
+  g_autofree char *count = g_strdup_printf ("%" PRId64, attention);
   gtk_label_set_text (self->sync_count, count);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_count), attention > 0);
 }

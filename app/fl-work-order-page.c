@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-work-order-page.h"
 
 #include <adwaita.h>
@@ -201,7 +202,7 @@ load_parts (FlWorkOrderPage *self, FlDb *db)
                                                 column_text (stmt, 4));
       const char *serial = column_text (stmt, 2);
       /* Translators: "From VAN-07 · 3 left there" */
-      g_autofree char *subtitle = g_strdup_printf (_("From %s · %" G_GINT64_FORMAT " left there%s%s"),
+      g_autofree char *subtitle = g_strdup_printf (_("From %s · %" PRId64 " left there%s%s"),
                                                    column_text (stmt, 6) ? column_text (stmt, 6) : "?",
                                                    (gint64) sqlite3_column_int64 (stmt, 7),
                                                    serial != NULL ? " · " : "", serial != NULL ? serial : "");
@@ -605,7 +606,7 @@ photo_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(JsonObject) wo = fl_record_load (db, fl_schema_lookup ("work_order"), attach->work_order_id, &error);
   g_autoptr(JsonObject) fields = json_object_new ();
   g_autofree char *now = fl_time_format (fl_time_now ());
-  g_autofree char *size_text = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
+  g_autofree char *size_text = g_strdup_printf ("%zu", size);
   json_object_set_string_member (fields, "owner_table", "work_order");
   json_object_set_string_member (fields, "owner_id", attach->work_order_id);
   if (wo != NULL)

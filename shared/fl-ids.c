@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-ids.h"
 
 #include <glib/gi18n-lib.h>
@@ -133,5 +134,5 @@ fl_ref_next (FlDb *db, const char *prefix, gint64 at_usec, GError **error)
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (at_usec / G_USEC_PER_SEC);
   g_autoptr(GDateTime) local = g_date_time_to_local (utc);
   g_autofree char *date = g_date_time_format (local, "%y%m%d");
-  return g_strdup_printf ("%s-%s-%s-%04" G_GINT64_FORMAT, prefix, date, device, number);
+  return g_strdup_printf ("%s-%s-%s-%04" PRId64, prefix, date, device, number);
 }

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-outbox.h"
 
 #include <glib/gi18n-lib.h>
@@ -102,7 +103,7 @@ fl_outbox_get (FlDb *db, gint64 mid, GError **error)
   if (entries->len == 0)
     {
       g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_NOT_FOUND,
-                   _("There is no change number %" G_GINT64_FORMAT " in the outbox"), mid);
+                   _("There is no change number %" PRId64 " in the outbox"), mid);
       return NULL;
     }
   return g_ptr_array_steal_index (entries, 0);

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-protocol.h"
 
 #include <glib/gi18n-lib.h>
@@ -140,7 +141,7 @@ JsonNode *
 fl_protocol_int64_node (gint64 value)
 {
   char digits[24];
-  g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, value);
+  g_snprintf (digits, sizeof digits, "%" PRId64, value);
   return json_node_init_string (json_node_alloc (), digits);
 }
 
@@ -164,7 +165,7 @@ read_int64 (JsonObject *object, const char *prefix, const char *name, gint64 min
     {
       g_autofree char *path = member_path (prefix, name);
       return fail (bad_field, error, FL_PROTOCOL_ERROR_INVALID, path,
-                   _("must be at least %" G_GINT64_FORMAT), min);
+                   _("must be at least %" PRId64), min);
     }
   return TRUE;
 }
@@ -331,7 +332,7 @@ write_node (GString *out, JsonNode *node)
           write_string (out, json_node_get_string (node));
           break;
         case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          g_string_append_printf (out, "%" PRId64, json_node_get_int (node));
           break;
         case G_TYPE_BOOLEAN:
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
@@ -805,7 +806,7 @@ fl_push_request_from_json (JsonNode *node, guint max_mutations, char **bad_field
       FlMutation *m = g_ptr_array_index (request->mutations, i);
       if (m->mid == ((FlMutation *) g_ptr_array_index (request->mutations, i - 1))->mid)
         {
-          g_autofree char *what = g_strdup_printf ("%" G_GINT64_FORMAT, m->mid);
+          g_autofree char *what = g_strdup_printf ("%" PRId64, m->mid);
           fail (bad_field, error, FL_PROTOCOL_ERROR_INVALID, "mutations",
                 _("mid %s appears twice"), what);
           return NULL;

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-record.h"
 
 #include <glib/gi18n-lib.h>
@@ -109,7 +110,7 @@ check_range (const FlTable *table, const FlColumn *column, gint64 v, GError **er
 {
   if (column->min < column->max && (v < column->min || v > column->max))
     return invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
-                    _("must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
+                    _("must be between %" PRId64 " and %" PRId64),
                     column->min, column->max);
   return TRUE;
 }
@@ -207,7 +208,7 @@ normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, 
           }
         if (!check_range (table, column, v, error))
           return NULL;
-        g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, v);
+        g_autofree char *digits = g_strdup_printf ("%" PRId64, v);
         return json_node_init_string (json_node_alloc (), digits);
       }
     case FL_COL_BOOL:
@@ -373,7 +374,7 @@ column_node (const FlColumn *column, sqlite3_stmt *stmt, int index)
       return json_node_init_int (json_node_alloc (), sqlite3_column_int64 (stmt, index));
     case FL_COL_INT64:
       {
-        g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, index));
+        g_autofree char *digits = g_strdup_printf ("%" PRId64, (gint64) sqlite3_column_int64 (stmt, index));
         return json_node_init_string (json_node_alloc (), digits);
       }
     case FL_COL_BOOL:
@@ -396,7 +397,7 @@ fl_record_from_stmt (const FlTable *table, sqlite3_stmt *stmt, int first)
 {
   JsonObject *row = json_object_new ();
   json_object_set_string_member (row, "id", (const char *) sqlite3_column_text (stmt, first));
-  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, first + 1));
+  g_autofree char *version = g_strdup_printf ("%" PRId64, (gint64) sqlite3_column_int64 (stmt, first + 1));
   json_object_set_string_member (row, "version", version);
   json_object_set_string_member (row, "created_at", (const char *) sqlite3_column_text (stmt, first + 2));
   json_object_set_string_member (row, "updated_at", (const char *) sqlite3_column_text (stmt, first + 3));

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-stock.h"
 
 #include <glib/gi18n-lib.h>
@@ -196,8 +197,8 @@ fl_stock_verify (FlDb *db, GError **error)
   if (has_row)
     {
       g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
-                   _("The balance of part %s at %s is %" G_GINT64_FORMAT
-                     " but its ledger adds up to %" G_GINT64_FORMAT),
+                   _("The balance of part %s at %s is %" PRId64
+                     " but its ledger adds up to %" PRId64),
                    sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 0),
                    (gint64) sqlite3_column_int64 (stmt, 3), (gint64) sqlite3_column_int64 (stmt, 2));
       return FALSE;

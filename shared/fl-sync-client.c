@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-sync-client.h"
 
 #include <errno.h>
@@ -1170,7 +1171,7 @@ apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GEr
     {
       /* The last line cut in the middle: a broken connection. */
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK,
-                   _("The first download was cut short after %" G_GINT64_FORMAT " rows; "
+                   _("The first download was cut short after %" PRId64 " rows; "
                      "nothing of it was kept and it will start again"), p.rows);
       return FALSE;
     }
@@ -1196,7 +1197,7 @@ apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GEr
   if (p.end_line < 0)
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK,
-                   _("The first download was cut short after %" G_GINT64_FORMAT " rows; "
+                   _("The first download was cut short after %" PRId64 " rows; "
                      "nothing of it was kept and it will start again"), p.rows);
       return FALSE;
     }
@@ -1209,7 +1210,7 @@ apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GEr
   if (p.end_rows != p.rows)
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL,
-                   _("The snapshot announced %" G_GINT64_FORMAT " rows but carried %" G_GINT64_FORMAT),
+                   _("The snapshot announced %" PRId64 " rows but carried %" PRId64),
                    p.end_rows, p.rows);
       return FALSE;
     }
@@ -1419,9 +1420,9 @@ run_login (SyncRun *run, GError **error)
       if (pending > 0)
         {
           g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_REFUSED,
-                       ngettext ("This replica holds %" G_GINT64_FORMAT " change by %s at %s that was not sent yet; "
+                       ngettext ("This replica holds %" PRId64 " change by %s at %s that was not sent yet; "
                                  "sign in as %s to send it first",
-                                 "This replica holds %" G_GINT64_FORMAT " changes by %s at %s that were not sent yet; "
+                                 "This replica holds %" PRId64 " changes by %s at %s that were not sent yet; "
                                  "sign in as %s to send them first", pending),
                        pending, old_login, old_server, old_login);
           return FALSE;
@@ -2097,10 +2098,10 @@ unresolved_entry (FlDb *db, gint64 mid, const char *state, GError **error)
     {
       if (entry->resolution != NULL)
         g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_WRONG_STATE,
-                     _("Change %" G_GINT64_FORMAT " was already dealt with (%s)"), mid, entry->resolution);
+                     _("Change %" PRId64 " was already dealt with (%s)"), mid, entry->resolution);
       else
         g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_WRONG_STATE,
-                     _("Change %" G_GINT64_FORMAT " is %s, not %s"), mid, entry->state,
+                     _("Change %" PRId64 " is %s, not %s"), mid, entry->state,
                      state != NULL ? state : _("a conflict or a rejection"));
       fl_outbox_entry_free (entry);
       return NULL;

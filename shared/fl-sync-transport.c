@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-sync-transport.h"
 
 #include <glib/gi18n-lib.h>
@@ -44,7 +45,7 @@ fl_sync_response_read_all (FlSyncResponse *response, gsize max_bytes,
       if (data->len + (gsize) n > max_bytes)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                       _("The server's reply is larger than %" G_GSIZE_FORMAT " bytes"), max_bytes);
+                       _("The server's reply is larger than %zu bytes"), max_bytes);
           return NULL;
         }
       g_byte_array_append (data, buffer, (guint) n);

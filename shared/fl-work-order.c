@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-work-order.h"
 
 #include <glib/gi18n-lib.h>
@@ -214,7 +215,7 @@ move_in_transaction (FlDb *db, gpointer data, GError **error)
         ? load_optional (db, "calendar", fl_record_get_string (site, "calendar_id")) : NULL;
       g_autoptr(FlCalendar) cal = fl_work_order_site_calendar (site, calendar);
       gint64 held = fl_calendar_working_seconds_between (cal, since, now);
-      g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT,
+      g_autofree char *total = g_strdup_printf ("%" PRId64,
                                                 fl_record_get_int (wo, "on_hold_seconds", 0) + held);
       json_object_set_string_member (values, "on_hold_seconds", total);
       json_object_set_null_member (values, "on_hold_since");
@@ -330,7 +331,7 @@ use_part_in_transaction (FlDb *db, gpointer data, GError **error)
   };
   if (!fl_stock_post (db, &m, NULL, error))
     return FALSE;
-  g_autofree char *text = g_strdup_printf (_("Used %" G_GINT64_FORMAT " %s of %s (%s)"), u->qty,
+  g_autofree char *text = g_strdup_printf (_("Used %" PRId64 " %s of %s (%s)"), u->qty,
                                            fl_record_get_string (part, "unit"),
                                            fl_record_get_string (part, "name"),
                                            fl_record_get_string (part, "sku"));

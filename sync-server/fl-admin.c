@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-admin.h"
 
 #include <glib/gi18n-lib.h>
@@ -387,9 +388,9 @@ cmd_demo_data (Admin *admin, GError **error)
   guint n_tables = 0;
   const FlTable * const *tables = fl_schema_tables (&n_tables);
   for (guint i = 0; i < n_tables; i++)
-    g_string_append_printf (admin->out, "  %-20s %8" G_GINT64_FORMAT "\n", tables[i]->name,
+    g_string_append_printf (admin->out, "  %-20s %8" PRId64 "\n", tables[i]->name,
                             fl_store_count_rows (admin->store, tables[i], NULL));
-  g_string_append_printf (admin->out, _("Negative stock balances for the clerk: %" G_GINT64_FORMAT "\n"),
+  g_string_append_printf (admin->out, _("Negative stock balances for the clerk: %" PRId64 "\n"),
                           fl_store_count_negative_balances (admin->store, NULL));
   g_string_append (admin->out, _("\nDemo users (change these passwords before real use):\n"));
   guint n_users = 0;
@@ -505,7 +506,7 @@ cmd_check (Admin *admin, GError **error)
       g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_INVALID, "%s", local_error->message);
       return FALSE;
     }
-  g_string_append_printf (admin->out, _("Stock balances equal the ledger; %" G_GINT64_FORMAT " below zero.\n"),
+  g_string_append_printf (admin->out, _("Stock balances equal the ledger; %" PRId64 " below zero.\n"),
                           fl_store_count_negative_balances (admin->store, NULL));
   return TRUE;
 }

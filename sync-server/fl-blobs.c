@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-blobs.h"
 
 #include <glib/gi18n-lib.h>
@@ -115,7 +116,7 @@ fl_blobs_put (FlBlobs *blobs, const char *sha256, GBytes *data, GError **error)
   if (size > blobs->max_size)
     {
       g_set_error (error, FL_BLOBS_ERROR, FL_BLOBS_ERROR_TOO_LARGE,
-                   _("The file is %" G_GSIZE_FORMAT " bytes; the server accepts at most %" G_GSIZE_FORMAT),
+                   _("The file is %zu bytes; the server accepts at most %zu"),
                    size, blobs->max_size);
       return FALSE;
     }

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-demo-data.h"
 
 #include <glib/gi18n-lib.h>
@@ -777,7 +778,7 @@ add_backups (Demo *d, GError **error)
               json_object_set_string_member (check, "result", result);
               if (strcmp (result, "missing") != 0)
                 {
-                  g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT,
+                  g_autofree char *size = g_strdup_printf ("%" PRId64,
                                                            (gint64) uniform (d, 20, 900) * 1024 * 1024 * 1024);
                   set_time (check, "backup_taken_at", at - 5 * HOUR);
                   json_object_set_string_member (check, "size_bytes", size);
@@ -896,7 +897,7 @@ add_work_order (Demo *d, guint index, guint size, GError **error)
   set_time (row, "resolved_at", resolved);
   set_time (row, "closed_at", closed);
   set_time (row, "on_hold_since", on_hold_since);
-  g_autofree char *hold = g_strdup_printf ("%" G_GINT64_FORMAT, on_hold_seconds);
+  g_autofree char *hold = g_strdup_printf ("%" PRId64, on_hold_seconds);
   json_object_set_string_member (row, "on_hold_seconds", hold);
   gboolean signed_off = done && (incident || strcmp (job->kind, "request") == 0 || chance (d, 0.5));
   if (done)
@@ -976,7 +977,7 @@ add_work_order (Demo *d, guint index, guint size, GError **error)
       json_object_set_string_member (attachment, "site_id", site->id);
       json_object_set_string_member (attachment, "sha256", d->signature_sha256);
       json_object_set_string_member (attachment, "mime", "image/png");
-      g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, d->signature_size);
+      g_autofree char *bytes = g_strdup_printf ("%zu", d->signature_size);
       json_object_set_string_member (attachment, "size", bytes);
       json_object_set_string_member (attachment, "filename", "signature.png");
       json_object_set_string_member (attachment, "by", e->user->login);

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-pull.h"
 
 #include <glib/gi18n-lib.h>
@@ -36,7 +37,7 @@ char *
 fl_pull_cursor_format (FlStore *store, const char * const *sites, gint64 seq)
 {
   g_autofree char *scope = scope_digest (sites);
-  return g_strdup_printf ("%s.%s.%" G_GINT64_FORMAT, fl_store_get_id (store), scope, seq);
+  return g_strdup_printf ("%s.%s.%" PRId64, fl_store_get_id (store), scope, seq);
 }
 
 gboolean

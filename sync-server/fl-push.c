@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-push.h"
 
 #include <glib/gi18n-lib.h>
@@ -65,7 +66,7 @@ rejected_by (const FlMutation *m, const GError *error)
 static gboolean
 forbidden (Push *p, GError **error, const char *message)
 {
-  g_set_error (error, FL_PUSH_ERROR, FL_PUSH_ERROR_FORBIDDEN, "%s (mid %" G_GINT64_FORMAT "): %s",
+  g_set_error (error, FL_PUSH_ERROR, FL_PUSH_ERROR_FORBIDDEN, "%s (mid %" PRId64 "): %s",
                p->path, p->m->mid, message);
   return FALSE;
 }
@@ -553,8 +554,8 @@ apply_approval (Push *p, JsonObject *approval, GError **error)
   gint64 seen = fl_record_get_int (approval, "target_version", 0);
   gint64 now = fl_record_get_int (target, "version", 0);
   if (seen != now)
-    return rejected (m, _("Stale approval: the %s changed since you saw it (version %" G_GINT64_FORMAT
-                          ", now %" G_GINT64_FORMAT "); review it again"),
+    return rejected (m, _("Stale approval: the %s changed since you saw it (version %" PRId64
+                          ", now %" PRId64 "); review it again"),
                      target_table, seen, now);
 
   /* What the decision does carries the time it was taken. */

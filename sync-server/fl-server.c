@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-server.h"
 
 #include <glib/gi18n-lib.h>
@@ -77,7 +78,7 @@ read_number (GKeyFile *file, const char *key, guint64 min, guint64 max, guint64 
   if (local_error != NULL || v < min || v > max)
     {
       g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_CONFIG,
-                   _("[server] %s: a whole number from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT " is needed"),
+                   _("[server] %s: a whole number from %" PRIu64 " to %" PRIu64 " is needed"),
                    key, min, max);
       return FALSE;
     }
@@ -623,7 +624,7 @@ run_metrics (Job *job, FlStore *store)
   g_autofree char *all = g_strdup_printf (
       "%s# HELP fieldline_stock_negative_balances (location, part) balances below zero, flagged for the clerk.\n"
       "# TYPE fieldline_stock_negative_balances gauge\n"
-      "fieldline_stock_negative_balances %" G_GINT64_FORMAT "\n",
+      "fieldline_stock_negative_balances %" PRId64 "\n",
       text, MAX (negative, 0));
   g_free (text);
   job->status = SOUP_STATUS_OK;

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-sqlite-store.h"
 
 #include <glib/gi18n-lib.h>
@@ -696,7 +697,7 @@ put_row_in_transaction (FlSqliteStore *self, const FlTable *table, JsonObject *r
     }
 
   g_autofree char *now = fl_time_format (fl_time_now ());
-  g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, version + 1);
+  g_autofree char *version_text = g_strdup_printf ("%" PRId64, version + 1);
   json_object_set_string_member (row, "version", version_text);
   if (created_at != NULL)
     json_object_set_string_member (row, "created_at", created_at);

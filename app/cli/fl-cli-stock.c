@@ -1,4 +1,5 @@
 /* fieldline-cli stock: balance, move. */
+#include <inttypes.h>
 #include "fl-cli.h"
 
 #include <string.h>
@@ -51,7 +52,7 @@ stock_balance (FlCli *cli, int argc, char **argv)
       gboolean has_min = sqlite3_column_type (stmt, 5) != SQLITE_NULL;
       const char *mark = qty < 0 ? "!" : has_min && qty < sqlite3_column_int64 (stmt, 5) ? "↓" : "";
       const char *unit = (const char *) sqlite3_column_text (stmt, 4);
-      g_print ("%-1s %-14s %-16s %10" G_GINT64_FORMAT " %-6s %s\n", mark,
+      g_print ("%-1s %-14s %-16s %10" PRId64 " %-6s %s\n", mark,
                (const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
                qty, unit != NULL ? unit : "", (const char *) sqlite3_column_text (stmt, 2));
     }
@@ -124,7 +125,7 @@ stock_move (FlCli *cli, int argc, char **argv)
     if (locations[i] != NULL)
       {
         gint64 balance = fl_stock_balance (cli->db, locations[i], part_id, NULL);
-        g_print (_("%s at %s: %" G_GINT64_FORMAT "%s\n"), part, codes[i], balance,
+        g_print (_("%s at %s: %" PRId64 "%s\n"), part, codes[i], balance,
                  balance < 0 ? _(" (below zero: flagged for the clerk)") : "");
       }
   return FL_EXIT_OK;

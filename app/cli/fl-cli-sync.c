@@ -1,4 +1,5 @@
 /* fieldline-cli login, logout, sync, status and conflicts. */
+#include <inttypes.h>
 #include "fl-cli.h"
 
 #include <stdio.h>
@@ -126,7 +127,7 @@ on_progress (FlSyncClient *client, guint phase, gint64 done, gint64 total, gpoin
       if (!p->started || phase != p->phase)
         g_print ("%s…\n", phase_label (phase));
       else if (total >= 0 && done == total)
-        g_print (_("%s: %" G_GINT64_FORMAT " done\n"), phase_label (phase), done);
+        g_print (_("%s: %" PRId64 " done\n"), phase_label (phase), done);
       p->phase = phase;
       p->started = TRUE;
       return;
@@ -142,11 +143,11 @@ on_progress (FlSyncClient *client, guint phase, gint64 done, gint64 total, gpoin
       int filled = (int) (width * MIN (done, total) / total);
       g_autofree char *bar = g_strnfill (filled, '#');
       g_autofree char *rest = g_strnfill (width - filled, '.');
-      g_print ("\r%-16s [%s%s] %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "  ",
+      g_print ("\r%-16s [%s%s] %" PRId64 "/%" PRId64 "  ",
                phase_label (phase), bar, rest, done, total);
     }
   else
-    g_print ("\r%-16s %" G_GINT64_FORMAT "  ", phase_label (phase), done);
+    g_print ("\r%-16s %" PRId64 "  ", phase_label (phase), done);
   fflush (stdout);
 }
 
@@ -192,13 +193,13 @@ fl_cli_sync_command (FlCli *cli, int argc, char **argv)
     return fl_cli_fail (error);
 
   const FlSyncStats *stats = fl_sync_client_get_last_stats (cli->client);
-  g_print (_("Sync complete: %" G_GINT64_FORMAT " sent (%" G_GINT64_FORMAT " conflicts, %"
-             G_GINT64_FORMAT " rejected), %" G_GINT64_FORMAT " received.\n"),
+  g_print (_("Sync complete: %" PRId64 " sent (%" PRId64 " conflicts, %"
+             PRId64 " rejected), %" PRId64 " received.\n"),
            stats->pushed, stats->conflicts, stats->rejected, stats->pulled + stats->snapshot_rows);
   gint64 open_conflicts = fl_outbox_count (cli->db, "conflict", NULL);
   gint64 open_rejected = fl_outbox_count (cli->db, "rejected", NULL);
   if (open_conflicts > 0 || open_rejected > 0)
-    g_print (_("%" G_GINT64_FORMAT " conflicts and %" G_GINT64_FORMAT
+    g_print (_("%" PRId64 " conflicts and %" PRId64
                " rejected changes need you: see “fieldline-cli conflicts list”.\n"),
              open_conflicts, open_rejected);
   return FL_EXIT_OK;
@@ -232,9 +233,9 @@ fl_cli_status_command (FlCli *cli, int argc, char **argv)
     g_print (_("Signed in:    %s\n"), fl_sync_client_is_signed_in (cli->client) ? _("yes")
                                       : signed_out != NULL ? signed_out : _("no"));
   g_print (_("Last sync:    %s\n"), last != NULL ? last_text : _("never"));
-  g_print (_("Pending:      %" G_GINT64_FORMAT " changes to send\n"), pending);
-  g_print (_("Conflicts:    %" G_GINT64_FORMAT "\n"), fl_outbox_count (cli->db, "conflict", NULL));
-  g_print (_("Rejected:     %" G_GINT64_FORMAT "\n"), fl_outbox_count (cli->db, "rejected", NULL));
+  g_print (_("Pending:      %" PRId64 " changes to send\n"), pending);
+  g_print (_("Conflicts:    %" PRId64 "\n"), fl_outbox_count (cli->db, "conflict", NULL));
+  g_print (_("Rejected:     %" PRId64 "\n"), fl_outbox_count (cli->db, "rejected", NULL));
   return FL_EXIT_OK;
 }
 
@@ -286,7 +287,7 @@ conflicts_list (FlCli *cli)
       g_autofree char *when = fl_cli_format_time (at);
       if (g_strcmp0 (entry->state, "conflict") == 0)
         {
-          g_print (_("%" G_GINT64_FORMAT "  conflict  %s  (%s)\n"), entry->mid, label, when);
+          g_print (_("%" PRId64 "  conflict  %s  (%s)\n"), entry->mid, label, when);
           for (guint c = 0; c < entry->conflicts->len; c++)
             {
               FlConflict *conflict = g_ptr_array_index (entry->conflicts, c);
@@ -298,7 +299,7 @@ conflicts_list (FlCli *cli)
         }
       else
         {
-          g_print (_("%" G_GINT64_FORMAT "  rejected  %s %s  (%s)\n"), entry->mid,
+          g_print (_("%" PRId64 "  rejected  %s %s  (%s)\n"), entry->mid,
                    fl_mutation_op_to_string (entry->op), label, when);
           g_print ("      %s\n", entry->error != NULL ? entry->error : "");
         }

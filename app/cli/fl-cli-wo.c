@@ -1,4 +1,5 @@
 /* fieldline-cli wo: list, show, new, set-status, log. */
+#include <inttypes.h>
 #include "fl-cli.h"
 
 #include <string.h>
@@ -104,7 +105,7 @@ print_field (JsonObject *row, const char *label, const char *field, gboolean is_
   else if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
     text = g_strdup (json_node_get_boolean (node) ? _("yes") : _("no"));
   else
-    text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    text = g_strdup_printf ("%" PRId64, json_node_get_int (node));
   g_print ("%-16s %s\n", label, text);
 }
 
