@@ -21,7 +21,12 @@
  *
  * Build with ninja; run build/bench/bench-server [--seconds 30] (not a
  * `meson test`). */
-#include <fieldline.h>
+#include <fl-ids.h>
+#include <fl-merge.h>
+#include <fl-protocol.h>
+#include <fl-record-store.h>
+#include <fl-schema.h>
+#include <fl-time.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>

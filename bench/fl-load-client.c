@@ -3,6 +3,10 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "fl-ids.h"
+#include "fl-record.h"
+#include "fl-time.h"
+
 G_DEFINE_QUARK (fl-load-client-error-quark, fl_load_client_error)
 
 static const char * const request_names[] = { "login", "snapshot", "push", "pull" };

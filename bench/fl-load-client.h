@@ -12,7 +12,6 @@
  * synchronous and its own). */
 #pragma once
 
-#include <fieldline.h>
 #include <fl-protocol.h>
 
 G_BEGIN_DECLS

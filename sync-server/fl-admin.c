@@ -13,7 +13,7 @@
 #include "fl-import.h"
 #include "fl-record.h"
 #include "fl-sqlite-store.h"
-#include "fl-stock.h"
+#include "fl-stock-ledger.h"
 #include "fl-store.h"
 #include "fl-time.h"
 

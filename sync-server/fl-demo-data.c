@@ -9,7 +9,7 @@
 #include "fl-ids.h"
 #include "fl-record.h"
 #include "fl-sla.h"
-#include "fl-stock.h"
+#include "fl-stock-movement.h"
 #include "fl-time.h"
 
 G_DEFINE_QUARK (fl-demo-data-error-quark, fl_demo_data_error)

@@ -7,11 +7,11 @@
 #include "fl-ids.h"
 #include "fl-merge.h"
 #include "fl-record.h"
-#include "fl-sla.h"
 #include "fl-sqlite-store.h"
-#include "fl-stock.h"
+#include "fl-stock-ledger.h"
+#include "fl-stock-movement.h"
 #include "fl-time.h"
-#include "fl-work-order.h"
+#include "fl-work-order-sla.h"
 #include "fl-workflow.h"
 
 G_DEFINE_QUARK (fl-push-error-quark, fl_push_error)

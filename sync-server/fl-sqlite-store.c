@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "fl-ids.h"
-#include "fl-record.h"
-#include "fl-replica-schema.h"
+#include "fl-record-store.h"
 #include "fl-time.h"
 
 struct _FlSqliteStore

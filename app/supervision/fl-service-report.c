@@ -6,7 +6,8 @@
 #include <pango/pangocairo.h>
 
 #include "fl-kpi-chart.h"
-#include "fl-record.h"
+#include "fl-record-store.h"
+#include "fl-replica-schema.h"
 #include "fl-stock.h"
 #include "fl-time.h"
 

@@ -2,9 +2,14 @@
  * rows of the model to put in it. */
 #pragma once
 
-#include <fieldline.h>
 #include <glib/gstdio.h>
 #include <string.h>
+
+#include "fl-ids.h"
+#include "fl-record-store.h"
+#include "fl-schema.h"
+#include "fl-stock-ledger.h"
+#include "fl-time.h"
 
 #include "fl-accounts.h"
 #include "fl-sqlite-store.h"

@@ -1,16 +1,14 @@
-/* fl-replica-schema.h — the migrations of a client replica and the model
- * tables shared with the server's store. */
+/* fl-replica-schema.h — the migrations of a client replica: the model
+ * tables (fl-record-store.h) and the tables only a replica has. */
 #pragma once
 
 #include "fl-db.h"
 
 G_BEGIN_DECLS
 
-/* Creates every model table, its indexes and the stock ledger's balance
- * table and triggers (used by the replica's and the server's migrations). */
-gboolean           fl_model_create_tables (FlDb *db, GError **error);
-
 const FlMigration *fl_replica_migrations (guint *n_migrations);
+/* Opens a client replica: the model, the outbox, balances and search. */
+FlDb              *fl_db_open_replica (const char *path, GError **error);
 
 /* Bulk loads: stop maintaining the work-order search index row by row, then
  * rebuild it in one pass (call both inside the load's transaction). */

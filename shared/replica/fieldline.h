@@ -1,16 +1,19 @@
-/* fieldline.h — the public headers of libfieldline, the core every binary links. */
+/* fieldline.h — the public headers a client of the replica layer uses most
+ * (with those of the layers below it). */
 #pragma once
 
+#include "fl-backup.h"
 #include "fl-changelog.h"
 #include "fl-db.h"
 #include "fl-ids.h"
+#include "fl-inspection.h"
+#include "fl-record-store.h"
 #include "fl-record.h"
+#include "fl-ref-sequence.h"
 #include "fl-replica-schema.h"
 #include "fl-schema.h"
+#include "fl-sla.h"
 #include "fl-stock.h"
 #include "fl-time.h"
-#include "fl-backup.h"
-#include "fl-inspection.h"
-#include "fl-sla.h"
 #include "fl-work-order.h"
 #include "fl-workflow.h"

@@ -4,9 +4,8 @@
  * parts from a van, and record the customer's acceptance. */
 #pragma once
 
-#include "fl-db.h"
-#include "fl-record.h"
-#include "fl-sla.h"
+#include "fl-record-store.h"
+#include "fl-work-order-sla.h"
 #include "fl-workflow.h"
 
 G_BEGIN_DECLS
@@ -23,16 +22,6 @@ typedef struct {
   int         urgency;      /* 1 urgent .. 4 low */
   const char *assignee;     /* optional: creates it assigned */
 } FlWorkOrderDraft;
-
-/* The calendar (coverage, time zone, holidays) of a site as stored in the
- * replica or the server's store. */
-FlCalendar *fl_work_order_site_calendar (JsonObject *site, JsonObject *calendar);
-
-/* Fills priority, response_due and resolve_due of `work_order` (a row or a
- * draft with impact, urgency, created_at and on_hold_seconds) from the
- * site's calendar and the SLA policy.  Pure: used offline and by the server. */
-void        fl_work_order_derive (JsonObject *work_order, FlCalendar *calendar,
-                                  const FlSlaPolicy *policy);
 
 /* Loads the site and its calendar from the replica and derives. */
 gboolean    fl_work_order_derive_in_db (FlDb *db, JsonObject *work_order, GError **error);

@@ -14,55 +14,6 @@ G_DEFINE_QUARK (fl-record-error-quark, fl_record_error)
 
 static const char * const common_columns[] = { FL_COMMON_COLUMNS };
 
-/* Per-table SQL built once from the schema; identifiers come from the static
- * description, values are always bound. */
-typedef struct {
-  char *select_list;
-  char *select_by_id;
-  char *insert;
-  char *update;
-  char *delete_by_id;
-} TableSql;
-
-static TableSql *
-table_sql (const FlTable *table)
-{
-  static GHashTable *cache;
-  static GMutex lock;
-  g_mutex_lock (&lock);
-  if (cache == NULL)
-    cache = g_hash_table_new (g_str_hash, g_str_equal);
-  TableSql *sql = g_hash_table_lookup (cache, table->name);
-  if (sql == NULL)
-    {
-      g_autoptr(GString) list = g_string_new ("\"id\", \"version\", \"created_at\", \"updated_at\"");
-      g_autoptr(GString) marks = g_string_new ("?, ?, ?, ?");
-      g_autoptr(GString) sets = g_string_new ("\"version\" = ?2, \"created_at\" = ?3, \"updated_at\" = ?4");
-      for (guint i = 0; i < table->n_columns; i++)
-        {
-          g_string_append_printf (list, ", \"%s\"", table->columns[i].name);
-          g_string_append (marks, ", ?");
-          g_string_append_printf (sets, ", \"%s\" = ?%u", table->columns[i].name, i + 5);
-        }
-      sql = g_new0 (TableSql, 1);
-      sql->select_list = g_strdup (list->str);
-      sql->select_by_id = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?", list->str, table->name);
-      sql->insert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT (id) DO NOTHING",
-                                     table->name, list->str, marks->str);
-      sql->update = g_strdup_printf ("UPDATE \"%s\" SET %s WHERE id = ?1", table->name, sets->str);
-      sql->delete_by_id = g_strdup_printf ("DELETE FROM \"%s\" WHERE id = ?", table->name);
-      g_hash_table_insert (cache, (gpointer) table->name, sql);
-    }
-  g_mutex_unlock (&lock);
-  return sql;
-}
-
-const char *
-fl_record_select_list (const FlTable *table)
-{
-  return table_sql (table)->select_list;
-}
-
 static gboolean
 invalid (GError **error, int code, const FlTable *table, const char *field, const char *format, ...)
   G_GNUC_PRINTF (5, 6);
@@ -91,8 +42,8 @@ looks_like_id (const char *text)
   return TRUE;
 }
 
-static gboolean
-parse_int64_text (const char *text, gint64 *out)
+gboolean
+fl_record_parse_int64 (const char *text, gint64 *out)
 {
   char *end = NULL;
   if (text == NULL || *text == '\0')
@@ -200,7 +151,7 @@ normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, 
         gint64 v;
         if (value_type == G_TYPE_INT64)
           v = json_node_get_int (value);
-        else if (value_type != G_TYPE_STRING || !parse_int64_text (json_node_get_string (value), &v))
+        else if (value_type != G_TYPE_STRING || !fl_record_parse_int64 (json_node_get_string (value), &v))
           {
             invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
                      _("must be a whole number written as a string of digits"));
@@ -252,7 +203,7 @@ validate_common (const FlTable *table, JsonObject *fields, char **bad_field, GEr
   gint64 v = 0;
   if (version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
       (json_node_get_value_type (version) == G_TYPE_INT64 ? (v = json_node_get_int (version), FALSE)
-                                                           : !parse_int64_text (json_node_get_string (version), &v)) ||
+                                                           : !fl_record_parse_int64 (json_node_get_string (version), &v)) ||
       v < 1)
     {
       if (bad_field) *bad_field = g_strdup ("version");
@@ -363,153 +314,6 @@ fl_record_to_string (JsonObject *row)
   return json_to_string (node, FALSE);
 }
 
-static JsonNode *
-column_node (const FlColumn *column, sqlite3_stmt *stmt, int index)
-{
-  if (sqlite3_column_type (stmt, index) == SQLITE_NULL)
-    return json_node_new (JSON_NODE_NULL);
-  switch (column != NULL ? column->type : FL_COL_TEXT)
-    {
-    case FL_COL_INT:
-      return json_node_init_int (json_node_alloc (), sqlite3_column_int64 (stmt, index));
-    case FL_COL_INT64:
-      {
-        g_autofree char *digits = g_strdup_printf ("%" PRId64, (gint64) sqlite3_column_int64 (stmt, index));
-        return json_node_init_string (json_node_alloc (), digits);
-      }
-    case FL_COL_BOOL:
-      return json_node_init_boolean (json_node_alloc (), sqlite3_column_int64 (stmt, index) != 0);
-    case FL_COL_JSON:
-      {
-        g_autoptr(JsonParser) parser = json_parser_new ();
-        const char *text = (const char *) sqlite3_column_text (stmt, index);
-        if (json_parser_load_from_data (parser, text, -1, NULL) && json_parser_get_root (parser) != NULL)
-          return json_node_copy (json_parser_get_root (parser));
-        return json_node_new (JSON_NODE_NULL);
-      }
-    default:
-      return json_node_init_string (json_node_alloc (), (const char *) sqlite3_column_text (stmt, index));
-    }
-}
-
-JsonObject *
-fl_record_from_stmt (const FlTable *table, sqlite3_stmt *stmt, int first)
-{
-  JsonObject *row = json_object_new ();
-  json_object_set_string_member (row, "id", (const char *) sqlite3_column_text (stmt, first));
-  g_autofree char *version = g_strdup_printf ("%" PRId64, (gint64) sqlite3_column_int64 (stmt, first + 1));
-  json_object_set_string_member (row, "version", version);
-  json_object_set_string_member (row, "created_at", (const char *) sqlite3_column_text (stmt, first + 2));
-  json_object_set_string_member (row, "updated_at", (const char *) sqlite3_column_text (stmt, first + 3));
-  for (guint i = 0; i < table->n_columns; i++)
-    json_object_set_member (row, table->columns[i].name,
-                            column_node (&table->columns[i], stmt, first + 4 + (int) i));
-  return row;
-}
-
-JsonObject *
-fl_record_load (FlDb *db, const FlTable *table, const char *id, GError **error)
-{
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, table_sql (table)->select_by_id, error);
-  gboolean has_row;
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  if (!fl_stmt_step_row (db, stmt, &has_row, error))
-    return NULL;
-  if (!has_row)
-    {
-      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_NOT_FOUND, _("No %s with id %s"), table->name, id);
-      return NULL;
-    }
-  return fl_record_from_stmt (table, stmt, 0);
-}
-
-static void
-bind_value (sqlite3_stmt *stmt, int index, const FlColumn *column, JsonNode *value)
-{
-  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
-    {
-      sqlite3_bind_null (stmt, index);
-      return;
-    }
-  switch (column->type)
-    {
-    case FL_COL_INT:
-    case FL_COL_BOOL:
-      sqlite3_bind_int64 (stmt, index, column->type == FL_COL_BOOL ? json_node_get_boolean (value)
-                                                                    : json_node_get_int (value));
-      break;
-    case FL_COL_INT64:
-      {
-        gint64 v = 0;
-        if (json_node_get_value_type (value) == G_TYPE_INT64)
-          v = json_node_get_int (value);
-        else
-          parse_int64_text (json_node_get_string (value), &v);
-        sqlite3_bind_int64 (stmt, index, v);
-      }
-      break;
-    case FL_COL_JSON:
-      sqlite3_bind_text (stmt, index, json_to_string (value, FALSE), -1, g_free);
-      break;
-    default:
-      sqlite3_bind_text (stmt, index, json_node_get_string (value), -1, SQLITE_TRANSIENT);
-      break;
-    }
-}
-
-static void
-bind_row (sqlite3_stmt *stmt, const FlTable *table, JsonObject *row)
-{
-  gint64 version = fl_record_get_int (row, "version", 1);
-  sqlite3_bind_text (stmt, 1, fl_record_get_string (row, "id"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, version);
-  sqlite3_bind_text (stmt, 3, fl_record_get_string (row, "created_at"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, fl_record_get_string (row, "updated_at"), -1, SQLITE_TRANSIENT);
-  for (guint i = 0; i < table->n_columns; i++)
-    bind_value (stmt, (int) i + 5, &table->columns[i],
-                json_object_get_member (row, table->columns[i].name));
-}
-
-gboolean
-fl_record_store (FlDb *db, const FlTable *table, JsonObject *row, gboolean *inserted, GError **error)
-{
-  TableSql *sql = table_sql (table);
-  gboolean is_new;
-  {
-    g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql->insert, error);
-    if (stmt == NULL)
-      return FALSE;
-    bind_row (stmt, table, row);
-    if (!fl_stmt_step_done (db, stmt, error))
-      return FALSE;
-    is_new = sqlite3_changes (fl_db_handle (db)) > 0;
-  }
-  if (!is_new && table->kind != FL_TABLE_APPEND_ONLY)
-    {
-      g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql->update, error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_row (stmt, table, row);
-      if (!fl_stmt_step_done (db, stmt, error))
-        return FALSE;
-    }
-  if (inserted != NULL)
-    *inserted = is_new;
-  return TRUE;
-}
-
-gboolean
-fl_record_forget (FlDb *db, const FlTable *table, const char *id, GError **error)
-{
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, table_sql (table)->delete_by_id, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  return fl_stmt_step_done (db, stmt, error);
-}
-
 const char *
 fl_record_get_string (JsonObject *row, const char *field)
 {
@@ -528,7 +332,7 @@ fl_record_get_int (JsonObject *row, const char *field, gint64 fallback)
     return fallback;
   if (json_node_get_value_type (node) == G_TYPE_INT64)
     return json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_STRING && parse_int64_text (json_node_get_string (node), &v))
+  if (json_node_get_value_type (node) == G_TYPE_STRING && fl_record_parse_int64 (json_node_get_string (node), &v))
     return v;
   return fallback;
 }

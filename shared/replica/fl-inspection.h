@@ -7,8 +7,7 @@
  * transaction, so a fault found on a round can never be forgotten. */
 #pragma once
 
-#include "fl-db.h"
-#include "fl-record.h"
+#include "fl-record-store.h"
 
 G_BEGIN_DECLS
 

@@ -7,7 +7,7 @@
  * last saw — what the server's three-way merge needs. */
 #pragma once
 
-#include "fl-record.h"
+#include "fl-record-store.h"
 
 G_BEGIN_DECLS
 

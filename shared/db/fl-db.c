@@ -2,8 +2,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "fl-replica-schema.h"
-
 G_DEFINE_QUARK (fl-db-error-quark, fl_db_error)
 
 struct _FlDb
@@ -293,14 +291,6 @@ fl_db_open (const char *path, const FlMigration *migrations, guint n_migrations,
   if (!migrate (db, migrations, n_migrations, error))
     return NULL;
   return g_steal_pointer (&db);
-}
-
-FlDb *
-fl_db_open_replica (const char *path, GError **error)
-{
-  guint n = 0;
-  const FlMigration *migrations = fl_replica_migrations (&n);
-  return fl_db_open (path, migrations, n, error);
 }
 
 char *

@@ -5,10 +5,10 @@
  * increasing within one process even when the clock stalls or steps back.
  * Human references (INC-261122-K3F-0007) combine the type, the local date,
  * the device code the server gave at first sign-in and a per-device
- * sequence, so they are unique without a network. */
+ * sequence (fl-ref-sequence.h), so they are unique without a network. */
 #pragma once
 
-#include "fl-db.h"
+#include <glib.h>
 
 G_BEGIN_DECLS
 
@@ -21,12 +21,5 @@ gboolean  fl_uuid_is_valid (const char *text);
 /* Reference prefix for a table and, for work orders, its kind:
  * INC incident, REQ request, MNT maintenance, INS inspection round. */
 const char *fl_ref_prefix (const char *table, const char *kind);
-
-/* Takes the next number of `prefix` for this device from the replica (in
- * the caller's transaction) and formats the reference for the local date
- * of `at_usec`.  The device code is read from the replica's meta table. */
-char     *fl_ref_next (FlDb *db, const char *prefix, gint64 at_usec, GError **error);
-
-#define FL_META_DEVICE_CODE "device_code"
 
 G_END_DECLS

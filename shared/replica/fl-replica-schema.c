@@ -1,14 +1,6 @@
 #include "fl-replica-schema.h"
 
-#include "fl-schema.h"
-#include "fl-stock.h"
-
-gboolean
-fl_model_create_tables (FlDb *db, GError **error)
-{
-  g_autofree char *sql = fl_schema_create_sql ();
-  return fl_db_exec (db, sql, error) && fl_db_exec (db, fl_stock_schema_sql (), error);
-}
+#include "fl-record-store.h"
 
 /* The search index is a trigram FTS5 table (substring search that works for
  * Chinese text, which has no spaces between words).  FTS5 flushes its
@@ -147,4 +139,12 @@ fl_replica_migrations (guint *n_migrations)
 {
   *n_migrations = G_N_ELEMENTS (replica_migrations);
   return replica_migrations;
+}
+
+FlDb *
+fl_db_open_replica (const char *path, GError **error)
+{
+  guint n = 0;
+  const FlMigration *migrations = fl_replica_migrations (&n);
+  return fl_db_open (path, migrations, n, error);
 }

@@ -33,8 +33,6 @@ FlDb         *fl_db_open (const char        *path,
                           const FlMigration *migrations,
                           guint              n_migrations,
                           GError           **error);
-/* A client replica: the model, the outbox, balances and search. */
-FlDb         *fl_db_open_replica (const char *path, GError **error);
 
 sqlite3      *fl_db_handle (FlDb *db);
 const char   *fl_db_path (FlDb *db);

@@ -1,10 +1,10 @@
 /* fl-record.h — rows as JSON objects: validation against the schema with
- * field-level errors, and reading / writing them in SQLite. */
+ * field-level errors and lenient reading of their values.  Storing them in
+ * SQLite is fl-record-store.h's. */
 #pragma once
 
 #include <json-glib/json-glib.h>
 
-#include "fl-db.h"
 #include "fl-schema.h"
 
 G_BEGIN_DECLS
@@ -46,26 +46,13 @@ gboolean    fl_record_validate_value (const FlTable  *table,
 JsonObject *fl_record_parse (const char *json_text, gssize length, GError **error);
 char       *fl_record_to_string (JsonObject *row);
 
-/* Reads the row `id` of `table`; NULL with FL_DB_ERROR_NOT_FOUND when absent. */
-JsonObject *fl_record_load (FlDb *db, const FlTable *table, const char *id, GError **error);
-/* Reads the current row from a statement positioned on "SELECT <all columns>". */
-JsonObject *fl_record_from_stmt (const FlTable *table, sqlite3_stmt *stmt, int first_column);
-/* "id", "version", ... every column of the table in schema order, quoted, comma-separated. */
-const char *fl_record_select_list (const FlTable *table);
-
-/* Writes a whole row (with its common columns): a new row is inserted, an
- * existing one of a mutable table replaced; an append-only row that exists
- * is left as it is.  Sets `inserted` to whether the row was new. */
-gboolean    fl_record_store (FlDb *db, const FlTable *table, JsonObject *row,
-                             gboolean *inserted, GError **error);
-/* Removes a row that left this replica's scope. */
-gboolean    fl_record_forget (FlDb *db, const FlTable *table, const char *id, GError **error);
-
 /* Value helpers that read a row leniently. */
 const char *fl_record_get_string (JsonObject *row, const char *field);
 gint64      fl_record_get_int (JsonObject *row, const char *field, gint64 fallback);
 gboolean    fl_record_get_bool (JsonObject *row, const char *field);
 gboolean    fl_json_node_equal (JsonNode *a, JsonNode *b);
+/* Parses a whole decimal 64-bit number ("-12"); FALSE for anything else. */
+gboolean    fl_record_parse_int64 (const char *text, gint64 *out);
 /* Sets a text field only when `value` is non-NULL and not empty (an empty
  * entry in a form means "not given"). */
 void        fl_record_set_text (JsonObject *row, const char *field, const char *value);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fl-changelog.h"
-#include "fl-ids.h"
+#include "fl-ref-sequence.h"
 #include "fl-stock.h"
 #include "fl-time.h"
 
@@ -13,47 +13,6 @@ static const FlTable *
 work_order_table (void)
 {
   return fl_schema_lookup ("work_order");
-}
-
-FlCalendar *
-fl_work_order_site_calendar (JsonObject *site, JsonObject *calendar)
-{
-  const char *tz = site != NULL ? fl_record_get_string (site, "time_zone") : NULL;
-  FlCoverage coverage = FL_COVERAGE_5X9;
-  if (site != NULL)
-    fl_coverage_from_string (fl_record_get_string (site, "coverage"), &coverage);
-  FlCalendar *cal = fl_calendar_new (tz, coverage);
-  if (calendar != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      /* A calendar with a bad date still serves its good ones: the server
-       * validated it when it was saved, so this only guards old data. */
-      if (!fl_calendar_add_days_from_string (cal, fl_record_get_string (calendar, "holidays"),
-                                             fl_record_get_string (calendar, "working_days"), &error))
-        g_warning ("Calendar %s: %s", fl_record_get_string (calendar, "name"), error->message);
-    }
-  return cal;
-}
-
-void
-fl_work_order_derive (JsonObject *wo, FlCalendar *calendar, const FlSlaPolicy *policy)
-{
-  int impact = (int) fl_record_get_int (wo, "impact", 3);
-  int urgency = (int) fl_record_get_int (wo, "urgency", 3);
-  FlPriority priority = fl_sla_priority (CLAMP (impact, 1, 4), CLAMP (urgency, 1, 4));
-  json_object_set_string_member (wo, "priority", fl_priority_to_string (priority));
-
-  gint64 created = 0;
-  const char *created_text = fl_record_get_string (wo, "created_at");
-  if (created_text == NULL || !fl_time_parse (created_text, &created, NULL))
-    created = fl_time_now ();
-  gint64 response_due = 0, resolve_due = 0;
-  fl_sla_compute_due (policy, calendar, priority, created, fl_record_get_int (wo, "on_hold_seconds", 0),
-                      &response_due, &resolve_due);
-  g_autofree char *response_text = fl_time_format (response_due);
-  g_autofree char *resolve_text = fl_time_format (resolve_due);
-  json_object_set_string_member (wo, "response_due", response_text);
-  json_object_set_string_member (wo, "resolve_due", resolve_text);
 }
 
 static JsonObject *

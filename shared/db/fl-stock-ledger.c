@@ -1,35 +1,9 @@
 #include <inttypes.h>
-#include "fl-stock.h"
+#include "fl-stock-ledger.h"
 
 #include <glib/gi18n-lib.h>
 
-#include "fl-changelog.h"
-#include "fl-time.h"
-
-G_DEFINE_QUARK (fl-stock-error-quark, fl_stock_error)
-
-static const char * const kind_names[] = {
-  "receive", "issue", "transfer", "use", "return", "scrap", "adjust",
-};
-
-const char *
-fl_movement_kind_to_string (FlMovementKind kind)
-{
-  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_names), NULL);
-  return kind_names[kind];
-}
-
-gboolean
-fl_movement_kind_from_string (const char *text, FlMovementKind *kind)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
-    if (g_strcmp0 (kind_names[i], text) == 0)
-      {
-        *kind = i;
-        return TRUE;
-      }
-  return FALSE;
-}
+#include "fl-stock-movement.h"
 
 /* The balance follows the ledger by construction: every movement adds its
  * quantity at its destination and takes it from its source.  Movements are
@@ -66,90 +40,6 @@ fl_stock_schema_sql (void)
     "CREATE TRIGGER stock_balance_derived BEFORE UPDATE OF location_id, part_id ON stock_balance BEGIN\n"
     "  SELECT RAISE (ABORT, 'stock balances are derived from the ledger');\n"
     "END;\n";
-}
-
-gboolean
-fl_stock_check_movement (FlMovementKind kind, const char *from, const char *to,
-                         gint64 qty, GError **error)
-{
-  const char *name = fl_movement_kind_to_string (kind);
-  gboolean needs_from = FALSE, needs_to = FALSE;
-
-  if (qty <= 0)
-    {
-      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
-                   _("stock_movement.qty: a quantity must be more than zero"));
-      return FALSE;
-    }
-  switch (kind)
-    {
-    case FL_MOVE_RECEIVE:
-      needs_to = TRUE;
-      break;
-    case FL_MOVE_USE:
-    case FL_MOVE_SCRAP:
-      needs_from = TRUE;
-      break;
-    case FL_MOVE_ISSUE:
-    case FL_MOVE_TRANSFER:
-    case FL_MOVE_RETURN:
-      needs_from = needs_to = TRUE;
-      break;
-    case FL_MOVE_ADJUST:
-      if ((from == NULL) == (to == NULL))
-        {
-          g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
-                       _("stock_movement.to_location: an adjustment goes either into or out of one location"));
-          return FALSE;
-        }
-      return TRUE;
-    default:
-      g_assert_not_reached ();
-    }
-  if (needs_from != (from != NULL))
-    {
-      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
-                   needs_from ? _("stock_movement.from_location: a %s needs the location the parts leave")
-                              : _("stock_movement.from_location: a %s has no source location"),
-                   name);
-      return FALSE;
-    }
-  if (needs_to != (to != NULL))
-    {
-      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
-                   needs_to ? _("stock_movement.to_location: a %s needs the location the parts go to")
-                            : _("stock_movement.to_location: a %s has no destination"),
-                   name);
-      return FALSE;
-    }
-  if (from != NULL && to != NULL && g_strcmp0 (from, to) == 0)
-    {
-      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
-                   _("stock_movement.to_location: source and destination are the same location"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-fl_stock_post (FlDb *db, const FlStockMovement *m, char **out_id, GError **error)
-{
-  if (!fl_stock_check_movement (m->kind, m->from_location, m->to_location, m->qty, error))
-    return FALSE;
-  g_autoptr(JsonObject) fields = json_object_new ();
-  g_autofree char *now = fl_time_format (fl_time_now ());
-  json_object_set_string_member (fields, "kind", fl_movement_kind_to_string (m->kind));
-  fl_record_set_text (fields, "part_id", m->part_id);
-  json_object_set_int_member (fields, "qty", m->qty);
-  fl_record_set_text (fields, "from_location", m->from_location);
-  fl_record_set_text (fields, "to_location", m->to_location);
-  fl_record_set_text (fields, "serial", m->serial);
-  fl_record_set_text (fields, "work_order_id", m->work_order_id);
-  fl_record_set_text (fields, "supplier_ref", m->supplier_ref);
-  fl_record_set_text (fields, "reason", m->reason);
-  fl_record_set_text (fields, "by", m->by);
-  json_object_set_string_member (fields, "at", now);
-  return fl_changelog_append (db, "stock_movement", fields, out_id, error);
 }
 
 gint64

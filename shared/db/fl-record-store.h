@@ -1,0 +1,30 @@
+/* fl-record-store.h — the model's rows in SQLite: creating the model's
+ * tables, reading a row into a JSON object and writing one back.  Used by
+ * the client replica and by the server's SQLite store alike. */
+#pragma once
+
+#include "fl-db.h"
+#include "fl-record.h"
+
+G_BEGIN_DECLS
+
+/* Creates every model table, its indexes and the stock ledger's balance
+ * table and triggers (used by the replica's and the server's migrations). */
+gboolean    fl_model_create_tables (FlDb *db, GError **error);
+
+/* Reads the row `id` of `table`; NULL with FL_DB_ERROR_NOT_FOUND when absent. */
+JsonObject *fl_record_load (FlDb *db, const FlTable *table, const char *id, GError **error);
+/* Reads the current row from a statement positioned on "SELECT <all columns>". */
+JsonObject *fl_record_from_stmt (const FlTable *table, sqlite3_stmt *stmt, int first_column);
+/* "id", "version", ... every column of the table in schema order, quoted, comma-separated. */
+const char *fl_record_select_list (const FlTable *table);
+
+/* Writes a whole row (with its common columns): a new row is inserted, an
+ * existing one of a mutable table replaced; an append-only row that exists
+ * is left as it is.  Sets `inserted` to whether the row was new. */
+gboolean    fl_record_store (FlDb *db, const FlTable *table, JsonObject *row,
+                             gboolean *inserted, GError **error);
+/* Removes a row that left this replica's scope. */
+gboolean    fl_record_forget (FlDb *db, const FlTable *table, const char *id, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,91 @@
+#include "fl-stock-movement.h"
+
+#include <glib/gi18n-lib.h>
+
+G_DEFINE_QUARK (fl-stock-error-quark, fl_stock_error)
+
+static const char * const kind_names[] = {
+  "receive", "issue", "transfer", "use", "return", "scrap", "adjust",
+};
+
+const char *
+fl_movement_kind_to_string (FlMovementKind kind)
+{
+  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_names), NULL);
+  return kind_names[kind];
+}
+
+gboolean
+fl_movement_kind_from_string (const char *text, FlMovementKind *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    if (g_strcmp0 (kind_names[i], text) == 0)
+      {
+        *kind = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+fl_stock_check_movement (FlMovementKind kind, const char *from, const char *to,
+                         gint64 qty, GError **error)
+{
+  const char *name = fl_movement_kind_to_string (kind);
+  gboolean needs_from = FALSE, needs_to = FALSE;
+
+  if (qty <= 0)
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                   _("stock_movement.qty: a quantity must be more than zero"));
+      return FALSE;
+    }
+  switch (kind)
+    {
+    case FL_MOVE_RECEIVE:
+      needs_to = TRUE;
+      break;
+    case FL_MOVE_USE:
+    case FL_MOVE_SCRAP:
+      needs_from = TRUE;
+      break;
+    case FL_MOVE_ISSUE:
+    case FL_MOVE_TRANSFER:
+    case FL_MOVE_RETURN:
+      needs_from = needs_to = TRUE;
+      break;
+    case FL_MOVE_ADJUST:
+      if ((from == NULL) == (to == NULL))
+        {
+          g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                       _("stock_movement.to_location: an adjustment goes either into or out of one location"));
+          return FALSE;
+        }
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+  if (needs_from != (from != NULL))
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                   needs_from ? _("stock_movement.from_location: a %s needs the location the parts leave")
+                              : _("stock_movement.from_location: a %s has no source location"),
+                   name);
+      return FALSE;
+    }
+  if (needs_to != (to != NULL))
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                   needs_to ? _("stock_movement.to_location: a %s needs the location the parts go to")
+                            : _("stock_movement.to_location: a %s has no destination"),
+                   name);
+      return FALSE;
+    }
+  if (from != NULL && to != NULL && g_strcmp0 (from, to) == 0)
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                   _("stock_movement.to_location: source and destination are the same location"));
+      return FALSE;
+    }
+  return TRUE;
+}
