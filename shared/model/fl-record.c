@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,7 +11,9 @@
 
 G_DEFINE_QUARK (fl-record-error-quark, fl_record_error)
 
-#define MAX_TEXT_LENGTH (256 * 1024)
+/* JSON columns hold flat data (results, lists, {field: {from, to}});
+ * deeper nesting is refused rather than walked. */
+#define MAX_JSON_DEPTH 32
 
 static const char * const common_columns[] = { FL_COMMON_COLUMNS };
 
@@ -66,6 +69,74 @@ check_range (const FlTable *table, const FlColumn *column, gint64 v, GError **er
   return TRUE;
 }
 
+/* A JSON value that stores and reads back as itself: finite numbers and
+ * valid UTF-8 throughout (json-glib accepts 1e999 as infinity, which it
+ * writes as "inf", and a lone surrogate escape as invalid UTF-8; either
+ * would come back from the database as null).  Says what is wrong in
+ * `problem` (to free). */
+static gboolean
+json_value_is_storable (JsonNode *node, guint depth, char **problem)
+{
+  if (depth > MAX_JSON_DEPTH)
+    {
+      *problem = g_strdup_printf (_("nests deeper than %d levels"), MAX_JSON_DEPTH);
+      return FALSE;
+    }
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          {
+            if (!g_utf8_validate (name, -1, NULL))
+              {
+                *problem = g_strdup (_("holds a member name that is not valid UTF-8"));
+                return FALSE;
+              }
+            if (!json_value_is_storable (member, depth + 1, problem))
+              return FALSE;
+          }
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!json_value_is_storable (json_array_get_element (array, i), depth + 1, problem))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE && !isfinite (json_node_get_double (node)))
+        {
+          *problem = g_strdup (_("holds a number too large to store"));
+          return FALSE;
+        }
+      if (json_node_get_value_type (node) == G_TYPE_STRING &&
+          !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        {
+          *problem = g_strdup (_("holds text that is not valid UTF-8"));
+          return FALSE;
+        }
+      return TRUE;
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
+/* Every string-valued column is bounded: its own limit, else (choices,
+ * ids, times, dates, all short by their form) that of a name. */
+static gsize
+text_limit (const FlColumn *column)
+{
+  return column->max_length > 0 ? column->max_length : FL_TEXT_NAME;
+}
+
 /* Validates one value and returns its canonical form (a new node), or NULL. */
 static JsonNode *
 normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, GError **error)
@@ -87,10 +158,10 @@ normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, 
             return NULL;
           }
         const char *text = json_node_get_string (value);
-        if (strlen (text) > MAX_TEXT_LENGTH)
+        if (strlen (text) > text_limit (column))
           {
-            invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("is longer than %d bytes"),
-                     MAX_TEXT_LENGTH);
+            invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("is longer than %u bytes"),
+                     (guint) text_limit (column));
             return NULL;
           }
         if (!g_utf8_validate (text, -1, NULL))
@@ -177,6 +248,21 @@ normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, 
                    _("must be a JSON object or array"));
           return NULL;
         }
+      {
+        g_autofree char *problem = NULL;
+        if (!json_value_is_storable (value, 0, &problem))
+          {
+            invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, "%s", problem);
+            return NULL;
+          }
+        g_autofree char *text = json_to_string (value, FALSE);
+        if (strlen (text) > column->max_length)
+          {
+            invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
+                     _("is larger than %u bytes as JSON"), (guint) column->max_length);
+            return NULL;
+          }
+      }
       return json_node_copy (value);
     default:
       g_assert_not_reached ();

@@ -6,6 +6,22 @@
 #define REQ FL_COL_REQUIRED
 #define IMM FL_COL_IMMUTABLE
 #define DER FL_COL_DERIVED
+#define NAME FL_TEXT_NAME
+#define LINE FL_TEXT_LINE
+#define LONG FL_TEXT_LONG
+/* Sizes of JSON columns' text: a list of site ids, one inspection's results
+ * or one proposal's changes, a whole checklist, and one value of any
+ * column as a conflict keeps it (escaping may make a long text longer). */
+#define JSON_LIST      (64 * 1024)
+#define JSON_RESULTS   (64 * 1024)
+#define JSON_TEMPLATE  (256 * 1024)
+#define JSON_VALUE     (512 * 1024)
+/* Ranges of 64-bit numbers: ten years of hold time (the SLA clock then
+ * stays within this century), a backup of up to an exbibyte, an attachment
+ * of up to a tebibyte. */
+#define MAX_HOLD_SECONDS ((gint64) 10 * 365 * 24 * 3600)
+#define MAX_BACKUP_BYTES ((gint64) 1 << 60)
+#define MAX_ATTACHMENT_BYTES ((gint64) 1 << 40)
 
 static const char * const coverage_choices[] = { "5x9", "7x9", "7x24", NULL };
 static const char * const role_choices[] = { "engineer", "clerk", "supervisor", "admin", NULL };
@@ -34,49 +50,49 @@ static const char * const attachment_owner_choices[] = {
   "work_order", "inspection", "backup_check", "ci", "ci_change_proposal", "stock_count", NULL };
 
 static const FlColumn calendar_columns[] = {
-  { "name", FL_COL_TEXT, REQ },
-  { "time_zone", FL_COL_TEXT, REQ },
-  { "holidays", FL_COL_TEXT, 0 },      /* comma-separated YYYY-MM-DD */
-  { "working_days", FL_COL_TEXT, 0 },  /* adjusted weekend days that are worked */
+  { "name", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "time_zone", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "holidays", FL_COL_TEXT, 0, .max_length = LONG },      /* comma-separated YYYY-MM-DD */
+  { "working_days", FL_COL_TEXT, 0, .max_length = LONG },  /* adjusted weekend days that are worked */
 };
 
 static const FlColumn site_columns[] = {
-  { "code", FL_COL_TEXT, REQ | IMM },
-  { "name", FL_COL_TEXT, REQ },
-  { "address", FL_COL_TEXT, 0 },
-  { "time_zone", FL_COL_TEXT, REQ },
+  { "code", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
+  { "name", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "address", FL_COL_TEXT, 0, .max_length = LINE },
+  { "time_zone", FL_COL_TEXT, REQ, .max_length = NAME },
   { "coverage", FL_COL_TEXT, REQ, coverage_choices },
   { "calendar_id", FL_COL_REF, 0, NULL, 0, 0, "calendar" },
 };
 
 static const FlColumn user_columns[] = {
-  { "login", FL_COL_TEXT, REQ | IMM },
-  { "display_name", FL_COL_TEXT, REQ },
+  { "login", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
+  { "display_name", FL_COL_TEXT, REQ, .max_length = NAME },
   { "role", FL_COL_TEXT, REQ, role_choices },
-  { "sites", FL_COL_JSON, 0 },         /* array of site ids; empty = every site */
+  { "sites", FL_COL_JSON, 0, .max_length = JSON_LIST },         /* array of site ids; empty = every site */
   { "disabled", FL_COL_BOOL, 0 },
 };
 
 static const FlColumn sla_policy_columns[] = {
   { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },  /* NULL: the default for every site */
-  { "catalogue", FL_COL_TEXT, 0 },
+  { "catalogue", FL_COL_TEXT, 0, .max_length = NAME },
   { "priority", FL_COL_TEXT, REQ, priority_choices },
   { "response_minutes", FL_COL_INT, REQ, NULL, 1, 525600 },
   { "resolve_minutes", FL_COL_INT, REQ, NULL, 1, 525600 },
 };
 
 static const FlColumn ci_columns[] = {
-  { "code", FL_COL_TEXT, REQ | IMM },
-  { "name", FL_COL_TEXT, REQ },
-  { "type", FL_COL_TEXT, REQ },
-  { "model", FL_COL_TEXT, 0 },
-  { "serial", FL_COL_TEXT, 0 },
-  { "contract_no", FL_COL_TEXT, 0 },
+  { "code", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
+  { "name", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "type", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "model", FL_COL_TEXT, 0, .max_length = NAME },
+  { "serial", FL_COL_TEXT, 0, .max_length = NAME },
+  { "contract_no", FL_COL_TEXT, 0, .max_length = NAME },
   { "site_id", FL_COL_REF, REQ, NULL, 0, 0, "site" },
-  { "location", FL_COL_TEXT, 0 },
-  { "system", FL_COL_TEXT, 0 },
+  { "location", FL_COL_TEXT, 0, .max_length = LINE },
+  { "system", FL_COL_TEXT, 0, .max_length = NAME },
   { "status", FL_COL_TEXT, REQ, ci_status_choices },
-  { "owner", FL_COL_TEXT, 0 },
+  { "owner", FL_COL_TEXT, 0, .max_length = NAME },
   { "warranty_until", FL_COL_DATE, 0 },
 };
 
@@ -88,59 +104,59 @@ static const FlColumn ci_relation_columns[] = {
 };
 
 static const FlColumn work_order_columns[] = {
-  { "ref", FL_COL_TEXT, REQ | IMM },
+  { "ref", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
   { "kind", FL_COL_TEXT, REQ | IMM, wo_kind_choices },
-  { "title", FL_COL_TEXT, REQ },
-  { "description", FL_COL_TEXT, 0 },
+  { "title", FL_COL_TEXT, REQ, .max_length = LINE },
+  { "description", FL_COL_TEXT, 0, .max_length = LONG },
   { "site_id", FL_COL_REF, REQ, NULL, 0, 0, "site" },
   { "ci_id", FL_COL_REF, 0, NULL, 0, 0, "ci" },
-  { "reporter", FL_COL_TEXT, 0 },
-  { "contact", FL_COL_TEXT, 0 },
+  { "reporter", FL_COL_TEXT, 0, .max_length = NAME },
+  { "contact", FL_COL_TEXT, 0, .max_length = LINE },
   { "impact", FL_COL_INT, REQ, NULL, 1, 4 },
   { "urgency", FL_COL_INT, REQ, NULL, 1, 4 },
   { "priority", FL_COL_TEXT, DER, priority_choices },
   { "status", FL_COL_TEXT, REQ, wo_status_choices },
-  { "assignee", FL_COL_TEXT, 0 },
+  { "assignee", FL_COL_TEXT, 0, .max_length = NAME },
   { "response_due", FL_COL_TIME, DER },
   { "resolve_due", FL_COL_TIME, DER },
   { "responded_at", FL_COL_TIME, 0 },
   { "resolved_at", FL_COL_TIME, 0 },
   { "closed_at", FL_COL_TIME, 0 },
   { "on_hold_since", FL_COL_TIME, 0 },
-  { "on_hold_seconds", FL_COL_INT64, 0, NULL, 0, G_MAXINT64 },
-  { "resolution", FL_COL_TEXT, 0 },
-  { "cause", FL_COL_TEXT, 0 },
-  { "customer_name", FL_COL_TEXT, 0 },
+  { "on_hold_seconds", FL_COL_INT64, 0, NULL, 0, MAX_HOLD_SECONDS },
+  { "resolution", FL_COL_TEXT, 0, .max_length = LONG },
+  { "cause", FL_COL_TEXT, 0, .max_length = LONG },
+  { "customer_name", FL_COL_TEXT, 0, .max_length = NAME },
   { "customer_accepted_at", FL_COL_TIME, 0 },
-  { "signature_blob", FL_COL_TEXT, 0 },  /* sha256 of the PNG */
+  { "signature_blob", FL_COL_TEXT, 0, .max_length = NAME },  /* sha256 of the PNG */
   { "satisfaction", FL_COL_INT, 0, NULL, 1, 5 },
   { "first_time_fix", FL_COL_BOOL, 0 },
 };
 
 static const FlColumn work_log_columns[] = {
   { "work_order_id", FL_COL_REF, REQ, NULL, 0, 0, "work_order" },
-  { "author", FL_COL_TEXT, REQ },
+  { "author", FL_COL_TEXT, REQ, .max_length = NAME },
   { "at", FL_COL_TIME, REQ },
   { "kind", FL_COL_TEXT, REQ, log_kind_choices },
   { "minutes", FL_COL_INT, 0, NULL, 0, 100000 },
-  { "text", FL_COL_TEXT, 0 },
+  { "text", FL_COL_TEXT, 0, .max_length = LONG },
 };
 
 static const FlColumn part_columns[] = {
-  { "sku", FL_COL_TEXT, REQ | IMM },
-  { "name", FL_COL_TEXT, REQ },
-  { "model", FL_COL_TEXT, 0 },
-  { "unit", FL_COL_TEXT, REQ },
+  { "sku", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
+  { "name", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "model", FL_COL_TEXT, 0, .max_length = NAME },
+  { "unit", FL_COL_TEXT, REQ, .max_length = NAME },
   { "min_stock", FL_COL_INT, 0, NULL, 0, 1000000000 },
   { "serial_tracked", FL_COL_BOOL, 0 },
 };
 
 static const FlColumn stock_location_columns[] = {
-  { "code", FL_COL_TEXT, REQ | IMM },
-  { "name", FL_COL_TEXT, REQ },
+  { "code", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
+  { "name", FL_COL_TEXT, REQ, .max_length = NAME },
   { "kind", FL_COL_TEXT, REQ, location_kind_choices },
   { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },
-  { "owner", FL_COL_TEXT, 0 },  /* login of the engineer for a van */
+  { "owner", FL_COL_TEXT, 0, .max_length = NAME },  /* login of the engineer for a van */
 };
 
 static const FlColumn stock_movement_columns[] = {
@@ -149,11 +165,11 @@ static const FlColumn stock_movement_columns[] = {
   { "qty", FL_COL_INT, REQ, NULL, 1, 1000000000 },
   { "from_location", FL_COL_REF, 0, NULL, 0, 0, "stock_location" },
   { "to_location", FL_COL_REF, 0, NULL, 0, 0, "stock_location" },
-  { "serial", FL_COL_TEXT, 0 },
+  { "serial", FL_COL_TEXT, 0, .max_length = NAME },
   { "work_order_id", FL_COL_REF, 0, NULL, 0, 0, "work_order" },
-  { "supplier_ref", FL_COL_TEXT, 0 },
-  { "reason", FL_COL_TEXT, 0 },
-  { "by", FL_COL_TEXT, REQ },
+  { "supplier_ref", FL_COL_TEXT, 0, .max_length = NAME },
+  { "reason", FL_COL_TEXT, 0, .max_length = LINE },
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
   { "at", FL_COL_TIME, REQ },
 };
 
@@ -162,7 +178,7 @@ static const FlColumn stock_count_columns[] = {
   { "part_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "part" },
   { "counted", FL_COL_INT, REQ, NULL, -1000000000, 1000000000 },
   { "expected_at_count", FL_COL_INT, REQ, NULL, -1000000000, 1000000000 },
-  { "by", FL_COL_TEXT, REQ },
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
   { "at", FL_COL_TIME, REQ },
   { "status", FL_COL_TEXT, REQ, review_status_choices },
 };
@@ -171,106 +187,106 @@ static const FlColumn scrap_request_columns[] = {
   { "location_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "stock_location" },
   { "part_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "part" },
   { "qty", FL_COL_INT, REQ, NULL, 1, 1000000000 },
-  { "serial", FL_COL_TEXT, 0 },
-  { "reason", FL_COL_TEXT, REQ },
-  { "by", FL_COL_TEXT, REQ },
+  { "serial", FL_COL_TEXT, 0, .max_length = NAME },
+  { "reason", FL_COL_TEXT, REQ, .max_length = LINE },
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
   { "at", FL_COL_TIME, REQ },
   { "status", FL_COL_TEXT, REQ, review_status_choices },
 };
 
 static const FlColumn inspection_template_columns[] = {
-  { "ci_type", FL_COL_TEXT, REQ },
-  { "name", FL_COL_TEXT, REQ },
-  { "items", FL_COL_JSON, REQ },  /* [{key, label, kind, min, max, unit, choices, required, severity}] */
+  { "ci_type", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "name", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "items", FL_COL_JSON, REQ, .max_length = JSON_TEMPLATE },  /* [{key, label, kind, min, max, unit, choices, required, severity}] */
 };
 
 static const FlColumn inspection_round_columns[] = {
-  { "ref", FL_COL_TEXT, REQ | IMM },
+  { "ref", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
   { "site_id", FL_COL_REF, REQ, NULL, 0, 0, "site" },
   { "template_id", FL_COL_REF, REQ, NULL, 0, 0, "inspection_template" },
   { "planned_for", FL_COL_DATE, REQ },
-  { "assignee", FL_COL_TEXT, 0 },
+  { "assignee", FL_COL_TEXT, 0, .max_length = NAME },
   { "status", FL_COL_TEXT, REQ, round_status_choices },
 };
 
 static const FlColumn inspection_columns[] = {
   { "round_id", FL_COL_REF, REQ, NULL, 0, 0, "inspection_round" },
   { "ci_id", FL_COL_REF, REQ, NULL, 0, 0, "ci" },
-  { "results", FL_COL_JSON, REQ },  /* {item key: value} */
+  { "results", FL_COL_JSON, REQ, .max_length = JSON_RESULTS },  /* {item key: value} */
   { "outcome", FL_COL_TEXT, REQ, outcome_choices },
-  { "by", FL_COL_TEXT, REQ },
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
   { "at", FL_COL_TIME, REQ },
   { "incident_id", FL_COL_REF, 0, NULL, 0, 0, "work_order" },
 };
 
 static const FlColumn backup_job_columns[] = {
   { "ci_id", FL_COL_REF, REQ, NULL, 0, 0, "ci" },
-  { "name", FL_COL_TEXT, REQ },
+  { "name", FL_COL_TEXT, REQ, .max_length = NAME },
   { "kind", FL_COL_TEXT, REQ, backup_kind_choices },
-  { "schedule", FL_COL_TEXT, REQ },       /* daily | weekly | monthly */
-  { "due_by", FL_COL_TEXT, 0 },           /* local time of day the backup must exist by, HH:MM */
-  { "target", FL_COL_TEXT, 0 },
+  { "schedule", FL_COL_TEXT, REQ, .max_length = NAME },       /* daily | weekly | monthly */
+  { "due_by", FL_COL_TEXT, 0, .max_length = NAME },           /* local time of day the backup must exist by, HH:MM */
+  { "target", FL_COL_TEXT, 0, .max_length = LINE },
   { "retention_days", FL_COL_INT, 0, NULL, 0, 36500 },
 };
 
 static const FlColumn backup_check_columns[] = {
   { "job_id", FL_COL_REF, REQ, NULL, 0, 0, "backup_job" },
   { "checked_at", FL_COL_TIME, REQ },
-  { "by", FL_COL_TEXT, REQ },
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
   { "result", FL_COL_TEXT, REQ, backup_result_choices },
   { "backup_taken_at", FL_COL_TIME, 0 },
-  { "size_bytes", FL_COL_INT64, 0, NULL, 0, G_MAXINT64 },
+  { "size_bytes", FL_COL_INT64, 0, NULL, 0, MAX_BACKUP_BYTES },
   { "restore_test", FL_COL_BOOL, 0 },
   { "restore_ok", FL_COL_BOOL, 0 },
   { "restore_minutes", FL_COL_INT, 0, NULL, 0, 100000 },
-  { "notes", FL_COL_TEXT, 0 },
+  { "notes", FL_COL_TEXT, 0, .max_length = LONG },
 };
 
 static const FlColumn ci_change_proposal_columns[] = {
   { "ci_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "ci" },
-  { "changes", FL_COL_JSON, REQ | IMM },  /* {field: {from, to}} */
-  { "reason", FL_COL_TEXT, REQ },
-  { "by", FL_COL_TEXT, REQ },
+  { "changes", FL_COL_JSON, REQ | IMM, .max_length = JSON_RESULTS },  /* {field: {from, to}} */
+  { "reason", FL_COL_TEXT, REQ, .max_length = LONG },
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
   { "at", FL_COL_TIME, REQ },
   { "status", FL_COL_TEXT, REQ, review_status_choices },
 };
 
 static const FlColumn approval_columns[] = {
   { "target_table", FL_COL_TEXT, REQ, approval_target_choices },
-  { "target_id", FL_COL_TEXT, REQ },
+  { "target_id", FL_COL_TEXT, REQ, .max_length = NAME },
   { "target_version", FL_COL_INT64, REQ, NULL, 1, G_MAXINT64 },
   { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },  /* the target's site, for scope */
   { "decision", FL_COL_TEXT, REQ, decision_choices },
-  { "by", FL_COL_TEXT, REQ },
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
   { "at", FL_COL_TIME, REQ },
-  { "comment", FL_COL_TEXT, 0 },
+  { "comment", FL_COL_TEXT, 0, .max_length = LONG },
 };
 
 static const FlColumn attachment_columns[] = {
   { "owner_table", FL_COL_TEXT, REQ, attachment_owner_choices },
-  { "owner_id", FL_COL_TEXT, REQ },
+  { "owner_id", FL_COL_TEXT, REQ, .max_length = NAME },
   { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },  /* the owner's site, for scope */
-  { "sha256", FL_COL_TEXT, REQ },
-  { "mime", FL_COL_TEXT, REQ },
-  { "size", FL_COL_INT64, REQ, NULL, 0, G_MAXINT64 },
-  { "filename", FL_COL_TEXT, 0 },
-  { "by", FL_COL_TEXT, REQ },
+  { "sha256", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "mime", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "size", FL_COL_INT64, REQ, NULL, 0, MAX_ATTACHMENT_BYTES },
+  { "filename", FL_COL_TEXT, 0, .max_length = LINE },
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
   { "at", FL_COL_TIME, REQ },
 };
 
 static const FlColumn conflict_columns[] = {
-  { "table_name", FL_COL_TEXT, REQ },
-  { "row_id", FL_COL_TEXT, REQ },
+  { "table_name", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "row_id", FL_COL_TEXT, REQ, .max_length = NAME },
   { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },
-  { "field", FL_COL_TEXT, REQ },
-  { "base", FL_COL_JSON, FL_COL_ANY_VALUE },    /* what the device last saw ... */
-  { "mine", FL_COL_JSON, FL_COL_ANY_VALUE },    /* ... what it wanted ... */
-  { "theirs", FL_COL_JSON, FL_COL_ANY_VALUE },  /* ... and what the server kept */
-  { "by", FL_COL_TEXT, REQ },
-  { "device", FL_COL_TEXT, 0 },
+  { "field", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "base", FL_COL_JSON, FL_COL_ANY_VALUE, .max_length = JSON_VALUE },    /* what the device last saw ... */
+  { "mine", FL_COL_JSON, FL_COL_ANY_VALUE, .max_length = JSON_VALUE },    /* ... what it wanted ... */
+  { "theirs", FL_COL_JSON, FL_COL_ANY_VALUE, .max_length = JSON_VALUE },  /* ... and what the server kept */
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "device", FL_COL_TEXT, 0, .max_length = NAME },
   { "at", FL_COL_TIME, REQ },
-  { "resolved_by", FL_COL_TEXT, 0 },
-  { "resolution", FL_COL_TEXT, 0 },
+  { "resolved_by", FL_COL_TEXT, 0, .max_length = NAME },
+  { "resolution", FL_COL_TEXT, 0, .max_length = LONG },
 };
 
 #define TABLE(n, k, ...) { #n, k, COLS (n##_columns), __VA_ARGS__ }

@@ -38,7 +38,14 @@ typedef struct {
   const char * const  *choices;    /* FL_COL_TEXT enumerations, NULL-terminated */
   gint64               min, max;   /* FL_COL_INT/INT64 limits, used when min < max */
   const char          *ref_table;  /* FL_COL_REF */
+  gsize                max_length; /* FL_COL_TEXT: bytes of text; FL_COL_JSON: bytes of its JSON text */
 } FlColumn;
+
+/* Length limits of text columns, in bytes of UTF-8 (a Chinese character
+ * takes three). */
+#define FL_TEXT_NAME  200          /* codes, names, logins, references */
+#define FL_TEXT_LINE  1024         /* an address, a contact, a file name */
+#define FL_TEXT_LONG  (64 * 1024)  /* descriptions, resolutions, notes */
 
 typedef enum {
   FL_TABLE_MUTABLE,       /* insert + update, field-level three-way merge */
