@@ -328,11 +328,15 @@ fl_accounts_update_user (FlStore *store, const char *login, JsonObject *fields,
   return edit_user (store, login, "user_update", edit_fields, fields, actor, error);
 }
 
+/* A new password ends every session of the old one: whoever learnt the old
+ * password (the reason it is changed) must not keep a token from it. */
 static gboolean
 edit_password (FlStore *store, JsonObject *user, gconstpointer data, GError **error)
 {
+  const char *user_id = fl_record_get_string (user, "id");
   g_autofree char *hash = fl_accounts_hash_password (data, error);
-  return hash != NULL && fl_store_set_password (store, fl_record_get_string (user, "id"), hash, error);
+  return hash != NULL && fl_store_set_password (store, user_id, hash, error) &&
+         fl_store_foreach_device (store, user_id, revoke_user_device, store, error);
 }
 
 gboolean
@@ -543,18 +547,17 @@ fl_accounts_login (FlStore *store, const char *login, const char *password,
   g_autofree char *hash = user != NULL ? fl_store_get_password (store, user_id, NULL) : NULL;
   if (hash == NULL)
     verify_nothing (password);
-  if (hash == NULL || !fl_accounts_verify_password (hash, password))
+  /* A disabled account gets the answer of a wrong password: another answer
+   * would tell whoever tries that the password is right. */
+  const char *reason = user == NULL ? "unknown login"
+                     : hash == NULL || !fl_accounts_verify_password (hash, password) ? "wrong password"
+                     : fl_record_get_bool (user, "disabled") ? "disabled"
+                     : NULL;
+  if (reason != NULL)
     {
-      record_failure (store, login, user_id, peer, user == NULL ? "unknown login" : "wrong password");
+      record_failure (store, login, user_id, peer, reason);
       g_set_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_BAD_CREDENTIALS,
                    _("The login or the password is wrong"));
-      return NULL;
-    }
-  if (fl_record_get_bool (user, "disabled"))
-    {
-      record_failure (store, login, user_id, peer, "disabled");
-      g_set_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_DISABLED,
-                   _("The account “%s” is disabled; ask an administrator"), login);
       return NULL;
     }
 

@@ -17,8 +17,7 @@ G_BEGIN_DECLS
 
 #define FL_ACCOUNTS_ERROR (fl_accounts_error_quark ())
 typedef enum {
-  FL_ACCOUNTS_ERROR_BAD_CREDENTIALS,  /* unknown login or wrong password (one error for both) */
-  FL_ACCOUNTS_ERROR_DISABLED,         /* the account is disabled */
+  FL_ACCOUNTS_ERROR_BAD_CREDENTIALS,  /* unknown login, wrong password or disabled account (one error for all) */
   FL_ACCOUNTS_ERROR_RATE_LIMITED,     /* too many failed sign-ins: wait (429) */
   FL_ACCOUNTS_ERROR_TOKEN_MISSING,    /* no bearer token (401) */
   FL_ACCOUNTS_ERROR_TOKEN_UNKNOWN,    /* not a token this server gave (401) */
@@ -69,7 +68,7 @@ gboolean    fl_accounts_update_user (FlStore *store, const char *login, JsonObje
                                      const char *actor, GError **error);
 gboolean    fl_accounts_set_password (FlStore *store, const char *login, const char *password,
                                       const char *actor, GError **error);
-/* Disabling also revokes every token of the user's devices. */
+/* A new password, and disabling, revoke every token of the user's devices. */
 gboolean    fl_accounts_set_disabled (FlStore *store, const char *login, gboolean disabled,
                                       const char *actor, GError **error);
 gboolean    fl_accounts_set_role (FlStore *store, const char *login, const char *role,

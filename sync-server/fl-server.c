@@ -441,8 +441,7 @@ run_login (Job *job, FlStore *store)
           job->retry_after = g_strdup_printf ("%u", job->server->options.login_window);
           job_reply_error (job, STATUS_TOO_MANY_REQUESTS, NULL, error->message);
         }
-      else if (g_error_matches (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_BAD_CREDENTIALS) ||
-               g_error_matches (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_DISABLED))
+      else if (g_error_matches (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_BAD_CREDENTIALS))
         job_reply_error (job, SOUP_STATUS_UNAUTHORIZED, NULL, error->message);
       else if (error->domain == FL_ACCOUNTS_ERROR)
         job_reply_error (job, SOUP_STATUS_BAD_REQUEST, NULL, error->message);

@@ -152,9 +152,16 @@ test_wrong_password (void)
   g_assert_cmpstr (error->message, ==, wrong_message);
   g_clear_error (&error);
 
-  /* A new password replaces the old one. */
+  /* A new password replaces the old one and ends the sessions signed in
+   * with the old one. */
+  g_autoptr(FlLoginResult) before = fl_accounts_login (t.store, "liwei", "correct horse", "ThinkPad",
+                                                       NULL, "10.0.0.5", NULL, &error);
+  g_assert_no_error (error);
   fl_accounts_set_password (t.store, "liwei", "battery staple", "admin", &error);
   g_assert_no_error (error);
+  g_assert_false (fl_accounts_authenticate (t.store, before->token, NULL, NULL, &error));
+  g_assert_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_TOKEN_REVOKED);
+  g_clear_error (&error);
   g_autoptr(FlLoginResult) old = fl_accounts_login (t.store, "liwei", "correct horse", "ThinkPad",
                                                     NULL, "10.0.0.5", NULL, &error);
   g_assert_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_BAD_CREDENTIALS);
@@ -232,8 +239,15 @@ test_revocation (void)
   g_assert_false (fl_accounts_authenticate (t.store, c->token, NULL, NULL, &error));
   g_assert_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_TOKEN_REVOKED);
   g_clear_error (&error);
+  /* ... and the right password is answered like a wrong one: the answer
+   * must not tell that the password is right. */
   g_autoptr(FlLoginResult) d = fl_accounts_login (t.store, "wangfang", "correct horse", "C", NULL, "p", NULL, &error);
-  g_assert_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_DISABLED);
+  g_assert_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_BAD_CREDENTIALS);
+  g_autofree char *disabled_message = g_strdup (error->message);
+  g_clear_error (&error);
+  g_autoptr(FlLoginResult) e = fl_accounts_login (t.store, "wangfang", "wrong horse", "C", NULL, "p", NULL, &error);
+  g_assert_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_BAD_CREDENTIALS);
+  g_assert_cmpstr (error->message, ==, disabled_message);
   g_clear_error (&error);
   fl_test_store_close (&t);
 }

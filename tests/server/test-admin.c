@@ -131,7 +131,7 @@ test_users_and_devices (Fixture *f, gconstpointer data)
   g_assert_cmpint (run (f, NULL, "user", "disable", "liwei", NULL), ==, 0);
   g_autoptr(FlLoginResult) refused = fl_accounts_login (store, "liwei", "battery staple", "ThinkPad",
                                                         NULL, "10.0.0.5", NULL, &error);
-  g_assert_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_DISABLED);
+  g_assert_error (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_BAD_CREDENTIALS);
   g_clear_error (&error);
 
   /* The history of the user: who changed what, from where. */
