@@ -312,7 +312,6 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
       return;
     }
   reset_form (self);
-  fl_session_notify_changed (self->session, "backup_check");
   fl_window_toast (widget, _("Backup check recorded"));
 }
 

@@ -280,7 +280,6 @@ propose_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->reason_row), "");
-  fl_session_notify_changed (self->session, "ci_change_proposal");
   fl_window_toast (widget, _("Correction proposed: a supervisor reviews it after sync"));
 }
 

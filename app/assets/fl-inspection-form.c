@@ -256,10 +256,8 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
       fl_window_show_error (widget, _("Cannot record the inspection"), error);
       return;
     }
-  fl_session_notify_changed (self->session, "inspection");
   if (incident_id != NULL)
     {
-      fl_session_notify_changed (self->session, "work_order");
       g_autoptr(JsonObject) incident = fl_record_load (fl_session_get_db (self->session),
                                                        fl_schema_lookup ("work_order"), incident_id, NULL);
       /* Translators: "Failed: incident INC-261122-K3F-0007 opened and assigned to you" */

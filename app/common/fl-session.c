@@ -53,6 +53,21 @@ load_user (FlSession *self)
   self->display_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
 }
 
+/* The replica announced a committed write: forget what it made stale, then
+ * tell the pages. */
+static void
+db_changed (FlSession *self, const char *table)
+{
+  if (g_strcmp0 (table, "site") == 0 || g_strcmp0 (table, "calendar") == 0)
+    g_hash_table_remove_all (self->calendars);
+  if (g_strcmp0 (table, "user") == 0)
+    {
+      load_user (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+    }
+  g_signal_emit (self, signals[CHANGED], g_quark_from_string (table), table);
+}
+
 static void
 fl_session_finalize (GObject *object)
 {
@@ -95,7 +110,8 @@ fl_session_class_init (FlSessionClass *klass)
                                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* ::changed::work_order — rows of that table were written locally or pulled. */
+  /* ::changed::work_order — rows of that table were written locally or pulled
+   * (the replica's own ::changed, after the session updated what it caches). */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
                                    G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -114,6 +130,7 @@ fl_session_new_with_tokens (FlDb *db, const char *login, FlTokenStore *tokens)
   g_return_val_if_fail (FL_IS_DB (db), NULL);
   FlSession *self = g_object_new (FL_TYPE_SESSION, NULL);
   self->db = g_object_ref (db);
+  g_signal_connect_object (db, "changed", G_CALLBACK (db_changed), self, G_CONNECT_SWAPPED);
   self->login = login != NULL && *login != '\0' ? g_strdup (login) : NULL;
   self->sync_client = fl_sync_client_new (db, tokens);
   load_user (self);
@@ -222,20 +239,6 @@ fl_session_record_state (FlSession *self, const char *table, const char *id)
     case FL_RECORD_SYNCED:
     default: return NULL;
     }
-}
-
-void
-fl_session_notify_changed (FlSession *self, const char *table)
-{
-  if (g_strcmp0 (table, "site") == 0 || g_strcmp0 (table, "calendar") == 0 || table == NULL)
-    g_hash_table_remove_all (self->calendars);
-  if (g_strcmp0 (table, "user") == 0 || table == NULL)
-    {
-      load_user (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
-    }
-  g_signal_emit (self, signals[CHANGED], table != NULL ? g_quark_from_string (table) : 0,
-                 table);
 }
 
 char *

@@ -1,6 +1,7 @@
 /* fl-session.h — what every page of the client shares: the replica, who is
  * signed in (login, role, van), the blob store, site calendars, and a signal
- * that tells the pages which table changed so they reload what they show. */
+ * that tells the pages which table changed so they reload what they show
+ * (::changed::<table>, relayed from the replica after each committed write). */
 #pragma once
 
 #include <fieldline.h>
@@ -41,9 +42,6 @@ char        *fl_session_store_blob (FlSession *self, GBytes *bytes, GError **err
 
 /* "pending", "conflict", "rejected" or NULL (in sync) for one record. */
 const char  *fl_session_record_state (FlSession *self, const char *table, const char *id);
-
-/* Emits ::changed with `table` as detail: pages reload what shows it. */
-void         fl_session_notify_changed (FlSession *self, const char *table);
 
 /* Where the replica lives: $FIELDLINE_REPLICA or <user data>/fieldline/replica.db. */
 char        *fl_session_default_replica_path (void);

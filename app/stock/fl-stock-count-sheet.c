@@ -342,7 +342,6 @@ fl_stock_count_sheet_submit (FlStockCountSheet *self, GError **error)
     return 0;
   g_list_store_remove_all (self->lines);
   update_summary (self);
-  fl_session_notify_changed (self->session, "stock_count");
   return s.sent;
 }
 

@@ -417,7 +417,6 @@ fl_stock_movement_dialog_post (FlStockMovementDialog *self, GError **error)
 
   if (!fl_db_transaction (dialog_db (self), post_in_transaction, &p, error))
     return FALSE;
-  fl_session_notify_changed (self->session, self->scrap ? "scrap_request" : "stock_movement");
   g_autofree char *message = done_message (self, p.units);
   g_signal_emit (self, signals[DONE], 0, message);
   gtk_window_close (GTK_WINDOW (self));

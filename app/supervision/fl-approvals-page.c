@@ -787,7 +787,6 @@ fl_approvals_page_decide (FlApprovalsPage *self, gboolean approve, const char *c
   Decision d = { self, seen, approve, text };
   if (!fl_db_transaction (page_db (self), decide_in_transaction, &d, error))
     return FALSE;
-  fl_session_notify_changed (self->session, "approval");
   return TRUE;
 }
 
@@ -867,7 +866,6 @@ fl_approvals_page_assign (FlApprovalsPage *self, const char *login, GError **err
                    fl_record_get_string (row, "assignee") };
   if (!fl_db_transaction (page_db (self), assign_in_transaction, &a, error))
     return FALSE;
-  fl_session_notify_changed (self->session, "work_order");
   return TRUE;
 }
 

@@ -18,7 +18,6 @@ struct _FlSyncController
   char            *error;
   gboolean         running;
   gboolean         again;        /* another sync was asked for while one ran */
-  gboolean         reloading;    /* the pages reload after a sync: not a local change */
   guint            failures;     /* transient failures in a row */
   guint            interval_id;  /* background sync timer */
   guint            soon_id;      /* a sync soon after a change or a failure */
@@ -93,12 +92,6 @@ sync_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         g_signal_emit (self, signals[SIGNED_OUT], 0, error->message);
     }
 
-  /* Whatever was pulled, and the answers to what was pushed: every page
-   * reloads what it shows. */
-  self->reloading = TRUE;
-  fl_session_notify_changed (self->session, NULL);
-  self->reloading = FALSE;
-
   if (self->again)
     {
       self->again = FALSE;
@@ -150,7 +143,8 @@ network_changed_cb (FlSyncController *self, gboolean available)
 static void
 session_changed_cb (FlSyncController *self, const char *table)
 {
-  if (!self->reloading && table != NULL && auto_sync (self) && !self->running && self->failures == 0)
+  /* What a sync writes is announced before it finishes, while it runs. */
+  if (auto_sync (self) && !self->running && self->failures == 0)
     sync_in (self, CHANGE_DELAY_SECONDS);
   /* The pending count in the header changes with every local write. */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
@@ -200,9 +194,6 @@ first_sync_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->running = FALSE;
   set_status (self, ok ? FL_SYNC_STATUS_IDLE : FL_SYNC_STATUS_FAILED, ok ? NULL : error->message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
-  self->reloading = TRUE;
-  fl_session_notify_changed (self->session, NULL);
-  self->reloading = FALSE;
   if (ok)
     g_task_return_boolean (task, TRUE);
   else

@@ -306,9 +306,6 @@ run_entry_action (FlSyncPage *self, EntryAction action, gint64 mid, const char *
       fl_window_show_error (GTK_WIDGET (self), _("Cannot do that"), error);
       return;
     }
-  /* The record and the outbox changed: the lists and the record's pages. */
-  fl_session_notify_changed (self->session, entry != NULL ? entry->table : NULL);
-  fl_session_notify_changed (self->session, "outbox");
   fl_window_toast (GTK_WIDGET (self), done);
 }
 

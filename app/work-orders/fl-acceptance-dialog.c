@@ -58,7 +58,6 @@ accept (FlAcceptanceDialog *self)
       fl_window_show_error (report_to, _("Cannot record the acceptance"), error);
       return;
     }
-  fl_session_notify_changed (self->session, "work_order");
   fl_window_toast (report_to, _("Acceptance recorded"));
 }
 

@@ -132,7 +132,6 @@ create_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
       return;
     }
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-  fl_session_notify_changed (self->session, "work_order");
   g_autoptr(JsonObject) row = fl_record_load (fl_session_get_db (self->session),
                                               fl_schema_lookup ("work_order"), id, NULL);
   if (parent != NULL && row != NULL)

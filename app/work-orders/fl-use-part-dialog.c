@@ -40,7 +40,6 @@ use_part (FlUsePartDialog *self)
                             _("Cannot record the part"), error);
       return;
     }
-  fl_session_notify_changed (self->session, "stock_movement");
   if (parent != NULL)
     fl_window_toast (GTK_WIDGET (parent), _("Part recorded as used"));
 }

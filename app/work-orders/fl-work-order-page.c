@@ -464,7 +464,6 @@ move_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
           fl_window_show_error (widget, _("Cannot change the status"), error);
           return;
         }
-      fl_session_notify_changed (self->session, "work_order");
       /* Translators: "Now In progress" */
       g_autofree char *message = g_strdup_printf (_("Now %s"), fl_work_order_status_label (moves[i].to));
       fl_window_toast (widget, message);
@@ -492,7 +491,6 @@ save_resolution_cb (FlWorkOrderPage *self)
       fl_window_show_error (GTK_WIDGET (self), _("Cannot save the resolution"), error);
       return;
     }
-  fl_session_notify_changed (self->session, "work_order");
   fl_window_toast (GTK_WIDGET (self), _("Resolution saved"));
 }
 
@@ -524,7 +522,6 @@ add_log_cb (FlWorkOrderPage *self)
     }
   gtk_editable_set_text (GTK_EDITABLE (self->log_entry), "");
   gtk_spin_button_set_value (self->minutes_spin, 0);
-  fl_session_notify_changed (self->session, "work_log");
 }
 
 static void
@@ -622,7 +619,6 @@ photo_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       fl_window_show_error (GTK_WIDGET (self), _("Cannot attach the photo"), error);
       return;
     }
-  fl_session_notify_changed (self->session, "attachment");
   fl_window_toast (GTK_WIDGET (self), _("Photo attached"));
 }
 

@@ -1,20 +1,38 @@
 #include "fl-db.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 G_DEFINE_QUARK (fl-db-error-quark, fl_db_error)
 
 struct _FlDb
 {
-  GObject     parent_instance;
-  sqlite3    *handle;
-  char       *path;
-  GHashTable *statements;  /* SQL text -> sqlite3_stmt */
-  guint       depth;       /* open transaction / savepoint levels */
-  char       *fail_point;
+  GObject       parent_instance;
+  sqlite3      *handle;
+  char         *path;
+  GHashTable   *statements;  /* SQL text -> sqlite3_stmt */
+  guint         depth;       /* open transaction / savepoint levels */
+  char         *fail_point;
+
+  /* What the open transaction wrote: interned table names, each once, and
+   * for each open savepoint how many of them were there before it. */
+  GPtrArray    *touched;
+  GArray       *savepoint_marks;
+  const char   *last_touched;  /* the table of the last row, to skip the lookup */
+
+  /* Where committed changes are announced: this connection, or the one the
+   * user interface listens to (fl_db_announce_changes_on). */
+  FlDb         *announce_to;
+  GMainContext *context;
+  GMutex        queue_lock;
+  GPtrArray    *queued;        /* tables waiting for the "changed" emission */
+  gboolean      flush_scheduled;
 };
 
 G_DEFINE_FINAL_TYPE (FlDb, fl_db, G_TYPE_OBJECT)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 static void
 finalize_statement (gpointer stmt)
@@ -42,6 +60,12 @@ fl_db_finalize (GObject *object)
   g_hash_table_unref (db->statements);
   g_free (db->path);
   g_free (db->fail_point);
+  g_ptr_array_unref (db->touched);
+  g_array_unref (db->savepoint_marks);
+  g_clear_object (&db->announce_to);
+  g_main_context_unref (db->context);
+  g_mutex_clear (&db->queue_lock);
+  g_ptr_array_unref (db->queued);
   G_OBJECT_CLASS (fl_db_parent_class)->finalize (object);
 }
 
@@ -49,12 +73,119 @@ static void
 fl_db_class_init (FlDbClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = fl_db_finalize;
+
+  /* ::changed::work_order — a committed transaction wrote rows of that table. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 fl_db_init (FlDb *db)
 {
   db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  db->touched = g_ptr_array_new ();
+  db->savepoint_marks = g_array_new (FALSE, FALSE, sizeof (guint));
+  db->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&db->queue_lock);
+  db->queued = g_ptr_array_new ();
+}
+
+/* ---- announcing what changed ---- */
+
+static void
+touch (FlDb *db, const char *table)
+{
+  const char *name = g_intern_string (table);
+  if (!g_ptr_array_find (db->touched, name, NULL))
+    g_ptr_array_add (db->touched, (gpointer) name);
+}
+
+/* SQLite calls this for every row a statement of this connection writes,
+ * triggers included, whoever wrote it: the change log, a pull, the outbox. */
+static void
+row_written (void *data, int op, const char *database, const char *table, sqlite3_int64 rowid)
+{
+  FlDb *db = data;
+  if ((db->last_touched != NULL && strcmp (table, db->last_touched) == 0) ||
+      strcmp (database, "main") != 0)
+    return;
+  touch (db, table);
+  db->last_touched = g_intern_string (table);
+}
+
+static void
+forget_touched (FlDb *db, guint keep)
+{
+  if (keep < db->touched->len)
+    g_ptr_array_set_size (db->touched, keep);
+  db->last_touched = NULL;
+}
+
+static void
+transaction_rolled_back (void *data)
+{
+  forget_touched (data, 0);
+}
+
+static gboolean
+flush_announcements (gpointer data)
+{
+  FlDb *db = data;
+  g_mutex_lock (&db->queue_lock);
+  g_autoptr(GPtrArray) tables = g_steal_pointer (&db->queued);
+  db->queued = g_ptr_array_new ();
+  db->flush_scheduled = FALSE;
+  g_mutex_unlock (&db->queue_lock);
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const char *table = g_ptr_array_index (tables, i);
+      g_signal_emit (db, signals[CHANGED], g_quark_from_static_string (table), table);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* After a commit: emits ::changed once per table written, on the main
+ * context of the connection that announces — right away when that is the
+ * caller's, else as soon as it runs (a worker's commits). */
+static void
+announce (FlDb *db)
+{
+  FlDb *target = db->announce_to != NULL ? db->announce_to : db;
+  g_autoptr(GPtrArray) tables = g_steal_pointer (&db->touched);
+  db->touched = g_ptr_array_new ();
+  db->last_touched = NULL;
+  if (g_signal_handler_find (target, G_SIGNAL_MATCH_ID, signals[CHANGED], 0, NULL, NULL, NULL) == 0)
+    return;
+
+  g_mutex_lock (&target->queue_lock);
+  for (guint i = 0; i < tables->len; i++)
+    if (!g_ptr_array_find (target->queued, tables->pdata[i], NULL))
+      g_ptr_array_add (target->queued, tables->pdata[i]);
+  gboolean schedule = !target->flush_scheduled;
+  target->flush_scheduled = TRUE;
+  g_mutex_unlock (&target->queue_lock);
+  if (schedule)
+    g_main_context_invoke_full (target->context, G_PRIORITY_DEFAULT, flush_announcements,
+                                g_object_ref (target), g_object_unref);
+}
+
+/* A write outside any transaction is committed when its statement ends. */
+static void
+announce_autocommit (FlDb *db)
+{
+  if (db->depth == 0 && db->touched->len > 0 && sqlite3_get_autocommit (db->handle))
+    announce (db);
+}
+
+void
+fl_db_announce_changes_on (FlDb *db, FlDb *target)
+{
+  g_return_if_fail (FL_IS_DB (db));
+  g_return_if_fail (target == NULL || FL_IS_DB (target));
+  g_clear_object (&db->announce_to);
+  if (target != NULL && target != db)
+    db->announce_to = g_object_ref (target);
 }
 
 gboolean
@@ -92,6 +223,7 @@ fl_db_exec (FlDb *db, const char *sql, GError **error)
       sqlite3_free (message);
       return FALSE;
     }
+  announce_autocommit (db);
   return TRUE;
 }
 
@@ -122,7 +254,10 @@ fl_stmt_step_done (FlDb *db, FlStmt *stmt, GError **error)
 {
   int rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return TRUE;
+    {
+      announce_autocommit (db);
+      return TRUE;
+    }
   return fl_db_fail (db, error, _("writing"));
 }
 
@@ -132,7 +267,10 @@ fl_stmt_step_row (FlDb *db, FlStmt *stmt, gboolean *has_row, GError **error)
   int rc = sqlite3_step (stmt);
   *has_row = rc == SQLITE_ROW;
   if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return TRUE;
+    {
+      announce_autocommit (db);
+      return TRUE;
+    }
   return fl_db_fail (db, error, _("reading"));
 }
 
@@ -163,6 +301,8 @@ fl_db_begin (FlDb *db, GError **error)
     : g_strdup_printf ("SAVEPOINT fl_%u", db->depth);
   if (!fl_db_exec (db, sql, error))
     return FALSE;
+  if (db->depth > 0)
+    g_array_append_val (db->savepoint_marks, db->touched->len);
   db->depth++;
   return TRUE;
 }
@@ -180,6 +320,10 @@ fl_db_commit (FlDb *db, GError **error)
       return FALSE;
     }
   db->depth--;
+  if (db->depth > 0)
+    g_array_set_size (db->savepoint_marks, db->depth - 1);
+  else if (db->touched->len > 0)
+    announce (db);
   return TRUE;
 }
 
@@ -191,12 +335,15 @@ fl_db_rollback (FlDb *db)
     {
       if (!sqlite3_get_autocommit (db->handle))
         sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+      forget_touched (db, 0);
     }
   else
     {
       g_autofree char *sql = g_strdup_printf ("ROLLBACK TO fl_%u; RELEASE fl_%u",
                                               db->depth - 1, db->depth - 1);
       sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
+      forget_touched (db, g_array_index (db->savepoint_marks, guint, db->depth - 2));
+      g_array_set_size (db->savepoint_marks, db->depth - 2);
     }
   db->depth--;
 }
@@ -279,6 +426,8 @@ fl_db_open (const char *path, const FlMigration *migrations, guint n_migrations,
       return NULL;
     }
   sqlite3_extended_result_codes (db->handle, 1);
+  sqlite3_update_hook (db->handle, row_written, db);
+  sqlite3_rollback_hook (db->handle, transaction_rolled_back, db);
   sqlite3_busy_timeout (db->handle, 5000);
   /* synchronous=NORMAL is durable across application crashes in WAL mode;
    * only a power cut can lose the last transactions, never corrupt. */

@@ -71,6 +71,16 @@ gboolean      fl_db_fail (FlDb *db, GError **error, const char *what);
 char         *fl_db_get_meta (FlDb *db, const char *key);
 gboolean      fl_db_set_meta (FlDb *db, const char *key, const char *value, GError **error);
 
+/* Changes: after each committed transaction the connection emits
+ * ::changed::<table> (a detailed signal whose argument is the table name)
+ * once for every table the transaction wrote rows of — by the change log, a
+ * pull, the outbox or a trigger; a rolled back transaction announces
+ * nothing.  The signal is emitted on the main context that was the thread
+ * default when the connection was opened: at once when the commit happens
+ * there, else as soon as that context runs.  A second connection to the same
+ * file (a worker's) announces its commits on `target` instead; NULL undoes it. */
+void          fl_db_announce_changes_on (FlDb *db, FlDb *target);
+
 /* Tests: make the named point fail with FL_DB_ERROR_INJECTED the next time
  * code passes it (fl_db_check_fail_point); NULL clears it. */
 void          fl_db_set_fail_point (FlDb *db, const char *name);

@@ -1600,6 +1600,8 @@ sync_run_execute (SyncRun *run, GError **error)
           FlDb *own = fl_db_open_replica (path, error);
           if (own == NULL)
             return FALSE;
+          /* What the sync writes is announced where the pages listen. */
+          fl_db_announce_changes_on (own, run->db);
           g_object_unref (run->db);
           run->db = own;
           run->own_db = TRUE;

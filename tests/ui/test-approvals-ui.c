@@ -33,11 +33,7 @@ static void
 sync_client (Fixture *f, FlSyncTestClient *c)
 {
   fl_sync_test_client_sync (c);
-  if (c == &f->supervisor && f->supervisor_session != NULL)
-    {
-      fl_session_notify_changed (f->supervisor_session, NULL);
-      pump ();
-    }
+  pump ();
 }
 
 static gint64
@@ -322,7 +318,6 @@ test_assign (Fixture *f, gconstpointer data)
   g_autofree char *id = NULL;
   g_assert_true (fl_work_order_create (f->supervisor.db, &draft, "super", &id, &error));
   g_assert_no_error (error);
-  fl_session_notify_changed (f->supervisor_session, "work_order");
   pump ();
   g_assert_true (fl_approvals_page_select (f->page, id));
   g_assert_true (fl_approvals_page_assign (f->page, "eng_a", &error));

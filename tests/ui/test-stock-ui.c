@@ -252,7 +252,6 @@ test_issue_and_alerts (Fixture *f, gconstpointer data)
   /* The engineer used three fans offline from a van that had two. */
   FlStockMovement use = { FL_MOVE_USE, f->fan, 3, f->van, NULL, NULL, NULL, NULL, NULL, "zhang.wei" };
   g_assert_true (fl_stock_post (f->db, &use, NULL, &error));
-  fl_session_notify_changed (f->session, "stock_movement");
   pump ();
 
   fl_stock_page_select_location (f->page, NULL);
@@ -408,7 +407,6 @@ test_screenshot (Fixture *f, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 760);
   gtk_window_present (GTK_WINDOW (window));
   fl_window_show_area (window, "stock");
-  fl_session_notify_changed (f->session, "stock_movement");
   fl_ui_test_screenshot (GTK_WIDGET (window), "stock.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -118,7 +118,6 @@ test_resolve_conflict (Fixture *f, gconstpointer data)
   g_autofree char *id = NULL;
   fl_work_order_create (f->db, &draft, "eng_a", &id, &error);
   g_assert_no_error (error);
-  fl_session_notify_changed (f->session, "work_order");
   sync_now (f);
   g_assert_cmpint (fl_changelog_pending_count (f->db, NULL), ==, 0);
 
@@ -130,7 +129,6 @@ test_resolve_conflict (Fixture *f, gconstpointer data)
   set_title (supervisor.db, id, "LIS 接口中断（检验科）LIS down in the lab");
   fl_sync_test_client_sync (&supervisor);
   set_title (f->db, id, "LIS 接口中断：已重启 LIS down, restarted");
-  fl_session_notify_changed (f->session, "work_order");
   sync_now (f);
 
   /* The Sync page shows the conflict with the three values, and the sidebar counts it. */

@@ -121,7 +121,6 @@ create_order (Fixture *f, const char *title, const char *assignee)
   char *id = NULL;
   fl_work_order_create (f->db, &draft, "zhang.wei", &id, &error);
   g_assert_no_error (error);
-  fl_session_notify_changed (f->session, "work_order");
   wait_for_list (f);
   return id;
 }

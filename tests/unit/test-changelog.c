@@ -157,6 +157,75 @@ test_wrong_operation_refused (void)
   fl_test_remove_dir (dir);
 }
 
+static void
+collect_table (FlDb *db, const char *table, GString *seen)
+{
+  g_string_append_printf (seen, "%s ", table);
+}
+
+static gboolean
+append_note_then_fail (FlDb *db, gpointer wo, GError **error)
+{
+  g_autoptr(JsonObject) note = json_object_new ();
+  json_object_set_string_member (note, "work_order_id", wo);
+  json_object_set_string_member (note, "author", "zhang.wei");
+  json_object_set_string_member (note, "at", "2026-11-22T02:00:00.000Z");
+  json_object_set_string_member (note, "kind", "note");
+  json_object_set_string_member (note, "text", "Rebooted the switch");
+  if (!fl_changelog_append (db, "work_log", note, NULL, error))
+    return FALSE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stop");
+  return FALSE;
+}
+
+static gboolean
+update_title_and_fail_inside (FlDb *db, gpointer wo, GError **error)
+{
+  g_autoptr(GError) inner = NULL;
+  g_assert_false (fl_db_transaction (db, append_note_then_fail, wo, &inner));
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "title", "HIS database server down again");
+  return fl_changelog_update (db, "work_order", wo, values, error);
+}
+
+/* Each committed write announces every table it wrote, once and right
+ * away; a rolled back one (or a rolled back savepoint) announces nothing. */
+static void
+test_commit_announces_tables (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  FlDb *db = fl_test_replica ("AAA", &dir);
+  g_autoptr(GString) seen = g_string_new (NULL);
+  g_autoptr(GString) work_orders = g_string_new (NULL);
+  g_signal_connect (db, "changed", G_CALLBACK (collect_table), seen);
+  g_signal_connect (db, "changed::work_order", G_CALLBACK (collect_table), work_orders);
+
+  g_autofree char *site = fl_test_insert_site (db);
+  g_assert_cmpstr (seen->str, ==, "site outbox ");
+  g_assert_cmpstr (work_orders->str, ==, "");
+
+  g_string_truncate (seen, 0);
+  g_autofree char *wo = insert_work_order (db, site);
+  g_assert_nonnull (strstr (seen->str, "work_order "));
+  g_assert_nonnull (strstr (seen->str, "outbox "));
+  g_assert_cmpstr (work_orders->str, ==, "work_order ");
+
+  g_string_truncate (seen, 0);
+  g_string_truncate (work_orders, 0);
+  g_assert_false (fl_db_transaction (db, append_note_then_fail, wo, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpstr (seen->str, ==, "");
+
+  g_assert_true (fl_db_transaction (db, update_title_and_fail_inside, wo, &error));
+  g_assert_no_error (error);
+  g_assert_null (strstr (seen->str, "work_log"));
+  g_assert_cmpstr (work_orders->str, ==, "work_order ");
+  g_object_unref (db);
+  fl_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -165,5 +234,6 @@ main (int argc, char **argv)
   g_test_add_func ("/changelog/update-real-changes", test_update_records_only_real_changes);
   g_test_add_func ("/changelog/injected-failure", test_injected_failure_leaves_neither);
   g_test_add_func ("/changelog/wrong-operation", test_wrong_operation_refused);
+  g_test_add_func ("/changelog/commit-announces-tables", test_commit_announces_tables);
   return g_test_run ();
 }
