@@ -8,9 +8,10 @@ G_DEFINE_QUARK (fl-sla-error-quark, fl_sla_error)
 
 #define DEFAULT_TIME_ZONE "Asia/Shanghai"
 #define MINUTES_PER_DAY (24 * 60)
-/* Far beyond any policy (the schema caps targets at a year of minutes); a
- * larger value is a caller's bug and would only spin through centuries. */
-#define MAX_WORKING_SECONDS ((gint64) 100 * 365 * 24 * 3600)
+/* Working time is counted within a century of the start: no target (the
+ * schema caps policies at a year and hold time at ten) needs more, and a
+ * bound keeps every walk below short whatever a caller passes. */
+#define MAX_SPAN_DAYS (100 * 365)
 
 /* ---- priority and coverage names ---------------------------------------- */
 
@@ -388,30 +389,102 @@ working_interval (FlCalendar *calendar, const GDate *date, gint64 *open, gint64 
   return TRUE;
 }
 
-/* Both functions walk local dates, one interval per day: a target of a
- * year's minutes is some 1400 steps of two time-zone lookups, and holidays
- * and adjusted days never need special arithmetic. */
+/* The working time of a week whose days all work the plain hours. */
+static gint64
+plain_week_usec (FlCalendar *calendar)
+{
+  int days = calendar->coverage == FL_COVERAGE_5X9 ? 5 : 7;
+  return (gint64) days * (calendar->close_minute - calendar->open_minute) * 60 * G_USEC_PER_SEC;
+}
+
+static gboolean
+same_offset_interval (FlCalendar *calendar, gint64 a_usec, gint64 b_usec)
+{
+  return g_time_zone_find_interval (calendar->time_zone, G_TIME_TYPE_UNIVERSAL, usec_to_seconds (a_usec)) ==
+         g_time_zone_find_interval (calendar->time_zone, G_TIME_TYPE_UNIVERSAL, usec_to_seconds (b_usec));
+}
+
+/* How many of the next `max_weeks` whole weeks from `date` are plain: no
+ * holiday or adjusted day among their days, and no change of the zone's
+ * offset (daylight saving) within them.  Each such week holds exactly
+ * plain_week_usec(), so walking it day by day can be skipped: a ten-year
+ * target in a zone without daylight saving is a handful of steps instead
+ * of thousands of days. */
+static gint64
+plain_weeks (FlCalendar *calendar, const GDate *date, gint64 max_weeks)
+{
+  guint first = g_date_get_julian (date);
+  GHashTableIter iter;
+  gpointer day;
+  g_hash_table_iter_init (&iter, calendar->days);
+  while (max_weeks > 0 && g_hash_table_iter_next (&iter, &day, NULL))
+    if (GPOINTER_TO_UINT (day) >= first)
+      max_weeks = MIN (max_weeks, (gint64) (GPOINTER_TO_UINT (day) - first) / 7);
+  if (max_weeks <= 0)
+    return 0;
+
+  /* Offsets only change forward in time: the span is free of changes when
+   * its two ends share the zone's interval.  Halve until they do. */
+  gint64 begin = local_instant (calendar, date, 0);
+  while (max_weeks > 0)
+    {
+      GDate end = *date;
+      g_date_add_days (&end, (guint) (max_weeks * 7));
+      if (same_offset_interval (calendar, begin, local_instant (calendar, &end, 0)))
+        return max_weeks;
+      max_weeks /= 2;
+    }
+  return 0;
+}
+
+/* A walk over local dates: `days` walked since the start's own date. */
+typedef struct {
+  GDate date;
+  guint days;
+  guint retry_at;  /* no plain week before this day: one is known to be in the way */
+} Walk;
+
+/* Skips up to `max_weeks` plain weeks ahead of the walk (never on the
+ * start's own date, which may be partly over); returns how many. */
+static gint64
+walk_skip_plain_weeks (FlCalendar *calendar, Walk *walk, gint64 max_weeks)
+{
+  max_weeks = MIN (max_weeks, (gint64) (MAX_SPAN_DAYS - MIN (walk->days, MAX_SPAN_DAYS)) / 7);
+  if (walk->days == 0 || walk->days < walk->retry_at || max_weeks <= 0)
+    return 0;
+  gint64 weeks = plain_weeks (calendar, &walk->date, max_weeks);
+  if (weeks == 0)
+    walk->retry_at = walk->days + 7;
+  g_date_add_days (&walk->date, (guint) (weeks * 7));
+  walk->days += (guint) (weeks * 7);
+  return weeks;
+}
+
+/* Both functions walk local dates, one interval per day, skipping plain
+ * weeks whole; holidays and adjusted days never need special arithmetic. */
 
 gint64
 fl_calendar_add_working_time (FlCalendar *calendar, gint64 start_usec, gint64 working_seconds)
 {
   g_return_val_if_fail (calendar != NULL, start_usec);
-  g_return_val_if_fail (working_seconds <= MAX_WORKING_SECONDS, start_usec);
   if (working_seconds <= 0)
     return start_usec;
+  working_seconds = MIN (working_seconds, (gint64) MAX_SPAN_DAYS * 24 * 3600);
   /* Every hour counts and holidays do not stop the clock, so 7x24 working
    * time is elapsed time (DST changes included). */
   if (calendar->coverage == FL_COVERAGE_7X24)
     return start_usec + working_seconds * G_USEC_PER_SEC;
 
   gint64 remaining = working_seconds * G_USEC_PER_SEC;
-  GDate date;
-  local_date_of (calendar, start_usec, &date);
-  /* Ends: a coverage always has working weekdays, and holidays are finite. */
-  for (;; g_date_add_days (&date, 1))
+  gint64 week = plain_week_usec (calendar);
+  Walk walk = { .days = 0 };
+  local_date_of (calendar, start_usec, &walk.date);
+  for (; walk.days < MAX_SPAN_DAYS; walk.days++, g_date_add_days (&walk.date, 1))
     {
+      /* The last week is always walked, to land on the exact instant. */
+      remaining -= week * walk_skip_plain_weeks (calendar, &walk, (remaining - 1) / week);
       gint64 open, close;
-      if (!working_interval (calendar, &date, &open, &close))
+      if (!working_interval (calendar, &walk.date, &open, &close))
         continue;
       gint64 from = MAX (open, start_usec);
       if (from >= close)
@@ -422,6 +495,9 @@ fl_calendar_add_working_time (FlCalendar *calendar, gint64 start_usec, gint64 wo
         return from + remaining;
       remaining -= close - from;
     }
+  /* Only a calendar with (nearly) no working day left in a century gets
+   * here: due at the end of it. */
+  return local_instant (calendar, &walk.date, 0);
 }
 
 gint64
@@ -433,14 +509,20 @@ fl_calendar_working_seconds_between (FlCalendar *calendar, gint64 from_usec, gin
   if (calendar->coverage == FL_COVERAGE_7X24)
     return (to_usec - from_usec) / G_USEC_PER_SEC;
 
-  GDate date, last;
-  local_date_of (calendar, from_usec, &date);
+  GDate last;
+  Walk walk = { .days = 0 };
+  local_date_of (calendar, from_usec, &walk.date);
   local_date_of (calendar, to_usec, &last);
+  gint64 week = plain_week_usec (calendar);
   gint64 total = 0;
-  for (; g_date_compare (&date, &last) <= 0; g_date_add_days (&date, 1))
+  for (; walk.days < MAX_SPAN_DAYS && g_date_compare (&walk.date, &last) <= 0;
+       walk.days++, g_date_add_days (&walk.date, 1))
     {
+      /* Whole plain weeks that end before the last day, which is walked. */
+      gint64 ahead = (gint64) g_date_get_julian (&last) - g_date_get_julian (&walk.date);
+      total += week * walk_skip_plain_weeks (calendar, &walk, ahead / 7);
       gint64 open, close;
-      if (!working_interval (calendar, &date, &open, &close))
+      if (!working_interval (calendar, &walk.date, &open, &close))
         continue;
       gint64 lo = MAX (open, from_usec), hi = MIN (close, to_usec);
       if (hi > lo)
@@ -487,7 +569,8 @@ fl_sla_compute_due (const FlSlaPolicy *policy, FlCalendar *calendar, FlPriority 
   /* Hold time was measured in the same calendar's working time, so adding it
    * to the target (rather than to the due instant) moves the due time by
    * exactly the working time lost, across nights and weekends alike. */
-  gint64 resolve_seconds = (gint64) policy->resolve_minutes[priority] * 60 + MAX (on_hold_seconds, 0);
+  gint64 hold = CLAMP (on_hold_seconds, 0, (gint64) MAX_SPAN_DAYS * 24 * 3600);
+  gint64 resolve_seconds = (gint64) policy->resolve_minutes[priority] * 60 + hold;
   if (response_due != NULL)
     *response_due = fl_calendar_add_working_time (calendar, created_at,
                                                   (gint64) policy->response_minutes[priority] * 60);

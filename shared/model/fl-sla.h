@@ -83,11 +83,14 @@ gboolean    fl_calendar_is_working_day (FlCalendar *calendar, int year, int mont
 
 /* The earliest instant at which `working_seconds` of working time have passed
  * since `start_usec` (µs since the epoch, UTC).  Outside working hours the
- * clock starts at the next opening; 0 or less returns `start_usec`. */
+ * clock starts at the next opening; 0 or less returns `start_usec`.  Time is
+ * counted within a century of the start: more working time than that holds
+ * (or than a century of seconds) is due at its end. */
 gint64      fl_calendar_add_working_time (FlCalendar *calendar, gint64 start_usec,
                                           gint64 working_seconds);
 
-/* Working seconds in [from_usec, to_usec), 0 if to_usec <= from_usec. */
+/* Working seconds in [from_usec, to_usec), 0 if to_usec <= from_usec;
+ * counted over the first century of the span at most. */
 gint64      fl_calendar_working_seconds_between (FlCalendar *calendar, gint64 from_usec,
                                                  gint64 to_usec);
 

@@ -174,8 +174,10 @@ move_in_transaction (FlDb *db, gpointer data, GError **error)
         ? load_optional (db, "calendar", fl_record_get_string (site, "calendar_id")) : NULL;
       g_autoptr(FlCalendar) cal = fl_work_order_site_calendar (site, calendar);
       gint64 held = fl_calendar_working_seconds_between (cal, since, now);
-      g_autofree char *total = g_strdup_printf ("%" PRId64,
-                                                fl_record_get_int (wo, "on_hold_seconds", 0) + held);
+      /* Within the column's range even after a hold begun long ago. */
+      const FlColumn *column = fl_table_column (fl_schema_lookup ("work_order"), "on_hold_seconds");
+      gint64 before = CLAMP (fl_record_get_int (wo, "on_hold_seconds", 0), 0, column->max);
+      g_autofree char *total = g_strdup_printf ("%" PRId64, MIN (before + held, column->max));
       json_object_set_string_member (values, "on_hold_seconds", total);
       json_object_set_null_member (values, "on_hold_since");
       json_object_set_string_member (wo, "on_hold_seconds", total);

@@ -412,6 +412,59 @@ test_round_trip (void)
     }
 }
 
+/* Long targets skip plain weeks whole: the result must be what walking
+ * day by day gives.  Steps under a week never skip, so a chain of them is
+ * the walk to compare with, in a zone with daylight saving and holidays on
+ * the way. */
+static void
+test_long_target_equals_walk (void)
+{
+  const FlCoverage coverages[] = { FL_COVERAGE_5X9, FL_COVERAGE_7X9 };
+  for (guint c = 0; c < G_N_ELEMENTS (coverages); c++)
+    {
+      g_autoptr(FlCalendar) cal = calendar_with_days ("Europe/Berlin", coverages[c],
+                                                      NATIONAL_DAY_2026 ",2027-12-24,2029-05-01",
+                                                      coverages[c] == FL_COVERAGE_5X9 ? NATIONAL_DAY_2026_WORKING : NULL);
+      gint64 start = at ("2026-09-29T10:17:00+02:00");
+      gint64 walked = start, total = 0;
+      for (guint step = 0; step < 400; step++)
+        {
+          gint64 amount = 7 * 3600 + 13 * 60 + step % 7;  /* under a day, never a whole week */
+          walked = fl_calendar_add_working_time (cal, walked, amount);
+          total += amount;
+        }
+      g_assert_cmpint (fl_calendar_add_working_time (cal, start, total), ==, walked);
+      g_assert_cmpint (fl_calendar_working_seconds_between (cal, start, walked), ==, total);
+    }
+}
+
+/* Whatever a stored row says, due times stay in range: a hold of INT64_MAX
+ * seconds used to overflow the target; it now counts as the most the
+ * calendar walks (a century), and the walk ends. */
+static void
+test_due_is_bounded (void)
+{
+  g_autoptr(FlCalendar) cal = fl_calendar_new ("Asia/Shanghai", FL_COVERAGE_5X9);
+  FlSlaPolicy policy;
+  fl_sla_policy_init_defaults (&policy);
+  gint64 created = at ("2026-11-23T09:00:00+08:00");
+  gint64 huge = 0, century = 0, response = 0;
+  fl_sla_compute_due (&policy, cal, FL_PRIORITY_LOW, created, G_MAXINT64, &response, &huge);
+  fl_sla_compute_due (&policy, cal, FL_PRIORITY_LOW, created, (gint64) 100 * 365 * 24 * 3600, NULL, &century);
+  g_assert_cmpint (huge, ==, century);
+  g_assert_cmpint (huge, >, created);
+  g_assert_cmpint (huge, <=, created + (gint64) 101 * 365 * 24 * 3600 * G_USEC_PER_SEC);
+  assert_time (response, "2026-11-30T04:00:00.000Z");  /* 48 h: Mon 09:00 + 5 days + 3 h */
+
+  g_autoptr(FlCalendar) always = fl_calendar_new ("Asia/Shanghai", FL_COVERAGE_7X24);
+  g_assert_cmpint (fl_calendar_add_working_time (always, created, G_MAXINT64), ==,
+                   created + (gint64) 100 * 365 * 24 * 3600 * G_USEC_PER_SEC);
+  /* Counting working time over millennia stops at a century too. */
+  g_assert_cmpint (fl_calendar_working_seconds_between (cal, at ("1970-01-01T00:00:00Z"),
+                                                        at ("9999-12-31T00:00:00Z")), <,
+                   (gint64) 100 * 365 * 24 * 3600);
+}
+
 /* ---- badges -------------------------------------------------------------- */
 
 static void
@@ -468,6 +521,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sla/calendar/working-hours", test_working_hours_setter);
   g_test_add_func ("/sla/calendar/between", test_working_seconds_between);
   g_test_add_func ("/sla/calendar/round-trip", test_round_trip);
+  g_test_add_func ("/sla/calendar/long-target-equals-walk", test_long_target_equals_walk);
+  g_test_add_func ("/sla/due/bounded", test_due_is_bounded);
   for (guint i = 0; i < G_N_ELEMENTS (due_cases); i++)
     g_test_add_data_func (due_cases[i].path, &due_cases[i], test_due_case);
   g_test_add_func ("/sla/due/hold-extends-resolution-only", test_hold_extends_resolution_only);
