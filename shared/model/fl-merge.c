@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-merge.h"
 
 #include "fl-record.h"
@@ -52,13 +53,36 @@ typedef enum {
   FIELD_CONFLICT,
 } FieldOutcome;
 
+static gboolean
+holds_type (JsonNode *node, GType type)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+/* Equal as the schema means them: a 64-bit number is stored and pulled as
+ * its string of digits, but a device may send it as a JSON integer, which
+ * names the same value. */
+static gboolean
+same_value (JsonNode *a, JsonNode *b)
+{
+  if (holds_type (a, G_TYPE_STRING) && holds_type (b, G_TYPE_INT64))
+    return same_value (b, a);
+  if (holds_type (a, G_TYPE_INT64) && holds_type (b, G_TYPE_STRING))
+    {
+      char digits[24];
+      g_snprintf (digits, sizeof digits, "%" PRId64, json_node_get_int (a));
+      return g_strcmp0 (digits, json_node_get_string (b)) == 0;
+    }
+  return fl_json_node_equal (a, b);
+}
+
 /* The rule itself, for one field. */
 static FieldOutcome
 merge_field (JsonNode *current, JsonNode *from, JsonNode *to)
 {
-  if (fl_json_node_equal (current, to))
+  if (same_value (current, to))
     return FIELD_IN_PLACE;
-  if (fl_json_node_equal (current, from))
+  if (same_value (current, from))
     return FIELD_APPLY;
   return FIELD_CONFLICT;
 }

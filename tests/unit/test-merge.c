@@ -33,6 +33,29 @@ test_clean_change_applies (void)
   g_assert_cmpint (json_object_get_int_member (current, "impact"), ==, 1);
 }
 
+/* A 64-bit number is stored as its digits; a device that sends `from` (or
+ * `to`) as a JSON integer names the same value and must not conflict. */
+static void
+test_int64_compares_canonically (void)
+{
+  g_autoptr(JsonObject) current = object_from ("{\"on_hold_seconds\": \"5000000000\", \"size_bytes\": \"7\"}");
+  g_autoptr(JsonObject) changes = object_from (
+      "{\"on_hold_seconds\": {\"from\": 5000000000, \"to\": \"5000003600\"},"
+      " \"size_bytes\": {\"from\": \"1\", \"to\": 7}}");
+  g_autoptr(JsonObject) apply = json_object_new ();
+  g_autoptr(GPtrArray) conflicts = fl_conflict_array_new ();
+
+  g_assert_cmpint (fl_merge_changes (current, changes, apply, conflicts), ==, FL_MERGE_MERGED);
+  g_assert_cmpuint (conflicts->len, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (apply, "on_hold_seconds"), ==, "5000003600");
+  g_assert_false (json_object_has_member (apply, "size_bytes"));
+
+  /* Digits that name another number still conflict. */
+  g_autoptr(JsonObject) other = object_from ("{\"on_hold_seconds\": {\"from\": 4999999999, \"to\": \"1\"}}");
+  g_autoptr(JsonObject) none = json_object_new ();
+  g_assert_cmpint (fl_merge_changes (current, other, none, conflicts), ==, FL_MERGE_CONFLICT);
+}
+
 /* The server already holds `to`: nothing to write, the result is merged. */
 static void
 test_value_in_place_is_merged (void)
@@ -182,6 +205,7 @@ main (int argc, char **argv)
   g_test_add_func ("/merge/value-in-place-is-merged", test_value_in_place_is_merged);
   g_test_add_func ("/merge/concurrent-change-conflicts", test_concurrent_change_conflicts);
   g_test_add_func ("/merge/null-values", test_null_values);
+  g_test_add_func ("/merge/int64-compares-canonically", test_int64_compares_canonically);
   g_test_add_func ("/merge/json-values-compare-by-content", test_json_values_compare_by_content);
   g_test_add_func ("/merge/rebase-pending-changes", test_rebase_pending_changes);
   return g_test_run ();
