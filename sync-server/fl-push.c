@@ -871,6 +871,10 @@ push_in_transaction (Push *p, const FlPushRequest *request, FlPushResponse *resp
         return FALSE;
       g_autoptr(GError) local_error = NULL;
       FlMutationResult *result = apply_mutation (p, &local_error);
+      /* A value another row holds (a site code) refuses this mutation
+       * alone, in words naming the field. */
+      if (result == NULL && g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_EXISTS))
+        result = rejected_by (p->m, local_error);
       if (result == NULL)
         {
           fl_store_rollback (p->store);
@@ -893,6 +897,21 @@ push_in_transaction (Push *p, const FlPushRequest *request, FlPushResponse *resp
   return response->seq >= 0;
 }
 
+/* The device marks a mutation refused with the whole request as rejected
+ * and sends the rest again.  Its rejection is recorded like any result, so
+ * that a late copy of the old request (held back by the network) answers
+ * "rejected" for it and changes nothing, even once the user may do it. */
+static void
+remember_refusal (Push *p, const GError *refusal)
+{
+  g_autoptr(FlMutationResult) result = rejected_by (p->m, refusal);
+  g_autoptr(JsonNode) node = fl_mutation_result_to_json (result);
+  g_autoptr(GError) error = NULL;
+  if (!fl_store_put_result (p->store, p->actor->device_id, p->m->mid, json_node_get_object (node), &error))
+    g_warning ("Could not record the refusal of mid %" PRId64 " of device %s: %s",
+               p->m->mid, p->actor->device_id, error->message);
+}
+
 FlPushResponse *
 fl_push_apply (FlStore *store, const FlPushActor *actor, const FlPushRequest *request,
                const FlPushLimits *limits, char **bad_field, GError **error)
@@ -910,17 +929,25 @@ fl_push_apply (FlStore *store, const FlPushActor *actor, const FlPushRequest *re
       return NULL;
     }
   g_autoptr(FlPushResponse) response = fl_push_response_new ();
-  gboolean ok = fl_store_begin (store, error);
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok = fl_store_begin (store, &local_error);
   if (ok)
     {
-      ok = push_in_transaction (&p, request, response, bad_field, error);
+      ok = push_in_transaction (&p, request, response, bad_field, &local_error);
       if (ok)
-        ok = fl_store_commit (store, error);
+        ok = fl_store_commit (store, &local_error);
       else
         fl_store_rollback (store);
     }
+  if (!ok && g_error_matches (local_error, FL_PUSH_ERROR, FL_PUSH_ERROR_FORBIDDEN) && p.m != NULL)
+    remember_refusal (&p, local_error);
   g_hash_table_unref (p.slas);
   g_free (p.path);
   g_free (p.at);
-  return ok ? g_steal_pointer (&response) : NULL;
+  if (!ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&response);
 }

@@ -6,7 +6,9 @@
  * request gets the same answers and changes nothing.  Access (role and
  * site scope) is checked for every mutation; one mutation out of bounds
  * refuses the whole request (FL_PUSH_ERROR_FORBIDDEN, 403) and nothing of it
- * is applied. */
+ * is applied, but that mutation's rejection is recorded under its mid (the
+ * device marks it rejected; a late replay must not apply it).  A value
+ * another row already holds (a site code) rejects that mutation alone. */
 #pragma once
 
 #include "fl-protocol.h"

@@ -252,11 +252,15 @@ job_reply_error (Job *job, guint status, const char *field, const char *message)
   job_reply_json (job, status, node);
 }
 
+/* The details stay in the server's log: a database's own words mean
+ * nothing to a client, and may say more than it should know. */
 static void
 job_reply_internal (Job *job, const GError *error)
 {
   g_warning ("%s %s: %s", job->method, job->route != NULL ? job->route->path : "?", error->message);
-  job_reply_error (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL, error->message);
+  job_reply_error (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL,
+                   _("The server could not complete this request; try again later, "
+                     "and if it keeps failing tell its administrator (the server's log says why)"));
 }
 
 /* Sets the answer on the message and lets libsoup send it. */

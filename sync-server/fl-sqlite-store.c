@@ -30,8 +30,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (FlSqliteStore, fl_sqlite_store, G_TYPE_OBJECT,
  * or snapshot ever reads. */
 static const char server_tables_sql[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT) STRICT;\n"
-  "CREATE UNIQUE INDEX user_login ON \"user\" (login);\n"
-  "CREATE UNIQUE INDEX site_code ON site (code);\n"
   "CREATE INDEX work_order_status ON work_order (status, resolve_due);\n"
   /* Natural keys that imports, sign-in and `audit --id` look rows up by. */
   "CREATE INDEX work_order_ref ON work_order (ref);\n"
@@ -96,14 +94,52 @@ static const char server_tables_sql[] =
   ") STRICT;\n"
   "CREATE INDEX login_attempts_key ON login_attempts (login, peer, at);\n";
 
+/* Model columns whose value is unique on the server (index TABLE_COLUMN):
+ * a second row with the same value is refused naming the column. */
+static const struct {
+  const char *table;
+  const char *column;
+} unique_columns[] = {
+  { "user", "login" },
+  { "site", "code" },
+};
+
 static gboolean
 create_server (FlDb *db, GError **error)
 {
   char id[37];
   fl_uuid7_generate (id);
-  return fl_model_create_tables (db, error) &&
-         fl_db_exec (db, server_tables_sql, error) &&
-         fl_db_set_meta (db, "store_id", id, error);
+  if (!fl_model_create_tables (db, error) || !fl_db_exec (db, server_tables_sql, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (unique_columns); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("CREATE UNIQUE INDEX \"%s_%s\" ON \"%s\" (\"%s\")",
+                                              unique_columns[i].table, unique_columns[i].column,
+                                              unique_columns[i].table, unique_columns[i].column);
+      if (!fl_db_exec (db, sql, error))
+        return FALSE;
+    }
+  return fl_db_set_meta (db, "store_id", id, error);
+}
+
+/* After a failed write of `row`: a clash on a unique column becomes
+ * FL_STORE_ERROR_EXISTS naming the field and value, in place of the
+ * database's own words. */
+static void
+explain_unique_clash (FlSqliteStore *self, const FlTable *table, JsonObject *row, GError **error)
+{
+  if (sqlite3_extended_errcode (fl_db_handle (self->db)) != SQLITE_CONSTRAINT_UNIQUE || error == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (unique_columns); i++)
+    if (strcmp (unique_columns[i].table, table->name) == 0)
+      {
+        const char *value = fl_record_get_string (row, unique_columns[i].column);
+        g_clear_error (error);
+        /* Translators: "site.code: “H1” already exists" */
+        g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_EXISTS, _("%s.%s: “%s” already exists"),
+                     table->name, unique_columns[i].column, value != NULL ? value : "");
+        return;
+      }
 }
 
 static const FlMigration server_migrations[] = {
@@ -705,8 +741,12 @@ put_row_in_transaction (FlSqliteStore *self, const FlTable *table, JsonObject *r
   if (fl_record_get_string (row, "updated_at") == NULL)
     json_object_set_string_member (row, "updated_at", now);
 
-  return fl_record_store (self->db, table, row, NULL, error) &&
-         record_change (self, table, id, row, out_seq, error);
+  if (!fl_record_store (self->db, table, row, NULL, error))
+    {
+      explain_unique_clash (self, table, row, error);
+      return FALSE;
+    }
+  return record_change (self, table, id, row, out_seq, error);
 }
 
 static gboolean

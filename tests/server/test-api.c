@@ -466,7 +466,88 @@ test_out_of_scope_push_is_forbidden (void)
   g_assert_cmpint (fl_store_last_seq (f.t.store, NULL), ==, seq);
   g_autoptr(JsonObject) untouched = fl_api_load (&f, "work_order", wo_a);
   g_assert_null (fl_record_get_string (untouched, "contact"));
-  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM device_results"), ==, 2);
+  /* the two inserts, and the four refusals, so that no late copy applies them */
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM device_results"), ==, 6);
+  fl_api_teardown (&f);
+}
+
+/* A request refused for one mutation (403) records that mid's rejection:
+ * a copy of the request the network held back, arriving after the user was
+ * given the site, answers "rejected" for it and applies nothing of it
+ * (simulator seed 3856). */
+static void
+test_refused_mid_stays_rejected (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  g_auto(FlApiDevice) b = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_login (&f, "eng_a", &a);
+  fl_api_login (&f, "eng_b", &b);
+  g_autofree char *wo_b = fl_api_new_work_order (&f, &b, f.site_b, "assigned", "eng_b");
+
+  g_autoptr(FlPushRequest) request = fl_push_request_new (a.device_id);
+  g_ptr_array_add (request->mutations, fl_api_mutation (&a, "work_order", wo_b, FL_MUTATION_UPDATE,
+      "{\"contact\": {\"from\": null, \"to\": \"not mine\"}}"));
+  gint64 mid = ((FlMutation *) request->mutations->pdata[0])->mid;
+  g_autoptr(JsonNode) node = fl_push_request_to_json (request);
+  g_autoptr(FlReply) refused = fl_api_call_node (&f, "POST", P "/sync/push", a.token, node);
+  g_assert_cmpuint (refused->status, ==, 403);
+
+  g_autoptr(GError) error = NULL;
+  const char *both[] = { f.site_a, f.site_b, NULL };
+  g_assert_true (fl_accounts_set_sites (f.t.store, "eng_a", both, "admin", &error));
+  g_assert_no_error (error);
+
+  g_autoptr(FlReply) late = fl_api_call_node (&f, "POST", P "/sync/push", a.token, node);
+  g_assert_cmpuint (late->status, ==, 200);
+  g_autoptr(FlPushResponse) response = fl_push_response_from_json (late->json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_api_result (response, 0)->mid, ==, mid);
+  g_assert_cmpint (fl_api_result (response, 0)->status, ==, FL_RESULT_REJECTED);
+  g_assert_nonnull (strstr (fl_api_result (response, 0)->error, "site you do not serve"));
+  g_autoptr(JsonObject) untouched = fl_api_load (&f, "work_order", wo_b);
+  g_assert_null (fl_record_get_string (untouched, "contact"));
+  fl_api_teardown (&f);
+}
+
+/* Two new sites with one code in a batch: the second is rejected naming
+ * the field, the mutations beside it apply, and no database text reaches
+ * the client. */
+static void
+test_duplicate_site_code_rejected_alone (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) admin = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_add_user (&f, "admin1", "admin", NULL);
+  fl_api_login (&f, "admin1", &admin);
+
+  g_autofree char *first = fl_uuid7_new ();
+  g_autofree char *second = fl_uuid7_new ();
+  g_autofree char *third = fl_uuid7_new ();
+  g_autoptr(Mutations) mutations = mutations_new ();
+  const char *site = "{\"code\": \"%s\", \"name\": \"Clinic\", \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"5x9\"}";
+  g_autofree char *clinic = g_strdup_printf (site, "CLINIC");
+  g_autofree char *depot = g_strdup_printf (site, "DEPOT");
+  g_ptr_array_add (mutations, fl_api_mutation (&admin, "site", first, FL_MUTATION_INSERT, clinic));
+  g_ptr_array_add (mutations, fl_api_mutation (&admin, "site", second, FL_MUTATION_INSERT, clinic));
+  g_ptr_array_add (mutations, fl_api_mutation (&admin, "site", third, FL_MUTATION_INSERT, depot));
+  g_autoptr(FlPushResponse) response = fl_api_push_ok (&f, &admin, mutations);
+  g_assert_cmpint (fl_api_result (response, 0)->status, ==, FL_RESULT_APPLIED);
+  g_assert_cmpint (fl_api_result (response, 1)->status, ==, FL_RESULT_REJECTED);
+  g_assert_cmpstr (fl_api_result (response, 1)->error, ==, "site.code: “CLINIC” already exists");
+  g_assert_cmpint (fl_api_result (response, 2)->status, ==, FL_RESULT_APPLIED);
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM site WHERE code IN ('CLINIC', 'DEPOT')"), ==, 2);
+
+  /* The same again later: still that answer, whatever the database says. */
+  g_autofree char *fourth = fl_uuid7_new ();
+  g_ptr_array_add (mutations, fl_api_mutation (&admin, "site", fourth, FL_MUTATION_INSERT, depot));
+  g_autoptr(FlReply) reply = fl_api_push (&f, &admin, mutations);
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_autofree char *text = body_text (reply);
+  g_assert_null (strstr (text, "UNIQUE"));
+  g_assert_nonnull (strstr (text, "site.code: “DEPOT” already exists"));
   fl_api_teardown (&f);
 }
 
@@ -1045,6 +1126,8 @@ main (int argc, char **argv)
   g_test_add_func ("/api/two-devices-merge-and-conflict", test_two_devices_merge_and_conflict);
   g_test_add_func ("/api/replay-gives-same-results", test_replay_gives_same_results);
   g_test_add_func ("/api/out-of-scope-push-is-forbidden", test_out_of_scope_push_is_forbidden);
+  g_test_add_func ("/api/refused-mid-stays-rejected", test_refused_mid_stays_rejected);
+  g_test_add_func ("/api/duplicate-site-code-rejected-alone", test_duplicate_site_code_rejected_alone);
   g_test_add_func ("/api/work-order-rules", test_work_order_rules);
   g_test_add_func ("/api/approvals", test_approvals);
   g_test_add_func ("/api/stock-approvals-and-negative-balance", test_stock_approvals_and_negative_balance);
