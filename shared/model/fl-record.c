@@ -372,6 +372,31 @@ fl_record_validate (const FlTable *table, JsonObject *fields, FlRecordMode mode,
   return TRUE;
 }
 
+gboolean
+fl_record_accept_pulled (const FlTable *table, JsonObject *row, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  if (fl_record_validate (table, row, FL_RECORD_STORED, NULL, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, FL_RECORD_ERROR, FL_RECORD_ERROR_UNKNOWN_FIELD))
+    {
+      g_autoptr(GList) members = json_object_get_members (row);
+      for (GList *l = members; l != NULL; l = l->next)
+        if (!fl_schema_is_common_column (l->data) && fl_table_column (table, l->data) == NULL)
+          json_object_remove_member (row, l->data);
+      g_clear_error (&local_error);
+      if (fl_record_validate (table, row, FL_RECORD_STORED, NULL, &local_error))
+        return TRUE;
+    }
+  /* A conflict keeps any JSON value (a text, a number) in its base, mine
+   * and theirs columns. */
+  if (table->kind == FL_TABLE_SERVER_OWNED && fl_record_get_string (row, "id") != NULL &&
+      g_error_matches (local_error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 JsonObject *
 fl_record_parse (const char *json_text, gssize length, GError **error)
 {

@@ -36,6 +36,15 @@ gboolean    fl_record_validate (const FlTable *table,
                                 char         **bad_field,
                                 GError       **error);
 
+/* Checks and normalises a row the server sent (a pulled row, a snapshot
+ * line's row), as fl_record_validate (FL_RECORD_STORED) does, except that
+ * fields this version does not know (a newer server's) are dropped rather
+ * than refused, and a row of a server-owned table keeps any JSON value its
+ * columns hold: the server's word. */
+gboolean    fl_record_accept_pulled (const FlTable *table,
+                                     JsonObject    *row,
+                                     GError       **error);
+
 /* Validates one value of a column (used for update `changes`). */
 gboolean    fl_record_validate_value (const FlTable  *table,
                                       const FlColumn *column,

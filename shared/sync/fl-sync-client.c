@@ -457,30 +457,14 @@ rebase_row (FlDb *db, const FlTable *table, JsonObject *base, GError **error)
   return TRUE;
 }
 
-/* Checks and normalises a row the server sent.  Fields this version does
- * not know (a newer server) are dropped rather than refused. */
+/* Checks and normalises a row the server sent. */
 static gboolean
 accept_row (const FlTable *table, JsonObject *row, GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  if (fl_record_validate (table, row, FL_RECORD_STORED, NULL, &local_error))
+  GError *local_error = NULL;
+  if (fl_record_accept_pulled (table, row, &local_error))
     return TRUE;
-  if (g_error_matches (local_error, FL_RECORD_ERROR, FL_RECORD_ERROR_UNKNOWN_FIELD))
-    {
-      g_autoptr(GList) members = json_object_get_members (row);
-      for (GList *l = members; l != NULL; l = l->next)
-        if (!fl_schema_is_common_column (l->data) && fl_table_column (table, l->data) == NULL)
-          json_object_remove_member (row, l->data);
-      g_clear_error (&local_error);
-      if (fl_record_validate (table, row, FL_RECORD_STORED, NULL, &local_error))
-        return TRUE;
-    }
-  /* Rows only the server writes are its word: a conflict keeps any JSON
-   * value (a text, a number) in its base/mine/theirs columns. */
-  if (table->kind == FL_TABLE_SERVER_OWNED && fl_record_get_string (row, "id") != NULL &&
-      g_error_matches (local_error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID))
-    return TRUE;
-  return protocol_error (error, g_steal_pointer (&local_error));
+  return protocol_error (error, local_error);
 }
 
 /* ---- the server's answers to a push ---- */
