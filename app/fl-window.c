@@ -3,16 +3,20 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-new-work-order-dialog.h"
+#include "fl-notice.h"
+#include "fl-page.h"
+#include "fl-sync-status-button.h"
+
+/* The pages' headers only for their types, which the template builds. */
 #include "fl-approvals-page.h"
 #include "fl-backups-page.h"
 #include "fl-cis-page.h"
 #include "fl-inspections-page.h"
-#include "fl-new-work-order-dialog.h"
 #include "fl-reports-page.h"
 #include "fl-sign-in-page.h"
 #include "fl-stock-page.h"
 #include "fl-sync-page.h"
-#include "fl-sync-status-button.h"
 #include "fl-work-order-list-page.h"
 
 struct _FlWindow
@@ -25,7 +29,6 @@ struct _FlWindow
 
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
-  FlSignInPage         *sign_in_page;
   AdwLeaflet           *leaflet;
   GtkWidget            *content_pane;
   GtkListBox           *sidebar;
@@ -34,19 +37,14 @@ struct _FlWindow
   AdwWindowTitle       *window_title;
   FlSyncStatusButton   *sync_button;
   AdwViewStack         *stack;
-  FlWorkOrderListPage  *work_orders;
-  FlInspectionsPage    *inspections;
-  FlBackupsPage        *backups;
-  FlCisPage            *cis;
-  FlSyncPage           *sync_page;
-  FlStockPage          *stock;
-  FlApprovalsPage      *approvals;
-  FlReportsPage        *reports;
   GtkWidget            *approvals_row;
   GHashTable           *ready_areas;  /* areas whose page has loaded its data */
 };
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum { PROP_0, PROP_SYNC_CONTROLLER, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 static void
 update_title (FlWindow *self)
@@ -61,6 +59,18 @@ update_title (FlWindow *self)
       gtk_list_box_select_row (self->sidebar, GTK_LIST_BOX_ROW (row));
 }
 
+GtkWidget *
+fl_window_get_page (FlWindow *self, const char *area)
+{
+  return adw_view_stack_get_child_by_name (self->stack, area);
+}
+
+static FlPage *
+area_page (FlWindow *self, const char *area)
+{
+  return FL_PAGE (fl_window_get_page (self, area));
+}
+
 /* Pages load their data when they are first shown, so that the first
  * window costs what it shows. */
 static void
@@ -68,28 +78,13 @@ ensure_area (FlWindow *self, const char *area)
 {
   if (self->session == NULL || !g_hash_table_add (self->ready_areas, g_strdup (area)))
     return;
-  if (g_str_equal (area, "my-work"))
-    fl_work_order_list_page_set_session (self->work_orders, self->session);
-  else if (g_str_equal (area, "inspections"))
-    fl_inspections_page_set_session (self->inspections, self->session);
-  else if (g_str_equal (area, "backups"))
-    fl_backups_page_set_session (self->backups, self->session);
-  else if (g_str_equal (area, "cis"))
-    fl_cis_page_set_session (self->cis, self->session);
-  else if (g_str_equal (area, "stock"))
-    fl_stock_page_set_session (self->stock, self->session);
-  else if (g_str_equal (area, "approvals"))
-    fl_approvals_page_set_session (self->approvals, self->session);
-  else if (g_str_equal (area, "reports"))
-    fl_reports_page_set_session (self->reports, self->session);
-  else if (g_str_equal (area, "sync"))
-    fl_sync_page_set_session (self->sync_page, self->session, self->sync);
+  fl_page_set_session (area_page (self, area), self->session);
 }
 
 void
 fl_window_show_area (FlWindow *self, const char *area)
 {
-  GtkWidget *child = adw_view_stack_get_child_by_name (self->stack, area);
+  GtkWidget *child = fl_window_get_page (self, area);
   /* An unknown area, or one this role does not have (approvals). */
   if (child == NULL || !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, child)))
     area = "my-work";
@@ -112,18 +107,23 @@ sidebar_row_activated_cb (FlWindow *self, GtkListBoxRow *row)
   fl_window_show_area (self, gtk_widget_get_name (GTK_WIDGET (row)));
 }
 
+static void
+show_record (FlWindow *self, const char *area, const char *id)
+{
+  fl_window_show_area (self, area);
+  fl_page_show_record (area_page (self, area), id);
+}
+
 void
 fl_window_show_work_order (FlWindow *self, const char *id)
 {
-  fl_window_show_area (self, "my-work");
-  fl_work_order_list_page_show (self->work_orders, id);
+  show_record (self, "my-work", id);
 }
 
 void
 fl_window_show_ci (FlWindow *self, const char *id)
 {
-  fl_window_show_area (self, "cis");
-  fl_cis_page_show (self->cis, id);
+  show_record (self, "cis", id);
 }
 
 void
@@ -136,37 +136,6 @@ FlSession *
 fl_window_get_session (FlWindow *self)
 {
   return self->session;
-}
-
-void
-fl_window_add_toast (GtkWidget *widget, AdwToast *toast)
-{
-  GtkWidget *window = gtk_widget_get_ancestor (widget, FL_TYPE_WINDOW);
-  if (window == NULL)
-    {
-      g_message ("%s", adw_toast_get_title (toast));
-      g_object_unref (g_object_ref_sink (toast));
-      return;
-    }
-  adw_toast_overlay_add_toast (FL_WINDOW (window)->toast_overlay, toast);
-}
-
-void
-fl_window_toast (GtkWidget *widget, const char *message)
-{
-  /* Toast titles are Pango markup in libadwaita 1.2. */
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-  fl_window_add_toast (widget, adw_toast_new (escaped));
-}
-
-void
-fl_window_show_error (GtkWidget *widget, const char *heading, const GError *error)
-{
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                              heading, error != NULL ? error->message : NULL);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- sync ---- */
@@ -188,7 +157,7 @@ update_sync_state (FlWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync",
                                  self->sync != NULL && status != FL_SYNC_STATUS_SYNCING);
 
-  gint64 attention = fl_sync_page_count_attention (self->sync_page);
+  gint64 attention = fl_page_count_attention (area_page (self, "sync"));
   g_autofree char *count = g_strdup_printf ("%" PRId64, attention);
   gtk_label_set_text (self->sync_count, count);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_count), attention > 0);
@@ -225,7 +194,7 @@ update_role_areas (FlWindow *self)
 {
   gboolean supervisor = fl_session_get_role (self->session) == FL_ROLE_SUPERVISOR;
   gtk_widget_set_visible (self->approvals_row, supervisor);
-  adw_view_stack_page_set_visible (adw_view_stack_get_page (self->stack, GTK_WIDGET (self->approvals)),
+  adw_view_stack_page_set_visible (adw_view_stack_get_page (self->stack, fl_window_get_page (self, "approvals")),
                                    supervisor);
 }
 
@@ -233,8 +202,7 @@ static void
 signed_out_cb (FlWindow *self, const char *reason)
 {
   /* The data and the outbox stay: sign in again when convenient. */
-  g_autofree char *escaped = g_markup_escape_text (reason, -1);
-  AdwToast *toast = adw_toast_new (escaped);
+  AdwToast *toast = fl_notice_toast_new (reason);
   adw_toast_set_button_label (toast, _("_Sign In"));
   adw_toast_set_action_name (toast, "win.sign-in");
   adw_toast_set_timeout (toast, 0);
@@ -297,17 +265,42 @@ new_work_order_activated (GtkWidget *widget, const char *action_name, GVariant *
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The search of the area shown, or else the work orders'. */
 static void
 search_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlWindow *self = FL_WINDOW (widget);
-  const char *area = fl_window_get_area (self);
-  if (g_strcmp0 (area, "cis") == 0)
-    fl_cis_page_focus_search (self->cis);
-  else
+  adw_leaflet_set_visible_child (self->leaflet, self->content_pane);
+  if (!fl_page_focus_search (area_page (self, fl_window_get_area (self))))
     {
       fl_window_show_area (self, "my-work");
-      fl_work_order_list_page_focus_search (self->work_orders);
+      fl_page_focus_search (area_page (self, "my-work"));
+    }
+}
+
+static void
+fl_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SYNC_CONTROLLER:
+      g_value_set_object (value, FL_WINDOW (object)->sync);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SYNC_CONTROLLER:
+      FL_WINDOW (object)->sync = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -337,6 +330,15 @@ fl_window_class_init (FlWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = fl_window_dispose;
   object_class->finalize = fl_window_finalize;
+  object_class->get_property = fl_window_get_property;
+  object_class->set_property = fl_window_set_property;
+
+  /* NULL without a server; the template hands it to the pages that show
+   * the sync (sign-in, sync page). */
+  properties[PROP_SYNC_CONTROLLER] = g_param_spec_object ("sync-controller", NULL, NULL, FL_TYPE_SYNC_CONTROLLER,
+                                                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                                          G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (FL_TYPE_SIGN_IN_PAGE);
   g_type_ensure (FL_TYPE_SYNC_STATUS_BUTTON);
@@ -352,7 +354,6 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldline/Fieldline/ui/fl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, content_pane);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, sidebar);
@@ -361,16 +362,9 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, work_orders);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, inspections);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, backups);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, cis);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, sync_page);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, stock);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, approvals);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, reports);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, approvals_row);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
 
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_activated);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_activated);
@@ -396,22 +390,18 @@ fl_window_init (FlWindow *self)
 FlWindow *
 fl_window_new (GtkApplication *app, FlSession *session, FlSyncController *sync)
 {
-  FlWindow *self = g_object_new (FL_TYPE_WINDOW, "application", app, NULL);
+  FlWindow *self = g_object_new (FL_TYPE_WINDOW, "application", app, "sync-controller", sync, NULL);
   self->session = g_object_ref (session);
-  self->sync = sync != NULL ? g_object_ref (sync) : NULL;
 
   /* My work opens work orders from every area; the sync page counts what
    * waits for a decision for the sidebar. */
   ensure_area (self, "my-work");
   ensure_area (self, "sync");
-  fl_sign_in_page_set_controller (self->sign_in_page, sync, self->settings);
 
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::role", G_CALLBACK (update_user), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::role", G_CALLBACK (update_role_areas), self, G_CONNECT_SWAPPED);
   update_role_areas (self);
-  g_signal_connect_object (self->sign_in_page, "signed-in", G_CALLBACK (signed_in_cb), self,
-                           G_CONNECT_SWAPPED);
   if (sync != NULL)
     {
       g_signal_connect_object (sync, "notify::status", G_CALLBACK (update_sync_state), self, G_CONNECT_SWAPPED);

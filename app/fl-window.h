@@ -17,18 +17,15 @@ G_DECLARE_FINAL_TYPE (FlWindow, fl_window, FL, WINDOW, AdwApplicationWindow)
 FlWindow     *fl_window_new (GtkApplication *app, FlSession *session, FlSyncController *sync);
 
 FlSession    *fl_window_get_session (FlWindow *self);
-/* Areas: "my-work", "inspections", "backups", "cis", "sync". */
+/* Areas: "my-work", "inspections", "backups", "cis", "stock", "approvals",
+ * "reports", "sync". */
 void          fl_window_show_area (FlWindow *self, const char *area);
+/* The page of `area` (an FlPage), or NULL. */
+GtkWidget    *fl_window_get_page (FlWindow *self, const char *area);
 const char   *fl_window_get_area (FlWindow *self);
 void          fl_window_show_work_order (FlWindow *self, const char *id);
 void          fl_window_show_ci (FlWindow *self, const char *id);
 /* The sign-in page instead of the areas (first run, or after a sign-out). */
 void          fl_window_show_sign_in (FlWindow *self, gboolean sign_in);
-
-/* A toast in the window that holds `widget`. */
-void          fl_window_toast (GtkWidget *widget, const char *message);
-void          fl_window_add_toast (GtkWidget *widget, AdwToast *toast);
-/* An error the user must see before going on (a write the replica refused). */
-void          fl_window_show_error (GtkWidget *widget, const char *heading, const GError *error);
 
 G_END_DECLS

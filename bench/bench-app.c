@@ -236,8 +236,7 @@ main (int argc, char **argv)
   g_autoptr(FlSession) session = fl_session_new (db, "zhang.wei");
   FlWindow *window = fl_window_new (NULL, session, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  FlWorkOrderListPage *list = FL_WORK_ORDER_LIST_PAGE (
-      gtk_widget_get_template_child (GTK_WIDGET (window), FL_TYPE_WINDOW, "work_orders"));
+  FlWorkOrderListPage *list = FL_WORK_ORDER_LIST_PAGE (fl_window_get_page (window, "my-work"));
   frames.model = fl_work_order_list_page_get_model (list);
   gtk_widget_realize (GTK_WIDGET (window));
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",

@@ -6,8 +6,9 @@
 #include <stdlib.h>
 
 #include "fl-format.h"
+#include "fl-notice.h"
+#include "fl-page.h"
 #include "fl-record-item.h"
-#include "fl-window.h"
 
 struct _FlBackupsPage
 {
@@ -34,7 +35,10 @@ struct _FlBackupsPage
   GtkListBox    *history_list;
 };
 
-G_DEFINE_FINAL_TYPE (FlBackupsPage, fl_backups_page, GTK_TYPE_WIDGET)
+static void page_iface_init (FlPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlBackupsPage, fl_backups_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
 
 static const char * const results[] = { "ok", "failed", "partial", "missing" };
 
@@ -285,7 +289,7 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   g_autofree char *taken = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->taken_row))));
   if (*taken != '\0' && !parse_local_time (taken, &check.backup_taken_at))
     {
-      fl_window_toast (widget, _("Write when the backup was taken as YYYY-MM-DD HH:MM"));
+      fl_notice_toast (widget, _("Write when the backup was taken as YYYY-MM-DD HH:MM"));
       return;
     }
   g_autofree char *size = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->size_row))));
@@ -295,7 +299,7 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
       double gigabytes = g_ascii_strtod (size, &end);
       if (end == size || *end != '\0' || gigabytes < 0)
         {
-          fl_window_toast (widget, _("Write the size as a number of GB, such as 12.5"));
+          fl_notice_toast (widget, _("Write the size as a number of GB, such as 12.5"));
           return;
         }
       check.size_bytes = (gint64) (gigabytes * 1000 * 1000 * 1000);
@@ -308,11 +312,11 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   if (!fl_backup_record_check (fl_session_get_db (self->session), &check, fl_session_get_login (self->session),
                                NULL, &error))
     {
-      fl_window_show_error (widget, _("Cannot record the check"), error);
+      fl_notice_error (widget, _("Cannot record the check"), error);
       return;
     }
   reset_form (self);
-  fl_window_toast (widget, _("Backup check recorded"));
+  fl_notice_toast (widget, _("Backup check recorded"));
 }
 
 static void
@@ -328,9 +332,10 @@ session_changed_cb (FlBackupsPage *self, const char *table)
       }
 }
 
-void
-fl_backups_page_set_session (FlBackupsPage *self, FlSession *session)
+static void
+page_set_session (FlPage *page, FlSession *session)
 {
+  FlBackupsPage *self = FL_BACKUPS_PAGE (page);
   g_set_object (&self->session, session);
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
   load_jobs (self);
@@ -418,4 +423,10 @@ fl_backups_page_init (FlBackupsPage *self)
   gtk_widget_set_margin_top (placeholder, 12);
   gtk_widget_set_margin_bottom (placeholder, 12);
   gtk_list_box_set_placeholder (self->history_list, placeholder);
+}
+
+static void
+page_iface_init (FlPageInterface *iface)
+{
+  iface->set_session = page_set_session;
 }

@@ -12,7 +12,6 @@ G_BEGIN_DECLS
 #define FL_TYPE_BACKUPS_PAGE (fl_backups_page_get_type ())
 G_DECLARE_FINAL_TYPE (FlBackupsPage, fl_backups_page, FL, BACKUPS_PAGE, GtkWidget)
 
-void        fl_backups_page_set_session (FlBackupsPage *self, FlSession *session);
 void        fl_backups_page_show (FlBackupsPage *self, const char *job_id);
 GListModel *fl_backups_page_get_jobs (FlBackupsPage *self);
 

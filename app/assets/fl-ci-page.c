@@ -4,7 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
-#include "fl-window.h"
+#include "fl-notice.h"
 
 struct _FlCiPage
 {
@@ -246,12 +246,12 @@ propose_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
   const char *current = column != NULL ? fl_record_get_string (self->row, column) : NULL;
   if (column == NULL || g_strcmp0 (current != NULL ? current : "", value) == 0)
     {
-      fl_window_toast (widget, _("Enter the correct value: it is the same as the record's"));
+      fl_notice_toast (widget, _("Enter the correct value: it is the same as the record's"));
       return;
     }
   if (*reason == '\0')
     {
-      fl_window_toast (widget, _("Say why the record is wrong, for the reviewer"));
+      fl_notice_toast (widget, _("Say why the record is wrong, for the reviewer"));
       return;
     }
   g_autoptr(JsonObject) change = json_object_new ();
@@ -276,11 +276,11 @@ propose_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
   g_autoptr(GError) error = NULL;
   if (!fl_changelog_insert (fl_session_get_db (self->session), "ci_change_proposal", proposal, NULL, &error))
     {
-      fl_window_show_error (widget, _("Cannot propose the correction"), error);
+      fl_notice_error (widget, _("Cannot propose the correction"), error);
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->reason_row), "");
-  fl_window_toast (widget, _("Correction proposed: a supervisor reviews it after sync"));
+  fl_notice_toast (widget, _("Correction proposed: a supervisor reviews it after sync"));
 }
 
 static void

@@ -3,6 +3,7 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-page.h"
 #include "fl-record-item.h"
 
 /* Results listed at most: search narrows down the rest. */
@@ -21,7 +22,10 @@ struct _FlCisPage
   FlCiPage       *detail;
 };
 
-G_DEFINE_FINAL_TYPE (FlCisPage, fl_cis_page, GTK_TYPE_WIDGET)
+static void page_iface_init (FlPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlCisPage, fl_cis_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
 
 static const char *
 text (sqlite3_stmt *stmt, int column)
@@ -62,9 +66,10 @@ search_changed_cb (FlCisPage *self)
     }
 }
 
-void
-fl_cis_page_show (FlCisPage *self, const char *id)
+static void
+page_show_record (FlPage *page, const char *id)
 {
+  FlCisPage *self = FL_CIS_PAGE (page);
   fl_ci_page_load (self->detail, id);
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
@@ -75,14 +80,16 @@ activate_cb (FlCisPage *self, guint position)
 {
   g_autoptr(FlRecordItem) item = g_list_model_get_item (G_LIST_MODEL (self->results), position);
   if (item != NULL)
-    fl_cis_page_show (self, fl_record_item_get_id (item));
+    page_show_record (FL_PAGE (self), fl_record_item_get_id (item));
 }
 
-void
-fl_cis_page_focus_search (FlCisPage *self)
+static gboolean
+page_focus_search (FlPage *page)
 {
+  FlCisPage *self = FL_CIS_PAGE (page);
   adw_leaflet_set_visible_child (self->leaflet, gtk_widget_get_first_child (GTK_WIDGET (self->leaflet)));
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  return TRUE;
 }
 
 static void
@@ -92,9 +99,10 @@ session_changed_cb (FlCisPage *self, const char *table)
     search_changed_cb (self);
 }
 
-void
-fl_cis_page_set_session (FlCisPage *self, FlSession *session)
+static void
+page_set_session (FlPage *page, FlSession *session)
 {
+  FlCisPage *self = FL_CIS_PAGE (page);
   g_set_object (&self->session, session);
   fl_ci_page_set_session (self->detail, session);
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
@@ -167,4 +175,12 @@ fl_cis_page_init (FlCisPage *self)
   self->results = g_list_store_new (FL_TYPE_RECORD_ITEM);
   g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->results)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+}
+
+static void
+page_iface_init (FlPageInterface *iface)
+{
+  iface->show_record = page_show_record;
+  iface->focus_search = page_focus_search;
+  iface->set_session = page_set_session;
 }

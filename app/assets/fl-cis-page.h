@@ -12,9 +12,6 @@ G_BEGIN_DECLS
 #define FL_TYPE_CIS_PAGE (fl_cis_page_get_type ())
 G_DECLARE_FINAL_TYPE (FlCisPage, fl_cis_page, FL, CIS_PAGE, GtkWidget)
 
-void        fl_cis_page_set_session (FlCisPage *self, FlSession *session);
-void        fl_cis_page_show (FlCisPage *self, const char *id);
-void        fl_cis_page_focus_search (FlCisPage *self);
 GListModel *fl_cis_page_get_results (FlCisPage *self);
 FlCiPage   *fl_cis_page_get_detail (FlCisPage *self);
 

@@ -4,7 +4,7 @@
 #include <fl-inspection.h>
 #include <glib/gi18n-lib.h>
 
-#include "fl-window.h"
+#include "fl-notice.h"
 
 struct _FlInspectionForm
 {
@@ -191,6 +191,8 @@ fl_inspection_form_load (FlInspectionForm *self, const char *round_id, const cha
       JsonObject *item = json_node_get_object (node);
       GtkWidget *control = NULL;
       GtkWidget *row = build_row (item, &control);
+      /* Labels and units come from the template as written. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_group_add (self->items_group, row);
       g_ptr_array_add (self->rows, row);
       g_hash_table_insert (self->controls, g_strdup (item_string (item, "key")), control);
@@ -253,7 +255,7 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   if (!fl_inspection_record (fl_session_get_db (self->session), self->round_id, self->ci_id, results,
                              fl_session_get_login (self->session), NULL, &incident_id, &error))
     {
-      fl_window_show_error (widget, _("Cannot record the inspection"), error);
+      fl_notice_error (widget, _("Cannot record the inspection"), error);
       return;
     }
   if (incident_id != NULL)
@@ -265,18 +267,17 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
                                                incident ? fl_record_get_string (incident, "ref") : incident_id);
       gtk_label_set_text (self->result_label, text);
       gtk_widget_set_css_classes (GTK_WIDGET (self->result_label), (const char *[]) { "error", NULL });
-      g_autofree char *escaped = g_markup_escape_text (text, -1);
-      AdwToast *toast = adw_toast_new (escaped);
+      AdwToast *toast = fl_notice_toast_new (text);
       adw_toast_set_button_label (toast, _("_Open"));
       adw_toast_set_action_name (toast, "win.show-work-order");
       adw_toast_set_action_target_value (toast, g_variant_new_string (incident_id));
-      fl_window_add_toast (widget, toast);
+      fl_notice_add_toast (widget, toast);
     }
   else
     {
       gtk_label_set_text (self->result_label, _("Passed"));
       gtk_widget_set_css_classes (GTK_WIDGET (self->result_label), (const char *[]) { "success", NULL });
-      fl_window_toast (widget, _("Inspection recorded: passed"));
+      fl_notice_toast (widget, _("Inspection recorded: passed"));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
   g_signal_emit (self, signals[RECORDED], 0, incident_id);

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
+#include "fl-page.h"
 #include "fl-record-item.h"
 
 struct _FlInspectionsPage
@@ -28,7 +29,10 @@ struct _FlInspectionsPage
   FlInspectionForm *form;
 };
 
-G_DEFINE_FINAL_TYPE (FlInspectionsPage, fl_inspections_page, GTK_TYPE_WIDGET)
+static void page_iface_init (FlPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlInspectionsPage, fl_inspections_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
 
 static const char *
 text (sqlite3_stmt *stmt, int column)
@@ -193,9 +197,10 @@ session_changed_cb (FlInspectionsPage *self, const char *table)
       }
 }
 
-void
-fl_inspections_page_set_session (FlInspectionsPage *self, FlSession *session)
+static void
+page_set_session (FlPage *page, FlSession *session)
 {
+  FlInspectionsPage *self = FL_INSPECTIONS_PAGE (page);
   g_set_object (&self->session, session);
   fl_inspection_form_set_session (self->form, session);
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
@@ -290,4 +295,10 @@ fl_inspections_page_init (FlInspectionsPage *self)
   g_autoptr(GtkNoSelection) cis = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->cis)));
   gtk_list_view_set_model (self->rounds_view, GTK_SELECTION_MODEL (rounds));
   gtk_list_view_set_model (self->cis_view, GTK_SELECTION_MODEL (cis));
+}
+
+static void
+page_iface_init (FlPageInterface *iface)
+{
+  iface->set_session = page_set_session;
 }

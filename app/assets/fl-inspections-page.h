@@ -12,7 +12,6 @@ G_BEGIN_DECLS
 #define FL_TYPE_INSPECTIONS_PAGE (fl_inspections_page_get_type ())
 G_DECLARE_FINAL_TYPE (FlInspectionsPage, fl_inspections_page, FL, INSPECTIONS_PAGE, GtkWidget)
 
-void              fl_inspections_page_set_session (FlInspectionsPage *self, FlSession *session);
 /* Opens a round, and a CI's checklist on it (NULL: none yet). */
 void              fl_inspections_page_show (FlInspectionsPage *self, const char *round_id, const char *ci_id);
 GListModel       *fl_inspections_page_get_rounds (FlInspectionsPage *self);

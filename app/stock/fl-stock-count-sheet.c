@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-notice.h"
 #include "fl-record-item.h"
 #include "fl-stock-page.h"
 
@@ -353,11 +354,9 @@ submit_clicked (FlStockCountSheet *self)
   show_error (self, error != NULL ? error->message : NULL);
   if (error != NULL)
     return;
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   g_autofree char *message = g_strdup_printf (ngettext ("%u count sent for approval",
                                                         "%u counts sent for approval", sent), sent);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+  fl_notice_toast (GTK_WIDGET (self), message);
 }
 
 void

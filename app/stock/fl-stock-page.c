@@ -2,6 +2,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-notice.h"
+#include "fl-page.h"
 #include "fl-part-history-dialog.h"
 #include "fl-query-model.h"
 #include "fl-record-item.h"
@@ -32,7 +34,10 @@ struct _FlStockPage
   gboolean             filling_locations;
 };
 
-G_DEFINE_FINAL_TYPE (FlStockPage, fl_stock_page, GTK_TYPE_WIDGET)
+static void page_iface_init (FlPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlStockPage, fl_stock_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
 
 enum { PROP_0, PROP_SESSION, N_PROPS };
 static GParamSpec *properties[N_PROPS];
@@ -246,9 +251,10 @@ update_actions (FlStockPage *self)
                                  fl_access_check_write (role, "scrap_request", "insert", NULL));
 }
 
-void
-fl_stock_page_set_session (FlStockPage *self, FlSession *session)
+static void
+page_set_session (FlPage *page, FlSession *session)
 {
+  FlStockPage *self = FL_STOCK_PAGE (page);
   g_return_if_fail (FL_IS_STOCK_PAGE (self));
   if (!g_set_object (&self->session, session))
     return;
@@ -281,7 +287,7 @@ fl_stock_page_get_session (FlStockPage *self)
 static void
 show_toast (FlStockPage *self, const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  fl_notice_toast (GTK_WIDGET (self->toast_overlay), message);
 }
 
 static void
@@ -436,7 +442,7 @@ fl_stock_page_set_property (GObject *object, guint prop_id, const GValue *value,
   switch (prop_id)
     {
     case PROP_SESSION:
-      fl_stock_page_set_session (FL_STOCK_PAGE (object), g_value_get_object (value));
+      page_set_session (FL_PAGE (object), g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -513,4 +519,10 @@ GtkWidget *
 fl_stock_page_new (FlSession *session)
 {
   return g_object_new (FL_TYPE_STOCK_PAGE, "session", session, NULL);
+}
+
+static void
+page_iface_init (FlPageInterface *iface)
+{
+  iface->set_session = page_set_session;
 }

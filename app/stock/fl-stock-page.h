@@ -15,7 +15,6 @@ G_DECLARE_FINAL_TYPE (FlStockPage, fl_stock_page, FL, STOCK_PAGE, GtkWidget)
 
 GtkWidget  *fl_stock_page_new (FlSession *session);
 FlSession  *fl_stock_page_get_session (FlStockPage *self);
-void        fl_stock_page_set_session (FlStockPage *self, FlSession *session);
 
 /* Reads balances and parts again (after a sync). */
 void        fl_stock_page_reload (FlStockPage *self);

@@ -4,6 +4,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
+#include "fl-notice.h"
+#include "fl-page.h"
 #include "fl-query-model.h"
 #include "fl-record-item.h"
 #include "fl-stock-page.h"
@@ -53,7 +55,10 @@ struct _FlApprovalsPage
   GPtrArray            *assignee_logins; /* parallel to assignee_names */
 };
 
-G_DEFINE_FINAL_TYPE (FlApprovalsPage, fl_approvals_page, GTK_TYPE_WIDGET)
+static void page_iface_init (FlPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlApprovalsPage, fl_approvals_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
 
 /* What waits for a decision, with the last decision taken on this device
  * that the user has not dismissed (its outbox entry says whether the server
@@ -795,21 +800,13 @@ decide_clicked (FlApprovalsPage *self, gboolean approve)
 {
   g_autoptr(GError) error = NULL;
   const char *comment = gtk_editable_get_text (GTK_EDITABLE (self->comment_row));
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   if (!fl_approvals_page_decide (self, approve, comment, &error))
     {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                  approve ? _("Cannot Approve") : _("Cannot Reject"),
-                                                  error->message);
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      fl_notice_error (GTK_WIDGET (self), approve ? _("Cannot Approve") : _("Cannot Reject"), error);
       return;
     }
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
-                                 adw_toast_new (approve ? _("Approved: it takes effect at the next sync")
-                                                        : _("Rejected: it takes effect at the next sync")));
+  fl_notice_toast (GTK_WIDGET (self), approve ? _("Approved: it takes effect at the next sync")
+                                              : _("Rejected: it takes effect at the next sync"));
 }
 
 static void
@@ -877,28 +874,21 @@ assign_clicked (FlApprovalsPage *self)
     return;
   g_autoptr(GError) error = NULL;
   const char *login = g_ptr_array_index (self->assignee_logins, selected);
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   if (!fl_approvals_page_assign (self, login, &error))
     {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                  _("Cannot Assign"), error->message);
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      fl_notice_error (GTK_WIDGET (self), _("Cannot Assign"), error);
       return;
     }
-  if (overlay != NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Assigned to %s"), login);
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-    }
+  g_autofree char *message = g_strdup_printf (_("Assigned to %s"), login);
+  fl_notice_toast (GTK_WIDGET (self), message);
 }
 
 /* ---- life cycle ---- */
 
-void
-fl_approvals_page_set_session (FlApprovalsPage *self, FlSession *session)
+static void
+page_set_session (FlPage *page, FlSession *session)
 {
+  FlApprovalsPage *self = FL_APPROVALS_PAGE (page);
   g_return_if_fail (FL_IS_APPROVALS_PAGE (self));
   if (!g_set_object (&self->session, session))
     return;
@@ -1018,6 +1008,12 @@ GtkWidget *
 fl_approvals_page_new (FlSession *session)
 {
   FlApprovalsPage *self = g_object_new (FL_TYPE_APPROVALS_PAGE, NULL);
-  fl_approvals_page_set_session (self, session);
+  page_set_session (FL_PAGE (self), session);
   return GTK_WIDGET (self);
+}
+
+static void
+page_iface_init (FlPageInterface *iface)
+{
+  iface->set_session = page_set_session;
 }

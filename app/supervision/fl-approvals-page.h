@@ -20,7 +20,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FlApprovalsPage, fl_approvals_page, FL, APPROVALS_PAGE, GtkWidget)
 
 GtkWidget  *fl_approvals_page_new (FlSession *session);
-void        fl_approvals_page_set_session (FlApprovalsPage *self, FlSession *session);
 void        fl_approvals_page_reload (FlApprovalsPage *self);
 
 /* The items waiting for a decision (FlRecordItem; record: target_table, id,

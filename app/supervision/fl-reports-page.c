@@ -4,6 +4,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-kpi-chart.h"
+#include "fl-notice.h"
+#include "fl-page.h"
 #include "fl-time.h"
 
 #define N_MONTHS_OFFERED 12
@@ -39,7 +41,10 @@ struct _FlReportsPage
   guint            reload_source;
 };
 
-G_DEFINE_FINAL_TYPE (FlReportsPage, fl_reports_page, GTK_TYPE_WIDGET)
+static void page_iface_init (FlPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlReportsPage, fl_reports_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
 
 enum { EXPORTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -253,9 +258,10 @@ session_changed (FlReportsPage *self, const char *table)
   self->reload_source = g_timeout_add (500, reload_later, self);
 }
 
-void
-fl_reports_page_set_session (FlReportsPage *self, FlSession *session)
+static void
+page_set_session (FlPage *page, FlSession *session)
 {
+  FlReportsPage *self = FL_REPORTS_PAGE (page);
   g_return_if_fail (FL_IS_REPORTS_PAGE (self));
   if (!g_set_object (&self->session, session))
     return;
@@ -283,13 +289,11 @@ exported (GObject *source, GAsyncResult *result, gpointer data)
     {
       g_clear_object (&self->exporting);
       stop_progress (self);
-      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
       g_autofree char *name = g_path_get_basename (e->path);
       g_autofree char *message = error != NULL
         ? g_strdup_printf (_("The report was not saved: %s"), error->message)
         : g_strdup_printf (_("Report saved as %s"), name);
-      if (overlay != NULL)
-        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+      fl_notice_toast (GTK_WIDGET (self), message);
       g_signal_emit (self, signals[EXPORTED], 0, e->path, error != NULL ? error->message : NULL);
     }
   g_object_unref (e->self);
@@ -486,6 +490,12 @@ GtkWidget *
 fl_reports_page_new (FlSession *session)
 {
   FlReportsPage *self = g_object_new (FL_TYPE_REPORTS_PAGE, NULL);
-  fl_reports_page_set_session (self, session);
+  page_set_session (FL_PAGE (self), session);
   return GTK_WIDGET (self);
+}
+
+static void
+page_iface_init (FlPageInterface *iface)
+{
+  iface->set_session = page_set_session;
 }

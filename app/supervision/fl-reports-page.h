@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FlReportsPage, fl_reports_page, FL, REPORTS_PAGE, GtkWidget)
 
 GtkWidget             *fl_reports_page_new (FlSession *session);
-void                   fl_reports_page_set_session (FlReportsPage *self, FlSession *session);
 /* Reads the figures again (asynchronously). */
 void                   fl_reports_page_reload (FlReportsPage *self);
 /* Chooses the month and site shown (site NULL: every site). */

@@ -24,6 +24,9 @@ G_DEFINE_FINAL_TYPE (FlSignInPage, fl_sign_in_page, GTK_TYPE_WIDGET)
 enum { SIGNED_IN, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+enum { PROP_0, PROP_CONTROLLER, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
 static const char *
 text_of (AdwEntryRow *row)
 {
@@ -118,21 +121,52 @@ activate_cb (FlSignInPage *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.sign-in", NULL);
 }
 
-void
-fl_sign_in_page_set_controller (FlSignInPage *self, FlSyncController *controller, GSettings *settings)
+static FlSyncClient *
+client_of (FlSyncController *controller)
 {
+  return fl_session_get_sync_client (fl_sync_controller_get_session (controller));
+}
+
+/* `controller` NULL: signing in is not possible (shown as such). */
+static void
+set_controller (FlSignInPage *self, FlSyncController *controller)
+{
+  if (self->controller == controller)
+    return;
+  if (self->controller != NULL)
+    g_signal_handlers_disconnect_by_data (client_of (self->controller), self);
   g_set_object (&self->controller, controller);
   if (controller != NULL)
-    {
-      FlSyncClient *client = fl_session_get_sync_client (fl_sync_controller_get_session (controller));
-      g_signal_connect_object (client, "progress", G_CALLBACK (progress_cb), self,
-                                                   G_CONNECT_SWAPPED);
-    }
-  g_autofree char *server = g_settings_get_string (settings, "server-url");
-  g_autofree char *login = g_settings_get_string (settings, "login");
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
+    g_signal_connect_object (client_of (controller), "progress", G_CALLBACK (progress_cb), self,
+                             G_CONNECT_SWAPPED);
   update_cb (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROLLER]);
+}
+
+static void
+fl_sign_in_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_CONTROLLER:
+      g_value_set_object (value, FL_SIGN_IN_PAGE (object)->controller);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_sign_in_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_CONTROLLER:
+      set_controller (FL_SIGN_IN_PAGE (object), g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -163,6 +197,14 @@ fl_sign_in_page_class_init (FlSignInPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = fl_sign_in_page_dispose;
   object_class->finalize = fl_sign_in_page_finalize;
+  object_class->get_property = fl_sign_in_page_get_property;
+  object_class->set_property = fl_sign_in_page_set_property;
+
+  /* The window's: it signs in and takes the first sync. */
+  properties[PROP_CONTROLLER] = g_param_spec_object ("controller", NULL, NULL, FL_TYPE_SYNC_CONTROLLER,
+                                                     G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                     G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNED_IN] = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -185,5 +227,11 @@ static void
 fl_sign_in_page_init (FlSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Where the last sign-in went, to sign in again after a sign-out. */
+  g_autoptr(GSettings) settings = g_settings_new (FL_APP_ID);
+  g_autofree char *server = g_settings_get_string (settings, "server-url");
+  g_autofree char *login = g_settings_get_string (settings, "login");
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+  gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
   update_cb (self);
 }

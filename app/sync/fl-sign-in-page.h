@@ -11,7 +11,4 @@ G_BEGIN_DECLS
 #define FL_TYPE_SIGN_IN_PAGE (fl_sign_in_page_get_type ())
 G_DECLARE_FINAL_TYPE (FlSignInPage, fl_sign_in_page, FL, SIGN_IN_PAGE, GtkWidget)
 
-/* `controller` NULL: signing in is not possible (shown as such). */
-void fl_sign_in_page_set_controller (FlSignInPage *self, FlSyncController *controller, GSettings *settings);
-
 G_END_DECLS

@@ -6,8 +6,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
+#include "fl-notice.h"
+#include "fl-page.h"
 #include "fl-record-item.h"
-#include "fl-window.h"
 
 /* Pending changes listed; the count says how many more there are. */
 #define PENDING_SHOWN 200
@@ -30,7 +31,13 @@ struct _FlSyncPage
   GtkListBox          *pending_list;
 };
 
-G_DEFINE_FINAL_TYPE (FlSyncPage, fl_sync_page, GTK_TYPE_WIDGET)
+static void page_iface_init (FlPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlSyncPage, fl_sync_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
+
+enum { PROP_0, PROP_CONTROLLER, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 static const char *
 table_label (const char *table)
@@ -271,9 +278,10 @@ fl_sync_page_reload (FlSyncPage *self)
   update_status (self);
 }
 
-gint64
-fl_sync_page_count_attention (FlSyncPage *self)
+static gint64
+page_count_attention (FlPage *page)
 {
+  FlSyncPage *self = FL_SYNC_PAGE (page);
   if (self->session == NULL)
     return 0;
   FlDb *db = fl_session_get_db (self->session);
@@ -303,10 +311,10 @@ run_entry_action (FlSyncPage *self, EntryAction action, gint64 mid, const char *
   g_autoptr(FlOutboxEntry) entry = fl_outbox_get (fl_session_get_db (self->session), mid, NULL);
   if (!action (fl_session_get_db (self->session), mid, &error))
     {
-      fl_window_show_error (GTK_WIDGET (self), _("Cannot do that"), error);
+      fl_notice_error (GTK_WIDGET (self), _("Cannot do that"), error);
       return;
     }
-  fl_window_toast (GTK_WIDGET (self), done);
+  fl_notice_toast (GTK_WIDGET (self), done);
 }
 
 static void
@@ -364,19 +372,32 @@ session_changed_cb (FlSyncPage *self, const char *table)
   fl_sync_page_reload (self);
 }
 
-void
-fl_sync_page_set_session (FlSyncPage *self, FlSession *session, FlSyncController *sync)
+static void
+page_set_session (FlPage *page, FlSession *session)
 {
+  FlSyncPage *self = FL_SYNC_PAGE (page);
   g_set_object (&self->session, session);
-  g_set_object (&self->sync, sync);
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->conflicts_list, G_LIST_MODEL (self->conflicts), create_conflict_row, self, NULL);
+  fl_sync_page_reload (self);
+}
+
+/* `sync` may be NULL (no server). */
+static void
+set_controller (FlSyncPage *self, FlSyncController *sync)
+{
+  if (self->sync == sync)
+    return;
+  if (self->sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync, self);
+  g_set_object (&self->sync, sync);
   if (sync != NULL)
     {
       g_signal_connect_object (sync, "notify::status", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (sync, "notify::last-synced", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
     }
-  gtk_list_box_bind_model (self->conflicts_list, G_LIST_MODEL (self->conflicts), create_conflict_row, self, NULL);
-  fl_sync_page_reload (self);
+  update_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROLLER]);
 }
 
 GListModel *
@@ -411,6 +432,32 @@ fl_sync_page_dispose (GObject *object)
 }
 
 static void
+fl_sync_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_CONTROLLER:
+      g_value_set_object (value, FL_SYNC_PAGE (object)->sync);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_sync_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_CONTROLLER:
+      set_controller (FL_SYNC_PAGE (object), g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 fl_sync_page_finalize (GObject *object)
 {
   FlSyncPage *self = FL_SYNC_PAGE (object);
@@ -427,6 +474,14 @@ fl_sync_page_class_init (FlSyncPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = fl_sync_page_dispose;
   object_class->finalize = fl_sync_page_finalize;
+  object_class->get_property = fl_sync_page_get_property;
+  object_class->set_property = fl_sync_page_set_property;
+
+  /* The window's: when the last sync ran and how it went. */
+  properties[PROP_CONTROLLER] = g_param_spec_object ("controller", NULL, NULL, FL_TYPE_SYNC_CONTROLLER,
+                                                     G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                     G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldline/Fieldline/ui/fl-sync-page.ui");
@@ -457,4 +512,11 @@ fl_sync_page_init (FlSyncPage *self)
   gtk_widget_set_margin_top (placeholder, 12);
   gtk_widget_set_margin_bottom (placeholder, 12);
   gtk_list_box_set_placeholder (self->pending_list, placeholder);
+}
+
+static void
+page_iface_init (FlPageInterface *iface)
+{
+  iface->count_attention = page_count_attention;
+  iface->set_session = page_set_session;
 }

@@ -13,11 +13,7 @@ G_BEGIN_DECLS
 #define FL_TYPE_SYNC_PAGE (fl_sync_page_get_type ())
 G_DECLARE_FINAL_TYPE (FlSyncPage, fl_sync_page, FL, SYNC_PAGE, GtkWidget)
 
-/* `sync` may be NULL (no server). */
-void        fl_sync_page_set_session (FlSyncPage *self, FlSession *session, FlSyncController *sync);
 void        fl_sync_page_reload (FlSyncPage *self);
-/* Conflicts and refused changes waiting for the user. */
-gint64      fl_sync_page_count_attention (FlSyncPage *self);
 
 GListModel *fl_sync_page_get_conflicts (FlSyncPage *self);
 GListModel *fl_sync_page_get_rejected (FlSyncPage *self);

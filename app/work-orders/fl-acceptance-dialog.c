@@ -3,8 +3,8 @@
 #include <fl-work-order.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-notice.h"
 #include "fl-signature-pad.h"
-#include "fl-window.h"
 
 struct _FlAcceptanceDialog
 {
@@ -46,7 +46,7 @@ accept (FlAcceptanceDialog *self)
       sha = png != NULL ? fl_session_store_blob (self->session, png, &error) : NULL;
       if (sha == NULL)
         {
-          fl_window_show_error (report_to, _("Cannot save the signature"), error);
+          fl_notice_error (report_to, _("Cannot save the signature"), error);
           return;
         }
     }
@@ -55,10 +55,10 @@ accept (FlAcceptanceDialog *self)
   if (!fl_work_order_accept (fl_session_get_db (self->session), self->work_order_id, name, sha,
                              satisfaction, &error))
     {
-      fl_window_show_error (report_to, _("Cannot record the acceptance"), error);
+      fl_notice_error (report_to, _("Cannot record the acceptance"), error);
       return;
     }
-  fl_window_toast (report_to, _("Acceptance recorded"));
+  fl_notice_toast (report_to, _("Acceptance recorded"));
 }
 
 static void

@@ -4,7 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
-#include "fl-window.h"
+#include "fl-notice.h"
 
 struct _FlNewWorkOrderDialog
 {
@@ -128,7 +128,7 @@ create_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   g_autofree char *id = NULL;
   if (!fl_work_order_create (fl_session_get_db (self->session), &draft, login, &id, &error))
     {
-      fl_window_show_error (widget, _("Cannot create the work order"), error);
+      fl_notice_error (widget, _("Cannot create the work order"), error);
       return;
     }
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
@@ -138,7 +138,7 @@ create_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
     {
       /* Translators: "Recorded INC-261122-K3F-0007" */
       g_autofree char *message = g_strdup_printf (_("Recorded %s"), fl_record_get_string (row, "ref"));
-      fl_window_toast (GTK_WIDGET (parent), message);
+      fl_notice_toast (GTK_WIDGET (parent), message);
     }
   g_signal_emit (self, signals[CREATED], 0, id);
   gtk_window_close (GTK_WINDOW (self));

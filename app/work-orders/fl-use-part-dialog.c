@@ -4,7 +4,7 @@
 #include <fl-work-order.h>
 #include <glib/gi18n-lib.h>
 
-#include "fl-window.h"
+#include "fl-notice.h"
 
 struct _FlUsePartDialog
 {
@@ -36,12 +36,12 @@ use_part (FlUsePartDialog *self)
                                *serial != '\0' ? serial : NULL,
                                fl_session_get_login (self->session), &error))
     {
-      fl_window_show_error (parent != NULL ? GTK_WIDGET (parent) : GTK_WIDGET (self),
-                            _("Cannot record the part"), error);
+      fl_notice_error (parent != NULL ? GTK_WIDGET (parent) : GTK_WIDGET (self),
+                       _("Cannot record the part"), error);
       return;
     }
   if (parent != NULL)
-    fl_window_toast (GTK_WIDGET (parent), _("Part recorded as used"));
+    fl_notice_toast (GTK_WIDGET (parent), _("Part recorded as used"));
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
+#include "fl-page.h"
 #include "fl-record-item.h"
 
 struct _FlWorkOrderListPage
@@ -30,7 +31,10 @@ struct _FlWorkOrderListPage
   FlWorkOrderPage   *detail;
 };
 
-G_DEFINE_FINAL_TYPE (FlWorkOrderListPage, fl_work_order_list_page, GTK_TYPE_WIDGET)
+static void page_iface_init (FlPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlWorkOrderListPage, fl_work_order_list_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
 
 static const char * const statuses[] = {
   "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "cancelled" };
@@ -89,17 +93,19 @@ list_activate_cb (FlWorkOrderListPage *self, guint position)
     open_detail (self, fl_record_item_get_id (item));
 }
 
-void
-fl_work_order_list_page_show (FlWorkOrderListPage *self, const char *id)
+static void
+page_show_record (FlPage *page, const char *id)
 {
-  open_detail (self, id);
+  open_detail (FL_WORK_ORDER_LIST_PAGE (page), id);
 }
 
-void
-fl_work_order_list_page_focus_search (FlWorkOrderListPage *self)
+static gboolean
+page_focus_search (FlPage *page)
 {
+  FlWorkOrderListPage *self = FL_WORK_ORDER_LIST_PAGE (page);
   adw_leaflet_set_visible_child (self->leaflet, gtk_widget_get_first_child (GTK_WIDGET (self->leaflet)));
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  return TRUE;
 }
 
 static void
@@ -142,9 +148,10 @@ clock_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-void
-fl_work_order_list_page_set_session (FlWorkOrderListPage *self, FlSession *session)
+static void
+page_set_session (FlPage *page, FlSession *session)
 {
+  FlWorkOrderListPage *self = FL_WORK_ORDER_LIST_PAGE (page);
   g_set_object (&self->session, session);
   g_clear_object (&self->model);
   self->model = fl_work_order_model_new (session);
@@ -256,4 +263,12 @@ fl_work_order_list_page_init (FlWorkOrderListPage *self)
                                                          G_N_ELEMENTS (priorities), fl_format_priority);
   gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (status_list));
   gtk_drop_down_set_model (self->priority_dropdown, G_LIST_MODEL (priority_list));
+}
+
+static void
+page_iface_init (FlPageInterface *iface)
+{
+  iface->show_record = page_show_record;
+  iface->focus_search = page_focus_search;
+  iface->set_session = page_set_session;
 }

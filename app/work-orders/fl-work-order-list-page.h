@@ -13,10 +13,6 @@ G_BEGIN_DECLS
 #define FL_TYPE_WORK_ORDER_LIST_PAGE (fl_work_order_list_page_get_type ())
 G_DECLARE_FINAL_TYPE (FlWorkOrderListPage, fl_work_order_list_page, FL, WORK_ORDER_LIST_PAGE, GtkWidget)
 
-void              fl_work_order_list_page_set_session (FlWorkOrderListPage *self, FlSession *session);
-/* Opens the order `id` beside the list. */
-void              fl_work_order_list_page_show (FlWorkOrderListPage *self, const char *id);
-void              fl_work_order_list_page_focus_search (FlWorkOrderListPage *self);
 FlWorkOrderModel *fl_work_order_list_page_get_model (FlWorkOrderListPage *self);
 FlWorkOrderPage  *fl_work_order_list_page_get_detail (FlWorkOrderListPage *self);
 

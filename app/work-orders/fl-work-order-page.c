@@ -8,9 +8,9 @@
 
 #include "fl-acceptance-dialog.h"
 #include "fl-format.h"
+#include "fl-notice.h"
 #include "fl-record-item.h"
 #include "fl-use-part-dialog.h"
-#include "fl-window.h"
 
 struct _FlWorkOrderPage
 {
@@ -461,12 +461,12 @@ move_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
                                fl_session_get_role (self->session), fl_session_get_login (self->session),
                                moves[i].to, NULL, &error))
         {
-          fl_window_show_error (widget, _("Cannot change the status"), error);
+          fl_notice_error (widget, _("Cannot change the status"), error);
           return;
         }
       /* Translators: "Now In progress" */
       g_autofree char *message = g_strdup_printf (_("Now %s"), fl_work_order_status_label (moves[i].to));
-      fl_window_toast (widget, message);
+      fl_notice_toast (widget, message);
       return;
     }
 }
@@ -488,10 +488,10 @@ save_resolution_cb (FlWorkOrderPage *self)
   g_autoptr(GError) error = NULL;
   if (!fl_work_order_update (fl_session_get_db (self->session), self->id, values, &error))
     {
-      fl_window_show_error (GTK_WIDGET (self), _("Cannot save the resolution"), error);
+      fl_notice_error (GTK_WIDGET (self), _("Cannot save the resolution"), error);
       return;
     }
-  fl_window_toast (GTK_WIDGET (self), _("Resolution saved"));
+  fl_notice_toast (GTK_WIDGET (self), _("Resolution saved"));
 }
 
 static void
@@ -505,19 +505,19 @@ add_log_cb (FlWorkOrderPage *self)
   g_autoptr(GError) error = NULL;
   if (g_str_equal (kind, "note") && *text == '\0')
     {
-      fl_window_toast (GTK_WIDGET (self), _("Write the note first"));
+      fl_notice_toast (GTK_WIDGET (self), _("Write the note first"));
       return;
     }
   if (!g_str_equal (kind, "note") && minutes <= 0)
     {
-      fl_window_toast (GTK_WIDGET (self), _("Enter the minutes spent"));
+      fl_notice_toast (GTK_WIDGET (self), _("Enter the minutes spent"));
       return;
     }
   if (!fl_work_order_log (fl_session_get_db (self->session), self->id,
                           fl_session_get_login (self->session), kind,
                           g_str_equal (kind, "note") ? 0 : minutes, text, &error))
     {
-      fl_window_show_error (GTK_WIDGET (self), _("Cannot add to the work log"), error);
+      fl_notice_error (GTK_WIDGET (self), _("Cannot add to the work log"), error);
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->log_entry), "");
@@ -587,7 +587,7 @@ photo_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *sha = bytes != NULL ? fl_session_store_blob (self->session, bytes, &error) : NULL;
   if (sha == NULL)
     {
-      fl_window_show_error (GTK_WIDGET (self), _("Cannot attach the photo"), error);
+      fl_notice_error (GTK_WIDGET (self), _("Cannot attach the photo"), error);
       return;
     }
   gsize size = g_bytes_get_size (bytes);
@@ -596,7 +596,7 @@ photo_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *mime = g_content_type_get_mime_type (content_type);
   if (mime == NULL || !g_str_has_prefix (mime, "image/"))
     {
-      fl_window_toast (GTK_WIDGET (self), _("That file is not an image"));
+      fl_notice_toast (GTK_WIDGET (self), _("That file is not an image"));
       return;
     }
   FlDb *db = fl_session_get_db (self->session);
@@ -616,10 +616,10 @@ photo_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   json_object_set_string_member (fields, "at", now);
   if (!fl_changelog_append (db, "attachment", fields, NULL, &error))
     {
-      fl_window_show_error (GTK_WIDGET (self), _("Cannot attach the photo"), error);
+      fl_notice_error (GTK_WIDGET (self), _("Cannot attach the photo"), error);
       return;
     }
-  fl_window_toast (GTK_WIDGET (self), _("Photo attached"));
+  fl_notice_toast (GTK_WIDGET (self), _("Photo attached"));
 }
 
 void

@@ -376,7 +376,7 @@ test_screenshot (Fixture *f, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   fl_window_show_area (window, "approvals");
-  FlApprovalsPage *page = fl_ui_test_child (window, FL_TYPE_WINDOW, "approvals");
+  FlApprovalsPage *page = FL_APPROVALS_PAGE (fl_window_get_page (window, "approvals"));
   g_assert_true (fl_approvals_page_select (page, work));
   fl_ui_test_screenshot (GTK_WIDGET (window), "approvals.png");
   gtk_window_destroy (GTK_WINDOW (window));

@@ -52,7 +52,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
   gtk_window_present (GTK_WINDOW (f->window));
   fl_window_show_area (f->window, "cis");
-  f->page = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "cis");
+  f->page = FL_CIS_PAGE (fl_window_get_page (f->window, "cis"));
   fl_ui_test_pump ();
 }
 

@@ -63,7 +63,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 760);
   gtk_window_present (GTK_WINDOW (f->window));
   fl_window_show_area (f->window, "inspections");
-  f->page = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "inspections");
+  f->page = FL_INSPECTIONS_PAGE (fl_window_get_page (f->window, "inspections"));
   fl_ui_test_pump ();
 }
 
@@ -134,7 +134,7 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "1 of 2 inspected");
 
   /* And it waits in My work. */
-  FlWorkOrderListPage *work = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "work_orders");
+  FlWorkOrderListPage *work = FL_WORK_ORDER_LIST_PAGE (fl_window_get_page (f->window, "my-work"));
   FlWorkOrderModel *model = fl_work_order_list_page_get_model (work);
   fl_ui_test_wait_until (!fl_work_order_model_get_loading (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);

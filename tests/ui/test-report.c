@@ -367,7 +367,7 @@ test_page (Fixture *f, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   fl_window_show_area (window, "reports");
-  FlReportsPage *page = fl_ui_test_child (window, FL_TYPE_WINDOW, "reports");
+  FlReportsPage *page = FL_REPORTS_PAGE (fl_window_get_page (window, "reports"));
   fl_reports_page_set_period (page, 2026, 10, f->site);
   wait_loaded (page);
   const FlServiceReport *report = fl_reports_page_get_report (page);

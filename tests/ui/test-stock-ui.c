@@ -5,6 +5,7 @@
  * their van.  Runs under Xvfb; FL_SCREENSHOT_DIR=<dir> saves stock.png. */
 #include "fl-ui-test-util.h"
 
+#include "fl-page.h"
 #include "fl-part-history-dialog.h"
 #include "fl-record-item.h"
 #include "fl-session.h"
@@ -373,7 +374,7 @@ test_engineer_sees_own_van (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_assert_true (fl_stock_post (f->db, &issue, NULL, &error));
   g_autoptr(FlSession) engineer = session_for (f, "zhang.wei");
-  fl_stock_page_set_session (f->page, engineer);
+  fl_page_set_session (FL_PAGE (f->page), engineer);
   pump ();
   g_assert_cmpstr (fl_stock_page_get_location (f->page), ==, f->van);
   GListModel *model = balances_model (f);

@@ -72,7 +72,7 @@ sign_in (Fixture *f, const char *login)
 {
   GtkStack *main_stack = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "main_stack");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "sign-in");
-  GtkWidget *page = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "sign_in_page");
+  GtkWidget *page = gtk_stack_get_child_by_name (main_stack, "sign-in");
   GType type = G_OBJECT_TYPE (page);
   gtk_editable_set_text (fl_ui_test_child (page, type, "server_row"), fl_sync_server_url (&f->server));
   gtk_editable_set_text (fl_ui_test_child (page, type, "login_row"), login);
@@ -133,7 +133,7 @@ test_resolve_conflict (Fixture *f, gconstpointer data)
 
   /* The Sync page shows the conflict with the three values, and the sidebar counts it. */
   fl_window_show_area (f->window, "sync");
-  FlSyncPage *page = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "sync_page");
+  FlSyncPage *page = FL_SYNC_PAGE (fl_window_get_page (f->window, "sync"));
   GListModel *conflicts = fl_sync_page_get_conflicts (page);
   g_assert_cmpuint (g_list_model_get_n_items (conflicts), ==, 1);
   g_autoptr(FlRecordItem) item = g_list_model_get_item (conflicts, 0);

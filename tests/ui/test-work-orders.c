@@ -59,7 +59,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->window = fl_window_new (NULL, f->session, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
   gtk_window_present (GTK_WINDOW (f->window));
-  f->list = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "work_orders");
+  f->list = FL_WORK_ORDER_LIST_PAGE (fl_window_get_page (f->window, "my-work"));
   f->page = fl_work_order_list_page_get_detail (f->list);
   fl_ui_test_wait_until (!fl_work_order_model_get_loading (fl_work_order_list_page_get_model (f->list)));
 }
