@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "fl-accounts.h"
 #include "fl-ids.h"
 #include "fl-merge.h"
 #include "fl-record.h"
@@ -69,6 +70,51 @@ forbidden (Push *p, GError **error, const char *message)
   g_set_error (error, FL_PUSH_ERROR, FL_PUSH_ERROR_FORBIDDEN, "%s (mid %" PRId64 "): %s",
                p->path, p->m->mid, message);
   return FALSE;
+}
+
+/* ---- time ---- */
+
+/* NULL when `at` lies in the window a device may claim (fl-push.h), or
+ * the reason it does not, naming `what` ("at", "approval.at"). */
+static char *
+claimed_time_problem (Push *p, const char *what, gint64 at)
+{
+  gint64 now = fl_time_now ();
+  gint64 floor = now - p->limits->max_offline;
+  g_autofree char *text = fl_time_format (at);
+  if (at > now + p->limits->max_clock_skew)
+    return g_strdup_printf (_("%s: the time of this change (%s) is ahead of the server's clock; "
+                              "set this device's clock right and send it again"), what, text);
+  if (at < floor)
+    {
+      g_autofree char *floor_text = fl_time_format (floor);
+      return g_strdup_printf (_("%s: the time of this change (%s) is before %s, longer ago than the server "
+                                "accepts changes made offline; check this device's clock"),
+                              what, text, floor_text);
+    }
+  return NULL;
+}
+
+/* The column that says when a row's fact happened, if it has one. */
+static const char *
+when_column (const FlTable *table)
+{
+  static const char * const names[] = { "at", "checked_at" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (fl_table_column (table, names[i]) != NULL)
+      return names[i];
+  return NULL;
+}
+
+/* The column that says who did it, if the row has one. */
+static const char *
+author_column (const FlTable *table)
+{
+  static const char * const names[] = { "by", "author" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (fl_table_column (table, names[i]) != NULL)
+      return names[i];
+  return NULL;
 }
 
 /* ---- access ---- */
@@ -319,6 +365,153 @@ status_of (JsonObject *wo)
   return status;
 }
 
+/* Fields a client may send but the server sets itself: what the SLA
+ * derives, and what a work order's status moves set. */
+static gboolean
+server_sets (const FlTable *table, const char *field)
+{
+  const FlColumn *column = fl_table_column (table, field);
+  if (column != NULL && (column->flags & FL_COL_DERIVED))
+    return TRUE;
+  return strcmp (table->name, "work_order") == 0 &&
+         fl_workflow_field_kind (field) == FL_WO_FIELD_LIFECYCLE;
+}
+
+/* An assignee must be an engineer who works at the order's site. */
+static gboolean
+check_assignee (Push *p, JsonObject *wo, char **problem, GError **error)
+{
+  const char *assignee = fl_record_get_string (wo, "assignee");
+  if (assignee == NULL)
+    return TRUE;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) user = fl_store_find_row (p->store, fl_schema_lookup ("user"), "login", assignee,
+                                                  &local_error);
+  if (user == NULL)
+    {
+      if (!g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      *problem = g_strdup_printf (_("work_order.assignee: there is no user %s"), assignee);
+      return TRUE;
+    }
+  FlRole role = FL_ROLE_CLERK;
+  fl_role_from_string (fl_record_get_string (user, "role"), &role);
+  g_auto(GStrv) sites = fl_accounts_user_sites (user);
+  if (!fl_workflow_check_assignee (assignee, role, (const char * const *) sites,
+                                   fl_record_get_string (wo, "site_id"), &local_error))
+    *problem = g_strdup (local_error->message);
+  return TRUE;
+}
+
+/* A new order: nothing the server sets, and an assignee the rules allow
+ * (an engineer records an order for themselves or for nobody). */
+static gboolean
+check_new_work_order (Push *p, JsonObject *wo, char **problem, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const FlTable *table = fl_schema_lookup ("work_order");
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const char *name = table->columns[i].name;
+      if (fl_workflow_field_kind (name) == FL_WO_FIELD_LIFECYCLE && fl_record_get_string (wo, name) != NULL &&
+          !fl_workflow_check_field (p->role, FL_WO_NEW, name, TRUE, &local_error))
+        {
+          *problem = g_strdup (local_error->message);
+          return TRUE;
+        }
+    }
+  const char *assignee = fl_record_get_string (wo, "assignee");
+  if (p->role == FL_ROLE_ENGINEER && assignee != NULL && strcmp (assignee, p->actor->login) != 0 &&
+      !fl_workflow_check_field (p->role, FL_WO_NEW, "assignee", FALSE, &local_error))
+    {
+      *problem = g_strdup (local_error->message);
+      return TRUE;
+    }
+  return check_assignee (p, wo, problem, error);
+}
+
+/* An engineer taking a new, unassigned order for themselves. */
+static gboolean
+is_taking (Push *p, JsonObject *before, JsonObject *after)
+{
+  return status_of (before) == FL_WO_NEW && status_of (after) == FL_WO_ASSIGNED &&
+         fl_record_get_string (before, "assignee") == NULL &&
+         g_strcmp0 (fl_record_get_string (after, "assignee"), p->actor->login) == 0;
+}
+
+/* What an update of a work order asks for, against the one table of who
+ * changes which field when (fl-workflow.h): `apply` are the fields that
+ * really change.  Status moves are checked by the lifecycle. */
+static gboolean
+check_work_order_update (Push *p, JsonObject *current, JsonObject *changes, JsonObject *apply,
+                         JsonObject *after, char **problem, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const FlTable *table = fl_schema_lookup ("work_order");
+  FlWorkOrderStatus status = status_of (current);
+  gboolean own = g_strcmp0 (fl_record_get_string (current, "assignee"), p->actor->login) == 0;
+
+  /* What status moves set comes with a move, and the server sets it then;
+   * asked for alone, it is refused. */
+  if (!json_object_has_member (changes, "status"))
+    {
+      g_autoptr(GList) asked = json_object_get_members (changes);
+      for (GList *l = asked; l != NULL; l = l->next)
+        {
+          if (fl_workflow_field_kind (l->data) != FL_WO_FIELD_LIFECYCLE)
+            continue;
+          JsonObject *pair = json_object_get_object_member (changes, l->data);
+          JsonNode *to = json_object_get_member (pair, "to");
+          g_autoptr(JsonObject) wanted = json_object_new ();
+          json_object_set_member (wanted, l->data, to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
+          if (!fl_record_validate (table, wanted, FL_RECORD_UPDATE, NULL, NULL))
+            continue;  /* validation names it */
+          JsonNode *now = json_object_get_member (current, l->data);
+          if (!fl_json_node_equal (json_object_get_member (wanted, l->data), now) &&
+              !fl_workflow_check_field (p->role, status, l->data, own, &local_error))
+            {
+              *problem = g_strdup (local_error->message);
+              return TRUE;
+            }
+        }
+    }
+
+  g_autoptr(GList) fields = json_object_get_members (apply);
+  for (GList *l = fields; l != NULL; l = l->next)
+    {
+      if (fl_workflow_field_kind (l->data) == FL_WO_FIELD_STATUS)
+        continue;
+      if (strcmp (l->data, "assignee") == 0 && p->role == FL_ROLE_ENGINEER && is_taking (p, current, after))
+        continue;
+      if (!fl_workflow_check_field (p->role, status, l->data, own, &local_error))
+        {
+          *problem = g_strdup (local_error->message);
+          return TRUE;
+        }
+    }
+  if (json_object_has_member (apply, "assignee") || json_object_has_member (apply, "site_id"))
+    return check_assignee (p, after, problem, error);
+  return TRUE;
+}
+
+/* What the move of `wo` to the status in `after` sets, at the mutation's
+ * time, into `apply` and `after`. */
+static gboolean
+apply_lifecycle (Push *p, JsonObject *wo, JsonObject *apply, JsonObject *after, GError **error)
+{
+  SiteSla *sla = site_sla (p, fl_record_get_string (wo, "site_id"), error);
+  if (sla == NULL)
+    return FALSE;
+  g_autoptr(JsonObject) values = json_object_new ();
+  fl_work_order_lifecycle (wo, status_of (wo), status_of (after), p->m->at, sla->calendar, values);
+  fl_merge_apply (apply, values);
+  fl_merge_apply (after, values);
+  return TRUE;
+}
+
 /* ---- stock ---- */
 
 static gint64
@@ -378,10 +571,13 @@ decide_work_order (Push *p, JsonObject *target, gboolean approve, const char *co
       return TRUE;
     }
   FlWorkOrderStatus to = fl_workflow_approval_outcome (approve);
-  json_object_set_string_member (target, "status", fl_work_order_status_to_string (to));
-  if (approve)
-    json_object_set_string_member (target, "closed_at", p->at);
-  else
+  gint64 at = p->m->at;
+  fl_time_parse (p->at, &at, NULL);
+  g_autoptr(JsonObject) values = json_object_new ();
+  fl_work_order_lifecycle (target, status_of (target), to, at, NULL, values);
+  json_object_set_string_member (values, "status", fl_work_order_status_to_string (to));
+  fl_merge_apply (target, values);
+  if (!approve)
     {
       /* Sent back to work: the reason goes into the work log. */
       const FlTable *log_table = fl_schema_lookup ("work_log");
@@ -587,14 +783,29 @@ apply_approval (Push *p, JsonObject *approval, GError **error)
 
 /* ---- the three operations ---- */
 
-/* Columns whose value records who did it: always the signed-in user. */
-static void
-set_author (Push *p, const FlTable *table, JsonObject *row)
+/* Who did it is the signed-in user, and when lies in the window the device
+ * may claim: NULL, or the reason to reject naming the column.  A missing
+ * author is filled in. */
+static char *
+author_and_time_problem (Push *p, const FlTable *table, JsonObject *row)
 {
-  if (fl_table_column (table, "by") != NULL)
-    json_object_set_string_member (row, "by", p->actor->login);
-  if (fl_table_column (table, "author") != NULL)
-    json_object_set_string_member (row, "author", p->actor->login);
+  const char *author = author_column (table);
+  if (author != NULL)
+    {
+      const char *claimed = fl_record_get_string (row, author);
+      if (claimed != NULL && g_strcmp0 (claimed, p->actor->login) != 0)
+        return g_strdup_printf (_("%s.%s: recorded as %s, but you are signed in as %s"),
+                                table->name, author, claimed, p->actor->login);
+      json_object_set_string_member (row, author, p->actor->login);
+    }
+  const char *when = when_column (table);
+  gint64 at;
+  if (when != NULL && fl_time_parse (fl_record_get_string (row, when), &at, NULL))
+    {
+      g_autofree char *what = g_strdup_printf ("%s.%s", table->name, when);
+      return claimed_time_problem (p, what, at);
+    }
+  return NULL;
 }
 
 static FlMutationResult *apply_update (Push *p, const FlTable *table, JsonObject *current,
@@ -635,7 +846,9 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
 
   g_autoptr(JsonObject) fields = json_object_new ();
   fl_merge_apply (fields, m->fields);
-  set_author (p, table, fields);
+  g_autofree char *author_problem = author_and_time_problem (p, table, fields);
+  if (author_problem != NULL)
+    return rejected (m, "%s", author_problem);
   if (!fl_record_validate (table, fields, FL_RECORD_INSERT, NULL, &local_error))
     return rejected_by (m, local_error);
 
@@ -666,6 +879,10 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
       work_order_facts (p, NULL, row, &facts);
       if (!fl_workflow_check_create (p->role, status_of (row), &facts, &local_error))
         return rejected_by (m, local_error);
+      if (!check_new_work_order (p, row, &problem, error))
+        return NULL;
+      if (problem != NULL)
+        return rejected (m, "%s", problem);
       if (!derive_work_order (p, row, &problem, error))
         return NULL;
       if (problem != NULL)
@@ -715,8 +932,8 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
       JsonNode *to = json_object_get_member (json_object_get_object_member (changes, l->data), "to");
       if (replayed_insert && column != NULL && (column->flags & FL_COL_IMMUTABLE))
         continue;
-      if (column != NULL && (column->flags & FL_COL_DERIVED))
-        continue;  /* the server computes these */
+      if (server_sets (table, l->data))
+        continue;
       json_object_set_member (values, l->data, to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
     }
   if (!fl_record_validate (table, values, FL_RECORD_UPDATE, NULL, &local_error))
@@ -731,8 +948,7 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
   g_autoptr(JsonObject) normal_changes = json_object_new ();
   for (GList *l = fields; l != NULL; l = l->next)
     {
-      const FlColumn *column = fl_table_column (table, l->data);
-      if (column != NULL && (column->flags & FL_COL_DERIVED))
+      if (server_sets (table, l->data))
         continue;
       JsonObject *pair = json_object_get_object_member (changes, l->data);
       JsonObject *copy = json_object_new ();
@@ -753,27 +969,42 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
   fl_merge_apply (after, current);
   fl_merge_apply (after, apply);
 
+  /* Out of the user's sites refuses the request (403) before any rule. */
+  if (json_object_get_size (apply) > 0 && !check_scope (p, table, after, error))
+    return NULL;
+  g_autofree char *problem = NULL;
+  const char *author = author_column (table), *when = when_column (table);
+  if ((author != NULL && json_object_has_member (apply, author)) ||
+      (when != NULL && json_object_has_member (apply, when)))
+    return rejected (m, _("%s.%s: who made it and when are kept as recorded"), table->name,
+                     author != NULL && json_object_has_member (apply, author) ? author : when);
+  if (strcmp (table->name, "work_order") == 0)
+    {
+      if (!check_work_order_update (p, current, changes, apply, after, &problem, error))
+        return NULL;
+      if (problem != NULL)
+        return rejected (m, "%s", problem);
+    }
   if (strcmp (table->name, "work_order") == 0 && json_object_has_member (apply, "status"))
     {
       FlWorkOrderFacts facts;
       work_order_facts (p, current, after, &facts);
       if (!fl_workflow_check_move (p->role, status_of (current), status_of (after), &facts, &local_error))
         return rejected_by (m, local_error);
+      if (!apply_lifecycle (p, current, apply, after, error))
+        return NULL;
     }
 
   if (!record_conflicts (p, table, current, conflicts, error))
     return NULL;
   if (json_object_get_size (apply) > 0)
     {
-      if (!check_scope (p, table, after, error))
-        return NULL;
       /* Due times move only with what they are computed from, not with a
        * policy edited since: an unrelated edit leaves them as they are. */
       if (strcmp (table->name, "work_order") == 0 &&
           (json_object_has_member (apply, "impact") || json_object_has_member (apply, "urgency") ||
            json_object_has_member (apply, "site_id") || json_object_has_member (apply, "on_hold_seconds")))
         {
-          g_autofree char *problem = NULL;
           if (!derive_work_order (p, after, &problem, error))
             return NULL;
           if (problem != NULL)
@@ -809,9 +1040,9 @@ apply_mutation (Push *p, GError **error)
   const FlTable *table = fl_schema_lookup (m->table);
   if (!check_table_access (p, table, fl_mutation_op_to_string (m->op), error))
     return NULL;
-  if (m->at > fl_time_now () + p->limits->max_clock_skew)
-    return rejected (m, _("The time of this change (%s) is ahead of the server's clock; "
-                          "set this device's clock right and send it again"), p->at);
+  g_autofree char *time_problem = claimed_time_problem (p, "at", m->at);
+  if (time_problem != NULL)
+    return rejected (m, "%s", time_problem);
   if (m->op != FL_MUTATION_UPDATE)
     return apply_new_row (p, table, error);
 

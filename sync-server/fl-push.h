@@ -31,8 +31,12 @@ typedef struct {
   const char          *device_id;
 } FlPushActor;
 
+/* The time a mutation (and a row's own `at`) may claim: from `max_offline`
+ * before the server's now (the longest a device may work offline) to
+ * `max_clock_skew` after it (a device clock a little fast). */
 typedef struct {
   gint64 max_clock_skew;  /* usec a mutation's `at` may lie in the server's future */
+  gint64 max_offline;     /* usec a mutation's `at` may lie in the past */
 } FlPushLimits;
 
 /* Applies `request`.  Returns the response, or NULL with an error: FORBIDDEN

@@ -44,6 +44,7 @@ fl_server_options_init (FlServerOptions *o)
   o->login_attempts = 5;
   o->login_window = 300;
   o->max_clock_skew = 600;
+  o->max_offline_days = 30;
   o->snapshot_batch = 64 * 1024;
 }
 
@@ -109,14 +110,15 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
   read_text (file, "blob_dir", &o->blob_dir);
   guint64 max_body = o->max_body, max_mutations = o->max_mutations, max_pull = o->max_pull;
   guint64 max_blob = o->max_blob_size, lifetime = (guint64) o->token_lifetime;
-  guint64 attempts = o->login_attempts, window = o->login_window;
+  guint64 attempts = o->login_attempts, window = o->login_window, offline = o->max_offline_days;
   if (!read_number (file, "max_body", 1024, G_MAXUINT32, &max_body, error) ||
       !read_number (file, "max_mutations", 1, FL_PROTOCOL_MAX_MUTATIONS, &max_mutations, error) ||
       !read_number (file, "max_pull", 1, FL_PROTOCOL_MAX_PULL, &max_pull, error) ||
       !read_number (file, "max_blob_size", 1, G_MAXUINT32, &max_blob, error) ||
       !read_number (file, "token_lifetime", 60, 10 * 365 * 24 * 3600, &lifetime, error) ||
       !read_number (file, "login_attempts", 1, 1000, &attempts, error) ||
-      !read_number (file, "login_window", 1, 24 * 3600, &window, error))
+      !read_number (file, "login_window", 1, 24 * 3600, &window, error) ||
+      !read_number (file, "max_offline_days", 1, 3650, &offline, error))
     return FALSE;
   o->max_body = max_body;
   o->max_mutations = max_mutations;
@@ -125,6 +127,7 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
   o->token_lifetime = (gint64) lifetime;
   o->login_attempts = attempts;
   o->login_window = window;
+  o->max_offline_days = offline;
   return TRUE;
 }
 
@@ -504,7 +507,10 @@ run_push (Job *job, FlStore *store)
     .sites = (const char * const *) job->sites,
     .device_id = job->device->id,
   };
-  FlPushLimits limits = { .max_clock_skew = job->server->options.max_clock_skew * G_USEC_PER_SEC };
+  FlPushLimits limits = {
+    .max_clock_skew = job->server->options.max_clock_skew * G_USEC_PER_SEC,
+    .max_offline = (gint64) job->server->options.max_offline_days * 24 * 3600 * G_USEC_PER_SEC,
+  };
   g_autoptr(FlPushResponse) response = fl_push_apply (store, &actor, request, &limits, &bad_field, &error);
   if (response == NULL)
     {

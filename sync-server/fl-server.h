@@ -33,6 +33,7 @@ typedef struct {
   guint   login_attempts;    /* failed logins per login and per address ... */
   guint   login_window;      /* ... within this many seconds before 429: 5 in 300 */
   gint64  max_clock_skew;    /* seconds a mutation's `at` may lie in the server's future: 600 */
+  guint   max_offline_days;  /* how old a mutation's `at` may be: 30 days */
   guint   snapshot_batch;    /* rows read from the store per streamed chunk: 256 */
 } FlServerOptions;
 
@@ -40,7 +41,7 @@ typedef struct {
 void     fl_server_options_init (FlServerOptions *options);
 /* Reads a key file's [server] group over the current values:
  * listen, tls_cert, tls_key, blob_dir, max_body, max_mutations, max_pull,
- * max_blob_size, token_lifetime, login_attempts, login_window. */
+ * max_blob_size, token_lifetime, login_attempts, login_window, max_offline_days. */
 gboolean fl_server_options_load (FlServerOptions *options, const char *path, GError **error);
 void     fl_server_options_clear (FlServerOptions *options);
 

@@ -290,8 +290,11 @@ update_actions (FlWorkOrderPage *self)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), editing_actions[i], open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.show-ci",
                                  self->row != NULL && fl_record_get_string (self->row, "ci_id") != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->resolution_row), open);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->cause_row), open);
+  const char *login = self->session != NULL ? fl_session_get_login (self->session) : NULL;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->resolution_row),
+                            self->row != NULL && fl_work_order_may_change (self->row, role, login, "resolution", NULL));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cause_row),
+                            self->row != NULL && fl_work_order_may_change (self->row, role, login, "cause", NULL));
 
   /* Say what stands between the order and Resolve, in the rule's own words. */
   g_autoptr(GError) why = NULL;

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include "fl-work-order-sla.h"
 
 #include "fl-record.h"
@@ -42,4 +43,35 @@ fl_work_order_derive (JsonObject *wo, FlCalendar *calendar, const FlSlaPolicy *p
   g_autofree char *resolve_text = fl_time_format (resolve_due);
   json_object_set_string_member (wo, "response_due", response_text);
   json_object_set_string_member (wo, "resolve_due", resolve_text);
+}
+
+void
+fl_work_order_lifecycle (JsonObject *wo, FlWorkOrderStatus from, FlWorkOrderStatus to,
+                         gint64 at, FlCalendar *calendar, JsonObject *values)
+{
+  g_autofree char *at_text = fl_time_format (at);
+  if (to == FL_WO_IN_PROGRESS && fl_record_get_string (wo, "responded_at") == NULL)
+    json_object_set_string_member (values, "responded_at", at_text);
+  if (to == FL_WO_ON_HOLD)
+    json_object_set_string_member (values, "on_hold_since", at_text);
+  if (from == FL_WO_ON_HOLD)
+    {
+      /* Hold time counts in working time of the site's calendar, and moves
+       * the resolution due time out by as much. */
+      gint64 since = at;
+      const char *since_text = fl_record_get_string (wo, "on_hold_since");
+      if (since_text != NULL)
+        fl_time_parse (since_text, &since, NULL);
+      gint64 held = since < at ? fl_calendar_working_seconds_between (calendar, since, at) : 0;
+      /* Within the column's range even after a hold begun long ago. */
+      const FlColumn *column = fl_table_column (fl_schema_lookup ("work_order"), "on_hold_seconds");
+      gint64 before = CLAMP (fl_record_get_int (wo, "on_hold_seconds", 0), 0, column->max);
+      g_autofree char *total = g_strdup_printf ("%" PRId64, MIN (before + held, column->max));
+      json_object_set_string_member (values, "on_hold_seconds", total);
+      json_object_set_null_member (values, "on_hold_since");
+    }
+  if (to == FL_WO_RESOLVED)
+    json_object_set_string_member (values, "resolved_at", at_text);
+  if (to == FL_WO_CLOSED)
+    json_object_set_string_member (values, "closed_at", at_text);
 }

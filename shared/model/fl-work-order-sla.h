@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "fl-sla.h"
+#include "fl-workflow.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,14 @@ FlCalendar *fl_work_order_site_calendar (JsonObject *site, JsonObject *calendar)
  * site's calendar and the SLA policy.  Pure: used offline and by the server. */
 void        fl_work_order_derive (JsonObject *work_order, FlCalendar *calendar,
                                   const FlSlaPolicy *policy);
+
+/* What a move of `wo` from `from` to `to` at `at` sets besides the status,
+ * into `values`: responded_at on the first start of work, on_hold_since,
+ * the time spent on hold (on_hold_seconds, in working time of the site's
+ * `calendar`, which may be NULL unless `from` is on_hold; re-derive the due
+ * times after it), resolved_at, closed_at.  Pure: the client records them
+ * offline, the server sets its own. */
+void        fl_work_order_lifecycle (JsonObject *wo, FlWorkOrderStatus from, FlWorkOrderStatus to,
+                                     gint64 at, FlCalendar *calendar, JsonObject *values);
 
 G_END_DECLS

@@ -322,6 +322,162 @@ fl_workflow_approval_outcome (gboolean approve)
   return t->to;
 }
 
+/* ---- Write rights per work-order field ---------------------------------- */
+
+#define STATUS(s)   (1u << (s))
+#define OPEN        (STATUS (FL_WO_NEW) | STATUS (FL_WO_ASSIGNED) | STATUS (FL_WO_IN_PROGRESS) | \
+                     STATUS (FL_WO_ON_HOLD))
+#define WORKING     (STATUS (FL_WO_ASSIGNED) | STATUS (FL_WO_IN_PROGRESS) | STATUS (FL_WO_ON_HOLD))
+#define ON_SITE     (STATUS (FL_WO_IN_PROGRESS) | STATUS (FL_WO_ON_HOLD))
+#define REVIEWED    (STATUS (FL_WO_RESOLVED) | STATUS (FL_WO_CLOSED))
+
+typedef struct {
+  const char *field;
+  FlWorkOrderFieldKind kind;
+  guint own;       /* statuses in which an engineer changes it on an order assigned to them */
+  guint managed;   /* statuses in which supervisors and admins change it */
+} FieldRights;
+
+/* The one table of who changes which field of a work order, and when.
+ * - What the order is about (title ... urgency) is the assignee's to keep
+ *   right while it is open; supervisors may still correct it while the
+ *   resolution waits for review.
+ * - The work (cause, resolution, first-time fix) is written while it is
+ *   worked; the customer's sign-off on site, in progress or on hold.
+ * - Moving an order to another site and assigning it are a supervisor's
+ *   (engineers take a new order for themselves by the lifecycle's
+ *   new -> assigned, never someone else's).
+ * - Resolved work is under review: only what a supervisor corrects changes.
+ *   Closed and cancelled orders are history, except the satisfaction
+ *   recorded on the follow-up call after closing. */
+static const FieldRights field_rights[] = {
+  { "ref",                  FL_WO_FIELD_FIXED,     0,       0 },
+  { "kind",                 FL_WO_FIELD_FIXED,     0,       0 },
+  { "title",                FL_WO_FIELD_EDITABLE,  OPEN,    OPEN | STATUS (FL_WO_RESOLVED) },
+  { "description",          FL_WO_FIELD_EDITABLE,  OPEN,    OPEN | STATUS (FL_WO_RESOLVED) },
+  { "ci_id",                FL_WO_FIELD_EDITABLE,  OPEN,    OPEN | STATUS (FL_WO_RESOLVED) },
+  { "reporter",             FL_WO_FIELD_EDITABLE,  OPEN,    OPEN | STATUS (FL_WO_RESOLVED) },
+  { "contact",              FL_WO_FIELD_EDITABLE,  OPEN,    OPEN | STATUS (FL_WO_RESOLVED) },
+  { "impact",               FL_WO_FIELD_EDITABLE,  OPEN,    OPEN },
+  { "urgency",              FL_WO_FIELD_EDITABLE,  OPEN,    OPEN },
+  { "site_id",              FL_WO_FIELD_EDITABLE,  0,       OPEN },
+  { "assignee",             FL_WO_FIELD_EDITABLE,  0,       OPEN },
+  { "status",               FL_WO_FIELD_STATUS,    0,       0 },
+  { "cause",                FL_WO_FIELD_EDITABLE,  WORKING, WORKING },
+  { "resolution",           FL_WO_FIELD_EDITABLE,  WORKING, WORKING },
+  { "first_time_fix",       FL_WO_FIELD_EDITABLE,  WORKING, WORKING },
+  { "customer_name",        FL_WO_FIELD_EDITABLE,  ON_SITE, ON_SITE },
+  { "customer_accepted_at", FL_WO_FIELD_EDITABLE,  ON_SITE, ON_SITE },
+  { "signature_blob",       FL_WO_FIELD_EDITABLE,  ON_SITE, ON_SITE },
+  { "satisfaction",         FL_WO_FIELD_EDITABLE,  ON_SITE, ON_SITE | REVIEWED },
+  { "priority",             FL_WO_FIELD_DERIVED,   0,       0 },
+  { "response_due",         FL_WO_FIELD_DERIVED,   0,       0 },
+  { "resolve_due",          FL_WO_FIELD_DERIVED,   0,       0 },
+  { "responded_at",         FL_WO_FIELD_LIFECYCLE, 0,       0 },
+  { "resolved_at",          FL_WO_FIELD_LIFECYCLE, 0,       0 },
+  { "closed_at",            FL_WO_FIELD_LIFECYCLE, 0,       0 },
+  { "on_hold_since",        FL_WO_FIELD_LIFECYCLE, 0,       0 },
+  { "on_hold_seconds",      FL_WO_FIELD_LIFECYCLE, 0,       0 },
+};
+
+static const FieldRights *
+find_field (const char *field)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (field_rights); i++)
+    if (g_strcmp0 (field_rights[i].field, field) == 0)
+      return &field_rights[i];
+  return NULL;
+}
+
+FlWorkOrderFieldKind
+fl_workflow_field_kind (const char *field)
+{
+  const FieldRights *rights = find_field (field);
+  return rights != NULL ? rights->kind : FL_WO_FIELD_FIXED;
+}
+
+gboolean
+fl_workflow_check_field (FlRole role, FlWorkOrderStatus status, const char *field,
+                         gboolean actor_is_assignee, GError **error)
+{
+  g_return_val_if_fail (role < FL_N_ROLES, FALSE);
+  g_return_val_if_fail (status < FL_N_WO_STATUSES, FALSE);
+
+  const FieldRights *rights = find_field (field);
+  if (rights == NULL)
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_UNKNOWN,
+                   _("work_order.%s: a work order has no such field"), field != NULL ? field : "");
+      return FALSE;
+    }
+  switch (rights->kind)
+    {
+    case FL_WO_FIELD_STATUS:
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_WRONG_OPERATION,
+                           _("work_order.status: use a status action to move a work order"));
+      return FALSE;
+    case FL_WO_FIELD_LIFECYCLE:
+    case FL_WO_FIELD_DERIVED:
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                   _("work_order.%s: the server sets this from the order's status and its service level; it cannot be written"),
+                   rights->field);
+      return FALSE;
+    case FL_WO_FIELD_FIXED:
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                   _("work_order.%s: fixed when the order was recorded"), rights->field);
+      return FALSE;
+    case FL_WO_FIELD_EDITABLE:
+    default:
+      break;
+    }
+
+  guint statuses = (ROLE (role) & MANAGERS) != 0 ? rights->managed
+                 : role == FL_ROLE_ENGINEER ? rights->own
+                 : 0;
+  if ((statuses & STATUS (status)) != 0 && (role != FL_ROLE_ENGINEER || actor_is_assignee))
+    return TRUE;
+  if (role == FL_ROLE_CLERK)
+    g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                 _("work_order.%s: the clerk role cannot change work orders"), rights->field);
+  else if (status == FL_WO_CLOSED || status == FL_WO_CANCELLED)
+    g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                 _("work_order.%s: the work order is “%s” and its record is final"),
+                 rights->field, fl_work_order_status_label (status));
+  else if (role == FL_ROLE_ENGINEER && rights->own == 0)
+    g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                 _("work_order.%s: only a supervisor changes this"), rights->field);
+  else if (role == FL_ROLE_ENGINEER && !actor_is_assignee)
+    g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                 _("work_order.%s: this work order is assigned to someone else: only its assignee or a supervisor can change it"),
+                 rights->field);
+  else
+    g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                 _("work_order.%s: cannot change while the work order is “%s”"),
+                 rights->field, fl_work_order_status_label (status));
+  return FALSE;
+}
+
+gboolean
+fl_workflow_check_assignee (const char *assignee, FlRole assignee_role,
+                            const char * const *assignee_sites, const char *site_id,
+                            GError **error)
+{
+  if (assignee_role != FL_ROLE_ENGINEER)
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                   _("work_order.assignee: %s is not an engineer; work orders go to engineers"), assignee);
+      return FALSE;
+    }
+  if (assignee_sites != NULL && assignee_sites[0] != NULL &&
+      !g_strv_contains (assignee_sites, site_id != NULL ? site_id : ""))
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                   _("work_order.assignee: %s does not work at the order's site"), assignee);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- Write rights per table -------------------------------------------- */
 
 typedef enum {

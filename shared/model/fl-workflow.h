@@ -95,6 +95,39 @@ gboolean fl_workflow_check_approval (FlRole role, FlWorkOrderStatus current, gbo
 /* The status an approved (closed) or rejected (in_progress) decision leads to. */
 FlWorkOrderStatus fl_workflow_approval_outcome (gboolean approve);
 
+/* Who writes which field of a work order.  FL_WO_FIELD_LIFECYCLE fields
+ * (responded_at, resolved_at, closed_at, on_hold_since, on_hold_seconds)
+ * follow from status moves and FL_WO_FIELD_DERIVED ones (priority and the
+ * due times) from the SLA: only the server sets them, from its own clock
+ * and rules.  Status moves are FL_WO_FIELD_STATUS (fl_workflow_check_move);
+ * every other field is FL_WO_FIELD_EDITABLE within the rights of
+ * fl_workflow_check_field. */
+typedef enum {
+  FL_WO_FIELD_EDITABLE,
+  FL_WO_FIELD_STATUS,
+  FL_WO_FIELD_LIFECYCLE,
+  FL_WO_FIELD_DERIVED,
+  FL_WO_FIELD_FIXED,      /* set when the order is recorded (ref, kind) */
+} FlWorkOrderFieldKind;
+
+FlWorkOrderFieldKind fl_workflow_field_kind (const char *field);
+
+/* May `role` change `field` of a work order that is `status` now?
+ * `actor_is_assignee`: the order is assigned to the actor (engineers change
+ * only their own orders).  Closed and cancelled orders change no more,
+ * except the satisfaction a supervisor records on the follow-up call.
+ * Assigning (field "assignee") is a supervisor's: fl_workflow_check_assignee
+ * says to whom.  The error names the field. */
+gboolean fl_workflow_check_field    (FlRole role, FlWorkOrderStatus status, const char *field,
+                                     gboolean actor_is_assignee, GError **error);
+
+/* May an order of `site_id` be assigned to a user with `assignee_role` who
+ * works at `assignee_sites` (NULL or empty: every site)?  Only to an
+ * engineer who works at the order's site. */
+gboolean fl_workflow_check_assignee (const char *assignee, FlRole assignee_role,
+                                     const char * const *assignee_sites, const char *site_id,
+                                     GError **error);
+
 /* May `role` write to `table` with `op` ("insert" | "update" for mutable
  * tables, "append" for ledgers)?  Field-level limits (an engineer may only
  * move their own orders, which movement kinds) are checked by the functions

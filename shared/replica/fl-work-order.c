@@ -151,42 +151,22 @@ move_in_transaction (FlDb *db, gpointer data, GError **error)
   if (!fl_workflow_check_move (m->role, from, m->to, &facts, error))
     return FALSE;
 
-  gint64 now = fl_time_now ();
-  g_autofree char *now_text = fl_time_format (now);
   g_autoptr(JsonObject) values = json_object_new ();
   json_object_set_string_member (values, "status", fl_work_order_status_to_string (m->to));
   if (m->to == FL_WO_ASSIGNED && fl_record_get_string (wo, "assignee") == NULL)
     json_object_set_string_member (values, "assignee", m->actor);
-  if (m->to == FL_WO_IN_PROGRESS && fl_record_get_string (wo, "responded_at") == NULL)
-    json_object_set_string_member (values, "responded_at", now_text);
-  if (m->to == FL_WO_ON_HOLD)
-    json_object_set_string_member (values, "on_hold_since", now_text);
-  if (from == FL_WO_ON_HOLD)
+  g_autoptr(JsonObject) site = load_optional (db, "site", fl_record_get_string (wo, "site_id"));
+  g_autoptr(JsonObject) calendar = site != NULL
+    ? load_optional (db, "calendar", fl_record_get_string (site, "calendar_id")) : NULL;
+  g_autoptr(FlCalendar) cal = fl_work_order_site_calendar (site, calendar);
+  fl_work_order_lifecycle (wo, from, m->to, fl_time_now (), cal, values);
+  if (json_object_has_member (values, "on_hold_seconds"))
     {
-      /* Hold time counts in working time of the site's calendar, and moves
-       * the resolution due time out by as much. */
-      gint64 since = now;
-      const char *since_text = fl_record_get_string (wo, "on_hold_since");
-      if (since_text != NULL)
-        fl_time_parse (since_text, &since, NULL);
-      g_autoptr(JsonObject) site = load_optional (db, "site", fl_record_get_string (wo, "site_id"));
-      g_autoptr(JsonObject) calendar = site != NULL
-        ? load_optional (db, "calendar", fl_record_get_string (site, "calendar_id")) : NULL;
-      g_autoptr(FlCalendar) cal = fl_work_order_site_calendar (site, calendar);
-      gint64 held = fl_calendar_working_seconds_between (cal, since, now);
-      /* Within the column's range even after a hold begun long ago. */
-      const FlColumn *column = fl_table_column (fl_schema_lookup ("work_order"), "on_hold_seconds");
-      gint64 before = CLAMP (fl_record_get_int (wo, "on_hold_seconds", 0), 0, column->max);
-      g_autofree char *total = g_strdup_printf ("%" PRId64, MIN (before + held, column->max));
-      json_object_set_string_member (values, "on_hold_seconds", total);
-      json_object_set_null_member (values, "on_hold_since");
-      json_object_set_string_member (wo, "on_hold_seconds", total);
+      json_object_set_member (wo, "on_hold_seconds", json_node_copy (json_object_get_member (values, "on_hold_seconds")));
       if (!fl_work_order_derive_in_db (db, wo, error))
         return FALSE;
       json_object_set_string_member (values, "resolve_due", fl_record_get_string (wo, "resolve_due"));
     }
-  if (m->to == FL_WO_RESOLVED)
-    json_object_set_string_member (values, "resolved_at", now_text);
   if (!fl_changelog_update (db, "work_order", m->id, values, error))
     return FALSE;
 
@@ -221,6 +201,16 @@ fl_work_order_allowed_moves (FlDb *db, const char *id, FlRole role, const char *
   if (fl_record_get_string (wo, "assignee") == NULL)
     facts.assignee_is_actor_after = TRUE;
   return fl_workflow_allowed_moves (role, from, &facts, out, max);
+}
+
+gboolean
+fl_work_order_may_change (JsonObject *wo, FlRole role, const char *actor, const char *field,
+                          GError **error)
+{
+  FlWorkOrderStatus status = FL_WO_NEW;
+  fl_work_order_status_from_string (fl_record_get_string (wo, "status"), &status);
+  gboolean own = g_strcmp0 (fl_record_get_string (wo, "assignee"), actor) == 0;
+  return fl_workflow_check_field (role, status, field, own, error);
 }
 
 gboolean

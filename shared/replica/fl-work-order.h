@@ -40,6 +40,12 @@ gboolean    fl_work_order_move (FlDb *db, const char *id, FlRole role, const cha
 guint       fl_work_order_allowed_moves (FlDb *db, const char *id, FlRole role, const char *actor,
                                          FlWorkOrderStatus *out, guint max, GError **error);
 
+/* May `actor` in `role` change `field` of the order `wo` now (the rights
+ * of fl_workflow_check_field on its status and assignee)?  The client
+ * offers only what the server will take. */
+gboolean    fl_work_order_may_change (JsonObject *wo, FlRole role, const char *actor,
+                                      const char *field, GError **error);
+
 /* Changes ordinary fields; impact/urgency changes re-derive priority and due times. */
 gboolean    fl_work_order_update (FlDb *db, const char *id, JsonObject *values, GError **error);
 

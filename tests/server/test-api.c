@@ -306,7 +306,7 @@ test_two_devices_merge_and_conflict (void)
   g_auto(FlApiDevice) a2 = { 0 };
   fl_api_setup (&f, NULL);
   fl_api_login (&f, "eng_a", &a);
-  fl_api_login (&f, "eng_a2", &a2);
+  fl_api_login (&f, "super", &a2);  /* a supervisor on the same order */
   g_autofree char *wo = fl_api_new_work_order (&f, &a, f.site_a, "assigned", "eng_a");
 
   g_autoptr(FlPushResponse) r1 = update (&f, &a, "work_order", wo,
@@ -357,7 +357,7 @@ test_two_devices_merge_and_conflict (void)
     g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 3), ==, "\"UPS alarm in room 3\"");
     g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 4), ==, "\"UPS B alarm\"");
     g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 5), ==, "\"UPS A alarm, room 3\"");
-    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 6), ==, "eng_a2");
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 6), ==, "super");
     g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 7), ==, f.site_a);
   }
 
@@ -625,10 +625,11 @@ approve (FlApiFixture *f, FlApiDevice *s, FlPushResponse **keep, const char *tab
          gint64 version, const char *decision, const char *comment)
 {
   g_autofree char *approval_id = fl_uuid7_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
   g_autofree char *fields = g_strdup_printf (
       "{\"target_table\": \"%s\", \"target_id\": \"%s\", \"target_version\": \"%" G_GINT64_FORMAT "\","
-      " \"decision\": \"%s\", \"by\": \"super\", \"at\": \"2026-11-22T11:00:00.000Z\", \"comment\": \"%s\"}",
-      table, id, version, decision, comment);
+      " \"decision\": \"%s\", \"by\": \"super\", \"at\": \"%s\", \"comment\": \"%s\"}",
+      table, id, version, decision, now, comment);
   g_autoptr(Mutations) mutations = mutations_new ();
   g_ptr_array_add (mutations, fl_api_mutation (s, "approval", approval_id, FL_MUTATION_APPEND, fields));
   *keep = fl_api_push_ok (f, s, mutations);
@@ -653,13 +654,15 @@ test_approvals (void)
   g_assert_cmpint (r->status, ==, FL_RESULT_APPLIED);
   g_autoptr(JsonObject) closed = fl_api_load (&f, "work_order", wo);
   g_assert_cmpstr (fl_record_get_string (closed, "status"), ==, "closed");
-  g_assert_cmpstr (fl_record_get_string (closed, "closed_at"), ==, "2026-11-22T11:00:00.000Z");
+  g_autoptr(JsonObject) approval = fl_store_find_row (f.t.store, fl_schema_lookup ("approval"), "target_id", wo, NULL);
+  g_assert_cmpstr (fl_record_get_string (closed, "closed_at"), ==, fl_record_get_string (approval, "at"));
 
   /* stale: the order changed since the supervisor looked */
   g_autofree char *wo2 = resolve_work_order (&f, &a);
   g_autoptr(JsonObject) old = fl_api_load (&f, "work_order", wo2);
-  g_autoptr(FlPushResponse) change = update (&f, &a, "work_order", wo2,
-      "{\"cause\": {\"from\": null, \"to\": \"aged battery\"}}");
+  g_autoptr(FlPushResponse) change = update (&f, &s, "work_order", wo2,
+      "{\"contact\": {\"from\": null, \"to\": \"ext. 3321\"}}");
+  g_assert_cmpint (fl_api_result (change, 0)->status, ==, FL_RESULT_APPLIED);
   g_autoptr(FlPushResponse) k2 = NULL;
   FlMutationResult *stale = approve (&f, &s, &k2, "work_order", wo2, version_of (old), "approved", "");
   g_assert_cmpint (stale->status, ==, FL_RESULT_REJECTED);
@@ -973,8 +976,11 @@ test_pull_sends_gone_and_refuses_bad_cursors (void)
   g_autofree char *log_key = g_strdup_printf ("work_log/%s", log_id);
   g_assert_true (g_hash_table_contains (r.rows, wo_key));
 
-  /* The supervisor moves the order to site B: for site A it is gone, with its log. */
-  g_autofree char *move = g_strdup_printf ("{\"site_id\": {\"from\": \"%s\", \"to\": \"%s\"}}", f.site_a, f.site_b);
+  /* The supervisor moves the order to site B, to an engineer there: for
+   * site A it is gone, with its log. */
+  g_autofree char *move = g_strdup_printf ("{\"site_id\": {\"from\": \"%s\", \"to\": \"%s\"},"
+                                           " \"assignee\": {\"from\": \"eng_a\", \"to\": \"eng_b\"}}",
+                                           f.site_a, f.site_b);
   g_autoptr(FlPushResponse) moved = update (&f, &s, "work_order", wo, move);
   g_assert_cmpint (fl_api_result (moved, 0)->status, ==, FL_RESULT_APPLIED);
   g_autoptr(GHashTable) gone = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -367,6 +367,14 @@ op_edit_work_order (SimClient *client, GError **error)
     json_object_set_string_member (changes, PICK (sim, fields), PICK (sim, values));
   if (chance (sim, 0.3))
     json_object_set_string_member (changes, PICK (sim, fields), PICK (sim, values));
+  /* The client offers only the fields the rules let this user change now. */
+  g_autoptr(JsonObject) wo = fl_record_load (client->c.db, fl_schema_lookup ("work_order"), id, error);
+  if (wo == NULL)
+    return FALSE;
+  g_autoptr(GList) names = json_object_get_members (changes);
+  for (GList *l = names; l != NULL; l = l->next)
+    if (!fl_work_order_may_change (wo, client->role, client->login, l->data, NULL))
+      return FALSE;
   return fl_work_order_update (client->c.db, id, changes, error);
 }
 
@@ -620,10 +628,12 @@ op_move_to_other_site (SimClient *client, GError **error)
   g_autoptr(JsonObject) wo = fl_record_load (client->c.db, fl_schema_lookup ("work_order"), id, error);
   if (wo == NULL)
     return FALSE;
-  const char *site = fl_record_get_string (wo, "site_id");
+  gboolean to_b = g_strcmp0 (fl_record_get_string (wo, "site_id"), sim->s.site_a) == 0;
   g_autoptr(JsonObject) values = json_object_new ();
-  json_object_set_string_member (values, "site_id", g_strcmp0 (site, sim->s.site_a) == 0 ? sim->s.site_b
-                                                                                           : sim->s.site_a);
+  json_object_set_string_member (values, "site_id", to_b ? sim->s.site_b : sim->s.site_a);
+  /* An assigned order goes to an engineer of its new site with it. */
+  if (fl_record_get_string (wo, "assignee") != NULL)
+    json_object_set_string_member (values, "assignee", to_b ? "eng_b" : "eng_a");
   return fl_work_order_update (client->c.db, id, values, error);
 }
 

@@ -1,0 +1,274 @@
+/* The rules the server enforces whatever a client sends: who may write
+ * which field of a work order in which status, to whom an order may be
+ * assigned, what only the server sets, the time a change may claim, and
+ * who is recorded as having done it. */
+#include "fl-api-test-util.h"
+
+typedef GPtrArray Mutations;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Mutations, g_ptr_array_unref)
+
+static GPtrArray *
+mutations_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) fl_mutation_free);
+}
+
+/* Pushes one mutation and returns its result (kept alive by `keep`). */
+static FlMutationResult *
+push_one (FlApiFixture *f, FlApiDevice *device, FlMutation *m, FlPushResponse **keep)
+{
+  g_autoptr(Mutations) mutations = mutations_new ();
+  g_ptr_array_add (mutations, m);
+  *keep = fl_api_push_ok (f, device, mutations);
+  return fl_api_result (*keep, 0);
+}
+
+static FlMutationResult *
+update (FlApiFixture *f, FlApiDevice *device, const char *table, const char *id, const char *changes,
+        FlPushResponse **keep)
+{
+  return push_one (f, device, fl_api_mutation (device, table, id, FL_MUTATION_UPDATE, changes), keep);
+}
+
+/* Rejected, with a reason that names `field`. */
+static void
+assert_rejected (FlMutationResult *result, const char *field)
+{
+  if (result->status != FL_RESULT_REJECTED)
+    g_test_message ("expected a rejection naming %s, got status %d", field, result->status);
+  g_assert_cmpint (result->status, ==, FL_RESULT_REJECTED);
+  g_assert_nonnull (result->error);
+  if (strstr (result->error, field) == NULL)
+    g_test_message ("reason: %s", result->error);
+  g_assert_nonnull (strstr (result->error, field));
+}
+
+static void
+assert_applied (FlMutationResult *result)
+{
+  if (result->status != FL_RESULT_APPLIED)
+    g_test_message ("rejected: %s", result->error);
+  g_assert_cmpint (result->status, ==, FL_RESULT_APPLIED);
+}
+
+static char *
+field_of (FlApiFixture *f, const char *table, const char *id, const char *field)
+{
+  g_autoptr(JsonObject) row = fl_api_load (f, table, id);
+  return g_strdup (fl_record_get_string (row, field));
+}
+
+/* Takes an order of eng_a to resolved and has the supervisor close it. */
+static char *
+closed_work_order (FlApiFixture *f, FlApiDevice *a, FlApiDevice *s)
+{
+  char *wo = fl_api_new_work_order (f, a, f->site_a, "assigned", "eng_a");
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL;
+  assert_applied (update (f, a, "work_order", wo, "{\"status\": {\"from\": \"assigned\", \"to\": \"in_progress\"}}", &k1));
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *resolve = g_strdup_printf (
+      "{\"status\": {\"from\": \"in_progress\", \"to\": \"resolved\"},"
+      " \"resolution\": {\"from\": null, \"to\": \"Replaced the battery string\"},"
+      " \"customer_name\": {\"from\": null, \"to\": \"Dr. Wang\"},"
+      " \"customer_accepted_at\": {\"from\": null, \"to\": \"%s\"}}", now);
+  assert_applied (update (f, a, "work_order", wo, resolve, &k2));
+  g_autoptr(JsonObject) resolved = fl_api_load (f, "work_order", wo);
+  g_autofree char *approval_id = fl_uuid7_new ();
+  g_autofree char *approval = g_strdup_printf (
+      "{\"target_table\": \"work_order\", \"target_id\": \"%s\", \"target_version\": \"%" G_GINT64_FORMAT "\","
+      " \"decision\": \"approved\", \"by\": \"super\", \"at\": \"%s\"}",
+      wo, fl_record_get_int (resolved, "version", 0), now);
+  assert_applied (push_one (f, s, fl_api_mutation (s, "approval", approval_id, FL_MUTATION_APPEND, approval), &k3));
+  return wo;
+}
+
+/* An engineer takes over or hands on orders only through a supervisor. */
+static void
+test_assignment (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  g_auto(FlApiDevice) a2 = { 0 };
+  g_auto(FlApiDevice) s = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_login (&f, "eng_a", &a);
+  fl_api_login (&f, "eng_a2", &a2);
+  fl_api_login (&f, "super", &s);
+  g_autofree char *wo = fl_api_new_work_order (&f, &a, f.site_a, "assigned", "eng_a");
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL, k6 = NULL, k7 = NULL;
+
+  /* Taking over another engineer's order: the assignee, then the status. */
+  assert_rejected (update (&f, &a2, "work_order", wo, "{\"assignee\": {\"from\": \"eng_a\", \"to\": \"eng_a2\"}}", &k1),
+                   "work_order.assignee");
+  assert_rejected (update (&f, &a2, "work_order", wo, "{\"status\": {\"from\": \"assigned\", \"to\": \"in_progress\"}}", &k2),
+                   "assigned to someone else");
+  /* Handing one's own order to another engineer. */
+  assert_rejected (update (&f, &a, "work_order", wo, "{\"assignee\": {\"from\": \"eng_a\", \"to\": \"eng_a2\"}}", &k3),
+                   "work_order.assignee");
+  /* Recording a new order for someone else. */
+  g_autofree char *other = fl_uuid7_new ();
+  g_autofree char *fields = g_strdup_printf ("{\"ref\": \"INC-261201-TA-0001\", \"kind\": \"incident\", \"title\": \"x\","
+                                             " \"site_id\": \"%s\", \"impact\": 3, \"urgency\": 3, \"status\": \"new\","
+                                             " \"assignee\": \"eng_a2\"}", f.site_a);
+  assert_rejected (push_one (&f, &a, fl_api_mutation (&a, "work_order", other, FL_MUTATION_INSERT, fields), &k4),
+                   "work_order.assignee");
+  g_autofree char *kept = field_of (&f, "work_order", wo, "assignee");
+  g_assert_cmpstr (kept, ==, "eng_a");
+
+  /* A supervisor assigns, but only to an engineer of the order's site. */
+  assert_rejected (update (&f, &s, "work_order", wo, "{\"assignee\": {\"from\": \"eng_a\", \"to\": \"eng_b\"}}", &k5),
+                   "work_order.assignee");
+  assert_rejected (update (&f, &s, "work_order", wo, "{\"assignee\": {\"from\": \"eng_a\", \"to\": \"clerk\"}}", &k6),
+                   "work_order.assignee");
+  assert_applied (update (&f, &s, "work_order", wo, "{\"assignee\": {\"from\": \"eng_a\", \"to\": \"eng_a2\"}}", &k7));
+  g_autofree char *moved = field_of (&f, "work_order", wo, "assignee");
+  g_assert_cmpstr (moved, ==, "eng_a2");
+  fl_api_teardown (&f);
+}
+
+/* What status moves set is the server's; closed orders are history. */
+static void
+test_server_owned_and_closed (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  g_auto(FlApiDevice) s = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_login (&f, "eng_a", &a);
+  fl_api_login (&f, "super", &s);
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL, k6 = NULL;
+
+  /* Starting work: the server sets responded_at from the change's time,
+   * not from what the client sends along. */
+  g_autofree char *wo = fl_api_new_work_order (&f, &a, f.site_a, "assigned", "eng_a");
+  FlMutation *start = fl_api_mutation (&a, "work_order", wo, FL_MUTATION_UPDATE,
+      "{\"status\": {\"from\": \"assigned\", \"to\": \"in_progress\"},"
+      " \"responded_at\": {\"from\": null, \"to\": \"2000-01-01T00:00:00.000Z\"}}");
+  g_autofree char *start_at = fl_time_format (start->at);
+  assert_applied (push_one (&f, &a, start, &k1));
+  g_autofree char *responded = field_of (&f, "work_order", wo, "responded_at");
+  g_assert_cmpstr (responded, ==, start_at);
+  /* ... and alone it is refused. */
+  assert_rejected (update (&f, &a, "work_order", wo,
+                           "{\"responded_at\": {\"from\": null, \"to\": \"2000-01-01T00:00:00.000Z\"}}", &k2),
+                   "work_order.responded_at");
+
+  /* A closed order's resolution and closing time stay as they were, for
+   * the supervisor too; the satisfaction of the follow-up call is taken. */
+  g_autofree char *done = closed_work_order (&f, &a, &s);
+  g_autofree char *closed_at = field_of (&f, "work_order", done, "closed_at");
+  assert_rejected (update (&f, &a, "work_order", done,
+                           "{\"resolution\": {\"from\": \"Replaced the battery string\", \"to\": \"Nothing\"}}", &k3),
+                   "work_order.resolution");
+  g_autofree char *rewrite = g_strdup_printf ("{\"closed_at\": {\"from\": \"%s\", \"to\": \"2099-01-01T00:00:00.000Z\"}}",
+                                              closed_at);
+  assert_rejected (update (&f, &s, "work_order", done, rewrite, &k4), "work_order.closed_at");
+  assert_rejected (update (&f, &s, "work_order", done,
+                           "{\"resolution\": {\"from\": \"Replaced the battery string\", \"to\": \"Nothing\"}}", &k5),
+                   "work_order.resolution");
+  assert_applied (update (&f, &s, "work_order", done, "{\"satisfaction\": {\"from\": null, \"to\": 4}}", &k6));
+  g_autofree char *resolution = field_of (&f, "work_order", done, "resolution");
+  g_assert_cmpstr (resolution, ==, "Replaced the battery string");
+  g_autofree char *still_closed_at = field_of (&f, "work_order", done, "closed_at");
+  g_assert_cmpstr (still_closed_at, ==, closed_at);
+  fl_api_teardown (&f);
+}
+
+/* A change claims a time in the window the server accepts, and is
+ * recorded as made by the signed-in user. */
+static void
+test_time_and_author (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  g_auto(FlApiDevice) c = { 0 };
+  g_auto(FlApiDevice) s = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_login (&f, "eng_a", &a);
+  fl_api_login (&f, "clerk", &c);
+  fl_api_login (&f, "super", &s);
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL, k6 = NULL, k7 = NULL;
+
+  /* Backdating a new order to 2001. */
+  g_autofree char *old = fl_uuid7_new ();
+  g_autofree char *fields = g_strdup_printf ("{\"ref\": \"INC-010101-TA-0001\", \"kind\": \"incident\", \"title\": \"x\","
+                                             " \"site_id\": \"%s\", \"impact\": 3, \"urgency\": 3, \"status\": \"new\"}",
+                                             f.site_a);
+  FlMutation *backdated = fl_api_mutation (&a, "work_order", old, FL_MUTATION_INSERT, fields);
+  fl_time_parse ("2001-01-01T00:00:00.000Z", &backdated->at, NULL);
+  assert_rejected (push_one (&f, &a, backdated, &k1), "at:");
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM work_order"), ==, 0);
+  /* 29 days offline is accepted. */
+  FlMutation *offline = fl_api_mutation (&a, "work_order", old, FL_MUTATION_INSERT, fields);
+  offline->at = fl_time_now () - (gint64) 29 * 24 * 3600 * G_USEC_PER_SEC;
+  assert_applied (push_one (&f, &a, offline, &k2));
+
+  /* An approval dated 2099 would close the order in 2099. */
+  char *wo = fl_api_new_work_order (&f, &a, f.site_a, "assigned", "eng_a");
+  g_autofree char *wo_id = wo;
+  g_autoptr(FlPushResponse) r1 = NULL, r2 = NULL;
+  assert_applied (update (&f, &a, "work_order", wo, "{\"status\": {\"from\": \"assigned\", \"to\": \"in_progress\"}}", &r1));
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *resolve = g_strdup_printf (
+      "{\"status\": {\"from\": \"in_progress\", \"to\": \"resolved\"}, \"resolution\": {\"from\": null, \"to\": \"done\"},"
+      " \"customer_name\": {\"from\": null, \"to\": \"Dr. Wang\"}, \"customer_accepted_at\": {\"from\": null, \"to\": \"%s\"}}", now);
+  assert_applied (update (&f, &a, "work_order", wo, resolve, &r2));
+  g_autoptr(JsonObject) resolved = fl_api_load (&f, "work_order", wo);
+  g_autofree char *approval_id = fl_uuid7_new ();
+  g_autofree char *approval = g_strdup_printf (
+      "{\"target_table\": \"work_order\", \"target_id\": \"%s\", \"target_version\": \"%" G_GINT64_FORMAT "\","
+      " \"decision\": \"approved\", \"by\": \"super\", \"at\": \"2099-01-01T00:00:00.000Z\"}",
+      wo, fl_record_get_int (resolved, "version", 0));
+  assert_rejected (push_one (&f, &s, fl_api_mutation (&s, "approval", approval_id, FL_MUTATION_APPEND, approval), &k3),
+                   "approval.at");
+  g_autofree char *status = field_of (&f, "work_order", wo, "status");
+  g_assert_cmpstr (status, ==, "resolved");
+
+  /* A work log in someone else's name. */
+  g_autofree char *log_id = fl_uuid7_new ();
+  g_autofree char *log = g_strdup_printf ("{\"work_order_id\": \"%s\", \"author\": \"eng_a2\", \"at\": \"%s\","
+                                          " \"kind\": \"note\", \"text\": \"not me\"}", wo, now);
+  assert_rejected (push_one (&f, &a, fl_api_mutation (&a, "work_log", log_id, FL_MUTATION_APPEND, log), &k4),
+                   "work_log.author");
+
+  /* A clerk rewriting who made a stock count, and when. */
+  g_autofree char *part = fl_uuid7_new ();
+  g_autofree char *room = fl_uuid7_new ();
+  g_autofree char *count = fl_uuid7_new ();
+  g_autoptr(Mutations) setup = mutations_new ();
+  g_ptr_array_add (setup, fl_api_mutation (&c, "part", part, FL_MUTATION_INSERT,
+                                           "{\"sku\": \"FAN-80\", \"name\": \"Fan 80 mm\", \"unit\": \"pcs\"}"));
+  g_autofree char *room_fields = g_strdup_printf (
+      "{\"code\": \"WH-A\", \"name\": \"Store A\", \"kind\": \"warehouse\", \"site_id\": \"%s\"}", f.site_a);
+  g_ptr_array_add (setup, fl_api_mutation (&c, "stock_location", room, FL_MUTATION_INSERT, room_fields));
+  g_autofree char *count_fields = g_strdup_printf (
+      "{\"location_id\": \"%s\", \"part_id\": \"%s\", \"counted\": 7, \"expected_at_count\": 10,"
+      " \"by\": \"clerk\", \"at\": \"%s\", \"status\": \"pending\"}", room, part, now);
+  g_ptr_array_add (setup, fl_api_mutation (&c, "stock_count", count, FL_MUTATION_INSERT, count_fields));
+  g_autoptr(FlPushResponse) made = fl_api_push_ok (&f, &c, setup);
+  for (guint i = 0; i < made->results->len; i++)
+    assert_applied (fl_api_result (made, i));
+  assert_rejected (update (&f, &c, "stock_count", count, "{\"by\": {\"from\": \"clerk\", \"to\": \"super\"}}", &k5),
+                   "stock_count.by");
+  g_autofree char *earlier = g_strdup_printf ("{\"at\": {\"from\": \"%s\", \"to\": \"2026-01-01T00:00:00.000Z\"}}", now);
+  assert_rejected (update (&f, &c, "stock_count", count, earlier, &k6), "stock_count.at");
+  g_autofree char *other = fl_uuid7_new ();
+  g_autofree char *theirs = g_strdup_printf (
+      "{\"location_id\": \"%s\", \"part_id\": \"%s\", \"counted\": 7, \"expected_at_count\": 10,"
+      " \"by\": \"super\", \"at\": \"%s\", \"status\": \"pending\"}", room, part, now);
+  assert_rejected (push_one (&f, &c, fl_api_mutation (&c, "stock_count", other, FL_MUTATION_INSERT, theirs), &k7),
+                   "stock_count.by");
+  g_autofree char *by = field_of (&f, "stock_count", count, "by");
+  g_assert_cmpstr (by, ==, "clerk");
+  fl_api_teardown (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/rules/assignment", test_assignment);
+  g_test_add_func ("/rules/server-owned-and-closed", test_server_owned_and_closed);
+  g_test_add_func ("/rules/time-and-author", test_time_and_author);
+  return g_test_run ();
+}
