@@ -341,12 +341,12 @@ fl_cli_conflicts_command (FlCli *cli, int argc, char **argv)
     {
       if (g_strcmp0 (keep, "mine") != 0 && g_strcmp0 (keep, "theirs") != 0)
         return fl_cli_usage (context, _("resolve needs --keep mine or --keep theirs"));
-      ok = fl_sync_client_resolve_conflict (cli->db, mid, g_strcmp0 (keep, "mine") == 0, &error);
+      ok = fl_outbox_resolve_conflict (cli->db, mid, g_strcmp0 (keep, "mine") == 0, &error);
     }
   else if (g_strcmp0 (action, "retry") == 0)
-    ok = fl_sync_client_retry (cli->db, mid, &error);
+    ok = fl_outbox_retry (cli->db, mid, &error);
   else if (g_strcmp0 (action, "discard") == 0)
-    ok = fl_sync_client_discard (cli->db, mid, &error);
+    ok = fl_outbox_discard (cli->db, mid, &error);
   else
     {
       g_autofree char *message = g_strdup_printf (_("Unknown action “%s”"), action);

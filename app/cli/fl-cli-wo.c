@@ -84,7 +84,7 @@ wo_list (FlCli *cli, int argc, char **argv)
       const char *assignee = (const char *) sqlite3_column_text (stmt, 4);
       const char *priority = (const char *) sqlite3_column_text (stmt, 3);
       g_print ("%-1s %-22s %-12s %-7s %-12s %-16s %s\n",
-               fl_cli_state_mark (fl_sync_client_record_state (cli->db, "work_order", id)),
+               fl_cli_state_mark (fl_outbox_record_state (cli->db, "work_order", id)),
                (const char *) sqlite3_column_text (stmt, 1), (const char *) sqlite3_column_text (stmt, 2),
                priority != NULL ? priority : "", assignee != NULL ? assignee : "", due, title);
     }
@@ -159,7 +159,7 @@ wo_show (FlCli *cli, int argc, char **argv)
   static const char * const state_names[] = { N_("synced"), N_("waiting to be sent"),
                                                N_("conflict (see “conflicts list”)"),
                                                N_("rejected (see “conflicts list”)") };
-  g_print ("%-16s %s\n", _("Sync:"), _(state_names[fl_sync_client_record_state (cli->db, "work_order", id)]));
+  g_print ("%-16s %s\n", _("Sync:"), _(state_names[fl_outbox_record_state (cli->db, "work_order", id)]));
 
   g_autoptr(FlStmt) stmt = fl_db_prepare (cli->db,
       "SELECT at, author, kind, minutes, text FROM work_log WHERE work_order_id = ? ORDER BY at, id", &error);

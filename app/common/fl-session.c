@@ -231,7 +231,7 @@ fl_session_store_blob (FlSession *self, GBytes *bytes, GError **error)
 const char *
 fl_session_record_state (FlSession *self, const char *table, const char *id)
 {
-  switch (fl_sync_client_record_state (self->db, table, id))
+  switch (fl_outbox_record_state (self->db, table, id))
     {
     case FL_RECORD_PENDING: return "pending";
     case FL_RECORD_CONFLICT: return "conflict";

@@ -738,7 +738,7 @@ decide_in_transaction (FlDb *db, gpointer data, GError **error)
   Decision *d = data;
   /* The supervisor has now seen why the last decision was refused. */
   if (g_strcmp0 (state_of (d->row), "rejected") == 0 &&
-      !fl_sync_client_discard (db, fl_record_get_int (d->row, "approval_mid", 0), error))
+      !fl_outbox_discard (db, fl_record_get_int (d->row, "approval_mid", 0), error))
     return FALSE;
   g_autoptr(JsonObject) approval = json_object_new ();
   g_autofree char *now = fl_time_format (fl_time_now ());

@@ -295,13 +295,13 @@ typedef gboolean (*EntryAction) (FlDb *db, gint64 mid, GError **error);
 static gboolean
 keep_mine (FlDb *db, gint64 mid, GError **error)
 {
-  return fl_sync_client_resolve_conflict (db, mid, TRUE, error);
+  return fl_outbox_resolve_conflict (db, mid, TRUE, error);
 }
 
 static gboolean
 keep_theirs (FlDb *db, gint64 mid, GError **error)
 {
-  return fl_sync_client_resolve_conflict (db, mid, FALSE, error);
+  return fl_outbox_resolve_conflict (db, mid, FALSE, error);
 }
 
 static void
@@ -334,7 +334,7 @@ keep_theirs_activated (GtkWidget *widget, const char *action_name, GVariant *par
 static void
 retry_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  run_entry_action (FL_SYNC_PAGE (widget), fl_sync_client_retry, g_variant_get_int64 (parameter),
+  run_entry_action (FL_SYNC_PAGE (widget), fl_outbox_retry, g_variant_get_int64 (parameter),
                     _("The change will be sent again at the next sync"));
 }
 
@@ -344,7 +344,7 @@ discard_response_cb (AdwMessageDialog *dialog, const char *response, gpointer us
   FlSyncPage *self = g_object_get_data (G_OBJECT (dialog), "page");
   gint64 mid = GPOINTER_TO_SIZE (user_data);
   if (g_strcmp0 (response, "discard") == 0)
-    run_entry_action (self, fl_sync_client_discard, mid, _("The change is discarded"));
+    run_entry_action (self, fl_outbox_discard, mid, _("The change is discarded"));
 }
 
 static void

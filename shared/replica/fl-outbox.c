@@ -4,8 +4,11 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "fl-record.h"
+#include "fl-changelog.h"
+#include "fl-sync-shadow.h"
 #include "fl-time.h"
+
+G_DEFINE_QUARK (fl-outbox-error-quark, fl_outbox_error)
 
 #define ENTRY_COLUMNS "mid, table_name, row_id, op, at, body, state, error, result, resolution"
 
@@ -272,4 +275,139 @@ fl_outbox_requeue (FlDb *db, const FlOutboxEntry *entry, gint64 *out_mid, GError
   if (out_mid != NULL)
     *out_mid = sqlite3_last_insert_rowid (fl_db_handle (db));
   return TRUE;
+}
+
+/* ---- what the user sees and does ---- */
+
+FlRecordSyncState
+fl_outbox_record_state (FlDb *db, const char *table, const char *id)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT max(CASE WHEN state = 'rejected' AND resolution IS NULL THEN 3 "
+      "                WHEN state = 'conflict' AND resolution IS NULL THEN 2 "
+      "                WHEN state = 'pending' THEN 1 ELSE 0 END) "
+      "FROM outbox WHERE table_name = ? AND row_id = ?", NULL);
+  gboolean has_row;
+  if (stmt == NULL)
+    return FL_RECORD_SYNCED;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  if (!fl_stmt_step_row (db, stmt, &has_row, NULL) || !has_row)
+    return FL_RECORD_SYNCED;
+  switch (sqlite3_column_int (stmt, 0))
+    {
+    case 3: return FL_RECORD_REJECTED;
+    case 2: return FL_RECORD_CONFLICT;
+    case 1: return FL_RECORD_PENDING;
+    default: return FL_RECORD_SYNCED;
+    }
+}
+
+static FlOutboxEntry *
+unresolved_entry (FlDb *db, gint64 mid, const char *state, GError **error)
+{
+  FlOutboxEntry *entry = fl_outbox_get (db, mid, error);
+  if (entry == NULL)
+    return NULL;
+  gboolean wrong = entry->resolution != NULL ||
+                   (state != NULL ? g_strcmp0 (entry->state, state) != 0
+                                  : g_strcmp0 (entry->state, "conflict") != 0 &&
+                                    g_strcmp0 (entry->state, "rejected") != 0);
+  if (wrong)
+    {
+      if (entry->resolution != NULL)
+        g_set_error (error, FL_OUTBOX_ERROR, FL_OUTBOX_ERROR_WRONG_STATE,
+                     _("Change %" PRId64 " was already dealt with (%s)"), mid, entry->resolution);
+      else
+        g_set_error (error, FL_OUTBOX_ERROR, FL_OUTBOX_ERROR_WRONG_STATE,
+                     _("Change %" PRId64 " is %s, not %s"), mid, entry->state,
+                     state != NULL ? state : _("a conflict or a rejection"));
+      fl_outbox_entry_free (entry);
+      return NULL;
+    }
+  return entry;
+}
+
+gboolean
+fl_outbox_resolve_conflict (FlDb *db, gint64 mid, gboolean keep_mine, GError **error)
+{
+  if (!fl_db_begin (db, error))
+    return FALSE;
+  g_autoptr(FlOutboxEntry) entry = unresolved_entry (db, mid, "conflict", error);
+  gboolean ok = entry != NULL;
+  if (ok && keep_mine && entry->conflicts->len > 0)
+    {
+      /* An ordinary update from the value the server kept to mine: it
+       * travels as a new mutation and merges like any other. */
+      g_autoptr(JsonObject) values = json_object_new ();
+      for (guint i = 0; i < entry->conflicts->len; i++)
+        {
+          FlConflict *conflict = g_ptr_array_index (entry->conflicts, i);
+          json_object_set_member (values, conflict->field, json_node_copy (conflict->mine));
+        }
+      ok = fl_changelog_update (db, entry->table, entry->row_id, values, error);
+    }
+  ok = ok && fl_outbox_resolve (db, mid, keep_mine ? "kept_mine" : "kept_theirs", error);
+  if (!ok)
+    {
+      fl_db_rollback (db);
+      return FALSE;
+    }
+  return fl_db_commit (db, error);
+}
+
+gboolean
+fl_outbox_retry (FlDb *db, gint64 mid, GError **error)
+{
+  if (!fl_db_begin (db, error))
+    return FALSE;
+  g_autoptr(FlOutboxEntry) entry = unresolved_entry (db, mid, "rejected", error);
+  gboolean ok = entry != NULL;
+  if (ok && entry->op == FL_MUTATION_UPDATE)
+    {
+      g_autoptr(JsonObject) values = json_object_new ();
+      g_autoptr(GList) fields = json_object_get_members (entry->payload);
+      for (GList *l = fields; l != NULL; l = l->next)
+        {
+          JsonNode *change = json_object_get_member (entry->payload, l->data);
+          JsonNode *to = change != NULL && JSON_NODE_HOLDS_OBJECT (change)
+            ? json_object_get_member (json_node_get_object (change), "to") : NULL;
+          json_object_set_member (values, l->data, to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
+        }
+      ok = fl_changelog_update (db, entry->table, entry->row_id, values, error);
+    }
+  else if (ok)
+    ok = fl_outbox_requeue (db, entry, NULL, error);
+  ok = ok && fl_outbox_resolve (db, mid, "retried", error);
+  if (!ok)
+    {
+      fl_db_rollback (db);
+      return FALSE;
+    }
+  return fl_db_commit (db, error);
+}
+
+gboolean
+fl_outbox_discard (FlDb *db, gint64 mid, GError **error)
+{
+  if (!fl_db_begin (db, error))
+    return FALSE;
+  g_autoptr(FlOutboxEntry) entry = unresolved_entry (db, mid, NULL, error);
+  gboolean ok = entry != NULL;
+  if (ok && entry->op != FL_MUTATION_UPDATE && g_strcmp0 (entry->state, "rejected") == 0)
+    {
+      /* A new record the server refused leaves the replica (its content
+       * stays in the outbox entry). */
+      const FlTable *table = fl_schema_lookup (entry->table);
+      ok = table == NULL || (fl_record_forget (db, table, entry->row_id, error) &&
+                             fl_sync_shadow_delete (db, table, entry->row_id, error));
+    }
+  ok = ok && fl_outbox_resolve (db, mid, g_strcmp0 (entry->state, "conflict") == 0 ? "kept_theirs" : "discarded",
+                                error);
+  if (!ok)
+    {
+      fl_db_rollback (db);
+      return FALSE;
+    }
+  return fl_db_commit (db, error);
 }

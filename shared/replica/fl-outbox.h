@@ -3,14 +3,21 @@
  * The change log (fl-changelog.h) appends a mutation for every local
  * write; the sync engine reads the pending ones in `mid` order, pushes
  * them and records the server's answer here.  Answers other than applied
- * and merged stay visible until the user does something about them, which
- * is recorded as the entry's `resolution`; the server's answer is kept. */
+ * and merged stay visible until the user does something about them (the
+ * operations at the end, which need no network), recorded as the entry's
+ * `resolution`; the server's answer is kept. */
 #pragma once
 
 #include "fl-db.h"
 #include "fl-protocol.h"
 
 G_BEGIN_DECLS
+
+#define FL_OUTBOX_ERROR (fl_outbox_error_quark ())
+typedef enum {
+  FL_OUTBOX_ERROR_WRONG_STATE,  /* discard/retry/resolve of an entry that is not in that state */
+} FlOutboxError;
+GQuark fl_outbox_error_quark (void);
 
 typedef struct {
   gint64        mid;
@@ -71,5 +78,24 @@ gboolean       fl_outbox_resolve (FlDb *db, gint64 mid, const char *resolution, 
  * (a retry: the server sees a new mid). */
 gboolean       fl_outbox_requeue (FlDb *db, const FlOutboxEntry *entry, gint64 *out_mid,
                                   GError **error);
+
+typedef enum {
+  FL_RECORD_SYNCED,    /* the server has this row as shown */
+  FL_RECORD_PENDING,   /* local changes wait to be pushed */
+  FL_RECORD_CONFLICT,  /* a pushed change kept the server's value: resolve it */
+  FL_RECORD_REJECTED,  /* the server refused a change: see why, retry or discard */
+} FlRecordSyncState;
+
+/* The state of one record for the UI. */
+FlRecordSyncState fl_outbox_record_state (FlDb *db, const char *table, const char *id);
+
+/* What the user does about a conflicting or rejected mutation (`mid`, see
+ * fl_outbox_unresolved), each in one transaction: keep their own value (a
+ * new update of the fields that conflicted) or the server's; retry a
+ * rejected mutation as a new one; or discard it (a rejected new record
+ * leaves the replica). */
+gboolean       fl_outbox_resolve_conflict (FlDb *db, gint64 mid, gboolean keep_mine, GError **error);
+gboolean       fl_outbox_retry (FlDb *db, gint64 mid, GError **error);
+gboolean       fl_outbox_discard (FlDb *db, gint64 mid, GError **error);
 
 G_END_DECLS

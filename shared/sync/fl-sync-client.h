@@ -33,7 +33,6 @@ typedef enum {
   FL_SYNC_ERROR_PROTOCOL,        /* a reply that does not follow the protocol */
   FL_SYNC_ERROR_CURSOR_EXPIRED,  /* 410 on pull: a new snapshot is needed (handled inside) */
   FL_SYNC_ERROR_BUSY,            /* this client is already syncing */
-  FL_SYNC_ERROR_WRONG_STATE,     /* discard/retry/resolve of an entry that is not in that state */
   FL_SYNC_ERROR_TOO_LARGE,       /* 413: a request over the server's size limit (split inside) */
 } FlSyncError;
 GQuark   fl_sync_error_quark (void);
@@ -54,24 +53,6 @@ double   fl_sync_backoff_delay (guint failures, double jitter);
 #define FL_META_CURSOR      "cursor"
 #define FL_META_LAST_SYNC   "last_sync"    /* RFC 3339 time of the last complete sync */
 #define FL_META_SIGNED_OUT  "signed_out"   /* why the server refused the token, until the next sign-in */
-
-typedef enum {
-  FL_RECORD_SYNCED,    /* the server has this row as shown */
-  FL_RECORD_PENDING,   /* local changes wait to be pushed */
-  FL_RECORD_CONFLICT,  /* a pushed change kept the server's value: resolve it */
-  FL_RECORD_REJECTED,  /* the server refused a change: see why, retry or discard */
-} FlRecordSyncState;
-
-/* The state of one record for the UI (a query on the outbox). */
-FlRecordSyncState fl_sync_client_record_state (FlDb *db, const char *table, const char *id);
-
-/* What the user does about a conflicting or rejected mutation (`mid`, see
- * fl_outbox_unresolved): keep their own value (a new update of the fields
- * that conflicted) or the server's; retry a rejected mutation as a new
- * one; or discard it (a rejected new record leaves the replica). */
-gboolean fl_sync_client_resolve_conflict (FlDb *db, gint64 mid, gboolean keep_mine, GError **error);
-gboolean fl_sync_client_retry (FlDb *db, gint64 mid, GError **error);
-gboolean fl_sync_client_discard (FlDb *db, gint64 mid, GError **error);
 
 typedef enum {
   FL_SYNC_PHASE_SIGN_IN,

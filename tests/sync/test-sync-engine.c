@@ -140,7 +140,7 @@ test_push_and_pull (Fixture *f, gconstpointer data)
   fl_sync_test_client_sync (&b);
 
   g_autofree char *id = create_work_order (&a, f->s.site_a, "UPS alarm in room 2");
-  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_PENDING);
+  g_assert_cmpint (fl_outbox_record_state (a.db, "work_order", id), ==, FL_RECORD_PENDING);
   g_autoptr(GError) error = NULL;
   fl_work_order_log (a.db, id, "eng_a", "note", 0, "Battery 3 swollen", &error);
   g_assert_no_error (error);
@@ -150,7 +150,7 @@ test_push_and_pull (Fixture *f, gconstpointer data)
   fl_sync_test_client_sync (&a);
   g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->applied, ==, waiting);
   g_assert_cmpint (fl_changelog_pending_count (a.db, NULL), ==, 0);
-  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_SYNCED);
+  g_assert_cmpint (fl_outbox_record_state (a.db, "work_order", id), ==, FL_RECORD_SYNCED);
 
   g_autoptr(JsonObject) on_server = server_row (f, "work_order", id);
   g_assert_cmpstr (fl_record_get_string (on_server, "title"), ==, "UPS alarm in room 2");
@@ -195,7 +195,7 @@ test_conflict_and_resolution (Fixture *f, gconstpointer data)
   fl_sync_test_client_sync (&a);
 
   g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->conflicts, ==, 1);
-  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_CONFLICT);
+  g_assert_cmpint (fl_outbox_record_state (a.db, "work_order", id), ==, FL_RECORD_CONFLICT);
   g_autofree char *shown = get_field (a.db, "work_order", id, "title");
   g_assert_cmpstr (shown, ==, "Printer jammed");
   g_autofree char *contact = get_field (a.db, "work_order", id, "contact");
@@ -212,14 +212,14 @@ test_conflict_and_resolution (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_node_get_string (conflict->mine), ==, "Printer offline, ward 5");
   g_assert_cmpstr (json_node_get_string (conflict->theirs), ==, "Printer jammed");
 
-  fl_sync_client_resolve_conflict (a.db, entry->mid, TRUE, &error);
+  fl_outbox_resolve_conflict (a.db, entry->mid, TRUE, &error);
   g_assert_no_error (error);
-  fl_sync_client_resolve_conflict (a.db, entry->mid, TRUE, &error);
-  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_WRONG_STATE);
+  fl_outbox_resolve_conflict (a.db, entry->mid, TRUE, &error);
+  g_assert_error (error, FL_OUTBOX_ERROR, FL_OUTBOX_ERROR_WRONG_STATE);
   g_clear_error (&error);
-  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_PENDING);
+  g_assert_cmpint (fl_outbox_record_state (a.db, "work_order", id), ==, FL_RECORD_PENDING);
   fl_sync_test_client_sync (&a);
-  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_SYNCED);
+  g_assert_cmpint (fl_outbox_record_state (a.db, "work_order", id), ==, FL_RECORD_SYNCED);
   fl_sync_test_client_sync (&b);
   g_autofree char *final = get_field (b.db, "work_order", id, "title");
   g_assert_cmpstr (final, ==, "Printer offline, ward 5");
@@ -341,7 +341,7 @@ test_rebase_on_pull (Fixture *f, gconstpointer data)
   g_autofree char *contact = get_field (a.db, "work_order", id, "contact");
   g_assert_cmpstr (title, ==, "Title from A");
   g_assert_cmpstr (contact, ==, "contact from A");
-  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_PENDING);
+  g_assert_cmpint (fl_outbox_record_state (a.db, "work_order", id), ==, FL_RECORD_PENDING);
   g_autoptr(GPtrArray) pending = fl_outbox_pending_updates (a.db, "work_order", id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (pending->len, ==, 1);
@@ -357,7 +357,7 @@ test_rebase_on_pull (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_record_get_string (row, "contact"), ==, "contact from B");
   g_autofree char *shown = get_field (a.db, "work_order", id, "contact");
   g_assert_cmpstr (shown, ==, "contact from B");
-  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_CONFLICT);
+  g_assert_cmpint (fl_outbox_record_state (a.db, "work_order", id), ==, FL_RECORD_CONFLICT);
 }
 
 /* An impossible status move is rejected with the server's reason, the row
@@ -376,7 +376,7 @@ test_rejection (Fixture *f, gconstpointer data)
   set_field (&a, "work_order", id, "cause", "old disk");
   fl_sync_test_client_sync (&a);
   g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->rejected, ==, 1);
-  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_REJECTED);
+  g_assert_cmpint (fl_outbox_record_state (a.db, "work_order", id), ==, FL_RECORD_REJECTED);
   g_autofree char *status = get_field (a.db, "work_order", id, "status");
   g_assert_cmpstr (status, ==, "assigned");
   g_autofree char *cause = get_field (a.db, "work_order", id, "cause");
@@ -389,9 +389,9 @@ test_rejection (Fixture *f, gconstpointer data)
   FlOutboxEntry *entry = g_ptr_array_index (rejected, 0);
   g_assert_nonnull (entry->error);
   g_assert_cmpuint (strlen (entry->error), >, 10);
-  fl_sync_client_discard (a.db, entry->mid, &error);
+  fl_outbox_discard (a.db, entry->mid, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (fl_sync_client_record_state (a.db, "work_order", id), ==, FL_RECORD_SYNCED);
+  g_assert_cmpint (fl_outbox_record_state (a.db, "work_order", id), ==, FL_RECORD_SYNCED);
 }
 
 /* A revoked device: a clear signed-out error, data and outbox kept; after
@@ -632,7 +632,7 @@ test_blobs (Fixture *f, gconstpointer data)
   set_field (&a, "work_order", id, "contact", "still sent");
   fl_sync_test_client_sync (&a);
   g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->rejected, ==, 1);
-  g_assert_cmpint (fl_sync_client_record_state (a.db, "attachment", big_id), ==, FL_RECORD_REJECTED);
+  g_assert_cmpint (fl_outbox_record_state (a.db, "attachment", big_id), ==, FL_RECORD_REJECTED);
   g_autoptr(JsonObject) row = server_row (f, "work_order", id);
   g_assert_cmpstr (fl_record_get_string (row, "contact"), ==, "still sent");
 }

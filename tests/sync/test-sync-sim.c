@@ -648,10 +648,10 @@ op_user_action (SimClient *client, GError **error)
   FlOutboxEntry *entry = g_ptr_array_index (entries, g_rand_int_range (sim->rng, 0, (gint32) entries->len));
   sim->stats.user_actions++;
   if (g_strcmp0 (entry->state, "conflict") == 0)
-    return fl_sync_client_resolve_conflict (client->c.db, entry->mid, chance (sim, 0.5), error);
+    return fl_outbox_resolve_conflict (client->c.db, entry->mid, chance (sim, 0.5), error);
   if (chance (sim, 0.3))
-    return fl_sync_client_retry (client->c.db, entry->mid, error);
-  return fl_sync_client_discard (client->c.db, entry->mid, error);
+    return fl_outbox_retry (client->c.db, entry->mid, error);
+  return fl_outbox_discard (client->c.db, entry->mid, error);
 }
 
 typedef gboolean (*OpFunc) (SimClient *client, GError **error);

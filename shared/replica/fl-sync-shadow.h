@@ -1,0 +1,25 @@
+/* fl-sync-shadow.h — the server's version of a row while local updates of
+ * it wait to be pushed.
+ *
+ * A replica keeps it in sync_shadow_<table> (one for each mutable table,
+ * fl-replica-schema.c, migration 2) and shows the row with the pending
+ * changes on top; the sync engine moves the shadow and rebases the pending
+ * changes on it (docs/sync-engine.md). */
+#pragma once
+
+#include "fl-record-store.h"
+
+G_BEGIN_DECLS
+
+/* The shadow of row `id`, or NULL (with `error` unset) when it has none. */
+JsonObject *fl_sync_shadow_load (FlDb *db, const FlTable *table, const char *id, GError **error);
+
+/* Makes `row` the shadow: written to the model table (typed exactly as the
+ * record code writes it) and copied from there; the caller then writes the
+ * row to show over it, in the same transaction. */
+gboolean    fl_sync_shadow_write (FlDb *db, const FlTable *table, JsonObject *row, GError **error);
+
+/* Forgets the shadow of row `id` (nothing for a table without shadows). */
+gboolean    fl_sync_shadow_delete (FlDb *db, const FlTable *table, const char *id, GError **error);
+
+G_END_DECLS
