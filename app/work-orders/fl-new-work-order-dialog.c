@@ -1,5 +1,6 @@
 #include "fl-new-work-order-dialog.h"
 
+#include <fl-work-order-queries.h>
 #include <fl-work-order.h>
 #include <glib/gi18n-lib.h>
 
@@ -88,17 +89,14 @@ site_changed_cb (FlNewWorkOrderDialog *self)
   const char *site_id = selected_site (self);
   if (self->session != NULL && site_id != NULL)
     {
-      g_autoptr(FlStmt) stmt = fl_db_prepare (fl_session_get_db (self->session),
-          "SELECT id, code, name FROM ci WHERE site_id = ? AND status NOT IN ('removed', 'retired')"
-          " ORDER BY code", NULL);
-      if (stmt != NULL)
-        sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_TRANSIENT);
-      while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+      g_autoptr(GPtrArray) cis = fl_work_order_list_site_cis (fl_session_get_db (self->session), site_id, NULL);
+      for (guint i = 0; cis != NULL && i < cis->len; i++)
         {
-          g_autofree char *label = g_strdup_printf ("%s — %s", sqlite3_column_text (stmt, 1),
-                                                    sqlite3_column_text (stmt, 2));
+          JsonObject *ci = g_ptr_array_index (cis, i);
+          g_autofree char *label = g_strdup_printf ("%s — %s", fl_record_get_string (ci, "code"),
+                                                    fl_record_get_string (ci, "name"));
           gtk_string_list_append (names, label);
-          g_ptr_array_add (self->ci_ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+          g_ptr_array_add (self->ci_ids, g_strdup (fl_record_get_string (ci, "id")));
         }
     }
   adw_combo_row_set_model (self->ci_row, G_LIST_MODEL (names));
@@ -148,12 +146,12 @@ static void
 load_sites (FlNewWorkOrderDialog *self)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (fl_session_get_db (self->session),
-                                          "SELECT id, name FROM site ORDER BY name", NULL);
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  g_autoptr(GPtrArray) sites = fl_work_order_list_sites (fl_session_get_db (self->session), NULL);
+  for (guint i = 0; sites != NULL && i < sites->len; i++)
     {
-      g_ptr_array_add (self->site_ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-      gtk_string_list_append (names, (const char *) sqlite3_column_text (stmt, 1));
+      JsonObject *site = g_ptr_array_index (sites, i);
+      g_ptr_array_add (self->site_ids, g_strdup (fl_record_get_string (site, "id")));
+      gtk_string_list_append (names, fl_record_get_string (site, "name"));
     }
   adw_combo_row_set_model (self->site_row, G_LIST_MODEL (names));
   site_changed_cb (self);

@@ -1,6 +1,7 @@
 #include <inttypes.h>
 #include "fl-use-part-dialog.h"
 
+#include <fl-work-order-queries.h>
 #include <fl-work-order.h>
 #include <glib/gi18n-lib.h>
 
@@ -59,18 +60,17 @@ load_parts (FlUsePartDialog *self)
   self->van_id = fl_session_dup_van_id (self->session);
   if (self->van_id != NULL)
     {
-      g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-          "SELECT p.id, p.name, p.sku, p.unit, b.qty FROM stock_balance b JOIN part p ON p.id = b.part_id"
-          " WHERE b.location_id = ? ORDER BY b.qty <= 0, p.name", NULL);
-      if (stmt != NULL)
-        sqlite3_bind_text (stmt, 1, self->van_id, -1, SQLITE_TRANSIENT);
-      while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+      g_autoptr(GPtrArray) parts = fl_work_order_list_van_parts (db, self->van_id, NULL);
+      for (guint i = 0; parts != NULL && i < parts->len; i++)
         {
-          g_ptr_array_add (self->part_ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+          JsonObject *part = g_ptr_array_index (parts, i);
+          g_ptr_array_add (self->part_ids, g_strdup (fl_record_get_string (part, "id")));
           /* Translators: "PSU 750 W (PSU-750) — 5 pcs in the van" */
           g_autofree char *label = g_strdup_printf (_("%s (%s) — %" PRId64 " %s in the van"),
-                                                    sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2),
-                                                    (gint64) sqlite3_column_int64 (stmt, 4), sqlite3_column_text (stmt, 3));
+                                                    fl_record_get_string (part, "name"),
+                                                    fl_record_get_string (part, "sku"),
+                                                    fl_record_get_int (part, "qty", 0),
+                                                    fl_record_get_string (part, "unit"));
           gtk_string_list_append (names, label);
         }
     }

@@ -114,12 +114,12 @@ load_sites (FlWorkOrderListPage *self)
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   gtk_string_list_append (names, _("Any site"));
   g_ptr_array_set_size (self->site_ids, 0);
-  FlDb *db = fl_session_get_db (self->session);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT id, name FROM site ORDER BY name", NULL);
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  g_autoptr(GPtrArray) sites = fl_work_order_list_sites (fl_session_get_db (self->session), NULL);
+  for (guint i = 0; sites != NULL && i < sites->len; i++)
     {
-      g_ptr_array_add (self->site_ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-      gtk_string_list_append (names, (const char *) sqlite3_column_text (stmt, 1));
+      JsonObject *site = g_ptr_array_index (sites, i);
+      g_ptr_array_add (self->site_ids, g_strdup (fl_record_get_string (site, "id")));
+      gtk_string_list_append (names, fl_record_get_string (site, "name"));
     }
   g_signal_handlers_block_by_func (self->site_dropdown, filters_changed_cb, self);
   gtk_drop_down_set_model (self->site_dropdown, G_LIST_MODEL (names));

@@ -34,29 +34,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (FlWorkOrderModel, fl_work_order_model, G_TYPE_OBJ
 enum { PROP_0, PROP_LOADING, PROP_N_ITEMS, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-void
-fl_work_order_query_clear (FlWorkOrderQuery *query)
-{
-  g_clear_pointer (&query->text, g_free);
-  g_clear_pointer (&query->status, g_free);
-  g_clear_pointer (&query->priority, g_free);
-  g_clear_pointer (&query->site_id, g_free);
-  query->mine = query->open_only = query->overdue = FALSE;
-}
-
-void
-fl_work_order_query_copy (const FlWorkOrderQuery *from, FlWorkOrderQuery *to)
-{
-  fl_work_order_query_clear (to);
-  to->text = g_strdup (from->text);
-  to->mine = from->mine;
-  to->open_only = from->open_only;
-  to->status = g_strdup (from->status);
-  to->priority = g_strdup (from->priority);
-  to->site_id = g_strdup (from->site_id);
-  to->overdue = from->overdue;
-}
-
 /* ---- the query, in a worker thread ---- */
 
 typedef struct {
@@ -74,119 +51,6 @@ query_task_free (QueryTask *task)
   g_free (task);
 }
 
-#define FILTERS \
-  " AND (?2 IS NULL OR w.ref LIKE ?2 OR w.title LIKE ?2)" \
-  " AND (?3 IS NULL OR w.assignee = ?3)" \
-  " AND (?4 IS NULL OR w.status = ?4)" \
-  " AND (?5 = 0 OR w.status NOT IN ('resolved', 'closed', 'cancelled'))" \
-  " AND (?6 IS NULL OR w.priority = ?6)" \
-  " AND (?7 IS NULL OR w.site_id = ?7)" \
-  " AND (?8 IS NULL OR (w.status IN ('new', 'assigned', 'in_progress')" \
-  "      AND ((w.responded_at IS NULL AND w.response_due < ?8) OR w.resolve_due < ?8)))" \
-  " ORDER BY w.created_at DESC, w.rowid DESC"
-
-/* One statement per driving condition, so that SQLite starts from the
- * index that narrows most: the search index, the assignee, the status, the
- * site, the open statuses (overdue or not), or (every order) the creation
- * time the list is sorted by.  The other filters apply on top in each. */
-static const char query_sql[] =
-  "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL" FILTERS;
-static const char search_sql[] =
-  "SELECT w.rowid FROM work_order_fts JOIN work_order w ON w.rowid = work_order_fts.rowid"
-  " WHERE work_order_fts MATCH ?1" FILTERS;
-static const char mine_sql[] =
-  "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL AND w.assignee = ?3" FILTERS;
-static const char status_sql[] =
-  "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL AND w.status = ?4" FILTERS;
-static const char site_sql[] =
-  "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL AND w.site_id = ?7" FILTERS;
-static const char overdue_sql[] =
-  "SELECT w.rowid FROM work_order w"
-  " WHERE ?1 IS NULL AND w.status IN ('new', 'assigned', 'in_progress')"
-  "   AND ((w.responded_at IS NULL AND w.response_due < ?8) OR w.resolve_due < ?8)" FILTERS;
-static const char open_sql[] =
-  "SELECT w.rowid FROM work_order w"
-  " WHERE ?1 IS NULL AND w.status IN ('new', 'assigned', 'in_progress', 'on_hold')" FILTERS;
-
-/* Trigram search finds substrings of three characters or more; each word
- * becomes a quoted phrase (so FTS5 syntax in the text means nothing).  A
- * shorter word (two Chinese characters are a whole word) falls back to LIKE
- * over the reference and the title. */
-static void
-search_terms (const char *text, char **match, char **like)
-{
-  *match = *like = NULL;
-  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
-  if (*stripped == '\0')
-    return;
-  g_auto(GStrv) words = g_strsplit_set (stripped, " \t", -1);
-  g_autoptr(GString) phrase = g_string_new (NULL);
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      if (*words[i] == '\0')
-        continue;
-      if (g_utf8_strlen (words[i], -1) < 3)
-        {
-          *like = g_strdup_printf ("%%%s%%", stripped);
-          return;
-        }
-      g_autoptr(GString) word = g_string_new (words[i]);
-      g_string_replace (word, "\"", "\"\"", 0);
-      g_string_append_printf (phrase, "%s\"%s\"", phrase->len > 0 ? " " : "", word->str);
-    }
-  *match = g_string_free (g_steal_pointer (&phrase), FALSE);
-}
-
-static void
-bind_optional (sqlite3_stmt *stmt, int index, const char *value)
-{
-  if (value != NULL && *value != '\0')
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static GArray *
-run_query (FlDb *db, QueryTask *task, GError **error)
-{
-  const FlWorkOrderQuery *q = &task->query;
-  g_autofree char *match = NULL, *like = NULL;
-  search_terms (q->text, &match, &like);
-  const char *sql = match != NULL ? search_sql
-                  : q->mine && task->login != NULL ? mine_sql
-                  : q->status != NULL ? status_sql
-                  : q->site_id != NULL ? site_sql
-                  : q->overdue ? overdue_sql
-                  : q->open_only ? open_sql
-                  : query_sql;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, error);
-  if (stmt == NULL)
-    return NULL;
-  bind_optional (stmt, 1, match);
-  bind_optional (stmt, 2, like);
-  bind_optional (stmt, 3, q->mine ? task->login : NULL);
-  bind_optional (stmt, 4, q->status);
-  sqlite3_bind_int (stmt, 5, q->open_only);
-  bind_optional (stmt, 6, q->priority);
-  bind_optional (stmt, 7, q->site_id);
-  g_autofree char *now = q->overdue ? fl_time_format (fl_time_now ()) : NULL;
-  bind_optional (stmt, 8, now);
-
-  g_autoptr(GArray) rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1024);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 rowid = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (rowids, rowid);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      fl_db_fail (db, error, _("searching work orders"));
-      return NULL;
-    }
-  return g_steal_pointer (&rowids);
-}
-
 static void
 query_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -198,15 +62,9 @@ query_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
 
   g_mutex_lock (&self->reader_lock);
   if (self->reader == NULL)
-    {
-      self->reader = fl_db_open_replica (self->path, &error);
-      /* Queries scan indexes once each; the operating system's file cache
-       * serves them as well as a second 64 MiB page cache would, without
-       * the resident memory. */
-      if (self->reader != NULL && !fl_db_exec (self->reader, "PRAGMA cache_size = -8192", &error))
-        g_clear_object (&self->reader);
-    }
-  GArray *rowids = self->reader != NULL ? run_query (self->reader, query, &error) : NULL;
+    self->reader = fl_work_order_search_open (self->path, &error);
+  GArray *rowids = self->reader != NULL ? fl_work_order_search (self->reader, &query->query, query->login, &error)
+                                        : NULL;
   g_mutex_unlock (&self->reader_lock);
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &end);
@@ -222,19 +80,9 @@ query_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
 static FlRecordItem *
 load_item (FlWorkOrderModel *self, gint64 rowid)
 {
-  FlDb *db = fl_session_get_db (self->session);
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT w.id, w.ref, w.kind, w.title, w.status, w.priority, w.assignee, w.site_id,"
-      "       w.response_due, w.resolve_due, w.responded_at, w.on_hold_since, s.name"
-      "  FROM work_order w LEFT JOIN site s ON s.id = w.site_id WHERE w.rowid = ?", &error);
-  gboolean has_row = FALSE;
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, rowid);
-      fl_stmt_step_row (db, stmt, &has_row, &error);
-    }
-  if (!has_row)
+  g_autoptr(JsonObject) row = fl_work_order_list_row (fl_session_get_db (self->session), rowid, &error);
+  if (row == NULL)
     {
       /* Gone since the query ran (it left this replica's scope): an empty row
        * until the next refresh rather than a hole in the list. */
@@ -243,20 +91,6 @@ load_item (FlWorkOrderModel *self, gint64 rowid)
       FlRecordItem *item = fl_record_item_new (NULL, NULL);
       fl_record_item_set_title (item, _("(no longer in this replica)"));
       return item;
-    }
-
-  static const char * const columns[] = {
-    "id", "ref", "kind", "title", "status", "priority", "assignee", "site_id",
-    "response_due", "resolve_due", "responded_at", "on_hold_since", "site_name",
-  };
-  g_autoptr(JsonObject) row = json_object_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    {
-      const char *value = (const char *) sqlite3_column_text (stmt, i);
-      if (value != NULL)
-        json_object_set_string_member (row, columns[i], value);
-      else
-        json_object_set_null_member (row, columns[i]);
     }
   FlRecordItem *item = fl_record_item_new (fl_record_get_string (row, "id"), row);
   fl_record_item_set_title (item, fl_record_get_string (row, "title"));
@@ -484,15 +318,8 @@ fl_work_order_model_get_last_query_seconds (FlWorkOrderModel *self)
 guint
 fl_work_order_model_find (FlWorkOrderModel *self, const char *id)
 {
-  FlDb *db = fl_session_get_db (self->session);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT rowid FROM work_order WHERE id = ?", NULL);
-  if (stmt == NULL)
-    return G_MAXUINT;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return G_MAXUINT;
-  gint64 rowid = sqlite3_column_int64 (stmt, 0);
-  for (guint i = 0; i < self->rowids->len; i++)
+  gint64 rowid = fl_work_order_rowid (fl_session_get_db (self->session), id, NULL);
+  for (guint i = 0; rowid != 0 && i < self->rowids->len; i++)
     if (g_array_index (self->rowids, gint64, i) == rowid)
       return i;
   return G_MAXUINT;

@@ -1,31 +1,19 @@
 /* fl-work-order-model.h — the work orders matching a query, as a lazy
  * GListModel of FlRecordItem.
  *
- * The query (full-text search over the replica's trigram index plus
- * filters) runs in a worker thread on its own read connection and keeps only
- * the matching rowids; a row is read when the list asks for its item (the
+ * The query (fl_work_order_search: full-text search over the replica's
+ * trigram index plus filters) runs in a worker thread on its own read
+ * connection and keeps only the matching rowids; a row is read when the list asks for its item (the
  * rows on screen), through a small cache.  100 000 orders cost a 100 000-entry
  * array and the rows that are visible. */
 #pragma once
 
+#include <fl-work-order-queries.h>
 #include <gio/gio.h>
 
 #include "fl-session.h"
 
 G_BEGIN_DECLS
-
-typedef struct {
-  char     *text;       /* words to find in ref, title, description, resolution */
-  gboolean  mine;       /* assigned to the signed-in user */
-  gboolean  open_only;  /* not resolved, closed or cancelled */
-  char     *status;     /* one status, or NULL */
-  char     *priority;   /* one priority, or NULL */
-  char     *site_id;    /* one site, or NULL */
-  gboolean  overdue;    /* past its response or resolution due time, not on hold */
-} FlWorkOrderQuery;
-
-void fl_work_order_query_clear (FlWorkOrderQuery *query);
-void fl_work_order_query_copy (const FlWorkOrderQuery *from, FlWorkOrderQuery *to);
 
 #define FL_TYPE_WORK_ORDER_MODEL (fl_work_order_model_get_type ())
 G_DECLARE_FINAL_TYPE (FlWorkOrderModel, fl_work_order_model, FL, WORK_ORDER_MODEL, GObject)

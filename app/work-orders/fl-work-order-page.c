@@ -2,6 +2,7 @@
 #include "fl-work-order-page.h"
 
 #include <adwaita.h>
+#include <fl-work-order-queries.h>
 #include <fl-work-order.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -143,40 +144,31 @@ empty_placeholder (const char *text)
   return label;
 }
 
-static const char *
-column_text (sqlite3_stmt *stmt, int column)
-{
-  return (const char *) sqlite3_column_text (stmt, column);
-}
-
 static void
 load_log (FlWorkOrderPage *self, FlDb *db)
 {
   g_list_store_remove_all (self->log);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT l.id, l.author, l.at, l.kind, l.minutes, l.text"
-      "  FROM work_log l WHERE l.work_order_id = ? ORDER BY l.at DESC, l.rowid DESC", NULL);
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, self->id, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  g_autoptr(GPtrArray) entries = fl_work_order_list_log (db, self->id, NULL);
+  /* Newest first. */
+  for (guint i = entries != NULL ? entries->len : 0; i > 0; i--)
     {
-      const char *kind = column_text (stmt, 3);
-      int minutes = sqlite3_column_int (stmt, 4);
-      const char *text = column_text (stmt, 5);
-      g_autofree char *when = fl_format_time (column_text (stmt, 2));
+      JsonObject *entry = g_ptr_array_index (entries, i - 1);
+      const char *id = fl_record_get_string (entry, "id");
+      const char *kind = fl_record_get_string (entry, "kind");
+      int minutes = (int) fl_record_get_int (entry, "minutes", 0);
+      const char *text = fl_record_get_string (entry, "text");
+      g_autofree char *when = fl_format_time (fl_record_get_string (entry, "at"));
       g_autofree char *amount = NULL;
       if (g_strcmp0 (kind, "labour") == 0)
         amount = g_strdup_printf (_("%d min labour"), minutes);
       else if (g_strcmp0 (kind, "travel") == 0)
         amount = g_strdup_printf (_("%d min travel"), minutes);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s", column_text (stmt, 1), when,
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s", fl_record_get_string (entry, "author"), when,
                                                    amount != NULL ? " · " : "", amount != NULL ? amount : "");
-      g_autoptr(FlRecordItem) item = fl_record_item_new (column_text (stmt, 0), NULL);
+      g_autoptr(FlRecordItem) item = fl_record_item_new (id, NULL);
       fl_record_item_set_title (item, text != NULL ? text : amount);
       fl_record_item_set_subtitle (item, subtitle);
-      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "work_log",
-                                                                   column_text (stmt, 0)));
+      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "work_log", id));
       g_list_store_append (self->log, item);
     }
 }
@@ -185,28 +177,23 @@ static void
 load_parts (FlWorkOrderPage *self, FlDb *db)
 {
   g_list_store_remove_all (self->parts);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT m.id, m.qty, m.serial, p.name, p.sku, p.unit, l.code, b.qty"
-      "  FROM stock_movement m JOIN part p ON p.id = m.part_id"
-      "  LEFT JOIN stock_location l ON l.id = m.from_location"
-      "  LEFT JOIN stock_balance b ON b.location_id = m.from_location AND b.part_id = m.part_id"
-      " WHERE m.work_order_id = ? AND m.kind = 'use' ORDER BY m.at, m.rowid", NULL);
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, self->id, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  g_autoptr(GPtrArray) parts = fl_work_order_list_parts (db, self->id, NULL);
+  for (guint i = 0; parts != NULL && i < parts->len; i++)
     {
+      JsonObject *part = g_ptr_array_index (parts, i);
       /* Translators: "2 pcs PSU 750 W (PSU-750)" */
-      g_autofree char *title = g_strdup_printf (_("%d %s %s (%s)"), sqlite3_column_int (stmt, 1),
-                                                column_text (stmt, 5), column_text (stmt, 3),
-                                                column_text (stmt, 4));
-      const char *serial = column_text (stmt, 2);
+      g_autofree char *title = g_strdup_printf (_("%d %s %s (%s)"), (int) fl_record_get_int (part, "qty", 0),
+                                                fl_record_get_string (part, "unit"),
+                                                fl_record_get_string (part, "name"),
+                                                fl_record_get_string (part, "sku"));
+      const char *serial = fl_record_get_string (part, "serial");
+      const char *location = fl_record_get_string (part, "location_code");
       /* Translators: "From VAN-07 · 3 left there" */
       g_autofree char *subtitle = g_strdup_printf (_("From %s · %" PRId64 " left there%s%s"),
-                                                   column_text (stmt, 6) ? column_text (stmt, 6) : "?",
-                                                   (gint64) sqlite3_column_int64 (stmt, 7),
+                                                   location != NULL ? location : "?",
+                                                   fl_record_get_int (part, "balance", 0),
                                                    serial != NULL ? " · " : "", serial != NULL ? serial : "");
-      g_autoptr(FlRecordItem) item = fl_record_item_new (column_text (stmt, 0), NULL);
+      g_autoptr(FlRecordItem) item = fl_record_item_new (fl_record_get_string (part, "id"), NULL);
       fl_record_item_set_title (item, title);
       fl_record_item_set_subtitle (item, subtitle);
       g_list_store_append (self->parts, item);
@@ -217,38 +204,29 @@ static void
 load_photos (FlWorkOrderPage *self, FlDb *db)
 {
   g_list_store_remove_all (self->photos);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT id, filename, sha256, size, at, by FROM attachment"
-      " WHERE owner_table = 'work_order' AND owner_id = ? ORDER BY at, rowid", NULL);
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, self->id, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  g_autoptr(GPtrArray) attachments = fl_work_order_list_attachments (db, self->id, NULL);
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
     {
+      JsonObject *attachment = g_ptr_array_index (attachments, i);
       g_autoptr(JsonObject) record = json_object_new ();
-      json_object_set_string_member (record, "sha256", column_text (stmt, 2));
-      g_autofree char *size = fl_format_size (sqlite3_column_int64 (stmt, 3));
-      g_autofree char *when = fl_format_time (column_text (stmt, 4));
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", size, column_text (stmt, 5), when);
-      g_autoptr(FlRecordItem) item = fl_record_item_new (column_text (stmt, 0), record);
-      fl_record_item_set_title (item, column_text (stmt, 1) ? column_text (stmt, 1) : _("Photo"));
+      json_object_set_string_member (record, "sha256", fl_record_get_string (attachment, "sha256"));
+      g_autofree char *size = fl_format_size (fl_record_get_int (attachment, "size", 0));
+      g_autofree char *when = fl_format_time (fl_record_get_string (attachment, "at"));
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", size, fl_record_get_string (attachment, "by"),
+                                                   when);
+      const char *filename = fl_record_get_string (attachment, "filename");
+      g_autoptr(FlRecordItem) item = fl_record_item_new (fl_record_get_string (attachment, "id"), record);
+      fl_record_item_set_title (item, filename != NULL ? filename : _("Photo"));
       fl_record_item_set_subtitle (item, subtitle);
       g_list_store_append (self->photos, item);
     }
 }
 
-static char *
-lookup_name (FlDb *db, const char *sql, const char *id)
+/* The row `id` of `table` (the order's site or CI), or NULL. */
+static JsonObject *
+load_related (FlDb *db, const char *table, const char *id)
 {
-  if (id == NULL)
-    return NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  return g_strdup (column_text (stmt, 0));
+  return id != NULL ? fl_record_load (db, fl_schema_lookup (table), id, NULL) : NULL;
 }
 
 static void
@@ -346,10 +324,13 @@ reload (FlWorkOrderPage *self)
   gtk_widget_set_css_classes (GTK_WIDGET (self->sla_label), sla_classes);
 
   set_row_value (self->kind_row, fl_format_kind (fl_record_get_string (wo, "kind")));
-  g_autofree char *site = lookup_name (db, "SELECT name FROM site WHERE id = ?", fl_record_get_string (wo, "site_id"));
-  set_row_value (self->site_row, site);
+  g_autoptr(JsonObject) site = load_related (db, "site", fl_record_get_string (wo, "site_id"));
+  set_row_value (self->site_row, site != NULL ? fl_record_get_string (site, "name") : NULL);
   const char *ci_id = fl_record_get_string (wo, "ci_id");
-  g_autofree char *ci = lookup_name (db, "SELECT code || ' — ' || name FROM ci WHERE id = ?", ci_id);
+  g_autoptr(JsonObject) ci_row = load_related (db, "ci", ci_id);
+  g_autofree char *ci = ci_row != NULL ? g_strdup_printf ("%s — %s", fl_record_get_string (ci_row, "code"),
+                                                          fl_record_get_string (ci_row, "name"))
+                                       : NULL;
   set_row_value (self->ci_row, ci != NULL ? ci : ci_id);
   int impact = (int) fl_record_get_int (wo, "impact", 0);
   int urgency = (int) fl_record_get_int (wo, "urgency", 0);
@@ -602,22 +583,8 @@ photo_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       fl_notice_toast (GTK_WIDGET (self), _("That file is not an image"));
       return;
     }
-  FlDb *db = fl_session_get_db (self->session);
-  g_autoptr(JsonObject) wo = fl_record_load (db, fl_schema_lookup ("work_order"), attach->work_order_id, &error);
-  g_autoptr(JsonObject) fields = json_object_new ();
-  g_autofree char *now = fl_time_format (fl_time_now ());
-  g_autofree char *size_text = g_strdup_printf ("%zu", size);
-  json_object_set_string_member (fields, "owner_table", "work_order");
-  json_object_set_string_member (fields, "owner_id", attach->work_order_id);
-  if (wo != NULL)
-    json_object_set_string_member (fields, "site_id", fl_record_get_string (wo, "site_id"));
-  json_object_set_string_member (fields, "sha256", sha);
-  json_object_set_string_member (fields, "mime", mime);
-  json_object_set_string_member (fields, "size", size_text);
-  json_object_set_string_member (fields, "filename", attach->filename);
-  json_object_set_string_member (fields, "by", fl_session_get_login (self->session));
-  json_object_set_string_member (fields, "at", now);
-  if (!fl_changelog_append (db, "attachment", fields, NULL, &error))
+  if (!fl_work_order_attach (fl_session_get_db (self->session), attach->work_order_id, attach->filename, mime,
+                             sha, size, fl_session_get_login (self->session), &error))
     {
       fl_notice_error (GTK_WIDGET (self), _("Cannot attach the photo"), error);
       return;

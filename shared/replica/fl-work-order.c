@@ -264,6 +264,28 @@ fl_work_order_log (FlDb *db, const char *id, const char *author, const char *kin
   return fl_changelog_append (db, "work_log", fields, NULL, error);
 }
 
+gboolean
+fl_work_order_attach (FlDb *db, const char *id, const char *filename, const char *mime,
+                      const char *sha256, gsize size, const char *by, GError **error)
+{
+  g_autoptr(JsonObject) work_order = fl_record_load (db, work_order_table (), id, error);
+  if (work_order == NULL)
+    return FALSE;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *size_text = g_strdup_printf ("%zu", size);
+  json_object_set_string_member (fields, "owner_table", "work_order");
+  json_object_set_string_member (fields, "owner_id", id);
+  json_object_set_string_member (fields, "site_id", fl_record_get_string (work_order, "site_id"));
+  json_object_set_string_member (fields, "sha256", sha256);
+  json_object_set_string_member (fields, "mime", mime);
+  json_object_set_string_member (fields, "size", size_text);
+  json_object_set_string_member (fields, "filename", filename);
+  json_object_set_string_member (fields, "by", by);
+  json_object_set_string_member (fields, "at", now);
+  return fl_changelog_append (db, "attachment", fields, NULL, error);
+}
+
 typedef struct {
   const char *id, *part_id, *location_id, *serial, *actor;
   gint64 qty;

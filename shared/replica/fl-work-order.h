@@ -53,6 +53,11 @@ gboolean    fl_work_order_update (FlDb *db, const char *id, JsonObject *values, 
 gboolean    fl_work_order_log (FlDb *db, const char *id, const char *author, const char *kind,
                                int minutes, const char *text, GError **error);
 
+/* Attaches a file stored as the blob `sha256` (a photo of the work) to the
+ * order, with its name, MIME type and size in bytes. */
+gboolean    fl_work_order_attach (FlDb *db, const char *id, const char *filename, const char *mime,
+                                  const char *sha256, gsize size, const char *by, GError **error);
+
 /* Posts a `use` movement of `qty` of a part out of `location_id` (the van)
  * for this work order and notes it in the work log. */
 gboolean    fl_work_order_use_part (FlDb *db, const char *id, const char *part_id,

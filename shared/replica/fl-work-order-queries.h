@@ -1,0 +1,63 @@
+/* fl-work-order-queries.h — what the client's work-order screens read from
+ * the replica: the orders a search and filters select (rowids in list
+ * order, for a list that reads its rows lazily), one list row, an order's
+ * work log, parts used and attachments, and the sites, CIs and van parts
+ * the dialogs offer.  Rows come back as JSON objects named after their
+ * columns (fl-query.h). */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "fl-db.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char     *text;       /* words to find in ref, title, description, resolution */
+  gboolean  mine;       /* assigned to the signed-in user */
+  gboolean  open_only;  /* not resolved, closed or cancelled */
+  char     *status;     /* one status, or NULL */
+  char     *priority;   /* one priority, or NULL */
+  char     *site_id;    /* one site, or NULL */
+  gboolean  overdue;    /* past its response or resolution due time, not on hold */
+} FlWorkOrderQuery;
+
+void        fl_work_order_query_clear (FlWorkOrderQuery *query);
+void        fl_work_order_query_copy (const FlWorkOrderQuery *from, FlWorkOrderQuery *to);
+
+/* A read connection to the replica at `path` for fl_work_order_search in a
+ * worker thread (with a small page cache of its own). */
+FlDb       *fl_work_order_search_open (const char *path, GError **error);
+/* The rowids (gint64) of the orders `query` selects, newest first; `login`
+ * is whose orders `mine` means. */
+GArray     *fl_work_order_search (FlDb *db, const FlWorkOrderQuery *query, const char *login,
+                                  GError **error);
+
+/* What a list row shows of the order at `rowid`: id, ref, kind, title,
+ * status, priority, assignee, site_id, response_due, resolve_due,
+ * responded_at, on_hold_since (text or null) and site_name.  NULL without
+ * an error when the row has left the replica since the search. */
+JsonObject *fl_work_order_list_row (FlDb *db, gint64 rowid, GError **error);
+/* The rowid of the order `id`; 0 when it is not in the replica. */
+gint64      fl_work_order_rowid (FlDb *db, const char *id, GError **error);
+
+/* The order's work log, oldest first (whole rows: id, author, at, kind,
+ * minutes, text, ...). */
+GPtrArray  *fl_work_order_list_log (FlDb *db, const char *id, GError **error);
+/* The parts used on the order, in the order used: id, qty, serial, name,
+ * sku, unit, location_code (where it came from) and balance (what is
+ * left there now). */
+GPtrArray  *fl_work_order_list_parts (FlDb *db, const char *id, GError **error);
+/* The files attached to the order, oldest first: id, filename, sha256,
+ * size, at, by. */
+GPtrArray  *fl_work_order_list_attachments (FlDb *db, const char *id, GError **error);
+
+/* Every site, by name: id, name. */
+GPtrArray  *fl_work_order_list_sites (FlDb *db, GError **error);
+/* The CIs of a site still in service, by code: id, code, name. */
+GPtrArray  *fl_work_order_list_site_cis (FlDb *db, const char *site_id, GError **error);
+/* The parts a van holds, those in stock first, by name: id, name, sku,
+ * unit, qty. */
+GPtrArray  *fl_work_order_list_van_parts (FlDb *db, const char *van_id, GError **error);
+
+G_END_DECLS
