@@ -43,12 +43,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (FlBackupsPage, fl_backups_page, GTK_TYPE_WIDGET,
 static const char * const results[] = { "ok", "failed", "partial", "missing" };
 
 static const char *
-text (sqlite3_stmt *stmt, int column)
-{
-  return (const char *) sqlite3_column_text (stmt, column);
-}
-
-static const char *
 state_label (FlBackupState state, const char **style)
 {
   switch (state)
@@ -98,27 +92,29 @@ load_jobs (FlBackupsPage *self)
 {
   FlDb *db = fl_session_get_db (self->session);
   g_list_store_remove_all (self->jobs);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT j.id, j.name, j.kind, j.schedule, c.code, s.name,"
-      "       (SELECT max (k.checked_at) FROM backup_check k WHERE k.job_id = j.id),"
-      "       (SELECT k.result FROM backup_check k WHERE k.job_id = j.id ORDER BY k.checked_at DESC LIMIT 1)"
-      "  FROM backup_job j LEFT JOIN ci c ON c.id = j.ci_id LEFT JOIN site s ON s.id = c.site_id", NULL);
+  g_autoptr(GPtrArray) jobs = fl_backup_list_jobs (db, NULL);
   gint64 now = fl_time_now ();
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; jobs != NULL && i < jobs->len; i++)
     {
+      JsonObject *job = g_ptr_array_index (jobs, i);
+      const char *id = fl_record_get_string (job, "id");
+      const char *schedule = fl_record_get_string (job, "schedule");
+      const char *last_checked = fl_record_get_string (job, "last_checked_at");
       gint64 checked = 0;
-      if (text (stmt, 6) != NULL)
-        fl_time_parse (text (stmt, 6), &checked, NULL);
-      FlBackupState state = fl_backup_state (text (stmt, 3), checked, text (stmt, 7), now);
+      if (last_checked != NULL)
+        fl_time_parse (last_checked, &checked, NULL);
+      FlBackupState state = fl_backup_state (schedule, checked, fl_record_get_string (job, "last_result"), now);
       static const int urgency[] = { [FL_BACKUP_STATE_OK] = 0, [FL_BACKUP_STATE_DUE] = 1,
                                      [FL_BACKUP_STATE_OVERDUE] = 2, [FL_BACKUP_STATE_FAILED] = 3 };
       g_autoptr(JsonObject) record = json_object_new ();
       json_object_set_int_member (record, "urgency", urgency[state]);
-      g_autoptr(FlRecordItem) item = fl_record_item_new (text (stmt, 0), record);
-      fl_record_item_set_title (item, text (stmt, 1));
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s %s", text (stmt, 4) ? text (stmt, 4) : "",
-                                                   text (stmt, 5) ? text (stmt, 5) : "",
-                                                   schedule_label (text (stmt, 3)), text (stmt, 2));
+      g_autoptr(FlRecordItem) item = fl_record_item_new (id, record);
+      fl_record_item_set_title (item, fl_record_get_string (job, "name"));
+      const char *ci_code = fl_record_get_string (job, "ci_code");
+      const char *site_name = fl_record_get_string (job, "site_name");
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s %s", ci_code != NULL ? ci_code : "",
+                                                   site_name != NULL ? site_name : "",
+                                                   schedule_label (schedule), fl_record_get_string (job, "kind"));
       fl_record_item_set_subtitle (item, subtitle);
       const char *style = NULL;
       const char *label = state_label (state, &style);
@@ -127,7 +123,7 @@ load_jobs (FlBackupsPage *self)
       g_autofree char *badge = when != NULL ? g_strdup_printf (_("%s · last checked %s"), label, when)
                                             : g_strdup_printf (_("%s · never checked"), label);
       fl_record_item_set_badge (item, badge, style);
-      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "backup_job", text (stmt, 0)));
+      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "backup_job", id));
       g_list_store_append (self->jobs, item);
     }
   g_list_store_sort (self->jobs, compare_jobs, NULL);
@@ -191,36 +187,39 @@ load_job (FlBackupsPage *self)
   gtk_label_set_text (self->state_label, state_label (state, &style));
   gtk_widget_set_css_classes (GTK_WIDGET (self->state_label), (const char *[]) { "badge", style, NULL });
 
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT id, checked_at, by, result, backup_taken_at, size_bytes, restore_test, restore_ok,"
-      "       restore_minutes, notes FROM backup_check WHERE job_id = ? ORDER BY checked_at DESC LIMIT 20", NULL);
-  if (stmt != NULL)
-    sqlite3_bind_text (stmt, 1, self->job_id, -1, SQLITE_TRANSIENT);
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  g_autoptr(GPtrArray) checks = fl_backup_list_checks (db, self->job_id, NULL);
+  for (guint i = 0; checks != NULL && i < checks->len; i++)
     {
-      g_autofree char *checked = fl_format_time (text (stmt, 1));
-      g_autofree char *title = g_strdup_printf ("%s · %s", result_label (text (stmt, 3)), checked);
-      g_autoptr(GString) details = g_string_new (text (stmt, 2));
-      if (text (stmt, 4) != NULL)
+      JsonObject *check = g_ptr_array_index (checks, i);
+      const char *id = fl_record_get_string (check, "id");
+      g_autofree char *checked = fl_format_time (fl_record_get_string (check, "checked_at"));
+      g_autofree char *title = g_strdup_printf ("%s · %s", result_label (fl_record_get_string (check, "result")),
+                                                checked);
+      g_autoptr(GString) details = g_string_new (fl_record_get_string (check, "by"));
+      const char *taken_at = fl_record_get_string (check, "backup_taken_at");
+      if (taken_at != NULL)
         {
-          g_autofree char *taken = fl_format_time (text (stmt, 4));
+          g_autofree char *taken = fl_format_time (taken_at);
           g_string_append_printf (details, _(" · taken %s"), taken);
         }
-      if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
+      gint64 size_bytes = fl_record_get_int (check, "size_bytes", -1);
+      if (size_bytes >= 0)
         {
-          g_autofree char *size = fl_format_size (sqlite3_column_int64 (stmt, 5));
+          g_autofree char *size = fl_format_size (size_bytes);
           g_string_append_printf (details, " · %s", size);
         }
-      if (sqlite3_column_int (stmt, 6))
-        g_string_append_printf (details, sqlite3_column_int (stmt, 7) ? _(" · restore drill passed in %d min")
-                                                                      : _(" · restore drill failed after %d min"),
-                                sqlite3_column_int (stmt, 8));
-      if (text (stmt, 9) != NULL)
-        g_string_append_printf (details, " · %s", text (stmt, 9));
-      g_autoptr(FlRecordItem) item = fl_record_item_new (text (stmt, 0), NULL);
+      if (fl_record_get_int (check, "restore_test", 0))
+        g_string_append_printf (details, fl_record_get_int (check, "restore_ok", 0)
+                                         ? _(" · restore drill passed in %d min")
+                                         : _(" · restore drill failed after %d min"),
+                                (int) fl_record_get_int (check, "restore_minutes", 0));
+      const char *notes = fl_record_get_string (check, "notes");
+      if (notes != NULL)
+        g_string_append_printf (details, " · %s", notes);
+      g_autoptr(FlRecordItem) item = fl_record_item_new (id, NULL);
       fl_record_item_set_title (item, title);
       fl_record_item_set_subtitle (item, details->str);
-      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "backup_check", text (stmt, 0)));
+      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "backup_check", id));
       g_list_store_append (self->history, item);
     }
 }

@@ -27,27 +27,6 @@ G_DEFINE_FINAL_TYPE (FlInspectionForm, fl_inspection_form, GTK_TYPE_WIDGET)
 enum { RECORDED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static const char *
-item_string (JsonObject *item, const char *member)
-{
-  JsonNode *node = json_object_get_member (item, member);
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-         ? json_node_get_string (node) : NULL;
-}
-
-static gboolean
-item_number (JsonObject *item, const char *member, double *out)
-{
-  JsonNode *node = json_object_get_member (item, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  GType type = json_node_get_value_type (node);
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    return FALSE;
-  *out = json_node_get_double (node);
-  return TRUE;
-}
-
 static void
 number_changed_cb (GtkSpinButton *spin, gpointer user_data)
 {
@@ -64,8 +43,9 @@ static GtkWidget *
 number_row (JsonObject *item, const char *label, GtkWidget **control)
 {
   double min = 0, max = 0;
-  gboolean has_min = item_number (item, "min", &min), has_max = item_number (item, "max", &max);
-  const char *unit = item_string (item, "unit");
+  gboolean has_min = fl_inspection_item_number (item, "min", &min);
+  gboolean has_max = fl_inspection_item_number (item, "max", &max);
+  const char *unit = fl_inspection_item_string (item, "unit");
   GtkWidget *row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
   g_autofree char *limits = NULL;
@@ -104,8 +84,9 @@ number_row (JsonObject *item, const char *label, GtkWidget **control)
 static GtkWidget *
 build_row (JsonObject *item, GtkWidget **control)
 {
-  const char *kind = item_string (item, "kind");
-  const char *label = item_string (item, "label") ? item_string (item, "label") : item_string (item, "key");
+  const char *kind = fl_inspection_item_string (item, "kind");
+  const char *label = fl_inspection_item_string (item, "label") != NULL ? fl_inspection_item_string (item, "label")
+                                                                      : fl_inspection_item_string (item, "key");
   if (g_strcmp0 (kind, "number") == 0)
     return number_row (item, label, control);
   if (g_strcmp0 (kind, "choice") == 0)
@@ -186,7 +167,7 @@ fl_inspection_form_load (FlInspectionForm *self, const char *round_id, const cha
   for (guint i = 0; i < json_array_get_length (self->items); i++)
     {
       JsonNode *node = json_array_get_element (self->items, i);
-      if (!JSON_NODE_HOLDS_OBJECT (node) || item_string (json_node_get_object (node), "key") == NULL)
+      if (!JSON_NODE_HOLDS_OBJECT (node) || fl_inspection_item_string (json_node_get_object (node), "key") == NULL)
         continue;
       JsonObject *item = json_node_get_object (node);
       GtkWidget *control = NULL;
@@ -195,7 +176,7 @@ fl_inspection_form_load (FlInspectionForm *self, const char *round_id, const cha
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_group_add (self->items_group, row);
       g_ptr_array_add (self->rows, row);
-      g_hash_table_insert (self->controls, g_strdup (item_string (item, "key")), control);
+      g_hash_table_insert (self->controls, g_strdup (fl_inspection_item_string (item, "key")), control);
     }
 }
 
@@ -221,7 +202,7 @@ collect_results (FlInspectionForm *self)
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       JsonObject *item = json_node_get_object (node);
-      const char *key = item_string (item, "key");
+      const char *key = fl_inspection_item_string (item, "key");
       GtkWidget *control = key != NULL ? g_hash_table_lookup (self->controls, key) : NULL;
       if (control == NULL)
         continue;

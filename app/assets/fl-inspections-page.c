@@ -34,12 +34,6 @@ static void page_iface_init (FlPageInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (FlInspectionsPage, fl_inspections_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
 
-static const char *
-text (sqlite3_stmt *stmt, int column)
-{
-  return (const char *) sqlite3_column_text (stmt, column);
-}
-
 static void
 set_progress (GtkProgressBar *bar, guint done, guint total)
 {
@@ -55,30 +49,23 @@ load_rounds (FlInspectionsPage *self)
   FlDb *db = fl_session_get_db (self->session);
   g_list_store_remove_all (self->rounds);
   /* Open rounds, and those finished in the last week for reference. */
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT r.id, r.ref, r.planned_for, r.status, t.name, s.name"
-      "  FROM inspection_round r"
-      "  LEFT JOIN inspection_template t ON t.id = r.template_id"
-      "  LEFT JOIN site s ON s.id = r.site_id"
-      " WHERE (r.assignee = ?1 OR r.assignee IS NULL)"
-      "   AND (r.status IN ('planned', 'in_progress')"
-      "        OR (r.status = 'done' AND r.planned_for >= date ('now', '-7 days')))"
-      " ORDER BY r.status = 'done', r.planned_for, r.ref", NULL);
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, fl_session_get_login (self->session), -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  g_autoptr(GPtrArray) rounds = fl_inspection_list_rounds (db, fl_session_get_login (self->session), NULL);
+  for (guint i = 0; rounds != NULL && i < rounds->len; i++)
     {
+      JsonObject *round = g_ptr_array_index (rounds, i);
+      const char *id = fl_record_get_string (round, "id");
       guint done = 0, total = 0;
-      fl_inspection_round_progress (db, text (stmt, 0), &done, &total, NULL);
-      g_autoptr(FlRecordItem) item = fl_record_item_new (text (stmt, 0), NULL);
-      fl_record_item_set_title (item, text (stmt, 4));
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", text (stmt, 1), text (stmt, 5), text (stmt, 2));
+      fl_inspection_round_progress (db, id, &done, &total, NULL);
+      g_autoptr(FlRecordItem) item = fl_record_item_new (id, NULL);
+      fl_record_item_set_title (item, fl_record_get_string (round, "template_name"));
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", fl_record_get_string (round, "ref"),
+                                                   fl_record_get_string (round, "site_name"),
+                                                   fl_record_get_string (round, "planned_for"));
       fl_record_item_set_subtitle (item, subtitle);
       g_autofree char *progress = g_strdup_printf (_("%u of %u inspected"), done, total);
-      const char *status = text (stmt, 3);
+      const char *status = fl_record_get_string (round, "status");
       fl_record_item_set_badge (item, progress, g_strcmp0 (status, "done") == 0 ? "ok" : "dim");
-      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "inspection_round", text (stmt, 0)));
+      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "inspection_round", id));
       g_list_store_append (self->rounds, item);
     }
   gtk_stack_set_visible_child_name (self->rounds_stack,
@@ -106,33 +93,24 @@ load_round (FlInspectionsPage *self)
   set_progress (self->round_progress, done, total);
 
   /* The CIs the round covers (same rule as its progress), with the last result. */
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT ci.id, ci.code, ci.name, ci.location,"
-      "       (SELECT i.outcome FROM inspection i WHERE i.round_id = ?1 AND i.ci_id = ci.id"
-      "         ORDER BY i.at DESC LIMIT 1),"
-      "       (SELECT w.ref FROM inspection i JOIN work_order w ON w.id = i.incident_id"
-      "         WHERE i.round_id = ?1 AND i.ci_id = ci.id ORDER BY i.at DESC LIMIT 1)"
-      "  FROM ci JOIN inspection_template t ON t.id = ?2"
-      " WHERE ci.site_id = ?3 AND ci.type = t.ci_type AND ci.status NOT IN ('removed', 'retired')"
-      " ORDER BY ci.code", NULL);
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, self->round_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, fl_record_get_string (round, "template_id"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, fl_record_get_string (round, "site_id"), -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  g_autoptr(GPtrArray) cis = fl_inspection_list_round_cis (db, self->round_id, NULL);
+  for (guint i = 0; cis != NULL && i < cis->len; i++)
     {
-      g_autoptr(FlRecordItem) item = fl_record_item_new (text (stmt, 0), NULL);
-      g_autofree char *title = g_strdup_printf ("%s — %s", text (stmt, 1), text (stmt, 2));
+      JsonObject *ci = g_ptr_array_index (cis, i);
+      g_autoptr(FlRecordItem) item = fl_record_item_new (fl_record_get_string (ci, "id"), NULL);
+      g_autofree char *title = g_strdup_printf ("%s — %s", fl_record_get_string (ci, "code"),
+                                                fl_record_get_string (ci, "name"));
       fl_record_item_set_title (item, title);
-      fl_record_item_set_subtitle (item, text (stmt, 3) != NULL ? text (stmt, 3) : "");
-      const char *outcome = text (stmt, 4);
+      const char *location = fl_record_get_string (ci, "location");
+      fl_record_item_set_subtitle (item, location != NULL ? location : "");
+      const char *outcome = fl_record_get_string (ci, "outcome");
       if (g_strcmp0 (outcome, "pass") == 0)
         fl_record_item_set_badge (item, _("Passed"), "ok");
       else if (g_strcmp0 (outcome, "fail") == 0)
         {
           /* Translators: "Failed · INC-261122-K3F-0007" */
-          g_autofree char *failed = g_strdup_printf (_("Failed · %s"), text (stmt, 5) ? text (stmt, 5) : "");
+          const char *incident = fl_record_get_string (ci, "incident_ref");
+          g_autofree char *failed = g_strdup_printf (_("Failed · %s"), incident != NULL ? incident : "");
           fl_record_item_set_badge (item, failed, "overdue");
         }
       else

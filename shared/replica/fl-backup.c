@@ -3,6 +3,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-changelog.h"
+#include "fl-query.h"
 #include "fl-time.h"
 
 #define DAY (G_GINT64_CONSTANT (24) * 3600)
@@ -87,4 +88,26 @@ fl_backup_record_check (FlDb *db, const FlBackupCheck *check, const char *actor,
   if (check->notes != NULL && *check->notes != '\0')
     json_object_set_string_member (fields, "notes", check->notes);
   return fl_changelog_append (db, "backup_check", fields, out_id, error);
+}
+
+GPtrArray *
+fl_backup_list_jobs (FlDb *db, GError **error)
+{
+  return fl_query_rows (db,
+      "SELECT j.id, j.name, j.kind, j.schedule, c.code AS ci_code, s.name AS site_name,"
+      "       (SELECT max (k.checked_at) FROM backup_check k WHERE k.job_id = j.id) AS last_checked_at,"
+      "       (SELECT k.result FROM backup_check k WHERE k.job_id = j.id ORDER BY k.checked_at DESC LIMIT 1)"
+      "         AS last_result"
+      "  FROM backup_job j LEFT JOIN ci c ON c.id = j.ci_id LEFT JOIN site s ON s.id = c.site_id",
+      0, NULL, error);
+}
+
+GPtrArray *
+fl_backup_list_checks (FlDb *db, const char *job_id, GError **error)
+{
+  const char *params[] = { job_id };
+  return fl_query_rows (db,
+      "SELECT id, checked_at, by, result, backup_taken_at, size_bytes, restore_test, restore_ok,"
+      "       restore_minutes, notes FROM backup_check WHERE job_id = ?1 ORDER BY checked_at DESC LIMIT 20",
+      G_N_ELEMENTS (params), params, error);
 }

@@ -40,4 +40,12 @@ FlBackupState fl_backup_state (const char *schedule, gint64 last_checked_at,
 /* The state of one job from the checks in the replica. */
 FlBackupState fl_backup_job_state (FlDb *db, const char *job_id, gint64 now, GError **error);
 
+/* Every job with what the list shows: id, name, kind, schedule, ci_code,
+ * site_name, last_checked_at and last_result (of its newest check). */
+GPtrArray    *fl_backup_list_jobs (FlDb *db, GError **error);
+/* The newest 20 checks of a job, newest first: id, checked_at, by,
+ * result, backup_taken_at, size_bytes, restore_test, restore_ok,
+ * restore_minutes, notes. */
+GPtrArray    *fl_backup_list_checks (FlDb *db, const char *job_id, GError **error);
+
 G_END_DECLS

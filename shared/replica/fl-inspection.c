@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "fl-changelog.h"
+#include "fl-query.h"
 #include "fl-time.h"
 #include "fl-work-order.h"
 
@@ -19,8 +20,8 @@ fl_inspection_finding_free (FlInspectionFinding *finding)
   g_free (finding);
 }
 
-static const char *
-item_string (JsonObject *item, const char *name)
+const char *
+fl_inspection_item_string (JsonObject *item, const char *name)
 {
   JsonNode *node = json_object_get_member (item, name);
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
@@ -28,8 +29,8 @@ item_string (JsonObject *item, const char *name)
   return json_node_get_string (node);
 }
 
-static gboolean
-item_number (JsonObject *item, const char *name, double *out)
+gboolean
+fl_inspection_item_number (JsonObject *item, const char *name, double *out)
 {
   JsonNode *node = json_object_get_member (item, name);
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
@@ -45,9 +46,9 @@ gboolean
 fl_inspection_item_out_of_range (JsonObject *item, double value)
 {
   double limit;
-  if (item_number (item, "min", &limit) && value < limit)
+  if (fl_inspection_item_number (item, "min", &limit) && value < limit)
     return TRUE;
-  if (item_number (item, "max", &limit) && value > limit)
+  if (fl_inspection_item_number (item, "max", &limit) && value > limit)
     return TRUE;
   return FALSE;
 }
@@ -56,10 +57,10 @@ static void
 add_finding (GPtrArray *findings, JsonObject *item, char *reason)
 {
   FlInspectionFinding *f = g_new0 (FlInspectionFinding, 1);
-  f->key = g_strdup (item_string (item, "key"));
-  f->label = g_strdup (item_string (item, "label") ? item_string (item, "label") : f->key);
+  f->key = g_strdup (fl_inspection_item_string (item, "key"));
+  f->label = g_strdup (fl_inspection_item_string (item, "label") ? fl_inspection_item_string (item, "label") : f->key);
   f->reason = reason;
-  f->severity = g_strdup (item_string (item, "severity") ? item_string (item, "severity") : "major");
+  f->severity = g_strdup (fl_inspection_item_string (item, "severity") ? fl_inspection_item_string (item, "severity") : "major");
   g_ptr_array_add (findings, f);
 }
 
@@ -83,9 +84,9 @@ fl_inspection_evaluate (JsonArray *items, JsonObject *results, GPtrArray **out_f
       if (!JSON_NODE_HOLDS_OBJECT (item_node))
         continue;
       JsonObject *item = json_node_get_object (item_node);
-      const char *key = item_string (item, "key");
-      const char *kind = item_string (item, "kind");
-      const char *label = item_string (item, "label") ? item_string (item, "label") : key;
+      const char *key = fl_inspection_item_string (item, "key");
+      const char *kind = fl_inspection_item_string (item, "kind");
+      const char *label = fl_inspection_item_string (item, "label") ? fl_inspection_item_string (item, "label") : key;
       if (key == NULL || kind == NULL)
         continue;
       JsonNode *answer = json_object_get_member (results, key);
@@ -114,11 +115,11 @@ fl_inspection_evaluate (JsonArray *items, JsonObject *results, GPtrArray **out_f
           if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
             return wrong_answer (error, label, _("a number"));
           double v = json_node_get_double (answer), limit;
-          const char *unit = item_string (item, "unit") ? item_string (item, "unit") : "";
-          if (item_number (item, "min", &limit) && v < limit)
+          const char *unit = fl_inspection_item_string (item, "unit") ? fl_inspection_item_string (item, "unit") : "";
+          if (fl_inspection_item_number (item, "min", &limit) && v < limit)
             add_finding (findings, item, g_strdup_printf (_("%s: %g %s is below the minimum of %g"),
                                                           label, v, unit, limit));
-          else if (item_number (item, "max", &limit) && v > limit)
+          else if (fl_inspection_item_number (item, "max", &limit) && v > limit)
             add_finding (findings, item, g_strdup_printf (_("%s: %g %s is above the maximum of %g"),
                                                           label, v, unit, limit));
         }
@@ -298,4 +299,37 @@ fl_inspection_round_progress (FlDb *db, const char *round_id, guint *done, guint
 {
   g_autoptr(JsonObject) round = fl_record_load (db, fl_schema_lookup ("inspection_round"), round_id, error);
   return round != NULL && count_round (db, round, done, total, error);
+}
+
+GPtrArray *
+fl_inspection_list_rounds (FlDb *db, const char *login, GError **error)
+{
+  const char *params[] = { login };
+  return fl_query_rows (db,
+      "SELECT r.id, r.ref, r.planned_for, r.status, t.name AS template_name, s.name AS site_name"
+      "  FROM inspection_round r"
+      "  LEFT JOIN inspection_template t ON t.id = r.template_id"
+      "  LEFT JOIN site s ON s.id = r.site_id"
+      " WHERE (r.assignee = ?1 OR r.assignee IS NULL)"
+      "   AND (r.status IN ('planned', 'in_progress')"
+      "        OR (r.status = 'done' AND r.planned_for >= date ('now', '-7 days')))"
+      " ORDER BY r.status = 'done', r.planned_for, r.ref",
+      G_N_ELEMENTS (params), params, error);
+}
+
+GPtrArray *
+fl_inspection_list_round_cis (FlDb *db, const char *round_id, GError **error)
+{
+  const char *params[] = { round_id };
+  return fl_query_rows (db,
+      "SELECT ci.id, ci.code, ci.name, ci.location,"
+      "       (SELECT i.outcome FROM inspection i WHERE i.round_id = ?1 AND i.ci_id = ci.id"
+      "         ORDER BY i.at DESC LIMIT 1) AS outcome,"
+      "       (SELECT w.ref FROM inspection i JOIN work_order w ON w.id = i.incident_id"
+      "         WHERE i.round_id = ?1 AND i.ci_id = ci.id ORDER BY i.at DESC LIMIT 1) AS incident_ref"
+      "  FROM inspection_round r JOIN inspection_template t ON t.id = r.template_id"
+      "  JOIN ci ON ci.site_id = r.site_id AND ci.type = t.ci_type"
+      " WHERE r.id = ?1 AND ci.status NOT IN ('removed', 'retired')"
+      " ORDER BY ci.code",
+      G_N_ELEMENTS (params), params, error);
 }

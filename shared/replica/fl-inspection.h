@@ -34,6 +34,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlInspectionFinding, fl_inspection_finding_free)
 gboolean fl_inspection_evaluate (JsonArray *items, JsonObject *results,
                                  GPtrArray **findings, GError **error);
 
+/* A member of a template item: the text of `name` (NULL unless a string),
+ * or its number (FALSE unless an integer or a double). */
+const char *fl_inspection_item_string (JsonObject *item, const char *name);
+gboolean    fl_inspection_item_number (JsonObject *item, const char *name, double *out);
+
 /* Is this number out of the item's limits?  (For highlighting while typing.) */
 gboolean fl_inspection_item_out_of_range (JsonObject *item, double value);
 
@@ -45,6 +50,16 @@ gboolean fl_inspection_record (FlDb *db, const char *round_id, const char *ci_id
                                JsonObject *results, const char *actor,
                                char **out_inspection_id, char **out_incident_id,
                                GError **error);
+
+/* The rounds for `login` (assigned to them or to no one) that are open,
+ * and those done in the last week, open first by date: id, ref,
+ * planned_for, status, template_name, site_name. */
+GPtrArray *fl_inspection_list_rounds (FlDb *db, const char *login, GError **error);
+/* The CIs a round covers (the template's CI type at the round's site, in
+ * service), by code, with the last inspection's outcome on the round and
+ * the ref of the incident it opened: id, code, name, location, outcome,
+ * incident_ref. */
+GPtrArray *fl_inspection_list_round_cis (FlDb *db, const char *round_id, GError **error);
 
 /* CIs inspected so far on the round and CIs it covers. */
 gboolean fl_inspection_round_progress (FlDb *db, const char *round_id,

@@ -60,6 +60,25 @@ test_record_check_and_drill (void)
   g_assert_cmpint (fl_record_get_int (row, "restore_minutes", 0), ==, 42);
   g_assert_cmpint (fl_test_count (db, "SELECT count(*) FROM outbox WHERE table_name = 'backup_check' AND op = 'append'"), ==, 1);
 
+  /* The list and the job's history show it. */
+  g_autoptr(GPtrArray) jobs = fl_backup_list_jobs (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (jobs->len, ==, 1);
+  JsonObject *listed = g_ptr_array_index (jobs, 0);
+  g_assert_cmpstr (fl_record_get_string (listed, "id"), ==, job_id);
+  g_assert_cmpstr (fl_record_get_string (listed, "ci_code"), ==, "HIS-DB-01");
+  g_assert_cmpstr (fl_record_get_string (listed, "site_name"), ==, "First People's Hospital");
+  g_assert_cmpstr (fl_record_get_string (listed, "last_result"), ==, "ok");
+  g_assert_cmpstr (fl_record_get_string (listed, "last_checked_at"), ==, fl_record_get_string (row, "checked_at"));
+  g_autoptr(GPtrArray) checks = fl_backup_list_checks (db, job_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (checks->len, ==, 1);
+  JsonObject *history = g_ptr_array_index (checks, 0);
+  g_assert_cmpint (fl_record_get_int (history, "size_bytes", 0), ==, G_GINT64_CONSTANT (5368709120));
+  g_assert_cmpint (fl_record_get_int (history, "restore_ok", 0), ==, 1);
+  g_assert_cmpint (fl_record_get_int (history, "restore_minutes", 0), ==, 42);
+  g_assert_cmpstr (fl_record_get_string (history, "notes"), ==, "restored to the test instance");
+
   /* A bad result is refused, naming the field, and nothing is written. */
   FlBackupCheck bad = { .job_id = job_id, .result = "fine", .size_bytes = -1 };
   g_assert_false (fl_backup_record_check (db, &bad, "zhang.wei", NULL, &error));

@@ -255,6 +255,24 @@ test_failed_inspection_opens_incident (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_record_get_string (insp, "outcome"), ==, "fail");
   g_assert_cmpstr (fl_record_get_string (insp, "incident_id"), ==, incident);
 
+  /* The round's CIs with their outcome so far, and the round in its engineer's list. */
+  g_autoptr(GPtrArray) cis = fl_inspection_list_round_cis (f->db, round, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cis->len, ==, 2);
+  JsonObject *first = g_ptr_array_index (cis, 0), *second = g_ptr_array_index (cis, 1);
+  g_assert_cmpstr (fl_record_get_string (first, "code"), ==, "UPS-01");
+  g_assert_cmpstr (fl_record_get_string (first, "outcome"), ==, "fail");
+  g_assert_cmpstr (fl_record_get_string (first, "incident_ref"), ==, fl_record_get_string (wo, "ref"));
+  g_assert_cmpstr (fl_record_get_string (second, "code"), ==, "UPS-02");
+  g_assert_null (fl_record_get_string (second, "outcome"));
+  g_autoptr(GPtrArray) rounds = fl_inspection_list_rounds (f->db, "zhang.wei", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rounds->len, ==, 1);
+  g_assert_cmpstr (fl_record_get_string (g_ptr_array_index (rounds, 0), "template_name"), ==, "UPS monthly");
+  g_assert_cmpstr (fl_record_get_string (g_ptr_array_index (rounds, 0), "site_name"), ==, "People's Hospital");
+  g_autoptr(GPtrArray) others = fl_inspection_list_rounds (f->db, "li.na", &error);
+  g_assert_cmpuint (others->len, ==, 0);
+
   guint done = 0, total = 0;
   g_assert_true (fl_inspection_round_progress (f->db, round, &done, &total, &error));
   g_assert_cmpuint (done, ==, 1);
