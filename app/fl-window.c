@@ -144,7 +144,7 @@ static void
 update_sync_state (FlWindow *self)
 {
   FlSyncStatus status = FL_SYNC_STATUS_IDLE;
-  gint64 pending = fl_changelog_pending_count (fl_session_get_db (self->session), NULL);
+  gint64 pending = fl_outbox_count (fl_session_get_db (self->session), "pending", NULL);
   gint64 last = 0;
   const char *detail = NULL;
   if (self->sync != NULL)
