@@ -355,6 +355,7 @@ work_order_facts (Push *p, JsonObject *before, JsonObject *after, FlWorkOrderFac
   facts->actor_is_assignee = before != NULL &&
                              g_strcmp0 (fl_record_get_string (before, "assignee"), p->actor->login) == 0;
   facts->assignee_is_actor_after = g_strcmp0 (fl_record_get_string (after, "assignee"), p->actor->login) == 0;
+  facts->has_assignee_after = fl_record_get_string (after, "assignee") != NULL;
 }
 
 static FlWorkOrderStatus
@@ -550,6 +551,105 @@ post_movement (Push *p, FlMovementKind kind, const char *part_id, gint64 qty, co
   json_object_set_string_member (row, "by", p->actor->login);
   json_object_set_string_member (row, "at", p->at);
   return write_row (p, table, row, "append", NULL, error);
+}
+
+/* The locations of a movement, and whether this user may move stock out
+ * of and into them (fl_access_check_locations). */
+static gboolean
+check_movement_locations (Push *p, JsonObject *row, char **problem, GError **error)
+{
+  static const char * const columns[] = { "from_location", "to_location" };
+  JsonObject *rows[2] = { NULL, NULL };
+  FlLocationFacts facts[2];
+  gboolean ok = TRUE;
+  for (guint i = 0; i < 2 && ok && *problem == NULL; i++)
+    {
+      const char *id = fl_record_get_string (row, columns[i]);
+      if (id == NULL)
+        continue;
+      g_autoptr(GError) local_error = NULL;
+      rows[i] = fl_store_load_row (p->store, fl_schema_lookup ("stock_location"), id, &local_error);
+      if (rows[i] != NULL)
+        facts[i] = (FlLocationFacts) {
+          .id = id,
+          .kind = fl_record_get_string (rows[i], "kind"),
+          .site_id = fl_record_get_string (rows[i], "site_id"),
+          .owner = fl_record_get_string (rows[i], "owner"),
+        };
+      else if (g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        *problem = g_strdup_printf (_("stock_movement.%s: there is no stock_location %s on the server"),
+                                    columns[i], id);
+      else
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+        }
+    }
+  g_autoptr(GError) local_error = NULL;
+  if (ok && *problem == NULL &&
+      !fl_access_check_locations (p->role, p->actor->login, p->actor->sites,
+                                  rows[0] != NULL ? &facts[0] : NULL, rows[1] != NULL ? &facts[1] : NULL,
+                                  &local_error))
+    *problem = g_strdup (local_error->message);
+  g_clear_pointer (&rows[0], json_object_unref);
+  g_clear_pointer (&rows[1], json_object_unref);
+  return ok;
+}
+
+/* An attachment is seen where its owner row is: the server sets its site
+ * from the owner, whatever the client sent. */
+static gboolean
+set_attachment_site (Push *p, JsonObject *row, char **problem, GError **error)
+{
+  const char *owner_table = fl_record_get_string (row, "owner_table");
+  const char *owner_id = fl_record_get_string (row, "owner_id");
+  const FlTable *table = fl_schema_lookup (owner_table);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) owner = fl_store_load_row (p->store, table, owner_id, &local_error);
+  if (owner == NULL)
+    {
+      if (!g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      *problem = g_strdup_printf (_("attachment.owner_id: there is no %s %s on the server"), owner_table, owner_id);
+      return TRUE;
+    }
+  g_autofree char *site = first_site (p, table, owner, error);
+  if (site == NULL)
+    return FALSE;
+  if (*site != '\0')
+    json_object_set_string_member (row, "site_id", site);
+  else
+    json_object_set_null_member (row, "site_id");
+  return TRUE;
+}
+
+/* A location with stock history keeps its site: re-siting it would take
+ * its movements out of the replicas of the sites that had them. */
+static gboolean
+location_in_use (Push *p, const char *id, gboolean *in_use, GError **error)
+{
+  *in_use = FALSE;
+  if (!FL_IS_SQLITE_STORE (p->store))
+    return TRUE;
+  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (p->store));
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT EXISTS (SELECT 1 FROM stock_movement WHERE from_location = ?1)"
+      " OR EXISTS (SELECT 1 FROM stock_movement WHERE to_location = ?1)"
+      " OR EXISTS (SELECT 1 FROM stock_count WHERE location_id = ?1)"
+      " OR EXISTS (SELECT 1 FROM scrap_request WHERE location_id = ?1)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED, "%s", sqlite3_errmsg (fl_db_handle (db)));
+      return FALSE;
+    }
+  *in_use = sqlite3_column_int (stmt, 0) != 0;
+  return TRUE;
 }
 
 /* ---- approvals ---- */
@@ -868,6 +968,9 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
   g_autofree char *problem = NULL;
   if (!parents_exist (p, table, row, &problem, error))
     return NULL;
+  if (problem == NULL && strcmp (table->name, "attachment") == 0 &&
+      !set_attachment_site (p, row, &problem, error))
+    return NULL;
   if (problem != NULL)
     return rejected (m, "%s", problem);
   if (!check_scope (p, table, row, error))
@@ -902,6 +1005,10 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
                                     fl_record_get_string (row, "to_location"),
                                     fl_record_get_int (row, "qty", 0), &local_error))
         return rejected_by (m, local_error);
+      if (!check_movement_locations (p, row, &problem, error))
+        return NULL;
+      if (problem != NULL)
+        return rejected (m, "%s", problem);
     }
   else if (g_strv_contains ((const char * const[]) { "stock_count", "scrap_request", "ci_change_proposal", NULL },
                             table->name) &&
@@ -978,6 +1085,15 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
       (when != NULL && json_object_has_member (apply, when)))
     return rejected (m, _("%s.%s: who made it and when are kept as recorded"), table->name,
                      author != NULL && json_object_has_member (apply, author) ? author : when);
+  if (strcmp (table->name, "stock_location") == 0 && json_object_has_member (apply, "site_id"))
+    {
+      gboolean in_use = FALSE;
+      if (!location_in_use (p, m->id, &in_use, error))
+        return NULL;
+      if (in_use)
+        return rejected (m, _("stock_location.site_id: this location has stock history and keeps its site; "
+                              "record a new location at the other site and transfer the stock"));
+    }
   if (strcmp (table->name, "work_order") == 0)
     {
       if (!check_work_order_update (p, current, changes, apply, after, &problem, error))
@@ -997,7 +1113,19 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
 
   if (!record_conflicts (p, table, current, conflicts, error))
     return NULL;
-  if (json_object_get_size (apply) > 0)
+  /* What the server set in place of a client's lifecycle time goes back to
+   * the device with the row, even when nothing else changed (the move
+   * itself may have lost to another change). */
+  gboolean replaced = FALSE;
+  g_autoptr(GList) asked = json_object_get_members (changes);
+  for (GList *l = asked; l != NULL && strcmp (table->name, "work_order") == 0; l = l->next)
+    if (server_sets (table, l->data) && fl_workflow_field_kind (l->data) == FL_WO_FIELD_LIFECYCLE)
+      {
+        JsonNode *to = json_object_get_member (json_object_get_object_member (changes, l->data), "to");
+        JsonNode *kept = json_object_get_member (after, l->data);
+        replaced = replaced || !fl_json_node_equal (to, kept);
+      }
+  if (json_object_get_size (apply) > 0 || replaced)
     {
       /* Due times move only with what they are computed from, not with a
        * policy edited since: an unrelated edit leaves them as they are. */

@@ -240,6 +240,7 @@ build_facts (FlWorkOrderPage *self, FlWorkOrderFacts *facts)
   facts->actor_is_assignee = g_strcmp0 (fl_record_get_string (self->row, "assignee"),
                                         fl_session_get_login (self->session)) == 0;
   facts->assignee_is_actor_after = facts->actor_is_assignee;
+  facts->has_assignee_after = fl_record_get_string (self->row, "assignee") != NULL;
 }
 
 static void

@@ -105,6 +105,7 @@ typedef enum {
   NEEDS_RESOLUTION = 1 << 0,  /* a resolution text */
   NEEDS_ACCEPTANCE = 1 << 1,  /* the customer's acceptance, for incidents and requests */
   OWNER_AFTER      = 1 << 2,  /* ownership is judged by the assignee after the move */
+  NEEDS_ASSIGNEE   = 1 << 3,  /* an assignee after the move */
 } Needs;
 
 typedef enum {
@@ -136,7 +137,7 @@ typedef struct {
  * - closed and cancelled are final: nothing is reopened, new work is a new
  *   order (history is never rewritten). */
 static const Transition transitions[] = {
-  { FL_WO_NEW,         FL_WO_ASSIGNED,    FIELD_STAFF, ENGINEER, OWNER_AFTER, BY_UPDATE },
+  { FL_WO_NEW,         FL_WO_ASSIGNED,    FIELD_STAFF, ENGINEER, OWNER_AFTER | NEEDS_ASSIGNEE, BY_UPDATE },
   { FL_WO_NEW,         FL_WO_CANCELLED,   MANAGERS,    0,        0,           BY_UPDATE },
   { FL_WO_ASSIGNED,    FL_WO_IN_PROGRESS, FIELD_STAFF, ENGINEER, 0,           BY_UPDATE },
   { FL_WO_ASSIGNED,    FL_WO_CANCELLED,   MANAGERS,    0,        0,           BY_UPDATE },
@@ -240,6 +241,12 @@ fl_workflow_check_move (FlRole role, FlWorkOrderStatus from, FlWorkOrderStatus t
                                _("This work order is assigned to someone else: only its assignee or a supervisor can move it."));
           return FALSE;
         }
+    }
+  if ((t->needs & NEEDS_ASSIGNEE) != 0 && !facts->has_assignee_after)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("Assigning a work order needs an engineer: choose who does the work."));
+      return FALSE;
     }
   if ((t->needs & NEEDS_RESOLUTION) != 0 && !facts->has_resolution)
     {
@@ -609,6 +616,61 @@ static const MovementRights movement_rights[] = {
   { "scrap",    0, N_("Scrapping parts needs a supervisor's approval: submit a scrap request instead.") },
   { "adjust",   0, N_("Stock is corrected by a stocktake: submit a stock count for a supervisor to approve instead.") },
 };
+
+static gboolean
+serves_site (const char * const *user_sites, const char *site_id)
+{
+  if (user_sites == NULL || user_sites[0] == NULL)
+    return TRUE;
+  return site_id != NULL && g_strv_contains (user_sites, site_id);
+}
+
+static gboolean
+check_location (FlRole role, const char *login, const char * const *user_sites,
+                const FlLocationFacts *l, const char *column, gboolean taking, GError **error)
+{
+  if (l == NULL || role == FL_ROLE_ADMIN)
+    return TRUE;
+  gboolean own = g_strcmp0 (l->owner, login) == 0;
+  if (g_strcmp0 (l->kind, "van") == 0)
+    {
+      if (role == FL_ROLE_CLERK || own)
+        return TRUE;
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                   _("stock_movement.%s: this van is %s's; only its owner uses it, and a clerk moves stock in or out"),
+                   column, l->owner != NULL ? l->owner : _("nobody"));
+      return FALSE;
+    }
+  if (g_strcmp0 (l->kind, "warehouse") == 0)
+    {
+      if (role == FL_ROLE_CLERK && (own || serves_site (user_sites, l->site_id)))
+        return TRUE;
+      if (role == FL_ROLE_CLERK)
+        g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                     _("stock_movement.%s: this warehouse is kept by the clerks of its site and its keeper, not by you"),
+                     column);
+      else if (taking)
+        g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                     _("stock_movement.%s: parts are not taken from a warehouse directly; a clerk issues them to your van"),
+                     column);
+      else if (l->site_id != NULL && serves_site (user_sites, l->site_id))
+        return TRUE;
+      else
+        g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                     _("stock_movement.%s: return parts only to a warehouse of your own sites"), column);
+      return FALSE;
+    }
+  return TRUE;  /* a site's own store: its site scopes it */
+}
+
+gboolean
+fl_access_check_locations (FlRole role, const char *login, const char * const *user_sites,
+                           const FlLocationFacts *from, const FlLocationFacts *to, GError **error)
+{
+  g_return_val_if_fail (role < FL_N_ROLES, FALSE);
+  return check_location (role, login, user_sites, from, "from_location", TRUE, error) &&
+         check_location (role, login, user_sites, to, "to_location", FALSE, error);
+}
 
 gboolean
 fl_access_check_movement_kind (FlRole role, const char *kind, GError **error)

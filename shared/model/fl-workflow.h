@@ -66,6 +66,7 @@ typedef struct {
   gboolean customer_accepted;        /* customer_accepted_at is set */
   gboolean actor_is_assignee;        /* the order is assigned to the actor now */
   gboolean assignee_is_actor_after;  /* after the move the actor is the assignee */
+  gboolean has_assignee_after;       /* after the move the order has an assignee */
 } FlWorkOrderFacts;
 
 /* May `role` move an order from `from` to `to` by a status update?
@@ -134,6 +135,25 @@ gboolean fl_workflow_check_assignee (const char *assignee, FlRole assignee_role,
  * above and below; per-site scope by the server. */
 gboolean fl_access_check_write         (FlRole role, const char *table, const char *op,
                                         GError **error);
+
+/* A stock location as the movement rules see it. */
+typedef struct {
+  const char *id;
+  const char *kind;     /* "warehouse" | "van" | "site" */
+  const char *site_id;  /* NULL: no site (a central warehouse) */
+  const char *owner;    /* a van's engineer; a warehouse's keeper besides its site's clerks */
+} FlLocationFacts;
+
+/* May `login` in `role`, working at `user_sites` (NULL or empty: every
+ * site), move stock out of `from` and into `to` (either may be NULL)?
+ * A van is its owner's: only the owner uses or returns parts from it;
+ * clerks move stock in and out of vans.  A warehouse is used by the clerks
+ * of its site and its keeper; engineers never take from a warehouse, and
+ * put back only into one of their own sites.  Admins may do all.  The
+ * error names the location's column. */
+gboolean fl_access_check_locations (FlRole role, const char *login, const char * const *user_sites,
+                                    const FlLocationFacts *from, const FlLocationFacts *to,
+                                    GError **error);
 
 /* May `role` post a stock movement of `kind` ("receive", "use", ...)? */
 gboolean fl_access_check_movement_kind (FlRole role, const char *kind, GError **error);

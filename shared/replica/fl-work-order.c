@@ -125,6 +125,22 @@ facts_of (JsonObject *wo, const char *actor, FlWorkOrderFacts *facts)
   facts->customer_accepted = fl_record_get_string (wo, "customer_accepted_at") != NULL;
   facts->actor_is_assignee = g_strcmp0 (fl_record_get_string (wo, "assignee"), actor) == 0;
   facts->assignee_is_actor_after = facts->actor_is_assignee;
+  facts->has_assignee_after = fl_record_get_string (wo, "assignee") != NULL;
+}
+
+/* An engineer takes a new, unassigned order by moving it to assigned:
+ * they become its assignee.  Others assign it to an engineer first. */
+static gboolean
+takes_it (JsonObject *wo, FlRole role, FlWorkOrderStatus to)
+{
+  return role == FL_ROLE_ENGINEER && to == FL_WO_ASSIGNED && fl_record_get_string (wo, "assignee") == NULL;
+}
+
+static void
+facts_of_taking (JsonObject *wo, FlRole role, FlWorkOrderFacts *facts)
+{
+  if (takes_it (wo, role, FL_WO_ASSIGNED))
+    facts->assignee_is_actor_after = facts->has_assignee_after = TRUE;
 }
 
 typedef struct {
@@ -145,15 +161,14 @@ move_in_transaction (FlDb *db, gpointer data, GError **error)
     from = FL_WO_NEW;
   FlWorkOrderFacts facts;
   facts_of (wo, m->actor, &facts);
-  /* Taking a new order moves it to assigned with oneself as the assignee. */
-  if (m->to == FL_WO_ASSIGNED && fl_record_get_string (wo, "assignee") == NULL)
-    facts.assignee_is_actor_after = TRUE;
+  if (m->to == FL_WO_ASSIGNED)
+    facts_of_taking (wo, m->role, &facts);
   if (!fl_workflow_check_move (m->role, from, m->to, &facts, error))
     return FALSE;
 
   g_autoptr(JsonObject) values = json_object_new ();
   json_object_set_string_member (values, "status", fl_work_order_status_to_string (m->to));
-  if (m->to == FL_WO_ASSIGNED && fl_record_get_string (wo, "assignee") == NULL)
+  if (takes_it (wo, m->role, m->to))
     json_object_set_string_member (values, "assignee", m->actor);
   g_autoptr(JsonObject) site = load_optional (db, "site", fl_record_get_string (wo, "site_id"));
   g_autoptr(JsonObject) calendar = site != NULL
@@ -198,8 +213,7 @@ fl_work_order_allowed_moves (FlDb *db, const char *id, FlRole role, const char *
     return 0;
   FlWorkOrderFacts facts;
   facts_of (wo, actor, &facts);
-  if (fl_record_get_string (wo, "assignee") == NULL)
-    facts.assignee_is_actor_after = TRUE;
+  facts_of_taking (wo, role, &facts);
   return fl_workflow_allowed_moves (role, from, &facts, out, max);
 }
 

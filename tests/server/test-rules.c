@@ -263,6 +263,95 @@ test_time_and_author (void)
   fl_api_teardown (&f);
 }
 
+static char *
+put_location (FlApiFixture *f, FlApiDevice *clerk, const char *code, const char *kind, const char *site,
+              const char *owner)
+{
+  char *id = fl_uuid7_new ();
+  g_autofree char *site_json = site != NULL ? g_strdup_printf ("\"%s\"", site) : g_strdup ("null");
+  g_autofree char *owner_json = owner != NULL ? g_strdup_printf ("\"%s\"", owner) : g_strdup ("null");
+  g_autofree char *fields = g_strdup_printf ("{\"code\": \"%s\", \"name\": \"%s\", \"kind\": \"%s\","
+                                             " \"site_id\": %s, \"owner\": %s}",
+                                             code, code, kind, site_json, owner_json);
+  g_autoptr(FlPushResponse) keep = NULL;
+  assert_applied (push_one (f, clerk, fl_api_mutation (clerk, "stock_location", id, FL_MUTATION_INSERT, fields), &keep));
+  return id;
+}
+
+static FlMutationResult *
+move_stock (FlApiFixture *f, FlApiDevice *d, const char *kind, const char *part, const char *from,
+            const char *to, FlPushResponse **keep)
+{
+  g_autofree char *id = fl_uuid7_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *from_json = from != NULL ? g_strdup_printf ("\"%s\"", from) : g_strdup ("null");
+  g_autofree char *to_json = to != NULL ? g_strdup_printf ("\"%s\"", to) : g_strdup ("null");
+  g_autofree char *fields = g_strdup_printf ("{\"kind\": \"%s\", \"part_id\": \"%s\", \"qty\": 1,"
+                                             " \"from_location\": %s, \"to_location\": %s, \"by\": \"%s\", \"at\": \"%s\"}",
+                                             kind, part, from_json, to_json, d->login, now);
+  return push_one (f, d, fl_api_mutation (d, "stock_movement", id, FL_MUTATION_APPEND, fields), keep);
+}
+
+/* Rows without a site are not everybody's: vans are their owners', a
+ * central warehouse its keeper's, an attachment its owner row's site's;
+ * and a location with history keeps its site. */
+static void
+test_stock_and_attachment_scope (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  g_auto(FlApiDevice) c = { 0 };
+  g_auto(FlApiDevice) c_b = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_add_user (&f, "clerk_b", "clerk", f.site_b);
+  fl_api_login (&f, "eng_a", &a);
+  fl_api_login (&f, "clerk", &c);
+  fl_api_login (&f, "clerk_b", &c_b);
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL, k6 = NULL, k7 = NULL,
+                            k8 = NULL, k9 = NULL, k10 = NULL, k11 = NULL;
+
+  g_autofree char *part = fl_uuid7_new ();
+  assert_applied (push_one (&f, &c, fl_api_mutation (&c, "part", part, FL_MUTATION_INSERT,
+      "{\"sku\": \"FUSE-10\", \"name\": \"Fuse 10 A\", \"unit\": \"pcs\"}"), &k1));
+  /* The central warehouse has no site; the clerk of site A keeps it. */
+  g_autofree char *central = put_location (&f, &c, "WH-MAIN", "warehouse", NULL, "clerk");
+  g_autofree char *van_a = put_location (&f, &c, "VAN-A", "van", f.site_a, "eng_a");
+  g_autofree char *van_a2 = put_location (&f, &c, "VAN-A2", "van", f.site_a, "eng_a2");
+  g_autofree char *van_b = put_location (&f, &c_b, "VAN-B", "van", f.site_b, "eng_b");
+  assert_applied (move_stock (&f, &c, "receive", part, NULL, central, &k2));
+  assert_applied (move_stock (&f, &c, "issue", part, central, van_a2, &k3));
+
+  /* An engineer using parts from a colleague's van, or from the warehouse. */
+  assert_rejected (move_stock (&f, &a, "use", part, van_a2, NULL, &k4), "stock_movement.from_location");
+  assert_rejected (move_stock (&f, &a, "transfer", part, central, van_a, &k5), "stock_movement.from_location");
+  /* A clerk of another site taking from the central warehouse. */
+  assert_rejected (move_stock (&f, &c_b, "issue", part, central, van_b, &k6), "stock_movement.from_location");
+  /* The owner uses their own van; the keeper issues to it. */
+  assert_applied (move_stock (&f, &c, "issue", part, central, van_a, &k7));
+  assert_applied (move_stock (&f, &a, "use", part, van_a, NULL, &k8));
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM stock_movement"), ==, 4);
+
+  /* Re-siting a location with history would take its movements out of
+   * site A's replicas: refused; a new location moves freely. */
+  g_autofree char *resite = g_strdup_printf ("{\"site_id\": {\"from\": null, \"to\": \"%s\"}}", f.site_a);
+  assert_rejected (update (&f, &c, "stock_location", central, resite, &k9), "stock_location.site_id");
+  g_autofree char *spare = put_location (&f, &c, "WH-SPARE", "warehouse", NULL, NULL);
+  assert_applied (update (&f, &c, "stock_location", spare, resite, &k10));
+
+  /* An attachment claiming no site on a site-A order takes the order's site. */
+  g_autofree char *wo = fl_api_new_work_order (&f, &a, f.site_a, "assigned", "eng_a");
+  g_autofree char *attachment = fl_uuid7_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *fields = g_strdup_printf (
+      "{\"owner_table\": \"work_order\", \"owner_id\": \"%s\", \"site_id\": null,"
+      " \"sha256\": \"%064d\", \"mime\": \"image/jpeg\", \"size\": \"10\", \"by\": \"eng_a\", \"at\": \"%s\"}",
+      wo, 0, now);
+  assert_applied (push_one (&f, &a, fl_api_mutation (&a, "attachment", attachment, FL_MUTATION_APPEND, fields), &k11));
+  g_autofree char *site = field_of (&f, "attachment", attachment, "site_id");
+  g_assert_cmpstr (site, ==, f.site_a);
+  fl_api_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -270,5 +359,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/assignment", test_assignment);
   g_test_add_func ("/rules/server-owned-and-closed", test_server_owned_and_closed);
   g_test_add_func ("/rules/time-and-author", test_time_and_author);
+  g_test_add_func ("/rules/stock-and-attachment-scope", test_stock_and_attachment_scope);
   return g_test_run ();
 }

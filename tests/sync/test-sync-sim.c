@@ -487,6 +487,19 @@ op_stock_move (SimClient *client, GError **error)
     }
   if (m.to_location == NULL || m.from_location == m.to_location)
     return FALSE;
+  /* The client offers only the locations the rules let this user use. */
+  const char *ids[2] = { m.from_location, m.to_location };
+  g_autoptr(JsonObject) from = NULL, to = NULL;
+  JsonObject **rows[2] = { &from, &to };
+  FlLocationFacts facts[2] = { { 0 } };
+  for (guint i = 0; i < 2; i++)
+    if (ids[i] != NULL && (*rows[i] = fl_record_load (client->c.db, fl_schema_lookup ("stock_location"), ids[i], NULL)) != NULL)
+      facts[i] = (FlLocationFacts) { ids[i], fl_record_get_string (*rows[i], "kind"),
+                                     fl_record_get_string (*rows[i], "site_id"), fl_record_get_string (*rows[i], "owner") };
+  const char *sites[] = { client->site, NULL };
+  if (!fl_access_check_locations (client->role, client->login, client->site != NULL ? sites : NULL,
+                                  from != NULL ? &facts[0] : NULL, to != NULL ? &facts[1] : NULL, NULL))
+    return FALSE;
   return fl_stock_post (client->c.db, &m, NULL, error);
 }
 

@@ -76,7 +76,7 @@ static const Matrix bare[FL_N_ROLES] = {
     { INV, INV, INV, INV, INV, INV, INV },
   },
   [FL_ROLE_SUPERVISOR] = {
-    { INV, OK,  INV, INV, INV, INV, OK  },
+    { INV, PRE, INV, INV, INV, INV, OK  },  /* assigning needs an assignee */
     { INV, INV, OK,  INV, INV, INV, OK  },
     { INV, INV, INV, OK,  PRE, INV, INV },
     { INV, INV, OK,  INV, PRE, INV, INV },
@@ -85,7 +85,7 @@ static const Matrix bare[FL_N_ROLES] = {
     { INV, INV, INV, INV, INV, INV, INV },
   },
   [FL_ROLE_ADMIN] = {
-    { INV, OK,  INV, INV, INV, INV, OK  },
+    { INV, PRE, INV, INV, INV, INV, OK  },  /* assigning needs an assignee */
     { INV, INV, OK,  INV, INV, INV, OK  },
     { INV, INV, INV, OK,  PRE, INV, INV },
     { INV, INV, OK,  INV, PRE, INV, INV },
@@ -95,7 +95,7 @@ static const Matrix bare[FL_N_ROLES] = {
   },
 };
 
-static const FlWorkOrderFacts ready_facts = { FL_WO_KIND_INCIDENT, TRUE, TRUE, TRUE, TRUE };
+static const FlWorkOrderFacts ready_facts = { FL_WO_KIND_INCIDENT, TRUE, TRUE, TRUE, TRUE, TRUE };
 static const FlWorkOrderFacts bare_facts = { FL_WO_KIND_INCIDENT, FALSE, FALSE, FALSE, FALSE };
 
 /* `what` names the case, so a failure says which one. */
@@ -192,14 +192,14 @@ test_preconditions (void)
       g_autoptr(GError) error = NULL;
 
       /* No resolution text: refused whatever the kind. */
-      FlWorkOrderFacts facts = { FL_WO_KIND_MAINTENANCE, FALSE, TRUE, TRUE, TRUE };
+      FlWorkOrderFacts facts = { FL_WO_KIND_MAINTENANCE, FALSE, TRUE, TRUE, TRUE, TRUE };
       g_assert_false (fl_workflow_check_move (role, FL_WO_IN_PROGRESS, FL_WO_RESOLVED, &facts, &error));
       g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
       g_assert_nonnull (strstr (error->message, "resolution"));
       g_clear_error (&error);
 
       /* Incident and request without the customer's acceptance: refused. */
-      facts = (FlWorkOrderFacts) { FL_WO_KIND_INCIDENT, TRUE, FALSE, TRUE, TRUE };
+      facts = (FlWorkOrderFacts) { FL_WO_KIND_INCIDENT, TRUE, FALSE, TRUE, TRUE, TRUE };
       g_assert_false (fl_workflow_check_move (role, FL_WO_IN_PROGRESS, FL_WO_RESOLVED, &facts, &error));
       g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
       g_assert_nonnull (strstr (error->message, "incident"));
@@ -217,13 +217,13 @@ test_preconditions (void)
       g_assert_no_error (error);
 
       /* With acceptance an incident resolves. */
-      facts = (FlWorkOrderFacts) { FL_WO_KIND_INCIDENT, TRUE, TRUE, TRUE, TRUE };
+      facts = (FlWorkOrderFacts) { FL_WO_KIND_INCIDENT, TRUE, TRUE, TRUE, TRUE, TRUE };
       g_assert_true (fl_workflow_check_move (role, FL_WO_IN_PROGRESS, FL_WO_RESOLVED, &facts, &error));
       g_assert_no_error (error);
     }
 
   /* Other moves do not ask for either. */
-  FlWorkOrderFacts facts = { FL_WO_KIND_INCIDENT, FALSE, FALSE, TRUE, TRUE };
+  FlWorkOrderFacts facts = { FL_WO_KIND_INCIDENT, FALSE, FALSE, TRUE, TRUE, TRUE };
   g_assert_true (fl_workflow_check_move (FL_ROLE_ENGINEER, FL_WO_ASSIGNED, FL_WO_IN_PROGRESS, &facts, NULL));
   g_assert_true (fl_workflow_check_move (FL_ROLE_ENGINEER, FL_WO_IN_PROGRESS, FL_WO_ON_HOLD, &facts, NULL));
 }
@@ -232,7 +232,7 @@ static void
 test_engineer_own_orders (void)
 {
   g_autoptr(GError) error = NULL;
-  FlWorkOrderFacts someone_elses = { FL_WO_KIND_REQUEST, TRUE, TRUE, FALSE, FALSE };
+  FlWorkOrderFacts someone_elses = { FL_WO_KIND_REQUEST, TRUE, TRUE, FALSE, FALSE, TRUE };
   FlWorkOrderStatus from[] = { FL_WO_ASSIGNED, FL_WO_IN_PROGRESS, FL_WO_ON_HOLD, FL_WO_IN_PROGRESS };
   FlWorkOrderStatus to[] = { FL_WO_IN_PROGRESS, FL_WO_ON_HOLD, FL_WO_IN_PROGRESS, FL_WO_RESOLVED };
   for (guint i = 0; i < G_N_ELEMENTS (from); i++)
@@ -247,10 +247,10 @@ test_engineer_own_orders (void)
     }
 
   /* Taking a new order: for oneself yes, for somebody else no. */
-  FlWorkOrderFacts take = { FL_WO_KIND_INCIDENT, FALSE, FALSE, FALSE, TRUE };
+  FlWorkOrderFacts take = { FL_WO_KIND_INCIDENT, FALSE, FALSE, FALSE, TRUE, TRUE };
   g_assert_true (fl_workflow_check_move (FL_ROLE_ENGINEER, FL_WO_NEW, FL_WO_ASSIGNED, &take, &error));
   g_assert_no_error (error);
-  FlWorkOrderFacts give = { FL_WO_KIND_INCIDENT, FALSE, FALSE, TRUE, FALSE };
+  FlWorkOrderFacts give = { FL_WO_KIND_INCIDENT, FALSE, FALSE, TRUE, FALSE, TRUE };
   g_assert_false (fl_workflow_check_move (FL_ROLE_ENGINEER, FL_WO_NEW, FL_WO_ASSIGNED, &give, &error));
   g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN);
   g_clear_error (&error);
@@ -321,9 +321,10 @@ test_allowed_moves_match_checks (void)
   for (FlRole role = 0; role < FL_N_ROLES; role++)
     for (FlWorkOrderStatus from = 0; from < FL_N_WO_STATUSES; from++)
       for (FlWorkOrderKind kind = FL_WO_KIND_INCIDENT; kind <= FL_WO_KIND_MAINTENANCE; kind++)
-        for (guint bits = 0; bits < 16; bits++)
+        for (guint bits = 0; bits < 32; bits++)
           {
-            FlWorkOrderFacts facts = { kind, bits & 1, (bits >> 1) & 1, (bits >> 2) & 1, (bits >> 3) & 1 };
+            FlWorkOrderFacts facts = { kind, bits & 1, (bits >> 1) & 1, (bits >> 2) & 1, (bits >> 3) & 1,
+                                       (bits >> 4) & 1 };
             FlWorkOrderStatus out[FL_N_WO_STATUSES];
             guint n = fl_workflow_allowed_moves (role, from, &facts, out, G_N_ELEMENTS (out));
             guint j = 0;
@@ -355,8 +356,8 @@ static void
 test_create (void)
 {
   g_autoptr(GError) error = NULL;
-  FlWorkOrderFacts mine = { FL_WO_KIND_INCIDENT, FALSE, FALSE, TRUE, TRUE };
-  FlWorkOrderFacts theirs = { FL_WO_KIND_INCIDENT, FALSE, FALSE, FALSE, FALSE };
+  FlWorkOrderFacts mine = { FL_WO_KIND_INCIDENT, FALSE, FALSE, TRUE, TRUE, TRUE };
+  FlWorkOrderFacts theirs = { FL_WO_KIND_INCIDENT, FALSE, FALSE, FALSE, FALSE, TRUE };
   g_assert_true (fl_workflow_check_create (FL_ROLE_ENGINEER, FL_WO_NEW, &theirs, &error));
   g_assert_true (fl_workflow_check_create (FL_ROLE_ENGINEER, FL_WO_ASSIGNED, &mine, &error));
   g_assert_no_error (error);
