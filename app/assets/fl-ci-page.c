@@ -48,12 +48,6 @@ static const struct {
   { "name", N_("Name"), TRUE },
 };
 
-static const char *
-text (sqlite3_stmt *stmt, int column)
-{
-  return (const char *) sqlite3_column_text (stmt, column);
-}
-
 static void
 clear_list (GtkListBox *list)
 {
@@ -85,23 +79,17 @@ load_relations (FlCiPage *self, FlDb *db)
 {
   clear_list (self->relations_list);
   /* Both directions: "depends on X" and "X depends on this". */
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT r.kind, o.id, o.code, o.name, 1 FROM ci_relation r JOIN ci o ON o.id = r.other_ci_id"
-      " WHERE r.ci_id = ?1 AND coalesce (r.active, 1)"
-      " UNION ALL "
-      "SELECT r.kind, o.id, o.code, o.name, 0 FROM ci_relation r JOIN ci o ON o.id = r.ci_id"
-      " WHERE r.other_ci_id = ?1 AND coalesce (r.active, 1)"
-      " ORDER BY 5 DESC, 1, 3", NULL);
-  if (stmt != NULL)
-    sqlite3_bind_text (stmt, 1, self->id, -1, SQLITE_TRANSIENT);
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  g_autoptr(GPtrArray) relations = fl_ci_list_relations (db, self->id, NULL);
+  for (guint i = 0; relations != NULL && i < relations->len; i++)
     {
-      g_autofree char *kind = g_strdelimit (g_strdup (text (stmt, 0)), "_", ' ');
-      g_autofree char *title = g_strdup_printf ("%s — %s", text (stmt, 2), text (stmt, 3));
+      JsonObject *relation = g_ptr_array_index (relations, i);
+      g_autofree char *kind = g_strdelimit (g_strdup (fl_record_get_string (relation, "kind")), "_", ' ');
+      g_autofree char *title = g_strdup_printf ("%s — %s", fl_record_get_string (relation, "code"),
+                                                fl_record_get_string (relation, "name"));
       /* Translators: a relation seen from the other item, "is the target of: depends on" */
-      g_autofree char *subtitle = sqlite3_column_int (stmt, 4) ? g_strdup (kind)
-                                                               : g_strdup_printf (_("the other way: %s this"), kind);
-      add_row (self->relations_list, title, subtitle, text (stmt, 1));
+      g_autofree char *subtitle = fl_record_get_int (relation, "outgoing", 0)
+        ? g_strdup (kind) : g_strdup_printf (_("the other way: %s this"), kind);
+      add_row (self->relations_list, title, subtitle, fl_record_get_string (relation, "other_id"));
     }
   if (gtk_widget_get_first_child (GTK_WIDGET (self->relations_list)) == NULL)
     add_row (self->relations_list, _("No relations recorded"), NULL, NULL);
@@ -111,37 +99,31 @@ static void
 load_history (FlCiPage *self, FlDb *db)
 {
   clear_list (self->history_list);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT created_at, 'work_order', id, ref || ' ' || title, status FROM work_order WHERE ci_id = ?1"
-      " UNION ALL "
-      "SELECT at, 'inspection', round_id, outcome, by FROM inspection WHERE ci_id = ?1"
-      " UNION ALL "
-      "SELECT at, 'ci_change_proposal', id, changes, status || ' · ' || by || ' · ' || reason"
-      "  FROM ci_change_proposal WHERE ci_id = ?1"
-      " ORDER BY 1 DESC LIMIT 100", NULL);
-  if (stmt != NULL)
-    sqlite3_bind_text (stmt, 1, self->id, -1, SQLITE_TRANSIENT);
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  g_autoptr(GPtrArray) history = fl_ci_list_history (db, self->id, NULL);
+  for (guint i = 0; history != NULL && i < history->len; i++)
     {
-      g_autofree char *when = fl_format_time (text (stmt, 0));
-      const char *kind = text (stmt, 1);
-      if (g_str_equal (kind, "work_order"))
+      JsonObject *event = g_ptr_array_index (history, i);
+      g_autofree char *when = fl_format_time (fl_record_get_string (event, "at"));
+      const char *what = fl_record_get_string (event, "what");
+      const char *title = fl_record_get_string (event, "title");
+      const char *detail = fl_record_get_string (event, "detail");
+      if (g_str_equal (what, "work_order"))
         {
-          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, fl_format_status (text (stmt, 4)));
-          add_row (self->history_list, text (stmt, 3), subtitle, text (stmt, 2));
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, fl_format_status (detail));
+          add_row (self->history_list, title, subtitle, fl_record_get_string (event, "target"));
         }
-      else if (g_str_equal (kind, "inspection"))
+      else if (g_str_equal (what, "inspection"))
         {
-          const char *title = g_strcmp0 (text (stmt, 3), "fail") == 0 ? _("Inspection failed") : _("Inspection passed");
-          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, text (stmt, 4));
-          add_row (self->history_list, title, subtitle, NULL);
+          const char *outcome = g_strcmp0 (title, "fail") == 0 ? _("Inspection failed") : _("Inspection passed");
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, detail);
+          add_row (self->history_list, outcome, subtitle, NULL);
         }
       else
         {
           /* Translators: "Correction proposed: {"location": ...}" */
-          g_autofree char *title = g_strdup_printf (_("Correction proposed: %s"), text (stmt, 3));
-          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, text (stmt, 4));
-          add_row (self->history_list, title, subtitle, NULL);
+          g_autofree char *proposed = g_strdup_printf (_("Correction proposed: %s"), title);
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, detail);
+          add_row (self->history_list, proposed, subtitle, NULL);
         }
     }
   if (gtk_widget_get_first_child (GTK_WIDGET (self->history_list)) == NULL)
@@ -180,14 +162,9 @@ reload (FlCiPage *self)
   g_autofree char *title = g_strdup_printf ("%s — %s", fl_record_get_string (self->row, "code"),
                                             fl_record_get_string (self->row, "name"));
   gtk_label_set_text (self->title_label, title);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT name FROM site WHERE id = ?", NULL);
-  const char *site = NULL;
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, fl_record_get_string (self->row, "site_id"), -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        site = text (stmt, 0);
-    }
+  const char *site_id = fl_record_get_string (self->row, "site_id");
+  g_autoptr(JsonObject) site_row = site_id != NULL ? fl_record_load (db, fl_schema_lookup ("site"), site_id, NULL) : NULL;
+  const char *site = site_row != NULL ? fl_record_get_string (site_row, "name") : NULL;
   gtk_label_set_text (self->subtitle_label, site != NULL ? site : "");
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (!g_str_equal (fields[i].column, "name"))
@@ -254,27 +231,10 @@ propose_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
       fl_notice_toast (widget, _("Say why the record is wrong, for the reviewer"));
       return;
     }
-  g_autoptr(JsonObject) change = json_object_new ();
-  if (current != NULL)
-    json_object_set_string_member (change, "from", current);
-  else
-    json_object_set_null_member (change, "from");
-  if (*value != '\0')
-    json_object_set_string_member (change, "to", value);
-  else
-    json_object_set_null_member (change, "to");
-  g_autoptr(JsonObject) changes = json_object_new ();
-  json_object_set_object_member (changes, column, g_steal_pointer (&change));
-  g_autoptr(JsonObject) proposal = json_object_new ();
-  g_autofree char *now = fl_time_format (fl_time_now ());
-  json_object_set_string_member (proposal, "ci_id", self->id);
-  json_object_set_object_member (proposal, "changes", g_steal_pointer (&changes));
-  json_object_set_string_member (proposal, "reason", reason);
-  json_object_set_string_member (proposal, "by", fl_session_get_login (self->session));
-  json_object_set_string_member (proposal, "at", now);
-  json_object_set_string_member (proposal, "status", "pending");
   g_autoptr(GError) error = NULL;
-  if (!fl_changelog_insert (fl_session_get_db (self->session), "ci_change_proposal", proposal, NULL, &error))
+  if (!fl_ci_propose_change (fl_session_get_db (self->session), self->id, column, current,
+                             *value != '\0' ? value : NULL, reason, fl_session_get_login (self->session),
+                             NULL, &error))
     {
       fl_notice_error (widget, _("Cannot propose the correction"), error);
       return;

@@ -27,12 +27,6 @@ static void page_iface_init (FlPageInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (FlCisPage, fl_cis_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
 
-static const char *
-text (sqlite3_stmt *stmt, int column)
-{
-  return (const char *) sqlite3_column_text (stmt, column);
-}
-
 static void
 search_changed_cb (FlCisPage *self)
 {
@@ -40,28 +34,25 @@ search_changed_cb (FlCisPage *self)
     return;
   g_list_store_remove_all (self->results);
   g_autofree char *words = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
-  g_autofree char *pattern = *words != '\0' ? g_strdup_printf ("%%%s%%", words) : NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (fl_session_get_db (self->session),
-      "SELECT ci.id, ci.code, ci.name, ci.type, ci.status, ci.location, s.name"
-      "  FROM ci LEFT JOIN site s ON s.id = ci.site_id"
-      " WHERE ?1 IS NULL OR ci.code LIKE ?1 OR ci.name LIKE ?1 OR ci.serial LIKE ?1 OR ci.location LIKE ?1"
-      " ORDER BY ci.code LIMIT ?2", NULL);
-  if (stmt == NULL)
-    return;
-  if (pattern != NULL)
-    sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 2, RESULTS_SHOWN);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  g_autoptr(GPtrArray) found = fl_ci_search (fl_session_get_db (self->session), words, RESULTS_SHOWN, NULL);
+  for (guint i = 0; found != NULL && i < found->len; i++)
     {
-      g_autoptr(FlRecordItem) item = fl_record_item_new (text (stmt, 0), NULL);
-      g_autofree char *title = g_strdup_printf ("%s — %s", text (stmt, 1), text (stmt, 2));
+      JsonObject *ci = g_ptr_array_index (found, i);
+      const char *id = fl_record_get_string (ci, "id");
+      const char *site = fl_record_get_string (ci, "site_name");
+      const char *location = fl_record_get_string (ci, "location");
+      const char *status = fl_record_get_string (ci, "status");
+      g_autoptr(FlRecordItem) item = fl_record_item_new (id, NULL);
+      g_autofree char *title = g_strdup_printf ("%s — %s", fl_record_get_string (ci, "code"),
+                                                fl_record_get_string (ci, "name"));
       fl_record_item_set_title (item, title);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s", text (stmt, 3), text (stmt, 6) ? text (stmt, 6) : "",
-                                                   text (stmt, 5) ? " · " : "", text (stmt, 5) ? text (stmt, 5) : "");
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s", fl_record_get_string (ci, "type"),
+                                                   site ? site : "", location ? " · " : "",
+                                                   location ? location : "");
       fl_record_item_set_subtitle (item, subtitle);
-      g_autofree char *status = g_strdelimit (g_strdup (text (stmt, 4)), "_", ' ');
-      fl_record_item_set_tag (item, status, g_strcmp0 (text (stmt, 4), "in_use") == 0 ? "normal" : "low");
-      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "ci", text (stmt, 0)));
+      g_autofree char *status_text = g_strdelimit (g_strdup (status), "_", ' ');
+      fl_record_item_set_tag (item, status_text, g_strcmp0 (status, "in_use") == 0 ? "normal" : "low");
+      fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "ci", id));
       g_list_store_append (self->results, item);
     }
 }

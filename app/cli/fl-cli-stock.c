@@ -29,32 +29,24 @@ stock_balance (FlCli *cli, int argc, char **argv)
   g_autofree char *location_id = NULL;
   if (location != NULL && (location_id = fl_cli_find (cli, "stock_location", "code", location, &error)) == NULL)
     return fl_cli_fail (error);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (cli->db,
-      "SELECT l.code, p.sku, p.name, b.qty, p.unit, p.min_stock FROM stock_balance b "
-      "JOIN stock_location l ON l.id = b.location_id JOIN part p ON p.id = b.part_id "
-      "WHERE (?1 IS NULL OR b.location_id = ?1) AND (b.qty != 0 OR ?1 IS NOT NULL) "
-      "ORDER BY l.code, p.sku", &error);
-  if (stmt == NULL)
+  const char *params[] = { location_id, NULL, NULL, NULL };
+  g_autoptr(GPtrArray) balances = fl_query_rows (cli->db, fl_stock_balances_sql (), G_N_ELEMENTS (params),
+                                                 params, &error);
+  if (balances == NULL)
     return fl_cli_fail (error);
-  if (location_id != NULL)
-    sqlite3_bind_text (stmt, 1, location_id, -1, SQLITE_TRANSIENT);
-  guint n = 0;
-  for (;;)
+  guint n = balances->len;
+  if (n > 0)
+    g_print ("  %-14s %-16s %10s %-6s %s\n", _("LOCATION"), _("SKU"), _("QTY"), _("UNIT"), _("PART"));
+  for (guint i = 0; i < n; i++)
     {
-      gboolean has_row;
-      if (!fl_stmt_step_row (cli->db, stmt, &has_row, &error))
-        return fl_cli_fail (error);
-      if (!has_row)
-        break;
-      if (n++ == 0)
-        g_print ("  %-14s %-16s %10s %-6s %s\n", _("LOCATION"), _("SKU"), _("QTY"), _("UNIT"), _("PART"));
-      gint64 qty = sqlite3_column_int64 (stmt, 3);
-      gboolean has_min = sqlite3_column_type (stmt, 5) != SQLITE_NULL;
-      const char *mark = qty < 0 ? "!" : has_min && qty < sqlite3_column_int64 (stmt, 5) ? "↓" : "";
-      const char *unit = (const char *) sqlite3_column_text (stmt, 4);
+      JsonObject *balance = g_ptr_array_index (balances, i);
+      gint64 qty = fl_record_get_int (balance, "qty", 0);
+      gboolean has_min = !json_object_get_null_member (balance, "part_min_stock");
+      const char *mark = qty < 0 ? "!" : has_min && qty < fl_record_get_int (balance, "part_min_stock", 0) ? "↓" : "";
+      const char *unit = fl_record_get_string (balance, "unit");
       g_print ("%-1s %-14s %-16s %10" PRId64 " %-6s %s\n", mark,
-               (const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
-               qty, unit != NULL ? unit : "", (const char *) sqlite3_column_text (stmt, 2));
+               fl_record_get_string (balance, "location_code"), fl_record_get_string (balance, "sku"),
+               qty, unit != NULL ? unit : "", fl_record_get_string (balance, "part_name"));
     }
   if (n == 0)
     g_print (_("No stock recorded.\n"));

@@ -1,5 +1,7 @@
 #include "fl-query-model.h"
 
+#include <fl-query.h>
+
 #include "fl-format.h"
 #include "fl-record-item.h"
 
@@ -88,32 +90,6 @@ count_rows (FlQueryModel *self)
   return 0;
 }
 
-static JsonObject *
-row_from_stmt (sqlite3_stmt *stmt)
-{
-  JsonObject *row = json_object_new ();
-  int n = sqlite3_column_count (stmt);
-  for (int c = 0; c < n; c++)
-    {
-      const char *name = sqlite3_column_name (stmt, c);
-      switch (sqlite3_column_type (stmt, c))
-        {
-        case SQLITE_INTEGER:
-          json_object_set_int_member (row, name, sqlite3_column_int64 (stmt, c));
-          break;
-        case SQLITE_FLOAT:
-          json_object_set_double_member (row, name, sqlite3_column_double (stmt, c));
-          break;
-        case SQLITE_NULL:
-          json_object_set_null_member (row, name);
-          break;
-        default:
-          json_object_set_string_member (row, name, (const char *) sqlite3_column_text (stmt, c));
-        }
-    }
-  return row;
-}
-
 static GPtrArray *
 load_page (FlQueryModel *self, guint page)
 {
@@ -133,7 +109,7 @@ load_page (FlQueryModel *self, guint page)
       gboolean has_row;
       while (fl_stmt_step_row (self->db, stmt, &has_row, &error) && has_row)
         {
-          g_autoptr(JsonObject) row = row_from_stmt (stmt);
+          g_autoptr(JsonObject) row = fl_query_row_from_stmt (stmt);
           FlRecordItem *item = fl_record_item_new (fl_record_get_string (row, "id"), row);
           if (self->decorate != NULL)
             self->decorate (item, self->decorate_data);

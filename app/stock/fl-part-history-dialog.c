@@ -21,16 +21,6 @@ struct _FlPartHistoryDialog
 
 G_DEFINE_FINAL_TYPE (FlPartHistoryDialog, fl_part_history_dialog, ADW_TYPE_WINDOW)
 
-static const char ledger_sql[] =
-  "SELECT m.id, m.at, m.kind, m.qty, m.serial, m.supplier_ref, m.reason, m.by,"
-  "       f.code AS from_code, t.code AS to_code, w.ref AS work_order_ref"
-  "  FROM stock_movement m"
-  "  LEFT JOIN stock_location f ON f.id = m.from_location"
-  "  LEFT JOIN stock_location t ON t.id = m.to_location"
-  "  LEFT JOIN work_order w ON w.id = m.work_order_id"
-  " WHERE m.part_id = ?1"
-  " ORDER BY m.at DESC, m.id DESC";
-
 static JsonObject *
 item_row (FlRecordItem *item)
 {
@@ -109,19 +99,14 @@ fill_header (FlPartHistoryDialog *self, const char *part_id)
       gtk_window_set_title (GTK_WINDOW (self), title);
     }
 
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT l.code, b.qty FROM stock_balance b JOIN stock_location l ON l.id = b.location_id"
-      " WHERE b.part_id = ? AND b.qty <> 0 ORDER BY l.kind = 'warehouse' DESC, l.code", &error);
-  gboolean has_row = FALSE;
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, part_id, -1, SQLITE_TRANSIENT);
-  while (fl_stmt_step_row (db, stmt, &has_row, NULL) && has_row)
+  g_autoptr(GPtrArray) balances = fl_stock_list_part_balances (db, part_id, NULL);
+  for (guint i = 0; balances != NULL && i < balances->len; i++)
     {
-      gint64 qty = sqlite3_column_int64 (stmt, 1);
+      JsonObject *balance = g_ptr_array_index (balances, i);
+      gint64 qty = fl_record_get_int (balance, "qty", 0);
       /* Translators: a part's balance at a location, "WH1: 12". */
       g_autofree char *text = g_strdup_printf (_("%s: %" PRId64),
-                                               (const char *) sqlite3_column_text (stmt, 0), qty);
+                                               fl_record_get_string (balance, "location_code"), qty);
       GtkWidget *label = gtk_label_new (text);
       gtk_widget_add_css_class (label, "card");
       gtk_widget_add_css_class (label, "numeric");
@@ -180,7 +165,7 @@ fl_part_history_dialog_new (FlSession *session, const char *part_id)
   g_return_val_if_fail (FL_IS_SESSION (session), NULL);
   FlPartHistoryDialog *self = g_object_new (FL_TYPE_PART_HISTORY_DIALOG, NULL);
   self->session = g_object_ref (session);
-  self->movements = fl_query_model_new (fl_session_get_db (session), ledger_sql);
+  self->movements = fl_query_model_new (fl_session_get_db (session), fl_stock_part_history_sql ());
   const char *params[] = { part_id };
   fl_query_model_set_params (self->movements, 1, params);
   gtk_column_view_set_model (self->ledger_view,

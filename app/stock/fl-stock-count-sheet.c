@@ -210,21 +210,14 @@ fl_stock_count_sheet_load_expected (FlStockCountSheet *self)
   if (self->session == NULL || self->location_id == NULL)
     return;
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (sheet_db (self),
-      "SELECT p.id, p.sku, p.name, p.unit, b.qty FROM stock_balance b JOIN part p ON p.id = b.part_id"
-      " WHERE b.location_id = ? AND b.qty <> 0 ORDER BY p.sku", &error);
-  gboolean has_row = FALSE;
-  if (stmt != NULL)
+  g_autoptr(GPtrArray) expected = fl_stock_list_expected (sheet_db (self), self->location_id, &error);
+  for (guint i = 0; expected != NULL && i < expected->len; i++)
     {
-      sqlite3_bind_text (stmt, 1, self->location_id, -1, SQLITE_TRANSIENT);
-      while (fl_stmt_step_row (sheet_db (self), stmt, &has_row, &error) && has_row)
-        {
-          const char *part_id = (const char *) sqlite3_column_text (stmt, 0);
-          if (find_line (self, part_id) < 0)
-            add_line (self, part_id, (const char *) sqlite3_column_text (stmt, 1),
-                      (const char *) sqlite3_column_text (stmt, 2),
-                      (const char *) sqlite3_column_text (stmt, 3), sqlite3_column_int64 (stmt, 4));
-        }
+      JsonObject *part = g_ptr_array_index (expected, i);
+      const char *part_id = fl_record_get_string (part, "part_id");
+      if (find_line (self, part_id) < 0)
+        add_line (self, part_id, fl_record_get_string (part, "sku"), fl_record_get_string (part, "name"),
+                  fl_record_get_string (part, "unit"), fl_record_get_int (part, "qty", 0));
     }
   show_error (self, error != NULL ? error->message : NULL);
   update_summary (self);
@@ -289,61 +282,27 @@ sku_activated (FlStockCountSheet *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->sku_entry));
 }
 
-typedef struct {
-  FlStockCountSheet *self;
-  guint sent;
-} Submit;
-
-static gboolean
-submit_in_transaction (FlDb *db, gpointer data, GError **error)
-{
-  Submit *s = data;
-  FlStockCountSheet *self = s->self;
-  g_autofree char *now = fl_time_format (fl_time_now ());
-  guint n = fl_stock_count_sheet_get_n_lines (self);
-  for (guint i = 0; i < n; i++)
-    {
-      JsonObject *line = fl_stock_count_sheet_get_line (self, i);
-      gint64 counted;
-      if (!line_counted (line, &counted))
-        continue;
-      const char *part_id = fl_record_get_string (line, "part_id");
-      /* What the ledger says at the moment the count is recorded: the
-       * server adjusts by counted - balance when the count is approved. */
-      g_autoptr(GError) balance_error = NULL;
-      gint64 expected = fl_stock_balance (db, self->location_id, part_id, &balance_error);
-      if (balance_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&balance_error));
-          return FALSE;
-        }
-      g_autoptr(JsonObject) count = json_object_new ();
-      json_object_set_string_member (count, "location_id", self->location_id);
-      json_object_set_string_member (count, "part_id", part_id);
-      json_object_set_int_member (count, "counted", counted);
-      json_object_set_int_member (count, "expected_at_count", expected);
-      json_object_set_string_member (count, "by", fl_session_get_login (self->session));
-      json_object_set_string_member (count, "at", now);
-      json_object_set_string_member (count, "status", "pending");
-      if (!fl_changelog_insert (db, "stock_count", count, NULL, error))
-        return FALSE;
-      s->sent++;
-    }
-  return TRUE;
-}
-
 guint
 fl_stock_count_sheet_submit (FlStockCountSheet *self, GError **error)
 {
   g_return_val_if_fail (FL_IS_STOCK_COUNT_SHEET (self), 0);
-  Submit s = { self, 0 };
   if (self->session == NULL || self->location_id == NULL)
     return 0;
-  if (!fl_db_transaction (sheet_db (self), submit_in_transaction, &s, error))
+  g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (FlStockCountLine));
+  guint n = fl_stock_count_sheet_get_n_lines (self);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *line = fl_stock_count_sheet_get_line (self, i);
+      FlStockCountLine count = { fl_record_get_string (line, "part_id"), 0 };
+      if (line_counted (line, &count.counted))
+        g_array_append_val (counts, count);
+    }
+  if (!fl_stock_submit_count (sheet_db (self), self->location_id, (FlStockCountLine *) counts->data,
+                              counts->len, fl_session_get_login (self->session), error))
     return 0;
   g_list_store_remove_all (self->lines);
   update_summary (self);
-  return s.sent;
+  return counts->len;
 }
 
 static void

@@ -281,29 +281,12 @@ typedef struct {
 } Post;
 
 static gboolean
-file_scrap_request (FlDb *db, Post *p, JsonObject *line, const char *serial, gint64 qty,
-                    GError **error)
-{
-  g_autoptr(JsonObject) request = json_object_new ();
-  g_autofree char *now = fl_time_format (fl_time_now ());
-  json_object_set_string_member (request, "location_id", p->from);
-  json_object_set_string_member (request, "part_id", fl_record_get_string (line, "part_id"));
-  json_object_set_int_member (request, "qty", qty);
-  if (serial != NULL)
-    json_object_set_string_member (request, "serial", serial);
-  json_object_set_string_member (request, "reason", p->reason);
-  json_object_set_string_member (request, "by", fl_session_get_login (p->self->session));
-  json_object_set_string_member (request, "at", now);
-  json_object_set_string_member (request, "status", "pending");
-  return fl_changelog_insert (db, "scrap_request", request, NULL, error);
-}
-
-static gboolean
 post_line (FlDb *db, Post *p, JsonObject *line, const char *serial, gint64 qty, GError **error)
 {
   p->units += qty;
   if (p->self->scrap)
-    return file_scrap_request (db, p, line, serial, qty, error);
+    return fl_stock_request_scrap (db, p->from, fl_record_get_string (line, "part_id"), qty, serial,
+                                   p->reason, fl_session_get_login (p->self->session), error);
   FlStockMovement m = {
     .kind = p->self->kind,
     .part_id = fl_record_get_string (line, "part_id"),
@@ -439,21 +422,12 @@ static void
 fill_locations (FlStockMovementDialog *self, GtkStringList *names, GPtrArray *ids, const char *kinds)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (dialog_db (self),
-      "SELECT id, code || ' · ' || name FROM stock_location"
-      " WHERE ?1 IS NULL OR instr (',' || ?1 || ',', ',' || kind || ',') > 0"
-      " ORDER BY kind = 'warehouse' DESC, code", &error);
-  gboolean has_row = FALSE;
-  if (stmt == NULL)
+  g_autoptr(GPtrArray) locations = fl_stock_list_locations (dialog_db (self), NULL, kinds, &error);
+  for (guint i = 0; locations != NULL && i < locations->len; i++)
     {
-      show_error (self, error->message);
-      return;
-    }
-  sqlite3_bind_text (stmt, 1, kinds, -1, SQLITE_TRANSIENT);
-  while (fl_stmt_step_row (dialog_db (self), stmt, &has_row, &error) && has_row)
-    {
-      gtk_string_list_append (names, (const char *) sqlite3_column_text (stmt, 1));
-      g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      JsonObject *location = g_ptr_array_index (locations, i);
+      gtk_string_list_append (names, fl_record_get_string (location, "label"));
+      g_ptr_array_add (ids, g_strdup (fl_record_get_string (location, "id")));
     }
   if (error != NULL)
     show_error (self, error->message);

@@ -42,44 +42,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (FlStockPage, fl_stock_page, GTK_TYPE_WIDGET,
 enum { PROP_0, PROP_SESSION, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-/* ?1 location (NULL: all), ?2 search text, ?3 alerts only, ?4 the engineer
- * whose van alone is shown (NULL for clerks and supervisors). */
-static const char balances_sql[] =
-  "SELECT b.location_id || '/' || b.part_id AS id, b.location_id, b.part_id,"
-  "       l.code || ' · ' || l.name AS location_name, l.kind AS location_kind,"
-  "       p.sku, p.name AS part_name, p.unit, coalesce (p.min_stock, 0) AS min_stock, b.qty,"
-  "       CASE WHEN b.qty < 0 THEN 'negative'"
-  "            WHEN l.kind = 'warehouse' AND b.qty < coalesce (p.min_stock, 0) THEN 'low'"
-  "            ELSE '' END AS alert"
-  "  FROM stock_balance b"
-  "  JOIN part p ON p.id = b.part_id"
-  "  JOIN stock_location l ON l.id = b.location_id"
-  " WHERE (?1 IS NULL OR b.location_id = ?1)"
-  "   AND (?2 IS NULL OR p.sku LIKE '%' || ?2 || '%' OR p.name LIKE '%' || ?2 || '%')"
-  "   AND (?3 IS NULL OR b.qty < 0 OR (l.kind = 'warehouse' AND b.qty < coalesce (p.min_stock, 0)))"
-  "   AND (?4 IS NULL OR (l.kind = 'van' AND l.owner = ?4))"
-  "   AND (b.qty <> 0 OR ?1 IS NOT NULL)"
-  " ORDER BY l.code, p.sku";
-
-/* The catalogue with what is in the stores (warehouses) against each part's
- * minimum.  ?1 search text, ?2 alerts only. */
-static const char parts_sql[] =
-  "WITH totals AS ("
-  "  SELECT p.id, p.sku, p.name, p.model, p.unit, p.serial_tracked,"
-  "         coalesce (p.min_stock, 0) AS min_stock,"
-  "         (SELECT coalesce (sum (b.qty), 0) FROM stock_balance b"
-  "            JOIN stock_location l ON l.id = b.location_id"
-  "           WHERE b.part_id = p.id AND l.kind = 'warehouse') AS in_warehouses,"
-  "         (SELECT coalesce (sum (b.qty), 0) FROM stock_balance b WHERE b.part_id = p.id) AS on_hand,"
-  "         (SELECT count (*) FROM stock_balance b WHERE b.part_id = p.id AND b.qty < 0) AS negatives"
-  "    FROM part p"
-  "   WHERE (?1 IS NULL OR p.sku LIKE '%' || ?1 || '%' OR p.name LIKE '%' || ?1 || '%'))"
-  " SELECT *, CASE WHEN negatives > 0 THEN 'negative'"
-  "                WHEN in_warehouses < min_stock THEN 'low' ELSE '' END AS alert"
-  "   FROM totals"
-  "  WHERE (?2 IS NULL OR negatives > 0 OR in_warehouses < min_stock)"
-  "  ORDER BY sku";
-
 const char *
 fl_stock_movement_kind_label (const char *kind)
 {
@@ -96,27 +58,6 @@ fl_stock_movement_kind_label (const char *kind)
     if (g_strcmp0 (labels[i].kind, kind) == 0)
       return _(labels[i].label);
   return kind != NULL ? kind : "";
-}
-
-JsonObject *
-fl_stock_find_part (FlDb *db, const char *sku, GError **error)
-{
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT id, sku, name, unit, coalesce (serial_tracked, 0) FROM part"
-      " WHERE sku = ?1 COLLATE NOCASE ORDER BY sku = ?1 DESC LIMIT 1", error);
-  gboolean has_row = FALSE;
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, sku, -1, SQLITE_TRANSIENT);
-  if (!fl_stmt_step_row (db, stmt, &has_row, error) || !has_row)
-    return NULL;
-  JsonObject *part = json_object_new ();
-  json_object_set_string_member (part, "id", (const char *) sqlite3_column_text (stmt, 0));
-  json_object_set_string_member (part, "sku", (const char *) sqlite3_column_text (stmt, 1));
-  json_object_set_string_member (part, "name", (const char *) sqlite3_column_text (stmt, 2));
-  json_object_set_string_member (part, "unit", (const char *) sqlite3_column_text (stmt, 3));
-  json_object_set_boolean_member (part, "serial_tracked", sqlite3_column_int (stmt, 4) != 0);
-  return part;
 }
 
 static FlDb *
@@ -169,10 +110,8 @@ fill_locations (FlStockPage *self)
 {
   g_autofree char *previous = g_strdup (fl_stock_page_get_location (self));
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (page_db (self),
-      "SELECT id, code || ' · ' || name FROM stock_location"
-      " WHERE ?1 IS NULL OR (kind = 'van' AND owner = ?1) ORDER BY kind = 'warehouse' DESC, code",
-      &error);
+  g_autoptr(GPtrArray) locations = fl_stock_list_locations (page_db (self),
+      is_engineer (self) ? fl_session_get_login (self->session) : NULL, NULL, &error);
   self->filling_locations = TRUE;
   gtk_string_list_splice (self->location_names, 0,
                           g_list_model_get_n_items (G_LIST_MODEL (self->location_names)), NULL);
@@ -183,19 +122,14 @@ fill_locations (FlStockPage *self)
       g_ptr_array_add (self->location_ids, NULL);
     }
   guint select = 0;
-  gboolean has_row = FALSE;
-  if (stmt != NULL)
+  for (guint i = 0; locations != NULL && i < locations->len; i++)
     {
-      sqlite3_bind_text (stmt, 1, is_engineer (self) ? fl_session_get_login (self->session) : NULL,
-                         -1, SQLITE_TRANSIENT);
-      while (fl_stmt_step_row (page_db (self), stmt, &has_row, &error) && has_row)
-        {
-          const char *id = (const char *) sqlite3_column_text (stmt, 0);
-          if (g_strcmp0 (id, previous) == 0)
-            select = self->location_ids->len;
-          gtk_string_list_append (self->location_names, (const char *) sqlite3_column_text (stmt, 1));
-          g_ptr_array_add (self->location_ids, g_strdup (id));
-        }
+      JsonObject *location = g_ptr_array_index (locations, i);
+      const char *id = fl_record_get_string (location, "id");
+      if (g_strcmp0 (id, previous) == 0)
+        select = self->location_ids->len;
+      gtk_string_list_append (self->location_names, fl_record_get_string (location, "label"));
+      g_ptr_array_add (self->location_ids, g_strdup (id));
     }
   if (error != NULL)
     g_warning ("%s", error->message);
@@ -262,8 +196,8 @@ page_set_session (FlPage *page, FlSession *session)
   g_clear_object (&self->parts);
   if (session != NULL)
     {
-      self->balances = fl_query_model_new (fl_session_get_db (session), balances_sql);
-      self->parts = fl_query_model_new (fl_session_get_db (session), parts_sql);
+      self->balances = fl_query_model_new (fl_session_get_db (session), fl_stock_balances_sql ());
+      self->parts = fl_query_model_new (fl_session_get_db (session), fl_stock_parts_sql ());
       g_signal_connect_object (session, "changed", G_CALLBACK (session_changed), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::role", G_CALLBACK (update_actions), self,

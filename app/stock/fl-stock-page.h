@@ -23,10 +23,6 @@ void        fl_stock_page_reload (FlStockPage *self);
 void        fl_stock_page_select_location (FlStockPage *self, const char *location_id);
 const char *fl_stock_page_get_location (FlStockPage *self);
 
-/* The part with this SKU (exact, any case) as {id, sku, name, unit,
- * serial_tracked}, or NULL without error when there is none. */
-JsonObject *fl_stock_find_part (FlDb *db, const char *sku, GError **error);
-
 /* The translated name of a movement kind ("Receive"). */
 const char *fl_stock_movement_kind_label (const char *kind);
 

@@ -1,6 +1,7 @@
 #include <inttypes.h>
 #include "fl-approvals-page.h"
 
+#include <fl-approvals.h>
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
@@ -9,7 +10,6 @@
 #include "fl-query-model.h"
 #include "fl-record-item.h"
 #include "fl-stock-page.h"
-#include "fl-sync-client.h"
 #include "fl-work-order.h"
 
 struct _FlApprovalsPage
@@ -60,49 +60,6 @@ static void page_iface_init (FlPageInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (FlApprovalsPage, fl_approvals_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
 
-/* What waits for a decision, with the last decision taken on this device
- * that the user has not dismissed (its outbox entry says whether the server
- * applied it).  ?1 limits it to one table. */
-static const char queue_sql[] =
-  "WITH queue (target_table, id, version, site_id, at, who, ref, subject, place,"
-  "            qty, counted, expected, reason, priority) AS ("
-  "  SELECT 'work_order', w.id, w.version, w.site_id, w.resolved_at, w.assignee, w.ref, w.title,"
-  "         s.name, NULL, NULL, NULL, w.resolution, w.priority"
-  "    FROM work_order w LEFT JOIN site s ON s.id = w.site_id WHERE w.status = 'resolved'"
-  "  UNION ALL"
-  "  SELECT 'stock_count', c.id, c.version, l.site_id, c.at, c.by, p.sku, p.name,"
-  "         l.code || ' · ' || l.name, NULL, c.counted, c.expected_at_count, NULL, NULL"
-  "    FROM stock_count c LEFT JOIN part p ON p.id = c.part_id"
-  "    LEFT JOIN stock_location l ON l.id = c.location_id WHERE c.status = 'pending'"
-  "  UNION ALL"
-  "  SELECT 'scrap_request', r.id, r.version, l.site_id, r.at, r.by, p.sku, p.name,"
-  "         l.code || ' · ' || l.name, r.qty, NULL, NULL, r.reason, NULL"
-  "    FROM scrap_request r LEFT JOIN part p ON p.id = r.part_id"
-  "    LEFT JOIN stock_location l ON l.id = r.location_id WHERE r.status = 'pending'"
-  "  UNION ALL"
-  "  SELECT 'ci_change_proposal', x.id, x.version, ci.site_id, x.at, x.by, ci.code, ci.name,"
-  "         NULL, NULL, NULL, NULL, x.reason, NULL"
-  "    FROM ci_change_proposal x LEFT JOIN ci ON ci.id = x.ci_id WHERE x.status = 'pending')"
-  " SELECT q.*, a.decision AS approval_decision, o.mid AS approval_mid,"
-  "        o.state AS approval_state, o.error AS approval_error"
-  "   FROM queue q"
-  "   LEFT JOIN outbox o ON o.mid = ("
-  "        SELECT max (o2.mid) FROM approval a2"
-  "          JOIN outbox o2 ON o2.table_name = 'approval' AND o2.row_id = a2.id"
-  "         WHERE a2.target_id = q.id AND o2.resolution IS NULL)"
-  "   LEFT JOIN approval a ON a.id = o.row_id"
-  "  WHERE ?1 IS NULL OR q.target_table = ?1"
-  "  ORDER BY q.at";
-
-/* Open work orders, the most urgent first. */
-static const char assignments_sql[] =
-  "SELECT w.id, w.version, w.ref, w.kind, w.title, w.status, w.assignee, w.priority, w.site_id,"
-  "       w.response_due, w.resolve_due, w.responded_at, w.on_hold_since, s.name AS site_name"
-  "  FROM work_order w LEFT JOIN site s ON s.id = w.site_id"
-  " WHERE w.status IN ('new', 'assigned', 'in_progress', 'on_hold')"
-  "   AND (?1 IS NULL OR w.assignee IS NULL)"
-  " ORDER BY w.assignee IS NOT NULL, w.resolve_due";
-
 static FlDb *
 page_db (FlApprovalsPage *self)
 {
@@ -113,13 +70,6 @@ static const char *
 state_of (JsonObject *row)
 {
   return fl_record_get_string (row, "approval_state");
-}
-
-static gboolean
-decision_waiting (JsonObject *row)
-{
-  const char *state = state_of (row);
-  return state != NULL && g_strcmp0 (state, "rejected") != 0;
 }
 
 /* ---- list rows ---- */
@@ -371,42 +321,30 @@ show_work_order_facts (FlApprovalsPage *self, const char *id)
                   fl_record_get_bool (wo, "first_time_fix") ? _("Yes") : _("No"));
 
   guint parts = 0;
-  g_autoptr(FlStmt) used = fl_db_prepare (db,
-      "SELECT m.qty, p.sku, p.name, m.serial, l.code FROM stock_movement m"
-      "  LEFT JOIN part p ON p.id = m.part_id LEFT JOIN stock_location l ON l.id = m.from_location"
-      " WHERE m.work_order_id = ? AND m.kind = 'use' ORDER BY m.at", &error);
-  gboolean has_row = FALSE;
-  if (used != NULL)
+  g_autoptr(GPtrArray) used = fl_approvals_list_parts_used (db, id, NULL);
+  for (guint i = 0; used != NULL && i < used->len; i++)
     {
-      sqlite3_bind_text (used, 1, id, -1, SQLITE_TRANSIENT);
-      while (fl_stmt_step_row (db, used, &has_row, NULL) && has_row)
-        {
-          g_autofree char *title = g_strdup_printf ("%lld × %s", (long long) sqlite3_column_int64 (used, 0),
-                                                    (const char *) sqlite3_column_text (used, 2));
-          const char *serial = (const char *) sqlite3_column_text (used, 3);
-          g_autofree char *detail = serial != NULL
-            ? g_strdup_printf (_("%s · serial %s · from %s"), sqlite3_column_text (used, 1), serial,
-                               sqlite3_column_text (used, 4))
-            : g_strdup_printf (_("%s · from %s"), sqlite3_column_text (used, 1), sqlite3_column_text (used, 4));
-          add_entry (self, self->parts_group, title, detail);
-          parts++;
-        }
+      JsonObject *part = g_ptr_array_index (used, i);
+      g_autofree char *title = g_strdup_printf ("%lld × %s", (long long) fl_record_get_int (part, "qty", 0),
+                                                fl_record_get_string (part, "name"));
+      const char *serial = fl_record_get_string (part, "serial");
+      g_autofree char *detail = serial != NULL
+        ? g_strdup_printf (_("%s · serial %s · from %s"), fl_record_get_string (part, "sku"), serial,
+                           fl_record_get_string (part, "from_code"))
+        : g_strdup_printf (_("%s · from %s"), fl_record_get_string (part, "sku"),
+                           fl_record_get_string (part, "from_code"));
+      add_entry (self, self->parts_group, title, detail);
+      parts++;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->parts_group), parts > 0);
 
   guint pictures = 0;
-  g_autoptr(FlStmt) photos = fl_db_prepare (db,
-      "SELECT sha256, coalesce (filename, mime) FROM attachment"
-      " WHERE owner_table = 'work_order' AND owner_id = ? AND mime LIKE 'image/%' ORDER BY at", &error);
-  if (photos != NULL)
+  g_autoptr(GPtrArray) photos = fl_approvals_list_photos (db, id, NULL);
+  for (guint i = 0; photos != NULL && i < photos->len; i++)
     {
-      sqlite3_bind_text (photos, 1, id, -1, SQLITE_TRANSIENT);
-      while (fl_stmt_step_row (db, photos, &has_row, NULL) && has_row)
-        {
-          add_picture (self, (const char *) sqlite3_column_text (photos, 0),
-                       (const char *) sqlite3_column_text (photos, 1));
-          pictures++;
-        }
+      JsonObject *photo = g_ptr_array_index (photos, i);
+      add_picture (self, fl_record_get_string (photo, "sha256"), fl_record_get_string (photo, "caption"));
+      pictures++;
     }
   const char *signature = fl_record_get_string (wo, "signature_blob");
   if (signature != NULL)
@@ -417,22 +355,18 @@ show_work_order_facts (FlApprovalsPage *self, const char *id)
   gtk_widget_set_visible (GTK_WIDGET (self->photos_group), pictures > 0);
 
   guint entries = 0;
-  g_autoptr(FlStmt) log = fl_db_prepare (db,
-      "SELECT at, author, kind, minutes, text FROM work_log WHERE work_order_id = ? ORDER BY at, id",
-      &error);
-  if (log != NULL)
+  g_autoptr(GPtrArray) log = fl_approvals_list_work_log (db, id, NULL);
+  for (guint i = 0; log != NULL && i < log->len; i++)
     {
-      sqlite3_bind_text (log, 1, id, -1, SQLITE_TRANSIENT);
-      while (fl_stmt_step_row (db, log, &has_row, NULL) && has_row)
-        {
-          g_autofree char *at = fl_format_time ((const char *) sqlite3_column_text (log, 0));
-          int minutes = sqlite3_column_int (log, 3);
-          g_autofree char *title = minutes > 0
-            ? g_strdup_printf (_("%s · %s · %d min"), at, sqlite3_column_text (log, 1), minutes)
-            : g_strdup_printf ("%s · %s", at, sqlite3_column_text (log, 1));
-          add_entry (self, self->log_group, title, (const char *) sqlite3_column_text (log, 4));
-          entries++;
-        }
+      JsonObject *entry = g_ptr_array_index (log, i);
+      g_autofree char *at = fl_format_time (fl_record_get_string (entry, "at"));
+      int minutes = (int) fl_record_get_int (entry, "minutes", 0);
+      const char *author = fl_record_get_string (entry, "author");
+      g_autofree char *title = minutes > 0
+        ? g_strdup_printf (_("%s · %s · %d min"), at, author, minutes)
+        : g_strdup_printf ("%s · %s", at, author);
+      add_entry (self, self->log_group, title, fl_record_get_string (entry, "text"));
+      entries++;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->log_group), entries > 0);
   return 1;
@@ -546,15 +480,13 @@ fill_assignees (FlApprovalsPage *self, const char *current)
   gtk_string_list_splice (self->assignee_names, 0,
                           g_list_model_get_n_items (G_LIST_MODEL (self->assignee_names)), NULL);
   g_ptr_array_set_size (self->assignee_logins, 0);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (page_db (self),
-      "SELECT login, display_name FROM user WHERE role IN ('engineer', 'supervisor')"
-      "   AND NOT coalesce (disabled, 0) ORDER BY role = 'supervisor', display_name", NULL);
-  gboolean has_row = FALSE;
+  g_autoptr(GPtrArray) assignees = fl_approvals_list_assignees (page_db (self), NULL);
   guint selected = 0;
-  while (stmt != NULL && fl_stmt_step_row (page_db (self), stmt, &has_row, NULL) && has_row)
+  for (guint i = 0; assignees != NULL && i < assignees->len; i++)
     {
-      const char *login = (const char *) sqlite3_column_text (stmt, 0);
-      g_autofree char *name = g_strdup_printf ("%s (%s)", sqlite3_column_text (stmt, 1), login);
+      JsonObject *user = g_ptr_array_index (assignees, i);
+      const char *login = fl_record_get_string (user, "login");
+      g_autofree char *name = g_strdup_printf ("%s (%s)", fl_record_get_string (user, "display_name"), login);
       if (g_strcmp0 (login, current) == 0)
         selected = self->assignee_logins->len;
       gtk_string_list_append (self->assignee_names, name);
@@ -595,7 +527,7 @@ show_item (FlApprovalsPage *self, FlRecordItem *item, gboolean in_queue)
   if (!in_queue)
     fill_assignees (self, fl_record_get_string (row, "assignee"));
   gtk_widget_set_visible (GTK_WIDGET (self->decision_group), in_queue);
-  gboolean may_decide = in_queue && !decision_waiting (row) &&
+  gboolean may_decide = in_queue && !fl_approvals_decision_waiting (row) &&
                         fl_access_check_write (fl_session_get_role (self->session), "approval", "append", NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->decision_group), may_decide);
   gtk_editable_set_text (GTK_EDITABLE (self->comment_row), "");
@@ -725,37 +657,6 @@ fl_approvals_page_get_assignments (FlApprovalsPage *self)
 
 /* ---- decisions ---- */
 
-typedef struct {
-  FlApprovalsPage *self;
-  JsonObject *row;
-  gboolean approve;
-  const char *comment;
-} Decision;
-
-static gboolean
-decide_in_transaction (FlDb *db, gpointer data, GError **error)
-{
-  Decision *d = data;
-  /* The supervisor has now seen why the last decision was refused. */
-  if (g_strcmp0 (state_of (d->row), "rejected") == 0 &&
-      !fl_outbox_discard (db, fl_record_get_int (d->row, "approval_mid", 0), error))
-    return FALSE;
-  g_autoptr(JsonObject) approval = json_object_new ();
-  g_autofree char *now = fl_time_format (fl_time_now ());
-  g_autofree char *version = g_strdup_printf ("%" PRId64, fl_record_get_int (d->row, "version", 1));
-  json_object_set_string_member (approval, "target_table", fl_record_get_string (d->row, "target_table"));
-  json_object_set_string_member (approval, "target_id", fl_record_get_string (d->row, "id"));
-  json_object_set_string_member (approval, "target_version", version);
-  if (fl_record_get_string (d->row, "site_id") != NULL)
-    json_object_set_string_member (approval, "site_id", fl_record_get_string (d->row, "site_id"));
-  json_object_set_string_member (approval, "decision", d->approve ? "approved" : "rejected");
-  json_object_set_string_member (approval, "by", fl_session_get_login (d->self->session));
-  json_object_set_string_member (approval, "at", now);
-  if (d->comment != NULL && *d->comment != '\0')
-    json_object_set_string_member (approval, "comment", d->comment);
-  return fl_changelog_append (db, "approval", approval, NULL, error);
-}
-
 gboolean
 fl_approvals_page_decide (FlApprovalsPage *self, gboolean approve, const char *comment, GError **error)
 {
@@ -766,33 +667,9 @@ fl_approvals_page_decide (FlApprovalsPage *self, gboolean approve, const char *c
                            _("Choose an item of the queue first."));
       return FALSE;
     }
-  FlRole role = fl_session_get_role (self->session);
-  if (!fl_access_check_write (role, "approval", "append", error))
-    return FALSE;
-  JsonObject *row = fl_record_item_get_record (self->current);
-  if (decision_waiting (row))
-    {
-      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
-                           _("You already decided on this; it takes effect at the next sync."));
-      return FALSE;
-    }
-  g_autofree char *text = g_strstrip (g_strdup (comment != NULL ? comment : ""));
-  if (!approve && *text == '\0')
-    {
-      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
-                           _("Say why you reject it: the person who did the work reads your comment."));
-      return FALSE;
-    }
-  if (g_strcmp0 (fl_record_get_string (row, "target_table"), "work_order") == 0 &&
-      !fl_workflow_check_approval (role, FL_WO_RESOLVED, approve, error))
-    return FALSE;
-
-  /* Keep the row: a reload replaces the items while we write. */
-  g_autoptr(JsonObject) seen = json_object_ref (row);
-  Decision d = { self, seen, approve, text };
-  if (!fl_db_transaction (page_db (self), decide_in_transaction, &d, error))
-    return FALSE;
-  return TRUE;
+  return fl_approvals_decide (page_db (self), fl_record_item_get_record (self->current),
+                              fl_session_get_role (self->session), fl_session_get_login (self->session),
+                              approve, comment, error);
 }
 
 static void
@@ -823,29 +700,6 @@ reject_clicked (FlApprovalsPage *self)
 
 /* ---- assignment ---- */
 
-typedef struct {
-  FlApprovalsPage *self;
-  const char *id, *login, *status, *previous;
-} Assignment;
-
-static gboolean
-assign_in_transaction (FlDb *db, gpointer data, GError **error)
-{
-  Assignment *a = data;
-  const char *actor = fl_session_get_login (a->self->session);
-  g_autoptr(JsonObject) values = json_object_new ();
-  json_object_set_string_member (values, "assignee", a->login);
-  if (!fl_work_order_update (db, a->id, values, error))
-    return FALSE;
-  g_autofree char *note = a->previous != NULL
-    ? g_strdup_printf (_("Reassigned from %s to %s"), a->previous, a->login)
-    : g_strdup_printf (_("Assigned to %s"), a->login);
-  if (g_strcmp0 (a->status, "new") == 0)
-    return fl_work_order_move (db, a->id, fl_session_get_role (a->self->session), actor,
-                               FL_WO_ASSIGNED, note, error);
-  return fl_work_order_log (db, a->id, actor, "note", 0, note, error);
-}
-
 gboolean
 fl_approvals_page_assign (FlApprovalsPage *self, const char *login, GError **error)
 {
@@ -856,14 +710,9 @@ fl_approvals_page_assign (FlApprovalsPage *self, const char *login, GError **err
                            _("Choose a work order to assign first."));
       return FALSE;
     }
-  g_autoptr(JsonObject) row = json_object_ref (fl_record_item_get_record (self->current));
-  if (g_strcmp0 (fl_record_get_string (row, "assignee"), login) == 0)
-    return TRUE;
-  Assignment a = { self, fl_record_get_string (row, "id"), login, fl_record_get_string (row, "status"),
-                   fl_record_get_string (row, "assignee") };
-  if (!fl_db_transaction (page_db (self), assign_in_transaction, &a, error))
-    return FALSE;
-  return TRUE;
+  return fl_approvals_assign (page_db (self), fl_record_item_get_record (self->current),
+                              fl_session_get_role (self->session), fl_session_get_login (self->session),
+                              login, error);
 }
 
 static void
@@ -896,9 +745,9 @@ page_set_session (FlPage *page, FlSession *session)
   g_clear_object (&self->assignments);
   if (session != NULL)
     {
-      self->queue = fl_query_model_new (fl_session_get_db (session), queue_sql);
+      self->queue = fl_query_model_new (fl_session_get_db (session), fl_approvals_queue_sql ());
       fl_query_model_set_decorate (self->queue, decorate_queue_item, self);
-      self->assignments = fl_query_model_new (fl_session_get_db (session), assignments_sql);
+      self->assignments = fl_query_model_new (fl_session_get_db (session), fl_approvals_assignments_sql ());
       fl_query_model_set_decorate (self->assignments, decorate_assignment, self);
       g_signal_connect_object (session, "changed", G_CALLBACK (session_changed), self, G_CONNECT_SWAPPED);
     }

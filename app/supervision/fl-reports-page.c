@@ -205,13 +205,12 @@ fill_choices (FlReportsPage *self)
   g_ptr_array_add (self->site_ids, NULL);
   if (self->session != NULL)
     {
-      FlDb *db = fl_session_get_db (self->session);
-      g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT id, code || ' ' || name FROM site ORDER BY code", NULL);
-      gboolean has_row = FALSE;
-      while (stmt != NULL && fl_stmt_step_row (db, stmt, &has_row, NULL) && has_row)
+      g_autoptr(GPtrArray) sites = fl_kpi_list_sites (fl_session_get_db (self->session), NULL);
+      for (guint i = 0; sites != NULL && i < sites->len; i++)
         {
-          g_ptr_array_add (self->site_ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-          gtk_string_list_append (self->site_names, (const char *) sqlite3_column_text (stmt, 1));
+          JsonObject *site = g_ptr_array_index (sites, i);
+          g_ptr_array_add (self->site_ids, g_strdup (fl_record_get_string (site, "id")));
+          gtk_string_list_append (self->site_names, fl_record_get_string (site, "label"));
         }
     }
   gtk_drop_down_set_selected (self->site_dropdown, 0);

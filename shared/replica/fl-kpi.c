@@ -2,6 +2,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-query.h"
 #include "fl-time.h"
 
 typedef struct {
@@ -427,4 +428,10 @@ fl_kpi_site_time_zone (FlDb *db, const char *site_id)
   if (tz == NULL)
     tz = g_time_zone_new_identifier ("Asia/Shanghai");
   return tz != NULL ? tz : g_time_zone_new_utc ();
+}
+
+GPtrArray *
+fl_kpi_list_sites (FlDb *db, GError **error)
+{
+  return fl_query_rows (db, "SELECT id, code || ' ' || name AS label FROM site ORDER BY code", 0, NULL, error);
 }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "fl-db.h"
+#include "fl-record.h"
 
 G_BEGIN_DECLS
 
@@ -98,6 +99,9 @@ gboolean    fl_kpi_compute (FlDb        *db,
  * microseconds UTC.  `month` may run past 1..12 (it carries into the year). */
 void        fl_kpi_month_range (GTimeZone *tz, int year, int month,
                                 gint64 *start, gint64 *end);
+
+/* The sites a report can be for, by code: id and label ("code name"). */
+GPtrArray  *fl_kpi_list_sites (FlDb *db, GError **error);
 
 /* The time zone a site's report uses (the site's own, or Asia/Shanghai when
  * the site is NULL or unknown). */

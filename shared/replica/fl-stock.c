@@ -23,3 +23,65 @@ fl_stock_post (FlDb *db, const FlStockMovement *m, char **out_id, GError **error
   json_object_set_string_member (fields, "at", now);
   return fl_changelog_append (db, "stock_movement", fields, out_id, error);
 }
+
+typedef struct {
+  const char *location_id;
+  const FlStockCountLine *lines;
+  guint n_lines;
+  const char *by;
+} Count;
+
+static gboolean
+submit_count_in_transaction (FlDb *db, gpointer data, GError **error)
+{
+  Count *c = data;
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  for (guint i = 0; i < c->n_lines; i++)
+    {
+      g_autoptr(GError) balance_error = NULL;
+      gint64 expected = fl_stock_balance (db, c->location_id, c->lines[i].part_id, &balance_error);
+      if (balance_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&balance_error));
+          return FALSE;
+        }
+      g_autoptr(JsonObject) count = json_object_new ();
+      json_object_set_string_member (count, "location_id", c->location_id);
+      json_object_set_string_member (count, "part_id", c->lines[i].part_id);
+      json_object_set_int_member (count, "counted", c->lines[i].counted);
+      json_object_set_int_member (count, "expected_at_count", expected);
+      json_object_set_string_member (count, "by", c->by);
+      json_object_set_string_member (count, "at", now);
+      json_object_set_string_member (count, "status", "pending");
+      if (!fl_changelog_insert (db, "stock_count", count, NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fl_stock_submit_count (FlDb *db, const char *location_id, const FlStockCountLine *lines,
+                       guint n_lines, const char *by, GError **error)
+{
+  g_return_val_if_fail (location_id != NULL, FALSE);
+  Count c = { location_id, lines, n_lines, by };
+  return fl_db_transaction (db, submit_count_in_transaction, &c, error);
+}
+
+gboolean
+fl_stock_request_scrap (FlDb *db, const char *location_id, const char *part_id, gint64 qty,
+                        const char *serial, const char *reason, const char *by, GError **error)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (request, "location_id", location_id);
+  json_object_set_string_member (request, "part_id", part_id);
+  json_object_set_int_member (request, "qty", qty);
+  if (serial != NULL)
+    json_object_set_string_member (request, "serial", serial);
+  json_object_set_string_member (request, "reason", reason);
+  json_object_set_string_member (request, "by", by);
+  json_object_set_string_member (request, "at", now);
+  json_object_set_string_member (request, "status", "pending");
+  return fl_changelog_insert (db, "scrap_request", request, NULL, error);
+}

@@ -529,6 +529,19 @@ test_targets (void)
   g_assert_cmpstr (fl_kpi_id (FL_KPI_STOCK_ACCURACY), ==, "stock_record_accuracy");
 }
 
+/* The report's site choice: every site by code, "code name". */
+static void
+test_list_sites (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sites = fl_kpi_list_sites (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sites->len, ==, 2);
+  g_assert_cmpstr (fl_record_get_string (g_ptr_array_index (sites, 0), "id"), ==, f->other_site);
+  g_assert_cmpstr (fl_record_get_string (g_ptr_array_index (sites, 0), "label"), ==, "DC2 Data centre");
+  g_assert_cmpstr (fl_record_get_string (g_ptr_array_index (sites, 1), "id"), ==, f->site);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -537,6 +550,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kpi/targets", test_targets);
   g_test_add_func ("/kpi/due-times-match-calendar", test_due_times_match_calendar);
   g_test_add ("/kpi/site-month", Fixture, NULL, fixture_set_up, test_site_month, fixture_tear_down);
+  g_test_add ("/kpi/list-sites", Fixture, NULL, fixture_set_up, test_list_sites, fixture_tear_down);
   g_test_add ("/kpi/every-site", Fixture, NULL, fixture_set_up, test_every_site, fixture_tear_down);
   g_test_add ("/kpi/as-of-mid-month", Fixture, NULL, fixture_set_up, test_as_of_mid_month,
               fixture_tear_down);

@@ -178,6 +178,157 @@ test_movement_shapes_checked (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM stock_movement"), ==, 0);
 }
 
+static GPtrArray *
+rows (Fixture *f, const char *sql, guint n, const char * const *params)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *result = fl_query_rows (f->db, sql, n, params, &error);
+  g_assert_no_error (error);
+  return result;
+}
+
+static const char *
+text (GPtrArray *result, guint i, const char *column)
+{
+  return fl_record_get_string (g_ptr_array_index (result, i), column);
+}
+
+static gint64
+number (GPtrArray *result, guint i, const char *column)
+{
+  return fl_record_get_int (g_ptr_array_index (result, i), column, G_MININT64);
+}
+
+/* Balances by location code with their alerts: below zero anywhere, below
+ * the minimum in a warehouse; an engineer sees only the own van. */
+static void
+test_balances_and_alerts (Fixture *f, gconstpointer data)
+{
+  post (f, FL_MOVE_RECEIVE, 3, NULL, f->warehouse);
+  post (f, FL_MOVE_ISSUE, 2, f->warehouse, f->van);
+  post (f, FL_MOVE_USE, 3, f->van, NULL);
+  post (f, FL_MOVE_RECEIVE, 1, NULL, f->site_store);
+
+  const char *all[] = { NULL, NULL, NULL, NULL };
+  g_autoptr(GPtrArray) balances = rows (f, fl_stock_balances_sql (), 4, all);
+  g_assert_cmpuint (balances->len, ==, 3);
+  g_assert_cmpstr (text (balances, 0, "location_code"), ==, "S1");
+  g_assert_cmpstr (text (balances, 0, "alert"), ==, "");
+  g_assert_cmpstr (text (balances, 1, "location_code"), ==, "VAN1");
+  g_assert_cmpint (number (balances, 1, "qty"), ==, -1);
+  g_assert_cmpstr (text (balances, 1, "alert"), ==, "negative");
+  g_assert_cmpstr (text (balances, 2, "location_name"), ==, "WH1 · Central store");
+  g_assert_cmpint (number (balances, 2, "qty"), ==, 1);
+  g_assert_cmpint (number (balances, 2, "part_min_stock"), ==, 2);
+  g_assert_cmpstr (text (balances, 2, "alert"), ==, "low");
+
+  const char *alerts[] = { NULL, "HDD", "1", NULL };
+  g_autoptr(GPtrArray) flagged = rows (f, fl_stock_balances_sql (), 4, alerts);
+  g_assert_cmpuint (flagged->len, ==, 2);
+  const char *mine[] = { NULL, NULL, NULL, "zhang.wei" };
+  g_autoptr(GPtrArray) van = rows (f, fl_stock_balances_sql (), 4, mine);
+  g_assert_cmpuint (van->len, ==, 1);
+  g_assert_cmpstr (text (van, 0, "location_id"), ==, f->van);
+  /* One location shows its parts even at 0. */
+  post (f, FL_MOVE_TRANSFER, 1, f->site_store, f->other_van);
+  const char *store[] = { f->site_store, NULL, NULL, NULL };
+  g_autoptr(GPtrArray) empty = rows (f, fl_stock_balances_sql (), 4, store);
+  g_assert_cmpuint (empty->len, ==, 1);
+  g_assert_cmpint (number (empty, 0, "qty"), ==, 0);
+}
+
+/* The catalogue against the minimum in the warehouses, and a part's ledger
+ * newest first with where it went. */
+static void
+test_catalogue_and_history (Fixture *f, gconstpointer data)
+{
+  post (f, FL_MOVE_RECEIVE, 5, NULL, f->warehouse);
+  post (f, FL_MOVE_ISSUE, 4, f->warehouse, f->van);
+  const char *search[] = { "600", NULL };
+  g_autoptr(GPtrArray) parts = rows (f, fl_stock_parts_sql (), 2, search);
+  g_assert_cmpuint (parts->len, ==, 1);
+  g_assert_cmpint (number (parts, 0, "in_warehouses"), ==, 1);
+  g_assert_cmpint (number (parts, 0, "on_hand"), ==, 5);
+  g_assert_cmpstr (text (parts, 0, "alert"), ==, "low");
+  const char *none[] = { "no such part", NULL };
+  g_autoptr(GPtrArray) nothing = rows (f, fl_stock_parts_sql (), 2, none);
+  g_assert_cmpuint (nothing->len, ==, 0);
+
+  const char *part[] = { f->part };
+  g_autoptr(GPtrArray) ledger = rows (f, fl_stock_part_history_sql (), 1, part);
+  g_assert_cmpuint (ledger->len, ==, 2);
+  g_assert_cmpint (number (ledger, 0, "qty"), ==, 4);
+  guint issue = g_strcmp0 (text (ledger, 0, "kind"), "issue") == 0 ? 0 : 1;
+  g_assert_cmpstr (text (ledger, issue, "from_code"), ==, "WH1");
+  g_assert_cmpstr (text (ledger, issue, "to_code"), ==, "VAN1");
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) where = fl_stock_list_part_balances (f->db, f->part, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (where->len, ==, 2);
+  g_assert_cmpstr (text (where, 0, "location_code"), ==, "WH1");
+  g_assert_cmpint (number (where, 0, "qty"), ==, 1);
+  g_assert_cmpstr (text (where, 1, "location_code"), ==, "VAN1");
+}
+
+static void
+test_find_part_and_locations (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) part = fl_stock_find_part (f->db, "hdd-600g", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (part, "id"), ==, f->part);
+  g_assert_cmpstr (fl_record_get_string (part, "unit"), ==, "pc");
+  g_assert_false (fl_record_get_bool (part, "serial_tracked"));
+  g_assert_null (fl_stock_find_part (f->db, "HDD-600", &error));
+  g_assert_no_error (error);
+
+  g_autoptr(GPtrArray) all = fl_stock_list_locations (f->db, NULL, NULL, &error);
+  g_assert_cmpuint (all->len, ==, 4);
+  g_assert_cmpstr (text (all, 0, "label"), ==, "WH1 · Central store");
+  g_assert_cmpstr (text (all, 1, "id"), ==, f->site_store);
+  g_autoptr(GPtrArray) vans = fl_stock_list_locations (f->db, NULL, "van,site", &error);
+  g_assert_cmpuint (vans->len, ==, 3);
+  g_autoptr(GPtrArray) own = fl_stock_list_locations (f->db, "zhang.wei", NULL, &error);
+  g_assert_cmpuint (own->len, ==, 1);
+  g_assert_cmpstr (text (own, 0, "id"), ==, f->van);
+}
+
+/* A count records what the ledger said when it was taken, and waits for
+ * approval; the balance is not touched. */
+static void
+test_count_and_scrap_request (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  post (f, FL_MOVE_RECEIVE, 6, NULL, f->warehouse);
+  g_autoptr(GPtrArray) expected = fl_stock_list_expected (f->db, f->warehouse, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (expected->len, ==, 1);
+  g_assert_cmpstr (text (expected, 0, "part_id"), ==, f->part);
+  g_assert_cmpstr (text (expected, 0, "sku"), ==, "HDD-600G");
+  g_assert_cmpint (number (expected, 0, "qty"), ==, 6);
+
+  FlStockCountLine lines[] = { { f->part, 5 } };
+  g_assert_true (fl_stock_submit_count (f->db, f->warehouse, lines, G_N_ELEMENTS (lines), "li.na", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM stock_count WHERE counted = 5"
+                                         " AND expected_at_count = 6 AND status = 'pending' AND by = 'li.na'"), ==, 1);
+  g_assert_cmpint (balance (f, f->warehouse), ==, 6);
+
+  /* Nothing is written when one of the counts cannot be. */
+  FlStockCountLine bad[] = { { f->part, 4 }, { f->part, 2000000000 } };
+  g_assert_false (fl_stock_submit_count (f->db, f->warehouse, bad, G_N_ELEMENTS (bad), "li.na", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM stock_count"), ==, 1);
+
+  g_assert_true (fl_stock_request_scrap (f->db, f->warehouse, f->part, 2, "SN-1", "Dropped", "li.na", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM scrap_request WHERE qty = 2 AND serial = 'SN-1'"
+                                         " AND reason = 'Dropped' AND status = 'pending'"), ==, 1);
+  g_assert_cmpint (balance (f, f->warehouse), ==, 6);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -188,5 +339,9 @@ main (int argc, char **argv)
   ADD ("/stock/append-only", test_ledger_append_only);
   ADD ("/stock/forget", test_forgotten_movement_leaves_balance_consistent);
   ADD ("/stock/shapes", test_movement_shapes_checked);
+  ADD ("/stock/balances", test_balances_and_alerts);
+  ADD ("/stock/catalogue-and-history", test_catalogue_and_history);
+  ADD ("/stock/find-part-and-locations", test_find_part_and_locations);
+  ADD ("/stock/count-and-scrap-request", test_count_and_scrap_request);
   return g_test_run ();
 }

@@ -1,0 +1,201 @@
+#include <inttypes.h>
+#include "fl-approvals.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-changelog.h"
+#include "fl-query.h"
+#include "fl-outbox.h"
+#include "fl-time.h"
+#include "fl-work-order.h"
+
+const char *
+fl_approvals_queue_sql (void)
+{
+  return
+    "WITH queue (target_table, id, version, site_id, at, who, ref, subject, place,"
+    "            qty, counted, expected, reason, priority) AS ("
+    "  SELECT 'work_order', w.id, w.version, w.site_id, w.resolved_at, w.assignee, w.ref, w.title,"
+    "         s.name, NULL, NULL, NULL, w.resolution, w.priority"
+    "    FROM work_order w LEFT JOIN site s ON s.id = w.site_id WHERE w.status = 'resolved'"
+    "  UNION ALL"
+    "  SELECT 'stock_count', c.id, c.version, l.site_id, c.at, c.by, p.sku, p.name,"
+    "         l.code || ' · ' || l.name, NULL, c.counted, c.expected_at_count, NULL, NULL"
+    "    FROM stock_count c LEFT JOIN part p ON p.id = c.part_id"
+    "    LEFT JOIN stock_location l ON l.id = c.location_id WHERE c.status = 'pending'"
+    "  UNION ALL"
+    "  SELECT 'scrap_request', r.id, r.version, l.site_id, r.at, r.by, p.sku, p.name,"
+    "         l.code || ' · ' || l.name, r.qty, NULL, NULL, r.reason, NULL"
+    "    FROM scrap_request r LEFT JOIN part p ON p.id = r.part_id"
+    "    LEFT JOIN stock_location l ON l.id = r.location_id WHERE r.status = 'pending'"
+    "  UNION ALL"
+    "  SELECT 'ci_change_proposal', x.id, x.version, ci.site_id, x.at, x.by, ci.code, ci.name,"
+    "         NULL, NULL, NULL, NULL, x.reason, NULL"
+    "    FROM ci_change_proposal x LEFT JOIN ci ON ci.id = x.ci_id WHERE x.status = 'pending')"
+    " SELECT q.*, a.decision AS approval_decision, o.mid AS approval_mid,"
+    "        o.state AS approval_state, o.error AS approval_error"
+    "   FROM queue q"
+    "   LEFT JOIN outbox o ON o.mid = ("
+    "        SELECT max (o2.mid) FROM approval a2"
+    "          JOIN outbox o2 ON o2.table_name = 'approval' AND o2.row_id = a2.id"
+    "         WHERE a2.target_id = q.id AND o2.resolution IS NULL)"
+    "   LEFT JOIN approval a ON a.id = o.row_id"
+    "  WHERE ?1 IS NULL OR q.target_table = ?1"
+    "  ORDER BY q.at";
+}
+
+const char *
+fl_approvals_assignments_sql (void)
+{
+  return
+    "SELECT w.id, w.version, w.ref, w.kind, w.title, w.status, w.assignee, w.priority, w.site_id,"
+    "       w.response_due, w.resolve_due, w.responded_at, w.on_hold_since, s.name AS site_name"
+    "  FROM work_order w LEFT JOIN site s ON s.id = w.site_id"
+    " WHERE w.status IN ('new', 'assigned', 'in_progress', 'on_hold')"
+    "   AND (?1 IS NULL OR w.assignee IS NULL)"
+    " ORDER BY w.assignee IS NOT NULL, w.resolve_due";
+}
+
+static gboolean
+decision_refused (JsonObject *row)
+{
+  return g_strcmp0 (fl_record_get_string (row, "approval_state"), "rejected") == 0;
+}
+
+gboolean
+fl_approvals_decision_waiting (JsonObject *row)
+{
+  return fl_record_get_string (row, "approval_state") != NULL && !decision_refused (row);
+}
+
+typedef struct {
+  JsonObject *row;
+  const char *by;
+  gboolean approve;
+  const char *comment;
+} Decision;
+
+static gboolean
+decide_in_transaction (FlDb *db, gpointer data, GError **error)
+{
+  Decision *d = data;
+  /* The supervisor has now seen why the last decision was refused. */
+  if (decision_refused (d->row) &&
+      !fl_outbox_discard (db, fl_record_get_int (d->row, "approval_mid", 0), error))
+    return FALSE;
+  g_autoptr(JsonObject) approval = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *version = g_strdup_printf ("%" PRId64, fl_record_get_int (d->row, "version", 1));
+  json_object_set_string_member (approval, "target_table", fl_record_get_string (d->row, "target_table"));
+  json_object_set_string_member (approval, "target_id", fl_record_get_string (d->row, "id"));
+  json_object_set_string_member (approval, "target_version", version);
+  if (fl_record_get_string (d->row, "site_id") != NULL)
+    json_object_set_string_member (approval, "site_id", fl_record_get_string (d->row, "site_id"));
+  json_object_set_string_member (approval, "decision", d->approve ? "approved" : "rejected");
+  json_object_set_string_member (approval, "by", d->by);
+  json_object_set_string_member (approval, "at", now);
+  if (d->comment != NULL && *d->comment != '\0')
+    json_object_set_string_member (approval, "comment", d->comment);
+  return fl_changelog_append (db, "approval", approval, NULL, error);
+}
+
+gboolean
+fl_approvals_decide (FlDb *db, JsonObject *row, FlRole role, const char *by, gboolean approve,
+                     const char *comment, GError **error)
+{
+  g_return_val_if_fail (row != NULL, FALSE);
+  if (!fl_access_check_write (role, "approval", "append", error))
+    return FALSE;
+  if (fl_approvals_decision_waiting (row))
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("You already decided on this; it takes effect at the next sync."));
+      return FALSE;
+    }
+  g_autofree char *text = g_strstrip (g_strdup (comment != NULL ? comment : ""));
+  if (!approve && *text == '\0')
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("Say why you reject it: the person who did the work reads your comment."));
+      return FALSE;
+    }
+  if (g_strcmp0 (fl_record_get_string (row, "target_table"), "work_order") == 0 &&
+      !fl_workflow_check_approval (role, FL_WO_RESOLVED, approve, error))
+    return FALSE;
+
+  /* Keep the row: a reload of the queue replaces it while we write. */
+  g_autoptr(JsonObject) seen = json_object_ref (row);
+  Decision d = { seen, by, approve, text };
+  return fl_db_transaction (db, decide_in_transaction, &d, error);
+}
+
+typedef struct {
+  FlRole role;
+  const char *by, *id, *login, *status, *previous;
+} Assignment;
+
+static gboolean
+assign_in_transaction (FlDb *db, gpointer data, GError **error)
+{
+  Assignment *a = data;
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "assignee", a->login);
+  if (!fl_work_order_update (db, a->id, values, error))
+    return FALSE;
+  g_autofree char *note = a->previous != NULL
+    ? g_strdup_printf (_("Reassigned from %s to %s"), a->previous, a->login)
+    : g_strdup_printf (_("Assigned to %s"), a->login);
+  if (g_strcmp0 (a->status, "new") == 0)
+    return fl_work_order_move (db, a->id, a->role, a->by, FL_WO_ASSIGNED, note, error);
+  return fl_work_order_log (db, a->id, a->by, "note", 0, note, error);
+}
+
+gboolean
+fl_approvals_assign (FlDb *db, JsonObject *row, FlRole role, const char *by, const char *login,
+                     GError **error)
+{
+  g_return_val_if_fail (row != NULL && login != NULL, FALSE);
+  g_autoptr(JsonObject) seen = json_object_ref (row);
+  if (g_strcmp0 (fl_record_get_string (seen, "assignee"), login) == 0)
+    return TRUE;
+  Assignment a = { role, by, fl_record_get_string (seen, "id"), login,
+                   fl_record_get_string (seen, "status"), fl_record_get_string (seen, "assignee") };
+  return fl_db_transaction (db, assign_in_transaction, &a, error);
+}
+
+GPtrArray *
+fl_approvals_list_assignees (FlDb *db, GError **error)
+{
+  return fl_query_rows (db,
+      "SELECT login, display_name FROM user WHERE role IN ('engineer', 'supervisor')"
+      "   AND NOT coalesce (disabled, 0) ORDER BY role = 'supervisor', display_name", 0, NULL, error);
+}
+
+GPtrArray *
+fl_approvals_list_parts_used (FlDb *db, const char *work_order_id, GError **error)
+{
+  const char *params[] = { work_order_id };
+  return fl_query_rows (db,
+      "SELECT m.qty, p.sku, p.name, m.serial, l.code AS from_code FROM stock_movement m"
+      "  LEFT JOIN part p ON p.id = m.part_id LEFT JOIN stock_location l ON l.id = m.from_location"
+      " WHERE m.work_order_id = ?1 AND m.kind = 'use' ORDER BY m.at", 1, params, error);
+}
+
+GPtrArray *
+fl_approvals_list_photos (FlDb *db, const char *work_order_id, GError **error)
+{
+  const char *params[] = { work_order_id };
+  return fl_query_rows (db,
+      "SELECT sha256, coalesce (filename, mime) AS caption FROM attachment"
+      " WHERE owner_table = 'work_order' AND owner_id = ?1 AND mime LIKE 'image/%' ORDER BY at",
+      1, params, error);
+}
+
+GPtrArray *
+fl_approvals_list_work_log (FlDb *db, const char *work_order_id, GError **error)
+{
+  const char *params[] = { work_order_id };
+  return fl_query_rows (db,
+      "SELECT at, author, kind, minutes, text FROM work_log WHERE work_order_id = ?1 ORDER BY at, id",
+      1, params, error);
+}

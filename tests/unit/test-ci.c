@@ -1,0 +1,161 @@
+#include "fl-test-util.h"
+
+typedef struct {
+  FlDb *db;
+  char *dir;
+  char *site, *server, *storage, *switch_;
+} Fixture;
+
+static char *
+insert (FlDb *db, const char *table, const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) fields = fl_record_parse (json, -1, &error);
+  g_assert_no_error (error);
+  char *id = NULL;
+  gboolean append = fl_schema_lookup (table)->kind == FL_TABLE_APPEND_ONLY;
+  g_assert_true (append ? fl_changelog_append (db, table, fields, &id, &error)
+                        : fl_changelog_insert (db, table, fields, &id, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+static char *
+insert_ci (Fixture *f, const char *code, const char *name, const char *serial, const char *location)
+{
+  g_autofree char *json = g_strdup_printf ("{\"code\": \"%s\", \"name\": \"%s\", \"type\": \"server\","
+                                           " \"site_id\": \"%s\", \"status\": \"in_use\", \"serial\": \"%s\","
+                                           " \"location\": \"%s\"}", code, name, f->site, serial, location);
+  return insert (f->db, "ci", json);
+}
+
+static void
+relate (Fixture *f, const char *from, const char *kind, const char *to)
+{
+  g_autofree char *json = g_strdup_printf ("{\"ci_id\": \"%s\", \"other_ci_id\": \"%s\", \"kind\": \"%s\"}",
+                                           from, to, kind);
+  g_free (insert (f->db, "ci_relation", json));
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->db = fl_test_replica ("AAA", &f->dir);
+  f->site = fl_test_insert_site (f->db);
+  f->server = insert_ci (f, "SRV-01", "PACS server", "CN7731", "Room 2 rack A");
+  f->storage = insert_ci (f, "SAN-01", "PACS storage", "HX-9", "Room 2 rack B");
+  f->switch_ = insert_ci (f, "SW-01", "Core switch", "FOX-1", "Room 1");
+  relate (f, f->server, "depends_on", f->storage);
+  relate (f, f->server, "connected_to", f->switch_);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_object_unref (f->db);
+  fl_test_remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->site);
+  g_free (f->server);
+  g_free (f->storage);
+  g_free (f->switch_);
+}
+
+static const char *
+text (GPtrArray *rows, guint i, const char *column)
+{
+  return fl_record_get_string (g_ptr_array_index (rows, i), column);
+}
+
+/* Code, name, serial number or location, by code, up to the limit. */
+static void
+test_search (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pacs = fl_ci_search (f->db, "PACS", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pacs->len, ==, 2);
+  g_assert_cmpstr (text (pacs, 0, "code"), ==, "SAN-01");
+  g_assert_cmpstr (text (pacs, 1, "code"), ==, "SRV-01");
+  g_assert_cmpstr (text (pacs, 1, "site_name"), ==, "First People's Hospital");
+  g_assert_cmpstr (text (pacs, 1, "location"), ==, "Room 2 rack A");
+  g_autoptr(GPtrArray) serial = fl_ci_search (f->db, "FOX", 10, &error);
+  g_assert_cmpuint (serial->len, ==, 1);
+  g_assert_cmpstr (text (serial, 0, "id"), ==, f->switch_);
+  g_autoptr(GPtrArray) room = fl_ci_search (f->db, "Room 2", 10, &error);
+  g_assert_cmpuint (room->len, ==, 2);
+  g_autoptr(GPtrArray) first = fl_ci_search (f->db, "", 1, &error);
+  g_assert_cmpuint (first->len, ==, 1);
+  g_assert_cmpstr (text (first, 0, "code"), ==, "SAN-01");
+}
+
+/* An item's own relations first, then those of others to it. */
+static void
+test_relations (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) server = fl_ci_list_relations (f->db, f->server, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (server->len, ==, 2);
+  g_assert_cmpstr (text (server, 0, "kind"), ==, "connected_to");
+  g_assert_cmpstr (text (server, 0, "other_id"), ==, f->switch_);
+  g_assert_cmpstr (text (server, 1, "kind"), ==, "depends_on");
+  g_assert_cmpstr (text (server, 1, "code"), ==, "SAN-01");
+  g_assert_cmpint (fl_record_get_int (g_ptr_array_index (server, 1), "outgoing", -1), ==, 1);
+
+  g_autoptr(GPtrArray) storage = fl_ci_list_relations (f->db, f->storage, &error);
+  g_assert_cmpuint (storage->len, ==, 1);
+  g_assert_cmpstr (text (storage, 0, "other_id"), ==, f->server);
+  g_assert_cmpint (fl_record_get_int (g_ptr_array_index (storage, 0), "outgoing", -1), ==, 0);
+}
+
+/* A proposed correction waits for approval and shows in the history with
+ * the work orders of the item, newest first. */
+static void
+test_propose_and_history (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wo_json = g_strdup_printf (
+      "{\"ref\": \"INC-1\", \"kind\": \"incident\", \"title\": \"PACS slow\", \"site_id\": \"%s\","
+      " \"ci_id\": \"%s\", \"impact\": 2, \"urgency\": 2, \"status\": \"new\"}", f->site, f->server);
+  g_autofree char *wo = insert (f->db, "work_order", wo_json);
+  g_autofree char *id = NULL;
+  g_assert_true (fl_ci_propose_change (f->db, f->server, "location", "Room 2 rack A", "Room 3 rack C",
+                                       "Moved in November", "eng_a", &id, &error));
+  g_assert_no_error (error);
+  g_autoptr(JsonObject) proposal = fl_record_load (f->db, fl_schema_lookup ("ci_change_proposal"), id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (proposal, "status"), ==, "pending");
+  g_assert_cmpstr (fl_record_get_string (proposal, "by"), ==, "eng_a");
+  JsonObject *change = json_object_get_object_member (json_object_get_object_member (proposal, "changes"), "location");
+  g_assert_cmpstr (json_object_get_string_member (change, "from"), ==, "Room 2 rack A");
+  g_assert_cmpstr (json_object_get_string_member (change, "to"), ==, "Room 3 rack C");
+
+  g_assert_true (fl_ci_propose_change (f->db, f->storage, "serial", NULL, NULL, "No plate", "eng_a", NULL, &error));
+  g_autoptr(GPtrArray) cleared = fl_ci_list_history (f->db, f->storage, &error);
+  g_assert_cmpuint (cleared->len, ==, 1);
+  g_assert_nonnull (strstr (text (cleared, 0, "title"), "\"to\":null"));
+
+  g_autoptr(GPtrArray) history = fl_ci_list_history (f->db, f->server, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  /* Both were written in the same instant: find each by what it is. */
+  guint p = g_strcmp0 (text (history, 0, "what"), "ci_change_proposal") == 0 ? 0 : 1;
+  g_assert_cmpstr (text (history, p, "what"), ==, "ci_change_proposal");
+  g_assert_cmpstr (text (history, p, "detail"), ==, "pending · eng_a · Moved in November");
+  g_assert_cmpstr (text (history, 1 - p, "what"), ==, "work_order");
+  g_assert_cmpstr (text (history, 1 - p, "target"), ==, wo);
+  g_assert_cmpstr (text (history, 1 - p, "title"), ==, "INC-1 PACS slow");
+  g_assert_cmpstr (text (history, 1 - p, "detail"), ==, "new");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/ci/search", test_search);
+  ADD ("/ci/relations", test_relations);
+  ADD ("/ci/propose-and-history", test_propose_and_history);
+  return g_test_run ();
+}
