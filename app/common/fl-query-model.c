@@ -1,6 +1,6 @@
 #include "fl-query-model.h"
 
-#include <fl-query.h>
+#include <fl-paged-query.h>
 
 #include "fl-format.h"
 #include "fl-record-item.h"
@@ -9,13 +9,9 @@
 #define MAX_PAGES 32
 
 struct _FlQueryModel {
-  GObject     parent_instance;
-  FlDb       *db;
-  char       *sql;
-  char       *count_sql;
-  char       *page_sql;
-  GPtrArray  *params;   /* char *, NULL allowed */
-  guint       n_items;
+  GObject       parent_instance;
+  FlPagedQuery *query;
+  guint         n_items;
   GHashTable *pages;    /* page index -> GPtrArray of FlJsonItem */
   GQueue      page_order;
   GError     *error;
@@ -32,11 +28,7 @@ static void
 fl_query_model_finalize (GObject *object)
 {
   FlQueryModel *self = FL_QUERY_MODEL (object);
-  g_clear_object (&self->db);
-  g_free (self->sql);
-  g_free (self->count_sql);
-  g_free (self->page_sql);
-  g_ptr_array_unref (self->params);
+  g_clear_pointer (&self->query, fl_paged_query_free);
   g_hash_table_unref (self->pages);
   g_queue_clear (&self->page_order);
   g_clear_error (&self->error);
@@ -52,16 +44,8 @@ fl_query_model_class_init (FlQueryModelClass *klass)
 static void
 fl_query_model_init (FlQueryModel *self)
 {
-  self->params = g_ptr_array_new_with_free_func (g_free);
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   g_queue_init (&self->page_order);
-}
-
-static void
-bind_params (FlQueryModel *self, FlStmt *stmt)
-{
-  for (guint i = 0; i < self->params->len; i++)
-    sqlite3_bind_text (stmt, i + 1, g_ptr_array_index (self->params, i), -1, SQLITE_TRANSIENT);
 }
 
 static void
@@ -78,16 +62,10 @@ static guint
 count_rows (FlQueryModel *self)
 {
   GError *error = NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db, self->count_sql, &error);
-  gboolean has_row = FALSE;
-  if (stmt != NULL)
-    {
-      bind_params (self, stmt);
-      if (fl_stmt_step_row (self->db, stmt, &has_row, &error) && has_row)
-        return (guint) sqlite3_column_int64 (stmt, 0);
-    }
-  remember_error (self, error);
-  return 0;
+  guint n = 0;
+  if (!fl_paged_query_count (self->query, &n, &error))
+    remember_error (self, error);
+  return n;
 }
 
 static GPtrArray *
@@ -99,22 +77,14 @@ load_page (FlQueryModel *self, guint page)
 
   items = g_ptr_array_new_with_free_func (g_object_unref);
   GError *error = NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db, self->page_sql, &error);
-  if (stmt != NULL)
+  g_autoptr(GPtrArray) rows = fl_paged_query_fetch (self->query, page * PAGE_SIZE, PAGE_SIZE, &error);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
-      bind_params (self, stmt);
-      sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":page_limit"), PAGE_SIZE);
-      sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":page_offset"),
-                          (gint64) page * PAGE_SIZE);
-      gboolean has_row;
-      while (fl_stmt_step_row (self->db, stmt, &has_row, &error) && has_row)
-        {
-          g_autoptr(JsonObject) row = fl_query_row_from_stmt (stmt);
-          FlRecordItem *item = fl_record_item_new (fl_record_get_string (row, "id"), row);
-          if (self->decorate != NULL)
-            self->decorate (item, self->decorate_data);
-          g_ptr_array_add (items, item);
-        }
+      JsonObject *row = g_ptr_array_index (rows, i);
+      FlRecordItem *item = fl_record_item_new (fl_record_get_string (row, "id"), row);
+      if (self->decorate != NULL)
+        self->decorate (item, self->decorate_data);
+      g_ptr_array_add (items, item);
     }
   remember_error (self, error);
 
@@ -164,10 +134,7 @@ fl_query_model_new (FlDb *db, const char *sql)
 {
   g_return_val_if_fail (FL_IS_DB (db), NULL);
   FlQueryModel *self = g_object_new (FL_TYPE_QUERY_MODEL, NULL);
-  self->db = g_object_ref (db);
-  self->sql = g_strdup (sql);
-  self->count_sql = g_strdup_printf ("SELECT count(*) FROM (%s)", sql);
-  self->page_sql = g_strdup_printf ("%s LIMIT :page_limit OFFSET :page_offset", sql);
+  self->query = fl_paged_query_new (db, sql);
   return self;
 }
 
@@ -175,9 +142,7 @@ void
 fl_query_model_set_params (FlQueryModel *self, guint n_params, const char * const *params)
 {
   g_return_if_fail (FL_IS_QUERY_MODEL (self));
-  g_ptr_array_set_size (self->params, 0);
-  for (guint i = 0; i < n_params; i++)
-    g_ptr_array_add (self->params, g_strdup (params[i]));
+  fl_paged_query_set_params (self->query, n_params, params);
   fl_query_model_reload (self);
 }
 

@@ -1,4 +1,5 @@
-/* fl-query-model.h — a GListModel over an SQL query of the replica.  It
+/* fl-query-model.h — a GListModel over an SQL query of the replica (an
+ * FlPagedQuery of the core, whose SQL the domain modules give).  It
  * counts the rows, then reads them a page at a time as the view asks, so a
  * list of 100k rows costs what is on screen.  Items are FlRecordItem whose
  * record has the query's column names as members (and whose id is the "id"

@@ -1,6 +1,7 @@
 #include "fl-session.h"
 
 #include <glib/gi18n-lib.h>
+#include <fl-user.h>
 #include <fl-work-order.h>
 #include <glib/gstdio.h>
 
@@ -36,21 +37,13 @@ load_user (FlSession *self)
   if (g_strcmp0 (meta_login, self->login) == 0)
     fl_role_from_string (meta_role, &self->role);
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db,
-      "SELECT role, display_name FROM user WHERE login = ?", &error);
-  gboolean has_row = FALSE;
-  if (stmt == NULL)
-    {
-      g_warning ("%s", error->message);
-      return;
-    }
-  sqlite3_bind_text (stmt, 1, self->login, -1, SQLITE_TRANSIENT);
-  if (!fl_stmt_step_row (self->db, stmt, &has_row, &error))
+  g_autoptr(JsonObject) user = fl_user_find (self->db, self->login, &error);
+  if (error != NULL)
     g_warning ("%s", error->message);
-  if (!has_row)
+  if (user == NULL)
     return;
-  fl_role_from_string ((const char *) sqlite3_column_text (stmt, 0), &self->role);
-  self->display_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  fl_role_from_string (fl_record_get_string (user, "role"), &self->role);
+  self->display_name = g_strdup (fl_record_get_string (user, "display_name"));
 }
 
 /* The replica announced a committed write: forget what it made stale, then
@@ -189,14 +182,7 @@ fl_session_dup_van_id (FlSession *self)
 {
   if (self->login == NULL)
     return NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db,
-      "SELECT id FROM stock_location WHERE kind = 'van' AND owner = ? ORDER BY code LIMIT 1", NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, self->login, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return fl_user_dup_van_id (self->db, self->login, NULL);
 }
 
 FlCalendar *
