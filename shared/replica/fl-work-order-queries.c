@@ -157,6 +157,14 @@ fl_work_order_search (FlDb *db, const FlWorkOrderQuery *query, const char *login
 
 /* ---- rows ---- */
 
+/* The rows of `sql` for one order, site or van (?1). */
+static GPtrArray *
+rows_for (FlDb *db, const char *sql, const char *id, GError **error)
+{
+  const char *params[] = { id };
+  return fl_query_rows (db, sql, G_N_ELEMENTS (params), params, error);
+}
+
 JsonObject *
 fl_work_order_list_row (FlDb *db, gint64 rowid, GError **error)
 {
@@ -202,32 +210,26 @@ fl_work_order_rowid (FlDb *db, const char *id, GError **error)
 GPtrArray *
 fl_work_order_list_log (FlDb *db, const char *id, GError **error)
 {
-  const char *params[] = { id };
-  return fl_query_rows (db, "SELECT * FROM work_log WHERE work_order_id = ?1 ORDER BY at, rowid",
-                        G_N_ELEMENTS (params), params, error);
+  return rows_for (db, "SELECT * FROM work_log WHERE work_order_id = ?1 ORDER BY at, rowid", id, error);
 }
 
 GPtrArray *
 fl_work_order_list_parts (FlDb *db, const char *id, GError **error)
 {
-  const char *params[] = { id };
-  return fl_query_rows (db,
+  return rows_for (db,
       "SELECT m.id, m.qty, m.serial, p.name, p.sku, p.unit, l.code AS location_code, b.qty AS balance"
       "  FROM stock_movement m JOIN part p ON p.id = m.part_id"
       "  LEFT JOIN stock_location l ON l.id = m.from_location"
       "  LEFT JOIN stock_balance b ON b.location_id = m.from_location AND b.part_id = m.part_id"
-      " WHERE m.work_order_id = ?1 AND m.kind = 'use' ORDER BY m.at, m.rowid",
-      G_N_ELEMENTS (params), params, error);
+      " WHERE m.work_order_id = ?1 AND m.kind = 'use' ORDER BY m.at, m.rowid", id, error);
 }
 
 GPtrArray *
 fl_work_order_list_attachments (FlDb *db, const char *id, GError **error)
 {
-  const char *params[] = { id };
-  return fl_query_rows (db,
+  return rows_for (db,
       "SELECT id, filename, sha256, size, at, by FROM attachment"
-      " WHERE owner_table = 'work_order' AND owner_id = ?1 ORDER BY at, rowid",
-      G_N_ELEMENTS (params), params, error);
+      " WHERE owner_table = 'work_order' AND owner_id = ?1 ORDER BY at, rowid", id, error);
 }
 
 GPtrArray *
@@ -239,17 +241,15 @@ fl_work_order_list_sites (FlDb *db, GError **error)
 GPtrArray *
 fl_work_order_list_site_cis (FlDb *db, const char *site_id, GError **error)
 {
-  const char *params[] = { site_id };
-  return fl_query_rows (db,
+  return rows_for (db,
       "SELECT id, code, name FROM ci WHERE site_id = ?1 AND status NOT IN ('removed', 'retired')"
-      " ORDER BY code", G_N_ELEMENTS (params), params, error);
+      " ORDER BY code", site_id, error);
 }
 
 GPtrArray *
 fl_work_order_list_van_parts (FlDb *db, const char *van_id, GError **error)
 {
-  const char *params[] = { van_id };
-  return fl_query_rows (db,
+  return rows_for (db,
       "SELECT p.id, p.name, p.sku, p.unit, b.qty FROM stock_balance b JOIN part p ON p.id = b.part_id"
-      " WHERE b.location_id = ?1 ORDER BY b.qty <= 0, p.name", G_N_ELEMENTS (params), params, error);
+      " WHERE b.location_id = ?1 ORDER BY b.qty <= 0, p.name", van_id, error);
 }
