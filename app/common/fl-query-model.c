@@ -12,11 +12,11 @@ struct _FlQueryModel {
   GObject       parent_instance;
   FlPagedQuery *query;
   guint         n_items;
-  GHashTable *pages;    /* page index -> GPtrArray of FlJsonItem */
-  GQueue      page_order;
-  GError     *error;
+  GHashTable   *pages;    /* page index -> GPtrArray of FlJsonItem */
+  GQueue        page_order;
+  GError       *error;
   FlQueryModelDecorate decorate;
-  gpointer    decorate_data;
+  gpointer      decorate_data;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
