@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "fl-schema.h"
@@ -347,8 +348,10 @@ fl_protocol_write_node (GString *out, JsonNode *node)
           break;
         case G_TYPE_DOUBLE:
           {
+            /* JSON has no infinity: a stored 1e999 must not spoil a page. */
             char number[G_ASCII_DTOSTR_BUF_SIZE];
-            g_string_append (out, g_ascii_dtostr (number, sizeof number, json_node_get_double (node)));
+            double value = json_node_get_double (node);
+            g_string_append (out, isfinite (value) ? g_ascii_dtostr (number, sizeof number, value) : "null");
           }
           break;
         default:
