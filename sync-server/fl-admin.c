@@ -32,6 +32,9 @@ typedef struct {
   char       *table;
   char       *id;
   char       *user;
+  char       *before;
+  int         older_than;
+  gboolean    dry_run;
   /* what the command works with */
   char      **args;     /* positional arguments after the command words */
   const char *input;
@@ -496,6 +499,50 @@ cmd_audit (Admin *admin, GError **error)
   return TRUE;
 }
 
+/* The instant `--before DATE` (local midnight) or `--older-than DAYS`
+ * names; by default the retention the server keeps. */
+static gboolean
+prune_before (Admin *admin, gint64 *before, GError **error)
+{
+  if (admin->before != NULL && admin->older_than != 0)
+    return usage_error (error, _("Give either --before or --older-than, not both"));
+  if (admin->before != NULL)
+    {
+      GDate date;
+      g_date_clear (&date, 1);
+      guint y, m, d;
+      char tail;
+      if (sscanf (admin->before, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || !g_date_valid_dmy (d, m, y))
+        return usage_error (error, _("--before: “%s” is not a date such as 2023-12-01"), admin->before);
+      g_autoptr(GDateTime) midnight = g_date_time_new_local ((int) y, (int) m, (int) d, 0, 0, 0);
+      *before = g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
+      return TRUE;
+    }
+  if (admin->older_than < 0 || admin->older_than > 100 * 365)
+    return usage_error (error, _("--older-than: a number of days from 1 to 36500"));
+  int days = admin->older_than != 0 ? admin->older_than : FL_STORE_AUDIT_RETENTION_DAYS;
+  *before = fl_time_now () - (gint64) days * 24 * 3600 * G_USEC_PER_SEC;
+  return TRUE;
+}
+
+static gboolean
+cmd_audit_prune (Admin *admin, GError **error)
+{
+  gint64 before = 0;
+  if (!prune_before (admin, &before, error))
+    return FALSE;
+  gint64 n = fl_store_prune_audit (admin->store, before, admin->dry_run, error);
+  if (n < 0)
+    return FALSE;
+  g_autofree char *when = format_time (before);
+  if (admin->dry_run)
+    g_string_append_printf (admin->out, _("%" PRId64 " audit entries from before %s would be removed (dry run).\n"),
+                            n, when);
+  else
+    g_string_append_printf (admin->out, _("Removed %" PRId64 " audit entries from before %s.\n"), n, when);
+  return TRUE;
+}
+
 static gboolean
 cmd_check (Admin *admin, GError **error)
 {
@@ -527,6 +574,8 @@ static const Command commands[] = {
   { "demo-data", "", 0, N_("Fill an empty database with realistic demo data"), "size", cmd_demo_data },
   { "backup", "", 0, N_("Copy the database while the server runs"), "to", cmd_backup },
   { "audit", "", 0, N_("Show the history of a record: who, on which device, when, what"), "table id", cmd_audit },
+  { "audit prune", "", 0, N_("Remove audit entries past their retention (default: older than 3 years)"),
+    "before older-than dry-run", cmd_audit_prune },
   { "check", "", 0, N_("Check that stock balances equal the ledger"), "", cmd_check },
 };
 
@@ -567,6 +616,9 @@ option_entries (Admin *admin, const Command *command)
     { "table", 0, 0, G_OPTION_ARG_STRING, &admin->table, N_("The record's table (work_order, ci, ...)"), "TABLE" },
     { "id", 0, 0, G_OPTION_ARG_STRING, &admin->id, N_("The record's id, reference or code"), "ID" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &admin->user, N_("Only this user's devices"), "LOGIN" },
+    { "before", 0, 0, G_OPTION_ARG_STRING, &admin->before, N_("Entries before this date (local time)"), "YYYY-MM-DD" },
+    { "older-than", 0, 0, G_OPTION_ARG_INT, &admin->older_than, N_("Entries older than this many days"), "DAYS" },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &admin->dry_run, N_("Only count what would be removed"), NULL },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &admin->help, N_("Show this help"), NULL },
   };
   g_auto(GStrv) wanted = g_strsplit (command->options, " ", -1);
@@ -698,5 +750,6 @@ fl_admin_run (int argc, char **argv, const char *input, GString *out, GError **e
   g_free (admin.table);
   g_free (admin.id);
   g_free (admin.user);
+  g_free (admin.before);
   return status;
 }

@@ -16,6 +16,7 @@
 #include "fl-record.h"
 #include "fl-sqlite-store.h"
 #include "fl-store.h"
+#include "fl-time.h"
 
 G_DEFINE_QUARK (fl-server-error-quark, fl_server_error)
 
@@ -46,6 +47,7 @@ fl_server_options_init (FlServerOptions *o)
   o->max_clock_skew = 600;
   o->max_offline_days = 30;
   o->snapshot_batch = 64 * 1024;
+  o->audit_retention_days = FL_STORE_AUDIT_RETENTION_DAYS;
 }
 
 void
@@ -111,6 +113,7 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
   guint64 max_body = o->max_body, max_mutations = o->max_mutations, max_pull = o->max_pull;
   guint64 max_blob = o->max_blob_size, lifetime = (guint64) o->token_lifetime;
   guint64 attempts = o->login_attempts, window = o->login_window, offline = o->max_offline_days;
+  guint64 retention = o->audit_retention_days;
   if (!read_number (file, "max_body", 1024, G_MAXUINT32, &max_body, error) ||
       !read_number (file, "max_mutations", 1, FL_PROTOCOL_MAX_MUTATIONS, &max_mutations, error) ||
       !read_number (file, "max_pull", 1, FL_PROTOCOL_MAX_PULL, &max_pull, error) ||
@@ -118,7 +121,8 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
       !read_number (file, "token_lifetime", 60, 10 * 365 * 24 * 3600, &lifetime, error) ||
       !read_number (file, "login_attempts", 1, 1000, &attempts, error) ||
       !read_number (file, "login_window", 1, 24 * 3600, &window, error) ||
-      !read_number (file, "max_offline_days", 1, 3650, &offline, error))
+      !read_number (file, "max_offline_days", 1, 3650, &offline, error) ||
+      !read_number (file, "audit_retention_days", 0, 100 * 365, &retention, error))
     return FALSE;
   o->max_body = max_body;
   o->max_mutations = max_mutations;
@@ -128,6 +132,7 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
   o->login_attempts = attempts;
   o->login_window = window;
   o->max_offline_days = offline;
+  o->audit_retention_days = retention;
   return TRUE;
 }
 
@@ -1099,11 +1104,30 @@ tune_connection (FlStore *store, RunIn kind)
     g_warning ("%s", error->message);
 }
 
+/* The audit log's retention: entries past it go, once a day (and soon
+ * after start), in short batches beside the pushes. */
+static void
+prune_audit_if_due (FlServer *server, gint64 *next_prune)
+{
+  guint days = server->options.audit_retention_days;
+  if (days == 0 || g_get_monotonic_time () < *next_prune)
+    return;
+  *next_prune = g_get_monotonic_time () + (gint64) 24 * 3600 * G_USEC_PER_SEC;
+  g_autoptr(GError) error = NULL;
+  gint64 before = fl_time_now () - (gint64) days * 24 * 3600 * G_USEC_PER_SEC;
+  gint64 removed = fl_store_prune_audit (server->checkpoint_store, before, FALSE, &error);
+  if (removed < 0)
+    g_warning ("Could not prune the audit log: %s", error->message);
+  else if (removed > 0)
+    g_message ("Pruned %" PRId64 " audit entries older than %u days", removed, days);
+}
+
 static gpointer
 checkpoint_loop (gpointer data)
 {
   FlServer *server = data;
   FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (server->checkpoint_store));
+  gint64 next_prune = 0;
   g_mutex_lock (&server->lock);
   while (!g_atomic_int_get (&server->closing))
     {
@@ -1115,6 +1139,7 @@ checkpoint_loop (gpointer data)
       /* PASSIVE: never waits for readers or the writer. */
       if (!fl_db_exec (db, "PRAGMA wal_checkpoint(PASSIVE)", &error))
         g_warning ("%s", error->message);
+      prune_audit_if_due (server, &next_prune);
       g_mutex_lock (&server->lock);
     }
   g_mutex_unlock (&server->lock);

@@ -35,13 +35,15 @@ typedef struct {
   gint64  max_clock_skew;    /* seconds a mutation's `at` may lie in the server's future: 600 */
   guint   max_offline_days;  /* how old a mutation's `at` may be: 30 days */
   guint   snapshot_batch;    /* rows read from the store per streamed chunk: 256 */
+  guint   audit_retention_days;  /* audit entries older than this are pruned daily: 1095; 0 keeps all */
 } FlServerOptions;
 
 /* Defaults as documented above. */
 void     fl_server_options_init (FlServerOptions *options);
 /* Reads a key file's [server] group over the current values:
  * listen, tls_cert, tls_key, blob_dir, max_body, max_mutations, max_pull,
- * max_blob_size, token_lifetime, login_attempts, login_window, max_offline_days. */
+ * max_blob_size, token_lifetime, login_attempts, login_window, max_offline_days,
+ * audit_retention_days. */
 gboolean fl_server_options_load (FlServerOptions *options, const char *path, GError **error);
 void     fl_server_options_clear (FlServerOptions *options);
 

@@ -1039,6 +1039,49 @@ sqlite_audit (FlStore *store, FlAuditEntry *entry, GError **error)
   return TRUE;
 }
 
+/* Entries deleted per transaction while pruning: each holds the write
+ * lock for a few milliseconds, so pushes go on in between. */
+#define PRUNE_BATCH 5000
+
+static gint64
+sqlite_prune_audit (FlStore *store, gint64 before, gboolean dry_run, GError **error)
+{
+  FlSqliteStore *self = FL_SQLITE_STORE (store);
+  /* Found by a read, which never blocks the writer; the deletes then walk
+   * the table's key up to the last entry found, not the whole log. */
+  g_autoptr(FlStmt) find = fl_db_prepare (self->db,
+      "SELECT count(*), COALESCE(max(seq), 0) FROM audit WHERE at < ?", error);
+  gboolean has_row;
+  if (find == NULL)
+    return -1;
+  sqlite3_bind_int64 (find, 1, before);
+  if (!fl_stmt_step_row (self->db, find, &has_row, error))
+    return -1;
+  gint64 count = sqlite3_column_int64 (find, 0), last = sqlite3_column_int64 (find, 1);
+  if (dry_run || count == 0)
+    return count;
+
+  g_autoptr(FlStmt) remove = fl_db_prepare (self->db,
+      "DELETE FROM audit WHERE seq IN "
+      "(SELECT seq FROM audit WHERE seq <= ?1 AND at < ?2 ORDER BY seq LIMIT ?3)", error);
+  if (remove == NULL)
+    return -1;
+  gint64 removed = 0;
+  for (;;)
+    {
+      sqlite3_reset (remove);
+      sqlite3_bind_int64 (remove, 1, last);
+      sqlite3_bind_int64 (remove, 2, before);
+      sqlite3_bind_int64 (remove, 3, PRUNE_BATCH);
+      if (!fl_stmt_step_done (self->db, remove, error))
+        return -1;
+      int changes = sqlite3_changes (fl_db_handle (self->db));
+      removed += changes;
+      if (changes < PRUNE_BATCH)
+        return removed;
+    }
+}
+
 static gboolean
 sqlite_audit_history (FlStore *store, const char *table_name, const char *row_id,
                       FlStoreAuditFunc func, gpointer user_data, GError **error)
@@ -1330,6 +1373,7 @@ fl_sqlite_store_iface_init (FlStoreInterface *iface)
   iface->put_result = sqlite_put_result;
   iface->audit = sqlite_audit;
   iface->audit_history = sqlite_audit_history;
+  iface->prune_audit = sqlite_prune_audit;
   iface->get_password = sqlite_get_password;
   iface->set_password = sqlite_set_password;
   iface->put_device = sqlite_put_device;

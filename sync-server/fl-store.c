@@ -207,11 +207,110 @@ fl_store_put_result (FlStore *store, const char *device_id, gint64 mid, JsonObje
   return IFACE (store)->put_result (store, device_id, mid, result, error);
 }
 
+/* An audit entry keeps a summary, not whatever a request carried: every
+ * text is valid UTF-8 and at most this long, a longer one cut with "…". */
+#define AUDIT_NAME_MAX  256   /* who, device, action, table, row id */
+#define AUDIT_VALUE_MAX 4096  /* each text inside the detail */
+#define CUT_MARK "…"
+
+/* `text` as valid UTF-8 of at most `max` bytes (a newly allocated copy),
+ * or NULL when it is already both. */
+static char *
+audit_text (const char *text, gsize max)
+{
+  if (text == NULL || (strlen (text) <= max && g_utf8_validate (text, -1, NULL)))
+    return NULL;
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  if (strlen (valid) <= max)
+    return g_steal_pointer (&valid);
+  const char *end = valid;
+  while (*end != '\0' && (gsize) (g_utf8_next_char (end) - valid) <= max - strlen (CUT_MARK))
+    end = g_utf8_next_char (end);
+  g_autofree char *head = g_strndup (valid, end - valid);
+  return g_strconcat (head, CUT_MARK, NULL);
+}
+
+static JsonNode *
+audit_node (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *copy = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          {
+            g_autofree char *short_name = audit_text (name, AUDIT_NAME_MAX);
+            json_object_set_member (copy, short_name != NULL ? short_name : name, audit_node (member));
+          }
+        JsonNode *result = json_node_init_object (json_node_alloc (), copy);
+        json_object_unref (copy);
+        return result;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        JsonArray *copy = json_array_sized_new (json_array_get_length (array));
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          json_array_add_element (copy, audit_node (json_array_get_element (array, i)));
+        JsonNode *result = json_node_init_array (json_node_alloc (), copy);
+        json_array_unref (copy);
+        return result;
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          g_autofree char *text = audit_text (json_node_get_string (node), AUDIT_VALUE_MAX);
+          if (text != NULL)
+            return json_node_init_string (json_node_alloc (), text);
+        }
+      return json_node_copy (node);
+    case JSON_NODE_NULL:
+    default:
+      return json_node_copy (node);
+    }
+}
+
 gboolean
 fl_store_audit (FlStore *store, FlAuditEntry *entry, GError **error)
 {
   g_return_val_if_fail (FL_IS_STORE (store) && entry != NULL && entry->action != NULL, FALSE);
-  return IFACE (store)->audit (store, entry, error);
+  g_autofree char *actor = audit_text (entry->actor, AUDIT_NAME_MAX);
+  g_autofree char *device = audit_text (entry->device, AUDIT_NAME_MAX);
+  g_autofree char *action = audit_text (entry->action, AUDIT_NAME_MAX);
+  g_autofree char *table_name = audit_text (entry->table_name, AUDIT_NAME_MAX);
+  g_autofree char *row_id = audit_text (entry->row_id, AUDIT_NAME_MAX);
+  g_autoptr(JsonNode) detail = NULL;
+  if (entry->detail != NULL)
+    {
+      g_autoptr(JsonNode) whole = json_node_init_object (json_node_alloc (), entry->detail);
+      detail = audit_node (whole);
+    }
+  FlAuditEntry summary = {
+    .at = entry->at,
+    .actor = actor != NULL ? actor : entry->actor,
+    .device = device != NULL ? device : entry->device,
+    .action = action != NULL ? action : entry->action,
+    .table_name = table_name != NULL ? table_name : entry->table_name,
+    .row_id = row_id != NULL ? row_id : entry->row_id,
+    .detail = detail != NULL ? json_node_get_object (detail) : NULL,
+  };
+  if (!IFACE (store)->audit (store, &summary, error))
+    return FALSE;
+  entry->seq = summary.seq;
+  entry->at = summary.at;
+  return TRUE;
+}
+
+gint64
+fl_store_prune_audit (FlStore *store, gint64 before, gboolean dry_run, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), -1);
+  return IFACE (store)->prune_audit (store, before, dry_run, error);
 }
 
 gboolean

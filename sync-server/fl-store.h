@@ -142,6 +142,7 @@ struct _FlStoreInterface
   gboolean    (*audit)           (FlStore *store, FlAuditEntry *entry, GError **error);
   gboolean    (*audit_history)   (FlStore *store, const char *table_name, const char *row_id,
                                   FlStoreAuditFunc func, gpointer user_data, GError **error);
+  gint64      (*prune_audit)     (FlStore *store, gint64 before, gboolean dry_run, GError **error);
 
   char       *(*get_password)    (FlStore *store, const char *user_id, GError **error);
   gboolean    (*set_password)    (FlStore *store, const char *user_id, const char *hash, GError **error);
@@ -259,12 +260,21 @@ gboolean    fl_store_put_result (FlStore *store, const char *device_id, gint64 m
 
 /* ---- audit log ---- */
 
-/* Appends `entry`, setting its seq. */
+/* Appends a summary of `entry`, setting its seq: each text made valid UTF-8
+ * and cut (marked "…") at 256 bytes, each text inside `detail` at 4 KiB. */
 gboolean    fl_store_audit (FlStore *store, FlAuditEntry *entry, GError **error);
 /* The history of one record (or of a whole table when `row_id` is NULL),
  * oldest first. */
 gboolean    fl_store_audit_history (FlStore *store, const char *table_name, const char *row_id,
                                     FlStoreAuditFunc func, gpointer user_data, GError **error);
+/* Removes the entries older than `before` (usec), in short transactions so
+ * the server's writer waits little; with `dry_run` only counts them.
+ * Returns how many, or -1 with `error`. */
+gint64      fl_store_prune_audit (FlStore *store, gint64 before, gboolean dry_run, GError **error);
+
+/* How long audit entries are kept unless configured otherwise: the
+ * customers' standards keep audit records three years. */
+#define FL_STORE_AUDIT_RETENTION_DAYS (3 * 365)
 
 /* ---- accounts (server-only data; see fl-accounts.h for the logic) ---- */
 

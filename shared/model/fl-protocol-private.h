@@ -22,9 +22,14 @@ JsonObject *fl_protocol_require_object (JsonNode *node, const char *path, char *
 gboolean    fl_protocol_only_known_members (JsonObject *object, const char *prefix,
                                             const char * const *known, char **bad_field,
                                             GError **error);
+/* A string member; one a client sends is at most `max_length` bytes
+ * (fl_protocol_member_text), one the server answers is not bounded here. */
 gboolean    fl_protocol_member_string (JsonObject *object, const char *prefix, const char *name,
                                        gboolean required, const char **out, char **bad_field,
                                        GError **error);
+gboolean    fl_protocol_member_text (JsonObject *object, const char *prefix, const char *name,
+                                     gboolean required, gsize max_length, const char **out,
+                                     char **bad_field, GError **error);
 gboolean    fl_protocol_member_int64 (JsonObject *object, const char *prefix, const char *name,
                                       gint64 min, gint64 *out, char **bad_field, GError **error);
 gboolean    fl_protocol_member_time (JsonObject *object, const char *prefix, const char *name,

@@ -147,9 +147,9 @@ fl_mutation_from_json (JsonNode *node, const char *path, char **bad_field, GErro
   FlMutationOp op;
   if (o == NULL || !fl_protocol_only_known_members (o, path, known, bad_field, error) ||
                   !fl_protocol_member_int64 (o, path, "mid", 1, &mid, bad_field, error) ||
-                  !fl_protocol_member_string (o, path, "table", TRUE, &table_name, bad_field, error) ||
-                  !fl_protocol_member_string (o, path, "id", TRUE, &id, bad_field, error) ||
-                  !fl_protocol_member_string (o, path, "op", TRUE, &op_name, bad_field, error) ||
+                  !fl_protocol_member_text (o, path, "table", TRUE, FL_PROTOCOL_MAX_ID, &table_name, bad_field, error) ||
+                  !fl_protocol_member_text (o, path, "id", TRUE, FL_PROTOCOL_MAX_ID, &id, bad_field, error) ||
+                  !fl_protocol_member_text (o, path, "op", TRUE, FL_PROTOCOL_MAX_ID, &op_name, bad_field, error) ||
                   !fl_protocol_member_time (o, path, "at", &at, bad_field, error))
     return NULL;
 
@@ -259,7 +259,7 @@ fl_push_request_from_json (JsonNode *node, guint max_mutations, char **bad_field
   JsonObject *o = fl_protocol_require_object (node, NULL, bad_field, error);
   const char *device_id;
   if (o == NULL || !fl_protocol_only_known_members (o, NULL, known, bad_field, error) ||
-                  !fl_protocol_member_string (o, NULL, "device_id", TRUE, &device_id, bad_field, error))
+                  !fl_protocol_member_text (o, NULL, "device_id", TRUE, FL_PROTOCOL_MAX_ID, &device_id, bad_field, error))
     return NULL;
   JsonNode *list = json_object_get_member (o, "mutations");
   if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))

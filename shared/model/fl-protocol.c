@@ -3,8 +3,10 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
+#include "fl-schema.h"
 #include "fl-time.h"
 
 G_DEFINE_QUARK (fl-protocol-error-quark, fl_protocol_error)
@@ -78,6 +80,13 @@ gboolean
 fl_protocol_member_string (JsonObject *object, const char *prefix, const char *name, gboolean required,
                            const char **out, char **bad_field, GError **error)
 {
+  return fl_protocol_member_text (object, prefix, name, required, 0, out, bad_field, error);
+}
+
+gboolean
+fl_protocol_member_text (JsonObject *object, const char *prefix, const char *name, gboolean required,
+                         gsize max_length, const char **out, char **bad_field, GError **error)
+{
   JsonNode *node = json_object_get_member (object, name);
   *out = NULL;
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
@@ -93,6 +102,12 @@ fl_protocol_member_string (JsonObject *object, const char *prefix, const char *n
       return fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_MALFORMED, path, _("must be text"));
     }
   const char *text = json_node_get_string (node);
+  if (max_length > 0 && strlen (text) > max_length)
+    {
+      g_autofree char *path = fl_protocol_member_path (prefix, name);
+      return fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_INVALID, path, _("is longer than %u bytes"),
+                               (guint) max_length);
+    }
   if (!g_utf8_validate (text, -1, NULL))
     {
       g_autofree char *path = fl_protocol_member_path (prefix, name);
@@ -169,7 +184,7 @@ fl_protocol_member_time (JsonObject *object, const char *prefix, const char *nam
                          char **bad_field, GError **error)
 {
   const char *text;
-  if (!fl_protocol_member_string (object, prefix, name, TRUE, &text, bad_field, error))
+  if (!fl_protocol_member_text (object, prefix, name, TRUE, FL_PROTOCOL_MAX_ID, &text, bad_field, error))
     return FALSE;
   if (!fl_time_parse (text, out, NULL))
     {
@@ -333,8 +348,10 @@ fl_protocol_write_node (GString *out, JsonNode *node)
           break;
         case G_TYPE_DOUBLE:
           {
+            /* JSON has no infinity: a stored 1e999 must not spoil a page. */
             char number[G_ASCII_DTOSTR_BUF_SIZE];
-            g_string_append (out, g_ascii_dtostr (number, sizeof number, json_node_get_double (node)));
+            double value = json_node_get_double (node);
+            g_string_append (out, isfinite (value) ? g_ascii_dtostr (number, sizeof number, value) : "null");
           }
           break;
         default:
@@ -430,10 +447,10 @@ fl_login_request_from_json (JsonNode *node, char **bad_field, GError **error)
   JsonObject *o = fl_protocol_require_object (node, NULL, bad_field, error);
   const char *login, *password, *device_name, *device_id;
   if (o == NULL || !fl_protocol_only_known_members (o, NULL, known, bad_field, error) ||
-                  !fl_protocol_member_string (o, NULL, "login", TRUE, &login, bad_field, error) ||
-                  !fl_protocol_member_string (o, NULL, "password", TRUE, &password, bad_field, error) ||
-                  !fl_protocol_member_string (o, NULL, "device_name", TRUE, &device_name, bad_field, error) ||
-                  !fl_protocol_member_string (o, NULL, "device_id", FALSE, &device_id, bad_field, error))
+                  !fl_protocol_member_text (o, NULL, "login", TRUE, FL_TEXT_LOGIN, &login, bad_field, error) ||
+                  !fl_protocol_member_text (o, NULL, "password", TRUE, FL_PROTOCOL_MAX_PASSWORD, &password, bad_field, error) ||
+                  !fl_protocol_member_text (o, NULL, "device_name", TRUE, FL_TEXT_NAME, &device_name, bad_field, error) ||
+                  !fl_protocol_member_text (o, NULL, "device_id", FALSE, FL_PROTOCOL_MAX_ID, &device_id, bad_field, error))
     return NULL;
   FlLoginRequest *request = g_new0 (FlLoginRequest, 1);
   request->login = g_strdup (login);

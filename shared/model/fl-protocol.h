@@ -32,6 +32,9 @@ GQuark fl_protocol_error_quark (void);
 #define FL_PROTOCOL_PREFIX         "/api/v1"
 #define FL_PROTOCOL_MAX_MUTATIONS  500
 #define FL_PROTOCOL_MAX_PULL       1000
+/* Lengths in bytes of a request's strings (a 400 names the longer one). */
+#define FL_PROTOCOL_MAX_PASSWORD   1024
+#define FL_PROTOCOL_MAX_ID         64   /* row and device ids, names of tables and ops, times */
 #define FL_PROTOCOL_NDJSON_TYPE    "application/x-ndjson"
 
 /* Parses a JSON text into a node; a clear error (MALFORMED) otherwise. */

@@ -66,7 +66,7 @@ static const FlColumn site_columns[] = {
 };
 
 static const FlColumn user_columns[] = {
-  { "login", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
+  { "login", FL_COL_TEXT, REQ | IMM, .max_length = FL_TEXT_LOGIN },
   { "display_name", FL_COL_TEXT, REQ, .max_length = NAME },
   { "role", FL_COL_TEXT, REQ, role_choices },
   { "sites", FL_COL_JSON, 0, .max_length = JSON_LIST },         /* array of site ids; empty = every site */

@@ -43,7 +43,8 @@ typedef struct {
 
 /* Length limits of text columns, in bytes of UTF-8 (a Chinese character
  * takes three). */
-#define FL_TEXT_NAME  200          /* codes, names, logins, references */
+#define FL_TEXT_LOGIN 128          /* a user's login */
+#define FL_TEXT_NAME  200          /* codes, names, references */
 #define FL_TEXT_LINE  1024         /* an address, a contact, a file name */
 #define FL_TEXT_LONG  (64 * 1024)  /* descriptions, resolutions, notes */
 

@@ -93,7 +93,12 @@ gboolean        fl_sync_begin_apply (FlDb *db, GError **error);
 gboolean        fl_sync_commit_apply (FlDb *db, gboolean ok, GError **error);
 gboolean        fl_sync_rows_equal (JsonObject *a, JsonObject *b);
 gboolean        fl_sync_rebase_row (FlDb *db, const FlTable *table, JsonObject *base, GError **error);
-gboolean        fl_sync_accept_row (const FlTable *table, JsonObject *row, GError **error);
+
+/* fl-sync-client-refused.c: leaves out a row the server sent that does
+ * not validate, logging and listing it (in the replica, within the
+ * caller's transaction). */
+gboolean        fl_sync_run_refuse_row (SyncRun *run, const char *table, const char *id,
+                                        const char *reason, GError **error);
 
 /* One step of a sync each. */
 gboolean        fl_sync_run_push (SyncRun *run, GError **error);

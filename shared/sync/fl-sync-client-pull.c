@@ -47,10 +47,11 @@ apply_pull_page (SyncRun *run, FlPullResponse *page, GError **error)
                fl_sync_shadow_delete (db, table, change->id, error);
           continue;
         }
-      if (!fl_sync_accept_row (table, change->row, error))
+      g_autoptr(GError) invalid = NULL;
+      if (!fl_record_accept_pulled (table, change->row, &invalid))
         {
-          ok = FALSE;
-          break;
+          ok = fl_sync_run_refuse_row (run, table->name, change->id, invalid->message, error);
+          continue;
         }
       g_autofree char *key = fl_outbox_row_key (table->name, change->id);
       if (table->kind == FL_TABLE_MUTABLE && g_hash_table_contains (pending, key))

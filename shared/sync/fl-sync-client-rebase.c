@@ -100,12 +100,3 @@ fl_sync_rebase_row (FlDb *db, const FlTable *table, JsonObject *base, GError **e
   return TRUE;
 }
 
-/* Checks and normalises a row the server sent. */
-gboolean
-fl_sync_accept_row (const FlTable *table, JsonObject *row, GError **error)
-{
-  GError *local_error = NULL;
-  if (fl_record_accept_pulled (table, row, &local_error))
-    return TRUE;
-  return fl_sync_protocol_error (error, local_error);
-}

@@ -124,6 +124,7 @@ typedef struct {
   gint64       end_rows;    /* what the end marker announced */
   gint64       header_line; /* a second header, or -1 */
   gint64       rows;        /* row lines parsed */
+  GPtrArray   *refused;     /* FlRefusedRow*: rows left out as invalid */
   guint        n_parsers;
 } SnapshotPipeline;
 
@@ -213,11 +214,19 @@ snapshot_parser_thread (gpointer data)
               fl_snapshot_line_free (line);  /* a table of a newer server */
               continue;
             }
-          if (!fl_sync_accept_row (table, line->row, &error))
+          if (!fl_record_accept_pulled (table, line->row, &error))
             {
+              /* Left out, recorded once the stream is applied. */
+              FlRefusedRow *refused = g_new0 (FlRefusedRow, 1);
+              refused->table = g_strdup (table->name);
+              refused->id = g_strdup (fl_record_get_string (line->row, "id"));
+              refused->reason = g_strdup (error->message);
+              g_clear_error (&error);
               fl_snapshot_line_free (line);
-              pipeline_fail (p, error, -1);
-              break;
+              g_mutex_lock (&p->lock);
+              g_ptr_array_add (p->refused, refused);
+              g_mutex_unlock (&p->lock);
+              continue;
             }
           g_ptr_array_add (rows->items, line);
         }
@@ -326,6 +335,7 @@ apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GEr
     .error_line = -1, .end_line = -1, .header_line = -1,
     .n_parsers = CLAMP (g_get_num_processors () - 1, 1, SNAPSHOT_MAX_PARSERS),
   };
+  g_autoptr(GPtrArray) refused = p.refused = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_refused_row_free);
   g_mutex_init (&p.lock);
   for (guint i = 0; i < SNAPSHOT_BATCHES; i++)
     {
@@ -396,6 +406,12 @@ apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GEr
                    _("The snapshot announced %" PRId64 " rows but carried %" PRId64),
                    p.end_rows, p.rows);
       return FALSE;
+    }
+  for (guint i = 0; i < refused->len; i++)
+    {
+      FlRefusedRow *row = refused->pdata[i];
+      if (!fl_sync_run_refuse_row (run, row->table, row->id, row->reason, error))
+        return FALSE;
     }
   *out_rows = p.rows;
   return TRUE;

@@ -53,6 +53,7 @@ double   fl_sync_backoff_delay (guint failures, double jitter);
 #define FL_META_CURSOR      "cursor"
 #define FL_META_LAST_SYNC   "last_sync"    /* RFC 3339 time of the last complete sync */
 #define FL_META_SIGNED_OUT  "signed_out"   /* why the server refused the token, until the next sign-in */
+#define FL_META_REFUSED_ROWS "refused_rows" /* JSON: the latest rows from the server this replica refused */
 
 typedef enum {
   FL_SYNC_PHASE_SIGN_IN,
@@ -70,6 +71,7 @@ typedef struct {
   gint64 conflicts;   /* ... with a conflict */
   gint64 rejected;    /* ... rejected */
   gint64 pulled;      /* changes pulled */
+  gint64 refused;     /* pulled or snapshot rows left out as invalid (fl_sync_client_get_refused_rows) */
   gint64 blobs;       /* blobs uploaded */
   guint  requests;    /* HTTP requests made */
 } FlSyncStats;
@@ -89,6 +91,22 @@ const char   *fl_sync_client_get_blob_dir (FlSyncClient *self);
 /* Mutations per push request (at most FL_PROTOCOL_MAX_MUTATIONS). */
 void          fl_sync_client_set_push_batch (FlSyncClient *self, guint batch);
 const FlSyncStats *fl_sync_client_get_last_stats (FlSyncClient *self);
+
+/* A row the server sent that this replica could not take (a value that
+ * does not validate, such as a required field read back as null): left
+ * out, so that the rest syncs and the cursor moves on, logged, and listed
+ * here; a later, valid copy of the row is taken as usual. */
+typedef struct {
+  char   *table;
+  char   *id;
+  char   *reason;
+  gint64  at;  /* usec, when it was refused */
+} FlRefusedRow;
+
+void          fl_refused_row_free (FlRefusedRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlRefusedRow, fl_refused_row_free)
+/* The latest refused rows (at most 100), oldest first: FlRefusedRow*. */
+GPtrArray    *fl_sync_client_get_refused_rows (FlSyncClient *self);
 
 /* Signed in: a token is stored for the replica's server and login. */
 gboolean      fl_sync_client_is_signed_in (FlSyncClient *self);

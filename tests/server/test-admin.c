@@ -283,6 +283,47 @@ test_backup (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
 }
 
+/* The audit log is kept three years by default; `audit prune` removes
+ * what is older, counts it first with --dry-run, or takes a date or an age. */
+static void
+test_audit_prune (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpint (run (f, NULL, "init", NULL), ==, 0);
+  g_autoptr(FlStore) store = fl_store_open (f->db, &error);
+  g_assert_no_error (error);
+  const gint64 day = (gint64) 24 * 3600 * G_USEC_PER_SEC;
+  const int ages[] = { 4 * 365, 4 * 365, 3 * 365 + 10, 2 * 365, 400, 0 };
+  for (guint i = 0; i < G_N_ELEMENTS (ages); i++)
+    {
+      FlAuditEntry entry = { .at = fl_time_now () - ages[i] * day, .actor = "liwei", .action = "update",
+                             .table_name = "work_order", .row_id = "wo-1" };
+      g_assert_true (fl_store_audit (store, &entry, &error));
+    }
+  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (store));
+  gint64 n = 0;
+#define AUDIT_ROWS() (fl_db_query_int64 (db, "SELECT count(*) FROM audit", &n, NULL), n)
+
+  g_assert_cmpint (run (f, NULL, "audit", "prune", "--dry-run", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (f->out->str, "3 audit entries from before "));
+  g_assert_cmpint (AUDIT_ROWS (), ==, 6);
+  g_assert_cmpint (run (f, NULL, "audit", "prune", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (f->out->str, "Removed 3 audit entries"));
+  g_assert_cmpint (AUDIT_ROWS (), ==, 3);
+  g_assert_cmpint (run (f, NULL, "audit", "prune", "--older-than", "365", NULL), ==, 0);
+  g_assert_cmpint (AUDIT_ROWS (), ==, 1);
+  g_assert_cmpint (run (f, NULL, "audit", "prune", "--before", "2000-01-01", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (f->out->str, "Removed 0 audit entries"));
+  g_assert_cmpint (AUDIT_ROWS (), ==, 1);
+
+  g_assert_cmpint (run (f, NULL, "audit", "prune", "--before", "2026-13-01", NULL), ==, FL_ADMIN_EXIT_USAGE);
+  g_assert_cmpint (run (f, NULL, "audit", "prune", "--before", "2026-01-01", "--older-than", "3", NULL),
+                   ==, FL_ADMIN_EXIT_USAGE);
+  /* The record's history is still there, the newest entry in it. */
+  g_assert_cmpint (run (f, NULL, "audit", "--table", "work_order", "--id", "wo-1", NULL), ==, 0);
+#undef AUDIT_ROWS
+}
+
 int
 main (int argc, char **argv)
 {
@@ -295,5 +336,6 @@ main (int argc, char **argv)
   ADD ("/admin/import-bad-file", test_import_bad_file);
   ADD ("/admin/demo-data", test_demo_data);
   ADD ("/admin/backup", test_backup);
+  ADD ("/admin/audit-prune", test_audit_prune);
   return g_test_run ();
 }

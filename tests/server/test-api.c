@@ -95,6 +95,66 @@ test_login_errors (void)
   fl_api_teardown (&f);
 }
 
+/* Every string of a request has a length limit, refused with a 400 that
+ * names the field and written nowhere: 40 sign-ins with a login of 500 KB
+ * used to add 20 MB of audit log. */
+static void
+test_request_strings_are_bounded (void)
+{
+  FlApiFixture f = { 0 };
+  fl_api_setup (&f, NULL);
+  gint64 audits = fl_api_count (&f, "SELECT count(*) FROM audit");
+  g_autofree char *huge = g_strnfill (500 * 1024, 'a');
+  g_autofree char *long_password = g_strnfill (FL_PROTOCOL_MAX_PASSWORD + 1, 'p');
+  g_autofree char *long_name = g_strnfill (FL_TEXT_NAME + 1, 'n');
+  const struct { const char *login, *password, *device_name, *field; } cases[] = {
+    { huge, "password-of-test", "T14", "login" },
+    { "eng_a", long_password, "T14", "password" },
+    { "eng_a", "password-of-test", long_name, "device_name" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (int attempt = 0; attempt < 8; attempt++)  /* past the rate limit's 5 */
+      {
+        FlLoginRequest request = { (char *) cases[i].login, (char *) cases[i].password,
+                                   (char *) cases[i].device_name, NULL };
+        g_autoptr(JsonNode) node = fl_login_request_to_json (&request);
+        g_autoptr(FlReply) reply = fl_api_call_node (&f, "POST", P "/auth/login", NULL, node);
+        g_assert_cmpuint (reply->status, ==, 400);
+        g_assert_cmpstr (fl_reply_error_field (reply), ==, cases[i].field);
+      }
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM audit"), ==, audits);
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM login_attempts"), ==, 0);
+  fl_api_teardown (&f);
+}
+
+/* The server prunes the audit log past `audit_retention_days` by itself,
+ * soon after it starts and then daily. */
+static void
+test_server_prunes_audit_log (void)
+{
+  FlApiFixture f = { 0 };
+  fl_test_store_open (&f.t);
+  g_autoptr(GError) error = NULL;
+  const gint64 day = (gint64) 24 * 3600 * G_USEC_PER_SEC;
+  for (int age = 10; age <= 40; age += 10)
+    {
+      FlAuditEntry entry = { .at = fl_time_now () - age * day, .actor = "liwei", .action = "update",
+                             .table_name = "work_order", .row_id = "wo-1" };
+      g_assert_true (fl_store_audit (f.t.store, &entry, &error));
+    }
+  FlServerOptions options;
+  fl_server_options_init (&options);
+  options.audit_retention_days = 25;
+  fl_api_start (&f, &options);
+  /* Waits for the outcome, whatever the machine's speed: never a time limit. */
+  while (fl_api_count (&f, "SELECT count(*) FROM audit") != 2)
+    g_usleep (50 * 1000);
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM audit WHERE at < "
+                                     "(SELECT max(at) FROM audit) - 15 * 86400000000"), ==, 0);
+  fl_server_options_clear (&options);
+  fl_api_teardown (&f);
+}
+
 static void
 test_tokens_missing_revoked_logged_out (void)
 {
@@ -1126,6 +1186,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/api/health-and-unknown-routes", test_health_and_unknown_routes);
   g_test_add_func ("/api/login-errors", test_login_errors);
+  g_test_add_func ("/api/request-strings-are-bounded", test_request_strings_are_bounded);
+  g_test_add_func ("/api/server-prunes-audit-log", test_server_prunes_audit_log);
   g_test_add_func ("/api/tokens-missing-revoked-logged-out", test_tokens_missing_revoked_logged_out);
   g_test_add_func ("/api/push-refusals", test_push_refusals);
   g_test_add_func ("/api/push-gzip", test_push_gzip);

@@ -466,6 +466,55 @@ test_results_and_audit (void)
   fl_test_store_close (&t);
 }
 
+/* An audit entry keeps a bounded summary in valid UTF-8: a login of
+ * 500 KB, refused at sign-in, used to be written whole at every attempt. */
+static gboolean
+keep_audit (const FlAuditEntry *entry, gpointer user_data, GError **error)
+{
+  g_autofree char *detail = entry->detail != NULL ? fl_record_to_string (entry->detail) : g_strdup ("");
+  g_ptr_array_add (user_data, g_strdup (entry->actor));
+  g_ptr_array_add (user_data, g_steal_pointer (&detail));
+  return TRUE;
+}
+
+static void
+test_audit_keeps_a_summary (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autoptr(GString) login = g_string_new (NULL);
+  while (login->len < 500 * 1024)
+    g_string_append (login, "李伟");
+  g_string_append (login, "\xff");  /* not UTF-8 */
+  g_autoptr(JsonObject) detail = json_object_new ();
+  json_object_set_string_member (detail, "peer", login->str);
+  FlAuditEntry entry = { .actor = login->str, .action = "login_limited", .table_name = "user",
+                         .row_id = "u-1", .detail = detail };
+  g_assert_true (fl_store_audit (t.store, &entry, &error));
+  g_assert_no_error (error);
+
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
+  fl_store_audit_history (t.store, "user", "u-1", keep_audit, kept, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 2);
+  const char *actor = kept->pdata[0], *kept_detail = kept->pdata[1];
+  g_assert_cmpuint (strlen (actor), <=, 256);
+  g_assert_true (g_utf8_validate (actor, -1, NULL));
+  g_assert_true (g_str_has_prefix (actor, "李伟李伟"));
+  g_assert_true (g_str_has_suffix (actor, "…"));
+  g_assert_cmpuint (strlen (kept_detail), <=, 4096 + 32);
+  g_assert_true (g_utf8_validate (kept_detail, -1, NULL));
+  g_assert_nonnull (strstr (kept_detail, "…"));
+  gint64 stored = 0;
+  fl_db_query_int64 (fl_sqlite_store_get_db (FL_SQLITE_STORE (t.store)),
+                     "SELECT max(length(CAST(actor AS BLOB)) + length(CAST(detail AS BLOB))) FROM audit",
+                     &stored, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored, <, 8192);
+  fl_test_store_close (&t);
+}
+
 static void
 test_devices_and_tokens (void)
 {
@@ -509,6 +558,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/scope-via-chain", test_scope_via_chain);
   g_test_add_func ("/store/scope-move-gone", test_scope_move_gone);
   g_test_add_func ("/store/snapshot-scope", test_snapshot_scope);
+  g_test_add_func ("/store/audit-keeps-a-summary", test_audit_keeps_a_summary);
   g_test_add_func ("/store/snapshot-concurrent-write", test_snapshot_concurrent_write);
   g_test_add_func ("/store/results-and-audit", test_results_and_audit);
   g_test_add_func ("/store/devices-and-tokens", test_devices_and_tokens);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "fl-soup-transport.h"
+#include "fl-sqlite-store.h"
 #include "fl-work-order.h"
 
 typedef struct {
@@ -394,6 +395,78 @@ test_rejection (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_outbox_record_state (a.db, "work_order", id), ==, FL_RECORD_SYNCED);
 }
 
+/* A checklist on the server, then spoiled behind its back as an older
+ * version could store it: its items read back as null. */
+static char *
+put_template (Fixture *f, const char *name, gboolean spoiled)
+{
+  g_autoptr(JsonObject) template = json_object_new ();
+  json_object_set_string_member (template, "ci_type", "ups");
+  json_object_set_string_member (template, "name", name);
+  json_object_set_array_member (template, "items", json_array_new ());
+  char *id = fl_sync_test_put (f->s.store, "inspection_template", template);
+  if (spoiled)
+    {
+      FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (f->s.store));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FlStmt) stmt = fl_db_prepare (db, "UPDATE inspection_template SET items = '{\"temp\": 1e999' "
+                                                  "WHERE id = ?", &error);
+      g_assert_no_error (error);
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+      fl_stmt_step_done (db, stmt, &error);
+      g_assert_no_error (error);
+    }
+  return id;
+}
+
+/* One bad row on the server (in a snapshot, then in a pull) is left out
+ * and listed with its table, id and reason; every other row syncs and the
+ * cursor moves on, so the site's clients never stall on it. */
+static void
+test_bad_row_is_refused_alone (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_login (&a, &f->s);
+  g_autofree char *good = put_template (f, "UPS monthly", FALSE);
+  g_autofree char *bad = put_template (f, "UPS weekly", TRUE);
+
+  /* Refusals are logged as warnings; here they are expected. */
+  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->refused, ==, 1);
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM inspection_template"), ==, 1);
+  g_autofree char *name = get_field (a.db, "inspection_template", good, "name");
+  g_assert_cmpstr (name, ==, "UPS monthly");
+
+  g_autofree char *later_bad = put_template (f, "UPS yearly", TRUE);
+  g_autofree char *later_good = put_template (f, "UPS daily", FALSE);
+  g_autofree char *cursor = fl_db_get_meta (a.db, FL_META_CURSOR);
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->refused, ==, 1);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->pulled, >=, 2);
+  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM inspection_template"), ==, 2);
+  g_autofree char *moved = fl_db_get_meta (a.db, FL_META_CURSOR);
+  g_assert_cmpstr (moved, !=, cursor);
+
+  /* Nothing new: a quiet sync, no refusal again. */
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->refused, ==, 0);
+  g_log_set_always_fatal (fatal);
+
+  g_autoptr(GPtrArray) refused = fl_sync_client_get_refused_rows (a.client);
+  g_assert_cmpuint (refused->len, ==, 2);
+  const char *ids[] = { bad, later_bad };
+  for (guint i = 0; i < refused->len; i++)
+    {
+      FlRefusedRow *row = refused->pdata[i];
+      g_assert_cmpstr (row->table, ==, "inspection_template");
+      g_assert_cmpstr (row->id, ==, ids[i]);
+      g_assert_true (g_str_has_prefix (row->reason, "inspection_template.items: "));
+      g_assert_cmpint (row->at, >, 0);
+    }
+}
+
 /* A revoked device: a clear signed-out error, data and outbox kept; after
  * signing in again the waiting change goes out. */
 static void
@@ -729,6 +802,7 @@ main (int argc, char **argv)
   ADD ("/sync-engine/killed-mid-sync", test_killed_mid_sync);
   ADD ("/sync-engine/snapshot-interrupted", test_snapshot_interrupted);
   ADD ("/sync-engine/blobs", test_blobs);
+  ADD ("/sync-engine/bad-row-is-refused-alone", test_bad_row_is_refused_alone);
   ADD ("/sync-engine/async", test_async_sync);
   g_test_add_func ("/sync-engine/backoff", test_backoff);
   g_test_add_func ("/sync-engine/file-token-store", test_file_token_store);

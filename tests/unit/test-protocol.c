@@ -332,6 +332,23 @@ test_writer_round_trip (void)
   g_assert_true (json_node_equal (node, again));
 }
 
+/* JSON has no infinity: a non-finite number the server read from its
+ * store is written as null, so the page around it stays readable. */
+static void
+test_writer_refuses_infinity (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) row = fl_record_parse ("{\"temp\": 1e999, \"low\": -1e999, \"ok\": 21.5}", -1, &error);
+  g_assert_no_error (error);
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), row);
+  gsize length;
+  g_autofree char *text = fl_protocol_to_string (node, &length);
+  g_assert_cmpstr (text, ==, "{\"temp\":null,\"low\":null,\"ok\":21.5}");
+  g_autoptr(JsonNode) back = fl_protocol_parse (text, length, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (back);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -346,5 +363,6 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/error-body", test_error_body);
   g_test_add_func ("/protocol/snapshot-lines", test_snapshot_lines);
   g_test_add_func ("/protocol/writer-round-trip", test_writer_round_trip);
+  g_test_add_func ("/protocol/writer-refuses-infinity", test_writer_refuses_infinity);
   return g_test_run ();
 }
