@@ -24,6 +24,7 @@ struct _FlDb
    * user interface listens to (fl_db_announce_changes_on). */
   FlDb         *announce_to;
   GMainContext *context;
+  GThread      *opener;        /* compared only: commits there announce at once */
   GMutex        queue_lock;
   GPtrArray    *queued;        /* tables waiting for the "changed" emission */
   gboolean      flush_scheduled;
@@ -87,6 +88,7 @@ fl_db_init (FlDb *db)
   db->touched = g_ptr_array_new ();
   db->savepoint_marks = g_array_new (FALSE, FALSE, sizeof (guint));
   db->context = g_main_context_ref_thread_default ();
+  db->opener = g_thread_self ();
   g_mutex_init (&db->queue_lock);
   db->queued = g_ptr_array_new ();
 }
@@ -145,9 +147,10 @@ flush_announcements (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* After a commit: emits ::changed once per table written, on the main
- * context of the connection that announces — right away when that is the
- * caller's, else as soon as it runs (a worker's commits). */
+/* After a commit: emits ::changed once per table written — right away in
+ * the thread that opened the connection that announces (or one running its
+ * main context), else from that main context as soon as it runs (a
+ * worker's commits). */
 static void
 announce (FlDb *db)
 {
@@ -162,12 +165,20 @@ announce (FlDb *db)
   for (guint i = 0; i < tables->len; i++)
     if (!g_ptr_array_find (target->queued, tables->pdata[i], NULL))
       g_ptr_array_add (target->queued, tables->pdata[i]);
-  gboolean schedule = !target->flush_scheduled;
-  target->flush_scheduled = TRUE;
-  g_mutex_unlock (&target->queue_lock);
+  gboolean here = g_thread_self () == target->opener || g_main_context_is_owner (target->context);
+  gboolean schedule = !here && !target->flush_scheduled;
   if (schedule)
-    g_main_context_invoke_full (target->context, G_PRIORITY_DEFAULT, flush_announcements,
-                                g_object_ref (target), g_object_unref);
+    target->flush_scheduled = TRUE;
+  g_mutex_unlock (&target->queue_lock);
+  if (here)
+    flush_announcements (target);
+  else if (schedule)
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, flush_announcements, g_object_ref (target), g_object_unref);
+      g_source_attach (source, target->context);
+    }
 }
 
 /* A write outside any transaction is committed when its statement ends. */

@@ -75,9 +75,10 @@ gboolean      fl_db_set_meta (FlDb *db, const char *key, const char *value, GErr
  * ::changed::<table> (a detailed signal whose argument is the table name)
  * once for every table the transaction wrote rows of — by the change log, a
  * pull, the outbox or a trigger; a rolled back transaction announces
- * nothing.  The signal is emitted on the main context that was the thread
- * default when the connection was opened: at once when the commit happens
- * there, else as soon as that context runs.  A second connection to the same
+ * nothing.  A commit in the thread that opened the connection (or one
+ * running the main context that was its thread default then) emits at once,
+ * before the writing call returns; a commit in another thread is announced
+ * from that main context as soon as it runs.  A second connection to the same
  * file (a worker's) announces its commits on `target` instead; NULL undoes it. */
 void          fl_db_announce_changes_on (FlDb *db, FlDb *target);
 

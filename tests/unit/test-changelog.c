@@ -226,6 +226,37 @@ test_commit_announces_tables (void)
   fl_test_remove_dir (dir);
 }
 
+static gpointer
+insert_site_in_thread (gpointer db)
+{
+  return fl_test_insert_site (db);
+}
+
+/* A worker's own connection announces its commits on the connection the
+ * screens listen to, from the main context, not from the worker. */
+static void
+test_worker_commits_announced_on_main_context (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  FlDb *db = fl_test_replica ("AAA", &dir);
+  g_autoptr(FlDb) worker = fl_db_open_replica (fl_db_path (db), &error);
+  g_assert_no_error (error);
+  fl_db_announce_changes_on (worker, db);
+  g_autoptr(GString) seen = g_string_new (NULL);
+  g_signal_connect (db, "changed", G_CALLBACK (collect_table), seen);
+
+  GThread *thread = g_thread_new ("fl-test-worker", insert_site_in_thread, worker);
+  g_autofree char *site = g_thread_join (thread);
+  g_assert_nonnull (site);
+  g_assert_cmpstr (seen->str, ==, "");
+  while (seen->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (seen->str, ==, "site outbox ");
+  g_object_unref (db);
+  fl_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -235,5 +266,6 @@ main (int argc, char **argv)
   g_test_add_func ("/changelog/injected-failure", test_injected_failure_leaves_neither);
   g_test_add_func ("/changelog/wrong-operation", test_wrong_operation_refused);
   g_test_add_func ("/changelog/commit-announces-tables", test_commit_announces_tables);
+  g_test_add_func ("/changelog/worker-commits-announced", test_worker_commits_announced_on_main_context);
   return g_test_run ();
 }
