@@ -4,13 +4,17 @@
 #   tools/dev.sh run    install what is missing, build, start a sync server on
 #                       loopback with demo data and open the app (or, without a
 #                       display, run a headless demo sync)
-#   tools/dev.sh test   install what is missing, build, run the whole test suite
+#   tools/dev.sh test   install what is missing, build, run the whole test suite,
+#                       then build the fuzz targets with clang, ASan and UBSan and
+#                       run them for a bounded time, with the unit tests, there
 #
-# Environment: BUILD_DIR (default: build), FIELDLINE_PORT (default: 8470).
+# Environment: BUILD_DIR (default: build), FUZZ_BUILD_DIR (default: build-fuzz),
+# FUZZ_SECONDS (default: 30, per fuzz target), FIELDLINE_PORT (default: 8470).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
+fuzz_build=${FUZZ_BUILD_DIR:-$top/build-fuzz}
 port=${FIELDLINE_PORT:-8470}
 
 # Debian packages the build, the tests and the demo need.
@@ -22,6 +26,7 @@ packages=(
   desktop-file-utils appstream jq
   xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring
   fonts-noto-cjk imagemagick poppler-utils curl openssl systemd locales
+  clang libclang-rt-14-dev
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -50,30 +55,56 @@ ensure_locales() {
   locale-gen >/dev/null
 }
 
+# configure_and_build DIR [OPTION...]: sets DIR up with the options the
+# first time, then builds it.
 configure_and_build() {
-  if [ ! -f "$build/build.ninja" ]; then
-    say "Configuring $build"
-    meson setup "$build" "$top" --buildtype=debugoptimized
+  local dir=$1
+  shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    say "Configuring $dir"
+    meson setup "$dir" "$top" --buildtype=debugoptimized "$@" || return
   else
-    meson setup --reconfigure "$build" "$top" >/dev/null
+    meson setup --reconfigure "$dir" "$top" >/dev/null || return
   fi
-  say "Building"
-  ninja -C "$build"
+  say "Building $dir"
+  ninja -C "$dir"
+}
+
+# The sanitizer build of docs/fuzzing.md: the core, the unit tests and the
+# fuzz targets, with clang.
+configure_and_build_fuzzing() {
+  CC=clang configure_and_build "$fuzz_build" \
+    -Db_sanitize=address,undefined -Db_lundef=false -Dfuzzing=true -Dapp=disabled
+}
+
+# count RESULT... : how many tests of the test logs in `logs` ended so.
+count() {
+  local filter
+  filter=$(printf '.result == "%s" or ' "$@")
+  jq -s "[.[] | select(${filter% or })] | length" "${logs[@]}"
 }
 
 cmd_test() {
   install_missing
   ensure_locales
-  configure_and_build
+  configure_and_build "$build"
   say "Testing"
-  local log=$build/meson-logs/testlog.txt status=0
+  local status=0 logs=("$build/meson-logs/testlog.json")
   # UI tests need a display and a session bus: give the whole suite both.
   xvfb-run -a -s '-screen 0 1280x800x24' \
     dbus-run-session -- meson test -C "$build" --print-errorlogs --num-processes 2 || status=$?
-  local json=$build/meson-logs/testlog.json passed failed skipped
-  passed=$(jq -s '[.[] | select(.result == "OK" or .result == "EXPECTEDFAIL")] | length' "$json")
-  failed=$(jq -s '[.[] | select(.result == "FAIL" or .result == "TIMEOUT" or .result == "ERROR" or .result == "UNEXPECTEDPASS")] | length' "$json")
-  skipped=$(jq -s '[.[] | select(.result == "SKIP")] | length' "$json")
+  rm -f "$fuzz_build/meson-logs/testlog.json"
+  if configure_and_build_fuzzing; then
+    say "Fuzzing, and the unit tests under ASan and UBSan"
+    meson test -C "$fuzz_build" --suite unit --suite fuzz --print-errorlogs --num-processes 2 || status=$?
+    logs+=("$fuzz_build/meson-logs/testlog.json")
+  else
+    status=1
+  fi
+  local passed failed skipped
+  passed=$(count OK EXPECTEDFAIL)
+  failed=$(count FAIL TIMEOUT ERROR UNEXPECTEDPASS)
+  skipped=$(count SKIP)
   [ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
   echo "$passed passed, $failed failed, $skipped skipped"
   return "$status"
@@ -82,7 +113,7 @@ cmd_test() {
 cmd_run() {
   install_missing
   ensure_locales
-  configure_and_build
+  configure_and_build "$build"
   local data=$top/.dev
   mkdir -p "$data"
   local server=$build/sync-server/fieldline-sync
