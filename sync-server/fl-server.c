@@ -365,6 +365,14 @@ gunzip (GBytes *data, gsize limit, gboolean *too_large)
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+static void
+reply_protocol_error (Job *job, const GError *error, const char *field)
+{
+  guint status = g_error_matches (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_TOO_LARGE)
+                   ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST;
+  job_reply_error (job, status, field, error->message);
+}
+
 /* The request body as JSON, or an answer (400, 413, 415) set on the job. */
 static JsonNode *
 read_json_body (Job *job)
@@ -405,16 +413,8 @@ read_json_body (Job *job)
   g_autoptr(GError) error = NULL;
   JsonNode *node = fl_protocol_parse (data != NULL ? data : "", size, &error);
   if (node == NULL)
-    job_reply_error (job, SOUP_STATUS_BAD_REQUEST, NULL, error->message);
+    reply_protocol_error (job, error, NULL);
   return node;
-}
-
-static void
-reply_protocol_error (Job *job, const GError *error, const char *field)
-{
-  guint status = g_error_matches (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_TOO_LARGE)
-                   ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST;
-  job_reply_error (job, status, field, error->message);
 }
 
 /* ---- routes ---- */
