@@ -5,6 +5,7 @@
 
 #include "fl-accounts.h"
 #include "fl-ids.h"
+#include "fl-json-guard.h"
 #include "fl-record.h"
 
 G_DEFINE_QUARK (fl-import-error-quark, fl_import_error)
@@ -241,14 +242,12 @@ cell_value (Import *import, guint line, const FlColumn *column, const char *cell
       }
     case FL_COL_JSON:
       {
-        g_autoptr(JsonParser) parser = json_parser_new ();
-        if (!json_parser_load_from_data (parser, cell, -1, NULL) || json_parser_get_root (parser) == NULL)
-          {
-            line_error (import, line, column->name, error, FL_IMPORT_ERROR_INVALID,
-                        _("“%s” is not JSON"), cell);
-            return NULL;
-          }
-        return json_node_copy (json_parser_get_root (parser));
+        g_autoptr(GError) json_error = NULL;
+        JsonNode *value = fl_json_guard_parse (cell, -1, NULL, &json_error);
+        if (value == NULL)
+          line_error (import, line, column->name, error, FL_IMPORT_ERROR_INVALID,
+                      _("“%s” is not acceptable JSON: %s"), cell, json_error->message);
+        return value;
       }
     default:
       return json_node_init_string (json_node_alloc (), cell);

@@ -3,12 +3,15 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
+#include <errno.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <zlib.h>
 
 #include "fl-accounts.h"
 #include "fl-blobs.h"
+#include "fl-connection-guard.h"
 #include "fl-metrics.h"
 #include "fl-protocol.h"
 #include "fl-pull.h"
@@ -22,13 +25,15 @@ G_DEFINE_QUARK (fl-server-error-quark, fl_server_error)
 
 /* Threads per kind of work, each with a store connection of its own. */
 #define READ_WORKERS      4   /* pulls, blobs, health, metrics */
-#define SNAPSHOT_WORKERS  4   /* snapshots streaming at once; more wait their turn */
+#define SNAPSHOT_WORKERS  4   /* snapshots streaming at once; as many more wait their turn */
 #define SIGN_IN_WORKERS   1   /* argon2id takes 64 MiB and most of a core per check: one at a time */
 #define STREAM_HIGH_WATER (1024 * 1024)  /* bytes of a snapshot buffered ahead of the client */
 /* libsoup 3.2 has no name for it */
 #define STATUS_TOO_MANY_REQUESTS 429
 #define LISTEN_BACKLOG    256
 #define DRAIN_SECONDS     10  /* how long a stop waits for requests in flight */
+#define LOGIN_MAX_BODY    (16 * 1024)  /* a login is a few short strings */
+#define SPARE_DESCRIPTORS 64  /* kept for the database, blobs and logs */
 
 /* ---- options ---- */
 
@@ -48,6 +53,10 @@ fl_server_options_init (FlServerOptions *o)
   o->max_offline_days = 30;
   o->snapshot_batch = 64 * 1024;
   o->audit_retention_days = FL_STORE_AUDIT_RETENTION_DAYS;
+  o->idle_timeout = 30;
+  o->max_connections = 2048;
+  o->max_connections_per_address = 256;
+  o->snapshot_streams_per_user = 2;
 }
 
 void
@@ -114,6 +123,8 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
   guint64 max_blob = o->max_blob_size, lifetime = (guint64) o->token_lifetime;
   guint64 attempts = o->login_attempts, window = o->login_window, offline = o->max_offline_days;
   guint64 retention = o->audit_retention_days;
+  guint64 idle = o->idle_timeout, connections = o->max_connections;
+  guint64 per_address = o->max_connections_per_address, streams = o->snapshot_streams_per_user;
   if (!read_number (file, "max_body", 1024, G_MAXUINT32, &max_body, error) ||
       !read_number (file, "max_mutations", 1, FL_PROTOCOL_MAX_MUTATIONS, &max_mutations, error) ||
       !read_number (file, "max_pull", 1, FL_PROTOCOL_MAX_PULL, &max_pull, error) ||
@@ -122,7 +133,11 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
       !read_number (file, "login_attempts", 1, 1000, &attempts, error) ||
       !read_number (file, "login_window", 1, 24 * 3600, &window, error) ||
       !read_number (file, "max_offline_days", 1, 3650, &offline, error) ||
-      !read_number (file, "audit_retention_days", 0, 100 * 365, &retention, error))
+      !read_number (file, "audit_retention_days", 0, 100 * 365, &retention, error) ||
+      !read_number (file, "idle_timeout", 1, 3600, &idle, error) ||
+      !read_number (file, "max_connections", 16, 1000000, &connections, error) ||
+      !read_number (file, "max_connections_per_address", 1, 1000000, &per_address, error) ||
+      !read_number (file, "snapshot_streams_per_user", 1, SNAPSHOT_WORKERS, &streams, error))
     return FALSE;
   o->max_body = max_body;
   o->max_mutations = max_mutations;
@@ -133,6 +148,10 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
   o->login_window = window;
   o->max_offline_days = offline;
   o->audit_retention_days = retention;
+  o->idle_timeout = idle;
+  o->max_connections = connections;
+  o->max_connections_per_address = per_address;
+  o->snapshot_streams_per_user = streams;
   return TRUE;
 }
 
@@ -168,9 +187,11 @@ struct _FlServer
   Workers          workers[N_RUN_IN];
   FlBlobs         *blobs;
   FlMetrics       *metrics;
+  FlConnectionGuard *guard;
+  GMutex           streams_lock;
+  GHashTable      *streams;         /* login -> snapshot streams running */
   guint16          port;
   char            *base_uri;
-  guint            in_flight;
   gboolean         stopping;
   gint             closing;         /* atomic: the loop is over, streams must end now */
   guint            drain_source;
@@ -187,15 +208,38 @@ struct _FlServer
 typedef struct _Job Job;
 typedef void (*JobFunc) (Job *job, FlStore *store);
 
+/* How large a route's request body may be. */
+typedef enum {
+  BODY_NONE,     /* no body at all */
+  BODY_LOGIN,    /* LOGIN_MAX_BODY */
+  BODY_REQUEST,  /* max_body */
+  BODY_BLOB,     /* max_blob_size, for PUT; none for GET */
+} BodyLimit;
+
 typedef struct {
   const char *path;
   const char *methods;   /* space-separated */
   gboolean    auth;      /* needs a bearer token */
   gboolean    json_body; /* a JSON request body (415 otherwise) */
   gboolean    subpath;   /* takes one more path segment (the blob's hash) */
+  BodyLimit   body;
   RunIn       run_in;
   JobFunc     run;
 } Route;
+
+/* The signed-in user of a request, known before its body is read. */
+typedef struct {
+  JsonObject    *user;
+  FlStoreDevice *device;
+} Admission;
+
+static void
+admission_free (Admission *admission)
+{
+  g_clear_pointer (&admission->user, json_object_unref);
+  g_clear_pointer (&admission->device, fl_store_device_free);
+  g_free (admission);
+}
 
 struct _Job
 {
@@ -218,6 +262,9 @@ struct _Job
   char              *content_type;
   GBytes            *answer;
   char              *retry_after;
+  /* an admission checks only the token, before the body is read */
+  gboolean           admission;
+  GError            *auth_error;
 };
 
 static void
@@ -238,7 +285,21 @@ job_free (Job *job)
   g_free (job->content_type);
   g_clear_pointer (&job->answer, g_bytes_unref);
   g_free (job->retry_after);
+  g_clear_error (&job->auth_error);
   g_free (job);
+}
+
+/* Runs `func` in the server's thread.  Never inline, as
+ * g_main_context_invoke() would when that thread is not in its loop (at
+ * a stop): callers hold locks the function takes. */
+static void
+run_in_server (FlServer *server, GSourceFunc func, gpointer data, GDestroyNotify destroy)
+{
+  GSource *source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_attach (source, server->context);
+  g_source_unref (source);
 }
 
 static void
@@ -296,6 +357,7 @@ job_finish_in_main (gpointer data)
   if (!g_atomic_int_get (&job->finished))
     {
       job_respond (job);
+      fl_connection_guard_set_working (job->server->guard, job->msg, FALSE);
       soup_server_message_unpause (job->msg);
     }
   job_free (job);
@@ -314,20 +376,17 @@ job_on_finished (SoupServerMessage *msg, Job *job)
 static gboolean
 authenticate (Job *job, FlStore *store)
 {
-  g_autoptr(GError) error = NULL;
-  JsonObject *user = NULL;
-  FlStoreDevice *device = NULL;
-  if (!fl_accounts_authenticate (store, job->token, &user, &device, &error))
+  /* An admitted request was signed in before its body was read. */
+  if (job->user == NULL &&
+      !fl_accounts_authenticate (store, job->token, &job->user, &job->device, &job->auth_error))
     {
-      if (error->domain == FL_ACCOUNTS_ERROR)
-        job_reply_error (job, SOUP_STATUS_UNAUTHORIZED, NULL, error->message);
+      if (job->auth_error->domain == FL_ACCOUNTS_ERROR)
+        job_reply_error (job, SOUP_STATUS_UNAUTHORIZED, NULL, job->auth_error->message);
       else
-        job_reply_internal (job, error);
+        job_reply_internal (job, job->auth_error);
       return FALSE;
     }
-  job->user = user;
-  job->device = device;
-  job->sites = fl_accounts_user_sites (user);
+  job->sites = fl_accounts_user_sites (job->user);
   return TRUE;
 }
 
@@ -370,6 +429,14 @@ gunzip (GBytes *data, gsize limit, gboolean *too_large)
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+static void
+reply_protocol_error (Job *job, const GError *error, const char *field)
+{
+  guint status = g_error_matches (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_TOO_LARGE)
+                   ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST;
+  job_reply_error (job, status, field, error->message);
+}
+
 /* The request body as JSON, or an answer (400, 413, 415) set on the job. */
 static JsonNode *
 read_json_body (Job *job)
@@ -410,16 +477,8 @@ read_json_body (Job *job)
   g_autoptr(GError) error = NULL;
   JsonNode *node = fl_protocol_parse (data != NULL ? data : "", size, &error);
   if (node == NULL)
-    job_reply_error (job, SOUP_STATUS_BAD_REQUEST, NULL, error->message);
+    reply_protocol_error (job, error, NULL);
   return node;
-}
-
-static void
-reply_protocol_error (Job *job, const GError *error, const char *field)
-{
-  guint status = g_error_matches (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_TOO_LARGE)
-                   ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST;
-  job_reply_error (job, status, field, error->message);
 }
 
 /* ---- routes ---- */
@@ -650,14 +709,14 @@ run_metrics (Job *job, FlStore *store)
 static void run_snapshot (Job *job, FlStore *store);
 
 static const Route routes[] = {
-  { FL_PROTOCOL_PREFIX "/auth/login", "POST", FALSE, TRUE, FALSE, IN_SIGN_IN, run_login },
-  { FL_PROTOCOL_PREFIX "/auth/logout", "POST", TRUE, FALSE, FALSE, IN_WRITER, run_logout },
-  { FL_PROTOCOL_PREFIX "/sync/push", "POST", TRUE, TRUE, FALSE, IN_WRITER, run_push },
-  { FL_PROTOCOL_PREFIX "/sync/pull", "GET", TRUE, FALSE, FALSE, IN_READER, run_pull },
-  { FL_PROTOCOL_PREFIX "/sync/snapshot", "GET", TRUE, FALSE, FALSE, IN_SNAPSHOT, run_snapshot },
-  { FL_PROTOCOL_PREFIX "/sync/blobs", "GET PUT", TRUE, FALSE, TRUE, IN_READER, run_blob },
-  { FL_PROTOCOL_PREFIX "/health", "GET", FALSE, FALSE, FALSE, IN_READER, run_health },
-  { FL_PROTOCOL_PREFIX "/metrics", "GET", FALSE, FALSE, FALSE, IN_READER, run_metrics },
+  { FL_PROTOCOL_PREFIX "/auth/login", "POST", FALSE, TRUE, FALSE, BODY_LOGIN, IN_SIGN_IN, run_login },
+  { FL_PROTOCOL_PREFIX "/auth/logout", "POST", TRUE, FALSE, FALSE, BODY_LOGIN, IN_WRITER, run_logout },
+  { FL_PROTOCOL_PREFIX "/sync/push", "POST", TRUE, TRUE, FALSE, BODY_REQUEST, IN_WRITER, run_push },
+  { FL_PROTOCOL_PREFIX "/sync/pull", "GET", TRUE, FALSE, FALSE, BODY_NONE, IN_READER, run_pull },
+  { FL_PROTOCOL_PREFIX "/sync/snapshot", "GET", TRUE, FALSE, FALSE, BODY_NONE, IN_SNAPSHOT, run_snapshot },
+  { FL_PROTOCOL_PREFIX "/sync/blobs", "GET PUT", TRUE, FALSE, TRUE, BODY_BLOB, IN_READER, run_blob },
+  { FL_PROTOCOL_PREFIX "/health", "GET", FALSE, FALSE, FALSE, BODY_NONE, IN_READER, run_health },
+  { FL_PROTOCOL_PREFIX "/metrics", "GET", FALSE, FALSE, FALSE, BODY_NONE, IN_READER, run_metrics },
 };
 
 /* ---- snapshot streaming ----
@@ -675,6 +734,7 @@ typedef struct {
   gboolean           done;        /* the producer finished (well or not) */
   gboolean           closed;      /* the client went away */
   gboolean           feed_pending;
+  gint64             last_write;  /* when the client last took bytes */
   FlServer          *server;
   SoupServerMessage *msg;
 } Stream;
@@ -729,9 +789,14 @@ stream_feed (gpointer data)
     soup_message_body_complete (body);
   if (!closed && (appended || done))
     soup_server_message_unpause (s->msg);
-  /* The last feed lets go of the message (whose handlers hold the stream). */
+  /* The last feed lets go of the message (whose handlers hold the stream);
+   * what is left to send now waits on the client alone. */
   if (done)
-    g_clear_object (&s->msg);
+    {
+      if (!closed)
+        fl_connection_guard_set_working (s->server->guard, s->msg, FALSE);
+      g_clear_object (&s->msg);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -742,8 +807,7 @@ stream_schedule_feed (Stream *s)
   if (s->feed_pending)
     return;
   s->feed_pending = TRUE;
-  g_main_context_invoke_full (s->server->context, G_PRIORITY_DEFAULT, stream_feed, stream_ref (s),
-                              (GDestroyNotify) stream_unref);
+  run_in_server (s->server, stream_feed, stream_ref (s), (GDestroyNotify) stream_unref);
 }
 
 static void
@@ -751,6 +815,7 @@ stream_on_wrote_data (SoupServerMessage *msg, guint size, Stream *s)
 {
   g_mutex_lock (&s->lock);
   s->unsent -= MIN (s->unsent, size);
+  s->last_write = g_get_monotonic_time ();
   g_cond_signal (&s->cond);
   g_mutex_unlock (&s->lock);
 }
@@ -764,17 +829,37 @@ stream_on_gone (SoupServerMessage *msg, Stream *s)
   g_mutex_unlock (&s->lock);
 }
 
-/* Snapshot thread: queue a batch, waiting while the client lags behind. */
+/* Server thread: a client that stopped reading loses its connection. */
+static gboolean
+stream_cut (gpointer data)
+{
+  Stream *s = data;
+  if (s->msg != NULL)
+    fl_connection_guard_close (s->server->guard, s->msg);
+  return G_SOURCE_REMOVE;
+}
+
+/* Snapshot thread: queue a batch, waiting while the client lags behind,
+ * but not for longer than the idle timeout without it taking a byte. */
 static gboolean
 stream_write (GBytes *lines, gpointer user_data, GError **error)
 {
   Stream *s = user_data;
+  gint64 stall = (gint64) s->server->options.idle_timeout * G_USEC_PER_SEC;
   g_mutex_lock (&s->lock);
   /* The wait wakes now and then: a server closing down ends every stream. */
   while (s->unsent > STREAM_HIGH_WATER && !s->closed)
-    if (!g_cond_wait_until (&s->cond, &s->lock, g_get_monotonic_time () + G_USEC_PER_SEC / 10) &&
-        g_atomic_int_get (&s->server->closing))
-      s->closed = TRUE;
+    if (!g_cond_wait_until (&s->cond, &s->lock, g_get_monotonic_time () + G_USEC_PER_SEC / 10))
+      {
+        if (g_atomic_int_get (&s->server->closing))
+          s->closed = TRUE;
+        else if (g_get_monotonic_time () - s->last_write > stall)
+          {
+            g_message ("Ending a snapshot stream its client stopped reading");
+            s->closed = TRUE;
+            run_in_server (s->server, stream_cut, stream_ref (s), (GDestroyNotify) stream_unref);
+          }
+      }
   if (s->closed)
     {
       g_mutex_unlock (&s->lock);
@@ -814,9 +899,43 @@ stream_begin_in_main (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Takes one of the user's snapshot streams, FALSE when all are taken. */
+static gboolean
+streams_take (FlServer *server, const char *login)
+{
+  g_mutex_lock (&server->streams_lock);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (server->streams, login));
+  gboolean ok = n < server->options.snapshot_streams_per_user;
+  if (ok)
+    g_hash_table_insert (server->streams, g_strdup (login), GUINT_TO_POINTER (n + 1));
+  g_mutex_unlock (&server->streams_lock);
+  return ok;
+}
+
+static void
+streams_give_back (FlServer *server, const char *login)
+{
+  g_mutex_lock (&server->streams_lock);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (server->streams, login));
+  if (n > 1)
+    g_hash_table_insert (server->streams, g_strdup (login), GUINT_TO_POINTER (n - 1));
+  else
+    g_hash_table_remove (server->streams, login);
+  g_mutex_unlock (&server->streams_lock);
+}
+
 static void
 run_snapshot (Job *job, FlStore *store)
 {
+  const char *login = fl_record_get_string (job->user, "login");
+  /* One user's streams (a stuck client, a script) leave threads for the others. */
+  if (!streams_take (job->server, login))
+    {
+      job->retry_after = g_strdup_printf ("%u", job->server->options.idle_timeout);
+      job_reply_error (job, STATUS_TOO_MANY_REQUESTS, NULL,
+                       _("Your other snapshots are still streaming; wait for them to finish"));
+      return;
+    }
   /* authenticate() has run: from here on the answer is the stream. */
   Stream *s = g_new0 (Stream, 1);
   g_atomic_ref_count_init (&s->ref);
@@ -825,9 +944,9 @@ run_snapshot (Job *job, FlStore *store)
   g_queue_init (&s->batches);
   s->server = job->server;
   s->msg = g_object_ref (job->msg);
+  s->last_write = g_get_monotonic_time ();
 
-  g_main_context_invoke_full (job->server->context, G_PRIORITY_DEFAULT, stream_begin_in_main,
-                              stream_ref (s), (GDestroyNotify) stream_unref);
+  run_in_server (job->server, stream_begin_in_main, stream_ref (s), (GDestroyNotify) stream_unref);
 
   g_autoptr(GError) error = NULL;
   if (!fl_pull_snapshot (store, (const char * const *) job->sites, job->server->options.snapshot_batch,
@@ -842,11 +961,14 @@ run_snapshot (Job *job, FlStore *store)
   stream_schedule_feed (s);
   g_mutex_unlock (&s->lock);
   stream_unref (s);
+  streams_give_back (job->server, login);
   /* The stream answers; the job has nothing more to send. */
   g_atomic_int_set (&job->finished, TRUE);
 }
 
 /* ---- dispatch ---- */
+
+static gboolean admission_finish_in_main (gpointer data);
 
 static void
 worker_run (gpointer data, gpointer user_data)
@@ -854,12 +976,19 @@ worker_run (gpointer data, gpointer user_data)
   Job *job = data;
   GAsyncQueue *stores = user_data;
   FlStore *store = g_async_queue_pop (stores);
+  if (job->admission)
+    {
+      authenticate (job, store);
+      g_async_queue_push (stores, store);
+      run_in_server (job->server, admission_finish_in_main, job, NULL);
+      return;
+    }
   if (!job->route->auth || authenticate (job, store))
     job->route->run (job, store);
   g_async_queue_push (stores, store);
   if (job->status == 0 && !g_atomic_int_get (&job->finished))
     job_reply_error (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL, _("The request was not answered"));
-  g_main_context_invoke_full (job->server->context, G_PRIORITY_DEFAULT, job_finish_in_main, job, NULL);
+  run_in_server (job->server, job_finish_in_main, job, NULL);
 }
 
 static void
@@ -899,56 +1028,44 @@ bearer_token (SoupServerMessage *msg)
   return *value != '\0' ? value : NULL;
 }
 
+static const Route *
+find_route (const char *path, char **argument)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      const Route *route = &routes[i];
+      if (!g_str_has_prefix (path, route->path))
+        continue;
+      /* Exact paths only; the blob route takes exactly one more segment. */
+      const char *rest = path + strlen (route->path);
+      if (route->subpath && rest[0] == '/' && rest[1] != '\0' && strchr (rest + 1, '/') == NULL)
+        {
+          if (argument != NULL)
+            *argument = g_strdup (rest + 1);
+          return route;
+        }
+      if (!route->subpath && rest[0] == '\0')
+        return route;
+    }
+  return NULL;
+}
+
 static void
 handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
               gpointer user_data)
 {
-  const Route *route = user_data;
   FlServer *server = g_object_get_data (G_OBJECT (soup), "fl-server");
-  const char *method = soup_server_message_get_method (msg);
-  g_object_set_data (G_OBJECT (msg), "fl-route", (gpointer) route->path);
-
-  /* Exact paths only; the blob route takes exactly one more segment. */
-  const char *rest = path + strlen (route->path);
   g_autofree char *argument = NULL;
-  if (route->subpath && rest[0] == '/' && rest[1] != '\0' && strchr (rest + 1, '/') == NULL)
-    argument = g_strdup (rest + 1);
-  else if (route->subpath || rest[0] != '\0')
+  /* handle_early() admitted the request: its route, method, token and size */
+  const Route *route = find_route (path, &argument);
+  g_return_if_fail (route != NULL);
+  g_object_set_data (G_OBJECT (msg), "fl-route", (gpointer) route->path);
+  if (route->run_in == IN_SNAPSHOT &&
+      g_thread_pool_unprocessed (server->workers[IN_SNAPSHOT].pool) >= SNAPSHOT_WORKERS)
     {
-      reply_now (msg, SOUP_STATUS_NOT_FOUND, NULL, _("There is no such address in this API"));
-      return;
-    }
-  if (!method_allowed (route, method))
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
-                                    route->methods);
-      reply_now (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL, _("This address does not take that method"));
-      return;
-    }
-  if (server->stopping)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      reply_now (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL, _("The server is shutting down; try again shortly"));
-      return;
-    }
-  const char *token = bearer_token (msg);
-  if (route->auth && token == NULL)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
-                                    "Bearer realm=\"fieldline\"");
-      reply_now (msg, SOUP_STATUS_UNAUTHORIZED, NULL, _("Sign in first: this call needs a bearer token"));
-      return;
-    }
-  if (route->json_body && !content_type_is_json (msg))
-    {
-      reply_now (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, NULL, _("The body must be application/json"));
-      return;
-    }
-  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  gsize limit = route->subpath ? server->options.max_blob_size : server->options.max_body;
-  if (g_bytes_get_size (body) > limit)
-    {
-      reply_now (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL, _("The request is larger than the server accepts"));
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "30");
+      reply_now (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL,
+                 _("Every snapshot stream is busy; try again in a minute"));
       return;
     }
 
@@ -956,14 +1073,22 @@ handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
   job->server = server;
   job->route = route;
   job->msg = g_object_ref (msg);
-  job->method = g_strdup (method);
+  job->method = g_strdup (soup_server_message_get_method (msg));
   job->argument = g_steal_pointer (&argument);
   job->query = query != NULL ? g_hash_table_ref (query) : NULL;
-  job->body = g_steal_pointer (&body);
-  job->token = g_strdup (token);
+  job->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  job->token = g_strdup (bearer_token (msg));
   job->peer = g_strdup (soup_server_message_get_remote_host (msg));
+  Admission *admission = g_object_steal_data (G_OBJECT (msg), "fl-admission");
+  if (admission != NULL)
+    {
+      job->user = g_steal_pointer (&admission->user);
+      job->device = g_steal_pointer (&admission->device);
+      admission_free (admission);
+    }
   g_signal_connect (msg, "finished", G_CALLBACK (job_on_finished), job);
   soup_server_message_pause (msg);
+  fl_connection_guard_set_working (server->guard, msg, TRUE);
 
   g_thread_pool_push (server->workers[route->run_in].pool, job, NULL);
 }
@@ -975,37 +1100,170 @@ handle_unknown (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
   reply_now (msg, SOUP_STATUS_NOT_FOUND, NULL, _("There is no such address in this API"));
 }
 
-/* Refuses an oversized body from its Content-Length before reading it, and
- * a body of unknown length (chunked), which could only be measured by
- * holding all of it in memory. */
+/* The most body bytes `route` takes with `method`. */
+static gsize
+body_limit (FlServer *server, const Route *route, const char *method)
+{
+  switch (route->body)
+    {
+    case BODY_LOGIN:
+      return LOGIN_MAX_BODY;
+    case BODY_REQUEST:
+      return server->options.max_body;
+    case BODY_BLOB:
+      return strcmp (method, "PUT") == 0 ? server->options.max_blob_size : 0;
+    case BODY_NONE:
+    default:
+      return 0;
+    }
+}
+
+/* Content-Length as sent: digits only (libsoup also takes "-1" or "+5"). */
+static gboolean
+parse_content_length (const char *text, guint64 *length)
+{
+  if (text == NULL)
+    {
+      *length = 0;
+      return TRUE;
+    }
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  if (*text == '\0' || strlen (text) > 19)
+    {
+      *length = G_MAXUINT64;
+      return *text != '\0';
+    }
+  *length = g_ascii_strtoull (text, NULL, 10);
+  return TRUE;
+}
+
+static void
+admission_finish (FlServer *server, Job *job)
+{
+  SoupServerMessage *msg = job->msg;
+  if (job->auth_error != NULL)
+    {
+      gboolean unauthorized = job->auth_error->domain == FL_ACCOUNTS_ERROR;
+      fl_connection_guard_refuse (server->guard, msg,
+                                  unauthorized ? SOUP_STATUS_UNAUTHORIZED : SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                  unauthorized ? "WWW-Authenticate: Bearer realm=\"fieldline\"\r\n" : NULL,
+                                  job->auth_error->message);
+      return;
+    }
+  Admission *admission = g_new0 (Admission, 1);
+  admission->user = g_steal_pointer (&job->user);
+  admission->device = g_steal_pointer (&job->device);
+  g_object_set_data_full (G_OBJECT (msg), "fl-admission", admission, (GDestroyNotify) admission_free);
+  /* now the body may come */
+  fl_connection_guard_set_working (server->guard, msg, FALSE);
+  soup_server_message_unpause (msg);
+}
+
+static gboolean
+admission_finish_in_main (gpointer data)
+{
+  Job *job = data;
+  if (!g_atomic_int_get (&job->finished) && soup_server_message_get_socket (job->msg) != NULL)
+    admission_finish (job->server, job);
+  job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+/* Decides on a request from its headers alone, before libsoup reads its
+ * body: the route, the method, the token, the size.  A refused request is
+ * answered at once and its connection closed, its body never read; a
+ * request with a body and a bearer token waits for the token's check
+ * first, so nobody unknown makes the server hold megabytes. */
 static void
 handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
               gpointer user_data)
 {
   FlServer *server = user_data;
+  FlConnectionGuard *guard = server->guard;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
-  gboolean blob = g_str_has_prefix (path, FL_PROTOCOL_PREFIX "/sync/blobs/");
-  gsize limit = blob ? server->options.max_blob_size : server->options.max_body;
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH && (gsize) length > limit)
+  const char *method = soup_server_message_get_method (msg);
+  /* Paths are routed as sent: an escaped "/" or "." would name another route. */
+  if (strchr (path, '%') != NULL || strchr (path, '\\') != NULL)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      reply_now (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL,
-                 _("The request is larger than the server accepts"));
+      fl_connection_guard_refuse (guard, msg, SOUP_STATUS_BAD_REQUEST,
+                                  NULL, _("The address may not contain escaped characters"));
+      return;
     }
-  else if (encoding == SOUP_ENCODING_CHUNKED)
+  const Route *route = find_route (path, NULL);
+  if (route == NULL)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      reply_now (msg, SOUP_STATUS_LENGTH_REQUIRED, NULL,
-                 _("Send the body with a Content-Length, not in chunks"));
+      fl_connection_guard_refuse (guard, msg, SOUP_STATUS_NOT_FOUND, NULL, _("There is no such address in this API"));
+      return;
+    }
+  if (!method_allowed (route, method))
+    {
+      g_autofree char *allow = g_strdup_printf ("Allow: %s\r\n", route->methods);
+      fl_connection_guard_refuse (guard, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, allow,
+                                  _("This address does not take that method"));
+      return;
+    }
+  if (server->stopping)
+    {
+      fl_connection_guard_refuse (guard, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Retry-After: 10\r\n",
+                                  _("The server is shutting down; try again shortly"));
+      return;
+    }
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    {
+      fl_connection_guard_refuse (guard, msg, SOUP_STATUS_LENGTH_REQUIRED, NULL,
+                                  _("Send the body with a Content-Length, not in chunks"));
+      return;
+    }
+  guint64 length = 0;
+  if (!parse_content_length (soup_message_headers_get_one (headers, "Content-Length"), &length))
+    {
+      fl_connection_guard_refuse (guard, msg, SOUP_STATUS_LENGTH_REQUIRED, NULL,
+                                  _("Content-Length must be a number of bytes"));
+      return;
+    }
+  if (length > body_limit (server, route, method))
+    {
+      fl_connection_guard_refuse (guard, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL,
+                                  body_limit (server, route, method) == 0
+                                    ? _("This request takes no body")
+                                    : _("The request is larger than the server accepts"));
+      return;
+    }
+  const char *token = bearer_token (msg);
+  if (route->auth && token == NULL)
+    {
+      fl_connection_guard_refuse (guard, msg, SOUP_STATUS_UNAUTHORIZED,
+                                  "WWW-Authenticate: Bearer realm=\"fieldline\"\r\n",
+                                  _("Sign in first: this call needs a bearer token"));
+      return;
+    }
+  if (route->json_body && !content_type_is_json (msg))
+    {
+      fl_connection_guard_refuse (guard, msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, NULL,
+                                  _("The body must be application/json"));
+      return;
+    }
+  if (route->auth && length > 0)
+    {
+      Job *job = g_new0 (Job, 1);
+      job->server = server;
+      job->route = route;
+      job->msg = g_object_ref (msg);
+      job->method = g_strdup (method);
+      job->token = g_strdup (token);
+      job->admission = TRUE;
+      g_signal_connect (msg, "finished", G_CALLBACK (job_on_finished), job);
+      soup_server_message_pause (msg);
+      fl_connection_guard_set_working (guard, msg, TRUE);
+      g_thread_pool_push (server->workers[IN_READER].pool, job, NULL);
     }
 }
 
 static void
 on_request_started (SoupServer *soup, SoupServerMessage *msg, FlServer *server)
 {
-  server->in_flight++;
   gint64 *started = g_new (gint64, 1);
   *started = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), "fl-started", started, g_free);
@@ -1014,7 +1272,6 @@ on_request_started (SoupServer *soup, SoupServerMessage *msg, FlServer *server)
 static void
 on_request_done (SoupServer *soup, SoupServerMessage *msg, FlServer *server)
 {
-  server->in_flight--;
   gint64 *started = g_object_get_data (G_OBJECT (msg), "fl-started");
   const char *route = g_object_get_data (G_OBJECT (msg), "fl-route");
   if (started != NULL)
@@ -1191,6 +1448,30 @@ workers_start (FlServer *server, RunIn kind, GError **error)
   return w->pool != NULL;
 }
 
+/* Connections the descriptor limit leaves room for. */
+static guint
+descriptor_budget (void)
+{
+  struct rlimit limit;
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return G_MAXUINT;
+  return limit.rlim_cur > 2 * SPARE_DESCRIPTORS ? (guint) (limit.rlim_cur - SPARE_DESCRIPTORS) : SPARE_DESCRIPTORS;
+}
+
+/* Every descriptor the system allows this process: the soft limit is
+ * often 1024 while the hard one is far higher. */
+static void
+raise_descriptor_limit (void)
+{
+  struct rlimit limit;
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        g_warning ("Cannot raise the open file limit: %s", g_strerror (errno));
+    }
+}
+
 /* Everything that needs the server's own thread-default context. */
 static gboolean
 server_setup (FlServer *server, GError **error)
@@ -1229,9 +1510,17 @@ server_setup (FlServer *server, GError **error)
   if (!checkpointer_start (server, error))
     return FALSE;
 
+  /* raw-paths: libsoup would otherwise unescape "%2F" into a "/" that routes */
   server->soup = soup_server_new ("server-header", "fieldline-sync/" FL_VERSION " ",
-                                  "tls-certificate", certificate, NULL);
+                                  "tls-certificate", certificate, "raw-paths", TRUE, NULL);
   g_object_set_data (G_OBJECT (server->soup), "fl-server", server);
+  FlConnectionGuardLimits limits = {
+    .idle_timeout = o->idle_timeout,
+    .max_connections = MIN (o->max_connections, descriptor_budget ()),
+    .max_per_address = o->max_connections_per_address,
+    .tls = certificate != NULL,
+  };
+  server->guard = fl_connection_guard_new (server->soup, server->context, &limits);
   /* Early handlers sit in the same path map as the others: one per route. */
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
@@ -1250,10 +1539,14 @@ static gboolean
 drain_check (gpointer data)
 {
   FlServer *server = data;
-  if (server->in_flight > 0 && g_get_monotonic_time () < server->drain_deadline)
-    return G_SOURCE_CONTINUE;
-  if (server->in_flight > 0)
-    g_warning ("Stopping with %u requests still running", server->in_flight);
+  guint busy = fl_connection_guard_get_busy (server->guard);
+  if (busy > 0 && g_get_monotonic_time () < server->drain_deadline)
+    {
+      fl_connection_guard_close_idle (server->guard);
+      return G_SOURCE_CONTINUE;
+    }
+  if (busy > 0)
+    g_warning ("Stopping with %u requests still running", busy);
   server->drain_source = 0;
   soup_server_disconnect (server->soup);
   g_main_loop_quit (server->loop);
@@ -1268,6 +1561,7 @@ begin_stop (gpointer data)
   if (server->stopping)
     return G_SOURCE_REMOVE;
   server->stopping = TRUE;
+  fl_connection_guard_close_idle (server->guard);
   server->drain_deadline = g_get_monotonic_time () + DRAIN_SECONDS * G_USEC_PER_SEC;
   GSource *source = g_timeout_source_new (20);
   g_source_set_callback (source, drain_check, server, NULL);
@@ -1292,6 +1586,7 @@ server_teardown (FlServer *server)
   /* Let the last answers and stream feeds run and drop their references. */
   while (g_main_context_iteration (server->context, FALSE))
     ;
+  g_clear_pointer (&server->guard, fl_connection_guard_free);
   g_clear_object (&server->soup);
   for (RunIn kind = 0; kind < N_RUN_IN; kind++)
     g_clear_pointer (&server->workers[kind].stores, g_async_queue_unref);
@@ -1305,6 +1600,8 @@ server_new (const FlServerOptions *options)
   FlServer *server = g_new0 (FlServer, 1);
   options_copy (&server->options, options);
   server->metrics = fl_metrics_new ();
+  g_mutex_init (&server->streams_lock);
+  server->streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_mutex_init (&server->lock);
   g_cond_init (&server->cond);
   return server;
@@ -1317,6 +1614,8 @@ server_free (FlServer *server)
   g_clear_pointer (&server->loop, g_main_loop_unref);
   g_clear_pointer (&server->context, g_main_context_unref);
   g_clear_pointer (&server->metrics, fl_metrics_free);
+  g_clear_pointer (&server->streams, g_hash_table_unref);
+  g_mutex_clear (&server->streams_lock);
   g_clear_error (&server->start_error);
   g_free (server->base_uri);
   fl_server_options_clear (&server->options);
@@ -1341,6 +1640,7 @@ fl_server_run (const FlServerOptions *options)
   g_autoptr(GError) error = NULL;
   server->context = g_main_context_ref_thread_default ();
   server->loop = g_main_loop_new (server->context, FALSE);
+  raise_descriptor_limit ();
   if (!server_setup (server, &error))
     {
       g_printerr ("fieldline-sync: %s\n", error->message);

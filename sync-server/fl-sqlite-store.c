@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fl-ids.h"
+#include "fl-json-guard.h"
 #include "fl-record-store.h"
 #include "fl-time.h"
 
@@ -328,19 +329,15 @@ sites_from_json (const char *text)
         }
       return g_strv_builder_end (builder);
     }
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  if (json_parser_load_from_data (parser, text, -1, NULL))
+  g_autoptr(JsonNode) root = fl_json_guard_parse (text, -1, NULL, NULL);
+  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
     {
-      JsonNode *root = json_parser_get_root (parser);
-      if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
+      JsonArray *array = json_node_get_array (root);
+      for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          JsonArray *array = json_node_get_array (root);
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            {
-              JsonNode *node = json_array_get_element (array, i);
-              if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-                g_strv_builder_add (builder, json_node_get_string (node));
-            }
+          JsonNode *node = json_array_get_element (array, i);
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (node));
         }
     }
   return g_strv_builder_end (builder);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-json-guard.h"
 #include "fl-stock-ledger.h"
 
 gboolean
@@ -79,11 +80,9 @@ column_node (const FlColumn *column, sqlite3_stmt *stmt, int index)
       return json_node_init_boolean (json_node_alloc (), sqlite3_column_int64 (stmt, index) != 0);
     case FL_COL_JSON:
       {
-        g_autoptr(JsonParser) parser = json_parser_new ();
         const char *text = (const char *) sqlite3_column_text (stmt, index);
-        if (json_parser_load_from_data (parser, text, -1, NULL) && json_parser_get_root (parser) != NULL)
-          return json_node_copy (json_parser_get_root (parser));
-        return json_node_new (JSON_NODE_NULL);
+        JsonNode *value = fl_json_guard_parse (text, -1, NULL, NULL);
+        return value != NULL ? value : json_node_new (JSON_NODE_NULL);
       }
     default:
       return json_node_init_string (json_node_alloc (), (const char *) sqlite3_column_text (stmt, index));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fl-schema.h"
+#include "fl-json-guard.h"
 #include "fl-time.h"
 
 G_DEFINE_QUARK (fl-protocol-error-quark, fl_protocol_error)
@@ -228,7 +229,6 @@ fl_protocol_set_optional_string (JsonObject *object, const char *name, const cha
 JsonNode *
 fl_protocol_parse (const char *data, gsize length, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
   if (length == 0)
     {
@@ -236,20 +236,16 @@ fl_protocol_parse (const char *data, gsize length, GError **error)
                            _("The request has no body; a JSON object was expected"));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
-    {
-      g_set_error (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_MALFORMED,
-                   _("Not valid JSON: %s"), local_error->message);
-      return NULL;
-    }
-  JsonNode *root = json_parser_get_root (parser);
+  JsonNode *root = fl_json_guard_parse (data, (gssize) length, NULL, &local_error);
   if (root == NULL)
     {
-      g_set_error_literal (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_MALFORMED,
-                           _("The body is empty; a JSON object was expected"));
-      return NULL;
+      gboolean too_large = g_error_matches (local_error, FL_JSON_GUARD_ERROR, FL_JSON_GUARD_ERROR_TOO_LARGE) ||
+                           g_error_matches (local_error, FL_JSON_GUARD_ERROR, FL_JSON_GUARD_ERROR_TOO_MANY);
+      g_set_error_literal (error, FL_PROTOCOL_ERROR,
+                           too_large ? FL_PROTOCOL_ERROR_TOO_LARGE : FL_PROTOCOL_ERROR_MALFORMED,
+                           local_error->message);
     }
-  return json_node_ref (root);
+  return root;
 }
 
 /* A compact JSON writer: json-glib's generator spends most of a pull's or a

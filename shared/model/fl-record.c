@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fl-json-guard.h"
 #include "fl-time.h"
 
 G_DEFINE_QUARK (fl-record-error-quark, fl_record_error)
@@ -400,16 +401,14 @@ fl_record_accept_pulled (const FlTable *table, JsonObject *row, GError **error)
 JsonObject *
 fl_record_parse (const char *json_text, gssize length, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
-  if (!json_parser_load_from_data (parser, json_text, length, &local_error))
+  g_autoptr(JsonNode) root = fl_json_guard_parse (json_text, length, NULL, &local_error);
+  if (root == NULL)
     {
-      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MALFORMED,
-                   _("Not valid JSON: %s"), local_error->message);
+      g_set_error_literal (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MALFORMED, local_error->message);
       return NULL;
     }
-  JsonNode *root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MALFORMED,
                    _("Expected a JSON object for a record"));

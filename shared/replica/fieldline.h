@@ -9,6 +9,7 @@
 #include "fl-db.h"
 #include "fl-ids.h"
 #include "fl-inspection.h"
+#include "fl-json-guard.h"
 #include "fl-kpi.h"
 #include "fl-query.h"
 #include "fl-record-store.h"

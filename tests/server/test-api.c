@@ -97,14 +97,16 @@ test_login_errors (void)
 
 /* Every string of a request has a length limit, refused with a 400 that
  * names the field and written nowhere: 40 sign-ins with a login of 500 KB
- * used to add 20 MB of audit log. */
+ * used to add 20 MB of audit log.  (A body that large is now refused on its
+ * headers, test-hostile; an 8 KiB login fits the body limit and reaches the
+ * field's own bound.) */
 static void
 test_request_strings_are_bounded (void)
 {
   FlApiFixture f = { 0 };
   fl_api_setup (&f, NULL);
   gint64 audits = fl_api_count (&f, "SELECT count(*) FROM audit");
-  g_autofree char *huge = g_strnfill (500 * 1024, 'a');
+  g_autofree char *huge = g_strnfill (8 * 1024, 'a');
   g_autofree char *long_password = g_strnfill (FL_PROTOCOL_MAX_PASSWORD + 1, 'p');
   g_autofree char *long_name = g_strnfill (FL_TEXT_NAME + 1, 'n');
   const struct { const char *login, *password, *device_name, *field; } cases[] = {

@@ -1,5 +1,6 @@
 #include <fieldline.h>
 #include <fl-protocol.h>
+#include <math.h>
 #include <string.h>
 
 #define WO_ID "01936d3c-8f00-7000-8000-000000000001"
@@ -338,8 +339,11 @@ static void
 test_writer_refuses_infinity (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) row = fl_record_parse ("{\"temp\": 1e999, \"low\": -1e999, \"ok\": 21.5}", -1, &error);
-  g_assert_no_error (error);
+  /* Built in code: the bounded reader refuses such a text. */
+  g_autoptr(JsonObject) row = json_object_new ();
+  json_object_set_double_member (row, "temp", INFINITY);
+  json_object_set_double_member (row, "low", -INFINITY);
+  json_object_set_double_member (row, "ok", 21.5);
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), row);
   gsize length;
   g_autofree char *text = fl_protocol_to_string (node, &length);

@@ -144,9 +144,20 @@ test_conflict_values_may_be_scalars (void)
   g_assert_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID);
 }
 
+/* A tree as json-glib alone builds it, which the JSON guard would refuse:
+ * what code building rows by hand can hand to validation. */
+static JsonObject *
+parse_unguarded (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
 /* A JSON column must read back as it was written: a number json-glib takes
  * as infinity, or text with a lone surrogate, is refused naming the field
- * (stored, it came back as null and the row failed every later sync). */
+ * (stored, it came back as null and the row failed every later sync).
+ * Read from text, the JSON guard refuses it first. */
 static void
 test_json_columns_store_what_reads_back (void)
 {
@@ -163,8 +174,12 @@ test_json_columns_store_what_reads_back (void)
   g_autofree char *deep = g_strdup_printf ("{\"results\": %s1%s}", open, close);
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(JsonObject) fields = parse (bad[i] != NULL ? bad[i] : deep);
+      const char *text = bad[i] != NULL ? bad[i] : deep;
       g_autoptr(GError) error = NULL;
+      g_assert_null (fl_record_parse (text, -1, &error));
+      g_assert_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MALFORMED);
+      g_clear_error (&error);
+      g_autoptr(JsonObject) fields = parse_unguarded (text);
       g_autofree char *field = NULL;
       g_assert_false (fl_record_validate (inspection, fields, FL_RECORD_UPDATE, &field, &error));
       g_assert_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID);
