@@ -3,7 +3,8 @@
 #
 # Runs a fuzz target for FUZZ_SECONDS (default 30) on a fresh copy of its
 # seed corpus in WORKDIR/corpus; new inputs and any crash (WORKDIR/crash-*)
-# stay in the build directory, the seeds are only read.
+# stay in the build directory, the seeds are only read.  A crash exits 1:
+# libFuzzer's own 77 would read as a skipped test.
 set -eu
 target=$1 seeds=$2 work=$3
 shift 3
@@ -11,4 +12,5 @@ rm -rf "$work"
 mkdir -p "$work/corpus"
 cp "$seeds"/* "$work/corpus/"
 exec nice "$target" -max_total_time="${FUZZ_SECONDS:-30}" -rss_limit_mb=1024 -timeout=10 \
-  -print_final_stats=1 -artifact_prefix="$work/" "$@" "$work/corpus"
+  -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 -artifact_prefix="$work/" \
+  "$@" "$work/corpus"
