@@ -10,6 +10,7 @@
 #include "fl-accounts.h"
 #include "fl-blobs.h"
 #include "fl-metrics.h"
+#include "fl-sign-in-gate.h"
 #include "fl-protocol.h"
 #include "fl-pull.h"
 #include "fl-push.h"
@@ -24,6 +25,9 @@ G_DEFINE_QUARK (fl-server-error-quark, fl_server_error)
 #define READ_WORKERS      4   /* pulls, blobs, health, metrics */
 #define SNAPSHOT_WORKERS  4   /* snapshots streaming at once; more wait their turn */
 #define SIGN_IN_WORKERS   1   /* argon2id takes 64 MiB and most of a core per check: one at a time */
+#define SIGN_IN_QUEUE     64  /* sign-ins waiting or being checked, at most ... */
+#define SIGN_IN_PER_PEER  2   /* ... of them from one address: a crowd from one address waits alone */
+#define SPRAY_LOGINS      10  /* logins one wrong password may fail against within login_window */
 #define STREAM_HIGH_WATER (1024 * 1024)  /* bytes of a snapshot buffered ahead of the client */
 /* libsoup 3.2 has no name for it */
 #define STATUS_TOO_MANY_REQUESTS 429
@@ -168,6 +172,7 @@ struct _FlServer
   Workers          workers[N_RUN_IN];
   FlBlobs         *blobs;
   FlMetrics       *metrics;
+  FlSignInGate    *sign_in_gate;
   guint16          port;
   char            *base_uri;
   guint            in_flight;
@@ -425,7 +430,7 @@ reply_protocol_error (Job *job, const GError *error, const char *field)
 /* ---- routes ---- */
 
 static void
-run_login (Job *job, FlStore *store)
+sign_in (Job *job, FlStore *store)
 {
   g_autoptr(JsonNode) node = read_json_body (job);
   g_autoptr(GError) error = NULL;
@@ -436,6 +441,16 @@ run_login (Job *job, FlStore *store)
   if (request == NULL)
     {
       reply_protocol_error (job, error, bad_field);
+      return;
+    }
+  /* One password failing for many logins is being sprayed: refused
+   * before hashing, for any login. */
+  FlSignInGate *gate = job->server->sign_in_gate;
+  if (!fl_sign_in_gate_password_allowed (gate, request->password))
+    {
+      job->retry_after = g_strdup_printf ("%u", job->server->options.login_window);
+      job_reply_error (job, STATUS_TOO_MANY_REQUESTS, NULL,
+                       _("This password failed for too many logins; try again later"));
       return;
     }
   FlAccountsPolicy policy = {
@@ -454,7 +469,10 @@ run_login (Job *job, FlStore *store)
           job_reply_error (job, STATUS_TOO_MANY_REQUESTS, NULL, error->message);
         }
       else if (g_error_matches (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_BAD_CREDENTIALS))
-        job_reply_error (job, SOUP_STATUS_UNAUTHORIZED, NULL, error->message);
+        {
+          fl_sign_in_gate_note_failure (gate, request->login, request->password);
+          job_reply_error (job, SOUP_STATUS_UNAUTHORIZED, NULL, error->message);
+        }
       else if (error->domain == FL_ACCOUNTS_ERROR)
         job_reply_error (job, SOUP_STATUS_BAD_REQUEST, NULL, error->message);
       else
@@ -470,6 +488,14 @@ run_login (Job *job, FlStore *store)
   };
   g_autoptr(JsonNode) answer = fl_login_response_to_json (&response);
   job_reply_json (job, SOUP_STATUS_OK, answer);
+}
+
+/* Gives the place in the sign-in queue back however the sign-in ended. */
+static void
+run_login (Job *job, FlStore *store)
+{
+  sign_in (job, store);
+  fl_sign_in_gate_leave (job->server->sign_in_gate, job->peer);
 }
 
 static void
@@ -952,6 +978,17 @@ handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
       return;
     }
 
+  /* A sign-in beyond its address's share of the queue is refused before
+   * any password is hashed. */
+  const char *peer = soup_server_message_get_remote_host (msg);
+  if (route->run_in == IN_SIGN_IN && !fl_sign_in_gate_enter (server->sign_in_gate, peer))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+      reply_now (msg, STATUS_TOO_MANY_REQUESTS, NULL,
+                 _("Too many sign-ins are waiting from this address; try again in a moment"));
+      return;
+    }
+
   Job *job = g_new0 (Job, 1);
   job->server = server;
   job->route = route;
@@ -961,7 +998,7 @@ handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
   job->query = query != NULL ? g_hash_table_ref (query) : NULL;
   job->body = g_steal_pointer (&body);
   job->token = g_strdup (token);
-  job->peer = g_strdup (soup_server_message_get_remote_host (msg));
+  job->peer = g_strdup (peer);
   g_signal_connect (msg, "finished", G_CALLBACK (job_on_finished), job);
   soup_server_message_pause (msg);
 
@@ -1305,6 +1342,8 @@ server_new (const FlServerOptions *options)
   FlServer *server = g_new0 (FlServer, 1);
   options_copy (&server->options, options);
   server->metrics = fl_metrics_new ();
+  server->sign_in_gate = fl_sign_in_gate_new (SIGN_IN_QUEUE, SIGN_IN_PER_PEER, SPRAY_LOGINS,
+                                              server->options.login_window);
   g_mutex_init (&server->lock);
   g_cond_init (&server->cond);
   return server;
@@ -1317,6 +1356,7 @@ server_free (FlServer *server)
   g_clear_pointer (&server->loop, g_main_loop_unref);
   g_clear_pointer (&server->context, g_main_context_unref);
   g_clear_pointer (&server->metrics, fl_metrics_free);
+  g_clear_pointer (&server->sign_in_gate, fl_sign_in_gate_free);
   g_clear_error (&server->start_error);
   g_free (server->base_uri);
   fl_server_options_clear (&server->options);

@@ -352,6 +352,32 @@ test_stock_and_attachment_scope (void)
   fl_api_teardown (&f);
 }
 
+static guint
+sign_in (FlApiFixture *f, const char *login, const char *password)
+{
+  FlLoginRequest request = { (char *) login, (char *) password, (char *) "test laptop", NULL };
+  g_autoptr(JsonNode) node = fl_login_request_to_json (&request);
+  g_autoptr(FlReply) reply = fl_api_call_node (f, "POST", FL_PROTOCOL_PREFIX "/auth/login", NULL, node);
+  return reply->status;
+}
+
+/* One password tried against many logins is refused, for every login,
+ * before it is hashed; the accounts' own passwords still sign in. */
+static void
+test_password_spraying (void)
+{
+  FlApiFixture f = { 0 };
+  fl_api_setup (&f, NULL);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *login = g_strdup_printf ("guess%u", i);
+      g_assert_cmpuint (sign_in (&f, login, "Summer2026!"), ==, 401);
+    }
+  g_assert_cmpuint (sign_in (&f, "eng_a", "Summer2026!"), ==, 429);
+  g_assert_cmpuint (sign_in (&f, "eng_a", "password-of-test"), ==, 200);
+  fl_api_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -360,5 +386,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/server-owned-and-closed", test_server_owned_and_closed);
   g_test_add_func ("/rules/time-and-author", test_time_and_author);
   g_test_add_func ("/rules/stock-and-attachment-scope", test_stock_and_attachment_scope);
+  g_test_add_func ("/rules/password-spraying", test_password_spraying);
   return g_test_run ();
 }
