@@ -11,6 +11,7 @@
 #include "fl-blobs.h"
 #include "fl-metrics.h"
 #include "fl-sign-in-gate.h"
+#include "fl-workflow.h"
 #include "fl-protocol.h"
 #include "fl-pull.h"
 #include "fl-push.h"
@@ -427,6 +428,19 @@ reply_protocol_error (Job *job, const GError *error, const char *field)
   job_reply_error (job, status, field, error->message);
 }
 
+/* Who pulls, for fl-pull. */
+static void
+job_reader (Job *job, FlPullReader *reader)
+{
+  FlRole role = FL_ROLE_ENGINEER;
+  fl_role_from_string (fl_record_get_string (job->user, "role"), &role);
+  *reader = (FlPullReader) {
+    .sites = (const char * const *) job->sites,
+    .login = fl_record_get_string (job->user, "login"),
+    .all_conflicts = role == FL_ROLE_SUPERVISOR || role == FL_ROLE_ADMIN,
+  };
+}
+
 /* ---- routes ---- */
 
 static void
@@ -585,8 +599,9 @@ run_pull (Job *job, FlStore *store)
       limit = (guint) v;
     }
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlPullResponse) response = fl_pull_page (store, (const char * const *) job->sites, cursor,
-                                                     limit, &error);
+  FlPullReader reader;
+  job_reader (job, &reader);
+  g_autoptr(FlPullResponse) response = fl_pull_page (store, &reader, cursor, limit, &error);
   if (response == NULL)
     {
       if (g_error_matches (error, FL_PULL_ERROR, FL_PULL_ERROR_GONE))
@@ -856,8 +871,9 @@ run_snapshot (Job *job, FlStore *store)
                               stream_ref (s), (GDestroyNotify) stream_unref);
 
   g_autoptr(GError) error = NULL;
-  if (!fl_pull_snapshot (store, (const char * const *) job->sites, job->server->options.snapshot_batch,
-                         stream_write, s, &error) &&
+  FlPullReader reader;
+  job_reader (job, &reader);
+  if (!fl_pull_snapshot (store, &reader, job->server->options.snapshot_batch, stream_write, s, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
     /* Headers are gone already: the stream ends without its end line, which
      * tells the client it is incomplete. */
