@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "fl-record.h"
+
 G_DEFINE_QUARK (fl-pull-error-quark, fl_pull_error)
 
 static int
@@ -99,9 +101,17 @@ fl_pull_public_row (const FlTable *table, JsonObject *row)
   return copy;
 }
 
-FlPullResponse *
-fl_pull_page (FlStore *store, const char * const *sites, const char *cursor, guint limit, GError **error)
+static gboolean
+reader_sees (const FlPullReader *reader, const FlTable *table, JsonObject *row)
 {
+  return reader->all_conflicts || strcmp (table->name, "conflict") != 0 ||
+         g_strcmp0 (fl_record_get_string (row, "by"), reader->login) == 0;
+}
+
+FlPullResponse *
+fl_pull_page (FlStore *store, const FlPullReader *reader, const char *cursor, guint limit, GError **error)
+{
+  const char * const *sites = reader->sites;
   gint64 seq, last_seq, next = 0;
   gboolean more = FALSE;
   if (!fl_pull_cursor_parse (store, sites, cursor, &seq, error))
@@ -126,6 +136,8 @@ fl_pull_page (FlStore *store, const char * const *sites, const char *cursor, gui
   for (guint i = 0; i < changes->len; i++)
     {
       FlStoreChange *change = changes->pdata[i];
+      if (change->row != NULL && !reader_sees (reader, change->table, change->row))
+        continue;
       g_autoptr(JsonObject) row = change->row != NULL ? fl_pull_public_row (change->table, change->row) : NULL;
       g_ptr_array_add (response->changes, fl_change_new (change->seq, change->table->name, change->row_id, row));
     }
@@ -138,6 +150,7 @@ fl_pull_page (FlStore *store, const char * const *sites, const char *cursor, gui
 
 typedef struct {
   FlStore         *store;
+  const FlPullReader *reader;
   const char * const *sites;
   gsize            batch_bytes;
   FlPullWriteFunc  write;
@@ -176,6 +189,8 @@ snapshot_row (const FlTable *table, JsonObject *row, gpointer user_data, GError 
   /* The store sets the cursor before the first row. */
   if (!s->header_written)
     append_header (s);
+  if (!reader_sees (s->reader, table, row))
+    return TRUE;
   g_autoptr(JsonObject) visible = fl_pull_public_row (table, row);
   gsize length;
   g_autofree char *line = fl_snapshot_row_line (table->name, visible, &length);
@@ -187,11 +202,13 @@ snapshot_row (const FlTable *table, JsonObject *row, gpointer user_data, GError 
 }
 
 gboolean
-fl_pull_snapshot (FlStore *store, const char * const *sites, gsize batch_bytes,
+fl_pull_snapshot (FlStore *store, const FlPullReader *reader, gsize batch_bytes,
                   FlPullWriteFunc write, gpointer user_data, GError **error)
 {
+  const char * const *sites = reader->sites;
   Snapshot s = {
     .store = store,
+    .reader = reader,
     .sites = sites,
     .batch_bytes = MAX (batch_bytes, 1024),
     .write = write,

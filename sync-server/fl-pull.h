@@ -24,8 +24,16 @@ char           *fl_pull_cursor_format (FlStore *store, const char * const *sites
 gboolean        fl_pull_cursor_parse (FlStore *store, const char * const *sites, const char *cursor,
                                       gint64 *out_seq, GError **error);
 
-/* Up to `limit` changes after `cursor` visible at `sites` (NULL = all). */
-FlPullResponse *fl_pull_page (FlStore *store, const char * const *sites, const char *cursor,
+/* Who pulls: the rows of their sites, except the conflicts of others,
+ * which go only to their author and to supervisors and admins. */
+typedef struct {
+  const char * const *sites;          /* NULL = every site */
+  const char         *login;
+  gboolean            all_conflicts;  /* a supervisor or an admin */
+} FlPullReader;
+
+/* Up to `limit` changes after `cursor` the reader sees. */
+FlPullResponse *fl_pull_page (FlStore *store, const FlPullReader *reader, const char *cursor,
                               guint limit, GError **error);
 
 /* The row as clients see it: without server-only columns. */
@@ -35,7 +43,7 @@ JsonObject     *fl_pull_public_row (const FlTable *table, JsonObject *row);
  * batch of lines at a time; `write` may block (the client reads slowly) or
  * fail (the client went away), which stops the snapshot. */
 typedef gboolean (*FlPullWriteFunc) (GBytes *lines, gpointer user_data, GError **error);
-gboolean        fl_pull_snapshot (FlStore *store, const char * const *sites, gsize batch_bytes,
+gboolean        fl_pull_snapshot (FlStore *store, const FlPullReader *reader, gsize batch_bytes,
                                   FlPullWriteFunc write, gpointer user_data, GError **error);
 
 G_END_DECLS

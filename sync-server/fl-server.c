@@ -13,6 +13,8 @@
 #include "fl-blobs.h"
 #include "fl-connection-guard.h"
 #include "fl-metrics.h"
+#include "fl-sign-in-gate.h"
+#include "fl-workflow.h"
 #include "fl-protocol.h"
 #include "fl-pull.h"
 #include "fl-push.h"
@@ -27,6 +29,9 @@ G_DEFINE_QUARK (fl-server-error-quark, fl_server_error)
 #define READ_WORKERS      4   /* pulls, blobs, health, metrics */
 #define SNAPSHOT_WORKERS  4   /* snapshots streaming at once; as many more wait their turn */
 #define SIGN_IN_WORKERS   1   /* argon2id takes 64 MiB and most of a core per check: one at a time */
+#define SIGN_IN_QUEUE     64  /* sign-ins waiting or being checked, at most ... */
+#define SIGN_IN_PER_PEER  2   /* ... of them from one address: a crowd from one address waits alone */
+#define SPRAY_LOGINS      10  /* logins one wrong password may fail against within login_window */
 #define STREAM_HIGH_WATER (1024 * 1024)  /* bytes of a snapshot buffered ahead of the client */
 /* libsoup 3.2 has no name for it */
 #define STATUS_TOO_MANY_REQUESTS 429
@@ -190,6 +195,7 @@ struct _FlServer
   FlConnectionGuard *guard;
   GMutex           streams_lock;
   GHashTable      *streams;         /* login -> snapshot streams running */
+  FlSignInGate    *sign_in_gate;
   guint16          port;
   char            *base_uri;
   gboolean         stopping;
@@ -481,10 +487,23 @@ read_json_body (Job *job)
   return node;
 }
 
+/* Who pulls, for fl-pull. */
+static void
+job_reader (Job *job, FlPullReader *reader)
+{
+  FlRole role = FL_ROLE_ENGINEER;
+  fl_role_from_string (fl_record_get_string (job->user, "role"), &role);
+  *reader = (FlPullReader) {
+    .sites = (const char * const *) job->sites,
+    .login = fl_record_get_string (job->user, "login"),
+    .all_conflicts = role == FL_ROLE_SUPERVISOR || role == FL_ROLE_ADMIN,
+  };
+}
+
 /* ---- routes ---- */
 
 static void
-run_login (Job *job, FlStore *store)
+sign_in (Job *job, FlStore *store)
 {
   g_autoptr(JsonNode) node = read_json_body (job);
   g_autoptr(GError) error = NULL;
@@ -495,6 +514,16 @@ run_login (Job *job, FlStore *store)
   if (request == NULL)
     {
       reply_protocol_error (job, error, bad_field);
+      return;
+    }
+  /* One password failing for many logins is being sprayed: refused
+   * before hashing, for any login. */
+  FlSignInGate *gate = job->server->sign_in_gate;
+  if (!fl_sign_in_gate_password_allowed (gate, request->password))
+    {
+      job->retry_after = g_strdup_printf ("%u", job->server->options.login_window);
+      job_reply_error (job, STATUS_TOO_MANY_REQUESTS, NULL,
+                       _("This password failed for too many logins; try again later"));
       return;
     }
   FlAccountsPolicy policy = {
@@ -513,7 +542,10 @@ run_login (Job *job, FlStore *store)
           job_reply_error (job, STATUS_TOO_MANY_REQUESTS, NULL, error->message);
         }
       else if (g_error_matches (error, FL_ACCOUNTS_ERROR, FL_ACCOUNTS_ERROR_BAD_CREDENTIALS))
-        job_reply_error (job, SOUP_STATUS_UNAUTHORIZED, NULL, error->message);
+        {
+          fl_sign_in_gate_note_failure (gate, request->login, request->password);
+          job_reply_error (job, SOUP_STATUS_UNAUTHORIZED, NULL, error->message);
+        }
       else if (error->domain == FL_ACCOUNTS_ERROR)
         job_reply_error (job, SOUP_STATUS_BAD_REQUEST, NULL, error->message);
       else
@@ -529,6 +561,14 @@ run_login (Job *job, FlStore *store)
   };
   g_autoptr(JsonNode) answer = fl_login_response_to_json (&response);
   job_reply_json (job, SOUP_STATUS_OK, answer);
+}
+
+/* Gives the place in the sign-in queue back however the sign-in ended. */
+static void
+run_login (Job *job, FlStore *store)
+{
+  sign_in (job, store);
+  fl_sign_in_gate_leave (job->server->sign_in_gate, job->peer);
 }
 
 static void
@@ -618,8 +658,9 @@ run_pull (Job *job, FlStore *store)
       limit = (guint) v;
     }
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlPullResponse) response = fl_pull_page (store, (const char * const *) job->sites, cursor,
-                                                     limit, &error);
+  FlPullReader reader;
+  job_reader (job, &reader);
+  g_autoptr(FlPullResponse) response = fl_pull_page (store, &reader, cursor, limit, &error);
   if (response == NULL)
     {
       if (g_error_matches (error, FL_PULL_ERROR, FL_PULL_ERROR_GONE))
@@ -949,8 +990,9 @@ run_snapshot (Job *job, FlStore *store)
   run_in_server (job->server, stream_begin_in_main, stream_ref (s), (GDestroyNotify) stream_unref);
 
   g_autoptr(GError) error = NULL;
-  if (!fl_pull_snapshot (store, (const char * const *) job->sites, job->server->options.snapshot_batch,
-                         stream_write, s, &error) &&
+  FlPullReader reader;
+  job_reader (job, &reader);
+  if (!fl_pull_snapshot (store, &reader, job->server->options.snapshot_batch, stream_write, s, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
     /* Headers are gone already: the stream ends without its end line, which
      * tells the client it is incomplete. */
@@ -1066,6 +1108,17 @@ handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "30");
       reply_now (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL,
                  _("Every snapshot stream is busy; try again in a minute"));
+      return;
+    }
+
+  /* A sign-in beyond its address's share of the queue is refused before
+   * any password is hashed. */
+  const char *peer = soup_server_message_get_remote_host (msg);
+  if (route->run_in == IN_SIGN_IN && !fl_sign_in_gate_enter (server->sign_in_gate, peer))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+      reply_now (msg, STATUS_TOO_MANY_REQUESTS, NULL,
+                 _("Too many sign-ins are waiting from this address; try again in a moment"));
       return;
     }
 
@@ -1602,6 +1655,8 @@ server_new (const FlServerOptions *options)
   server->metrics = fl_metrics_new ();
   g_mutex_init (&server->streams_lock);
   server->streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  server->sign_in_gate = fl_sign_in_gate_new (SIGN_IN_QUEUE, SIGN_IN_PER_PEER, SPRAY_LOGINS,
+                                              server->options.login_window);
   g_mutex_init (&server->lock);
   g_cond_init (&server->cond);
   return server;
@@ -1616,6 +1671,7 @@ server_free (FlServer *server)
   g_clear_pointer (&server->metrics, fl_metrics_free);
   g_clear_pointer (&server->streams, g_hash_table_unref);
   g_mutex_clear (&server->streams_lock);
+  g_clear_pointer (&server->sign_in_gate, fl_sign_in_gate_free);
   g_clear_error (&server->start_error);
   g_free (server->base_uri);
   fl_server_options_clear (&server->options);

@@ -4,6 +4,8 @@
  * who is recorded as having done it. */
 #include "fl-api-test-util.h"
 
+#include "fl-pull.h"
+
 typedef GPtrArray Mutations;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Mutations, g_ptr_array_unref)
 
@@ -352,6 +354,71 @@ test_stock_and_attachment_scope (void)
   fl_api_teardown (&f);
 }
 
+/* Conflict rows a reader pulls from the start. */
+static guint
+conflicts_seen (FlApiFixture *f, const char *login, gboolean all_conflicts)
+{
+  const char *sites[] = { f->site_a, NULL };
+  FlPullReader reader = { sites, login, all_conflicts };
+  g_autofree char *cursor = fl_pull_cursor_format (f->t.store, sites, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlPullResponse) page = fl_pull_page (f->t.store, &reader, cursor, 1000, &error);
+  g_assert_no_error (error);
+  guint n = 0;
+  for (guint i = 0; i < page->changes->len; i++)
+    n += g_strcmp0 (((FlChange *) page->changes->pdata[i])->table, "conflict") == 0;
+  return n;
+}
+
+/* A conflict row goes to its author and to supervisors, not to everyone
+ * of the site. */
+static void
+test_conflicts_reach_author_and_supervisors (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  g_auto(FlApiDevice) s = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_login (&f, "eng_a", &a);
+  fl_api_login (&f, "super", &s);
+  g_autofree char *wo = fl_api_new_work_order (&f, &a, f.site_a, "assigned", "eng_a");
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL;
+  assert_applied (update (&f, &s, "work_order", wo, "{\"title\": {\"from\": \"UPS alarm in room 3\", \"to\": \"UPS A\"}}", &k1));
+  FlMutationResult *r = update (&f, &a, "work_order", wo, "{\"title\": {\"from\": \"UPS alarm in room 3\", \"to\": \"UPS B\"}}", &k2);
+  g_assert_cmpint (r->status, ==, FL_RESULT_CONFLICT);
+  g_assert_cmpuint (conflicts_seen (&f, "eng_a", FALSE), ==, 1);
+  g_assert_cmpuint (conflicts_seen (&f, "eng_a2", FALSE), ==, 0);
+  g_assert_cmpuint (conflicts_seen (&f, "clerk", FALSE), ==, 0);
+  g_assert_cmpuint (conflicts_seen (&f, "super", TRUE), ==, 1);
+  fl_api_teardown (&f);
+}
+
+static guint
+sign_in (FlApiFixture *f, const char *login, const char *password)
+{
+  FlLoginRequest request = { (char *) login, (char *) password, (char *) "test laptop", NULL };
+  g_autoptr(JsonNode) node = fl_login_request_to_json (&request);
+  g_autoptr(FlReply) reply = fl_api_call_node (f, "POST", FL_PROTOCOL_PREFIX "/auth/login", NULL, node);
+  return reply->status;
+}
+
+/* One password tried against many logins is refused, for every login,
+ * before it is hashed; the accounts' own passwords still sign in. */
+static void
+test_password_spraying (void)
+{
+  FlApiFixture f = { 0 };
+  fl_api_setup (&f, NULL);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *login = g_strdup_printf ("guess%u", i);
+      g_assert_cmpuint (sign_in (&f, login, "Summer2026!"), ==, 401);
+    }
+  g_assert_cmpuint (sign_in (&f, "eng_a", "Summer2026!"), ==, 429);
+  g_assert_cmpuint (sign_in (&f, "eng_a", "password-of-test"), ==, 200);
+  fl_api_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -360,5 +427,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/server-owned-and-closed", test_server_owned_and_closed);
   g_test_add_func ("/rules/time-and-author", test_time_and_author);
   g_test_add_func ("/rules/stock-and-attachment-scope", test_stock_and_attachment_scope);
+  g_test_add_func ("/rules/password-spraying", test_password_spraying);
+  g_test_add_func ("/rules/conflicts-reach-author-and-supervisors", test_conflicts_reach_author_and_supervisors);
   return g_test_run ();
 }

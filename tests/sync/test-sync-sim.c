@@ -1073,7 +1073,12 @@ check_client (Sim *sim, SimClient *client)
   g_autoptr(JsonObject) user = fl_accounts_find_user (sim->s.store, client->login, &error);
   g_auto(GStrv) sites = user != NULL ? fl_accounts_user_sites (user) : NULL;
   Expected expected = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref) };
-  if (!fl_pull_snapshot (sim->s.store, (const char * const *) sites, 64 * 1024, collect_snapshot, &expected, &error))
+  FlPullReader reader = {
+    .sites = (const char * const *) sites,
+    .login = client->login,
+    .all_conflicts = client->role == FL_ROLE_SUPERVISOR || client->role == FL_ROLE_ADMIN,
+  };
+  if (!fl_pull_snapshot (sim->s.store, &reader, 64 * 1024, collect_snapshot, &expected, &error))
     {
       fail (sim, "%s: cannot take the expected snapshot: %s", client->login, error->message);
       g_hash_table_unref (expected.rows);
