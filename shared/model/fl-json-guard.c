@@ -56,10 +56,19 @@ scan (const char *data, gsize length, const FlJsonLimits *limits, GError **error
 {
   const char *end = data + length;
   guint depth = 0, items = 0;
-  gboolean in_string = FALSE;
+  gboolean in_string = FALSE, started = FALSE, closed = FALSE;
   for (const char *p = data; p < end; p++)
     {
       char c = *p;
+      /* One value per text: json-glib reads "{...}{...}" or "1 [2]" as its
+       * first value, drops the rest without a word and leaks it. */
+      if (!in_string && depth == 0 && !g_ascii_isspace (c))
+        {
+          if (closed || (started && (c == '{' || c == '[')))
+            return fail_at (error, FL_JSON_GUARD_ERROR_SYNTAX, p - data,
+                            _("more than one JSON value; a text holds one"));
+          started = TRUE;
+        }
       if (in_string)
         {
           if (c == '"')
@@ -121,8 +130,8 @@ scan (const char *data, gsize length, const FlJsonLimits *limits, GError **error
           break;
         case '}':
         case ']':
-          if (depth > 0)
-            depth--;
+          if (depth > 0 && --depth == 0)
+            closed = TRUE;
           break;
         default:
           break;
@@ -162,8 +171,10 @@ fl_json_guard_parse (const char *data, gssize length, const FlJsonLimits *limits
   g_autoptr(GError) local_error = NULL;
   if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
     {
-      g_set_error (error, FL_JSON_GUARD_ERROR, FL_JSON_GUARD_ERROR_SYNTAX, _("Not valid JSON: %s"),
-                   local_error->message);
+      /* json-glib quotes the bytes it stopped at, cut anywhere (even inside
+       * a character): the message goes into JSON answers, so make it text. */
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+      g_set_error (error, FL_JSON_GUARD_ERROR, FL_JSON_GUARD_ERROR_SYNTAX, _("Not valid JSON: %s"), detail);
       return NULL;
     }
   JsonNode *root = json_parser_get_root (parser);

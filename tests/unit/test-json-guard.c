@@ -166,6 +166,43 @@ test_empty (void)
   g_assert_error (error, FL_JSON_GUARD_ERROR, FL_JSON_GUARD_ERROR_SYNTAX);
 }
 
+/* json-glib reads "{...}{...}" or "1 [2]" as the first value and leaks the
+ * rest: a text holds one value, and white space around it. */
+static void
+test_one_value (void)
+{
+  static const char * const several[] = {
+    "{\"login\":\"liwei\"}{\"padding\":[1,2,3]}", "[1] [2]", "1 [2]", "\"a\" {}", "{} x", NULL,
+  };
+  for (guint i = 0; several[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = fl_json_guard_parse (several[i], -1, NULL, &error);
+      g_assert_null (node);
+      g_assert_error (error, FL_JSON_GUARD_ERROR, FL_JSON_GUARD_ERROR_SYNTAX);
+    }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) one = fl_json_guard_parse (" \n{\"a\": [1, {}, \"}{\"]}\r\n ", -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (one);
+}
+
+/* json-glib's message quotes at most 32 bytes of the token it stopped at,
+ * cut inside a character if need be; the message is sent back in a JSON
+ * error body, so it must stay UTF-8. */
+static void
+test_error_is_text (void)
+{
+  static const char text[] = "{\"description\":\"厂商建议升级到最新补丁\"x}";
+  g_autoptr(GError) error = NULL;
+  g_assert_null (fl_json_guard_parse (text, -1, NULL, &error));
+  g_assert_error (error, FL_JSON_GUARD_ERROR, FL_JSON_GUARD_ERROR_SYNTAX);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+  g_assert_null (fl_protocol_parse (text, strlen (text), &error));
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -176,5 +213,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json-guard/non-finite", test_non_finite);
   g_test_add_func ("/json-guard/check-node", test_check_node);
   g_test_add_func ("/json-guard/empty", test_empty);
+  g_test_add_func ("/json-guard/one-value", test_one_value);
+  g_test_add_func ("/json-guard/error-is-text", test_error_is_text);
   return g_test_run ();
 }
