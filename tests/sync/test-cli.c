@@ -61,14 +61,14 @@ fixture_setup (Fixture *f, gconstpointer data)
   json_object_set_string_member (part, "sku", "PSU-750");
   json_object_set_string_member (part, "name", "Server PSU");
   json_object_set_string_member (part, "unit", "pcs");
-  f->part_id = fl_sync_test_put (f->s.store, "part", part);
+  f->part_id = fl_test_put (f->s.store, "part", part);
   g_autoptr(JsonObject) van = json_object_new ();
   json_object_set_string_member (van, "code", "VAN-A");
   json_object_set_string_member (van, "name", "Van of eng_a");
   json_object_set_string_member (van, "kind", "van");
   json_object_set_string_member (van, "site_id", f->s.site_a);
   json_object_set_string_member (van, "owner", "eng_a");
-  f->van_id = fl_sync_test_put (f->s.store, "stock_location", van);
+  f->van_id = fl_test_put (f->s.store, "stock_location", van);
   f->profile = g_build_filename (f->s.dir, "profile", NULL);
 }
 
@@ -85,7 +85,7 @@ static void
 login (Fixture *f, const char *user)
 {
   g_auto(Run) run = { 0 };
-  cli (f, &run, FL_SYNC_TEST_PASSWORD "\n", "login", fl_sync_server_url (&f->s), user, NULL);
+  cli (f, &run, FL_TEST_PASSWORD "\n", "login", fl_sync_server_url (&f->s), user, NULL);
   g_assert_cmpint (run.status, ==, 0);
 }
 
