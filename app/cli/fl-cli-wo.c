@@ -278,7 +278,7 @@ wo_set_status (FlCli *cli, int argc, char **argv)
   g_autofree char *login = fl_cli_login (cli);
   if (!fl_work_order_move (cli->db, id, role, login, to, note, &error))
     return fl_cli_fail (error);
-  g_print (_("%s is now %s. It is sent at the next sync.\n"), argv[1], fl_work_order_status_label (to));
+  g_print (_("%s is now %s. It is sent at the next sync.\n"), argv[1], fl_work_order_status_get_label (to));
   return FL_EXIT_OK;
 }
 
