@@ -139,17 +139,26 @@ test_work_day (Fixture *f, gconstpointer data)
   g_auto(Run) after = { 0 };
   cli (f, &after, NULL, "status", NULL);
   g_assert_nonnull (strstr (after.out, "Pending:      0"));
+  /* Roles, statuses, kinds and priorities read as labels, not stored names. */
+  g_assert_nonnull (strstr (after.out, "(Engineer)"));
 
   g_auto(Run) listed = { 0 };
   cli (f, &listed, NULL, "wo", "list", "--mine", "--status", "in_progress", NULL);
   g_assert_cmpint (listed.status, ==, 0);
   g_assert_nonnull (strstr (listed.out, ref));
+  g_assert_nonnull (strstr (listed.out, "In progress"));
+  g_assert_null (strstr (listed.out, "in_progress"));
+  g_auto(GStrv) lines = g_strsplit (listed.out, "\n", -1);
+  g_assert_cmpint (strstr (lines[0], "STATUS") - lines[0], ==, strstr (lines[1], "In progress") - lines[1]);
   g_auto(Run) shown = { 0 };
   cli (f, &shown, NULL, "wo", "show", ref, NULL);
   g_assert_cmpint (shown.status, ==, 0);
   g_assert_nonnull (strstr (shown.out, "Aircon leaking"));
   g_assert_nonnull (strstr (shown.out, "Replaced the pipe"));
   g_assert_nonnull (strstr (shown.out, "synced"));
+  g_assert_nonnull (strstr (shown.out, "Incident"));
+  g_autofree char *status_line = g_strndup (strstr (shown.out, "Status:"), strcspn (strstr (shown.out, "Status:"), "\n"));
+  g_assert_cmpstr (status_line, ==, "Status:          In progress");
   g_auto(Run) balance = { 0 };
   cli (f, &balance, NULL, "stock", "balance", "--location", "VAN-A", NULL);
   g_assert_cmpint (balance.status, ==, 0);
