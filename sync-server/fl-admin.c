@@ -4,7 +4,6 @@
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "fl-accounts.h"
@@ -15,6 +14,7 @@
 #include "fl-sqlite-store.h"
 #include "fl-stock-ledger.h"
 #include "fl-store.h"
+#include "fl-terminal.h"
 #include "fl-time.h"
 
 G_DEFINE_QUARK (fl-admin-error-quark, fl_admin_error)
@@ -93,32 +93,9 @@ read_secret (Admin *admin, const char *prompt, GError **error)
       admin->input = end != NULL ? end + 1 : admin->input + strlen (admin->input);
       return line;
     }
-  gboolean terminal = !admin->password_stdin && isatty (STDIN_FILENO);
-  struct termios saved, quiet;
-  if (terminal)
-    {
-      fprintf (stderr, "%s", prompt);
-      fflush (stderr);
-      tcgetattr (STDIN_FILENO, &saved);
-      quiet = saved;
-      quiet.c_lflag &= ~(tcflag_t) ECHO;
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-  char buffer[1024];
-  char *line = fgets (buffer, sizeof buffer, stdin);
-  if (terminal)
-    {
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
-      fprintf (stderr, "\n");
-    }
-  if (line == NULL)
-    {
-      g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_INVALID, _("No password was given"));
-      return NULL;
-    }
-  buffer[strcspn (buffer, "\r\n")] = '\0';
-  char *password = g_strdup (buffer);
-  memset (buffer, 0, sizeof buffer);
+  char *password = fl_terminal_read_secret (admin->password_stdin ? NULL : prompt);
+  if (password == NULL)
+    g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_INVALID, _("No password was given"));
   return password;
 }
 
@@ -234,17 +211,22 @@ count_device (const FlStoreDevice *device, gpointer user_data, GError **error)
   return TRUE;
 }
 
+/* The widths of the columns of `user list`, in terminal cells. */
+static const gsize user_columns[] = { 16, 11, 9, 7, 20 };
+
 static gboolean
 print_user (const FlTable *table, JsonObject *user, gpointer user_data, GError **error)
 {
   UserList *list = user_data;
   g_autofree char *codes = site_codes (list->admin, user);
   guint devices = GPOINTER_TO_UINT (g_hash_table_lookup (list->devices, fl_record_get_string (user, "id")));
-  g_string_append_printf (list->admin->out, "%-16s %-11s %-9s %7u  %-20s %s\n",
-                          fl_record_get_string (user, "login"),
-                          fl_record_get_string (user, "role"),
-                          fl_record_get_bool (user, "disabled") ? _("disabled") : _("active"),
-                          devices, codes, fl_record_get_string (user, "display_name"));
+  g_autofree char *device_count = g_strdup_printf ("%u", devices);
+  const char *cells[] = {
+    fl_record_get_string (user, "login"), fl_record_get_string (user, "role"),
+    fl_record_get_bool (user, "disabled") ? _("disabled") : _("active"),
+    device_count, codes, fl_record_get_string (user, "display_name"),
+  };
+  fl_terminal_append_row (list->admin->out, G_N_ELEMENTS (cells), user_columns, cells);
   return TRUE;
 }
 
@@ -255,8 +237,8 @@ cmd_user_list (Admin *admin, GError **error)
   gboolean ok = fl_store_foreach_device (admin->store, NULL, count_device, list.devices, error);
   if (ok)
     {
-      g_string_append_printf (admin->out, "%-16s %-11s %-9s %7s  %-20s %s\n", _("LOGIN"), _("ROLE"),
-                              _("STATE"), _("DEVICES"), _("SITES"), _("NAME"));
+      const char *headers[] = { _("LOGIN"), _("ROLE"), _("STATE"), _("DEVICES"), _("SITES"), _("NAME") };
+      fl_terminal_append_row (admin->out, G_N_ELEMENTS (headers), user_columns, headers);
       ok = fl_store_foreach_row (admin->store, fl_schema_lookup ("user"), NULL, print_user, &list, error);
     }
   g_hash_table_unref (list.devices);

@@ -256,35 +256,11 @@ record_conflicts (Push *p, const FlTable *table, JsonObject *row, GPtrArray *con
 
 /* ---- work orders: SLA and lifecycle ---- */
 
-/* Policy rows: the defaults (no site) apply first, the site's own after. */
-typedef struct {
-  const char *site_id;
-  GPtrArray  *defaults;
-  GPtrArray  *own;
-} PolicyRows;
-
 static gboolean
 collect_policy_row (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
 {
-  PolicyRows *rows = user_data;
-  const char *site_id = fl_record_get_string (row, "site_id");
-  if (site_id == NULL)
-    g_ptr_array_add (rows->defaults, json_object_ref (row));
-  else if (strcmp (site_id, rows->site_id) == 0)
-    g_ptr_array_add (rows->own, json_object_ref (row));
+  g_ptr_array_add (user_data, json_object_ref (row));
   return TRUE;
-}
-
-static void
-apply_policy_rows (FlSlaPolicy *policy, GPtrArray *rows)
-{
-  for (guint i = 0; i < rows->len; i++)
-    {
-      FlPriority priority;
-      if (fl_priority_from_string (fl_record_get_string (rows->pdata[i], "priority"), &priority))
-        fl_sla_policy_set (policy, priority, (int) fl_record_get_int (rows->pdata[i], "response_minutes", 0),
-                           (int) fl_record_get_int (rows->pdata[i], "resolve_minutes", 0));
-    }
 }
 
 /* The site's calendar and SLA policy (defaults, then the site's own rows). */
@@ -301,16 +277,13 @@ site_sla (Push *p, const char *site_id, GError **error)
   const char *calendar_id = fl_record_get_string (site, "calendar_id");
   if (calendar_id != NULL)
     calendar = fl_store_load_row (p->store, fl_schema_lookup ("calendar"), calendar_id, NULL);
-  g_autoptr(GPtrArray) defaults = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  PolicyRows rows = { site_id, defaults, own };
-  if (!fl_store_foreach_row (p->store, fl_schema_lookup ("sla_policy"), NULL, collect_policy_row, &rows, error))
+  g_autoptr(GPtrArray) policy_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  if (!fl_store_foreach_row (p->store, fl_schema_lookup ("sla_policy"), NULL, collect_policy_row, policy_rows,
+                             error))
     return NULL;
   sla = g_new0 (SiteSla, 1);
   sla->calendar = fl_work_order_site_calendar (site, calendar);
-  fl_sla_policy_init_defaults (&sla->policy);
-  apply_policy_rows (&sla->policy, defaults);
-  apply_policy_rows (&sla->policy, own);
+  fl_work_order_site_policy (site_id, policy_rows, &sla->policy);
   g_hash_table_insert (p->slas, g_strdup (site_id), sla);
   return sla;
 }

@@ -109,7 +109,7 @@ load_history (FlCiPage *self, FlDb *db)
       const char *detail = fl_record_get_string (event, "detail");
       if (g_str_equal (what, "work_order"))
         {
-          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, fl_format_status (detail));
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, fl_work_order_status_label_for_name (detail));
           add_row (self->history_list, title, subtitle, fl_record_get_string (event, "target"));
         }
       else if (g_str_equal (what, "inspection"))

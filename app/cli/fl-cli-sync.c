@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
+
+#include "fl-terminal.h"
 
 #define SYNC_ATTEMPTS 4
 
@@ -14,32 +14,10 @@
 static char *
 read_password (GError **error)
 {
-  gboolean tty = isatty (STDIN_FILENO);
-  struct termios saved, quiet;
-  if (tty)
-    {
-      g_printerr (_("Password: "));
-      tcgetattr (STDIN_FILENO, &saved);
-      quiet = saved;
-      quiet.c_lflag &= ~(tcflag_t) ECHO;
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-  char buffer[1024];
-  char *line = fgets (buffer, sizeof buffer, stdin);
-  if (tty)
-    {
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
-      g_printerr ("\n");
-    }
-  if (line == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("No password given (type it, or pass it as the first line of standard input)"));
-      return NULL;
-    }
-  buffer[strcspn (buffer, "\r\n")] = '\0';
-  char *password = g_strdup (buffer);
-  memset (buffer, 0, sizeof buffer);
+  char *password = fl_terminal_read_secret (_("Password: "));
+  if (password == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 _("No password given (type it, or pass it as the first line of standard input)"));
   return password;
 }
 
@@ -74,7 +52,7 @@ fl_cli_login_command (FlCli *cli, int argc, char **argv)
   g_autofree char *code_text = fl_db_get_meta (cli->db, FL_META_DEVICE_CODE);
   g_autofree char *role = fl_db_get_meta (cli->db, FL_META_ROLE);
   g_print (_("Signed in to %s as %s (%s); this device’s code is %s.\n"), argv[1], argv[2],
-           role != NULL ? role : "?", code_text != NULL ? code_text : "?");
+           role != NULL ? fl_role_label_for_name (role) : "?", code_text != NULL ? code_text : "?");
   g_print (_("Run “fieldline-cli sync” to download your data.\n"));
   return FL_EXIT_OK;
 }
@@ -228,7 +206,8 @@ fl_cli_status_command (FlCli *cli, int argc, char **argv)
   g_print (_("Profile:      %s\n"), cli->profile_dir);
   g_print (_("Server:       %s\n"), server != NULL ? server : _("(not signed in)"));
   if (login != NULL)
-    g_print (_("User:         %s (%s), device %s\n"), login, role != NULL ? role : "?", device != NULL ? device : "?");
+    g_print (_("User:         %s (%s), device %s\n"), login, role != NULL ? fl_role_label_for_name (role) : "?",
+             device != NULL ? device : "?");
   if (server != NULL)
     g_print (_("Signed in:    %s\n"), fl_sync_client_is_signed_in (cli->client) ? _("yes")
                                       : signed_out != NULL ? signed_out : _("no"));

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "fl-terminal.h"
+#include "fl-work-order-queries.h"
 #include "fl-work-order.h"
 #include "fl-workflow.h"
 
@@ -18,16 +20,13 @@ command_context (const char *parameters, const char *summary, GOptionEntry *entr
   return context;
 }
 
-/* Shortens `text` to `width` characters (not bytes: titles are often Chinese). */
-static char *
-clip (const char *text, glong width)
+/* Prints one line of a table whose columns are `widths` cells wide. */
+static void
+print_row (guint n, const gsize *widths, const char * const *cells)
 {
-  if (text == NULL)
-    return g_strdup ("");
-  if (g_utf8_strlen (text, -1) <= width)
-    return g_strdup (text);
-  g_autofree char *head = g_utf8_substring (text, 0, width - 1);
-  return g_strconcat (head, "…", NULL);
+  g_autoptr(GString) line = g_string_new (NULL);
+  fl_terminal_append_row (line, n, widths, cells);
+  g_print ("%s", line->str);
 }
 
 static int
@@ -54,59 +53,90 @@ wo_list (FlCli *cli, int argc, char **argv)
     return fl_cli_usage (context, _("--limit must be a positive number"));
 
   g_autofree char *login = fl_cli_login (cli);
+  FlWorkOrderQuery query = { .mine = mine, .status = status };
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (cli->db,
-      "SELECT id, ref, status, priority, assignee, resolve_due, title FROM work_order "
-      "WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR assignee = ?2) "
-      "ORDER BY created_at DESC, id DESC LIMIT ?3", &error);
-  if (stmt == NULL)
+  g_autoptr(GArray) rowids = fl_work_order_search (cli->db, &query, login != NULL ? login : "", &error);
+  if (rowids == NULL)
     return fl_cli_fail (error);
-  if (status != NULL)
-    sqlite3_bind_text (stmt, 1, status, -1, SQLITE_TRANSIENT);
-  if (mine)
-    sqlite3_bind_text (stmt, 2, login != NULL ? login : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 3, limit);
-
-  guint n = 0;
-  for (;;)
+  g_autoptr(GPtrArray) orders = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < rowids->len && orders->len < (guint) limit; i++)
     {
-      gboolean has_row;
-      if (!fl_stmt_step_row (cli->db, stmt, &has_row, &error))
+      JsonObject *row = fl_work_order_list_row (cli->db, g_array_index (rowids, gint64, i), &error);
+      if (error != NULL)
         return fl_cli_fail (error);
-      if (!has_row)
-        break;
-      if (n++ == 0)
-        g_print ("  %-22s %-12s %-7s %-12s %-16s %s\n", _("REF"), _("STATUS"), _("PRIO"),
-                 _("ASSIGNEE"), _("DUE"), _("TITLE"));
-      const char *id = (const char *) sqlite3_column_text (stmt, 0);
-      g_autofree char *due = fl_cli_format_time ((const char *) sqlite3_column_text (stmt, 5));
-      g_autofree char *title = clip ((const char *) sqlite3_column_text (stmt, 6), 48);
-      const char *assignee = (const char *) sqlite3_column_text (stmt, 4);
-      const char *priority = (const char *) sqlite3_column_text (stmt, 3);
-      g_print ("%-1s %-22s %-12s %-7s %-12s %-16s %s\n",
-               fl_cli_state_mark (fl_outbox_record_state (cli->db, "work_order", id)),
-               (const char *) sqlite3_column_text (stmt, 1), (const char *) sqlite3_column_text (stmt, 2),
-               priority != NULL ? priority : "", assignee != NULL ? assignee : "", due, title);
+      if (row != NULL)
+        g_ptr_array_add (orders, row);
+    }
+
+  /* The sync mark, then REF STATUS PRIO ASSIGNEE DUE TITLE. */
+  static const gsize widths[] = { 1, 22, 12, 7, 12, 16 };
+  guint n = orders->len;
+  if (n > 0)
+    {
+      const char *header[] = { "", _("REF"), _("STATUS"), _("PRIO"), _("ASSIGNEE"), _("DUE"), _("TITLE") };
+      print_row (G_N_ELEMENTS (header), widths, header);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *wo = g_ptr_array_index (orders, i);
+      g_autofree char *due = fl_cli_format_time (fl_record_get_string (wo, "resolve_due"));
+      g_autofree char *title = fl_terminal_clip (fl_record_get_string (wo, "title"), 48);
+      const char *cells[] = {
+        fl_cli_state_mark (fl_outbox_record_state (cli->db, "work_order", fl_record_get_string (wo, "id"))),
+        fl_record_get_string (wo, "ref"),
+        fl_work_order_status_label_for_name (fl_record_get_string (wo, "status")),
+        fl_priority_label_for_name (fl_record_get_string (wo, "priority")),
+        fl_record_get_string (wo, "assignee"), due, title,
+      };
+      print_row (G_N_ELEMENTS (cells), widths, cells);
     }
   if (n == 0)
     g_print (_("No work orders.\n"));
   return FL_EXIT_OK;
 }
 
+/* How a field of `wo show` reads. */
+typedef enum {
+  FIELD_TEXT,
+  FIELD_TIME,
+  FIELD_KIND,
+  FIELD_STATUS,
+  FIELD_PRIORITY,
+} FieldFormat;
+
 static void
-print_field (JsonObject *row, const char *label, const char *field, gboolean is_time)
+print_labelled (const char *label, const char *text)
+{
+  static const gsize widths[] = { 16 };
+  const char *cells[] = { label, text };
+  print_row (G_N_ELEMENTS (cells), widths, cells);
+}
+
+static void
+print_field (JsonObject *row, const char *label, const char *field, FieldFormat format)
 {
   JsonNode *node = json_object_get_member (row, field);
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return;
   g_autofree char *text = NULL;
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    text = is_time ? fl_cli_format_time (json_node_get_string (node)) : g_strdup (json_node_get_string (node));
-  else if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
     text = g_strdup (json_node_get_boolean (node) ? _("yes") : _("no"));
-  else
+  else if (json_node_get_value_type (node) != G_TYPE_STRING)
     text = g_strdup_printf ("%" PRId64, json_node_get_int (node));
-  g_print ("%-16s %s\n", label, text);
+  else
+    {
+      const char *value = json_node_get_string (node);
+      switch (format)
+        {
+        case FIELD_TIME: text = fl_cli_format_time (value); break;
+        case FIELD_KIND: text = g_strdup (fl_work_order_kind_label_for_name (value)); break;
+        case FIELD_STATUS: text = g_strdup (fl_work_order_status_label_for_name (value)); break;
+        case FIELD_PRIORITY: text = g_strdup (fl_priority_label_for_name (value)); break;
+        case FIELD_TEXT:
+        default: text = g_strdup (value); break;
+        }
+    }
+  print_labelled (label, text);
 }
 
 static int
@@ -131,58 +161,57 @@ wo_show (FlCli *cli, int argc, char **argv)
   if (site_id != NULL)
     site = fl_record_load (cli->db, fl_schema_lookup ("site"), site_id, NULL);
 
-  print_field (wo, _("Reference:"), "ref", FALSE);
-  print_field (wo, _("Title:"), "title", FALSE);
-  print_field (wo, _("Kind:"), "kind", FALSE);
-  print_field (wo, _("Status:"), "status", FALSE);
-  print_field (wo, _("Priority:"), "priority", FALSE);
+  print_field (wo, _("Reference:"), "ref", FIELD_TEXT);
+  print_field (wo, _("Title:"), "title", FIELD_TEXT);
+  print_field (wo, _("Kind:"), "kind", FIELD_KIND);
+  print_field (wo, _("Status:"), "status", FIELD_STATUS);
+  print_field (wo, _("Priority:"), "priority", FIELD_PRIORITY);
   if (site != NULL)
-    g_print ("%-16s %s (%s)\n", _("Site:"), fl_record_get_string (site, "name"), fl_record_get_string (site, "code"));
-  print_field (wo, _("Impact:"), "impact", FALSE);
-  print_field (wo, _("Urgency:"), "urgency", FALSE);
-  print_field (wo, _("Assignee:"), "assignee", FALSE);
-  print_field (wo, _("Reporter:"), "reporter", FALSE);
-  print_field (wo, _("Contact:"), "contact", FALSE);
-  print_field (wo, _("Created:"), "created_at", TRUE);
-  print_field (wo, _("Response due:"), "response_due", TRUE);
-  print_field (wo, _("Resolve due:"), "resolve_due", TRUE);
-  print_field (wo, _("Responded:"), "responded_at", TRUE);
-  print_field (wo, _("Resolved:"), "resolved_at", TRUE);
-  print_field (wo, _("Closed:"), "closed_at", TRUE);
-  print_field (wo, _("Description:"), "description", FALSE);
-  print_field (wo, _("Resolution:"), "resolution", FALSE);
-  print_field (wo, _("Cause:"), "cause", FALSE);
-  print_field (wo, _("Customer:"), "customer_name", FALSE);
-  print_field (wo, _("Accepted:"), "customer_accepted_at", TRUE);
-  print_field (wo, _("Satisfaction:"), "satisfaction", FALSE);
+    {
+      g_autofree char *site_text = g_strdup_printf ("%s (%s)", fl_record_get_string (site, "name"),
+                                                    fl_record_get_string (site, "code"));
+      print_labelled (_("Site:"), site_text);
+    }
+  print_field (wo, _("Impact:"), "impact", FIELD_TEXT);
+  print_field (wo, _("Urgency:"), "urgency", FIELD_TEXT);
+  print_field (wo, _("Assignee:"), "assignee", FIELD_TEXT);
+  print_field (wo, _("Reporter:"), "reporter", FIELD_TEXT);
+  print_field (wo, _("Contact:"), "contact", FIELD_TEXT);
+  print_field (wo, _("Created:"), "created_at", FIELD_TIME);
+  print_field (wo, _("Response due:"), "response_due", FIELD_TIME);
+  print_field (wo, _("Resolve due:"), "resolve_due", FIELD_TIME);
+  print_field (wo, _("Responded:"), "responded_at", FIELD_TIME);
+  print_field (wo, _("Resolved:"), "resolved_at", FIELD_TIME);
+  print_field (wo, _("Closed:"), "closed_at", FIELD_TIME);
+  print_field (wo, _("Description:"), "description", FIELD_TEXT);
+  print_field (wo, _("Resolution:"), "resolution", FIELD_TEXT);
+  print_field (wo, _("Cause:"), "cause", FIELD_TEXT);
+  print_field (wo, _("Customer:"), "customer_name", FIELD_TEXT);
+  print_field (wo, _("Accepted:"), "customer_accepted_at", FIELD_TIME);
+  print_field (wo, _("Satisfaction:"), "satisfaction", FIELD_TEXT);
 
   static const char * const state_names[] = { N_("synced"), N_("waiting to be sent"),
                                                N_("conflict (see “conflicts list”)"),
                                                N_("rejected (see “conflicts list”)") };
-  g_print ("%-16s %s\n", _("Sync:"), _(state_names[fl_outbox_record_state (cli->db, "work_order", id)]));
+  print_labelled (_("Sync:"), _(state_names[fl_outbox_record_state (cli->db, "work_order", id)]));
 
-  g_autoptr(FlStmt) stmt = fl_db_prepare (cli->db,
-      "SELECT at, author, kind, minutes, text FROM work_log WHERE work_order_id = ? ORDER BY at, id", &error);
-  if (stmt == NULL)
+  g_autoptr(GPtrArray) log = fl_work_order_list_log (cli->db, id, &error);
+  if (log == NULL)
     return fl_cli_fail (error);
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  gboolean header = FALSE;
-  for (;;)
+  if (log->len > 0)
+    g_print ("\n%s\n", _("Work log:"));
+  /* An indent, then AT AUTHOR KIND (MINUTES) TEXT. */
+  static const gsize widths[] = { 1, 17, 10, 7 };
+  for (guint i = 0; i < log->len; i++)
     {
-      gboolean has_row;
-      if (!fl_stmt_step_row (cli->db, stmt, &has_row, &error))
-        return fl_cli_fail (error);
-      if (!has_row)
-        break;
-      if (!header)
-        g_print ("\n%s\n", _("Work log:"));
-      header = TRUE;
-      g_autofree char *at = fl_cli_format_time ((const char *) sqlite3_column_text (stmt, 0));
-      const char *text = (const char *) sqlite3_column_text (stmt, 4);
-      int minutes = sqlite3_column_int (stmt, 3);
-      g_autofree char *duration = minutes > 0 ? g_strdup_printf (_(" (%d min)"), minutes) : g_strdup ("");
-      g_print ("  %s  %-10s %-7s%s %s\n", at, (const char *) sqlite3_column_text (stmt, 1),
-               (const char *) sqlite3_column_text (stmt, 2), duration, text != NULL ? text : "");
+      JsonObject *entry = g_ptr_array_index (log, i);
+      g_autofree char *at = fl_cli_format_time (fl_record_get_string (entry, "at"));
+      gint64 minutes = fl_record_get_int (entry, "minutes", 0);
+      g_autofree char *duration = minutes > 0 ? g_strdup_printf (_(" (%d min)"), (int) minutes) : g_strdup ("");
+      g_autofree char *kind = g_strconcat (fl_record_get_string (entry, "kind"), duration, NULL);
+      const char *cells[] = { "", at, fl_record_get_string (entry, "author"), kind,
+                              fl_record_get_string (entry, "text") };
+      print_row (G_N_ELEMENTS (cells), widths, cells);
     }
   return FL_EXIT_OK;
 }
@@ -278,7 +307,7 @@ wo_set_status (FlCli *cli, int argc, char **argv)
   g_autofree char *login = fl_cli_login (cli);
   if (!fl_work_order_move (cli->db, id, role, login, to, note, &error))
     return fl_cli_fail (error);
-  g_print (_("%s is now %s. It is sent at the next sync.\n"), argv[1], fl_work_order_status_label (to));
+  g_print (_("%s is now %s. It is sent at the next sync.\n"), argv[1], fl_work_order_status_get_label (to));
   return FL_EXIT_OK;
 }
 

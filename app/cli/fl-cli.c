@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "fl-replica-queries.h"
 #include "fl-workflow.h"
 
 gboolean
@@ -103,24 +104,7 @@ fl_cli_role (FlCli *cli, FlRole *role, GError **error)
 char *
 fl_cli_find (FlCli *cli, const char *table, const char *key_column, const char *key, GError **error)
 {
-  /* Identifiers come from the caller's constants, never from the user. */
-  g_autofree char *sql = g_strdup_printf ("SELECT id FROM \"%s\" WHERE id = ?1 OR \"%s\" = ?1 COLLATE NOCASE "
-                                          "ORDER BY id = ?1 DESC LIMIT 1", table, key_column);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (cli->db, sql, error);
-  gboolean has_row;
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  if (!fl_stmt_step_row (cli->db, stmt, &has_row, error))
-    return NULL;
-  if (!has_row)
-    {
-      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_NOT_FOUND,
-                   /* Translators: e.g. "No work_order “INC-1” in this replica (run “fieldline-cli sync”?)" */
-                   _("No %s “%s” in this replica (run “fieldline-cli sync”?)"), table, key);
-      return NULL;
-    }
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return fl_replica_find_id (cli->db, table, key_column, key, error);
 }
 
 char *

@@ -29,36 +29,6 @@ fl_format_size (gint64 bytes)
 }
 
 const char *
-fl_format_kind (const char *kind)
-{
-  if (g_strcmp0 (kind, "incident") == 0)
-    return _("Incident");
-  if (g_strcmp0 (kind, "request") == 0)
-    return _("Service request");
-  if (g_strcmp0 (kind, "maintenance") == 0)
-    return _("Maintenance");
-  return kind != NULL ? kind : "";
-}
-
-const char *
-fl_format_status (const char *status)
-{
-  FlWorkOrderStatus value;
-  if (!fl_work_order_status_from_string (status, &value))
-    return status != NULL ? status : "";
-  return fl_work_order_status_label (value);
-}
-
-const char *
-fl_format_priority (const char *priority)
-{
-  FlPriority value;
-  if (!fl_priority_from_string (priority, &value))
-    return priority != NULL ? priority : "";
-  return fl_priority_get_label (value);
-}
-
-const char *
 fl_format_impact (int impact)
 {
   switch (impact)

@@ -15,10 +15,6 @@ char       *fl_format_time_usec (gint64 usec);
 /* "3.2 GB" */
 char       *fl_format_size (gint64 bytes);
 
-const char *fl_format_kind (const char *kind);          /* "Incident" */
-const char *fl_format_status (const char *status);      /* "In progress" */
-const char *fl_format_priority (const char *priority);  /* "High" */
-
 /* "1 — Company business" ... "4 — One person"; "1 — Urgent" ... "4 — Low". */
 const char *fl_format_impact (int impact);
 const char *fl_format_urgency (int urgency);

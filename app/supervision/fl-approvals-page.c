@@ -92,7 +92,7 @@ decorate_queue_item (FlRecordItem *item, gpointer user_data)
       /* Translators: a resolved work order in the approval queue: "Resolved by li.wei · Hospital · 2026-11-22 10:30" */
       subtitle = g_strdup_printf (_("Resolved by %s · %s · %s"), who != NULL ? who : "?",
                                   place != NULL ? place : "", when);
-      fl_record_item_set_tag (item, fl_format_priority (fl_record_get_string (row, "priority")),
+      fl_record_item_set_tag (item, fl_priority_label_for_name (fl_record_get_string (row, "priority")),
                               fl_record_get_string (row, "priority"));
     }
   else if (g_strcmp0 (table, "stock_count") == 0)
@@ -149,11 +149,11 @@ decorate_assignment (FlRecordItem *item, gpointer user_data)
   g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s",
                                                fl_record_get_string (row, "site_name") != NULL
                                                  ? fl_record_get_string (row, "site_name") : "",
-                                               fl_format_status (fl_record_get_string (row, "status")),
+                                               fl_work_order_status_label_for_name (fl_record_get_string (row, "status")),
                                                assignee != NULL ? assignee : _("Unassigned"));
   fl_record_item_set_title (item, title);
   fl_record_item_set_subtitle (item, subtitle);
-  fl_record_item_set_tag (item, fl_format_priority (fl_record_get_string (row, "priority")),
+  fl_record_item_set_tag (item, fl_priority_label_for_name (fl_record_get_string (row, "priority")),
                           fl_record_get_string (row, "priority"));
   const char *style = NULL;
   g_autofree char *sla = fl_format_work_order_sla (self->session, row, fl_time_now (), &style);
@@ -281,9 +281,9 @@ show_work_order_facts (FlApprovalsPage *self, const char *id)
   if (wo == NULL)
     return 0;
   AdwPreferencesGroup *g = self->details_group;
-  add_property (self, g, _("Kind"), fl_format_kind (fl_record_get_string (wo, "kind")));
-  add_property (self, g, _("Priority"), fl_format_priority (fl_record_get_string (wo, "priority")));
-  add_property (self, g, _("Status"), fl_format_status (fl_record_get_string (wo, "status")));
+  add_property (self, g, _("Kind"), fl_work_order_kind_label_for_name (fl_record_get_string (wo, "kind")));
+  add_property (self, g, _("Priority"), fl_priority_label_for_name (fl_record_get_string (wo, "priority")));
+  add_property (self, g, _("Status"), fl_work_order_status_label_for_name (fl_record_get_string (wo, "status")));
   add_property (self, g, _("Assignee"), fl_record_get_string (wo, "assignee"));
   add_property (self, g, _("Reported by"), fl_record_get_string (wo, "reporter"));
   g_autofree char *responded = format_on_time (fl_record_get_string (wo, "response_due"),

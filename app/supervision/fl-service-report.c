@@ -165,7 +165,7 @@ fl_service_report_to_csv (const FlServiceReport *report)
   for (guint p = 0; p < G_N_ELEMENTS (r->by_priority); p++)
     {
       const FlKpiPriorityRow *row = &r->by_priority[p];
-      const char *priority = fl_kpi_priority_name (p);
+      const char *priority = fl_priority_to_string (p);
       csv_int (csv, "incidents", priority, "opened", row->opened);
       csv_int (csv, "incidents", priority, "resolved", row->resolved);
       csv_int (csv, "incidents", priority, "response_met", row->response.met);

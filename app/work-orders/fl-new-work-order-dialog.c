@@ -74,7 +74,7 @@ update_cb (FlNewWorkOrderDialog *self)
     }
   g_autofree char *response = fl_format_time (fl_record_get_string (draft, "response_due"));
   g_autofree char *resolve = fl_format_time (fl_record_get_string (draft, "resolve_due"));
-  adw_action_row_set_subtitle (self->priority_row, fl_format_priority (fl_record_get_string (draft, "priority")));
+  adw_action_row_set_subtitle (self->priority_row, fl_priority_label_for_name (fl_record_get_string (draft, "priority")));
   adw_action_row_set_subtitle (self->response_due_row, response);
   adw_action_row_set_subtitle (self->resolve_due_row, resolve);
 }

@@ -258,9 +258,9 @@ fl_work_order_list_page_init (FlWorkOrderListPage *self)
   self->site_ids = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_autoptr(GtkStringList) status_list = choices_list (_("Any status"), statuses, G_N_ELEMENTS (statuses),
-                                                       fl_format_status);
+                                                       fl_work_order_status_label_for_name);
   g_autoptr(GtkStringList) priority_list = choices_list (_("Any priority"), priorities,
-                                                         G_N_ELEMENTS (priorities), fl_format_priority);
+                                                         G_N_ELEMENTS (priorities), fl_priority_label_for_name);
   gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (status_list));
   gtk_drop_down_set_model (self->priority_dropdown, G_LIST_MODEL (priority_list));
 }

@@ -100,12 +100,12 @@ load_item (FlWorkOrderModel *self, gint64 rowid)
   g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s%s%s",
                                                fl_record_get_string (row, "ref"),
                                                site != NULL ? site : "",
-                                               fl_format_status (fl_record_get_string (row, "status")),
+                                               fl_work_order_status_label_for_name (fl_record_get_string (row, "status")),
                                                assignee != NULL ? " · " : "",
                                                assignee != NULL ? assignee : "");
   fl_record_item_set_subtitle (item, subtitle);
   const char *priority = fl_record_get_string (row, "priority");
-  fl_record_item_set_tag (item, fl_format_priority (priority), priority);
+  fl_record_item_set_tag (item, fl_priority_label_for_name (priority), priority);
   const char *style = NULL;
   g_autofree char *sla = fl_format_work_order_sla (self->session, row, fl_time_now (), &style);
   fl_record_item_set_badge (item, sla, style);

@@ -313,10 +313,10 @@ reload (FlWorkOrderPage *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_icon), fl_sync_state_describe (sync_state));
 
   const char *priority = fl_record_get_string (wo, "priority");
-  gtk_label_set_text (self->priority_label, fl_format_priority (priority));
+  gtk_label_set_text (self->priority_label, fl_priority_label_for_name (priority));
   const char *priority_classes[] = { "tag", priority, NULL };
   gtk_widget_set_css_classes (GTK_WIDGET (self->priority_label), priority_classes);
-  gtk_label_set_text (self->status_label, fl_format_status (fl_record_get_string (wo, "status")));
+  gtk_label_set_text (self->status_label, fl_work_order_status_label_for_name (fl_record_get_string (wo, "status")));
   const char *style = NULL;
   g_autofree char *sla = fl_format_work_order_sla (self->session, wo, fl_time_now (), &style);
   gtk_label_set_text (self->sla_label, sla != NULL ? sla : "");
@@ -324,7 +324,7 @@ reload (FlWorkOrderPage *self)
   const char *sla_classes[] = { "badge", style, NULL };
   gtk_widget_set_css_classes (GTK_WIDGET (self->sla_label), sla_classes);
 
-  set_row_value (self->kind_row, fl_format_kind (fl_record_get_string (wo, "kind")));
+  set_row_value (self->kind_row, fl_work_order_kind_label_for_name (fl_record_get_string (wo, "kind")));
   g_autoptr(JsonObject) site = load_related (db, "site", fl_record_get_string (wo, "site_id"));
   set_row_value (self->site_row, site != NULL ? fl_record_get_string (site, "name") : NULL);
   const char *ci_id = fl_record_get_string (wo, "ci_id");
@@ -336,7 +336,7 @@ reload (FlWorkOrderPage *self)
   int impact = (int) fl_record_get_int (wo, "impact", 0);
   int urgency = (int) fl_record_get_int (wo, "urgency", 0);
   /* Translators: "High · impact 2 — Whole company · urgency 1 — Urgent" */
-  g_autofree char *priority_text = g_strdup_printf (_("%s · impact %s · urgency %s"), fl_format_priority (priority),
+  g_autofree char *priority_text = g_strdup_printf (_("%s · impact %s · urgency %s"), fl_priority_label_for_name (priority),
                                                     fl_format_impact (impact), fl_format_urgency (urgency));
   set_row_value (self->priority_row, priority_text);
   set_row_value (self->assignee_row, fl_record_get_string (wo, "assignee"));
@@ -450,7 +450,7 @@ move_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
           return;
         }
       /* Translators: "Now In progress" */
-      g_autofree char *message = g_strdup_printf (_("Now %s"), fl_work_order_status_label (moves[i].to));
+      g_autofree char *message = g_strdup_printf (_("Now %s"), fl_work_order_status_get_label (moves[i].to));
       fl_notice_toast (widget, message);
       return;
     }

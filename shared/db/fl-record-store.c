@@ -104,10 +104,11 @@ fl_record_from_stmt (const FlTable *table, sqlite3_stmt *stmt, int first)
   return row;
 }
 
-JsonObject *
-fl_record_load (FlDb *db, const FlTable *table, const char *id, GError **error)
+/* The row `id` that `select_by_id` ("SELECT <all columns> ... WHERE id = ?") reads. */
+static JsonObject *
+load_row (FlDb *db, const FlTable *table, const char *select_by_id, const char *id, GError **error)
 {
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, table_sql (table)->select_by_id, error);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, select_by_id, error);
   gboolean has_row;
   if (stmt == NULL)
     return NULL;
@@ -120,6 +121,22 @@ fl_record_load (FlDb *db, const FlTable *table, const char *id, GError **error)
       return NULL;
     }
   return fl_record_from_stmt (table, stmt, 0);
+}
+
+JsonObject *
+fl_record_load (FlDb *db, const FlTable *table, const char *id, GError **error)
+{
+  return load_row (db, table, table_sql (table)->select_by_id, id, error);
+}
+
+JsonObject *
+fl_record_load_copy (FlDb *db, const FlTable *table, const char *copy_table, const char *id,
+                     GError **error)
+{
+  /* `copy_table` is the caller's name, never a user's. */
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?",
+                                          fl_record_select_list (table), copy_table);
+  return load_row (db, table, sql, id, error);
 }
 
 static void

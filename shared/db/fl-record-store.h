@@ -14,6 +14,10 @@ gboolean    fl_model_create_tables (FlDb *db, GError **error);
 
 /* Reads the row `id` of `table`; NULL with FL_DB_ERROR_NOT_FOUND when absent. */
 JsonObject *fl_record_load (FlDb *db, const FlTable *table, const char *id, GError **error);
+/* The same from `copy_table`, a table with the columns of `table` (such as
+ * the sync engine's shadow of the server's rows). */
+JsonObject *fl_record_load_copy (FlDb *db, const FlTable *table, const char *copy_table, const char *id,
+                                 GError **error);
 /* Reads the current row from a statement positioned on "SELECT <all columns>". */
 JsonObject *fl_record_from_stmt (const FlTable *table, sqlite3_stmt *stmt, int first_column);
 /* "id", "version", ... every column of the table in schema order, quoted, comma-separated. */

@@ -6,32 +6,17 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-enum.h"
 #include "fl-ids.h"
 #include "fl-record.h"
 #include "fl-schema.h"
 
 /* ---- mutations ---- */
 
-static const char * const op_names[] = { "insert", "update", "append" };
+static const FlEnumName op_names[] = { { "insert" }, { "update" }, { "append" } };
+static const FlEnumTable op_table = FL_ENUM_TABLE (op_names, NULL);
 
-const char *
-fl_mutation_op_to_string (FlMutationOp op)
-{
-  g_return_val_if_fail (op < G_N_ELEMENTS (op_names), NULL);
-  return op_names[op];
-}
-
-gboolean
-fl_mutation_op_from_string (const char *text, FlMutationOp *op)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (op_names); i++)
-    if (g_strcmp0 (op_names[i], text) == 0)
-      {
-        *op = i;
-        return TRUE;
-      }
-  return FALSE;
-}
+FL_DEFINE_ENUM_NAMES (fl_mutation_op, FlMutationOp, op_table)
 
 FlMutation *
 fl_mutation_new (gint64 mid, const char *table, const char *id, FlMutationOp op,
@@ -312,26 +297,10 @@ fl_push_request_to_json (const FlPushRequest *request)
   return fl_protocol_object_node (o);
 }
 
-static const char * const status_names[] = { "applied", "merged", "conflict", "rejected" };
+static const FlEnumName status_names[] = { { "applied" }, { "merged" }, { "conflict" }, { "rejected" } };
+static const FlEnumTable status_table = FL_ENUM_TABLE (status_names, NULL);
 
-const char *
-fl_result_status_to_string (FlResultStatus status)
-{
-  g_return_val_if_fail (status < G_N_ELEMENTS (status_names), NULL);
-  return status_names[status];
-}
-
-gboolean
-fl_result_status_from_string (const char *text, FlResultStatus *status)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (status_names); i++)
-    if (g_strcmp0 (status_names[i], text) == 0)
-      {
-        *status = i;
-        return TRUE;
-      }
-  return FALSE;
-}
+FL_DEFINE_ENUM_NAMES (fl_result_status, FlResultStatus, status_table)
 
 FlMutationResult *
 fl_mutation_result_new (gint64 mid, FlResultStatus status)

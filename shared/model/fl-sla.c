@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fl-enum.h"
+
 G_DEFINE_QUARK (fl-sla-error-quark, fl_sla_error)
 
 #define DEFAULT_TIME_ZONE "Asia/Shanghai"
@@ -15,67 +17,23 @@ G_DEFINE_QUARK (fl-sla-error-quark, fl_sla_error)
 
 /* ---- priority and coverage names ---------------------------------------- */
 
-static const char * const priority_names[FL_N_PRIORITIES] = { "high", "medium", "normal", "low" };
-static const char * const priority_labels[FL_N_PRIORITIES] = {
-  NC_("priority", "High"), NC_("priority", "Medium"), NC_("priority", "Normal"), NC_("priority", "Low"),
+static const FlEnumName priority_names[] = {
+  { "high", NC_("priority", "High") },
+  { "medium", NC_("priority", "Medium") },
+  { "normal", NC_("priority", "Normal") },
+  { "low", NC_("priority", "Low") },
 };
-static const char * const coverage_names[] = { "5x9", "7x9", "7x24" };
+static const FlEnumName coverage_names[] = { { "5x9" }, { "7x9" }, { "7x24" } };
 
-/* One lookup for both enums: their wire names are plain string tables. */
-static gboolean
-name_lookup (const char * const *names, guint n_names, const char *text, int *out)
-{
-  if (text == NULL)
-    return FALSE;
-  for (guint i = 0; i < n_names; i++)
-    if (strcmp (names[i], text) == 0)
-      {
-        *out = (int) i;
-        return TRUE;
-      }
-  return FALSE;
-}
+G_STATIC_ASSERT (G_N_ELEMENTS (priority_names) == FL_N_PRIORITIES);
+G_STATIC_ASSERT (G_N_ELEMENTS (coverage_names) == FL_COVERAGE_7X24 + 1);
 
-const char *
-fl_priority_to_string (FlPriority priority)
-{
-  g_return_val_if_fail ((guint) priority < FL_N_PRIORITIES, NULL);
-  return priority_names[priority];
-}
+static const FlEnumTable priority_table = FL_ENUM_TABLE (priority_names, "priority");
+static const FlEnumTable coverage_table = FL_ENUM_TABLE (coverage_names, NULL);
 
-gboolean
-fl_priority_from_string (const char *text, FlPriority *priority)
-{
-  int value;
-  if (!name_lookup (priority_names, G_N_ELEMENTS (priority_names), text, &value))
-    return FALSE;
-  *priority = (FlPriority) value;
-  return TRUE;
-}
-
-const char *
-fl_priority_get_label (FlPriority priority)
-{
-  g_return_val_if_fail ((guint) priority < FL_N_PRIORITIES, NULL);
-  return g_dpgettext2 (GETTEXT_PACKAGE, "priority", priority_labels[priority]);
-}
-
-const char *
-fl_coverage_to_string (FlCoverage coverage)
-{
-  g_return_val_if_fail ((guint) coverage < G_N_ELEMENTS (coverage_names), NULL);
-  return coverage_names[coverage];
-}
-
-gboolean
-fl_coverage_from_string (const char *text, FlCoverage *coverage)
-{
-  int value;
-  if (!name_lookup (coverage_names, G_N_ELEMENTS (coverage_names), text, &value))
-    return FALSE;
-  *coverage = (FlCoverage) value;
-  return TRUE;
-}
+FL_DEFINE_ENUM_NAMES (fl_priority, FlPriority, priority_table)
+FL_DEFINE_ENUM_LABELS (fl_priority, FlPriority, priority_table)
+FL_DEFINE_ENUM_NAMES (fl_coverage, FlCoverage, coverage_table)
 
 /* ---- priority matrix ----------------------------------------------------- */
 

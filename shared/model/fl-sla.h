@@ -31,6 +31,7 @@ typedef enum {
 const char *fl_priority_to_string (FlPriority priority);    /* "high" | "medium" | "normal" | "low" */
 gboolean    fl_priority_from_string (const char *text, FlPriority *priority);
 const char *fl_priority_get_label (FlPriority priority);    /* translated, for people */
+const char *fl_priority_label_for_name (const char *text);  /* the same from "high"...; unknown: as given */
 
 /* impact 1 company business .. 4 one person; urgency 1 urgent .. 4 low. */
 FlPriority  fl_sla_priority (int impact, int urgency);

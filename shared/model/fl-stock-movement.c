@@ -2,30 +2,16 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-enum.h"
+
 G_DEFINE_QUARK (fl-stock-error-quark, fl_stock_error)
 
-static const char * const kind_names[] = {
-  "receive", "issue", "transfer", "use", "return", "scrap", "adjust",
+static const FlEnumName kind_names[] = {
+  { "receive" }, { "issue" }, { "transfer" }, { "use" }, { "return" }, { "scrap" }, { "adjust" },
 };
+static const FlEnumTable kind_table = FL_ENUM_TABLE (kind_names, NULL);
 
-const char *
-fl_movement_kind_to_string (FlMovementKind kind)
-{
-  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_names), NULL);
-  return kind_names[kind];
-}
-
-gboolean
-fl_movement_kind_from_string (const char *text, FlMovementKind *kind)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
-    if (g_strcmp0 (kind_names[i], text) == 0)
-      {
-        *kind = i;
-        return TRUE;
-      }
-  return FALSE;
-}
+FL_DEFINE_ENUM_NAMES (fl_movement_kind, FlMovementKind, kind_table)
 
 gboolean
 fl_stock_check_movement (FlMovementKind kind, const char *from, const char *to,

@@ -75,3 +75,22 @@ fl_work_order_lifecycle (JsonObject *wo, FlWorkOrderStatus from, FlWorkOrderStat
   if (to == FL_WO_CLOSED)
     json_object_set_string_member (values, "closed_at", at_text);
 }
+
+void
+fl_work_order_site_policy (const char *site_id, GPtrArray *policy_rows, FlSlaPolicy *policy)
+{
+  fl_sla_policy_init_defaults (policy);
+  /* First the rows for every site, then the site's own. */
+  for (int own = 0; own <= 1; own++)
+    for (guint i = 0; i < policy_rows->len; i++)
+      {
+        JsonObject *row = g_ptr_array_index (policy_rows, i);
+        const char *row_site = fl_record_get_string (row, "site_id");
+        FlPriority priority;
+        if ((own ? row_site == NULL || g_strcmp0 (row_site, site_id) != 0 : row_site != NULL) ||
+            !fl_priority_from_string (fl_record_get_string (row, "priority"), &priority))
+          continue;
+        fl_sla_policy_set (policy, priority, (int) fl_record_get_int (row, "response_minutes", 0),
+                           (int) fl_record_get_int (row, "resolve_minutes", 0));
+      }
+}

@@ -14,6 +14,12 @@ G_BEGIN_DECLS
  * replica or the server's store. */
 FlCalendar *fl_work_order_site_calendar (JsonObject *site, JsonObject *calendar);
 
+/* The SLA policy of site `site_id` from rows of sla_policy (in any order):
+ * the standard targets, overridden by the rows without a site, overridden
+ * in turn by the site's own rows.  Rows of other sites are ignored. */
+void        fl_work_order_site_policy (const char *site_id, GPtrArray *policy_rows,
+                                       FlSlaPolicy *policy);
+
 /* Fills priority, response_due and resolve_due of `work_order` (a row or a
  * draft with impact, urgency, created_at and on_hold_seconds) from the
  * site's calendar and the SLA policy.  Pure: used offline and by the server. */

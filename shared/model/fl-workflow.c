@@ -2,92 +2,46 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-enum.h"
+#include "fl-protocol.h"
+
 G_DEFINE_QUARK (fl-workflow-error-quark, fl_workflow_error)
 
-static const char * const role_names[] = { "engineer", "clerk", "supervisor", "admin" };
-static const char * const status_names[] = {
-  "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "cancelled",
+static const FlEnumName role_names[] = {
+  { "engineer", N_("Engineer") },
+  { "clerk", N_("Clerk") },
+  { "supervisor", N_("Supervisor") },
+  { "admin", N_("Administrator") },
 };
-static const char * const status_labels[] = {
-  N_("New"), N_("Assigned"), N_("In progress"), N_("On hold"), N_("Resolved"), N_("Closed"),
-  N_("Cancelled"),
+static const FlEnumName status_names[] = {
+  { "new", N_("New") },
+  { "assigned", N_("Assigned") },
+  { "in_progress", N_("In progress") },
+  { "on_hold", N_("On hold") },
+  { "resolved", N_("Resolved") },
+  { "closed", N_("Closed") },
+  { "cancelled", N_("Cancelled") },
 };
-static const char * const kind_names[] = { "incident", "request", "maintenance" };
+static const FlEnumName kind_names[] = {
+  { "incident", N_("Incident") },
+  { "request", N_("Service request") },
+  { "maintenance", N_("Maintenance") },
+};
 
 G_STATIC_ASSERT (G_N_ELEMENTS (role_names) == FL_N_ROLES);
 G_STATIC_ASSERT (G_N_ELEMENTS (status_names) == FL_N_WO_STATUSES);
-G_STATIC_ASSERT (G_N_ELEMENTS (status_labels) == FL_N_WO_STATUSES);
 G_STATIC_ASSERT (G_N_ELEMENTS (kind_names) == FL_WO_KIND_MAINTENANCE + 1);
 
-static gboolean
-lookup_name (const char * const *names, guint n_names, const char *text, guint *out)
-{
-  for (guint i = 0; i < n_names; i++)
-    if (g_strcmp0 (names[i], text) == 0)
-      {
-        *out = i;
-        return TRUE;
-      }
-  return FALSE;
-}
+static const FlEnumTable role_table = FL_ENUM_TABLE (role_names, NULL);
+static const FlEnumTable status_table = FL_ENUM_TABLE (status_names, NULL);
+static const FlEnumTable kind_table = FL_ENUM_TABLE (kind_names, NULL);
 
-const char *
-fl_role_to_string (FlRole role)
-{
-  g_return_val_if_fail (role < FL_N_ROLES, NULL);
-  return role_names[role];
-}
-
-gboolean
-fl_role_from_string (const char *text, FlRole *out)
-{
-  guint i;
-  if (!lookup_name (role_names, G_N_ELEMENTS (role_names), text, &i))
-    return FALSE;
-  *out = i;
-  return TRUE;
-}
-
-const char *
-fl_work_order_status_to_string (FlWorkOrderStatus status)
-{
-  g_return_val_if_fail (status < FL_N_WO_STATUSES, NULL);
-  return status_names[status];
-}
-
-gboolean
-fl_work_order_status_from_string (const char *text, FlWorkOrderStatus *out)
-{
-  guint i;
-  if (!lookup_name (status_names, G_N_ELEMENTS (status_names), text, &i))
-    return FALSE;
-  *out = i;
-  return TRUE;
-}
-
-const char *
-fl_work_order_status_label (FlWorkOrderStatus status)
-{
-  g_return_val_if_fail (status < FL_N_WO_STATUSES, NULL);
-  return _(status_labels[status]);
-}
-
-const char *
-fl_work_order_kind_to_string (FlWorkOrderKind kind)
-{
-  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_names), NULL);
-  return kind_names[kind];
-}
-
-gboolean
-fl_work_order_kind_from_string (const char *text, FlWorkOrderKind *out)
-{
-  guint i;
-  if (!lookup_name (kind_names, G_N_ELEMENTS (kind_names), text, &i))
-    return FALSE;
-  *out = i;
-  return TRUE;
-}
+FL_DEFINE_ENUM_NAMES (fl_role, FlRole, role_table)
+FL_DEFINE_ENUM_LABELS (fl_role, FlRole, role_table)
+FL_DEFINE_ENUM_NAMES (fl_work_order_status, FlWorkOrderStatus, status_table)
+FL_DEFINE_ENUM_LABELS (fl_work_order_status, FlWorkOrderStatus, status_table)
+FL_DEFINE_ENUM_NAMES (fl_work_order_kind, FlWorkOrderKind, kind_table)
+FL_DEFINE_ENUM_LABELS (fl_work_order_kind, FlWorkOrderKind, kind_table)
 
 /* Sets of roles. */
 #define ROLE(r)     (1u << (r))
@@ -183,15 +137,15 @@ set_invalid_move (FlWorkOrderStatus from, FlWorkOrderStatus to, GError **error)
 {
   if (from == to)
     g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE,
-                 _("The work order is already “%s”."), fl_work_order_status_label (from));
+                 _("The work order is already “%s”."), fl_work_order_status_get_label (from));
   else if (is_final (from))
     g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE,
                  _("The work order is “%s” and cannot change any more; record further work as a new work order."),
-                 fl_work_order_status_label (from));
+                 fl_work_order_status_get_label (from));
   else
     g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE,
                  _("A work order cannot move from “%s” to “%s”."),
-                 fl_work_order_status_label (from), fl_work_order_status_label (to));
+                 fl_work_order_status_get_label (from), fl_work_order_status_get_label (to));
 }
 
 gboolean
@@ -224,7 +178,7 @@ fl_workflow_check_move (FlRole role, FlWorkOrderStatus from, FlWorkOrderStatus t
     {
       g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
                    _("The %s role cannot move a work order from “%s” to “%s”; ask a supervisor."),
-                   role_names[role], fl_work_order_status_label (from), fl_work_order_status_label (to));
+                   fl_role_to_string (role), fl_work_order_status_get_label (from), fl_work_order_status_get_label (to));
       return FALSE;
     }
   if ((t->owner_roles & ROLE (role)) != 0)
@@ -279,8 +233,8 @@ fl_workflow_check_create (FlRole role, FlWorkOrderStatus initial,
     return fl_workflow_check_move (role, FL_WO_NEW, FL_WO_ASSIGNED, facts, error);
   g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE,
                _("A work order starts as “%s” or “%s”, not “%s”."),
-               fl_work_order_status_label (FL_WO_NEW), fl_work_order_status_label (FL_WO_ASSIGNED),
-               fl_work_order_status_label (initial));
+               fl_work_order_status_get_label (FL_WO_NEW), fl_work_order_status_get_label (FL_WO_ASSIGNED),
+               fl_work_order_status_get_label (initial));
   return FALSE;
 }
 
@@ -309,7 +263,7 @@ fl_workflow_check_approval (FlRole role, FlWorkOrderStatus current, gboolean app
     {
       g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE,
                    _("Only resolved work orders can be approved or rejected; this one is “%s”."),
-                   fl_work_order_status_label (current));
+                   fl_work_order_status_get_label (current));
       return FALSE;
     }
   if ((t->roles & ROLE (role)) == 0)
@@ -449,7 +403,7 @@ fl_workflow_check_field (FlRole role, FlWorkOrderStatus status, const char *fiel
   else if (status == FL_WO_CLOSED || status == FL_WO_CANCELLED)
     g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
                  _("work_order.%s: the work order is “%s” and its record is final"),
-                 rights->field, fl_work_order_status_label (status));
+                 rights->field, fl_work_order_status_get_label (status));
   else if (role == FL_ROLE_ENGINEER && rights->own == 0)
     g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
                  _("work_order.%s: only a supervisor changes this"), rights->field);
@@ -460,7 +414,7 @@ fl_workflow_check_field (FlRole role, FlWorkOrderStatus status, const char *fiel
   else
     g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
                  _("work_order.%s: cannot change while the work order is “%s”"),
-                 rights->field, fl_work_order_status_label (status));
+                 rights->field, fl_work_order_status_get_label (status));
   return FALSE;
 }
 
@@ -541,9 +495,6 @@ static const TableRights table_rights[] = {
   { "conflict",            SERVER_KEPT, 0,                       MANAGERS },
 };
 
-typedef enum { OP_INSERT, OP_UPDATE, OP_APPEND } Op;
-static const char * const op_names[] = { "insert", "update", "append" };
-
 gboolean
 fl_access_check_write (FlRole role, const char *table, const char *op, GError **error)
 {
@@ -559,39 +510,39 @@ fl_access_check_write (FlRole role, const char *table, const char *op, GError **
                    _("There is no table “%s”."), table != NULL ? table : "");
       return FALSE;
     }
-  guint op_index;
-  if (!lookup_name (op_names, G_N_ELEMENTS (op_names), op, &op_index))
+  FlMutationOp operation;
+  if (!fl_mutation_op_from_string (op, &operation))
     {
       g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_UNKNOWN,
                    _("Unknown operation “%s”: use insert, update or append."), op != NULL ? op : "");
       return FALSE;
     }
-  if (rights->kind == LEDGER && op_index != OP_APPEND)
+  if (rights->kind == LEDGER && operation != FL_MUTATION_APPEND)
     {
       g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_WRONG_OPERATION,
                    _("“%s” is an append-only record: add a new entry instead."), rights->name);
       return FALSE;
     }
-  if (rights->kind != LEDGER && op_index == OP_APPEND)
+  if (rights->kind != LEDGER && operation == FL_MUTATION_APPEND)
     {
       g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_WRONG_OPERATION,
                    _("“%s” records are inserted and updated, not appended."), rights->name);
       return FALSE;
     }
 
-  guint roles = op_index == OP_UPDATE ? rights->change : rights->add;
+  guint roles = operation == FL_MUTATION_UPDATE ? rights->change : rights->add;
   if ((roles & ROLE (role)) != 0)
     return TRUE;
   if (rights->kind == SERVER_KEPT && roles == 0)
     g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
                  _("“%s” records are kept by the server and cannot be written from a client."),
                  rights->name);
-  else if (op_index == OP_UPDATE)
+  else if (operation == FL_MUTATION_UPDATE)
     g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
-                 _("The %s role cannot change “%s” records."), role_names[role], rights->name);
+                 _("The %s role cannot change “%s” records."), fl_role_to_string (role), rights->name);
   else
     g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
-                 _("The %s role cannot add “%s” records."), role_names[role], rights->name);
+                 _("The %s role cannot add “%s” records."), fl_role_to_string (role), rights->name);
   return FALSE;
 }
 
@@ -690,7 +641,7 @@ fl_access_check_movement_kind (FlRole role, const char *kind, GError **error)
       else
         g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
                      _("The %s role cannot post “%s” stock movements; ask a clerk."),
-                     role_names[role], m->kind);
+                     fl_role_to_string (role), m->kind);
       return FALSE;
     }
   g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_UNKNOWN,

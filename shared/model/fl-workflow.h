@@ -56,8 +56,14 @@ gboolean    fl_work_order_status_from_string (const char *text, FlWorkOrderStatu
 const char *fl_work_order_kind_to_string   (FlWorkOrderKind kind);
 gboolean    fl_work_order_kind_from_string (const char *text, FlWorkOrderKind *out);
 
-/* The translated name of a status for people ("In progress"). */
-const char *fl_work_order_status_label     (FlWorkOrderStatus status);
+/* The translated names for people ("Engineer", "In progress", "Incident");
+ * label_for_name takes the stored name and gives it back when unknown. */
+const char *fl_role_get_label                  (FlRole role);
+const char *fl_role_label_for_name             (const char *text);
+const char *fl_work_order_status_get_label     (FlWorkOrderStatus status);
+const char *fl_work_order_status_label_for_name (const char *text);
+const char *fl_work_order_kind_get_label       (FlWorkOrderKind kind);
+const char *fl_work_order_kind_label_for_name  (const char *text);
 
 /* What the rules need to know about the order and the person moving it. */
 typedef struct {

@@ -24,8 +24,6 @@ static const KpiInfo kpis[FL_KPI_N_KINDS] = {
   [FL_KPI_STOCK_ACCURACY]   = { "stock_record_accuracy", N_("Stock record accuracy"), 0.98 },
 };
 
-static const char * const priority_names[] = { "high", "medium", "normal", "low" };
-
 const char *
 fl_kpi_id (FlKpiKind kind)
 {
@@ -62,22 +60,6 @@ fl_kpi_meets_target (FlKpiKind kind, const FlKpiValue *value)
     return TRUE;
   /* Compare in whole counts: met / total >= target without rounding error. */
   return value->met * 10000 >= (gint64) (fl_kpi_target (kind) * 10000 + 0.5) * value->total;
-}
-
-const char *
-fl_kpi_priority_name (guint index)
-{
-  g_return_val_if_fail (index < G_N_ELEMENTS (priority_names), NULL);
-  return priority_names[index];
-}
-
-static int
-priority_index (const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (priority_names); i++)
-    if (g_strcmp0 (priority_names[i], name) == 0)
-      return i;
-  return -1;
 }
 
 static gint64
@@ -153,8 +135,9 @@ compute_work_orders (FlDb *db, const char *site_id, FlKpiReport *r, GError **err
       if (!has_row)
         break;
       gboolean incident = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "incident") == 0;
-      int p = priority_index ((const char *) sqlite3_column_text (stmt, 1));
-      FlKpiPriorityRow *row = incident && p >= 0 ? &r->by_priority[p] : NULL;
+      FlPriority p;
+      gboolean has_priority = fl_priority_from_string ((const char *) sqlite3_column_text (stmt, 1), &p);
+      FlKpiPriorityRow *row = incident && has_priority ? &r->by_priority[p] : NULL;
       gint64 created = column_time (stmt, 2);
       gint64 response_due = column_time (stmt, 3);
       gint64 responded = column_time (stmt, 4);

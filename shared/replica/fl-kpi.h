@@ -14,6 +14,7 @@
 
 #include "fl-db.h"
 #include "fl-record.h"
+#include "fl-sla.h"
 
 G_BEGIN_DECLS
 
@@ -65,7 +66,7 @@ typedef struct {
   gint64             end;
   gint64             as_of;  /* when the figures were taken */
   FlKpiValue         values[FL_KPI_N_KINDS];
-  FlKpiPriorityRow   by_priority[4];  /* high, medium, normal, low */
+  FlKpiPriorityRow   by_priority[FL_N_PRIORITIES];  /* by FlPriority */
   FlKpiBackupSummary backups;
   FlKpiStockSummary  stock;
 } FlKpiReport;
@@ -80,9 +81,6 @@ double      fl_kpi_target (FlKpiKind kind);
 double      fl_kpi_rate (const FlKpiValue *value);
 /* Whether the value meets its target (TRUE when nothing was measured). */
 gboolean    fl_kpi_meets_target (FlKpiKind kind, const FlKpiValue *value);
-
-/* "high", "medium", "normal", "low" for by_priority[i]. */
-const char *fl_kpi_priority_name (guint index);
 
 /* Computes every figure for the period [start, end) as known at `as_of`
  * (usually now; cases still open and not yet due are not decided).

@@ -3,18 +3,12 @@
 JsonObject *
 fl_sync_shadow_load (FlDb *db, const FlTable *table, const char *id, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM \"sync_shadow_%s\" WHERE id = ?",
-                                          fl_record_select_list (table), table->name);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, error);
-  gboolean has_row;
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  if (!fl_stmt_step_row (db, stmt, &has_row, error))
-    return NULL;
-  if (!has_row)
-    return NULL;
-  return fl_record_from_stmt (table, stmt, 0);
+  g_autofree char *shadow_table = g_strdup_printf ("sync_shadow_%s", table->name);
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *shadow = fl_record_load_copy (db, table, shadow_table, id, &local_error);
+  if (local_error != NULL && !g_error_matches (local_error, FL_DB_ERROR, FL_DB_ERROR_NOT_FOUND))
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return shadow;
 }
 
 gboolean

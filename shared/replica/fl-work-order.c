@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fl-changelog.h"
+#include "fl-query.h"
 #include "fl-ref-sequence.h"
 #include "fl-stock.h"
 #include "fl-time.h"
@@ -23,23 +24,17 @@ load_optional (FlDb *db, const char *table, const char *id)
   return fl_record_load (db, fl_schema_lookup (table), id, NULL);
 }
 
-/* The site's own policy rows override the defaults per priority. */
-static void
-load_policy (FlDb *db, const char *site_id, FlSlaPolicy *policy)
+static gboolean
+load_policy (FlDb *db, const char *site_id, FlSlaPolicy *policy, GError **error)
 {
-  fl_sla_policy_init_defaults (policy);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT priority, response_minutes, resolve_minutes FROM sla_policy"
-      " WHERE site_id IS NULL OR site_id = ? ORDER BY site_id IS NOT NULL", NULL);
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      FlPriority p;
-      if (fl_priority_from_string ((const char *) sqlite3_column_text (stmt, 0), &p))
-        fl_sla_policy_set (policy, p, sqlite3_column_int (stmt, 1), sqlite3_column_int (stmt, 2));
-    }
+  const char *params[] = { site_id };
+  g_autoptr(GPtrArray) rows = fl_query_rows (db,
+      "SELECT site_id, priority, response_minutes, resolve_minutes FROM sla_policy"
+      " WHERE site_id IS NULL OR site_id = ?1", G_N_ELEMENTS (params), params, error);
+  if (rows == NULL)
+    return FALSE;
+  fl_work_order_site_policy (site_id, rows, policy);
+  return TRUE;
 }
 
 gboolean
@@ -56,7 +51,8 @@ fl_work_order_derive_in_db (FlDb *db, JsonObject *wo, GError **error)
   g_autoptr(JsonObject) calendar = load_optional (db, "calendar", fl_record_get_string (site, "calendar_id"));
   g_autoptr(FlCalendar) cal = fl_work_order_site_calendar (site, calendar);
   FlSlaPolicy policy;
-  load_policy (db, site_id, &policy);
+  if (!load_policy (db, site_id, &policy, error))
+    return FALSE;
   fl_work_order_derive (wo, cal, &policy);
   return TRUE;
 }

@@ -61,14 +61,14 @@ fixture_setup (Fixture *f, gconstpointer data)
   json_object_set_string_member (part, "sku", "PSU-750");
   json_object_set_string_member (part, "name", "Server PSU");
   json_object_set_string_member (part, "unit", "pcs");
-  f->part_id = fl_sync_test_put (f->s.store, "part", part);
+  f->part_id = fl_test_put (f->s.store, "part", part);
   g_autoptr(JsonObject) van = json_object_new ();
   json_object_set_string_member (van, "code", "VAN-A");
   json_object_set_string_member (van, "name", "Van of eng_a");
   json_object_set_string_member (van, "kind", "van");
   json_object_set_string_member (van, "site_id", f->s.site_a);
   json_object_set_string_member (van, "owner", "eng_a");
-  f->van_id = fl_sync_test_put (f->s.store, "stock_location", van);
+  f->van_id = fl_test_put (f->s.store, "stock_location", van);
   f->profile = g_build_filename (f->s.dir, "profile", NULL);
 }
 
@@ -85,7 +85,7 @@ static void
 login (Fixture *f, const char *user)
 {
   g_auto(Run) run = { 0 };
-  cli (f, &run, FL_SYNC_TEST_PASSWORD "\n", "login", fl_sync_server_url (&f->s), user, NULL);
+  cli (f, &run, FL_TEST_PASSWORD "\n", "login", fl_sync_server_url (&f->s), user, NULL);
   g_assert_cmpint (run.status, ==, 0);
 }
 
@@ -139,17 +139,26 @@ test_work_day (Fixture *f, gconstpointer data)
   g_auto(Run) after = { 0 };
   cli (f, &after, NULL, "status", NULL);
   g_assert_nonnull (strstr (after.out, "Pending:      0"));
+  /* Roles, statuses, kinds and priorities read as labels, not stored names. */
+  g_assert_nonnull (strstr (after.out, "(Engineer)"));
 
   g_auto(Run) listed = { 0 };
   cli (f, &listed, NULL, "wo", "list", "--mine", "--status", "in_progress", NULL);
   g_assert_cmpint (listed.status, ==, 0);
   g_assert_nonnull (strstr (listed.out, ref));
+  g_assert_nonnull (strstr (listed.out, "In progress"));
+  g_assert_null (strstr (listed.out, "in_progress"));
+  g_auto(GStrv) lines = g_strsplit (listed.out, "\n", -1);
+  g_assert_cmpint (strstr (lines[0], "STATUS") - lines[0], ==, strstr (lines[1], "In progress") - lines[1]);
   g_auto(Run) shown = { 0 };
   cli (f, &shown, NULL, "wo", "show", ref, NULL);
   g_assert_cmpint (shown.status, ==, 0);
   g_assert_nonnull (strstr (shown.out, "Aircon leaking"));
   g_assert_nonnull (strstr (shown.out, "Replaced the pipe"));
   g_assert_nonnull (strstr (shown.out, "synced"));
+  g_assert_nonnull (strstr (shown.out, "Incident"));
+  g_autofree char *status_line = g_strndup (strstr (shown.out, "Status:"), strcspn (strstr (shown.out, "Status:"), "\n"));
+  g_assert_cmpstr (status_line, ==, "Status:          In progress");
   g_auto(Run) balance = { 0 };
   cli (f, &balance, NULL, "stock", "balance", "--location", "VAN-A", NULL);
   g_assert_cmpint (balance.status, ==, 0);

@@ -108,14 +108,14 @@ test_login_and_first_sync (Fixture *f, gconstpointer data)
     json_object_set_int_member (wo, "impact", 2);
     json_object_set_int_member (wo, "urgency", 2);
     json_object_set_string_member (wo, "status", "new");
-    wo_b = fl_sync_test_put (f->s.store, "work_order", wo);
+    wo_b = fl_test_put (f->s.store, "work_order", wo);
   }
 
   fl_sync_test_client_sync (&a);
   const FlSyncStats *stats = fl_sync_client_get_last_stats (a.client);
   g_assert_cmpint (stats->snapshot_rows, >, 0);
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM site"), ==, 1);
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 0);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM site"), ==, 1);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 0);
   g_autofree char *cursor = fl_db_get_meta (a.db, FL_META_CURSOR);
   g_assert_nonnull (cursor);
   g_autofree char *last = fl_db_get_meta (a.db, FL_META_LAST_SYNC);
@@ -159,8 +159,8 @@ test_push_and_pull (Fixture *f, gconstpointer data)
   fl_sync_test_client_sync (&b);
   g_autofree char *title = get_field (b.db, "work_order", id, "title");
   g_assert_cmpstr (title, ==, "UPS alarm in room 2");
-  g_assert_cmpint (fl_sync_test_count (b.db, "SELECT count(*) FROM work_log"), ==,
-                   fl_sync_test_count (a.db, "SELECT count(*) FROM work_log"));
+  g_assert_cmpint (fl_test_count (b.db, "SELECT count(*) FROM work_log"), ==,
+                   fl_test_count (a.db, "SELECT count(*) FROM work_log"));
 
   /* B's edit comes back to A; A's row equals the server's, version and all. */
   set_field (&b, "work_order", id, "description", "Replaced battery 3");
@@ -489,7 +489,7 @@ test_revoked_device (Fixture *f, gconstpointer data)
   g_autofree char *reason = fl_db_get_meta (a.db, FL_META_SIGNED_OUT);
   g_assert_nonnull (reason);
   g_assert_cmpint (fl_changelog_pending_count (a.db, NULL), >, 0);
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 1);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 1);
 
   fl_sync_test_client_login (&a, &f->s);
   g_autofree char *new_device = fl_db_get_meta (a.db, FL_META_DEVICE_ID);
@@ -511,7 +511,7 @@ test_another_user (Fixture *f, gconstpointer data)
   fl_sync_test_client_sync (&a);
   g_autofree char *id = create_work_order (&a, f->s.site_a, "Left by eng_a");
   g_autoptr(GError) error = NULL;
-  fl_sync_client_login (a.client, fl_sync_server_url (&f->s), "eng_b", FL_SYNC_TEST_PASSWORD, NULL, NULL, &error);
+  fl_sync_client_login (a.client, fl_sync_server_url (&f->s), "eng_b", FL_TEST_PASSWORD, NULL, NULL, &error);
   g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_REFUSED);
   g_assert_nonnull (strstr (error->message, "eng_a"));
   g_clear_error (&error);
@@ -520,13 +520,13 @@ test_another_user (Fixture *f, gconstpointer data)
   fl_sync_test_client_sync (&a);
   g_assert_cmpint (fl_outbox_count (a.db, "rejected", NULL), ==, 1);
 
-  fl_sync_client_login (a.client, fl_sync_server_url (&f->s), "eng_b", FL_SYNC_TEST_PASSWORD, NULL, NULL, &error);
+  fl_sync_client_login (a.client, fl_sync_server_url (&f->s), "eng_b", FL_TEST_PASSWORD, NULL, NULL, &error);
   g_assert_no_error (error);
   g_free (a.login);
   a.login = g_strdup ("eng_b");
   fl_sync_test_client_sync (&a);
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 0);
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM site"), ==, 1);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 0);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM site"), ==, 1);
   g_assert_cmpint (fl_outbox_count (a.db, "rejected", NULL), ==, 0);
   g_autofree char *role = fl_db_get_meta (a.db, FL_META_LOGIN);
   g_assert_cmpstr (role, ==, "eng_b");
@@ -556,7 +556,7 @@ test_expired_cursor_keeps_outbox (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->snapshot_rows, >, 0);
   g_autoptr(JsonObject) row = server_row (f, "work_order", id);
   g_assert_cmpstr (fl_record_get_string (row, "title"), ==, "Aircon leaking on rack 4");
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM site"), ==, 1);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM site"), ==, 1);
   g_autofree char *shown = get_field (a.db, "work_order", new_id, "title");
   g_assert_cmpstr (shown, ==, "Fire alarm test");
 }
@@ -601,9 +601,9 @@ test_killed_mid_sync (Fixture *f, gconstpointer data)
     }
   g_autoptr(JsonObject) row = server_row (f, "work_order", id);
   g_assert_cmpstr (fl_record_get_string (row, "contact"), ==, points[2]);
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM outbox WHERE state NOT IN ('applied', 'merged')"), ==, 0);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM outbox WHERE state NOT IN ('applied', 'merged')"), ==, 0);
   /* The log entry exists once on the server and once here. */
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_log WHERE kind = 'labour'"), ==, 1);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM work_log WHERE kind = 'labour'"), ==, 1);
   gint64 on_server = 0;
   fl_store_foreach_row (f->s.store, fl_schema_lookup ("work_log"), NULL, count_labour, &on_server, &error);
   g_assert_no_error (error);
@@ -628,19 +628,19 @@ test_snapshot_interrupted (Fixture *f, gconstpointer data)
       json_object_set_int_member (wo, "impact", 3);
       json_object_set_int_member (wo, "urgency", 3);
       json_object_set_string_member (wo, "status", "new");
-      g_autofree char *id = fl_sync_test_put (f->s.store, "work_order", wo);
+      g_autofree char *id = fl_test_put (f->s.store, "work_order", wo);
     }
   g_autoptr(GError) error = NULL;
   fl_db_set_fail_point (a.db, "sync-snapshot-rows");
   fl_sync_client_sync (a.client, NULL, &error);
   g_assert_error (error, FL_DB_ERROR, FL_DB_ERROR_INJECTED);
   g_clear_error (&error);
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 0);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 0);
   g_assert_null (fl_db_get_meta (a.db, FL_META_CURSOR));
 
   fl_sync_test_client_sync (&a);
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 3000);
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order_fts WHERE work_order_fts MATCH 'Bulk'"), ==, 3000);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 3000);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM work_order_fts WHERE work_order_fts MATCH 'Bulk'"), ==, 3000);
 }
 
 /* An attachment's bytes go up before the row that names them; another
@@ -741,7 +741,7 @@ test_async_sync (Fixture *f, gconstpointer data)
   gboolean done = FALSE;
   fl_sync_client_sync_async (a.client, NULL, sync_done, &done);
   /* The UI's own connection stays usable while the sync runs. */
-  g_assert_cmpint (fl_sync_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 1);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM work_order"), ==, 1);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
   while (g_main_context_pending (NULL))

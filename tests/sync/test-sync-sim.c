@@ -749,14 +749,14 @@ sim_local_op (SimClient *client)
 static char *
 put (Sim *sim, const char *table, JsonObject *fields)
 {
-  return fl_sync_test_put (sim->s.store, table, fields);
+  return fl_test_put (sim->s.store, table, fields);
 }
 
 static void
 setup_world (Sim *sim)
 {
   fl_sync_server_setup (&sim->s);
-  fl_sync_test_add_user (&sim->s, "eng_b2", "engineer", sim->s.site_b);
+  fl_test_add_user (sim->s.store, "eng_b2", "engineer", sim->s.site_b);
   const char *sites[] = { sim->s.site_a, sim->s.site_b };
   static const char * const skus[] = { "PSU-750", "HDD-2T4", "RAM-32G", "FAN-R750" };
   for (guint i = 0; i < 4; i++)
@@ -861,7 +861,7 @@ setup_world (Sim *sim)
       fl_sync_client_set_transport (client->c.client, FL_SYNC_TRANSPORT (client->transport));
       g_autoptr(GError) error = NULL;
       if (!fl_sync_client_login (client->c.client, fl_sync_server_url (&sim->s), client->login,
-                                 FL_SYNC_TEST_PASSWORD, client->login, NULL, &error))
+                                 FL_TEST_PASSWORD, client->login, NULL, &error))
         fail (sim, "%s cannot sign in: %s", client->login, error->message);
     }
 }

@@ -47,7 +47,7 @@ balance (FlSyncTestClient *c, const char *location, const char *part)
   return qty;
 }
 
-#define count_rows fl_ui_test_count_rows
+#define count_rows fl_test_count
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
@@ -58,13 +58,13 @@ fixture_set_up (Fixture *f, gconstpointer data)
   json_object_set_string_member (part, "name", "1U 服务器风扇");
   json_object_set_string_member (part, "unit", "pc");
   json_object_set_int_member (part, "min_stock", 4);
-  f->fan = fl_sync_test_put (f->server.store, "part", part);
+  f->fan = fl_test_put (f->server.store, "part", part);
   g_autoptr(JsonObject) store = json_object_new ();
   json_object_set_string_member (store, "code", "WH-A");
   json_object_set_string_member (store, "name", "Hospital A store");
   json_object_set_string_member (store, "kind", "warehouse");
   json_object_set_string_member (store, "site_id", f->server.site_a);
-  f->store = fl_sync_test_put (f->server.store, "stock_location", store);
+  f->store = fl_test_put (f->server.store, "stock_location", store);
 
   fl_sync_test_client_init (&f->clerk, "clerk");
   fl_sync_test_client_login (&f->clerk, &f->server);
@@ -341,7 +341,7 @@ test_ci_change (Fixture *f, gconstpointer data)
   json_object_set_string_member (ci, "site_id", f->server.site_a);
   json_object_set_string_member (ci, "location", "Rack A1");
   json_object_set_string_member (ci, "status", "in_use");
-  g_autofree char *ci_id = fl_sync_test_put (f->server.store, "ci", ci);
+  g_autofree char *ci_id = fl_test_put (f->server.store, "ci", ci);
   sync_client (f, &f->engineer);
 
   g_autoptr(JsonObject) proposal = fl_record_parse (

@@ -60,7 +60,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
   g_clear_object (&f->session);
   g_clear_object (&f->db);
-  fl_ui_test_remove_tree (f->dir);
+  fl_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->daily);
   g_free (f->weekly);
@@ -85,7 +85,7 @@ test_record_check_and_drill (Fixture *f, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (PAGE_CHILD ("size_row")), "twelve");
   gtk_widget_activate_action (GTK_WIDGET (f->page), "backups.record", NULL);
   fl_ui_test_pump ();
-  g_assert_cmpint (fl_ui_test_count_rows (f->db, "SELECT count(*) FROM backup_check"), ==, 1);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM backup_check"), ==, 1);
 
   adw_combo_row_set_selected (PAGE_CHILD ("result_row"), 0);
   gtk_editable_set_text (GTK_EDITABLE (PAGE_CHILD ("taken_row")), "2026-11-22 05:40");
@@ -102,8 +102,8 @@ test_record_check_and_drill (Fixture *f, gconstpointer data)
       "SELECT count(*) FROM backup_check WHERE job_id = '%s' AND result = 'ok' AND by = 'zhang.wei'"
       " AND size_bytes = 12500000000 AND restore_test = 1 AND restore_ok = 1 AND restore_minutes = 35"
       " AND notes = '校验和一致 checksums match' AND backup_taken_at IS NOT NULL", f->daily);
-  g_assert_cmpint (fl_ui_test_count_rows (f->db, sql), ==, 1);
-  g_assert_cmpint (fl_ui_test_count_rows (f->db,
+  g_assert_cmpint (fl_test_count (f->db, sql), ==, 1);
+  g_assert_cmpint (fl_test_count (f->db,
                    "SELECT count(*) FROM outbox WHERE table_name = 'backup_check' AND state = 'pending'"), ==, 1);
 
   /* The job is OK now, and its history shows the check and the drill. */

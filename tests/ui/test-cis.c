@@ -63,7 +63,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
   g_clear_object (&f->session);
   g_clear_object (&f->db);
-  fl_ui_test_remove_tree (f->dir);
+  fl_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->site);
   g_free (f->db_ci);

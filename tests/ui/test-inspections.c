@@ -74,7 +74,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
   g_clear_object (&f->session);
   g_clear_object (&f->db);
-  fl_ui_test_remove_tree (f->dir);
+  fl_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->site);
   g_free (f->ci1);
@@ -122,12 +122,12 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
 
   /* The inspection failed and is linked to a new incident about this CI. */
-  g_assert_cmpint (fl_ui_test_count_rows (f->db,
+  g_assert_cmpint (fl_test_count (f->db,
                    "SELECT count(*) FROM inspection WHERE outcome = 'fail' AND incident_id IS NOT NULL"), ==, 1);
   g_autofree char *sql = g_strdup_printf (
       "SELECT count(*) FROM work_order w JOIN inspection i ON i.incident_id = w.id"
       " WHERE w.kind = 'incident' AND w.ci_id = '%s' AND w.assignee = 'zhang.wei'", f->ci1);
-  g_assert_cmpint (fl_ui_test_count_rows (f->db, sql), ==, 1);
+  g_assert_cmpint (fl_test_count (f->db, sql), ==, 1);
   g_autoptr(FlRecordItem) failed = item_at (cis, 0);
   g_assert_true (g_str_has_prefix (fl_record_item_get_badge (failed), "Failed · INC-"));
   GtkProgressBar *progress = fl_ui_test_child (f->page, FL_TYPE_INSPECTIONS_PAGE, "round_progress");

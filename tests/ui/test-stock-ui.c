@@ -79,7 +79,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   pump ();
   g_clear_object (&f->session);
   g_clear_object (&f->db);
-  fl_ui_test_remove_tree (f->dir);
+  fl_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->site);
   g_free (f->warehouse);
@@ -101,7 +101,7 @@ balance (Fixture *f, const char *location, const char *part)
 static gint64
 count_rows (Fixture *f, const char *sql)
 {
-  return fl_ui_test_count_rows (f->db, sql);
+  return fl_test_count (f->db, sql);
 }
 
 static FlStockMovementDialog *

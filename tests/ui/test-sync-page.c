@@ -53,7 +53,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   if (f->db != NULL)
     fl_db_close (f->db);
   g_clear_object (&f->db);
-  fl_ui_test_remove_tree (f->dir);
+  fl_test_remove_tree (f->dir);
   g_free (f->dir);
   fl_sync_server_teardown (&f->server);
 }
@@ -76,7 +76,7 @@ sign_in (Fixture *f, const char *login)
   GType type = G_OBJECT_TYPE (page);
   gtk_editable_set_text (fl_ui_test_child (page, type, "server_row"), fl_sync_server_url (&f->server));
   gtk_editable_set_text (fl_ui_test_child (page, type, "login_row"), login);
-  gtk_editable_set_text (fl_ui_test_child (page, type, "password_row"), FL_SYNC_TEST_PASSWORD);
+  gtk_editable_set_text (fl_ui_test_child (page, type, "password_row"), FL_TEST_PASSWORD);
   gtk_widget_activate_action (page, "sign-in.sign-in", NULL);
   fl_ui_test_wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (main_stack), "main") == 0);
   g_assert_cmpstr (fl_session_get_login (f->session), ==, login);

@@ -71,7 +71,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
   g_clear_object (&f->session);
   g_clear_object (&f->db);
-  fl_ui_test_remove_tree (f->dir);
+  fl_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->site);
   g_free (f->ci);
@@ -266,7 +266,7 @@ test_lifecycle (Fixture *f, gconstpointer data)
                          "Replaced the battery pack");
   gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.add-log", NULL);
   fl_ui_test_pump ();
-  g_assert_cmpint (fl_ui_test_count_rows (f->db, "SELECT count(*) FROM work_log WHERE kind = 'labour' AND minutes = 45"), ==, 1);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'labour' AND minutes = 45"), ==, 1);
 
   AdwEntryRow *resolution = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "resolution_row");
   gtk_editable_set_text (GTK_EDITABLE (resolution), "Battery pack replaced, self-test passed");
@@ -300,7 +300,7 @@ test_lifecycle (Fixture *f, gconstpointer data)
                             "close_button", "cancel_button" };
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
     g_assert_false (button_enabled (f, buttons[i]));
-  g_assert_cmpint (fl_ui_test_count_rows (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"), ==, 6);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"), ==, 6);
 }
 
 static void
@@ -325,7 +325,7 @@ test_use_part_from_van (Fixture *f, gconstpointer data)
 
   /* The ledger has the `use` and the van's balance dropped by two. */
   g_assert_cmpint (fl_stock_balance (f->db, f->van, f->part, NULL), ==, 3);
-  g_assert_cmpint (fl_ui_test_count_rows (f->db,
+  g_assert_cmpint (fl_test_count (f->db,
                    "SELECT count(*) FROM stock_movement WHERE kind = 'use' AND qty = 2"), ==, 1);
   GtkListBox *parts_list = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "parts_list");
   AdwActionRow *row = ADW_ACTION_ROW (gtk_list_box_get_row_at_index (parts_list, 0));
@@ -357,7 +357,7 @@ test_attach_photo (Fixture *f, gconstpointer data)
   cairo_surface_destroy (surface);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   fl_work_order_page_attach_file (f->page, file);
-  fl_ui_test_wait_until (fl_ui_test_count_rows (f->db, "SELECT count(*) FROM attachment") == 1);
+  fl_ui_test_wait_until (fl_test_count (f->db, "SELECT count(*) FROM attachment") == 1);
 
   /* An attachment row pointing at a blob with the file's bytes, listed on the order. */
   g_autoptr(FlStmt) stmt = fl_db_prepare (f->db, "SELECT owner_id, sha256, mime, filename, size FROM attachment", NULL);

@@ -86,7 +86,7 @@ test_record_check_and_drill (void)
   g_assert_nonnull (strstr (error->message, "backup_check.result"));
   g_assert_cmpint (fl_test_count (db, "SELECT count(*) FROM backup_check"), ==, 1);
   g_object_unref (db);
-  fl_test_remove_dir (dir);
+  fl_test_remove_tree (dir);
 }
 
 int

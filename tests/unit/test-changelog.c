@@ -47,7 +47,7 @@ test_insert_writes_row_and_mutation (void)
   g_assert_cmpstr (json_object_get_string_member (fields, "title"), ==, "HIS database server down");
   g_assert_cmpint (fl_changelog_pending_count (db, NULL), ==, 2);
   g_object_unref (db);
-  fl_test_remove_dir (dir);
+  fl_test_remove_tree (dir);
 }
 
 /* Setting three fields where one already has that value gives one mutation
@@ -90,7 +90,7 @@ test_update_records_only_real_changes (void)
   g_assert_true (fl_changelog_update (db, "work_order", wo, values, &error));
   g_assert_cmpint (fl_test_count (db, "SELECT count(*) FROM outbox"), ==, before + 1);
   g_object_unref (db);
-  fl_test_remove_dir (dir);
+  fl_test_remove_tree (dir);
 }
 
 /* A failure between writing the row and its mutation leaves neither. */
@@ -127,7 +127,7 @@ test_injected_failure_leaves_neither (void)
   g_assert_cmpint (fl_test_count (db, "SELECT count(*) FROM outbox"), ==, outbox_before);
   g_assert_cmpuint (fl_db_transaction_depth (db), ==, 0);
   g_object_unref (db);
-  fl_test_remove_dir (dir);
+  fl_test_remove_tree (dir);
 }
 
 static void
@@ -154,7 +154,7 @@ test_wrong_operation_refused (void)
   g_assert_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MISSING);
   g_assert_cmpint (fl_test_count (db, "SELECT count(*) FROM outbox"), ==, 0);
   g_object_unref (db);
-  fl_test_remove_dir (dir);
+  fl_test_remove_tree (dir);
 }
 
 static void

@@ -33,7 +33,7 @@ test_migrations_empty_and_reopen (void)
   g_autofree char *code = fl_db_get_meta (db, FL_META_DEVICE_CODE);
   g_assert_cmpstr (code, ==, "AAA");
   g_object_unref (db);
-  fl_test_remove_dir (dir);
+  fl_test_remove_tree (dir);
 }
 
 static void
@@ -51,7 +51,7 @@ test_newer_file_refused (void)
   g_assert_null (db);
   g_assert_error (error, FL_DB_ERROR, FL_DB_ERROR_MIGRATION);
   g_assert_nonnull (strstr (error->message, "newer"));
-  fl_test_remove_dir (dir);
+  fl_test_remove_tree (dir);
 }
 
 static gboolean
@@ -85,7 +85,7 @@ test_failed_migration_leaves_nothing (void)
   g_assert_cmpint (fl_db_schema_version (db), ==, 1);
   g_assert_cmpint (fl_test_count (db, "SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'"), ==, 0);
   g_object_unref (db);
-  fl_test_remove_dir (dir);
+  fl_test_remove_tree (dir);
 }
 
 static gboolean
@@ -126,7 +126,7 @@ test_transactions_nest (void)
   g_assert_cmpstr (outer, ==, "yes");
   g_assert_cmpuint (fl_db_transaction_depth (db), ==, 0);
   g_object_unref (db);
-  fl_test_remove_dir (dir);
+  fl_test_remove_tree (dir);
 }
 
 static void
@@ -140,7 +140,7 @@ test_wal_and_foreign_keys (void)
   g_assert_cmpint (fl_test_count (db, "PRAGMA foreign_keys"), ==, 1);
   g_clear_pointer (&stmt, fl_stmt_release);
   g_object_unref (db);
-  fl_test_remove_dir (dir);
+  fl_test_remove_tree (dir);
 }
 
 int

@@ -125,7 +125,7 @@ test_store_and_load_round_trip (void)
   g_assert_null (missing);
   g_assert_error (error, FL_DB_ERROR, FL_DB_ERROR_NOT_FOUND);
   g_object_unref (db);
-  fl_test_remove_dir (dir);
+  fl_test_remove_tree (dir);
 }
 
 /* A conflict keeps the plain values of both sides (text, numbers, null). */

@@ -34,7 +34,7 @@ static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_object_unref (f->db);
-  fl_test_remove_dir (f->dir);
+  fl_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->part);
   g_free (f->warehouse);

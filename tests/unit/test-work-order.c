@@ -36,7 +36,7 @@ tear_down (Fixture *f, gconstpointer data)
 {
   fl_time_set_now_for_testing (0);
   g_object_unref (f->db);
-  fl_test_remove_dir (f->dir);
+  fl_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->site);
 }

@@ -1,3 +1,4 @@
+#include <fl-sla.h>
 #include <fl-workflow.h>
 #include <string.h>
 
@@ -162,7 +163,7 @@ test_names (void)
       g_assert_true (fl_work_order_status_from_string (statuses[i], &status));
       g_assert_cmpint (status, ==, i);
       g_assert_cmpstr (fl_work_order_status_to_string (status), ==, statuses[i]);
-      g_assert_nonnull (fl_work_order_status_label (status));
+      g_assert_nonnull (fl_work_order_status_get_label (status));
     }
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
@@ -171,6 +172,13 @@ test_names (void)
       g_assert_cmpint (kind, ==, i);
       g_assert_cmpstr (fl_work_order_kind_to_string (kind), ==, kinds[i]);
     }
+  /* Labels for people, from the stored name; odd data shows as it is. */
+  g_assert_cmpstr (fl_role_label_for_name ("supervisor"), ==, "Supervisor");
+  g_assert_cmpstr (fl_work_order_status_label_for_name ("on_hold"), ==, "On hold");
+  g_assert_cmpstr (fl_work_order_kind_label_for_name ("request"), ==, "Service request");
+  g_assert_cmpstr (fl_priority_label_for_name ("high"), ==, "High");
+  g_assert_cmpstr (fl_work_order_status_label_for_name ("archived"), ==, "archived");
+  g_assert_cmpstr (fl_work_order_status_label_for_name (NULL), ==, "");
   FlRole role = FL_ROLE_CLERK;
   g_assert_false (fl_role_from_string ("root", &role));
   g_assert_false (fl_role_from_string (NULL, &role));
@@ -310,7 +318,7 @@ test_approval_needs_resolved (void)
           g_autoptr(GError) error = NULL;
           g_assert_false (fl_workflow_check_approval (FL_ROLE_SUPERVISOR, current, approve, &error));
           g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE);
-          g_assert_nonnull (strstr (error->message, fl_work_order_status_label (current)));
+          g_assert_nonnull (strstr (error->message, fl_work_order_status_get_label (current)));
         }
     }
 }

@@ -1,0 +1,29 @@
+#include "fl-test-db.h"
+
+void
+fl_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          fl_test_remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_remove (path);
+}
+
+gint64
+fl_test_count (FlDb *db, const char *sql)
+{
+  gint64 n = -1;
+  g_autoptr(GError) error = NULL;
+  fl_db_query_int64 (db, sql, &n, &error);
+  g_assert_no_error (error);
+  return n;
+}

@@ -1,0 +1,20 @@
+/* Test support for anything with a database (a replica or the server's
+ * store): temporary directories removed and row counts. */
+#pragma once
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fl-db.h"
+
+G_BEGIN_DECLS
+
+/* Removes `path` and, when it is a directory, everything under it. */
+void    fl_test_remove_tree (const char *path);
+
+/* The single number `sql` answers. */
+gint64  fl_test_count (FlDb *db, const char *sql);
+
+G_END_DECLS

@@ -1,0 +1,50 @@
+/* Test support for the server's store: a store in a temporary directory,
+ * rows of the model put in it and people who can sign in. */
+#pragma once
+
+#include "fl-ids.h"
+#include "fl-record-store.h"
+#include "fl-schema.h"
+#include "fl-stock-ledger.h"
+#include "fl-test-db.h"
+#include "fl-time.h"
+
+#include "fl-accounts.h"
+#include "fl-sqlite-store.h"
+#include "fl-store.h"
+
+G_BEGIN_DECLS
+
+/* Every test user's password. */
+#define FL_TEST_PASSWORD "password-of-test"
+
+typedef struct {
+  char    *dir;
+  char    *path;
+  FlStore *store;
+} FlTestStore;
+
+/* A new empty store "server.db" in a fresh temporary directory, returned
+ * in `out_dir` and `out_path`; password hashing made cheap so tests run
+ * fast. */
+FlStore *fl_test_store_new (char **out_dir, char **out_path);
+
+/* fl_test_store_new into `t`, and undoing it (the directory removed). */
+void     fl_test_store_open (FlTestStore *t);
+void     fl_test_store_close (FlTestStore *t);
+
+/* Validates `fields` as a new row of `table_name`, gives it an id and puts
+ * it in the store; returns the id. */
+char    *fl_test_put (FlStore *store, const char *table_name, JsonObject *fields);
+
+/* A site named and coded `code` with the given coverage ("5x9", "7x24"). */
+char    *fl_test_put_site_with_coverage (FlStore *store, const char *code, const char *coverage);
+/* The same, covered on working days ("5x9"). */
+char    *fl_test_put_site (FlStore *store, const char *code);
+/* A new incident at `site_id`. */
+char    *fl_test_put_work_order (FlStore *store, const char *site_id, const char *ref);
+
+/* A user with FL_TEST_PASSWORD, at `site` (NULL: every site). */
+void     fl_test_add_user (FlStore *store, const char *login, const char *role, const char *site);
+
+G_END_DECLS

@@ -1,0 +1,46 @@
+/* Test support for the client's widgets: rows "pulled" into a replica, a
+ * main loop to wait on, the widgets of a template and screenshots of what
+ * the user would see. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "fl-test-replica.h"
+
+G_BEGIN_DECLS
+
+/* gtk_init, or exit 77 (skipped) without a display. */
+void      fl_ui_test_init (int *argc, char ***argv);
+
+/* Stores `json` as a row of `table` the way a pull would (no outbox
+ * entry); returns its id. */
+char     *fl_ui_test_store (FlDb *db, const char *table, const char *json);
+char     *fl_ui_test_store_printf (FlDb *db, const char *table, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+/* Runs the main loop until it has nothing left to do. */
+void      fl_ui_test_pump (void);
+
+/* Runs the main loop until `done` (re-evaluated) holds, failing after 20 s. */
+#define fl_ui_test_wait_until(done)                                          \
+  G_STMT_START {                                                              \
+    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;         \
+    while (!(done))                                                           \
+      {                                                                       \
+        g_main_context_iteration (NULL, FALSE);                               \
+        g_usleep (1000);                                                      \
+        if (g_get_monotonic_time () > deadline_)                              \
+          g_error ("Timed out waiting for %s", #done);                        \
+      }                                                                       \
+    fl_ui_test_pump ();                                                       \
+  } G_STMT_END
+
+#define fl_ui_test_child(widget, type, name) \
+  ((gpointer) gtk_widget_get_template_child (GTK_WIDGET (widget), type, name))
+
+/* The newest visible toplevel window of `type` (a dialog just opened). */
+gpointer  fl_ui_test_find_window (GType type);
+
+/* Saves what `widget` shows as `name` in $FL_SCREENSHOT_DIR (if set). */
+void      fl_ui_test_screenshot (GtkWidget *widget, const char *name);
+
+G_END_DECLS
