@@ -52,6 +52,12 @@ fl_record_parse_int64 (const char *text, gint64 *out)
   char *end = NULL;
   if (text == NULL || *text == '\0')
     return FALSE;
+  /* Only the digits PRId64 writes: no sign but '-', no space, no leading
+   * zero.  Otherwise "09" would validate yet read back from the store as
+   * "9", and a row would change by being stored. */
+  const char *digits = text[0] == '-' ? text + 1 : text;
+  if (!g_ascii_isdigit (digits[0]) || (digits[0] == '0' && (digits[1] != '\0' || digits != text)))
+    return FALSE;
   errno = 0;
   gint64 v = g_ascii_strtoll (text, &end, 10);
   if (errno != 0 || end == NULL || *end != '\0')

@@ -254,6 +254,31 @@ test_limits_are_enforced (void)
   g_assert_nonnull (strstr (error->message, "inspection.results: is larger than 65536 bytes"));
 }
 
+/* A 64-bit number travels as the digits PRId64 writes, nothing else: "09"
+ * used to validate as a version and read back from the store as "9" (found
+ * by the record fuzz target). */
+static void
+test_int64_digits_are_canonical (void)
+{
+  const char *good[] = { "0", "7", "-5", "9223372036854775807", "-9223372036854775808" };
+  const char *bad[] = { "", "09", "-0", "+5", " 5", "5 ", "0x10", "9223372036854775808", "1e3" };
+  gint64 v;
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    g_assert_true (fl_record_parse_int64 (good[i], &v));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_false (fl_record_parse_int64 (bad[i], &v));
+
+  const FlTable *site = fl_schema_lookup ("site");
+  g_autoptr(JsonObject) fields = parse ("{\"id\": \"01936d3c-8f00-7000-8000-000000000001\","
+                                        " \"version\": \"09\", \"created_at\": \"2026-11-22T09:30:00.000Z\","
+                                        " \"updated_at\": \"2026-11-22T09:30:00.000Z\", \"code\": \"H1\","
+                                        " \"name\": \"Hospital\", \"coverage\": \"5x9\", \"time_zone\": \"Asia/Shanghai\"}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad_field = NULL;
+  g_assert_false (fl_record_validate (site, fields, FL_RECORD_STORED, &bad_field, &error));
+  g_assert_cmpstr (bad_field, ==, "version");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -267,5 +292,6 @@ main (int argc, char **argv)
   g_test_add_func ("/record/json-storable", test_json_columns_store_what_reads_back);
   g_test_add_func ("/record/every-column-bounded", test_every_column_is_bounded);
   g_test_add_func ("/record/limits", test_limits_are_enforced);
+  g_test_add_func ("/record/int64-canonical", test_int64_digits_are_canonical);
   return g_test_run ();
 }
