@@ -64,7 +64,7 @@ scan (const char *data, gsize length, const FlJsonLimits *limits, GError **error
        * first value, drops the rest without a word and leaks it. */
       if (!in_string && depth == 0 && !g_ascii_isspace (c))
         {
-          if (closed || (started && (c == '{' || c == '[')))
+          if (closed || (started && (c == '{' || c == '[' || c == '"' || g_ascii_isspace (p[-1]))))
             return fail_at (error, FL_JSON_GUARD_ERROR_SYNTAX, p - data,
                             _("more than one JSON value; a text holds one"));
           started = TRUE;
@@ -134,6 +134,13 @@ scan (const char *data, gsize length, const FlJsonLimits *limits, GError **error
             closed = TRUE;
           break;
         default:
+          /* Outside strings JSON has only numbers, true, false and null.
+           * json-glib also reads comments and other tokens, and a scan that
+           * saw them differently would count strings and brackets wrongly
+           * (the json-guard fuzz target found "[{/{\"/}]{...}" leaking). */
+          if (strchr (":0123456789+-.eEtrufalsn \t\r\n", c) == NULL)
+            return fail_at (error, FL_JSON_GUARD_ERROR_SYNTAX, p - data,
+                            _("a character JSON does not have outside a string"));
           break;
         }
     }

@@ -172,7 +172,12 @@ static void
 test_one_value (void)
 {
   static const char * const several[] = {
-    "{\"login\":\"liwei\"}{\"padding\":[1,2,3]}", "[1] [2]", "1 [2]", "\"a\" {}", "{} x", NULL,
+    "{\"login\":\"liwei\"}{\"padding\":[1,2,3]}", "[1] [2]", "1 [2]", "\"a\" {}", "{} x", "1 2",
+    "1\"x\"",
+    /* json-glib reads comments: a scan that took them for text would miss
+     * the second value (found by the json-guard fuzz target, leaked) */
+    "[{/{\"/}]{\"row\":{\"\":null}}\n", "/* x */ {}", "{\"a\": 1 // \"\n}", "# {}\n{}", "{'a': 1}",
+    NULL,
   };
   for (guint i = 0; several[i] != NULL; i++)
     {
@@ -185,6 +190,10 @@ test_one_value (void)
   g_autoptr(JsonNode) one = fl_json_guard_parse (" \n{\"a\": [1, {}, \"}{\"]}\r\n ", -1, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (one);
+  g_autoptr(JsonNode) values = fl_json_guard_parse ("[true, false, null, -1.5e-3, 2E+2, \"/* not a comment */\"]",
+                                                    -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (values);
 }
 
 /* json-glib's message quotes at most 32 bytes of the token it stopped at,
