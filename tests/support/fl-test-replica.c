@@ -50,6 +50,20 @@ fl_test_replica (const char *device, char **out_dir)
 }
 
 char *
+fl_test_insert (FlDb *db, const char *table, const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) fields = fl_record_parse (json, -1, &error);
+  g_assert_no_error (error);
+  char *id = NULL;
+  gboolean append = fl_schema_lookup (table)->kind == FL_TABLE_APPEND_ONLY;
+  g_assert_true (append ? fl_changelog_append (db, table, fields, &id, &error)
+                        : fl_changelog_insert (db, table, fields, &id, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+char *
 fl_test_insert_site (FlDb *db)
 {
   g_autoptr(GError) error = NULL;

@@ -17,6 +17,10 @@ void    fl_test_new_replica_file (const char *path);
  * directory is returned in `out_dir` (NULL: not wanted). */
 FlDb   *fl_test_replica (const char *device, char **out_dir);
 
+/* A row of `table` from JSON text, written through the change log as a user
+ * would (appended for an append-only table); returns its id. */
+char   *fl_test_insert (FlDb *db, const char *table, const char *json);
+
 /* A site written through the change log (as a user would); returns its id. */
 char   *fl_test_insert_site (FlDb *db);
 

@@ -6,20 +6,6 @@ typedef struct {
   char *site, *part, *store, *ci;
 } Fixture;
 
-static char *
-insert (FlDb *db, const char *table, const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) fields = fl_record_parse (json, -1, &error);
-  g_assert_no_error (error);
-  char *id = NULL;
-  gboolean append = fl_schema_lookup (table)->kind == FL_TABLE_APPEND_ONLY;
-  g_assert_true (append ? fl_changelog_append (db, table, fields, &id, &error)
-                        : fl_changelog_insert (db, table, fields, &id, &error));
-  g_assert_no_error (error);
-  return id;
-}
-
 /* Users are the server's: stored as a pull would. */
 static void
 store_user (FlDb *db, const char *login, const char *name, const char *role, gboolean disabled)
@@ -49,7 +35,7 @@ insert_work_order (Fixture *f, const char *ref, const char *status, const char *
       ref, f->site, status, assignee != NULL ? ", \"assignee\": \"" : "", assignee != NULL ? assignee : "",
       assignee != NULL ? "\"" : "", resolved_at != NULL ? ", \"resolved_at\": " : "",
       resolved_at != NULL ? resolved_at : "");
-  return insert (f->db, "work_order", json);
+  return fl_test_insert (f->db, "work_order", json);
 }
 
 static void
@@ -57,13 +43,13 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   f->db = fl_test_replica ("AAA", &f->dir);
   f->site = fl_test_insert_site (f->db);
-  f->part = insert (f->db, "part", "{\"sku\": \"FAN-80\", \"name\": \"80 mm fan\", \"unit\": \"pc\"}");
+  f->part = fl_test_insert (f->db, "part", "{\"sku\": \"FAN-80\", \"name\": \"80 mm fan\", \"unit\": \"pc\"}");
   g_autofree char *store = g_strdup_printf ("{\"code\": \"WH1\", \"name\": \"Central store\", \"kind\": \"warehouse\","
                                             " \"site_id\": \"%s\"}", f->site);
-  f->store = insert (f->db, "stock_location", store);
+  f->store = fl_test_insert (f->db, "stock_location", store);
   g_autofree char *ci = g_strdup_printf ("{\"code\": \"SRV-01\", \"name\": \"PACS server\", \"type\": \"server\","
                                          " \"site_id\": \"%s\", \"status\": \"in_use\"}", f->site);
-  f->ci = insert (f->db, "ci", ci);
+  f->ci = fl_test_insert (f->db, "ci", ci);
 }
 
 static void
@@ -106,22 +92,22 @@ test_queue_lists_what_waits (Fixture *f, gconstpointer data)
                                            " \"expected_at_count\": 9, \"by\": \"clerk\","
                                            " \"at\": \"2026-11-21T08:00:00.000Z\", \"status\": \"pending\"}",
                                            f->store, f->part);
-  count = insert (f->db, "stock_count", json);
+  count = fl_test_insert (f->db, "stock_count", json);
   g_free (json);
   json = g_strdup_printf ("{\"location_id\": \"%s\", \"part_id\": \"%s\", \"counted\": 1,"
                           " \"expected_at_count\": 1, \"by\": \"clerk\","
                           " \"at\": \"2026-11-19T08:00:00.000Z\", \"status\": \"approved\"}", f->store, f->part);
-  approved = insert (f->db, "stock_count", json);
+  approved = fl_test_insert (f->db, "stock_count", json);
   g_free (json);
   json = g_strdup_printf ("{\"location_id\": \"%s\", \"part_id\": \"%s\", \"qty\": 2, \"reason\": \"Bearing noise\","
                           " \"by\": \"clerk\", \"at\": \"2026-11-22T08:00:00.000Z\", \"status\": \"pending\"}",
                           f->store, f->part);
-  scrap = insert (f->db, "scrap_request", json);
+  scrap = fl_test_insert (f->db, "scrap_request", json);
   g_free (json);
   json = g_strdup_printf ("{\"ci_id\": \"%s\", \"changes\": {\"location\": {\"from\": null, \"to\": \"Room 3\"}},"
                           " \"reason\": \"Moved\", \"by\": \"eng_a\", \"at\": \"2026-11-23T08:00:00.000Z\","
                           " \"status\": \"pending\"}", f->ci);
-  proposal = insert (f->db, "ci_change_proposal", json);
+  proposal = fl_test_insert (f->db, "ci_change_proposal", json);
 
   g_autoptr(GPtrArray) all = queue (f, NULL);
   g_assert_cmpuint (all->len, ==, 4);
@@ -259,11 +245,11 @@ test_work_order_facts (Fixture *f, gconstpointer data)
                                             " \"mime\": \"image/jpeg\", \"size\": 10, \"filename\": \"rack.jpg\","
                                             " \"by\": \"eng_a\", \"at\": \"2026-11-20T07:00:00.000Z\"}",
                                             wo, "ab12");
-  g_free (insert (f->db, "attachment", photo));
+  g_free (fl_test_insert (f->db, "attachment", photo));
   g_autofree char *pdf = g_strdup_printf ("{\"owner_table\": \"work_order\", \"owner_id\": \"%s\", \"sha256\": \"cd34\","
                                           " \"mime\": \"application/pdf\", \"size\": 10, \"by\": \"eng_a\","
                                           " \"at\": \"2026-11-20T07:00:00.000Z\"}", wo);
-  g_free (insert (f->db, "attachment", pdf));
+  g_free (fl_test_insert (f->db, "attachment", pdf));
 
   g_autoptr(GPtrArray) parts = fl_approvals_list_parts_used (f->db, wo, &error);
   g_assert_no_error (error);

@@ -7,26 +7,12 @@ typedef struct {
 } Fixture;
 
 static char *
-insert (FlDb *db, const char *table, const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) fields = fl_record_parse (json, -1, &error);
-  g_assert_no_error (error);
-  char *id = NULL;
-  gboolean append = fl_schema_lookup (table)->kind == FL_TABLE_APPEND_ONLY;
-  g_assert_true (append ? fl_changelog_append (db, table, fields, &id, &error)
-                        : fl_changelog_insert (db, table, fields, &id, &error));
-  g_assert_no_error (error);
-  return id;
-}
-
-static char *
 insert_ci (Fixture *f, const char *code, const char *name, const char *serial, const char *location)
 {
   g_autofree char *json = g_strdup_printf ("{\"code\": \"%s\", \"name\": \"%s\", \"type\": \"server\","
                                            " \"site_id\": \"%s\", \"status\": \"in_use\", \"serial\": \"%s\","
                                            " \"location\": \"%s\"}", code, name, f->site, serial, location);
-  return insert (f->db, "ci", json);
+  return fl_test_insert (f->db, "ci", json);
 }
 
 static void
@@ -34,7 +20,7 @@ relate (Fixture *f, const char *from, const char *kind, const char *to)
 {
   g_autofree char *json = g_strdup_printf ("{\"ci_id\": \"%s\", \"other_ci_id\": \"%s\", \"kind\": \"%s\"}",
                                            from, to, kind);
-  g_free (insert (f->db, "ci_relation", json));
+  g_free (fl_test_insert (f->db, "ci_relation", json));
 }
 
 static void
@@ -118,7 +104,7 @@ test_propose_and_history (Fixture *f, gconstpointer data)
   g_autofree char *wo_json = g_strdup_printf (
       "{\"ref\": \"INC-1\", \"kind\": \"incident\", \"title\": \"PACS slow\", \"site_id\": \"%s\","
       " \"ci_id\": \"%s\", \"impact\": 2, \"urgency\": 2, \"status\": \"new\"}", f->site, f->server);
-  g_autofree char *wo = insert (f->db, "work_order", wo_json);
+  g_autofree char *wo = fl_test_insert (f->db, "work_order", wo_json);
   g_autofree char *id = NULL;
   g_assert_true (fl_ci_propose_change (f->db, f->server, "location", "Room 2 rack A", "Room 3 rack C",
                                        "Moved in November", "eng_a", &id, &error));

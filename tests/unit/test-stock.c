@@ -7,27 +7,15 @@ typedef struct {
   char *warehouse, *van, *site_store, *other_van;
 } Fixture;
 
-static char *
-insert (FlDb *db, const char *table, const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) fields = fl_record_parse (json, -1, &error);
-  g_assert_no_error (error);
-  char *id = NULL;
-  g_assert_true (fl_changelog_insert (db, table, fields, &id, &error));
-  g_assert_no_error (error);
-  return id;
-}
-
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   f->db = fl_test_replica ("AAA", &f->dir);
-  f->part = insert (f->db, "part", "{\"sku\": \"HDD-600G\", \"name\": \"600 GB SAS disk\", \"unit\": \"pc\", \"min_stock\": 2}");
-  f->warehouse = insert (f->db, "stock_location", "{\"code\": \"WH1\", \"name\": \"Central store\", \"kind\": \"warehouse\"}");
-  f->van = insert (f->db, "stock_location", "{\"code\": \"VAN1\", \"name\": \"Van 1\", \"kind\": \"van\", \"owner\": \"zhang.wei\"}");
-  f->other_van = insert (f->db, "stock_location", "{\"code\": \"VAN2\", \"name\": \"Van 2\", \"kind\": \"van\"}");
-  f->site_store = insert (f->db, "stock_location", "{\"code\": \"S1\", \"name\": \"Hospital store\", \"kind\": \"site\"}");
+  f->part = fl_test_insert (f->db, "part", "{\"sku\": \"HDD-600G\", \"name\": \"600 GB SAS disk\", \"unit\": \"pc\", \"min_stock\": 2}");
+  f->warehouse = fl_test_insert (f->db, "stock_location", "{\"code\": \"WH1\", \"name\": \"Central store\", \"kind\": \"warehouse\"}");
+  f->van = fl_test_insert (f->db, "stock_location", "{\"code\": \"VAN1\", \"name\": \"Van 1\", \"kind\": \"van\", \"owner\": \"zhang.wei\"}");
+  f->other_van = fl_test_insert (f->db, "stock_location", "{\"code\": \"VAN2\", \"name\": \"Van 2\", \"kind\": \"van\"}");
+  f->site_store = fl_test_insert (f->db, "stock_location", "{\"code\": \"S1\", \"name\": \"Hospital store\", \"kind\": \"site\"}");
 }
 
 static void

@@ -18,18 +18,6 @@ typedef struct {
 } Fixture;
 
 static char *
-insert (FlDb *db, const char *table, const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) fields = fl_record_parse (json, -1, &error);
-  g_assert_no_error (error);
-  char *id = NULL;
-  g_assert_true (fl_changelog_insert (db, table, fields, &id, &error));
-  g_assert_no_error (error);
-  return id;
-}
-
-static char *
 create (Fixture *f, const char *title, const char *site, const char *assignee)
 {
   g_autoptr(GError) error = NULL;
@@ -46,9 +34,9 @@ static void
 set_up (Fixture *f, gconstpointer data)
 {
   f->db = fl_test_replica ("K3F", &f->dir);
-  f->site = insert (f->db, "site", "{\"code\": \"RMYY\", \"name\": \"People's Hospital\","
+  f->site = fl_test_insert (f->db, "site", "{\"code\": \"RMYY\", \"name\": \"People's Hospital\","
                                    " \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
-  f->clinic = insert (f->db, "site", "{\"code\": \"CLN\", \"name\": \"Eye Clinic\","
+  f->clinic = fl_test_insert (f->db, "site", "{\"code\": \"CLN\", \"name\": \"Eye Clinic\","
                                      " \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
   fl_time_set_now_for_testing (NOW);
   f->pacs = create (f, "PACS viewer cannot load images", f->site, "zhang.wei");
@@ -149,8 +137,8 @@ static void
 test_log_parts_and_attachments (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *part = insert (f->db, "part", "{\"sku\": \"PSU-750\", \"name\": \"750 W power supply\", \"unit\": \"pc\"}");
-  g_autofree char *van = insert (f->db, "stock_location", "{\"code\": \"VAN1\", \"name\": \"Van 1\", \"kind\": \"van\"}");
+  g_autofree char *part = fl_test_insert (f->db, "part", "{\"sku\": \"PSU-750\", \"name\": \"750 W power supply\", \"unit\": \"pc\"}");
+  g_autofree char *van = fl_test_insert (f->db, "stock_location", "{\"code\": \"VAN1\", \"name\": \"Van 1\", \"kind\": \"van\"}");
   FlStockMovement load_van = { FL_MOVE_RECEIVE, part, 5, NULL, van, NULL, NULL, NULL, NULL, "li.na" };
   g_assert_true (fl_stock_post (f->db, &load_van, NULL, &error));
   g_assert_true (fl_work_order_log (f->db, f->pacs, "zhang.wei", "travel", 25, NULL, &error));
@@ -210,20 +198,20 @@ test_dialog_choices (Fixture *f, gconstpointer data)
 
   g_autofree char *json = g_strdup_printf ("{\"code\": \"DB-02\", \"name\": \"Old database\", \"type\": \"server\","
                                            " \"site_id\": \"%s\", \"status\": \"retired\"}", f->site);
-  g_free (insert (f->db, "ci", json));
+  g_free (fl_test_insert (f->db, "ci", json));
   g_free (json);
   json = g_strdup_printf ("{\"code\": \"DB-01\", \"name\": \"HIS database\", \"type\": \"server\","
                           " \"site_id\": \"%s\", \"status\": \"in_use\"}", f->site);
-  g_autofree char *his = insert (f->db, "ci", json);
+  g_autofree char *his = fl_test_insert (f->db, "ci", json);
   g_autoptr(GPtrArray) cis = fl_work_order_list_site_cis (f->db, f->site, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (cis->len, ==, 1);
   g_assert_cmpstr (fl_record_get_string (g_ptr_array_index (cis, 0), "id"), ==, his);
   g_assert_cmpstr (fl_record_get_string (g_ptr_array_index (cis, 0), "code"), ==, "DB-01");
 
-  g_autofree char *psu = insert (f->db, "part", "{\"sku\": \"PSU-750\", \"name\": \"750 W power supply\", \"unit\": \"pc\"}");
-  g_autofree char *fan = insert (f->db, "part", "{\"sku\": \"FAN-80\", \"name\": \"80 mm fan\", \"unit\": \"pc\"}");
-  g_autofree char *van = insert (f->db, "stock_location", "{\"code\": \"VAN1\", \"name\": \"Van 1\", \"kind\": \"van\"}");
+  g_autofree char *psu = fl_test_insert (f->db, "part", "{\"sku\": \"PSU-750\", \"name\": \"750 W power supply\", \"unit\": \"pc\"}");
+  g_autofree char *fan = fl_test_insert (f->db, "part", "{\"sku\": \"FAN-80\", \"name\": \"80 mm fan\", \"unit\": \"pc\"}");
+  g_autofree char *van = fl_test_insert (f->db, "stock_location", "{\"code\": \"VAN1\", \"name\": \"Van 1\", \"kind\": \"van\"}");
   FlStockMovement psus = { FL_MOVE_RECEIVE, psu, 2, NULL, van, NULL, NULL, NULL, NULL, "li.na" };
   FlStockMovement fans = { FL_MOVE_RECEIVE, fan, 1, NULL, van, NULL, NULL, NULL, NULL, "li.na" };
   g_assert_true (fl_stock_post (f->db, &psus, NULL, &error));

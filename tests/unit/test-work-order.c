@@ -10,24 +10,12 @@ typedef struct {
   char *site;  /* 5x9 */
 } Fixture;
 
-static char *
-insert (FlDb *db, const char *table, const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) fields = fl_record_parse (json, -1, &error);
-  g_assert_no_error (error);
-  char *id = NULL;
-  g_assert_true (fl_changelog_insert (db, table, fields, &id, &error));
-  g_assert_no_error (error);
-  return id;
-}
-
 static void
 set_up (Fixture *f, gconstpointer data)
 {
   fl_time_set_now_for_testing (FRIDAY_17H);
   f->db = fl_test_replica ("K3F", &f->dir);
-  f->site = insert (f->db, "site", "{\"code\": \"RMYY\", \"name\": \"People's Hospital\","
+  f->site = fl_test_insert (f->db, "site", "{\"code\": \"RMYY\", \"name\": \"People's Hospital\","
                                    " \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"5x9\"}");
 }
 
@@ -197,8 +185,8 @@ test_use_part_from_van (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *id = create (f, "incident", 3, 3, "zhang.wei");
-  g_autofree char *part = insert (f->db, "part", "{\"sku\": \"PSU-750\", \"name\": \"750 W power supply\", \"unit\": \"pc\"}");
-  g_autofree char *van = insert (f->db, "stock_location", "{\"code\": \"VAN1\", \"name\": \"Van 1\", \"kind\": \"van\"}");
+  g_autofree char *part = fl_test_insert (f->db, "part", "{\"sku\": \"PSU-750\", \"name\": \"750 W power supply\", \"unit\": \"pc\"}");
+  g_autofree char *van = fl_test_insert (f->db, "stock_location", "{\"code\": \"VAN1\", \"name\": \"Van 1\", \"kind\": \"van\"}");
   FlStockMovement load_van = { FL_MOVE_RECEIVE, part, 2, NULL, van, NULL, NULL, NULL, NULL, "li.na" };
   g_assert_true (fl_stock_post (f->db, &load_van, NULL, &error));
   g_assert_true (fl_work_order_use_part (f->db, id, part, van, 1, "SN123", "zhang.wei", &error));
@@ -219,11 +207,11 @@ test_failed_inspection_opens_incident (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *ci_json = g_strdup_printf ("{\"code\": \"UPS-01\", \"name\": \"Machine room UPS\", \"type\": \"ups\","
                                               " \"site_id\": \"%s\", \"status\": \"in_use\"}", f->site);
-  g_autofree char *ci = insert (f->db, "ci", ci_json);
+  g_autofree char *ci = fl_test_insert (f->db, "ci", ci_json);
   g_autofree char *ci2_json = g_strdup_printf ("{\"code\": \"UPS-02\", \"name\": \"Ward UPS\", \"type\": \"ups\","
                                                " \"site_id\": \"%s\", \"status\": \"in_use\"}", f->site);
-  g_autofree char *ci2 = insert (f->db, "ci", ci2_json);
-  g_autofree char *template = insert (f->db, "inspection_template",
+  g_autofree char *ci2 = fl_test_insert (f->db, "ci", ci2_json);
+  g_autofree char *template = fl_test_insert (f->db, "inspection_template",
       "{\"ci_type\": \"ups\", \"name\": \"UPS monthly\", \"items\": ["
       " {\"key\": \"load\", \"label\": \"Load\", \"kind\": \"number\", \"min\": 0, \"max\": 80, \"unit\": \"%\", \"required\": true, \"severity\": \"critical\"},"
       " {\"key\": \"alarm\", \"label\": \"No alarms\", \"kind\": \"bool\", \"required\": true, \"severity\": \"major\"},"
@@ -231,7 +219,7 @@ test_failed_inspection_opens_incident (Fixture *f, gconstpointer data)
   g_autofree char *round_json = g_strdup_printf ("{\"ref\": \"INS-261120-K3F-0001\", \"site_id\": \"%s\", \"template_id\": \"%s\","
                                                  " \"planned_for\": \"2026-11-20\", \"assignee\": \"zhang.wei\", \"status\": \"planned\"}",
                                                  f->site, template);
-  g_autofree char *round = insert (f->db, "inspection_round", round_json);
+  g_autofree char *round = fl_test_insert (f->db, "inspection_round", round_json);
 
   /* A wrong kind of answer is refused, naming the item, and writes nothing. */
   g_autoptr(JsonObject) bad = fl_record_parse ("{\"load\": \"high\", \"alarm\": true}", -1, NULL);
