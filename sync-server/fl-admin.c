@@ -7,12 +7,9 @@
 #include <unistd.h>
 
 #include "fl-accounts.h"
-#include "fl-db.h"
 #include "fl-demo-data.h"
 #include "fl-import.h"
 #include "fl-record.h"
-#include "fl-sqlite-store.h"
-#include "fl-stock-ledger.h"
 #include "fl-store.h"
 #include "fl-terminal.h"
 #include "fl-time.h"
@@ -21,7 +18,7 @@ G_DEFINE_QUARK (fl-admin-error-quark, fl_admin_error)
 
 typedef struct {
   /* options */
-  char       *db;
+  char       *db;       /* --store URI, or --db PATH of a SQLite file */
   gboolean    help;
   char       *role;
   char       *name;
@@ -49,7 +46,7 @@ typedef struct {
   const char  *parameters;  /* "LOGIN" */
   guint        n_args;      /* positional arguments required */
   const char  *summary;
-  const char  *options;     /* option names it takes, besides --db and --help */
+  const char  *options;     /* option names it takes, besides --store, --db and --help */
   CommandFunc  func;
 } Command;
 
@@ -169,9 +166,8 @@ site_codes (Admin *admin, JsonObject *user)
 static gboolean
 cmd_init (Admin *admin, GError **error)
 {
-  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (admin->store));
   g_string_append_printf (admin->out, _("The database %s is ready (schema %d, id %s).\n"),
-                          admin->db, fl_db_schema_version (db), fl_store_get_id (admin->store));
+                          admin->db, fl_store_schema_version (admin->store), fl_store_get_id (admin->store));
   return TRUE;
 }
 
@@ -528,9 +524,8 @@ cmd_audit_prune (Admin *admin, GError **error)
 static gboolean
 cmd_check (Admin *admin, GError **error)
 {
-  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (admin->store));
   g_autoptr(GError) local_error = NULL;
-  if (!fl_stock_verify (db, &local_error))
+  if (!fl_store_verify (admin->store, &local_error))
     {
       g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_INVALID, "%s", local_error->message);
       return FALSE;
@@ -570,14 +565,15 @@ fl_admin_usage (void)
       GString *text = g_string_new (_("Usage: fieldline-sync COMMAND [OPTIONS]\n\n"
                                       "The Fieldline sync server and its administration.\n\n"
                                       "Commands:\n"));
-      g_string_append_printf (text, "  %-44s %s\n", "serve --db PATH [--listen ADDR] [--config FILE]",
+      g_string_append_printf (text, "  %-44s %s\n", "serve --store URI [--listen ADDR] [--config FILE]",
                               _("Run the sync server"));
       for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
         {
           g_autofree char *synopsis = g_strdup_printf ("%s %s", commands[i].name, commands[i].parameters);
           g_string_append_printf (text, "  %-44s %s\n", synopsis, _(commands[i].summary));
         }
-      g_string_append (text, _("\nEvery command takes --db PATH, the server's database.\n"
+      g_string_append (text, _("\nEvery command takes --store URI, the server's database: sqlite:PATH\n"
+                               "(or --db PATH) or postgresql://….\n"
                                "“fieldline-sync COMMAND --help” describes a command's options.\n"));
       g_once_init_leave (&usage, g_string_free (text, FALSE));
     }
@@ -588,7 +584,8 @@ static GOptionEntry *
 option_entries (Admin *admin, const Command *command)
 {
   const GOptionEntry all[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &admin->db, N_("The server's database file"), "PATH" },
+    { "store", 0, 0, G_OPTION_ARG_STRING, &admin->db, N_("The server's database: sqlite:PATH or postgresql://…"), "URI" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &admin->db, N_("The server's SQLite file, the same as --store sqlite:PATH"), "PATH" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &admin->role, N_("engineer, clerk, supervisor or admin"), "ROLE" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &admin->name, N_("The name people see"), "NAME" },
     { "sites", 0, 0, G_OPTION_ARG_STRING, &admin->sites, N_("Site codes the user works at (default: all)"), "CODE,CODE" },
@@ -606,7 +603,8 @@ option_entries (Admin *admin, const Command *command)
   g_auto(GStrv) wanted = g_strsplit (command->options, " ", -1);
   GArray *entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
-    if (strcmp (all[i].long_name, "db") == 0 || strcmp (all[i].long_name, "help") == 0 ||
+    if (strcmp (all[i].long_name, "store") == 0 || strcmp (all[i].long_name, "db") == 0 ||
+        strcmp (all[i].long_name, "help") == 0 ||
         g_strv_contains ((const char * const *) wanted, all[i].long_name))
       g_array_append_val (entries, all[i]);
   return (GOptionEntry *) g_array_free (entries, FALSE);
@@ -680,20 +678,21 @@ run_command (Admin *admin, const Command *command, int argc, char **argv, GError
   if (n_args != command->n_args)
     {
       g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_USAGE,
-                   _("Usage: fieldline-sync %s %s --db PATH (see --help)"),
+                   _("Usage: fieldline-sync %s %s --store URI (see --help)"),
                    command->name, command->parameters);
       return FL_ADMIN_EXIT_USAGE;
     }
   if (admin->db == NULL)
     {
       g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_USAGE,
-                   _("Which database? Give it with --db PATH"));
+                   _("Which database? Give it with --store URI"));
       return FL_ADMIN_EXIT_USAGE;
     }
-  if (strcmp (command->name, "init") != 0 && !g_file_test (admin->db, G_FILE_TEST_EXISTS))
+  g_autofree char *file = fl_store_location_file (admin->db);
+  if (strcmp (command->name, "init") != 0 && file != NULL && !g_file_test (file, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, FL_ADMIN_ERROR, FL_ADMIN_ERROR_NOT_FOUND,
-                   _("There is no database at %s; create it with “fieldline-sync init --db %s”"),
+                   _("There is no database at %s; create it with “fieldline-sync init --store %s”"),
                    admin->db, admin->db);
       return FL_ADMIN_EXIT_NOT_FOUND;
     }

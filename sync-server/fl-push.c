@@ -8,8 +8,6 @@
 #include "fl-ids.h"
 #include "fl-merge.h"
 #include "fl-record.h"
-#include "fl-sqlite-store.h"
-#include "fl-stock-ledger.h"
 #include "fl-stock-movement.h"
 #include "fl-time.h"
 #include "fl-work-order-sla.h"
@@ -488,17 +486,6 @@ apply_lifecycle (Push *p, JsonObject *wo, JsonObject *apply, JsonObject *after, 
 
 /* ---- stock ---- */
 
-static gint64
-stock_balance (Push *p, const char *location_id, const char *part_id, GError **error)
-{
-  /* The ledger's balances are kept by triggers in the SQLite store; another
-   * backend would sum its ledger here. */
-  if (FL_IS_SQLITE_STORE (p->store))
-    return fl_stock_balance (fl_sqlite_store_get_db (FL_SQLITE_STORE (p->store)), location_id, part_id, error);
-  g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED, _("This store keeps no stock balances"));
-  return 0;
-}
-
 static gboolean
 post_movement (Push *p, FlMovementKind kind, const char *part_id, gint64 qty, const char *from,
                const char *to, const char *serial, const char *reason, GError **error)
@@ -599,32 +586,6 @@ set_attachment_site (Push *p, JsonObject *row, char **problem, GError **error)
   return TRUE;
 }
 
-/* A location with stock history keeps its site: re-siting it would take
- * its movements out of the replicas of the sites that had them. */
-static gboolean
-location_in_use (Push *p, const char *id, gboolean *in_use, GError **error)
-{
-  *in_use = FALSE;
-  if (!FL_IS_SQLITE_STORE (p->store))
-    return TRUE;
-  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (p->store));
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT EXISTS (SELECT 1 FROM stock_movement WHERE from_location = ?1)"
-      " OR EXISTS (SELECT 1 FROM stock_movement WHERE to_location = ?1)"
-      " OR EXISTS (SELECT 1 FROM stock_count WHERE location_id = ?1)"
-      " OR EXISTS (SELECT 1 FROM scrap_request WHERE location_id = ?1)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED, "%s", sqlite3_errmsg (fl_db_handle (db)));
-      return FALSE;
-    }
-  *in_use = sqlite3_column_int (stmt, 0) != 0;
-  return TRUE;
-}
-
 /* ---- approvals ---- */
 
 static const char *
@@ -714,7 +675,7 @@ apply_decision (Push *p, const FlTable *table, JsonObject *target, JsonObject *a
           const char *location = fl_record_get_string (target, "location_id");
           const char *part = fl_record_get_string (target, "part_id");
           g_autoptr(GError) local_error = NULL;
-          gint64 balance = stock_balance (p, location, part, &local_error);
+          gint64 balance = fl_store_stock_balance (p->store, location, part, &local_error);
           if (local_error != NULL)
             {
               g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1058,10 +1019,12 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
       (when != NULL && json_object_has_member (apply, when)))
     return rejected (m, _("%s.%s: who made it and when are kept as recorded"), table->name,
                      author != NULL && json_object_has_member (apply, author) ? author : when);
+  /* A location with stock history keeps its site: re-siting it would take
+   * its movements out of the replicas of the sites that had them. */
   if (strcmp (table->name, "stock_location") == 0 && json_object_has_member (apply, "site_id"))
     {
       gboolean in_use = FALSE;
-      if (!location_in_use (p, m->id, &in_use, error))
+      if (!fl_store_location_has_stock (p->store, m->id, &in_use, error))
         return NULL;
       if (in_use)
         return rejected (m, _("stock_location.site_id: this location has stock history and keeps its site; "

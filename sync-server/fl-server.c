@@ -19,7 +19,6 @@
 #include "fl-pull.h"
 #include "fl-push.h"
 #include "fl-record.h"
-#include "fl-sqlite-store.h"
 #include "fl-store.h"
 #include "fl-time.h"
 
@@ -67,7 +66,7 @@ fl_server_options_init (FlServerOptions *o)
 void
 fl_server_options_clear (FlServerOptions *o)
 {
-  g_clear_pointer (&o->db_path, g_free);
+  g_clear_pointer (&o->store, g_free);
   g_clear_pointer (&o->listen, g_free);
   g_clear_pointer (&o->tls_cert_file, g_free);
   g_clear_pointer (&o->tls_key_file, g_free);
@@ -78,7 +77,7 @@ static void
 options_copy (FlServerOptions *to, const FlServerOptions *from)
 {
   *to = *from;
-  to->db_path = g_strdup (from->db_path);
+  to->store = g_strdup (from->store);
   to->listen = g_strdup (from->listen);
   to->tls_cert_file = g_strdup (from->tls_cert_file);
   to->tls_key_file = g_strdup (from->tls_key_file);
@@ -120,6 +119,7 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
   g_autoptr(GKeyFile) file = g_key_file_new ();
   if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
     return FALSE;
+  read_text (file, "store", &o->store);
   read_text (file, "listen", &o->listen);
   read_text (file, "tls_cert", &o->tls_cert_file);
   read_text (file, "tls_key", &o->tls_key_file);
@@ -201,8 +201,8 @@ struct _FlServer
   gboolean         stopping;
   gint             closing;         /* atomic: the loop is over, streams must end now */
   guint            drain_source;
-  GThread         *checkpointer;
-  FlStore         *checkpoint_store;
+  GThread         *maintenance;
+  FlStore         *maintenance_store;
   gint64           drain_deadline;
   /* start-up hand-shake of fl_server_start() */
   GMutex           lock;
@@ -1394,25 +1394,9 @@ listen_on (FlServer *server, GError **error)
   return TRUE;
 }
 
-/* ---- the embedded SQLite store's connections ----
- * How this server uses its connections, in SQLite's terms: every connection
- * keeps a page cache of its own (64 MiB each by default) while the OS
- * caches the file for all of them, so the many threads' connections get
- * small ones; and the WAL is checkpointed by a thread of its own, once a
- * second, instead of inside whichever push happens to commit the
- * thousandth page. */
-
-static void
-tune_connection (FlStore *store, RunIn kind)
-{
-  if (!FL_IS_SQLITE_STORE (store))
-    return;
-  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (store));
-  g_autoptr(GError) error = NULL;
-  if (!fl_db_exec (db, kind == IN_WRITER ? "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 0"
-                                         : "PRAGMA cache_size = -2048", &error))
-    g_warning ("%s", error->message);
-}
+/* ---- the store's housekeeping ----
+ * A thread of its own, on a connection of its own, gives the store its
+ * maintenance once a second (fl_store_maintain) and prunes the audit log. */
 
 /* The audit log's retention: entries past it go, once a day (and soon
  * after start), in short batches beside the pushes. */
@@ -1425,7 +1409,7 @@ prune_audit_if_due (FlServer *server, gint64 *next_prune)
   *next_prune = g_get_monotonic_time () + (gint64) 24 * 3600 * G_USEC_PER_SEC;
   g_autoptr(GError) error = NULL;
   gint64 before = fl_time_now () - (gint64) days * 24 * 3600 * G_USEC_PER_SEC;
-  gint64 removed = fl_store_prune_audit (server->checkpoint_store, before, FALSE, &error);
+  gint64 removed = fl_store_prune_audit (server->maintenance_store, before, FALSE, &error);
   if (removed < 0)
     g_warning ("Could not prune the audit log: %s", error->message);
   else if (removed > 0)
@@ -1433,10 +1417,9 @@ prune_audit_if_due (FlServer *server, gint64 *next_prune)
 }
 
 static gpointer
-checkpoint_loop (gpointer data)
+maintenance_loop (gpointer data)
 {
   FlServer *server = data;
-  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (server->checkpoint_store));
   gint64 next_prune = 0;
   g_mutex_lock (&server->lock);
   while (!g_atomic_int_get (&server->closing))
@@ -1446,8 +1429,7 @@ checkpoint_loop (gpointer data)
         break;
       g_mutex_unlock (&server->lock);
       g_autoptr(GError) error = NULL;
-      /* PASSIVE: never waits for readers or the writer. */
-      if (!fl_db_exec (db, "PRAGMA wal_checkpoint(PASSIVE)", &error))
+      if (!fl_store_maintain (server->maintenance_store, &error))
         g_warning ("%s", error->message);
       prune_audit_if_due (server, &next_prune);
       g_mutex_lock (&server->lock);
@@ -1457,28 +1439,26 @@ checkpoint_loop (gpointer data)
 }
 
 static gboolean
-checkpointer_start (FlServer *server, GError **error)
+maintenance_start (FlServer *server, GError **error)
 {
-  if (!FL_IS_SQLITE_STORE (server->store))
-    return TRUE;
-  server->checkpoint_store = fl_store_reopen (server->store, error);
-  if (server->checkpoint_store == NULL)
+  server->maintenance_store = fl_store_reopen (server->store, error);
+  if (server->maintenance_store == NULL)
     return FALSE;
-  server->checkpointer = g_thread_new ("fl-checkpoint", checkpoint_loop, server);
+  server->maintenance = g_thread_new ("fl-maintenance", maintenance_loop, server);
   return TRUE;
 }
 
 static void
-checkpointer_stop (FlServer *server)
+maintenance_stop (FlServer *server)
 {
-  if (server->checkpointer == NULL)
+  if (server->maintenance == NULL)
     return;
   g_mutex_lock (&server->lock);
   g_atomic_int_set (&server->closing, TRUE);
   g_cond_broadcast (&server->cond);
   g_mutex_unlock (&server->lock);
-  g_clear_pointer (&server->checkpointer, g_thread_join);
-  g_clear_object (&server->checkpoint_store);
+  g_clear_pointer (&server->maintenance, g_thread_join);
+  g_clear_object (&server->maintenance_store);
 }
 
 /* The threads of one kind of work, each with its own connection (the
@@ -1494,7 +1474,7 @@ workers_start (FlServer *server, RunIn kind, GError **error)
       FlStore *store = kind == IN_WRITER ? g_object_ref (server->store) : fl_store_reopen (server->store, error);
       if (store == NULL)
         return FALSE;
-      tune_connection (store, kind);
+      fl_store_set_use (store, kind == IN_WRITER ? FL_STORE_USE_WRITER : FL_STORE_USE_READER);
       g_async_queue_push (w->stores, store);
     }
   w->pool = g_thread_pool_new (worker_run, w->stores, (int) n, TRUE, error);
@@ -1550,17 +1530,24 @@ server_setup (FlServer *server, GError **error)
         }
     }
 
-  server->store = fl_store_open (o->db_path, error);
+  server->store = fl_store_open (o->store, error);
   if (server->store == NULL)
     return FALSE;
-  g_autofree char *default_blobs = g_strconcat (o->db_path, ".blobs", NULL);
+  g_autofree char *file = fl_store_location_file (o->store);
+  g_autofree char *default_blobs = file != NULL ? g_strconcat (file, ".blobs", NULL) : NULL;
+  if (o->blob_dir == NULL && default_blobs == NULL)
+    {
+      g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_CONFIG,
+                   _("Where are photos and signatures kept? Give --blob-dir, a folder every instance shares"));
+      return FALSE;
+    }
   server->blobs = fl_blobs_new (o->blob_dir != NULL ? o->blob_dir : default_blobs, o->max_blob_size, error);
   if (server->blobs == NULL)
     return FALSE;
   for (RunIn kind = 0; kind < N_RUN_IN; kind++)
     if (!workers_start (server, kind, error))
       return FALSE;
-  if (!checkpointer_start (server, error))
+  if (!maintenance_start (server, error))
     return FALSE;
 
   /* raw-paths: libsoup would otherwise unescape "%2F" into a "/" that routes */
@@ -1629,7 +1616,7 @@ server_teardown (FlServer *server)
   /* Workers finish the jobs they hold; their answers go nowhere now, and
    * streams still waiting for a slow client end. */
   g_atomic_int_set (&server->closing, TRUE);
-  checkpointer_stop (server);
+  maintenance_stop (server);
   for (RunIn kind = 0; kind < N_RUN_IN; kind++)
     if (server->workers[kind].pool != NULL)
       {
@@ -1705,7 +1692,7 @@ fl_server_run (const FlServerOptions *options)
     }
   guint term = g_unix_signal_add (SIGTERM, on_signal, server);
   guint intr = g_unix_signal_add (SIGINT, on_signal, server);
-  g_print ("fieldline-sync %s serving %s on %s\n", FL_VERSION, options->db_path, server->base_uri);
+  g_print ("fieldline-sync %s serving %s on %s\n", FL_VERSION, options->store, server->base_uri);
   g_main_loop_run (server->loop);
   g_source_remove (term);
   g_source_remove (intr);
@@ -1736,7 +1723,7 @@ server_thread (gpointer data)
 FlServer *
 fl_server_start (const FlServerOptions *options, GError **error)
 {
-  g_return_val_if_fail (options != NULL && options->db_path != NULL, NULL);
+  g_return_val_if_fail (options != NULL && options->store != NULL, NULL);
   FlServer *server = server_new (options);
   server->context = g_main_context_new ();
   server->loop = g_main_loop_new (server->context, FALSE);

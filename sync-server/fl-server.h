@@ -20,11 +20,11 @@ typedef enum {
 GQuark fl_server_error_quark (void);
 
 typedef struct {
-  char   *db_path;           /* the store's file */
+  char   *store;             /* the store's location (fl_store_open): a SQLite file or a URI */
   char   *listen;            /* "127.0.0.1:8470", "[::1]:8470", ":8470" (all); port 0 = a free port */
   char   *tls_cert_file;     /* PEM; both or neither */
   char   *tls_key_file;
-  char   *blob_dir;          /* NULL: "<db_path>.blobs" */
+  char   *blob_dir;          /* NULL: "<SQLite file>.blobs" */
   gsize   max_body;          /* bytes of a request body (after gzip): 1 MiB */
   guint   max_mutations;     /* per push: 500 */
   guint   max_pull;          /* rows per pull page: 1000 */

@@ -1,5 +1,5 @@
 #include <inttypes.h>
-#include "fl-sqlite-store.h"
+#include "fl-sqlite-store-db.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -9,6 +9,7 @@
 #include "fl-ids.h"
 #include "fl-json-guard.h"
 #include "fl-record-store.h"
+#include "fl-stock-ledger.h"
 #include "fl-time.h"
 
 struct _FlSqliteStore
@@ -146,13 +147,6 @@ explain_unique_clash (FlSqliteStore *self, const FlTable *table, JsonObject *row
 static const FlMigration server_migrations[] = {
   { 1, NULL, create_server },
 };
-
-const FlMigration *
-fl_sqlite_store_migrations (guint *n_migrations)
-{
-  *n_migrations = G_N_ELEMENTS (server_migrations);
-  return server_migrations;
-}
 
 static void
 fl_sqlite_store_finalize (GObject *object)
@@ -404,11 +398,43 @@ sqlite_get_id (FlStore *store)
   return FL_SQLITE_STORE (store)->id;
 }
 
+static int
+sqlite_schema_version (FlStore *store)
+{
+  return fl_db_schema_version (FL_SQLITE_STORE (store)->db);
+}
+
 static gboolean
 sqlite_check (FlStore *store, GError **error)
 {
   gint64 n;
   return fl_db_query_int64 (FL_SQLITE_STORE (store)->db, "SELECT COUNT(*) FROM meta", &n, error);
+}
+
+static gboolean
+sqlite_verify (FlStore *store, GError **error)
+{
+  return fl_stock_verify (FL_SQLITE_STORE (store)->db, error);
+}
+
+/* Every connection keeps a page cache of its own (64 MiB each by default)
+ * while the OS caches the file for all of them, so the many readers get
+ * small ones; the writer never checkpoints the WAL itself (maintain does). */
+static void
+sqlite_set_use (FlStore *store, FlStoreUse use)
+{
+  g_autoptr(GError) error = NULL;
+  if (!fl_db_exec (FL_SQLITE_STORE (store)->db,
+                   use == FL_STORE_USE_WRITER ? "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 0"
+                                              : "PRAGMA cache_size = -2048", &error))
+    g_warning ("%s", error->message);
+}
+
+/* PASSIVE: never waits for readers or the writer. */
+static gboolean
+sqlite_maintain (FlStore *store, GError **error)
+{
+  return fl_db_exec (FL_SQLITE_STORE (store)->db, "PRAGMA wal_checkpoint(PASSIVE)", error);
 }
 
 /* sqlite3_backup copies every page in one step, under one read transaction
@@ -1336,6 +1362,34 @@ sqlite_count_login_failures (FlStore *store, const char *login, const char *peer
   return has_row ? sqlite3_column_int64 (stmt, 0) : 0;
 }
 
+/* The balances are kept by the ledger's triggers (fl-stock-ledger.c). */
+static gint64
+sqlite_stock_balance (FlStore *store, const char *location_id, const char *part_id,
+                      GError **error)
+{
+  return fl_stock_balance (FL_SQLITE_STORE (store)->db, location_id, part_id, error);
+}
+
+static gboolean
+sqlite_location_has_stock (FlStore *store, const char *location_id, gboolean *has_stock,
+                           GError **error)
+{
+  FlSqliteStore *self = FL_SQLITE_STORE (store);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db,
+      "SELECT EXISTS (SELECT 1 FROM stock_movement WHERE from_location = ?1)"
+      " OR EXISTS (SELECT 1 FROM stock_movement WHERE to_location = ?1)"
+      " OR EXISTS (SELECT 1 FROM stock_count WHERE location_id = ?1)"
+      " OR EXISTS (SELECT 1 FROM scrap_request WHERE location_id = ?1)", error);
+  gboolean has_row;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, location_id, -1, SQLITE_TRANSIENT);
+  if (!fl_stmt_step_row (self->db, stmt, &has_row, error))
+    return FALSE;
+  *has_stock = has_row && sqlite3_column_int (stmt, 0) != 0;
+  return TRUE;
+}
+
 static gint64
 sqlite_count_negative_balances (FlStore *store, GError **error)
 {
@@ -1351,8 +1405,12 @@ fl_sqlite_store_iface_init (FlStoreInterface *iface)
 {
   iface->reopen = sqlite_reopen;
   iface->get_id = sqlite_get_id;
+  iface->schema_version = sqlite_schema_version;
   iface->check = sqlite_check;
+  iface->verify = sqlite_verify;
   iface->backup = sqlite_backup;
+  iface->set_use = sqlite_set_use;
+  iface->maintain = sqlite_maintain;
   iface->begin = sqlite_begin;
   iface->commit = sqlite_commit;
   iface->rollback = sqlite_rollback;
@@ -1381,5 +1439,7 @@ fl_sqlite_store_iface_init (FlStoreInterface *iface)
   iface->revoke_tokens = sqlite_revoke_tokens;
   iface->add_login_attempt = sqlite_add_login_attempt;
   iface->count_login_failures = sqlite_count_login_failures;
+  iface->stock_balance = sqlite_stock_balance;
+  iface->location_has_stock = sqlite_location_has_stock;
   iface->count_negative_balances = sqlite_count_negative_balances;
 }

@@ -1,8 +1,9 @@
 /* fl-sqlite-store.h — the embedded FlStore: one SQLite file in WAL mode
- * (the core's FlDb with the server's own migrations). */
+ * (the core's FlDb with the server's own migrations).  The server opens it
+ * through fl_store_open(); fl-sqlite-store-db.h gives tests the file's
+ * connection underneath. */
 #pragma once
 
-#include "fl-db.h"
 #include "fl-store.h"
 
 G_BEGIN_DECLS
@@ -12,11 +13,5 @@ G_DECLARE_FINAL_TYPE (FlSqliteStore, fl_sqlite_store, FL, SQLITE_STORE, GObject)
 
 /* Opens (creating and upgrading as needed) the store in the file `path`. */
 FlSqliteStore *fl_sqlite_store_open (const char *path, GError **error);
-
-/* The connection underneath, for checks that work on any FlDb
- * (fl_stock_verify) and for bulk loads in the store's transaction. */
-FlDb          *fl_sqlite_store_get_db (FlSqliteStore *store);
-
-const FlMigration *fl_sqlite_store_migrations (guint *n_migrations);
 
 G_END_DECLS

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "fl-record.h"
-#include "fl-sqlite-store.h"
 
 G_DEFINE_QUARK (fl-store-error-quark, fl_store_error)
 
@@ -58,20 +57,6 @@ fl_store_change_free (FlStoreChange *change)
   g_free (change);
 }
 
-FlStore *
-fl_store_open (const char *location, GError **error)
-{
-  g_return_val_if_fail (location != NULL, NULL);
-  if (strstr (location, "://") != NULL)
-    {
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN,
-                   _("“%s” names a database this server cannot use yet; give the path of a SQLite file"),
-                   location);
-      return NULL;
-    }
-  return FL_STORE (fl_sqlite_store_open (location, error));
-}
-
 #define IFACE(store) FL_STORE_GET_IFACE (store)
 
 FlStore *
@@ -88,11 +73,39 @@ fl_store_get_id (FlStore *store)
   return IFACE (store)->get_id (store);
 }
 
+int
+fl_store_schema_version (FlStore *store)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), 0);
+  return IFACE (store)->schema_version (store);
+}
+
 gboolean
 fl_store_check (FlStore *store, GError **error)
 {
   g_return_val_if_fail (FL_IS_STORE (store), FALSE);
   return IFACE (store)->check (store, error);
+}
+
+gboolean
+fl_store_verify (FlStore *store, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+  return IFACE (store)->verify (store, error);
+}
+
+void
+fl_store_set_use (FlStore *store, FlStoreUse use)
+{
+  g_return_if_fail (FL_IS_STORE (store));
+  IFACE (store)->set_use (store, use);
+}
+
+gboolean
+fl_store_maintain (FlStore *store, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+  return IFACE (store)->maintain (store, error);
 }
 
 gboolean
@@ -393,6 +406,22 @@ fl_store_count_login_failures (FlStore *store, const char *login, const char *pe
 {
   g_return_val_if_fail (FL_IS_STORE (store) && login != NULL, -1);
   return IFACE (store)->count_login_failures (store, login, peer != NULL ? peer : "", since, error);
+}
+
+gint64
+fl_store_stock_balance (FlStore *store, const char *location_id, const char *part_id,
+                        GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && location_id != NULL && part_id != NULL, 0);
+  return IFACE (store)->stock_balance (store, location_id, part_id, error);
+}
+
+gboolean
+fl_store_location_has_stock (FlStore *store, const char *location_id, gboolean *has_stock,
+                             GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && location_id != NULL && has_stock != NULL, FALSE);
+  return IFACE (store)->location_has_stock (store, location_id, has_stock, error);
 }
 
 gint64

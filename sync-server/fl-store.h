@@ -23,7 +23,11 @@
  * One FlStore is one connection: use it from one thread at a time.  A server
  * that works in several threads (a long snapshot stream next to pushes)
  * opens one per thread with fl_store_reopen(); the SQLite backend runs in WAL
- * mode so readers never wait for the writer. */
+ * mode so readers never wait for the writer.
+ *
+ * Backends are chosen by the location's scheme (fl_store_open): this
+ * interface knows none of them, and nothing but a backend speaks its
+ * database's language. */
 #pragma once
 
 #include <json-glib/json-glib.h>
@@ -101,6 +105,13 @@ typedef gboolean (*FlStoreDeviceFunc) (const FlStoreDevice *device, gpointer use
 typedef gboolean (*FlStoreAuditFunc) (const FlAuditEntry *entry, gpointer user_data,
                                       GError **error);
 
+/* What a connection is used for, so a backend can size it: the one writer
+ * of a server, or one of its many readers (pulls, snapshots, blobs). */
+typedef enum {
+  FL_STORE_USE_WRITER,
+  FL_STORE_USE_READER,
+} FlStoreUse;
+
 #define FL_TYPE_STORE (fl_store_get_type ())
 G_DECLARE_INTERFACE (FlStore, fl_store, FL, STORE, GObject)
 
@@ -110,8 +121,12 @@ struct _FlStoreInterface
 
   FlStore    *(*reopen)          (FlStore *store, GError **error);
   const char *(*get_id)          (FlStore *store);
+  int         (*schema_version)  (FlStore *store);
   gboolean    (*check)           (FlStore *store, GError **error);
+  gboolean    (*verify)          (FlStore *store, GError **error);
   gboolean    (*backup)          (FlStore *store, const char *dest_path, GError **error);
+  void        (*set_use)         (FlStore *store, FlStoreUse use);
+  gboolean    (*maintain)        (FlStore *store, GError **error);
 
   gboolean    (*begin)           (FlStore *store, GError **error);
   gboolean    (*commit)          (FlStore *store, GError **error);
@@ -163,24 +178,45 @@ struct _FlStoreInterface
   gint64      (*count_login_failures) (FlStore *store, const char *login, const char *peer,
                                        gint64 since, GError **error);
 
+  gint64      (*stock_balance)   (FlStore *store, const char *location_id, const char *part_id,
+                                  GError **error);
+  gboolean    (*location_has_stock) (FlStore *store, const char *location_id, gboolean *has_stock,
+                                     GError **error);
   gint64      (*count_negative_balances) (FlStore *store, GError **error);
 };
 
-/* Opens the store at `location`: a file path (the embedded SQLite store,
- * created and upgraded as needed).  Other schemes ("postgresql://") are for
- * backends to come and are refused with FL_STORE_ERROR_OPEN for now. */
+/* Opens the store at `location`, created and upgraded as needed: its
+ * scheme names the backend ("sqlite:PATH"; a plain file path is a SQLite
+ * file too).  An unknown scheme fails with FL_STORE_ERROR_OPEN. */
 FlStore    *fl_store_open (const char *location, GError **error);
+/* The file a location names when its store is one file (SQLite), else
+ * NULL: a server keeps its blobs beside it, a command checks it exists. */
+char       *fl_store_location_file (const char *location);
 
 /* Another connection to the same database, for another thread. */
 FlStore    *fl_store_reopen (FlStore *store, GError **error);
 /* A UUID set when the database was created: cursors from another database
  * (a restored or re-created one) can be recognised. */
 const char *fl_store_get_id (FlStore *store);
+/* The version of the store's schema (its last migration applied). */
+int         fl_store_schema_version (FlStore *store);
 /* A cheap query: is the database there and answering?  (GET /health) */
 gboolean    fl_store_check (FlStore *store, GError **error);
+/* The check of `fieldline-sync check`: every stock balance the store keeps
+ * equals the sum of its ledger; FALSE with an error naming the first
+ * difference. */
+gboolean    fl_store_verify (FlStore *store, GError **error);
 /* A consistent copy of the whole database at `dest_path`, safe while the
  * server is serving. */
 gboolean    fl_store_backup (FlStore *store, const char *dest_path, GError **error);
+
+/* Sizes the connection for `use` (caches, background work). */
+void        fl_store_set_use (FlStore *store, FlStoreUse use);
+/* The backend's housekeeping, called about once a second on a connection
+ * of its own while a server runs (the SQLite backend checkpoints its WAL
+ * there instead of inside whichever push commits the thousandth page).
+ * Never waits for readers or writers. */
+gboolean    fl_store_maintain (FlStore *store, GError **error);
 
 /* ---- transactions ----
  * One write transaction per push request.  They nest (savepoints inside),
@@ -308,6 +344,15 @@ gint64      fl_store_count_login_failures (FlStore *store, const char *login, co
 
 /* ---- stock ---- */
 
+/* The balance of one part at one location, the sum of the stock_movement
+ * ledger (0 when nothing moved yet); inside a transaction it counts the
+ * movements written in it. */
+gint64      fl_store_stock_balance (FlStore *store, const char *location_id, const char *part_id,
+                                    GError **error);
+/* Whether a stock location has any stock history: movements from or to
+ * it, counts or scrap requests at it. */
+gboolean    fl_store_location_has_stock (FlStore *store, const char *location_id,
+                                         gboolean *has_stock, GError **error);
 /* Number of (location, part) balances below zero (a gauge in /metrics). */
 gint64      fl_store_count_negative_balances (FlStore *store, GError **error);
 

@@ -11,10 +11,11 @@
 static int
 serve (int argc, char **argv)
 {
-  g_autofree char *db = NULL, *config = NULL, *listen = NULL;
+  g_autofree char *store = NULL, *db = NULL, *config = NULL, *listen = NULL;
   g_autofree char *tls_cert = NULL, *tls_key = NULL, *blob_dir = NULL;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server's database file (created when missing)"), "PATH" },
+    { "store", 0, 0, G_OPTION_ARG_STRING, &store, N_("The server's database: sqlite:PATH or postgresql://… (created when missing)"), "URI" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server's SQLite file, the same as --store sqlite:PATH"), "PATH" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config, N_("A key file with a [server] group of settings"), "FILE" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port, e.g. 0.0.0.0:8470 (default 127.0.0.1:8470)"), "ADDR" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("PEM certificate for HTTPS"), "FILE" },
@@ -22,7 +23,7 @@ serve (int argc, char **argv)
     { "blob-dir", 0, 0, G_OPTION_ARG_FILENAME, &blob_dir, N_("Where photos and signatures are kept (default PATH.blobs)"), "DIR" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("serve --db PATH"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("serve --store URI"));
   g_autoptr(GError) error = NULL;
   g_option_context_set_summary (context, _("Run the Fieldline sync server until SIGTERM or SIGINT."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -48,15 +49,16 @@ serve (int argc, char **argv)
   /* The command line wins over the configuration file. */
 #define OVERRIDE(field, value) \
   if (value != NULL) { g_free (options.field); options.field = g_steal_pointer (&value); }
-  OVERRIDE (db_path, db);
+  OVERRIDE (store, db);
+  OVERRIDE (store, store);
   OVERRIDE (listen, listen);
   OVERRIDE (tls_cert_file, tls_cert);
   OVERRIDE (tls_key_file, tls_key);
   OVERRIDE (blob_dir, blob_dir);
 #undef OVERRIDE
-  if (options.db_path == NULL)
+  if (options.store == NULL)
     {
-      g_printerr (_("fieldline-sync: which database? Give it with --db PATH\n"));
+      g_printerr (_("fieldline-sync: which database? Give it with --store URI\n"));
       fl_server_options_clear (&options);
       return FL_ADMIN_EXIT_USAGE;
     }

@@ -6,7 +6,9 @@
 # of a higher layer does not compile.  System headers are on every include
 # path, though: this check fails when a layer includes the library of a
 # layer above it — SQLite in the model, libsoup below the sync layer, GTK
-# anywhere in the core.
+# anywhere in the core.  In the sync server, only a store backend speaks its
+# database (fl-sqlite-store*: SQLite and the core's SQLite helpers of
+# shared/db), and only the backend table fl-store-open.c knows the backends.
 set -eu
 
 top=${1:?usage: check-layers.sh SOURCE_ROOT}
@@ -22,6 +24,25 @@ forbid () {
     status=1
   fi
 }
+
+# server_forbid PATTERN WHY ALLOWED: sync-server files other than those
+# matching the regular expression ALLOWED must not include PATTERN.
+server_forbid () {
+  pattern=$1 why=$2 allowed=$3
+  found=$(grep -nE "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($pattern)" sync-server/*.[ch] |
+          grep -vE "^sync-server/($allowed):" || true)
+  if [ -n "$found" ]; then
+    echo "sync-server: $why:" >&2
+    echo "$found" | sed 's/^/  /' >&2
+    status=1
+  fi
+}
+
+db_headers='sqlite3\.h|fl-db\.h|fl-record-store\.h|fl-stock-ledger\.h|fl-query\.h|fl-paged-query\.h'
+server_forbid "$db_headers|fl-sqlite-store-db\.h" \
+  'only the SQLite backend speaks SQLite; use the FlStore interface' 'fl-sqlite-store[^:]*'
+server_forbid 'fl-[a-z]+-store\.h' \
+  'only fl-store-open.c opens a backend; use fl_store_open()' 'fl-store-open\.c|fl-[a-z]+-store[^:]*'
 
 forbid model 'sqlite3\.h|libsoup/|gtk/|adwaita\.h' 'SQLite, libsoup or GTK (the model has no storage and no network)'
 forbid db 'libsoup/|gtk/|adwaita\.h' 'libsoup or GTK'

@@ -14,7 +14,6 @@
 #include "fl-fuzz.h"
 #include "fl-push.h"
 #include "fl-record.h"
-#include "fl-sqlite-store.h"
 #include "fl-store.h"
 #include "fl-time.h"
 

@@ -548,10 +548,37 @@ test_devices_and_tokens (void)
   fl_test_store_close (&t);
 }
 
+/* sqlite:PATH and a plain PATH name the same file; a scheme no backend
+ * serves is refused in words naming it. */
+static void
+test_open_by_location (void)
+{
+  g_autofree char *dir = NULL, *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStore) created = fl_test_store_new (&dir, &path);
+  g_autofree char *uri = g_strconcat ("sqlite:", path, NULL);
+  g_autoptr(FlStore) by_uri = fl_store_open (uri, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_store_get_id (by_uri), ==, fl_store_get_id (created));
+  g_assert_cmpint (fl_store_schema_version (by_uri), >=, 1);
+  g_autofree char *file = fl_store_location_file (uri);
+  g_assert_cmpstr (file, ==, path);
+
+  g_autoptr(FlStore) unknown = fl_store_open ("nosuch://host/db", &error);
+  g_assert_null (unknown);
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN);
+  g_assert_nonnull (strstr (error->message, "nosuch://host/db"));
+  g_assert_null (fl_store_location_file ("nosuch://host/db"));
+  g_clear_object (&by_uri);
+  g_clear_object (&created);
+  fl_test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/open-by-location", test_open_by_location);
   g_test_add_func ("/store/row-round-trip", test_row_round_trip);
   g_test_add_func ("/store/transaction-rollback", test_transaction_rollback);
   g_test_add_func ("/store/change-log-order", test_change_log_order);

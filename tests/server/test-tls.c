@@ -34,7 +34,7 @@ test_https (void)
   /* A key that does not exist: a clear error, no server. */
   FlServerOptions options;
   fl_server_options_init (&options);
-  options.db_path = g_strdup (f.t.path);
+  options.store = g_strdup (f.t.path);
   g_free (options.listen);
   options.listen = g_strdup ("127.0.0.1:0");
   options.tls_cert_file = g_strdup (cert);

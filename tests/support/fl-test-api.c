@@ -29,7 +29,7 @@ fl_api_start (FlApiFixture *f, const FlServerOptions *custom)
   FlServerOptions options = custom != NULL ? *custom : defaults;
   g_autofree char *db_path = g_strdup (f->t.path);
   g_autofree char *listen = g_strdup ("127.0.0.1:0");
-  options.db_path = db_path;
+  options.store = db_path;
   options.listen = listen;
   f->server = fl_server_start (&options, &error);
   fl_server_options_clear (&defaults);

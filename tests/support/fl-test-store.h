@@ -10,7 +10,7 @@
 #include "fl-time.h"
 
 #include "fl-accounts.h"
-#include "fl-sqlite-store.h"
+#include "fl-sqlite-store-db.h"
 #include "fl-store.h"
 
 G_BEGIN_DECLS

@@ -6,8 +6,8 @@ fl_sync_server_start_on (FlSyncServer *s, guint16 port)
   g_autoptr(GError) error = NULL;
   FlServerOptions options;
   fl_server_options_init (&options);
-  g_free (options.db_path);
-  options.db_path = g_strdup (s->db_path);
+  g_free (options.store);
+  options.store = g_strdup (s->db_path);
   g_free (options.listen);
   options.listen = g_strdup_printf ("127.0.0.1:%u", port);
   if (s->max_blob_size > 0)

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "fl-soup-transport.h"
-#include "fl-sqlite-store.h"
+#include "fl-sqlite-store-db.h"
 #include "fl-work-order.h"
 
 typedef struct {

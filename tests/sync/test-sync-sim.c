@@ -34,7 +34,7 @@
 
 #include "fl-pull.h"
 #include "fl-soup-transport.h"
-#include "fl-sqlite-store.h"
+#include "fl-sqlite-store-db.h"
 #include "fl-work-order.h"
 #include "fl-workflow.h"
 
