@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "fl-ids.h"
-#include "fl-json-guard.h"
 #include "fl-record-store.h"
 #include "fl-stock-ledger.h"
+#include "fl-store-backend.h"
 #include "fl-time.h"
 
 struct _FlSqliteStore
@@ -96,24 +96,16 @@ static const char server_tables_sql[] =
   ") STRICT;\n"
   "CREATE INDEX login_attempts_key ON login_attempts (login, peer, at);\n";
 
-/* Model columns whose value is unique on the server (index TABLE_COLUMN):
- * a second row with the same value is refused naming the column. */
-static const struct {
-  const char *table;
-  const char *column;
-} unique_columns[] = {
-  { "user", "login" },
-  { "site", "code" },
-};
-
 static gboolean
 create_server (FlDb *db, GError **error)
 {
   char id[37];
+  guint n_unique;
+  const FlStoreUniqueColumn *unique_columns = fl_store_unique_columns (&n_unique);
   fl_uuid7_generate (id);
   if (!fl_model_create_tables (db, error) || !fl_db_exec (db, server_tables_sql, error))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (unique_columns); i++)
+  for (guint i = 0; i < n_unique; i++)
     {
       g_autofree char *sql = g_strdup_printf ("CREATE UNIQUE INDEX \"%s_%s\" ON \"%s\" (\"%s\")",
                                               unique_columns[i].table, unique_columns[i].column,
@@ -130,16 +122,15 @@ create_server (FlDb *db, GError **error)
 static void
 explain_unique_clash (FlSqliteStore *self, const FlTable *table, JsonObject *row, GError **error)
 {
+  guint n_unique;
+  const FlStoreUniqueColumn *unique_columns = fl_store_unique_columns (&n_unique);
   if (sqlite3_extended_errcode (fl_db_handle (self->db)) != SQLITE_CONSTRAINT_UNIQUE || error == NULL)
     return;
-  for (guint i = 0; i < G_N_ELEMENTS (unique_columns); i++)
+  for (guint i = 0; i < n_unique; i++)
     if (strcmp (unique_columns[i].table, table->name) == 0)
       {
-        const char *value = fl_record_get_string (row, unique_columns[i].column);
         g_clear_error (error);
-        /* Translators: "site.code: “H1” already exists" */
-        g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_EXISTS, _("%s.%s: “%s” already exists"),
-                     table->name, unique_columns[i].column, value != NULL ? value : "");
+        fl_store_set_unique_clash (error, table, row, unique_columns[i].column);
         return;
       }
 }
@@ -169,27 +160,7 @@ static void
 fl_sqlite_store_init (FlSqliteStore *self)
 {
   self->sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->children = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                          (GDestroyNotify) g_ptr_array_unref);
-  guint n_tables = 0;
-  const FlTable * const *tables = fl_schema_tables (&n_tables);
-  for (guint i = 0; i < n_tables; i++)
-    for (guint p = 0; p < G_N_ELEMENTS (tables[i]->scope); p++)
-      {
-        const char *via = tables[i]->scope[p].via_table;
-        if (tables[i]->scope[p].column == NULL)
-          break;
-        if (via == NULL)
-          continue;
-        GPtrArray *list = g_hash_table_lookup (self->children, via);
-        if (list == NULL)
-          {
-            list = g_ptr_array_new ();
-            g_hash_table_insert (self->children, (gpointer) via, list);
-          }
-        if (!g_ptr_array_find (list, tables[i], NULL))
-          g_ptr_array_add (list, (gpointer) tables[i]);
-      }
+  self->children = fl_store_scope_children ();
 }
 
 FlSqliteStore *
@@ -274,86 +245,6 @@ table_sql (FlSqliteStore *self, SqlKind kind, const FlTable *table, const char *
  * They are written and read on every stored row: by hand, since ids are
  * plain characters (fl_record_validate checks references), with JSON-GLib
  * as the fallback for anything else. */
-static gboolean
-is_plain_id (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
-      return FALSE;
-  return TRUE;
-}
-
-static char *
-sites_to_json (const char * const *sites)
-{
-  GString *json = g_string_new ("[");
-  for (guint i = 0; sites != NULL && sites[i] != NULL; i++)
-    {
-      if (!is_plain_id (sites[i]))
-        {
-          g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), sites[i]);
-          g_autofree char *quoted = json_to_string (node, FALSE);
-          g_string_append_printf (json, "%s%s", i > 0 ? "," : "", quoted);
-        }
-      else
-        g_string_append_printf (json, "%s\"%s\"", i > 0 ? "," : "", sites[i]);
-    }
-  g_string_append_c (json, ']');
-  return g_string_free (json, FALSE);
-}
-
-static GStrv
-sites_from_json (const char *text)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  if (text == NULL || strcmp (text, "[]") == 0)
-    return g_strv_builder_end (builder);
-  if (strchr (text, '\\') == NULL)
-    {
-      /* ["a","b"]: the strings between quotes. */
-      const char *p = text;
-      while ((p = strchr (p, '"')) != NULL)
-        {
-          const char *end = strchr (p + 1, '"');
-          if (end == NULL)
-            break;
-          g_autofree char *id = g_strndup (p + 1, end - p - 1);
-          g_strv_builder_add (builder, id);
-          p = end + 1;
-        }
-      return g_strv_builder_end (builder);
-    }
-  g_autoptr(JsonNode) root = fl_json_guard_parse (text, -1, NULL, NULL);
-  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
-    {
-      JsonArray *array = json_node_get_array (root);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *node = json_array_get_element (array, i);
-          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (node));
-        }
-    }
-  return g_strv_builder_end (builder);
-}
-
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-static GStrv
-sorted_unique (GPtrArray *strings)
-{
-  g_ptr_array_sort (strings, compare_strings);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  for (guint i = 0; i < strings->len; i++)
-    if (i == 0 || strcmp (strings->pdata[i - 1], strings->pdata[i]) != 0)
-      g_strv_builder_add (builder, strings->pdata[i]);
-  return g_strv_builder_end (builder);
-}
-
 static gboolean
 not_found (GError **error, const char *format, const char *what)
 {
@@ -600,34 +491,11 @@ sqlite_row_sites (FlStore *store, const FlTable *table, JsonObject *row, GError 
         return NULL;
       if (!found)
         continue;
-      g_auto(GStrv) list = sites_from_json (parent_sites);
+      g_auto(GStrv) list = fl_store_sites_from_json (parent_sites);
       for (guint i = 0; list[i] != NULL; i++)
         g_ptr_array_add (sites, g_strdup (list[i]));
     }
-  return sorted_unique (sites);
-}
-
-/* Who could see the row before and cannot now: the sites it was visible
- * at (and those it had left earlier, still owed a "gone") minus those it is
- * visible at now.  "*" stands for every site: a row that was visible to
- * everyone and is now scoped is gone for every other site. */
-static GStrv
-gone_after_move (const char *old_sites_json, const char *old_gone_json, char **new_sites)
-{
-  if (new_sites[0] == NULL)
-    return g_new0 (char *, 1);  /* visible everywhere now */
-  g_auto(GStrv) old_sites = sites_from_json (old_sites_json);
-  g_auto(GStrv) old_gone = sites_from_json (old_gone_json);
-  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
-  if (old_sites_json != NULL && old_sites[0] == NULL)
-    g_ptr_array_add (gone, "*");
-  for (guint i = 0; old_sites[i] != NULL; i++)
-    if (!g_strv_contains ((const char * const *) new_sites, old_sites[i]))
-      g_ptr_array_add (gone, old_sites[i]);
-  for (guint i = 0; old_gone[i] != NULL; i++)
-    if (!g_strv_contains ((const char * const *) new_sites, old_gone[i]))
-      g_ptr_array_add (gone, old_gone[i]);
-  return sorted_unique (gone);
+  return fl_store_sorted_unique (sites);
 }
 
 static gboolean record_change (FlSqliteStore *self, const FlTable *table, const char *row_id,
@@ -686,9 +554,9 @@ record_change (FlSqliteStore *self, const FlTable *table, const char *row_id, Js
   if (sites == NULL ||
       !recorded_sites (self, table->name, row_id, &found, &old_sites, &old_gone, error))
     return FALSE;
-  g_autofree char *sites_json = sites_to_json ((const char * const *) sites);
-  g_auto(GStrv) gone = found ? gone_after_move (old_sites, old_gone, sites) : g_new0 (char *, 1);
-  g_autofree char *gone_json = sites_to_json ((const char * const *) gone);
+  g_autofree char *sites_json = fl_store_sites_to_json ((const char * const *) sites);
+  g_auto(GStrv) gone = found ? fl_store_gone_after_move (old_sites, old_gone, sites) : g_new0 (char *, 1);
+  g_autofree char *gone_json = fl_store_sites_to_json ((const char * const *) gone);
 
   if (found)
     {
@@ -754,15 +622,7 @@ put_row_in_transaction (FlSqliteStore *self, const FlTable *table, JsonObject *r
       return TRUE;
     }
 
-  g_autofree char *now = fl_time_format (fl_time_now ());
-  g_autofree char *version_text = g_strdup_printf ("%" PRId64, version + 1);
-  json_object_set_string_member (row, "version", version_text);
-  if (created_at != NULL)
-    json_object_set_string_member (row, "created_at", created_at);
-  else if (fl_record_get_string (row, "created_at") == NULL)
-    json_object_set_string_member (row, "created_at", now);
-  if (fl_record_get_string (row, "updated_at") == NULL)
-    json_object_set_string_member (row, "updated_at", now);
+  fl_store_stamp_row (row, version, created_at);
 
   if (!fl_record_store (self->db, table, row, NULL, error))
     {
@@ -819,7 +679,7 @@ foreach_row_in_read (FlSqliteStore *self, const FlTable *table, const char * con
   if (stmt == NULL)
     return FALSE;
   if (scoped)
-    sqlite3_bind_text (stmt, 1, sites_to_json (sites), -1, g_free);
+    sqlite3_bind_text (stmt, 1, fl_store_sites_to_json (sites), -1, g_free);
   return stream_rows (self, stmt, table, func, user_data, error);
 }
 
@@ -884,7 +744,7 @@ changes_in_read (FlSqliteStore *self, gint64 cursor, guint limit, const char * c
   sqlite3_bind_int64 (stmt, 1, cursor);
   sqlite3_bind_int64 (stmt, 2, (gint64) limit + 1);
   if (scoped)
-    sqlite3_bind_text (stmt, 3, sites_to_json (sites), -1, g_free);
+    sqlite3_bind_text (stmt, 3, fl_store_sites_to_json (sites), -1, g_free);
 
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_store_change_free);
   g_autoptr(GPtrArray) entry_sites = g_ptr_array_new_with_free_func (g_free);
@@ -913,7 +773,7 @@ changes_in_read (FlSqliteStore *self, gint64 cursor, guint limit, const char * c
       FlStoreChange *change = entries->pdata[i];
       if (change->table == NULL)
         continue;  /* a table of a newer schema: nothing this version can send */
-      g_auto(GStrv) row_sites = sites_from_json (entry_sites->pdata[i]);
+      g_auto(GStrv) row_sites = fl_store_sites_from_json (entry_sites->pdata[i]);
       if (!fl_store_sites_visible ((const char * const *) row_sites, sites))
         continue;  /* it left the user's sites: `row` stays NULL */
       change->row = sqlite_load_row (FL_STORE (self), change->table, change->row_id, error);
