@@ -7,6 +7,7 @@
 #include "fl-ids.h"
 #include "fl-record.h"
 #include "fl-time.h"
+#include "fl-workflow.h"
 
 G_DEFINE_QUARK (fl-accounts-error-quark, fl_accounts_error)
 
@@ -111,24 +112,7 @@ fl_accounts_find_user (FlStore *store, const char *login, GError **error)
 GStrv
 fl_accounts_user_sites (JsonObject *user)
 {
-  JsonNode *node = json_object_get_member (user, "sites");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  JsonArray *array = json_node_get_array (node);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  guint n = 0;
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
-        {
-          g_strv_builder_add (builder, json_node_get_string (element));
-          n++;
-        }
-    }
-  if (n == 0)
-    return NULL;
-  return g_strv_builder_end (builder);
+  return fl_workflow_user_sites (user);
 }
 
 static gboolean

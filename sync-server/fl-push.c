@@ -349,7 +349,7 @@ server_sets (const FlTable *table, const char *field)
          fl_workflow_field_kind (field) == FL_WO_FIELD_LIFECYCLE;
 }
 
-/* An assignee must be an engineer who works at the order's site. */
+/* An assignee must be an engineer who works at the order's site, with an account in use. */
 static gboolean
 check_assignee (Push *p, JsonObject *wo, char **problem, GError **error)
 {
@@ -369,11 +369,7 @@ check_assignee (Push *p, JsonObject *wo, char **problem, GError **error)
       *problem = g_strdup_printf (_("work_order.assignee: there is no user %s"), assignee);
       return TRUE;
     }
-  FlRole role = FL_ROLE_CLERK;
-  fl_role_from_string (fl_record_get_string (user, "role"), &role);
-  g_auto(GStrv) sites = fl_accounts_user_sites (user);
-  if (!fl_workflow_check_assignee (assignee, role, (const char * const *) sites,
-                                   fl_record_get_string (wo, "site_id"), &local_error))
+  if (!fl_workflow_check_assignee_user (user, fl_record_get_string (wo, "site_id"), &local_error))
     *problem = g_strdup (local_error->message);
   return TRUE;
 }

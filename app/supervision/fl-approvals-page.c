@@ -474,13 +474,14 @@ show_state (FlApprovalsPage *self, JsonObject *row)
   gtk_widget_set_visible (self->state_box, text != NULL);
 }
 
+/* Only the engineers of the order's site: the server refuses anyone else. */
 static void
-fill_assignees (FlApprovalsPage *self, const char *current)
+fill_assignees (FlApprovalsPage *self, const char *current, const char *site_id)
 {
   gtk_string_list_splice (self->assignee_names, 0,
                           g_list_model_get_n_items (G_LIST_MODEL (self->assignee_names)), NULL);
   g_ptr_array_set_size (self->assignee_logins, 0);
-  g_autoptr(GPtrArray) assignees = fl_approvals_list_assignees (page_db (self), NULL);
+  g_autoptr(GPtrArray) assignees = fl_approvals_list_assignees (page_db (self), site_id, NULL);
   guint selected = 0;
   for (guint i = 0; assignees != NULL && i < assignees->len; i++)
     {
@@ -493,6 +494,11 @@ fill_assignees (FlApprovalsPage *self, const char *current)
       g_ptr_array_add (self->assignee_logins, g_strdup (login));
     }
   adw_combo_row_set_selected (self->assignee_row, selected);
+  gboolean anyone = self->assignee_logins->len > 0;
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->assignee_row),
+                               anyone ? "" : _("No engineer works at this order's site"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->assignee_row), anyone);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->assign_button), anyone);
 }
 
 static void
@@ -525,7 +531,7 @@ show_item (FlApprovalsPage *self, FlRecordItem *item, gboolean in_queue)
 
   gtk_widget_set_visible (GTK_WIDGET (self->assign_group), !in_queue);
   if (!in_queue)
-    fill_assignees (self, fl_record_get_string (row, "assignee"));
+    fill_assignees (self, fl_record_get_string (row, "assignee"), fl_record_get_string (row, "site_id"));
   gtk_widget_set_visible (GTK_WIDGET (self->decision_group), in_queue);
   gboolean may_decide = in_queue && !fl_approvals_decision_waiting (row) &&
                         fl_access_check_write (fl_session_get_role (self->session), "approval", "append", NULL);
@@ -722,7 +728,8 @@ assign_clicked (FlApprovalsPage *self)
   if (selected >= self->assignee_logins->len)
     return;
   g_autoptr(GError) error = NULL;
-  const char *login = g_ptr_array_index (self->assignee_logins, selected);
+  /* A copy: the assignment reloads the page, which refills assignee_logins. */
+  g_autofree char *login = g_strdup (g_ptr_array_index (self->assignee_logins, selected));
   if (!fl_approvals_page_assign (self, login, &error))
     {
       fl_notice_error (GTK_WIDGET (self), _("Cannot Assign"), error);

@@ -4,6 +4,7 @@
 
 #include "fl-enum.h"
 #include "fl-protocol.h"
+#include "fl-record.h"
 
 G_DEFINE_QUARK (fl-workflow-error-quark, fl_workflow_error)
 
@@ -437,6 +438,46 @@ fl_workflow_check_assignee (const char *assignee, FlRole assignee_role,
       return FALSE;
     }
   return TRUE;
+}
+
+GStrv
+fl_workflow_user_sites (JsonObject *user)
+{
+  JsonNode *node = json_object_get_member (user, "sites");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  JsonArray *array = json_node_get_array (node);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = 0;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+        {
+          g_strv_builder_add (builder, json_node_get_string (element));
+          n++;
+        }
+    }
+  if (n == 0)
+    return NULL;
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+fl_workflow_check_assignee_user (JsonObject *user, const char *site_id, GError **error)
+{
+  g_return_val_if_fail (user != NULL, FALSE);
+  const char *login = fl_record_get_string (user, "login");
+  if (fl_record_get_bool (user, "disabled"))
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+                   _("work_order.assignee: the account of %s is disabled"), login);
+      return FALSE;
+    }
+  FlRole role = FL_ROLE_CLERK;
+  fl_role_from_string (fl_record_get_string (user, "role"), &role);
+  g_auto(GStrv) sites = fl_workflow_user_sites (user);
+  return fl_workflow_check_assignee (login, role, (const char * const *) sites, site_id, error);
 }
 
 /* ---- Write rights per table -------------------------------------------- */

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -134,6 +135,15 @@ gboolean fl_workflow_check_field    (FlRole role, FlWorkOrderStatus status, cons
 gboolean fl_workflow_check_assignee (const char *assignee, FlRole assignee_role,
                                      const char * const *assignee_sites, const char *site_id,
                                      GError **error);
+
+/* The site ids of the user row `user` (its "sites"), or NULL when the user
+ * works at every site. */
+GStrv    fl_workflow_user_sites     (JsonObject *user);
+
+/* fl_workflow_check_assignee for the user row `user` (login, role, sites,
+ * disabled): a disabled account takes no work either.  The client offers
+ * and the server accepts the same people with it. */
+gboolean fl_workflow_check_assignee_user (JsonObject *user, const char *site_id, GError **error);
 
 /* May `role` write to `table` with `op` ("insert" | "update" for mutable
  * tables, "append" for ledgers)?  Field-level limits (an engineer may only

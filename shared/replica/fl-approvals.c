@@ -7,6 +7,7 @@
 #include "fl-query.h"
 #include "fl-outbox.h"
 #include "fl-time.h"
+#include "fl-user.h"
 #include "fl-work-order.h"
 
 const char *
@@ -150,6 +151,24 @@ assign_in_transaction (FlDb *db, gpointer data, GError **error)
   return fl_work_order_log (db, a->id, a->by, "note", 0, note, error);
 }
 
+/* The rule of the server, before the change is written: the push would be refused. */
+static gboolean
+check_assignee (FlDb *db, const char *login, const char *site_id, GError **error)
+{
+  g_autoptr(GPtrArray) users = fl_user_list (db, error);
+  if (users == NULL)
+    return FALSE;
+  for (guint i = 0; i < users->len; i++)
+    {
+      JsonObject *user = g_ptr_array_index (users, i);
+      if (g_strcmp0 (fl_record_get_string (user, "login"), login) == 0)
+        return fl_workflow_check_assignee_user (user, site_id, error);
+    }
+  g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
+               _("work_order.assignee: there is no user %s"), login);
+  return FALSE;
+}
+
 gboolean
 fl_approvals_assign (FlDb *db, JsonObject *row, FlRole role, const char *by, const char *login,
                      GError **error)
@@ -158,17 +177,24 @@ fl_approvals_assign (FlDb *db, JsonObject *row, FlRole role, const char *by, con
   g_autoptr(JsonObject) seen = json_object_ref (row);
   if (g_strcmp0 (fl_record_get_string (seen, "assignee"), login) == 0)
     return TRUE;
+  if (!check_assignee (db, login, fl_record_get_string (seen, "site_id"), error))
+    return FALSE;
   Assignment a = { role, by, fl_record_get_string (seen, "id"), login,
                    fl_record_get_string (seen, "status"), fl_record_get_string (seen, "assignee") };
   return fl_db_transaction (db, assign_in_transaction, &a, error);
 }
 
 GPtrArray *
-fl_approvals_list_assignees (FlDb *db, GError **error)
+fl_approvals_list_assignees (FlDb *db, const char *site_id, GError **error)
 {
-  return fl_query_rows (db,
-      "SELECT login, display_name FROM user WHERE role IN ('engineer', 'supervisor')"
-      "   AND NOT coalesce (disabled, 0) ORDER BY role = 'supervisor', display_name", 0, NULL, error);
+  g_autoptr(GPtrArray) users = fl_user_list (db, error);
+  if (users == NULL)
+    return NULL;
+  GPtrArray *assignees = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < users->len; i++)
+    if (fl_workflow_check_assignee_user (g_ptr_array_index (users, i), site_id, NULL))
+      g_ptr_array_add (assignees, json_object_ref (g_ptr_array_index (users, i)));
+  return assignees;
 }
 
 GPtrArray *

@@ -40,7 +40,8 @@ gboolean    fl_approvals_decide (FlDb        *db,
                                  GError     **error);
 
 /* Assigns the work order `row` (of the assignments list) to `login`, with a
- * note in its log; a new order becomes assigned.  Nothing when it already is. */
+ * note in its log; a new order becomes assigned.  Nothing when it already is.
+ * Only to someone fl_approvals_list_assignees offers for the order's site. */
 gboolean    fl_approvals_assign (FlDb        *db,
                                  JsonObject  *row,
                                  FlRole       role,
@@ -48,9 +49,10 @@ gboolean    fl_approvals_assign (FlDb        *db,
                                  const char  *login,
                                  GError     **error);
 
-/* Who work can be assigned to: login and display_name of the enabled
- * engineers, then supervisors, by name. */
-GPtrArray  *fl_approvals_list_assignees (FlDb *db, GError **error);
+/* Who an order of `site_id` can be assigned to, by name: the user rows
+ * fl_workflow_check_assignee_user accepts (engineers of the site whose
+ * account is in use), as the server checks it. */
+GPtrArray  *fl_approvals_list_assignees (FlDb *db, const char *site_id, GError **error);
 
 /* What a resolved work order's review shows, oldest first:
  * parts used (qty, sku, name, serial, from_code); its photos (sha256,

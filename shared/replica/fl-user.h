@@ -12,6 +12,9 @@ G_BEGIN_DECLS
  * until that row has been pulled into the replica. */
 JsonObject *fl_user_find (FlDb *db, const char *login, GError **error);
 
+/* Every user row the replica has (all columns), by display name. */
+GPtrArray  *fl_user_list (FlDb *db, GError **error);
+
 /* The id of the van (stock location of kind van) `login` owns, the first by
  * code; NULL without an error when they own none. */
 char       *fl_user_dup_van_id (FlDb *db, const char *login, GError **error);

@@ -97,7 +97,7 @@ test_assignment (void)
   fl_api_login (&f, "eng_a2", &a2);
   fl_api_login (&f, "super", &s);
   g_autofree char *wo = fl_api_new_work_order (&f, &a, f.site_a, "assigned", "eng_a");
-  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL, k6 = NULL, k7 = NULL;
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL, k6 = NULL, k7 = NULL, k8 = NULL;
 
   /* Taking over another engineer's order: the assignee, then the status. */
   assert_rejected (update (&f, &a2, "work_order", wo, "{\"assignee\": {\"from\": \"eng_a\", \"to\": \"eng_a2\"}}", &k1),
@@ -122,6 +122,13 @@ test_assignment (void)
                    "work_order.assignee");
   assert_rejected (update (&f, &s, "work_order", wo, "{\"assignee\": {\"from\": \"eng_a\", \"to\": \"clerk\"}}", &k6),
                    "work_order.assignee");
+  /* Nor to someone whose account is disabled. */
+  g_autoptr(GError) error = NULL;
+  fl_test_add_user (f.t.store, "eng_gone", "engineer", f.site_a);
+  g_assert_true (fl_accounts_set_disabled (f.t.store, "eng_gone", TRUE, "admin", &error));
+  g_assert_no_error (error);
+  assert_rejected (update (&f, &s, "work_order", wo, "{\"assignee\": {\"from\": \"eng_a\", \"to\": \"eng_gone\"}}", &k8),
+                   "disabled");
   assert_applied (update (&f, &s, "work_order", wo, "{\"assignee\": {\"from\": \"eng_a\", \"to\": \"eng_a2\"}}", &k7));
   g_autofree char *moved = field_of (&f, "work_order", wo, "assignee");
   g_assert_cmpstr (moved, ==, "eng_a2");
@@ -189,7 +196,7 @@ test_time_and_author (void)
   fl_api_login (&f, "eng_a", &a);
   fl_api_login (&f, "clerk", &c);
   fl_api_login (&f, "super", &s);
-  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL, k6 = NULL, k7 = NULL;
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL, k6 = NULL, k7 = NULL, k8 = NULL;
 
   /* Backdating a new order to 2001. */
   g_autofree char *old = fl_uuid7_new ();

@@ -60,6 +60,18 @@ fl_ui_test_pump (void)
     }
 }
 
+gboolean
+fl_ui_test_shows_text (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (fl_ui_test_shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 gpointer
 fl_ui_test_find_window (GType type)
 {

@@ -40,6 +40,9 @@ void      fl_ui_test_pump (void);
 /* The newest visible toplevel window of `type` (a dialog just opened). */
 gpointer  fl_ui_test_find_window (GType type);
 
+/* Whether a label under `widget` shows `text` (markup parsed away). */
+gboolean  fl_ui_test_shows_text (GtkWidget *widget, const char *text);
+
 /* Saves what `widget` shows as `name` in $FL_SCREENSHOT_DIR (if set). */
 void      fl_ui_test_screenshot (GtkWidget *widget, const char *name);
 

@@ -57,18 +57,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->site);
 }
 
-/* Whether a label under `widget` shows `text` (markup parsed away). */
-static gboolean
-shows_text (GtkWidget *widget, const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (shows_text (child, text))
-      return TRUE;
-  return FALSE;
-}
+#define shows_text fl_ui_test_shows_text
 
 static void
 test_toast_over_page (Fixture *f, gconstpointer data)

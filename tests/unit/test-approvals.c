@@ -1,4 +1,5 @@
 #include "fl-test-util.h"
+#include <string.h>
 
 typedef struct {
   FlDb *db;
@@ -6,9 +7,9 @@ typedef struct {
   char *site, *part, *store, *ci;
 } Fixture;
 
-/* Users are the server's: stored as a pull would. */
+/* Users are the server's: stored as a pull would; `site` NULL: every site. */
 static void
-store_user (FlDb *db, const char *login, const char *name, const char *role, gboolean disabled)
+store_user (FlDb *db, const char *login, const char *name, const char *role, const char *site, gboolean disabled)
 {
   g_autoptr(GError) error = NULL;
   char id[37];
@@ -22,6 +23,10 @@ store_user (FlDb *db, const char *login, const char *name, const char *role, gbo
   json_object_set_string_member (user, "display_name", name);
   json_object_set_string_member (user, "role", role);
   json_object_set_boolean_member (user, "disabled", disabled);
+  JsonArray *sites = json_array_new ();
+  if (site != NULL)
+    json_array_add_string_element (sites, site);
+  json_object_set_array_member (user, "sites", sites);
   g_assert_true (fl_record_store (db, fl_schema_lookup ("user"), user, NULL, &error));
   g_assert_no_error (error);
 }
@@ -184,6 +189,8 @@ static void
 test_assign (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
+  store_user (f->db, "eng_a", "Li Wei", "engineer", f->site, FALSE);
+  store_user (f->db, "eng_b", "Wang Fang", "engineer", NULL, FALSE);
   g_autofree char *wo = insert_work_order (f, "INC-3", "new", NULL, NULL);
   g_autofree char *other = insert_work_order (f, "INC-4", "assigned", "eng_b", NULL);
   const char *params[] = { "unassigned" };
@@ -214,23 +221,40 @@ test_assign (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox"), ==, outbox);
 }
 
-/* Engineers first, then supervisors, by name; nobody disabled. */
+/* The engineers of the order's site (or of every site), by name; nobody
+ * disabled, nobody of another site, no other role: whom the server accepts. */
 static void
 test_assignees (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  store_user (f->db, "super", "Zhou Min", "supervisor", FALSE);
-  store_user (f->db, "eng_b", "Wang Fang", "engineer", FALSE);
-  store_user (f->db, "eng_a", "Li Wei", "engineer", FALSE);
-  store_user (f->db, "gone", "Chen Gang", "engineer", TRUE);
-  store_user (f->db, "clerk", "Sun Li", "clerk", FALSE);
-  g_autoptr(GPtrArray) people = fl_approvals_list_assignees (f->db, &error);
+  g_autofree char *elsewhere = fl_test_insert (f->db, "site", "{\"code\": \"HOSP2\", \"name\": \"Clinic\","
+                                               " \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
+  store_user (f->db, "super", "Zhou Min", "supervisor", f->site, FALSE);
+  store_user (f->db, "eng_b", "Wang Fang", "engineer", NULL, FALSE);
+  store_user (f->db, "eng_a", "Li Wei", "engineer", f->site, FALSE);
+  store_user (f->db, "eng_c", "An Ning", "engineer", elsewhere, FALSE);
+  store_user (f->db, "gone", "Chen Gang", "engineer", f->site, TRUE);
+  store_user (f->db, "clerk", "Sun Li", "clerk", f->site, FALSE);
+  g_autoptr(GPtrArray) people = fl_approvals_list_assignees (f->db, f->site, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (people->len, ==, 3);
+  g_assert_cmpuint (people->len, ==, 2);
   g_assert_cmpstr (fl_record_get_string (row (people, 0), "login"), ==, "eng_a");
   g_assert_cmpstr (fl_record_get_string (row (people, 0), "display_name"), ==, "Li Wei");
   g_assert_cmpstr (fl_record_get_string (row (people, 1), "login"), ==, "eng_b");
-  g_assert_cmpstr (fl_record_get_string (row (people, 2), "login"), ==, "super");
+
+  /* Nobody else can be given an order of the site, offline either. */
+  g_autofree char *wo = insert_work_order (f, "INC-6", "new", NULL, NULL);
+  gint64 outbox = fl_test_count (f->db, "SELECT count(*) FROM outbox");
+  const char * const refused[] = { "eng_c", "gone", "clerk", "super", "nobody" };
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(JsonObject) fresh = assignment (f, wo);
+      g_assert_false (fl_approvals_assign (f->db, fresh, FL_ROLE_SUPERVISOR, "super", refused[i], &error));
+      g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN);
+      g_assert_nonnull (strstr (error->message, refused[i]));
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox"), ==, outbox);
 }
 
 /* What the review of a resolved order shows: parts used, its photos only. */
