@@ -41,8 +41,8 @@ stock_balance (FlCli *cli, int argc, char **argv)
     {
       JsonObject *balance = g_ptr_array_index (balances, i);
       gint64 qty = fl_record_get_int (balance, "qty", 0);
-      gboolean has_min = !json_object_get_null_member (balance, "part_min_stock");
-      const char *mark = qty < 0 ? "!" : has_min && qty < fl_record_get_int (balance, "part_min_stock", 0) ? "↓" : "";
+      const char *alert = fl_record_get_string (balance, "alert");
+      const char *mark = g_strcmp0 (alert, "negative") == 0 ? "!" : g_strcmp0 (alert, "low") == 0 ? "↓" : "";
       const char *unit = fl_record_get_string (balance, "unit");
       g_print ("%-1s %-14s %-16s %10" PRId64 " %-6s %s\n", mark,
                fl_record_get_string (balance, "location_code"), fl_record_get_string (balance, "sku"),

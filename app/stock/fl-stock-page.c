@@ -1,5 +1,7 @@
 #include "fl-stock-page.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "fl-notice.h"
@@ -307,6 +309,27 @@ stock_alert_label (gpointer this_, FlRecordItem *item)
   return g_strdup ("");
 }
 
+/* A part's alert says at how many places it is, so "Below zero" is never
+ * read as a fact about the stores' total beside it. */
+static char *
+part_alert_label (gpointer this_, FlRecordItem *item)
+{
+  const char *alert = row_alert (item);
+  if (g_strcmp0 (alert, "negative") == 0)
+    {
+      gint64 places = fl_record_get_int (fl_record_item_get_record (item), "negatives", 0);
+      return g_strdup_printf (ngettext ("Below zero at %" PRId64 " location",
+                                        "Below zero at %" PRId64 " locations", places), places);
+    }
+  if (g_strcmp0 (alert, "low") == 0)
+    {
+      gint64 places = fl_record_get_int (fl_record_item_get_record (item), "low_warehouses", 0);
+      return g_strdup_printf (ngettext ("Below minimum in %" PRId64 " warehouse",
+                                        "Below minimum in %" PRId64 " warehouses", places), places);
+    }
+  return g_strdup ("");
+}
+
 static GStrv
 alert_classes (FlRecordItem *item, const char *base)
 {
@@ -416,6 +439,7 @@ fl_stock_page_class_init (FlStockPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, balances_activated);
   gtk_widget_class_bind_template_callback (widget_class, parts_activated);
   gtk_widget_class_bind_template_callback (widget_class, stock_alert_label);
+  gtk_widget_class_bind_template_callback (widget_class, part_alert_label);
   gtk_widget_class_bind_template_callback (widget_class, stock_alert_classes);
   gtk_widget_class_bind_template_callback (widget_class, stock_qty_classes);
   gtk_widget_class_bind_template_callback (widget_class, stock_serial_label);

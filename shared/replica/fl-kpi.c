@@ -3,6 +3,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-query.h"
+#include "fl-stock-queries.h"
 #include "fl-time.h"
 
 typedef struct {
@@ -333,21 +334,11 @@ compute_stock (FlDb *db, const char *site_id, FlKpiReport *r, GError **error)
   if (error != NULL && *error != NULL)
     return FALSE;
 
-  g_autoptr(FlStmt) now = fl_db_prepare (db,
-      "SELECT"
-      " (SELECT count(*) FROM stock_balance b JOIN stock_location l ON l.id = b.location_id"
-      "   WHERE b.qty < 0 AND (?1 IS NULL OR l.site_id = ?1)),"
-      " (SELECT count(*) FROM part p WHERE coalesce (p.min_stock, 0) > 0 AND p.min_stock > ("
-      "   SELECT coalesce (sum (b.qty), 0) FROM stock_balance b JOIN stock_location l ON l.id = b.location_id"
-      "    WHERE b.part_id = p.id AND l.kind = 'warehouse' AND (?1 IS NULL OR l.site_id = ?1)))",
-      error);
-  if (now == NULL)
+  FlStockAlertCounts alerts;
+  if (!fl_stock_count_alerts (db, site_id, &alerts, error))
     return FALSE;
-  sqlite3_bind_text (now, 1, site_id, -1, SQLITE_TRANSIENT);
-  if (!fl_stmt_step_row (db, now, &has_row, error))
-    return FALSE;
-  r->stock.negative_balances = sqlite3_column_int64 (now, 0);
-  r->stock.below_minimum = sqlite3_column_int64 (now, 1);
+  r->stock.negative_balances = alerts.negative_balances;
+  r->stock.below_minimum = alerts.low_parts;
   return TRUE;
 }
 

@@ -58,7 +58,7 @@ typedef struct {
   gint64 counts;            /* stock counts taken (not rejected) */
   gint64 counts_with_variance;
   gint64 negative_balances; /* (location, part) balances below zero now */
-  gint64 below_minimum;     /* parts whose warehouse stock is below their minimum now */
+  gint64 below_minimum;     /* parts below their minimum in a warehouse now (fl-stock-queries.h) */
 } FlKpiStockSummary;
 
 typedef struct {

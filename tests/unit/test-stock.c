@@ -259,6 +259,66 @@ test_catalogue_and_history (Fixture *f, gconstpointer data)
   g_assert_cmpstr (text (where, 1, "location_code"), ==, "VAN1");
 }
 
+/* One definition of an alert: a warehouse emptied below the minimum is
+ * listed among all locations' alerts as it is under its own location, the
+ * catalogue says where, and the counts of the service report agree. */
+static void
+test_alerts_agree (Fixture *f, gconstpointer data)
+{
+  g_autofree char *second = fl_test_insert (f->db, "stock_location",
+      "{\"code\": \"WH2\", \"name\": \"Clinic store\", \"kind\": \"warehouse\"}");
+  post (f, FL_MOVE_RECEIVE, 40, NULL, f->warehouse);
+  post (f, FL_MOVE_RECEIVE, 1, NULL, second);
+  post (f, FL_MOVE_ISSUE, 1, second, f->van);
+  post (f, FL_MOVE_USE, 2, f->van, NULL);
+
+  const char *everywhere[] = { NULL, NULL, "1", NULL };
+  g_autoptr(GPtrArray) flagged = rows (f, fl_stock_balances_sql (), 4, everywhere);
+  const char *here[] = { second, NULL, "1", NULL };
+  g_autoptr(GPtrArray) at_second = rows (f, fl_stock_balances_sql (), 4, here);
+  g_assert_cmpuint (flagged->len, ==, 2);
+  g_assert_cmpstr (text (flagged, 0, "location_code"), ==, "VAN1");
+  g_assert_cmpstr (text (flagged, 0, "alert"), ==, "negative");
+  g_assert_cmpstr (text (flagged, 1, "location_code"), ==, "WH2");
+  g_assert_cmpint (number (flagged, 1, "qty"), ==, 0);
+  g_assert_cmpstr (text (flagged, 1, "alert"), ==, "low");
+  g_assert_cmpuint (at_second->len, ==, 1);
+  g_assert_cmpstr (text (at_second, 0, "alert"), ==, "low");
+
+  const char *alerts_only[] = { NULL, "1" };
+  g_autoptr(GPtrArray) parts = rows (f, fl_stock_parts_sql (), 2, alerts_only);
+  g_assert_cmpuint (parts->len, ==, 1);
+  g_assert_cmpint (number (parts, 0, "in_warehouses"), ==, 40);
+  g_assert_cmpstr (text (parts, 0, "alert"), ==, "negative");
+  g_assert_cmpint (number (parts, 0, "negatives"), ==, 1);
+  g_assert_cmpint (number (parts, 0, "low_warehouses"), ==, 1);
+
+  g_autoptr(GError) error = NULL;
+  FlStockAlertCounts counts;
+  g_assert_true (fl_stock_count_alerts (f->db, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (counts.negative_balances, ==, 1);
+  g_assert_cmpint (counts.low_balances, ==, 1);
+  g_assert_cmpint (counts.low_parts, ==, 1);
+}
+
+/* A search finds its text anywhere in the SKU, the name or the model, in
+ * Chinese as in Latin letters of either case. */
+static void
+test_part_search_anywhere (Fixture *f, gconstpointer data)
+{
+  g_autofree char *psu = fl_test_insert (f->db, "part",
+      "{\"sku\": \"PWR-750\", \"name\": \"服务器电源 750 W\", \"model\": \"DPS-750AB PSU\", \"unit\": \"pc\"}");
+  const char *words[] = { "电源", "psu", "750", "PWR", "dps-750" };
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      const char *search[] = { words[i], NULL };
+      g_autoptr(GPtrArray) found = rows (f, fl_stock_parts_sql (), 2, search);
+      g_assert_cmpuint (found->len, ==, 1);
+      g_assert_cmpstr (text (found, 0, "id"), ==, psu);
+    }
+}
+
 static void
 test_find_part_and_locations (Fixture *f, gconstpointer data)
 {
@@ -329,6 +389,8 @@ main (int argc, char **argv)
   ADD ("/stock/shapes", test_movement_shapes_checked);
   ADD ("/stock/balances", test_balances_and_alerts);
   ADD ("/stock/catalogue-and-history", test_catalogue_and_history);
+  ADD ("/stock/alerts-agree", test_alerts_agree);
+  ADD ("/stock/part-search", test_part_search_anywhere);
   ADD ("/stock/find-part-and-locations", test_find_part_and_locations);
   ADD ("/stock/count-and-scrap-request", test_count_and_scrap_request);
   return g_test_run ();
