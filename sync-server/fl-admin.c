@@ -32,6 +32,8 @@ typedef struct {
   char       *before;
   int         older_than;
   gboolean    dry_run;
+  char       *site;
+  char       *service;
   /* what the command works with */
   char      **args;     /* positional arguments after the command words */
   const char *input;
@@ -336,7 +338,7 @@ cmd_import (Admin *admin, GError **error)
 {
   FlImportKind kind;
   if (!fl_import_kind_from_string (admin->args[0], &kind))
-    return usage_error (error, _("Cannot import “%s”: choose sites, cis, parts, locations or users"),
+    return usage_error (error, _("Cannot import “%s”: choose sites, cis, parts, locations, users or policies"),
                         admin->args[0]);
   FlImportResult result = { 0 };
   gboolean ok = fl_import_file (admin->store, kind, admin->args[1], ACTOR, &result, error);
@@ -351,6 +353,71 @@ cmd_import (Admin *admin, GError **error)
     g_prefix_error (error, _("Nothing was imported from %s: "), admin->args[1]);
   fl_import_result_clear (&result);
   return ok;
+}
+
+/* A CSV field, quoted. */
+static void
+append_csv_field (GString *csv, const char *value, const char *separator)
+{
+  g_auto(GStrv) parts = g_strsplit (value, "\"", -1);
+  g_autofree char *doubled = g_strjoinv ("\"\"", parts);
+  g_string_append_printf (csv, "\"%s\"%s", doubled, separator);
+}
+
+/* One policy, through the import of policies (the same checks, audit and
+ * key: site, service and priority). */
+static gboolean
+cmd_policy_set (Admin *admin, GError **error)
+{
+  g_autoptr(GString) csv = g_string_new ("site,catalogue,priority,response_minutes,resolve_minutes\n");
+  append_csv_field (csv, admin->site != NULL ? admin->site : "", ",");
+  append_csv_field (csv, admin->service != NULL ? admin->service : "", ",");
+  for (guint i = 0; i < 3; i++)
+    append_csv_field (csv, admin->args[i], i < 2 ? "," : "\n");
+  FlImportResult result = { 0 };
+  gboolean ok = fl_import_csv (admin->store, FL_IMPORT_POLICIES, csv->str, (gssize) csv->len, ACTOR,
+                               &result, error);
+  if (ok)
+    g_string_append_printf (admin->out, result.inserted > 0 ? _("Added the policy.\n")
+                                                            : _("Changed the policy.\n"));
+  else
+    g_prefix_error (error, _("The policy was not saved: "));
+  fl_import_result_clear (&result);
+  return ok;
+}
+
+/* SITE SERVICE PRIORITY RESPOND RESOLVE */
+static const gsize policy_widths[] = { 10, 34, 8, 8 };
+
+static gboolean
+print_policy (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  Admin *admin = user_data;
+  const char *site_id = fl_record_get_string (row, "site_id");
+  g_autoptr(JsonObject) site = site_id != NULL
+    ? fl_store_load_row (admin->store, fl_schema_lookup ("site"), site_id, NULL) : NULL;
+  const char *service = fl_record_get_string (row, "catalogue");
+  g_autofree char *response = g_strdup_printf ("%" PRId64, fl_record_get_int (row, "response_minutes", 0));
+  g_autofree char *resolve = g_strdup_printf ("%" PRId64, fl_record_get_int (row, "resolve_minutes", 0));
+  const char *cells[] = {
+    site_id == NULL ? _("all") : site != NULL ? fl_record_get_string (site, "code") : site_id,
+    service != NULL ? service : _("(site default)"),
+    fl_record_get_string (row, "priority"), response, resolve,
+  };
+  fl_terminal_append_row (admin->out, G_N_ELEMENTS (cells), policy_widths, cells);
+  return TRUE;
+}
+
+static gboolean
+cmd_policy_list (Admin *admin, GError **error)
+{
+  const char *header[] = { _("SITE"), _("SERVICE"), _("PRIORITY"), _("RESPOND"), _("RESOLVE") };
+  fl_terminal_append_row (admin->out, G_N_ELEMENTS (header), policy_widths, header);
+  if (!fl_store_foreach_row (admin->store, fl_schema_lookup ("sla_policy"), NULL, print_policy, admin, error))
+    return FALSE;
+  g_string_append (admin->out, _("Minutes of working time.  Sites and services without a row of their own "
+                                 "take the standard targets.\n"));
+  return TRUE;
 }
 
 static gboolean
@@ -547,7 +614,11 @@ static const Command commands[] = {
   { "user set-sites", "LOGIN CODE,CODE|all", 2, N_("Set the sites a user works at"), "", cmd_user_set_sites },
   { "device list", "", 0, N_("List signed-in devices"), "user", cmd_device_list },
   { "device revoke", "ID|CODE", 1, N_("Revoke a device (a lost laptop): its token stops at once"), "", cmd_device_revoke },
-  { "import", "sites|cis|parts|locations|users FILE.csv", 2, N_("Import master data, all lines or none"), "", cmd_import },
+  { "import", "sites|cis|parts|locations|users|policies FILE.csv", 2, N_("Import master data, all lines or none"), "", cmd_import },
+  { "policy list", "", 0, N_("List the SLA policies of sites and services"), "", cmd_policy_list },
+  { "policy set", "PRIORITY RESPONSE_MINUTES RESOLVE_MINUTES", 3,
+    N_("Set the SLA targets of a priority, for a site (--site) and a service (--service)"), "site service",
+    cmd_policy_set },
   { "demo-data", "", 0, N_("Fill an empty database with realistic demo data"), "size", cmd_demo_data },
   { "backup", "", 0, N_("Copy the database while the server runs"), "to", cmd_backup },
   { "audit", "", 0, N_("Show the history of a record: who, on which device, when, what"), "table id", cmd_audit },
@@ -598,6 +669,9 @@ option_entries (Admin *admin, const Command *command)
     { "before", 0, 0, G_OPTION_ARG_STRING, &admin->before, N_("Entries before this date (local time)"), "YYYY-MM-DD" },
     { "older-than", 0, 0, G_OPTION_ARG_INT, &admin->older_than, N_("Entries older than this many days"), "DAYS" },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &admin->dry_run, N_("Only count what would be removed"), NULL },
+    { "site", 0, 0, G_OPTION_ARG_STRING, &admin->site, N_("The site's code (default: every site)"), "CODE" },
+    { "service", 0, 0, G_OPTION_ARG_STRING, &admin->service,
+      N_("The catalogue entry or contract (default: the site's default)"), "NAME" },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &admin->help, N_("Show this help"), NULL },
   };
   g_auto(GStrv) wanted = g_strsplit (command->options, " ", -1);
@@ -732,5 +806,7 @@ fl_admin_run (int argc, char **argv, const char *input, GString *out, GError **e
   g_free (admin.id);
   g_free (admin.user);
   g_free (admin.before);
+  g_free (admin.site);
+  g_free (admin.service);
   return status;
 }

@@ -8,7 +8,8 @@
 #include "fl-blobs.h"
 #include "fl-ids.h"
 #include "fl-record.h"
-#include "fl-sla.h"
+#include "fl-sla-sweep.h"
+#include "fl-work-order-sla.h"
 #include "fl-stock-movement.h"
 #include "fl-time.h"
 
@@ -119,11 +120,14 @@ typedef struct {
   const char *cause;
   const char *ci_type;  /* NULL: not about a CI */
   int         part;     /* index into part_specs used when resolving, -1 none */
+  const char *service;  /* the contract it is for, NULL: none */
 } JobSpec;
+
+#define HIS_CORE "HIS 核心系统 HIS core systems"
 
 static const JobSpec job_specs[] = {
   { "incident", "HIS 数据库响应缓慢 HIS database slow", "门诊挂号窗口查询超过 10 秒 Outpatient registration queries take over 10 s",
-    "重建索引并清理归档日志 Rebuilt indexes and purged archive logs", "software", "database", -1 },
+    "重建索引并清理归档日志 Rebuilt indexes and purged archive logs", "software", "database", -1, HIS_CORE },
   { "incident", "PACS 影像无法调阅 PACS images will not open", "放射科医生无法打开 CT 影像 Radiologists cannot open CT studies",
     "更换故障硬盘并重建 RAID Replaced failed disk and rebuilt RAID", "hardware", "server", 1 },
   { "incident", "核心交换机端口抖动 Core switch port flapping", "3 楼病区网络时断时续 Ward network on floor 3 drops intermittently",
@@ -135,7 +139,7 @@ static const JobSpec job_specs[] = {
   { "incident", "打印机卡纸 Printer jam in ward 5", "护士站打印机无法打印腕带 Nurse station printer cannot print wristbands",
     "清理卡纸并更换硒鼓 Cleared the jam and replaced the toner", "hardware", NULL, 9 },
   { "incident", "LIS 接口中断 LIS interface down", "检验结果未回传到 HIS Lab results are not sent to HIS",
-    "重启接口服务 Restarted the interface service", "software", "database", -1 },
+    "重启接口服务 Restarted the interface service", "software", "database", -1, HIS_CORE },
   { "request", "新员工电脑配置 New starter workstation", "门诊部新入职护士需要电脑和账号 New outpatient nurse needs a PC and accounts",
     "已安装系统并开通账号 Installed and accounts created", NULL, NULL, 10 },
   { "request", "开通 VPN 账号 VPN access", "财务处申请远程访问 Finance requests remote access",
@@ -181,7 +185,7 @@ typedef struct {
   GRand      *rand;
   gint64      now;
   guint       pending;
-  FlSlaPolicy sla;
+  GPtrArray  *policy_rows; /* JsonObject*, the sla_policy rows as stored */
   GPtrArray  *sites;       /* Site* */
   GPtrArray  *engineers;   /* Engineer* */
   char       *main_warehouse;
@@ -304,6 +308,23 @@ pick_ci (Demo *d, Site *site, const char *type)
 
 /* ---- master data ---- */
 
+/* An sla_policy row, kept for deriving the work orders' due times. */
+static gboolean
+add_policy (Demo *d, const char *site_id, const char *service, FlPriority priority,
+            int response_minutes, int resolve_minutes, gint64 at, GError **error)
+{
+  JsonObject *row = json_object_new ();
+  g_ptr_array_add (d->policy_rows, row);
+  if (site_id != NULL)
+    json_object_set_string_member (row, "site_id", site_id);
+  if (service != NULL)
+    json_object_set_string_member (row, "catalogue", service);
+  json_object_set_string_member (row, "priority", fl_priority_to_string (priority));
+  json_object_set_int_member (row, "response_minutes", response_minutes);
+  json_object_set_int_member (row, "resolve_minutes", resolve_minutes);
+  return add_row (d, "sla_policy", row, at, 0, error);
+}
+
 static gboolean
 add_calendar_sites_and_policies (Demo *d, char **calendar_id, GError **error)
 {
@@ -341,23 +362,14 @@ add_calendar_sites_and_policies (Demo *d, char **calendar_id, GError **error)
     }
 
   /* The standards' defaults for every site, and a tighter contract for the
-   * provincial hospital's high-priority incidents. */
-  for (guint p = 0; p < FL_N_PRIORITIES; p++)
-    {
-      g_autoptr(JsonObject) row = json_object_new ();
-      json_object_set_string_member (row, "priority", fl_priority_to_string (p));
-      json_object_set_int_member (row, "response_minutes", d->sla.response_minutes[p]);
-      json_object_set_int_member (row, "resolve_minutes", d->sla.resolve_minutes[p]);
-      if (!add_row (d, "sla_policy", row, start, 0, error))
-        return FALSE;
-    }
-  g_autoptr(JsonObject) contract = json_object_new ();
-  json_object_set_string_member (contract, "site_id", ((Site *) d->sites->pdata[0])->id);
-  json_object_set_string_member (contract, "catalogue", "HIS 核心系统 HIS core systems");
-  json_object_set_string_member (contract, "priority", "high");
-  json_object_set_int_member (contract, "response_minutes", 30);
-  json_object_set_int_member (contract, "resolve_minutes", 240);
-  return add_row (d, "sla_policy", contract, start, 0, error);
+   * provincial hospital's high-priority incidents of its HIS core systems
+   * (which no other work there is for). */
+  FlSlaPolicy standard;
+  fl_sla_policy_init_defaults (&standard);
+  for (FlPriority p = 0; p < FL_N_PRIORITIES; p++)
+    if (!add_policy (d, NULL, NULL, p, standard.response_minutes[p], standard.resolve_minutes[p], start, error))
+      return FALSE;
+  return add_policy (d, ((Site *) d->sites->pdata[0])->id, HIS_CORE, FL_PRIORITY_HIGH, 30, 240, start, error);
 }
 
 static gboolean
@@ -849,7 +861,6 @@ add_work_order (Demo *d, guint index, guint size, GError **error)
   gboolean incident = strcmp (job->kind, "incident") == 0;
   int impact = incident ? uniform (d, 1, 4) : uniform (d, 3, 4);
   int urgency = incident ? uniform (d, 1, 4) : uniform (d, 2, 4);
-  FlPriority priority = fl_sla_priority (impact, urgency);
 
   g_autoptr(GDateTime) created_date = g_date_time_new_from_unix_utc (created / G_USEC_PER_SEC);
   g_autoptr(GDateTime) local = g_date_time_to_timezone (created_date, fl_calendar_get_time_zone (site->calendar));
@@ -869,9 +880,6 @@ add_work_order (Demo *d, guint index, guint size, GError **error)
     on_hold_seconds = uniform (d, 1, 16) * 3600;
   gint64 resolved = done ? responded + uniform (d, 30, 96 * 60) * MINUTE : 0;
   gint64 closed = strcmp (status, "closed") == 0 ? resolved + uniform (d, 1, 72) * HOUR : 0;
-  gint64 response_due = 0, resolve_due = 0;
-  fl_sla_compute_due (&d->sla, site->calendar, priority, created, on_hold_seconds,
-                      &response_due, &resolve_due);
   const char *reporter = reporters[uniform (d, 0, G_N_ELEMENTS (reporters) - 1)];
 
   g_autoptr(JsonObject) row = json_object_new ();
@@ -887,18 +895,22 @@ add_work_order (Demo *d, guint index, guint size, GError **error)
   json_object_set_string_member (row, "contact", contact);
   json_object_set_int_member (row, "impact", impact);
   json_object_set_int_member (row, "urgency", urgency);
-  json_object_set_string_member (row, "priority", fl_priority_to_string (priority));
+  if (job->service != NULL)
+    json_object_set_string_member (row, "service", job->service);
   json_object_set_string_member (row, "status", status);
   if (assigned)
     json_object_set_string_member (row, "assignee", e->user->login);
-  set_time (row, "response_due", response_due);
-  set_time (row, "resolve_due", resolve_due);
   set_time (row, "responded_at", responded);
   set_time (row, "resolved_at", resolved);
   set_time (row, "closed_at", closed);
   set_time (row, "on_hold_since", on_hold_since);
   g_autofree char *hold = g_strdup_printf ("%" PRId64, on_hold_seconds);
   json_object_set_string_member (row, "on_hold_seconds", hold);
+  /* Priority and due times as the server derives them, from the creation
+   * time that store_row() sets. */
+  set_time (row, "created_at", created);
+  fl_work_order_derive (row, site->calendar, d->policy_rows);
+  json_object_remove_member (row, "created_at");
   gboolean signed_off = done && (incident || strcmp (job->kind, "request") == 0 || chance (d, 0.5));
   if (done)
     {
@@ -1130,7 +1142,9 @@ generate (Demo *d, guint size, const char *blob_dir, GError **error)
   for (guint i = 0; i < size; i++)
     if (!add_work_order (d, i, size, error))
       return FALSE;
-  return add_reviews (d, error);
+  /* The warnings and escalations the open orders have passed, as the
+   * running server records them. */
+  return add_reviews (d, error) && fl_sla_sweep (d->store, d->now, error) >= 0;
 }
 
 gboolean
@@ -1154,8 +1168,8 @@ fl_demo_data_generate (FlStore *store, guint size, const char *blob_dir, GError 
     .sites = g_ptr_array_new_with_free_func ((GDestroyNotify) site_free),
     .engineers = g_ptr_array_new_with_free_func ((GDestroyNotify) engineer_free),
     .templates = g_ptr_array_new_with_free_func (g_free),
+    .policy_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref),
   };
-  fl_sla_policy_init_defaults (&d.sla);
 
   gboolean ok = fl_store_begin (store, error);
   if (ok)
@@ -1171,6 +1185,7 @@ fl_demo_data_generate (FlStore *store, guint size, const char *blob_dir, GError 
   g_ptr_array_unref (d.sites);
   g_ptr_array_unref (d.engineers);
   g_ptr_array_unref (d.templates);
+  g_ptr_array_unref (d.policy_rows);
   g_free (d.main_warehouse);
   for (guint i = 0; i < G_N_ELEMENTS (d.parts); i++)
     g_free (d.parts[i]);

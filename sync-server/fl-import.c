@@ -21,16 +21,21 @@ typedef struct {
 typedef struct {
   const char *name;       /* "sites" */
   const char *table;      /* "site" */
-  const char *key;        /* the natural key column */
+  const char *key;        /* the natural key column ... */
+  const char *also_keys[3];  /* ... with these, when one column is not enough (NULL matches NULL) */
   RefColumn   refs[2];
 } ImportSpec;
 
 static const ImportSpec specs[] = {
-  [FL_IMPORT_SITES] = { "sites", "site", "code", { { "calendar", "calendar_id", "calendar", "name" } } },
-  [FL_IMPORT_CIS] = { "cis", "ci", "code", { { "site", "site_id", "site", "code" } } },
-  [FL_IMPORT_PARTS] = { "parts", "part", "sku", { { NULL } } },
-  [FL_IMPORT_LOCATIONS] = { "locations", "stock_location", "code", { { "site", "site_id", "site", "code" } } },
-  [FL_IMPORT_USERS] = { "users", "user", "login", { { NULL } } },
+  [FL_IMPORT_SITES] = { "sites", "site", "code", { NULL }, { { "calendar", "calendar_id", "calendar", "name" } } },
+  [FL_IMPORT_CIS] = { "cis", "ci", "code", { NULL }, { { "site", "site_id", "site", "code" } } },
+  [FL_IMPORT_PARTS] = { "parts", "part", "sku", { NULL }, { { NULL } } },
+  [FL_IMPORT_LOCATIONS] = { "locations", "stock_location", "code", { NULL }, { { "site", "site_id", "site", "code" } } },
+  [FL_IMPORT_USERS] = { "users", "user", "login", { NULL }, { { NULL } } },
+  /* A policy is its site (empty: every site), service (empty: the site's
+   * default) and priority. */
+  [FL_IMPORT_POLICIES] = { "policies", "sla_policy", "priority", { "site_id", "catalogue", NULL },
+                           { { "site", "site_id", "site", "code" } } },
 };
 
 gboolean
@@ -296,6 +301,44 @@ validate_line (Import *import, guint line, JsonObject *fields, FlRecordMode mode
   return line_error (import, line, field, error, FL_IMPORT_ERROR_INVALID, "%s", local_error->message);
 }
 
+typedef struct {
+  const ImportSpec *spec;
+  JsonObject       *fields;
+  JsonObject       *found;
+} KeyMatch;
+
+static gboolean
+match_keys (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  KeyMatch *match = user_data;
+  if (match->found != NULL ||
+      g_strcmp0 (fl_record_get_string (row, match->spec->key),
+                 fl_record_get_string (match->fields, match->spec->key)) != 0)
+    return TRUE;
+  for (guint i = 0; match->spec->also_keys[i] != NULL; i++)
+    if (g_strcmp0 (fl_record_get_string (row, match->spec->also_keys[i]),
+                   fl_record_get_string (match->fields, match->spec->also_keys[i])) != 0)
+      return TRUE;
+  match->found = json_object_ref (row);
+  return TRUE;
+}
+
+/* The row the line's natural key names, or NULL. */
+static JsonObject *
+find_existing (Import *import, JsonObject *fields, GError **error)
+{
+  const char *key = fl_record_get_string (fields, import->spec->key);
+  if (key == NULL)
+    return NULL;
+  if (import->spec->also_keys[0] == NULL)
+    return fl_store_find_row (import->store, import->table, import->spec->key, key, NULL);
+  /* Composite keys are for small tables (policies): a scan finds them. */
+  KeyMatch match = { import->spec, fields, NULL };
+  if (!fl_store_foreach_row (import->store, import->table, NULL, match_keys, &match, error))
+    g_clear_pointer (&match.found, json_object_unref);
+  return match.found;
+}
+
 static gboolean
 import_row (Import *import, CsvRecord *record, GError **error)
 {
@@ -317,10 +360,13 @@ import_row (Import *import, CsvRecord *record, GError **error)
       json_object_set_member (fields, name, value);
     }
 
-  const char *key = fl_record_get_string (fields, import->spec->key);
-  g_autoptr(JsonObject) existing = key != NULL
-    ? fl_store_find_row (import->store, import->table, import->spec->key, key, NULL)
-    : NULL;
+  g_autoptr(GError) find_error = NULL;
+  g_autoptr(JsonObject) existing = find_existing (import, fields, &find_error);
+  if (find_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&find_error));
+      return FALSE;
+    }
   g_autoptr(JsonObject) before = NULL;
   if (existing != NULL)
     {

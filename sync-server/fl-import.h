@@ -5,8 +5,11 @@
  * (`site` = a site's code, `calendar` = a calendar's name).  Users take
  * `login, display_name, role, sites, password`, sites being site codes
  * separated by `;` (empty = every site) and an empty password being
- * generated and reported.  A row whose natural key (site and location code,
- * CI code, part SKU, login) exists already is updated.
+ * generated and reported.  SLA policies take `site, catalogue, priority,
+ * response_minutes, resolve_minutes`: an empty site is every site, an
+ * empty catalogue the site's default.  A row whose natural key (site and
+ * location code, CI code, part SKU, login; a policy's site, catalogue and
+ * priority) exists already is updated.
  *
  * All or nothing: every line is validated against the model and the import
  * runs in one transaction; the first bad line stops it with an error that
@@ -32,9 +35,10 @@ typedef enum {
   FL_IMPORT_PARTS,
   FL_IMPORT_LOCATIONS,
   FL_IMPORT_USERS,
+  FL_IMPORT_POLICIES,
 } FlImportKind;
 
-/* "sites", "cis", "parts", "locations", "users" */
+/* "sites", "cis", "parts", "locations", "users", "policies" */
 gboolean fl_import_kind_from_string (const char *text, FlImportKind *kind);
 
 typedef struct {

@@ -10,6 +10,7 @@
 #include "fl-record.h"
 #include "fl-stock-movement.h"
 #include "fl-time.h"
+#include "fl-sla-sweep.h"
 #include "fl-work-order-sla.h"
 #include "fl-workflow.h"
 
@@ -18,13 +19,14 @@ G_DEFINE_QUARK (fl-push-error-quark, fl_push_error)
 /* The SLA inputs of one site, loaded once per request. */
 typedef struct {
   FlCalendar  *calendar;
-  FlSlaPolicy  policy;
+  GPtrArray   *policy_rows;  /* every sla_policy row: the service picks among them */
 } SiteSla;
 
 static void
 site_sla_free (SiteSla *sla)
 {
   g_clear_pointer (&sla->calendar, fl_calendar_unref);
+  g_clear_pointer (&sla->policy_rows, g_ptr_array_unref);
   g_free (sla);
 }
 
@@ -199,10 +201,14 @@ static gboolean
 write_row (Push *p, const FlTable *table, JsonObject *row, const char *action, JsonObject *detail,
            GError **error)
 {
-  g_autofree char *now = fl_time_format (fl_time_now ());
-  json_object_set_string_member (row, "updated_at", now);
-  return fl_store_put_row (p->store, table, row, NULL, error) &&
-         audit (p, action, table, fl_record_get_string (row, "id"), detail, error);
+  gint64 now = fl_time_now ();
+  g_autofree char *now_text = fl_time_format (now);
+  json_object_set_string_member (row, "updated_at", now_text);
+  if (!fl_store_put_row (p->store, table, row, NULL, error) ||
+      !audit (p, action, table, fl_record_get_string (row, "id"), detail, error))
+    return FALSE;
+  /* A work order resolved offline still gets the warnings it passed. */
+  return strcmp (table->name, "work_order") != 0 || fl_sla_sweep_work_order (p->store, row, now, error) >= 0;
 }
 
 static char *
@@ -261,7 +267,7 @@ collect_policy_row (const FlTable *table, JsonObject *row, gpointer user_data, G
   return TRUE;
 }
 
-/* The site's calendar and SLA policy (defaults, then the site's own rows). */
+/* The site's calendar and the SLA policy rows. */
 static SiteSla *
 site_sla (Push *p, const char *site_id, GError **error)
 {
@@ -281,7 +287,7 @@ site_sla (Push *p, const char *site_id, GError **error)
     return NULL;
   sla = g_new0 (SiteSla, 1);
   sla->calendar = fl_work_order_site_calendar (site, calendar);
-  fl_work_order_site_policy (site_id, policy_rows, &sla->policy);
+  sla->policy_rows = g_steal_pointer (&policy_rows);
   g_hash_table_insert (p->slas, g_strdup (site_id), sla);
   return sla;
 }
@@ -303,7 +309,7 @@ derive_work_order (Push *p, JsonObject *wo, char **problem, GError **error)
                                   fl_record_get_string (wo, "site_id"));
       return TRUE;
     }
-  fl_work_order_derive (wo, sla->calendar, &sla->policy);
+  fl_work_order_derive (wo, sla->calendar, sla->policy_rows);
   return TRUE;
 }
 
@@ -1063,7 +1069,8 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
        * policy edited since: an unrelated edit leaves them as they are. */
       if (strcmp (table->name, "work_order") == 0 &&
           (json_object_has_member (apply, "impact") || json_object_has_member (apply, "urgency") ||
-           json_object_has_member (apply, "site_id") || json_object_has_member (apply, "on_hold_seconds")))
+           json_object_has_member (apply, "site_id") || json_object_has_member (apply, "service") ||
+           json_object_has_member (apply, "on_hold_seconds")))
         {
           if (!derive_work_order (p, after, &problem, error))
             return NULL;

@@ -14,6 +14,7 @@
 #include "fl-connection-guard.h"
 #include "fl-metrics.h"
 #include "fl-sign-in-gate.h"
+#include "fl-sla-sweep.h"
 #include "fl-workflow.h"
 #include "fl-protocol.h"
 #include "fl-pull.h"
@@ -1416,11 +1417,27 @@ prune_audit_if_due (FlServer *server, gint64 *next_prune)
     g_message ("Pruned %" PRId64 " audit entries older than %u days", removed, days);
 }
 
+/* SLA warnings and escalations are recorded as they happen: a sweep of
+ * the open work orders once a minute. */
+static void
+sweep_sla_if_due (FlServer *server, gint64 *next_sweep)
+{
+  if (g_get_monotonic_time () < *next_sweep)
+    return;
+  *next_sweep = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  g_autoptr(GError) error = NULL;
+  gint64 recorded = fl_sla_sweep (server->maintenance_store, fl_time_now (), &error);
+  if (recorded < 0)
+    g_warning ("Could not record SLA warnings and escalations: %s", error->message);
+  else if (recorded > 0)
+    g_debug ("Recorded %" PRId64 " SLA warnings and escalations", recorded);
+}
+
 static gpointer
 maintenance_loop (gpointer data)
 {
   FlServer *server = data;
-  gint64 next_prune = 0;
+  gint64 next_prune = 0, next_sweep = 0;
   g_mutex_lock (&server->lock);
   while (!g_atomic_int_get (&server->closing))
     {
@@ -1432,6 +1449,7 @@ maintenance_loop (gpointer data)
       if (!fl_store_maintain (server->maintenance_store, &error))
         g_warning ("%s", error->message);
       prune_audit_if_due (server, &next_prune);
+      sweep_sla_if_due (server, &next_sweep);
       g_mutex_lock (&server->lock);
     }
   g_mutex_unlock (&server->lock);

@@ -135,8 +135,10 @@ explain_unique_clash (FlSqliteStore *self, const FlTable *table, JsonObject *row
       }
 }
 
+/* Migration 2 adds what the model gained since (the service levels). */
 static const FlMigration server_migrations[] = {
   { 1, NULL, create_server },
+  { 2, NULL, fl_model_upgrade_tables },
 };
 
 static void

@@ -1,10 +1,12 @@
-/* fieldline-cli wo: list, show, new, set-status, log. */
+/* fieldline-cli wo: list, show, new, set-status, log, escalations. */
 #include <inttypes.h>
 #include "fl-cli.h"
 
 #include <string.h>
 
+#include "fl-sla-events.h"
 #include "fl-terminal.h"
+#include "fl-time.h"
 #include "fl-work-order-queries.h"
 #include "fl-work-order.h"
 #include "fl-workflow.h"
@@ -33,11 +35,13 @@ static int
 wo_list (FlCli *cli, int argc, char **argv)
 {
   g_autofree char *status = NULL;
-  gboolean mine = FALSE;
+  gboolean mine = FALSE, nearing = FALSE, escalated = FALSE;
   int limit = 50;
   GOptionEntry entries[] = {
     { "status", 0, 0, G_OPTION_ARG_STRING, &status, N_("Only orders in this status"), N_("STATUS") },
     { "mine", 0, 0, G_OPTION_ARG_NONE, &mine, N_("Only orders assigned to me"), NULL },
+    { "nearing-breach", 0, 0, G_OPTION_ARG_NONE, &nearing, N_("Only open orders nearing an SLA breach"), NULL },
+    { "escalated", 0, 0, G_OPTION_ARG_NONE, &escalated, N_("Only open orders that were escalated"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N orders (default 50)"), N_("N") },
     { NULL }
   };
@@ -53,8 +57,12 @@ wo_list (FlCli *cli, int argc, char **argv)
     return fl_cli_usage (context, _("--limit must be a positive number"));
 
   g_autofree char *login = fl_cli_login (cli);
-  FlWorkOrderQuery query = { .mine = mine, .status = status };
+  FlWorkOrderQuery query = { .mine = mine, .status = status, .nearing_breach = nearing, .escalated = escalated };
   g_autoptr(GError) error = NULL;
+  /* Warnings and escalations due by now are recorded before they are shown. */
+  g_autoptr(GPtrArray) recorded = fl_sla_events_record (cli->db, fl_time_now (), &error);
+  if (recorded == NULL)
+    return fl_cli_fail (error);
   g_autoptr(GArray) rowids = fl_work_order_search (cli->db, &query, login != NULL ? login : "", &error);
   if (rowids == NULL)
     return fl_cli_fail (error);
@@ -68,12 +76,12 @@ wo_list (FlCli *cli, int argc, char **argv)
         g_ptr_array_add (orders, row);
     }
 
-  /* The sync mark, then REF STATUS PRIO ASSIGNEE DUE TITLE. */
-  static const gsize widths[] = { 1, 22, 12, 7, 12, 16 };
+  /* The sync mark, then REF STATUS PRIO ASSIGNEE DUE SLA TITLE. */
+  static const gsize widths[] = { 1, 22, 12, 7, 12, 16, 22 };
   guint n = orders->len;
   if (n > 0)
     {
-      const char *header[] = { "", _("REF"), _("STATUS"), _("PRIO"), _("ASSIGNEE"), _("DUE"), _("TITLE") };
+      const char *header[] = { "", _("REF"), _("STATUS"), _("PRIO"), _("ASSIGNEE"), _("DUE"), _("SLA"), _("TITLE") };
       print_row (G_N_ELEMENTS (header), widths, header);
     }
   for (guint i = 0; i < n; i++)
@@ -81,12 +89,13 @@ wo_list (FlCli *cli, int argc, char **argv)
       JsonObject *wo = g_ptr_array_index (orders, i);
       g_autofree char *due = fl_cli_format_time (fl_record_get_string (wo, "resolve_due"));
       g_autofree char *title = fl_terminal_clip (fl_record_get_string (wo, "title"), 48);
+      g_autofree char *sla = fl_sla_state_describe (fl_record_get_string (wo, "sla_state"));
       const char *cells[] = {
         fl_cli_state_mark (fl_outbox_record_state (cli->db, "work_order", fl_record_get_string (wo, "id"))),
         fl_record_get_string (wo, "ref"),
         fl_work_order_status_label_for_name (fl_record_get_string (wo, "status")),
         fl_priority_label_for_name (fl_record_get_string (wo, "priority")),
-        fl_record_get_string (wo, "assignee"), due, title,
+        fl_record_get_string (wo, "assignee"), due, sla, title,
       };
       print_row (G_N_ELEMENTS (cells), widths, cells);
     }
@@ -102,6 +111,8 @@ typedef enum {
   FIELD_KIND,
   FIELD_STATUS,
   FIELD_PRIORITY,
+  FIELD_REQUEST_LEVEL,
+  FIELD_SUPPORT_LINE,
 } FieldFormat;
 
 static void
@@ -132,6 +143,10 @@ print_field (JsonObject *row, const char *label, const char *field, FieldFormat 
         case FIELD_KIND: text = g_strdup (fl_work_order_kind_label_for_name (value)); break;
         case FIELD_STATUS: text = g_strdup (fl_work_order_status_label_for_name (value)); break;
         case FIELD_PRIORITY: text = g_strdup (fl_priority_label_for_name (value)); break;
+        case FIELD_REQUEST_LEVEL: text = g_strdup (fl_request_level_label_for_name (value)); break;
+        case FIELD_SUPPORT_LINE:
+          text = g_strdup (g_strcmp0 (value, "second") == 0 ? _("Second line") : _("First line"));
+          break;
         case FIELD_TEXT:
         default: text = g_strdup (value); break;
         }
@@ -166,6 +181,9 @@ wo_show (FlCli *cli, int argc, char **argv)
   print_field (wo, _("Kind:"), "kind", FIELD_KIND);
   print_field (wo, _("Status:"), "status", FIELD_STATUS);
   print_field (wo, _("Priority:"), "priority", FIELD_PRIORITY);
+  print_field (wo, _("Service:"), "service", FIELD_TEXT);
+  print_field (wo, _("Request level:"), "request_level", FIELD_REQUEST_LEVEL);
+  print_field (wo, _("Support line:"), "support_line", FIELD_SUPPORT_LINE);
   if (site != NULL)
     {
       g_autofree char *site_text = g_strdup_printf ("%s (%s)", fl_record_get_string (site, "name"),
@@ -180,6 +198,11 @@ wo_show (FlCli *cli, int argc, char **argv)
   print_field (wo, _("Created:"), "created_at", FIELD_TIME);
   print_field (wo, _("Response due:"), "response_due", FIELD_TIME);
   print_field (wo, _("Resolve due:"), "resolve_due", FIELD_TIME);
+  g_autoptr(GPtrArray) policy_rows = fl_work_order_policy_rows (cli->db, site_id, &error);
+  if (policy_rows == NULL)
+    return fl_cli_fail (error);
+  g_autofree char *policy = fl_work_order_describe_policy (wo, policy_rows);
+  print_labelled (_("SLA policy:"), policy);
   print_field (wo, _("Responded:"), "responded_at", FIELD_TIME);
   print_field (wo, _("Resolved:"), "resolved_at", FIELD_TIME);
   print_field (wo, _("Closed:"), "closed_at", FIELD_TIME);
@@ -220,7 +243,7 @@ static int
 wo_new (FlCli *cli, int argc, char **argv)
 {
   g_autofree char *kind = NULL, *title = NULL, *site = NULL, *ci = NULL, *description = NULL;
-  g_autofree char *reporter = NULL, *contact = NULL, *assignee = NULL;
+  g_autofree char *reporter = NULL, *contact = NULL, *assignee = NULL, *service = NULL;
   int impact = 0, urgency = 0;
   GOptionEntry entries[] = {
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("incident, request or maintenance"), N_("KIND") },
@@ -229,6 +252,8 @@ wo_new (FlCli *cli, int argc, char **argv)
     { "impact", 0, 0, G_OPTION_ARG_INT, &impact, N_("1 company business, 2 whole company, 3 a group, 4 one person"), N_("N") },
     { "urgency", 0, 0, G_OPTION_ARG_INT, &urgency, N_("1 urgent, 2 high, 3 normal, 4 low"), N_("N") },
     { "ci", 0, 0, G_OPTION_ARG_STRING, &ci, N_("The configuration item’s code"), N_("CODE") },
+    { "service", 0, 0, G_OPTION_ARG_STRING, &service,
+      N_("The catalogue entry or contract it is for (its SLA policy applies)"), N_("NAME") },
     { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("More detail"), N_("TEXT") },
     { "reporter", 0, 0, G_OPTION_ARG_STRING, &reporter, N_("Who reported it"), N_("NAME") },
     { "contact", 0, 0, G_OPTION_ARG_STRING, &contact, N_("How to reach them"), N_("TEXT") },
@@ -264,6 +289,7 @@ wo_new (FlCli *cli, int argc, char **argv)
   g_autofree char *login = fl_cli_login (cli);
   FlWorkOrderDraft draft = {
     .kind = kind, .title = title, .description = description, .site_id = site_id, .ci_id = ci_id,
+    .service = service,
     .reporter = reporter != NULL ? reporter : login, .contact = contact,
     .impact = impact, .urgency = urgency, .assignee = assignee,
   };
@@ -352,6 +378,50 @@ wo_log (FlCli *cli, int argc, char **argv)
   return FL_EXIT_OK;
 }
 
+static int
+wo_escalations (FlCli *cli, int argc, char **argv)
+{
+  gboolean mine = FALSE;
+  GOptionEntry entries[] = {
+    { "mine", 0, 0, G_OPTION_ARG_NONE, &mine, N_("Only orders assigned to me"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = command_context (_("— SLA warnings and escalations of open work orders"),
+      _("A warning comes when 75 and when 90 per cent of the working time to a due time is used "
+        "(a site may set other shares); an order is escalated when a due time passes."), entries);
+  int code;
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 1)
+    return fl_cli_usage (context, _("wo escalations takes no arguments"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) recorded = fl_sla_events_record (cli->db, fl_time_now (), &error);
+  if (recorded == NULL)
+    return fl_cli_fail (error);
+  g_autofree char *login = mine ? fl_cli_login (cli) : NULL;
+  g_autoptr(GPtrArray) events = fl_sla_events_list (cli->db, mine ? (login != NULL ? login : "") : NULL, &error);
+  if (events == NULL)
+    return fl_cli_fail (error);
+  /* AT REF ASSIGNEE WHAT */
+  static const gsize widths[] = { 17, 22, 12 };
+  if (events->len > 0)
+    {
+      const char *header[] = { _("AT"), _("REF"), _("ASSIGNEE"), _("WHAT") };
+      print_row (G_N_ELEMENTS (header), widths, header);
+    }
+  for (guint i = 0; i < events->len; i++)
+    {
+      JsonObject *event = events->pdata[i];
+      g_autofree char *at = fl_cli_format_time (fl_record_get_string (event, "at"));
+      g_autofree char *what = fl_sla_event_describe (event);
+      const char *cells[] = { at, fl_record_get_string (event, "ref"), fl_record_get_string (event, "assignee"), what };
+      print_row (G_N_ELEMENTS (cells), widths, cells);
+    }
+  if (events->len == 0)
+    g_print (_("No warnings or escalations.\n"));
+  return FL_EXIT_OK;
+}
+
 int
 fl_cli_wo_command (FlCli *cli, int argc, char **argv)
 {
@@ -364,6 +434,7 @@ fl_cli_wo_command (FlCli *cli, int argc, char **argv)
     { "new", wo_new },
     { "set-status", wo_set_status },
     { "log", wo_log },
+    { "escalations", wo_escalations },
   };
   if (argc >= 2)
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -373,6 +444,6 @@ fl_cli_wo_command (FlCli *cli, int argc, char **argv)
           argv[1] = name;
           return commands[i].run (cli, argc - 1, argv + 1);
         }
-  g_printerr (_("Usage: fieldline-cli wo list|show|new|set-status|log … (add --help to any of them)\n"));
+  g_printerr (_("Usage: fieldline-cli wo list|show|new|set-status|log|escalations … (add --help to any of them)\n"));
   return FL_EXIT_USAGE;
 }

@@ -13,6 +13,59 @@ fl_model_create_tables (FlDb *db, GError **error)
   return fl_db_exec (db, sql, error) && fl_db_exec (db, fl_stock_schema_sql (), error);
 }
 
+static gboolean
+table_columns (FlDb *db, const char *sql_table, GHashTable *columns, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT name FROM pragma_table_info (?1)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sql_table, -1, SQLITE_TRANSIENT);
+  for (;;)
+    {
+      gboolean has_row = FALSE;
+      if (!fl_stmt_step_row (db, stmt, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        return TRUE;
+      g_hash_table_add (columns, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    }
+}
+
+gboolean
+fl_model_add_new_columns (FlDb *db, const FlTable *table, const char *sql_table, GError **error)
+{
+  g_autoptr(GHashTable) columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!table_columns (db, sql_table != NULL ? sql_table : table->name, columns, error))
+    return FALSE;
+  /* A table the model did not have yet is made whole. */
+  if (g_hash_table_size (columns) == 0)
+    {
+      if (sql_table != NULL)
+        return TRUE;
+      g_autofree char *sql = fl_schema_table_sql (table);
+      return fl_db_exec (db, sql, error);
+    }
+  for (guint c = 0; c < table->n_columns; c++)
+    if (!g_hash_table_contains (columns, table->columns[c].name))
+      {
+        g_autofree char *sql = fl_schema_column_sql (table, &table->columns[c], sql_table);
+        if (!fl_db_exec (db, sql, error))
+          return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+fl_model_upgrade_tables (FlDb *db, GError **error)
+{
+  guint n_tables;
+  const FlTable * const *tables = fl_schema_tables (&n_tables);
+  for (guint i = 0; i < n_tables; i++)
+    if (!fl_model_add_new_columns (db, tables[i], NULL, error))
+      return FALSE;
+  return TRUE;
+}
+
 /* Per-table SQL built once from the schema; identifiers come from the static
  * description, values are always bound. */
 typedef struct {

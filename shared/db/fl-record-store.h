@@ -11,6 +11,14 @@ G_BEGIN_DECLS
 /* Creates every model table, its indexes and the stock ledger's balance
  * table and triggers (used by the replica's and the server's migrations). */
 gboolean    fl_model_create_tables (FlDb *db, GError **error);
+/* Brings tables made by an older model up to this one: creates the tables
+ * it did not have and adds the columns (a migration of both the replica
+ * and the server, whenever the model grows). */
+gboolean    fl_model_upgrade_tables (FlDb *db, GError **error);
+/* The same for one table, or for `sql_table`, a copy with its columns (a
+ * missing copy is left alone). */
+gboolean    fl_model_add_new_columns (FlDb *db, const FlTable *table, const char *sql_table,
+                                      GError **error);
 
 /* Reads the row `id` of `table`; NULL with FL_DB_ERROR_NOT_FOUND when absent. */
 JsonObject *fl_record_load (FlDb *db, const FlTable *table, const char *id, GError **error);

@@ -29,6 +29,12 @@ static const char * const priority_choices[] = { "high", "medium", "normal", "lo
 static const char * const ci_status_choices[] = {
   "ordered", "received", "testing", "in_use", "changing", "removed", "retired", NULL };
 static const char * const wo_kind_choices[] = { "incident", "request", "maintenance", NULL };
+static const char * const request_level_choices[] = { "urgent", "normal", NULL };
+static const char * const support_line_choices[] = { "first", "second", NULL };
+static const char * const sla_event_kind_choices[] = { "warning", "escalation", NULL };
+static const char * const sla_target_choices[] = { "response", "resolve", NULL };
+static const char * const escalation_level_choices[] = {
+  "second_line", "incident_change", "management", NULL };
 static const char * const wo_status_choices[] = {
   "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "cancelled", NULL };
 static const char * const log_kind_choices[] = { "note", "status", "labour", "travel", NULL };
@@ -63,6 +69,7 @@ static const FlColumn site_columns[] = {
   { "time_zone", FL_COL_TEXT, REQ, .max_length = NAME },
   { "coverage", FL_COL_TEXT, REQ, coverage_choices },
   { "calendar_id", FL_COL_REF, 0, NULL, 0, 0, "calendar" },
+  { "sla_warnings", FL_COL_TEXT, 0, .max_length = NAME },  /* percents of working time used that warn, "75,90" */
 };
 
 static const FlColumn user_columns[] = {
@@ -75,7 +82,7 @@ static const FlColumn user_columns[] = {
 
 static const FlColumn sla_policy_columns[] = {
   { "site_id", FL_COL_REF, 0, NULL, 0, 0, "site" },  /* NULL: the default for every site */
-  { "catalogue", FL_COL_TEXT, 0, .max_length = NAME },
+  { "catalogue", FL_COL_TEXT, 0, .max_length = NAME },  /* the service it covers; NULL: the site's default */
   { "priority", FL_COL_TEXT, REQ, priority_choices },
   { "response_minutes", FL_COL_INT, REQ, NULL, 1, 525600 },
   { "resolve_minutes", FL_COL_INT, REQ, NULL, 1, 525600 },
@@ -131,6 +138,21 @@ static const FlColumn work_order_columns[] = {
   { "signature_blob", FL_COL_TEXT, 0, .max_length = NAME },  /* sha256 of the PNG */
   { "satisfaction", FL_COL_INT, 0, NULL, 1, 5 },
   { "first_time_fix", FL_COL_BOOL, 0 },
+  { "service", FL_COL_TEXT, 0, .max_length = NAME },  /* the catalogue entry or contract (sla_policy.catalogue) */
+  { "request_level", FL_COL_TEXT, DER, request_level_choices },  /* service requests only */
+  { "support_line", FL_COL_TEXT, 0, support_line_choices },      /* NULL: first */
+};
+
+/* A warning or an escalation of a work order's SLA, recorded when it
+ * happens; `at` is the instant the threshold was crossed. */
+static const FlColumn sla_event_columns[] = {
+  { "work_order_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "work_order" },
+  { "kind", FL_COL_TEXT, REQ | IMM, sla_event_kind_choices },
+  { "target", FL_COL_TEXT, REQ | IMM, sla_target_choices },
+  { "percent", FL_COL_INT, REQ | IMM, NULL, 1, 100 },  /* of the working time to the due time used */
+  { "level", FL_COL_TEXT, IMM, escalation_level_choices },  /* escalations: where it went */
+  { "due", FL_COL_TIME, REQ | IMM },
+  { "at", FL_COL_TIME, REQ | IMM },
 };
 
 static const FlColumn work_log_columns[] = {
@@ -300,6 +322,7 @@ static const FlTable tables[] = {
   TABLE (ci_relation, FL_TABLE_MUTABLE, { { "ci_id", "ci" } }),
   TABLE (work_order, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
   TABLE (work_log, FL_TABLE_APPEND_ONLY, { { "work_order_id", "work_order" } }),
+  TABLE (sla_event, FL_TABLE_SERVER_OWNED, { { "work_order_id", "work_order" } }),
   TABLE (part, FL_TABLE_MUTABLE, { { NULL } }),
   TABLE (stock_location, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
   TABLE (stock_movement, FL_TABLE_APPEND_ONLY,
@@ -393,32 +416,56 @@ sql_type (FlColumnType type)
     }
 }
 
+static void
+append_column_index (GString *sql, const FlTable *t, const FlColumn *column)
+{
+  if (column->type == FL_COL_REF)
+    g_string_append_printf (sql, "CREATE INDEX \"%s_%s\" ON \"%s\" (\"%s\");\n",
+                            t->name, column->name, t->name, column->name);
+}
+
 /* Foreign keys are deliberately not declared: a replica receives rows in
  * server commit order filtered by scope, so a work order may legitimately
  * arrive before (or without) the CI it names.  References are checked by
  * validation where it matters. */
+char *
+fl_schema_table_sql (const FlTable *t)
+{
+  GString *sql = g_string_new (NULL);
+  g_string_append_printf (sql,
+                          "CREATE TABLE \"%s\" (\n"
+                          "  id TEXT PRIMARY KEY NOT NULL,\n"
+                          "  version INTEGER NOT NULL DEFAULT 1,\n"
+                          "  created_at TEXT NOT NULL,\n"
+                          "  updated_at TEXT NOT NULL",
+                          t->name);
+  for (guint c = 0; c < t->n_columns; c++)
+    g_string_append_printf (sql, ",\n  \"%s\" %s", t->columns[c].name, sql_type (t->columns[c].type));
+  g_string_append (sql, "\n) STRICT;\n");
+  for (guint c = 0; c < t->n_columns; c++)
+    append_column_index (sql, t, &t->columns[c]);
+  return g_string_free (sql, FALSE);
+}
+
+char *
+fl_schema_column_sql (const FlTable *t, const FlColumn *column, const char *sql_table)
+{
+  GString *sql = g_string_new (NULL);
+  g_string_append_printf (sql, "ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s;\n",
+                          sql_table != NULL ? sql_table : t->name, column->name, sql_type (column->type));
+  if (sql_table == NULL)
+    append_column_index (sql, t, column);
+  return g_string_free (sql, FALSE);
+}
+
 char *
 fl_schema_create_sql (void)
 {
   GString *sql = g_string_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
-      const FlTable *t = &tables[i];
-      g_string_append_printf (sql,
-                              "CREATE TABLE \"%s\" (\n"
-                              "  id TEXT PRIMARY KEY NOT NULL,\n"
-                              "  version INTEGER NOT NULL DEFAULT 1,\n"
-                              "  created_at TEXT NOT NULL,\n"
-                              "  updated_at TEXT NOT NULL",
-                              t->name);
-      for (guint c = 0; c < t->n_columns; c++)
-        g_string_append_printf (sql, ",\n  \"%s\" %s", t->columns[c].name,
-                                sql_type (t->columns[c].type));
-      g_string_append (sql, "\n) STRICT;\n");
-      for (guint c = 0; c < t->n_columns; c++)
-        if (t->columns[c].type == FL_COL_REF)
-          g_string_append_printf (sql, "CREATE INDEX \"%s_%s\" ON \"%s\" (\"%s\");\n",
-                                  t->name, t->columns[c].name, t->name, t->columns[c].name);
+      g_autofree char *table_sql = fl_schema_table_sql (&tables[i]);
+      g_string_append (sql, table_sql);
     }
   return g_string_free (sql, FALSE);
 }

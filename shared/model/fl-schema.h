@@ -83,5 +83,11 @@ gboolean              fl_schema_is_common_column (const char *column_name);
 
 /* The CREATE TABLE statements of the replicated model (migration 1). */
 char                 *fl_schema_create_sql (void);
+/* The same for one table, and the statement that adds `column` to a table
+ * made before the model had it: to the table itself (NULL, with the
+ * column's index) or to `sql_table`, a copy with the same columns. */
+char                 *fl_schema_table_sql (const FlTable *table);
+char                 *fl_schema_column_sql (const FlTable *table, const FlColumn *column,
+                                            const char *sql_table);
 
 G_END_DECLS

@@ -166,6 +166,15 @@ fl_calendar_set_working_hours (FlCalendar *calendar, int open_minute, int close_
   calendar->close_minute = close_minute;
 }
 
+gint64
+fl_calendar_get_working_day_seconds (FlCalendar *calendar)
+{
+  g_return_val_if_fail (calendar != NULL, 0);
+  if (calendar->coverage == FL_COVERAGE_7X24)
+    return 24 * 3600;
+  return (gint64) (calendar->close_minute - calendar->open_minute) * 60;
+}
+
 static void
 set_day (FlCalendar *calendar, int year, int month, int day, DayKind kind)
 {

@@ -68,6 +68,10 @@ GTimeZone  *fl_calendar_get_time_zone (FlCalendar *calendar);  /* transfer none 
  * 09:00-18:00 (540, 1080) by default.  Ignored for 7x24. */
 void        fl_calendar_set_working_hours (FlCalendar *calendar, int open_minute, int close_minute);
 
+/* The working time of one working day: the opening hours (9 h for
+ * 09:00-18:00), 24 h for 7x24.  "1 working day" of a target is this much. */
+gint64      fl_calendar_get_working_day_seconds (FlCalendar *calendar);
+
 /* A day off (ignored for 7x24), and a weekend day that is worked (5x9 only).
  * The last call for a date wins. */
 void        fl_calendar_add_holiday (FlCalendar *calendar, int year, int month, int day);

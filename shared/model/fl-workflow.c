@@ -322,6 +322,8 @@ static const FieldRights field_rights[] = {
   { "contact",              FL_WO_FIELD_EDITABLE,  OPEN,    OPEN | STATUS (FL_WO_RESOLVED) },
   { "impact",               FL_WO_FIELD_EDITABLE,  OPEN,    OPEN },
   { "urgency",              FL_WO_FIELD_EDITABLE,  OPEN,    OPEN },
+  { "service",              FL_WO_FIELD_EDITABLE,  OPEN,    OPEN },
+  { "support_line",         FL_WO_FIELD_EDITABLE,  OPEN,    OPEN },
   { "site_id",              FL_WO_FIELD_EDITABLE,  0,       OPEN },
   { "assignee",             FL_WO_FIELD_EDITABLE,  0,       OPEN },
   { "status",               FL_WO_FIELD_STATUS,    0,       0 },
@@ -335,6 +337,7 @@ static const FieldRights field_rights[] = {
   { "priority",             FL_WO_FIELD_DERIVED,   0,       0 },
   { "response_due",         FL_WO_FIELD_DERIVED,   0,       0 },
   { "resolve_due",          FL_WO_FIELD_DERIVED,   0,       0 },
+  { "request_level",        FL_WO_FIELD_DERIVED,   0,       0 },
   { "responded_at",         FL_WO_FIELD_LIFECYCLE, 0,       0 },
   { "resolved_at",          FL_WO_FIELD_LIFECYCLE, 0,       0 },
   { "closed_at",            FL_WO_FIELD_LIFECYCLE, 0,       0 },
@@ -534,6 +537,7 @@ static const TableRights table_rights[] = {
   { "approval",            LEDGER,      SUPERVISOR,              0 },
   { "attachment",          LEDGER,      EVERYONE,                0 },
   { "conflict",            SERVER_KEPT, 0,                       MANAGERS },
+  { "sla_event",           SERVER_KEPT, 0,                       0 },
 };
 
 gboolean

@@ -128,10 +128,30 @@ static const char search_index_when_changed_sql[] =
   "    VALUES (NEW.rowid, NEW.ref, NEW.title, NEW.description, NEW.resolution);\n"
   "END;\n";
 
+/* Migration 4: the model's service levels (work_order.service,
+ * request_level, support_line, site.sla_warnings, the sla_event table),
+ * in the tables and in the sync engine's shadows of them. */
+static gboolean
+upgrade_model (FlDb *db, GError **error)
+{
+  if (!fl_model_upgrade_tables (db, error))
+    return FALSE;
+  guint n_tables;
+  const FlTable * const *tables = fl_schema_tables (&n_tables);
+  for (guint i = 0; i < n_tables; i++)
+    {
+      g_autofree char *shadow = g_strdup_printf ("sync_shadow_%s", tables[i]->name);
+      if (tables[i]->kind == FL_TABLE_MUTABLE && !fl_model_add_new_columns (db, tables[i], shadow, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static const FlMigration replica_migrations[] = {
   { 1, NULL, create_replica },
   { 2, NULL, add_sync_state },
   { 3, search_index_when_changed_sql, NULL },
+  { 4, NULL, upgrade_model },
 };
 
 const FlMigration *

@@ -14,6 +14,7 @@ fl_work_order_query_clear (FlWorkOrderQuery *query)
   g_clear_pointer (&query->priority, g_free);
   g_clear_pointer (&query->site_id, g_free);
   query->mine = query->open_only = query->overdue = FALSE;
+  query->nearing_breach = query->escalated = FALSE;
 }
 
 void
@@ -27,9 +28,24 @@ fl_work_order_query_copy (const FlWorkOrderQuery *from, FlWorkOrderQuery *to)
   to->priority = g_strdup (from->priority);
   to->site_id = g_strdup (from->site_id);
   to->overdue = from->overdue;
+  to->nearing_breach = from->nearing_breach;
+  to->escalated = from->escalated;
 }
 
 /* ---- the search ---- */
+
+/* The recorded SLA events (sla_event) of an open order `w`: an escalation,
+ * or a warning whose target is not met yet (a request's first line is met
+ * by its resolution, an incident's response by the first start of work). */
+#define OPEN_STATUS "w.status IN ('new', 'assigned', 'in_progress', 'on_hold')"
+#define ESCALATED \
+  "(" OPEN_STATUS " AND EXISTS (SELECT 1 FROM sla_event e" \
+  "  WHERE e.work_order_id = w.id AND e.kind = 'escalation'))"
+#define NEARING_BREACH \
+  "(" OPEN_STATUS " AND NOT " ESCALATED " AND EXISTS (SELECT 1 FROM sla_event e" \
+  "  WHERE e.work_order_id = w.id AND e.kind = 'warning' AND w.resolved_at IS NULL" \
+  "    AND (e.target = 'resolve' OR" \
+  "         (CASE WHEN w.kind = 'request' THEN w.resolved_at ELSE w.responded_at END) IS NULL)))"
 
 #define FILTERS \
   " AND (?2 IS NULL OR w.ref LIKE ?2 OR w.title LIKE ?2)" \
@@ -40,6 +56,8 @@ fl_work_order_query_copy (const FlWorkOrderQuery *from, FlWorkOrderQuery *to)
   " AND (?7 IS NULL OR w.site_id = ?7)" \
   " AND (?8 IS NULL OR (w.status IN ('new', 'assigned', 'in_progress')" \
   "      AND ((w.responded_at IS NULL AND w.response_due < ?8) OR w.resolve_due < ?8)))" \
+  " AND (?9 = 0 OR " ESCALATED ")" \
+  " AND (?10 = 0 OR " NEARING_BREACH ")" \
   " ORDER BY w.created_at DESC, w.rowid DESC"
 
 /* One statement per driving condition, so that SQLite starts from the
@@ -139,6 +157,8 @@ fl_work_order_search (FlDb *db, const FlWorkOrderQuery *query, const char *login
   bind_optional (stmt, 7, query->site_id);
   g_autofree char *now = query->overdue ? fl_time_format (fl_time_now ()) : NULL;
   bind_optional (stmt, 8, now);
+  sqlite3_bind_int (stmt, 9, query->escalated);
+  sqlite3_bind_int (stmt, 10, query->nearing_breach);
 
   g_autoptr(GArray) rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1024);
   int rc;
@@ -170,11 +190,14 @@ fl_work_order_list_row (FlDb *db, gint64 rowid, GError **error)
 {
   static const char * const columns[] = {
     "id", "ref", "kind", "title", "status", "priority", "assignee", "site_id",
-    "response_due", "resolve_due", "responded_at", "on_hold_since", "site_name",
+    "response_due", "resolve_due", "responded_at", "on_hold_since", "site_name", "sla_state",
   };
   g_autoptr(FlStmt) stmt = fl_db_prepare (db,
       "SELECT w.id, w.ref, w.kind, w.title, w.status, w.priority, w.assignee, w.site_id,"
-      "       w.response_due, w.resolve_due, w.responded_at, w.on_hold_since, s.name"
+      "       w.response_due, w.resolve_due, w.responded_at, w.on_hold_since, s.name,"
+      "       CASE WHEN " ESCALATED " THEN (SELECT e.level FROM sla_event e"
+      "              WHERE e.work_order_id = w.id AND e.kind = 'escalation' ORDER BY e.at DESC LIMIT 1)"
+      "            WHEN " NEARING_BREACH " THEN 'nearing_breach' END"
       "  FROM work_order w LEFT JOIN site s ON s.id = w.site_id WHERE w.rowid = ?", error);
   gboolean has_row = FALSE;
   if (stmt == NULL)

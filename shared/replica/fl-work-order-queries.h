@@ -20,6 +20,8 @@ typedef struct {
   char     *priority;   /* one priority, or NULL */
   char     *site_id;    /* one site, or NULL */
   gboolean  overdue;    /* past its response or resolution due time, not on hold */
+  gboolean  nearing_breach;  /* open, a warning recorded and its target not met yet, not escalated */
+  gboolean  escalated;       /* open, an escalation recorded */
 } FlWorkOrderQuery;
 
 void        fl_work_order_query_clear (FlWorkOrderQuery *query);
@@ -35,7 +37,9 @@ GArray     *fl_work_order_search (FlDb *db, const FlWorkOrderQuery *query, const
 
 /* What a list row shows of the order at `rowid`: id, ref, kind, title,
  * status, priority, assignee, site_id, response_due, resolve_due,
- * responded_at, on_hold_since (text or null) and site_name.  NULL without
+ * responded_at, on_hold_since (text or null), site_name and sla_state:
+ * the level of its last escalation ("management", "second_line",
+ * "incident_change"), "nearing_breach", or null.  NULL without
  * an error when the row has left the replica since the search. */
 JsonObject *fl_work_order_list_row (FlDb *db, gint64 rowid, GError **error);
 /* The rowid of the order `id`; 0 when it is not in the replica. */

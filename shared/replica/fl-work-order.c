@@ -24,17 +24,13 @@ load_optional (FlDb *db, const char *table, const char *id)
   return fl_record_load (db, fl_schema_lookup (table), id, NULL);
 }
 
-static gboolean
-load_policy (FlDb *db, const char *site_id, FlSlaPolicy *policy, GError **error)
+GPtrArray *
+fl_work_order_policy_rows (FlDb *db, const char *site_id, GError **error)
 {
   const char *params[] = { site_id };
-  g_autoptr(GPtrArray) rows = fl_query_rows (db,
-      "SELECT site_id, priority, response_minutes, resolve_minutes FROM sla_policy"
+  return fl_query_rows (db,
+      "SELECT id, site_id, catalogue, priority, response_minutes, resolve_minutes FROM sla_policy"
       " WHERE site_id IS NULL OR site_id = ?1", G_N_ELEMENTS (params), params, error);
-  if (rows == NULL)
-    return FALSE;
-  fl_work_order_site_policy (site_id, rows, policy);
-  return TRUE;
 }
 
 gboolean
@@ -50,10 +46,10 @@ fl_work_order_derive_in_db (FlDb *db, JsonObject *wo, GError **error)
     }
   g_autoptr(JsonObject) calendar = load_optional (db, "calendar", fl_record_get_string (site, "calendar_id"));
   g_autoptr(FlCalendar) cal = fl_work_order_site_calendar (site, calendar);
-  FlSlaPolicy policy;
-  if (!load_policy (db, site_id, &policy, error))
+  g_autoptr(GPtrArray) policy_rows = fl_work_order_policy_rows (db, site_id, error);
+  if (policy_rows == NULL)
     return FALSE;
-  fl_work_order_derive (wo, cal, &policy);
+  fl_work_order_derive (wo, cal, policy_rows);
   return TRUE;
 }
 
@@ -78,6 +74,7 @@ create_in_transaction (FlDb *db, gpointer data, GError **error)
   fl_record_set_text (wo, "description", d->description);
   fl_record_set_text (wo, "site_id", d->site_id);
   fl_record_set_text (wo, "ci_id", d->ci_id);
+  fl_record_set_text (wo, "service", d->service);
   fl_record_set_text (wo, "reporter", d->reporter);
   fl_record_set_text (wo, "contact", d->contact);
   json_object_set_int_member (wo, "impact", d->impact);
@@ -234,7 +231,11 @@ fl_work_order_update (FlDb *db, const char *id, JsonObject *values, GError **err
     }
   if (!fl_db_begin (db, error))
     return FALSE;
-  if (json_object_has_member (values, "impact") || json_object_has_member (values, "urgency"))
+  static const char * const inputs[] = { "impact", "urgency", "service", "site_id" };
+  gboolean rederive = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    rederive |= json_object_has_member (values, inputs[i]);
+  if (rederive)
     {
       g_autoptr(JsonObject) wo = fl_record_load (db, work_order_table (), id, error);
       if (wo == NULL)
@@ -246,9 +247,9 @@ fl_work_order_update (FlDb *db, const char *id, JsonObject *values, GError **err
         json_object_set_member (wo, l->data, json_node_copy (json_object_get_member (values, l->data)));
       if (!fl_work_order_derive_in_db (db, wo, error))
         goto failed;
-      static const char * const derived[] = { "priority", "response_due", "resolve_due" };
+      static const char * const derived[] = { "priority", "request_level", "response_due", "resolve_due" };
       for (guint i = 0; i < G_N_ELEMENTS (derived); i++)
-        json_object_set_string_member (values, derived[i], fl_record_get_string (wo, derived[i]));
+        json_object_set_member (values, derived[i], json_node_copy (json_object_get_member (wo, derived[i])));
     }
   if (!fl_changelog_update (db, "work_order", id, values, error))
     goto failed;

@@ -16,12 +16,17 @@ typedef struct {
   const char *description;
   const char *site_id;
   const char *ci_id;        /* optional */
+  const char *service;      /* optional: the catalogue entry or contract it is for */
   const char *reporter;
   const char *contact;
   int         impact;       /* 1 company business .. 4 one person */
   int         urgency;      /* 1 urgent .. 4 low */
   const char *assignee;     /* optional: creates it assigned */
 } FlWorkOrderDraft;
+
+/* The sla_policy rows that may apply at `site_id`: its own and those for
+ * every site. */
+GPtrArray  *fl_work_order_policy_rows (FlDb *db, const char *site_id, GError **error);
 
 /* Loads the site and its calendar from the replica and derives. */
 gboolean    fl_work_order_derive_in_db (FlDb *db, JsonObject *work_order, GError **error);

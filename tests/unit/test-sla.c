@@ -509,50 +509,12 @@ test_describe (void)
   g_assert_null (fl_sla_describe (cal, 0, late_now, 0));
 }
 
-static JsonObject *
-policy_row (const char *site_id, const char *priority, int response, int resolve)
-{
-  JsonObject *row = json_object_new ();
-  if (site_id != NULL)
-    json_object_set_string_member (row, "site_id", site_id);
-  else
-    json_object_set_null_member (row, "site_id");
-  json_object_set_string_member (row, "priority", priority);
-  json_object_set_int_member (row, "response_minutes", response);
-  json_object_set_int_member (row, "resolve_minutes", resolve);
-  return row;
-}
-
-/* A site's policy: the standard, then rows for every site, then its own,
- * whatever order the rows come in; other sites' rows do not count. */
-static void
-test_site_policy (void)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_ptr_array_add (rows, policy_row ("site-a", "high", 10, 20));
-  g_ptr_array_add (rows, policy_row (NULL, "high", 30, 60));
-  g_ptr_array_add (rows, policy_row (NULL, "low", 100, 200));
-  g_ptr_array_add (rows, policy_row ("site-b", "low", 1, 2));
-  FlSlaPolicy standard, policy;
-  fl_sla_policy_init_defaults (&standard);
-  fl_work_order_site_policy ("site-a", rows, &policy);
-  g_assert_cmpint (policy.response_minutes[FL_PRIORITY_HIGH], ==, 10);
-  g_assert_cmpint (policy.resolve_minutes[FL_PRIORITY_HIGH], ==, 20);
-  g_assert_cmpint (policy.response_minutes[FL_PRIORITY_LOW], ==, 100);
-  g_assert_cmpint (policy.resolve_minutes[FL_PRIORITY_LOW], ==, 200);
-  g_assert_cmpint (policy.resolve_minutes[FL_PRIORITY_MEDIUM], ==, standard.resolve_minutes[FL_PRIORITY_MEDIUM]);
-  fl_work_order_site_policy ("site-b", rows, &policy);
-  g_assert_cmpint (policy.response_minutes[FL_PRIORITY_HIGH], ==, 30);
-  g_assert_cmpint (policy.response_minutes[FL_PRIORITY_LOW], ==, 1);
-}
-
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sla/priority-matrix", test_priority_matrix);
   g_test_add_func ("/sla/names-round-trip", test_names_round_trip);
-  g_test_add_func ("/sla/site-policy", test_site_policy);
   g_test_add_func ("/sla/policy-defaults", test_policy_defaults);
   g_test_add_func ("/sla/calendar/days", test_calendar_days);
   g_test_add_func ("/sla/calendar/bad-date-named", test_bad_date_named);
