@@ -5,6 +5,7 @@
 
 #include "fl-secret-token-store.h"
 #include "fl-session.h"
+#include "fl-sla-notifier.h"
 #include "fl-sync-controller.h"
 #include "fl-window.h"
 
@@ -14,6 +15,7 @@ struct _FlApplication
   GSettings        *settings;
   FlSession        *session;
   FlSyncController *sync;
+  FlSlaNotifier    *notifier;
 };
 
 G_DEFINE_FINAL_TYPE (FlApplication, fl_application, ADW_TYPE_APPLICATION)
@@ -88,8 +90,26 @@ preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user
   gtk_window_present (window);
 }
 
+/* A notification's default action: the order in the window. */
+static void
+show_work_order_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GApplication *app = user_data;
+  g_application_activate (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window != NULL)
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-work-order", parameter);
+}
+
+static void
+send_notice (FlApplication *self, const char *id, GNotification *notification)
+{
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
+  { "show-work-order", show_work_order_activated, "s" },
   { "about", about_activated },
   { "preferences", preferences_activated },
 };
@@ -128,6 +148,9 @@ open_session (FlApplication *self, GError **error)
   g_autoptr(FlTokenStore) tokens = fl_secret_token_store_new ();
   self->session = fl_session_new_with_tokens (db, login, tokens);
   self->sync = fl_sync_controller_new (self->session, self->settings);
+  self->notifier = fl_sla_notifier_new (self->session, self->sync);
+  g_signal_connect_object (self->notifier, "notice", G_CALLBACK (send_notice), self, G_CONNECT_SWAPPED);
+  fl_sla_notifier_check (self->notifier, FALSE);
   return TRUE;
 }
 
@@ -165,6 +188,7 @@ static void
 fl_application_finalize (GObject *object)
 {
   FlApplication *self = FL_APPLICATION (object);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->sync);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);

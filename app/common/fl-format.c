@@ -1,6 +1,9 @@
 #include "fl-format.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include <fl-sla-events.h>
 
 char *
 fl_format_time_usec (gint64 usec)
@@ -85,17 +88,24 @@ fl_format_work_order_sla (FlSession *session, JsonObject *wo, gint64 now, const 
     return NULL;
 
   gint64 at = hold_since != 0 ? hold_since : now;
+  /* A list row also says what was recorded: nearing a breach, escalated. */
+  const char *sla_state = fl_record_get_string (wo, "sla_state");
+  g_autofree char *recorded = fl_sla_state_describe (sla_state);
   if (hold_since != 0)
     *style = "paused";
-  else if (fl_sla_is_overdue (due, at))
+  else if (fl_sla_is_overdue (due, at) || (sla_state != NULL && strcmp (sla_state, "nearing_breach") != 0))
     *style = "overdue";
-  else if (fl_sla_time_left (calendar, due, at) < 4 * 3600)
+  else if (sla_state != NULL || fl_sla_time_left (calendar, due, at) < 4 * 3600)
     *style = "warning";
   else
     *style = "ok";
-  return awaiting_response
+  g_autofree char *badge = awaiting_response
     /* Translators: the SLA badge of an order not responded to yet: "Respond: 3 h left" */
     ? g_strdup_printf (_("Respond: %s"), state)
     /* Translators: the SLA badge of an order in work: "Resolve: overdue by 2 h" */
     : g_strdup_printf (_("Resolve: %s"), state);
+  if (recorded == NULL)
+    return g_steal_pointer (&badge);
+  /* Translators: "Nearing breach · Resolve: 3 h left" */
+  return g_strdup_printf (_("%s · %s"), recorded, badge);
 }

@@ -21,8 +21,9 @@ const char *fl_format_urgency (int urgency);
 
 /* The SLA badge of a work order row (needs status, site_id, response_due,
  * resolve_due, responded_at, on_hold_since): "Respond: 3 h left",
- * "Resolve: overdue by 2 h", "Resolve: 1 h left, paused on hold", or NULL
- * when the order is done.  `style` receives a CSS class of style.css. */
+ * "Resolve: overdue by 2 h", "Resolve: 1 h left, paused on hold", with
+ * what was recorded first when the row has an sla_state ("Escalated:
+ * Management · Resolve: overdue by 2 h"), or NULL when the order is done.  `style` receives a CSS class of style.css. */
 char       *fl_format_work_order_sla (FlSession *session, JsonObject *work_order,
                                       gint64 now, const char **style);
 

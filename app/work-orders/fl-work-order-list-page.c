@@ -21,6 +21,8 @@ struct _FlWorkOrderListPage
   GtkToggleButton   *mine_toggle;
   GtkToggleButton   *open_toggle;
   GtkToggleButton   *overdue_toggle;
+  GtkToggleButton   *nearing_toggle;
+  GtkToggleButton   *escalated_toggle;
   GtkLabel          *count_label;
   GtkDropDown       *status_dropdown;
   GtkDropDown       *priority_dropdown;
@@ -57,6 +59,8 @@ filters_changed_cb (FlWorkOrderListPage *self)
   query.mine = gtk_toggle_button_get_active (self->mine_toggle);
   query.open_only = gtk_toggle_button_get_active (self->open_toggle);
   query.overdue = gtk_toggle_button_get_active (self->overdue_toggle);
+  query.nearing_breach = gtk_toggle_button_get_active (self->nearing_toggle);
+  query.escalated = gtk_toggle_button_get_active (self->escalated_toggle);
   query.status = g_strdup (selected_choice (self->status_dropdown, statuses, G_N_ELEMENTS (statuses)));
   query.priority = g_strdup (selected_choice (self->priority_dropdown, priorities, G_N_ELEMENTS (priorities)));
   guint site = gtk_drop_down_get_selected (self->site_dropdown);
@@ -133,7 +137,7 @@ session_changed_cb (FlWorkOrderListPage *self, const char *table)
   if (g_strcmp0 (table, "site") == 0 || table == NULL)
     load_sites (self);
   if (table == NULL || g_strcmp0 (table, "work_order") == 0 || g_strcmp0 (table, "site") == 0 ||
-      g_strcmp0 (table, "outbox") == 0)
+      g_strcmp0 (table, "outbox") == 0 || g_strcmp0 (table, "sla_event") == 0)
     fl_work_order_model_refresh (self->model);
 }
 
@@ -229,6 +233,8 @@ fl_work_order_list_page_class_init (FlWorkOrderListPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWorkOrderListPage, mine_toggle);
   gtk_widget_class_bind_template_child (widget_class, FlWorkOrderListPage, open_toggle);
   gtk_widget_class_bind_template_child (widget_class, FlWorkOrderListPage, overdue_toggle);
+  gtk_widget_class_bind_template_child (widget_class, FlWorkOrderListPage, nearing_toggle);
+  gtk_widget_class_bind_template_child (widget_class, FlWorkOrderListPage, escalated_toggle);
   gtk_widget_class_bind_template_child (widget_class, FlWorkOrderListPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, FlWorkOrderListPage, status_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FlWorkOrderListPage, priority_dropdown);

@@ -43,6 +43,7 @@ struct _FlWorkOrderPage
   AdwActionRow   *created_row;
   AdwActionRow   *response_row;
   AdwActionRow   *resolve_row;
+  AdwActionRow   *service_row;
   AdwActionRow   *description_row;
   AdwEntryRow    *resolution_row;
   AdwEntryRow    *cause_row;
@@ -96,6 +97,26 @@ set_time_row (AdwActionRow *row, const char *time, const char *extra_label, cons
   g_autofree char *extra = fl_format_time (extra_time);
   g_autofree char *text = g_strdup_printf ("%s · %s %s", when, extra_label, extra);
   set_row_value (row, text);
+}
+
+/* The service the order is for, which policy set its due times and, for a
+ * request, its level and support line. */
+static void
+set_service_row (FlWorkOrderPage *self, JsonObject *wo)
+{
+  FlDb *db = fl_session_get_db (self->session);
+  g_autoptr(GPtrArray) policy_rows = fl_work_order_policy_rows (db, fl_record_get_string (wo, "site_id"), NULL);
+  g_autofree char *policy = policy_rows != NULL ? fl_work_order_describe_policy (wo, policy_rows) : NULL;
+  const char *service = fl_record_get_string (wo, "service");
+  g_autoptr(GString) text = g_string_new (service != NULL ? service : _("No service named"));
+  if (g_strcmp0 (fl_record_get_string (wo, "kind"), "request") == 0)
+    g_string_append_printf (text, " · %s · %s",
+                            fl_request_level_label_for_name (fl_record_get_string (wo, "request_level")),
+                            g_strcmp0 (fl_record_get_string (wo, "support_line"), "second") == 0
+                              ? _("Second line") : _("First line"));
+  if (policy != NULL)
+    g_string_append_printf (text, "\n%s", policy);
+  set_row_value (self->service_row, text->str);
 }
 
 static GtkWidget *
@@ -350,6 +371,7 @@ reload (FlWorkOrderPage *self)
                 fl_record_get_string (wo, "responded_at"));
   set_time_row (self->resolve_row, fl_record_get_string (wo, "resolve_due"), _("resolved"),
                 fl_record_get_string (wo, "resolved_at"));
+  set_service_row (self, wo);
   set_row_value (self->description_row, fl_record_get_string (wo, "description"));
 
   const char *resolution = fl_record_get_string (wo, "resolution");
@@ -731,6 +753,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   CHILD (created_row);
   CHILD (response_row);
   CHILD (resolve_row);
+  CHILD (service_row);
   CHILD (description_row);
   CHILD (resolution_row);
   CHILD (cause_row);
