@@ -168,8 +168,9 @@ site_codes (Admin *admin, JsonObject *user)
 static gboolean
 cmd_init (Admin *admin, GError **error)
 {
+  g_autofree char *location = fl_store_location_for_people (admin->db);
   g_string_append_printf (admin->out, _("The database %s is ready (schema %d, id %s).\n"),
-                          admin->db, fl_store_schema_version (admin->store), fl_store_get_id (admin->store));
+                          location, fl_store_schema_version (admin->store), fl_store_get_id (admin->store));
   return TRUE;
 }
 

@@ -1710,7 +1710,8 @@ fl_server_run (const FlServerOptions *options)
     }
   guint term = g_unix_signal_add (SIGTERM, on_signal, server);
   guint intr = g_unix_signal_add (SIGINT, on_signal, server);
-  g_print ("fieldline-sync %s serving %s on %s\n", FL_VERSION, options->store, server->base_uri);
+  g_autofree char *store = fl_store_location_for_people (options->store);
+  g_print ("fieldline-sync %s serving %s on %s\n", FL_VERSION, store, server->base_uri);
   g_main_loop_run (server->loop);
   g_source_remove (term);
   g_source_remove (intr);

@@ -192,6 +192,8 @@ FlStore    *fl_store_open (const char *location, GError **error);
 /* The file a location names when its store is one file (SQLite), else
  * NULL: a server keeps its blobs beside it, a command checks it exists. */
 char       *fl_store_location_file (const char *location);
+/* `location` without the password a URI may carry, for logs and output. */
+char       *fl_store_location_for_people (const char *location);
 
 /* Another connection to the same database, for another thread. */
 FlStore    *fl_store_reopen (FlStore *store, GError **error);

@@ -8,7 +8,8 @@
 # layer above it — SQLite in the model, libsoup below the sync layer, GTK
 # anywhere in the core.  In the sync server, only a store backend speaks its
 # database (fl-sqlite-store*: SQLite and the core's SQLite helpers of
-# shared/db), and only the backend table fl-store-open.c knows the backends.
+# shared/db; fl-pg-store*: libpq), and only the backend table fl-store-open.c
+# knows the backends.
 set -eu
 
 top=${1:?usage: check-layers.sh SOURCE_ROOT}
@@ -41,6 +42,8 @@ server_forbid () {
 db_headers='sqlite3\.h|fl-db\.h|fl-record-store\.h|fl-stock-ledger\.h|fl-query\.h|fl-paged-query\.h'
 server_forbid "$db_headers|fl-sqlite-store-db\.h" \
   'only the SQLite backend speaks SQLite; use the FlStore interface' 'fl-sqlite-store[^:]*'
+server_forbid 'libpq-fe\.h|fl-pg-store-conn\.h' \
+  'only the PostgreSQL backend speaks PostgreSQL; use the FlStore interface' 'fl-pg-store[^:]*'
 server_forbid 'fl-[a-z]+-store\.h' \
   'only fl-store-open.c opens a backend; use fl_store_open()' 'fl-store-open\.c|fl-[a-z]+-store[^:]*'
 

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
@@ -159,28 +158,26 @@ static char *
 database_state (FlHostileServer *server)
 {
   static const char *queries[] = {
-    "SELECT count(*), coalesce(max(seq), 0) FROM changes",
-    "SELECT count(*), coalesce(max(seq), 0) FROM audit",
-    "SELECT count(*), coalesce(sum(revoked), 0) FROM tokens",
-    "SELECT count(*), coalesce(sum(revoked), 0) FROM devices",
-    "SELECT count(*), coalesce(max(version), 0) FROM work_order",
-    "SELECT count(*), 0 FROM work_log",
-    "SELECT count(*), 0 FROM device_results",
+    "SELECT count(*) FROM changes",
+    "SELECT coalesce(max(seq), 0) FROM changes",
+    "SELECT count(*) FROM audit",
+    "SELECT coalesce(max(seq), 0) FROM audit",
+    "SELECT count(*) FROM tokens",
+    "SELECT count(*) FROM tokens WHERE revoked",
+    "SELECT count(*) FROM devices",
+    "SELECT count(*) FROM devices WHERE revoked",
+    "SELECT count(*) FROM work_order",
+    "SELECT coalesce(max(version), 0) FROM work_order",
+    "SELECT count(*) FROM work_log",
+    "SELECT count(*) FROM device_results",
   };
-  sqlite3 *db = NULL;
-  g_assert_cmpint (sqlite3_open_v2 (server->t.path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStore) store = fl_store_open (server->t.path, &error);
+  g_assert_no_error (error);
   GString *state = g_string_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
-    {
-      sqlite3_stmt *stmt = NULL;
-      g_assert_cmpint (sqlite3_prepare_v2 (db, queries[i], -1, &stmt, NULL), ==, SQLITE_OK);
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-      g_string_append_printf (state, "%s: %lld %lld\n", queries[i], sqlite3_column_int64 (stmt, 0),
-                              sqlite3_column_int64 (stmt, 1));
-      sqlite3_finalize (stmt);
-    }
-  sqlite3_close (db);
+    g_string_append_printf (state, "%s: %" G_GINT64_FORMAT "\n", queries[i],
+                            fl_test_store_count (store, queries[i]));
   return g_string_free (state, FALSE);
 }
 
@@ -283,7 +280,9 @@ fl_hostile_server_start (const char *config, guint large_logs)
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", server->port);
   g_autofree char *config_path = g_build_filename (server->t.dir, "server.conf", NULL);
   g_assert_true (g_file_set_contents (config_path, config != NULL ? config : "[server]\n", -1, NULL));
-  const char *argv[] = { binary, "serve", "--db", server->t.path, "--listen", listen, "--config", config_path, NULL };
+  g_autofree char *blobs = g_build_filename (server->t.dir, "blobs", NULL);
+  const char *argv[] = { binary, "serve", "--store", server->t.path, "--listen", listen, "--config", config_path,
+                         "--blob-dir", blobs, NULL };
   g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                  die_with_parent, NULL, &server->pid, &error);
   g_assert_no_error (error);

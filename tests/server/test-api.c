@@ -410,17 +410,17 @@ test_two_devices_merge_and_conflict (void)
   /* The conflict row, for the author and supervisors. */
   g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM conflict"), ==, 1);
   {
-    FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (f.t.store));
-    g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT table_name, row_id, field, base, mine, theirs, by, site_id FROM conflict", NULL);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "work_order");
-    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, wo);
-    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "title");
-    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 3), ==, "\"UPS alarm in room 3\"");
-    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 4), ==, "\"UPS B alarm\"");
-    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 5), ==, "\"UPS A alarm, room 3\"");
-    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 6), ==, "super");
-    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 7), ==, f.site_a);
+    g_autoptr(GPtrArray) conflicts = fl_api_rows (&f, "conflict");
+    g_assert_cmpuint (conflicts->len, ==, 1);
+    JsonObject *row = conflicts->pdata[0];
+    g_assert_cmpstr (fl_record_get_string (row, "table_name"), ==, "work_order");
+    g_assert_cmpstr (fl_record_get_string (row, "row_id"), ==, wo);
+    g_assert_cmpstr (fl_record_get_string (row, "field"), ==, "title");
+    g_assert_cmpstr (fl_record_get_string (row, "base"), ==, "UPS alarm in room 3");
+    g_assert_cmpstr (fl_record_get_string (row, "mine"), ==, "UPS B alarm");
+    g_assert_cmpstr (fl_record_get_string (row, "theirs"), ==, "UPS A alarm, room 3");
+    g_assert_cmpstr (fl_record_get_string (row, "by"), ==, "super");
+    g_assert_cmpstr (fl_record_get_string (row, "site_id"), ==, f.site_a);
   }
 
   /* Every applied change is in the audit log with what changed. */
@@ -830,14 +830,13 @@ test_stock_approvals_and_negative_balance (void)
 
   g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL;
   g_assert_cmpint (approve (&f, &s, &k1, "stock_count", count, 1, "approved", "")->status, ==, FL_RESULT_APPLIED);
-  FlDb *db = fl_sqlite_store_get_db (FL_SQLITE_STORE (f.t.store));
-  g_assert_cmpint (fl_stock_balance (db, store_room, part, NULL), ==, 7);
+  g_assert_cmpint (fl_store_stock_balance (f.t.store, store_room, part, NULL), ==, 7);
   g_assert_cmpint (approve (&f, &s, &k2, "scrap_request", scrap, 1, "approved", "")->status, ==, FL_RESULT_APPLIED);
-  g_assert_cmpint (fl_stock_balance (db, store_room, part, NULL), ==, 6);
+  g_assert_cmpint (fl_store_stock_balance (f.t.store, store_room, part, NULL), ==, 6);
   g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM stock_movement WHERE kind IN ('adjust', 'scrap')"), ==, 2);
   g_autoptr(JsonObject) decided = fl_api_load (&f, "stock_count", count);
   g_assert_cmpstr (fl_record_get_string (decided, "status"), ==, "approved");
-  g_assert_true (fl_stock_verify (db, NULL));
+  g_assert_true (fl_store_verify (f.t.store, NULL));
   fl_api_teardown (&f);
 }
 

@@ -506,11 +506,9 @@ test_audit_keeps_a_summary (void)
   g_assert_cmpuint (strlen (kept_detail), <=, 4096 + 32);
   g_assert_true (g_utf8_validate (kept_detail, -1, NULL));
   g_assert_nonnull (strstr (kept_detail, "…"));
-  gint64 stored = 0;
-  fl_db_query_int64 (fl_sqlite_store_get_db (FL_SQLITE_STORE (t.store)),
-                     "SELECT max(length(CAST(actor AS BLOB)) + length(CAST(detail AS BLOB))) FROM audit",
-                     &stored, &error);
-  g_assert_no_error (error);
+  gint64 stored = fl_test_store_count (t.store, fl_test_store_is_postgresql ()
+    ? "SELECT max(octet_length (actor) + octet_length (detail)) FROM audit"
+    : "SELECT max(length(CAST(actor AS BLOB)) + length(CAST(detail AS BLOB))) FROM audit");
   g_assert_cmpint (stored, <, 8192);
   fl_test_store_close (&t);
 }
@@ -553,9 +551,11 @@ test_devices_and_tokens (void)
 static void
 test_open_by_location (void)
 {
-  g_autofree char *dir = NULL, *path = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlStore) created = fl_test_store_new (&dir, &path);
+  g_autofree char *dir = g_dir_make_tmp ("fieldline-server-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "server.db", NULL);
+  g_autoptr(FlStore) created = fl_store_open (path, &error);
+  g_assert_no_error (error);
   g_autofree char *uri = g_strconcat ("sqlite:", path, NULL);
   g_autoptr(FlStore) by_uri = fl_store_open (uri, &error);
   g_assert_no_error (error);

@@ -29,8 +29,11 @@ fl_api_start (FlApiFixture *f, const FlServerOptions *custom)
   FlServerOptions options = custom != NULL ? *custom : defaults;
   g_autofree char *db_path = g_strdup (f->t.path);
   g_autofree char *listen = g_strdup ("127.0.0.1:0");
+  g_autofree char *blobs = g_build_filename (f->t.dir, "blobs", NULL);
   options.store = db_path;
   options.listen = listen;
+  if (options.blob_dir == NULL)
+    options.blob_dir = blobs;
   f->server = fl_server_start (&options, &error);
   fl_server_options_clear (&defaults);
   g_assert_no_error (error);
@@ -208,8 +211,25 @@ fl_api_load (FlApiFixture *f, const char *table, const char *id)
   return row;
 }
 
+static gboolean
+keep_row (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  g_ptr_array_add (user_data, json_object_ref (row));
+  return TRUE;
+}
+
+GPtrArray *
+fl_api_rows (FlApiFixture *f, const char *table)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  fl_store_foreach_row (f->t.store, fl_schema_lookup (table), NULL, keep_row, rows, &error);
+  g_assert_no_error (error);
+  return rows;
+}
+
 gint64
 fl_api_count (FlApiFixture *f, const char *sql)
 {
-  return fl_test_count (fl_sqlite_store_get_db (FL_SQLITE_STORE (f->t.store)), sql);
+  return fl_test_store_count (f->t.store, sql);
 }

@@ -73,6 +73,8 @@ FlMutationResult *fl_api_result (FlPushResponse *response, guint i);
 char       *fl_api_new_work_order (FlApiFixture *f, FlApiDevice *device, const char *site,
                                    const char *status, const char *assignee);
 JsonObject *fl_api_load (FlApiFixture *f, const char *table, const char *id);
+/* Every row of `table` on the server, as JsonObject*. */
+GPtrArray  *fl_api_rows (FlApiFixture *f, const char *table);
 /* fl_test_count over the server's database. */
 gint64      fl_api_count (FlApiFixture *f, const char *sql);
 

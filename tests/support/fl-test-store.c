@@ -1,5 +1,69 @@
 #include "fl-test-store.h"
 
+#include <unistd.h>
+#ifdef FL_HAVE_POSTGRESQL
+#include "fl-pg-store-conn.h"
+#endif
+
+gboolean
+fl_test_store_is_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("FL_TEST_STORE"), "postgresql") == 0;
+}
+
+#ifdef FL_HAVE_POSTGRESQL
+/* The URI of database `name` on the cluster tests/support/with-postgresql.sh runs. */
+static char *
+pg_uri (const char *name)
+{
+  const char *host = g_getenv ("FL_TEST_PG_HOST"), *user = g_getenv ("FL_TEST_PG_USER");
+  g_assert_nonnull (host);
+  return g_strdup_printf ("postgresql:///%s?host=%s&user=%s", name, host, user != NULL ? user : "postgres");
+}
+
+/* Runs one statement on the cluster's maintenance database. */
+static void
+pg_admin (const char *sql)
+{
+  g_autofree char *uri = pg_uri ("postgres");
+  PGconn *conn = PQconnectdb (uri);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  PGresult *result = PQexec (conn, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+  PQclear (result);
+  PQfinish (conn);
+}
+
+/* The database name of a URI pg_uri made. */
+static char *
+pg_database_of (const char *uri)
+{
+  const char *start = strstr (uri, ":///") + strlen (":///");
+  return g_strndup (start, strcspn (start, "?"));
+}
+#endif
+
+/* SQLite: a file in the directory; PostgreSQL: a new database on the test
+ * cluster, named after the directory. */
+static char *
+new_location (const char *dir)
+{
+#ifdef FL_HAVE_POSTGRESQL
+  if (fl_test_store_is_postgresql ())
+    {
+      g_autofree char *base = g_path_get_basename (dir);
+      g_autofree char *name = g_ascii_strdown (base, -1);
+      g_strdelimit (name, "-", '_');
+      g_autofree char *create = g_strdup_printf ("CREATE DATABASE \"%s\"", name);
+      pg_admin (create);
+      return pg_uri (name);
+    }
+#endif
+  g_assert_false (fl_test_store_is_postgresql ());
+  return g_build_filename (dir, "server.db", NULL);
+}
+
 FlStore *
 fl_test_store_new (char **out_dir, char **out_path)
 {
@@ -7,7 +71,7 @@ fl_test_store_new (char **out_dir, char **out_path)
   fl_accounts_set_hash_limits_for_testing (TRUE);
   *out_dir = g_dir_make_tmp ("fieldline-server-XXXXXX", &error);
   g_assert_no_error (error);
-  *out_path = g_build_filename (*out_dir, "server.db", NULL);
+  *out_path = new_location (*out_dir);
   FlStore *store = fl_store_open (*out_path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (store);
@@ -21,9 +85,41 @@ fl_test_store_open (FlTestStore *t)
 }
 
 void
+fl_test_store_drop (const char *location)
+{
+#ifdef FL_HAVE_POSTGRESQL
+  if (g_str_has_prefix (location, "postgresql:"))
+    {
+      g_autofree char *name = pg_database_of (location);
+      g_autofree char *drop = g_strdup_printf ("DROP DATABASE \"%s\" WITH (FORCE)", name);
+      pg_admin (drop);
+    }
+#endif
+}
+
+gint64
+fl_test_store_count (FlStore *store, const char *sql)
+{
+#ifdef FL_HAVE_POSTGRESQL
+  if (FL_IS_PG_STORE (store))
+    {
+      PGresult *result = PQexec (fl_pg_store_get_connection (FL_PG_STORE (store)), sql);
+      if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
+        g_error ("%s: %s", sql, PQresultErrorMessage (result));
+      gint64 n = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      PQclear (result);
+      return n;
+    }
+#endif
+  return fl_test_count (fl_sqlite_store_get_db (FL_SQLITE_STORE (store)), sql);
+}
+
+void
 fl_test_store_close (FlTestStore *t)
 {
   g_clear_object (&t->store);
+  if (t->path != NULL)
+    fl_test_store_drop (t->path);
   fl_test_remove_tree (t->dir);
   g_clear_pointer (&t->dir, g_free);
   g_clear_pointer (&t->path, g_free);

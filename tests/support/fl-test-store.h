@@ -24,14 +24,25 @@ typedef struct {
   FlStore *store;
 } FlTestStore;
 
-/* A new empty store "server.db" in a fresh temporary directory, returned
- * in `out_dir` and `out_path`; password hashing made cheap so tests run
- * fast. */
+/* A new empty store in a fresh temporary directory (`out_dir`): the file
+ * "server.db" in it, or a new database on the test cluster under
+ * FL_TEST_STORE=postgresql; its location (fl_store_open) in `out_path`.
+ * Password hashing is made cheap so tests run fast. */
 FlStore *fl_test_store_new (char **out_dir, char **out_path);
 
 /* fl_test_store_new into `t`, and undoing it (the directory removed). */
 void     fl_test_store_open (FlTestStore *t);
 void     fl_test_store_close (FlTestStore *t);
+
+/* Whether the tests run against PostgreSQL (FL_TEST_STORE=postgresql, set
+ * by tests/support/with-postgresql.sh) instead of SQLite files. */
+gboolean fl_test_store_is_postgresql (void);
+/* Removes the database of a location fl_test_store_new made (a SQLite
+ * file goes with its directory). */
+void     fl_test_store_drop (const char *location);
+/* The number the query `sql` (one row, one column, SQL both stores
+ * speak) answers on the store's database. */
+gint64   fl_test_store_count (FlStore *store, const char *sql);
 
 /* Validates `fields` as a new row of `table_name`, gives it an id and puts
  * it in the store; returns the id. */

@@ -10,6 +10,7 @@ fl_sync_server_start_on (FlSyncServer *s, guint16 port)
   options.store = g_strdup (s->db_path);
   g_free (options.listen);
   options.listen = g_strdup_printf ("127.0.0.1:%u", port);
+  options.blob_dir = g_build_filename (s->dir, "blobs", NULL);
   if (s->max_blob_size > 0)
     options.max_blob_size = s->max_blob_size;
   options.login_attempts = 1000;
@@ -50,6 +51,7 @@ fl_sync_server_teardown (FlSyncServer *s)
 {
   g_clear_pointer (&s->server, fl_server_stop);
   g_clear_object (&s->store);
+  fl_test_store_drop (s->db_path);
   fl_test_remove_tree (s->dir);
   g_clear_pointer (&s->dir, g_free);
   g_clear_pointer (&s->db_path, g_free);
