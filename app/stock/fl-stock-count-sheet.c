@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-notice.h"
+#include "fl-number-entry.h"
 #include "fl-record-item.h"
 #include "fl-stock-page.h"
 
@@ -119,14 +120,21 @@ counted_edited (GtkEditable *entry, FlRecordItem *item)
 {
   JsonObject *line = fl_record_item_get_record (item);
   const char *text = gtk_editable_get_text (entry);
-  char *end = NULL;
-  gint64 value = g_ascii_strtoll (text, &end, 10);
-  gboolean valid = *text != '\0' && end != NULL && *end == '\0' && value >= 0;
-  set_line_counted (line, valid ? value : -1);
-  if (*text != '\0' && !valid)
-    gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+  g_autoptr(GError) error = NULL;
+  gint64 value;
+  json_object_remove_member (line, "count_error");
+  if (*text == '\0')
+    {
+      fl_number_entry_clear (entry);
+      set_line_counted (line, -1);
+    }
+  else if (fl_number_entry_read (entry, "stock_count", "counted", &value, &error))
+    set_line_counted (line, value);
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+    {
+      set_line_counted (line, -1);
+      json_object_set_string_member (line, "count_error", error->message);
+    }
   show_variance (g_object_get_data (G_OBJECT (entry), "variance"), line);
   FlStockCountSheet *self = FL_STOCK_COUNT_SHEET (gtk_widget_get_ancestor (GTK_WIDGET (entry),
                                                                            FL_TYPE_STOCK_COUNT_SHEET));
@@ -294,13 +302,27 @@ fl_stock_count_sheet_submit (FlStockCountSheet *self, GError **error)
     {
       JsonObject *line = fl_stock_count_sheet_get_line (self, i);
       FlStockCountLine count = { fl_record_get_string (line, "part_id"), 0 };
+      if (json_object_has_member (line, "count_error"))
+        {
+          /* Translators: a refused stocktake line, "PSU 750 W: “abc” is not a whole number" */
+          g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,
+                       _("%s: %s. Correct the count; nothing was sent."),
+                       fl_record_get_string (line, "name"), fl_record_get_string (line, "count_error"));
+          return 0;
+        }
       if (line_counted (line, &count.counted))
         g_array_append_val (counts, count);
     }
   if (!fl_stock_submit_count (sheet_db (self), self->location_id, (FlStockCountLine *) counts->data,
                               counts->len, fl_session_get_login (self->session), error))
     return 0;
-  g_list_store_remove_all (self->lines);
+  /* Lines not counted yet stay on the sheet: the count goes on. */
+  for (guint i = n; i-- > 0;)
+    {
+      gint64 counted;
+      if (line_counted (fl_stock_count_sheet_get_line (self, i), &counted))
+        g_list_store_remove (self->lines, i);
+    }
   update_summary (self);
   return counts->len;
 }

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-number-entry.h"
 #include "fl-record-item.h"
 #include "fl-stock-page.h"
 
@@ -74,11 +75,23 @@ line_changed (FlStockMovementDialog *self, guint index)
   g_list_model_items_changed (G_LIST_MODEL (self->lines), index, 1, 1);
 }
 
+/* A quantity that cannot be posted is kept as typed with the reason, so the
+ * entry says why and posting refuses the whole movement rather than send
+ * the other lines. */
 static void
-qty_changed (GtkSpinButton *spin, FlRecordItem *item)
+qty_changed (GtkEditable *entry, FlRecordItem *item)
 {
-  json_object_set_int_member (fl_record_item_get_record (item), "qty",
-                              gtk_spin_button_get_value_as_int (spin));
+  JsonObject *line = fl_record_item_get_record (item);
+  g_autoptr(GError) error = NULL;
+  gint64 qty;
+  json_object_set_string_member (line, "qty_text", gtk_editable_get_text (entry));
+  if (fl_number_entry_read (entry, "stock_movement", "qty", &qty, &error))
+    {
+      json_object_set_int_member (line, "qty", qty);
+      json_object_remove_member (line, "qty_error");
+    }
+  else
+    json_object_set_string_member (line, "qty_error", error->message);
 }
 
 static void
@@ -124,12 +137,18 @@ create_line_row (gpointer object, gpointer user_data)
   else
     {
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), fl_record_get_string (line, "sku"));
-      GtkWidget *spin = gtk_spin_button_new_with_range (1, 1000000000, 1);
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), qty);
-      gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (spin, "numeric");
-      g_signal_connect_object (spin, "value-changed", G_CALLBACK (qty_changed), item, 0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+      GtkWidget *entry = gtk_entry_new ();
+      g_autofree char *typed = json_object_has_member (line, "qty_text")
+                             ? g_strdup (fl_record_get_string (line, "qty_text"))
+                             : g_strdup_printf ("%" PRId64, qty);
+      gtk_editable_set_text (GTK_EDITABLE (entry), typed);
+      gtk_editable_set_width_chars (GTK_EDITABLE (entry), 7);
+      gtk_editable_set_alignment (GTK_EDITABLE (entry), 1);
+      gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_DIGITS);
+      gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (entry, "numeric");
+      g_signal_connect_object (entry, "changed", G_CALLBACK (qty_changed), item, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), entry);
     }
   GtkWidget *unit = gtk_label_new (fl_record_get_string (line, "unit"));
   gtk_widget_add_css_class (unit, "dim-label");
@@ -182,6 +201,8 @@ fl_stock_movement_dialog_scan (FlStockMovementDialog *self, const char *text)
         {
           JsonObject *line = line_row (self, index);
           json_object_set_int_member (line, "qty", fl_record_get_int (line, "qty", 0) + 1);
+          json_object_remove_member (line, "qty_text");
+          json_object_remove_member (line, "qty_error");
           line_changed (self, index);
         }
       self->serial_line = tracked ? index : -1;
@@ -336,6 +357,13 @@ check_lines (FlStockMovementDialog *self, GError **error)
   for (guint i = 0; i < n; i++)
     {
       JsonObject *line = line_row (self, i);
+      if (json_object_has_member (line, "qty_error"))
+        {
+          /* Translators: a refused line of a movement, "PSU 750 W: Enter a number from 1 to 1000000" */
+          g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID, _("%s: %s. Nothing was posted."),
+                       fl_record_get_string (line, "name"), fl_record_get_string (line, "qty_error"));
+          return FALSE;
+        }
       if (fl_record_get_int (line, "qty", 0) <= 0)
         {
           g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID,

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-notice.h"
+#include "fl-number-entry.h"
 
 struct _FlUsePartDialog
 {
@@ -16,24 +17,47 @@ struct _FlUsePartDialog
   GPtrArray        *part_ids;  /* dropdown position -> part id */
 
   GtkDropDown      *part_dropdown;
-  GtkSpinButton    *qty_spin;
+  GtkEntry         *qty_entry;
+  GtkLabel         *qty_error;
   GtkEntry         *serial_entry;
 };
 
 G_DEFINE_FINAL_TYPE (FlUsePartDialog, fl_use_part_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
+/* The quantity is checked as it is typed: what cannot be recorded keeps
+ * "Use" off and says why under the field. */
+static gboolean
+read_qty (FlUsePartDialog *self, gint64 *qty)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean valid = fl_number_entry_read (GTK_EDITABLE (self->qty_entry), "stock_movement", "qty", qty, &error);
+  gtk_label_set_text (self->qty_error, error != NULL ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->qty_error), !valid);
+  return valid;
+}
+
+static void
+update_use_response (FlUsePartDialog *self)
+{
+  gint64 qty;
+  gboolean valid = read_qty (self, &qty);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "use",
+                                           valid && self->part_ids->len > 0);
+}
+
 static void
 use_part (FlUsePartDialog *self)
 {
   guint selected = gtk_drop_down_get_selected (self->part_dropdown);
-  if (self->van_id == NULL || selected >= self->part_ids->len)
+  gint64 qty;
+  if (self->van_id == NULL || selected >= self->part_ids->len || !read_qty (self, &qty))
     return;
   const char *serial = gtk_editable_get_text (GTK_EDITABLE (self->serial_entry));
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   g_autoptr(GError) error = NULL;
   if (!fl_work_order_use_part (fl_session_get_db (self->session), self->work_order_id,
                                g_ptr_array_index (self->part_ids, selected), self->van_id,
-                               gtk_spin_button_get_value_as_int (self->qty_spin),
+                               qty,
                                *serial != '\0' ? serial : NULL,
                                fl_session_get_login (self->session), &error))
     {
@@ -76,7 +100,7 @@ load_parts (FlUsePartDialog *self)
     }
   gtk_drop_down_set_model (self->part_dropdown, G_LIST_MODEL (names));
   gboolean usable = self->part_ids->len > 0;
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "use", usable);
+  update_use_response (self);
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self),
                                self->van_id == NULL
                                ? _("No van is assigned to you in this replica. A clerk assigns vans; sync to get yours.")
@@ -116,7 +140,9 @@ fl_use_part_dialog_class_init (FlUsePartDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fieldline/Fieldline/ui/fl-use-part-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, FlUsePartDialog, part_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, FlUsePartDialog, qty_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlUsePartDialog, qty_entry);
+  gtk_widget_class_bind_template_child (widget_class, FlUsePartDialog, qty_error);
+  gtk_widget_class_bind_template_callback (widget_class, update_use_response);
   gtk_widget_class_bind_template_child (widget_class, FlUsePartDialog, serial_entry);
 }
 

@@ -10,6 +10,7 @@
 #include "fl-acceptance-dialog.h"
 #include "fl-format.h"
 #include "fl-notice.h"
+#include "fl-number-entry.h"
 #include "fl-record-item.h"
 #include "fl-use-part-dialog.h"
 
@@ -50,7 +51,8 @@ struct _FlWorkOrderPage
   AdwActionRow   *acceptance_row;
   GtkPicture     *signature_picture;
   AdwComboRow    *log_kind_row;
-  GtkSpinButton  *minutes_spin;
+  AdwActionRow   *minutes_row;
+  GtkEntry       *minutes_entry;
   AdwEntryRow    *log_entry;
   GtkListBox     *log_list;
   GtkListBox     *parts_list;
@@ -417,7 +419,7 @@ fl_work_order_page_load (FlWorkOrderPage *self, const char *id)
       g_free (self->id);
       self->id = g_strdup (id);
       gtk_editable_set_text (GTK_EDITABLE (self->log_entry), "");
-      gtk_spin_button_set_value (self->minutes_spin, 0);
+      gtk_editable_set_text (GTK_EDITABLE (self->minutes_entry), "");
       gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
     }
   reload (self);
@@ -507,7 +509,6 @@ add_log_cb (FlWorkOrderPage *self)
   static const char * const kinds[] = { "note", "labour", "travel" };
   guint selected = adw_combo_row_get_selected (self->log_kind_row);
   const char *kind = kinds[MIN (selected, G_N_ELEMENTS (kinds) - 1)];
-  int minutes = gtk_spin_button_get_value_as_int (self->minutes_spin);
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->log_entry));
   g_autoptr(GError) error = NULL;
   if (g_str_equal (kind, "note") && *text == '\0')
@@ -515,20 +516,36 @@ add_log_cb (FlWorkOrderPage *self)
       fl_notice_toast (GTK_WIDGET (self), _("Write the note first"));
       return;
     }
-  if (!g_str_equal (kind, "note") && minutes <= 0)
+  gint64 minutes = 0;
+  if (!g_str_equal (kind, "note"))
     {
-      fl_notice_toast (GTK_WIDGET (self), _("Enter the minutes spent"));
-      return;
+      GtkEditable *minutes_text = GTK_EDITABLE (self->minutes_entry);
+      if (!fl_number_entry_read (minutes_text, "work_log", "minutes", &minutes, &error) || minutes == 0)
+        {
+          adw_action_row_set_subtitle (self->minutes_row,
+                                       error != NULL ? error->message : _("Enter the minutes spent"));
+          gtk_widget_add_css_class (GTK_WIDGET (self->minutes_entry), "error");
+          gtk_widget_grab_focus (GTK_WIDGET (self->minutes_entry));
+          return;
+        }
     }
   if (!fl_work_order_log (fl_session_get_db (self->session), self->id,
                           fl_session_get_login (self->session), kind,
-                          g_str_equal (kind, "note") ? 0 : minutes, text, &error))
+                          (int) minutes, text, &error))
     {
       fl_notice_error (GTK_WIDGET (self), _("Cannot add to the work log"), error);
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->log_entry), "");
-  gtk_spin_button_set_value (self->minutes_spin, 0);
+  gtk_editable_set_text (GTK_EDITABLE (self->minutes_entry), "");
+}
+
+/* Editing the minutes again takes back the refusal shown beside them. */
+static void
+minutes_changed_cb (FlWorkOrderPage *self)
+{
+  fl_number_entry_clear (GTK_EDITABLE (self->minutes_entry));
+  adw_action_row_set_subtitle (self->minutes_row, _("For labour and travel time"));
 }
 
 static void
@@ -760,7 +777,8 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   CHILD (acceptance_row);
   CHILD (signature_picture);
   CHILD (log_kind_row);
-  CHILD (minutes_spin);
+  CHILD (minutes_row);
+  CHILD (minutes_entry);
   CHILD (log_entry);
   CHILD (log_list);
   CHILD (parts_list);
@@ -773,6 +791,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "cancel_button", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, save_resolution_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_log_cb);
+  gtk_widget_class_bind_template_callback (widget_class, minutes_changed_cb);
 
   for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
     gtk_widget_class_install_action (widget_class, moves[i].action, NULL, move_activated);

@@ -66,6 +66,42 @@ fl_record_parse_int64 (const char *text, gint64 *out)
   return TRUE;
 }
 
+gboolean
+fl_record_read_number (const char *table_name, const char *column_name, const char *text,
+                       gint64 *out, GError **error)
+{
+  const FlTable *table = fl_schema_lookup (table_name);
+  const FlColumn *column = table != NULL ? fl_table_column (table, column_name) : NULL;
+  g_return_val_if_fail (column != NULL && column->min < column->max, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  g_autofree char *typed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  gint64 value;
+  if (*typed == '\0')
+    {
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MISSING, _("Enter a number"));
+      return FALSE;
+    }
+  /* A leading zero is a number a person means ("05"), unlike on the wire. */
+  const char *digits = typed;
+  while (digits[0] == '0' && g_ascii_isdigit (digits[1]))
+    digits++;
+  if (!fl_record_parse_int64 (digits, &value))
+    {
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID,
+                   _("“%s” is not a whole number"), typed);
+      return FALSE;
+    }
+  if (value < column->min || value > column->max)
+    {
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID,
+                   _("Enter a number from %" PRId64 " to %" PRId64), column->min, column->max);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
 static gboolean
 check_range (const FlTable *table, const FlColumn *column, gint64 v, GError **error)
 {

@@ -62,6 +62,12 @@ gboolean    fl_record_get_bool (JsonObject *row, const char *field);
 gboolean    fl_json_node_equal (JsonNode *a, JsonNode *b);
 /* Parses a whole decimal 64-bit number ("-12"); FALSE for anything else. */
 gboolean    fl_record_parse_int64 (const char *text, gint64 *out);
+/* Reads a number a person typed for `column` of `table` (an int column with
+ * a range): a whole number within the column's range, spaces around it
+ * allowed.  Anything else is refused with words for the field ("Enter a
+ * number from 0 to 1440"), never clamped. */
+gboolean    fl_record_read_number (const char *table, const char *column, const char *text,
+                                   gint64 *out, GError **error);
 /* Sets a text field only when `value` is non-NULL and not empty (an empty
  * entry in a form means "not given"). */
 void        fl_record_set_text (JsonObject *row, const char *field, const char *value);

@@ -12,6 +12,12 @@
 /* Sizes of JSON columns' text: a list of site ids, one inspection's results
  * or one proposal's changes, a whole checklist, and one value of any
  * column as a conflict keeps it (escaping may make a long text longer). */
+/* What one person can enter at once: a work-log entry is at most a day's
+ * work, a movement at most a million units, a count at most a billion.
+ * More is a typing slip, refused at the field rather than clamped. */
+#define MAX_LOG_MINUTES    (24 * 60)
+#define MAX_MOVED_UNITS    1000000
+#define MAX_COUNTED_UNITS  1000000000
 #define JSON_LIST      (64 * 1024)
 #define JSON_RESULTS   (64 * 1024)
 #define JSON_TEMPLATE  (256 * 1024)
@@ -160,7 +166,7 @@ static const FlColumn work_log_columns[] = {
   { "author", FL_COL_TEXT, REQ, .max_length = NAME },
   { "at", FL_COL_TIME, REQ },
   { "kind", FL_COL_TEXT, REQ, log_kind_choices },
-  { "minutes", FL_COL_INT, 0, NULL, 0, 100000 },
+  { "minutes", FL_COL_INT, 0, NULL, 0, MAX_LOG_MINUTES },
   { "text", FL_COL_TEXT, 0, .max_length = LONG },
 };
 
@@ -184,7 +190,7 @@ static const FlColumn stock_location_columns[] = {
 static const FlColumn stock_movement_columns[] = {
   { "kind", FL_COL_TEXT, REQ, movement_kind_choices },
   { "part_id", FL_COL_REF, REQ, NULL, 0, 0, "part" },
-  { "qty", FL_COL_INT, REQ, NULL, 1, 1000000000 },
+  { "qty", FL_COL_INT, REQ, NULL, 1, MAX_MOVED_UNITS },
   { "from_location", FL_COL_REF, 0, NULL, 0, 0, "stock_location" },
   { "to_location", FL_COL_REF, 0, NULL, 0, 0, "stock_location" },
   { "serial", FL_COL_TEXT, 0, .max_length = NAME },
@@ -198,7 +204,7 @@ static const FlColumn stock_movement_columns[] = {
 static const FlColumn stock_count_columns[] = {
   { "location_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "stock_location" },
   { "part_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "part" },
-  { "counted", FL_COL_INT, REQ, NULL, -1000000000, 1000000000 },
+  { "counted", FL_COL_INT, REQ, NULL, 0, MAX_COUNTED_UNITS },
   { "expected_at_count", FL_COL_INT, REQ, NULL, -1000000000, 1000000000 },
   { "by", FL_COL_TEXT, REQ, .max_length = NAME },
   { "at", FL_COL_TIME, REQ },
@@ -208,7 +214,7 @@ static const FlColumn stock_count_columns[] = {
 static const FlColumn scrap_request_columns[] = {
   { "location_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "stock_location" },
   { "part_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "part" },
-  { "qty", FL_COL_INT, REQ, NULL, 1, 1000000000 },
+  { "qty", FL_COL_INT, REQ, NULL, 1, MAX_MOVED_UNITS },
   { "serial", FL_COL_TEXT, 0, .max_length = NAME },
   { "reason", FL_COL_TEXT, REQ, .max_length = LINE },
   { "by", FL_COL_TEXT, REQ, .max_length = NAME },

@@ -5,6 +5,8 @@
  * their van.  Runs under Xvfb; FL_SCREENSHOT_DIR=<dir> saves stock.png. */
 #include "fl-ui-test-util.h"
 
+#include <string.h>
+
 #include "fl-page.h"
 #include "fl-part-history-dialog.h"
 #include "fl-record-item.h"
@@ -319,6 +321,65 @@ test_stocktake (Fixture *f, gconstpointer data)
   g_assert_cmpuint (fl_stock_count_sheet_get_n_lines (counts), ==, 0);
 }
 
+/* The count entry of line `index` of the sheet (entries in list order). */
+static GtkEditable *
+count_entry (GtkWidget *sheet, guint index)
+{
+  guint seen = 0;
+  for (GtkWidget *w = gtk_widget_get_first_child (sheet); w != NULL;)
+    {
+      if (GTK_IS_ENTRY (w) && g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (w)), "count") == 0
+          && seen++ == index)
+        return GTK_EDITABLE (w);
+      GtkWidget *next = gtk_widget_get_first_child (w);
+      while (next == NULL && w != NULL && w != sheet)
+        {
+          next = gtk_widget_get_next_sibling (w);
+          if (next == NULL)
+            w = gtk_widget_get_parent (w);
+        }
+      w = next;
+    }
+  g_assert_not_reached ();
+}
+
+/* A count typed as "abc" or "-3" refuses the whole sheet, naming the line,
+ * rather than sending only the other lines; lines not counted yet are left
+ * on the sheet, not dropped. */
+static void
+test_stocktake_refuses_part_of_the_sheet (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);
+  fl_stock_page_select_location (f->page, f->warehouse);
+  pump ();
+  FlStockCountSheet *counts = fl_ui_test_child (f->page, FL_TYPE_STOCK_PAGE, "count_sheet");
+  fl_stock_count_sheet_load_expected (counts);
+  pump ();
+  g_assert_cmpuint (fl_stock_count_sheet_get_n_lines (counts), ==, 2);
+  GtkEditable *fans = count_entry (GTK_WIDGET (counts), 0);
+  GtkEditable *disks = count_entry (GTK_WIDGET (counts), 1);
+  g_autoptr(GError) error = NULL;
+  static const char * const typos[] = { "abc", "-3" };
+  for (guint i = 0; i < G_N_ELEMENTS (typos); i++)
+    {
+      gtk_editable_set_text (fans, "4");
+      gtk_editable_set_text (disks, typos[i]);
+      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (disks), "error"));
+      g_assert_cmpuint (fl_stock_count_sheet_submit (counts, &error), ==, 0);
+      g_assert_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "600 GB SAS disk"));
+      g_assert_nonnull (strstr (error->message, "nothing was sent"));
+      g_clear_error (&error);
+      g_assert_cmpint (count_rows (f, "SELECT count(*) FROM stock_count"), ==, 0);
+    }
+  gtk_editable_set_text (disks, "");
+  g_assert_cmpuint (fl_stock_count_sheet_submit (counts, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM stock_count WHERE counted = 4"), ==, 1);
+  g_assert_cmpuint (fl_stock_count_sheet_get_n_lines (counts), ==, 1);
+  g_assert_cmpstr (fl_record_get_string (fl_stock_count_sheet_get_line (counts, 0), "sku"), ==, "HDD-600G");
+}
+
 static void
 test_scrap_request (Fixture *f, gconstpointer data)
 {
@@ -421,6 +482,7 @@ main (int argc, char **argv)
   ADD ("/stock-ui/scanner-errors", test_scanner_errors);
   ADD ("/stock-ui/issue-and-alerts", test_issue_and_alerts);
   ADD ("/stock-ui/stocktake", test_stocktake);
+  ADD ("/stock-ui/stocktake-refuses-part", test_stocktake_refuses_part_of_the_sheet);
   ADD ("/stock-ui/scrap-request", test_scrap_request);
   ADD ("/stock-ui/part-history", test_part_history);
   ADD ("/stock-ui/engineer-sees-own-van", test_engineer_sees_own_van);

@@ -261,9 +261,19 @@ test_lifecycle (Fixture *f, gconstpointer data)
 
   /* Work done: log the labour, write the resolution, get the acceptance. */
   adw_combo_row_set_selected (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "log_kind_row"), 1);
-  gtk_spin_button_set_value (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "minutes_spin"), 45);
+  GtkEditable *minutes = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "minutes_entry");
   gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "log_entry")),
                          "Replaced the battery pack");
+  /* 10^12 minutes is refused beside the field, not clamped to a number
+   * the supervisor would then read as 69 days of work. */
+  gtk_editable_set_text (minutes, "1000000000000");
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.add-log", NULL);
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'labour'"), ==, 0);
+  g_assert_cmpstr (row_subtitle (f, "minutes_row"), ==, "Enter a number from 0 to 1440");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (minutes), "error"));
+  gtk_editable_set_text (minutes, "45");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (minutes), "error"));
   gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.add-log", NULL);
   fl_ui_test_pump ();
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'labour' AND minutes = 45"), ==, 1);
@@ -319,7 +329,13 @@ test_use_part_from_van (Fixture *f, gconstpointer data)
   GtkStringObject *offered = gtk_drop_down_get_selected_item (parts);
   g_assert_nonnull (strstr (gtk_string_object_get_string (offered), "5 pc in the van"));
   g_assert_true (fl_use_part_dialog_select_part (dialog, f->part));
-  gtk_spin_button_set_value (fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "qty_spin"), 2);
+  GtkEditable *qty = fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "qty_entry");
+  gtk_editable_set_text (qty, "1000000000000");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "use"));
+  g_assert_cmpstr (gtk_label_get_text (fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "qty_error")), ==,
+                   "Enter a number from 1 to 1000000");
+  gtk_editable_set_text (qty, "2");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "use"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "use");
   fl_ui_test_pump ();
 

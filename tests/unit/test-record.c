@@ -254,6 +254,46 @@ test_limits_are_enforced (void)
   g_assert_nonnull (strstr (error->message, "inspection.results: is larger than 65536 bytes"));
 }
 
+/* What a person types is read, never clamped: 10^12 labour minutes, 10^12
+ * units, "abc" and "-3" in a count are each refused with words for the
+ * field; a day's labour and a million units are the most one entry holds. */
+static void
+test_typed_numbers_are_refused_not_clamped (void)
+{
+  static const struct { const char *table, *column, *text; gint64 value; const char *words; } cases[] = {
+    { "work_log", "minutes", "1000000000000", -1, "Enter a number from 0 to 1440" },
+    { "work_log", "minutes", "100000", -1, "Enter a number from 0 to 1440" },
+    { "work_log", "minutes", " 90 ", 90, NULL },
+    { "work_log", "minutes", "1440", 1440, NULL },
+    { "stock_movement", "qty", "1000000000000", -1, "Enter a number from 1 to 1000000" },
+    { "stock_movement", "qty", "0", -1, "Enter a number from 1 to 1000000" },
+    { "stock_movement", "qty", "007", 7, NULL },
+    { "stock_count", "counted", "abc", -1, "“abc” is not a whole number" },
+    { "stock_count", "counted", "-3", -1, "Enter a number from 0 to 1000000000" },
+    { "stock_count", "counted", "2.5", -1, "“2.5” is not a whole number" },
+    { "stock_count", "counted", "", -1, "Enter a number" },
+    { "stock_count", "counted", "0", 0, NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 value = -1;
+      gboolean read = fl_record_read_number (cases[i].table, cases[i].column, cases[i].text, &value, &error);
+      g_test_message ("%s.%s “%s”", cases[i].table, cases[i].column, cases[i].text);
+      g_assert_cmpint (value, ==, cases[i].value);
+      if (cases[i].words == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (read);
+        }
+      else
+        {
+          g_assert_false (read);
+          g_assert_cmpstr (error->message, ==, cases[i].words);
+        }
+    }
+}
+
 /* A 64-bit number travels as the digits PRId64 writes, nothing else: "09"
  * used to validate as a version and read back from the store as "9" (found
  * by the record fuzz target). */
@@ -292,6 +332,7 @@ main (int argc, char **argv)
   g_test_add_func ("/record/json-storable", test_json_columns_store_what_reads_back);
   g_test_add_func ("/record/every-column-bounded", test_every_column_is_bounded);
   g_test_add_func ("/record/limits", test_limits_are_enforced);
+  g_test_add_func ("/record/typed-numbers", test_typed_numbers_are_refused_not_clamped);
   g_test_add_func ("/record/int64-canonical", test_int64_digits_are_canonical);
   return g_test_run ();
 }
