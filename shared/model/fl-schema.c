@@ -30,7 +30,8 @@ static const char * const ci_status_choices[] = {
   "ordered", "received", "testing", "in_use", "changing", "removed", "retired", NULL };
 static const char * const wo_kind_choices[] = { "incident", "request", "maintenance", NULL };
 static const char * const wo_status_choices[] = {
-  "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "cancelled", NULL };
+  "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "visited", "cancelled",
+  "rejected", NULL };
 static const char * const log_kind_choices[] = { "note", "status", "labour", "travel", NULL };
 static const char * const location_kind_choices[] = { "warehouse", "van", "site", NULL };
 static const char * const movement_kind_choices[] = {
@@ -131,6 +132,8 @@ static const FlColumn work_order_columns[] = {
   { "signature_blob", FL_COL_TEXT, 0, .max_length = NAME },  /* sha256 of the PNG */
   { "satisfaction", FL_COL_INT, 0, NULL, 1, 5 },
   { "first_time_fix", FL_COL_BOOL, 0 },
+  { "reject_reason", FL_COL_TEXT, 0, .max_length = LONG },  /* why it is out of scope */
+  { "visited_at", FL_COL_TIME, 0 },  /* the follow-up call after closing */
 };
 
 static const FlColumn work_log_columns[] = {

@@ -74,6 +74,18 @@ fl_work_order_lifecycle (JsonObject *wo, FlWorkOrderStatus from, FlWorkOrderStat
     json_object_set_string_member (values, "resolved_at", at_text);
   if (to == FL_WO_CLOSED)
     json_object_set_string_member (values, "closed_at", at_text);
+  if (to == FL_WO_VISITED)
+    json_object_set_string_member (values, "visited_at", at_text);
+  if (from == FL_WO_RESOLVED && to == FL_WO_IN_PROGRESS)
+    {
+      /* Rejected work is resolved again from the start: the customer signs
+       * off the new work, and the resolution time is the new one's. */
+      static const char * const taken_back[] = {
+        "resolved_at", "customer_name", "customer_accepted_at", "signature_blob", "satisfaction",
+      };
+      for (guint i = 0; i < G_N_ELEMENTS (taken_back); i++)
+        json_object_set_null_member (values, taken_back[i]);
+    }
 }
 
 void
