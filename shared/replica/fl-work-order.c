@@ -218,10 +218,12 @@ fl_work_order_move (FlDb *db, const char *id, FlRole role, const char *actor,
 
 gboolean
 fl_work_order_resolve (FlDb *db, const char *id, FlRole role, const char *actor,
-                       gboolean first_time_fix, const char *note, GError **error)
+                       const char *resolution, gboolean first_time_fix, const char *note,
+                       GError **error)
 {
   g_autoptr(JsonObject) with = json_object_new ();
   json_object_set_boolean_member (with, "first_time_fix", first_time_fix);
+  fl_record_set_text (with, "resolution", resolution);
   Move m = { id, actor, note, role, FL_WO_RESOLVED, with };
   return fl_db_transaction (db, move_in_transaction, &m, error);
 }

@@ -37,9 +37,11 @@ gboolean    fl_work_order_move (FlDb *db, const char *id, FlRole role, const cha
                                 FlWorkOrderStatus to, const char *note, GError **error);
 
 /* Resolves the order (fl_work_order_move to resolved) and records whether
- * it was fixed on the first visit, which the person resolving is asked. */
+ * it was fixed on the first visit, which the person resolving is asked,
+ * and `resolution` when given (NULL: the one written already). */
 gboolean    fl_work_order_resolve (FlDb *db, const char *id, FlRole role, const char *actor,
-                                   gboolean first_time_fix, const char *note, GError **error);
+                                   const char *resolution, gboolean first_time_fix,
+                                   const char *note, GError **error);
 
 /* Rejects a new or assigned order as outside the service level agreement's
  * scope (驳回), with the reason (required), in one change. */

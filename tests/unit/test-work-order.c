@@ -328,7 +328,7 @@ test_resolve_records_first_time_fix (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *id = worked (f);
   g_assert_true (fl_work_order_accept (f->db, id, "Dr. Wang", NULL, 5, &error));
-  g_assert_true (fl_work_order_resolve (f->db, id, FL_ROLE_ENGINEER, "zhang.wei", FALSE, NULL, &error));
+  g_assert_true (fl_work_order_resolve (f->db, id, FL_ROLE_ENGINEER, "zhang.wei", NULL, FALSE, NULL, &error));
   g_assert_no_error (error);
   g_autoptr(JsonObject) wo = load (f, id);
   g_assert_cmpstr (fl_record_get_string (wo, "status"), ==, "resolved");
@@ -340,7 +340,7 @@ test_resolve_records_first_time_fix (Fixture *f, gconstpointer data)
 
   /* Refused moves write no answer either. */
   g_autofree char *other = worked (f);
-  g_assert_false (fl_work_order_resolve (f->db, other, FL_ROLE_ENGINEER, "zhang.wei", TRUE, NULL, &error));
+  g_assert_false (fl_work_order_resolve (f->db, other, FL_ROLE_ENGINEER, "zhang.wei", NULL, TRUE, NULL, &error));
   g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
   g_autoptr(JsonObject) open = load (f, other);
   JsonNode *answer = json_object_get_member (open, "first_time_fix");
@@ -355,7 +355,7 @@ test_rejection_takes_back_acceptance (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *id = worked (f);
   g_assert_true (fl_work_order_accept (f->db, id, "Dr. Wang", "ab12", 5, &error));
-  g_assert_true (fl_work_order_resolve (f->db, id, FL_ROLE_ENGINEER, "zhang.wei", TRUE, NULL, &error));
+  g_assert_true (fl_work_order_resolve (f->db, id, FL_ROLE_ENGINEER, "zhang.wei", NULL, TRUE, NULL, &error));
   g_assert_no_error (error);
   g_autoptr(JsonObject) wo = load (f, id);
 
