@@ -333,6 +333,20 @@ work_order_facts (Push *p, JsonObject *before, JsonObject *after, FlWorkOrderFac
                              g_strcmp0 (fl_record_get_string (before, "assignee"), p->actor->login) == 0;
   facts->assignee_is_actor_after = g_strcmp0 (fl_record_get_string (after, "assignee"), p->actor->login) == 0;
   facts->has_assignee_after = fl_record_get_string (after, "assignee") != NULL;
+  facts->has_satisfaction = fl_record_get_int (after, "satisfaction", 0) > 0;
+  facts->has_reject_reason = has_text (fl_record_get_string (after, "reject_reason"));
+}
+
+/* The customer's acceptance, when `wo` (the row after the change, in
+ * `status` before it) records one: only of work that is done. */
+static void
+check_acceptance (Push *p, FlWorkOrderStatus status, JsonObject *before, JsonObject *wo, char **problem)
+{
+  g_autoptr(GError) local_error = NULL;
+  FlWorkOrderFacts facts;
+  work_order_facts (p, before, wo, &facts);
+  if (!fl_workflow_check_acceptance (status, &facts, &local_error))
+    *problem = g_strdup (local_error->message);
 }
 
 static FlWorkOrderStatus
@@ -404,6 +418,12 @@ check_new_work_order (Push *p, JsonObject *wo, char **problem, GError **error)
       *problem = g_strdup (local_error->message);
       return TRUE;
     }
+  if (fl_record_get_string (wo, "customer_accepted_at") != NULL)
+    {
+      check_acceptance (p, status_of (wo), NULL, wo, problem);
+      if (*problem != NULL)
+        return TRUE;
+    }
   return check_assignee (p, wo, problem, error);
 }
 
@@ -465,6 +485,12 @@ check_work_order_update (Push *p, JsonObject *current, JsonObject *changes, Json
           *problem = g_strdup (local_error->message);
           return TRUE;
         }
+    }
+  if (fl_record_get_string (apply, "customer_accepted_at") != NULL)
+    {
+      check_acceptance (p, status, current, after, problem);
+      if (*problem != NULL)
+        return TRUE;
     }
   if (json_object_has_member (apply, "assignee") || json_object_has_member (apply, "site_id"))
     return check_assignee (p, after, problem, error);
@@ -609,6 +635,8 @@ decide_work_order (Push *p, JsonObject *target, gboolean approve, const char *co
   FlWorkOrderStatus to = fl_workflow_approval_outcome (approve);
   gint64 at = p->m->at;
   fl_time_parse (p->at, &at, NULL);
+  g_autoptr(JsonObject) before = json_object_new ();
+  fl_merge_apply (before, target);
   g_autoptr(JsonObject) values = json_object_new ();
   fl_work_order_lifecycle (target, status_of (target), to, at, NULL, values);
   json_object_set_string_member (values, "status", fl_work_order_status_to_string (to));
@@ -627,8 +655,12 @@ decide_work_order (Push *p, JsonObject *target, gboolean approve, const char *co
       json_object_set_string_member (log, "at", p->at);
       json_object_set_string_member (log, "kind", "status");
       json_object_set_null_member (log, "minutes");
-      g_autofree char *text = g_strdup_printf (_("Resolution rejected: %s"),
-                                               comment != NULL && *comment != '\0' ? comment : _("no reason given"));
+      const char *reason = comment != NULL && *comment != '\0' ? comment : _("no reason given");
+      const char *customer = fl_record_get_string (before, "customer_name");
+      g_autofree char *text = customer != NULL
+        ? g_strdup_printf (_("Resolution rejected: %s. The acceptance by %s is withdrawn: the customer signs off the work again when it is resolved again."),
+                           reason, customer)
+        : g_strdup_printf (_("Resolution rejected: %s"), reason);
       json_object_set_string_member (log, "text", text);
       if (!write_row (p, log_table, log, "append", NULL, error))
         return FALSE;
@@ -750,15 +782,13 @@ apply_decision (Push *p, const FlTable *table, JsonObject *target, JsonObject *a
         }
     }
 
-  g_autoptr(JsonObject) detail = json_object_new ();
+  /* What the decision changed, with what it took back (a rejected
+   * resolution's acceptance), for the history. */
+  g_autoptr(JsonObject) detail = fl_store_row_diff (table, before, target);
   json_object_set_string_member (detail, "decision", review_status (approve));
   json_object_set_string_member (detail, "approval_id", fl_record_get_string (approval, "id"));
   if (comment != NULL)
     json_object_set_string_member (detail, "comment", comment);
-  json_object_set_object_member (detail, "status", json_object_new ());
-  JsonObject *status = json_object_get_object_member (detail, "status");
-  json_object_set_member (status, "from", json_node_copy (json_object_get_member (before, "status")));
-  json_object_set_member (status, "to", json_node_copy (json_object_get_member (target, "status")));
   return write_row (p, table, target, approve ? "approve" : "reject", detail, error);
 }
 

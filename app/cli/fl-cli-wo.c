@@ -1,4 +1,4 @@
-/* fieldline-cli wo: list, show, new, set-status, log, escalations. */
+/* fieldline-cli wo: list, show, new, set-status, resolve, reject, follow-up, log, escalations. */
 #include <inttypes.h>
 #include "fl-cli.h"
 
@@ -52,7 +52,7 @@ wo_list (FlCli *cli, int argc, char **argv)
     return code;
   FlWorkOrderStatus parsed;
   if (status != NULL && !fl_work_order_status_from_string (status, &parsed))
-    return fl_cli_usage (context, _("--status is one of new, assigned, in_progress, on_hold, resolved, closed, cancelled"));
+    return fl_cli_usage (context, _("--status is one of new, assigned, in_progress, on_hold, resolved, closed, visited, cancelled, rejected"));
   if (limit <= 0)
     return fl_cli_usage (context, _("--limit must be a positive number"));
 
@@ -206,9 +206,12 @@ wo_show (FlCli *cli, int argc, char **argv)
   print_field (wo, _("Responded:"), "responded_at", FIELD_TIME);
   print_field (wo, _("Resolved:"), "resolved_at", FIELD_TIME);
   print_field (wo, _("Closed:"), "closed_at", FIELD_TIME);
+  print_field (wo, _("Followed up:"), "visited_at", FIELD_TIME);
+  print_field (wo, _("Out of scope:"), "reject_reason", FIELD_TEXT);
   print_field (wo, _("Description:"), "description", FIELD_TEXT);
   print_field (wo, _("Resolution:"), "resolution", FIELD_TEXT);
   print_field (wo, _("Cause:"), "cause", FIELD_TEXT);
+  print_field (wo, _("First-time fix:"), "first_time_fix", FIELD_TEXT);
   print_field (wo, _("Customer:"), "customer_name", FIELD_TEXT);
   print_field (wo, _("Accepted:"), "customer_accepted_at", FIELD_TIME);
   print_field (wo, _("Satisfaction:"), "satisfaction", FIELD_TEXT);
@@ -305,6 +308,25 @@ wo_new (FlCli *cli, int argc, char **argv)
   return FL_EXIT_OK;
 }
 
+/* The work order named by REF, with the user's role and login. */
+static char *
+find_for_move (FlCli *cli, const char *ref, FlRole *role, char **login, GError **error)
+{
+  if (!fl_cli_role (cli, role, error))
+    return NULL;
+  char *id = fl_cli_find (cli, "work_order", "ref", ref, error);
+  if (id != NULL)
+    *login = fl_cli_login (cli);
+  return id;
+}
+
+static int
+moved (const char *ref, FlWorkOrderStatus to)
+{
+  g_print (_("%s is now %s. It is sent at the next sync.\n"), ref, fl_work_order_status_get_label (to));
+  return FL_EXIT_OK;
+}
+
 static int
 wo_set_status (FlCli *cli, int argc, char **argv)
 {
@@ -321,20 +343,110 @@ wo_set_status (FlCli *cli, int argc, char **argv)
     return fl_cli_usage (context, _("Give the work order’s reference and the new status"));
   FlWorkOrderStatus to;
   if (!fl_work_order_status_from_string (argv[2], &to))
-    return fl_cli_usage (context, _("The status is one of new, assigned, in_progress, on_hold, resolved, closed, cancelled"));
+    return fl_cli_usage (context, _("The status is one of new, assigned, in_progress, on_hold, closed, cancelled (resolve, reject and follow-up have their own commands)"));
+  /* These moves carry what they need in the same change. */
+  if (to == FL_WO_RESOLVED)
+    return fl_cli_usage (context, _("Resolve with “wo resolve”: it asks whether it was fixed on the first visit"));
+  if (to == FL_WO_REJECTED)
+    return fl_cli_usage (context, _("Reject as out of scope with “wo reject”, which takes the reason"));
+  if (to == FL_WO_VISITED)
+    return fl_cli_usage (context, _("Record the follow-up call with “wo follow-up”, which takes the customer’s satisfaction"));
 
   g_autoptr(GError) error = NULL;
   FlRole role;
-  if (!fl_cli_role (cli, &role, &error))
+  g_autofree char *login = NULL;
+  g_autofree char *id = find_for_move (cli, argv[1], &role, &login, &error);
+  if (id == NULL || !fl_work_order_move (cli->db, id, role, login, to, note, &error))
     return fl_cli_fail (error);
-  g_autofree char *id = fl_cli_find (cli, "work_order", "ref", argv[1], &error);
-  if (id == NULL)
+  return moved (argv[1], to);
+}
+
+static int
+wo_resolve (FlCli *cli, int argc, char **argv)
+{
+  g_autofree char *resolution = NULL, *note = NULL;
+  gboolean first = FALSE, not_first = FALSE;
+  GOptionEntry entries[] = {
+    { "first-time-fix", 0, 0, G_OPTION_ARG_NONE, &first, N_("It was fixed on the first visit"), NULL },
+    { "not-first-time", 0, 0, G_OPTION_ARG_NONE, &not_first, N_("It took more than one visit"), NULL },
+    { "resolution", 0, 0, G_OPTION_ARG_STRING, &resolution, N_("What was done (if not written yet)"), N_("TEXT") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note for the work log"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = command_context (_("REF — resolve a work order"),
+      _("Say whether it was fixed on the first visit: --first-time-fix or --not-first-time."), entries);
+  int code;
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return fl_cli_usage (context, _("Give the work order’s reference"));
+  if (first == not_first)
+    return fl_cli_usage (context, _("Was it fixed on the first visit? Give --first-time-fix or --not-first-time"));
+
+  g_autoptr(GError) error = NULL;
+  FlRole role;
+  g_autofree char *login = NULL;
+  g_autofree char *id = find_for_move (cli, argv[1], &role, &login, &error);
+  if (id == NULL ||
+      !fl_work_order_resolve (cli->db, id, role, login, resolution, first, note, &error))
     return fl_cli_fail (error);
-  g_autofree char *login = fl_cli_login (cli);
-  if (!fl_work_order_move (cli->db, id, role, login, to, note, &error))
+  return moved (argv[1], FL_WO_RESOLVED);
+}
+
+static int
+wo_reject (FlCli *cli, int argc, char **argv)
+{
+  g_autofree char *reason = NULL;
+  GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the service level agreement does not cover it"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = command_context (_("REF — reject a new or assigned order as out of scope"),
+      NULL, entries);
+  int code;
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return fl_cli_usage (context, _("Give the work order’s reference"));
+
+  g_autoptr(GError) error = NULL;
+  FlRole role;
+  g_autofree char *login = NULL;
+  g_autofree char *id = find_for_move (cli, argv[1], &role, &login, &error);
+  if (id == NULL ||
+      !fl_work_order_reject_out_of_scope (cli->db, id, role, login, reason, &error))
     return fl_cli_fail (error);
-  g_print (_("%s is now %s. It is sent at the next sync.\n"), argv[1], fl_work_order_status_get_label (to));
-  return FL_EXIT_OK;
+  return moved (argv[1], FL_WO_REJECTED);
+}
+
+static int
+wo_follow_up (FlCli *cli, int argc, char **argv)
+{
+  g_autofree char *note = NULL;
+  int satisfaction = 0;
+  GOptionEntry entries[] = {
+    { "satisfaction", 0, 0, G_OPTION_ARG_INT, &satisfaction, N_("How satisfied the customer is, 1 to 5"), N_("N") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("What the customer said"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = command_context (_("REF — record the follow-up call on a closed order"),
+      NULL, entries);
+  int code;
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return fl_cli_usage (context, _("Give the work order’s reference"));
+  if (satisfaction < 1 || satisfaction > 5)
+    return fl_cli_usage (context, _("Ask the customer and give --satisfaction from 1 to 5"));
+
+  g_autoptr(GError) error = NULL;
+  FlRole role;
+  g_autofree char *login = NULL;
+  g_autofree char *id = find_for_move (cli, argv[1], &role, &login, &error);
+  if (id == NULL ||
+      !fl_work_order_record_follow_up (cli->db, id, role, login, satisfaction, note, &error))
+    return fl_cli_fail (error);
+  return moved (argv[1], FL_WO_VISITED);
 }
 
 static int
@@ -433,6 +545,9 @@ fl_cli_wo_command (FlCli *cli, int argc, char **argv)
     { "show", wo_show },
     { "new", wo_new },
     { "set-status", wo_set_status },
+    { "resolve", wo_resolve },
+    { "reject", wo_reject },
+    { "follow-up", wo_follow_up },
     { "log", wo_log },
     { "escalations", wo_escalations },
   };
@@ -444,6 +559,6 @@ fl_cli_wo_command (FlCli *cli, int argc, char **argv)
           argv[1] = name;
           return commands[i].run (cli, argc - 1, argv + 1);
         }
-  g_printerr (_("Usage: fieldline-cli wo list|show|new|set-status|log|escalations … (add --help to any of them)\n"));
+  g_printerr (_("Usage: fieldline-cli wo list|show|new|set-status|resolve|reject|follow-up|log|escalations … (add --help to any of them)\n"));
   return FL_EXIT_USAGE;
 }

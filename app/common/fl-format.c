@@ -73,7 +73,7 @@ fl_format_work_order_sla (FlSession *session, JsonObject *wo, gint64 now, const 
   FlWorkOrderStatus status = FL_WO_NEW;
   fl_work_order_status_from_string (fl_record_get_string (wo, "status"), &status);
   *style = "dim";
-  if (status == FL_WO_RESOLVED || status == FL_WO_CLOSED || status == FL_WO_CANCELLED)
+  if (status != FL_WO_NEW && status != FL_WO_ASSIGNED && status != FL_WO_IN_PROGRESS && status != FL_WO_ON_HOLD)
     return NULL;
 
   FlCalendar *calendar = fl_session_get_calendar (session, fl_record_get_string (wo, "site_id"));

@@ -39,7 +39,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (FlWorkOrderListPage, fl_work_order_list_page, GTK
                                G_IMPLEMENT_INTERFACE (FL_TYPE_PAGE, page_iface_init))
 
 static const char * const statuses[] = {
-  "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "cancelled" };
+  "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "visited", "cancelled", "rejected" };
 static const char * const priorities[] = { "high", "medium", "normal", "low" };
 
 static const char *

@@ -42,7 +42,8 @@ static const char * const sla_target_choices[] = { "response", "resolve", NULL }
 static const char * const escalation_level_choices[] = {
   "second_line", "incident_change", "management", NULL };
 static const char * const wo_status_choices[] = {
-  "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "cancelled", NULL };
+  "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "visited", "cancelled",
+  "rejected", NULL };
 static const char * const log_kind_choices[] = { "note", "status", "labour", "travel", NULL };
 static const char * const location_kind_choices[] = { "warehouse", "van", "site", NULL };
 static const char * const movement_kind_choices[] = {
@@ -147,6 +148,8 @@ static const FlColumn work_order_columns[] = {
   { "service", FL_COL_TEXT, 0, .max_length = NAME },  /* the catalogue entry or contract (sla_policy.catalogue) */
   { "request_level", FL_COL_TEXT, DER, request_level_choices },  /* service requests only */
   { "support_line", FL_COL_TEXT, 0, support_line_choices },      /* NULL: first */
+  { "reject_reason", FL_COL_TEXT, 0, .max_length = LONG },  /* why it is out of scope */
+  { "visited_at", FL_COL_TIME, 0 },  /* the follow-up call after closing */
 };
 
 /* A warning or an escalation of a work order's SLA, recorded when it

@@ -142,6 +142,18 @@ fl_work_order_lifecycle (JsonObject *wo, FlWorkOrderStatus from, FlWorkOrderStat
     json_object_set_string_member (values, "resolved_at", at_text);
   if (to == FL_WO_CLOSED)
     json_object_set_string_member (values, "closed_at", at_text);
+  if (to == FL_WO_VISITED)
+    json_object_set_string_member (values, "visited_at", at_text);
+  if (from == FL_WO_RESOLVED && to == FL_WO_IN_PROGRESS)
+    {
+      /* Rejected work is resolved again from the start: the customer signs
+       * off the new work, and the resolution time is the new one's. */
+      static const char * const taken_back[] = {
+        "resolved_at", "customer_name", "customer_accepted_at", "signature_blob", "satisfaction",
+      };
+      for (guint i = 0; i < G_N_ELEMENTS (taken_back); i++)
+        json_object_set_null_member (values, taken_back[i]);
+    }
 }
 
 /* Whether `row` covers a work order of `service` at `site_id`: as the
@@ -291,8 +303,11 @@ fl_work_order_sla_events (JsonObject *wo, FlCalendar *calendar, const int *warni
 {
   GArray *events = g_array_new (FALSE, FALSE, sizeof (FlSlaEvent));
   gint64 created = time_of (wo, "created_at");
-  gboolean cancelled = g_strcmp0 (fl_record_get_string (wo, "status"), "cancelled") == 0;
-  gint64 stopped = cancelled ? MAX (time_of (wo, "updated_at"), created) : 0;
+  /* A cancelled order and one turned away as out of scope end unresolved:
+   * their clocks stop when that happened. */
+  const char *status = fl_record_get_string (wo, "status");
+  gboolean ended = g_strcmp0 (status, "cancelled") == 0 || g_strcmp0 (status, "rejected") == 0;
+  gint64 stopped = ended ? MAX (time_of (wo, "updated_at"), created) : 0;
   gint64 hold_since = time_of (wo, "on_hold_since");
   for (FlSlaTarget target = FL_SLA_TARGET_RESPONSE; target <= FL_SLA_TARGET_RESOLVE; target++)
     {

@@ -120,8 +120,10 @@ char       *fl_sla_event_id (const char *work_order_id, const FlSlaEvent *event)
  * into `values`: responded_at on the first start of work, on_hold_since,
  * the time spent on hold (on_hold_seconds, in working time of the site's
  * `calendar`, which may be NULL unless `from` is on_hold; re-derive the due
- * times after it), resolved_at, closed_at.  Pure: the client records them
- * offline, the server sets its own. */
+ * times after it), resolved_at, closed_at, visited_at; a rejected
+ * resolution (resolved -> in_progress) takes back resolved_at and the
+ * customer's acceptance (name, time, signature, satisfaction).  Pure: the
+ * client records them offline, the server sets its own. */
 void        fl_work_order_lifecycle (JsonObject *wo, FlWorkOrderStatus from, FlWorkOrderStatus to,
                                      gint64 at, FlCalendar *calendar, JsonObject *values);
 

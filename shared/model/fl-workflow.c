@@ -21,7 +21,9 @@ static const FlEnumName status_names[] = {
   { "on_hold", N_("On hold") },
   { "resolved", N_("Resolved") },
   { "closed", N_("Closed") },
+  { "visited", N_("Followed up") },
   { "cancelled", N_("Cancelled") },
+  { "rejected", N_("Rejected as out of scope") },
 };
 static const FlEnumName kind_names[] = {
   { "incident", N_("Incident") },
@@ -61,6 +63,9 @@ typedef enum {
   NEEDS_ACCEPTANCE = 1 << 1,  /* the customer's acceptance, for incidents and requests */
   OWNER_AFTER      = 1 << 2,  /* ownership is judged by the assignee after the move */
   NEEDS_ASSIGNEE   = 1 << 3,  /* an assignee after the move */
+  NEEDS_REASON     = 1 << 4,  /* why it is out of scope (reject_reason) */
+  NEEDS_SATISFACTION = 1 << 5,  /* the customer's satisfaction, asked on the follow-up call */
+  CUSTOMER_CASE    = 1 << 6,  /* incidents and requests only: maintenance has no customer case */
 } Needs;
 
 typedef enum {
@@ -89,13 +94,22 @@ typedef struct {
  * - Closing, and sending resolved work back to in_progress, happen only
  *   through a supervisor's approval decision on the server, never through a
  *   status update; approving is a supervisor's review, not an admin's.
- * - closed and cancelled are final: nothing is reopened, new work is a new
- *   order (history is never rewritten). */
+ * - The service desk's own steps of the incident procedure (001 事件管理程序
+ *   3, 6.1, 6.6) are a supervisor's (the desk works in the supervisor role;
+ *   admins manage master data): rejecting a new or assigned incident or
+ *   request as outside the service level agreement (驳回), with the reason,
+ *   and recording the follow-up call with the customer's satisfaction
+ *   after closing (已回访).
+ * - visited, cancelled and rejected are final, and closed leads only to
+ *   visited: nothing is reopened, new work is a new order (history is
+ *   never rewritten). */
 static const Transition transitions[] = {
   { FL_WO_NEW,         FL_WO_ASSIGNED,    FIELD_STAFF, ENGINEER, OWNER_AFTER | NEEDS_ASSIGNEE, BY_UPDATE },
   { FL_WO_NEW,         FL_WO_CANCELLED,   MANAGERS,    0,        0,           BY_UPDATE },
+  { FL_WO_NEW,         FL_WO_REJECTED,    SUPERVISOR,  0,        NEEDS_REASON | CUSTOMER_CASE, BY_UPDATE },
   { FL_WO_ASSIGNED,    FL_WO_IN_PROGRESS, FIELD_STAFF, ENGINEER, 0,           BY_UPDATE },
   { FL_WO_ASSIGNED,    FL_WO_CANCELLED,   MANAGERS,    0,        0,           BY_UPDATE },
+  { FL_WO_ASSIGNED,    FL_WO_REJECTED,    SUPERVISOR,  0,        NEEDS_REASON | CUSTOMER_CASE, BY_UPDATE },
   { FL_WO_IN_PROGRESS, FL_WO_ON_HOLD,     FIELD_STAFF, ENGINEER, 0,           BY_UPDATE },
   { FL_WO_IN_PROGRESS, FL_WO_RESOLVED,    FIELD_STAFF, ENGINEER,
     NEEDS_RESOLUTION | NEEDS_ACCEPTANCE, BY_UPDATE },
@@ -104,6 +118,7 @@ static const Transition transitions[] = {
     NEEDS_RESOLUTION | NEEDS_ACCEPTANCE, BY_UPDATE },
   { FL_WO_RESOLVED,    FL_WO_CLOSED,      SUPERVISOR,  0,        0,           BY_APPROVAL },
   { FL_WO_RESOLVED,    FL_WO_IN_PROGRESS, SUPERVISOR,  0,        0,           BY_REJECTION },
+  { FL_WO_CLOSED,      FL_WO_VISITED,     SUPERVISOR,  0,        NEEDS_SATISFACTION | CUSTOMER_CASE, BY_UPDATE },
 };
 
 static const Transition *
@@ -197,6 +212,26 @@ fl_workflow_check_move (FlRole role, FlWorkOrderStatus from, FlWorkOrderStatus t
           return FALSE;
         }
     }
+  if ((t->needs & CUSTOMER_CASE) != 0 && facts->kind == FL_WO_KIND_MAINTENANCE)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE,
+                           to == FL_WO_REJECTED
+                           ? _("Only incidents and service requests are rejected as out of scope; cancel maintenance that is not needed.")
+                           : _("Maintenance is the operator's own planned work: there is no follow-up call with a customer."));
+      return FALSE;
+    }
+  if ((t->needs & NEEDS_REASON) != 0 && !facts->has_reject_reason)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("Rejecting a work order as out of scope needs a reason: say why the service level agreement does not cover it."));
+      return FALSE;
+    }
+  if ((t->needs & NEEDS_SATISFACTION) != 0 && !facts->has_satisfaction)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("Recording the follow-up call needs the customer's satisfaction: ask them how satisfied they are, from 1 to 5."));
+      return FALSE;
+    }
   if ((t->needs & NEEDS_ASSIGNEE) != 0 && !facts->has_assignee_after)
     {
       g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
@@ -217,6 +252,28 @@ fl_workflow_check_move (FlRole role, FlWorkOrderStatus from, FlWorkOrderStatus t
                            facts->kind == FL_WO_KIND_INCIDENT
                            ? _("Resolving an incident needs the customer's acceptance: record their sign-off first.")
                            : _("Resolving a service request needs the customer's acceptance: record their sign-off first."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fl_workflow_check_acceptance (FlWorkOrderStatus status, const FlWorkOrderFacts *facts, GError **error)
+{
+  g_return_val_if_fail (status < FL_N_WO_STATUSES, FALSE);
+  g_return_val_if_fail (facts != NULL, FALSE);
+
+  if (status != FL_WO_IN_PROGRESS && status != FL_WO_ON_HOLD)
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                   _("work_order.customer_accepted_at: the customer accepts work that has been done; this work order is “%s”"),
+                   fl_work_order_status_get_label (status));
+      return FALSE;
+    }
+  if (!facts->has_resolution)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("work_order.customer_accepted_at: write down what was done (the resolution) before the customer accepts it"));
       return FALSE;
     }
   return TRUE;
@@ -310,8 +367,11 @@ typedef struct {
  *   (engineers take a new order for themselves by the lifecycle's
  *   new -> assigned, never someone else's).
  * - Resolved work is under review: only what a supervisor corrects changes.
- *   Closed and cancelled orders are history, except the satisfaction
- *   recorded on the follow-up call after closing. */
+ *   Closed orders are history, except the satisfaction recorded on the
+ *   follow-up call after closing; visited, cancelled and rejected ones are
+ *   history.
+ * - The reason for rejecting an order as out of scope is written with the
+ *   move, by the supervisor who classifies it. */
 static const FieldRights field_rights[] = {
   { "ref",                  FL_WO_FIELD_FIXED,     0,       0 },
   { "kind",                 FL_WO_FIELD_FIXED,     0,       0 },
@@ -334,6 +394,7 @@ static const FieldRights field_rights[] = {
   { "customer_accepted_at", FL_WO_FIELD_EDITABLE,  ON_SITE, ON_SITE },
   { "signature_blob",       FL_WO_FIELD_EDITABLE,  ON_SITE, ON_SITE },
   { "satisfaction",         FL_WO_FIELD_EDITABLE,  ON_SITE, ON_SITE | REVIEWED },
+  { "reject_reason",        FL_WO_FIELD_EDITABLE,  0,       STATUS (FL_WO_NEW) | STATUS (FL_WO_ASSIGNED) },
   { "priority",             FL_WO_FIELD_DERIVED,   0,       0 },
   { "response_due",         FL_WO_FIELD_DERIVED,   0,       0 },
   { "resolve_due",          FL_WO_FIELD_DERIVED,   0,       0 },
@@ -341,6 +402,7 @@ static const FieldRights field_rights[] = {
   { "responded_at",         FL_WO_FIELD_LIFECYCLE, 0,       0 },
   { "resolved_at",          FL_WO_FIELD_LIFECYCLE, 0,       0 },
   { "closed_at",            FL_WO_FIELD_LIFECYCLE, 0,       0 },
+  { "visited_at",           FL_WO_FIELD_LIFECYCLE, 0,       0 },
   { "on_hold_since",        FL_WO_FIELD_LIFECYCLE, 0,       0 },
   { "on_hold_seconds",      FL_WO_FIELD_LIFECYCLE, 0,       0 },
 };
@@ -404,7 +466,7 @@ fl_workflow_check_field (FlRole role, FlWorkOrderStatus status, const char *fiel
   if (role == FL_ROLE_CLERK)
     g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
                  _("work_order.%s: the clerk role cannot change work orders"), rights->field);
-  else if (status == FL_WO_CLOSED || status == FL_WO_CANCELLED)
+  else if (is_final (status) || status == FL_WO_CLOSED)
     g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN,
                  _("work_order.%s: the work order is “%s” and its record is final"),
                  rights->field, fl_work_order_status_get_label (status));

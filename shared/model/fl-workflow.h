@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 typedef enum {
   FL_WORKFLOW_ERROR_FORBIDDEN,        /* the role may not do this (or not to this order) */
   FL_WORKFLOW_ERROR_INVALID_MOVE,     /* the move is not in the lifecycle */
-  FL_WORKFLOW_ERROR_PRECONDITION,     /* a resolution or the customer's acceptance is missing */
+  FL_WORKFLOW_ERROR_PRECONDITION,     /* a resolution, acceptance, reason or satisfaction is missing */
   FL_WORKFLOW_ERROR_NEEDS_APPROVAL,   /* only a supervisor's approval does this */
   FL_WORKFLOW_ERROR_UNKNOWN,          /* no such table, operation or movement kind */
   FL_WORKFLOW_ERROR_WRONG_OPERATION,  /* the operation does not fit the table (update a ledger) */
@@ -38,9 +38,11 @@ typedef enum {
   FL_WO_ON_HOLD,
   FL_WO_RESOLVED,
   FL_WO_CLOSED,
+  FL_WO_VISITED,    /* closed, and the follow-up call with the customer recorded (已回访) */
   FL_WO_CANCELLED,
+  FL_WO_REJECTED,   /* rejected as outside the service level agreement's scope (驳回) */
 } FlWorkOrderStatus;
-#define FL_N_WO_STATUSES (FL_WO_CANCELLED + 1)
+#define FL_N_WO_STATUSES (FL_WO_REJECTED + 1)
 
 typedef enum {
   FL_WO_KIND_INCIDENT,
@@ -74,6 +76,8 @@ typedef struct {
   gboolean actor_is_assignee;        /* the order is assigned to the actor now */
   gboolean assignee_is_actor_after;  /* after the move the actor is the assignee */
   gboolean has_assignee_after;       /* after the move the order has an assignee */
+  gboolean has_satisfaction;         /* satisfaction is set (the follow-up call's) */
+  gboolean has_reject_reason;        /* a non-empty reject_reason (out of scope) */
 } FlWorkOrderFacts;
 
 /* May `role` move an order from `from` to `to` by a status update?
@@ -82,6 +86,14 @@ typedef struct {
  * FL_WORKFLOW_ERROR_NEEDS_APPROVAL for those.  The error says what to do. */
 gboolean fl_workflow_check_move     (FlRole role, FlWorkOrderStatus from, FlWorkOrderStatus to,
                                      const FlWorkOrderFacts *facts, GError **error);
+
+/* May the customer's acceptance (customer_accepted_at) be recorded on an
+ * order that is `status` now, with `facts` as they are after the change?
+ * Only for work that is done: in progress or on hold, with a resolution
+ * that says what was done.  The client asks before it records one, the
+ * server before it takes one (in an update or a new order). */
+gboolean fl_workflow_check_acceptance (FlWorkOrderStatus status, const FlWorkOrderFacts *facts,
+                                       GError **error);
 
 /* May a new order be recorded in `initial` status: `new`, or `assigned`
  * when the role could take it there from `new`. */
@@ -104,7 +116,8 @@ gboolean fl_workflow_check_approval (FlRole role, FlWorkOrderStatus current, gbo
 FlWorkOrderStatus fl_workflow_approval_outcome (gboolean approve);
 
 /* Who writes which field of a work order.  FL_WO_FIELD_LIFECYCLE fields
- * (responded_at, resolved_at, closed_at, on_hold_since, on_hold_seconds)
+ * (responded_at, resolved_at, closed_at, visited_at, on_hold_since,
+ * on_hold_seconds)
  * follow from status moves and FL_WO_FIELD_DERIVED ones (priority and the
  * due times) from the SLA: only the server sets them, from its own clock
  * and rules.  Status moves are FL_WO_FIELD_STATUS (fl_workflow_check_move);
@@ -122,8 +135,9 @@ FlWorkOrderFieldKind fl_workflow_field_kind (const char *field);
 
 /* May `role` change `field` of a work order that is `status` now?
  * `actor_is_assignee`: the order is assigned to the actor (engineers change
- * only their own orders).  Closed and cancelled orders change no more,
- * except the satisfaction a supervisor records on the follow-up call.
+ * only their own orders).  Closed orders change no more except the
+ * satisfaction a supervisor records on the follow-up call; visited,
+ * cancelled and rejected ones not at all.
  * Assigning (field "assignee") is a supervisor's: fl_workflow_check_assignee
  * says to whom.  The error names the field. */
 gboolean fl_workflow_check_field    (FlRole role, FlWorkOrderStatus status, const char *field,

@@ -51,7 +51,7 @@ fl_work_order_query_copy (const FlWorkOrderQuery *from, FlWorkOrderQuery *to)
   " AND (?2 IS NULL OR w.ref LIKE ?2 OR w.title LIKE ?2)" \
   " AND (?3 IS NULL OR w.assignee = ?3)" \
   " AND (?4 IS NULL OR w.status = ?4)" \
-  " AND (?5 = 0 OR w.status NOT IN ('resolved', 'closed', 'cancelled'))" \
+  " AND (?5 = 0 OR w.status NOT IN ('resolved', 'closed', 'visited', 'cancelled', 'rejected'))" \
   " AND (?6 IS NULL OR w.priority = ?6)" \
   " AND (?7 IS NULL OR w.site_id = ?7)" \
   " AND (?8 IS NULL OR (w.status IN ('new', 'assigned', 'in_progress')" \

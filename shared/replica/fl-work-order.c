@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fl-changelog.h"
+#include "fl-merge.h"
 #include "fl-query.h"
 #include "fl-ref-sequence.h"
 #include "fl-stock.h"
@@ -108,17 +109,27 @@ fl_work_order_create (FlDb *db, const FlWorkOrderDraft *draft, const char *actor
   return TRUE;
 }
 
-static void
-facts_of (JsonObject *wo, const char *actor, FlWorkOrderFacts *facts)
+static gboolean
+has_text (const char *text)
+{
+  for (; text != NULL && *text != '\0'; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return TRUE;
+  return FALSE;
+}
+
+void
+fl_work_order_facts (JsonObject *wo, const char *actor, FlWorkOrderFacts *facts)
 {
   memset (facts, 0, sizeof *facts);
   fl_work_order_kind_from_string (fl_record_get_string (wo, "kind"), &facts->kind);
-  const char *resolution = fl_record_get_string (wo, "resolution");
-  facts->has_resolution = resolution != NULL && *resolution != '\0';
+  facts->has_resolution = has_text (fl_record_get_string (wo, "resolution"));
   facts->customer_accepted = fl_record_get_string (wo, "customer_accepted_at") != NULL;
   facts->actor_is_assignee = g_strcmp0 (fl_record_get_string (wo, "assignee"), actor) == 0;
   facts->assignee_is_actor_after = facts->actor_is_assignee;
   facts->has_assignee_after = fl_record_get_string (wo, "assignee") != NULL;
+  facts->has_satisfaction = fl_record_get_int (wo, "satisfaction", 0) > 0;
+  facts->has_reject_reason = has_text (fl_record_get_string (wo, "reject_reason"));
 }
 
 /* An engineer takes a new, unassigned order by moving it to assigned:
@@ -140,6 +151,7 @@ typedef struct {
   const char *id, *actor, *note;
   FlRole role;
   FlWorkOrderStatus to;
+  JsonObject *with;  /* fields written with the move (NULL: none) */
 } Move;
 
 static gboolean
@@ -152,14 +164,21 @@ move_in_transaction (FlDb *db, gpointer data, GError **error)
   FlWorkOrderStatus from;
   if (!fl_work_order_status_from_string (fl_record_get_string (wo, "status"), &from))
     from = FL_WO_NEW;
+  g_autoptr(JsonObject) values = json_object_new ();
+  if (m->with != NULL)
+    {
+      if (!fl_record_validate (work_order_table (), m->with, FL_RECORD_UPDATE, NULL, error))
+        return FALSE;
+      fl_merge_apply (values, m->with);
+      fl_merge_apply (wo, m->with);
+    }
   FlWorkOrderFacts facts;
-  facts_of (wo, m->actor, &facts);
+  fl_work_order_facts (wo, m->actor, &facts);
   if (m->to == FL_WO_ASSIGNED)
     facts_of_taking (wo, m->role, &facts);
   if (!fl_workflow_check_move (m->role, from, m->to, &facts, error))
     return FALSE;
 
-  g_autoptr(JsonObject) values = json_object_new ();
   json_object_set_string_member (values, "status", fl_work_order_status_to_string (m->to));
   if (takes_it (wo, m->role, m->to))
     json_object_set_string_member (values, "assignee", m->actor);
@@ -190,7 +209,46 @@ gboolean
 fl_work_order_move (FlDb *db, const char *id, FlRole role, const char *actor,
                     FlWorkOrderStatus to, const char *note, GError **error)
 {
-  Move m = { id, actor, note, role, to };
+  Move m = { id, actor, note, role, to, NULL };
+  return fl_db_transaction (db, move_in_transaction, &m, error);
+}
+
+gboolean
+fl_work_order_resolve (FlDb *db, const char *id, FlRole role, const char *actor,
+                       const char *resolution, gboolean first_time_fix, const char *note,
+                       GError **error)
+{
+  g_autoptr(JsonObject) with = json_object_new ();
+  json_object_set_boolean_member (with, "first_time_fix", first_time_fix);
+  fl_record_set_text (with, "resolution", resolution);
+  Move m = { id, actor, note, role, FL_WO_RESOLVED, with };
+  return fl_db_transaction (db, move_in_transaction, &m, error);
+}
+
+gboolean
+fl_work_order_reject_out_of_scope (FlDb *db, const char *id, FlRole role, const char *actor,
+                                   const char *reason, GError **error)
+{
+  g_autofree char *text = g_strstrip (g_strdup (reason != NULL ? reason : ""));
+  g_autoptr(JsonObject) with = json_object_new ();
+  fl_record_set_text (with, "reject_reason", *text != '\0' ? text : NULL);
+  Move m = { id, actor, text, role, FL_WO_REJECTED, with };
+  return fl_db_transaction (db, move_in_transaction, &m, error);
+}
+
+gboolean
+fl_work_order_record_follow_up (FlDb *db, const char *id, FlRole role, const char *actor,
+                                int satisfaction, const char *note, GError **error)
+{
+  g_autoptr(JsonObject) with = json_object_new ();
+  if (satisfaction != 0)
+    json_object_set_int_member (with, "satisfaction", satisfaction);
+  else
+    json_object_set_null_member (with, "satisfaction");
+  g_autofree char *text = note != NULL && *note != '\0'
+    ? g_strdup_printf (_("Follow-up call, satisfaction %d of 5: %s"), satisfaction, note)
+    : g_strdup_printf (_("Follow-up call, satisfaction %d of 5"), satisfaction);
+  Move m = { id, actor, text, role, FL_WO_VISITED, with };
   return fl_db_transaction (db, move_in_transaction, &m, error);
 }
 
@@ -205,7 +263,7 @@ fl_work_order_allowed_moves (FlDb *db, const char *id, FlRole role, const char *
   if (!fl_work_order_status_from_string (fl_record_get_string (wo, "status"), &from))
     return 0;
   FlWorkOrderFacts facts;
-  facts_of (wo, actor, &facts);
+  fl_work_order_facts (wo, actor, &facts);
   facts_of_taking (wo, role, &facts);
   return fl_workflow_allowed_moves (role, from, &facts, out, max);
 }
@@ -340,6 +398,15 @@ fl_work_order_accept (FlDb *db, const char *id, const char *customer_name,
                    _("work_order.customer_name: the customer's name is required for acceptance"));
       return FALSE;
     }
+  g_autoptr(JsonObject) wo = fl_record_load (db, work_order_table (), id, error);
+  if (wo == NULL)
+    return FALSE;
+  FlWorkOrderStatus status = FL_WO_NEW;
+  fl_work_order_status_from_string (fl_record_get_string (wo, "status"), &status);
+  FlWorkOrderFacts facts;
+  fl_work_order_facts (wo, NULL, &facts);
+  if (!fl_workflow_check_acceptance (status, &facts, error))
+    return FALSE;
   g_autoptr(JsonObject) values = json_object_new ();
   g_autofree char *now = fl_time_format (fl_time_now ());
   json_object_set_string_member (values, "customer_name", customer_name);

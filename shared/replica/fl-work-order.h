@@ -41,6 +41,30 @@ gboolean    fl_work_order_create (FlDb *db, const FlWorkOrderDraft *draft, const
 gboolean    fl_work_order_move (FlDb *db, const char *id, FlRole role, const char *actor,
                                 FlWorkOrderStatus to, const char *note, GError **error);
 
+/* Resolves the order (fl_work_order_move to resolved) and records whether
+ * it was fixed on the first visit, which the person resolving is asked,
+ * and `resolution` when given (NULL: the one written already). */
+gboolean    fl_work_order_resolve (FlDb *db, const char *id, FlRole role, const char *actor,
+                                   const char *resolution, gboolean first_time_fix,
+                                   const char *note, GError **error);
+
+/* Rejects a new or assigned order as outside the service level agreement's
+ * scope (驳回), with the reason (required), in one change. */
+gboolean    fl_work_order_reject_out_of_scope (FlDb *db, const char *id, FlRole role,
+                                               const char *actor, const char *reason,
+                                               GError **error);
+
+/* Records the follow-up call on a closed order (已回访): the customer's
+ * satisfaction 1-5 (required; it replaces the acceptance's) and what they
+ * said (`note`, may be NULL), in one change. */
+gboolean    fl_work_order_record_follow_up (FlDb *db, const char *id, FlRole role,
+                                            const char *actor, int satisfaction,
+                                            const char *note, GError **error);
+
+/* What the lifecycle rules need to know about `wo` for `actor` (NULL: no
+ * one in particular), as it is now. */
+void        fl_work_order_facts (JsonObject *wo, const char *actor, FlWorkOrderFacts *facts);
+
 /* The moves the UI should offer this role now. */
 guint       fl_work_order_allowed_moves (FlDb *db, const char *id, FlRole role, const char *actor,
                                          FlWorkOrderStatus *out, guint max, GError **error);
@@ -70,7 +94,8 @@ gboolean    fl_work_order_use_part (FlDb *db, const char *id, const char *part_i
                                     const char *actor, GError **error);
 
 /* Customer acceptance with a name, the signature (sha256 of a PNG blob, may
- * be NULL) and satisfaction 1-5. */
+ * be NULL) and satisfaction 1-5: only of work that is done
+ * (fl_workflow_check_acceptance). */
 gboolean    fl_work_order_accept (FlDb *db, const char *id, const char *customer_name,
                                   const char *signature_sha256, int satisfaction, GError **error);
 

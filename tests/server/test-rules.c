@@ -183,6 +183,171 @@ test_server_owned_and_closed (void)
   fl_api_teardown (&f);
 }
 
+/* Pushes the supervisor's decision on resolved order `wo`. */
+static FlMutationResult *
+decide (FlApiFixture *f, FlApiDevice *s, const char *wo, const char *decision, const char *comment,
+        FlPushResponse **keep)
+{
+  g_autoptr(JsonObject) resolved = fl_api_load (f, "work_order", wo);
+  g_autofree char *approval_id = fl_uuid7_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *approval = g_strdup_printf (
+      "{\"target_table\": \"work_order\", \"target_id\": \"%s\", \"target_version\": \"%" G_GINT64_FORMAT "\","
+      " \"decision\": \"%s\", \"comment\": \"%s\", \"by\": \"super\", \"at\": \"%s\"}",
+      wo, fl_record_get_int (resolved, "version", 0), decision, comment, now);
+  return push_one (f, s, fl_api_mutation (s, "approval", approval_id, FL_MUTATION_APPEND, approval), keep);
+}
+
+/* A rejected resolution takes back the customer's acceptance and the
+ * resolution time (kept in the history): resolving again needs the
+ * customer to accept the new work. */
+static void
+test_rejection_takes_back_acceptance (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  g_auto(FlApiDevice) s = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_login (&f, "eng_a", &a);
+  fl_api_login (&f, "super", &s);
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL, k6 = NULL;
+
+  g_autofree char *wo = fl_api_new_work_order (&f, &a, f.site_a, "assigned", "eng_a");
+  assert_applied (update (&f, &a, "work_order", wo, "{\"status\": {\"from\": \"assigned\", \"to\": \"in_progress\"}}", &k1));
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *resolve = g_strdup_printf (
+      "{\"status\": {\"from\": \"in_progress\", \"to\": \"resolved\"},"
+      " \"resolution\": {\"from\": null, \"to\": \"Replaced the battery string\"},"
+      " \"customer_name\": {\"from\": null, \"to\": \"Dr. Wang\"}, \"satisfaction\": {\"from\": null, \"to\": 5},"
+      " \"customer_accepted_at\": {\"from\": null, \"to\": \"%s\"}}", now);
+  assert_applied (update (&f, &a, "work_order", wo, resolve, &k2));
+  assert_applied (decide (&f, &s, wo, "rejected", "The UPS still alarms", &k3));
+
+  g_autoptr(JsonObject) back = fl_api_load (&f, "work_order", wo);
+  g_assert_cmpstr (fl_record_get_string (back, "status"), ==, "in_progress");
+  static const char * const cleared[] = {
+    "resolved_at", "customer_name", "customer_accepted_at", "signature_blob", "satisfaction",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cleared); i++)
+    g_assert_true (json_object_get_null_member (back, cleared[i]));
+  g_assert_cmpstr (fl_record_get_string (back, "resolution"), ==, "Replaced the battery string");
+  /* The history keeps what was taken back; the work log says so. */
+  g_autofree char *history = g_strdup_printf (
+      "SELECT count(*) FROM audit WHERE action = 'reject' AND row_id = '%s'"
+      " AND json_extract (detail, '$.customer_name.from') = 'Dr. Wang'"
+      " AND json_extract (detail, '$.satisfaction.from') = 5"
+      " AND json_extract (detail, '$.customer_accepted_at.from') IS NOT NULL"
+      " AND json_extract (detail, '$.resolved_at.to') IS NULL", wo);
+  g_assert_cmpint (fl_api_count (&f, history), ==, 1);
+  g_autofree char *log = g_strdup_printf ("SELECT count(*) FROM work_log WHERE work_order_id = '%s'"
+                                          " AND text LIKE '%%The UPS still alarms%%Dr. Wang%%'", wo);
+  g_assert_cmpint (fl_api_count (&f, log), ==, 1);
+
+  /* Resolving again on the old acceptance is refused ... */
+  assert_rejected (update (&f, &a, "work_order", wo, "{\"status\": {\"from\": \"in_progress\", \"to\": \"resolved\"}}", &k4),
+                   "acceptance");
+  /* ... and taken with the customer's new one. */
+  g_autofree char *later = fl_time_format (fl_time_now ());
+  g_autofree char *again = g_strdup_printf (
+      "{\"status\": {\"from\": \"in_progress\", \"to\": \"resolved\"},"
+      " \"customer_name\": {\"from\": null, \"to\": \"Dr. Wang\"},"
+      " \"customer_accepted_at\": {\"from\": null, \"to\": \"%s\"}}", later);
+  assert_applied (update (&f, &a, "work_order", wo, again, &k5));
+  g_autofree char *status = field_of (&f, "work_order", wo, "status");
+  g_assert_cmpstr (status, ==, "resolved");
+  g_autofree char *resolved_at = field_of (&f, "work_order", wo, "resolved_at");
+  g_assert_nonnull (resolved_at);
+  fl_api_teardown (&f);
+}
+
+/* The customer accepts work that is done, whatever a client sends. */
+static void
+test_acceptance_only_when_done (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_login (&f, "eng_a", &a);
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL;
+  g_autofree char *now = fl_time_format (fl_time_now ());
+
+  /* A new order recorded as accepted already. */
+  g_autofree char *id = fl_uuid7_new ();
+  g_autofree char *fields = g_strdup_printf (
+      "{\"ref\": \"INC-261122-A01-0042\", \"kind\": \"incident\", \"title\": \"UPS alarm\", \"site_id\": \"%s\","
+      " \"impact\": 3, \"urgency\": 3, \"status\": \"new\", \"customer_name\": \"Dr. Wang\","
+      " \"customer_accepted_at\": \"%s\"}", f.site_a, now);
+  assert_rejected (push_one (&f, &a, fl_api_mutation (&a, "work_order", id, FL_MUTATION_INSERT, fields), &k1),
+                   "customer_accepted_at");
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM work_order"), ==, 0);
+
+  /* Accepted while assigned, not yet worked. */
+  g_autofree char *wo = fl_api_new_work_order (&f, &a, f.site_a, "assigned", "eng_a");
+  g_autofree char *accept = g_strdup_printf (
+      "{\"customer_name\": {\"from\": null, \"to\": \"Dr. Wang\"},"
+      " \"customer_accepted_at\": {\"from\": null, \"to\": \"%s\"}}", now);
+  g_autofree char *accept_time = g_strdup_printf (
+      "{\"customer_accepted_at\": {\"from\": null, \"to\": \"%s\"}}", now);
+  assert_rejected (update (&f, &a, "work_order", wo, accept_time, &k2), "customer_accepted_at");
+  /* In progress with nothing written down as done. */
+  assert_applied (update (&f, &a, "work_order", wo, "{\"status\": {\"from\": \"assigned\", \"to\": \"in_progress\"}}", &k3));
+  assert_rejected (update (&f, &a, "work_order", wo, accept, &k4), "resolution");
+  g_autofree char *accepted_at = field_of (&f, "work_order", wo, "customer_accepted_at");
+  g_assert_null (accepted_at);
+  /* With the resolution (in the same change) it is taken. */
+  g_autofree char *done = g_strdup_printf (
+      "{\"resolution\": {\"from\": null, \"to\": \"Replaced the battery string\"},"
+      " \"customer_name\": {\"from\": null, \"to\": \"Dr. Wang\"},"
+      " \"customer_accepted_at\": {\"from\": null, \"to\": \"%s\"}}", now);
+  assert_applied (update (&f, &a, "work_order", wo, done, &k5));
+  fl_api_teardown (&f);
+}
+
+/* The service desk's steps: out of scope with a reason (驳回), the
+ * follow-up call after closing (已回访), both a supervisor's. */
+static void
+test_service_desk_steps (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  g_auto(FlApiDevice) s = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_login (&f, "eng_a", &a);
+  fl_api_login (&f, "super", &s);
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL, k6 = NULL, k7 = NULL;
+
+  g_autofree char *wo = fl_api_new_work_order (&f, &a, f.site_a, "new", NULL);
+  assert_rejected (update (&f, &s, "work_order", wo, "{\"status\": {\"from\": \"new\", \"to\": \"rejected\"}}", &k1),
+                   "reason");
+  assert_rejected (update (&f, &s, "work_order", wo,
+                           "{\"status\": {\"from\": \"new\", \"to\": \"rejected\"},"
+                           " \"reject_reason\": {\"from\": null, \"to\": \"   \"}}", &k2),
+                   "reason");
+  assert_applied (update (&f, &s, "work_order", wo,
+                          "{\"status\": {\"from\": \"new\", \"to\": \"rejected\"},"
+                          " \"reject_reason\": {\"from\": null, \"to\": \"A personal phone: not in the agreement\"}}", &k3));
+  g_autofree char *status = field_of (&f, "work_order", wo, "status");
+  g_assert_cmpstr (status, ==, "rejected");
+
+  /* The follow-up: not before closing, not by the engineer, not without
+   * the customer's satisfaction. */
+  g_autofree char *done = closed_work_order (&f, &a, &s);
+  assert_rejected (update (&f, &a, "work_order", done, "{\"status\": {\"from\": \"closed\", \"to\": \"visited\"}}", &k4),
+                   "supervisor");
+  assert_rejected (update (&f, &s, "work_order", done, "{\"status\": {\"from\": \"closed\", \"to\": \"visited\"}}", &k5),
+                   "satisfaction");
+  FlMutation *visit = fl_api_mutation (&s, "work_order", done, FL_MUTATION_UPDATE,
+      "{\"status\": {\"from\": \"closed\", \"to\": \"visited\"}, \"satisfaction\": {\"from\": null, \"to\": 4}}");
+  g_autofree char *visit_at = fl_time_format (visit->at);
+  assert_applied (push_one (&f, &s, visit, &k6));
+  g_autofree char *visited_at = field_of (&f, "work_order", done, "visited_at");
+  g_assert_cmpstr (visited_at, ==, visit_at);
+  /* Visited is final. */
+  assert_rejected (update (&f, &s, "work_order", done, "{\"satisfaction\": {\"from\": 4, \"to\": 5}}", &k7),
+                   "work_order.satisfaction");
+  fl_api_teardown (&f);
+}
+
 /* A change claims a time in the window the server accepts, and is
  * recorded as made by the signed-in user. */
 static void
@@ -433,6 +598,9 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/assignment", test_assignment);
   g_test_add_func ("/rules/server-owned-and-closed", test_server_owned_and_closed);
   g_test_add_func ("/rules/time-and-author", test_time_and_author);
+  g_test_add_func ("/rules/rejection-takes-back-acceptance", test_rejection_takes_back_acceptance);
+  g_test_add_func ("/rules/acceptance-only-when-done", test_acceptance_only_when_done);
+  g_test_add_func ("/rules/service-desk-steps", test_service_desk_steps);
   g_test_add_func ("/rules/stock-and-attachment-scope", test_stock_and_attachment_scope);
   g_test_add_func ("/rules/password-spraying", test_password_spraying);
   g_test_add_func ("/rules/conflicts-reach-author-and-supervisors", test_conflicts_reach_author_and_supervisors);

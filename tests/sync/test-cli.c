@@ -329,6 +329,123 @@ test_errors_and_exit_codes (Fixture *f, gconstpointer data)
   g_assert_null (strstr (status.out, "Pending:      0"));
 }
 
+/* Runs `wo new` for a job of `kind` assigned to eng_a and returns its reference. */
+static char *
+new_order (Fixture *f, const char *kind)
+{
+  g_auto(Run) created = { 0 };
+  cli (f, &created, NULL, "wo", "new", "--kind", kind, "--title", "UPS battery test", "--site", "HOSPA",
+       "--impact", "3", "--urgency", "3", "--assignee", "eng_a", NULL);
+  g_assert_cmpint (created.status, ==, 0);
+  const char *ref = strstr (created.out, "-2");
+  g_assert_nonnull (ref);
+  ref -= 3;  /* MNT-, INC-, REQ- */
+  return g_strndup (ref, strcspn (ref, " "));
+}
+
+/* Resolving asks whether it was fixed on the first visit, and records it. */
+static void
+test_resolve_first_time_fix (Fixture *f, gconstpointer data)
+{
+  login (f, "eng_a");
+  g_auto(Run) sync = { 0 };
+  cli (f, &sync, NULL, "sync", NULL);
+  g_assert_cmpint (sync.status, ==, 0);
+  g_autofree char *ref = new_order (f, "maintenance");
+  g_auto(Run) started = { 0 };
+  cli (f, &started, NULL, "wo", "set-status", ref, "in_progress", NULL);
+  g_assert_cmpint (started.status, ==, 0);
+
+  /* Not without the answer, and not through set-status. */
+  g_auto(Run) unanswered = { 0 };
+  cli (f, &unanswered, NULL, "wo", "resolve", ref, "--resolution", "Batteries replaced", NULL);
+  g_assert_cmpint (unanswered.status, ==, 2);
+  g_assert_nonnull (strstr (unanswered.err, "--first-time-fix"));
+  g_auto(Run) both = { 0 };
+  cli (f, &both, NULL, "wo", "resolve", ref, "--first-time-fix", "--not-first-time", NULL);
+  g_assert_cmpint (both.status, ==, 2);
+  g_auto(Run) plain = { 0 };
+  cli (f, &plain, NULL, "wo", "set-status", ref, "resolved", NULL);
+  g_assert_cmpint (plain.status, ==, 2);
+  g_assert_nonnull (strstr (plain.err, "wo resolve"));
+
+  g_auto(Run) resolved = { 0 };
+  cli (f, &resolved, NULL, "wo", "resolve", ref, "--resolution", "Batteries replaced", "--not-first-time", NULL);
+  g_assert_cmpint (resolved.status, ==, 0);
+  g_auto(Run) shown = { 0 };
+  cli (f, &shown, NULL, "wo", "show", ref, NULL);
+  g_assert_nonnull (strstr (shown.out, "First-time fix:  no"));
+  g_auto(Run) sent = { 0 };
+  cli (f, &sent, NULL, "sync", NULL);
+  g_assert_cmpint (sent.status, ==, 0);
+  g_assert_nonnull (strstr (sent.out, "0 rejected"));
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) wo = fl_store_find_row (f->s.store, fl_schema_lookup ("work_order"), "ref", ref, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (wo, "status"), ==, "resolved");
+  g_assert_true (json_object_has_member (wo, "first_time_fix"));
+  g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (wo, "first_time_fix")));
+  g_assert_false (fl_record_get_bool (wo, "first_time_fix"));
+}
+
+/* The service desk rejects out of scope and records follow-up calls. */
+static void
+test_reject_and_follow_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) closed = json_object_new ();
+  json_object_set_string_member (closed, "ref", "INC-261120-SRV-0001");
+  json_object_set_string_member (closed, "kind", "incident");
+  json_object_set_string_member (closed, "title", "Printer offline");
+  json_object_set_string_member (closed, "site_id", f->s.site_a);
+  json_object_set_int_member (closed, "impact", 3);
+  json_object_set_int_member (closed, "urgency", 3);
+  json_object_set_string_member (closed, "status", "closed");
+  json_object_set_string_member (closed, "assignee", "eng_a");
+  json_object_set_string_member (closed, "resolution", "Replaced the cable");
+  g_autofree char *closed_id = fl_test_put (f->s.store, "work_order", closed);
+  login (f, "super");
+  g_auto(Run) sync = { 0 };
+  cli (f, &sync, NULL, "sync", NULL);
+  g_assert_cmpint (sync.status, ==, 0);
+
+  g_autofree char *ref = new_order (f, "incident");
+  g_auto(Run) no_reason = { 0 };
+  cli (f, &no_reason, NULL, "wo", "reject", ref, NULL);
+  g_assert_cmpint (no_reason.status, ==, 1);
+  g_assert_nonnull (strstr (no_reason.err, "reason"));
+  g_auto(Run) rejected = { 0 };
+  cli (f, &rejected, NULL, "wo", "reject", ref, "--reason", "个人手机 A personal phone", NULL);
+  g_assert_cmpint (rejected.status, ==, 0);
+  g_assert_nonnull (strstr (rejected.out, "Rejected as out of scope"));
+
+  g_auto(Run) unrated = { 0 };
+  cli (f, &unrated, NULL, "wo", "follow-up", "INC-261120-SRV-0001", NULL);
+  g_assert_cmpint (unrated.status, ==, 2);
+  g_auto(Run) too_early = { 0 };
+  cli (f, &too_early, NULL, "wo", "follow-up", ref, "--satisfaction", "4", NULL);
+  g_assert_cmpint (too_early.status, ==, 1);
+  g_auto(Run) visited = { 0 };
+  cli (f, &visited, NULL, "wo", "follow-up", "INC-261120-SRV-0001", "--satisfaction", "4",
+       "--note", "Printing fine since", NULL);
+  g_assert_cmpint (visited.status, ==, 0);
+  g_auto(Run) sent = { 0 };
+  cli (f, &sent, NULL, "sync", NULL);
+  g_assert_cmpint (sent.status, ==, 0);
+  g_assert_nonnull (strstr (sent.out, "0 rejected"));
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) out = fl_store_find_row (f->s.store, fl_schema_lookup ("work_order"), "ref", ref, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (out, "status"), ==, "rejected");
+  g_assert_cmpstr (fl_record_get_string (out, "reject_reason"), ==, "个人手机 A personal phone");
+  g_autoptr(JsonObject) followed = fl_store_load_row (f->s.store, fl_schema_lookup ("work_order"), closed_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (followed, "status"), ==, "visited");
+  g_assert_cmpint (fl_record_get_int (followed, "satisfaction", 0), ==, 4);
+  g_assert_nonnull (fl_record_get_string (followed, "visited_at"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -342,5 +459,7 @@ main (int argc, char **argv)
   ADD ("/cli/work-day", test_work_day);
   ADD ("/cli/conflict-resolution", test_conflict_resolution);
   ADD ("/cli/errors-and-exit-codes", test_errors_and_exit_codes);
+  ADD ("/cli/resolve-first-time-fix", test_resolve_first_time_fix);
+  ADD ("/cli/reject-and-follow-up", test_reject_and_follow_up);
   return g_test_run ();
 }

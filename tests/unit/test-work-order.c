@@ -1,5 +1,7 @@
 #include "fl-test-util.h"
 
+#include <fl-merge.h>
+
 /* 2026-11-20 is a Friday; 17:00 in Shanghai is 09:00 UTC. */
 #define FRIDAY_17H (G_GINT64_CONSTANT (1795165200) * G_USEC_PER_SEC)
 #define HOUR (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
@@ -274,6 +276,185 @@ test_failed_inspection_opens_incident (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_record_get_string (r, "status"), ==, "done");
 }
 
+/* Takes an incident of zhang.wei's to in progress with a resolution. */
+static char *
+worked (Fixture *f)
+{
+  char *id = create (f, "incident", 3, 3, "zhang.wei");
+  move_ok (f, id, FL_ROLE_ENGINEER, "zhang.wei", FL_WO_IN_PROGRESS);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "resolution", "Reseated the controller");
+  g_assert_true (fl_work_order_update (f->db, id, values, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+/* The customer accepts work that is done, never a new order. */
+static void
+test_acceptance_only_when_done (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fresh = create (f, "incident", 3, 3, NULL);
+  gint64 pending = fl_test_count (f->db, "SELECT count(*) FROM outbox");
+  g_assert_false (fl_work_order_accept (f->db, fresh, "Dr. Wang", NULL, 5, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_assert_nonnull (strstr (error->message, "customer_accepted_at"));
+  g_clear_error (&error);
+  g_autoptr(JsonObject) untouched = load (f, fresh);
+  g_assert_null (fl_record_get_string (untouched, "customer_accepted_at"));
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox"), ==, pending);
+
+  /* In progress, but nothing written down as done yet. */
+  g_autofree char *started = create (f, "incident", 3, 3, "zhang.wei");
+  move_ok (f, started, FL_ROLE_ENGINEER, "zhang.wei", FL_WO_IN_PROGRESS);
+  g_assert_false (fl_work_order_accept (f->db, started, "Dr. Wang", NULL, 5, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_assert_nonnull (strstr (error->message, "resolution"));
+  g_clear_error (&error);
+
+  g_autofree char *id = worked (f);
+  g_assert_true (fl_work_order_accept (f->db, id, "Dr. Wang", NULL, 4, &error));
+  g_assert_no_error (error);
+  g_autoptr(JsonObject) accepted = load (f, id);
+  g_assert_nonnull (fl_record_get_string (accepted, "customer_accepted_at"));
+  g_assert_cmpint (fl_record_get_int (accepted, "satisfaction", 0), ==, 4);
+}
+
+/* Resolving records the answer to "fixed on the first visit?" with the move. */
+static void
+test_resolve_records_first_time_fix (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = worked (f);
+  g_assert_true (fl_work_order_accept (f->db, id, "Dr. Wang", NULL, 5, &error));
+  g_assert_true (fl_work_order_resolve (f->db, id, FL_ROLE_ENGINEER, "zhang.wei", NULL, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr(JsonObject) wo = load (f, id);
+  g_assert_cmpstr (fl_record_get_string (wo, "status"), ==, "resolved");
+  g_assert_true (json_object_has_member (wo, "first_time_fix"));
+  g_assert_false (fl_record_get_bool (wo, "first_time_fix"));
+  /* One change carries both, so the server sees them together. */
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox WHERE table_name = 'work_order'"
+                                         " AND body LIKE '%first_time_fix%' AND body LIKE '%resolved%'"), ==, 1);
+
+  /* Refused moves write no answer either. */
+  g_autofree char *other = worked (f);
+  g_assert_false (fl_work_order_resolve (f->db, other, FL_ROLE_ENGINEER, "zhang.wei", NULL, TRUE, NULL, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_autoptr(JsonObject) open = load (f, other);
+  JsonNode *answer = json_object_get_member (open, "first_time_fix");
+  g_assert_true (answer == NULL || JSON_NODE_HOLDS_NULL (answer));
+}
+
+/* A supervisor's rejection of the resolution takes back the acceptance:
+ * resolving again needs the customer to accept the new work. */
+static void
+test_rejection_takes_back_acceptance (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = worked (f);
+  g_assert_true (fl_work_order_accept (f->db, id, "Dr. Wang", "ab12", 5, &error));
+  g_assert_true (fl_work_order_resolve (f->db, id, FL_ROLE_ENGINEER, "zhang.wei", NULL, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr(JsonObject) wo = load (f, id);
+
+  /* What the server applies with the rejection (the same code). */
+  g_autoptr(JsonObject) values = json_object_new ();
+  fl_work_order_lifecycle (wo, FL_WO_RESOLVED, FL_WO_IN_PROGRESS, fl_time_now (), NULL, values);
+  static const char * const cleared[] = {
+    "resolved_at", "customer_name", "customer_accepted_at", "signature_blob", "satisfaction",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cleared); i++)
+    {
+      g_assert_true (json_object_has_member (values, cleared[i]));
+      g_assert_true (json_object_get_null_member (values, cleared[i]));
+    }
+  json_object_set_string_member (values, "status", "in_progress");
+  fl_merge_apply (wo, values);
+
+  FlWorkOrderFacts facts;
+  fl_work_order_facts (wo, "zhang.wei", &facts);
+  g_assert_false (fl_workflow_check_move (FL_ROLE_ENGINEER, FL_WO_IN_PROGRESS, FL_WO_RESOLVED, &facts, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_assert_nonnull (strstr (error->message, "acceptance"));
+  g_clear_error (&error);
+  /* The resolution stays: the new acceptance may be recorded at once. */
+  g_assert_true (fl_workflow_check_acceptance (FL_WO_IN_PROGRESS, &facts, &error));
+  g_assert_no_error (error);
+}
+
+/* Out of scope (驳回): a supervisor's, with a reason, and final. */
+static void
+test_reject_out_of_scope (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = create (f, "incident", 3, 3, NULL);
+  g_assert_false (fl_work_order_reject_out_of_scope (f->db, id, FL_ROLE_SUPERVISOR, "chen.jie", "  ", &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_assert_nonnull (strstr (error->message, "reason"));
+  g_clear_error (&error);
+  g_assert_false (fl_work_order_reject_out_of_scope (f->db, id, FL_ROLE_ENGINEER, "zhang.wei",
+                                                     "Personal laptop", &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  g_autoptr(JsonObject) still_new = load (f, id);
+  g_assert_cmpstr (fl_record_get_string (still_new, "status"), ==, "new");
+  g_assert_null (fl_record_get_string (still_new, "reject_reason"));
+
+  g_assert_true (fl_work_order_reject_out_of_scope (f->db, id, FL_ROLE_SUPERVISOR, "chen.jie",
+                                                    " The staff's own laptop: not covered by the agreement ", &error));
+  g_assert_no_error (error);
+  g_autoptr(JsonObject) rejected = load (f, id);
+  g_assert_cmpstr (fl_record_get_string (rejected, "status"), ==, "rejected");
+  g_assert_cmpstr (fl_record_get_string (rejected, "reject_reason"), ==,
+                   "The staff's own laptop: not covered by the agreement");
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"
+                                         " AND text LIKE 'new → rejected: The staff''s own laptop%'"), ==, 1);
+  FlWorkOrderStatus moves[FL_N_WO_STATUSES];
+  g_assert_cmpuint (fl_work_order_allowed_moves (f->db, id, FL_ROLE_SUPERVISOR, "chen.jie", moves,
+                                                 G_N_ELEMENTS (moves), NULL), ==, 0);
+}
+
+/* The follow-up call (已回访): after closing, by a supervisor, with the
+ * customer's satisfaction. */
+static void
+test_follow_up_after_closing (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *open = worked (f);
+  g_assert_false (fl_work_order_record_follow_up (f->db, open, FL_ROLE_SUPERVISOR, "chen.jie", 4, NULL, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE);
+  g_clear_error (&error);
+
+  /* A closed order as the server sends it. */
+  g_autofree char *json = g_strdup_printf (
+      "{\"ref\": \"INC-261120-K3F-0099\", \"kind\": \"incident\", \"title\": \"Printer offline\","
+      " \"site_id\": \"%s\", \"impact\": 3, \"urgency\": 3, \"status\": \"closed\","
+      " \"assignee\": \"zhang.wei\", \"resolution\": \"Replaced the cable\", \"satisfaction\": 5}", f->site);
+  g_autofree char *closed = fl_test_insert (f->db, "work_order", json);
+  g_assert_false (fl_work_order_record_follow_up (f->db, closed, FL_ROLE_ENGINEER, "zhang.wei", 4, NULL, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  g_assert_false (fl_work_order_record_follow_up (f->db, closed, FL_ROLE_ADMIN, "root", 4, NULL, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  /* The customer is asked again: the acceptance's rating does not stand in. */
+  g_assert_false (fl_work_order_record_follow_up (f->db, closed, FL_ROLE_SUPERVISOR, "chen.jie", 0, NULL, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_clear_error (&error);
+
+  g_assert_true (fl_work_order_record_follow_up (f->db, closed, FL_ROLE_SUPERVISOR, "chen.jie", 3,
+                                                 "Works, but took two days", &error));
+  g_assert_no_error (error);
+  g_autoptr(JsonObject) visited = load (f, closed);
+  g_assert_cmpstr (fl_record_get_string (visited, "status"), ==, "visited");
+  g_assert_cmpint (fl_record_get_int (visited, "satisfaction", 0), ==, 3);
+  g_assert_nonnull (fl_record_get_string (visited, "visited_at"));
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"
+                                         " AND text LIKE 'closed → visited: %3 of 5: Works, but took two days'"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -286,5 +467,10 @@ main (int argc, char **argv)
   ADD ("/work-order/allowed-moves", test_allowed_moves_follow_role);
   ADD ("/work-order/use-part", test_use_part_from_van);
   ADD ("/work-order/failed-inspection", test_failed_inspection_opens_incident);
+  ADD ("/work-order/acceptance-only-when-done", test_acceptance_only_when_done);
+  ADD ("/work-order/resolve-first-time-fix", test_resolve_records_first_time_fix);
+  ADD ("/work-order/rejection-takes-back-acceptance", test_rejection_takes_back_acceptance);
+  ADD ("/work-order/reject-out-of-scope", test_reject_out_of_scope);
+  ADD ("/work-order/follow-up", test_follow_up_after_closing);
   return g_test_run ();
 }

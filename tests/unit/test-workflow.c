@@ -10,93 +10,110 @@
 #define PRE FL_WORKFLOW_ERROR_PRECONDITION
 
 /* Columns (to) and rows (from) in the order new, assigned, in_progress,
- * on_hold, resolved, closed, cancelled. */
+ * on_hold, resolved, closed, visited, cancelled, rejected. */
 typedef int Matrix[FL_N_WO_STATUSES][FL_N_WO_STATUSES];
 
-/* Everything in place: an incident with a resolution and the customer's
- * acceptance, assigned to the actor. */
+/* Everything in place: an incident with a resolution, the customer's
+ * acceptance and satisfaction and a reason to reject it, assigned to the
+ * actor. */
 static const Matrix ready[FL_N_ROLES] = {
   [FL_ROLE_ENGINEER] = {
-    /*              new  asgn inpr hold res  clos canc */
-    /* new      */ { INV, OK,  INV, INV, INV, INV, FRB },
-    /* assigned */ { INV, INV, OK,  INV, INV, INV, FRB },
-    /* in_prog  */ { INV, INV, INV, OK,  OK,  INV, INV },
-    /* on_hold  */ { INV, INV, OK,  INV, OK,  INV, INV },
-    /* resolved */ { INV, INV, APR, INV, INV, APR, INV },
-    /* closed   */ { INV, INV, INV, INV, INV, INV, INV },
-    /* cancel'd */ { INV, INV, INV, INV, INV, INV, INV },
+    /*              new  asgn inpr hold res  clos vist canc rejd */
+    /* new      */ { INV, OK,  INV, INV, INV, INV, INV, FRB, FRB },
+    /* assigned */ { INV, INV, OK,  INV, INV, INV, INV, FRB, FRB },
+    /* in_prog  */ { INV, INV, INV, OK,  OK,  INV, INV, INV, INV },
+    /* on_hold  */ { INV, INV, OK,  INV, OK,  INV, INV, INV, INV },
+    /* resolved */ { INV, INV, APR, INV, INV, APR, INV, INV, INV },
+    /* closed   */ { INV, INV, INV, INV, INV, INV, FRB, INV, INV },
+    /* visited  */ { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    /* cancel'd */ { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    /* rejected */ { INV, INV, INV, INV, INV, INV, INV, INV, INV },
   },
   [FL_ROLE_CLERK] = {
-    { INV, FRB, INV, INV, INV, INV, FRB },
-    { INV, INV, FRB, INV, INV, INV, FRB },
-    { INV, INV, INV, FRB, FRB, INV, INV },
-    { INV, INV, FRB, INV, FRB, INV, INV },
-    { INV, INV, APR, INV, INV, APR, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
+    { INV, FRB, INV, INV, INV, INV, INV, FRB, FRB },
+    { INV, INV, FRB, INV, INV, INV, INV, FRB, FRB },
+    { INV, INV, INV, FRB, FRB, INV, INV, INV, INV },
+    { INV, INV, FRB, INV, FRB, INV, INV, INV, INV },
+    { INV, INV, APR, INV, INV, APR, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, FRB, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
   },
   [FL_ROLE_SUPERVISOR] = {
-    { INV, OK,  INV, INV, INV, INV, OK  },
-    { INV, INV, OK,  INV, INV, INV, OK  },
-    { INV, INV, INV, OK,  OK,  INV, INV },
-    { INV, INV, OK,  INV, OK,  INV, INV },
-    { INV, INV, APR, INV, INV, APR, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
+    { INV, OK,  INV, INV, INV, INV, INV, OK,  OK  },
+    { INV, INV, OK,  INV, INV, INV, INV, OK,  OK  },
+    { INV, INV, INV, OK,  OK,  INV, INV, INV, INV },
+    { INV, INV, OK,  INV, OK,  INV, INV, INV, INV },
+    { INV, INV, APR, INV, INV, APR, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, OK,  INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
   },
   [FL_ROLE_ADMIN] = {
-    { INV, OK,  INV, INV, INV, INV, OK  },
-    { INV, INV, OK,  INV, INV, INV, OK  },
-    { INV, INV, INV, OK,  OK,  INV, INV },
-    { INV, INV, OK,  INV, OK,  INV, INV },
-    { INV, INV, APR, INV, INV, APR, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
+    { INV, OK,  INV, INV, INV, INV, INV, OK,  FRB },  /* the service desk's steps are a supervisor's */
+    { INV, INV, OK,  INV, INV, INV, INV, OK,  FRB },
+    { INV, INV, INV, OK,  OK,  INV, INV, INV, INV },
+    { INV, INV, OK,  INV, OK,  INV, INV, INV, INV },
+    { INV, INV, APR, INV, INV, APR, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, FRB, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
   },
 };
 
-/* Nothing in place: an incident without resolution or acceptance, assigned
- * to someone else (and staying so). */
+/* Nothing in place: an incident without resolution, acceptance,
+ * satisfaction or reason, assigned to someone else (and staying so). */
 static const Matrix bare[FL_N_ROLES] = {
   [FL_ROLE_ENGINEER] = {
-    { INV, FRB, INV, INV, INV, INV, FRB },
-    { INV, INV, FRB, INV, INV, INV, FRB },
-    { INV, INV, INV, FRB, FRB, INV, INV },
-    { INV, INV, FRB, INV, FRB, INV, INV },
-    { INV, INV, APR, INV, INV, APR, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
+    { INV, FRB, INV, INV, INV, INV, INV, FRB, FRB },
+    { INV, INV, FRB, INV, INV, INV, INV, FRB, FRB },
+    { INV, INV, INV, FRB, FRB, INV, INV, INV, INV },
+    { INV, INV, FRB, INV, FRB, INV, INV, INV, INV },
+    { INV, INV, APR, INV, INV, APR, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, FRB, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
   },
   [FL_ROLE_CLERK] = {
-    { INV, FRB, INV, INV, INV, INV, FRB },
-    { INV, INV, FRB, INV, INV, INV, FRB },
-    { INV, INV, INV, FRB, FRB, INV, INV },
-    { INV, INV, FRB, INV, FRB, INV, INV },
-    { INV, INV, APR, INV, INV, APR, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
+    { INV, FRB, INV, INV, INV, INV, INV, FRB, FRB },
+    { INV, INV, FRB, INV, INV, INV, INV, FRB, FRB },
+    { INV, INV, INV, FRB, FRB, INV, INV, INV, INV },
+    { INV, INV, FRB, INV, FRB, INV, INV, INV, INV },
+    { INV, INV, APR, INV, INV, APR, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, FRB, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
   },
   [FL_ROLE_SUPERVISOR] = {
-    { INV, PRE, INV, INV, INV, INV, OK  },  /* assigning needs an assignee */
-    { INV, INV, OK,  INV, INV, INV, OK  },
-    { INV, INV, INV, OK,  PRE, INV, INV },
-    { INV, INV, OK,  INV, PRE, INV, INV },
-    { INV, INV, APR, INV, INV, APR, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
+    { INV, PRE, INV, INV, INV, INV, INV, OK,  PRE },  /* assigning needs an assignee, rejecting a reason */
+    { INV, INV, OK,  INV, INV, INV, INV, OK,  PRE },
+    { INV, INV, INV, OK,  PRE, INV, INV, INV, INV },
+    { INV, INV, OK,  INV, PRE, INV, INV, INV, INV },
+    { INV, INV, APR, INV, INV, APR, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, PRE, INV, INV },  /* the follow-up needs a satisfaction */
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
   },
   [FL_ROLE_ADMIN] = {
-    { INV, PRE, INV, INV, INV, INV, OK  },  /* assigning needs an assignee */
-    { INV, INV, OK,  INV, INV, INV, OK  },
-    { INV, INV, INV, OK,  PRE, INV, INV },
-    { INV, INV, OK,  INV, PRE, INV, INV },
-    { INV, INV, APR, INV, INV, APR, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
-    { INV, INV, INV, INV, INV, INV, INV },
+    { INV, PRE, INV, INV, INV, INV, INV, OK,  FRB },  /* assigning needs an assignee */
+    { INV, INV, OK,  INV, INV, INV, INV, OK,  FRB },
+    { INV, INV, INV, OK,  PRE, INV, INV, INV, INV },
+    { INV, INV, OK,  INV, PRE, INV, INV, INV, INV },
+    { INV, INV, APR, INV, INV, APR, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, FRB, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
+    { INV, INV, INV, INV, INV, INV, INV, INV, INV },
   },
 };
 
-static const FlWorkOrderFacts ready_facts = { FL_WO_KIND_INCIDENT, TRUE, TRUE, TRUE, TRUE, TRUE };
+static const FlWorkOrderFacts ready_facts = { FL_WO_KIND_INCIDENT, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE };
 static const FlWorkOrderFacts bare_facts = { FL_WO_KIND_INCIDENT, FALSE, FALSE, FALSE, FALSE };
 
 /* `what` names the case, so a failure says which one. */
@@ -147,7 +164,7 @@ test_names (void)
 {
   static const char * const roles[] = { "engineer", "clerk", "supervisor", "admin" };
   static const char * const statuses[] = {
-    "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "cancelled",
+    "new", "assigned", "in_progress", "on_hold", "resolved", "closed", "visited", "cancelled", "rejected",
   };
   static const char * const kinds[] = { "incident", "request", "maintenance" };
   for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
@@ -329,10 +346,10 @@ test_allowed_moves_match_checks (void)
   for (FlRole role = 0; role < FL_N_ROLES; role++)
     for (FlWorkOrderStatus from = 0; from < FL_N_WO_STATUSES; from++)
       for (FlWorkOrderKind kind = FL_WO_KIND_INCIDENT; kind <= FL_WO_KIND_MAINTENANCE; kind++)
-        for (guint bits = 0; bits < 32; bits++)
+        for (guint bits = 0; bits < 128; bits++)
           {
             FlWorkOrderFacts facts = { kind, bits & 1, (bits >> 1) & 1, (bits >> 2) & 1, (bits >> 3) & 1,
-                                       (bits >> 4) & 1 };
+                                       (bits >> 4) & 1, (bits >> 5) & 1, (bits >> 6) & 1 };
             FlWorkOrderStatus out[FL_N_WO_STATUSES];
             guint n = fl_workflow_allowed_moves (role, from, &facts, out, G_N_ELEMENTS (out));
             guint j = 0;
@@ -376,6 +393,93 @@ test_create (void)
   g_assert_no_error (error);
   g_assert_false (fl_workflow_check_create (FL_ROLE_ADMIN, FL_WO_CLOSED, &mine, &error));
   g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE);
+}
+
+/* The service desk's steps of the incident procedure: rejecting as out of
+ * scope with a reason, the follow-up call after closing. */
+static void
+test_service_desk_steps (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Out of scope needs the reason; the message says what to write. */
+  FlWorkOrderFacts facts = ready_facts;
+  facts.has_reject_reason = FALSE;
+  g_assert_false (fl_workflow_check_move (FL_ROLE_SUPERVISOR, FL_WO_NEW, FL_WO_REJECTED, &facts, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_assert_nonnull (strstr (error->message, "reason"));
+  g_clear_error (&error);
+
+  /* The follow-up needs the customer's satisfaction, asked on the call. */
+  facts = ready_facts;
+  facts.has_satisfaction = FALSE;
+  g_assert_false (fl_workflow_check_move (FL_ROLE_SUPERVISOR, FL_WO_CLOSED, FL_WO_VISITED, &facts, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_assert_nonnull (strstr (error->message, "satisfaction"));
+  g_clear_error (&error);
+
+  /* Only after closing, and only by the desk (a supervisor). */
+  for (FlWorkOrderStatus from = 0; from < FL_N_WO_STATUSES; from++)
+    for (FlRole role = 0; role < FL_N_ROLES; role++)
+      g_assert_true (fl_workflow_check_move (role, from, FL_WO_VISITED, &ready_facts, NULL) ==
+                     (from == FL_WO_CLOSED && role == FL_ROLE_SUPERVISOR));
+  g_assert_false (fl_workflow_check_move (FL_ROLE_ADMIN, FL_WO_CLOSED, FL_WO_VISITED, &ready_facts, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  /* Maintenance is no customer's case: neither step applies. */
+  facts = ready_facts;
+  facts.kind = FL_WO_KIND_MAINTENANCE;
+  g_assert_false (fl_workflow_check_move (FL_ROLE_SUPERVISOR, FL_WO_ASSIGNED, FL_WO_REJECTED, &facts, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE);
+  g_assert_nonnull (strstr (error->message, "cancel"));
+  g_clear_error (&error);
+  g_assert_false (fl_workflow_check_move (FL_ROLE_SUPERVISOR, FL_WO_CLOSED, FL_WO_VISITED, &facts, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_INVALID_MOVE);
+  g_clear_error (&error);
+  facts.kind = FL_WO_KIND_REQUEST;
+  g_assert_true (fl_workflow_check_move (FL_ROLE_SUPERVISOR, FL_WO_ASSIGNED, FL_WO_REJECTED, &facts, &error));
+  g_assert_no_error (error);
+
+  /* Who writes the reason and the follow-up's satisfaction, and when. */
+  g_assert_true (fl_workflow_check_field (FL_ROLE_SUPERVISOR, FL_WO_NEW, "reject_reason", FALSE, NULL));
+  g_assert_false (fl_workflow_check_field (FL_ROLE_ENGINEER, FL_WO_ASSIGNED, "reject_reason", TRUE, NULL));
+  g_assert_false (fl_workflow_check_field (FL_ROLE_SUPERVISOR, FL_WO_IN_PROGRESS, "reject_reason", FALSE, NULL));
+  g_assert_true (fl_workflow_check_field (FL_ROLE_SUPERVISOR, FL_WO_CLOSED, "satisfaction", FALSE, NULL));
+  g_assert_cmpint (fl_workflow_field_kind ("visited_at"), ==, FL_WO_FIELD_LIFECYCLE);
+  FlWorkOrderStatus final[] = { FL_WO_VISITED, FL_WO_CANCELLED, FL_WO_REJECTED };
+  for (guint i = 0; i < G_N_ELEMENTS (final); i++)
+    {
+      g_assert_false (fl_workflow_check_field (FL_ROLE_SUPERVISOR, final[i], "satisfaction", FALSE, &error));
+      g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN);
+      g_assert_nonnull (strstr (error->message, "final"));
+      g_clear_error (&error);
+    }
+}
+
+/* The customer accepts work that is done: on site, with a resolution. */
+static void
+test_acceptance_only_when_done (void)
+{
+  for (FlWorkOrderStatus status = 0; status < FL_N_WO_STATUSES; status++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = fl_workflow_check_acceptance (status, &ready_facts, &error);
+      gboolean on_site = status == FL_WO_IN_PROGRESS || status == FL_WO_ON_HOLD;
+      g_assert_true (ok == on_site);
+      if (!on_site)
+        {
+          g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+          g_assert_nonnull (strstr (error->message, "customer_accepted_at"));
+          g_assert_nonnull (strstr (error->message, fl_work_order_status_get_label (status)));
+        }
+    }
+  g_autoptr(GError) error = NULL;
+  FlWorkOrderFacts facts = ready_facts;
+  facts.has_resolution = FALSE;
+  g_assert_false (fl_workflow_check_acceptance (FL_WO_IN_PROGRESS, &facts, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_assert_nonnull (strstr (error->message, "resolution"));
 }
 
 typedef struct {
@@ -551,6 +655,8 @@ main (int argc, char **argv)
   g_test_add_func ("/workflow/approval-needs-resolved", test_approval_needs_resolved);
   g_test_add_func ("/workflow/allowed-moves-match-checks", test_allowed_moves_match_checks);
   g_test_add_func ("/workflow/create", test_create);
+  g_test_add_func ("/workflow/service-desk-steps", test_service_desk_steps);
+  g_test_add_func ("/workflow/acceptance-only-when-done", test_acceptance_only_when_done);
   g_test_add_func ("/access/rights", test_access_rights);
   g_test_add_func ("/access/every-table-known", test_access_every_table_known);
   g_test_add_func ("/access/movement-kinds", test_movement_kinds);
