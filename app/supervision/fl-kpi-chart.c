@@ -70,17 +70,31 @@ fl_kpi_chart_render (cairo_t *cr, double width, double height, FlKpiKind kind,
   if (plot_w <= 10 || plot_h <= 10 || n_points == 0)
     return;
 
+  /* The top of the scale: 100% for a rate; for a mean time the next whole
+   * hour above the largest month and the target, with a little room. */
+  const gboolean mean = fl_kpi_is_mean (kind);
+  double scale = 1;
+  if (mean)
+    {
+      scale = fl_kpi_target (kind);
+      for (guint i = 0; i < n_points; i++)
+        scale = MAX (scale, fl_kpi_rate (&points[i].value));
+      scale = ((gint64) (scale * 1.1 / 3600) + 1) * 3600.0;
+    }
+
   cairo_save (cr);
   cairo_set_line_width (cr, 1);
-  /* Axis and the 0 / 50 / 100 % grid. */
-  for (int pct = 0; pct <= 100; pct += 50)
+  /* Axis and the grid at 0, half and the top of the scale. */
+  for (int half = 0; half <= 2; half++)
     {
-      double y = top + plot_h * (1 - pct / 100.0);
-      set_rgba (cr, ink, pct == 0 ? 0.5 : 0.12);
+      double y = top + plot_h * (1 - half / 2.0);
+      set_rgba (cr, ink, half == 0 ? 0.5 : 0.12);
       cairo_move_to (cr, left, y + 0.5);
       cairo_line_to (cr, left + plot_w, y + 0.5);
       cairo_stroke (cr);
-      g_autofree char *text = g_strdup_printf ("%d%%", pct);
+      /* Translators: a chart's scale in hours, "4 h". */
+      g_autofree char *text = mean ? g_strdup_printf (_("%g h"), scale * half / 2 / 3600)
+                                   : g_strdup_printf ("%d%%", half * 50);
       set_rgba (cr, ink, 0.6);
       draw_text (cr, text, left - 4, y - label_size * 0.7, label_size, 1);
     }
@@ -93,7 +107,7 @@ fl_kpi_chart_render (cairo_t *cr, double width, double height, FlKpiKind kind,
       double rate = fl_kpi_rate (&points[i].value);
       if (rate >= 0)
         {
-          double h = MAX (plot_h * rate, 1.5);  /* 0% still shows as measured */
+          double h = MAX (plot_h * rate / scale, 1.5);  /* 0 still shows as measured */
           set_rgba (cr, fl_kpi_meets_target (kind, &points[i].value) ? &good : &short_of, 0.85);
           cairo_rectangle (cr, x, top + plot_h - h, bar, h);
           cairo_fill (cr);
@@ -108,15 +122,18 @@ fl_kpi_chart_render (cairo_t *cr, double width, double height, FlKpiKind kind,
       draw_text (cr, points[i].label, x + bar / 2, top + plot_h + 2, label_size, 0.5);
     }
 
-  /* The target. */
-  double ty = top + plot_h * (1 - target);
-  static const double dash[] = { 4, 3 };
-  cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
-  set_rgba (cr, ink, 0.8);
-  cairo_move_to (cr, left, ty + 0.5);
-  cairo_line_to (cr, left + plot_w, ty + 0.5);
-  cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
+  /* The target, if the KPI has one. */
+  if (target > 0)
+    {
+      double ty = top + plot_h * (1 - target / scale);
+      static const double dash[] = { 4, 3 };
+      cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+      set_rgba (cr, ink, 0.8);
+      cairo_move_to (cr, left, ty + 0.5);
+      cairo_line_to (cr, left + plot_w, ty + 0.5);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
 
   /* The trend over the months that had data. */
   double intercept;
@@ -133,7 +150,8 @@ fl_kpi_chart_render (cairo_t *cr, double width, double height, FlKpiKind kind,
   if (first >= 0 && last > first)
     {
       double x0 = left + slot * (first + 0.5), x1 = left + slot * (last + 0.5);
-      double y0 = CLAMP (intercept + slope * first, 0, 1), y1 = CLAMP (intercept + slope * last, 0, 1);
+      double y0 = CLAMP ((intercept + slope * first) / scale, 0, 1);
+      double y1 = CLAMP ((intercept + slope * last) / scale, 0, 1);
       cairo_set_line_width (cr, 2);
       set_rgba (cr, ink, 0.75);
       cairo_move_to (cr, x0, top + plot_h * (1 - y0));
@@ -196,9 +214,10 @@ fl_kpi_chart_set_data (FlKpiChart *self, FlKpiKind kind, const FlKpiChartPoint *
   g_autoptr(GString) description = g_string_new (fl_kpi_label (kind));
   for (guint i = 0; i < self->n_points; i++)
     {
-      double rate = fl_kpi_rate (&self->points[i].value);
-      if (rate >= 0)
-        g_string_append_printf (description, ", %s %.0f%%", self->points[i].label, rate * 100);
+      if (self->points[i].value.denominator <= 0)
+        continue;
+      g_autofree char *value = fl_kpi_format_value (kind, &self->points[i].value);
+      g_string_append_printf (description, ", %s %s", self->points[i].label, value);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   description->str, -1);

@@ -20,7 +20,8 @@ typedef struct {
 void fl_kpi_chart_render (cairo_t *cr, double width, double height, FlKpiKind kind,
                           const FlKpiChartPoint *points, guint n_points, const GdkRGBA *ink);
 
-/* The slope of the trend in rate per month (0 with fewer than two months). */
+/* The slope of the trend per month, in the units of fl_kpi_rate (0 with
+ * fewer than two months). */
 double fl_kpi_chart_trend (const FlKpiChartPoint *points, guint n_points, double *intercept);
 
 #define FL_TYPE_KPI_CHART (fl_kpi_chart_get_type ())

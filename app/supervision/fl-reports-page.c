@@ -93,23 +93,21 @@ show_report (FlReportsPage *self)
     {
       Card *card = &self->cards[k];
       const FlKpiValue *v = &r->values[k];
-      double rate = fl_kpi_rate (v);
-      g_autofree char *value = rate < 0 ? g_strdup ("—") : g_strdup_printf ("%.1f%%", rate * 100);
+      g_autofree char *value = fl_kpi_format_value (k, v);
       gtk_label_set_text (card->value, value);
       gtk_widget_remove_css_class (GTK_WIDGET (card->value), "success");
       gtk_widget_remove_css_class (GTK_WIDGET (card->value), "error");
-      if (v->total > 0)
+      if (v->denominator > 0 && fl_kpi_measure (k) != FL_KPI_MEAN)
         {
           gboolean meets = fl_kpi_meets_target (k, v);
           gtk_widget_add_css_class (GTK_WIDGET (card->value), meets ? "success" : "error");
           measured++;
           met += meets;
         }
-      /* Translators: under a KPI, "target 95% · 5 of 6 cases". */
-      g_autofree char *detail = v->total > 0
-        ? g_strdup_printf (_("target %.0f%% · %" PRId64 " of %" PRId64 " cases"),
-                           fl_kpi_target (k) * 100, v->met, v->total)
-        : g_strdup_printf (_("target %.0f%% · nothing to measure"), fl_kpi_target (k) * 100);
+      g_autofree char *target = fl_kpi_format_target (k);
+      g_autofree char *fraction = fl_kpi_format_fraction (k, v);
+      /* Translators: under a KPI, "target ≥ 95% · 5 responded in time / 6 responses due". */
+      g_autofree char *detail = g_strdup_printf (_("target %s · %s"), target, fraction);
       gtk_label_set_text (card->detail, detail);
       FlKpiChartPoint points[FL_SERVICE_REPORT_MONTHS];
       for (guint i = 0; i < FL_SERVICE_REPORT_MONTHS; i++)
@@ -399,6 +397,8 @@ build_cards (FlReportsPage *self)
       gtk_label_set_xalign (GTK_LABEL (title), 0);
       gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
       gtk_widget_add_css_class (title, "heading");
+      /* Where the standards define the measure: 001 6.2.1, 003 8.6.3.2 a, ... */
+      gtk_widget_set_tooltip_text (title, fl_kpi_clause (k));
       card->value = GTK_LABEL (gtk_label_new ("—"));
       gtk_label_set_xalign (card->value, 0);
       gtk_widget_add_css_class (GTK_WIDGET (card->value), "title-1");

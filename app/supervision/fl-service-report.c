@@ -133,9 +133,28 @@ csv_rate (GString *csv, const char *section, const char *item, const char *measu
 static void
 csv_value (GString *csv, const char *section, const char *item, const FlKpiValue *value)
 {
-  csv_int (csv, section, item, "met", value->met);
-  csv_int (csv, section, item, "total", value->total);
-  csv_rate (csv, section, item, "rate", fl_kpi_rate (value));
+  csv_int (csv, section, item, "numerator", value->numerator);
+  csv_int (csv, section, item, "denominator", value->denominator);
+}
+
+/* A rate as a fraction, a mean time in whole seconds; "" for none. */
+static void
+csv_figure (GString *csv, const char *section, const char *item, const char *measure, FlKpiKind kind,
+            double figure)
+{
+  if (fl_kpi_is_mean (kind) && figure >= 0)
+    csv_int (csv, section, item, measure, (gint64) (figure + 0.5));
+  else
+    csv_rate (csv, section, item, measure, figure);
+}
+
+/* A KPI's figures: numerator, denominator and their quotient (a rate, or a
+ * mean in seconds). */
+static void
+csv_kpi (GString *csv, const char *section, const char *item, FlKpiKind kind, const FlKpiValue *value)
+{
+  csv_value (csv, section, item, value);
+  csv_figure (csv, section, item, fl_kpi_is_mean (kind) ? "mean_seconds" : "rate", kind, fl_kpi_rate (value));
 }
 
 char *
@@ -157,10 +176,14 @@ fl_service_report_to_csv (const FlServiceReport *report)
 
   for (guint k = 0; k < FL_KPI_N_KINDS; k++)
     {
-      csv_value (csv, "kpi", fl_kpi_id (k), &r->values[k]);
-      csv_rate (csv, "kpi", fl_kpi_id (k), "target", fl_kpi_target (k));
+      const FlKpiValue *v = &r->values[k];
+      csv_line (csv, "kpi", fl_kpi_id (k), "clause", fl_kpi_clause (k) != NULL ? fl_kpi_clause (k) : "");
+      csv_kpi (csv, "kpi", fl_kpi_id (k), k, v);
+      csv_figure (csv, "kpi", fl_kpi_id (k), "target", k,
+                  fl_kpi_measure (k) == FL_KPI_MEAN ? -1 : fl_kpi_target (k));
       csv_line (csv, "kpi", fl_kpi_id (k), "meets_target",
-                r->values[k].total == 0 ? "" : fl_kpi_meets_target (k, &r->values[k]) ? "yes" : "no");
+                v->denominator == 0 || fl_kpi_measure (k) == FL_KPI_MEAN ? ""
+                : fl_kpi_meets_target (k, v) ? "yes" : "no");
     }
   for (guint p = 0; p < G_N_ELEMENTS (r->by_priority); p++)
     {
@@ -168,15 +191,18 @@ fl_service_report_to_csv (const FlServiceReport *report)
       const char *priority = fl_priority_to_string (p);
       csv_int (csv, "incidents", priority, "opened", row->opened);
       csv_int (csv, "incidents", priority, "resolved", row->resolved);
-      csv_int (csv, "incidents", priority, "response_met", row->response.met);
-      csv_int (csv, "incidents", priority, "response_total", row->response.total);
-      csv_int (csv, "incidents", priority, "resolution_met", row->resolution.met);
-      csv_int (csv, "incidents", priority, "resolution_total", row->resolution.total);
+      csv_int (csv, "incidents", priority, "response_on_time", row->response.numerator);
+      csv_int (csv, "incidents", priority, "response_due", row->response.denominator);
+      csv_int (csv, "incidents", priority, "resolution_on_time", row->resolution.numerator);
+      csv_int (csv, "incidents", priority, "resolution_due", row->resolution.denominator);
     }
+  csv_value (csv, "routine", "maintenance", &r->routine.maintenance);
+  csv_value (csv, "routine", "inspections", &r->routine.inspections);
   csv_int (csv, "backups", "jobs", "count", r->backups.jobs);
   csv_int (csv, "backups", "checks", "count", r->backups.checks);
   csv_int (csv, "backups", "checks", "ok", r->backups.checks_ok);
   csv_int (csv, "backups", "checks", "failed", r->backups.checks_failed);
+  csv_int (csv, "backups", "checks", "undated", r->backups.checks_undated);
   csv_int (csv, "backups", "restore_drills", "count", r->backups.restore_drills);
   csv_int (csv, "backups", "restore_drills", "ok", r->backups.restore_ok);
   csv_int (csv, "backups", "restore_drills", "minutes", r->backups.restore_minutes);
@@ -197,7 +223,7 @@ fl_service_report_to_csv (const FlServiceReport *report)
       for (guint k = 0; k < FL_KPI_N_KINDS; k++)
         {
           g_autofree char *item = g_strdup_printf ("%s.%s", month, fl_kpi_id (k));
-          csv_value (csv, "history", item, &report->months[i].values[k]);
+          csv_kpi (csv, "history", item, k, &report->months[i].values[k]);
         }
     }
   return g_string_free (csv, FALSE);
@@ -278,12 +304,6 @@ table (Pdf *pdf, const double *widths, guint n_columns, GPtrArray *cells)
   for (guint r = 0; r < n_rows; r++)
     {
       double x = MARGIN, row_height = 0;
-      if (r % 2 == 0 && r > 0)
-        {
-          cairo_set_source_rgba (pdf->cr, 0.5, 0.5, 0.55, 0.08);
-          cairo_rectangle (pdf->cr, MARGIN, pdf->y, width, size * 1.9);
-          cairo_fill (pdf->cr);
-        }
       for (guint c = 0; c < n_columns; c++)
         {
           double w = widths[c] * width;
@@ -292,6 +312,13 @@ table (Pdf *pdf, const double *widths, guint n_columns, GPtrArray *cells)
                               c == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT, r == 0 ? 0.75 : 1);
           row_height = MAX (row_height, h + 6);
           x += w;
+        }
+      /* Every other row shaded, under all of its lines. */
+      if (r % 2 == 0 && r > 0)
+        {
+          cairo_set_source_rgba (pdf->cr, 0.5, 0.5, 0.55, 0.08);
+          cairo_rectangle (pdf->cr, MARGIN, pdf->y, width, row_height);
+          cairo_fill (pdf->cr);
         }
       pdf->y += row_height;
       if (r == 0)
@@ -312,18 +339,15 @@ add_cell (GPtrArray *cells, char *text)
   g_ptr_array_add (cells, text);
 }
 
+/* A share of cases in an incident or routine table: "83.3% (5 / 6)". */
 static char *
-percent (const FlKpiValue *value)
+share (const FlKpiValue *value)
 {
   double rate = fl_kpi_rate (value);
-  return rate < 0 ? g_strdup ("—") : g_strdup_printf ("%.1f%%", rate * 100);
-}
-
-static char *
-cases (const FlKpiValue *value)
-{
-  /* Translators: "5 of 6" cases met their target. */
-  return g_strdup_printf (_("%" PRId64 " of %" PRId64), value->met, value->total);
+  if (rate < 0)
+    return g_strdup ("—");
+  return g_strdup_printf ("%.1f%% (%" PRId64 " / %" PRId64 ")", rate * 100, value->numerator,
+                          value->denominator);
 }
 
 static void
@@ -340,14 +364,15 @@ points_of (const FlServiceReport *report, FlKpiKind kind, FlKpiChartPoint *point
 static void
 charts (Pdf *pdf, const FlServiceReport *report, const FlKpiKind *kinds, guint n)
 {
-  const double gap = 24, w = (PAGE_WIDTH - 2 * MARGIN - gap) / 2, h = 120;
+  const double gap = 24, w = (PAGE_WIDTH - 2 * MARGIN - gap) / 2, h = 100;
   for (guint i = 0; i < n; i += 2)
     {
       for (guint j = i; j < MIN (i + 2, n); j++)
         {
           double x = MARGIN + (j - i) * (w + gap);
-          g_autofree char *title = g_strdup_printf (_("%s, target %.0f%%"), fl_kpi_label (kinds[j]),
-                                                    fl_kpi_target (kinds[j]) * 100);
+          g_autofree char *target = fl_kpi_format_target (kinds[j]);
+          /* Translators: a chart's title, "Backups on time, target ≥ 100%". */
+          g_autofree char *title = g_strdup_printf (_("%s, target %s"), fl_kpi_label (kinds[j]), target);
           text_at (pdf, title, x, pdf->y, w, 9.5, TRUE, PANGO_ALIGN_LEFT, 0.85);
           FlKpiChartPoint points[FL_SERVICE_REPORT_MONTHS];
           points_of (report, kinds[j], points);
@@ -403,34 +428,36 @@ attainment_page (Pdf *pdf, const FlServiceReport *report)
   paragraph (pdf, period, 9, FALSE, 0.6, 4);
 
   heading (pdf, _("Service level attainment"));
-  static const double widths[] = { 0.34, 0.14, 0.14, 0.18, 0.20 };
+  static const double widths[] = { 0.31, 0.10, 0.10, 0.35, 0.14 };
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-  add_cell (cells, g_strdup (_("Indicator")));
+  add_cell (cells, g_strdup (_("Indicator (clause)")));
   add_cell (cells, g_strdup (_("Result")));
   add_cell (cells, g_strdup (_("Target")));
-  add_cell (cells, g_strdup (_("Cases met")));
+  add_cell (cells, g_strdup (_("Numerator / denominator")));
   add_cell (cells, g_strdup (_("Assessment")));
   for (guint k = 0; k < FL_KPI_N_KINDS; k++)
     {
       const FlKpiValue *v = &r->values[k];
-      add_cell (cells, g_strdup (fl_kpi_label (k)));
-      add_cell (cells, percent (v));
-      add_cell (cells, g_strdup_printf ("≥ %.0f%%", fl_kpi_target (k) * 100));
-      add_cell (cells, cases (v));
-      add_cell (cells, g_strdup (v->total == 0 ? _("Nothing to measure")
-                                 : fl_kpi_meets_target (k, v) ? _("✓ Met") : _("✗ Below target")));
+      add_cell (cells, fl_kpi_clause (k) != NULL
+                         ? g_strdup_printf ("%s\n%s", fl_kpi_label (k), fl_kpi_clause (k))
+                         : g_strdup (fl_kpi_label (k)));
+      add_cell (cells, fl_kpi_format_value (k, v));
+      add_cell (cells, fl_kpi_format_target (k));
+      add_cell (cells, fl_kpi_format_fraction (k, v));
+      add_cell (cells, g_strdup (v->denominator == 0 ? _("Nothing to measure")
+                                 : fl_kpi_measure (k) == FL_KPI_MEAN ? _("For information")
+                                 : fl_kpi_meets_target (k, v) ? _("✓ Met") : _("✗ Short of target")));
     }
   table (pdf, widths, G_N_ELEMENTS (widths), cells);
 
   paragraph (pdf, _("How the figures are counted"), 10, TRUE, 0.9, 3);
   paragraph (pdf,
-             _("Response and resolution times count working time of each site's calendar: holidays "
-               "and hours outside the site's coverage are skipped, and time on hold extends the "
-               "resolution due time. A case counts in the month its outcome became known: when it "
-               "was done in time, or when its due time passed. Satisfaction is the share of "
-               "customers rating 4 or 5 of 5. Backups on time is the share of scheduled backup "
-               "periods (days, weeks, months) with a successful check. Stock record accuracy is the "
-               "share of stock counts that found exactly what the ledger recorded."),
+             _("Clauses: 001 is the service management manual and its procedures, 003 the O&M "
+               "general requirements. Incident figures count incidents only. Due times count "
+               "working time of the site's calendar, time on hold added; a case counts in the month "
+               "its outcome became known. MTTR is wall-clock time. A backup period runs from one "
+               "scheduled deadline to the next, across month ends, and is on time when a check found "
+               "a good backup taken inside it."),
              9, FALSE, 0.75, 8);
   page_footer (pdf);
 }
@@ -450,35 +477,41 @@ incidents_page (Pdf *pdf, const FlServiceReport *report)
   add_cell (cells, g_strdup (_("Response on time")));
   add_cell (cells, g_strdup (_("Resolved on time")));
   FlKpiPriorityRow total = { 0 };
-  for (guint p = 0; p < G_N_ELEMENTS (r->by_priority); p++)
+  for (guint p = 0; p <= G_N_ELEMENTS (r->by_priority); p++)
     {
-      const FlKpiPriorityRow *row = &r->by_priority[p];
-      add_cell (cells, g_strdup (_(priority_labels[p])));
+      gboolean sum = p == G_N_ELEMENTS (r->by_priority);
+      const FlKpiPriorityRow *row = sum ? &total : &r->by_priority[p];
+      add_cell (cells, g_strdup (sum ? _("All incidents") : _(priority_labels[p])));
       add_cell (cells, g_strdup_printf ("%" PRId64, row->opened));
       add_cell (cells, g_strdup_printf ("%" PRId64, row->resolved));
-      g_autofree char *response = percent (&row->response), *resolution = percent (&row->resolution);
-      g_autofree char *response_cases = cases (&row->response), *resolution_cases = cases (&row->resolution);
-      add_cell (cells, g_strdup_printf ("%s (%s)", response, response_cases));
-      add_cell (cells, g_strdup_printf ("%s (%s)", resolution, resolution_cases));
+      add_cell (cells, share (&row->response));
+      add_cell (cells, share (&row->resolution));
+      if (sum)
+        break;
       total.opened += row->opened;
       total.resolved += row->resolved;
-      total.response.met += row->response.met;
-      total.response.total += row->response.total;
-      total.resolution.met += row->resolution.met;
-      total.resolution.total += row->resolution.total;
+      total.response.numerator += row->response.numerator;
+      total.response.denominator += row->response.denominator;
+      total.resolution.numerator += row->resolution.numerator;
+      total.resolution.denominator += row->resolution.denominator;
     }
-  add_cell (cells, g_strdup (_("All incidents")));
-  add_cell (cells, g_strdup_printf ("%" PRId64, total.opened));
-  add_cell (cells, g_strdup_printf ("%" PRId64, total.resolved));
-  g_autofree char *response = percent (&total.response), *resolution = percent (&total.resolution);
-  g_autofree char *response_cases = cases (&total.response), *resolution_cases = cases (&total.resolution);
-  add_cell (cells, g_strdup_printf ("%s (%s)", response, response_cases));
-  add_cell (cells, g_strdup_printf ("%s (%s)", resolution, resolution_cases));
   table (pdf, widths, G_N_ELEMENTS (widths), cells);
+
+  heading (pdf, _("Routine work"));
+  static const double pair[] = { 0.6, 0.4 };
+  g_autoptr(GPtrArray) routine = g_ptr_array_new_with_free_func (g_free);
+  add_cell (routine, g_strdup (_("Work")));
+  add_cell (routine, g_strdup (_("Delivered in time")));
+  add_cell (routine, g_strdup (_("Maintenance jobs")));
+  add_cell (routine, share (&r->routine.maintenance));
+  add_cell (routine, g_strdup (_("Inspection rounds")));
+  add_cell (routine, share (&r->routine.inspections));
+  table (pdf, pair, G_N_ELEMENTS (pair), routine);
 
   heading (pdf, _("Trends over six months"));
   static const FlKpiKind kinds[] = {
-    FL_KPI_RESPONSE_ON_TIME, FL_KPI_RESOLVED_ON_TIME, FL_KPI_SATISFACTION, FL_KPI_FIRST_TIME_FIX };
+    FL_KPI_RESPONSE_ON_TIME, FL_KPI_RESOLVED_ON_TIME, FL_KPI_SATISFACTION, FL_KPI_FIRST_TIME_FIX,
+    FL_KPI_REQUEST_OVERDUE, FL_KPI_ROUTINE_ON_TIME };
   charts (pdf, report, kinds, G_N_ELEMENTS (kinds));
   page_footer (pdf);
 }
@@ -501,8 +534,10 @@ backups_and_stock_page (Pdf *pdf, const FlServiceReport *report)
   add_cell (backups, g_strdup_printf ("%" PRId64, r->backups.checks_ok));
   add_cell (backups, g_strdup (_("Checks that found it failed, partial or missing")));
   add_cell (backups, g_strdup_printf ("%" PRId64, r->backups.checks_failed));
-  add_cell (backups, g_strdup (_("Scheduled periods with a good check")));
-  add_cell (backups, cases (&r->values[FL_KPI_BACKUPS_ON_TIME]));
+  add_cell (backups, g_strdup (_("Good checks that do not say when the backup was taken")));
+  add_cell (backups, g_strdup_printf ("%" PRId64, r->backups.checks_undated));
+  add_cell (backups, g_strdup (_("Backup periods with a good backup taken in them")));
+  add_cell (backups, share (&r->values[FL_KPI_BACKUPS_ON_TIME]));
   add_cell (backups, g_strdup (_("Restore drills (succeeded)")));
   add_cell (backups, g_strdup_printf ("%" PRId64 " (%" PRId64 ")",
                                       r->backups.restore_drills, r->backups.restore_ok));

@@ -2,14 +2,17 @@
  * replica (or the server's store): the figures of the KPI dashboard and the
  * monthly service report.
  *
- * Each KPI is a count of cases that met their target over the cases that
- * were decided in the period, so figures of several periods or sites add up.
- * A case is decided once: a response or resolution when it happened in time,
- * or at its due time when the due time passed first.  SLA due times already
- * carry the site's calendar (holidays skipped) and the time spent on hold
- * (see fl-sla.h); an order on hold when its due time would have passed has
- * its clock stopped and is not late.  docs/design.md, "KPIs", has the
- * definitions and where each target comes from. */
+ * Each KPI is a numerator over a denominator, both kept, so figures of
+ * several periods or sites add up and every figure can be checked by hand:
+ * a count of cases that met (or, for the overdue rate, missed) their target
+ * over the cases decided in the period, or, for a mean time, the summed
+ * seconds over the cases.  A case is decided once: a response or resolution
+ * when it happened in time, or at its due time when the due time passed
+ * first.  SLA due times already carry the site's calendar (holidays
+ * skipped) and the time spent on hold (see fl-sla.h); an order on hold when
+ * its due time would have passed has its clock stopped and is not late.
+ * docs/design.md, "KPIs", has each formula beside the clause of the
+ * standard it comes from. */
 #pragma once
 
 #include "fl-db.h"
@@ -19,19 +22,32 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  FL_KPI_RESPONSE_ON_TIME,   /* responded_at <= response_due */
-  FL_KPI_RESOLVED_ON_TIME,   /* resolved_at <= resolve_due (hold time included) */
-  FL_KPI_SATISFACTION,       /* customers rating 4 or 5 out of 5 */
-  FL_KPI_FIRST_TIME_FIX,     /* resolved on the first visit */
-  FL_KPI_BACKUPS_ON_TIME,    /* scheduled backup periods with an ok check in the period */
-  FL_KPI_RESTORE_SUCCESS,    /* restore drills that succeeded */
-  FL_KPI_STOCK_ACCURACY,     /* stock counts where counted = recorded */
+  FL_KPI_RESPONSE_ON_TIME,       /* incidents: responded_at <= response_due */
+  FL_KPI_RESOLVED_ON_TIME,       /* incidents: resolved_at <= resolve_due (hold time included) */
+  FL_KPI_SATISFACTION,           /* ratings of 4 or 5 out of 5 */
+  FL_KPI_FIRST_TIME_FIX,         /* incidents fixed on the first visit */
+  FL_KPI_MTTR,                   /* incidents: mean time from report to resolution */
+  FL_KPI_REQUEST_RESOLUTION_TIME,/* requests: mean working time to resolution */
+  FL_KPI_REQUEST_OVERDUE,        /* requests resolved late (lower is better) */
+  FL_KPI_REQUEST_ONE_TIME,       /* requests resolved at the first attempt */
+  FL_KPI_ROUTINE_ON_TIME,        /* maintenance jobs and inspection rounds delivered in time */
+  FL_KPI_BACKUPS_ON_TIME,        /* scheduled backup periods with a good backup taken in them */
+  FL_KPI_RESTORE_SUCCESS,        /* restore drills that succeeded */
+  FL_KPI_STOCK_ACCURACY,         /* stock counts where counted = recorded */
   FL_KPI_N_KINDS
 } FlKpiKind;
 
+/* How a KPI is read against its target. */
+typedef enum {
+  FL_KPI_RATE_AT_LEAST,  /* numerator / denominator >= target */
+  FL_KPI_RATE_AT_MOST,   /* numerator / denominator <= target */
+  FL_KPI_MEAN_AT_MOST,   /* numerator seconds / denominator cases <= target seconds */
+  FL_KPI_MEAN,           /* a mean in seconds with no target */
+} FlKpiMeasure;
+
 typedef struct {
-  gint64 met;    /* cases that met the target */
-  gint64 total;  /* cases decided in the period; 0: nothing to measure */
+  gint64 numerator;    /* cases counted, or seconds summed for a mean */
+  gint64 denominator;  /* cases decided in the period; 0: nothing to measure */
 } FlKpiValue;
 
 /* Incidents of one priority in the period. */
@@ -47,6 +63,7 @@ typedef struct {
   gint64 checks;            /* checks recorded in the period */
   gint64 checks_ok;
   gint64 checks_failed;     /* failed, partial or missing */
+  gint64 checks_undated;    /* ok checks that do not say when the backup was taken */
   gint64 restore_drills;
   gint64 restore_ok;
   gint64 restore_minutes;   /* summed over the drills that recorded it */
@@ -61,26 +78,51 @@ typedef struct {
   gint64 below_minimum;     /* parts below their minimum in a warehouse now (fl-stock-queries.h) */
 } FlKpiStockSummary;
 
+/* The two kinds of routine work in FL_KPI_ROUTINE_ON_TIME. */
 typedef struct {
-  gint64             start;  /* the period [start, end), microseconds UTC */
-  gint64             end;
-  gint64             as_of;  /* when the figures were taken */
-  FlKpiValue         values[FL_KPI_N_KINDS];
-  FlKpiPriorityRow   by_priority[FL_N_PRIORITIES];  /* by FlPriority */
-  FlKpiBackupSummary backups;
-  FlKpiStockSummary  stock;
+  FlKpiValue maintenance;   /* maintenance jobs: resolved_at <= resolve_due */
+  FlKpiValue inspections;   /* inspection rounds done by the end of the planned day */
+} FlKpiRoutineSummary;
+
+typedef struct {
+  gint64              start;  /* the period [start, end), microseconds UTC */
+  gint64              end;
+  gint64              as_of;  /* when the figures were taken */
+  FlKpiValue          values[FL_KPI_N_KINDS];
+  FlKpiPriorityRow    by_priority[FL_N_PRIORITIES];  /* incidents by FlPriority */
+  FlKpiRoutineSummary routine;
+  FlKpiBackupSummary  backups;
+  FlKpiStockSummary   stock;
 } FlKpiReport;
 
 /* "response_on_time", ... : stable names for CSV columns and settings. */
-const char *fl_kpi_id (FlKpiKind kind);
-/* Translated names for people. */
-const char *fl_kpi_label (FlKpiKind kind);
-/* The target as a fraction (0.95 for 95%). */
-double      fl_kpi_target (FlKpiKind kind);
-/* met / total, or a negative number when nothing was measured. */
-double      fl_kpi_rate (const FlKpiValue *value);
-/* Whether the value meets its target (TRUE when nothing was measured). */
-gboolean    fl_kpi_meets_target (FlKpiKind kind, const FlKpiValue *value);
+const char  *fl_kpi_id (FlKpiKind kind);
+/* Translated names for people (the standards' terms in zh_CN). */
+const char  *fl_kpi_label (FlKpiKind kind);
+/* The clause of the standard that defines the KPI ("003 8.6.3.2 a"), or
+ * NULL when the standards define no such measure. */
+const char  *fl_kpi_clause (FlKpiKind kind);
+/* Translated names of what the numerator and the denominator count. */
+const char  *fl_kpi_numerator_label (FlKpiKind kind);
+const char  *fl_kpi_denominator_label (FlKpiKind kind);
+FlKpiMeasure fl_kpi_measure (FlKpiKind kind);
+/* Whether the KPI is a mean time (FL_KPI_MEAN or FL_KPI_MEAN_AT_MOST). */
+gboolean     fl_kpi_is_mean (FlKpiKind kind);
+/* The target: a fraction (0.95 for 95%) for a rate, seconds for a mean
+ * (0 for FL_KPI_MEAN). */
+double       fl_kpi_target (FlKpiKind kind);
+/* numerator / denominator (a fraction, or seconds for a mean), or a
+ * negative number when nothing was measured. */
+double       fl_kpi_rate (const FlKpiValue *value);
+/* Whether the value meets its target (TRUE when nothing was measured or
+ * the KPI has no target). */
+gboolean     fl_kpi_meets_target (FlKpiKind kind, const FlKpiValue *value);
+/* For people: the value ("83.3%", "2.5 h", "—"), the target ("≥ 95%",
+ * "≤ 1 h", "no target") and the numerator over the denominator with what
+ * they count ("5 responded in time / 6 responses due"). */
+char        *fl_kpi_format_value (FlKpiKind kind, const FlKpiValue *value);
+char        *fl_kpi_format_target (FlKpiKind kind);
+char        *fl_kpi_format_fraction (FlKpiKind kind, const FlKpiValue *value);
 
 /* Computes every figure for the period [start, end) as known at `as_of`
  * (usually now; cases still open and not yet due are not decided).

@@ -34,6 +34,15 @@ fl_work_order_policy_rows (FlDb *db, const char *site_id, GError **error)
       " WHERE site_id IS NULL OR site_id = ?1", G_N_ELEMENTS (params), params, error);
 }
 
+FlCalendar *
+fl_work_order_load_site_calendar (FlDb *db, const char *site_id)
+{
+  g_autoptr(JsonObject) site = load_optional (db, "site", site_id);
+  g_autoptr(JsonObject) calendar = site != NULL
+    ? load_optional (db, "calendar", fl_record_get_string (site, "calendar_id")) : NULL;
+  return fl_work_order_site_calendar (site, calendar);
+}
+
 gboolean
 fl_work_order_derive_in_db (FlDb *db, JsonObject *wo, GError **error)
 {
@@ -182,10 +191,7 @@ move_in_transaction (FlDb *db, gpointer data, GError **error)
   json_object_set_string_member (values, "status", fl_work_order_status_to_string (m->to));
   if (takes_it (wo, m->role, m->to))
     json_object_set_string_member (values, "assignee", m->actor);
-  g_autoptr(JsonObject) site = load_optional (db, "site", fl_record_get_string (wo, "site_id"));
-  g_autoptr(JsonObject) calendar = site != NULL
-    ? load_optional (db, "calendar", fl_record_get_string (site, "calendar_id")) : NULL;
-  g_autoptr(FlCalendar) cal = fl_work_order_site_calendar (site, calendar);
+  g_autoptr(FlCalendar) cal = fl_work_order_load_site_calendar (db, fl_record_get_string (wo, "site_id"));
   fl_work_order_lifecycle (wo, from, m->to, fl_time_now (), cal, values);
   if (json_object_has_member (values, "on_hold_seconds"))
     {

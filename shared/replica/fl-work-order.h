@@ -28,6 +28,10 @@ typedef struct {
  * every site. */
 GPtrArray  *fl_work_order_policy_rows (FlDb *db, const char *site_id, GError **error);
 
+/* The calendar of site `site_id` as the replica holds it (the default
+ * calendar when the site is unknown). */
+FlCalendar *fl_work_order_load_site_calendar (FlDb *db, const char *site_id);
+
 /* Loads the site and its calendar from the replica and derives. */
 gboolean    fl_work_order_derive_in_db (FlDb *db, JsonObject *work_order, GError **error);
 

@@ -97,8 +97,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
     {
       g_autofree char *check = g_strdup_printf (
-          "{\"job_id\": \"%s\", \"checked_at\": \"%s\", \"by\": \"li.na\", \"result\": \"ok\"%s}",
-          job, checks[i], i == 1 ? ", \"restore_test\": true, \"restore_ok\": true, \"restore_minutes\": 40" : "");
+          "{\"job_id\": \"%s\", \"checked_at\": \"%s\", \"backup_taken_at\": \"%s\", \"by\": \"li.na\","
+          " \"result\": \"ok\"%s}",
+          job, checks[i], checks[i], i == 1 ? ", \"restore_test\": true, \"restore_ok\": true, \"restore_minutes\": 40" : "");
       g_free (store (f->db, "backup_check", check, checks[i]));
     }
 
@@ -172,17 +173,18 @@ test_figures (Fixture *f, gconstpointer data)
   g_assert_cmpint (report->year, ==, 2026);
   g_assert_cmpint (report->month, ==, 10);
   g_assert_cmpstr (report->site_name, ==, "HOSP1 第一人民医院");
-  g_assert_cmpint (r->values[FL_KPI_RESPONSE_ON_TIME].met, ==, 2);
-  g_assert_cmpint (r->values[FL_KPI_RESPONSE_ON_TIME].total, ==, 3);
-  g_assert_cmpint (r->values[FL_KPI_RESOLVED_ON_TIME].met, ==, 2);
-  g_assert_cmpint (r->values[FL_KPI_RESOLVED_ON_TIME].total, ==, 3);
+  g_assert_cmpint (r->values[FL_KPI_RESPONSE_ON_TIME].numerator, ==, 2);
+  g_assert_cmpint (r->values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 3);
+  g_assert_cmpint (r->values[FL_KPI_RESOLVED_ON_TIME].numerator, ==, 2);
+  g_assert_cmpint (r->values[FL_KPI_RESOLVED_ON_TIME].denominator, ==, 3);
   g_assert_cmpint (r->by_priority[0].opened, ==, 1);
-  /* Weeks 1-7, 8-14, 15-21, 22-28: the third had no check. */
-  g_assert_cmpint (r->values[FL_KPI_BACKUPS_ON_TIME].met, ==, 3);
-  g_assert_cmpint (r->values[FL_KPI_BACKUPS_ON_TIME].total, ==, 4);
+  /* Weeks ending on the Mondays 5, 12, 19 and 26 October (the first from
+   * 28 September): the third had no backup. */
+  g_assert_cmpint (r->values[FL_KPI_BACKUPS_ON_TIME].numerator, ==, 3);
+  g_assert_cmpint (r->values[FL_KPI_BACKUPS_ON_TIME].denominator, ==, 4);
   /* September is the month before in the history, May the first. */
-  g_assert_cmpint (report->months[4].values[FL_KPI_RESPONSE_ON_TIME].total, ==, 1);
-  g_assert_cmpint (report->months[0].values[FL_KPI_RESPONSE_ON_TIME].total, ==, 0);
+  g_assert_cmpint (report->months[4].values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 1);
+  g_assert_cmpint (report->months[0].values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 0);
 }
 
 static void
@@ -255,23 +257,32 @@ test_csv (Fixture *f, gconstpointer data)
   g_autofree char *csv = NULL;
   g_assert_true (g_file_get_contents (path, &csv, NULL, &error));
   g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
-  /* header + 6 report + 7 KPIs x 5 + 4 priorities x 6 + 7 backups + 7 kinds x 2 + 4 stock
-   * + 6 months x 7 KPIs x 3, and the empty string after the last line break. */
-  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 6 + 35 + 24 + 7 + 14 + 4 + 126 + 1);
+  /* header + 6 report + 12 KPIs x 6 + 4 priorities x 6 + 2 routine x 2 + 8 backups
+   * + 7 kinds x 2 + 4 stock + 6 months x 12 KPIs x 3, and the empty string after the
+   * last line break. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 6 + 72 + 24 + 4 + 8 + 14 + 4 + 216 + 1);
   g_assert_cmpstr (lines[0], ==, "section,item,measure,value");
   g_assert_cmpstr (csv_value (lines, "report,site,name,"), ==, "HOSP1 第一人民医院");
   g_assert_cmpstr (csv_value (lines, "report,period,month,"), ==, "2026-10");
   g_assert_cmpstr (csv_value (lines, "report,period,start,"), ==, "2026-09-30T16:00:00.000Z");
-  g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,met,"), ==, "2");
-  g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,total,"), ==, "3");
+  g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,clause,"), ==, "001 6.2.1; 003 8.4.2.2 a");
+  g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,numerator,"), ==, "2");
+  g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,denominator,"), ==, "3");
   g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,rate,"), ==, "0.6667");
   g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,target,"), ==, "0.9500");
   g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,meets_target,"), ==, "no");
   g_assert_cmpstr (csv_value (lines, "kpi,customer_satisfaction,rate,"), ==, "0.5000");
   g_assert_cmpstr (csv_value (lines, "kpi,stock_record_accuracy,meets_target,"), ==, "yes");
-  g_assert_cmpstr (csv_value (lines, "kpi,first_time_fix,total,"), ==, "2");
+  g_assert_cmpstr (csv_value (lines, "kpi,first_time_fix,denominator,"), ==, "2");
+  /* MTTR: 5 Oct 10:00 - 6 Oct 15:00 (29 h) and 12 Oct 10:00 - 14 Oct 09:00
+   * (47 h): 76 h over 2, no target. */
+  g_assert_cmpstr (csv_value (lines, "kpi,mttr,numerator,"), ==, "273600");
+  g_assert_cmpstr (csv_value (lines, "kpi,mttr,mean_seconds,"), ==, "136800");
+  g_assert_cmpstr (csv_value (lines, "kpi,mttr,target,"), ==, "");
+  g_assert_cmpstr (csv_value (lines, "kpi,request_mean_resolution_time,target,"), ==, "3600");
+  g_assert_cmpstr (csv_value (lines, "kpi,backups_on_time,numerator,"), ==, "3");
   g_assert_cmpstr (csv_value (lines, "incidents,high,opened,"), ==, "1");
-  g_assert_cmpstr (csv_value (lines, "incidents,medium,response_met,"), ==, "0");
+  g_assert_cmpstr (csv_value (lines, "incidents,medium,response_on_time,"), ==, "0");
   g_assert_cmpstr (csv_value (lines, "backups,restore_drills,minutes,"), ==, "40");
   g_assert_cmpstr (csv_value (lines, "stock,receive,units,"), ==, "4");
   g_assert_cmpstr (csv_value (lines, "stock,parts,below_minimum,"), ==, "1");
@@ -313,7 +324,7 @@ test_async (Fixture *f, gconstpointer data)
   for (guint i = 1; i < seen->len; i++)
     g_assert_cmpfloat (g_array_index (seen, double, i), >=, g_array_index (seen, double, i - 1));
   g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), ==, 1.0);
-  g_assert_cmpint (fl_service_report_get_month (report)->values[FL_KPI_RESPONSE_ON_TIME].total, ==, 3);
+  g_assert_cmpint (fl_service_report_get_month (report)->values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 3);
   fl_service_report_free (report);
 }
 
@@ -374,7 +385,7 @@ test_page (Fixture *f, gconstpointer data)
   g_assert_nonnull (report);
   g_assert_cmpint (report->month, ==, 10);
   g_assert_cmpstr (report->site_id, ==, f->site);
-  g_assert_cmpint (fl_service_report_get_month (report)->values[FL_KPI_RESPONSE_ON_TIME].met, ==, 2);
+  g_assert_cmpint (fl_service_report_get_month (report)->values[FL_KPI_RESPONSE_ON_TIME].numerator, ==, 2);
   fl_ui_test_screenshot (GTK_WIDGET (window), "reports.png");
 
   g_autofree char *pdf = g_build_filename (f->dir, "from-page.pdf", NULL);

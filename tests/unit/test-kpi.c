@@ -1,8 +1,10 @@
 /* KPIs of October 2026 at a 5x9 hospital site in Asia/Shanghai whose
  * calendar has the National Day holidays (1-7 October) and Saturday
- * 10 October as an adjusted working day.  Every expected figure below is
- * worked out by hand in the comments; the due times are the standard
- * targets in working hours (9 a day, 09:00-18:00) counted on that calendar. */
+ * 10 October as an adjusted working day.  Every expected numerator and
+ * denominator below is worked out by hand in the comments; the due times are
+ * the standard targets in working hours (9 a day, 09:00-18:00) counted on
+ * that calendar.  1 October 2026 is a Thursday; the Mondays are 28 September,
+ * 5, 12, 19 and 26 October and 2 November. */
 #include "fl-test-util.h"
 
 #include "fl-kpi.h"
@@ -128,8 +130,9 @@ store_work_orders (Fixture *f)
   /* G medium request: recorded on a holiday (Mon 5 Oct 10:00), so its clock
    * starts Thu 8 Oct 09:00.  Response due Thu 9, Fri 9, Sat 6 h -> 10 Oct
    * 15:00; responded 8 Oct 09:30.  Resolution 72 h -> Fri 16 Oct 18:00;
-   * resolved 17:00.  Rated 4, first-time fix.  A request: not in the
-   * incidents-by-priority table. */
+   * resolved 17:00: 71 working hours (Thu 9, Fri 9, Sat 9, Mon-Thu 36,
+   * Fri 8).  Rated 4, resolved at the first attempt.  A request: in no
+   * incident KPI and not in the incidents-by-priority table. */
   store_work_order (f, f->site, "request", "medium", "closed",
       "\"created_at\": \"" LOCAL ("2026-10-05T10:00:00") "\","
       "\"response_due\": \"" LOCAL ("2026-10-10T15:00:00") "\","
@@ -138,6 +141,23 @@ store_work_orders (Fixture *f)
       "\"resolved_at\": \"" LOCAL ("2026-10-16T17:00:00") "\","
       "\"customer_accepted_at\": \"" LOCAL ("2026-10-16T17:30:00") "\","
       "\"satisfaction\": 4, \"first_time_fix\": true");
+  /* M maintenance, due 16 Oct 18:00, resolved 19 Oct 10:00: late, and its
+   * response was late too (due 13 Oct 18:00, responded 14 Oct 10:00).  A
+   * maintenance job: in routine work only, never in an incident KPI. */
+  store_work_order (f, f->site, "maintenance", "high", "resolved",
+      "\"created_at\": \"" LOCAL ("2026-10-12T09:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-10-13T18:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-10-14T10:00:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-10-16T18:00:00") "\","
+      "\"resolved_at\": \"" LOCAL ("2026-10-19T10:00:00") "\","
+      "\"first_time_fix\": false");
+  /* N maintenance, due 27 Oct 18:00, resolved 11:00: on time. */
+  store_work_order (f, f->site, "maintenance", "normal", "closed",
+      "\"created_at\": \"" LOCAL ("2026-10-20T09:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-10-22T18:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-10-20T10:00:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-10-27T18:00:00") "\","
+      "\"resolved_at\": \"" LOCAL ("2026-10-27T11:00:00") "\"");
   /* I: cancelled, never counted. */
   store_work_order (f, f->site, "incident", "high", "cancelled",
       "\"created_at\": \"" LOCAL ("2026-10-02T10:00:00") "\","
@@ -166,66 +186,130 @@ store_work_orders (Fixture *f)
 }
 
 static char *
-store_job (Fixture *f, const char *site, const char *schedule, const char *created_at)
+store_job (Fixture *f, const char *site, const char *schedule, const char *due_by,
+           const char *created_at)
 {
   static int n_cis;
   g_autofree char *ci_json = g_strdup_printf (
       "{\"code\": \"DB-%d\", \"name\": \"HIS database\", \"type\": \"server\", \"site_id\": \"%s\","
       " \"status\": \"in_use\"}", ++n_cis, site);
   g_autofree char *ci = store (f->db, "ci", ci_json);
+  g_autofree char *due = due_by != NULL ? g_strdup_printf (", \"due_by\": \"%s\"", due_by) : g_strdup ("");
   g_autofree char *json = g_strdup_printf (
       "{\"ci_id\": \"%s\", \"name\": \"HIS %s\", \"kind\": \"full\", \"schedule\": \"%s\","
-      " \"created_at\": \"%s\"}", ci, schedule, schedule, created_at);
+      " \"created_at\": \"%s\"%s}", ci, schedule, schedule, created_at, due);
   return store (f->db, "backup_job", json);
 }
 
+/* A check at `at` (local) that found `result`; `taken` (local, or NULL: not
+ * said) is when the backup it found was taken. */
 static void
-store_check (Fixture *f, const char *job, const char *at, const char *result,
+store_check (Fixture *f, const char *job, const char *at, const char *result, const char *taken,
              const char *restore)
 {
+  g_autofree char *taken_json = taken != NULL
+    ? g_strdup_printf (", \"backup_taken_at\": \"%s+08:00\"", taken) : g_strdup ("");
   g_autofree char *json = g_strdup_printf (
-      "{\"job_id\": \"%s\", \"checked_at\": \"%s\", \"by\": \"li.na\", \"result\": \"%s\"%s%s}",
-      job, at, result, restore != NULL ? ", " : "", restore != NULL ? restore : "");
+      "{\"job_id\": \"%s\", \"checked_at\": \"%s+08:00\", \"by\": \"li.na\", \"result\": \"%s\"%s%s%s}",
+      job, at, result, taken_json, restore != NULL ? ", " : "", restore != NULL ? restore : "");
   g_free (store (f->db, "backup_check", json));
 }
 
-/* Daily job: a check every October day at 23:30 except 3 and 4 October
- * (none) and 5 October (failed); 6 October twice.  31 daily periods, 28 met;
- * 30 checks of which 29 ok.  One check a day before and one after the month
- * (30 Sep 23:30 and 1 Nov 00:30 local) must not count.
- * Weekly job: periods 1-7, 8-14, 15-21, 22-28 Oct (29-31 is not a whole
- * week); checks on 2, 9 and 23 Oct: 3 of 4.
- * Monthly job created 15 Oct: no whole month of it in October, but its
- * check counts as a check.
- * Restore drills: 9 Oct ok (30 min), 20 Oct ok (15 min), 23 Oct failed
- * (90 min): 2 of 3. */
+/* Daily job, due by 06:00: its October periods end at 06:00 on 1..31
+ * October (the first runs from 30 Sep 06:00).  The backup is taken at 02:00
+ * and checked at 09:00 each day except:
+ *   3, 4 Oct   no check                                  -> 2 late
+ *   5 Oct      the check found it failed                 -> late
+ *   6 Oct      checked twice                             -> one period
+ *   8 Oct      a good check that does not say when the backup was taken -> late
+ *   12 Oct     taken 07:30, after 06:00: late for 12 Oct (it counts for 13 Oct)
+ *   20-23 Oct  stale: each day's check finds the backup of 19 Oct -> 4 late
+ * 31 periods, 22 on time.  Checks on 30 Sep and 1 Nov are of other months.
+ * Weekly job (no due_by: Mondays 00:00): the periods ending in October are
+ * 28 Sep-5 Oct (it spans the month end and is met by the backup of Tue
+ * 29 Sep), 5-12 (6 Oct), 12-19 (none: late), 19-26 Oct (24 Oct): 3 of 4.
+ * Its backup of 28 Oct is in the period 26 Oct-2 Nov, which counts in
+ * November.
+ * Monthly job (first of the month 00:00, created 1 Sep): the period
+ * 1 Oct-1 Nov ends in October, met by the backup of 20 Oct: 1 of 1.
+ * In all 26 of 36.  Checks in October: daily 30 (29 ok of which 1 undated,
+ * 1 failed), weekly 3, monthly 1: 34.
+ * Restore drills: daily 20 Oct ok (15 min), weekly 6 Oct ok (30 min),
+ * weekly 24 Oct failed (90 min): 2 of 3, 135 min. */
 static void
 store_backups (Fixture *f)
 {
-  g_autofree char *daily = store_job (f, f->site, "daily", "2026-09-20T00:00:00Z");
-  g_autofree char *weekly = store_job (f, f->site, "weekly", "2026-09-20T00:00:00Z");
-  g_autofree char *monthly = store_job (f, f->site, "monthly", LOCAL ("2026-10-15T00:00:00"));
-  g_autofree char *other = store_job (f, f->other_site, "daily", "2026-09-20T00:00:00Z");
+  g_autofree char *daily = store_job (f, f->site, "daily", "06:00", "2026-09-20T00:00:00Z");
+  g_autofree char *weekly = store_job (f, f->site, "weekly", NULL, "2026-09-20T00:00:00Z");
+  g_autofree char *monthly = store_job (f, f->site, "monthly", NULL, LOCAL ("2026-09-01T00:00:00"));
+  g_autofree char *other = store_job (f, f->other_site, "daily", NULL, "2026-09-20T00:00:00Z");
   (void) other;  /* no checks at all: 31 missed periods when every site counts */
 
   for (int day = 1; day <= 31; day++)
     {
       if (day == 3 || day == 4)
         continue;
-      g_autofree char *at = g_strdup_printf ("2026-10-%02dT23:30:00+08:00", day);
-      store_check (f, daily, at, day == 5 ? "failed" : "ok",
+      g_autofree char *at = g_strdup_printf ("2026-10-%02dT09:00:00", day);
+      g_autofree char *taken = g_strdup_printf ("2026-10-%02dT%s", day >= 20 && day <= 23 ? 19 : day,
+                                                day == 12 ? "07:30:00" : "02:00:00");
+      store_check (f, daily, at, day == 5 ? "failed" : "ok", day == 8 ? NULL : taken,
                    day == 20 ? "\"restore_test\": true, \"restore_ok\": true, \"restore_minutes\": 15" : NULL);
     }
-  store_check (f, daily, LOCAL ("2026-10-06T08:00:00"), "ok", NULL);
-  store_check (f, daily, LOCAL ("2026-09-30T23:30:00"), "ok", NULL);
-  store_check (f, daily, LOCAL ("2026-11-01T00:30:00"), "ok", NULL);
+  store_check (f, daily, "2026-10-06T10:00:00", "ok", "2026-10-06T02:00:00", NULL);
+  store_check (f, daily, "2026-09-30T09:00:00", "ok", "2026-09-30T02:00:00", NULL);
+  store_check (f, daily, "2026-11-01T09:00:00", "ok", "2026-11-01T02:00:00", NULL);
 
-  store_check (f, weekly, LOCAL ("2026-10-02T10:00:00"), "ok", NULL);
-  store_check (f, weekly, LOCAL ("2026-10-09T10:00:00"), "ok",
+  store_check (f, weekly, "2026-09-29T10:00:00", "ok", "2026-09-29T01:00:00", NULL);
+  store_check (f, weekly, "2026-10-06T10:00:00", "ok", "2026-10-06T01:00:00",
                "\"restore_test\": true, \"restore_ok\": true, \"restore_minutes\": 30");
-  store_check (f, weekly, LOCAL ("2026-10-23T10:00:00"), "ok",
+  store_check (f, weekly, "2026-10-24T10:00:00", "ok", "2026-10-24T01:00:00",
                "\"restore_test\": true, \"restore_ok\": false, \"restore_minutes\": 90");
-  store_check (f, monthly, LOCAL ("2026-10-20T10:00:00"), "ok", NULL);
+  store_check (f, weekly, "2026-10-28T10:00:00", "ok", "2026-10-28T01:00:00", NULL);
+  store_check (f, monthly, "2026-10-20T10:00:00", "ok", "2026-10-20T01:00:00", NULL);
+}
+
+/* Inspection rounds at the site, due by the end of their planned day:
+ *   planned 30 Sep, done 30 Sep           -> September's
+ *   planned 13 Oct, last CI 13 Oct 16:30  -> on time
+ *   planned 20 Oct, last CI 21 Oct 09:00  -> late (decided 20 Oct)
+ *   planned 29 Oct, one CI, still open    -> late (decided 29 Oct)
+ *   planned 15 Oct, cancelled             -> not counted
+ *   planned 2 Nov                         -> November's
+ * 1 of 3.  With the maintenance jobs (N on time, M late) routine work is
+ * 2 of 5. */
+static void
+store_rounds (Fixture *f)
+{
+  g_autofree char *template = store (f->db, "inspection_template",
+      "{\"ci_type\": \"ups\", \"name\": \"UPS round\", \"items\": []}");
+  g_autofree char *ci_json = g_strdup_printf (
+      "{\"code\": \"UPS-1\", \"name\": \"UPS\", \"type\": \"ups\", \"site_id\": \"%s\", \"status\": \"in_use\"}",
+      f->site);
+  g_autofree char *ci = store (f->db, "ci", ci_json);
+  static const struct {
+    const char *planned_for, *status, *inspected[2];
+  } rounds[] = {
+    { "2026-09-30", "done", { LOCAL ("2026-09-30T10:00:00") } },
+    { "2026-10-13", "done", { LOCAL ("2026-10-13T11:00:00"), LOCAL ("2026-10-13T16:30:00") } },
+    { "2026-10-20", "done", { LOCAL ("2026-10-20T15:00:00"), LOCAL ("2026-10-21T09:00:00") } },
+    { "2026-10-29", "in_progress", { LOCAL ("2026-10-29T10:00:00") } },
+    { "2026-10-15", "cancelled", { NULL } },
+    { "2026-11-02", "planned", { NULL } },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (rounds); i++)
+    {
+      g_autofree char *round_json = g_strdup_printf (
+          "{\"ref\": \"R%u\", \"site_id\": \"%s\", \"template_id\": \"%s\", \"planned_for\": \"%s\","
+          " \"status\": \"%s\"}", i, f->site, template, rounds[i].planned_for, rounds[i].status);
+      g_autofree char *round = store (f->db, "inspection_round", round_json);
+      for (guint j = 0; j < G_N_ELEMENTS (rounds[i].inspected) && rounds[i].inspected[j] != NULL; j++)
+        {
+          g_autofree char *json = g_strdup_printf (
+              "{\"round_id\": \"%s\", \"ci_id\": \"%s\", \"results\": {}, \"outcome\": \"pass\","
+              " \"by\": \"li.na\", \"at\": \"%s\"}", round, ci, rounds[i].inspected[j]);
+          g_free (store (f->db, "inspection", json));
+        }
+    }
 }
 
 static char *
@@ -315,6 +399,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_true (fl_time_parse ("2026-11-05T00:00:00Z", &f->as_of, NULL));
   store_work_orders (f);
   store_backups (f);
+  store_rounds (f);
   store_stock (f);
 }
 
@@ -338,10 +423,12 @@ compute (Fixture *f, const char *site, gint64 as_of)
   return report;
 }
 
-#define assert_value(v, m, t) G_STMT_START {              \
-    g_assert_cmpint ((v).met, ==, (m));                   \
-    g_assert_cmpint ((v).total, ==, (t));                 \
+#define assert_value(v, n, d) G_STMT_START {              \
+    g_assert_cmpint ((v).numerator, ==, (n));             \
+    g_assert_cmpint ((v).denominator, ==, (d));           \
   } G_STMT_END
+
+#define HOURS(h) ((gint64) (h) * 3600)
 
 static void
 test_month_range (void)
@@ -367,22 +454,33 @@ test_site_month (Fixture *f, gconstpointer data)
 {
   FlKpiReport r = compute (f, f->site, f->as_of);
 
-  /* Responses decided in October: B late; C, D, E, F, G on time (A was
-   * decided in September). */
-  assert_value (r.values[FL_KPI_RESPONSE_ON_TIME], 5, 6);
-  /* Resolutions: A (holidays), B (hold), G on time; C and E late; D and F
-   * not decided. */
-  assert_value (r.values[FL_KPI_RESOLVED_ON_TIME], 3, 5);
-  /* Ratings 5, 3, 4: two of three satisfied. */
+  /* Incident responses decided in October: B late; C, D, E, F on time (A
+   * was decided in September; G is a request, M and N maintenance). */
+  assert_value (r.values[FL_KPI_RESPONSE_ON_TIME], 4, 5);
+  /* Incident resolutions: A (holidays), B (hold) on time; C and E late; D
+   * and F not decided; M, late, is not an incident. */
+  assert_value (r.values[FL_KPI_RESOLVED_ON_TIME], 2, 4);
+  /* Ratings given in October 5 (A), 3 (B), 4 (G): two of three satisfied. */
   assert_value (r.values[FL_KPI_SATISFACTION], 2, 3);
-  /* A, G first-time fixes; B not. */
-  assert_value (r.values[FL_KPI_FIRST_TIME_FIX], 2, 3);
-  /* 28 of 31 daily + 3 of 4 weekly periods. */
-  assert_value (r.values[FL_KPI_BACKUPS_ON_TIME], 31, 35);
+  /* Incidents resolved in October: A fixed on the first visit, B not. */
+  assert_value (r.values[FL_KPI_FIRST_TIME_FIX], 1, 2);
+  /* MTTR: A 28 Sep 10:00 - 10 Oct 12:00 = 12 d 2 h = 290 h; B 9 Oct 09:00 -
+   * 21 Oct 10:00 = 289 h: 579 h over 2. */
+  assert_value (r.values[FL_KPI_MTTR], HOURS (579), 2);
+  /* Requests: G took 71 working hours, was on time, resolved at once. */
+  assert_value (r.values[FL_KPI_REQUEST_RESOLUTION_TIME], HOURS (71), 1);
+  assert_value (r.values[FL_KPI_REQUEST_OVERDUE], 0, 1);
+  assert_value (r.values[FL_KPI_REQUEST_ONE_TIME], 1, 1);
+  /* Routine work: maintenance N on time, M late; rounds 1 of 3. */
+  assert_value (r.values[FL_KPI_ROUTINE_ON_TIME], 2, 5);
+  assert_value (r.routine.maintenance, 1, 2);
+  assert_value (r.routine.inspections, 1, 3);
+  /* 22 of 31 daily + 3 of 4 weekly + 1 of 1 monthly periods. */
+  assert_value (r.values[FL_KPI_BACKUPS_ON_TIME], 26, 36);
   assert_value (r.values[FL_KPI_RESTORE_SUCCESS], 2, 3);
   assert_value (r.values[FL_KPI_STOCK_ACCURACY], 2, 3);
 
-  /* Incidents by priority (G is a request). */
+  /* Incidents by priority (G is a request, M and N maintenance). */
   FlKpiPriorityRow *high = &r.by_priority[0], *medium = &r.by_priority[1];
   FlKpiPriorityRow *normal = &r.by_priority[2], *low = &r.by_priority[3];
   g_assert_cmpint (high->opened, ==, 3);    /* C, E, F */
@@ -402,6 +500,7 @@ test_site_month (Fixture *f, gconstpointer data)
   g_assert_cmpint (r.backups.checks, ==, 34);
   g_assert_cmpint (r.backups.checks_ok, ==, 33);
   g_assert_cmpint (r.backups.checks_failed, ==, 1);
+  g_assert_cmpint (r.backups.checks_undated, ==, 1);
   g_assert_cmpint (r.backups.restore_drills, ==, 3);
   g_assert_cmpint (r.backups.restore_ok, ==, 2);
   g_assert_cmpint (r.backups.restore_minutes, ==, 135);
@@ -418,24 +517,30 @@ test_site_month (Fixture *f, gconstpointer data)
   g_assert_cmpint (r.stock.negative_balances, ==, 1);
   g_assert_cmpint (r.stock.below_minimum, ==, 1);
 
-  /* Against the targets: 5/6 = 83% < 95%, 3/5 < 98%, 2/3 < 90%, ... */
+  /* Against the targets: 4/5 = 80% < 95%, 2/4 < 98%, 2/3 < 90%, 1/2 < 90%,
+   * 71 h > 1 h; 0/1 overdue <= 5% and 1/1 >= 98% are met; MTTR has none. */
   for (guint k = 0; k < FL_KPI_N_KINDS; k++)
-    g_assert_false (fl_kpi_meets_target (k, &r.values[k]));
-  g_assert_cmpfloat_with_epsilon (fl_kpi_rate (&r.values[FL_KPI_RESPONSE_ON_TIME]), 5.0 / 6, 1e-9);
+    g_assert_cmpint (fl_kpi_meets_target (k, &r.values[k]), ==,
+                     k == FL_KPI_REQUEST_OVERDUE || k == FL_KPI_REQUEST_ONE_TIME || k == FL_KPI_MTTR);
+  g_assert_cmpfloat_with_epsilon (fl_kpi_rate (&r.values[FL_KPI_RESPONSE_ON_TIME]), 4.0 / 5, 1e-9);
 }
 
 static void
 test_every_site (Fixture *f, gconstpointer data)
 {
   FlKpiReport r = compute (f, NULL, f->as_of);
-  /* H adds a late response, an on-time resolution, a 5 and a first-time fix. */
-  assert_value (r.values[FL_KPI_RESPONSE_ON_TIME], 5, 7);
-  assert_value (r.values[FL_KPI_RESOLVED_ON_TIME], 4, 6);
+  /* H adds a late response, an on-time resolution, a 5, a first-time fix
+   * and 3 Oct 10:00 - 5 Oct 09:00 = 47 h to the MTTR. */
+  assert_value (r.values[FL_KPI_RESPONSE_ON_TIME], 4, 6);
+  assert_value (r.values[FL_KPI_RESOLVED_ON_TIME], 3, 5);
   assert_value (r.values[FL_KPI_SATISFACTION], 3, 4);
-  assert_value (r.values[FL_KPI_FIRST_TIME_FIX], 3, 4);
-  /* The other site's daily job has 31 missed periods. */
-  assert_value (r.values[FL_KPI_BACKUPS_ON_TIME], 31, 66);
+  assert_value (r.values[FL_KPI_FIRST_TIME_FIX], 2, 3);
+  assert_value (r.values[FL_KPI_MTTR], HOURS (579 + 47), 3);
+  /* The other site's daily job (periods ending 2 Oct .. 1 Nov at 00:00)
+   * has 31 missed periods. */
+  assert_value (r.values[FL_KPI_BACKUPS_ON_TIME], 26, 67);
   assert_value (r.values[FL_KPI_STOCK_ACCURACY], 2, 4);
+  assert_value (r.values[FL_KPI_ROUTINE_ON_TIME], 2, 5);
   g_assert_cmpint (r.by_priority[0].opened, ==, 4);
   g_assert_cmpint (r.stock.movements[FL_MOVE_RECEIVE], ==, 3);
   g_assert_cmpint (r.stock.below_minimum, ==, 1);  /* fans; disks: 7 + 3 >= 2 */
@@ -450,13 +555,36 @@ test_as_of_mid_month (Fixture *f, gconstpointer data)
   gint64 as_of;
   g_assert_true (fl_time_parse (LOCAL ("2026-10-15T12:00:00"), &as_of, NULL));
   FlKpiReport r = compute (f, f->site, as_of);
-  /* Responses: B late (12 Oct), C on time (15 Oct 10:00), E (8 Oct), G. */
-  assert_value (r.values[FL_KPI_RESPONSE_ON_TIME], 3, 4);
+  /* Incident responses: B late (12 Oct), C on time (15 Oct 10:00), E (8 Oct). */
+  assert_value (r.values[FL_KPI_RESPONSE_ON_TIME], 2, 3);
   /* Resolutions: A on time (10 Oct), E late (14 Oct). */
   assert_value (r.values[FL_KPI_RESOLVED_ON_TIME], 1, 2);
-  /* 1-14 Oct: 14 daily periods, 11 met; weeks 1-7 and 8-14 both met. */
-  assert_value (r.values[FL_KPI_BACKUPS_ON_TIME], 13, 16);
+  assert_value (r.values[FL_KPI_SATISFACTION], 1, 1);
+  assert_value (r.values[FL_KPI_REQUEST_RESOLUTION_TIME], 0, 0);
+  /* Daily periods ending 1-15 Oct 06:00: 3, 4, 5, 8 and 12 late, 10 of 15;
+   * weeks ending 5 and 12 Oct both met. */
+  assert_value (r.values[FL_KPI_BACKUPS_ON_TIME], 12, 17);
   assert_value (r.values[FL_KPI_RESTORE_SUCCESS], 1, 1);
+  /* The round of 13 Oct; M is due on 16 Oct. */
+  assert_value (r.values[FL_KPI_ROUTINE_ON_TIME], 1, 1);
+}
+
+/* November as seen on 5 November 08:00: the weekly period 26 Oct - 2 Nov
+ * spans the month end and counts once, in November, met by the backup of
+ * 28 Oct; daily periods ending 1-5 Nov 06:00, only 1 Nov met; the monthly
+ * period ends 1 Dec.  2 of 6.  The round planned for 2 Nov was not done. */
+static void
+test_period_across_month_end (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GTimeZone) tz = fl_kpi_site_time_zone (f->db, f->site);
+  gint64 start, end;
+  fl_kpi_month_range (tz, 2026, 11, &start, &end);
+  g_autoptr(GError) error = NULL;
+  FlKpiReport r;
+  g_assert_true (fl_kpi_compute (f->db, f->site, start, end, f->as_of, &r, &error));
+  g_assert_no_error (error);
+  assert_value (r.values[FL_KPI_BACKUPS_ON_TIME], 2, 6);
+  assert_value (r.values[FL_KPI_ROUTINE_ON_TIME], 0, 1);
 }
 
 /* The due times of the dataset are the ones the SLA code derives on the
@@ -527,6 +655,36 @@ test_targets (void)
   g_assert_cmpfloat (fl_kpi_target (FL_KPI_RESOLVED_ON_TIME), ==, 0.98);
   g_assert_cmpfloat (fl_kpi_target (FL_KPI_SATISFACTION), ==, 0.90);
   g_assert_cmpstr (fl_kpi_id (FL_KPI_STOCK_ACCURACY), ==, "stock_record_accuracy");
+  g_assert_cmpstr (fl_kpi_clause (FL_KPI_BACKUPS_ON_TIME), ==, "003 8.6.3.2 a");
+
+  /* Overdue requests: at most 5%, so 1 of 20 meets it and 2 of 20 do not. */
+  FlKpiValue overdue = { 1, 20 }, too_many = { 2, 20 };
+  g_assert_true (fl_kpi_meets_target (FL_KPI_REQUEST_OVERDUE, &overdue));
+  g_assert_false (fl_kpi_meets_target (FL_KPI_REQUEST_OVERDUE, &too_many));
+  /* Mean request time: at most 1 hour, 4 requests in 4 hours meet it. */
+  FlKpiValue hour_each = { HOURS (4), 4 }, a_second_more = { HOURS (4) + 1, 4 };
+  g_assert_true (fl_kpi_meets_target (FL_KPI_REQUEST_RESOLUTION_TIME, &hour_each));
+  g_assert_false (fl_kpi_meets_target (FL_KPI_REQUEST_RESOLUTION_TIME, &a_second_more));
+  /* MTTR has no target. */
+  FlKpiValue slow = { HOURS (1000), 1 };
+  g_assert_true (fl_kpi_meets_target (FL_KPI_MTTR, &slow));
+
+  g_autofree char *rate = fl_kpi_format_value (FL_KPI_RESPONSE_ON_TIME, &v);
+  g_autofree char *mean = fl_kpi_format_value (FL_KPI_MTTR, &(FlKpiValue) { HOURS (626), 3 });
+  g_autofree char *nothing = fl_kpi_format_value (FL_KPI_MTTR, &none);
+  g_autofree char *at_least = fl_kpi_format_target (FL_KPI_RESPONSE_ON_TIME);
+  g_autofree char *at_most = fl_kpi_format_target (FL_KPI_REQUEST_OVERDUE);
+  g_autofree char *hours = fl_kpi_format_target (FL_KPI_REQUEST_RESOLUTION_TIME);
+  g_autofree char *cases = fl_kpi_format_fraction (FL_KPI_RESPONSE_ON_TIME, &v);
+  g_autofree char *summed = fl_kpi_format_fraction (FL_KPI_MTTR, &(FlKpiValue) { HOURS (626), 3 });
+  g_assert_cmpstr (rate, ==, "95.0%");
+  g_assert_cmpstr (mean, ==, "208.7 h");
+  g_assert_cmpstr (nothing, ==, "—");
+  g_assert_cmpstr (at_least, ==, "≥ 95%");
+  g_assert_cmpstr (at_most, ==, "≤ 5%");
+  g_assert_cmpstr (hours, ==, "≤ 1 h");
+  g_assert_cmpstr (cases, ==, "19 responded in time / 20 responses due");
+  g_assert_cmpstr (summed, ==, "626.0 h from report to resolution / 3 incidents resolved");
 }
 
 /* The report's site choice: every site by code, "code name". */
@@ -554,5 +712,7 @@ main (int argc, char **argv)
   g_test_add ("/kpi/every-site", Fixture, NULL, fixture_set_up, test_every_site, fixture_tear_down);
   g_test_add ("/kpi/as-of-mid-month", Fixture, NULL, fixture_set_up, test_as_of_mid_month,
               fixture_tear_down);
+  g_test_add ("/kpi/period-across-month-end", Fixture, NULL, fixture_set_up,
+              test_period_across_month_end, fixture_tear_down);
   return g_test_run ();
 }
