@@ -106,8 +106,11 @@ show_report (FlReportsPage *self)
         }
       g_autofree char *target = fl_kpi_format_target (k);
       g_autofree char *fraction = fl_kpi_format_fraction (k, v);
-      /* Translators: under a KPI, "target ≥ 95% · 5 responded in time / 6 responses due". */
-      g_autofree char *detail = g_strdup_printf (_("target %s · %s"), target, fraction);
+      /* Translators: under a KPI, "target ≥ 95% · 5 responded in time / 6 responses due";
+       * MTTR has no target. */
+      g_autofree char *detail = fl_kpi_measure (k) == FL_KPI_MEAN
+        ? g_strdup_printf (_("no target · %s"), fraction)
+        : g_strdup_printf (_("target %s · %s"), target, fraction);
       gtk_label_set_text (card->detail, detail);
       FlKpiChartPoint points[FL_SERVICE_REPORT_MONTHS];
       for (guint i = 0; i < FL_SERVICE_REPORT_MONTHS; i++)

@@ -386,6 +386,11 @@ test_page (Fixture *f, gconstpointer data)
   g_assert_cmpint (report->month, ==, 10);
   g_assert_cmpstr (report->site_id, ==, f->site);
   g_assert_cmpint (fl_service_report_get_month (report)->values[FL_KPI_RESPONSE_ON_TIME].numerator, ==, 2);
+  /* Each card shows the numerator and the denominator with what they count. */
+  g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (page),
+                                        "target ≥ 95% · 2 responded in time / 3 responses due"));
+  g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (page),
+                                        "no target · 76.0 h from report to resolution / 2 incidents resolved"));
   fl_ui_test_screenshot (GTK_WIDGET (window), "reports.png");
 
   g_autofree char *pdf = g_build_filename (f->dir, "from-page.pdf", NULL);
