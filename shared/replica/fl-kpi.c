@@ -43,6 +43,9 @@ static const KpiInfo kpis[FL_KPI_N_KINDS] = {
   [FL_KPI_REQUEST_RESOLUTION_TIME] = { "request_mean_resolution_time",
       N_("Mean request resolution time"), "001 服务请求管理程序 6",
       N_("of working time less hold"), N_("requests resolved"), FL_KPI_MEAN_AT_MOST, 1 * HOUR },
+  [FL_KPI_REQUEST_FIRST_LINE] = { "request_first_line", N_("Requests resolved at the first line"),
+      "001 服务请求管理程序 6", N_("resolved at the first line"), N_("requests resolved"),
+      FL_KPI_RATE_AT_LEAST, 0.90 },
   [FL_KPI_REQUEST_OVERDUE] = { "request_overdue", N_("Requests resolved late"),
       "001 服务请求管理程序 6", N_("resolved late"), N_("resolutions due"),
       FL_KPI_RATE_AT_MOST, 0.05 },
@@ -268,6 +271,7 @@ typedef struct {
   gboolean   has_priority;
   gint64     created, response_due, responded, resolve_due, resolved, hold_since, hold_seconds;
   gboolean   has_first_time_fix, first_time_fix;
+  gboolean   second_line;  /* support_line: the request went to the second line */
 } WorkOrderFacts;
 
 /* 001 6.2.1 and 003 8.4.2.2: response and resolution on time are the
@@ -317,6 +321,7 @@ count_request (FlKpiReport *r, const WorkOrderFacts *wo, FlCalendar *calendar)
   add_seconds (&r->values[FL_KPI_REQUEST_RESOLUTION_TIME],
                fl_calendar_working_seconds_between (calendar, wo->created, wo->resolved)
                - wo->hold_seconds);
+  count (&r->values[FL_KPI_REQUEST_FIRST_LINE], !wo->second_line);
   if (wo->has_first_time_fix)
     count (&r->values[FL_KPI_REQUEST_ONE_TIME], wo->first_time_fix);
 }
@@ -342,7 +347,7 @@ compute_work_orders (FlDb *db, const char *site_id, GHashTable *calendars, FlKpi
   g_autoptr(FlStmt) stmt = fl_db_prepare (db,
       "SELECT kind, priority, created_at, response_due, responded_at, resolve_due, resolved_at,"
       "       on_hold_since, coalesce (customer_accepted_at, closed_at), satisfaction,"
-      "       first_time_fix, site_id, on_hold_seconds"
+      "       first_time_fix, site_id, on_hold_seconds, support_line = 'second'"
       "  FROM work_order"
       " WHERE (?1 IS NULL OR site_id = ?1) AND status <> 'cancelled' AND created_at < ?3"
       "   AND (resolved_at IS NULL OR resolved_at >= ?2 OR response_due >= ?2"
@@ -376,6 +381,7 @@ compute_work_orders (FlDb *db, const char *site_id, GHashTable *calendars, FlKpi
         .has_first_time_fix = sqlite3_column_type (stmt, 10) != SQLITE_NULL,
         .first_time_fix = sqlite3_column_int (stmt, 10) != 0,
         .hold_seconds = sqlite3_column_int64 (stmt, 12),
+        .second_line = sqlite3_column_int (stmt, 13) != 0,
       };
 
       if (g_strcmp0 (kind, "incident") == 0)

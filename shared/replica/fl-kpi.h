@@ -28,6 +28,7 @@ typedef enum {
   FL_KPI_FIRST_TIME_FIX,         /* incidents fixed on the first visit */
   FL_KPI_MTTR,                   /* incidents: mean time from report to resolution */
   FL_KPI_REQUEST_RESOLUTION_TIME,/* requests: mean working time to resolution */
+  FL_KPI_REQUEST_FIRST_LINE,     /* requests resolved by the first line */
   FL_KPI_REQUEST_OVERDUE,        /* requests resolved late (lower is better) */
   FL_KPI_REQUEST_ONE_TIME,       /* requests resolved at the first attempt */
   FL_KPI_ROUTINE_ON_TIME,        /* maintenance jobs and inspection rounds delivered in time */

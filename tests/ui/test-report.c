@@ -257,10 +257,10 @@ test_csv (Fixture *f, gconstpointer data)
   g_autofree char *csv = NULL;
   g_assert_true (g_file_get_contents (path, &csv, NULL, &error));
   g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
-  /* header + 6 report + 12 KPIs x 6 + 4 priorities x 6 + 2 routine x 2 + 8 backups
-   * + 7 kinds x 2 + 4 stock + 6 months x 12 KPIs x 3, and the empty string after the
+  /* header + 6 report + 13 KPIs x 6 + 4 priorities x 6 + 2 routine x 2 + 8 backups
+   * + 7 kinds x 2 + 4 stock + 6 months x 13 KPIs x 3, and the empty string after the
    * last line break. */
-  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 6 + 72 + 24 + 4 + 8 + 14 + 4 + 216 + 1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 6 + 78 + 24 + 4 + 8 + 14 + 4 + 234 + 1);
   g_assert_cmpstr (lines[0], ==, "section,item,measure,value");
   g_assert_cmpstr (csv_value (lines, "report,site,name,"), ==, "HOSP1 第一人民医院");
   g_assert_cmpstr (csv_value (lines, "report,period,month,"), ==, "2026-10");
