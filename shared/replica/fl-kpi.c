@@ -342,17 +342,19 @@ static gboolean
 compute_work_orders (FlDb *db, const char *site_id, GHashTable *calendars, FlKpiReport *r,
                      GError **error)
 {
-  /* Candidates: not cancelled, created before the end; the C code decides
-   * exactly which period each case belongs to. */
+  /* Candidates: not cancelled nor rejected as out of scope (001 事件管理程序
+   * 6.1 a: outside the agreement, so outside its figures), created before
+   * the end; the C code decides exactly which period each case belongs to. */
   g_autoptr(FlStmt) stmt = fl_db_prepare (db,
       "SELECT kind, priority, created_at, response_due, responded_at, resolve_due, resolved_at,"
-      "       on_hold_since, coalesce (customer_accepted_at, closed_at), satisfaction,"
+      "       on_hold_since, coalesce (visited_at, customer_accepted_at, closed_at), satisfaction,"
       "       first_time_fix, site_id, on_hold_seconds, support_line = 'second'"
       "  FROM work_order"
-      " WHERE (?1 IS NULL OR site_id = ?1) AND status <> 'cancelled' AND created_at < ?3"
+      " WHERE (?1 IS NULL OR site_id = ?1) AND status NOT IN ('cancelled', 'rejected')"
+      "   AND created_at < ?3"
       "   AND (resolved_at IS NULL OR resolved_at >= ?2 OR response_due >= ?2"
       "        OR resolve_due >= ?2 OR customer_accepted_at >= ?2 OR closed_at >= ?2"
-      "        OR created_at >= ?2)", error);
+      "        OR visited_at >= ?2 OR created_at >= ?2)", error);
   if (stmt == NULL)
     return FALSE;
   g_autofree char *start_text = fl_time_format (r->start);
@@ -392,8 +394,9 @@ compute_work_orders (FlDb *db, const char *site_id, GHashTable *calendars, FlKpi
         count_maintenance (r, &wo);
 
       /* 001 事件管理程序 6.6: the customer's rating of any work, in the
-       * month it was given: at the acceptance, or on the follow-up call of
-       * an order closed without one (counted in the month it was closed). */
+       * month it was given: on the follow-up call (visited_at; it replaces
+       * the acceptance's), else at the acceptance, else, for an order closed
+       * without either, in the month it was closed. */
       if (in_period (r, column_time (stmt, 8)) && sqlite3_column_type (stmt, 9) != SQLITE_NULL)
         count (&r->values[FL_KPI_SATISFACTION], sqlite3_column_int (stmt, 9) >= 4);
     }

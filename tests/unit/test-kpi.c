@@ -178,6 +178,25 @@ store_work_orders (Fixture *f)
       "\"resolved_at\": \"" LOCAL ("2026-09-25T10:00:00") "\","
       "\"closed_at\": \"" LOCAL ("2026-10-02T09:00:00") "\","
       "\"satisfaction\": 2");
+  /* V: accepted in September with a 2; the follow-up call on 5 Oct
+   * (visited) rated it 4, which replaces the 2: a rating of October. */
+  store_work_order (f, f->site, "incident", "normal", "visited",
+      "\"created_at\": \"" LOCAL ("2026-09-14T10:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-09-15T10:00:00") "\","
+      "\"responded_at\": \"" LOCAL ("2026-09-14T11:00:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-09-21T10:00:00") "\","
+      "\"resolved_at\": \"" LOCAL ("2026-09-18T10:00:00") "\","
+      "\"customer_accepted_at\": \"" LOCAL ("2026-09-18T11:00:00") "\","
+      "\"closed_at\": \"" LOCAL ("2026-09-19T09:00:00") "\","
+      "\"visited_at\": \"" LOCAL ("2026-10-05T15:00:00") "\","
+      "\"satisfaction\": 4");
+  /* R: rejected as out of scope on 6 Oct, never responded to: not in the
+   * agreement, so never late. */
+  store_work_order (f, f->site, "incident", "high", "rejected",
+      "\"created_at\": \"" LOCAL ("2026-10-06T10:00:00") "\","
+      "\"response_due\": \"" LOCAL ("2026-10-09T15:00:00") "\","
+      "\"resolve_due\": \"" LOCAL ("2026-10-15T12:00:00") "\","
+      "\"reject_reason\": \"a private laptop\"");
   /* I: cancelled, never counted. */
   store_work_order (f, f->site, "incident", "high", "cancelled",
       "\"created_at\": \"" LOCAL ("2026-10-02T10:00:00") "\","
@@ -480,9 +499,10 @@ test_site_month (Fixture *f, gconstpointer data)
   /* Incident resolutions: A (holidays), B (hold) on time; C and E late; D
    * and F not decided; M, late, is not an incident. */
   assert_value (r.values[FL_KPI_RESOLVED_ON_TIME], 2, 4);
-  /* Ratings given in October: 5 (A), 3 (B), 4 (G) at acceptance and 2 (K)
-   * on the follow-up call: two of four satisfied. */
-  assert_value (r.values[FL_KPI_SATISFACTION], 2, 4);
+  /* Ratings given in October: 5 (A), 3 (B), 4 (G) at acceptance, 4 (V) on
+   * the follow-up call and 2 (K) closed without acceptance: three of five
+   * satisfied. */
+  assert_value (r.values[FL_KPI_SATISFACTION], 3, 5);
   /* Incidents resolved in October: A fixed on the first visit, B not. */
   assert_value (r.values[FL_KPI_FIRST_TIME_FIX], 1, 2);
   /* MTTR: A 28 Sep 10:00 - 10 Oct 12:00 = 12 d 2 h = 290 h; B 9 Oct 09:00 -
@@ -540,7 +560,7 @@ test_site_month (Fixture *f, gconstpointer data)
   g_assert_cmpint (r.stock.negative_balances, ==, 1);
   g_assert_cmpint (r.stock.below_minimum, ==, 1);
 
-  /* Against the targets: 4/5 = 80% < 95%, 2/4 < 98%, 2/4 < 90%, 1/2 < 90%,
+  /* Against the targets: 4/5 = 80% < 95%, 2/4 < 98%, 3/5 < 90%, 1/2 < 90%,
    * 49.5 h > 1 h, 1/2 overdue > 5%, ...: none is met; MTTR has no target. */
   for (guint k = 0; k < FL_KPI_N_KINDS; k++)
     g_assert_cmpint (fl_kpi_meets_target (k, &r.values[k]), ==, k == FL_KPI_MTTR);
@@ -555,7 +575,7 @@ test_every_site (Fixture *f, gconstpointer data)
    * and 3 Oct 10:00 - 5 Oct 09:00 = 47 h to the MTTR. */
   assert_value (r.values[FL_KPI_RESPONSE_ON_TIME], 4, 6);
   assert_value (r.values[FL_KPI_RESOLVED_ON_TIME], 3, 5);
-  assert_value (r.values[FL_KPI_SATISFACTION], 3, 5);
+  assert_value (r.values[FL_KPI_SATISFACTION], 4, 6);
   assert_value (r.values[FL_KPI_FIRST_TIME_FIX], 2, 3);
   assert_value (r.values[FL_KPI_MTTR], HOURS (579 + 47), 3);
   /* The other site's daily job (periods ending 2 Oct .. 1 Nov at 00:00)
@@ -581,8 +601,8 @@ test_as_of_mid_month (Fixture *f, gconstpointer data)
   assert_value (r.values[FL_KPI_RESPONSE_ON_TIME], 2, 3);
   /* Resolutions: A on time (10 Oct), E late (14 Oct). */
   assert_value (r.values[FL_KPI_RESOLVED_ON_TIME], 1, 2);
-  /* A rated 5 on 10 Oct, K 2 on 2 Oct. */
-  assert_value (r.values[FL_KPI_SATISFACTION], 1, 2);
+  /* A rated 5 on 10 Oct, V 4 on 5 Oct, K 2 on 2 Oct. */
+  assert_value (r.values[FL_KPI_SATISFACTION], 2, 3);
   assert_value (r.values[FL_KPI_REQUEST_RESOLUTION_TIME], 0, 0);
   /* Daily periods ending 1-15 Oct 06:00: 3, 4, 5, 8 and 12 late, 10 of 15;
    * weeks ending 5 and 12 Oct both met. */
