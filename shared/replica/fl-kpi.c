@@ -371,9 +371,12 @@ compute_work_orders (FlDb *db, const char *site_id, GHashTable *calendars, FlKpi
       if (!has_row)
         break;
       const char *kind = (const char *) sqlite3_column_text (stmt, 0);
+      FlPriority priority = FL_PRIORITY_NORMAL;
+      gboolean has_priority = fl_priority_from_string ((const char *) sqlite3_column_text (stmt, 1),
+                                                       &priority);
       WorkOrderFacts wo = {
-        .has_priority = fl_priority_from_string ((const char *) sqlite3_column_text (stmt, 1),
-                                                 &wo.priority),
+        .priority = priority,
+        .has_priority = has_priority,
         .created = column_time (stmt, 2),
         .response_due = column_time (stmt, 3),
         .responded = column_time (stmt, 4),
