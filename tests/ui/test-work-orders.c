@@ -203,11 +203,19 @@ accept_with_signature (Fixture *f)
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
   gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "name_entry")),
                          "王芳 Wang Fang");
+  /* Nothing is chosen for the customer, and the dialog says what is missing. */
+  GtkDropDown *satisfaction = fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "satisfaction_dropdown");
+  g_assert_cmpuint (gtk_drop_down_get_selected (satisfaction), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
+  GtkLabel *hint = fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "hint_label");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (hint)));
+  g_assert_nonnull (strstr (gtk_label_get_text (hint), "satisfied"));
+  gtk_drop_down_set_selected (satisfaction, 1);
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (hint)));
   const double stroke[] = { 20, 80, 60, 40, 100, 90, 160, 50, 220, 85 };
   fl_signature_pad_add_stroke (fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "signature_pad"),
                                stroke, G_N_ELEMENTS (stroke) / 2);
-  gtk_drop_down_set_selected (fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "satisfaction_dropdown"), 1);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "accept");
   fl_ui_test_pump ();
 }
@@ -227,6 +235,8 @@ test_lifecycle (Fixture *f, gconstpointer data)
   g_assert_false (button_enabled (f, "resolve_button"));
   g_assert_false (button_enabled (f, "close_button"));
   g_assert_false (button_enabled (f, "cancel_button"));  /* supervisors cancel */
+  g_assert_false (button_enabled (f, "accept_button"));  /* nothing done to accept yet */
+  g_assert_false (button_enabled (f, "out_of_scope_button"));  /* the service desk's */
 
   gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-assigned", NULL);
   fl_ui_test_pump ();
@@ -283,6 +293,7 @@ test_lifecycle (Fixture *f, gconstpointer data)
   g_signal_emit_by_name (resolution, "apply");
   fl_ui_test_pump ();
   g_assert_false (button_enabled (f, "resolve_button"));  /* still needs the acceptance */
+  g_assert_true (button_enabled (f, "accept_button"));
 
   accept_with_signature (f);
   g_autoptr(JsonObject) accepted = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
@@ -300,10 +311,20 @@ test_lifecycle (Fixture *f, gconstpointer data)
   GtkScrolledWindow *scroller = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "scroller");
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), 700);
   fl_ui_test_screenshot (GTK_WIDGET (f->window), "work-order-detail.png");
+  /* Resolving asks whether it was fixed on the first visit. */
   gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-resolved", NULL);
+  fl_ui_test_pump ();
+  AdwMessageDialog *question = fl_ui_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (question);
+  g_autofree char *asked = status_of (f, id);
+  g_assert_cmpstr (asked, ==, "in_progress");
+  adw_message_dialog_response (question, "first");
   fl_ui_test_pump ();
   g_autofree char *resolved = status_of (f, id);
   g_assert_cmpstr (resolved, ==, "resolved");
+  g_autoptr(JsonObject) done = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_true (json_object_has_member (done, "first_time_fix"));
+  g_assert_true (fl_record_get_bool (done, "first_time_fix"));
 
   /* Closing is a supervisor's approval after sync: nothing is left to an engineer. */
   const char *buttons[] = { "take_button", "start_button", "hold_button", "resolve_button",
