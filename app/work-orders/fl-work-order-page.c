@@ -35,6 +35,7 @@ struct _FlWorkOrderPage
   GtkLabel       *sla_label;
   GtkLabel       *hint_label;
   GtkWidget      *resolve_button;
+  GtkWidget      *accept_button;
   AdwActionRow   *kind_row;
   AdwActionRow   *site_row;
   AdwActionRow   *ci_row;
@@ -74,11 +75,13 @@ static const struct {
   { FL_WO_ON_HOLD, "work-order.move-on-hold" },
   { FL_WO_RESOLVED, "work-order.move-resolved" },
   { FL_WO_CLOSED, "work-order.move-closed" },
+  { FL_WO_VISITED, "work-order.move-visited" },
   { FL_WO_CANCELLED, "work-order.move-cancelled" },
+  { FL_WO_REJECTED, "work-order.move-rejected" },
 };
 
 static const char * const editing_actions[] = {
-  "work-order.accept", "work-order.add-log", "work-order.use-part", "work-order.attach-photo",
+  "work-order.add-log", "work-order.use-part", "work-order.attach-photo",
 };
 
 static void
@@ -252,18 +255,17 @@ load_related (FlDb *db, const char *table, const char *id)
   return id != NULL ? fl_record_load (db, fl_schema_lookup (table), id, NULL) : NULL;
 }
 
-static void
-build_facts (FlWorkOrderPage *self, FlWorkOrderFacts *facts)
+/* Out of scope and the follow-up are offered when their dialog, which
+ * asks for the reason or the satisfaction, is all the move still needs. */
+static gboolean
+asked_move_allowed (FlWorkOrderPage *self, FlRole role, FlWorkOrderStatus status, FlWorkOrderStatus to)
 {
-  memset (facts, 0, sizeof *facts);
-  fl_work_order_kind_from_string (fl_record_get_string (self->row, "kind"), &facts->kind);
-  const char *resolution = fl_record_get_string (self->row, "resolution");
-  facts->has_resolution = resolution != NULL && *resolution != '\0';
-  facts->customer_accepted = fl_record_get_string (self->row, "customer_accepted_at") != NULL;
-  facts->actor_is_assignee = g_strcmp0 (fl_record_get_string (self->row, "assignee"),
-                                        fl_session_get_login (self->session)) == 0;
-  facts->assignee_is_actor_after = facts->actor_is_assignee;
-  facts->has_assignee_after = fl_record_get_string (self->row, "assignee") != NULL;
+  if (to != FL_WO_REJECTED && to != FL_WO_VISITED)
+    return FALSE;
+  FlWorkOrderFacts facts;
+  fl_work_order_facts (self->row, fl_session_get_login (self->session), &facts);
+  facts.has_reject_reason = facts.has_satisfaction = TRUE;
+  return fl_workflow_check_move (role, status, to, &facts, NULL);
 }
 
 static void
@@ -273,26 +275,36 @@ update_actions (FlWorkOrderPage *self)
   guint n_allowed = 0;
   FlRole role = self->session != NULL ? fl_session_get_role (self->session) : FL_ROLE_ENGINEER;
   FlDb *db = self->session != NULL ? fl_session_get_db (self->session) : NULL;
+  const char *login = self->session != NULL ? fl_session_get_login (self->session) : NULL;
   if (self->row != NULL && db != NULL)
-    n_allowed = fl_work_order_allowed_moves (db, self->id, role, fl_session_get_login (self->session),
-                                             allowed, G_N_ELEMENTS (allowed), NULL);
+    n_allowed = fl_work_order_allowed_moves (db, self->id, role, login, allowed, G_N_ELEMENTS (allowed), NULL);
+  FlWorkOrderStatus status = FL_WO_NEW;
+  if (self->row != NULL)
+    fl_work_order_status_from_string (fl_record_get_string (self->row, "status"), &status);
   for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
     {
-      gboolean enabled = FALSE;
+      gboolean enabled = self->row != NULL && db != NULL && asked_move_allowed (self, role, status, moves[i].to);
       for (guint j = 0; j < n_allowed; j++)
         enabled = enabled || allowed[j] == moves[i].to;
       gtk_widget_action_set_enabled (GTK_WIDGET (self), moves[i].action, enabled);
     }
 
-  FlWorkOrderStatus status = FL_WO_NEW;
-  if (self->row != NULL)
-    fl_work_order_status_from_string (fl_record_get_string (self->row, "status"), &status);
-  gboolean open = self->row != NULL && status != FL_WO_CLOSED && status != FL_WO_CANCELLED;
+  gboolean open = self->row != NULL && status != FL_WO_CLOSED && status != FL_WO_VISITED &&
+                  status != FL_WO_CANCELLED && status != FL_WO_REJECTED;
   for (guint i = 0; i < G_N_ELEMENTS (editing_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), editing_actions[i], open);
+  /* The customer accepts work that is done; the button says when that is. */
+  g_autoptr(GError) not_yet = NULL;
+  if (self->row != NULL)
+    {
+      FlWorkOrderFacts facts;
+      fl_work_order_facts (self->row, login, &facts);
+      fl_workflow_check_acceptance (status, &facts, &not_yet);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.accept", self->row != NULL && not_yet == NULL);
+  gtk_widget_set_tooltip_text (self->accept_button, not_yet != NULL ? not_yet->message : NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.show-ci",
                                  self->row != NULL && fl_record_get_string (self->row, "ci_id") != NULL);
-  const char *login = self->session != NULL ? fl_session_get_login (self->session) : NULL;
   gtk_widget_set_sensitive (GTK_WIDGET (self->resolution_row),
                             self->row != NULL && fl_work_order_may_change (self->row, role, login, "resolution", NULL));
   gtk_widget_set_sensitive (GTK_WIDGET (self->cause_row),
@@ -303,7 +315,7 @@ update_actions (FlWorkOrderPage *self)
   if (self->row != NULL && (status == FL_WO_IN_PROGRESS || status == FL_WO_ON_HOLD))
     {
       FlWorkOrderFacts facts;
-      build_facts (self, &facts);
+      fl_work_order_facts (self->row, login, &facts);
       fl_workflow_check_move (role, status, FL_WO_RESOLVED, &facts, &why);
     }
   gtk_widget_set_tooltip_text (self->resolve_button, why != NULL ? why->message : NULL);
@@ -458,24 +470,139 @@ fl_work_order_page_set_session (FlWorkOrderPage *self, FlSession *session)
 /* ---- actions ---- */
 
 static void
+moved (FlWorkOrderPage *self, FlWorkOrderStatus to, gboolean ok, GError *error)
+{
+  if (!ok)
+    {
+      fl_notice_error (GTK_WIDGET (self), _("Cannot change the status"), error);
+      return;
+    }
+  /* Translators: "Now In progress" */
+  g_autofree char *message = g_strdup_printf (_("Now %s"), fl_work_order_status_get_label (to));
+  fl_notice_toast (GTK_WIDGET (self), message);
+}
+
+/* A move that asks first: whether it was fixed on the first visit
+ * (resolve), why it is out of scope (reject), the customer's satisfaction
+ * (follow-up).  The answer goes with the move, in one change. */
+typedef struct {
+  FlWorkOrderPage   *page;
+  char              *id;
+  FlWorkOrderStatus  to;
+  GtkEditable       *text;          /* the reason or what the customer said */
+  GtkDropDown       *satisfaction;  /* the follow-up's */
+} Asked;
+
+static void
+asked_free (gpointer data, GClosure *closure)
+{
+  Asked *asked = data;
+  g_object_unref (asked->page);
+  g_free (asked->id);
+  g_free (asked);
+}
+
+static void
+asked_changed_cb (Asked *asked)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (gtk_widget_get_root (GTK_WIDGET (asked->text)));
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (asked->text)));
+  gboolean answered = asked->to == FL_WO_REJECTED ? *text != '\0'
+                    : fl_satisfaction_dropdown_get_value (asked->satisfaction) != 0;
+  adw_message_dialog_set_response_enabled (dialog, "record", answered);
+}
+
+static void
+asked_response_cb (AdwMessageDialog *dialog, const char *response, Asked *asked)
+{
+  FlWorkOrderPage *self = asked->page;
+  if (self->session == NULL || g_strcmp0 (response, "cancel") == 0)
+    return;
+  FlDb *db = fl_session_get_db (self->session);
+  FlRole role = fl_session_get_role (self->session);
+  const char *login = fl_session_get_login (self->session);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = FALSE;
+  if (asked->to == FL_WO_RESOLVED)
+    ok = fl_work_order_resolve (db, asked->id, role, login, NULL, g_strcmp0 (response, "first") == 0, NULL, &error);
+  else if (asked->to == FL_WO_REJECTED)
+    ok = fl_work_order_reject_out_of_scope (db, asked->id, role, login, gtk_editable_get_text (asked->text), &error);
+  else
+    ok = fl_work_order_record_follow_up (db, asked->id, role, login,
+                                         fl_satisfaction_dropdown_get_value (asked->satisfaction),
+                                         gtk_editable_get_text (asked->text), &error);
+  moved (self, asked->to, ok, error);
+}
+
+static void
+ask_before_move (FlWorkOrderPage *self, FlWorkOrderStatus to)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                                         NULL, NULL));
+  Asked *asked = g_new0 (Asked, 1);
+  asked->page = g_object_ref (self);
+  asked->id = g_strdup (self->id);
+  asked->to = to;
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  if (to == FL_WO_RESOLVED)
+    {
+      adw_message_dialog_set_heading (dialog, _("Fixed on the First Visit?"));
+      adw_message_dialog_set_body (dialog, _("Was the problem fixed on the first visit, without coming back?"));
+      adw_message_dialog_add_responses (dialog, "not-first", _("_No, It Took More Visits"),
+                                        "first", _("_Yes, First Visit"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "first", ADW_RESPONSE_SUGGESTED);
+    }
+  else
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+      GtkWidget *entry = gtk_entry_new ();
+      asked->text = GTK_EDITABLE (entry);
+      if (to == FL_WO_VISITED)
+        {
+          asked->satisfaction = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
+          fl_satisfaction_dropdown_setup (asked->satisfaction);
+          gtk_box_append (GTK_BOX (box), GTK_WIDGET (asked->satisfaction));
+          g_signal_connect_swapped (asked->satisfaction, "notify::selected", G_CALLBACK (asked_changed_cb), asked);
+        }
+      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), to == FL_WO_REJECTED ? _("Reason") : _("What the customer said"));
+      gtk_box_append (GTK_BOX (box), entry);
+      adw_message_dialog_set_extra_child (dialog, box);
+      g_signal_connect_swapped (entry, "changed", G_CALLBACK (asked_changed_cb), asked);
+      adw_message_dialog_set_heading (dialog, to == FL_WO_REJECTED ? _("Reject as Out of Scope?")
+                                                                  : _("Record the Follow-up Call"));
+      adw_message_dialog_set_body (dialog, to == FL_WO_REJECTED
+                                   ? _("Say why the service level agreement does not cover this work. Rejected orders are final.")
+                                   : _("Ask the customer how satisfied they are with how the work order was handled; the rating replaces the one given at acceptance."));
+      adw_message_dialog_add_response (dialog, "record", to == FL_WO_REJECTED ? _("_Reject") : _("_Record"));
+      adw_message_dialog_set_response_appearance (dialog, "record", to == FL_WO_REJECTED ? ADW_RESPONSE_DESTRUCTIVE
+                                                                                      : ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_response_enabled (dialog, "record", FALSE);
+    }
+  g_signal_connect_data (dialog, "response", G_CALLBACK (asked_response_cb), asked, asked_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 move_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
   for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
     {
+      FlWorkOrderStatus to = moves[i].to;
       if (g_strcmp0 (moves[i].action, action_name) != 0)
         continue;
-      g_autoptr(GError) error = NULL;
-      if (!fl_work_order_move (fl_session_get_db (self->session), self->id,
-                               fl_session_get_role (self->session), fl_session_get_login (self->session),
-                               moves[i].to, NULL, &error))
+      if (to == FL_WO_RESOLVED || to == FL_WO_REJECTED || to == FL_WO_VISITED)
         {
-          fl_notice_error (widget, _("Cannot change the status"), error);
+          ask_before_move (self, to);
           return;
         }
-      /* Translators: "Now In progress" */
-      g_autofree char *message = g_strdup_printf (_("Now %s"), fl_work_order_status_get_label (moves[i].to));
-      fl_notice_toast (widget, message);
+      g_autoptr(GError) error = NULL;
+      gboolean ok = fl_work_order_move (fl_session_get_db (self->session), self->id,
+                                        fl_session_get_role (self->session), fl_session_get_login (self->session),
+                                        to, NULL, &error);
+      moved (self, to, ok, error);
       return;
     }
 }
@@ -761,6 +888,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   CHILD (sla_label);
   CHILD (hint_label);
   CHILD (resolve_button);
+  CHILD (accept_button);
   CHILD (kind_row);
   CHILD (site_row);
   CHILD (ci_row);
@@ -789,6 +917,8 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "hold_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "close_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "cancel_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "follow_up_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "out_of_scope_button", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, save_resolution_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_log_cb);
   gtk_widget_class_bind_template_callback (widget_class, minutes_changed_cb);

@@ -203,11 +203,19 @@ accept_with_signature (Fixture *f)
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
   gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "name_entry")),
                          "王芳 Wang Fang");
+  /* Nothing is chosen for the customer, and the dialog says what is missing. */
+  GtkDropDown *satisfaction = fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "satisfaction_dropdown");
+  g_assert_cmpuint (gtk_drop_down_get_selected (satisfaction), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
+  GtkLabel *hint = fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "hint_label");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (hint)));
+  g_assert_nonnull (strstr (gtk_label_get_text (hint), "satisfied"));
+  gtk_drop_down_set_selected (satisfaction, 1);
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (hint)));
   const double stroke[] = { 20, 80, 60, 40, 100, 90, 160, 50, 220, 85 };
   fl_signature_pad_add_stroke (fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "signature_pad"),
                                stroke, G_N_ELEMENTS (stroke) / 2);
-  gtk_drop_down_set_selected (fl_ui_test_child (dialog, FL_TYPE_ACCEPTANCE_DIALOG, "satisfaction_dropdown"), 1);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "accept");
   fl_ui_test_pump ();
 }
@@ -227,6 +235,8 @@ test_lifecycle (Fixture *f, gconstpointer data)
   g_assert_false (button_enabled (f, "resolve_button"));
   g_assert_false (button_enabled (f, "close_button"));
   g_assert_false (button_enabled (f, "cancel_button"));  /* supervisors cancel */
+  g_assert_false (button_enabled (f, "accept_button"));  /* nothing done to accept yet */
+  g_assert_false (button_enabled (f, "out_of_scope_button"));  /* the service desk's */
 
   gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-assigned", NULL);
   fl_ui_test_pump ();
@@ -283,6 +293,7 @@ test_lifecycle (Fixture *f, gconstpointer data)
   g_signal_emit_by_name (resolution, "apply");
   fl_ui_test_pump ();
   g_assert_false (button_enabled (f, "resolve_button"));  /* still needs the acceptance */
+  g_assert_true (button_enabled (f, "accept_button"));
 
   accept_with_signature (f);
   g_autoptr(JsonObject) accepted = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
@@ -300,10 +311,20 @@ test_lifecycle (Fixture *f, gconstpointer data)
   GtkScrolledWindow *scroller = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "scroller");
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), 700);
   fl_ui_test_screenshot (GTK_WIDGET (f->window), "work-order-detail.png");
+  /* Resolving asks whether it was fixed on the first visit. */
   gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-resolved", NULL);
+  fl_ui_test_pump ();
+  AdwMessageDialog *question = fl_ui_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (question);
+  g_autofree char *asked = status_of (f, id);
+  g_assert_cmpstr (asked, ==, "in_progress");
+  adw_message_dialog_response (question, "first");
   fl_ui_test_pump ();
   g_autofree char *resolved = status_of (f, id);
   g_assert_cmpstr (resolved, ==, "resolved");
+  g_autoptr(JsonObject) done = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_true (json_object_has_member (done, "first_time_fix"));
+  g_assert_true (fl_record_get_bool (done, "first_time_fix"));
 
   /* Closing is a supervisor's approval after sync: nothing is left to an engineer. */
   const char *buttons[] = { "take_button", "start_button", "hold_button", "resolve_button",
@@ -408,6 +429,82 @@ test_list_screenshot (Fixture *f, gconstpointer data)
   fl_ui_test_screenshot (GTK_WIDGET (f->window), "main-work-orders.png");
 }
 
+/* The dialog a move opens, its extra child's widgets in order. */
+static AdwMessageDialog *
+move_dialog (GtkWidget *page, const char *action, GtkWidget **first, GtkWidget **last)
+{
+  gtk_widget_activate_action (page, action, NULL);
+  fl_ui_test_pump ();
+  AdwMessageDialog *dialog = fl_ui_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+  *first = gtk_widget_get_first_child (box);
+  *last = gtk_widget_get_last_child (box);
+  return dialog;
+}
+
+/* The service desk (a supervisor) rejects a new incident as out of scope,
+ * with the reason, and records the follow-up call on a closed one; the
+ * engineer is offered neither. */
+static void
+test_service_desk_steps (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_order (f, "私人手机无法上网 Personal phone offline", NULL);
+  g_autofree char *closed = fl_ui_test_store_printf (f->db, "work_order",
+      "{\"ref\": \"INC-261120-K3F-0077\", \"kind\": \"incident\", \"title\": \"打印机脱机 Printer offline\","
+      " \"site_id\": \"%s\", \"impact\": 3, \"urgency\": 3, \"status\": \"closed\", \"assignee\": \"zhang.wei\","
+      " \"resolution\": \"Replaced the cable\", \"customer_name\": \"王芳\", \"satisfaction\": 5}", f->site);
+  fl_window_show_work_order (f->window, id);
+  fl_ui_test_pump ();
+  g_assert_false (button_enabled (f, "out_of_scope_button"));
+  fl_window_show_work_order (f->window, closed);
+  fl_ui_test_pump ();
+  g_assert_false (button_enabled (f, "follow_up_button"));
+
+  g_free (fl_ui_test_store (f->db, "user",
+      "{\"login\": \"chen.jie\", \"display_name\": \"陈洁\", \"role\": \"supervisor\"}"));
+  g_autoptr(FlSession) session = fl_session_new (f->db, "chen.jie");
+  FlWindow *window = fl_window_new (NULL, session, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  FlWorkOrderListPage *list = FL_WORK_ORDER_LIST_PAGE (fl_window_get_page (window, "my-work"));
+  GtkWidget *page = GTK_WIDGET (fl_work_order_list_page_get_detail (list));
+  fl_window_show_work_order (window, id);
+  fl_ui_test_pump ();
+  g_assert_true (gtk_widget_get_sensitive (fl_ui_test_child (page, FL_TYPE_WORK_ORDER_PAGE, "out_of_scope_button")));
+
+  GtkWidget *reason, *last;
+  AdwMessageDialog *reject = move_dialog (page, "work-order.move-rejected", &reason, &last);
+  g_assert_false (adw_message_dialog_get_response_enabled (reject, "record"));
+  gtk_editable_set_text (GTK_EDITABLE (reason), "   ");
+  g_assert_false (adw_message_dialog_get_response_enabled (reject, "record"));
+  gtk_editable_set_text (GTK_EDITABLE (reason), "员工个人设备，不在服务范围内 A personal device");
+  g_assert_true (adw_message_dialog_get_response_enabled (reject, "record"));
+  adw_message_dialog_response (reject, "record");
+  fl_ui_test_pump ();
+  g_autoptr(JsonObject) rejected = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_cmpstr (fl_record_get_string (rejected, "status"), ==, "rejected");
+  g_assert_cmpstr (fl_record_get_string (rejected, "reject_reason"), ==, "员工个人设备，不在服务范围内 A personal device");
+
+  fl_window_show_work_order (window, closed);
+  fl_ui_test_pump ();
+  GtkWidget *satisfaction, *said;
+  AdwMessageDialog *follow_up = move_dialog (page, "work-order.move-visited", &satisfaction, &said);
+  /* The acceptance's 5 is not taken for the call's answer. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (satisfaction)), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_false (adw_message_dialog_get_response_enabled (follow_up, "record"));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (satisfaction), 2);
+  gtk_editable_set_text (GTK_EDITABLE (said), "修好了，但等了两天 Fixed, but it took two days");
+  g_assert_true (adw_message_dialog_get_response_enabled (follow_up, "record"));
+  adw_message_dialog_response (follow_up, "record");
+  fl_ui_test_pump ();
+  g_autoptr(JsonObject) visited = fl_record_load (f->db, fl_schema_lookup ("work_order"), closed, NULL);
+  g_assert_cmpstr (fl_record_get_string (visited, "status"), ==, "visited");
+  g_assert_cmpint (fl_record_get_int (visited, "satisfaction", 0), ==, 3);
+  g_assert_false (gtk_widget_get_sensitive (fl_ui_test_child (page, FL_TYPE_WORK_ORDER_PAGE, "follow_up_button")));
+  gtk_window_destroy (GTK_WINDOW (window));
+  fl_ui_test_pump ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -415,6 +512,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/ui/work-orders/create-offline", test_create_incident_offline);
   ADD ("/ui/work-orders/lifecycle", test_lifecycle);
+  ADD ("/ui/work-orders/service-desk-steps", test_service_desk_steps);
   ADD ("/ui/work-orders/use-part", test_use_part_from_van);
   ADD ("/ui/work-orders/attach-photo", test_attach_photo);
   ADD ("/ui/work-orders/screenshot", test_list_screenshot);
