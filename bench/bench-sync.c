@@ -11,9 +11,9 @@
  * 2. one edit on client A visible on client B after A pushes and B pulls:
  *    target < 50 ms for 95% of 50 edits (median, p95 and worst shown);
  * 3. a pull of 1,000 changed rows, against writing the same rows with plain
- *    prepared statements;
+ *    prepared statements: target within 2x;
  * 4. a push of 10,000 mutations, against applying the same changes with a
- *    plain prepared UPDATE each.
+ *    plain prepared UPDATE each: target at least 0.3 of its rate.
  *
  * Usage: bench-sync [N]   (exit status 0 when the targets are met) */
 #include "fl-sync-test-util.h"
@@ -23,6 +23,8 @@
 #include "fl-soup-transport.h"
 
 #define TARGET_SNAPSHOT_RATIO 0.50
+#define TARGET_PULL_FACTOR    2.0   /* a pull within 2x the plain UPDATEs of its rows */
+#define TARGET_PUSH_RATIO     0.30  /* a push at least 0.3 of the plain UPDATEs' rate */
 #define TARGET_EDIT_MS        50.0
 #define EDITS                 50
 #define PULL_ROWS             1000
@@ -383,6 +385,10 @@ main (int argc, char **argv)
     printf ("-- pull of %d changed rows (B: one sync; %" G_GINT64_FORMAT " changes pulled)\n", PULL_ROWS, pulled);
     printf ("plain UPDATEs (limit)     %10.1f ms\n", plain_pull_s * 1000);
     printf ("pull sync                 %10.1f ms  (%.0f rows/s)\n", pull_s * 1000, pulled / pull_s);
+    double pull_factor = pull_s / plain_pull_s;
+    met = met && pull_factor <= TARGET_PULL_FACTOR;
+    printf ("pull / plain              %10.2f  (target <= %.1f: %s)\n", pull_factor, TARGET_PULL_FACTOR,
+            pull_factor <= TARGET_PULL_FACTOR ? "met" : "NOT met");
   }
 
   /* 4. A pushes 10,000 mutations. */
@@ -422,6 +428,10 @@ main (int argc, char **argv)
     printf ("plain UPDATEs (limit)     %10.1f ms\n", plain_push_s * 1000);
     printf ("push                      %10.1f ms  (%.0f mutations/s; the sync with its pull of them: %.1f ms)\n",
             push_s * 1000, PUSH_MUTATIONS / push_s, sync_s * 1000);
+    double push_ratio = plain_push_s / push_s;
+    met = met && push_ratio >= TARGET_PUSH_RATIO;
+    printf ("push rate / plain rate    %10.2f  (target >= %.2f: %s)\n", push_ratio, TARGET_PUSH_RATIO,
+            push_ratio >= TARGET_PUSH_RATIO ? "met" : "NOT met");
   }
 
   fl_sync_test_client_clear (&a);
