@@ -1,8 +1,11 @@
 /* bench-app — the client's main window over a replica of 100,000 work
  * orders (or N): time to the first frame with the list filled, latency of
- * search and filters (from the query to the repainted list), scrolling far
- * into the list, and resident memory; each beside its target from the
- * design (first window < 1 s, search/filter < 50 ms, memory < 200 MiB).
+ * search and filters (the query in the worker, and from the change to the
+ * repainted list beside one repaint of this display), scrolling far into
+ * the list, and resident memory; each beside its target from the design
+ * (first window < 1 s, each query < 10 ms, search/filter < 50 ms, memory
+ * < 150 MiB).  The replica is built first, then measured by a fresh process
+ * that opens it, as the client opens its replica when it starts.
  *
  * Needs a display (run it under Xvfb like the UI tests):
  *   xvfb-run -a build/bench/bench-app [N]
@@ -23,7 +26,8 @@
 
 #define TARGET_FIRST_FRAME_S 1.0
 #define TARGET_QUERY_S       0.050
-#define TARGET_RSS_MIB       200.0
+#define TARGET_WORKER_S      0.010
+#define TARGET_RSS_MIB       150.0
 
 static const char * const titles[] = {
   "打印机卡纸 Printer jam in ward %u", "LIS 接口中断 LIS interface down", "UPS 电池告警 UPS battery alarm",
@@ -190,10 +194,56 @@ report (const char *what, double seconds, double target)
           target * 1000, seconds < target ? "ok  " : "SLOW", seconds / target);
 }
 
+/* Builds a replica of `n` work orders (at `kept`, or in a directory of its
+ * own removed afterwards) and measures it in a fresh process of this
+ * program; returns that process's exit status. */
+static int
+build_and_measure (const char *program, guint n, const char *kept)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fieldline-bench-app-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = kept != NULL ? g_strdup (kept) : g_build_filename (dir, "replica.db", NULL);
+  {
+    gint64 start = g_get_monotonic_time ();
+    g_autoptr(FlDb) db = fl_db_open_replica (path, &error);
+    g_assert_no_error (error);
+    fl_db_set_meta (db, FL_META_DEVICE_CODE, "BEN", &error);
+    fill_replica (db, n);
+    fl_db_close (db);
+    printf ("bench-app: replica of %u work orders built in %.1f s (not measured below)\n", n,
+            (g_get_monotonic_time () - start) / 1e6);
+  }
+  fflush (stdout);
+  g_autofree char *count = g_strdup_printf ("%u", n);
+  const char *child_argv[] = { program, count, NULL };
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "FIELDLINE_REPLICA", path, TRUE);
+  int status = 1;
+  if (!g_spawn_sync (NULL, (char **) child_argv, env, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error))
+    g_error ("%s", error->message);
+  if (kept == NULL)
+    {
+      static const char * const suffixes[] = { "", "-wal", "-shm" };
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+          g_remove (file);
+        }
+    }
+  g_rmdir (dir);
+  return g_spawn_check_wait_status (status, NULL) ? 0 : 1;
+}
+
 int
 main (int argc, char **argv)
 {
   guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 100000;
+  /* FIELDLINE_REPLICA: a replica built by an earlier run (kept, for
+   * profiling) or by this program just before it started this process. */
+  const char *path = g_getenv ("FIELDLINE_REPLICA");
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_EXISTS))
+    return build_and_measure (argv[0], n, path);
+
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("GSETTINGS_SCHEMA_DIR", FL_BENCH_SCHEMA_DIR, FALSE);
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
@@ -204,29 +254,8 @@ main (int argc, char **argv)
       return 2;
     }
   adw_init ();
-
+  printf ("bench-app: a fresh process opening the replica %s\n", path);
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("fieldline-bench-app-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *path = g_build_filename (dir, "replica.db", NULL);
-  /* FIELDLINE_REPLICA: a replica built by an earlier run, kept (for profiling). */
-  const char *kept = g_getenv ("FIELDLINE_REPLICA");
-  if (kept != NULL && g_file_test (kept, G_FILE_TEST_EXISTS))
-    {
-      g_free (path);
-      path = g_strdup (kept);
-      printf ("bench-app: using the replica %s\n", path);
-    }
-  else
-  {
-    gint64 start = g_get_monotonic_time ();
-    g_autoptr(FlDb) db = fl_db_open_replica (path, &error);
-    g_assert_no_error (error);
-    fl_db_set_meta (db, FL_META_DEVICE_CODE, "BEN", &error);
-    fill_replica (db, n);
-    printf ("bench-app: replica of %u work orders built in %.1f s (not measured below)\n", n,
-            (g_get_monotonic_time () - start) / 1e6);
-  }
 
   /* First window: open the replica, build the window, query, paint. */
   Frames frames = { g_main_loop_new (NULL, FALSE) };
@@ -281,7 +310,7 @@ main (int argc, char **argv)
   /* Each step: the wall time from the change to the repainted list, and
    * what it cost: CPU of the query in the worker and of the main thread
    * (building the rows, layout, painting), which do not grow with load. */
-  double worst = 0, worst_cpu = 0;
+  double worst = 0, worst_query = 0, worst_cpu = 0;
 #define STEP(label, change)                                                               \
   G_STMT_START {                                                                          \
     gint64 step_start = g_get_monotonic_time ();                                          \
@@ -292,9 +321,14 @@ main (int argc, char **argv)
     double ui = main_cpu () - cpu_start;                                                  \
     g_autofree char *what = g_strdup_printf ("%s (%u)", label, g_list_model_get_n_items (model)); \
     report (what, seconds, TARGET_QUERY_S);                                               \
+    printf ("  %-34s %8.1f ms wall beside %.1f ms of one repaint\n", "", seconds * 1000,  \
+            frame_floor * 1000);                                                          \
+    printf ("  %-34s %8.1f ms query in the worker, target < %2.0f ms   %s\n", "",          \
+            query * 1000, TARGET_WORKER_S * 1000, query < TARGET_WORKER_S ? "ok" : "SLOW"); \
     printf ("  %-34s %8.1f ms CPU: query %.1f + list %.1f (%u rows built)\n", "",         \
             (query + ui) * 1000, query * 1000, ui * 1000, count_children (list_view));    \
     worst = MAX (worst, seconds);                                                         \
+    worst_query = MAX (worst_query, query);                                               \
     worst_cpu = MAX (worst_cpu, query + ui);                                              \
   } G_STMT_END
 
@@ -303,7 +337,10 @@ main (int argc, char **argv)
   STEP ("search \"LIS\"", gtk_editable_set_text (search, "LIS"));
   STEP ("search \"打印机卡纸\"", gtk_editable_set_text (search, "打印机卡纸"));
   STEP ("search \"UPS battery\"", gtk_editable_set_text (search, "UPS battery"));
-  STEP ("search \"数据\" (2 chars: LIKE)", gtk_editable_set_text (search, "数据"));
+  STEP ("search \"数据\" (2 chars)", gtk_editable_set_text (search, "数据"));
+  STEP ("search \"电\" (1 char)", gtk_editable_set_text (search, "电"));
+  STEP ("search \"告警 UPS\"", gtk_editable_set_text (search, "告警 UPS"));
+  STEP ("search \"42\" (a short code)", gtk_editable_set_text (search, "42"));
   STEP ("search a reference", gtk_editable_set_text (search, "BEN-0042"));
   STEP ("clear the search", gtk_editable_set_text (search, ""));
   STEP ("status: in progress", gtk_drop_down_set_selected (status, 3));
@@ -334,34 +371,24 @@ main (int argc, char **argv)
   double rss = resident_mib ("VmRSS:"), peak = resident_mib ("VmHWM:");
   printf ("\nMemory:\n  %-34s %8.1f MiB  target < %5.0f MiB  %s (%.2f of the limit)\n", "resident now", rss,
           TARGET_RSS_MIB, rss < TARGET_RSS_MIB ? "ok  " : "HIGH", rss / TARGET_RSS_MIB);
-  printf ("  %-34s %8.1f MiB  (includes building the replica in this process)\n", "peak resident", peak);
+  printf ("  %-34s %8.1f MiB  (this process, from its start)\n", "peak resident", peak);
 
-  printf ("\nWorst search/filter: %.1f ms wall, %.1f ms CPU (target < %.0f ms)\n", worst * 1000,
-          worst_cpu * 1000, TARGET_QUERY_S * 1000);
+  printf ("\nWorst search/filter: %.1f ms wall (target < %.0f ms, one repaint %.1f ms), %.1f ms CPU\n",
+          worst * 1000, TARGET_QUERY_S * 1000, frame_floor * 1000, worst_cpu * 1000);
+  printf ("Worst query in the worker: %.1f ms (target < %.0f ms)\n", worst_query * 1000, TARGET_WORKER_S * 1000);
   double load[1] = { 0 };
   g_autofree char *loadavg = NULL;
   if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
     load[0] = g_ascii_strtod (loadavg, NULL);
   printf ("Load average during the run: %.1f on %u CPUs (wall times grow with it; CPU times do not)\n",
           load[0], g_get_num_processors ());
-  gboolean ok = first_frame < TARGET_FIRST_FRAME_S && worst < TARGET_QUERY_S && rss < TARGET_RSS_MIB;
+  gboolean ok = first_frame < TARGET_FIRST_FRAME_S && worst < TARGET_QUERY_S && worst_query < TARGET_WORKER_S &&
+                rss < TARGET_RSS_MIB;
   printf ("\n%s\n", ok ? "All within the targets." : "Some figures miss their targets (see above).");
 
   gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_main_loop_unref (frames.loop);
-  if (kept != NULL && !g_file_test (kept, G_FILE_TEST_EXISTS))
-    {
-      fl_db_close (db);
-      g_rename (path, kept);
-    }
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-  if (g_strcmp0 (path, kept) != 0)
-    g_remove (path);
-  g_remove (wal);
-  g_remove (shm);
-  g_rmdir (dir);
   return ok ? 0 : 1;
 }

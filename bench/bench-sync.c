@@ -11,18 +11,21 @@
  * 2. one edit on client A visible on client B after A pushes and B pulls:
  *    target < 50 ms for 95% of 50 edits (median, p95 and worst shown);
  * 3. a pull of 1,000 changed rows, against writing the same rows with plain
- *    prepared statements;
+ *    prepared statements: target within 2x;
  * 4. a push of 10,000 mutations, against applying the same changes with a
- *    plain prepared UPDATE each.
+ *    plain prepared UPDATE each: target at least 0.3 of its rate.
  *
  * Usage: bench-sync [N]   (exit status 0 when the targets are met) */
 #include "fl-sync-test-util.h"
 
 #include <stdio.h>
+#include <time.h>
 
 #include "fl-soup-transport.h"
 
 #define TARGET_SNAPSHOT_RATIO 0.50
+#define TARGET_PULL_FACTOR    2.0   /* a pull within 2x the plain UPDATEs of its rows */
+#define TARGET_PUSH_RATIO     0.30  /* a push at least 0.3 of the plain UPDATEs' rate */
 #define TARGET_EDIT_MS        50.0
 #define EDITS                 50
 #define PULL_ROWS             1000
@@ -34,6 +37,16 @@ static double
 seconds_since (gint64 start)
 {
   return (g_get_monotonic_time () - start) / 1e6;
+}
+
+/* CPU seconds of the whole process (client, in-process server and parser
+ * threads): what a phase costs, however many programs share the machine. */
+static double
+process_cpu (void)
+{
+  struct timespec now;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
+  return now.tv_sec + now.tv_nsec / 1e9;
 }
 
 static char *
@@ -248,6 +261,7 @@ stream_alone (FlSyncTestClient *c, FlSyncServer *s)
 typedef struct {
   gint64 started;
   gint64 push_done;
+  double push_done_cpu;
 } Phases;
 
 static void
@@ -255,7 +269,10 @@ on_progress (FlSyncClient *client, guint phase, gint64 done, gint64 total, gpoin
 {
   Phases *phases = user_data;
   if (phase == FL_SYNC_PHASE_PUSH && total > 0 && done == total)
-    phases->push_done = g_get_monotonic_time ();
+    {
+      phases->push_done = g_get_monotonic_time ();
+      phases->push_done_cpu = process_cpu ();
+    }
 }
 
 static int
@@ -362,8 +379,10 @@ main (int argc, char **argv)
     fl_db_commit (a.db, &error);
     sync_or_die (&a);
     t0 = g_get_monotonic_time ();
+    double pull_cpu0 = process_cpu ();
     sync_or_die (&b);
     double pull_s = seconds_since (t0);
+    double pull_cpu = process_cpu () - pull_cpu0;
     gint64 pulled = fl_sync_client_get_last_stats (b.client)->pulled;
 
     GPtrArray **changed = g_new0 (GPtrArray *, n_tables);
@@ -375,7 +394,9 @@ main (int argc, char **argv)
           for (guint i = 0; i < PULL_ROWS; i++)
             g_ptr_array_add (changed[t], fl_record_load (b.db, wo_table, g_ptr_array_index (ids, i), NULL));
         }
+    double plain_cpu0 = process_cpu ();
     double plain_pull_s = plain_write (b.db, changed, TRUE, FALSE);
+    double plain_pull_cpu = process_cpu () - plain_cpu0;
     for (guint t = 0; t < n_tables; t++)
       if (changed[t] != NULL)
         g_ptr_array_unref (changed[t]);
@@ -383,6 +404,12 @@ main (int argc, char **argv)
     printf ("-- pull of %d changed rows (B: one sync; %" G_GINT64_FORMAT " changes pulled)\n", PULL_ROWS, pulled);
     printf ("plain UPDATEs (limit)     %10.1f ms\n", plain_pull_s * 1000);
     printf ("pull sync                 %10.1f ms  (%.0f rows/s)\n", pull_s * 1000, pulled / pull_s);
+    printf ("CPU: pull %.3f s (client and server), plain UPDATEs %.3f s: %.2f times\n", pull_cpu, plain_pull_cpu,
+            pull_cpu / plain_pull_cpu);
+    double pull_factor = pull_s / plain_pull_s;
+    met = met && pull_factor <= TARGET_PULL_FACTOR;
+    printf ("pull / plain              %10.2f  (target <= %.1f: %s)\n", pull_factor, TARGET_PULL_FACTOR,
+            pull_factor <= TARGET_PULL_FACTOR ? "met" : "NOT met");
   }
 
   /* 4. A pushes 10,000 mutations. */
@@ -400,13 +427,16 @@ main (int argc, char **argv)
     Phases phases = { 0 };
     gulong handler = g_signal_connect (a.client, "progress", G_CALLBACK (on_progress), &phases);
     t0 = g_get_monotonic_time ();
+    double cpu0 = process_cpu ();
     sync_or_die (&a);
     double sync_s = seconds_since (t0);
+    double push_cpu = phases.push_done_cpu - cpu0;
     g_signal_handler_disconnect (a.client, handler);
     double push_s = (phases.push_done - t0) / 1e6;
     const FlSyncStats *stats = fl_sync_client_get_last_stats (a.client);
 
     t0 = g_get_monotonic_time ();
+    cpu0 = process_cpu ();
     fl_db_begin (a.db, &error);
     for (guint i = 0; i < PUSH_MUTATIONS; i++)
       {
@@ -417,11 +447,18 @@ main (int argc, char **argv)
       }
     fl_db_commit (a.db, &error);
     double plain_push_s = seconds_since (t0);
+    double plain_push_cpu = process_cpu () - cpu0;
     printf ("-- push of %d mutations (%" G_GINT64_FORMAT " answered, %u requests in the whole sync)\n",
             PUSH_MUTATIONS, stats->pushed, stats->requests);
     printf ("plain UPDATEs (limit)     %10.1f ms\n", plain_push_s * 1000);
     printf ("push                      %10.1f ms  (%.0f mutations/s; the sync with its pull of them: %.1f ms)\n",
             push_s * 1000, PUSH_MUTATIONS / push_s, sync_s * 1000);
+    printf ("CPU: push %.2f s (client and server), plain UPDATEs %.2f s: ratio %.2f\n", push_cpu, plain_push_cpu,
+            plain_push_cpu / push_cpu);
+    double push_ratio = plain_push_s / push_s;
+    met = met && push_ratio >= TARGET_PUSH_RATIO;
+    printf ("push rate / plain rate    %10.2f  (target >= %.2f: %s)\n", push_ratio, TARGET_PUSH_RATIO,
+            push_ratio >= TARGET_PUSH_RATIO ? "met" : "NOT met");
   }
 
   fl_sync_test_client_clear (&a);

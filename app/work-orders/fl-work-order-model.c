@@ -22,7 +22,7 @@ struct _FlWorkOrderModel
   double            last_query_seconds;
 
   GMutex            reader_lock;   /* one query at a time on `reader` */
-  FlDb             *reader;        /* read connection used by worker threads only */
+  FlWorkOrderSearch *reader;      /* used by worker threads only */
 };
 
 static void fl_work_order_model_list_model_init (GListModelInterface *iface);
@@ -63,7 +63,7 @@ query_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   g_mutex_lock (&self->reader_lock);
   if (self->reader == NULL)
     self->reader = fl_work_order_search_open (self->path, &error);
-  GArray *rowids = self->reader != NULL ? fl_work_order_search (self->reader, &query->query, query->login, &error)
+  GArray *rowids = self->reader != NULL ? fl_work_order_search_run (self->reader, &query->query, query->login, &error)
                                         : NULL;
   g_mutex_unlock (&self->reader_lock);
 
@@ -171,7 +171,7 @@ fl_work_order_model_finalize (GObject *object)
   fl_work_order_query_clear (&self->query);
   g_array_unref (self->rowids);
   g_hash_table_unref (self->cache);
-  g_clear_object (&self->reader);
+  g_clear_pointer (&self->reader, fl_work_order_search_free);
   g_mutex_clear (&self->reader_lock);
   G_OBJECT_CLASS (fl_work_order_model_parent_class)->finalize (object);
 }

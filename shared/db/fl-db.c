@@ -3,6 +3,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "fl-gram-tokenizer.h"
+
 G_DEFINE_QUARK (fl-db-error-quark, fl_db_error)
 
 struct _FlDb
@@ -440,6 +442,8 @@ fl_db_open (const char *path, const FlMigration *migrations, guint n_migrations,
   sqlite3_update_hook (db->handle, row_written, db);
   sqlite3_rollback_hook (db->handle, transaction_rolled_back, db);
   sqlite3_busy_timeout (db->handle, 5000);
+  if (!fl_gram_tokenizer_register (db->handle, error))
+    return NULL;
   /* synchronous=NORMAL is durable across application crashes in WAL mode;
    * only a power cut can lose the last transactions, never corrupt. */
   if (!fl_db_exec (db, "PRAGMA journal_mode = WAL;"

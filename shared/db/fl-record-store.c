@@ -90,18 +90,23 @@ table_sql (const FlTable *table)
       g_autoptr(GString) list = g_string_new ("\"id\", \"version\", \"created_at\", \"updated_at\"");
       g_autoptr(GString) marks = g_string_new ("?, ?, ?, ?");
       g_autoptr(GString) sets = g_string_new ("\"version\" = ?2, \"created_at\" = ?3, \"updated_at\" = ?4");
+      g_autoptr(GString) same = g_string_new ("\"version\" IS ?2 AND \"created_at\" IS ?3 AND \"updated_at\" IS ?4");
       for (guint i = 0; i < table->n_columns; i++)
         {
           g_string_append_printf (list, ", \"%s\"", table->columns[i].name);
           g_string_append (marks, ", ?");
           g_string_append_printf (sets, ", \"%s\" = ?%u", table->columns[i].name, i + 5);
+          g_string_append_printf (same, " AND \"%s\" IS ?%u", table->columns[i].name, i + 5);
         }
       sql = g_new0 (TableSql, 1);
       sql->select_list = g_strdup (list->str);
       sql->select_by_id = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?", list->str, table->name);
       sql->insert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT (id) DO NOTHING",
                                      table->name, list->str, marks->str);
-      sql->update = g_strdup_printf ("UPDATE \"%s\" SET %s WHERE id = ?1", table->name, sets->str);
+      /* A row written again as it is (a pulled row this replica holds
+       * already) is left alone: no write, no index or trigger work. */
+      sql->update = g_strdup_printf ("UPDATE \"%s\" SET %s WHERE id = ?1 AND NOT (%s)", table->name, sets->str,
+                                     same->str);
       sql->delete_by_id = g_strdup_printf ("DELETE FROM \"%s\" WHERE id = ?", table->name);
       g_hash_table_insert (cache, (gpointer) table->name, sql);
     }

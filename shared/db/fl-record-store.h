@@ -32,8 +32,9 @@ JsonObject *fl_record_from_stmt (const FlTable *table, sqlite3_stmt *stmt, int f
 const char *fl_record_select_list (const FlTable *table);
 
 /* Writes a whole row (with its common columns): a new row is inserted, an
- * existing one of a mutable table replaced; an append-only row that exists
- * is left as it is.  Sets `inserted` to whether the row was new. */
+ * existing one of a mutable table replaced (left alone when it holds these
+ * values already); an append-only row that exists is left as it is.  Sets
+ * `inserted` to whether the row was new. */
 gboolean    fl_record_store (FlDb *db, const FlTable *table, JsonObject *row,
                              gboolean *inserted, GError **error);
 /* Removes a row that left this replica's scope. */

@@ -9,12 +9,13 @@ fl_ci_search (FlDb *db, const char *words, guint limit, GError **error)
 {
   g_autofree char *pattern = words != NULL && *words != '\0' ? g_strdup_printf ("%%%s%%", words) : NULL;
   g_autofree char *max = g_strdup_printf ("%u", limit);
-  const char *params[] = { pattern, max };
+  const char *params[] = { pattern, max, words };
+  /* The CI whose code is the text itself comes first. */
   return fl_query_rows (db,
       "SELECT ci.id, ci.code, ci.name, ci.type, ci.status, ci.location, s.name AS site_name"
       "  FROM ci LEFT JOIN site s ON s.id = ci.site_id"
       " WHERE ?1 IS NULL OR ci.code LIKE ?1 OR ci.name LIKE ?1 OR ci.serial LIKE ?1 OR ci.location LIKE ?1"
-      " ORDER BY ci.code LIMIT ?2", G_N_ELEMENTS (params), params, error);
+      " ORDER BY ci.code = ?3 COLLATE NOCASE DESC, ci.code LIMIT ?2", G_N_ELEMENTS (params), params, error);
 }
 
 GPtrArray *

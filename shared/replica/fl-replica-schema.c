@@ -64,7 +64,8 @@ fl_replica_resume_search_index (FlDb *db, GError **error)
   g_autoptr(FlStmt) stmt = fl_db_prepare (db, "DELETE FROM meta WHERE key = 'search_index_paused'", error);
   if (stmt == NULL || !fl_stmt_step_done (db, stmt, error))
     return FALSE;
-  return fl_db_exec (db, "INSERT INTO work_order_fts (work_order_fts) VALUES ('rebuild')", error);
+  return fl_db_exec (db, "INSERT INTO work_order_fts (work_order_fts) VALUES ('rebuild');"
+                         "INSERT INTO work_order_grams (work_order_grams) VALUES ('rebuild')", error);
 }
 
 static gboolean
@@ -147,11 +148,39 @@ upgrade_model (FlDb *db, GError **error)
   return TRUE;
 }
 
+/* Migration 5: words of one or two characters (a Chinese word, a short
+ * code) through an index too.  Trigrams cannot hold them, so a second
+ * table keeps every character and every pair of the reference and the
+ * title (fl-gram-tokenizer.h); rowids only (detail=none), since each such
+ * word is one token.  It is kept and paused like the trigram index. */
+static const char short_word_index_sql[] =
+  "CREATE VIRTUAL TABLE work_order_grams USING fts5 (\n"
+  "  ref, title, content = 'work_order', content_rowid = 'rowid',\n"
+  "  tokenize = 'fl_grams', detail = 'none');\n"
+  "CREATE TRIGGER work_order_grams_insert AFTER INSERT ON work_order\n"
+  "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_index_paused') BEGIN\n"
+  "  INSERT INTO work_order_grams (rowid, ref, title) VALUES (NEW.rowid, NEW.ref, NEW.title);\n"
+  "END;\n"
+  "CREATE TRIGGER work_order_grams_delete AFTER DELETE ON work_order\n"
+  "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_index_paused') BEGIN\n"
+  "  INSERT INTO work_order_grams (work_order_grams, rowid, ref, title)\n"
+  "    VALUES ('delete', OLD.rowid, OLD.ref, OLD.title);\n"
+  "END;\n"
+  "CREATE TRIGGER work_order_grams_update AFTER UPDATE OF ref, title ON work_order\n"
+  "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_index_paused')\n"
+  "   AND (OLD.ref IS NOT NEW.ref OR OLD.title IS NOT NEW.title) BEGIN\n"
+  "  INSERT INTO work_order_grams (work_order_grams, rowid, ref, title)\n"
+  "    VALUES ('delete', OLD.rowid, OLD.ref, OLD.title);\n"
+  "  INSERT INTO work_order_grams (rowid, ref, title) VALUES (NEW.rowid, NEW.ref, NEW.title);\n"
+  "END;\n"
+  "INSERT INTO work_order_grams (work_order_grams) VALUES ('rebuild');\n";
+
 static const FlMigration replica_migrations[] = {
   { 1, NULL, create_replica },
   { 2, NULL, add_sync_state },
   { 3, search_index_when_changed_sql, NULL },
   { 4, NULL, upgrade_model },
+  { 5, short_word_index_sql, NULL },
 };
 
 const FlMigration *

@@ -1,6 +1,7 @@
 #include "fl-work-order-queries.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "fl-query.h"
 #include "fl-replica-schema.h"
@@ -32,7 +33,17 @@ fl_work_order_query_copy (const FlWorkOrderQuery *from, FlWorkOrderQuery *to)
   to->escalated = from->escalated;
 }
 
-/* ---- the search ---- */
+/* ---- the search ----
+ *
+ * A search takes two steps.  The orders it selects come from the index
+ * that narrows most: the search indexes alone for a search without
+ * filters, otherwise one statement holding only the conditions set (so
+ * SQLite starts from the assignee, status or site index).  Their list
+ * order (newest first) then comes from walking every order's rowid in that
+ * order, which the search keeps and reads again (one scan of the
+ * creation-time index) only when the replica has changed.  Sorting the
+ * matches instead reads each matching row of the table, for its creation
+ * time, at every search. */
 
 /* The recorded SLA events (sla_event) of an open order `w`: an escalation,
  * or a warning whose target is not met yet (a request's first line is met
@@ -47,69 +58,99 @@ fl_work_order_query_copy (const FlWorkOrderQuery *from, FlWorkOrderQuery *to)
   "    AND (e.target = 'resolve' OR" \
   "         (CASE WHEN w.kind = 'request' THEN w.resolved_at ELSE w.responded_at END) IS NULL)))"
 
-#define FILTERS \
-  " AND (?2 IS NULL OR w.ref LIKE ?2 OR w.title LIKE ?2)" \
-  " AND (?3 IS NULL OR w.assignee = ?3)" \
-  " AND (?4 IS NULL OR w.status = ?4)" \
-  " AND (?5 = 0 OR w.status NOT IN ('resolved', 'closed', 'visited', 'cancelled', 'rejected'))" \
-  " AND (?6 IS NULL OR w.priority = ?6)" \
-  " AND (?7 IS NULL OR w.site_id = ?7)" \
-  " AND (?8 IS NULL OR (w.status IN ('new', 'assigned', 'in_progress')" \
-  "      AND ((w.responded_at IS NULL AND w.response_due < ?8) OR w.resolve_due < ?8)))" \
-  " AND (?9 = 0 OR " ESCALATED ")" \
-  " AND (?10 = 0 OR " NEARING_BREACH ")" \
-  " ORDER BY w.created_at DESC, w.rowid DESC"
-
-/* One statement per driving condition, so that SQLite starts from the
- * index that narrows most: the search index, the assignee, the status, the
- * site, the open statuses (overdue or not), or (every order) the creation
- * time the list is sorted by.  The other filters apply on top in each. */
-static const char query_sql[] =
-  "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL" FILTERS;
-static const char search_sql[] =
-  "SELECT w.rowid FROM work_order_fts JOIN work_order w ON w.rowid = work_order_fts.rowid"
-  " WHERE work_order_fts MATCH ?1" FILTERS;
-static const char mine_sql[] =
-  "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL AND w.assignee = ?3" FILTERS;
-static const char status_sql[] =
-  "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL AND w.status = ?4" FILTERS;
-static const char site_sql[] =
-  "SELECT w.rowid FROM work_order w WHERE ?1 IS NULL AND w.site_id = ?7" FILTERS;
-static const char overdue_sql[] =
-  "SELECT w.rowid FROM work_order w"
-  " WHERE ?1 IS NULL AND w.status IN ('new', 'assigned', 'in_progress')"
-  "   AND ((w.responded_at IS NULL AND w.response_due < ?8) OR w.resolve_due < ?8)" FILTERS;
-static const char open_sql[] =
-  "SELECT w.rowid FROM work_order w"
-  " WHERE ?1 IS NULL AND w.status IN ('new', 'assigned', 'in_progress', 'on_hold')" FILTERS;
-
-/* Trigram search finds substrings of three characters or more; each word
- * becomes a quoted phrase (so FTS5 syntax in the text means nothing).  A
- * shorter word (two Chinese characters are a whole word) falls back to LIKE
- * over the reference and the title. */
-static void
-search_terms (const char *text, char **match, char **like)
+struct _FlWorkOrderSearch
 {
-  *match = *like = NULL;
-  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
-  if (*stripped == '\0')
-    return;
-  g_auto(GStrv) words = g_strsplit_set (stripped, " \t", -1);
-  g_autoptr(GString) phrase = g_string_new (NULL);
-  for (guint i = 0; words[i] != NULL; i++)
+  FlDb    *db;
+  GArray  *newest_first;  /* every order's rowid, in list order */
+  gint64   max_rowid;
+  gint64   data_version;  /* of the replica when newest_first was read; -1 never */
+};
+
+static const char long_words_sql[] = "SELECT rowid FROM work_order_fts WHERE work_order_fts MATCH ?1";
+static const char short_words_sql[] = "SELECT rowid FROM work_order_grams WHERE work_order_grams MATCH ?2";
+
+/* The statement selecting the rowids of `query`'s orders when a filter is
+ * set, in no particular order; NULL when none is.  ?1 is the trigram
+ * search, ?2 the short-word search (search_terms), ?3 the assignee, ?4 the
+ * status, ?5 the priority, ?6 the site and ?7 now (for overdue). */
+static char *
+selection_sql (const FlWorkOrderQuery *query, gboolean long_words, gboolean short_words, gboolean mine)
+{
+  g_autoptr(GString) where = g_string_new (NULL);
+  if (mine)
+    g_string_append (where, " AND w.assignee = ?3");
+  if (query->status != NULL)
+    g_string_append (where, " AND w.status = ?4");
+  if (query->open_only)
+    g_string_append (where, " AND " OPEN_STATUS);
+  if (query->priority != NULL)
+    g_string_append (where, " AND w.priority = ?5");
+  if (query->site_id != NULL)
+    g_string_append (where, " AND w.site_id = ?6");
+  if (query->overdue)
+    g_string_append (where, " AND w.status IN ('new', 'assigned', 'in_progress')"
+                            " AND ((w.responded_at IS NULL AND w.response_due < ?7) OR w.resolve_due < ?7)");
+  if (query->escalated)
+    g_string_append (where, " AND " ESCALATED);
+  if (query->nearing_breach)
+    g_string_append (where, " AND " NEARING_BREACH);
+  if (where->len == 0)
+    return NULL;
+  g_autoptr(GString) sql = g_string_new ("SELECT w.rowid FROM work_order w WHERE 1");
+  if (long_words)
+    g_string_append_printf (sql, " AND w.rowid IN (%s)", long_words_sql);
+  if (short_words)
+    g_string_append_printf (sql, " AND w.rowid IN (%s)", short_words_sql);
+  g_string_append (sql, where->str);
+  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+/* The search text as two FTS5 queries, each word a quoted phrase (so FTS5
+ * syntax in the text means nothing) that must be found: words of three
+ * characters or more in the trigram index of reference, title, description
+ * and resolution (`long_words`), shorter ones (two Chinese characters are
+ * a whole word, a code may be one letter) in the index of characters and
+ * pairs of reference and title (`short_words`).  NULL: no such words.
+ * Returns how many words there are. */
+static void
+append_phrase (GString *phrases, const char *word, gsize length)
+{
+  g_autoptr(GString) phrase = g_string_new_len (word, length);
+  g_string_replace (phrase, "\"", "\"\"", 0);
+  g_string_append_printf (phrases, "%s\"%s\"", phrases->len > 0 ? " " : "", phrase->str);
+}
+
+static char *
+phrases_or_null (GString *phrases)
+{
+  if (phrases->len > 0)
+    return g_string_free (phrases, FALSE);
+  g_string_free (phrases, TRUE);
+  return NULL;
+}
+
+static guint
+search_terms (const char *text, char **long_words, char **short_words)
+{
+  GString *long_phrases = g_string_new (NULL), *short_phrases = g_string_new (NULL);
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  const char *end = valid + strlen (valid);
+  guint n_words = 0;
+  for (const char *p = valid; p < end;)
     {
-      if (*words[i] == '\0')
+      while (p < end && g_unichar_isspace (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      const char *word = p;
+      while (p < end && !g_unichar_isspace (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      if (p == word)
         continue;
-      if (g_utf8_strlen (words[i], -1) < 3)
-        {
-          *like = g_strdup_printf ("%%%s%%", stripped);
-          return;
-        }
-      g_autoptr(GString) word = g_string_new (words[i]);
-      g_string_replace (word, "\"", "\"\"", 0);
-      g_string_append_printf (phrase, "%s\"%s\"", phrase->len > 0 ? " " : "", word->str);
+      append_phrase (g_utf8_strlen (word, p - word) < 3 ? short_phrases : long_phrases, word, p - word);
+      n_words++;
     }
-  *match = g_string_free (g_steal_pointer (&phrase), FALSE);
+  *long_words = phrases_or_null (long_phrases);
+  *short_words = phrases_or_null (short_phrases);
+  return n_words;
 }
 
 static void
@@ -121,7 +162,141 @@ bind_optional (sqlite3_stmt *stmt, int index, const char *value)
     sqlite3_bind_null (stmt, index);
 }
 
-FlDb *
+/* Reads every order's rowid in list order, unless the replica is as it was
+ * when they were read last. */
+static gboolean
+read_list_order (FlWorkOrderSearch *search, GError **error)
+{
+  gint64 version = -1;
+  if (!fl_db_query_int64 (search->db, "PRAGMA data_version", &version, error))
+    return FALSE;
+  if (search->newest_first != NULL && version == search->data_version)
+    return TRUE;
+  g_autoptr(FlStmt) stmt = fl_db_prepare (search->db,
+      "SELECT rowid FROM work_order ORDER BY created_at DESC, rowid DESC", error);
+  if (stmt == NULL)
+    return FALSE;
+  g_autoptr(GArray) rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1024);
+  gint64 max_rowid = 0;
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (rowids, rowid);
+      max_rowid = MAX (max_rowid, rowid);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      fl_db_fail (search->db, error, _("searching work orders"));
+      return FALSE;
+    }
+  g_clear_pointer (&search->newest_first, g_array_unref);
+  search->newest_first = g_steal_pointer (&rowids);
+  search->max_rowid = max_rowid;
+  search->data_version = version;
+  return TRUE;
+}
+
+#define IS_SET(bits, rowid)  ((bits)[(rowid) / 8] & (1 << ((rowid) % 8)))
+
+/* The set of the rowids `sql` selects (one bit per rowid up to max_rowid),
+ * with the query's parameters bound. */
+static guint8 *
+select_rows (FlWorkOrderSearch *search, const char *sql, const char * const *params, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (search->db, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  for (int i = 0; i < sqlite3_bind_parameter_count (stmt); i++)
+    bind_optional (stmt, i + 1, params[i]);
+  g_autofree guint8 *selected = g_malloc0 (search->max_rowid / 8 + 1);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      if (rowid > 0 && rowid <= search->max_rowid)
+        selected[rowid / 8] |= 1 << (rowid % 8);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      fl_db_fail (search->db, error, _("searching work orders"));
+      return NULL;
+    }
+  return g_steal_pointer (&selected);
+}
+
+/* The order whose reference is the whole text (one word of three
+ * characters or more), found through the trigram index; 0 when none. */
+static gint64
+exact_ref (FlWorkOrderSearch *search, const char *long_words, const char *text, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (search->db,
+      "SELECT w.rowid FROM work_order_fts JOIN work_order w ON w.rowid = work_order_fts.rowid"
+      " WHERE work_order_fts MATCH 'ref : ' || ?1 AND w.ref = ?2 COLLATE NOCASE", error);
+  gboolean has_row = FALSE;
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, long_words, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+  if (!fl_stmt_step_row (search->db, stmt, &has_row, error))
+    return -1;
+  return has_row ? sqlite3_column_int64 (stmt, 0) : 0;
+}
+
+static GArray *
+search_run (FlWorkOrderSearch *search, const FlWorkOrderQuery *query, const char *login, GError **error)
+{
+  if (!read_list_order (search, error))
+    return NULL;
+  g_autofree char *long_words = NULL, *short_words = NULL;
+  guint n_words = search_terms (query->text, &long_words, &short_words);
+  gboolean mine = query->mine && login != NULL;
+  g_autofree char *now = query->overdue ? fl_time_format (fl_time_now ()) : NULL;
+  const char *params[] = {
+    long_words, short_words, mine ? login : NULL, query->status, query->priority, query->site_id, now,
+  };
+  /* Filters in one statement, the search words on their own through the
+   * search indexes, both sets of words intersected here. */
+  g_autofree char *sql = selection_sql (query, long_words != NULL, short_words != NULL, mine);
+  const char *sqls[2] = { sql };
+  if (sql == NULL)
+    {
+      sqls[0] = long_words != NULL ? long_words_sql : short_words != NULL ? short_words_sql : NULL;
+      sqls[1] = long_words != NULL && short_words != NULL ? short_words_sql : NULL;
+    }
+  if (sqls[0] == NULL)
+    return g_array_copy (search->newest_first);
+  g_autofree guint8 *selected = select_rows (search, sqls[0], params, error);
+  if (selected == NULL)
+    return NULL;
+  if (sqls[1] != NULL)
+    {
+      g_autofree guint8 *also = select_rows (search, sqls[1], params, error);
+      if (also == NULL)
+        return NULL;
+      for (gint64 i = 0; i <= search->max_rowid / 8; i++)
+        selected[i] &= also[i];
+    }
+
+  /* The order whose reference is the text comes first. */
+  g_autofree char *text = g_strstrip (g_strdup (query->text != NULL ? query->text : ""));
+  gint64 first = n_words == 1 && long_words != NULL ? exact_ref (search, long_words, text, error) : 0;
+  if (first < 0)
+    return NULL;
+  g_autoptr(GArray) rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1024);
+  if (first > 0 && first <= search->max_rowid && IS_SET (selected, first))
+    {
+      g_array_append_val (rowids, first);
+      selected[first / 8] &= ~(1 << (first % 8));
+    }
+  const gint64 *order = (const gint64 *) search->newest_first->data;
+  for (guint i = 0; i < search->newest_first->len; i++)
+    if (IS_SET (selected, order[i]))
+      g_array_append_val (rowids, order[i]);
+  return g_steal_pointer (&rowids);
+}
+
+FlWorkOrderSearch *
 fl_work_order_search_open (const char *path, GError **error)
 {
   g_autoptr(FlDb) db = fl_db_open_replica (path, error);
@@ -130,49 +305,43 @@ fl_work_order_search_open (const char *path, GError **error)
    * resident memory. */
   if (db == NULL || !fl_db_exec (db, "PRAGMA cache_size = -8192", error))
     return NULL;
-  return g_steal_pointer (&db);
+  FlWorkOrderSearch *search = g_new0 (FlWorkOrderSearch, 1);
+  search->db = g_steal_pointer (&db);
+  search->data_version = -1;
+  return search;
+}
+
+void
+fl_work_order_search_free (FlWorkOrderSearch *search)
+{
+  if (search == NULL)
+    return;
+  g_clear_object (&search->db);
+  g_clear_pointer (&search->newest_first, g_array_unref);
+  g_free (search);
+}
+
+GArray *
+fl_work_order_search_run (FlWorkOrderSearch *search, const FlWorkOrderQuery *query, const char *login,
+                          GError **error)
+{
+  /* One read transaction: the list order and the selection see the same
+   * replica. */
+  if (!fl_db_exec (search->db, "BEGIN", error))
+    return NULL;
+  g_autoptr(GArray) rowids = search_run (search, query, login, error);
+  if (!fl_db_exec (search->db, "COMMIT", rowids != NULL ? error : NULL))
+    return NULL;
+  return g_steal_pointer (&rowids);
 }
 
 GArray *
 fl_work_order_search (FlDb *db, const FlWorkOrderQuery *query, const char *login, GError **error)
 {
-  g_autofree char *match = NULL, *like = NULL;
-  search_terms (query->text, &match, &like);
-  const char *sql = match != NULL ? search_sql
-                  : query->mine && login != NULL ? mine_sql
-                  : query->status != NULL ? status_sql
-                  : query->site_id != NULL ? site_sql
-                  : query->overdue ? overdue_sql
-                  : query->open_only ? open_sql
-                  : query_sql;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, error);
-  if (stmt == NULL)
-    return NULL;
-  bind_optional (stmt, 1, match);
-  bind_optional (stmt, 2, like);
-  bind_optional (stmt, 3, query->mine ? login : NULL);
-  bind_optional (stmt, 4, query->status);
-  sqlite3_bind_int (stmt, 5, query->open_only);
-  bind_optional (stmt, 6, query->priority);
-  bind_optional (stmt, 7, query->site_id);
-  g_autofree char *now = query->overdue ? fl_time_format (fl_time_now ()) : NULL;
-  bind_optional (stmt, 8, now);
-  sqlite3_bind_int (stmt, 9, query->escalated);
-  sqlite3_bind_int (stmt, 10, query->nearing_breach);
-
-  g_autoptr(GArray) rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1024);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 rowid = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (rowids, rowid);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      fl_db_fail (db, error, _("searching work orders"));
-      return NULL;
-    }
-  return g_steal_pointer (&rowids);
+  FlWorkOrderSearch once = { .db = db, .data_version = -1 };
+  GArray *rowids = search_run (&once, query, login, error);
+  g_clear_pointer (&once.newest_first, g_array_unref);
+  return rowids;
 }
 
 /* ---- rows ---- */

@@ -27,13 +27,23 @@ typedef struct {
 void        fl_work_order_query_clear (FlWorkOrderQuery *query);
 void        fl_work_order_query_copy (const FlWorkOrderQuery *from, FlWorkOrderQuery *to);
 
-/* A read connection to the replica at `path` for fl_work_order_search in a
- * worker thread (with a small page cache of its own). */
-FlDb       *fl_work_order_search_open (const char *path, GError **error);
-/* The rowids (gint64) of the orders `query` selects, newest first; `login`
- * is whose orders `mine` means. */
+/* The rowids (gint64) of the orders `query` selects, newest first (the
+ * order whose reference is the search text first); `login` is whose orders
+ * `mine` means. */
 GArray     *fl_work_order_search (FlDb *db, const FlWorkOrderQuery *query, const char *login,
                                   GError **error);
+
+/* Searches on a read connection of their own to the replica at `path`, for
+ * a worker thread (one search at a time): with a small page cache, keeping
+ * the list order of every order between searches while the replica does
+ * not change. */
+typedef struct _FlWorkOrderSearch FlWorkOrderSearch;
+FlWorkOrderSearch *fl_work_order_search_open (const char *path, GError **error);
+void               fl_work_order_search_free (FlWorkOrderSearch *search);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlWorkOrderSearch, fl_work_order_search_free)
+/* As fl_work_order_search(). */
+GArray            *fl_work_order_search_run (FlWorkOrderSearch *search, const FlWorkOrderQuery *query,
+                                             const char *login, GError **error);
 
 /* What a list row shows of the order at `rowid`: id, ref, kind, title,
  * status, priority, assignee, site_id, response_due, resolve_due,

@@ -59,17 +59,6 @@ fl_sync_rows_equal (JsonObject *a, JsonObject *b)
   return json_node_equal (x, y);
 }
 
-/* Writes `row` unless the replica holds exactly that already (an answered
- * push usually confirms what is shown). */
-static gboolean
-store_if_changed (FlDb *db, const FlTable *table, JsonObject *row, GError **error)
-{
-  g_autoptr(JsonObject) current = fl_record_load (db, table, fl_record_get_string (row, "id"), NULL);
-  if (current != NULL && fl_sync_rows_equal (current, row))
-    return TRUE;
-  return fl_record_store (db, table, row, NULL, error);
-}
-
 /* `base` is the server's version of a mutable row; writes the row the user
  * sees (base + pending changes) and keeps the shadow while changes wait. */
 gboolean
@@ -80,13 +69,13 @@ fl_sync_rebase_row (FlDb *db, const FlTable *table, JsonObject *base, GError **e
   if (pending == NULL)
     return FALSE;
   if (pending->len == 0)
-    return store_if_changed (db, table, base, error) && fl_sync_shadow_delete (db, table, id, error);
+    return fl_record_store (db, table, base, NULL, error) && fl_sync_shadow_delete (db, table, id, error);
 
   g_autoptr(GPtrArray) changes = g_ptr_array_new ();
   for (guint i = 0; i < pending->len; i++)
     g_ptr_array_add (changes, ((FlOutboxEntry *) g_ptr_array_index (pending, i))->payload);
   g_autoptr(FlRebase) rebase = fl_merge_rebase (base, changes);
-  if (!fl_sync_shadow_write (db, table, base, error) || !store_if_changed (db, table, rebase->row, error))
+  if (!fl_sync_shadow_write (db, table, base, error) || !fl_record_store (db, table, rebase->row, NULL, error))
     return FALSE;
   for (guint i = 0; i < pending->len; i++)
     {

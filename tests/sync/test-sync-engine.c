@@ -5,8 +5,10 @@
 
 #include <sys/stat.h>
 
+#include "fl-demo-data.h"
 #include "fl-soup-transport.h"
 #include "fl-sqlite-store-db.h"
+#include "fl-work-order-queries.h"
 #include "fl-work-order.h"
 
 typedef struct {
@@ -786,6 +788,108 @@ test_file_token_store (void)
   g_rmdir (dir);
 }
 
+static int
+compare_rowids (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* The rowids of the work orders `sql` (with ?1 = `term`) or the search for
+ * `term` selects, in rowid order. */
+static GArray *
+sorted_rowids (FlDb *db, const char *sql, const char *term)
+{
+  g_autoptr(GError) error = NULL;
+  GArray *rowids;
+  if (sql != NULL)
+    {
+      g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, &error);
+      g_assert_no_error (error);
+      sqlite3_bind_text (stmt, 1, term, -1, SQLITE_TRANSIENT);
+      rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 rowid = sqlite3_column_int64 (stmt, 0);
+          g_array_append_val (rowids, rowid);
+        }
+    }
+  else
+    {
+      FlWorkOrderQuery query = { .text = (char *) term };
+      rowids = fl_work_order_search (db, &query, "zhangmin", &error);
+      g_assert_no_error (error);
+    }
+  g_array_sort (rowids, compare_rowids);
+  return rowids;
+}
+
+/* Every character and every pair of neighbours in the references and
+ * titles of the work orders, and words found nowhere. */
+static GHashTable *
+short_words_of (FlDb *db)
+{
+  g_autoptr(GError) error = NULL;
+  GHashTable *terms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (terms, g_strdup ("鲸"));
+  g_hash_table_add (terms, g_strdup ("无关"));
+  g_hash_table_add (terms, g_strdup ("Q9"));
+  g_autoptr(FlStmt) texts = fl_db_prepare (db, "SELECT ref FROM work_order UNION SELECT title FROM work_order", &error);
+  g_assert_no_error (error);
+  while (sqlite3_step (texts) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (texts, 0);
+      for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+        {
+          const char *next = g_utf8_next_char (p);
+          if (g_unichar_isspace (g_utf8_get_char (p)))
+            continue;
+          g_hash_table_add (terms, g_strndup (p, next - p));
+          if (*next != '\0' && !g_unichar_isspace (g_utf8_get_char (next)))
+            g_hash_table_add (terms, g_strndup (p, g_utf8_next_char (next) - p));
+        }
+    }
+  return terms;
+}
+
+/* Every Chinese word of one or two characters and every short code
+ * searched on the demo data finds through the index exactly the orders a
+ * full scan of references and titles finds. */
+static void
+test_short_words_on_demo_data (void)
+{
+  g_autoptr(GError) error = NULL;
+  FlSyncServer s = { 0 };
+  s.store = fl_test_store_new (&s.dir, &s.db_path);
+  fl_demo_data_generate (s.store, 300, NULL, &error);
+  g_assert_no_error (error);
+  fl_sync_server_start (&s);
+  FlSyncTestClient c = { 0 };
+  fl_sync_test_client_init (&c, "zhangmin");
+  fl_sync_client_login (c.client, fl_sync_server_url (&s), "zhangmin", "fieldline-demo", "test device", NULL, &error);
+  g_assert_no_error (error);
+  fl_sync_test_client_sync (&c);
+  g_assert_cmpint (fl_test_count (c.db, "SELECT count(*) FROM work_order"), >=, 300);
+
+  g_autoptr(GHashTable) terms = short_words_of (c.db);
+  g_assert_cmpuint (g_hash_table_size (terms), >, 200);
+
+  GHashTableIter iter;
+  const char *term;
+  g_hash_table_iter_init (&iter, terms);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &term, NULL))
+    {
+      g_autoptr(GArray) scanned = sorted_rowids (c.db,
+          "SELECT rowid FROM work_order"
+          " WHERE instr (lower (ref), lower (?1)) > 0 OR instr (lower (title), lower (?1)) > 0", term);
+      g_autoptr(GArray) found = sorted_rowids (c.db, NULL, term);
+      g_assert_cmpmem (found->data, found->len * sizeof (gint64), scanned->data, scanned->len * sizeof (gint64));
+    }
+
+  fl_sync_test_client_clear (&c);
+  fl_sync_server_teardown (&s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -805,6 +909,7 @@ main (int argc, char **argv)
   ADD ("/sync-engine/bad-row-is-refused-alone", test_bad_row_is_refused_alone);
   ADD ("/sync-engine/async", test_async_sync);
   g_test_add_func ("/sync-engine/backoff", test_backoff);
+  g_test_add_func ("/sync-engine/short-words-on-demo-data", test_short_words_on_demo_data);
   g_test_add_func ("/sync-engine/file-token-store", test_file_token_store);
   return g_test_run ();
 }

@@ -53,7 +53,8 @@ text (GPtrArray *rows, guint i, const char *column)
   return fl_record_get_string (g_ptr_array_index (rows, i), column);
 }
 
-/* Code, name, serial number or location, by code, up to the limit. */
+/* Code, name, serial number or location, by code (the exact code first),
+ * up to the limit. */
 static void
 test_search (Fixture *f, gconstpointer data)
 {
@@ -73,6 +74,12 @@ test_search (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) first = fl_ci_search (f->db, "", 1, &error);
   g_assert_cmpuint (first->len, ==, 1);
   g_assert_cmpstr (text (first, 0, "code"), ==, "SAN-01");
+  /* The CI whose code is the text comes before the others that mention it. */
+  g_autofree char *nas = insert_ci (f, "NAS-02", "Backup NAS", "QN-2", "beside SRV-01");
+  g_autoptr(GPtrArray) exact = fl_ci_search (f->db, "srv-01", 10, &error);
+  g_assert_cmpuint (exact->len, ==, 2);
+  g_assert_cmpstr (text (exact, 0, "code"), ==, "SRV-01");
+  g_assert_cmpstr (text (exact, 1, "code"), ==, "NAS-02");
 }
 
 /* An item's own relations first, then those of others to it. */

@@ -128,6 +128,37 @@ test_store_and_load_round_trip (void)
   fl_test_remove_tree (dir);
 }
 
+/* A row stored again as it is changes nothing (no write, so no index,
+ * trigger or change announcement); a changed value is written. */
+static void
+test_store_same_row_writes_nothing (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  FlDb *db = fl_test_replica ("AAA", &dir);
+  const FlTable *site = fl_schema_lookup ("site");
+  g_autoptr(JsonObject) row = parse (
+      "{\"id\": \"0192f1d2-0000-7000-8000-000000000003\", \"version\": \"2\","
+      " \"created_at\": \"2026-11-22T01:00:00.000Z\", \"updated_at\": \"2026-11-22T02:00:00.000Z\","
+      " \"code\": \"RMYY\", \"name\": \"市人民医院\", \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
+  g_assert_true (fl_record_validate (site, row, FL_RECORD_STORED, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_record_store (db, site, row, NULL, &error));
+  int written = sqlite3_total_changes (fl_db_handle (db));
+  g_assert_true (fl_record_store (db, site, row, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_total_changes (fl_db_handle (db)), ==, written);
+
+  json_object_set_string_member (row, "name", "市人民医院（东院）");
+  g_assert_true (fl_record_store (db, site, row, NULL, &error));
+  g_assert_cmpint (sqlite3_total_changes (fl_db_handle (db)), >, written);
+  g_autoptr(JsonObject) back = fl_record_load (db, site, "0192f1d2-0000-7000-8000-000000000003", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (back, "name"), ==, "市人民医院（东院）");
+  g_object_unref (db);
+  fl_test_remove_tree (dir);
+}
+
 /* A conflict keeps the plain values of both sides (text, numbers, null). */
 static void
 test_conflict_values_may_be_scalars (void)
@@ -328,6 +359,7 @@ main (int argc, char **argv)
   g_test_add_func ("/record/normalised", test_values_are_normalised);
   g_test_add_func ("/record/malformed-json", test_malformed_json_refused);
   g_test_add_func ("/record/store-load", test_store_and_load_round_trip);
+  g_test_add_func ("/record/store-same-row", test_store_same_row_writes_nothing);
   g_test_add_func ("/record/conflict-scalars", test_conflict_values_may_be_scalars);
   g_test_add_func ("/record/json-storable", test_json_columns_store_what_reads_back);
   g_test_add_func ("/record/every-column-bounded", test_every_column_is_bounded);

@@ -95,9 +95,16 @@ test_search_and_filters (Fixture *f, gconstpointer data)
 {
   ASSERT_SEARCH (f, "ups printer pacs", 0);
   /* Words of three characters or more through the trigram index, shorter
-   * ones (two Chinese characters are a word) by LIKE over ref and title. */
+   * ones (two Chinese characters are a word, a code may be one letter)
+   * through the index of characters and pairs of ref and title. */
   ASSERT_SEARCH (f, "printer", .text = "printer jam");
   ASSERT_SEARCH (f, "printer", .text = "打印");
+  ASSERT_SEARCH (f, "printer", .text = "纸");
+  ASSERT_SEARCH (f, "", .text = "纸打");
+  ASSERT_SEARCH (f, "pacs", .text = "pa");
+  ASSERT_SEARCH (f, "printer", .text = "卡纸\u3000jam");
+  ASSERT_SEARCH (f, "", .text = "卡纸 alarm");
+  ASSERT_SEARCH (f, "ups", .text = "UP alarm");
   ASSERT_SEARCH (f, "", .text = "\"scanner\" OR");
   ASSERT_SEARCH (f, "pacs", .mine = TRUE);
   ASSERT_SEARCH (f, "printer pacs", .open_only = TRUE);
@@ -109,6 +116,27 @@ test_search_and_filters (Fixture *f, gconstpointer data)
   fl_time_set_now_for_testing (NOW + 24 * 7 * HOUR);
   ASSERT_SEARCH (f, "printer pacs", .overdue = TRUE);
   ASSERT_SEARCH (f, "pacs", .overdue = TRUE, .mine = TRUE);
+}
+
+/* A search lists the order whose reference is the text itself first, then
+ * the others newest first. */
+static void
+test_exact_ref_first (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) pacs = fl_record_load (f->db, fl_schema_lookup ("work_order"), f->pacs, &error);
+  g_assert_no_error (error);
+  const char *ref = fl_record_get_string (pacs, "ref");
+  fl_time_set_now_for_testing (NOW + 3 * HOUR);
+  g_autofree char *title = g_strdup_printf ("Follow-up of %s", ref);
+  g_autofree char *follow_up = create (f, title, f->site, NULL);
+  g_autofree char *lower = g_ascii_strdown (ref, -1);
+  FlWorkOrderQuery query = { .text = lower };
+  g_autoptr(GArray) rowids = fl_work_order_search (f->db, &query, "zhang.wei", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rowids->len, ==, 2);
+  g_assert_cmpint (g_array_index (rowids, gint64, 0), ==, fl_work_order_rowid (f->db, f->pacs, &error));
+  g_assert_cmpint (g_array_index (rowids, gint64, 1), ==, fl_work_order_rowid (f->db, follow_up, &error));
 }
 
 static void
@@ -232,6 +260,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/work-order-queries/search", Fixture, NULL, set_up, test_search_and_filters, tear_down);
+  g_test_add ("/work-order-queries/exact-ref-first", Fixture, NULL, set_up, test_exact_ref_first, tear_down);
   g_test_add ("/work-order-queries/list-row", Fixture, NULL, set_up, test_list_row_and_rowid, tear_down);
   g_test_add ("/work-order-queries/detail", Fixture, NULL, set_up, test_log_parts_and_attachments, tear_down);
   g_test_add ("/work-order-queries/dialog-choices", Fixture, NULL, set_up, test_dialog_choices, tear_down);
