@@ -149,8 +149,31 @@ fl_pull_page (FlStore *store, const FlPullReader *reader, const char *cursor, gu
 /* ---- snapshot ---- */
 
 typedef struct {
-  FlStore         *store;
   const FlPullReader *reader;
+  FlStoreRowFunc      func;
+  gpointer            user_data;
+} VisibleRows;
+
+static gboolean
+visible_row (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  VisibleRows *v = user_data;
+  if (!reader_sees (v->reader, table, row))
+    return TRUE;
+  g_autoptr(JsonObject) visible = fl_pull_public_row (table, row);
+  return v->func (table, visible, v->user_data, error);
+}
+
+gboolean
+fl_pull_foreach_snapshot_row (FlStore *store, const FlPullReader *reader, gint64 *out_cursor,
+                              FlStoreRowFunc func, gpointer user_data, GError **error)
+{
+  VisibleRows v = { reader, func, user_data };
+  return fl_store_snapshot (store, reader->sites, out_cursor, visible_row, &v, error);
+}
+
+typedef struct {
+  FlStore         *store;
   const char * const *sites;
   gsize            batch_bytes;
   FlPullWriteFunc  write;
@@ -189,11 +212,8 @@ snapshot_row (const FlTable *table, JsonObject *row, gpointer user_data, GError 
   /* The store sets the cursor before the first row. */
   if (!s->header_written)
     append_header (s);
-  if (!reader_sees (s->reader, table, row))
-    return TRUE;
-  g_autoptr(JsonObject) visible = fl_pull_public_row (table, row);
   gsize length;
-  g_autofree char *line = fl_snapshot_row_line (table->name, visible, &length);
+  g_autofree char *line = fl_snapshot_row_line (table->name, row, &length);
   g_string_append_len (s->buffer, line, (gssize) length);
   s->rows++;
   if (s->buffer->len >= s->batch_bytes)
@@ -208,14 +228,13 @@ fl_pull_snapshot (FlStore *store, const FlPullReader *reader, gsize batch_bytes,
   const char * const *sites = reader->sites;
   Snapshot s = {
     .store = store,
-    .reader = reader,
     .sites = sites,
     .batch_bytes = MAX (batch_bytes, 1024),
     .write = write,
     .user_data = user_data,
   };
   s.buffer = g_string_sized_new (s.batch_bytes + 4096);
-  gboolean ok = fl_store_snapshot (store, sites, &s.cursor, snapshot_row, &s, error);
+  gboolean ok = fl_pull_foreach_snapshot_row (store, reader, &s.cursor, snapshot_row, &s, error);
   if (ok)
     {
       if (!s.header_written)

@@ -39,6 +39,12 @@ FlPullResponse *fl_pull_page (FlStore *store, const FlPullReader *reader, const 
 /* The row as clients see it: without server-only columns. */
 JsonObject     *fl_pull_public_row (const FlTable *table, JsonObject *row);
 
+/* Calls `func` for every row of a snapshot as `reader` sees it (without
+ * server-only columns), table by table in one read transaction;
+ * `out_cursor` is set before the first call to the seq it is at. */
+gboolean        fl_pull_foreach_snapshot_row (FlStore *store, const FlPullReader *reader, gint64 *out_cursor,
+                                              FlStoreRowFunc func, gpointer user_data, GError **error);
+
 /* Writes a snapshot as NDJSON lines (fl-protocol.h) through `write`, a
  * batch of lines at a time; `write` may block (the client reads slowly) or
  * fail (the client went away), which stops the snapshot. */

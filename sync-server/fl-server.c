@@ -19,6 +19,7 @@
 #include "fl-protocol.h"
 #include "fl-pull.h"
 #include "fl-push.h"
+#include "fl-replica-files.h"
 #include "fl-record.h"
 #include "fl-store.h"
 #include "fl-time.h"
@@ -39,6 +40,9 @@ G_DEFINE_QUARK (fl-server-error-quark, fl_server_error)
 #define DRAIN_SECONDS     10  /* how long a stop waits for requests in flight */
 #define LOGIN_MAX_BODY    (16 * 1024)  /* a login is a few short strings */
 #define SPARE_DESCRIPTORS 64  /* kept for the database, blobs and logs */
+#define REPLICA_REFRESH_SECONDS 30  /* how often kept replica files catch up with the change log */
+#define REPLICA_KEEP_HOURS      24  /* a scope's file is kept this long after its last first sync */
+#define REPLICA_CHUNK     (1024 * 1024)  /* bytes of a replica file per streamed chunk */
 
 /* ---- options ---- */
 
@@ -72,6 +76,7 @@ fl_server_options_clear (FlServerOptions *o)
   g_clear_pointer (&o->tls_cert_file, g_free);
   g_clear_pointer (&o->tls_key_file, g_free);
   g_clear_pointer (&o->blob_dir, g_free);
+  g_clear_pointer (&o->replica_dir, g_free);
 }
 
 static void
@@ -83,6 +88,7 @@ options_copy (FlServerOptions *to, const FlServerOptions *from)
   to->tls_cert_file = g_strdup (from->tls_cert_file);
   to->tls_key_file = g_strdup (from->tls_key_file);
   to->blob_dir = g_strdup (from->blob_dir);
+  to->replica_dir = g_strdup (from->replica_dir);
 }
 
 static gboolean
@@ -125,6 +131,7 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
   read_text (file, "tls_cert", &o->tls_cert_file);
   read_text (file, "tls_key", &o->tls_key_file);
   read_text (file, "blob_dir", &o->blob_dir);
+  read_text (file, "replica_dir", &o->replica_dir);
   guint64 max_body = o->max_body, max_mutations = o->max_mutations, max_pull = o->max_pull;
   guint64 max_blob = o->max_blob_size, lifetime = (guint64) o->token_lifetime;
   guint64 attempts = o->login_attempts, window = o->login_window, offline = o->max_offline_days;
@@ -204,6 +211,9 @@ struct _FlServer
   guint            drain_source;
   GThread         *maintenance;
   FlStore         *maintenance_store;
+  FlReplicaFiles  *replica_files;
+  GThread         *replica_refresher;
+  FlStore         *replica_store;
   gint64           drain_deadline;
   /* start-up hand-shake of fl_server_start() */
   GMutex           lock;
@@ -749,6 +759,7 @@ run_metrics (Job *job, FlStore *store)
 }
 
 static void run_snapshot (Job *job, FlStore *store);
+static void run_replica (Job *job, FlStore *store);
 
 static const Route routes[] = {
   { FL_PROTOCOL_PREFIX "/auth/login", "POST", FALSE, TRUE, FALSE, BODY_LOGIN, IN_SIGN_IN, run_login },
@@ -756,6 +767,7 @@ static const Route routes[] = {
   { FL_PROTOCOL_PREFIX "/sync/push", "POST", TRUE, TRUE, FALSE, BODY_REQUEST, IN_WRITER, run_push },
   { FL_PROTOCOL_PREFIX "/sync/pull", "GET", TRUE, FALSE, FALSE, BODY_NONE, IN_READER, run_pull },
   { FL_PROTOCOL_PREFIX "/sync/snapshot", "GET", TRUE, FALSE, FALSE, BODY_NONE, IN_SNAPSHOT, run_snapshot },
+  { FL_PROTOCOL_PREFIX "/sync/replica", "GET", TRUE, FALSE, FALSE, BODY_NONE, IN_SNAPSHOT, run_replica },
   { FL_PROTOCOL_PREFIX "/sync/blobs", "GET PUT", TRUE, FALSE, TRUE, BODY_BLOB, IN_READER, run_blob },
   { FL_PROTOCOL_PREFIX "/health", "GET", FALSE, FALSE, FALSE, BODY_NONE, IN_READER, run_health },
   { FL_PROTOCOL_PREFIX "/metrics", "GET", FALSE, FALSE, FALSE, BODY_NONE, IN_READER, run_metrics },
@@ -779,6 +791,9 @@ typedef struct {
   gint64             last_write;  /* when the client last took bytes */
   FlServer          *server;
   SoupServerMessage *msg;
+  const char        *content_type;
+  gint64             content_length;  /* or -1: chunked */
+  char              *digest;          /* a replica file's, or NULL */
 } Stream;
 
 static Stream *
@@ -797,6 +812,7 @@ stream_unref (Stream *s)
   g_mutex_clear (&s->lock);
   g_cond_clear (&s->cond);
   g_clear_object (&s->msg);
+  g_free (s->digest);
   g_free (s);
 }
 
@@ -933,8 +949,13 @@ stream_begin_in_main (gpointer data)
     }
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  soup_message_headers_set_content_type (headers, FL_PROTOCOL_NDJSON_TYPE, NULL);
-  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (headers, s->content_type, NULL);
+  if (s->digest != NULL)
+    soup_message_headers_replace (headers, FL_PROTOCOL_REPLICA_DIGEST_HEADER, s->digest);
+  if (s->content_length >= 0)
+    soup_message_headers_set_content_length (headers, s->content_length);
+  else
+    soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
   soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
   g_signal_connect (msg, "wrote-body-data", G_CALLBACK (stream_on_wrote_data), s);
   soup_server_message_unpause (msg);
@@ -966,8 +987,10 @@ streams_give_back (FlServer *server, const char *login)
   g_mutex_unlock (&server->streams_lock);
 }
 
-static void
-run_snapshot (Job *job, FlStore *store)
+/* Starts the answer that is a stream: NULL when the user's streams are all
+ * taken (answered with 429). */
+static Stream *
+stream_begin (Job *job, const char *content_type, gint64 content_length, const char *digest)
 {
   const char *login = fl_record_get_string (job->user, "login");
   /* One user's streams (a stuck client, a script) leave threads for the others. */
@@ -976,7 +999,7 @@ run_snapshot (Job *job, FlStore *store)
       job->retry_after = g_strdup_printf ("%u", job->server->options.idle_timeout);
       job_reply_error (job, STATUS_TOO_MANY_REQUESTS, NULL,
                        _("Your other snapshots are still streaming; wait for them to finish"));
-      return;
+      return NULL;
     }
   /* authenticate() has run: from here on the answer is the stream. */
   Stream *s = g_new0 (Stream, 1);
@@ -987,9 +1010,32 @@ run_snapshot (Job *job, FlStore *store)
   s->server = job->server;
   s->msg = g_object_ref (job->msg);
   s->last_write = g_get_monotonic_time ();
-
+  s->content_type = content_type;
+  s->content_length = content_length;
+  s->digest = g_strdup (digest);
   run_in_server (job->server, stream_begin_in_main, stream_ref (s), (GDestroyNotify) stream_unref);
+  return s;
+}
 
+static void
+stream_end (Job *job, Stream *s)
+{
+  g_mutex_lock (&s->lock);
+  s->done = TRUE;
+  stream_schedule_feed (s);
+  g_mutex_unlock (&s->lock);
+  stream_unref (s);
+  streams_give_back (job->server, fl_record_get_string (job->user, "login"));
+  /* The stream answers; the job has nothing more to send. */
+  g_atomic_int_set (&job->finished, TRUE);
+}
+
+static void
+run_snapshot (Job *job, FlStore *store)
+{
+  Stream *s = stream_begin (job, FL_PROTOCOL_NDJSON_TYPE, -1, NULL);
+  if (s == NULL)
+    return;
   g_autoptr(GError) error = NULL;
   FlPullReader reader;
   job_reader (job, &reader);
@@ -998,15 +1044,42 @@ run_snapshot (Job *job, FlStore *store)
     /* Headers are gone already: the stream ends without its end line, which
      * tells the client it is incomplete. */
     g_warning ("Snapshot for %s stopped: %s", fl_record_get_string (job->user, "login"), error->message);
+  stream_end (job, s);
+}
 
-  g_mutex_lock (&s->lock);
-  s->done = TRUE;
-  stream_schedule_feed (s);
-  g_mutex_unlock (&s->lock);
-  stream_unref (s);
-  streams_give_back (job->server, login);
-  /* The stream answers; the job has nothing more to send. */
-  g_atomic_int_set (&job->finished, TRUE);
+/* The first sync as a ready replica file, zstd-compressed as it is kept. */
+static void
+run_replica (Job *job, FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  FlPullReader reader;
+  job_reader (job, &reader);
+  g_autoptr(FlReplicaFileInfo) info = fl_replica_files_get (job->server->replica_files, store, &reader, &error);
+  if (info == NULL)
+    {
+      /* The client falls back to the NDJSON snapshot. */
+      job_reply_internal (job, error);
+      return;
+    }
+  g_autofree char *digest = g_strconcat ("sha-256=", info->sha256, NULL);
+  Stream *s = stream_begin (job, FL_PROTOCOL_REPLICA_TYPE, info->size, digest);
+  if (s == NULL)
+    return;
+  gboolean ok = TRUE;
+  while (ok)
+    {
+      g_autoptr(GBytes) chunk = g_input_stream_read_bytes (info->stream, REPLICA_CHUNK, NULL, &error);
+      if (chunk == NULL)
+        ok = FALSE;
+      else if (g_bytes_get_size (chunk) == 0)
+        break;
+      else
+        ok = stream_write (chunk, s, &error);
+    }
+  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+    /* Cut short of its Content-Length: the client sees it incomplete. */
+    g_warning ("Replica file for %s stopped: %s", fl_record_get_string (job->user, "login"), error->message);
+  stream_end (job, s);
 }
 
 /* ---- dispatch ---- */
@@ -1479,6 +1552,61 @@ maintenance_stop (FlServer *server)
   g_clear_object (&server->maintenance_store);
 }
 
+/* Replica files of the scopes used lately catch up with the change log in
+ * the background, so the next first sync of such a scope costs only its
+ * download; files of scopes unused for a day are forgotten. */
+static gpointer
+replica_refresh_loop (gpointer data)
+{
+  FlServer *server = data;
+  g_mutex_lock (&server->lock);
+  while (!g_atomic_int_get (&server->closing))
+    {
+      g_cond_wait_until (&server->cond, &server->lock,
+                         g_get_monotonic_time () + REPLICA_REFRESH_SECONDS * G_USEC_PER_SEC);
+      if (g_atomic_int_get (&server->closing))
+        break;
+      g_mutex_unlock (&server->lock);
+      fl_replica_files_refresh (server->replica_files, server->replica_store,
+                                (gint64) REPLICA_KEEP_HOURS * 3600 * G_USEC_PER_SEC);
+      g_mutex_lock (&server->lock);
+    }
+  g_mutex_unlock (&server->lock);
+  return NULL;
+}
+
+/* The files are this instance's cache: beside a SQLite store's file, or
+ * in a folder of its own (instances of a PostgreSQL store share nothing). */
+static gboolean
+replica_files_start (FlServer *server, const char *store_file, GError **error)
+{
+  const FlServerOptions *o = &server->options;
+  g_autofree char *dir = o->replica_dir != NULL ? g_strdup (o->replica_dir)
+                       : store_file != NULL ? g_strconcat (store_file, ".replicas", NULL)
+                       : g_dir_make_tmp ("fieldline-replicas-XXXXXX", error);
+  if (dir == NULL)
+    return FALSE;
+  server->replica_files = fl_replica_files_new (dir, error);
+  if (server->replica_files == NULL)
+    return FALSE;
+  server->replica_store = fl_store_reopen (server->store, error);
+  if (server->replica_store == NULL)
+    return FALSE;
+  server->replica_refresher = g_thread_new ("fl-replica-refresh", replica_refresh_loop, server);
+  return TRUE;
+}
+
+static void
+replica_files_stop (FlServer *server)
+{
+  g_mutex_lock (&server->lock);
+  g_atomic_int_set (&server->closing, TRUE);
+  g_cond_broadcast (&server->cond);
+  g_mutex_unlock (&server->lock);
+  g_clear_pointer (&server->replica_refresher, g_thread_join);
+  g_clear_object (&server->replica_store);
+}
+
 /* The threads of one kind of work, each with its own connection (the
  * writer's is the server's first one). */
 static gboolean
@@ -1565,7 +1693,7 @@ server_setup (FlServer *server, GError **error)
   for (RunIn kind = 0; kind < N_RUN_IN; kind++)
     if (!workers_start (server, kind, error))
       return FALSE;
-  if (!maintenance_start (server, error))
+  if (!maintenance_start (server, error) || !replica_files_start (server, file, error))
     return FALSE;
 
   /* raw-paths: libsoup would otherwise unescape "%2F" into a "/" that routes */
@@ -1635,6 +1763,7 @@ server_teardown (FlServer *server)
    * streams still waiting for a slow client end. */
   g_atomic_int_set (&server->closing, TRUE);
   maintenance_stop (server);
+  replica_files_stop (server);
   for (RunIn kind = 0; kind < N_RUN_IN; kind++)
     if (server->workers[kind].pool != NULL)
       {
@@ -1650,6 +1779,7 @@ server_teardown (FlServer *server)
     g_clear_pointer (&server->workers[kind].stores, g_async_queue_unref);
   g_clear_object (&server->store);
   g_clear_pointer (&server->blobs, fl_blobs_free);
+  g_clear_pointer (&server->replica_files, fl_replica_files_free);
 }
 
 static FlServer *

@@ -25,6 +25,8 @@ typedef struct {
   char   *tls_cert_file;     /* PEM; both or neither */
   char   *tls_key_file;
   char   *blob_dir;          /* NULL: "<SQLite file>.blobs" */
+  char   *replica_dir;       /* replica files for first syncs; NULL: "<SQLite file>.replicas",
+                              * or a temporary folder of this instance's */
   gsize   max_body;          /* bytes of a request body (after gzip): 1 MiB */
   guint   max_mutations;     /* per push: 500 */
   guint   max_pull;          /* rows per pull page: 1000 */
@@ -45,7 +47,7 @@ typedef struct {
 /* Defaults as documented above. */
 void     fl_server_options_init (FlServerOptions *options);
 /* Reads a key file's [server] group over the current values:
- * listen, tls_cert, tls_key, blob_dir, max_body, max_mutations, max_pull,
+ * listen, tls_cert, tls_key, blob_dir, replica_dir, max_body, max_mutations, max_pull,
  * max_blob_size, token_lifetime, login_attempts, login_window, max_offline_days,
  * audit_retention_days, idle_timeout, max_connections, max_connections_per_address,
  * snapshot_streams_per_user. */

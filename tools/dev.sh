@@ -21,7 +21,7 @@ port=${FIELDLINE_PORT:-8470}
 packages=(
   build-essential pkg-config meson ninja-build gettext
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libsqlite3-dev libsoup-3.0-dev
-  libsodium-dev zlib1g-dev
+  libsodium-dev zlib1g-dev libzstd-dev
   libgtk-4-dev libadwaita-1-dev libsecret-1-dev libcairo2-dev libpango1.0-dev
   desktop-file-utils appstream jq
   xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring

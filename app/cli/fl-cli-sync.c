@@ -88,6 +88,8 @@ phase_label (guint phase)
     {
     case FL_SYNC_PHASE_SIGN_IN: return _("Signing in");
     case FL_SYNC_PHASE_SNAPSHOT: return _("Downloading");
+    /* Translators: the first download as one file, counted in bytes */
+    case FL_SYNC_PHASE_DOWNLOAD: return _("Downloading bytes");
     case FL_SYNC_PHASE_BLOBS: return _("Uploading files");
     case FL_SYNC_PHASE_PUSH: return _("Sending");
     case FL_SYNC_PHASE_PULL: return _("Receiving");

@@ -60,6 +60,15 @@ progress_cb (FlSignInPage *self, FlSyncPhase phase, gint64 done, gint64 total)
       /* Translators: the first download of the user's data */
       text = g_strdup_printf (_("Downloading your data: %" PRId64 " records"), done);
       break;
+    case FL_SYNC_PHASE_DOWNLOAD:
+      {
+        g_autofree char *received = g_format_size ((guint64) done);
+        g_autofree char *whole = total > 0 ? g_format_size ((guint64) total) : NULL;
+        /* Translators: the first download as one file; "12.3 MB of 40.1 MB" */
+        text = whole != NULL ? g_strdup_printf (_("Downloading your data: %s of %s"), received, whole)
+                             : g_strdup_printf (_("Downloading your data: %s"), received);
+        break;
+      }
     case FL_SYNC_PHASE_BLOBS:
       text = g_strdup (_("Sending photos and signatures…"));
       break;

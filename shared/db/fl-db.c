@@ -483,6 +483,57 @@ fl_db_set_meta (FlDb *db, const char *key, const char *value, GError **error)
   return fl_stmt_step_done (db, stmt, error);
 }
 
+static gboolean
+touch_every_table (FlDb *db, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT name FROM sqlite_schema WHERE type = 'table'", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (;;)
+    {
+      gboolean has_row;
+      if (!fl_stmt_step_row (db, stmt, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        return TRUE;
+      touch (db, (const char *) sqlite3_column_text (stmt, 0));
+    }
+}
+
+gboolean
+fl_db_replace (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (FL_IS_DB (db) && FL_IS_DB (source), FALSE);
+  g_return_val_if_fail (db->depth == 0, FALSE);
+  sqlite3_backup *backup = sqlite3_backup_init (db->handle, "main", source->handle, "main");
+  if (backup == NULL)
+    return fl_db_fail (db, error, _("replacing the database"));
+  /* A first step of no pages takes the write lock of `db`, waiting (the
+   * busy timeout) as any writer does for the one that holds it. */
+  int rc = sqlite3_backup_step (backup, 0);
+  gboolean ok = rc == SQLITE_OK || rc == SQLITE_DONE;
+  if (!ok)
+    fl_db_fail (db, error, _("locking the database to replace it"));
+  else if (!prepare (source, user_data, error))
+    ok = FALSE;
+  else if ((rc = sqlite3_backup_step (backup, -1)) != SQLITE_DONE)
+    {
+      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE, _("Database error while %s: %s"),
+                   _("replacing the database"), sqlite3_errstr (rc));
+      ok = FALSE;
+    }
+  rc = sqlite3_backup_finish (backup);
+  if (ok && rc != SQLITE_OK)
+    ok = fl_db_fail (db, error, _("replacing the database"));
+  if (!ok)
+    return FALSE;
+  /* The statements of the cache are prepared again on their next use. */
+  if (!touch_every_table (db, error))
+    return FALSE;
+  announce (db);
+  return TRUE;
+}
+
 void
 fl_db_set_fail_point (FlDb *db, const char *name)
 {

@@ -36,6 +36,10 @@ GQuark fl_protocol_error_quark (void);
 #define FL_PROTOCOL_MAX_PASSWORD   1024
 #define FL_PROTOCOL_MAX_ID         64   /* row and device ids, names of tables and ops, times */
 #define FL_PROTOCOL_NDJSON_TYPE    "application/x-ndjson"
+/* GET /sync/replica: the first sync as a ready replica file, a zstd frame
+ * of the SQLite file; the header gives "sha-256=<hex>" of the file itself. */
+#define FL_PROTOCOL_REPLICA_TYPE   "application/vnd.fieldline.replica+zstd"
+#define FL_PROTOCOL_REPLICA_DIGEST_HEADER "Fieldline-Replica-Digest"
 
 /* Parses a JSON text into a node; a clear error (MALFORMED) otherwise. */
 JsonNode *fl_protocol_parse (const char *data, gsize length, GError **error);

@@ -4,6 +4,8 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "fl-protocol.h"
+
 struct _FlSoupTransport
 {
   GObject      parent_instance;
@@ -50,8 +52,11 @@ soup_send (FlSyncTransport *transport, const FlSyncRequest *request,
 
   FlSyncResponse *response = g_new0 (FlSyncResponse, 1);
   response->status = soup_message_get_status (message);
-  const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
-  response->content_type = g_strdup (type);
+  SoupMessageHeaders *answer = soup_message_get_response_headers (message);
+  response->content_type = g_strdup (soup_message_headers_get_content_type (answer, NULL));
+  response->content_length = soup_message_headers_get_encoding (answer) == SOUP_ENCODING_CONTENT_LENGTH
+                             ? soup_message_headers_get_content_length (answer) : -1;
+  response->replica_digest = g_strdup (soup_message_headers_get_one (answer, FL_PROTOCOL_REPLICA_DIGEST_HEADER));
   response->body = body;
   return response;
 }

@@ -7,7 +7,9 @@
  *   fl-sync-client-rebase.c    applying what the server holds under pending
  *                              local changes (shadows, fl_merge_rebase)
  *   fl-sync-client-push.c      pushing the outbox and applying the answers
- *   fl-sync-client-snapshot.c  the first download
+ *   fl-sync-client-snapshot.c  the first download (NDJSON), local changes
+ *                              reapplied on top
+ *   fl-sync-client-replica.c   the first download as a ready replica file
  *   fl-sync-client-pull.c      the changes since the cursor
  *   fl-sync-client-blobs.c     uploading and fetching blobs */
 #pragma once
@@ -30,6 +32,7 @@ struct _FlSyncClient
   char            *soup_url;
   char            *blob_dir;
   guint            push_batch;
+  gboolean         replica_files;  /* the first download may be a replica file */
   GMainContext    *context;        /* where signals are emitted */
   gint             busy;           /* atomic */
   GMutex           lock;           /* guards last_stats */
@@ -103,6 +106,11 @@ gboolean        fl_sync_run_refuse_row (SyncRun *run, const char *table, const c
 /* One step of a sync each. */
 gboolean        fl_sync_run_push (SyncRun *run, GError **error);
 gboolean        fl_sync_run_snapshot (SyncRun *run, GError **error);
+gboolean        fl_sync_run_replica_file (SyncRun *run, GError **error);
+/* After a snapshot: the new rows the server does not have come back, and
+ * the waiting updates are rebased on the snapshot's rows (in the caller's
+ * transaction). */
+gboolean        fl_sync_reapply_local_changes (FlDb *db, GError **error);
 gboolean        fl_sync_run_pull (SyncRun *run, GError **error);
 
 /* fl-sync-client-blobs.c */

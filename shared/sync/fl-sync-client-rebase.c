@@ -16,25 +16,15 @@
 
 #include "fl-merge.h"
 #include "fl-record-store.h"
+#include "fl-replica-schema.h"
 #include "fl-sync-shadow.h"
-
-#define META_APPLYING         "sync_applying"            /* see fl-replica-schema.c, migration 2 */
-
-static gboolean
-set_applying (FlDb *db, gboolean applying, GError **error)
-{
-  if (applying)
-    return fl_db_set_meta (db, META_APPLYING, "1", error);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "DELETE FROM meta WHERE key = '" META_APPLYING "'", error);
-  return stmt != NULL && fl_stmt_step_done (db, stmt, error);
-}
 
 gboolean
 fl_sync_begin_apply (FlDb *db, GError **error)
 {
   if (!fl_db_begin (db, error))
     return FALSE;
-  if (!set_applying (db, TRUE, error))
+  if (!fl_replica_set_applying (db, TRUE, error))
     {
       fl_db_rollback (db);
       return FALSE;
@@ -45,7 +35,7 @@ fl_sync_begin_apply (FlDb *db, GError **error)
 gboolean
 fl_sync_commit_apply (FlDb *db, gboolean ok, GError **error)
 {
-  if (ok && set_applying (db, FALSE, error) && fl_db_commit (db, error))
+  if (ok && fl_replica_set_applying (db, FALSE, error) && fl_db_commit (db, error))
     return TRUE;
   fl_db_rollback (db);
   return FALSE;

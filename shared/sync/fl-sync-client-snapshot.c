@@ -31,8 +31,8 @@ wipe_model (FlDb *db, GError **error)
 /* After a snapshot: the new rows the server does not have (waiting, or
  * refused and not yet discarded) come back, and the waiting updates are
  * rebased on the snapshot's rows. */
-static gboolean
-reapply_local_changes (FlDb *db, GError **error)
+gboolean
+fl_sync_reapply_local_changes (FlDb *db, GError **error)
 {
   g_autoptr(FlStmt) stmt = fl_db_prepare (db,
       "SELECT mid FROM outbox WHERE op IN ('insert', 'append') "
@@ -417,8 +417,9 @@ apply_snapshot_stream (SyncRun *run, GDataInputStream *in, gint64 *out_rows, GEr
   return TRUE;
 }
 
-gboolean
-fl_sync_run_snapshot (SyncRun *run, GError **error)
+/* The NDJSON stream: every row parsed, validated and stored here. */
+static gboolean
+run_ndjson_snapshot (SyncRun *run, GError **error)
 {
   FlDb *db = run->db;
   fl_sync_run_report_progress (run, FL_SYNC_PHASE_SNAPSHOT, 0, -1, TRUE);
@@ -458,7 +459,7 @@ fl_sync_run_snapshot (SyncRun *run, GError **error)
   gboolean ok = fl_replica_pause_search_index (db, error) &&
                 wipe_model (db, error) &&
                 apply_snapshot_stream (run, in, &rows, error) &&
-                reapply_local_changes (db, error) &&
+                fl_sync_reapply_local_changes (db, error) &&
                 fl_replica_resume_search_index (db, error) &&
                 fl_db_set_meta (db, FL_META_CURSOR, header->cursor, error) &&
                 fl_db_check_fail_point (db, "sync-snapshot-commit", error);
@@ -471,4 +472,28 @@ fl_sync_run_snapshot (SyncRun *run, GError **error)
   run->stats.snapshot_rows += rows;
   fl_sync_run_report_progress (run, FL_SYNC_PHASE_SNAPSHOT, rows, rows, TRUE);
   return TRUE;
+}
+
+/* A replica that lives in a file takes the first download as a ready
+ * replica file when the server offers one; whatever goes wrong with it
+ * (an older server, a cut download, a file that fails its checks) leaves
+ * the replica as it was, and the NDJSON snapshot follows. */
+gboolean
+fl_sync_run_snapshot (SyncRun *run, GError **error)
+{
+  const char *path = fl_db_path (run->db);
+  gboolean in_file = path[0] != '\0' && strcmp (path, ":memory:") != 0;
+  if (in_file && run->client->replica_files)
+    {
+      g_autoptr(GError) file_error = NULL;
+      if (fl_sync_run_replica_file (run, &file_error))
+        return TRUE;
+      if (run->signed_out || g_error_matches (file_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&file_error));
+          return FALSE;
+        }
+      g_info ("Taking the snapshot instead of the replica file: %s", file_error->message);
+    }
+  return run_ndjson_snapshot (run, error);
 }

@@ -436,6 +436,7 @@ fl_sync_client_init (FlSyncClient *self)
 {
   g_mutex_init (&self->lock);
   self->push_batch = FL_PROTOCOL_MAX_MUTATIONS;
+  self->replica_files = TRUE;
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -484,6 +485,13 @@ fl_sync_client_get_blob_dir (FlSyncClient *self)
         : g_build_filename (g_get_user_cache_dir (), "fieldline", "blobs", NULL);
     }
   return self->blob_dir;
+}
+
+void
+fl_sync_client_set_replica_files (FlSyncClient *self, gboolean enabled)
+{
+  g_return_if_fail (FL_IS_SYNC_CLIENT (self));
+  self->replica_files = enabled;
 }
 
 void

@@ -58,6 +58,7 @@ double   fl_sync_backoff_delay (guint failures, double jitter);
 typedef enum {
   FL_SYNC_PHASE_SIGN_IN,
   FL_SYNC_PHASE_SNAPSHOT,  /* done: rows applied; total: rows expected or -1 */
+  FL_SYNC_PHASE_DOWNLOAD,  /* the replica file: done/total bytes received (total -1: unknown) */
   FL_SYNC_PHASE_BLOBS,     /* done/total: blobs uploaded */
   FL_SYNC_PHASE_PUSH,      /* done/total: mutations pushed */
   FL_SYNC_PHASE_PULL,      /* done: changes pulled; total -1 */
@@ -66,6 +67,7 @@ typedef enum {
 /* What the last sync did. */
 typedef struct {
   gint64 snapshot_rows;
+  gint64 replica_files;  /* first downloads taken as a ready replica file */
   gint64 pushed;      /* mutations answered by the server */
   gint64 applied;     /* ... applied or merged */
   gint64 conflicts;   /* ... with a conflict */
@@ -91,6 +93,9 @@ const char   *fl_sync_client_get_blob_dir (FlSyncClient *self);
 /* Mutations per push request (at most FL_PROTOCOL_MAX_MUTATIONS). */
 void          fl_sync_client_set_push_batch (FlSyncClient *self, guint batch);
 const FlSyncStats *fl_sync_client_get_last_stats (FlSyncClient *self);
+/* Whether the first download may come as a ready replica file (the
+ * default) or always as the NDJSON snapshot. */
+void          fl_sync_client_set_replica_files (FlSyncClient *self, gboolean enabled);
 
 /* A row the server sent that this replica could not take (a value that
  * does not validate, such as a required field read back as null): left

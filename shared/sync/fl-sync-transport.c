@@ -25,6 +25,7 @@ fl_sync_response_free (FlSyncResponse *response)
   if (response == NULL)
     return;
   g_free (response->content_type);
+  g_free (response->replica_digest);
   g_clear_object (&response->body);
   g_free (response);
 }

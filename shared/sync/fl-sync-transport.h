@@ -24,6 +24,8 @@ typedef struct {
 typedef struct {
   guint         status;        /* HTTP status */
   char         *content_type;  /* without parameters, or NULL */
+  gint64        content_length;  /* bytes of the body, or -1 when not known */
+  char         *replica_digest;  /* FL_PROTOCOL_REPLICA_DIGEST_HEADER, or NULL */
   GInputStream *body;          /* the body as it arrives (already decompressed) */
 } FlSyncResponse;
 

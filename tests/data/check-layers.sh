@@ -39,13 +39,16 @@ server_forbid () {
   fi
 }
 
+# The replica-file builder (fl-replica-files.c) writes a client's replica,
+# which is SQLite whatever the store: it may use the db layer for that file,
+# and reads the store's rows through FlStore like every other part.
 db_headers='sqlite3\.h|fl-db\.h|fl-record-store\.h|fl-stock-ledger\.h|fl-query\.h|fl-paged-query\.h'
 server_forbid "$db_headers|fl-sqlite-store-db\.h" \
-  'only the SQLite backend speaks SQLite; use the FlStore interface' 'fl-sqlite-store[^:]*'
+  'only the SQLite backend speaks SQLite; use the FlStore interface' 'fl-sqlite-store[^:]*|fl-replica-files\.c'
 server_forbid 'libpq-fe\.h|fl-pg-store-conn\.h' \
   'only the PostgreSQL backend speaks PostgreSQL; use the FlStore interface' 'fl-pg-store[^:]*'
 server_forbid 'fl-[a-z]+-store\.h' \
-  'only fl-store-open.c opens a backend; use fl_store_open()' 'fl-store-open\.c|fl-[a-z]+-store[^:]*'
+  'only fl-store-open.c opens a backend; use fl_store_open()' 'fl-store-open\.c|fl-[a-z]+-store[^:]*|fl-replica-files\.c'
 
 forbid model 'sqlite3\.h|libsoup/|gtk/|adwaita\.h' 'SQLite, libsoup or GTK (the model has no storage and no network)'
 forbid db 'libsoup/|gtk/|adwaita\.h' 'libsoup or GTK'

@@ -4,7 +4,9 @@
  * and K clients, each with its own replica and the real sync engine, whose
  * HTTP goes through a transport that loses requests, loses responses after
  * the server applied them, duplicates requests, cuts snapshots short and
- * lets the user edit while a sync is in flight.  Between steps the server
+ * lets the user edit while a sync is in flight.  Each client takes its
+ * first downloads either as ready replica files or as NDJSON snapshots
+ * (both cut short now and then; a cut file falls back to the snapshot).  Between steps the server
  * restarts (reopening its database), clients are killed between any two
  * steps of a sync (the FlDb dropped and the replica file opened again),
  * clients' clocks run hours off, and an administrator changes people's
@@ -80,7 +82,7 @@ held_request_free (HeldRequest *held)
 typedef struct {
   guint lost_requests, lost_responses, duplicates, truncated, delayed, edits_in_flight;
   guint restarts, kills, scope_changes, syncs, failed_syncs, ops, local_refusals;
-  guint applied, conflicts, rejected, user_actions;
+  guint applied, conflicts, rejected, user_actions, replica_files;
 } SimStats;
 
 struct _SimClient
@@ -94,6 +96,7 @@ struct _SimClient
   SimTransport     *transport;
   gint64            skew;       /* usec their clock is off */
   GArray           *written;    /* mids of the local changes made, to find again */
+  gboolean          replica_files;  /* first downloads as replica files, or NDJSON */
   gboolean          in_edit;
 };
 
@@ -173,7 +176,8 @@ sim_transport_send (FlSyncTransport *transport, const FlSyncRequest *request,
     return forward (sim, request, cancellable, error);
 
   double r = g_rand_double (sim->rng);
-  gboolean snapshot = g_str_has_suffix (request->path, "/sync/snapshot");
+  gboolean snapshot = g_str_has_suffix (request->path, "/sync/snapshot") ||
+                      g_str_has_suffix (request->path, "/sync/replica");
   if (r < 0.05)
     {
       sim->stats.lost_requests++;
@@ -858,7 +862,9 @@ setup_world (Sim *sim)
       fl_sync_test_client_init (&client->c, client->login);
       client->transport = g_object_new (SIM_TYPE_TRANSPORT, NULL);
       client->transport->client = client;
+      client->replica_files = chance (sim, 0.5);
       fl_sync_client_set_transport (client->c.client, FL_SYNC_TRANSPORT (client->transport));
+      fl_sync_client_set_replica_files (client->c.client, client->replica_files);
       g_autoptr(GError) error = NULL;
       if (!fl_sync_client_login (client->c.client, fl_sync_server_url (&sim->s), client->login,
                                  FL_TEST_PASSWORD, client->login, NULL, &error))
@@ -900,11 +906,12 @@ reopen_client (SimClient *client)
   fl_sync_test_client_close (&client->c);
   fl_sync_test_client_open (&client->c);
   fl_sync_client_set_transport (client->c.client, FL_SYNC_TRANSPORT (client->transport));
+  fl_sync_client_set_replica_files (client->c.client, client->replica_files);
 }
 
 static const char * const kill_points[] = {
   "sync-push-sent", "sync-push-results", "sync-pull-page", "sync-snapshot-rows",
-  "sync-snapshot-commit", "changelog-after-row",
+  "sync-snapshot-commit", "sync-replica-swap", "changelog-after-row",
 };
 
 static void
@@ -931,6 +938,7 @@ sim_sync (SimClient *client, gboolean kill)
       sim->stats.applied += stats->applied;
       sim->stats.conflicts += stats->conflicts;
       sim->stats.rejected += stats->rejected;
+      sim->stats.replica_files += stats->replica_files;
       note (sim, "%s: synced: pushed %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " conflicts, %"
             G_GINT64_FORMAT " rejected), pulled %" G_GINT64_FORMAT ", snapshot %" G_GINT64_FORMAT,
             client->login, stats->pushed, stats->conflicts, stats->rejected, stats->pulled, stats->snapshot_rows);
@@ -1286,12 +1294,13 @@ run_seed (guint32 seed, guint steps, gboolean verbose, SimStats *totals)
     g_printerr ("# seed %u: %u ops (%u refused locally), %u syncs (%u failed), %u applied, %u conflicts, "
                 "%u rejected, %u user actions; faults: %u lost requests, %u lost responses, "
                 "%u duplicates, %u delayed, %u cut snapshots, %u edits during sync, %u kills, %u restarts, "
-                "%u scope changes\n",
+                "%u scope changes; %u first downloads as replica files\n",
                 seed, sim.stats.ops, sim.stats.local_refusals, sim.stats.syncs, sim.stats.failed_syncs,
                 sim.stats.applied, sim.stats.conflicts, sim.stats.rejected, sim.stats.user_actions,
                 sim.stats.lost_requests, sim.stats.lost_responses, sim.stats.duplicates, sim.stats.delayed,
                 sim.stats.truncated,
-                sim.stats.edits_in_flight, sim.stats.kills, sim.stats.restarts, sim.stats.scope_changes);
+                sim.stats.edits_in_flight, sim.stats.kills, sim.stats.restarts, sim.stats.scope_changes,
+                sim.stats.replica_files);
   guint *dst = (guint *) totals;
   const guint *src = (const guint *) &sim.stats;
   for (guint i = 0; i < sizeof (SimStats) / sizeof (guint); i++)
@@ -1332,11 +1341,12 @@ test_convergence (void)
   double seconds = (g_get_monotonic_time () - start) / 1e6;
   g_printerr ("# %u seeds of %u steps in %.1f s: %u ops, %u syncs (%u failed on purpose), %u applied, "
               "%u conflicts, %u rejected; %u lost requests, %u lost responses, %u duplicates, %u delayed, "
-              "%u cut snapshots, %u edits during sync, %u kills, %u restarts, %u scope changes\n",
+              "%u cut snapshots, %u edits during sync, %u kills, %u restarts, %u scope changes; "
+              "%u first downloads as replica files\n",
               last - first + 1, steps, seconds, totals.ops, totals.syncs, totals.failed_syncs,
               totals.applied, totals.conflicts, totals.rejected, totals.lost_requests,
               totals.lost_responses, totals.duplicates, totals.delayed, totals.truncated, totals.edits_in_flight,
-              totals.kills, totals.restarts, totals.scope_changes);
+              totals.kills, totals.restarts, totals.scope_changes, totals.replica_files);
   if (failed > 0)
     {
       g_autofree char *message = g_strdup_printf ("%u of %u seeds failed (see above)", failed, last - first + 1);

@@ -68,6 +68,17 @@ fl_replica_resume_search_index (FlDb *db, GError **error)
                          "INSERT INTO work_order_grams (work_order_grams) VALUES ('rebuild')", error);
 }
 
+#define META_APPLYING "sync_applying"
+
+gboolean
+fl_replica_set_applying (FlDb *db, gboolean applying, GError **error)
+{
+  if (applying)
+    return fl_db_set_meta (db, META_APPLYING, "1", error);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "DELETE FROM meta WHERE key = '" META_APPLYING "'", error);
+  return stmt != NULL && fl_stmt_step_done (db, stmt, error);
+}
+
 static gboolean
 create_replica (FlDb *db, GError **error)
 {
@@ -105,7 +116,7 @@ add_sync_state (FlDb *db, GError **error)
           "CREATE TABLE \"sync_shadow_%s\" AS SELECT * FROM \"%s\" WHERE 0;\n"
           "CREATE UNIQUE INDEX \"sync_shadow_%s_id\" ON \"sync_shadow_%s\" (id);\n"
           "CREATE TRIGGER \"%s_sync_shadow\" BEFORE UPDATE ON \"%s\"\n"
-          "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'sync_applying') BEGIN\n"
+          "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = '" META_APPLYING "') BEGIN\n"
           "  INSERT OR IGNORE INTO \"sync_shadow_%s\" SELECT * FROM \"%s\" WHERE id = OLD.id;\n"
           "END;\n",
           name, name, name, name, name, name, name, name);
