@@ -202,7 +202,8 @@ test_use_part_from_van (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_stock_negative_count (f->db, NULL), ==, 1);
 }
 
-/* A failed inspection item opens an incident linked to the CI and the inspection. */
+/* A failed inspection item opens an incident linked to the CI and the
+ * inspection, once: recording again adds no second incident. */
 static void
 test_failed_inspection_opens_incident (Fixture *f, gconstpointer data)
 {
@@ -244,6 +245,24 @@ test_failed_inspection_opens_incident (Fixture *f, gconstpointer data)
   g_autoptr(JsonObject) insp = fl_record_load (f->db, fl_schema_lookup ("inspection"), inspection, &error);
   g_assert_cmpstr (fl_record_get_string (insp, "outcome"), ==, "fail");
   g_assert_cmpstr (fl_record_get_string (insp, "incident_id"), ==, incident);
+
+  /* Recording the same answers again (a second click) records nothing new. */
+  gint64 outbox = fl_test_count (f->db, "SELECT count(*) FROM outbox");
+  g_autofree char *again = NULL, *again_incident = NULL;
+  g_assert_true (fl_inspection_record (f->db, round, ci, failing, "zhang.wei", &again, &again_incident, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, inspection);
+  g_assert_cmpstr (again_incident, ==, incident);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox"), ==, outbox);
+  /* Other failing answers while its incident is open: one incident still. */
+  g_autoptr(JsonObject) worse = fl_record_parse ("{\"load\": 97, \"alarm\": false}", -1, NULL);
+  g_autofree char *recheck = NULL, *recheck_incident = NULL;
+  g_assert_true (fl_inspection_record (f->db, round, ci, worse, "zhang.wei", &recheck, &recheck_incident, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (recheck, !=, inspection);
+  g_assert_cmpstr (recheck_incident, ==, incident);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM inspection"), ==, 2);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_order"), ==, 1);
 
   /* The round's CIs with their outcome so far, and the round in its engineer's list. */
   g_autoptr(GPtrArray) cis = fl_inspection_list_round_cis (f->db, round, &error);
