@@ -209,7 +209,14 @@ gboolean
 fl_work_order_move (FlDb *db, const char *id, FlRole role, const char *actor,
                     FlWorkOrderStatus to, const char *note, GError **error)
 {
-  Move m = { id, actor, note, role, to, NULL };
+  g_autofree char *reason = g_strstrip (g_strdup (note != NULL ? note : ""));
+  if (to == FL_WO_CANCELLED && *reason == '\0')
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("Say why the work order is cancelled: the reason is kept in its log."));
+      return FALSE;
+    }
+  Move m = { id, actor, reason, role, to, NULL };
   return fl_db_transaction (db, move_in_transaction, &m, error);
 }
 

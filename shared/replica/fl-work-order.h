@@ -37,7 +37,8 @@ gboolean    fl_work_order_create (FlDb *db, const FlWorkOrderDraft *draft, const
 /* Moves the order to `to` if the role may (fl-workflow), keeping the facts
  * the lifecycle needs: responded_at on the first start of work, the time
  * spent on hold (which extends the resolution due time), resolved_at; and
- * writes a `status` entry in its work log with `note`. */
+ * writes a `status` entry in its work log with `note`.  Cancelling needs
+ * a `note`: the reason is what the log keeps of it. */
 gboolean    fl_work_order_move (FlDb *db, const char *id, FlRole role, const char *actor,
                                 FlWorkOrderStatus to, const char *note, GError **error);
 

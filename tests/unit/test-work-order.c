@@ -182,6 +182,31 @@ test_allowed_moves_follow_role (Fixture *f, gconstpointer data)
   g_assert_true (can_cancel);
 }
 
+/* Cancelling is final: it needs a reason, which the log keeps. */
+static void
+test_cancel_needs_reason (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = create (f, "incident", 3, 3, "zhang.wei");
+  const char * const no_reason[] = { NULL, "", "  " };
+  for (guint i = 0; i < G_N_ELEMENTS (no_reason); i++)
+    {
+      g_assert_false (fl_work_order_move (f->db, id, FL_ROLE_SUPERVISOR, "chen.jie", FL_WO_CANCELLED,
+                                          no_reason[i], &error));
+      g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+      g_clear_error (&error);
+    }
+  g_autoptr(JsonObject) open = load (f, id);
+  g_assert_cmpstr (fl_record_get_string (open, "status"), ==, "assigned");
+  g_assert_true (fl_work_order_move (f->db, id, FL_ROLE_SUPERVISOR, "chen.jie", FL_WO_CANCELLED,
+                                     " Reported twice ", &error));
+  g_assert_no_error (error);
+  g_autoptr(JsonObject) cancelled = load (f, id);
+  g_assert_cmpstr (fl_record_get_string (cancelled, "status"), ==, "cancelled");
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"
+                                         " AND text LIKE '%: Reported twice' AND author = 'chen.jie'"), ==, 1);
+}
+
 static void
 test_use_part_from_van (Fixture *f, gconstpointer data)
 {
@@ -484,6 +509,7 @@ main (int argc, char **argv)
   ADD ("/work-order/invalid-draft", test_invalid_draft_writes_nothing);
   ADD ("/work-order/lifecycle", test_lifecycle);
   ADD ("/work-order/allowed-moves", test_allowed_moves_follow_role);
+  ADD ("/work-order/cancel-needs-reason", test_cancel_needs_reason);
   ADD ("/work-order/use-part", test_use_part_from_van);
   ADD ("/work-order/failed-inspection", test_failed_inspection_opens_incident);
   ADD ("/work-order/acceptance-only-when-done", test_acceptance_only_when_done);
