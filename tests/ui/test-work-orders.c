@@ -313,6 +313,98 @@ test_lifecycle (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"), ==, 6);
 }
 
+/* Text typed into Cause and Resolution without Enter is not lost: it is
+ * saved before an action leaves the row, kept while a sync changes the
+ * order, and saved when another order is opened. */
+static void
+test_typed_text_is_saved (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_order (f, "打印机卡纸 Printer jams", "zhang.wei");
+  g_autofree char *other = create_order (f, "门禁失灵 Door badge reader", "zhang.wei");
+  fl_window_show_work_order (f->window, id);
+  fl_ui_test_pump ();
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-in-progress", NULL);
+  fl_ui_test_pump ();
+
+  GtkEditable *cause = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "cause_row");
+  GtkEditable *resolution = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "resolution_row");
+  gtk_editable_set_text (cause, "Worn pickup roller");
+  /* A change of the order arriving meanwhile keeps what is being typed. */
+  g_free (fl_ui_test_store_printf (f->db, "work_order",
+      "{\"id\": \"%s\", \"version\": \"9\", \"ref\": \"INC-1\", \"kind\": \"incident\","
+      " \"title\": \"Printer jams on ward 3\", \"site_id\": \"%s\", \"impact\": 3, \"urgency\": 2,"
+      " \"status\": \"in_progress\", \"assignee\": \"zhang.wei\", \"priority\": \"medium\"}", id, f->site));
+  g_signal_emit_by_name (f->session, "changed", "work_order");
+  fl_ui_test_pump ();
+  g_assert_cmpstr (gtk_editable_get_text (cause), ==, "Worn pickup roller");
+
+  /* Going on to the acceptance saves it first. */
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.accept", NULL);
+  fl_ui_test_pump ();
+  FlAcceptanceDialog *dialog = fl_ui_test_find_window (FL_TYPE_ACCEPTANCE_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_autoptr(JsonObject) saved = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_cmpstr (fl_record_get_string (saved, "cause"), ==, "Worn pickup roller");
+
+  /* Leaving the row saves it. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (resolution)));
+  fl_ui_test_pump ();
+  gtk_editable_set_text (resolution, "Roller cleaned");
+  g_assert_true (gtk_widget_grab_focus (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "log_entry")));
+  fl_ui_test_pump ();
+  g_autoptr(JsonObject) focused_away = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_cmpstr (fl_record_get_string (focused_away, "resolution"), ==, "Roller cleaned");
+
+  /* Opening another order saves what was typed in this one. */
+  gtk_editable_set_text (resolution, "Roller replaced");
+  fl_window_show_work_order (f->window, other);
+  fl_ui_test_pump ();
+  g_autoptr(JsonObject) left = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_cmpstr (fl_record_get_string (left, "resolution"), ==, "Roller replaced");
+  g_assert_cmpstr (gtk_editable_get_text (resolution), ==, "");
+}
+
+/* Cancel Order asks for a reason and keeps it in the log. */
+static void
+test_cancel_asks_reason (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_order (f, "重复报修 Reported twice", "zhang.wei");
+  g_free (fl_ui_test_store (f->db, "user",
+      "{\"login\": \"chen.jie\", \"display_name\": \"陈杰\", \"role\": \"supervisor\"}"));
+  g_autoptr(FlSession) supervisor = fl_session_new (f->db, "chen.jie");
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  FlWorkOrderPage *page = g_object_new (FL_TYPE_WORK_ORDER_PAGE, NULL);
+  adw_toast_overlay_set_child (overlay, GTK_WIDGET (page));
+  gtk_window_set_child (window, GTK_WIDGET (overlay));
+  fl_work_order_page_set_session (page, supervisor);
+  fl_work_order_page_load (page, id);
+  gtk_window_present (window);
+  fl_ui_test_pump ();
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "work-order.move-cancelled", NULL);
+  fl_ui_test_pump ();
+  AdwMessageDialog *dialog = fl_ui_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_autofree char *still = status_of (f, id);
+  g_assert_cmpstr (still, ==, "assigned");  /* nothing until confirmed */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "cancel-order"));
+  GtkEditable *reason = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  gtk_editable_set_text (reason, "  ");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "cancel-order"));
+  gtk_editable_set_text (reason, "Same fault as INC-0001");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "cancel-order"));
+  adw_message_dialog_response (dialog, "cancel-order");
+  fl_ui_test_pump ();
+  g_autofree char *cancelled = status_of (f, id);
+  g_assert_cmpstr (cancelled, ==, "cancelled");
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"
+                                         " AND text LIKE '%: Same fault as INC-0001'"), ==, 1);
+  gtk_window_destroy (window);
+  fl_ui_test_pump ();
+}
+
 static void
 test_use_part_from_van (Fixture *f, gconstpointer data)
 {
@@ -415,6 +507,8 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/ui/work-orders/create-offline", test_create_incident_offline);
   ADD ("/ui/work-orders/lifecycle", test_lifecycle);
+  ADD ("/ui/work-orders/typed-text", test_typed_text_is_saved);
+  ADD ("/ui/work-orders/cancel-reason", test_cancel_asks_reason);
   ADD ("/ui/work-orders/use-part", test_use_part_from_van);
   ADD ("/ui/work-orders/attach-photo", test_attach_photo);
   ADD ("/ui/work-orders/screenshot", test_list_screenshot);
