@@ -4,6 +4,7 @@
  * and see the van's balance drop.  FL_SCREENSHOT_DIR=<dir> saves
  * main-work-orders.png and work-order-detail.png. */
 #include <fl-work-order.h>
+#include <sys/wait.h>
 
 #include "fl-acceptance-dialog.h"
 #include "fl-format.h"
@@ -405,6 +406,82 @@ test_cancel_asks_reason (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
 }
 
+/* A real drag on the pad, as the X server delivers it, inside a window
+ * handle (what lets a dialog be moved by its background): the pad takes the
+ * whole stroke, and the handle moves nothing. */
+static cairo_status_t
+read_bytes (void *closure, unsigned char *data, unsigned int length)
+{
+  GInputStream *in = closure;
+  return g_input_stream_read_all (in, data, length, NULL, NULL, NULL) ? CAIRO_STATUS_SUCCESS
+                                                                      : CAIRO_STATUS_READ_ERROR;
+}
+
+/* Whether the signature's PNG has ink within 6 px of (x, y). */
+static gboolean
+inked_near (GBytes *png, int x, int y)
+{
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (png);
+  cairo_surface_t *image = cairo_image_surface_create_from_png_stream (read_bytes, in);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  const unsigned char *data = cairo_image_surface_get_data (image);
+  int stride = cairo_image_surface_get_stride (image);
+  gboolean inked = FALSE;
+  for (int dy = -6; dy <= 6 && !inked; dy++)
+    for (int dx = -6; dx <= 6 && !inked; dx++)
+      {
+        int px = x + dx, py = y + dy;
+        if (px >= 0 && py >= 0 && px < cairo_image_surface_get_width (image) &&
+            py < cairo_image_surface_get_height (image))
+          inked = data[py * stride + px * 4] < 128;  /* blue of RGB24: the ink is dark */
+      }
+  cairo_surface_destroy (image);
+  return inked;
+}
+
+static void
+test_signature_pad_takes_drag (Fixture *f, gconstpointer data)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_decorated (window, FALSE);
+  GtkWidget *handle = gtk_window_handle_new ();
+  FlSignaturePad *pad = FL_SIGNATURE_PAD (fl_signature_pad_new ());
+  gtk_window_handle_set_child (GTK_WINDOW_HANDLE (handle), GTK_WIDGET (pad));
+  gtk_window_set_child (window, handle);
+  gtk_window_present (window);
+  fl_ui_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (pad)) && gtk_widget_get_width (GTK_WIDGET (pad)) > 0);
+
+  /* Without a window manager the window sits at the top left of the screen. */
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+  /* Pauses between the moves so that GTK does not fold them into one. */
+  const char *argv[] = { "xdotool", "mousemove", "40", "60", "mousedown", "1", "sleep", "0.05",
+                         "mousemove", "80", "70", "sleep", "0.05", "mousemove", "120", "90", "sleep", "0.05",
+                         "mousemove", "160", "80", "sleep", "0.05", "mousemove", "200", "100", "sleep", "0.05",
+                         "mousemove", "240", "70", "sleep", "0.05", "mousemove", "280", "90", "sleep", "0.05",
+                         "mouseup", "1", NULL };
+  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                      NULL, NULL, &pid, &error))
+    {
+      g_test_skip ("xdotool is not installed");
+      gtk_window_destroy (window);
+      return;
+    }
+  int status = -1;
+  while (waitpid (pid, &status, WNOHANG) == 0)
+    g_main_context_iteration (NULL, FALSE);
+  g_spawn_close_pid (pid);
+  fl_ui_test_wait_until (fl_signature_pad_get_n_strokes (pad) > 0);
+  g_assert_cmpuint (fl_signature_pad_get_n_strokes (pad), ==, 1);
+  /* The whole stroke, from where the press was to where the button went up. */
+  g_autoptr(GBytes) png = fl_signature_pad_to_png (pad, &error);
+  g_assert_no_error (error);
+  g_assert_true (inked_near (png, 40, 60));
+  g_assert_true (inked_near (png, 280, 90));
+  gtk_window_destroy (window);
+  fl_ui_test_pump ();
+}
+
 static void
 test_use_part_from_van (Fixture *f, gconstpointer data)
 {
@@ -509,6 +586,7 @@ main (int argc, char **argv)
   ADD ("/ui/work-orders/lifecycle", test_lifecycle);
   ADD ("/ui/work-orders/typed-text", test_typed_text_is_saved);
   ADD ("/ui/work-orders/cancel-reason", test_cancel_asks_reason);
+  ADD ("/ui/work-orders/signature-drag", test_signature_pad_takes_drag);
   ADD ("/ui/work-orders/use-part", test_use_part_from_van);
   ADD ("/ui/work-orders/attach-photo", test_attach_photo);
   ADD ("/ui/work-orders/screenshot", test_list_screenshot);
