@@ -238,6 +238,83 @@ test_resolve_conflict (Fixture *f, gconstpointer data)
   g_assert_cmpstr (here, ==, on_server);
 }
 
+/* Whether a button under `widget` activates `action`. */
+static gboolean
+has_action_button (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_action_button (child, action))
+      return TRUE;
+  return FALSE;
+}
+
+/* The values of the first conflicting field under `widget`. */
+static const char *
+field_values (GtkWidget *widget)
+{
+  if (ADW_IS_ACTION_ROW (widget) && g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)) ?: "",
+                                                      "Before: "))
+    return adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *values = field_values (child);
+      if (values != NULL)
+        return values;
+    }
+  return NULL;
+}
+
+/* The supervisor cancelled offline an order the engineer has started
+ * since: the server refuses to cancel work in progress, so only its
+ * version is offered, and the values read as words. */
+static void
+test_conflict_offers_what_server_accepts (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(FlSyncTestClient) engineer = { 0 };
+  fl_sync_test_client_init (&engineer, "eng_a");
+  fl_sync_test_client_login (&engineer, &f->server);
+  fl_sync_test_client_sync (&engineer);
+  FlWorkOrderDraft draft = {
+    .kind = "incident", .title = "HIS 登录缓慢 HIS slow to sign in", .site_id = f->server.site_a,
+    .impact = 3, .urgency = 3, .assignee = "eng_a",
+  };
+  g_autofree char *id = NULL;
+  g_assert_true (fl_work_order_create (engineer.db, &draft, "eng_a", &id, &error));
+  g_assert_no_error (error);
+  fl_sync_test_client_sync (&engineer);
+  sign_in (f, "super");
+
+  g_assert_true (fl_work_order_move (engineer.db, id, FL_ROLE_ENGINEER, "eng_a", FL_WO_IN_PROGRESS, NULL, &error));
+  fl_sync_test_client_sync (&engineer);
+  g_assert_true (fl_work_order_move (f->db, id, FL_ROLE_SUPERVISOR, "super", FL_WO_CANCELLED, "Reported twice", &error));
+  g_assert_no_error (error);
+  sync_now (f);
+
+  fl_window_show_area (f->window, "sync");
+  FlSyncPage *page = FL_SYNC_PAGE (fl_window_get_page (f->window, "sync"));
+  g_assert_cmpuint (g_list_model_get_n_items (fl_sync_page_get_conflicts (page)), ==, 1);
+  GtkListBox *list = fl_ui_test_child (page, FL_TYPE_SYNC_PAGE, "conflicts_list");
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_true (has_action_button (row, "sync-page.keep-theirs"));
+  g_assert_false (has_action_button (row, "sync-page.keep-mine"));
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "Yours cannot be kept"));
+  const char *values = field_values (row);
+  g_assert_nonnull (values);
+  g_assert_true (g_str_has_prefix (values, "Before: Assigned\nYours (super, "));
+  g_assert_true (g_str_has_suffix (values, "): Cancelled\nOn the server, changed meanwhile: In progress"));
+  g_autoptr(FlRecordItem) item = g_list_model_get_item (fl_sync_page_get_conflicts (page), 0);
+  gint64 mid = fl_record_get_int (fl_record_item_get_record (item), "mid", 0);
+  g_autoptr(FlOutboxEntry) entry = fl_outbox_get (f->db, mid, &error);
+  g_assert_no_error (error);
+  FlConflict *conflict = g_ptr_array_index (entry->conflicts, 0);
+  g_assert_cmpstr (conflict->field, ==, "status");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -247,6 +324,8 @@ main (int argc, char **argv)
   g_test_add ("/ui/sync/sync-at-start", Fixture, NULL, fixture_set_up, test_sync_at_start,
               fixture_tear_down);
   g_test_add ("/ui/sync/keyring-errors", Fixture, NULL, fixture_set_up, test_keyring_errors,
+              fixture_tear_down);
+  g_test_add ("/ui/sync/conflict-offers", Fixture, NULL, fixture_set_up, test_conflict_offers_what_server_accepts,
               fixture_tear_down);
   g_test_add ("/ui/sync/resolve-conflict", Fixture, NULL, fixture_set_up, test_resolve_conflict,
               fixture_tear_down);
