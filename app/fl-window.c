@@ -28,6 +28,7 @@ struct _FlWindow
   GSettings            *settings;
 
   AdwToastOverlay      *toast_overlay;
+  AdwToast             *sync_toast;     /* the latest sync failure shown, weak */
   GtkStack             *main_stack;
   AdwLeaflet           *leaflet;
   GtkWidget            *content_pane;
@@ -198,15 +199,32 @@ update_role_areas (FlWindow *self)
                                    supervisor);
 }
 
+/* One toast for the latest sync failure, with the way on: it stays until
+ * dismissed, and a newer failure replaces it. */
+static void
+show_sync_failure (FlWindow *self, const char *reason, const char *button, const char *action)
+{
+  if (self->sync_toast != NULL)
+    adw_toast_dismiss (self->sync_toast);
+  AdwToast *toast = fl_notice_toast_new (reason);
+  adw_toast_set_button_label (toast, button);
+  adw_toast_set_action_name (toast, action);
+  adw_toast_set_timeout (toast, 0);
+  g_set_weak_pointer (&self->sync_toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 signed_out_cb (FlWindow *self, const char *reason)
 {
   /* The data and the outbox stay: sign in again when convenient. */
-  AdwToast *toast = fl_notice_toast_new (reason);
-  adw_toast_set_button_label (toast, _("_Sign In"));
-  adw_toast_set_action_name (toast, "win.sign-in");
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  show_sync_failure (self, reason, _("_Sign In"), "win.sign-in");
+}
+
+static void
+sync_failed_cb (FlWindow *self, const char *reason)
+{
+  show_sync_failure (self, reason, _("_Retry"), "win.sync");
 }
 
 static void
@@ -309,6 +327,7 @@ fl_window_dispose (GObject *object)
 {
   FlWindow *self = FL_WINDOW (object);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WINDOW);
+  g_clear_weak_pointer (&self->sync_toast);
   G_OBJECT_CLASS (fl_window_parent_class)->dispose (object);
 }
 
@@ -407,6 +426,7 @@ fl_window_new (GtkApplication *app, FlSession *session, FlSyncController *sync)
       g_signal_connect_object (sync, "notify::status", G_CALLBACK (update_sync_state), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (sync, "notify::last-synced", G_CALLBACK (update_sync_state), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (sync, "signed-out", G_CALLBACK (signed_out_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (sync, "failed", G_CALLBACK (sync_failed_cb), self, G_CONNECT_SWAPPED);
     }
 
   update_user (self);

@@ -6,15 +6,19 @@
 #                       display, run a headless demo sync)
 #   tools/dev.sh test   install what is missing, build, run the whole test suite,
 #                       then build the fuzz targets with clang, ASan and UBSan and
-#                       run them for a bounded time, with the unit tests, there
+#                       run them for a bounded time, with the unit tests, there;
+#                       then the client with ASan and UBSan, and run the ui and
+#                       sync suites there (the simulator on ASAN_SIM_SEEDS seeds)
 #
 # Environment: BUILD_DIR (default: build), FUZZ_BUILD_DIR (default: build-fuzz),
-# FUZZ_SECONDS (default: 30, per fuzz target), FIELDLINE_PORT (default: 8470).
+# ASAN_BUILD_DIR (default: build-asan), FUZZ_SECONDS (default: 30, per fuzz
+# target), ASAN_SIM_SEEDS (default: 5), FIELDLINE_PORT (default: 8470).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
 fuzz_build=${FUZZ_BUILD_DIR:-$top/build-fuzz}
+asan_build=${ASAN_BUILD_DIR:-$top/build-asan}
 port=${FIELDLINE_PORT:-8470}
 
 # Debian packages the build, the tests and the demo need.
@@ -77,6 +81,13 @@ configure_and_build_fuzzing() {
     -Db_sanitize=address,undefined -Db_lundef=false -Dfuzzing=true -Dapp=disabled
 }
 
+# The client, the server and every test with ASan and UBSan (clang, as
+# the fuzzing build): the ui and sync suites run there, so a use after free
+# in a page or the sync engine fails a test.
+configure_and_build_asan() {
+  CC=clang configure_and_build "$asan_build" -Db_sanitize=address,undefined -Db_lundef=false
+}
+
 # count RESULT... : how many tests of the test logs in `logs` ended so.
 count() {
   local filter
@@ -98,6 +109,16 @@ cmd_test() {
     say "Fuzzing, and the unit tests under ASan and UBSan"
     meson test -C "$fuzz_build" --suite unit --suite fuzz --print-errorlogs --num-processes 2 || status=$?
     logs+=("$fuzz_build/meson-logs/testlog.json")
+  else
+    status=1
+  fi
+  rm -f "$asan_build/meson-logs/testlog.json"
+  if configure_and_build_asan; then
+    say "The ui and sync suites under ASan and UBSan"
+    SIM_SEEDS=${ASAN_SIM_SEEDS:-5} xvfb-run -a -s '-screen 0 1280x800x24' \
+      dbus-run-session -- meson test -C "$asan_build" --suite ui --suite sync \
+        --print-errorlogs --num-processes 2 || status=$?
+    logs+=("$asan_build/meson-logs/testlog.json")
   else
     status=1
   fi

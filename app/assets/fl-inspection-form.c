@@ -122,6 +122,24 @@ build_row (JsonObject *item, GtkWidget **control)
   return row;
 }
 
+/* A recorded inspection stands until an answer changes: recording the same
+ * answers again would record the same finding twice. */
+static void
+answer_changed (FlInspectionForm *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspection-form.record", TRUE);
+}
+
+static void
+watch_answer (FlInspectionForm *self, GtkWidget *control)
+{
+  const char *signal = GTK_IS_SWITCH (control) ? "notify::active"
+                       : GTK_IS_SPIN_BUTTON (control) ? "value-changed"
+                       : ADW_IS_COMBO_ROW (control) ? "notify::selected"
+                       : "changed";
+  g_signal_connect_object (control, signal, G_CALLBACK (answer_changed), self, G_CONNECT_SWAPPED);
+}
+
 static void
 clear_rows (FlInspectionForm *self)
 {
@@ -177,6 +195,7 @@ fl_inspection_form_load (FlInspectionForm *self, const char *round_id, const cha
       adw_preferences_group_add (self->items_group, row);
       g_ptr_array_add (self->rows, row);
       g_hash_table_insert (self->controls, g_strdup (fl_inspection_item_string (item, "key")), control);
+      watch_answer (self, control);
     }
 }
 
@@ -233,9 +252,12 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   g_autoptr(JsonObject) results = collect_results (self);
   g_autoptr(GError) error = NULL;
   g_autofree char *incident_id = NULL;
+  /* Off while it is saved and after: a second click must not record it again. */
+  gtk_widget_action_set_enabled (widget, "inspection-form.record", FALSE);
   if (!fl_inspection_record (fl_session_get_db (self->session), self->round_id, self->ci_id, results,
                              fl_session_get_login (self->session), NULL, &incident_id, &error))
     {
+      gtk_widget_action_set_enabled (widget, "inspection-form.record", TRUE);
       fl_notice_error (widget, _("Cannot record the inspection"), error);
       return;
     }

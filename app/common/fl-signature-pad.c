@@ -33,6 +33,39 @@ add_point (FlSignaturePad *self, double x, double y)
   g_array_append_val (self->points, point);
 }
 
+/* A quadratic Bézier from `from` to `to` bent towards `control`, as cairo's cubic. */
+static void
+quad_to (cairo_t *cr, const graphene_point_t *from, const graphene_point_t *control,
+         const graphene_point_t *to)
+{
+  cairo_curve_to (cr,
+                  from->x + 2.0 / 3.0 * (control->x - from->x), from->y + 2.0 / 3.0 * (control->y - from->y),
+                  to->x + 2.0 / 3.0 * (control->x - to->x), to->y + 2.0 / 3.0 * (control->y - to->y),
+                  to->x, to->y);
+}
+
+/* One stroke of `n` points, smooth: through the midpoints between the
+ * points the pointer reported, bent towards the points themselves, so a
+ * fast stroke has no corners. */
+static void
+draw_stroke (cairo_t *cr, const graphene_point_t *p, guint n)
+{
+  cairo_move_to (cr, p[0].x, p[0].y);
+  if (n == 1)
+    {
+      cairo_line_to (cr, p[0].x + 0.1, p[0].y);  /* a dot is a stroke too */
+      return;
+    }
+  graphene_point_t from = p[0];
+  for (guint i = 1; i + 1 < n; i++)
+    {
+      graphene_point_t mid = { (p[i].x + p[i + 1].x) / 2, (p[i].y + p[i + 1].y) / 2 };
+      quad_to (cr, &from, &p[i], &mid);
+      from = mid;
+    }
+  cairo_line_to (cr, p[n - 1].x, p[n - 1].y);
+}
+
 static void
 draw_strokes (FlSignaturePad *self, cairo_t *cr, int width, int height)
 {
@@ -42,23 +75,15 @@ draw_strokes (FlSignaturePad *self, cairo_t *cr, int width, int height)
   cairo_set_line_width (cr, 2.5);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  gboolean pen_down = FALSE;
-  for (guint i = 0; i < self->points->len; i++)
+  const graphene_point_t *points = (const graphene_point_t *) self->points->data;
+  guint start = 0;
+  for (guint i = 0; i <= self->points->len; i++)
     {
-      graphene_point_t *p = &g_array_index (self->points, graphene_point_t, i);
-      if (isnan (p->x))
-        {
-          pen_down = FALSE;
-          continue;
-        }
-      if (pen_down)
-        cairo_line_to (cr, p->x, p->y);
-      else
-        {
-          cairo_move_to (cr, p->x, p->y);
-          cairo_line_to (cr, p->x + 0.1, p->y);  /* a dot is a stroke too */
-        }
-      pen_down = TRUE;
+      if (i < self->points->len && !isnan (points[i].x))
+        continue;
+      if (i > start)
+        draw_stroke (cr, points + start, i - start);
+      start = i + 1;
     }
   cairo_stroke (cr);
 }
@@ -82,6 +107,8 @@ draw_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user
 static void
 drag_begin_cb (GtkGestureDrag *gesture, double x, double y, FlSignaturePad *self)
 {
+  /* The stroke is the pad's: the dialog around it must not move with it. */
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   self->start_x = x;
   self->start_y = y;
   end_stroke (self);
@@ -126,6 +153,21 @@ gboolean
 fl_signature_pad_is_empty (FlSignaturePad *self)
 {
   return self->points->len == 0;
+}
+
+guint
+fl_signature_pad_get_n_strokes (FlSignaturePad *self)
+{
+  guint strokes = 0;
+  for (guint i = 0; i < self->points->len; i++)
+    strokes += isnan (g_array_index (self->points, graphene_point_t, i).x);
+  return strokes;
+}
+
+guint
+fl_signature_pad_get_n_points (FlSignaturePad *self)
+{
+  return self->points->len - fl_signature_pad_get_n_strokes (self);
 }
 
 static cairo_status_t
@@ -187,6 +229,8 @@ fl_signature_pad_init (FlSignaturePad *self)
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
 
   GtkGesture *drag = gtk_gesture_drag_new ();
+  /* Before the window's own drag (it moves the dialog) sees the press. */
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
   g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end_cb), self);

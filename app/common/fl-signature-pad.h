@@ -13,6 +13,9 @@ GtkWidget *fl_signature_pad_new (void);
 
 void       fl_signature_pad_clear (FlSignaturePad *self);
 gboolean   fl_signature_pad_is_empty (FlSignaturePad *self);
+/* How many strokes were drawn, and points they have. */
+guint      fl_signature_pad_get_n_strokes (FlSignaturePad *self);
+guint      fl_signature_pad_get_n_points (FlSignaturePad *self);
 /* Adds one stroke through `n_points` points (x, y pairs in widget
  * coordinates): what a drag draws. */
 void       fl_signature_pad_add_stroke (FlSignaturePad *self, const double *xy, guint n_points);

@@ -53,6 +53,8 @@ struct _FlApprovalsPage
   gboolean              current_in_queue;
   GPtrArray            *added_rows;      /* widgets added to the groups for the current item */
   GPtrArray            *assignee_logins; /* parallel to assignee_names */
+  GHashTable           *fetching;        /* sha256 of the blobs being downloaded */
+  GCancellable         *cancellable;     /* of those downloads */
 };
 
 static void page_iface_init (FlPageInterface *iface);
@@ -243,6 +245,71 @@ format_on_time (const char *due_text, const char *done_text)
                      : g_strdup_printf (_("%s (late, due %s)"), when, due_local);
 }
 
+static void show_current_again (FlApprovalsPage *self);
+
+typedef struct {
+  FlApprovalsPage *page;
+  char            *sha256;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_object_unref (fetch->page);
+  g_free (fetch->sha256);
+  g_free (fetch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
+
+static void
+blob_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(Fetch) fetch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = fl_sync_client_fetch_blob_finish (FL_SYNC_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_hash_table_remove (fetch->page->fetching, fetch->sha256);
+  if (file == NULL)
+    g_message ("Cannot download %s: %s", fetch->sha256, error->message);
+  show_current_again (fetch->page);
+}
+
+/* Downloads a photo or signature the supervisor is shown or will be. */
+static void
+fetch_blob (FlApprovalsPage *self, const char *sha256)
+{
+  g_autofree char *path = fl_session_get_blob_path (self->session, sha256);
+  if (g_file_test (path, G_FILE_TEST_EXISTS) || g_hash_table_contains (self->fetching, sha256))
+    return;
+  g_hash_table_add (self->fetching, g_strdup (sha256));
+  Fetch *fetch = g_new0 (Fetch, 1);
+  fetch->page = g_object_ref (self);
+  fetch->sha256 = g_strdup (sha256);
+  fl_sync_client_fetch_blob_async (fl_session_get_sync_client (self->session), sha256, self->cancellable,
+                                   blob_fetched, fetch);
+}
+
+static void
+picture_clicked (GtkButton *button, FlApprovalsPage *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (button), "fl-path");
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWindow *viewer = GTK_WINDOW (adw_window_new ());
+  gtk_window_set_title (viewer, g_object_get_data (G_OBJECT (button), "fl-caption"));
+  gtk_window_set_transient_for (viewer, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+  gtk_window_set_modal (viewer, TRUE);
+  gtk_window_set_default_size (viewer, 900, 680);
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (content), adw_header_bar_new ());
+  GtkWidget *picture = gtk_picture_new_for_filename (path);
+  gtk_widget_set_vexpand (picture, TRUE);
+  gtk_box_append (GTK_BOX (content), picture);
+  adw_window_set_content (ADW_WINDOW (viewer), content);
+  gtk_window_present (viewer);
+}
+
 static void
 add_picture (FlApprovalsPage *self, const char *sha256, const char *caption)
 {
@@ -250,26 +317,105 @@ add_picture (FlApprovalsPage *self, const char *sha256, const char *caption)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   if (path != NULL && g_file_test (path, G_FILE_TEST_EXISTS))
     {
+      /* A click opens it full size. */
       GtkWidget *picture = gtk_picture_new_for_filename (path);
       gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
       gtk_widget_set_size_request (picture, 160, 120);
-      gtk_widget_add_css_class (picture, "card");
-      gtk_box_append (GTK_BOX (box), picture);
+      GtkWidget *button = gtk_button_new ();
+      gtk_button_set_child (GTK_BUTTON (button), picture);
+      gtk_widget_add_css_class (button, "card");
+      gtk_widget_set_tooltip_text (button, _("Show full size"));
+      g_object_set_data_full (G_OBJECT (button), "fl-path", g_steal_pointer (&path), g_free);
+      g_object_set_data_full (G_OBJECT (button), "fl-caption", g_strdup (caption), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (picture_clicked), self);
+      gtk_box_append (GTK_BOX (box), button);
     }
   else
     {
-      GtkWidget *missing = gtk_label_new (_("Not downloaded yet: it is fetched at the next sync."));
-      gtk_label_set_wrap (GTK_LABEL (missing), TRUE);
-      gtk_widget_set_size_request (missing, 160, 120);
-      gtk_widget_add_css_class (missing, "card");
-      gtk_widget_add_css_class (missing, "dim-label");
-      gtk_box_append (GTK_BOX (box), missing);
+      fetch_blob (self, sha256);
+      GtkWidget *loading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      gtk_widget_set_size_request (loading, 160, 120);
+      gtk_widget_set_valign (loading, GTK_ALIGN_FILL);
+      gtk_widget_add_css_class (loading, "card");
+      GtkWidget *spinner = gtk_spinner_new ();
+      gtk_spinner_set_spinning (GTK_SPINNER (spinner), g_hash_table_contains (self->fetching, sha256));
+      gtk_widget_set_vexpand (spinner, TRUE);
+      gtk_box_append (GTK_BOX (loading), spinner);
+      GtkWidget *label = gtk_label_new (g_hash_table_contains (self->fetching, sha256)
+                                        ? _("Downloading…") : _("Not downloaded: the server could not be reached"));
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (GTK_BOX (loading), label);
+      gtk_box_append (GTK_BOX (box), loading);
     }
   GtkWidget *label = gtk_label_new (caption);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
   gtk_widget_add_css_class (label, "caption");
   gtk_box_append (GTK_BOX (box), label);
   gtk_flow_box_append (self->photos_box, box);
+}
+
+/* The photos and the customer's signature of the work order `wo`, each
+ * downloaded when it is not here yet. */
+static void
+show_pictures (FlApprovalsPage *self, JsonObject *wo)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->photos_box))) != NULL)
+    gtk_flow_box_remove (self->photos_box, child);
+  guint pictures = 0;
+  g_autoptr(GPtrArray) photos = fl_approvals_list_photos (page_db (self), fl_record_get_string (wo, "id"), NULL);
+  for (guint i = 0; photos != NULL && i < photos->len; i++)
+    {
+      JsonObject *photo = g_ptr_array_index (photos, i);
+      add_picture (self, fl_record_get_string (photo, "sha256"), fl_record_get_string (photo, "caption"));
+      pictures++;
+    }
+  const char *signature = fl_record_get_string (wo, "signature_blob");
+  if (signature != NULL)
+    {
+      add_picture (self, signature, _("Customer's signature"));
+      pictures++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->photos_group), pictures > 0);
+}
+
+/* A download finished: the pictures of the order shown, as they are now. */
+static void
+show_current_again (FlApprovalsPage *self)
+{
+  JsonObject *row = self->current != NULL ? fl_record_item_get_record (self->current) : NULL;
+  const char *table = self->current_in_queue ? fl_record_get_string (row, "target_table") : "work_order";
+  if (row == NULL || g_strcmp0 (table, "work_order") != 0)
+    return;
+  g_autoptr(JsonObject) wo = fl_record_load (page_db (self), fl_schema_lookup ("work_order"),
+                                             fl_record_get_string (row, "id"), NULL);
+  if (wo != NULL)
+    show_pictures (self, wo);
+}
+
+/* What waits for a decision is looked at next: its pictures come down with
+ * the queue, not when the supervisor opens the item. */
+static void
+fetch_queue_pictures (FlApprovalsPage *self)
+{
+  GListModel *queue = G_LIST_MODEL (self->queue);
+  guint n = MIN (g_list_model_get_n_items (queue), 50);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlRecordItem) item = g_list_model_get_item (queue, i);
+      JsonObject *row = fl_record_item_get_record (item);
+      if (g_strcmp0 (fl_record_get_string (row, "target_table"), "work_order") != 0)
+        continue;
+      const char *id = fl_record_get_string (row, "id");
+      g_autoptr(GPtrArray) photos = fl_approvals_list_photos (page_db (self), id, NULL);
+      for (guint p = 0; photos != NULL && p < photos->len; p++)
+        fetch_blob (self, fl_record_get_string (g_ptr_array_index (photos, p), "sha256"));
+      g_autoptr(JsonObject) wo = fl_record_load (page_db (self), fl_schema_lookup ("work_order"), id, NULL);
+      const char *signature = wo != NULL ? fl_record_get_string (wo, "signature_blob") : NULL;
+      if (signature != NULL)
+        fetch_blob (self, signature);
+    }
 }
 
 static guint
@@ -338,21 +484,7 @@ show_work_order_facts (FlApprovalsPage *self, const char *id)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->parts_group), parts > 0);
 
-  guint pictures = 0;
-  g_autoptr(GPtrArray) photos = fl_approvals_list_photos (db, id, NULL);
-  for (guint i = 0; photos != NULL && i < photos->len; i++)
-    {
-      JsonObject *photo = g_ptr_array_index (photos, i);
-      add_picture (self, fl_record_get_string (photo, "sha256"), fl_record_get_string (photo, "caption"));
-      pictures++;
-    }
-  const char *signature = fl_record_get_string (wo, "signature_blob");
-  if (signature != NULL)
-    {
-      add_picture (self, signature, _("Customer's signature"));
-      pictures++;
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->photos_group), pictures > 0);
+  show_pictures (self, wo);
 
   guint entries = 0;
   g_autoptr(GPtrArray) log = fl_approvals_list_work_log (db, id, NULL);
@@ -632,6 +764,7 @@ fl_approvals_page_reload (FlApprovalsPage *self)
   fl_query_model_reload (self->queue);
   fl_query_model_reload (self->assignments);
   update_counts (self);
+  fetch_queue_pictures (self);
   /* Show the same item again as it is now, or nothing when it is done. */
   if (current == NULL || !fl_approvals_page_select (self, current))
     show_item (self, NULL, FALSE);
@@ -772,6 +905,8 @@ fl_approvals_page_dispose (GObject *object)
   g_clear_object (&self->assign_selection);
   g_clear_object (&self->queue);
   g_clear_object (&self->assignments);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->current);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (fl_approvals_page_parent_class)->dispose (object);
@@ -783,6 +918,7 @@ fl_approvals_page_finalize (GObject *object)
   FlApprovalsPage *self = FL_APPROVALS_PAGE (object);
   g_ptr_array_unref (self->added_rows);
   g_ptr_array_unref (self->assignee_logins);
+  g_hash_table_unref (self->fetching);
   G_OBJECT_CLASS (fl_approvals_page_parent_class)->finalize (object);
 }
 
@@ -835,6 +971,8 @@ fl_approvals_page_init (FlApprovalsPage *self)
 {
   self->added_rows = g_ptr_array_new ();
   self->assignee_logins = g_ptr_array_new_with_free_func (g_free);
+  self->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->queue_selection = gtk_single_selection_new (NULL);

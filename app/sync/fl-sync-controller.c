@@ -28,7 +28,7 @@ G_DEFINE_FINAL_TYPE (FlSyncController, fl_sync_controller, G_TYPE_OBJECT)
 enum { PROP_0, PROP_STATUS, PROP_LAST_SYNCED, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { SIGNED_OUT, N_SIGNALS };
+enum { SIGNED_OUT, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -90,6 +90,8 @@ sync_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       set_status (self, FL_SYNC_STATUS_FAILED, error->message);
       if (g_error_matches (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SIGNED_OUT))
         g_signal_emit (self, signals[SIGNED_OUT], 0, error->message);
+      else
+        g_signal_emit (self, signals[FAILED], 0, error->message);
     }
 
   if (self->again)
@@ -108,7 +110,10 @@ fl_sync_controller_sync (FlSyncController *self)
       self->again = TRUE;
       return;
     }
-  if (!fl_sync_client_is_signed_in (client))
+  /* Never signed in: the sign-in page is shown, there is nothing to sync.
+   * A sign-in lost since (a keyring locked or gone) is the sync's to
+   * report, as a failure that says what to do. */
+  if (fl_session_get_login (self->session) == NULL)
     return;
   g_clear_handle_id (&self->soon_id, g_source_remove);
   self->running = TRUE;
@@ -336,6 +341,10 @@ fl_sync_controller_class_init (FlSyncControllerClass *klass)
   /* The server refused the token (expired or revoked): sign in again. */
   signals[SIGNED_OUT] = g_signal_new ("signed-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A sync failed for another reason than the network being away (which
+   * the status shows): the reason, for the user to act on. */
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -360,8 +369,9 @@ fl_sync_controller_new (FlSession *session, GSettings *settings)
   if (!g_network_monitor_get_network_available (self->monitor))
     self->status = FL_SYNC_STATUS_OFFLINE;
   schedule_interval (self);
-  /* Catch up at start: what changed while the client was closed. */
-  if (auto_sync (self) && self->status != FL_SYNC_STATUS_OFFLINE)
+  /* Catch up once at start, automatic syncs or not: what changed while the
+   * client was closed, and whether the sign-in still holds. */
+  if (fl_session_get_login (session) != NULL && self->status != FL_SYNC_STATUS_OFFLINE)
     sync_in (self, 1);
   return self;
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 #include <fl-outbox.h>
+#include <fl-work-order.h>
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
@@ -77,14 +78,28 @@ describe_record (FlDb *db, const char *table, const char *row_id)
                           detail ? " " : "", detail ? detail : "");
 }
 
+/* A value as people read it: statuses, priorities and kinds by their
+ * names, yes or no, times in local time. */
 static char *
-value_text (JsonNode *node)
+value_text (const char *table, const char *field, JsonNode *node)
 {
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return g_strdup (_("(empty)"));
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  return json_to_string (node, FALSE);
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (node) ? _("Yes") : _("No"));
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return json_to_string (node, FALSE);
+  const char *text = json_node_get_string (node);
+  if (g_strcmp0 (table, "work_order") == 0 && g_strcmp0 (field, "status") == 0)
+    return g_strdup (fl_work_order_status_label_for_name (text));
+  if (g_strcmp0 (table, "work_order") == 0 && g_strcmp0 (field, "kind") == 0)
+    return g_strdup (fl_work_order_kind_label_for_name (text));
+  if (g_strcmp0 (field, "priority") == 0)
+    return g_strdup (fl_priority_label_for_name (text));
+  gint64 when;
+  if (g_str_has_suffix (field, "_at") && fl_time_parse (text, &when, NULL))
+    return fl_format_time (text);
+  return g_strdup (text);
 }
 
 static FlRecordItem *
@@ -128,16 +143,31 @@ create_conflict_row (gpointer item, gpointer user_data)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), fl_record_item_get_title (item));
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), fl_record_item_get_subtitle (item));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  add_button (row, _("Keep _Theirs"), "sync-page.keep-theirs", g_variant_new_int64 (mid), FALSE);
-  add_button (row, _("Keep _Mine"), "sync-page.keep-mine", g_variant_new_int64 (mid), TRUE);
+  /* Only what the server can accept: keeping a move it refuses would only
+   * come back refused. */
+  g_autoptr(GError) refused = NULL;
+  gboolean may_keep_mine = entry != NULL &&
+    fl_work_order_check_keep_mine (fl_session_get_db (self->session), entry, fl_session_get_role (self->session),
+                                   fl_session_get_login (self->session), &refused);
+  add_button (row, _("Keep _Theirs"), "sync-page.keep-theirs", g_variant_new_int64 (mid), !may_keep_mine);
+  if (may_keep_mine)
+    add_button (row, _("Keep _Mine"), "sync-page.keep-mine", g_variant_new_int64 (mid), TRUE);
+  else if (refused != NULL)
+    {
+      /* Translators: why only the server's version can be kept */
+      g_autofree char *why = g_strdup_printf (_("Yours cannot be kept: %s"), refused->message);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), why);
+    }
   for (guint i = 0; entry != NULL && i < entry->conflicts->len; i++)
     {
       FlConflict *conflict = g_ptr_array_index (entry->conflicts, i);
-      g_autofree char *base = value_text (conflict->base);
-      g_autofree char *mine = value_text (conflict->mine);
-      g_autofree char *theirs = value_text (conflict->theirs);
-      /* Translators: the three values of a conflicting field */
-      g_autofree char *values = g_strdup_printf (_("Before: %s\nYours: %s\nServer's: %s"), base, mine, theirs);
+      g_autofree char *base = value_text (entry->table, conflict->field, conflict->base);
+      g_autofree char *mine = value_text (entry->table, conflict->field, conflict->mine);
+      g_autofree char *theirs = value_text (entry->table, conflict->field, conflict->theirs);
+      g_autofree char *when = fl_format_time_usec (entry->at);
+      /* Translators: the three values of a conflicting field; "Yours (li.wei, 2026-11-22 10:30)" */
+      g_autofree char *values = g_strdup_printf (_("Before: %s\nYours (%s, %s): %s\nOn the server, changed meanwhile: %s"),
+                                                 base, fl_session_get_login (self->session), when, mine, theirs);
       GtkWidget *field = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field), conflict->field);

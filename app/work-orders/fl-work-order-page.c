@@ -323,6 +323,70 @@ update_actions (FlWorkOrderPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->hint_label), why != NULL);
 }
 
+/* The fields typed into entry rows, saved on Enter, on leaving the row
+ * and before any action of the page, like the GNOME apps do. */
+static const struct {
+  const char *field;
+  gsize       row_offset;
+} text_fields[] = {
+  { "resolution", G_STRUCT_OFFSET (FlWorkOrderPage, resolution_row) },
+  { "cause", G_STRUCT_OFFSET (FlWorkOrderPage, cause_row) },
+};
+
+static GtkEditable *
+text_field_row (FlWorkOrderPage *self, guint i)
+{
+  return G_STRUCT_MEMBER (GtkEditable *, self, text_fields[i].row_offset);
+}
+
+static const char *
+stored_text (JsonObject *row, guint i)
+{
+  const char *value = row != NULL ? fl_record_get_string (row, text_fields[i].field) : NULL;
+  return value != NULL ? value : "";
+}
+
+/* Shows the stored value, unless the user is typing something else than
+ * what was shown (`before`): a sync landing meanwhile keeps their text. */
+static void
+show_text_field (FlWorkOrderPage *self, JsonObject *before, guint i)
+{
+  GtkEditable *row = text_field_row (self, i);
+  if (before != NULL && g_strcmp0 (gtk_editable_get_text (row), stored_text (before, i)) != 0)
+    return;
+  gtk_editable_set_text (row, stored_text (self->row, i));
+}
+
+/* Saves what was typed and not saved yet; `done_message`: a toast after. */
+static gboolean
+save_typed_text (FlWorkOrderPage *self, const char *done_message)
+{
+  if (self->session == NULL || self->id == NULL || self->row == NULL)
+    return TRUE;
+  g_autoptr(JsonObject) values = json_object_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
+    {
+      const char *text = gtk_editable_get_text (text_field_row (self, i));
+      if (g_strcmp0 (text, stored_text (self->row, i)) == 0)
+        continue;
+      if (*text != '\0')
+        json_object_set_string_member (values, text_fields[i].field, text);
+      else
+        json_object_set_null_member (values, text_fields[i].field);
+    }
+  if (json_object_get_size (values) == 0)
+    return TRUE;
+  g_autoptr(GError) error = NULL;
+  if (!fl_work_order_update (fl_session_get_db (self->session), self->id, values, &error))
+    {
+      fl_notice_error (GTK_WIDGET (self), _("Cannot save the resolution"), error);
+      return FALSE;
+    }
+  if (done_message != NULL)
+    fl_notice_toast (GTK_WIDGET (self), done_message);
+  return TRUE;
+}
+
 static void
 reload (FlWorkOrderPage *self)
 {
@@ -330,7 +394,7 @@ reload (FlWorkOrderPage *self)
     return;
   FlDb *db = fl_session_get_db (self->session);
   g_autoptr(GError) error = NULL;
-  g_clear_pointer (&self->row, json_object_unref);
+  g_autoptr(JsonObject) before = g_steal_pointer (&self->row);
   self->row = fl_record_load (db, fl_schema_lookup ("work_order"), self->id, &error);
   if (self->row == NULL)
     {
@@ -388,10 +452,8 @@ reload (FlWorkOrderPage *self)
   set_service_row (self, wo);
   set_row_value (self->description_row, fl_record_get_string (wo, "description"));
 
-  const char *resolution = fl_record_get_string (wo, "resolution");
-  const char *cause = fl_record_get_string (wo, "cause");
-  gtk_editable_set_text (GTK_EDITABLE (self->resolution_row), resolution ? resolution : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->cause_row), cause ? cause : "");
+  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
+    show_text_field (self, before, i);
 
   const char *accepted_at = fl_record_get_string (wo, "customer_accepted_at");
   if (accepted_at != NULL)
@@ -428,6 +490,8 @@ fl_work_order_page_load (FlWorkOrderPage *self, const char *id)
 {
   if (g_strcmp0 (self->id, id) != 0)
     {
+      save_typed_text (self, NULL);
+      g_clear_pointer (&self->row, json_object_unref);
       g_free (self->id);
       self->id = g_strdup (id);
       gtk_editable_set_text (GTK_EDITABLE (self->log_entry), "");
@@ -585,14 +649,69 @@ ask_before_move (FlWorkOrderPage *self, FlWorkOrderStatus to)
 }
 
 static void
+cancel_reason_changed (GtkEditable *entry, AdwMessageDialog *dialog)
+{
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  adw_message_dialog_set_response_enabled (dialog, "cancel-order", *reason != '\0');
+}
+
+static void
+cancel_response (AdwMessageDialog *dialog, const char *response, FlWorkOrderPage *self)
+{
+  if (g_strcmp0 (response, "cancel-order") != 0)
+    return;
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  g_autoptr(GError) error = NULL;
+  gboolean ok = fl_work_order_move (fl_session_get_db (self->session), self->id,
+                                    fl_session_get_role (self->session), fl_session_get_login (self->session),
+                                    FL_WO_CANCELLED, reason, &error);
+  moved (self, FL_WO_CANCELLED, ok, error);
+}
+
+/* Cancelling is final: it is confirmed, with the reason kept in the log. */
+static void
+ask_cancel_reason (FlWorkOrderPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = g_strdup_printf (_("Cancel %s?"), fl_record_get_string (self->row, "ref"));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                              _("A cancelled work order cannot be reopened. Say why it is not "
+                                                "needed: the reason is kept in its log."));
+  GtkWidget *entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Order"),
+                                    "cancel-order", _("_Cancel Order"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cancel-order",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "cancel-order", FALSE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel-order");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect (entry, "changed", G_CALLBACK (cancel_reason_changed), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 move_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  if (!save_typed_text (self, NULL))
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
     {
       FlWorkOrderStatus to = moves[i].to;
       if (g_strcmp0 (moves[i].action, action_name) != 0)
         continue;
+      if (to == FL_WO_CANCELLED)
+        {
+          ask_cancel_reason (self);
+          return;
+        }
       if (to == FL_WO_RESOLVED || to == FL_WO_REJECTED || to == FL_WO_VISITED)
         {
           ask_before_move (self, to);
@@ -610,29 +729,20 @@ move_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 save_resolution_cb (FlWorkOrderPage *self)
 {
-  g_autoptr(JsonObject) values = json_object_new ();
-  const char *resolution = gtk_editable_get_text (GTK_EDITABLE (self->resolution_row));
-  const char *cause = gtk_editable_get_text (GTK_EDITABLE (self->cause_row));
-  if (*resolution != '\0')
-    json_object_set_string_member (values, "resolution", resolution);
-  else
-    json_object_set_null_member (values, "resolution");
-  if (*cause != '\0')
-    json_object_set_string_member (values, "cause", cause);
-  else
-    json_object_set_null_member (values, "cause");
-  g_autoptr(GError) error = NULL;
-  if (!fl_work_order_update (fl_session_get_db (self->session), self->id, values, &error))
-    {
-      fl_notice_error (GTK_WIDGET (self), _("Cannot save the resolution"), error);
-      return;
-    }
-  fl_notice_toast (GTK_WIDGET (self), _("Resolution saved"));
+  save_typed_text (self, _("Resolution saved"));
+}
+
+static void
+text_row_left (FlWorkOrderPage *self)
+{
+  save_typed_text (self, NULL);
 }
 
 static void
 add_log_cb (FlWorkOrderPage *self)
 {
+  if (!save_typed_text (self, NULL))
+    return;
   static const char * const kinds[] = { "note", "labour", "travel" };
   guint selected = adw_combo_row_get_selected (self->log_kind_row);
   const char *kind = kinds[MIN (selected, G_N_ELEMENTS (kinds) - 1)];
@@ -685,6 +795,8 @@ static void
 accept_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  if (!save_typed_text (self, NULL))
+    return;
   GtkRoot *root = gtk_widget_get_root (widget);
   FlAcceptanceDialog *dialog = fl_acceptance_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                          self->session, self->id);
@@ -695,6 +807,8 @@ static void
 use_part_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  if (!save_typed_text (self, NULL))
+    return;
   GtkRoot *root = gtk_widget_get_root (widget);
   FlUsePartDialog *dialog = fl_use_part_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                     self->session, self->id);
@@ -705,6 +819,8 @@ static void
 show_ci_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  if (!save_typed_text (self, NULL))
+    return;
   const char *ci_id = self->row != NULL ? fl_record_get_string (self->row, "ci_id") : NULL;
   if (ci_id != NULL)
     gtk_widget_activate_action (widget, "win.show-ci", "s", ci_id);
@@ -787,6 +903,8 @@ chooser_response_cb (GtkNativeDialog *chooser, int response, gpointer user_data)
 static void
 attach_photo_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
+  if (!save_typed_text (FL_WORK_ORDER_PAGE (widget), NULL))
+    return;
   GtkRoot *root = gtk_widget_get_root (widget);
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Attach a Photo"),
                                                                GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
@@ -847,6 +965,14 @@ fl_work_order_page_dispose (GObject *object)
   G_OBJECT_CLASS (fl_work_order_page_parent_class)->dispose (object);
 }
 
+/* Leaving the page (another area, the window closing) leaves the rows too. */
+static void
+fl_work_order_page_unmap (GtkWidget *widget)
+{
+  save_typed_text (FL_WORK_ORDER_PAGE (widget), NULL);
+  GTK_WIDGET_CLASS (fl_work_order_page_parent_class)->unmap (widget);
+}
+
 static void
 fl_work_order_page_finalize (GObject *object)
 {
@@ -868,6 +994,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   object_class->set_property = fl_work_order_page_set_property;
   object_class->dispose = fl_work_order_page_dispose;
   object_class->finalize = fl_work_order_page_finalize;
+  widget_class->unmap = fl_work_order_page_unmap;
 
   /* Whether to show a way back to the list (the window is too narrow for both). */
   properties[PROP_SHOW_BACK] = g_param_spec_boolean ("show-back", NULL, NULL, FALSE,
@@ -936,6 +1063,12 @@ static void
 fl_work_order_page_init (FlWorkOrderPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
+    {
+      GtkEventController *focus = gtk_event_controller_focus_new ();
+      g_signal_connect_object (focus, "leave", G_CALLBACK (text_row_left), self, G_CONNECT_SWAPPED);
+      gtk_widget_add_controller (GTK_WIDGET (text_field_row (self, i)), focus);
+    }
   self->log = g_list_store_new (FL_TYPE_RECORD_ITEM);
   self->parts = g_list_store_new (FL_TYPE_RECORD_ITEM);
   self->photos = g_list_store_new (FL_TYPE_RECORD_ITEM);

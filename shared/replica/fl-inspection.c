@@ -201,10 +201,63 @@ count_round (FlDb *db, JsonObject *round, guint *done, guint *total, GError **er
   return TRUE;
 }
 
+/* The last inspection of the CI on the round, or NULL. */
+static JsonObject *
+last_inspection (FlDb *db, const char *round_id, const char *ci_id, GError **error)
+{
+  const char *params[] = { round_id, ci_id };
+  g_autoptr(GPtrArray) rows = fl_query_rows (db,
+      "SELECT id FROM inspection WHERE round_id = ?1 AND ci_id = ?2 ORDER BY at DESC, id DESC LIMIT 1",
+      G_N_ELEMENTS (params), params, error);
+  if (rows == NULL || rows->len == 0)
+    return NULL;
+  return fl_record_load (db, fl_schema_lookup ("inspection"),
+                         fl_record_get_string (g_ptr_array_index (rows, 0), "id"), error);
+}
+
+/* The incident `last` opened, when it is still being worked on. */
+static char *
+open_incident_of (FlDb *db, JsonObject *last)
+{
+  const char *id = last != NULL ? fl_record_get_string (last, "incident_id") : NULL;
+  if (id == NULL)
+    return NULL;
+  g_autoptr(JsonObject) incident = fl_record_load (db, fl_schema_lookup ("work_order"), id, NULL);
+  const char *status = incident != NULL ? fl_record_get_string (incident, "status") : NULL;
+  static const char * const finished[] = { "resolved", "closed", "cancelled", NULL };
+  return status != NULL && !g_strv_contains (finished, status) ? g_strdup (id) : NULL;
+}
+
+static gboolean
+same_results (JsonObject *last, JsonObject *results)
+{
+  JsonNode *before = last != NULL ? json_object_get_member (last, "results") : NULL;
+  if (before == NULL || !JSON_NODE_HOLDS_OBJECT (before))
+    return FALSE;
+  g_autoptr(JsonNode) now = json_node_init_object (json_node_alloc (), results);
+  return json_node_equal (before, now);
+}
+
 static gboolean
 record_in_transaction (FlDb *db, gpointer data, GError **error)
 {
   Record *r = data;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) last = last_inspection (db, r->round_id, r->ci_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* The same answers again (a second click, a retried save) are the
+   * inspection already recorded, not a second one. */
+  if (same_results (last, r->results))
+    {
+      r->inspection_id = g_strdup (fl_record_get_string (last, "id"));
+      r->incident_id = g_strdup (fl_record_get_string (last, "incident_id"));
+      return TRUE;
+    }
+
   g_autoptr(JsonObject) round = fl_record_load (db, fl_schema_lookup ("inspection_round"), r->round_id, error);
   if (round == NULL)
     return FALSE;
@@ -221,7 +274,11 @@ record_in_transaction (FlDb *db, gpointer data, GError **error)
   if (!fl_inspection_evaluate (items, r->results, &findings, error))
     return FALSE;
 
+  /* A CI whose incident from this round is still open gets no second one:
+   * the new answers are recorded against it. */
   if (findings->len > 0)
+    r->incident_id = open_incident_of (db, last);
+  if (findings->len > 0 && r->incident_id == NULL)
     {
       g_autoptr(GString) description = g_string_new (NULL);
       for (guint i = 0; i < findings->len; i++)

@@ -43,7 +43,10 @@ gboolean    fl_inspection_item_number (JsonObject *item, const char *name, doubl
 gboolean fl_inspection_item_out_of_range (JsonObject *item, double value);
 
 /* Records the inspection of `ci_id` on `round_id`; on failure also creates
- * the incident (returned in `out_incident_id`).  Moves the round to
+ * the incident (returned in `out_incident_id`).  Idempotent: the same
+ * answers as the CI's last inspection on the round return that inspection
+ * and write nothing; failing answers while the incident of its last
+ * inspection is still open are linked to that incident, not a new one.  Moves the round to
  * in_progress, and to done when every CI of the template's type at the
  * round's site has been inspected. */
 gboolean fl_inspection_record (FlDb *db, const char *round_id, const char *ci_id,

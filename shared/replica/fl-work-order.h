@@ -4,6 +4,8 @@
  * parts from a van, and record the customer's acceptance. */
 #pragma once
 
+#include "fl-outbox.h"
+
 #include "fl-record-store.h"
 #include "fl-work-order-sla.h"
 #include "fl-workflow.h"
@@ -41,7 +43,8 @@ gboolean    fl_work_order_create (FlDb *db, const FlWorkOrderDraft *draft, const
 /* Moves the order to `to` if the role may (fl-workflow), keeping the facts
  * the lifecycle needs: responded_at on the first start of work, the time
  * spent on hold (which extends the resolution due time), resolved_at; and
- * writes a `status` entry in its work log with `note`. */
+ * writes a `status` entry in its work log with `note`.  Cancelling needs
+ * a `note`: the reason is what the log keeps of it. */
 gboolean    fl_work_order_move (FlDb *db, const char *id, FlRole role, const char *actor,
                                 FlWorkOrderStatus to, const char *note, GError **error);
 
@@ -72,6 +75,13 @@ void        fl_work_order_facts (JsonObject *wo, const char *actor, FlWorkOrderF
 /* The moves the UI should offer this role now. */
 guint       fl_work_order_allowed_moves (FlDb *db, const char *id, FlRole role, const char *actor,
                                          FlWorkOrderStatus *out, guint max, GError **error);
+
+/* Whether the server would accept "Keep Mine" for the conflicting update
+ * `entry` of a work order, as its rules see the order now (the server's
+ * values): a status move it refuses, or a field the role may no longer
+ * change, says why.  TRUE for other tables. */
+gboolean    fl_work_order_check_keep_mine (FlDb *db, const FlOutboxEntry *entry, FlRole role,
+                                           const char *actor, GError **error);
 
 /* May `actor` in `role` change `field` of the order `wo` now (the rights
  * of fl_workflow_check_field on its status and assignee)?  The client

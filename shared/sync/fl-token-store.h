@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 
 #define FL_TOKEN_STORE_ERROR (fl_token_store_error_quark ())
 typedef enum {
-  FL_TOKEN_STORE_ERROR_FAILED,  /* the token could not be read or written */
+  FL_TOKEN_STORE_ERROR_FAILED,       /* the token could not be read or written */
+  FL_TOKEN_STORE_ERROR_LOCKED,       /* the keyring stayed locked (its prompt was dismissed) */
+  FL_TOKEN_STORE_ERROR_UNAVAILABLE,  /* no keyring service is running */
 } FlTokenStoreError;
 GQuark fl_token_store_error_quark (void);
 

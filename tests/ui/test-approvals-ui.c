@@ -85,7 +85,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
   fl_sync_test_client_init (&f->supervisor, "super");
   fl_sync_test_client_login (&f->supervisor, &f->server);
   sync_client (f, &f->supervisor);
-  f->supervisor_session = fl_session_new (f->supervisor.db, "super");
+  /* The page downloads photos with the supervisor's sign-in. */
+  f->supervisor_session = fl_session_new_with_tokens (f->supervisor.db, "super", f->supervisor.tokens);
   g_assert_cmpint (fl_session_get_role (f->supervisor_session), ==, FL_ROLE_SUPERVISOR);
   f->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (f->window, 1100, 760);
@@ -255,9 +256,10 @@ test_stale_approval (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_outbox_count (f->supervisor.db, "rejected", NULL), ==, 0);
 }
 
-/* The engineer resolves an incident with the customer's acceptance. */
+/* The engineer resolves an incident with the customer's acceptance (and
+ * the blob `signature`, if not NULL). */
 static char *
-engineer_resolves (Fixture *f, const char *title)
+engineer_resolves_signed (Fixture *f, const char *title, const char *signature)
 {
   g_autoptr(GError) error = NULL;
   FlWorkOrderDraft draft = {
@@ -275,11 +277,17 @@ engineer_resolves (Fixture *f, const char *title)
   json_object_set_string_member (values, "cause", "Worn fan bearing");
   json_object_set_boolean_member (values, "first_time_fix", TRUE);
   g_assert_true (fl_work_order_update (db, id, values, &error));
-  g_assert_true (fl_work_order_accept (db, id, "王医生", NULL, 5, &error));
+  g_assert_true (fl_work_order_accept (db, id, "王医生", signature, 5, &error));
   g_assert_true (fl_work_order_move (db, id, FL_ROLE_ENGINEER, "eng_a", FL_WO_RESOLVED, NULL, &error));
   g_assert_no_error (error);
   sync_client (f, &f->engineer);
   return id;
+}
+
+static char *
+engineer_resolves (Fixture *f, const char *title)
+{
+  return engineer_resolves_signed (f, title, NULL);
 }
 
 static void
@@ -345,6 +353,36 @@ test_assign (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_record_get_string (wo, "status"), ==, "assigned");
 }
 
+/* The customer's signature comes down with the queue, before the item is
+ * opened, and opens full size in a viewer. */
+static void
+test_signature_downloaded (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = g_bytes_new_static ("\x89PNG signature of Dr Wang", 26);
+  g_autofree char *sha = fl_sync_client_add_blob (f->engineer.client, png, &error);
+  g_assert_no_error (error);
+  g_autofree char *id = engineer_resolves_signed (f, "Monitor flickers", sha);
+  g_assert_cmpint (fl_outbox_count (f->engineer.db, "rejected", NULL), ==, 0);
+  sync_client (f, &f->supervisor);
+  g_assert_nonnull (queue_row (f, id));
+
+  g_autofree char *path = fl_session_get_blob_path (f->supervisor_session, sha);
+  fl_ui_test_wait_until (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (fl_approvals_page_select (f->page, id));
+  pump ();
+  GtkFlowBox *photos = fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "photos_box");
+  GtkWidget *shown = gtk_flow_box_child_get_child (gtk_flow_box_get_child_at_index (photos, 0));
+  GtkWidget *button = gtk_widget_get_first_child (shown);
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_signal_emit_by_name (button, "clicked");
+  pump ();
+  GtkWindow *viewer = fl_ui_test_find_window (ADW_TYPE_WINDOW);
+  g_assert_nonnull (viewer);
+  g_assert_cmpstr (gtk_window_get_title (viewer), ==, "Customer's signature");
+  gtk_window_destroy (viewer);
+}
+
 /* An engineer found the CI elsewhere than recorded; the approval moves it. */
 static void
 test_ci_change (Fixture *f, gconstpointer data)
@@ -408,6 +446,7 @@ main (int argc, char **argv)
   ADD ("/approvals-ui/stale-approval", test_stale_approval);
   ADD ("/approvals-ui/work-order-decisions", test_work_order_decisions);
   ADD ("/approvals-ui/assign", test_assign);
+  ADD ("/approvals-ui/signature-downloaded", test_signature_downloaded);
   ADD ("/approvals-ui/ci-change", test_ci_change);
   ADD ("/approvals-ui/screenshot", test_screenshot);
   return g_test_run ();

@@ -120,6 +120,10 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
 
   gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
   fl_ui_test_pump ();
+  /* A second click records nothing: the action is off until an answer changes. */
+  gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM inspection"), ==, 1);
 
   /* The inspection failed and is linked to a new incident about this CI. */
   g_assert_cmpint (fl_test_count (f->db,
@@ -132,6 +136,13 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (fl_record_item_get_badge (failed), "Failed · INC-"));
   GtkProgressBar *progress = fl_ui_test_child (f->page, FL_TYPE_INSPECTIONS_PAGE, "round_progress");
   g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "1 of 2 inspected");
+
+  /* Corrected answers are recorded against the same open incident. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (temperature), 45);
+  gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM inspection"), ==, 2);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_order"), ==, 1);
 
   /* And it waits in My work. */
   FlWorkOrderListPage *work = FL_WORK_ORDER_LIST_PAGE (fl_window_get_page (f->window, "my-work"));

@@ -4,9 +4,12 @@
  * conflict on the Sync page with the value before, mine and theirs, and
  * "Keep Mine" carried to the server.  FL_SCREENSHOT_DIR=<dir> saves sync.png. */
 #include <fl-outbox.h>
+#include <string.h>
 #include <fl-work-order.h>
 
 #include "fl-record-item.h"
+#include "fl-secret-token-store.h"
+#include "fl-sync-status-button.h"
 #include "fl-sync-page.h"
 #include "fl-sync-test-util.h"
 #include "fl-ui-test-util.h"
@@ -16,6 +19,7 @@ typedef struct {
   char             *dir;
   FlDb             *db;
   FlSession        *session;
+  FlTokenStore     *tokens;
   GSettings        *settings;
   FlSyncController *sync;
   FlWindow         *window;
@@ -31,7 +35,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
   f->db = fl_db_open_replica (path, &error);
   g_assert_no_error (error);
-  f->session = fl_session_new (f->db, NULL);
+  f->tokens = fl_memory_token_store_new ();
+  f->session = fl_session_new_with_tokens (f->db, NULL, f->tokens);
   f->settings = g_settings_new (FL_APP_ID);
   g_settings_set_boolean (f->settings, "auto-sync", FALSE);
   f->sync = fl_sync_controller_new (f->session, f->settings);
@@ -50,6 +55,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_clear_object (&f->sync);
   g_clear_object (&f->settings);
   g_clear_object (&f->session);
+  g_clear_object (&f->tokens);
   if (f->db != NULL)
     fl_db_close (f->db);
   g_clear_object (&f->db);
@@ -101,6 +107,65 @@ title_of (FlDb *db, const char *id)
   g_autoptr(JsonObject) row = fl_record_load (db, fl_schema_lookup ("work_order"), id, NULL);
   g_assert_nonnull (row);
   return g_strdup (fl_record_get_string (row, "title"));
+}
+
+/* The sign-in is gone from the keyring (a new desktop session, a keyring
+ * reset): Sync Now says so, the header no longer claims "Synced", and the
+ * toast offers the way on. */
+static void
+test_lost_sign_in_says_so (Fixture *f, gconstpointer data)
+{
+  sign_in (f, "eng_a");
+  FlSyncStatusButton *header = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "sync_button");
+  g_assert_true (g_str_has_prefix (fl_sync_status_button_get_text (header), "Synced"));
+
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_token_store_clear (f->tokens, fl_sync_server_url (&f->server), "eng_a", &error));
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL);
+  fl_ui_test_wait_until (fl_sync_controller_get_status (f->sync) != FL_SYNC_STATUS_SYNCING);
+  g_assert_cmpint (fl_sync_controller_get_status (f->sync), ==, FL_SYNC_STATUS_FAILED);
+  g_assert_true (g_str_has_prefix (fl_sync_status_button_get_text (header), "Sync failed"));
+  const char *reason = fl_sync_controller_get_error (f->sync);
+  g_assert_nonnull (reason);
+  g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (f->window), reason));
+}
+
+/* A client started again syncs once, with automatic syncs off too. */
+static void
+test_sync_at_start (Fixture *f, gconstpointer data)
+{
+  sign_in (f, "eng_a");
+  gint64 before = fl_sync_controller_get_last_synced (f->sync);
+  g_assert_false (g_settings_get_boolean (f->settings, "auto-sync"));
+  g_autoptr(FlSyncController) started = fl_sync_controller_new (f->session, f->settings);
+  fl_ui_test_wait_until (fl_sync_controller_get_last_synced (started) > before);
+  g_assert_cmpint (fl_sync_controller_get_status (started), ==, FL_SYNC_STATUS_IDLE);
+  fl_sync_controller_stop (started);
+}
+
+/* What libsecret reports becomes what to do, never a D-Bus object path. */
+static void
+test_keyring_errors (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) prompt_path = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
+                                                       "/org/freedesktop/secrets/prompt/u8");
+  g_autoptr(GError) no_service = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN,
+                                                      "The name org.freedesktop.secrets was not provided");
+  struct { const GError *cause; int code; } cases[] = {
+    { NULL, FL_TOKEN_STORE_ERROR_LOCKED },          /* the prompt dismissed */
+    { prompt_path, FL_TOKEN_STORE_ERROR_LOCKED },
+    { no_service, FL_TOKEN_STORE_ERROR_UNAVAILABLE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_assert_false (fl_secret_token_store_fail (&error, cases[i].cause, "Cannot save the sign-in"));
+      g_assert_error (error, FL_TOKEN_STORE_ERROR, cases[i].code);
+      g_assert_true (g_str_has_prefix (error->message, "Cannot save the sign-in: "));
+      g_assert_null (strstr (error->message, "/org/freedesktop"));
+      g_assert_nonnull (strstr (error->message, "sign in again"));
+    }
 }
 
 static void
@@ -173,10 +238,95 @@ test_resolve_conflict (Fixture *f, gconstpointer data)
   g_assert_cmpstr (here, ==, on_server);
 }
 
+/* Whether a button under `widget` activates `action`. */
+static gboolean
+has_action_button (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_action_button (child, action))
+      return TRUE;
+  return FALSE;
+}
+
+/* The values of the first conflicting field under `widget`. */
+static const char *
+field_values (GtkWidget *widget)
+{
+  if (ADW_IS_ACTION_ROW (widget) && g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)) ?: "",
+                                                      "Before: "))
+    return adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *values = field_values (child);
+      if (values != NULL)
+        return values;
+    }
+  return NULL;
+}
+
+/* The supervisor cancelled offline an order the engineer has started
+ * since: the server refuses to cancel work in progress, so only its
+ * version is offered, and the values read as words. */
+static void
+test_conflict_offers_what_server_accepts (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(FlSyncTestClient) engineer = { 0 };
+  fl_sync_test_client_init (&engineer, "eng_a");
+  fl_sync_test_client_login (&engineer, &f->server);
+  fl_sync_test_client_sync (&engineer);
+  FlWorkOrderDraft draft = {
+    .kind = "incident", .title = "HIS 登录缓慢 HIS slow to sign in", .site_id = f->server.site_a,
+    .impact = 3, .urgency = 3, .assignee = "eng_a",
+  };
+  g_autofree char *id = NULL;
+  g_assert_true (fl_work_order_create (engineer.db, &draft, "eng_a", &id, &error));
+  g_assert_no_error (error);
+  fl_sync_test_client_sync (&engineer);
+  sign_in (f, "super");
+
+  g_assert_true (fl_work_order_move (engineer.db, id, FL_ROLE_ENGINEER, "eng_a", FL_WO_IN_PROGRESS, NULL, &error));
+  fl_sync_test_client_sync (&engineer);
+  g_assert_true (fl_work_order_move (f->db, id, FL_ROLE_SUPERVISOR, "super", FL_WO_CANCELLED, "Reported twice", &error));
+  g_assert_no_error (error);
+  sync_now (f);
+
+  fl_window_show_area (f->window, "sync");
+  FlSyncPage *page = FL_SYNC_PAGE (fl_window_get_page (f->window, "sync"));
+  g_assert_cmpuint (g_list_model_get_n_items (fl_sync_page_get_conflicts (page)), ==, 1);
+  GtkListBox *list = fl_ui_test_child (page, FL_TYPE_SYNC_PAGE, "conflicts_list");
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_true (has_action_button (row, "sync-page.keep-theirs"));
+  g_assert_false (has_action_button (row, "sync-page.keep-mine"));
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "Yours cannot be kept"));
+  const char *values = field_values (row);
+  g_assert_nonnull (values);
+  g_assert_true (g_str_has_prefix (values, "Before: Assigned\nYours (super, "));
+  g_assert_true (g_str_has_suffix (values, "): Cancelled\nOn the server, changed meanwhile: In progress"));
+  g_autoptr(FlRecordItem) item = g_list_model_get_item (fl_sync_page_get_conflicts (page), 0);
+  gint64 mid = fl_record_get_int (fl_record_item_get_record (item), "mid", 0);
+  g_autoptr(FlOutboxEntry) entry = fl_outbox_get (f->db, mid, &error);
+  g_assert_no_error (error);
+  FlConflict *conflict = g_ptr_array_index (entry->conflicts, 0);
+  g_assert_cmpstr (conflict->field, ==, "status");
+}
+
 int
 main (int argc, char **argv)
 {
   fl_ui_test_init (&argc, &argv);
+  g_test_add ("/ui/sync/lost-sign-in", Fixture, NULL, fixture_set_up, test_lost_sign_in_says_so,
+              fixture_tear_down);
+  g_test_add ("/ui/sync/sync-at-start", Fixture, NULL, fixture_set_up, test_sync_at_start,
+              fixture_tear_down);
+  g_test_add ("/ui/sync/keyring-errors", Fixture, NULL, fixture_set_up, test_keyring_errors,
+              fixture_tear_down);
+  g_test_add ("/ui/sync/conflict-offers", Fixture, NULL, fixture_set_up, test_conflict_offers_what_server_accepts,
+              fixture_tear_down);
   g_test_add ("/ui/sync/resolve-conflict", Fixture, NULL, fixture_set_up, test_resolve_conflict,
               fixture_tear_down);
   return g_test_run ();

@@ -4,6 +4,7 @@
  * and see the van's balance drop.  FL_SCREENSHOT_DIR=<dir> saves
  * main-work-orders.png and work-order-detail.png. */
 #include <fl-work-order.h>
+#include <sys/wait.h>
 
 #include "fl-acceptance-dialog.h"
 #include "fl-format.h"
@@ -334,6 +335,174 @@ test_lifecycle (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"), ==, 6);
 }
 
+/* Text typed into Cause and Resolution without Enter is not lost: it is
+ * saved before an action leaves the row, kept while a sync changes the
+ * order, and saved when another order is opened. */
+static void
+test_typed_text_is_saved (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_order (f, "打印机卡纸 Printer jams", "zhang.wei");
+  g_autofree char *other = create_order (f, "门禁失灵 Door badge reader", "zhang.wei");
+  fl_window_show_work_order (f->window, id);
+  fl_ui_test_pump ();
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-in-progress", NULL);
+  fl_ui_test_pump ();
+
+  GtkEditable *cause = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "cause_row");
+  GtkEditable *resolution = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "resolution_row");
+  gtk_editable_set_text (cause, "Worn pickup roller");
+  /* A change of the order arriving meanwhile keeps what is being typed. */
+  g_free (fl_ui_test_store_printf (f->db, "work_order",
+      "{\"id\": \"%s\", \"version\": \"9\", \"ref\": \"INC-1\", \"kind\": \"incident\","
+      " \"title\": \"Printer jams on ward 3\", \"site_id\": \"%s\", \"impact\": 3, \"urgency\": 2,"
+      " \"status\": \"in_progress\", \"assignee\": \"zhang.wei\", \"priority\": \"medium\"}", id, f->site));
+  g_signal_emit_by_name (f->session, "changed", "work_order");
+  fl_ui_test_pump ();
+  g_assert_cmpstr (gtk_editable_get_text (cause), ==, "Worn pickup roller");
+
+  /* Going on to the acceptance saves it first. */
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.accept", NULL);
+  fl_ui_test_pump ();
+  FlAcceptanceDialog *dialog = fl_ui_test_find_window (FL_TYPE_ACCEPTANCE_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_autoptr(JsonObject) saved = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_cmpstr (fl_record_get_string (saved, "cause"), ==, "Worn pickup roller");
+
+  /* Leaving the row saves it. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (resolution)));
+  fl_ui_test_pump ();
+  gtk_editable_set_text (resolution, "Roller cleaned");
+  g_assert_true (gtk_widget_grab_focus (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "log_entry")));
+  fl_ui_test_pump ();
+  g_autoptr(JsonObject) focused_away = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_cmpstr (fl_record_get_string (focused_away, "resolution"), ==, "Roller cleaned");
+
+  /* Opening another order saves what was typed in this one. */
+  gtk_editable_set_text (resolution, "Roller replaced");
+  fl_window_show_work_order (f->window, other);
+  fl_ui_test_pump ();
+  g_autoptr(JsonObject) left = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_cmpstr (fl_record_get_string (left, "resolution"), ==, "Roller replaced");
+  g_assert_cmpstr (gtk_editable_get_text (resolution), ==, "");
+}
+
+/* Cancel Order asks for a reason and keeps it in the log. */
+static void
+test_cancel_asks_reason (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_order (f, "重复报修 Reported twice", "zhang.wei");
+  g_free (fl_ui_test_store (f->db, "user",
+      "{\"login\": \"chen.jie\", \"display_name\": \"陈杰\", \"role\": \"supervisor\"}"));
+  g_autoptr(FlSession) supervisor = fl_session_new (f->db, "chen.jie");
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  FlWorkOrderPage *page = g_object_new (FL_TYPE_WORK_ORDER_PAGE, NULL);
+  adw_toast_overlay_set_child (overlay, GTK_WIDGET (page));
+  gtk_window_set_child (window, GTK_WIDGET (overlay));
+  fl_work_order_page_set_session (page, supervisor);
+  fl_work_order_page_load (page, id);
+  gtk_window_present (window);
+  fl_ui_test_pump ();
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "work-order.move-cancelled", NULL);
+  fl_ui_test_pump ();
+  AdwMessageDialog *dialog = fl_ui_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_autofree char *still = status_of (f, id);
+  g_assert_cmpstr (still, ==, "assigned");  /* nothing until confirmed */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "cancel-order"));
+  GtkEditable *reason = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  gtk_editable_set_text (reason, "  ");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "cancel-order"));
+  gtk_editable_set_text (reason, "Same fault as INC-0001");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "cancel-order"));
+  adw_message_dialog_response (dialog, "cancel-order");
+  fl_ui_test_pump ();
+  g_autofree char *cancelled = status_of (f, id);
+  g_assert_cmpstr (cancelled, ==, "cancelled");
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"
+                                         " AND text LIKE '%: Same fault as INC-0001'"), ==, 1);
+  gtk_window_destroy (window);
+  fl_ui_test_pump ();
+}
+
+/* A real drag on the pad, as the X server delivers it, inside a window
+ * handle (what lets a dialog be moved by its background): the pad takes the
+ * whole stroke, and the handle moves nothing. */
+static cairo_status_t
+read_bytes (void *closure, unsigned char *data, unsigned int length)
+{
+  GInputStream *in = closure;
+  return g_input_stream_read_all (in, data, length, NULL, NULL, NULL) ? CAIRO_STATUS_SUCCESS
+                                                                      : CAIRO_STATUS_READ_ERROR;
+}
+
+/* Whether the signature's PNG has ink within 6 px of (x, y). */
+static gboolean
+inked_near (GBytes *png, int x, int y)
+{
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (png);
+  cairo_surface_t *image = cairo_image_surface_create_from_png_stream (read_bytes, in);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  const unsigned char *data = cairo_image_surface_get_data (image);
+  int stride = cairo_image_surface_get_stride (image);
+  gboolean inked = FALSE;
+  for (int dy = -6; dy <= 6 && !inked; dy++)
+    for (int dx = -6; dx <= 6 && !inked; dx++)
+      {
+        int px = x + dx, py = y + dy;
+        if (px >= 0 && py >= 0 && px < cairo_image_surface_get_width (image) &&
+            py < cairo_image_surface_get_height (image))
+          inked = data[py * stride + px * 4] < 128;  /* blue of RGB24: the ink is dark */
+      }
+  cairo_surface_destroy (image);
+  return inked;
+}
+
+static void
+test_signature_pad_takes_drag (Fixture *f, gconstpointer data)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_decorated (window, FALSE);
+  GtkWidget *handle = gtk_window_handle_new ();
+  FlSignaturePad *pad = FL_SIGNATURE_PAD (fl_signature_pad_new ());
+  gtk_window_handle_set_child (GTK_WINDOW_HANDLE (handle), GTK_WIDGET (pad));
+  gtk_window_set_child (window, handle);
+  gtk_window_present (window);
+  fl_ui_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (pad)) && gtk_widget_get_width (GTK_WIDGET (pad)) > 0);
+
+  /* Without a window manager the window sits at the top left of the screen. */
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+  /* Pauses between the moves so that GTK does not fold them into one. */
+  const char *argv[] = { "xdotool", "mousemove", "40", "60", "mousedown", "1", "sleep", "0.05",
+                         "mousemove", "80", "70", "sleep", "0.05", "mousemove", "120", "90", "sleep", "0.05",
+                         "mousemove", "160", "80", "sleep", "0.05", "mousemove", "200", "100", "sleep", "0.05",
+                         "mousemove", "240", "70", "sleep", "0.05", "mousemove", "280", "90", "sleep", "0.05",
+                         "mouseup", "1", NULL };
+  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                      NULL, NULL, &pid, &error))
+    {
+      g_test_skip ("xdotool is not installed");
+      gtk_window_destroy (window);
+      return;
+    }
+  int status = -1;
+  while (waitpid (pid, &status, WNOHANG) == 0)
+    g_main_context_iteration (NULL, FALSE);
+  g_spawn_close_pid (pid);
+  fl_ui_test_wait_until (fl_signature_pad_get_n_strokes (pad) > 0);
+  g_assert_cmpuint (fl_signature_pad_get_n_strokes (pad), ==, 1);
+  /* The whole stroke, from where the press was to where the button went up. */
+  g_autoptr(GBytes) png = fl_signature_pad_to_png (pad, &error);
+  g_assert_no_error (error);
+  g_assert_true (inked_near (png, 40, 60));
+  g_assert_true (inked_near (png, 280, 90));
+  gtk_window_destroy (window);
+  fl_ui_test_pump ();
+}
+
 static void
 test_use_part_from_van (Fixture *f, gconstpointer data)
 {
@@ -513,6 +682,9 @@ main (int argc, char **argv)
   ADD ("/ui/work-orders/create-offline", test_create_incident_offline);
   ADD ("/ui/work-orders/lifecycle", test_lifecycle);
   ADD ("/ui/work-orders/service-desk-steps", test_service_desk_steps);
+  ADD ("/ui/work-orders/typed-text", test_typed_text_is_saved);
+  ADD ("/ui/work-orders/cancel-reason", test_cancel_asks_reason);
+  ADD ("/ui/work-orders/signature-drag", test_signature_pad_takes_drag);
   ADD ("/ui/work-orders/use-part", test_use_part_from_van);
   ADD ("/ui/work-orders/attach-photo", test_attach_photo);
   ADD ("/ui/work-orders/screenshot", test_list_screenshot);

@@ -45,7 +45,7 @@ set_up (Fixture *f, gconstpointer data)
   fl_time_set_now_for_testing (NOW + 2 * HOUR);
   f->ups = create (f, "UPS battery alarm", f->site, "li.na");
   g_autoptr(GError) error = NULL;
-  g_assert_true (fl_work_order_move (f->db, f->ups, FL_ROLE_SUPERVISOR, "chen.jie", FL_WO_CANCELLED, NULL, &error));
+  g_assert_true (fl_work_order_move (f->db, f->ups, FL_ROLE_SUPERVISOR, "chen.jie", FL_WO_CANCELLED, "Duplicate of the UPS order", &error));
   g_assert_no_error (error);
 }
 

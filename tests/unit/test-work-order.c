@@ -182,6 +182,31 @@ test_allowed_moves_follow_role (Fixture *f, gconstpointer data)
   g_assert_true (can_cancel);
 }
 
+/* Cancelling is final: it needs a reason, which the log keeps. */
+static void
+test_cancel_needs_reason (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = create (f, "incident", 3, 3, "zhang.wei");
+  const char * const no_reason[] = { NULL, "", "  " };
+  for (guint i = 0; i < G_N_ELEMENTS (no_reason); i++)
+    {
+      g_assert_false (fl_work_order_move (f->db, id, FL_ROLE_SUPERVISOR, "chen.jie", FL_WO_CANCELLED,
+                                          no_reason[i], &error));
+      g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+      g_clear_error (&error);
+    }
+  g_autoptr(JsonObject) open = load (f, id);
+  g_assert_cmpstr (fl_record_get_string (open, "status"), ==, "assigned");
+  g_assert_true (fl_work_order_move (f->db, id, FL_ROLE_SUPERVISOR, "chen.jie", FL_WO_CANCELLED,
+                                     " Reported twice ", &error));
+  g_assert_no_error (error);
+  g_autoptr(JsonObject) cancelled = load (f, id);
+  g_assert_cmpstr (fl_record_get_string (cancelled, "status"), ==, "cancelled");
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"
+                                         " AND text LIKE '%: Reported twice' AND author = 'chen.jie'"), ==, 1);
+}
+
 static void
 test_use_part_from_van (Fixture *f, gconstpointer data)
 {
@@ -202,7 +227,8 @@ test_use_part_from_van (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_stock_negative_count (f->db, NULL), ==, 1);
 }
 
-/* A failed inspection item opens an incident linked to the CI and the inspection. */
+/* A failed inspection item opens an incident linked to the CI and the
+ * inspection, once: recording again adds no second incident. */
 static void
 test_failed_inspection_opens_incident (Fixture *f, gconstpointer data)
 {
@@ -244,6 +270,24 @@ test_failed_inspection_opens_incident (Fixture *f, gconstpointer data)
   g_autoptr(JsonObject) insp = fl_record_load (f->db, fl_schema_lookup ("inspection"), inspection, &error);
   g_assert_cmpstr (fl_record_get_string (insp, "outcome"), ==, "fail");
   g_assert_cmpstr (fl_record_get_string (insp, "incident_id"), ==, incident);
+
+  /* Recording the same answers again (a second click) records nothing new. */
+  gint64 outbox = fl_test_count (f->db, "SELECT count(*) FROM outbox");
+  g_autofree char *again = NULL, *again_incident = NULL;
+  g_assert_true (fl_inspection_record (f->db, round, ci, failing, "zhang.wei", &again, &again_incident, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, inspection);
+  g_assert_cmpstr (again_incident, ==, incident);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox"), ==, outbox);
+  /* Other failing answers while its incident is open: one incident still. */
+  g_autoptr(JsonObject) worse = fl_record_parse ("{\"load\": 97, \"alarm\": false}", -1, NULL);
+  g_autofree char *recheck = NULL, *recheck_incident = NULL;
+  g_assert_true (fl_inspection_record (f->db, round, ci, worse, "zhang.wei", &recheck, &recheck_incident, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (recheck, !=, inspection);
+  g_assert_cmpstr (recheck_incident, ==, incident);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM inspection"), ==, 2);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_order"), ==, 1);
 
   /* The round's CIs with their outcome so far, and the round in its engineer's list. */
   g_autoptr(GPtrArray) cis = fl_inspection_list_round_cis (f->db, round, &error);
@@ -465,6 +509,7 @@ main (int argc, char **argv)
   ADD ("/work-order/invalid-draft", test_invalid_draft_writes_nothing);
   ADD ("/work-order/lifecycle", test_lifecycle);
   ADD ("/work-order/allowed-moves", test_allowed_moves_follow_role);
+  ADD ("/work-order/cancel-needs-reason", test_cancel_needs_reason);
   ADD ("/work-order/use-part", test_use_part_from_van);
   ADD ("/work-order/failed-inspection", test_failed_inspection_opens_incident);
   ADD ("/work-order/acceptance-only-when-done", test_acceptance_only_when_done);
