@@ -1033,12 +1033,14 @@ pg_put_row (FlStore *store, const FlTable *table, JsonObject *row, gint64 *out_s
   return pg_commit (store, error);
 }
 
+typedef gboolean (*ResultFunc) (PGresult *result, int row, gpointer data, GError **error);
+
 /* Streams the rows of a query through a cursor, FETCH_ROWS at a time, so
- * memory stays bounded and `func` may query the store in between.  Runs
+ * memory stays bounded and `each` may query the store in between.  Runs
  * inside the caller's (read or write) transaction. */
 static gboolean
-stream_rows (FlPgStore *self, const FlTable *table, const char *select, int n_params,
-             const char * const *params, FlStoreRowFunc func, gpointer user_data, GError **error)
+stream (FlPgStore *self, const char *select, int n_params, const char * const *params,
+        ResultFunc each, gpointer data, GError **error)
 {
   g_autofree char *cursor = g_strdup_printf ("fl_rows%u", ++self->cursors);
   g_autofree char *declare = g_strdup_printf ("DECLARE %s NO SCROLL CURSOR FOR %s", cursor, select);
@@ -1055,15 +1057,34 @@ stream_rows (FlPgStore *self, const FlTable *table, const char *select, int n_pa
         return fail (self, error, _("reading"), PQresultErrorMessage (batch));
       int n = PQntuples (batch);
       for (int i = 0; ok && i < n; i++)
-        {
-          g_autoptr(JsonObject) row = row_from_result (table, batch, i);
-          ok = func (table, row, user_data, error);
-        }
+        ok = each (batch, i, data, error);
       if (!ok || n == 0)
         break;
     }
   run_script (self, close, NULL);
   return ok;
+}
+
+typedef struct {
+  const FlTable  *table;
+  FlStoreRowFunc  func;
+  gpointer        user_data;
+} RowStream;
+
+static gboolean
+stream_row (PGresult *result, int row, gpointer data, GError **error)
+{
+  RowStream *s = data;
+  g_autoptr(JsonObject) object = row_from_result (s->table, result, row);
+  return s->func (s->table, object, s->user_data, error);
+}
+
+static gboolean
+stream_rows (FlPgStore *self, const FlTable *table, const char *select, int n_params,
+             const char * const *params, FlStoreRowFunc func, gpointer user_data, GError **error)
+{
+  RowStream s = { table, func, user_data };
+  return stream (self, select, n_params, params, stream_row, &s, error);
 }
 
 static gboolean
@@ -1547,6 +1568,105 @@ pg_count_negative_balances (FlStore *store, GError **error)
   return n;
 }
 
+/* ---- moving a whole store ---- */
+
+static void
+pg_record_column (GString *sql, const char *name, FlStoreValueType type)
+{
+  g_string_append_printf (sql, type == FL_STORE_VALUE_SITES ? "%s::text" : "%s", name);
+}
+
+static void
+pg_record_param (GString *sql, guint number, FlStoreValueType type)
+{
+  static const char * const casts[] = {
+    [FL_STORE_VALUE_TEXT] = "",
+    [FL_STORE_VALUE_INT] = "::bigint",
+    [FL_STORE_VALUE_BOOL] = "::boolean",
+    [FL_STORE_VALUE_SITES] = "::jsonb",
+  };
+  g_string_append_printf (sql, "$%u%s", number, casts[type]);
+}
+
+static const char *
+record_sql (FlPgStore *self, const char *kind, const FlStoreServerTable *table)
+{
+  g_autofree char *key = g_strdup_printf ("record:%s:%s", kind, table->name);
+  const char *sql = g_hash_table_lookup (self->sql, key);
+  if (sql == NULL)
+    {
+      char *text = strcmp (kind, "select") == 0
+                 ? fl_store_record_select_sql (table, pg_record_column)
+                 : fl_store_record_upsert_sql (table, pg_record_param);
+      g_hash_table_insert (self->sql, g_steal_pointer (&key), text);
+      sql = text;
+    }
+  return sql;
+}
+
+typedef struct {
+  const FlStoreServerTable *table;
+  FlStoreRecordFunc         func;
+  gpointer                  user_data;
+} RecordStream;
+
+static gboolean
+stream_record (PGresult *result, int row, gpointer data, GError **error)
+{
+  RecordStream *s = data;
+  g_autoptr(JsonObject) record = json_object_new ();
+  for (guint i = 0; i < s->table->n_columns; i++)
+    json_object_set_member (record, s->table->columns[i].name,
+                            fl_store_record_value (s->table->columns[i].type,
+                                                   text_or_null (result, row, (int) i)));
+  return s->func (s->table, record, s->user_data, error);
+}
+
+static gboolean
+pg_foreach_record (FlStore *store, const FlStoreServerTable *table, FlStoreRecordFunc func,
+                   gpointer user_data, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  gboolean opened;
+  if (!begin_read (self, &opened, error))
+    return FALSE;
+  RecordStream s = { table, func, user_data };
+  gboolean ok = stream (self, record_sql (self, "select", table), 0, NULL, stream_record, &s, error);
+  end_read (self, opened);
+  return ok;
+}
+
+static gboolean
+pg_put_record (FlStore *store, const FlStoreServerTable *table, JsonObject *record, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  g_autoptr(GPtrArray) values = g_ptr_array_new_full (table->n_columns, g_free);
+  for (guint i = 0; i < table->n_columns; i++)
+    g_ptr_array_add (values, fl_store_record_text (table->columns[i].type,
+                                                   json_object_get_member (record, table->columns[i].name)));
+  return run_done (self, record_sql (self, "upsert", table), (int) table->n_columns,
+                   (const char * const *) values->pdata, error);
+}
+
+static gboolean
+pg_put_row_as_is (FlStore *store, const FlTable *table, JsonObject *row, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  const char *params[] = { fl_record_get_string (row, "id") };
+  g_autoptr(PGresult) head = run (self, table_sql (self, SQL_HEAD, table, NULL), 1, params, error);
+  return head != NULL && write_row (self, table, row, PQntuples (head) > 0, error);
+}
+
+static gboolean
+pg_finish_load (FlStore *store, GError **error)
+{
+  return run_script (FL_PG_STORE (store),
+    "SELECT setval ('change_seq', greatest ((SELECT max (seq) FROM changes), 1));"
+    "SELECT setval (pg_get_serial_sequence ('audit', 'seq'), greatest ((SELECT max (seq) FROM audit), 1));"
+    "SELECT setval (pg_get_serial_sequence ('login_attempts', 'id'),"
+    "               greatest ((SELECT max (id) FROM login_attempts), 1))", error);
+}
+
 static void
 fl_pg_store_iface_init (FlStoreInterface *iface)
 {
@@ -1589,4 +1709,8 @@ fl_pg_store_iface_init (FlStoreInterface *iface)
   iface->stock_balance = pg_stock_balance;
   iface->location_has_stock = pg_location_has_stock;
   iface->count_negative_balances = pg_count_negative_balances;
+  iface->foreach_record = pg_foreach_record;
+  iface->put_record = pg_put_record;
+  iface->put_row_as_is = pg_put_row_as_is;
+  iface->finish_load = pg_finish_load;
 }
