@@ -281,7 +281,9 @@ static const char server_tables_sql[] =
 
 /* Model tables as in fl_schema_create_sql, with PostgreSQL's types and a
  * row_order that keeps the order rows were first written in (a snapshot
- * sends a parent before the children of the same table). */
+ * sends a parent before the children of the same table).  Every statement
+ * is idempotent, so the same text brings an older database up to a model
+ * that gained tables or columns since. */
 static char *
 model_tables_sql (void)
 {
@@ -292,28 +294,48 @@ model_tables_sql (void)
     {
       const FlTable *t = tables[i];
       g_string_append_printf (sql,
-                              "CREATE TABLE \"%s\" (\n"
+                              "CREATE TABLE IF NOT EXISTS \"%s\" (\n"
                               "  id TEXT PRIMARY KEY,\n"
                               "  row_order BIGSERIAL NOT NULL,\n"
                               "  version BIGINT NOT NULL DEFAULT 1,\n"
                               "  created_at TEXT NOT NULL,\n"
-                              "  updated_at TEXT NOT NULL",
-                              t->name);
+                              "  updated_at TEXT NOT NULL\n"
+                              ");\n", t->name);
       for (guint c = 0; c < t->n_columns; c++)
-        g_string_append_printf (sql, ",\n  \"%s\" %s", t->columns[c].name, pg_type (t->columns[c].type));
-      g_string_append (sql, "\n);\n");
-      g_string_append_printf (sql, "CREATE INDEX \"%s_row_order\" ON \"%s\" (row_order);\n", t->name, t->name);
+        g_string_append_printf (sql, "ALTER TABLE \"%s\" ADD COLUMN IF NOT EXISTS \"%s\" %s;\n",
+                                t->name, t->columns[c].name, pg_type (t->columns[c].type));
+      g_string_append_printf (sql, "CREATE INDEX IF NOT EXISTS \"%s_row_order\" ON \"%s\" (row_order);\n",
+                              t->name, t->name);
       for (guint c = 0; c < t->n_columns; c++)
         if (t->columns[c].type == FL_COL_REF)
-          g_string_append_printf (sql, "CREATE INDEX \"%s_%s\" ON \"%s\" (\"%s\");\n",
+          g_string_append_printf (sql, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\" (\"%s\");\n",
                                   t->name, t->columns[c].name, t->name, t->columns[c].name);
     }
   guint n_unique;
   const FlStoreUniqueColumn *unique = fl_store_unique_columns (&n_unique);
   for (guint i = 0; i < n_unique; i++)
-    g_string_append_printf (sql, "CREATE UNIQUE INDEX \"%s_%s\" ON \"%s\" (\"%s\");\n",
+    g_string_append_printf (sql, "CREATE UNIQUE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\" (\"%s\");\n",
                             unique[i].table, unique[i].column, unique[i].table, unique[i].column);
   return g_string_free (sql, FALSE);
+}
+
+/* After the numbered migrations: the model tables as this version's model
+ * has them, applied only when the model differs from the one the database
+ * last saw (the SHA-256 of its SQL in fl_schema_model). */
+static gboolean
+upgrade_model (FlPgStore *self, GError **error)
+{
+  g_autofree char *sql = model_tables_sql ();
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, sql, -1);
+  const char *params[] = { digest };
+  g_autoptr(PGresult) same = run (self, "SELECT 1 FROM fl_schema_model WHERE digest = $1", 1, params, error);
+  if (same == NULL)
+    return FALSE;
+  if (PQntuples (same) > 0)
+    return TRUE;
+  return run_script (self, sql, error) &&
+         run_script (self, "DELETE FROM fl_schema_model", error) &&
+         run_done (self, "INSERT INTO fl_schema_model (digest) VALUES ($1)", 1, params, error);
 }
 
 static gboolean
@@ -346,7 +368,8 @@ migrate_in_transaction (FlPgStore *self, GError **error)
   if (!run_script (self, "SELECT pg_advisory_xact_lock (x'" MIGRATE_LOCK "'::bigint);"
                          "CREATE TABLE IF NOT EXISTS fl_schema_migrations ("
                          "  version INTEGER PRIMARY KEY,"
-                         "  applied_at TIMESTAMPTZ NOT NULL DEFAULT now ())", error) ||
+                         "  applied_at TIMESTAMPTZ NOT NULL DEFAULT now ());"
+                         "CREATE TABLE IF NOT EXISTS fl_schema_model (digest TEXT NOT NULL)", error) ||
       !run_int64 (self, "SELECT max (version) FROM fl_schema_migrations", 0, NULL, 0, &current, error))
     return FALSE;
   if (current > latest)
@@ -367,7 +390,7 @@ migrate_in_transaction (FlPgStore *self, GError **error)
         return FALSE;
     }
   self->schema_version = latest;
-  return TRUE;
+  return upgrade_model (self, error);
 }
 
 static gboolean
