@@ -46,6 +46,8 @@ static const char * const site_codes[] = { "HOSP1", "HOSP2", "CLINIC3", "DC1" };
 
 static char *server_binary = NULL;
 static char *work_dir = NULL;
+static char *store_base = NULL;  /* --store: a PostgreSQL server the runs make databases on */
+static guint n_instances = 1;    /* --instances: servers on one store, clients spread over them */
 
 static G_GNUC_NORETURN void
 die (const char *format, ...) G_GNUC_PRINTF (1, 2);
@@ -121,6 +123,31 @@ server_healthy (SoupSession *session, const char *base_uri)
   return body != NULL && soup_message_get_status (msg) == SOUP_STATUS_OK;
 }
 
+/* Where a run keeps its store: a SQLite file in the work folder, or a new
+ * database on the --store PostgreSQL server (made with createdb). */
+static char *
+store_for (const char *name)
+{
+  if (store_base == NULL)
+    return g_strdup_printf ("%s/%s.db", work_dir, name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) base = g_uri_parse (store_base, G_URI_FLAGS_ENCODED, &error);
+  if (base == NULL)
+    die ("--store %s: %s", store_base, error->message);
+  g_autofree char *database = g_strdup_printf ("bench_%s_%d", name, (int) getpid ());
+  g_autofree char *path = g_strconcat ("/", database, NULL);
+  g_autoptr(GUri) uri = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (base), g_uri_get_userinfo (base),
+                                     g_uri_get_host (base), g_uri_get_port (base), path,
+                                     g_uri_get_query (base), NULL);
+  g_autofree char *maintenance = g_strdup_printf ("--maintenance-db=%s", store_base);
+  const char *argv[] = { "createdb", maintenance, database, NULL };
+  int status = 0;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    die ("createdb %s: %s", database, error->message);
+  return g_uri_to_string (uri);
+}
+
 static Server *
 server_start (const char *db, const char *name)
 {
@@ -135,8 +162,9 @@ server_start (const char *db, const char *name)
       g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
       g_subprocess_launcher_set_stderr_file_path (launcher, server->log_path);
       g_autoptr(GError) error = NULL;
-      server->process = g_subprocess_launcher_spawn (launcher, &error, server_binary, "serve", "--db", db,
-                                                     "--listen", listen, NULL);
+      g_autofree char *blobs = g_strdup_printf ("%s/%s.blobs", work_dir, name);
+      server->process = g_subprocess_launcher_spawn (launcher, &error, server_binary, "serve", "--store", db,
+                                                     "--listen", listen, "--blob-dir", blobs, NULL);
       if (server->process == NULL)
         die ("cannot start %s: %s", server_binary, error->message);
       server->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (server->process), NULL, 10);
@@ -458,11 +486,11 @@ push_all (FlLoadClient *client, GPtrArray *mutations, guint batch)
 static void
 bench_push (guint n, guint batch)
 {
-  g_autofree char *db = g_build_filename (work_dir, "push.db", NULL);
+  g_autofree char *db = store_for ("push");
   g_autofree char *plain_db = g_build_filename (work_dir, "plain.db", NULL);
-  admin (NULL, "init", "--db", db, NULL);
-  admin (NULL, "demo-data", "--db", db, "--size", "0", NULL);
-  admin (PASSWORD "\n", "user", "add", "bench.lead", "--db", db, "--role", "supervisor",
+  admin (NULL, "init", "--store", db, NULL);
+  admin (NULL, "demo-data", "--store", db, "--size", "0", NULL);
+  admin (PASSWORD "\n", "user", "add", "bench.lead", "--store", db, "--role", "supervisor",
          "--name", "Bench lead", "--password-stdin", NULL);
   admin (NULL, "init", "--db", plain_db, NULL);
 
@@ -702,10 +730,10 @@ met (gboolean ok)
 static gboolean
 bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, guint demo_size, int nice)
 {
-  g_autofree char *db = g_build_filename (work_dir, "load.db", NULL);
+  g_autofree char *db = store_for ("load");
   g_autofree char *size = g_strdup_printf ("%u", demo_size);
-  admin (NULL, "init", "--db", db, NULL);
-  admin (NULL, "demo-data", "--db", db, "--size", size, NULL);
+  admin (NULL, "init", "--store", db, NULL);
+  admin (NULL, "demo-data", "--store", db, "--size", size, NULL);
   g_autoptr(GPtrArray) workers = g_ptr_array_new ();
   for (guint i = 0; i < n_clients; i++)
     {
@@ -713,12 +741,20 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
       w->login = g_strdup_printf ("bench.eng%02u", i + 1);
       w->index = i;
       g_autofree char *name = g_strdup_printf ("Bench engineer %02u", i + 1);
-      admin (PASSWORD "\n", "user", "add", w->login, "--db", db, "--role", "engineer", "--name", name,
+      admin (PASSWORD "\n", "user", "add", w->login, "--store", db, "--role", "engineer", "--name", name,
              "--sites", site_codes[i % G_N_ELEMENTS (site_codes)], "--password-stdin", NULL);
       g_ptr_array_add (workers, w);
     }
 
+  /* The first instance is the one measured (CPU, memory, route times);
+   * the clients are spread over all of them. */
   Server *server = server_start (db, "load-server");
+  g_autoptr(GPtrArray) others = g_ptr_array_new ();
+  for (guint i = 1; i < n_instances; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("load-server-%u", i + 1);
+      g_ptr_array_add (others, server_start (db, name));
+    }
   gint64 idle_kib = proc_status_kib (server->pid, "VmRSS:");
   Load load = { .phase = SIGN_IN, .seconds = seconds, .think_ms = think_ms, .max_batch = max_batch,
                .nice = nice };
@@ -729,7 +765,8 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
     {
       Worker *w = workers->pdata[i];
       w->load = &load;
-      w->base_uri = g_strdup (server->base_uri);
+      Server *instance = i % n_instances == 0 ? server : others->pdata[i % n_instances - 1];
+      w->base_uri = g_strdup (instance->base_uri);
       g_ptr_array_add (threads, g_thread_new ("load-client", run_client, w));
     }
 
@@ -759,8 +796,11 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
   gint64 end_kib = proc_status_kib (server->pid, "VmRSS:");
   g_atomic_int_set (&sampler.stop, TRUE);
   g_thread_join (sampler_thread);
-  printf ("server pid %d, database %s\n", (int) server->pid, db);
+  printf ("server pid %d, database %s, %u instance%s\n", (int) server->pid, db, n_instances,
+          n_instances > 1 ? "s" : "");
   server_stop (server);
+  for (guint i = 0; i < others->len; i++)
+    server_stop (others->pdata[i]);
 
   g_autoptr(FlLoadStats) all = fl_load_stats_new ();
   for (guint i = 0; i < workers->len; i++)
@@ -858,7 +898,11 @@ main (int argc, char **argv)
   int demo_size = 5000, think_ms = 500, nice = 10;
   gboolean keep = FALSE, skip_push = FALSE, skip_clients = FALSE;
   g_autofree char *server = NULL;
+  int instances = 1;
   const GOptionEntry entries[] = {
+    { "store", 0, 0, G_OPTION_ARG_STRING, &store_base,
+      "A PostgreSQL server to run on, postgresql://…/postgres (default: SQLite files)", "URI" },
+    { "instances", 0, 0, G_OPTION_ARG_INT, &instances, "Servers on the one store in the clients test (1)", "N" },
     { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "How long the clients run (30)", "N" },
     { "clients", 0, 0, G_OPTION_ARG_INT, &clients, "Concurrent clients (50)", "N" },
     { "think-ms", 0, 0, G_OPTION_ARG_INT, &think_ms, "Mean pause between a client's sync rounds, 0 = none (500)", "MS" },
@@ -879,8 +923,10 @@ main (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     die ("%s", error->message);
   if (seconds < 1 || clients < 1 || mutations < 2 || batch < 1 || batch > FL_PROTOCOL_MAX_MUTATIONS ||
-      max_batch < 2 || max_batch > FL_PROTOCOL_MAX_MUTATIONS || demo_size < 1 || think_ms < 0 || nice < 0 || nice > 19)
+      max_batch < 2 || max_batch > FL_PROTOCOL_MAX_MUTATIONS || demo_size < 1 || think_ms < 0 || nice < 0 || nice > 19 ||
+      instances < 1 || instances > 8)
     die ("an option is out of range (see --help)");
+  n_instances = (guint) instances;
   server_binary = server != NULL ? g_steal_pointer (&server) : g_strdup (FL_SYNC_SERVER_PATH);
   if (!g_file_test (server_binary, G_FILE_TEST_IS_EXECUTABLE))
     die ("%s is not built (run ninja first, or give --server PATH)", server_binary);

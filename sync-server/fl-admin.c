@@ -9,6 +9,7 @@
 #include "fl-accounts.h"
 #include "fl-demo-data.h"
 #include "fl-import.h"
+#include "fl-migrate.h"
 #include "fl-record.h"
 #include "fl-store.h"
 #include "fl-terminal.h"
@@ -34,6 +35,7 @@ typedef struct {
   gboolean    dry_run;
   char       *site;
   char       *service;
+  char       *blob_dir;
   /* what the command works with */
   char      **args;     /* positional arguments after the command words */
   const char *input;
@@ -461,6 +463,60 @@ cmd_backup (Admin *admin, GError **error)
   return TRUE;
 }
 
+/* The blobs beside a SQLite file ("PATH.blobs", as the server keeps them),
+ * or NULL when there are none. */
+static char *
+source_blob_dir (Admin *admin)
+{
+  g_autofree char *file = fl_store_location_file (admin->db);
+  g_autofree char *dir = file != NULL ? g_strconcat (file, ".blobs", NULL) : NULL;
+  return dir != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR) ? g_steal_pointer (&dir) : NULL;
+}
+
+static gboolean
+migrate_blobs (Admin *admin, const char *source, GError **error)
+{
+  g_autoptr(FlBlobs) from = fl_blobs_new (source, G_MAXSIZE, error);
+  g_autoptr(FlBlobs) to = from != NULL ? fl_blobs_new (admin->blob_dir, G_MAXSIZE, error) : NULL;
+  guint n = 0;
+  if (to == NULL || !fl_migrate_blobs (from, to, &n, error))
+    return FALSE;
+  g_string_append_printf (admin->out, _("Copied %u blobs to %s, each checked against its hash.\n"),
+                          n, admin->blob_dir);
+  return TRUE;
+}
+
+static gboolean
+cmd_migrate (Admin *admin, GError **error)
+{
+  if (admin->to == NULL)
+    return usage_error (error, _("“migrate” needs --to URI, the new, empty database"));
+  g_autofree char *blobs = source_blob_dir (admin);
+  if (blobs != NULL && admin->blob_dir == NULL)
+    return usage_error (error, _("%s holds photos and signatures: give --blob-dir, the folder the new "
+                                 "store's instances share, to move them"), blobs);
+  g_autoptr(FlStore) to = fl_store_open (admin->to, error);
+  if (to == NULL)
+    return FALSE;
+  g_autoptr(GPtrArray) tallies = fl_migrate_copy (admin->store, to, error);
+  if (tallies == NULL)
+    return FALSE;
+  gint64 total = 0;
+  for (guint i = 0; i < tallies->len; i++)
+    {
+      FlMigrateTally *tally = tallies->pdata[i];
+      total += tally->count;
+      if (tally->count > 0)
+        g_string_append_printf (admin->out, "  %-24s %10" PRId64 "  %.16s\n",
+                                tally->table, tally->count, tally->checksum);
+    }
+  g_autofree char *from = fl_store_location_for_people (admin->db);
+  g_autofree char *target = fl_store_location_for_people (admin->to);
+  g_string_append_printf (admin->out, _("Moved %" PRId64 " records from %s to %s; every count and "
+                                        "checksum is equal.\n"), total, from, target);
+  return blobs == NULL || migrate_blobs (admin, blobs, error);
+}
+
 typedef struct {
   Admin *admin;
   guint  n;
@@ -622,6 +678,8 @@ static const Command commands[] = {
     cmd_policy_set },
   { "demo-data", "", 0, N_("Fill an empty database with realistic demo data"), "size", cmd_demo_data },
   { "backup", "", 0, N_("Copy the database while the server runs"), "to", cmd_backup },
+  { "migrate", "", 0, N_("Move a stopped server's database (--from PATH.db) into a new one (--to postgresql://…)"),
+    "from to blob-dir", cmd_migrate },
   { "audit", "", 0, N_("Show the history of a record: who, on which device, when, what"), "table id", cmd_audit },
   { "audit prune", "", 0, N_("Remove audit entries past their retention (default: older than 3 years)"),
     "before older-than dry-run", cmd_audit_prune },
@@ -663,7 +721,9 @@ option_entries (Admin *admin, const Command *command)
     { "sites", 0, 0, G_OPTION_ARG_STRING, &admin->sites, N_("Site codes the user works at (default: all)"), "CODE,CODE" },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &admin->password_stdin, N_("Read the password from standard input"), NULL },
     { "size", 0, 0, G_OPTION_ARG_INT, &admin->size, N_("Number of work orders (default 1000)"), "N" },
-    { "to", 0, 0, G_OPTION_ARG_FILENAME, &admin->to, N_("The backup file to write"), "FILE" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &admin->db, N_("The database to move, the same as --store"), "URI" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &admin->to, N_("The backup file, or the database migrate fills"), "FILE|URI" },
+    { "blob-dir", 0, 0, G_OPTION_ARG_FILENAME, &admin->blob_dir, N_("Where the new store's photos and signatures go"), "DIR" },
     { "table", 0, 0, G_OPTION_ARG_STRING, &admin->table, N_("The record's table (work_order, ci, ...)"), "TABLE" },
     { "id", 0, 0, G_OPTION_ARG_STRING, &admin->id, N_("The record's id, reference or code"), "ID" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &admin->user, N_("Only this user's devices"), "LOGIN" },
@@ -809,5 +869,6 @@ fl_admin_run (int argc, char **argv, const char *input, GString *out, GError **e
   g_free (admin.before);
   g_free (admin.site);
   g_free (admin.service);
+  g_free (admin.blob_dir);
   return status;
 }

@@ -169,3 +169,26 @@ fl_blobs_get (FlBlobs *blobs, const char *sha256, GError **error)
     }
   return g_mapped_file_get_bytes (file);
 }
+
+gboolean
+fl_blobs_foreach (FlBlobs *blobs, FlBlobsFunc func, gpointer user_data, GError **error)
+{
+  g_autoptr(GDir) top = g_dir_open (blobs->dir, 0, error);
+  if (top == NULL)
+    return FALSE;
+  const char *shard;
+  while ((shard = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *shard_path = g_build_filename (blobs->dir, shard, NULL);
+      if (strlen (shard) != 2 || !g_file_test (shard_path, G_FILE_TEST_IS_DIR))
+        continue;
+      g_autoptr(GDir) dir = g_dir_open (shard_path, 0, error);
+      if (dir == NULL)
+        return FALSE;
+      const char *name;
+      while ((name = g_dir_read_name (dir)) != NULL)
+        if (fl_blobs_name_is_valid (name) && strncmp (name, shard, 2) == 0 && !func (name, user_data, error))
+          return FALSE;
+    }
+  return TRUE;
+}

@@ -37,4 +37,9 @@ gboolean  fl_blobs_put (FlBlobs *blobs, const char *sha256, GBytes *data, GError
 /* The blob's bytes, mapped from its file (no copy). */
 GBytes   *fl_blobs_get (FlBlobs *blobs, const char *sha256, GError **error);
 
+/* Calls `func` with the name of every blob kept (files of other names, a
+ * write under way, are passed over); returning FALSE stops. */
+typedef gboolean (*FlBlobsFunc) (const char *sha256, gpointer user_data, GError **error);
+gboolean  fl_blobs_foreach (FlBlobs *blobs, FlBlobsFunc func, gpointer user_data, GError **error);
+
 G_END_DECLS

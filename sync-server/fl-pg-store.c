@@ -281,7 +281,9 @@ static const char server_tables_sql[] =
 
 /* Model tables as in fl_schema_create_sql, with PostgreSQL's types and a
  * row_order that keeps the order rows were first written in (a snapshot
- * sends a parent before the children of the same table). */
+ * sends a parent before the children of the same table).  Every statement
+ * is idempotent, so the same text brings an older database up to a model
+ * that gained tables or columns since. */
 static char *
 model_tables_sql (void)
 {
@@ -292,28 +294,48 @@ model_tables_sql (void)
     {
       const FlTable *t = tables[i];
       g_string_append_printf (sql,
-                              "CREATE TABLE \"%s\" (\n"
+                              "CREATE TABLE IF NOT EXISTS \"%s\" (\n"
                               "  id TEXT PRIMARY KEY,\n"
                               "  row_order BIGSERIAL NOT NULL,\n"
                               "  version BIGINT NOT NULL DEFAULT 1,\n"
                               "  created_at TEXT NOT NULL,\n"
-                              "  updated_at TEXT NOT NULL",
-                              t->name);
+                              "  updated_at TEXT NOT NULL\n"
+                              ");\n", t->name);
       for (guint c = 0; c < t->n_columns; c++)
-        g_string_append_printf (sql, ",\n  \"%s\" %s", t->columns[c].name, pg_type (t->columns[c].type));
-      g_string_append (sql, "\n);\n");
-      g_string_append_printf (sql, "CREATE INDEX \"%s_row_order\" ON \"%s\" (row_order);\n", t->name, t->name);
+        g_string_append_printf (sql, "ALTER TABLE \"%s\" ADD COLUMN IF NOT EXISTS \"%s\" %s;\n",
+                                t->name, t->columns[c].name, pg_type (t->columns[c].type));
+      g_string_append_printf (sql, "CREATE INDEX IF NOT EXISTS \"%s_row_order\" ON \"%s\" (row_order);\n",
+                              t->name, t->name);
       for (guint c = 0; c < t->n_columns; c++)
         if (t->columns[c].type == FL_COL_REF)
-          g_string_append_printf (sql, "CREATE INDEX \"%s_%s\" ON \"%s\" (\"%s\");\n",
+          g_string_append_printf (sql, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\" (\"%s\");\n",
                                   t->name, t->columns[c].name, t->name, t->columns[c].name);
     }
   guint n_unique;
   const FlStoreUniqueColumn *unique = fl_store_unique_columns (&n_unique);
   for (guint i = 0; i < n_unique; i++)
-    g_string_append_printf (sql, "CREATE UNIQUE INDEX \"%s_%s\" ON \"%s\" (\"%s\");\n",
+    g_string_append_printf (sql, "CREATE UNIQUE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\" (\"%s\");\n",
                             unique[i].table, unique[i].column, unique[i].table, unique[i].column);
   return g_string_free (sql, FALSE);
+}
+
+/* After the numbered migrations: the model tables as this version's model
+ * has them, applied only when the model differs from the one the database
+ * last saw (the SHA-256 of its SQL in fl_schema_model). */
+static gboolean
+upgrade_model (FlPgStore *self, GError **error)
+{
+  g_autofree char *sql = model_tables_sql ();
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, sql, -1);
+  const char *params[] = { digest };
+  g_autoptr(PGresult) same = run (self, "SELECT 1 FROM fl_schema_model WHERE digest = $1", 1, params, error);
+  if (same == NULL)
+    return FALSE;
+  if (PQntuples (same) > 0)
+    return TRUE;
+  return run_script (self, sql, error) &&
+         run_script (self, "DELETE FROM fl_schema_model", error) &&
+         run_done (self, "INSERT INTO fl_schema_model (digest) VALUES ($1)", 1, params, error);
 }
 
 static gboolean
@@ -346,7 +368,8 @@ migrate_in_transaction (FlPgStore *self, GError **error)
   if (!run_script (self, "SELECT pg_advisory_xact_lock (x'" MIGRATE_LOCK "'::bigint);"
                          "CREATE TABLE IF NOT EXISTS fl_schema_migrations ("
                          "  version INTEGER PRIMARY KEY,"
-                         "  applied_at TIMESTAMPTZ NOT NULL DEFAULT now ())", error) ||
+                         "  applied_at TIMESTAMPTZ NOT NULL DEFAULT now ());"
+                         "CREATE TABLE IF NOT EXISTS fl_schema_model (digest TEXT NOT NULL)", error) ||
       !run_int64 (self, "SELECT max (version) FROM fl_schema_migrations", 0, NULL, 0, &current, error))
     return FALSE;
   if (current > latest)
@@ -367,7 +390,7 @@ migrate_in_transaction (FlPgStore *self, GError **error)
         return FALSE;
     }
   self->schema_version = latest;
-  return TRUE;
+  return upgrade_model (self, error);
 }
 
 static gboolean
@@ -1033,12 +1056,14 @@ pg_put_row (FlStore *store, const FlTable *table, JsonObject *row, gint64 *out_s
   return pg_commit (store, error);
 }
 
+typedef gboolean (*ResultFunc) (PGresult *result, int row, gpointer data, GError **error);
+
 /* Streams the rows of a query through a cursor, FETCH_ROWS at a time, so
- * memory stays bounded and `func` may query the store in between.  Runs
+ * memory stays bounded and `each` may query the store in between.  Runs
  * inside the caller's (read or write) transaction. */
 static gboolean
-stream_rows (FlPgStore *self, const FlTable *table, const char *select, int n_params,
-             const char * const *params, FlStoreRowFunc func, gpointer user_data, GError **error)
+stream (FlPgStore *self, const char *select, int n_params, const char * const *params,
+        ResultFunc each, gpointer data, GError **error)
 {
   g_autofree char *cursor = g_strdup_printf ("fl_rows%u", ++self->cursors);
   g_autofree char *declare = g_strdup_printf ("DECLARE %s NO SCROLL CURSOR FOR %s", cursor, select);
@@ -1055,15 +1080,34 @@ stream_rows (FlPgStore *self, const FlTable *table, const char *select, int n_pa
         return fail (self, error, _("reading"), PQresultErrorMessage (batch));
       int n = PQntuples (batch);
       for (int i = 0; ok && i < n; i++)
-        {
-          g_autoptr(JsonObject) row = row_from_result (table, batch, i);
-          ok = func (table, row, user_data, error);
-        }
+        ok = each (batch, i, data, error);
       if (!ok || n == 0)
         break;
     }
   run_script (self, close, NULL);
   return ok;
+}
+
+typedef struct {
+  const FlTable  *table;
+  FlStoreRowFunc  func;
+  gpointer        user_data;
+} RowStream;
+
+static gboolean
+stream_row (PGresult *result, int row, gpointer data, GError **error)
+{
+  RowStream *s = data;
+  g_autoptr(JsonObject) object = row_from_result (s->table, result, row);
+  return s->func (s->table, object, s->user_data, error);
+}
+
+static gboolean
+stream_rows (FlPgStore *self, const FlTable *table, const char *select, int n_params,
+             const char * const *params, FlStoreRowFunc func, gpointer user_data, GError **error)
+{
+  RowStream s = { table, func, user_data };
+  return stream (self, select, n_params, params, stream_row, &s, error);
 }
 
 static gboolean
@@ -1547,6 +1591,105 @@ pg_count_negative_balances (FlStore *store, GError **error)
   return n;
 }
 
+/* ---- moving a whole store ---- */
+
+static void
+pg_record_column (GString *sql, const char *name, FlStoreValueType type)
+{
+  g_string_append_printf (sql, type == FL_STORE_VALUE_SITES ? "%s::text" : "%s", name);
+}
+
+static void
+pg_record_param (GString *sql, guint number, FlStoreValueType type)
+{
+  static const char * const casts[] = {
+    [FL_STORE_VALUE_TEXT] = "",
+    [FL_STORE_VALUE_INT] = "::bigint",
+    [FL_STORE_VALUE_BOOL] = "::boolean",
+    [FL_STORE_VALUE_SITES] = "::jsonb",
+  };
+  g_string_append_printf (sql, "$%u%s", number, casts[type]);
+}
+
+static const char *
+record_sql (FlPgStore *self, const char *kind, const FlStoreServerTable *table)
+{
+  g_autofree char *key = g_strdup_printf ("record:%s:%s", kind, table->name);
+  const char *sql = g_hash_table_lookup (self->sql, key);
+  if (sql == NULL)
+    {
+      char *text = strcmp (kind, "select") == 0
+                 ? fl_store_record_select_sql (table, pg_record_column)
+                 : fl_store_record_upsert_sql (table, pg_record_param);
+      g_hash_table_insert (self->sql, g_steal_pointer (&key), text);
+      sql = text;
+    }
+  return sql;
+}
+
+typedef struct {
+  const FlStoreServerTable *table;
+  FlStoreRecordFunc         func;
+  gpointer                  user_data;
+} RecordStream;
+
+static gboolean
+stream_record (PGresult *result, int row, gpointer data, GError **error)
+{
+  RecordStream *s = data;
+  g_autoptr(JsonObject) record = json_object_new ();
+  for (guint i = 0; i < s->table->n_columns; i++)
+    json_object_set_member (record, s->table->columns[i].name,
+                            fl_store_record_value (s->table->columns[i].type,
+                                                   text_or_null (result, row, (int) i)));
+  return s->func (s->table, record, s->user_data, error);
+}
+
+static gboolean
+pg_foreach_record (FlStore *store, const FlStoreServerTable *table, FlStoreRecordFunc func,
+                   gpointer user_data, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  gboolean opened;
+  if (!begin_read (self, &opened, error))
+    return FALSE;
+  RecordStream s = { table, func, user_data };
+  gboolean ok = stream (self, record_sql (self, "select", table), 0, NULL, stream_record, &s, error);
+  end_read (self, opened);
+  return ok;
+}
+
+static gboolean
+pg_put_record (FlStore *store, const FlStoreServerTable *table, JsonObject *record, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  g_autoptr(GPtrArray) values = g_ptr_array_new_full (table->n_columns, g_free);
+  for (guint i = 0; i < table->n_columns; i++)
+    g_ptr_array_add (values, fl_store_record_text (table->columns[i].type,
+                                                   json_object_get_member (record, table->columns[i].name)));
+  return run_done (self, record_sql (self, "upsert", table), (int) table->n_columns,
+                   (const char * const *) values->pdata, error);
+}
+
+static gboolean
+pg_put_row_as_is (FlStore *store, const FlTable *table, JsonObject *row, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  const char *params[] = { fl_record_get_string (row, "id") };
+  g_autoptr(PGresult) head = run (self, table_sql (self, SQL_HEAD, table, NULL), 1, params, error);
+  return head != NULL && write_row (self, table, row, PQntuples (head) > 0, error);
+}
+
+static gboolean
+pg_finish_load (FlStore *store, GError **error)
+{
+  return run_script (FL_PG_STORE (store),
+    "SELECT setval ('change_seq', greatest ((SELECT max (seq) FROM changes), 1));"
+    "SELECT setval (pg_get_serial_sequence ('audit', 'seq'), greatest ((SELECT max (seq) FROM audit), 1));"
+    "SELECT setval (pg_get_serial_sequence ('login_attempts', 'id'),"
+    "               greatest ((SELECT max (id) FROM login_attempts), 1))", error);
+}
+
 static void
 fl_pg_store_iface_init (FlStoreInterface *iface)
 {
@@ -1589,4 +1732,8 @@ fl_pg_store_iface_init (FlStoreInterface *iface)
   iface->stock_balance = pg_stock_balance;
   iface->location_has_stock = pg_location_has_stock;
   iface->count_negative_balances = pg_count_negative_balances;
+  iface->foreach_record = pg_foreach_record;
+  iface->put_record = pg_put_record;
+  iface->put_row_as_is = pg_put_row_as_is;
+  iface->finish_load = pg_finish_load;
 }

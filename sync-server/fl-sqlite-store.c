@@ -1262,6 +1262,111 @@ sqlite_count_negative_balances (FlStore *store, GError **error)
   return n;
 }
 
+/* ---- moving a whole store ---- */
+
+static void
+sqlite_record_column (GString *sql, const char *name, FlStoreValueType type)
+{
+  g_string_append (sql, name);
+}
+
+static void
+sqlite_record_param (GString *sql, guint number, FlStoreValueType type)
+{
+  g_string_append_printf (sql, "?%u", number);
+}
+
+/* The SQL of a server table's records ("select" or "upsert"), built once. */
+static const char *
+record_sql (FlSqliteStore *self, const char *kind, const FlStoreServerTable *table)
+{
+  g_autofree char *key = g_strdup_printf ("record:%s:%s", kind, table->name);
+  const char *sql = g_hash_table_lookup (self->sql, key);
+  if (sql == NULL)
+    {
+      char *text = strcmp (kind, "select") == 0
+                 ? fl_store_record_select_sql (table, sqlite_record_column)
+                 : fl_store_record_upsert_sql (table, sqlite_record_param);
+      g_hash_table_insert (self->sql, g_steal_pointer (&key), text);
+      sql = text;
+    }
+  return sql;
+}
+
+static gboolean
+records_in_read (FlSqliteStore *self, const FlStoreServerTable *table, FlStoreRecordFunc func,
+                 gpointer user_data, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db, record_sql (self, "select", table), error);
+  if (stmt == NULL)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonObject) record = json_object_new ();
+      for (guint i = 0; i < table->n_columns; i++)
+        json_object_set_member (record, table->columns[i].name,
+                                fl_store_record_value (table->columns[i].type,
+                                                       (const char *) sqlite3_column_text (stmt, (int) i)));
+      if (!func (table, record, user_data, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return fl_db_fail (self->db, error, _("reading"));
+  return TRUE;
+}
+
+static gboolean
+sqlite_foreach_record (FlStore *store, const FlStoreServerTable *table, FlStoreRecordFunc func,
+                       gpointer user_data, GError **error)
+{
+  FlSqliteStore *self = FL_SQLITE_STORE (store);
+  gboolean opened;
+  if (!begin_read (self, &opened, error))
+    return FALSE;
+  gboolean ok = records_in_read (self, table, func, user_data, error);
+  end_read (self, opened);
+  return ok;
+}
+
+static gboolean
+sqlite_put_record (FlStore *store, const FlStoreServerTable *table, JsonObject *record,
+                   GError **error)
+{
+  FlSqliteStore *self = FL_SQLITE_STORE (store);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db, record_sql (self, "upsert", table), error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      char *text = fl_store_record_text (table->columns[i].type,
+                                         json_object_get_member (record, table->columns[i].name));
+      if (text == NULL)
+        sqlite3_bind_null (stmt, (int) i + 1);
+      else if (table->columns[i].type == FL_STORE_VALUE_INT || table->columns[i].type == FL_STORE_VALUE_BOOL)
+        {
+          sqlite3_bind_int64 (stmt, (int) i + 1, g_ascii_strtoll (text, NULL, 10));
+          g_free (text);
+        }
+      else
+        sqlite3_bind_text (stmt, (int) i + 1, text, -1, g_free);
+    }
+  return fl_stmt_step_done (self->db, stmt, error);
+}
+
+static gboolean
+sqlite_put_row_as_is (FlStore *store, const FlTable *table, JsonObject *row, GError **error)
+{
+  return fl_record_store (FL_SQLITE_STORE (store)->db, table, row, NULL, error);
+}
+
+/* AUTOINCREMENT continues after the largest key ever written by itself. */
+static gboolean
+sqlite_finish_load (FlStore *store, GError **error)
+{
+  return TRUE;
+}
+
 static void
 fl_sqlite_store_iface_init (FlStoreInterface *iface)
 {
@@ -1304,4 +1409,8 @@ fl_sqlite_store_iface_init (FlStoreInterface *iface)
   iface->stock_balance = sqlite_stock_balance;
   iface->location_has_stock = sqlite_location_has_stock;
   iface->count_negative_balances = sqlite_count_negative_balances;
+  iface->foreach_record = sqlite_foreach_record;
+  iface->put_record = sqlite_put_record;
+  iface->put_row_as_is = sqlite_put_row_as_is;
+  iface->finish_load = sqlite_finish_load;
 }

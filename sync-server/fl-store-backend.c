@@ -172,3 +172,92 @@ fl_store_set_unique_clash (GError **error, const FlTable *table, JsonObject *row
   g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_EXISTS, _("%s.%s: “%s” already exists"),
                table->name, column, value != NULL ? value : "");
 }
+
+char *
+fl_store_record_select_sql (const FlStoreServerTable *table, FlStoreColumnFunc column)
+{
+  GString *sql = g_string_new ("SELECT ");
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      if (i > 0)
+        g_string_append (sql, ", ");
+      column (sql, table->columns[i].name, table->columns[i].type);
+    }
+  g_string_append_printf (sql, " FROM %s", table->name);
+  return g_string_free (sql, FALSE);
+}
+
+char *
+fl_store_record_upsert_sql (const FlStoreServerTable *table, FlStoreParamFunc param)
+{
+  GString *sql = g_string_new (NULL);
+  g_string_append_printf (sql, "INSERT INTO %s (", table->name);
+  for (guint i = 0; i < table->n_columns; i++)
+    g_string_append_printf (sql, "%s%s", i > 0 ? ", " : "", table->columns[i].name);
+  g_string_append (sql, ") VALUES (");
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      if (i > 0)
+        g_string_append (sql, ", ");
+      param (sql, i + 1, table->columns[i].type);
+    }
+  g_string_append_printf (sql, ") ON CONFLICT (%s) DO UPDATE SET ", table->key);
+  for (guint i = 0; i < table->n_columns; i++)
+    g_string_append_printf (sql, "%s%s = excluded.%s", i > 0 ? ", " : "",
+                            table->columns[i].name, table->columns[i].name);
+  return g_string_free (sql, FALSE);
+}
+
+JsonNode *
+fl_store_record_value (FlStoreValueType type, const char *text)
+{
+  if (text == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  switch (type)
+    {
+    case FL_STORE_VALUE_INT:
+      return json_node_init_int (json_node_alloc (), g_ascii_strtoll (text, NULL, 10));
+    case FL_STORE_VALUE_BOOL:
+      return json_node_init_boolean (json_node_alloc (),
+                                     strcmp (text, "1") == 0 || strcmp (text, "t") == 0 || strcmp (text, "true") == 0);
+    case FL_STORE_VALUE_SITES:
+      {
+        g_auto(GStrv) sites = fl_store_sites_from_json (text);
+        JsonArray *array = json_array_new ();
+        for (guint i = 0; sites[i] != NULL; i++)
+          json_array_add_string_element (array, sites[i]);
+        JsonNode *node = json_node_init_array (json_node_alloc (), array);
+        json_array_unref (array);
+        return node;
+      }
+    case FL_STORE_VALUE_TEXT:
+    default:
+      return json_node_init_string (json_node_alloc (), text);
+    }
+}
+
+char *
+fl_store_record_text (FlStoreValueType type, JsonNode *value)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return NULL;
+  switch (type)
+    {
+    case FL_STORE_VALUE_INT:
+      return g_strdup_printf ("%" PRId64, json_node_get_int (value));
+    case FL_STORE_VALUE_BOOL:
+      return g_strdup (json_node_get_boolean (value) ? "1" : "0");
+    case FL_STORE_VALUE_SITES:
+      {
+        g_autoptr(GPtrArray) sites = g_ptr_array_new ();
+        JsonArray *array = JSON_NODE_HOLDS_ARRAY (value) ? json_node_get_array (value) : NULL;
+        for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+          g_ptr_array_add (sites, (gpointer) json_array_get_string_element (array, i));
+        g_ptr_array_add (sites, NULL);
+        return fl_store_sites_to_json ((const char * const *) sites->pdata);
+      }
+    case FL_STORE_VALUE_TEXT:
+    default:
+      return g_strdup (json_node_get_string (value));
+    }
+}

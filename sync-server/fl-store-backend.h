@@ -44,4 +44,21 @@ const FlStoreUniqueColumn *fl_store_unique_columns (guint *n_columns);
 void     fl_store_set_unique_clash (GError **error, const FlTable *table, JsonObject *row,
                                     const char *column);
 
+/* ---- server tables as records (fl_store_foreach_record, put_record) ---- */
+
+/* Writes the reference to parameter `number` (1, 2, ...) of a value of
+ * `type` into `sql`, the way the backend's SQL spells it. */
+typedef void (*FlStoreParamFunc) (GString *sql, guint number, FlStoreValueType type);
+/* Writes a column of `type` as the backend's SQL reads it as text. */
+typedef void (*FlStoreColumnFunc) (GString *sql, const char *name, FlStoreValueType type);
+
+char     *fl_store_record_select_sql (const FlStoreServerTable *table, FlStoreColumnFunc column);
+/* INSERT of every column, replacing the record with the same key. */
+char     *fl_store_record_upsert_sql (const FlStoreServerTable *table, FlStoreParamFunc param);
+/* A record's value from the text the database gave (NULL = null; a BOOL
+ * is "1", "t" or "true" when true). */
+JsonNode *fl_store_record_value (FlStoreValueType type, const char *text);
+/* The text a record's value is bound as, NULL for null (a BOOL "1"/"0"). */
+char     *fl_store_record_text (FlStoreValueType type, JsonNode *value);
+
 G_END_DECLS

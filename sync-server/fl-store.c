@@ -431,6 +431,85 @@ fl_store_count_negative_balances (FlStore *store, GError **error)
   return IFACE (store)->count_negative_balances (store, error);
 }
 
+gboolean
+fl_store_foreach_record (FlStore *store, const FlStoreServerTable *table,
+                         FlStoreRecordFunc func, gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && table != NULL && func != NULL, FALSE);
+  return IFACE (store)->foreach_record (store, table, func, user_data, error);
+}
+
+gboolean
+fl_store_put_record (FlStore *store, const FlStoreServerTable *table, JsonObject *record,
+                     GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && table != NULL && record != NULL, FALSE);
+  return IFACE (store)->put_record (store, table, record, error);
+}
+
+gboolean
+fl_store_put_row_as_is (FlStore *store, const FlTable *table, JsonObject *row, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && table != NULL && row != NULL, FALSE);
+  return IFACE (store)->put_row_as_is (store, table, row, error);
+}
+
+gboolean
+fl_store_finish_load (FlStore *store, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+  return IFACE (store)->finish_load (store, error);
+}
+
+#define T FL_STORE_VALUE_TEXT
+#define I FL_STORE_VALUE_INT
+#define B FL_STORE_VALUE_BOOL
+#define S FL_STORE_VALUE_SITES
+static const FlStoreServerColumn meta_columns[] = { { "key", T }, { "value", T } };
+static const FlStoreServerColumn password_columns[] = { { "user_id", T }, { "hash", T } };
+static const FlStoreServerColumn device_columns[] = {
+  { "id", T }, { "user_id", T }, { "name", T }, { "code", T }, { "created_at", I }, { "last_seen", I },
+  { "revoked", B },
+};
+static const FlStoreServerColumn token_columns[] = {
+  { "hash", T }, { "device_id", T }, { "expires_at", I }, { "revoked", B },
+};
+static const FlStoreServerColumn result_columns[] = { { "device_id", T }, { "mid", I }, { "result", T } };
+static const FlStoreServerColumn change_columns[] = {
+  { "seq", I }, { "table_name", T }, { "row_id", T }, { "sites", S }, { "gone_sites", S }, { "at", I },
+};
+static const FlStoreServerColumn audit_columns[] = {
+  { "seq", I }, { "at", I }, { "actor", T }, { "device", T }, { "action", T }, { "table_name", T },
+  { "row_id", T }, { "detail", T },
+};
+static const FlStoreServerColumn attempt_columns[] = {
+  { "id", I }, { "login", T }, { "peer", T }, { "at", I }, { "success", B },
+};
+#undef T
+#undef I
+#undef B
+#undef S
+
+#define SERVER_TABLE(name, columns, key) { name, columns, G_N_ELEMENTS (columns), key }
+static const FlStoreServerTable server_tables[] = {
+  SERVER_TABLE ("meta", meta_columns, "key"),
+  SERVER_TABLE ("user_password", password_columns, "user_id"),
+  SERVER_TABLE ("devices", device_columns, "id"),
+  SERVER_TABLE ("tokens", token_columns, "hash"),
+  SERVER_TABLE ("device_results", result_columns, "device_id, mid"),
+  SERVER_TABLE ("changes", change_columns, "table_name, row_id"),
+  SERVER_TABLE ("audit", audit_columns, "seq"),
+  SERVER_TABLE ("login_attempts", attempt_columns, "id"),
+};
+#undef SERVER_TABLE
+
+const FlStoreServerTable *
+fl_store_server_tables (guint *n_tables)
+{
+  *n_tables = G_N_ELEMENTS (server_tables);
+  return server_tables;
+}
+
 /* ---- scope ---- */
 
 GStrv

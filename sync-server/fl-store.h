@@ -105,6 +105,35 @@ typedef gboolean (*FlStoreDeviceFunc) (const FlStoreDevice *device, gpointer use
 typedef gboolean (*FlStoreAuditFunc) (const FlAuditEntry *entry, gpointer user_data,
                                       GError **error);
 
+/* The server's own tables beside the model (accounts, devices, tokens,
+ * results, the change log, the audit log, sign-in attempts, meta), as
+ * records for moving a whole store (fl-migrate.h): each a JsonObject with
+ * one member per column, typed as below. */
+typedef enum {
+  FL_STORE_VALUE_TEXT,   /* a string, or null */
+  FL_STORE_VALUE_INT,    /* a 64-bit integer */
+  FL_STORE_VALUE_BOOL,   /* true / false */
+  FL_STORE_VALUE_SITES,  /* a JSON array of site ids */
+} FlStoreValueType;
+
+typedef struct {
+  const char       *name;
+  FlStoreValueType  type;
+} FlStoreServerColumn;
+
+typedef struct {
+  const char                *name;
+  const FlStoreServerColumn *columns;
+  guint                      n_columns;
+  const char                *key;  /* the columns that tell records apart: "device_id, mid" */
+} FlStoreServerTable;
+
+/* Every server table, in an order that loads (devices before tokens). */
+const FlStoreServerTable *fl_store_server_tables (guint *n_tables);
+
+typedef gboolean (*FlStoreRecordFunc) (const FlStoreServerTable *table, JsonObject *record,
+                                       gpointer user_data, GError **error);
+
 /* What a connection is used for, so a backend can size it: the one writer
  * of a server, or one of its many readers (pulls, snapshots, blobs). */
 typedef enum {
@@ -183,6 +212,13 @@ struct _FlStoreInterface
   gboolean    (*location_has_stock) (FlStore *store, const char *location_id, gboolean *has_stock,
                                      GError **error);
   gint64      (*count_negative_balances) (FlStore *store, GError **error);
+
+  gboolean    (*foreach_record)  (FlStore *store, const FlStoreServerTable *table,
+                                  FlStoreRecordFunc func, gpointer user_data, GError **error);
+  gboolean    (*put_record)      (FlStore *store, const FlStoreServerTable *table, JsonObject *record,
+                                  GError **error);
+  gboolean    (*put_row_as_is)   (FlStore *store, const FlTable *table, JsonObject *row, GError **error);
+  gboolean    (*finish_load)     (FlStore *store, GError **error);
 };
 
 /* Opens the store at `location`, created and upgraded as needed: its
@@ -343,6 +379,21 @@ gboolean    fl_store_add_login_attempt (FlStore *store, const char *login, const
  * those before the last success. */
 gint64      fl_store_count_login_failures (FlStore *store, const char *login, const char *peer,
                                            gint64 since, GError **error);
+
+/* ---- moving a whole store (fl-migrate.c) ---- */
+
+/* Calls `func` for every record of a server table, in no set order. */
+gboolean    fl_store_foreach_record (FlStore *store, const FlStoreServerTable *table,
+                                     FlStoreRecordFunc func, gpointer user_data, GError **error);
+/* Writes a record as it is, replacing one with the same key. */
+gboolean    fl_store_put_record (FlStore *store, const FlStoreServerTable *table, JsonObject *record,
+                                 GError **error);
+/* Writes a model row as it is (its version and times kept), without
+ * recording a change: the change log is moved as records. */
+gboolean    fl_store_put_row_as_is (FlStore *store, const FlTable *table, JsonObject *row, GError **error);
+/* After records were put: the store's counters (change seq, audit seq)
+ * continue after the largest values loaded. */
+gboolean    fl_store_finish_load (FlStore *store, GError **error);
 
 /* ---- stock ---- */
 

@@ -31,6 +31,7 @@ packages=(
   xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring
   fonts-noto-cjk imagemagick poppler-utils curl openssl systemd locales
   clang libclang-rt-14-dev
+  postgresql-15 libpq-dev haproxy
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

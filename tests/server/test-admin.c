@@ -5,6 +5,8 @@
 #include <locale.h>
 
 #include "fl-admin.h"
+#include "fl-blobs.h"
+#include "fl-migrate.h"
 
 typedef struct {
   char    *dir;
@@ -324,6 +326,113 @@ test_audit_prune (Fixture *f, gconstpointer data)
 #undef AUDIT_ROWS
 }
 
+typedef struct {
+  FlStore *other;
+  guint    n;
+} SameRows;
+
+static gboolean
+check_same_row (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  SameRows *same = user_data;
+  g_autoptr(JsonObject) copy = fl_store_load_row (same->other, table, fl_record_get_string (row, "id"), error);
+  g_assert_nonnull (copy);
+  g_autoptr(JsonNode) a = json_node_init_object (json_node_alloc (), row);
+  g_autoptr(JsonNode) b = json_node_init_object (json_node_alloc (), copy);
+  g_assert_true (json_node_equal (a, b));
+  same->n++;
+  return TRUE;
+}
+
+/* A SQLite server database moved by `migrate` into a new store (the
+ * PostgreSQL test cluster under FL_TEST_STORE=postgresql): every row equal,
+ * the change log with the same seqs and the same store id, so clients'
+ * cursors stay valid; the blobs copied; a second migrate into the filled
+ * store refused. */
+static void
+test_migrate_round_trip (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpint (run (f, NULL, "init", NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, "demo-data", "--size", "60", NULL), ==, 0);
+  g_autoptr(FlStore) source = fl_store_open (f->db, &error);
+  g_assert_no_error (error);
+  FlStoreDevice device = { .id = "0190a0b0-0000-7000-8000-0000000000d1", .user_id = "u1",
+                           .name = "ThinkPad", .code = "K3F", .revoked = TRUE };
+  g_autoptr(JsonObject) result = json_object_new ();
+  json_object_set_string_member (result, "status", "applied");
+  g_assert_true (fl_store_put_device (source, &device, &error));
+  g_assert_true (fl_store_put_token (source, "hash1", device.id, 1000, &error));
+  g_assert_true (fl_store_put_result (source, device.id, 7, result, &error));
+  g_assert_true (fl_store_add_login_attempt (source, "liwei", "10.0.0.9", fl_time_now (), FALSE, &error));
+  g_autofree char *blob_source = g_strconcat (f->db, ".blobs", NULL);
+  g_autoptr(FlBlobs) blobs = fl_blobs_new (blob_source, 1024, &error);
+  g_autoptr(GBytes) photo = g_bytes_new_static ("photo", 5);
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, photo);
+  g_assert_true (fl_blobs_put (blobs, sha, photo, &error));
+  g_assert_no_error (error);
+
+  g_autofree char *target_dir = NULL, *target = NULL;
+  g_autoptr(FlStore) empty = fl_test_store_new (&target_dir, &target);
+  g_autofree char *blob_target = g_build_filename (target_dir, "blobs", NULL);
+  g_assert_cmpint (run (f, NULL, "migrate", "--to", target, NULL), ==, FL_ADMIN_EXIT_USAGE);
+  g_assert_nonnull (strstr (f->error->message, "--blob-dir"));
+  g_assert_cmpint (run (f, NULL, "migrate", "--to", target, "--blob-dir", blob_target, NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, "every count and checksum is equal"));
+
+  g_autoptr(FlStore) moved = fl_store_open (target, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_store_get_id (moved), ==, fl_store_get_id (source));
+  guint n_tables = 0;
+  const FlTable * const *tables = fl_schema_tables (&n_tables);
+  guint n_rows = 0;
+  for (guint i = 0; i < n_tables; i++)
+    {
+      SameRows same = { moved, 0 };
+      g_assert_true (fl_store_foreach_row (source, tables[i], NULL, check_same_row, &same, &error));
+      g_assert_cmpint (same.n, ==, fl_store_count_rows (moved, tables[i], NULL));
+      n_rows += same.n;
+    }
+  g_assert_cmpuint (n_rows, >, 500);
+
+  /* The change log: the same entries at the same seqs. */
+  gint64 last = fl_store_last_seq (source, &error);
+  g_assert_cmpint (fl_store_last_seq (moved, &error), ==, last);
+  g_autoptr(GPtrArray) before = fl_store_changes_since (source, 0, 100000, NULL, NULL, NULL, &error);
+  g_autoptr(GPtrArray) after = fl_store_changes_since (moved, 0, 100000, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->len, ==, after->len);
+  for (guint i = 0; i < before->len; i++)
+    {
+      FlStoreChange *a = before->pdata[i], *b = after->pdata[i];
+      g_assert_cmpint (a->seq, ==, b->seq);
+      g_assert_cmpstr (a->row_id, ==, b->row_id);
+    }
+  /* The next change continues after the moved log. */
+  g_autofree char *site = fl_test_put_site (moved, "NEWSITE");
+  g_assert_cmpint (fl_store_last_seq (moved, NULL), >, last);
+
+  g_autoptr(FlStoreToken) token = fl_store_load_token (moved, "hash1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token->device_id, ==, device.id);
+  g_autoptr(FlStoreDevice) revoked = fl_store_load_device (moved, "k3f", &error);
+  g_assert_true (revoked->revoked);
+  g_autoptr(JsonObject) replay = fl_store_get_result (moved, device.id, 7, &error);
+  g_assert_cmpstr (fl_record_get_string (replay, "status"), ==, "applied");
+  g_assert_cmpint (fl_store_count_login_failures (moved, "liwei", "10.0.0.9", 0, NULL), ==, 1);
+  g_assert_true (fl_store_verify (moved, &error));
+  g_autoptr(FlBlobs) moved_blobs = fl_blobs_new (blob_target, 1024, &error);
+  g_assert_true (fl_blobs_exists (moved_blobs, sha));
+
+  /* A store that holds data is not migrated into. */
+  g_assert_cmpint (run (f, NULL, "migrate", "--to", target, "--blob-dir", blob_target, NULL), !=, 0);
+  g_assert_error (f->error, FL_MIGRATE_ERROR, FL_MIGRATE_ERROR_NOT_EMPTY);
+  g_clear_object (&moved);
+  g_clear_object (&empty);
+  fl_test_store_drop (target);
+  fl_test_remove_tree (target_dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -337,5 +446,6 @@ main (int argc, char **argv)
   ADD ("/admin/demo-data", test_demo_data);
   ADD ("/admin/backup", test_backup);
   ADD ("/admin/audit-prune", test_audit_prune);
+  ADD ("/admin/migrate-round-trip", test_migrate_round_trip);
   return g_test_run ();
 }

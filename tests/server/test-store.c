@@ -546,6 +546,76 @@ test_devices_and_tokens (void)
   fl_test_store_close (&t);
 }
 
+typedef struct {
+  FlStore *store;
+  char    *site;
+  gint     done;
+} LateWriter;
+
+/* A second instance writing while the first holds a transaction open. */
+static gpointer
+write_late (gpointer data)
+{
+  LateWriter *w = data;
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_store_begin (w->store, &error));
+  g_autofree char *id = fl_test_put_work_order (w->store, w->site, "INC-LATE");
+  g_assert_true (fl_store_commit (w->store, &error));
+  g_atomic_int_set (&w->done, TRUE);
+  return g_strdup (id);
+}
+
+/* The cursor-skip problem of change feeds: a transaction that took the
+ * smaller seq is still open while one with a larger seq tries to commit,
+ * and a pull runs in between.  The pull must not move its cursor past the
+ * open transaction's change, so that the next pull still brings it. */
+static void
+test_pull_never_skips_an_open_transaction (void)
+{
+  if (!fl_test_store_is_postgresql ())
+    {
+      g_test_skip ("SQLite has one writer at a time: no transaction commits out of order");
+      return;
+    }
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *site = fl_test_put_site (t.store, "HOSP1");
+  gint64 cursor = fl_store_last_seq (t.store, &error);
+  g_autoptr(FlStore) reader = fl_store_reopen (t.store, &error);
+  g_assert_no_error (error);
+
+  /* The first transaction takes its seq and stays open. */
+  g_assert_true (fl_store_begin (t.store, &error));
+  g_autofree char *early = fl_test_put_work_order (t.store, site, "INC-EARLY");
+
+  LateWriter late = { .store = fl_store_reopen (t.store, &error), .site = site };
+  g_assert_no_error (error);
+  GThread *thread = g_thread_new ("late-writer", write_late, &late);
+  /* Until the late writer waits for the first (or, were writes not
+   * ordered, has committed). */
+  while (!g_atomic_int_get (&late.done) &&
+         fl_test_store_count (reader, "SELECT count(*) FROM pg_locks "
+                                      "WHERE locktype = 'advisory' AND NOT granted") == 0)
+    g_usleep (10 * 1000);
+
+  gboolean more = FALSE;
+  g_autoptr(GPtrArray) between = fl_store_changes_since (reader, cursor, 100, NULL, &cursor, &more, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (fl_store_commit (t.store, &error));
+  g_autofree char *late_id = g_thread_join (thread);
+  g_autoptr(GPtrArray) after = pull_all (reader, cursor, 100, NULL, NULL);
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_ptr_array_extend (all, between, NULL, NULL);
+  g_ptr_array_extend (all, after, NULL, NULL);
+  g_assert_nonnull (find_change (all, early));
+  g_assert_nonnull (find_change (all, late_id));
+  g_clear_object (&late.store);
+  g_clear_object (&reader);
+  fl_test_store_close (&t);
+}
+
 /* sqlite:PATH and a plain PATH name the same file; a scheme no backend
  * serves is refused in words naming it. */
 static void
@@ -582,6 +652,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/row-round-trip", test_row_round_trip);
   g_test_add_func ("/store/transaction-rollback", test_transaction_rollback);
   g_test_add_func ("/store/change-log-order", test_change_log_order);
+  g_test_add_func ("/store/pull-never-skips-an-open-transaction", test_pull_never_skips_an_open_transaction);
   g_test_add_func ("/store/scope-via-chain", test_scope_via_chain);
   g_test_add_func ("/store/scope-move-gone", test_scope_move_gone);
   g_test_add_func ("/store/snapshot-scope", test_snapshot_scope);
