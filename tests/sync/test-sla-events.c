@@ -20,7 +20,6 @@
 #include "fl-sla-events.h"
 #include "fl-sla-sweep.h"
 #include "fl-work-order-queries.h"
-#include "fl-work-order-sla.h"
 
 #define MINUTE ((gint64) 60 * G_USEC_PER_SEC)
 #define HOUR (60 * MINUTE)
@@ -28,31 +27,7 @@
 static char *
 put_order (FlSyncServer *s, const char *ref, const char *kind, int impact, int urgency, gint64 created)
 {
-  g_autoptr(GError) error = NULL;
-  const FlTable *table = fl_schema_lookup ("work_order");
-  g_autoptr(JsonObject) wo = json_object_new ();
-  json_object_set_string_member (wo, "ref", ref);
-  json_object_set_string_member (wo, "kind", kind);
-  json_object_set_string_member (wo, "title", ref);
-  json_object_set_string_member (wo, "site_id", s->site_a);
-  json_object_set_int_member (wo, "impact", impact);
-  json_object_set_int_member (wo, "urgency", urgency);
-  json_object_set_string_member (wo, "status", "assigned");
-  json_object_set_string_member (wo, "assignee", "eng_a");
-  g_assert_true (fl_record_validate (table, wo, FL_RECORD_INSERT, NULL, &error));
-  g_assert_no_error (error);
-  char *id = fl_uuid7_new ();
-  json_object_set_string_member (wo, "id", id);
-  g_autofree char *created_text = fl_time_format (created);
-  json_object_set_string_member (wo, "created_at", created_text);
-  g_autoptr(JsonObject) site = fl_store_load_row (s->store, fl_schema_lookup ("site"), s->site_a, &error);
-  g_assert_no_error (error);
-  g_autoptr(FlCalendar) calendar = fl_work_order_site_calendar (site, NULL);
-  g_autoptr(GPtrArray) no_policies = g_ptr_array_new ();
-  fl_work_order_derive (wo, calendar, no_policies);
-  g_assert_true (fl_store_put_row (s->store, table, wo, NULL, &error));
-  g_assert_no_error (error);
-  return id;
+  return fl_test_put_derived_work_order (s->store, s->site_a, ref, kind, impact, urgency, "eng_a", created);
 }
 
 static gboolean
