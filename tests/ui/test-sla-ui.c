@@ -8,6 +8,9 @@
  *  B  zhang.wei's, created T-20 h, response due T+4 h: 75% at T-2 h,
  *     90% at T+1 h 36 not yet                                1 event
  *  C  li.na's, like A                                         3 events */
+#include <fl-work-order.h>
+
+#include "fl-new-work-order-dialog.h"
 #include "fl-record-item.h"
 #include "fl-sla-notifier.h"
 #include "fl-ui-test-util.h"
@@ -31,6 +34,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
   f->db = fl_db_open_replica (path, &error);
+  g_assert_no_error (error);
+  fl_db_set_meta (f->db, FL_META_DEVICE_CODE, "K3F", &error);
   g_assert_no_error (error);
   f->site = fl_ui_test_store (f->db, "site",
       "{\"code\": \"HOSP1\", \"name\": \"第一人民医院\", \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
@@ -152,6 +157,52 @@ test_badges_and_filters (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
 }
 
+static void
+created_cb (FlNewWorkOrderDialog *dialog, const char *id, char **out)
+{
+  *out = g_strdup (id);
+}
+
+static gint64
+time_of (JsonObject *row, const char *field)
+{
+  gint64 usec = 0;
+  g_assert_true (fl_time_parse (fl_record_get_string (row, field), &usec, NULL));
+  return usec;
+}
+
+/* The new-order dialog offers the site's services; the one chosen is
+ * recorded and its contract sets the due times (7x24: 30 min after). */
+static void
+test_dialog_names_service (Fixture *f, gconstpointer data)
+{
+  g_free (fl_ui_test_store_printf (f->db, "sla_policy",
+      "{\"site_id\": \"%s\", \"catalogue\": \"HIS core\", \"priority\": \"high\","
+      " \"response_minutes\": 30, \"resolve_minutes\": 240}", f->site));
+  g_free (fl_ui_test_store (f->db, "sla_policy",
+      "{\"site_id\": null, \"catalogue\": \"PACS\", \"priority\": \"high\","
+      " \"response_minutes\": 60, \"resolve_minutes\": 480}"));
+  FlNewWorkOrderDialog *dialog = fl_new_work_order_dialog_new (NULL, f->session);
+  gtk_window_present (GTK_WINDOW (dialog));
+  AdwComboRow *service = fl_ui_test_child (dialog, FL_TYPE_NEW_WORK_ORDER_DIALOG, "service_row");
+  GListModel *services = adw_combo_row_get_model (service);
+  g_assert_cmpuint (g_list_model_get_n_items (services), ==, 3);  /* none, HIS core, PACS */
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (services), 1), ==, "HIS core");
+  adw_combo_row_set_selected (service, 1);
+  adw_combo_row_set_selected (fl_ui_test_child (dialog, FL_TYPE_NEW_WORK_ORDER_DIALOG, "impact_row"), 0);
+  adw_combo_row_set_selected (fl_ui_test_child (dialog, FL_TYPE_NEW_WORK_ORDER_DIALOG, "urgency_row"), 0);
+  gtk_editable_set_text (fl_ui_test_child (dialog, FL_TYPE_NEW_WORK_ORDER_DIALOG, "title_row"), "HIS down");
+  g_autofree char *id = NULL;
+  g_signal_connect (dialog, "created", G_CALLBACK (created_cb), &id);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "new-work-order.create", NULL);
+  fl_ui_test_pump ();
+  g_assert_nonnull (id);
+  g_autoptr(JsonObject) wo = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_cmpstr (fl_record_get_string (wo, "service"), ==, "HIS core");
+  g_assert_cmpint (time_of (wo, "response_due") - time_of (wo, "created_at"), ==, 30 * 60 * G_USEC_PER_SEC);
+  g_assert_cmpint (time_of (wo, "resolve_due") - time_of (wo, "created_at"), ==, 4 * HOUR);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -159,5 +210,6 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/ui/sla/notifications", test_notifications);
   ADD ("/ui/sla/badges-and-filters", test_badges_and_filters);
+  ADD ("/ui/sla/dialog-names-service", test_dialog_names_service);
   return g_test_run ();
 }
