@@ -222,7 +222,7 @@ test_escalations (Fixture *f, gconstpointer data)
   /* A request names its service and takes the escalation table. */
   g_auto(Run) created_request = { 0 };
   cli (f, &created_request, NULL, "wo", "new", "--kind", "request", "--title", "VPN access", "--site", "HOSPA",
-       "--impact", "1", "--urgency", "1", "--service", "Remote access", NULL);
+       "--impact", "1", "--urgency", "1", "--service", "Remote access", "--assignee", "eng_a", NULL);
   g_assert_cmpint (created_request.status, ==, 0);
   g_autofree char *ref = g_strndup (strstr (created_request.out, "REQ-"), strlen ("REQ-261122-ABC-0001"));
   g_auto(Run) request = { 0 };
@@ -230,6 +230,22 @@ test_escalations (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (request.out, "Service:         Remote access"));
   g_assert_nonnull (strstr (request.out, "Request level:   Urgent"));
   g_assert_nonnull (strstr (request.out, "Escalation table of service requests, Urgent"));
+
+  /* Handed to the second line, and sent. */
+  g_auto(Run) line = { 0 };
+  cli (f, &line, NULL, "wo", "set-line", ref, "second", NULL);
+  g_assert_cmpint (line.status, ==, 0);
+  g_auto(Run) bad_line = { 0 };
+  cli (f, &bad_line, NULL, "wo", "set-line", ref, "third", NULL);
+  g_assert_cmpint (bad_line.status, ==, 2);  /* usage */
+  g_auto(Run) sent = { 0 };
+  cli (f, &sent, NULL, "sync", NULL);
+  g_assert_cmpint (sent.status, ==, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) wo = fl_store_find_row (f->s.store, fl_schema_lookup ("work_order"), "ref", ref, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (wo, "support_line"), ==, "second");
+  g_assert_cmpstr (fl_record_get_string (wo, "service"), ==, "Remote access");
 }
 
 static void
