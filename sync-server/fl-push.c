@@ -20,6 +20,8 @@ G_DEFINE_QUARK (fl-push-error-quark, fl_push_error)
 typedef struct {
   FlCalendar  *calendar;
   GPtrArray   *policy_rows;  /* every sla_policy row: the service picks among them */
+  int          warnings[FL_SLA_MAX_WARNINGS];
+  guint        n_warnings;
 } SiteSla;
 
 static void
@@ -197,18 +199,26 @@ audit (Push *p, const char *action, const FlTable *table, const char *row_id, Js
   return fl_store_audit (p->store, &entry, error);
 }
 
+static SiteSla *site_sla (Push *p, const char *site_id, GError **error);
+
 static gboolean
 write_row (Push *p, const FlTable *table, JsonObject *row, const char *action, JsonObject *detail,
            GError **error)
 {
-  gint64 now = fl_time_now ();
-  g_autofree char *now_text = fl_time_format (now);
-  json_object_set_string_member (row, "updated_at", now_text);
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (row, "updated_at", now);
   if (!fl_store_put_row (p->store, table, row, NULL, error) ||
       !audit (p, action, table, fl_record_get_string (row, "id"), detail, error))
     return FALSE;
-  /* A work order resolved offline still gets the warnings it passed. */
-  return strcmp (table->name, "work_order") != 0 || fl_sla_sweep_work_order (p->store, row, now, error) >= 0;
+  if (strcmp (table->name, "work_order") != 0)
+    return TRUE;
+  /* A work order worked offline still gets the warnings it passed: each
+   * version of it up to the moment it was written (the mutation's `at`),
+   * so a response recorded offline in time is not escalated afterwards. */
+  SiteSla *sla = site_sla (p, fl_record_get_string (row, "site_id"), error);
+  return sla != NULL &&
+         fl_sla_sweep_work_order (p->store, row, sla->calendar, sla->warnings, sla->n_warnings, p->m->at,
+                                  error) >= 0;
 }
 
 static char *
@@ -288,6 +298,7 @@ site_sla (Push *p, const char *site_id, GError **error)
   sla = g_new0 (SiteSla, 1);
   sla->calendar = fl_work_order_site_calendar (site, calendar);
   sla->policy_rows = g_steal_pointer (&policy_rows);
+  sla->n_warnings = fl_work_order_sla_warnings (site, sla->warnings);
   g_hash_table_insert (p->slas, g_strdup (site_id), sla);
   return sla;
 }

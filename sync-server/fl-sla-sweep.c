@@ -42,16 +42,14 @@ site_clock (FlStore *store, GHashTable *clocks, const char *site_id)
   return clock;
 }
 
-static gint64
-record_events (FlStore *store, GHashTable *clocks, JsonObject *wo, gint64 now, GError **error)
+gint64
+fl_sla_sweep_work_order (FlStore *store, JsonObject *wo, FlCalendar *calendar, const int *warnings,
+                         guint n_warnings, gint64 now, GError **error)
 {
-  const char *site_id = fl_record_get_string (wo, "site_id");
   const char *wo_id = fl_record_get_string (wo, "id");
-  if (site_id == NULL || wo_id == NULL)
+  if (wo_id == NULL)
     return 0;
-  SiteClock *clock = site_clock (store, clocks, site_id);
-  g_autoptr(GArray) events = fl_work_order_sla_events (wo, clock->calendar, clock->warnings,
-                                                       clock->n_warnings, now);
+  g_autoptr(GArray) events = fl_work_order_sla_events (wo, calendar, warnings, n_warnings, now);
   const FlTable *table = fl_schema_lookup ("sla_event");
   gint64 recorded = 0;
   for (guint i = 0; i < events->len; i++)
@@ -72,12 +70,14 @@ record_events (FlStore *store, GHashTable *clocks, JsonObject *wo, gint64 now, G
   return recorded;
 }
 
-gint64
-fl_sla_sweep_work_order (FlStore *store, JsonObject *wo, gint64 now, GError **error)
+static gint64
+record_events (FlStore *store, GHashTable *clocks, JsonObject *wo, gint64 now, GError **error)
 {
-  g_autoptr(GHashTable) clocks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                        (GDestroyNotify) site_clock_free);
-  return record_events (store, clocks, wo, now, error);
+  const char *site_id = fl_record_get_string (wo, "site_id");
+  if (site_id == NULL)
+    return 0;
+  SiteClock *clock = site_clock (store, clocks, site_id);
+  return fl_sla_sweep_work_order (store, wo, clock->calendar, clock->warnings, clock->n_warnings, now, error);
 }
 
 static gboolean

@@ -6,6 +6,7 @@
  * gets the very same row. */
 #pragma once
 
+#include "fl-sla.h"
 #include "fl-store.h"
 
 G_BEGIN_DECLS
@@ -15,8 +16,10 @@ G_BEGIN_DECLS
  * recorded, -1 on failure. */
 gint64 fl_sla_sweep (FlStore *store, gint64 now, GError **error);
 
-/* The same for one work order (just written), inside the caller's
- * transaction: an order resolved offline gets the warnings it passed. */
-gint64 fl_sla_sweep_work_order (FlStore *store, JsonObject *work_order, gint64 now, GError **error);
+/* The same for one work order (just written) of a site with `calendar`
+ * and warning percents `warnings`, inside the caller's transaction: an
+ * order resolved offline gets the warnings it passed. */
+gint64 fl_sla_sweep_work_order (FlStore *store, JsonObject *work_order, FlCalendar *calendar,
+                                const int *warnings, guint n_warnings, gint64 now, GError **error);
 
 G_END_DECLS

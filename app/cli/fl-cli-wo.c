@@ -1,4 +1,4 @@
-/* fieldline-cli wo: list, show, new, set-status, resolve, reject, follow-up, log, escalations. */
+/* fieldline-cli wo: list, show, new, set-status, set-line, resolve, reject, follow-up, log, escalations. */
 #include <inttypes.h>
 #include "fl-cli.h"
 
@@ -490,6 +490,40 @@ wo_log (FlCli *cli, int argc, char **argv)
   return FL_EXIT_OK;
 }
 
+/* A service request passes from the first line to the second (or back). */
+static int
+wo_set_line (FlCli *cli, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = command_context (_("REF first|second — who supports a service request"),
+                                                       NULL, NULL);
+  int code;
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 3 || !g_strv_contains ((const char * const[]) { "first", "second", NULL }, argv[2]))
+    return fl_cli_usage (context, _("Give the work order’s reference and the line: first or second"));
+  g_autoptr(GError) error = NULL;
+  FlRole role;
+  if (!fl_cli_role (cli, &role, &error))
+    return fl_cli_fail (error);
+  g_autofree char *id = fl_cli_find (cli, "work_order", "ref", argv[1], &error);
+  if (id == NULL)
+    return fl_cli_fail (error);
+  g_autoptr(JsonObject) wo = fl_record_load (cli->db, fl_schema_lookup ("work_order"), id, &error);
+  if (wo == NULL)
+    return fl_cli_fail (error);
+  g_autofree char *login = fl_cli_login (cli);
+  if (!fl_work_order_may_change (wo, role, login, "support_line", &error))
+    return fl_cli_fail (error);
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "support_line", argv[2]);
+  if (!fl_work_order_update (cli->db, id, values, &error))
+    return fl_cli_fail (error);
+  g_print (strcmp (argv[2], "second") == 0 ? _("%s is with the second line now. It is sent at the next sync.\n")
+                                           : _("%s is with the first line now. It is sent at the next sync.\n"),
+           argv[1]);
+  return FL_EXIT_OK;
+}
+
 static int
 wo_escalations (FlCli *cli, int argc, char **argv)
 {
@@ -549,6 +583,7 @@ fl_cli_wo_command (FlCli *cli, int argc, char **argv)
     { "reject", wo_reject },
     { "follow-up", wo_follow_up },
     { "log", wo_log },
+    { "set-line", wo_set_line },
     { "escalations", wo_escalations },
   };
   if (argc >= 2)
@@ -559,6 +594,6 @@ fl_cli_wo_command (FlCli *cli, int argc, char **argv)
           argv[1] = name;
           return commands[i].run (cli, argc - 1, argv + 1);
         }
-  g_printerr (_("Usage: fieldline-cli wo list|show|new|set-status|resolve|reject|follow-up|log|escalations … (add --help to any of them)\n"));
+  g_printerr (_("Usage: fieldline-cli wo list|show|new|set-status|set-line|resolve|reject|follow-up|log|escalations … (add --help to any of them)\n"));
   return FL_EXIT_USAGE;
 }

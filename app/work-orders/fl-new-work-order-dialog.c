@@ -13,12 +13,14 @@ struct _FlNewWorkOrderDialog
   FlSession    *session;
   GPtrArray    *site_ids;  /* site_row position -> site id */
   GPtrArray    *ci_ids;    /* ci_row position -> ci id (NULL for none) */
+  GPtrArray    *services;  /* service_row position -> service (NULL for none) */
 
   AdwComboRow  *kind_row;
   AdwEntryRow  *title_row;
   AdwEntryRow  *description_row;
   AdwComboRow  *site_row;
   AdwComboRow  *ci_row;
+  AdwComboRow  *service_row;
   AdwEntryRow  *reporter_row;
   AdwEntryRow  *contact_row;
   GtkSwitch    *assign_switch;
@@ -44,6 +46,19 @@ selected_site (FlNewWorkOrderDialog *self)
 }
 
 static const char *
+selected_kind (FlNewWorkOrderDialog *self)
+{
+  return kinds[MIN (adw_combo_row_get_selected (self->kind_row), G_N_ELEMENTS (kinds) - 1)];
+}
+
+static const char *
+selected_service (FlNewWorkOrderDialog *self)
+{
+  guint position = adw_combo_row_get_selected (self->service_row);
+  return position < self->services->len ? g_ptr_array_index (self->services, position) : NULL;
+}
+
+static const char *
 text_of (AdwEntryRow *row)
 {
   return gtk_editable_get_text (GTK_EDITABLE (row));
@@ -63,6 +78,8 @@ update_cb (FlNewWorkOrderDialog *self)
   g_autoptr(JsonObject) draft = json_object_new ();
   g_autofree char *now = fl_time_format (fl_time_now ());
   json_object_set_string_member (draft, "site_id", site_id);
+  json_object_set_string_member (draft, "kind", selected_kind (self));
+  fl_record_set_text (draft, "service", selected_service (self));
   json_object_set_int_member (draft, "impact", adw_combo_row_get_selected (self->impact_row) + 1);
   json_object_set_int_member (draft, "urgency", adw_combo_row_get_selected (self->urgency_row) + 1);
   json_object_set_string_member (draft, "created_at", now);
@@ -100,6 +117,21 @@ site_changed_cb (FlNewWorkOrderDialog *self)
         }
     }
   adw_combo_row_set_model (self->ci_row, G_LIST_MODEL (names));
+
+  /* The services with policies at the site. */
+  g_autoptr(GtkStringList) services = gtk_string_list_new (NULL);
+  g_ptr_array_set_size (self->services, 0);
+  gtk_string_list_append (services, _("None in particular"));
+  g_ptr_array_add (self->services, NULL);
+  g_autoptr(GPtrArray) rows = self->session != NULL && site_id != NULL
+    ? fl_work_order_list_services (fl_session_get_db (self->session), site_id, NULL) : NULL;
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      const char *service = fl_record_get_string (rows->pdata[i], "service");
+      gtk_string_list_append (services, service);
+      g_ptr_array_add (self->services, g_strdup (service));
+    }
+  adw_combo_row_set_model (self->service_row, G_LIST_MODEL (services));
   update_cb (self);
 }
 
@@ -111,11 +143,12 @@ create_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   const char *login = fl_session_get_login (self->session);
   g_autofree char *title = g_strstrip (g_strdup (text_of (self->title_row)));
   FlWorkOrderDraft draft = {
-    .kind = kinds[MIN (adw_combo_row_get_selected (self->kind_row), G_N_ELEMENTS (kinds) - 1)],
+    .kind = selected_kind (self),
     .title = title,
     .description = text_of (self->description_row),
     .site_id = selected_site (self),
     .ci_id = ci < self->ci_ids->len ? g_ptr_array_index (self->ci_ids, ci) : NULL,
+    .service = selected_service (self),
     .reporter = text_of (self->reporter_row),
     .contact = text_of (self->contact_row),
     .impact = adw_combo_row_get_selected (self->impact_row) + 1,
@@ -164,6 +197,7 @@ fl_new_work_order_dialog_finalize (GObject *object)
   g_clear_object (&self->session);
   g_ptr_array_unref (self->site_ids);
   g_ptr_array_unref (self->ci_ids);
+  g_ptr_array_unref (self->services);
   G_OBJECT_CLASS (fl_new_work_order_dialog_parent_class)->finalize (object);
 }
 
@@ -185,6 +219,7 @@ fl_new_work_order_dialog_class_init (FlNewWorkOrderDialogClass *klass)
   CHILD (description_row);
   CHILD (site_row);
   CHILD (ci_row);
+  CHILD (service_row);
   CHILD (reporter_row);
   CHILD (contact_row);
   CHILD (assign_switch);
@@ -205,6 +240,7 @@ fl_new_work_order_dialog_init (FlNewWorkOrderDialog *self)
 {
   self->site_ids = g_ptr_array_new_with_free_func (g_free);
   self->ci_ids = g_ptr_array_new_with_free_func (g_free);
+  self->services = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_autoptr(GtkStringList) impacts = gtk_string_list_new (NULL);

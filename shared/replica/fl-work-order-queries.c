@@ -431,6 +431,14 @@ fl_work_order_list_sites (FlDb *db, GError **error)
 }
 
 GPtrArray *
+fl_work_order_list_services (FlDb *db, const char *site_id, GError **error)
+{
+  return rows_for (db,
+      "SELECT DISTINCT catalogue AS service FROM sla_policy"
+      " WHERE catalogue IS NOT NULL AND (site_id IS NULL OR site_id = ?1) ORDER BY catalogue", site_id, error);
+}
+
+GPtrArray *
 fl_work_order_list_site_cis (FlDb *db, const char *site_id, GError **error)
 {
   return rows_for (db,

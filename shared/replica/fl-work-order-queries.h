@@ -68,6 +68,9 @@ GPtrArray  *fl_work_order_list_attachments (FlDb *db, const char *id, GError **e
 
 /* Every site, by name: id, name. */
 GPtrArray  *fl_work_order_list_sites (FlDb *db, GError **error);
+/* The services (sla_policy.catalogue) with a policy at a site, for every
+ * site or its own, by name: service. */
+GPtrArray  *fl_work_order_list_services (FlDb *db, const char *site_id, GError **error);
 /* The CIs of a site still in service, by code: id, code, name. */
 GPtrArray  *fl_work_order_list_site_cis (FlDb *db, const char *site_id, GError **error);
 /* The parts a van holds, those in stock first, by name: id, name, sku,

@@ -165,6 +165,29 @@ test_import_bad_file (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_store_count_rows (store, fl_schema_lookup ("part"), NULL), ==, 0);
 }
 
+/* Policies one at a time: the same site, service and priority change the
+ * row; a priority that is none is refused. */
+static void
+test_policies (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpint (run (f, NULL, "init", NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, "policy", "set", "high", "30", "240", "--service", "HIS \"core\"", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, "Added"));
+  g_assert_cmpint (run (f, NULL, "policy", "set", "high", "20", "200", "--service", "HIS \"core\"", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, "Changed"));
+  g_assert_cmpint (run (f, NULL, "policy", "set", "low", "600", "6000", NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, "policy", "set", "urgent", "1", "2", NULL), ==, FL_ADMIN_EXIT_INVALID);
+  g_assert_nonnull (strstr (f->error->message, "priority"));
+  g_assert_cmpint (run (f, NULL, "policy", "set", "high", "1", "2", "--site", "NOPE", NULL), ==, FL_ADMIN_EXIT_INVALID);
+  g_assert_cmpint (run (f, NULL, "policy", "list", NULL), ==, 0);
+  g_auto(GStrv) lines = g_strsplit (f->out->str, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);  /* header, two rows, the note, "" */
+  g_assert_nonnull (strstr (f->out->str, "HIS \"core\""));
+  g_assert_nonnull (strstr (f->out->str, "(site default)"));
+  g_assert_nonnull (strstr (f->out->str, "200"));
+  g_assert_null (strstr (f->out->str, "240"));
+}
+
 static gint64
 count (FlDb *db, const char *sql)
 {
@@ -211,6 +234,13 @@ test_demo_data (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (db, "SELECT COUNT(DISTINCT kind) FROM stock_movement"), ==, 7);
   g_assert_cmpint (count (db, "SELECT COUNT(*) FROM work_order WHERE resolve_due IS NULL OR priority IS NULL"), ==, 0);
   g_assert_cmpint (count (db, "SELECT COUNT(*) FROM calendar WHERE holidays LIKE '%2026-02-17%'"), ==, 1);
+  /* The HIS contract (30 min / 4 h) is for HIS work only: no other order
+   * is due within an hour of its creation, and HIS work names it. */
+  g_assert_cmpint (count (db, "SELECT COUNT(*) FROM work_order WHERE service IS NULL"
+                              " AND (julianday (response_due) - julianday (created_at)) * 24 < 1"), ==, 0);
+  g_assert_cmpint (count (db, "SELECT COUNT(*) FROM work_order WHERE service = 'HIS 核心系统 HIS core systems'"), >, 0);
+  /* The open orders' warnings and escalations are recorded. */
+  g_assert_cmpint (count (db, "SELECT COUNT(*) FROM sla_event WHERE kind = 'escalation'"), >, 0);
   /* Items of every kind in the inspection templates. */
   g_assert_cmpint (count (db, "SELECT COUNT(DISTINCT json_extract (i.value, '$.kind')) "
                               "FROM inspection_template, json_each (inspection_template.items) AS i"), ==, 4);
@@ -440,6 +470,7 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/admin/policies", test_policies);
   ADD ("/admin/usage", test_usage);
   ADD ("/admin/users-and-devices", test_users_and_devices);
   ADD ("/admin/import-bad-file", test_import_bad_file);

@@ -3,6 +3,7 @@
 #include "fl-server-test-util.h"
 
 #include "fl-import.h"
+#include "fl-work-order-sla.h"
 
 static const char sites_csv[] =
   "\xef\xbb\xbf" "code,name,address,time_zone,coverage\r\n"
@@ -198,6 +199,67 @@ test_import_file (void)
   fl_test_store_close (&t);
 }
 
+static gboolean
+collect_row (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  g_ptr_array_add (user_data, json_object_ref (row));
+  return TRUE;
+}
+
+/* A policy's key is its site, service and priority: a re-import of the
+ * same three updates, another service or site is a row of its own. */
+static void
+test_import_policies (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  const FlTable *policies = fl_schema_lookup ("sla_policy");
+  import_ok (t.store, FL_IMPORT_SITES, sites_csv, 3, 0);
+  import_ok (t.store, FL_IMPORT_POLICIES,
+             "site,catalogue,priority,response_minutes,resolve_minutes\n"
+             ",,high,1440,2880\n"
+             "HOSP1,,high,600,1200\n"
+             "HOSP1,HIS core,high,30,240\n"
+             ",HIS core,high,60,480\n", 4, 0);
+  /* The same site, service and priority: changed, not added. */
+  import_ok (t.store, FL_IMPORT_POLICIES,
+             "site,catalogue,priority,response_minutes,resolve_minutes\n"
+             "HOSP1,HIS core,high,20,200\n"
+             ",,high,1200,2400\n", 0, 2);
+  g_assert_cmpint (fl_store_count_rows (t.store, policies, NULL), ==, 4);
+
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  fl_store_foreach_row (t.store, policies, NULL, collect_row, rows, &error);
+  g_assert_no_error (error);
+  g_autoptr(JsonObject) hosp1 = fl_store_find_row (t.store, fl_schema_lookup ("site"), "code", "HOSP1", &error);
+  g_autoptr(JsonObject) hosp2 = fl_store_find_row (t.store, fl_schema_lookup ("site"), "code", "HOSP2", &error);
+  FlSlaChoice choice;
+  /* HIS at HOSP1: its own row (20 / 200) is shorter than every site's (60 / 480). */
+  fl_work_order_choose_policy (fl_record_get_string (hosp1, "id"), "HIS core", rows, &choice);
+  g_assert_cmpint (choice.policy.response_minutes[FL_PRIORITY_HIGH], ==, 20);
+  g_assert_cmpint (choice.policy.resolve_minutes[FL_PRIORITY_HIGH], ==, 200);
+  /* HIS at HOSP2: every site's HIS row (60 / 480) beats the default (1200 / 2400). */
+  fl_work_order_choose_policy (fl_record_get_string (hosp2, "id"), "HIS core", rows, &choice);
+  g_assert_cmpint (choice.policy.response_minutes[FL_PRIORITY_HIGH], ==, 60);
+  /* Other work at HOSP2: the default for every site, as re-imported. */
+  fl_work_order_choose_policy (fl_record_get_string (hosp2, "id"), NULL, rows, &choice);
+  g_assert_cmpint (choice.policy.response_minutes[FL_PRIORITY_HIGH], ==, 1200);
+
+  /* All or nothing: a bad priority on line 3 leaves line 2 unsaved too. */
+  FlImportResult result = { 0 };
+  g_assert_false (fl_import_csv (t.store, FL_IMPORT_POLICIES,
+                                 "site,catalogue,priority,response_minutes,resolve_minutes\n"
+                                 "HOSP2,,low,100,200\n"
+                                 "HOSP2,,urgent,10,20\n", -1, "admin", &result, &error));
+  g_assert_error (error, FL_IMPORT_ERROR, FL_IMPORT_ERROR_INVALID);
+  g_assert_cmpuint (result.error_line, ==, 3);
+  g_assert_cmpstr (result.error_field, ==, "priority");
+  fl_import_result_clear (&result);
+  g_assert_cmpint (fl_store_count_rows (t.store, policies, NULL), ==, 4);
+  fl_test_store_close (&t);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -206,5 +268,6 @@ main (int argc, char **argv)
   g_test_add_func ("/import/bad-line", test_import_bad_line);
   g_test_add_func ("/import/parts-locations-users", test_import_parts_locations_users);
   g_test_add_func ("/import/file", test_import_file);
+  g_test_add_func ("/import/policies", test_import_policies);
   return g_test_run ();
 }

@@ -1,6 +1,9 @@
 #include "fl-test-store.h"
 
 #include <unistd.h>
+
+#include "fl-time.h"
+#include "fl-work-order-sla.h"
 #ifdef FL_HAVE_POSTGRESQL
 #include "fl-pg-store-conn.h"
 #endif
@@ -180,4 +183,35 @@ fl_test_add_user (FlStore *store, const char *login, const char *role, const cha
                                                      site != NULL ? sites : NULL,
                                                      FL_TEST_PASSWORD, "admin", &error);
   g_assert_no_error (error);
+}
+
+char *
+fl_test_put_derived_work_order (FlStore *store, const char *site_id, const char *ref, const char *kind,
+                                int impact, int urgency, const char *assignee, gint64 created)
+{
+  g_autoptr(GError) error = NULL;
+  const FlTable *table = fl_schema_lookup ("work_order");
+  g_autoptr(JsonObject) wo = json_object_new ();
+  json_object_set_string_member (wo, "ref", ref);
+  json_object_set_string_member (wo, "kind", kind);
+  json_object_set_string_member (wo, "title", ref);
+  json_object_set_string_member (wo, "site_id", site_id);
+  json_object_set_int_member (wo, "impact", impact);
+  json_object_set_int_member (wo, "urgency", urgency);
+  json_object_set_string_member (wo, "status", "assigned");
+  json_object_set_string_member (wo, "assignee", assignee);
+  fl_record_validate (table, wo, FL_RECORD_INSERT, NULL, &error);
+  g_assert_no_error (error);
+  char *id = fl_uuid7_new ();
+  json_object_set_string_member (wo, "id", id);
+  g_autofree char *created_text = fl_time_format (created);
+  json_object_set_string_member (wo, "created_at", created_text);
+  g_autoptr(JsonObject) site = fl_store_load_row (store, fl_schema_lookup ("site"), site_id, &error);
+  g_assert_no_error (error);
+  g_autoptr(FlCalendar) calendar = fl_work_order_site_calendar (site, NULL);
+  g_autoptr(GPtrArray) no_policies = g_ptr_array_new ();
+  fl_work_order_derive (wo, calendar, no_policies);
+  fl_store_put_row (store, table, wo, NULL, &error);
+  g_assert_no_error (error);
+  return id;
 }

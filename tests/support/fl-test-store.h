@@ -54,6 +54,12 @@ char    *fl_test_put_site_with_coverage (FlStore *store, const char *code, const
 char    *fl_test_put_site (FlStore *store, const char *code);
 /* A new incident at `site_id`. */
 char    *fl_test_put_work_order (FlStore *store, const char *site_id, const char *ref);
+/* An order of `kind` assigned to `assignee` at `site_id`, recorded at
+ * `created` (usec) with its priority and due times derived by the model
+ * from the site's calendar and the standard targets. */
+char    *fl_test_put_derived_work_order (FlStore *store, const char *site_id, const char *ref,
+                                         const char *kind, int impact, int urgency,
+                                         const char *assignee, gint64 created);
 
 /* A user with FL_TEST_PASSWORD, at `site` (NULL: every site). */
 void     fl_test_add_user (FlStore *store, const char *login, const char *role, const char *site);

@@ -183,6 +183,71 @@ test_work_day (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (none.out, "No conflicts"));
 }
 
+/* An incident recorded 30 h ago at the 7x24 site, its 24 h response due
+ * 6 h ago: warned at 75% (18 h, 12 h ago) and 90% (21 h 36, 8 h 24 ago),
+ * escalated to management 6 h ago. */
+static void
+test_escalations (Fixture *f, gconstpointer data)
+{
+  gint64 created = fl_time_now () - (gint64) 30 * 3600 * G_USEC_PER_SEC;
+  g_free (fl_test_put_derived_work_order (f->s.store, f->s.site_a, "INC-260101-SRV-0001", "incident", 1, 1,
+                                          "eng_a", created));
+  login (f, "eng_a");
+  g_auto(Run) sync = { 0 };
+  cli (f, &sync, NULL, "sync", NULL);
+  g_assert_cmpint (sync.status, ==, 0);
+
+  g_auto(Run) escalated = { 0 };
+  cli (f, &escalated, NULL, "wo", "list", "--escalated", NULL);
+  g_assert_cmpint (escalated.status, ==, 0);
+  g_assert_nonnull (strstr (escalated.out, "INC-260101-SRV-0001"));
+  g_assert_nonnull (strstr (escalated.out, "Escalated: Management"));
+  g_auto(Run) nearing = { 0 };
+  cli (f, &nearing, NULL, "wo", "list", "--nearing-breach", NULL);
+  g_assert_nonnull (strstr (nearing.out, "No work orders."));
+
+  g_auto(Run) events = { 0 };
+  cli (f, &events, NULL, "wo", "escalations", "--mine", NULL);
+  g_assert_cmpint (events.status, ==, 0);
+  g_auto(GStrv) lines = g_strsplit (events.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);  /* the header, three events, "" */
+  g_assert_nonnull (strstr (lines[1], "Escalated to Management: the response time is past"));
+  g_assert_nonnull (strstr (lines[2], "90% of the response time used"));
+  g_assert_nonnull (strstr (lines[3], "75% of the response time used"));
+
+  g_auto(Run) shown = { 0 };
+  cli (f, &shown, NULL, "wo", "show", "INC-260101-SRV-0001", NULL);
+  g_assert_nonnull (strstr (shown.out, "SLA policy:      Due times from the standard targets"));
+
+  /* A request names its service and takes the escalation table. */
+  g_auto(Run) created_request = { 0 };
+  cli (f, &created_request, NULL, "wo", "new", "--kind", "request", "--title", "VPN access", "--site", "HOSPA",
+       "--impact", "1", "--urgency", "1", "--service", "Remote access", "--assignee", "eng_a", NULL);
+  g_assert_cmpint (created_request.status, ==, 0);
+  g_autofree char *ref = g_strndup (strstr (created_request.out, "REQ-"), strlen ("REQ-261122-ABC-0001"));
+  g_auto(Run) request = { 0 };
+  cli (f, &request, NULL, "wo", "show", ref, NULL);
+  g_assert_nonnull (strstr (request.out, "Service:         Remote access"));
+  g_assert_nonnull (strstr (request.out, "Request level:   Urgent"));
+  g_assert_nonnull (strstr (request.out, "Escalation table of service requests, Urgent"));
+
+  /* Handed to the second line, and sent. */
+  g_auto(Run) line = { 0 };
+  cli (f, &line, NULL, "wo", "set-line", ref, "second", NULL);
+  g_assert_cmpint (line.status, ==, 0);
+  g_auto(Run) bad_line = { 0 };
+  cli (f, &bad_line, NULL, "wo", "set-line", ref, "third", NULL);
+  g_assert_cmpint (bad_line.status, ==, 2);  /* usage */
+  g_auto(Run) sent = { 0 };
+  cli (f, &sent, NULL, "sync", NULL);
+  g_assert_cmpint (sent.status, ==, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) wo = fl_store_find_row (f->s.store, fl_schema_lookup ("work_order"), "ref", ref, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (wo, "support_line"), ==, "second");
+  g_assert_cmpstr (fl_record_get_string (wo, "service"), ==, "Remote access");
+}
+
 static void
 test_conflict_resolution (Fixture *f, gconstpointer data)
 {
@@ -458,6 +523,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/cli/work-day", test_work_day);
   ADD ("/cli/conflict-resolution", test_conflict_resolution);
+  ADD ("/cli/escalations", test_escalations);
   ADD ("/cli/errors-and-exit-codes", test_errors_and_exit_codes);
   ADD ("/cli/resolve-first-time-fix", test_resolve_first_time_fix);
   ADD ("/cli/reject-and-follow-up", test_reject_and_follow_up);

@@ -20,7 +20,7 @@
 #include "fl-sla-events.h"
 #include "fl-sla-sweep.h"
 #include "fl-work-order-queries.h"
-#include "fl-work-order-sla.h"
+#include "fl-work-order.h"
 
 #define MINUTE ((gint64) 60 * G_USEC_PER_SEC)
 #define HOUR (60 * MINUTE)
@@ -28,31 +28,7 @@
 static char *
 put_order (FlSyncServer *s, const char *ref, const char *kind, int impact, int urgency, gint64 created)
 {
-  g_autoptr(GError) error = NULL;
-  const FlTable *table = fl_schema_lookup ("work_order");
-  g_autoptr(JsonObject) wo = json_object_new ();
-  json_object_set_string_member (wo, "ref", ref);
-  json_object_set_string_member (wo, "kind", kind);
-  json_object_set_string_member (wo, "title", ref);
-  json_object_set_string_member (wo, "site_id", s->site_a);
-  json_object_set_int_member (wo, "impact", impact);
-  json_object_set_int_member (wo, "urgency", urgency);
-  json_object_set_string_member (wo, "status", "assigned");
-  json_object_set_string_member (wo, "assignee", "eng_a");
-  g_assert_true (fl_record_validate (table, wo, FL_RECORD_INSERT, NULL, &error));
-  g_assert_no_error (error);
-  char *id = fl_uuid7_new ();
-  json_object_set_string_member (wo, "id", id);
-  g_autofree char *created_text = fl_time_format (created);
-  json_object_set_string_member (wo, "created_at", created_text);
-  g_autoptr(JsonObject) site = fl_store_load_row (s->store, fl_schema_lookup ("site"), s->site_a, &error);
-  g_assert_no_error (error);
-  g_autoptr(FlCalendar) calendar = fl_work_order_site_calendar (site, NULL);
-  g_autoptr(GPtrArray) no_policies = g_ptr_array_new ();
-  fl_work_order_derive (wo, calendar, no_policies);
-  g_assert_true (fl_store_put_row (s->store, table, wo, NULL, &error));
-  g_assert_no_error (error);
-  return id;
+  return fl_test_put_derived_work_order (s->store, s->site_a, ref, kind, impact, urgency, "eng_a", created);
 }
 
 static gboolean
@@ -61,7 +37,8 @@ add_server_event (const FlTable *table, JsonObject *row, gpointer user_data, GEr
   g_autofree char *text = g_strdup_printf ("%s %s %s %s", fl_record_get_string (row, "kind"),
                                            fl_record_get_string (row, "target"),
                                            fl_record_get_string (row, "at"),
-                                           fl_record_get_string (row, "level"));
+                                           fl_record_get_string (row, "level") != NULL
+                                             ? fl_record_get_string (row, "level") : "-");
   g_hash_table_insert (user_data, g_strdup (fl_record_get_string (row, "id")), g_steal_pointer (&text));
   return TRUE;
 }
@@ -170,10 +147,66 @@ test_server_and_replica_agree (void)
   fl_sync_server_teardown (&s);
 }
 
+/* A maintenance job (no acceptance to record) worked offline: recorded
+ * at T-30 h, high, 7x24; work started at T-7 h, before its response was
+ * due (T-6 h) but after 75% (T-12 h) and 90% (T-8 h 24); resolved at
+ * T-1 h, before 75% of the resolution time (T+6 h).  Pushed at T, the
+ * server records the two response warnings and no escalation, though
+ * the order is no longer open for its minute sweep. */
+static void
+test_worked_offline (void)
+{
+  FlSyncServer s = { 0 };
+  fl_sync_server_setup (&s);
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_login (&a, &s);
+  fl_sync_test_client_sync (&a);
+
+  gint64 now = fl_time_now ();
+  g_autoptr(GError) error = NULL;
+  fl_time_set_now_for_testing (now - 30 * HOUR);
+  FlWorkOrderDraft draft = {
+    .kind = "maintenance", .title = "UPS battery swap", .site_id = s.site_a,
+    .impact = 1, .urgency = 1, .assignee = "eng_a",
+  };
+  g_autofree char *id = NULL;
+  g_assert_true (fl_work_order_create (a.db, &draft, "eng_a", &id, &error));
+  g_assert_no_error (error);
+  fl_time_set_now_for_testing (now - 7 * HOUR);
+  g_assert_true (fl_work_order_move (a.db, id, FL_ROLE_ENGINEER, "eng_a", FL_WO_IN_PROGRESS, NULL, &error));
+  g_assert_no_error (error);
+  fl_time_set_now_for_testing (now - 1 * HOUR);
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "resolution", "Swapped both batteries");
+  g_assert_true (fl_work_order_update (a.db, id, values, &error));
+  g_assert_true (fl_work_order_move (a.db, id, FL_ROLE_ENGINEER, "eng_a", FL_WO_RESOLVED, NULL, &error));
+  g_assert_no_error (error);
+  fl_time_set_now_for_testing (0);
+
+  fl_sync_test_client_sync (&a);
+  g_autoptr(GHashTable) on_server = server_events (&s);
+  g_assert_cmpuint (g_hash_table_size (on_server), ==, 2);
+  g_autoptr(JsonObject) wo = fl_store_load_row (s.store, fl_schema_lookup ("work_order"), id, &error);
+  g_assert_cmpstr (fl_record_get_string (wo, "status"), ==, "resolved");
+  g_autofree char *twelve_hours_ago = fl_time_format (now - 12 * HOUR);
+  g_autofree char *warned = g_strdup_printf ("warning response %s -", twelve_hours_ago);
+  gboolean found = FALSE;
+  GHashTableIter iter;
+  gpointer key, text;
+  g_hash_table_iter_init (&iter, on_server);
+  while (g_hash_table_iter_next (&iter, &key, &text))
+    found |= g_strcmp0 (text, warned) == 0;
+  g_assert_true (found);
+  fl_sync_test_client_clear (&a);
+  fl_sync_server_teardown (&s);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sla-events/server-and-replica-agree", test_server_and_replica_agree);
+  g_test_add_func ("/sla-events/worked-offline", test_worked_offline);
   return g_test_run ();
 }

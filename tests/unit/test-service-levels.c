@@ -7,9 +7,14 @@
  * 2026 dates used: 09-25 Friday; 09-30 Wednesday; 10-01..10-07 National
  * Day holidays; 10-10 Saturday, an adjusted working day; 10-11 Sunday;
  * 11-23 Monday .. 11-27 Friday, 11-30 Monday. */
+#include "fl-changelog.h"
+#include "fl-replica-schema.h"
 #include "fl-sla.h"
+#include "fl-test-replica.h"
 #include "fl-time.h"
 #include "fl-work-order-sla.h"
+
+#include <glib/gstdio.h>
 
 #include <string.h>
 
@@ -377,6 +382,72 @@ test_event_row_ids (void)
   g_assert_cmpstr (json_object_get_string_member (a, "at"), ==, "2026-11-27T08:12:00.000Z");
 }
 
+/* ---- a replica made before service levels ----------------------------------- */
+
+static gboolean
+has_column (FlDb *db, const char *table, const char *column)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pragma_table_info ('%s') WHERE name = '%s'",
+                                          table, column);
+  return fl_test_count (db, sql) == 1;
+}
+
+/* A replica at schema 3 lacks the new columns and the sla_event table;
+ * opened by this version it gains them, in the sync shadows too, so the
+ * shadow a local update takes still copies the whole row. */
+static void
+test_old_replica_upgraded (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fl-levels-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "replica.db", NULL);
+  guint n = 0;
+  const FlMigration *migrations = fl_replica_migrations (&n);
+  g_assert_cmpuint (n, >=, 4);
+  {
+    g_autoptr(FlDb) old = fl_db_open (path, migrations, 3, &error);
+    g_assert_no_error (error);
+    /* What schema 3 had. */
+    g_assert_true (fl_db_exec (old,
+        "ALTER TABLE work_order DROP COLUMN service;"
+        "ALTER TABLE work_order DROP COLUMN request_level;"
+        "ALTER TABLE work_order DROP COLUMN support_line;"
+        "ALTER TABLE site DROP COLUMN sla_warnings;"
+        "ALTER TABLE sync_shadow_work_order DROP COLUMN service;"
+        "ALTER TABLE sync_shadow_work_order DROP COLUMN request_level;"
+        "ALTER TABLE sync_shadow_work_order DROP COLUMN support_line;"
+        "ALTER TABLE sync_shadow_site DROP COLUMN sla_warnings;"
+        "DROP TABLE sla_event;", &error));
+    g_assert_no_error (error);
+    g_assert_false (has_column (old, "work_order", "service"));
+  }
+  g_autoptr(FlDb) db = fl_db_open_replica (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_db_schema_version (db), ==, migrations[n - 1].version);
+  g_assert_true (has_column (db, "work_order", "service"));
+  g_assert_true (has_column (db, "work_order", "support_line"));
+  g_assert_true (has_column (db, "sync_shadow_work_order", "request_level"));
+  g_assert_true (has_column (db, "sync_shadow_site", "sla_warnings"));
+  g_assert_true (has_column (db, "sla_event", "level"));
+
+  g_autofree char *site = fl_test_insert_site (db);
+  g_autofree char *json = g_strdup_printf (
+      "{\"ref\": \"INC-1\", \"kind\": \"incident\", \"title\": \"Down\", \"site_id\": \"%s\","
+      " \"impact\": 2, \"urgency\": 2, \"status\": \"new\", \"service\": \"HIS core\"}", site);
+  g_autofree char *id = fl_test_insert (db, "work_order", json);
+  /* Pretend the server has it, so that the update takes a shadow. */
+  g_assert_true (fl_db_exec (db, "DELETE FROM outbox", &error));
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "support_line", "second");
+  g_assert_true (fl_changelog_update (db, "work_order", id, values, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_count (db, "SELECT count(*) FROM sync_shadow_work_order WHERE service = 'HIS core'"
+                                      " AND support_line IS NULL"), ==, 1);
+  g_clear_object (&db);
+  fl_test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -389,5 +460,6 @@ main (int argc, char **argv)
   g_test_add_func ("/service-levels/events/request-levels", test_request_escalation_levels);
   g_test_add_func ("/service-levels/events/warning-settings", test_warning_settings);
   g_test_add_func ("/service-levels/events/row-ids", test_event_row_ids);
+  g_test_add_func ("/service-levels/old-replica-upgraded", test_old_replica_upgraded);
   return g_test_run ();
 }
