@@ -12,7 +12,8 @@
 G_BEGIN_DECLS
 
 /* Records every event of an open work order that has happened by `now`
- * and is not recorded yet, in one transaction.  Returns how many it
+ * and is not recorded yet, in transactions of a few hundred rows, so that
+ * pushes never wait long behind it.  Returns how many it
  * recorded, -1 on failure. */
 gint64 fl_sla_sweep (FlStore *store, gint64 now, GError **error);
 
