@@ -418,6 +418,21 @@ show_stock_facts (FlApprovalsPage *self, JsonObject *row, gboolean count)
   add_property (self, g, _("When"), at);
 }
 
+/* A value of a proposed CI change as words: a status by its label, text as
+ * it is (not as JSON), nothing as a dash. */
+static char *
+proposed_value (const char *field, JsonNode *value)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return g_strdup ("—");
+  if (json_node_get_value_type (value) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (value);
+      return g_strdup (g_str_equal (field, "status") ? fl_format_ci_status (text) : text);
+    }
+  return json_to_string (value, FALSE);
+}
+
 static void
 show_ci_change_facts (FlApprovalsPage *self, JsonObject *row)
 {
@@ -437,10 +452,8 @@ show_ci_change_facts (FlApprovalsPage *self, JsonObject *row)
           if (!JSON_NODE_HOLDS_OBJECT (pair))
             continue;
           JsonObject *p = json_node_get_object (pair);
-          g_autofree char *from = json_object_has_member (p, "from")
-            ? json_to_string (json_object_get_member (p, "from"), FALSE) : g_strdup ("—");
-          g_autofree char *to = json_object_has_member (p, "to")
-            ? json_to_string (json_object_get_member (p, "to"), FALSE) : g_strdup ("—");
+          g_autofree char *from = proposed_value (l->data, json_object_get_member (p, "from"));
+          g_autofree char *to = proposed_value (l->data, json_object_get_member (p, "to"));
           g_autofree char *text = g_strdup_printf ("%s → %s", from, to);
           add_property (self, g, l->data, text);
         }
