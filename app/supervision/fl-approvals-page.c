@@ -22,6 +22,8 @@ struct _FlApprovalsPage
   AdwViewStackPage     *queue_page;
   GtkStack             *queue_stack;
   GtkListView          *queue_view;
+  GtkSearchEntry       *queue_search;
+  GtkDropDown          *queue_order;
   GtkListView          *assign_view;
   GtkButton            *conflicts_button;
   GtkStack             *detail_stack;
@@ -73,6 +75,20 @@ state_of (JsonObject *row)
 }
 
 /* ---- list rows ---- */
+
+/* The queue as searched and ordered (fl_approvals_queue_sql). */
+static void
+queue_filters_changed (FlApprovalsPage *self)
+{
+  static const char * const orders[] = { NULL, "newest", "urgent" };
+  if (self->queue == NULL)
+    return;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->queue_search));
+  guint order = gtk_drop_down_get_selected (self->queue_order);
+  const char *params[] = { NULL, *text != '\0' ? text : NULL, NULL, NULL, NULL,
+                           orders[MIN (order, G_N_ELEMENTS (orders) - 1)] };
+  fl_query_model_set_params (self->queue, G_N_ELEMENTS (params), params);
+}
 
 static void
 decorate_queue_item (FlRecordItem *item, gpointer user_data)
@@ -816,6 +832,8 @@ fl_approvals_page_class_init (FlApprovalsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_page);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_stack);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_view);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_search);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_order);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, assign_view);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, conflicts_button);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, detail_stack);
@@ -838,6 +856,7 @@ fl_approvals_page_class_init (FlApprovalsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, approve_button);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, reject_button);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, queue_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, approve_clicked);
   gtk_widget_class_bind_template_callback (widget_class, reject_clicked);
   gtk_widget_class_bind_template_callback (widget_class, assign_clicked);
