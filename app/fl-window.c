@@ -93,7 +93,6 @@ fl_window_show_area (FlWindow *self, const char *area)
   adw_view_stack_set_visible_child_name (self->stack, area);
   adw_leaflet_set_visible_child (self->leaflet, self->content_pane);
   update_title (self);
-  g_settings_set_string (self->settings, "last-area", area);
 }
 
 const char *
@@ -184,9 +183,17 @@ update_user (FlWindow *self)
   const char *name = fl_session_get_display_name (self->session);
   g_autofree char *text = name != NULL
     /* Translators: "Signed in as Li Wei (engineer)" */
-    ? g_strdup_printf (_("Signed in as %s (%s)"), name, fl_role_to_string (fl_session_get_role (self->session)))
+    ? g_strdup_printf (_("Signed in as %s (%s)"), name, fl_role_get_label (fl_session_get_role (self->session)))
     : g_strdup (_("Not signed in"));
   gtk_label_set_text (self->user_label, text);
+}
+
+/* Signing out needs a server to sign out of, and a user. */
+static void
+update_sign_out (FlWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out",
+                                 self->sync != NULL && fl_session_get_login (self->session) != NULL);
 }
 
 /* The approval queue is a supervisor's. */
@@ -233,11 +240,84 @@ sign_in_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
   fl_window_show_sign_in (FL_WINDOW (widget), TRUE);
 }
 
+/* Each role lands on its own home: an engineer on their work, a clerk on
+ * the stock, a supervisor on the approval queue. */
+const char *
+fl_window_home_area (FlRole role)
+{
+  switch (role)
+    {
+    case FL_ROLE_CLERK:
+      return "stock";
+    case FL_ROLE_SUPERVISOR:
+      return "approvals";
+    default:
+      return "my-work";
+    }
+}
+
 static void
 signed_in_cb (FlWindow *self)
 {
   update_user (self);
   fl_window_show_sign_in (self, FALSE);
+  fl_window_show_area (self, fl_window_home_area (fl_session_get_role (self->session)));
+}
+
+static void
+sign_out_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(FlWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  if (!fl_sync_controller_sign_out_finish (FL_SYNC_CONTROLLER (source), result, &error))
+    {
+      fl_notice_error (GTK_WIDGET (self), _("Cannot sign out"), error);
+      return;
+    }
+  update_user (self);
+  fl_window_show_sign_in (self, TRUE);
+}
+
+static void
+sign_out (FlWindow *self)
+{
+  fl_sync_controller_sign_out_async (self->sync, NULL, sign_out_done_cb, g_object_ref (self));
+}
+
+static void
+sign_out_response_cb (AdwMessageDialog *dialog, const char *response, FlWindow *self)
+{
+  if (g_strcmp0 (response, "sign-out") == 0)
+    sign_out (self);
+}
+
+/* Signing out keeps the replica and what waits to be sent; say so when
+ * something does, since only the same user can send it. */
+static void
+sign_out_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  gint64 pending = fl_outbox_count (fl_session_get_db (self->session), "pending", NULL);
+  if (pending <= 0)
+    {
+      sign_out (self);
+      return;
+    }
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+      g_dngettext (GETTEXT_PACKAGE,
+                   "%" PRId64 " change is not sent yet. It stays on this device and is sent when %s signs in again; "
+                   "nobody else can sign in here until then.",
+                   "%" PRId64 " changes are not sent yet. They stay on this device and are sent when %s signs in again; "
+                   "nobody else can sign in here until then.", pending),
+      pending, fl_session_get_display_name (self->session));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "sign-out", _("_Sign Out"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-out",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (sign_out_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- other actions ---- */
@@ -393,6 +473,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-work-order", NULL, new_work_order_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_activated);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
 }
 
 static void
@@ -431,8 +512,9 @@ fl_window_new (GtkApplication *app, FlSession *session, FlSyncController *sync)
 
   update_user (self);
   update_sync_state (self);
+  update_sign_out (self);
+  g_signal_connect_object (session, "notify::login", G_CALLBACK (update_sign_out), self, G_CONNECT_SWAPPED);
   fl_window_show_sign_in (self, fl_session_get_login (session) == NULL);
-  g_autofree char *area = g_settings_get_string (self->settings, "last-area");
-  fl_window_show_area (self, area);
+  fl_window_show_area (self, fl_window_home_area (fl_session_get_role (session)));
   return self;
 }

@@ -25,6 +25,9 @@ GtkWidget    *fl_window_get_page (FlWindow *self, const char *area);
 const char   *fl_window_get_area (FlWindow *self);
 void          fl_window_show_work_order (FlWindow *self, const char *id);
 void          fl_window_show_ci (FlWindow *self, const char *id);
+/* The area a role lands on: "my-work", "stock" (clerk), "approvals"
+ * (supervisor). */
+const char   *fl_window_home_area (FlRole role);
 /* The sign-in page instead of the areas (first run, or after a sign-out). */
 void          fl_window_show_sign_in (FlWindow *self, gboolean sign_in);
 

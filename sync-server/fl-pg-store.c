@@ -1581,6 +1581,28 @@ pg_location_has_stock (FlStore *store, const char *location_id, gboolean *has_st
   return TRUE;
 }
 
+static gboolean
+pg_serial_location (FlStore *store, const char *part_id, const char *serial,
+                    char **location_id, char **location_code, GError **error)
+{
+  const char *params[] = { part_id, serial };
+  *location_id = *location_code = NULL;
+  /* Where its latest movement took it: NULL once used or scrapped. */
+  g_autoptr(PGresult) result = run (FL_PG_STORE (store),
+      "SELECT m.to_location, l.code FROM stock_movement m"
+      "  LEFT JOIN stock_location l ON l.id = m.to_location"
+      " WHERE m.part_id = $1 AND m.serial = $2 ORDER BY m.at DESC, m.id DESC LIMIT 1",
+      2, params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0 && text_or_null (result, 0, 0) != NULL)
+    {
+      *location_id = g_strdup (text_or_null (result, 0, 0));
+      *location_code = g_strdup (text_or_null (result, 0, 1));
+    }
+  return TRUE;
+}
+
 static gint64
 pg_count_negative_balances (FlStore *store, GError **error)
 {
@@ -1731,6 +1753,7 @@ fl_pg_store_iface_init (FlStoreInterface *iface)
   iface->count_login_failures = pg_count_login_failures;
   iface->stock_balance = pg_stock_balance;
   iface->location_has_stock = pg_location_has_stock;
+  iface->serial_location = pg_serial_location;
   iface->count_negative_balances = pg_count_negative_balances;
   iface->foreach_record = pg_foreach_record;
   iface->put_record = pg_put_record;

@@ -595,6 +595,42 @@ check_movement_locations (Push *p, JsonObject *row, char **problem, GError **err
   return ok;
 }
 
+/* A serial number is in exactly one place: a movement of a tracked part's
+ * serial from where the ledger does not have it is refused, so it can never
+ * be in two.  (A replica offline may not know a later move; the refusal
+ * goes back to the one who recorded it.) */
+static gboolean
+check_movement_serial (Push *p, JsonObject *row, char **problem, GError **error)
+{
+  const char *serial = fl_record_get_string (row, "serial");
+  const char *part_id = fl_record_get_string (row, "part_id");
+  if (serial == NULL || part_id == NULL)
+    return TRUE;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) part = fl_store_load_row (p->store, fl_schema_lookup ("part"), part_id, &local_error);
+  if (part == NULL)
+    {
+      if (!g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      return TRUE;  /* the part's absence is not this check's to report */
+    }
+  if (!fl_record_get_bool (part, "serial_tracked"))
+    return TRUE;
+  g_autofree char *at = NULL, *at_code = NULL;
+  if (!fl_store_serial_location (p->store, part_id, serial, &at, &at_code, error))
+    return FALSE;
+  const char *from = fl_record_get_string (row, "from_location");
+  g_autoptr(JsonObject) from_row = from != NULL
+    ? fl_store_load_row (p->store, fl_schema_lookup ("stock_location"), from, NULL) : NULL;
+  const char *from_code = from_row != NULL ? fl_record_get_string (from_row, "code") : from;
+  if (!fl_stock_check_serial (serial, from, from_code, at, at_code, &local_error))
+    *problem = g_strdup (local_error->message);
+  return TRUE;
+}
+
 /* An attachment is seen where its owner row is: the server sets its site
  * from the owner, whatever the client sent. */
 static gboolean
@@ -983,6 +1019,8 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
                                     fl_record_get_int (row, "qty", 0), &local_error))
         return rejected_by (m, local_error);
       if (!check_movement_locations (p, row, &problem, error))
+        return NULL;
+      if (problem == NULL && !check_movement_serial (p, row, &problem, error))
         return NULL;
       if (problem != NULL)
         return rejected (m, "%s", problem);

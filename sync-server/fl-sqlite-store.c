@@ -1252,6 +1252,14 @@ sqlite_location_has_stock (FlStore *store, const char *location_id, gboolean *ha
   return TRUE;
 }
 
+static gboolean
+sqlite_serial_location (FlStore *store, const char *part_id, const char *serial,
+                        char **location_id, char **location_code, GError **error)
+{
+  return fl_stock_serial_location (FL_SQLITE_STORE (store)->db, part_id, serial,
+                                   location_id, location_code, error);
+}
+
 static gint64
 sqlite_count_negative_balances (FlStore *store, GError **error)
 {
@@ -1408,6 +1416,7 @@ fl_sqlite_store_iface_init (FlStoreInterface *iface)
   iface->count_login_failures = sqlite_count_login_failures;
   iface->stock_balance = sqlite_stock_balance;
   iface->location_has_stock = sqlite_location_has_stock;
+  iface->serial_location = sqlite_serial_location;
   iface->count_negative_balances = sqlite_count_negative_balances;
   iface->foreach_record = sqlite_foreach_record;
   iface->put_record = sqlite_put_record;

@@ -424,6 +424,15 @@ fl_store_location_has_stock (FlStore *store, const char *location_id, gboolean *
   return IFACE (store)->location_has_stock (store, location_id, has_stock, error);
 }
 
+gboolean
+fl_store_serial_location (FlStore *store, const char *part_id, const char *serial,
+                          char **location_id, char **location_code, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && part_id != NULL && serial != NULL, FALSE);
+  g_return_val_if_fail (location_id != NULL && location_code != NULL, FALSE);
+  return IFACE (store)->serial_location (store, part_id, serial, location_id, location_code, error);
+}
+
 gint64
 fl_store_count_negative_balances (FlStore *store, GError **error)
 {

@@ -211,6 +211,8 @@ struct _FlStoreInterface
                                   GError **error);
   gboolean    (*location_has_stock) (FlStore *store, const char *location_id, gboolean *has_stock,
                                      GError **error);
+  gboolean    (*serial_location) (FlStore *store, const char *part_id, const char *serial,
+                                  char **location_id, char **location_code, GError **error);
   gint64      (*count_negative_balances) (FlStore *store, GError **error);
 
   gboolean    (*foreach_record)  (FlStore *store, const FlStoreServerTable *table,
@@ -406,6 +408,11 @@ gint64      fl_store_stock_balance (FlStore *store, const char *location_id, con
  * it, counts or scrap requests at it. */
 gboolean    fl_store_location_has_stock (FlStore *store, const char *location_id,
                                          gboolean *has_stock, GError **error);
+/* Where serial number `serial` of part `part_id` is now by the ledger (its
+ * latest movement's destination): the location's id and code, both NULL
+ * when it is not in stock. */
+gboolean    fl_store_serial_location (FlStore *store, const char *part_id, const char *serial,
+                                      char **location_id, char **location_code, GError **error);
 /* Number of (location, part) balances below zero (a gauge in /metrics). */
 gint64      fl_store_count_negative_balances (FlStore *store, GError **error);
 

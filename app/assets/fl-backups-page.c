@@ -114,7 +114,7 @@ load_jobs (FlBackupsPage *self)
       const char *site_name = fl_record_get_string (job, "site_name");
       g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s %s", ci_code != NULL ? ci_code : "",
                                                    site_name != NULL ? site_name : "",
-                                                   schedule_label (schedule), fl_record_get_string (job, "kind"));
+                                                   schedule_label (schedule), fl_format_backup_kind (fl_record_get_string (job, "kind")));
       fl_record_item_set_subtitle (item, subtitle);
       const char *style = NULL;
       const char *label = state_label (state, &style);
@@ -178,7 +178,8 @@ load_job (FlBackupsPage *self)
                                                ci ? fl_record_get_string (ci, "code") : "",
                                                ci ? fl_record_get_string (ci, "name") : "",
                                                schedule_label (fl_record_get_string (job, "schedule")),
-                                               fl_record_get_string (job, "kind"), target ? target : "—",
+                                               fl_format_backup_kind (fl_record_get_string (job, "kind")),
+                                               target ? target : "—",
                                                due_by ? due_by : "—",
                                                (int) fl_record_get_int (job, "retention_days", 0));
   gtk_label_set_text (self->subtitle_label, subtitle);

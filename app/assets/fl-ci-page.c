@@ -41,7 +41,7 @@ static const struct {
   { "model", N_("Model"), TRUE },
   { "serial", N_("Serial number"), TRUE },
   { "contract_no", N_("Contract"), TRUE },
-  { "location", N_("Location"), TRUE },
+  { "location", N_("Installed at"), TRUE },
   { "system", N_("System"), TRUE },
   { "owner", N_("Owner"), TRUE },
   { "warranty_until", N_("Warranty until"), TRUE },
@@ -168,7 +168,11 @@ reload (FlCiPage *self)
   gtk_label_set_text (self->subtitle_label, site != NULL ? site : "");
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (!g_str_equal (fields[i].column, "name"))
-      add_row (self->details_list, _(fields[i].label), fl_record_get_string (self->row, fields[i].column), NULL);
+      {
+        const char *value = fl_record_get_string (self->row, fields[i].column);
+        add_row (self->details_list, _(fields[i].label),
+                 g_str_equal (fields[i].column, "status") ? fl_format_ci_status (value) : value, NULL);
+      }
   load_relations (self, db);
   load_history (self, db);
   field_changed_cb (self);

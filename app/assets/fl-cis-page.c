@@ -3,6 +3,7 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-format.h"
 #include "fl-page.h"
 #include "fl-record-item.h"
 
@@ -50,8 +51,7 @@ search_changed_cb (FlCisPage *self)
                                                    site ? site : "", location ? " · " : "",
                                                    location ? location : "");
       fl_record_item_set_subtitle (item, subtitle);
-      g_autofree char *status_text = g_strdelimit (g_strdup (status), "_", ' ');
-      fl_record_item_set_tag (item, status_text, g_strcmp0 (status, "in_use") == 0 ? "normal" : "low");
+      fl_record_item_set_tag (item, fl_format_ci_status (status), g_strcmp0 (status, "in_use") == 0 ? "normal" : "low");
       fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "ci", id));
       g_list_store_append (self->results, item);
     }

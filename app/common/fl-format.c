@@ -3,7 +3,39 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include <fl-enum.h>
 #include <fl-sla-events.h>
+
+/* Labels of stored values the model only lists as choices (fl-schema.c). */
+static const FlEnumName ci_status_names[] = {
+  { "ordered", NC_("ci status", "Ordered") },
+  { "received", NC_("ci status", "Received") },
+  { "testing", NC_("ci status", "Testing") },
+  { "in_use", NC_("ci status", "In use") },
+  { "changing", NC_("ci status", "Being changed") },
+  { "removed", NC_("ci status", "Removed") },
+  { "retired", NC_("ci status", "Retired") },
+};
+static const FlEnumTable ci_status_table = FL_ENUM_TABLE (ci_status_names, "ci status");
+
+static const FlEnumName backup_kind_names[] = {
+  { "full", NC_("backup kind", "full") },
+  { "incremental", NC_("backup kind", "incremental") },
+  { "log", NC_("backup kind", "log") },
+};
+static const FlEnumTable backup_kind_table = FL_ENUM_TABLE (backup_kind_names, "backup kind");
+
+const char *
+fl_format_ci_status (const char *status)
+{
+  return fl_enum_label_for_name (&ci_status_table, status);
+}
+
+const char *
+fl_format_backup_kind (const char *kind)
+{
+  return fl_enum_label_for_name (&backup_kind_table, kind);
+}
 
 char *
 fl_format_time_usec (gint64 usec)

@@ -15,6 +15,11 @@ char       *fl_format_time_usec (gint64 usec);
 /* "3.2 GB" */
 char       *fl_format_size (gint64 bytes);
 
+/* Labels of a CI's status ("In use") and a backup's kind ("incremental",
+ * as it reads inside a sentence); an unknown value as given. */
+const char *fl_format_ci_status (const char *status);
+const char *fl_format_backup_kind (const char *kind);
+
 /* "1 — Company business" ... "4 — One person"; "1 — Urgent" ... "4 — Low". */
 const char *fl_format_impact (int impact);
 const char *fl_format_urgency (int urgency);

@@ -164,6 +164,15 @@ create_line_row (gpointer object, gpointer user_data)
   return row;
 }
 
+static const char *
+selected_id (AdwComboRow *row, GPtrArray *ids)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (row)))
+    return NULL;
+  guint selected = adw_combo_row_get_selected (row);
+  return selected < ids->len ? g_ptr_array_index (ids, selected) : NULL;
+}
+
 void
 fl_stock_movement_dialog_scan (FlStockMovementDialog *self, const char *text)
 {
@@ -214,6 +223,18 @@ fl_stock_movement_dialog_scan (FlStockMovementDialog *self, const char *text)
     {
       JsonObject *line = line_row (self, self->serial_line);
       JsonArray *serials = json_object_get_array_member (line, "serials");
+      /* A code that is no SKU is taken as a serial only where it can be
+       * one: in stock at the location the parts leave, or (receiving) in
+       * stock nowhere.  Otherwise it is an unknown barcode. */
+      if (!fl_stock_check_serial_at (dialog_db (self), fl_record_get_string (line, "part_id"), code,
+                                     selected_id (self->from_row, self->from_ids), &error))
+        {
+          g_autofree char *message = g_strdup_printf (
+              _("“%s” is not a SKU in the catalogue, nor a serial number of “%s” that can move here: %s"),
+              code, fl_record_get_string (line, "name"), error->message);
+          show_error (self, message);
+          return;
+        }
       for (guint i = 0; i < json_array_get_length (serials); i++)
         if (g_strcmp0 (json_array_get_string_element (serials, i), code) == 0)
           {
@@ -277,15 +298,6 @@ fl_stock_movement_dialog_set_text (FlStockMovementDialog *self, const char *supp
 {
   gtk_editable_set_text (GTK_EDITABLE (self->supplier_row), supplier_ref != NULL ? supplier_ref : "");
   gtk_editable_set_text (GTK_EDITABLE (self->reason_row), reason != NULL ? reason : "");
-}
-
-static const char *
-selected_id (AdwComboRow *row, GPtrArray *ids)
-{
-  if (!gtk_widget_get_visible (GTK_WIDGET (row)))
-    return NULL;
-  guint selected = adw_combo_row_get_selected (row);
-  return selected < ids->len ? g_ptr_array_index (ids, selected) : NULL;
 }
 
 static const char *

@@ -22,6 +22,8 @@ struct _FlApprovalsPage
   AdwViewStackPage     *queue_page;
   GtkStack             *queue_stack;
   GtkListView          *queue_view;
+  GtkSearchEntry       *queue_search;
+  GtkDropDown          *queue_order;
   GtkListView          *assign_view;
   GtkButton            *conflicts_button;
   GtkStack             *detail_stack;
@@ -75,6 +77,20 @@ state_of (JsonObject *row)
 }
 
 /* ---- list rows ---- */
+
+/* The queue as searched and ordered (fl_approvals_queue_sql). */
+static void
+queue_filters_changed (FlApprovalsPage *self)
+{
+  static const char * const orders[] = { NULL, "newest", "urgent" };
+  if (self->queue == NULL)
+    return;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->queue_search));
+  guint order = gtk_drop_down_get_selected (self->queue_order);
+  const char *params[] = { NULL, *text != '\0' ? text : NULL, NULL, NULL, NULL,
+                           orders[MIN (order, G_N_ELEMENTS (orders) - 1)] };
+  fl_query_model_set_params (self->queue, G_N_ELEMENTS (params), params);
+}
 
 static void
 decorate_queue_item (FlRecordItem *item, gpointer user_data)
@@ -550,6 +566,21 @@ show_stock_facts (FlApprovalsPage *self, JsonObject *row, gboolean count)
   add_property (self, g, _("When"), at);
 }
 
+/* A value of a proposed CI change as words: a status by its label, text as
+ * it is (not as JSON), nothing as a dash. */
+static char *
+proposed_value (const char *field, JsonNode *value)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return g_strdup ("—");
+  if (json_node_get_value_type (value) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (value);
+      return g_strdup (g_str_equal (field, "status") ? fl_format_ci_status (text) : text);
+    }
+  return json_to_string (value, FALSE);
+}
+
 static void
 show_ci_change_facts (FlApprovalsPage *self, JsonObject *row)
 {
@@ -569,10 +600,8 @@ show_ci_change_facts (FlApprovalsPage *self, JsonObject *row)
           if (!JSON_NODE_HOLDS_OBJECT (pair))
             continue;
           JsonObject *p = json_node_get_object (pair);
-          g_autofree char *from = json_object_has_member (p, "from")
-            ? json_to_string (json_object_get_member (p, "from"), FALSE) : g_strdup ("—");
-          g_autofree char *to = json_object_has_member (p, "to")
-            ? json_to_string (json_object_get_member (p, "to"), FALSE) : g_strdup ("—");
+          g_autofree char *from = proposed_value (l->data, json_object_get_member (p, "from"));
+          g_autofree char *to = proposed_value (l->data, json_object_get_member (p, "to"));
           g_autofree char *text = g_strdup_printf ("%s → %s", from, to);
           add_property (self, g, l->data, text);
         }
@@ -939,6 +968,8 @@ fl_approvals_page_class_init (FlApprovalsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_page);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_stack);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_view);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_search);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_order);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, assign_view);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, conflicts_button);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, detail_stack);
@@ -961,6 +992,7 @@ fl_approvals_page_class_init (FlApprovalsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, approve_button);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, reject_button);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, queue_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, approve_clicked);
   gtk_widget_class_bind_template_callback (widget_class, reject_clicked);
   gtk_widget_class_bind_template_callback (widget_class, assign_clicked);

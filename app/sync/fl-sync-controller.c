@@ -256,6 +256,61 @@ fl_sync_controller_sign_in_finish (FlSyncController *self, GAsyncResult *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+sign_out_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  if (fl_sync_client_logout (data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+sign_out_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FlSyncController *self = FL_SYNC_CONTROLLER (source);
+  GError *error = NULL;
+  self->running = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      set_status (self, FL_SYNC_STATUS_FAILED, error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_settings_set_string (self->settings, "login", "");
+  fl_session_set_login (self->session, NULL);
+  set_status (self, FL_SYNC_STATUS_IDLE, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fl_sync_controller_sign_out_async (FlSyncController *self, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fl_sync_controller_sign_out_async);
+  if (self->running)
+    {
+      g_task_return_new_error (task, FL_SYNC_ERROR, FL_SYNC_ERROR_BUSY,
+                               _("A sync is running; try again when it is done"));
+      return;
+    }
+  g_clear_handle_id (&self->soon_id, g_source_remove);
+  self->running = TRUE;
+  g_autoptr(GTask) logout = g_task_new (self, cancellable, sign_out_done_cb, g_steal_pointer (&task));
+  g_task_set_task_data (logout, g_object_ref (fl_session_get_sync_client (self->session)), g_object_unref);
+  g_task_run_in_thread (logout, sign_out_thread);
+}
+
+gboolean
+fl_sync_controller_sign_out_finish (FlSyncController *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ---- properties ---- */
 
 FlSession *

@@ -39,4 +39,13 @@ void          fl_sync_controller_sign_in_async (FlSyncController *self, const ch
 gboolean      fl_sync_controller_sign_in_finish (FlSyncController *self, GAsyncResult *result,
                                                  GError **error);
 
+/* Signs out: ends this device's token on the server (best effort, in a
+ * worker thread), forgets it and the remembered login, and leaves the
+ * session without a user.  The replica and its outbox stay; the same user
+ * signs in again to send what waits, another user once nothing does. */
+void          fl_sync_controller_sign_out_async (FlSyncController *self, GCancellable *cancellable,
+                                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean      fl_sync_controller_sign_out_finish (FlSyncController *self, GAsyncResult *result,
+                                                  GError **error);
+
 G_END_DECLS

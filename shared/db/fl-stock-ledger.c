@@ -57,6 +57,32 @@ fl_stock_balance (FlDb *db, const char *location_id, const char *part_id, GError
   return sqlite3_column_int64 (stmt, 0);
 }
 
+gboolean
+fl_stock_serial_location (FlDb *db, const char *part_id, const char *serial,
+                          char **location_id, char **location_code, GError **error)
+{
+  g_return_val_if_fail (location_id != NULL && location_code != NULL, FALSE);
+  *location_id = *location_code = NULL;
+  /* Where its latest movement took it: NULL once used or scrapped. */
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT m.to_location, l.code FROM stock_movement m"
+      "  LEFT JOIN stock_location l ON l.id = m.to_location"
+      " WHERE m.part_id = ?1 AND m.serial = ?2 ORDER BY m.at DESC, m.id DESC LIMIT 1", error);
+  gboolean has_row;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, part_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, serial, -1, SQLITE_TRANSIENT);
+  if (!fl_stmt_step_row (db, stmt, &has_row, error))
+    return FALSE;
+  if (has_row && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    {
+      *location_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *location_code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  return TRUE;
+}
+
 gint64
 fl_stock_negative_count (FlDb *db, GError **error)
 {

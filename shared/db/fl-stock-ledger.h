@@ -14,6 +14,12 @@ G_BEGIN_DECLS
 /* The balance of one part at one location (0 when nothing moved yet). */
 gint64   fl_stock_balance (FlDb *db, const char *location_id, const char *part_id, GError **error);
 
+/* Where serial number `serial` of part `part_id` is now, by the ledger:
+ * its location's id and code, both NULL when it is not in stock (never
+ * received, or used or scrapped since). */
+gboolean fl_stock_serial_location (FlDb *db, const char *part_id, const char *serial,
+                                   char **location_id, char **location_code, GError **error);
+
 /* Number of (location, part) balances below zero. */
 gint64   fl_stock_negative_count (FlDb *db, GError **error);
 

@@ -75,3 +75,31 @@ fl_stock_check_movement (FlMovementKind kind, const char *from, const char *to,
     }
   return TRUE;
 }
+
+gboolean
+fl_stock_check_serial (const char *serial, const char *from_location, const char *from_code,
+                       const char *at, const char *at_code, GError **error)
+{
+  g_return_val_if_fail (serial != NULL, FALSE);
+  if (from_location == NULL && at != NULL)
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_SERIAL,
+                   _("Serial number %s is already in stock at %s: it cannot be received again."),
+                   serial, at_code);
+      return FALSE;
+    }
+  if (from_location != NULL && at == NULL)
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_SERIAL,
+                   _("Serial number %s is not in stock at %s (nor anywhere else)."), serial, from_code);
+      return FALSE;
+    }
+  if (from_location != NULL && g_strcmp0 (from_location, at) != 0)
+    {
+      g_set_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_SERIAL,
+                   _("Serial number %s is at %s, not at %s: move it from where it is."),
+                   serial, at_code, from_code);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 #define FL_STOCK_ERROR (fl_stock_error_quark ())
 typedef enum {
   FL_STOCK_ERROR_INVALID,  /* the movement's locations do not fit its kind */
+  FL_STOCK_ERROR_SERIAL,   /* the serial number is not where the movement takes it from */
 } FlStockError;
 GQuark fl_stock_error_quark (void);
 
@@ -43,5 +44,12 @@ typedef struct {
  * issue/transfer/return: both, different; adjust: exactly one). */
 gboolean fl_stock_check_movement (FlMovementKind kind, const char *from_location,
                                   const char *to_location, gint64 qty, GError **error);
+
+/* A serial number is in exactly one place.  `at` is where the ledger has it
+ * now (NULL: not in stock): a movement from a location needs it there, a
+ * receipt (no source) needs it nowhere in stock.  `from_code` and `at_code`
+ * name the places in the error. */
+gboolean fl_stock_check_serial (const char *serial, const char *from_location, const char *from_code,
+                                const char *at, const char *at_code, GError **error);
 
 G_END_DECLS

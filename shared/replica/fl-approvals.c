@@ -41,8 +41,16 @@ fl_approvals_queue_sql (void)
     "          JOIN outbox o2 ON o2.table_name = 'approval' AND o2.row_id = a2.id"
     "         WHERE a2.target_id = q.id AND o2.resolution IS NULL)"
     "   LEFT JOIN approval a ON a.id = o.row_id"
-    "  WHERE ?1 IS NULL OR q.target_table = ?1"
-    "  ORDER BY q.at";
+    "  WHERE (?1 IS NULL OR q.target_table = ?1)"
+    "    AND (?2 IS NULL OR instr (lower (coalesce (q.ref, '') || ' ' || coalesce (q.subject, '') || ' '"
+    "                                     || coalesce (q.place, '') || ' ' || coalesce (q.who, '')),"
+    "                              lower (?2)) > 0)"
+    "    AND (?3 IS NULL OR q.site_id = ?3)"
+    "    AND (?4 IS NULL OR q.who = ?4)"
+    "    AND (?5 IS NULL OR q.at <= ?5)"
+    "  ORDER BY CASE WHEN ?6 = 'urgent' THEN CASE q.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1"
+    "                                      WHEN 'normal' THEN 2 WHEN 'low' THEN 3 ELSE 4 END END,"
+    "           CASE WHEN ?6 = 'newest' THEN q.at END DESC, q.at, q.id";
 }
 
 const char *
@@ -100,11 +108,10 @@ decide_in_transaction (FlDb *db, gpointer data, GError **error)
   return fl_changelog_append (db, "approval", approval, NULL, error);
 }
 
-gboolean
-fl_approvals_decide (FlDb *db, JsonObject *row, FlRole role, const char *by, gboolean approve,
-                     const char *comment, GError **error)
+/* Whether `role` may take this decision on the queue `row` now. */
+static gboolean
+check_decision (JsonObject *row, FlRole role, gboolean approve, const char *comment, GError **error)
 {
-  g_return_val_if_fail (row != NULL, FALSE);
   if (!fl_access_check_write (role, "approval", "append", error))
     return FALSE;
   if (fl_approvals_decision_waiting (row))
@@ -113,15 +120,65 @@ fl_approvals_decide (FlDb *db, JsonObject *row, FlRole role, const char *by, gbo
                            _("You already decided on this; it takes effect at the next sync."));
       return FALSE;
     }
-  g_autofree char *text = g_strstrip (g_strdup (comment != NULL ? comment : ""));
-  if (!approve && *text == '\0')
+  if (!approve && *comment == '\0')
     {
       g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
                            _("Say why you reject it: the person who did the work reads your comment."));
       return FALSE;
     }
-  if (g_strcmp0 (fl_record_get_string (row, "target_table"), "work_order") == 0 &&
-      !fl_workflow_check_approval (role, FL_WO_RESOLVED, approve, error))
+  return g_strcmp0 (fl_record_get_string (row, "target_table"), "work_order") != 0 ||
+         fl_workflow_check_approval (role, FL_WO_RESOLVED, approve, error);
+}
+
+typedef struct {
+  GPtrArray *rows;
+  const char *by;
+} Approvals;
+
+static gboolean
+approve_all_in_transaction (FlDb *db, gpointer data, GError **error)
+{
+  Approvals *a = data;
+  for (guint i = 0; i < a->rows->len; i++)
+    {
+      Decision d = { g_ptr_array_index (a->rows, i), a->by, TRUE, "" };
+      if (!decide_in_transaction (db, &d, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fl_approvals_approve_all (FlDb *db, GPtrArray *rows, FlRole role, const char *by, GError **error)
+{
+  g_return_val_if_fail (rows != NULL, FALSE);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JsonObject *row = g_ptr_array_index (rows, i);
+      g_autoptr(GError) refused = NULL;
+      if (!check_decision (row, role, TRUE, "", &refused))
+        {
+          /* Translators: a refused approval of several items, "INC-…-0007: You already decided on this; …" */
+          g_set_error (error, refused->domain, refused->code, _("%s: %s Nothing was approved."),
+                       fl_record_get_string (row, "ref"), refused->message);
+          return FALSE;
+        }
+    }
+  /* Keep the rows: a reload of the queue replaces them while we write. */
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < rows->len; i++)
+    g_ptr_array_add (seen, json_object_ref (g_ptr_array_index (rows, i)));
+  Approvals a = { seen, by };
+  return fl_db_transaction (db, approve_all_in_transaction, &a, error);
+}
+
+gboolean
+fl_approvals_decide (FlDb *db, JsonObject *row, FlRole role, const char *by, gboolean approve,
+                     const char *comment, GError **error)
+{
+  g_return_val_if_fail (row != NULL, FALSE);
+  g_autofree char *text = g_strstrip (g_strdup (comment != NULL ? comment : ""));
+  if (!check_decision (row, role, approve, text, error))
     return FALSE;
 
   /* Keep the row: a reload of the queue replaces it while we write. */

@@ -13,12 +13,16 @@
 
 G_BEGIN_DECLS
 
-/* The queue, oldest first: one row per item waiting for a decision with
- * target_table, id, version, site_id, at, who, ref, subject, place, qty,
- * counted, expected, reason, priority, and the last decision taken here that
- * the user has not dismissed: approval_decision, approval_mid,
- * approval_state (its outbox state) and approval_error.
- * ?1: one target table, or NULL for all.  For list models (paged). */
+/* The queue: one row per item waiting for a decision with target_table,
+ * id, version, site_id, at, who, ref, subject, place, qty, counted,
+ * expected, reason, priority, and the last decision taken here that the user
+ * has not dismissed: approval_decision, approval_mid, approval_state (its
+ * outbox state) and approval_error.  Each filter is off when NULL: ?1 one
+ * target table (the kind), ?2 text anywhere in the reference, subject, place
+ * or who, ?3 a site id, ?4 who did it (an engineer's or clerk's login),
+ * ?5 waiting since at least (RFC 3339: older items only).  ?6 the order:
+ * NULL oldest first, "newest", or "urgent" (work orders by priority, then
+ * the oldest).  For list models (paged). */
 const char *fl_approvals_queue_sql (void);
 
 /* Open work orders, unassigned first then the most urgent; ?1 not NULL:
@@ -38,6 +42,14 @@ gboolean    fl_approvals_decide (FlDb        *db,
                                  gboolean     approve,
                                  const char  *comment,
                                  GError     **error);
+
+/* Approves every queue row of `rows` as `by`, all or none: nothing is
+ * written when one of them cannot be approved, and the error names it. */
+gboolean    fl_approvals_approve_all (FlDb        *db,
+                                      GPtrArray   *rows,
+                                      FlRole       role,
+                                      const char  *by,
+                                      GError     **error);
 
 /* Assigns the work order `row` (of the assignments list) to `login`, with a
  * note in its log; a new order becomes assigned.  Nothing when it already is.

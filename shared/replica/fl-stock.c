@@ -1,12 +1,38 @@
 #include "fl-stock.h"
 
 #include "fl-changelog.h"
+#include "fl-query.h"
+#include "fl-stock-ledger.h"
 #include "fl-time.h"
+
+gboolean
+fl_stock_check_serial_at (FlDb *db, const char *part_id, const char *serial,
+                          const char *from_location, GError **error)
+{
+  if (serial == NULL || *serial == '\0')
+    return TRUE;
+  const char *params[] = { part_id, from_location };
+  g_autoptr(GPtrArray) facts = fl_query_rows (db,
+      "SELECT (SELECT coalesce (serial_tracked, 0) FROM part WHERE id = ?1) AS tracked,"
+      "       (SELECT code FROM stock_location WHERE id = ?2) AS from_code", 2, params, error);
+  if (facts == NULL)
+    return FALSE;
+  JsonObject *row = g_ptr_array_index (facts, 0);
+  if (fl_record_get_int (row, "tracked", 0) == 0)
+    return TRUE;
+  g_autofree char *at = NULL, *at_code = NULL;
+  if (!fl_stock_serial_location (db, part_id, serial, &at, &at_code, error))
+    return FALSE;
+  return fl_stock_check_serial (serial, from_location, fl_record_get_string (row, "from_code"),
+                                at, at_code, error);
+}
 
 gboolean
 fl_stock_post (FlDb *db, const FlStockMovement *m, char **out_id, GError **error)
 {
   if (!fl_stock_check_movement (m->kind, m->from_location, m->to_location, m->qty, error))
+    return FALSE;
+  if (!fl_stock_check_serial_at (db, m->part_id, m->serial, m->from_location, error))
     return FALSE;
   g_autoptr(JsonObject) fields = json_object_new ();
   g_autofree char *now = fl_time_format (fl_time_now ());
@@ -72,6 +98,8 @@ gboolean
 fl_stock_request_scrap (FlDb *db, const char *location_id, const char *part_id, gint64 qty,
                         const char *serial, const char *reason, const char *by, GError **error)
 {
+  if (!fl_stock_check_serial_at (db, part_id, serial, location_id, error))
+    return FALSE;
   g_autoptr(JsonObject) request = json_object_new ();
   g_autofree char *now = fl_time_format (fl_time_now ());
   json_object_set_string_member (request, "location_id", location_id);

@@ -7,7 +7,15 @@
 
 G_BEGIN_DECLS
 
-/* Posts a movement through the change log; returns its id. */
+/* Whether serial number `serial` of part `part_id` can leave
+ * `from_location` (NULL: be received), as far as this replica's ledger
+ * knows (fl_stock_check_serial); TRUE for a part that is not serial-tracked
+ * and for no serial.  The server checks again against its own ledger. */
+gboolean fl_stock_check_serial_at (FlDb *db, const char *part_id, const char *serial,
+                                   const char *from_location, GError **error);
+
+/* Posts a movement through the change log, refusing a tracked part's serial
+ * from where it is not; returns its id. */
 gboolean fl_stock_post (FlDb *db, const FlStockMovement *movement, char **out_id, GError **error);
 
 /* One part counted at a location. */

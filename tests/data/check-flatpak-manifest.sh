@@ -5,8 +5,11 @@
 # of the project: its app-id is the desktop file's and the metainfo's id,
 # the icon's name; its command is the binary the desktop file starts, the
 # metainfo provides and app/meson.build builds; it builds the client without
-# the server (libsodium is not in the GNOME runtime); and the sandbox gets no
-# file-system access, no full X11 and no bus socket.
+# the server (libsodium is not in the GNOME runtime); it targets a GNOME
+# runtime that is not end-of-life; the sandbox gets no file-system access,
+# no full X11, no bus socket and no direct line to the Secret Service (the
+# token goes through the Secret portal, which libsecret's simple password
+# API alone uses).
 set -eu
 
 top=${1:?usage: check-flatpak-manifest.sh SOURCE_ROOT}
@@ -60,5 +63,23 @@ jq -e '[.modules[] | objects | select(.buildsystem == "meson") | ."config-opts"[
 
 forbidden=$(jq -r '."finish-args"[]? | select(test("^--filesystem|^--socket=(x11|session-bus|system-bus)$|^--device=all$"))' "$manifest")
 [ -z "$forbidden" ] || fail "$manifest: the sandbox must not get: $(echo $forbidden)"
+
+# GNOME runtimes before 48 are end-of-life; raise this as they age out.
+oldest_runtime=48
+runtime=$(jq -er '.runtime' "$manifest") || fail "$manifest has no runtime"
+[ "$runtime" = org.gnome.Platform ] || fail "$manifest: runtime $runtime is not org.gnome.Platform"
+runtime_version=$(jq -er '."runtime-version"' "$manifest") || fail "$manifest has no runtime-version"
+case $runtime_version in
+  ''|*[!0-9]*) fail "$manifest: runtime-version $runtime_version is not a GNOME release number" ;;
+  *) [ "$runtime_version" -ge "$oldest_runtime" ] ||
+       fail "$manifest: GNOME $runtime_version is end-of-life; target $oldest_runtime or later" ;;
+esac
+
+jq -e '."finish-args"[]? | select(. == "--talk-name=org.freedesktop.secrets")' "$manifest" > /dev/null &&
+  fail "$manifest: use the Secret portal, not --talk-name=org.freedesktop.secrets"
+token_store=app/sync/fl-secret-token-store.c
+if grep -En 'secret_(service|collection|item)_' "$token_store" >&2; then
+  fail "$token_store: only libsecret's simple password API goes through the Secret portal"
+fi
 
 exit $status

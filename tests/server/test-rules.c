@@ -544,6 +544,51 @@ test_stock_and_attachment_scope (void)
   fl_api_teardown (&f);
 }
 
+static FlMutationResult *
+move_serial (FlApiFixture *f, FlApiDevice *d, const char *kind, const char *part, const char *serial,
+             const char *from, const char *to, FlPushResponse **keep)
+{
+  g_autofree char *id = fl_uuid7_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *from_json = from != NULL ? g_strdup_printf ("\"%s\"", from) : g_strdup ("null");
+  g_autofree char *to_json = to != NULL ? g_strdup_printf ("\"%s\"", to) : g_strdup ("null");
+  g_autofree char *fields = g_strdup_printf ("{\"kind\": \"%s\", \"part_id\": \"%s\", \"qty\": 1, \"serial\": \"%s\","
+                                             " \"from_location\": %s, \"to_location\": %s, \"by\": \"%s\", \"at\": \"%s\"}",
+                                             kind, part, serial, from_json, to_json, d->login, now);
+  return push_one (f, d, fl_api_mutation (d, "stock_movement", id, FL_MUTATION_APPEND, fields), keep);
+}
+
+/* A serial number is in exactly one place: received into WH-MAIN, it
+ * cannot be moved out of WH-CLINIC3, nor received a second time; moved
+ * from where it is, it is then only there. */
+static void
+test_serial_in_one_place (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) c = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_login (&f, "clerk", &c);
+  g_autoptr(FlPushResponse) k1 = NULL, k2 = NULL, k3 = NULL, k4 = NULL, k5 = NULL, k6 = NULL, k7 = NULL;
+  g_autofree char *disk = fl_uuid7_new ();
+  assert_applied (push_one (&f, &c, fl_api_mutation (&c, "part", disk, FL_MUTATION_INSERT,
+      "{\"sku\": \"HDD-600G\", \"name\": \"600 GB SAS disk\", \"unit\": \"pcs\", \"serial_tracked\": true}"), &k1));
+  g_autofree char *main_store = put_location (&f, &c, "WH-MAIN", "warehouse", f.site_a, NULL);
+  g_autofree char *clinic = put_location (&f, &c, "WH-CLINIC3", "warehouse", f.site_a, NULL);
+
+  assert_applied (move_serial (&f, &c, "receive", disk, "S1ABC001", NULL, main_store, &k2));
+  assert_rejected (move_serial (&f, &c, "transfer", disk, "S1ABC001", clinic, main_store, &k3),
+                   "Serial number S1ABC001 is at WH-MAIN, not at WH-CLINIC3");
+  assert_rejected (move_serial (&f, &c, "receive", disk, "S1ABC001", NULL, clinic, &k4),
+                   "already in stock at WH-MAIN");
+  assert_rejected (move_serial (&f, &c, "transfer", disk, "NEVER-SEEN", main_store, clinic, &k5),
+                   "Serial number NEVER-SEEN is not in stock at WH-MAIN");
+  assert_applied (move_serial (&f, &c, "transfer", disk, "S1ABC001", main_store, clinic, &k6));
+  assert_rejected (move_serial (&f, &c, "transfer", disk, "S1ABC001", main_store, clinic, &k7),
+                   "is at WH-CLINIC3, not at WH-MAIN");
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM stock_movement"), ==, 2);
+  fl_api_teardown (&f);
+}
+
 /* Conflict rows a reader pulls from the start. */
 static guint
 conflicts_seen (FlApiFixture *f, const char *login, gboolean all_conflicts)
@@ -619,6 +664,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/rejection-takes-back-acceptance", test_rejection_takes_back_acceptance);
   g_test_add_func ("/rules/acceptance-only-when-done", test_acceptance_only_when_done);
   g_test_add_func ("/rules/service-desk-steps", test_service_desk_steps);
+  g_test_add_func ("/rules/serial-in-one-place", test_serial_in_one_place);
   g_test_add_func ("/rules/stock-and-attachment-scope", test_stock_and_attachment_scope);
   g_test_add_func ("/rules/password-spraying", test_password_spraying);
   g_test_add_func ("/rules/conflicts-reach-author-and-supervisors", test_conflicts_reach_author_and_supervisors);

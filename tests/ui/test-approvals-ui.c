@@ -299,6 +299,20 @@ test_work_order_decisions (Fixture *f, gconstpointer data)
   g_assert_nonnull (queue_row (f, closed));
   g_assert_nonnull (queue_row (f, reworked));
 
+  /* The queue is searched anywhere in the subject, and ordered newest first. */
+  GListModel *queue = fl_approvals_page_get_queue (f->page);
+  GtkEditable *search = fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "queue_search");
+  gtk_editable_set_text (search, "printer");
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 1);
+  g_assert_nonnull (queue_row (f, reworked));
+  g_assert_null (queue_row (f, closed));
+  gtk_editable_set_text (search, "");
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 2);
+  gtk_drop_down_set_selected (fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "queue_order"), 1);
+  g_autoptr(FlRecordItem) newest = g_list_model_get_item (queue, 0);
+  g_assert_cmpstr (fl_record_item_get_id (newest), ==, reworked);
+  gtk_drop_down_set_selected (fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "queue_order"), 0);
+
   decide (f, closed, TRUE, NULL);
   g_autoptr(GError) error = NULL;
   g_assert_true (fl_approvals_page_select (f->page, reworked));

@@ -87,6 +87,8 @@ test_search_history_and_correction (Fixture *f, gconstpointer data)
   fl_ui_test_wait_until (g_list_model_get_n_items (results) == 1);
   g_autoptr(FlRecordItem) found = g_list_model_get_item (results, 0);
   g_assert_cmpstr (fl_record_item_get_id (found), ==, f->db_ci);
+  /* A CI's status in words, never the stored "in_use". */
+  g_assert_cmpstr (fl_record_item_get_tag (found), ==, "In use");
 
   /* The work order's CI row leads here too. */
   fl_window_show_ci (f->window, f->db_ci);
@@ -97,6 +99,10 @@ test_search_history_and_correction (Fixture *f, gconstpointer data)
   g_assert_cmpstr (row_title (relations, 0), ==, "APP-01 — HIS application");  /* APP-01 depends on it */
   GtkListBox *history = fl_ui_test_child (ci, FL_TYPE_CI_PAGE, "history_list");
   g_assert_true (g_str_has_prefix (row_title (history, 0), "INC-"));
+  GtkListBox *details = fl_ui_test_child (ci, FL_TYPE_CI_PAGE, "details_list");
+  GtkListBoxRow *status = gtk_list_box_get_row_at_index (details, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (status)), ==, "Status");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (status)), ==, "In use");
 
   /* A correction: the location on site differs from the record. */
   AdwComboRow *field = fl_ui_test_child (ci, FL_TYPE_CI_PAGE, "field_row");
@@ -104,7 +110,7 @@ test_search_history_and_correction (Fixture *f, gconstpointer data)
   for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
     {
       g_autoptr(GtkStringObject) label = g_list_model_get_item (choices, i);
-      if (g_str_equal (gtk_string_object_get_string (label), "Location"))
+      if (g_str_equal (gtk_string_object_get_string (label), "Installed at"))
         adw_combo_row_set_selected (field, i);
     }
   AdwEntryRow *value = fl_ui_test_child (ci, FL_TYPE_CI_PAGE, "value_row");

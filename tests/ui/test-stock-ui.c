@@ -197,6 +197,46 @@ test_scanner_errors (Fixture *f, gconstpointer data)
   g_assert_cmpint (count_rows (f, "SELECT count(*) FROM stock_movement"), ==, 0);
 }
 
+static const char *
+dialog_error (FlStockMovementDialog *dialog)
+{
+  return gtk_label_get_text (fl_ui_test_child (dialog, FL_TYPE_STOCK_MOVEMENT_DIALOG, "error_label"));
+}
+
+/* After a tracked part's SKU, a code is a serial only where it can be one:
+ * an unknown barcode is reported as unknown, not taken as a serial; a
+ * serial already in stock cannot be received again. */
+static void
+test_unknown_barcode_is_no_serial (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);  /* WH1: S1ABC001, S1ABC002 */
+  fl_stock_page_select_location (f->page, f->warehouse);
+  FlStockMovementDialog *issue = open_dialog (f, "stock.issue");
+  scan_into (GTK_WINDOW (issue), "HDD-600G");
+  scan_into (GTK_WINDOW (issue), "6901234567892");
+  g_assert_cmpint (fl_record_get_int (fl_stock_movement_dialog_get_line (issue, 0), "qty", 0), ==, 0);
+  g_assert_nonnull (strstr (dialog_error (issue), "“6901234567892” is not a SKU in the catalogue"));
+  g_assert_nonnull (strstr (dialog_error (issue), "not in stock at WH1"));
+  scan_into (GTK_WINDOW (issue), "S1ABC001");
+  g_assert_cmpint (fl_record_get_int (fl_stock_movement_dialog_get_line (issue, 0), "qty", 0), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (issue));
+
+  FlStockMovementDialog *receive = open_dialog (f, "stock.receive");
+  scan_into (GTK_WINDOW (receive), "HDD-600G");
+  scan_into (GTK_WINDOW (receive), "S1ABC002");
+  g_assert_cmpint (fl_record_get_int (fl_stock_movement_dialog_get_line (receive, 0), "qty", 0), ==, 0);
+  g_assert_nonnull (strstr (dialog_error (receive), "already in stock at WH1"));
+  gtk_window_destroy (GTK_WINDOW (receive));
+
+  /* Posted directly, the replica refuses the serial from elsewhere too. */
+  FlStockMovement wrong = { FL_MOVE_TRANSFER, f->disk, 1, f->site_store, f->van, "S1ABC001",
+                            NULL, NULL, NULL, "li.na" };
+  g_autoptr(GError) error = NULL;
+  g_assert_false (fl_stock_post (f->db, &wrong, NULL, &error));
+  g_assert_error (error, FL_STOCK_ERROR, FL_STOCK_ERROR_SERIAL);
+  g_assert_cmpint (count_rows (f, "SELECT count(*) FROM stock_movement WHERE serial = 'S1ABC001'"), ==, 1);
+}
+
 static GListModel *
 balances_model (Fixture *f)
 {
@@ -480,6 +520,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/stock-ui/receive-with-scanner", test_receive_with_scanner);
   ADD ("/stock-ui/scanner-errors", test_scanner_errors);
+  ADD ("/stock-ui/unknown-barcode", test_unknown_barcode_is_no_serial);
   ADD ("/stock-ui/issue-and-alerts", test_issue_and_alerts);
   ADD ("/stock-ui/stocktake", test_stocktake);
   ADD ("/stock-ui/stocktake-refuses-part", test_stocktake_refuses_part_of_the_sheet);

@@ -315,6 +315,43 @@ test_conflict_offers_what_server_accepts (Fixture *f, gconstpointer data)
   g_assert_cmpstr (conflict->field, ==, "status");
 }
 
+static void
+sign_out (Fixture *f)
+{
+  GtkStack *main_stack = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "main_stack");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sign-out", NULL));
+  fl_ui_test_wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (main_stack), "sign-in") == 0);
+  g_assert_null (fl_session_get_login (f->session));
+  g_assert_false (fl_sync_client_is_signed_in (fl_session_get_sync_client (f->session)));
+  g_autofree char *saved = g_settings_get_string (f->settings, "login");
+  g_assert_cmpstr (saved, ==, "");
+}
+
+/* There is a way out: signing out ends the token and shows the sign-in
+ * page, where another user signs in; each role lands on its own home. */
+static void
+test_sign_out_and_switch_user (Fixture *f, gconstpointer data)
+{
+  static const struct { const char *login, *home; } users[] = {
+    { "eng_a", "my-work" }, { "clerk", "stock" }, { "super", "approvals" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      sign_in (f, users[i].login);
+      g_assert_cmpstr (fl_window_get_area (f->window), ==, users[i].home);
+      GtkLabel *user = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "user_label");
+      g_assert_null (strstr (gtk_label_get_text (user), "(clerk)"));
+      g_assert_null (strstr (gtk_label_get_text (user), "(supervisor)"));
+      g_assert_null (strstr (gtk_label_get_text (user), "(engineer)"));
+      sign_out (f);
+    }
+  /* Back at start, a signed-in clerk lands on the stock too. */
+  sign_in (f, "clerk");
+  g_autoptr(FlWindow) again = g_object_ref_sink (fl_window_new (NULL, f->session, f->sync));
+  g_assert_cmpstr (fl_window_get_area (again), ==, "stock");
+  gtk_window_destroy (GTK_WINDOW (again));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -326,6 +363,8 @@ main (int argc, char **argv)
   g_test_add ("/ui/sync/keyring-errors", Fixture, NULL, fixture_set_up, test_keyring_errors,
               fixture_tear_down);
   g_test_add ("/ui/sync/conflict-offers", Fixture, NULL, fixture_set_up, test_conflict_offers_what_server_accepts,
+              fixture_tear_down);
+  g_test_add ("/ui/sync/sign-out-and-switch-user", Fixture, NULL, fixture_set_up, test_sign_out_and_switch_user,
               fixture_tear_down);
   g_test_add ("/ui/sync/resolve-conflict", Fixture, NULL, fixture_set_up, test_resolve_conflict,
               fixture_tear_down);

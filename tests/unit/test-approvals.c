@@ -137,6 +137,60 @@ test_queue_lists_what_waits (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_record_get_string (row (scraps, 0), "id"), ==, scrap);
 }
 
+static GPtrArray *
+filtered (Fixture *f, const char *kind, const char *text, const char *site, const char *who,
+          const char *since, const char *order)
+{
+  g_autoptr(GError) error = NULL;
+  const char *params[] = { kind, text, site, who, since, order };
+  GPtrArray *rows = fl_query_rows (f->db, fl_approvals_queue_sql (), G_N_ELEMENTS (params), params, &error);
+  g_assert_no_error (error);
+  return rows;
+}
+
+/* The queue is searched and filtered by kind, site, engineer and age,
+ * sorted newest or most urgent first, and several items are approved in
+ * one go, all or none. */
+static void
+test_queue_filters_and_approve_all (Fixture *f, gconstpointer data)
+{
+  g_autofree char *old = insert_work_order (f, "INC-1", "resolved", "eng_a", "\"2026-11-20T08:00:00.000Z\"");
+  g_autofree char *recent = insert_work_order (f, "INC-2", "resolved", "eng_b", "\"2026-11-22T08:00:00.000Z\"");
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_db_exec (f->db, "UPDATE work_order SET priority = 'high' WHERE ref = 'INC-2'", &error));
+
+  g_autoptr(GPtrArray) by_b = filtered (f, NULL, NULL, NULL, "eng_b", NULL, NULL);
+  g_assert_cmpuint (by_b->len, ==, 1);
+  g_assert_cmpstr (fl_record_get_string (row (by_b, 0), "id"), ==, recent);
+  g_autoptr(GPtrArray) older = filtered (f, "work_order", NULL, f->site, NULL, "2026-11-21T00:00:00.000Z", NULL);
+  g_assert_cmpuint (older->len, ==, 1);
+  g_assert_cmpstr (fl_record_get_string (row (older, 0), "id"), ==, old);
+  g_autoptr(GPtrArray) found = filtered (f, NULL, "inc-2", NULL, NULL, NULL, NULL);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_autoptr(GPtrArray) elsewhere = filtered (f, NULL, NULL, "no-such-site", NULL, NULL, NULL);
+  g_assert_cmpuint (elsewhere->len, ==, 0);
+  g_autoptr(GPtrArray) newest = filtered (f, NULL, NULL, NULL, NULL, NULL, "newest");
+  g_assert_cmpstr (fl_record_get_string (row (newest, 0), "id"), ==, recent);
+  g_autoptr(GPtrArray) oldest = filtered (f, NULL, NULL, NULL, NULL, NULL, NULL);
+  g_assert_cmpstr (fl_record_get_string (row (oldest, 0), "id"), ==, old);
+  g_autoptr(GPtrArray) most_urgent = filtered (f, NULL, NULL, NULL, NULL, NULL, "urgent");
+  g_assert_cmpstr (fl_record_get_string (row (most_urgent, 0), "id"), ==, recent);
+
+  /* An engineer cannot approve them; nothing is written. */
+  g_assert_false (fl_approvals_approve_all (f->db, oldest, FL_ROLE_ENGINEER, "eng_a", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM approval"), ==, 0);
+  g_assert_true (fl_approvals_approve_all (f->db, oldest, FL_ROLE_SUPERVISOR, "super", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM approval WHERE decision = 'approved'"), ==, 2);
+  /* Taken again before the sync: refused, naming the item, nothing more written. */
+  g_autoptr(GPtrArray) waiting = filtered (f, NULL, NULL, NULL, NULL, NULL, NULL);
+  g_assert_false (fl_approvals_approve_all (f->db, waiting, FL_ROLE_SUPERVISOR, "super", &error));
+  g_assert_nonnull (strstr (error->message, "INC-1"));
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM approval"), ==, 2);
+}
+
 /* A rejection needs a reason; a decision waits for the sync and cannot be
  * taken twice; an engineer cannot decide at all. */
 static void
@@ -295,6 +349,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/approvals/queue", test_queue_lists_what_waits);
+  ADD ("/approvals/filters-and-approve-all", test_queue_filters_and_approve_all);
   ADD ("/approvals/decide", test_decide);
   ADD ("/approvals/assign", test_assign);
   ADD ("/approvals/assignees", test_assignees);
