@@ -299,6 +299,10 @@ update_actions (FlWorkOrderPage *self)
     {
       FlWorkOrderFacts facts;
       fl_work_order_facts (self->row, login, &facts);
+      /* A resolution typed but not saved yet counts: it is saved before
+       * the acceptance dialog opens. */
+      g_autofree char *typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->resolution_row))));
+      facts.has_resolution = facts.has_resolution || *typed != '\0';
       fl_workflow_check_acceptance (status, &facts, &not_yet);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.accept", self->row != NULL && not_yet == NULL);
@@ -1069,6 +1073,7 @@ fl_work_order_page_init (FlWorkOrderPage *self)
       g_signal_connect_object (focus, "leave", G_CALLBACK (text_row_left), self, G_CONNECT_SWAPPED);
       gtk_widget_add_controller (GTK_WIDGET (text_field_row (self, i)), focus);
     }
+  g_signal_connect_swapped (self->resolution_row, "changed", G_CALLBACK (update_actions), self);
   self->log = g_list_store_new (FL_TYPE_RECORD_ITEM);
   self->parts = g_list_store_new (FL_TYPE_RECORD_ITEM);
   self->photos = g_list_store_new (FL_TYPE_RECORD_ITEM);

@@ -360,7 +360,9 @@ test_typed_text_is_saved (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
   g_assert_cmpstr (gtk_editable_get_text (cause), ==, "Worn pickup roller");
 
-  /* Going on to the acceptance saves it first. */
+  /* Going on to the acceptance (which a typed resolution allows) saves
+   * both first. */
+  gtk_editable_set_text (resolution, "Roller swapped");
   gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.accept", NULL);
   fl_ui_test_pump ();
   FlAcceptanceDialog *dialog = fl_ui_test_find_window (FL_TYPE_ACCEPTANCE_DIALOG);
@@ -368,6 +370,7 @@ test_typed_text_is_saved (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_autoptr(JsonObject) saved = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
   g_assert_cmpstr (fl_record_get_string (saved, "cause"), ==, "Worn pickup roller");
+  g_assert_cmpstr (fl_record_get_string (saved, "resolution"), ==, "Roller swapped");
 
   /* Leaving the row saves it. */
   g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (resolution)));
