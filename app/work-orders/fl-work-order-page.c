@@ -36,6 +36,7 @@ struct _FlWorkOrderPage
   GtkLabel       *hint_label;
   GtkWidget      *resolve_button;
   GtkWidget      *accept_button;
+  GtkWidget      *second_line_button;
   AdwActionRow   *kind_row;
   AdwActionRow   *site_row;
   AdwActionRow   *ci_row;
@@ -307,6 +308,13 @@ update_actions (FlWorkOrderPage *self)
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.accept", self->row != NULL && not_yet == NULL);
   gtk_widget_set_tooltip_text (self->accept_button, not_yet != NULL ? not_yet->message : NULL);
+  /* An open service request on the first line may go to the second. */
+  gboolean first_line_request = open && g_strcmp0 (fl_record_get_string (self->row, "kind"), "request") == 0 &&
+                                g_strcmp0 (fl_record_get_string (self->row, "support_line"), "second") != 0;
+  gtk_widget_set_visible (self->second_line_button, first_line_request);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.hand-to-second-line",
+                                 first_line_request &&
+                                 fl_work_order_may_change (self->row, role, login, "support_line", NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.show-ci",
                                  self->row != NULL && fl_record_get_string (self->row, "ci_id") != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->resolution_row),
@@ -807,6 +815,26 @@ accept_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The first support line hands a service request to the second. */
+static void
+hand_to_second_line_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  if (!save_typed_text (self, NULL))
+    return;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "support_line", "second");
+  if (!fl_work_order_may_change (self->row, fl_session_get_role (self->session), fl_session_get_login (self->session),
+                                 "support_line", &error) ||
+      !fl_work_order_update (fl_session_get_db (self->session), self->id, values, &error))
+    {
+      fl_notice_error (GTK_WIDGET (self), _("Cannot hand the request to the second line"), error);
+      return;
+    }
+  fl_notice_toast (GTK_WIDGET (self), _("Now with the second line"));
+}
+
 static void
 use_part_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -1020,6 +1048,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   CHILD (hint_label);
   CHILD (resolve_button);
   CHILD (accept_button);
+  CHILD (second_line_button);
   CHILD (kind_row);
   CHILD (site_row);
   CHILD (ci_row);
@@ -1061,6 +1090,8 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   gtk_widget_class_install_action (widget_class, "work-order.use-part", NULL, use_part_activated);
   gtk_widget_class_install_action (widget_class, "work-order.attach-photo", NULL, attach_photo_activated);
   gtk_widget_class_install_action (widget_class, "work-order.show-ci", NULL, show_ci_activated);
+  gtk_widget_class_install_action (widget_class, "work-order.hand-to-second-line", NULL,
+                                   hand_to_second_line_activated);
 }
 
 static void

@@ -112,11 +112,11 @@ button_enabled (Fixture *f, const char *name)
 }
 
 static char *
-create_order (Fixture *f, const char *title, const char *assignee)
+create_kind (Fixture *f, const char *kind, const char *title, const char *assignee)
 {
   g_autoptr(GError) error = NULL;
   FlWorkOrderDraft draft = {
-    .kind = "incident", .title = title, .site_id = f->site, .ci_id = f->ci,
+    .kind = kind, .title = title, .site_id = f->site, .ci_id = f->ci,
     .reporter = "Ward 5", .impact = 3, .urgency = 2, .assignee = assignee,
   };
   char *id = NULL;
@@ -124,6 +124,12 @@ create_order (Fixture *f, const char *title, const char *assignee)
   g_assert_no_error (error);
   wait_for_list (f);
   return id;
+}
+
+static char *
+create_order (Fixture *f, const char *title, const char *assignee)
+{
+  return create_kind (f, "incident", title, assignee);
 }
 
 static char *
@@ -677,6 +683,30 @@ test_service_desk_steps (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
 }
 
+/* The first line hands an open service request to the second: the page
+ * offers it for requests only, says so, and shows the line it is with. */
+static void
+test_hand_to_second_line (Fixture *f, gconstpointer data)
+{
+  g_autofree char *incident = create_order (f, "打印机卡纸 Printer jam", "zhang.wei");
+  fl_window_show_work_order (f->window, incident);
+  fl_ui_test_pump ();
+  g_assert_false (gtk_widget_get_visible (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "second_line_button")));
+
+  g_autofree char *id = create_kind (f, "request", "开通 VPN 账号 VPN access", "zhang.wei");
+  fl_window_show_work_order (f->window, id);
+  fl_ui_test_pump ();
+  g_assert_true (gtk_widget_get_visible (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "second_line_button")));
+  g_assert_true (button_enabled (f, "second_line_button"));
+  g_assert_nonnull (strstr (row_subtitle (f, "service_row"), "First line"));
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.hand-to-second-line", NULL);
+  fl_ui_test_pump ();
+  g_autoptr(JsonObject) row = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_assert_cmpstr (fl_record_get_string (row, "support_line"), ==, "second");
+  g_assert_nonnull (strstr (row_subtitle (f, "service_row"), "Second line"));
+  g_assert_false (gtk_widget_get_visible (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "second_line_button")));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -685,6 +715,7 @@ main (int argc, char **argv)
   ADD ("/ui/work-orders/create-offline", test_create_incident_offline);
   ADD ("/ui/work-orders/lifecycle", test_lifecycle);
   ADD ("/ui/work-orders/service-desk-steps", test_service_desk_steps);
+  ADD ("/ui/work-orders/second-line", test_hand_to_second_line);
   ADD ("/ui/work-orders/typed-text", test_typed_text_is_saved);
   ADD ("/ui/work-orders/cancel-reason", test_cancel_asks_reason);
   ADD ("/ui/work-orders/signature-drag", test_signature_pad_takes_drag);
