@@ -857,7 +857,7 @@ add_work_order (Demo *d, guint index, guint size, GError **error)
                   strcmp (status, "resolved") != 0;
   /* Spread over the past year, open work being recent. */
   gint64 created = d->now - (open ? uniform (d, 1, 20 * 24) * HOUR
-                                   : (gint64) uniform (d, 2, 365) * DAY + uniform (d, 0, 86399) * G_USEC_PER_SEC);
+                                   : (gint64) uniform (d, 2, 365) * DAY + (gint64) uniform (d, 0, 86399) * G_USEC_PER_SEC);
   gboolean incident = strcmp (job->kind, "incident") == 0;
   int impact = incident ? uniform (d, 1, 4) : uniform (d, 3, 4);
   int urgency = incident ? uniform (d, 1, 4) : uniform (d, 2, 4);

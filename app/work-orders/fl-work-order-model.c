@@ -228,7 +228,8 @@ fl_work_order_model_new (FlSession *session)
 static gboolean
 same_rows (GArray *a, GArray *b)
 {
-  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (gint64)) == 0;
+  /* An empty array may have no data at all, which memcmp must not get. */
+  return a->len == b->len && (a->len == 0 || memcmp (a->data, b->data, a->len * sizeof (gint64)) == 0);
 }
 
 static void

@@ -63,6 +63,16 @@ expected_schema (GError **error)
   return describe_schema (fl_db_handle (reference), error);
 }
 
+/* `text` made valid UTF-8 and cut to `max_chars` characters, for a message. */
+static char *
+shown_text (const char *text, glong max_chars)
+{
+  char *shown = g_utf8_make_valid (text, -1);
+  if (g_utf8_strlen (shown, -1) > max_chars)
+    *g_utf8_offset_to_pointer (shown, max_chars) = '\0';
+  return shown;
+}
+
 /* The first line where `a` and `b` differ, for the message. */
 static char *
 first_difference (const char *a, const char *b)
@@ -73,7 +83,7 @@ first_difference (const char *a, const char *b)
   while (la[i] != NULL && lb[i] != NULL && strcmp (la[i], lb[i]) == 0)
     i++;
   const char *line = la[i] != NULL && *la[i] != '\0' ? la[i] : lb[i];
-  return g_utf8_make_valid (line != NULL ? line : "", 200);
+  return shown_text (line != NULL ? line : "", 200);
 }
 
 static gboolean
@@ -141,7 +151,7 @@ check_open_file (sqlite3 *handle, char **out_cursor, GError **error)
       if (strcmp (key, FL_REPLICA_FILE_CURSOR_KEY) == 0 && value != NULL && cursor == NULL)
         cursor = g_strdup (value);
       else if (unknown == NULL)
-        unknown = g_utf8_make_valid (key, 64);
+        unknown = shown_text (key, 64);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
