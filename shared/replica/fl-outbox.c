@@ -206,63 +206,24 @@ fl_outbox_set_changes (FlDb *db, gint64 mid, JsonObject *changes, GError **error
   return fl_stmt_step_done (db, stmt, error);
 }
 
-GArray *
-fl_outbox_record_results (FlDb *db, GPtrArray *results, GError **error)
+gboolean
+fl_outbox_record_result (FlDb *db, const FlMutationResult *result, gboolean *recorded, GError **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < results->len; i++)
-    {
-      const FlMutationResult *result = g_ptr_array_index (results, i);
-      g_autoptr(JsonNode) node = fl_mutation_result_to_json (result);
-      g_autofree char *text = fl_protocol_to_string (node, NULL);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "mid");
-      json_builder_add_int_value (builder, result->mid);
-      json_builder_set_member_name (builder, "state");
-      json_builder_add_string_value (builder, fl_result_status_to_string (result->status));
-      json_builder_set_member_name (builder, "error");
-      if (result->error != NULL)
-        json_builder_add_string_value (builder, result->error);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "result");
-      json_builder_add_string_value (builder, text);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  g_autoptr(JsonNode) answers = json_builder_get_root (builder);
-  g_autofree char *text = fl_protocol_to_string (answers, NULL);
-
-  /* Each answer finds its entry by mid ("+state": not through the index of
-   * states, which would read every answer for every pending entry). */
+  g_autoptr(JsonNode) node = fl_mutation_result_to_json (result);
+  g_autofree char *text = fl_protocol_to_string (node, NULL);
   g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "UPDATE outbox SET state = a.value ->> 'state', error = a.value ->> 'error', result = a.value ->> 'result'"
-      "  FROM json_each (?1) AS a"
-      " WHERE outbox.mid = a.value ->> 'mid' AND +outbox.state = 'pending'"
-      " RETURNING outbox.mid", error);
+      "UPDATE outbox SET state = ?, error = ?, result = ? WHERE mid = ? AND state = 'pending'", error);
   if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
-  g_autoptr(GHashTable) answered = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  for (;;)
-    {
-      gboolean has_row;
-      if (!fl_stmt_step_row (db, stmt, &has_row, error))
-        return NULL;
-      if (!has_row)
-        break;
-      gint64 mid = sqlite3_column_int64 (stmt, 0);
-      g_hash_table_add (answered, g_memdup2 (&mid, sizeof mid));
-    }
-  GArray *recorded = g_array_sized_new (FALSE, FALSE, sizeof (gboolean), results->len);
-  for (guint i = 0; i < results->len; i++)
-    {
-      const FlMutationResult *result = g_ptr_array_index (results, i);
-      gboolean was_recorded = g_hash_table_contains (answered, &result->mid);
-      g_array_append_val (recorded, was_recorded);
-    }
-  return recorded;
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, fl_result_status_to_string (result->status), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, result->error, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, result->mid);
+  if (!fl_stmt_step_done (db, stmt, error))
+    return FALSE;
+  if (recorded != NULL)
+    *recorded = sqlite3_changes (fl_db_handle (db)) > 0;
+  return TRUE;
 }
 
 gboolean

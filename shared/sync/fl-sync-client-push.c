@@ -12,23 +12,17 @@
 
 /* ---- the server's answers to a push ---- */
 
-/* The answered updates of one row, in the order sent. */
 typedef struct {
   const FlTable *table;
   char          *id;
-  char          *key;       /* fl_outbox_row_key */
-  GPtrArray     *entries;   /* FlOutboxEntry*, owned by the sent batch */
-  GPtrArray     *results;   /* FlMutationResult*, owned by the response */
-  gboolean       refused;   /* one of them came back a conflict or rejected */
+  JsonObject    *shadow;  /* NULL: the row has none (new, or gone) */
 } RowWork;
 
 static void
 row_work_free (RowWork *work)
 {
   g_free (work->id);
-  g_free (work->key);
-  g_ptr_array_unref (work->entries);
-  g_ptr_array_unref (work->results);
+  g_clear_pointer (&work->shadow, json_object_unref);
   g_free (work);
 }
 
@@ -67,31 +61,6 @@ advance_shadow (const FlTable *table, JsonObject *shadow, const FlOutboxEntry *e
     }
 }
 
-/* A row whose updates the server took, with none left to send, already
- * shows what the server holds for them: its shadow is dropped, and the
- * pull that follows the push brings the server's version of the row (its
- * version, time and derived fields) in the one write it needs.  A row with
- * a conflict, a rejection or updates still waiting is rebased on its
- * shadow moved along with the answers. */
-static gboolean
-settle_row (FlDb *db, RowWork *work, GHashTable *pending, GError **error)
-{
-  if (!work->refused && !g_hash_table_contains (pending, work->key))
-    return fl_sync_shadow_delete (db, work->table, work->id, error);
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonObject) shadow = fl_sync_shadow_load (db, work->table, work->id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (shadow == NULL)
-    return TRUE;  /* a new row, or one gone */
-  for (guint i = 0; i < work->entries->len; i++)
-    advance_shadow (work->table, shadow, g_ptr_array_index (work->entries, i), g_ptr_array_index (work->results, i));
-  return fl_sync_rebase_row (db, work->table, shadow, error);
-}
-
 static gboolean
 apply_push_results (SyncRun *run, GPtrArray *sent, FlPushResponse *response, GError **error)
 {
@@ -102,26 +71,26 @@ apply_push_results (SyncRun *run, GPtrArray *sent, FlPushResponse *response, GEr
       FlOutboxEntry *entry = g_ptr_array_index (sent, i);
       g_hash_table_insert (by_mid, &entry->mid, entry);
     }
-  g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func ((GDestroyNotify) row_work_free);
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                      (GDestroyNotify) row_work_free);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
 
-  /* The answers to what was sent, recorded in one statement. */
-  g_autoptr(GPtrArray) answers = g_ptr_array_new ();
-  for (guint i = 0; i < response->results->len; i++)
-    {
-      FlMutationResult *result = g_ptr_array_index (response->results, i);
-      if (g_hash_table_contains (by_mid, &result->mid))
-        g_ptr_array_add (answers, result);
-    }
   if (!fl_sync_begin_apply (db, error))
     return FALSE;
-  g_autoptr(GArray) recorded = fl_outbox_record_results (db, answers, error);
-  gboolean ok = recorded != NULL;
-  for (guint i = 0; ok && i < answers->len; i++)
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < response->results->len; i++)
     {
-      FlMutationResult *result = g_ptr_array_index (answers, i);
+      FlMutationResult *result = g_ptr_array_index (response->results, i);
       FlOutboxEntry *entry = g_hash_table_lookup (by_mid, &result->mid);
-      if (!g_array_index (recorded, gboolean, i))
+      if (entry == NULL)
+        continue;
+      gboolean recorded;
+      if (!fl_outbox_record_result (db, result, &recorded, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      if (!recorded)
         continue;  /* answered before (a replayed push) */
       run->stats.pushed++;
       switch (result->status)
@@ -144,23 +113,30 @@ apply_push_results (SyncRun *run, GPtrArray *sent, FlPushResponse *response, GEr
       RowWork *work = g_hash_table_lookup (rows, key);
       if (work == NULL)
         {
+          g_autoptr(GError) local_error = NULL;
           work = g_new0 (RowWork, 1);
           work->table = table;
           work->id = g_strdup (entry->row_id);
-          work->key = g_steal_pointer (&key);
-          work->entries = g_ptr_array_new ();
-          work->results = g_ptr_array_new ();
-          g_hash_table_insert (rows, work->key, work);
+          work->shadow = fl_sync_shadow_load (db, table, entry->row_id, &local_error);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              row_work_free (work);
+              ok = FALSE;
+              break;
+            }
+          g_hash_table_insert (rows, g_steal_pointer (&key), work);
           g_ptr_array_add (order, work);
         }
-      g_ptr_array_add (work->entries, entry);
-      g_ptr_array_add (work->results, result);
-      work->refused |= result->status == FL_RESULT_CONFLICT || result->status == FL_RESULT_REJECTED;
+      if (work->shadow != NULL)
+        advance_shadow (table, work->shadow, entry, result);
     }
-  g_autoptr(GHashTable) pending = ok ? fl_outbox_rows_with_pending_updates (db, error) : NULL;
-  ok = ok && pending != NULL;
   for (guint i = 0; ok && i < order->len; i++)
-    ok = settle_row (db, g_ptr_array_index (order, i), pending, error);
+    {
+      RowWork *work = g_ptr_array_index (order, i);
+      if (work->shadow != NULL)
+        ok = fl_sync_rebase_row (db, work->table, work->shadow, error);
+    }
   ok = ok && fl_db_check_fail_point (db, "sync-push-results", error);
   return fl_sync_commit_apply (db, ok, error);
 }
