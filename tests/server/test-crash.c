@@ -5,39 +5,23 @@
  *
  * The binary comes from the build: FIELDLINE_SYNC (set by meson) names it. */
 #include "fl-api-test-util.h"
-
-#include <signal.h>
-#include <sys/types.h>
-#include <sys/wait.h>
+#include "fl-test-server-process.h"
 
 #define ROUNDS          3
 #define LOGS_PER_PUSH   20
 
 typedef struct {
-  FlTestStore  t;
-  const char  *binary;
-  GPid         pid;
-  guint16      port;
-  char        *base;
-  SoupSession *session;
+  FlTestStore          t;
+  const char          *binary;
+  FlTestServerProcess  process;
+  SoupSession         *session;
 } Crash;
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
-  g_autoptr(GSocketAddress) bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
 
 static FlReply *
 request_in (SoupSession *session, Crash *c, const char *method, const char *path, const char *token,
             const char *body, GError **error)
 {
-  g_autofree char *uri = g_strconcat (c->base, path, NULL);
+  g_autofree char *uri = g_strconcat (c->process.url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
   if (token != NULL)
     {
@@ -67,38 +51,18 @@ request (Crash *c, const char *method, const char *path, const char *token, cons
 static void
 start_server (Crash *c)
 {
-  g_autoptr(GError) error = NULL;
-  c->port = free_port ();
-  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", c->port);
   g_autofree char *blobs = g_build_filename (c->t.dir, "blobs", NULL);
-  const char *argv[] = { c->binary, "serve", "--store", c->t.path, "--listen", listen, "--blob-dir", blobs, NULL };
-  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                 NULL, NULL, &c->pid, &error);
-  g_assert_no_error (error);
-  g_free (c->base);
-  c->base = g_strdup_printf ("http://127.0.0.1:%u", c->port);
+  const char *args[] = { "--store", c->t.path, "--blob-dir", blobs, NULL };
+  fl_test_server_process_start (&c->process, c->binary, args);
   /* no connection of the killed server is reused */
   g_clear_object (&c->session);
   c->session = soup_session_new_with_options ("timeout", 10, NULL);
-  for (int i = 0; i < 200; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(FlReply) health = request (c, "GET", FL_PROTOCOL_PREFIX "/health", NULL, NULL, &local_error);
-      if (health != NULL && health->status == 200)
-        return;
-      g_usleep (25000);
-    }
-  g_error ("%s did not start", c->binary);
 }
 
 static void
 kill_server (Crash *c)
 {
-  kill (c->pid, SIGKILL);
-  int status = 0;
-  waitpid (c->pid, &status, 0);
-  g_spawn_close_pid (c->pid);
-  c->pid = 0;
+  fl_test_server_process_kill (&c->process);
 }
 
 typedef struct {
@@ -179,8 +143,8 @@ push_loop (gpointer data)
 static void
 test_sigkill_during_pushes (void)
 {
-  const char *binary = g_getenv ("FIELDLINE_SYNC");
-  if (binary == NULL || !g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
+  const char *binary = fl_test_server_program ();
+  if (binary == NULL)
     {
       g_test_skip ("FIELDLINE_SYNC does not name the fieldline-sync program");
       return;
@@ -294,7 +258,7 @@ test_sigkill_during_pushes (void)
   g_ptr_array_unref (p.bodies);
   g_ptr_array_unref (p.answers);
   g_clear_object (&c.session);
-  g_free (c.base);
+  fl_test_server_process_clear (&c.process);
   fl_test_store_close (&c.t);
 }
 
