@@ -39,6 +39,7 @@ fl_load_stats_add (FlLoadStats *into, const FlLoadStats *from)
       g_array_append_vals (into->latency[i], from->latency[i]->data, from->latency[i]->len);
       g_array_append_vals (into->started[i], from->started[i]->data, from->started[i]->len);
       into->errors[i] += from->errors[i];
+      into->deferred[i] += from->deferred[i];
     }
   for (guint i = 0; i < G_N_ELEMENTS (into->results); i++)
     into->results[i] += from->results[i];
@@ -177,6 +178,9 @@ fl_load_client_next_mid (FlLoadClient *c)
   return ++c->mid;
 }
 
+/* Sign-ins sent before a deferred one counts as an error. */
+#define LOGIN_ATTEMPTS 30
+
 static void
 note_error (FlLoadClient *c, FlLoadRequest kind, const GError *error)
 {
@@ -185,10 +189,11 @@ note_error (FlLoadClient *c, FlLoadRequest kind, const GError *error)
     c->stats->first_error = g_strdup_printf ("%s %s: %s", request_names[kind], c->login, error->message);
 }
 
-/* One timed request.  The answer's body, or NULL with an error (counted). */
+/* One timed request.  The answer's body, or NULL with an error (counted,
+ * unless it is a 429 and `retry_after` asks for the seconds to wait). */
 static GBytes *
-send (FlLoadClient *c, FlLoadRequest kind, const char *method, const char *path, JsonNode *json,
-      GError **error)
+send_once (FlLoadClient *c, FlLoadRequest kind, const char *method, const char *path, JsonNode *json,
+           guint *retry_after, GError **error)
 {
   g_autofree char *uri = g_strconcat (c->base_uri, FL_PROTOCOL_PREFIX, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
@@ -218,6 +223,15 @@ send (FlLoadClient *c, FlLoadRequest kind, const char *method, const char *path,
       return NULL;
     }
   guint status = soup_message_get_status (msg);
+  if (status == 429 && retry_after != NULL)
+    {
+      const char *header = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
+      *retry_after = header != NULL ? (guint) CLAMP (g_ascii_strtoll (header, NULL, 10), 1, 60) : 1;
+      c->stats->deferred[kind]++;
+      g_set_error (error, FL_LOAD_CLIENT_ERROR, FL_LOAD_CLIENT_ERROR_BUSY, "%s %s: HTTP 429, retry after %u s",
+                   method, path, *retry_after);
+      return NULL;
+    }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       gsize size = 0;
@@ -228,6 +242,13 @@ send (FlLoadClient *c, FlLoadRequest kind, const char *method, const char *path,
       return NULL;
     }
   return g_steal_pointer (&answer);
+}
+
+static GBytes *
+send (FlLoadClient *c, FlLoadRequest kind, const char *method, const char *path, JsonNode *json,
+      GError **error)
+{
+  return send_once (c, kind, method, path, json, NULL, error);
 }
 
 /* A 2xx answer's JSON; NULL with an error (counted) when unreadable. */
@@ -252,9 +273,22 @@ fl_load_client_login (FlLoadClient *c, GError **error)
   g_autofree char *device_name = g_strdup_printf ("bench laptop of %s", c->login);
   FlLoginRequest request = { c->login, c->password, device_name, NULL };
   g_autoptr(JsonNode) body = fl_login_request_to_json (&request);
-  g_autoptr(GBytes) answer = send (c, FL_LOAD_LOGIN, "POST", "/auth/login", body, error);
-  if (answer == NULL)
-    return FALSE;
+  g_autoptr(GBytes) answer = NULL;
+  for (guint attempt = 1; answer == NULL; attempt++)
+    {
+      guint retry_after = 0;
+      g_autoptr(GError) local_error = NULL;
+      answer = send_once (c, FL_LOAD_LOGIN, "POST", "/auth/login", body,
+                          attempt < LOGIN_ATTEMPTS ? &retry_after : NULL, &local_error);
+      if (answer != NULL)
+        break;
+      if (!g_error_matches (local_error, FL_LOAD_CLIENT_ERROR, FL_LOAD_CLIENT_ERROR_BUSY))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_usleep (retry_after * G_USEC_PER_SEC);
+    }
   g_autoptr(JsonNode) node = parse_answer (c, FL_LOAD_LOGIN, answer, error);
   if (node == NULL)
     return FALSE;

@@ -21,6 +21,7 @@ typedef enum {
   FL_LOAD_CLIENT_ERROR_TRANSPORT,  /* no HTTP answer at all */
   FL_LOAD_CLIENT_ERROR_STATUS,     /* an answer that is not 2xx */
   FL_LOAD_CLIENT_ERROR_ANSWER,     /* a 2xx answer the codec refuses */
+  FL_LOAD_CLIENT_ERROR_BUSY,       /* 429: asked to come back after Retry-After */
 } FlLoadClientError;
 GQuark fl_load_client_error_quark (void);
 
@@ -39,6 +40,7 @@ typedef struct {
   GArray  *latency[FL_LOAD_N_REQUESTS];   /* gint64 usec per request, answered or not */
   GArray  *started[FL_LOAD_N_REQUESTS];   /* gint64 monotonic usec when each was sent */
   guint    errors[FL_LOAD_N_REQUESTS];
+  guint    deferred[FL_LOAD_N_REQUESTS];  /* answered 429 and sent again later, as a client does */
   guint64  results[FL_RESULT_REJECTED + 1]; /* pushed mutations by outcome */
   guint64  mutations;                       /* pushed */
   guint64  pulled;                          /* changes received by pulls */
@@ -63,7 +65,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlLoadClient, fl_load_client_free)
 FlLoadStats  *fl_load_client_get_stats (FlLoadClient *client);
 const char   *fl_load_client_get_device_id (FlLoadClient *client);
 
-/* POST /auth/login as a new device. */
+/* POST /auth/login as a new device; a sign-in the server defers (429,
+ * its queue for this address full) is sent again after its Retry-After,
+ * as the sync engine does, a few times before it counts as an error. */
 gboolean      fl_load_client_login (FlLoadClient *client, GError **error);
 /* GET /sync/snapshot: the cursor, and the rows the client keeps. */
 gboolean      fl_load_client_snapshot (FlLoadClient *client, GError **error);

@@ -41,6 +41,7 @@ struct _FlPgStore
   guint       cursors;     /* cursor names handed out */
   char        sqlstate[6]; /* of the last failed statement */
   GHashTable *prepared;    /* SQL text -> statement name on this connection */
+  GPtrArray  *pending;     /* answers the pipeline owes, in order: the SQL of a PREPARE, or "" */
   GHashTable *sql;         /* "kind:table:column" -> SQL text built from the schema */
   GHashTable *children;    /* table name -> GPtrArray of FlTable* scoped through it */
 };
@@ -74,16 +75,88 @@ reconnect_if_lost (FlPgStore *self)
   g_hash_table_remove_all (self->prepared);
 }
 
-/* Runs `sql` with text parameters as a statement prepared once per
- * connection; NULL with `error` when it fails (its SQLSTATE kept). */
-static PGresult *
-run (FlPgStore *self, const char *sql, int n_params, const char * const *params, GError **error)
+/* Writes in a write transaction go out in pipeline mode without waiting
+ * for their answers (a row, its change-log entry, its audit entry, a
+ * result): the answers are read, in order, with the next statement that
+ * needs one (a read, the commit), so a push costs one round trip per read
+ * instead of one per statement.  A write that failed fails that statement
+ * in its place; the commit refuses a transaction PostgreSQL has aborted. */
+static gboolean
+in_pipeline (FlPgStore *self)
 {
-  reconnect_if_lost (self);
-  const char *name = g_hash_table_lookup (self->prepared, sql);
-  if (name == NULL)
+  return PQpipelineStatus (self->conn) != PQ_PIPELINE_OFF;
+}
+
+/* Reads every answer the pipeline owes and leaves pipeline mode.  `last`
+ * (may be NULL) receives the answer of the last statement sent.  FALSE
+ * with the first failure's words when any statement failed. */
+static gboolean
+settle (FlPgStore *self, PGresult **last, GError **error)
+{
+  if (!in_pipeline (self))
+    return TRUE;
+  g_autofree char *message = PQpipelineSync (self->conn) == 1 ? NULL : g_strdup (PQerrorMessage (self->conn));
+  for (guint i = 0; i < self->pending->len; i++)
     {
-      g_autofree char *new_name = g_strdup_printf ("fl%u", g_hash_table_size (self->prepared) + 1);
+      const char *prepare_sql = self->pending->pdata[i];
+      PGresult *result;
+      while ((result = PQgetResult (self->conn)) != NULL)
+        {
+          ExecStatusType status = PQresultStatus (result);
+          gboolean good = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+          /* A PREPARE that did not run names no statement. */
+          if (!good && *prepare_sql != '\0')
+            g_hash_table_remove (self->prepared, prepare_sql);
+          if (!good && status != PGRES_PIPELINE_ABORTED && message == NULL)
+            {
+              g_strlcpy (self->sqlstate, PQresultErrorField (result, PG_DIAG_SQLSTATE) ?: "", sizeof self->sqlstate);
+              message = g_strdup (PQresultErrorMessage (result));
+            }
+          if (good && last != NULL && i == self->pending->len - 1)
+            {
+              g_clear_pointer (last, PQclear);
+              *last = result;
+            }
+          else
+            PQclear (result);
+        }
+    }
+  g_ptr_array_set_size (self->pending, 0);
+  g_autoptr(PGresult) sync = PQgetResult (self->conn);
+  if (PQresultStatus (sync) != PGRES_PIPELINE_SYNC && message == NULL)
+    message = g_strdup (PQerrorMessage (self->conn));
+  if (PQexitPipelineMode (self->conn) != 1 && message == NULL)
+    message = g_strdup (PQerrorMessage (self->conn));
+  if (message == NULL)
+    {
+      self->sqlstate[0] = '\0';
+      return TRUE;
+    }
+  if (last != NULL)
+    g_clear_pointer (last, PQclear);
+  return fail (self, error, _("running a statement"), message);
+}
+
+/* The name of `sql` prepared on this connection, preparing it when new:
+ * in the pipeline when one is open, else waiting for it. */
+static const char *
+prepared_name (FlPgStore *self, const char *sql, int n_params, GError **error)
+{
+  const char *name = g_hash_table_lookup (self->prepared, sql);
+  if (name != NULL)
+    return name;
+  g_autofree char *new_name = g_strdup_printf ("fl%u", g_hash_table_size (self->prepared) + 1);
+  if (in_pipeline (self))
+    {
+      if (PQsendPrepare (self->conn, new_name, sql, n_params, NULL) != 1)
+        {
+          fail (self, error, _("preparing a statement"), NULL);
+          return NULL;
+        }
+      g_ptr_array_add (self->pending, g_strdup (sql));
+    }
+  else
+    {
       g_autoptr(PGresult) prepared = PQprepare (self->conn, new_name, sql, n_params, NULL);
       if (PQresultStatus (prepared) != PGRES_COMMAND_OK)
         {
@@ -91,9 +164,68 @@ run (FlPgStore *self, const char *sql, int n_params, const char * const *params,
           fail (self, error, _("preparing a statement"), PQresultErrorMessage (prepared));
           return NULL;
         }
-      name = new_name;
-      g_hash_table_insert (self->prepared, g_strdup (sql), g_steal_pointer (&new_name));
     }
+  name = new_name;
+  g_hash_table_insert (self->prepared, g_strdup (sql), g_steal_pointer (&new_name));
+  return name;
+}
+
+/* Sends `sql` (prepared, with text parameters) in the pipeline, opening
+ * it; outside a write transaction it runs at once instead. */
+static gboolean run_done (FlPgStore *self, const char *sql, int n_params, const char * const *params,
+                          GError **error);
+
+static gboolean
+queue (FlPgStore *self, const char *sql, int n_params, const char * const *params, GError **error)
+{
+  if (self->depth == 0)
+    return run_done (self, sql, n_params, params, error);
+  if (!in_pipeline (self) && PQenterPipelineMode (self->conn) != 1)
+    return fail (self, error, _("running a statement"), NULL);
+  const char *name = prepared_name (self, sql, n_params, error);
+  if (name == NULL)
+    return FALSE;
+  if (PQsendQueryPrepared (self->conn, name, n_params, params, NULL, NULL, 0) != 1)
+    return fail (self, error, _("running a statement"), NULL);
+  g_ptr_array_add (self->pending, g_strdup (""));
+  return TRUE;
+}
+
+/* One statement without parameters (SAVEPOINT, RELEASE, COMMIT) in the
+ * pipeline, opening it. */
+static gboolean
+queue_command (FlPgStore *self, const char *sql, GError **error)
+{
+  if (!in_pipeline (self) && PQenterPipelineMode (self->conn) != 1)
+    return fail (self, error, _("running a statement"), NULL);
+  if (PQsendQueryParams (self->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+    return fail (self, error, _("running a statement"), NULL);
+  g_ptr_array_add (self->pending, g_strdup (""));
+  return TRUE;
+}
+
+/* Runs `sql` with text parameters as a statement prepared once per
+ * connection; NULL with `error` when it fails (its SQLSTATE kept).  In a
+ * pipeline it goes last and its answer comes with the others'. */
+static PGresult *
+run (FlPgStore *self, const char *sql, int n_params, const char * const *params, GError **error)
+{
+  if (in_pipeline (self))
+    {
+      PGresult *result = NULL;
+      if (!queue (self, sql, n_params, params, error))
+        {
+          settle (self, NULL, NULL);
+          return NULL;
+        }
+      if (!settle (self, &result, error))
+        return NULL;
+      return result;
+    }
+  reconnect_if_lost (self);
+  const char *name = prepared_name (self, sql, n_params, error);
+  if (name == NULL)
+    return NULL;
   PGresult *result = PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0);
   ExecStatusType status = PQresultStatus (result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
@@ -111,6 +243,8 @@ run (FlPgStore *self, const char *sql, int n_params, const char * const *params,
 static gboolean
 run_script (FlPgStore *self, const char *sql, GError **error)
 {
+  if (!settle (self, NULL, error))
+    return FALSE;
   reconnect_if_lost (self);
   g_autoptr(PGresult) result = PQexec (self->conn, sql);
   ExecStatusType status = PQresultStatus (result);
@@ -416,6 +550,7 @@ fl_pg_store_finalize (GObject *object)
   g_free (self->uri);
   g_free (self->id);
   g_hash_table_unref (self->prepared);
+  g_ptr_array_unref (self->pending);
   g_hash_table_unref (self->sql);
   g_hash_table_unref (self->children);
   G_OBJECT_CLASS (fl_pg_store_parent_class)->finalize (object);
@@ -431,6 +566,7 @@ static void
 fl_pg_store_init (FlPgStore *self)
 {
   self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->pending = g_ptr_array_new_with_free_func (g_free);
   self->sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->children = fl_store_scope_children ();
 }
@@ -662,8 +798,8 @@ write_row (FlPgStore *self, const FlTable *table, JsonObject *row, gboolean exis
   for (guint i = 0; i < table->n_columns; i++)
     g_ptr_array_add (values, value_text (&table->columns[i],
                                          json_object_get_member (row, table->columns[i].name)));
-  return run_done (self, table_sql (self, exists ? SQL_UPDATE : SQL_INSERT, table, NULL),
-                   (int) n, (const char * const *) values->pdata, error);
+  return queue (self, table_sql (self, exists ? SQL_UPDATE : SQL_INSERT, table, NULL),
+                (int) n, (const char * const *) values->pdata, error);
 }
 
 /* ---- transactions ---- */
@@ -683,7 +819,7 @@ pg_begin (FlStore *store, GError **error)
   else
     {
       g_autofree char *sql = g_strdup_printf ("SAVEPOINT s%u", self->depth);
-      if (!run_script (self, sql, error))
+      if (!queue_command (self, sql, error))
         return FALSE;
     }
   self->depth++;
@@ -696,10 +832,23 @@ pg_commit (FlStore *store, GError **error)
   FlPgStore *self = FL_PG_STORE (store);
   g_return_val_if_fail (self->depth > 0, FALSE);
   self->depth--;
-  if (self->depth == 0)
-    return run_script (self, "COMMIT", error);
-  g_autofree char *sql = g_strdup_printf ("RELEASE SAVEPOINT s%u", self->depth);
-  return run_script (self, sql, error);
+  if (self->depth > 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("RELEASE SAVEPOINT s%u", self->depth);
+      return queue_command (self, sql, error);
+    }
+  /* A COMMIT after a failed statement would end the transaction as a
+   * ROLLBACK and answer success: the state after the pipeline says. */
+  gboolean ok = queue_command (self, "COMMIT", error) && settle (self, NULL, error);
+  if (ok && PQtransactionStatus (self->conn) == PQTRANS_IDLE)
+    return TRUE;
+  if (ok)
+    g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED,
+                 _("PostgreSQL did not commit: a statement of the transaction failed"));
+  settle (self, NULL, NULL);
+  if (PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    run_script (self, "ROLLBACK", NULL);
+  return FALSE;
 }
 
 static void
@@ -708,6 +857,8 @@ pg_rollback (FlStore *store)
   FlPgStore *self = FL_PG_STORE (store);
   g_return_if_fail (self->depth > 0);
   self->depth--;
+  /* What failed in the pipeline is what is being undone. */
+  settle (self, NULL, NULL);
   g_autofree char *sql = self->depth == 0 ? g_strdup ("ROLLBACK")
     : g_strdup_printf ("ROLLBACK TO SAVEPOINT s%u; RELEASE SAVEPOINT s%u", self->depth, self->depth);
   g_autoptr(GError) error = NULL;
@@ -963,16 +1114,16 @@ record_change (FlPgStore *self, const FlTable *table, const char *row_id, JsonOb
   g_autofree char *gone_json = fl_store_sites_to_json ((const char * const *) gone);
   g_autofree char *at = g_strdup_printf ("%" PRId64, fl_time_now ());
   const char *params[] = { table->name, row_id, sites_json, gone_json, at };
-  gint64 seq = 0;
-  if (!run_int64 (self,
-                  "INSERT INTO changes (seq, table_name, row_id, sites, gone_sites, at) "
-                  "VALUES (nextval ('change_seq'), $1, $2, $3::jsonb, $4::jsonb, $5) "
-                  "ON CONFLICT (table_name, row_id) DO UPDATE SET seq = EXCLUDED.seq, "
-                  "sites = EXCLUDED.sites, gone_sites = EXCLUDED.gone_sites, at = EXCLUDED.at "
-                  "RETURNING seq", 5, params, 0, &seq, error))
+  static const char upsert[] =
+    "INSERT INTO changes (seq, table_name, row_id, sites, gone_sites, at) "
+    "VALUES (nextval ('change_seq'), $1, $2, $3::jsonb, $4::jsonb, $5) "
+    "ON CONFLICT (table_name, row_id) DO UPDATE SET seq = EXCLUDED.seq, "
+    "sites = EXCLUDED.sites, gone_sites = EXCLUDED.gone_sites, at = EXCLUDED.at "
+    "RETURNING seq";
+  /* Only a caller that asks for the seq waits for it. */
+  if (out_seq != NULL ? !run_int64 (self, upsert, 5, params, 0, out_seq, error)
+                      : !queue (self, upsert, 5, params, error))
     return FALSE;
-  if (out_seq != NULL)
-    *out_seq = seq;
   if (found)
     {
       /* jsonb writes its text its own way: compare the lists, not the text. */
@@ -1069,6 +1220,8 @@ stream (FlPgStore *self, const char *select, int n_params, const char * const *p
   g_autofree char *declare = g_strdup_printf ("DECLARE %s NO SCROLL CURSOR FOR %s", cursor, select);
   g_autofree char *fetch = g_strdup_printf ("FETCH " FETCH_ROWS " FROM %s", cursor);
   g_autofree char *close = g_strdup_printf ("CLOSE %s", cursor);
+  if (!settle (self, NULL, error))
+    return FALSE;
   g_autoptr(PGresult) declared = PQexecParams (self->conn, declare, n_params, NULL, params, NULL, NULL, 0);
   if (PQresultStatus (declared) != PGRES_COMMAND_OK)
     return fail (self, error, _("reading"), PQresultErrorMessage (declared));
@@ -1286,9 +1439,9 @@ pg_put_result (FlStore *store, const char *device_id, gint64 mid, JsonObject *re
   g_autofree char *mid_text = g_strdup_printf ("%" PRId64, mid);
   g_autofree char *text = fl_record_to_string (result);
   const char *params[] = { device_id, mid_text, text };
-  return run_done (FL_PG_STORE (store),
-                   "INSERT INTO device_results (device_id, mid, result) VALUES ($1, $2::bigint, $3) "
-                   "ON CONFLICT (device_id, mid) DO UPDATE SET result = EXCLUDED.result", 3, params, error);
+  return queue (FL_PG_STORE (store),
+                "INSERT INTO device_results (device_id, mid, result) VALUES ($1, $2::bigint, $3) "
+                "ON CONFLICT (device_id, mid) DO UPDATE SET result = EXCLUDED.result", 3, params, error);
 }
 
 /* ---- audit ---- */
@@ -1302,10 +1455,15 @@ pg_audit (FlStore *store, FlAuditEntry *entry, GError **error)
   g_autofree char *detail = entry->detail != NULL ? fl_record_to_string (entry->detail) : NULL;
   const char *params[] = { at, entry->actor, entry->device, entry->action, entry->table_name,
                            entry->row_id, detail };
-  return run_int64 (FL_PG_STORE (store),
-                    "INSERT INTO audit (at, actor, device, action, table_name, row_id, detail) "
-                    "VALUES ($1::bigint, $2, $3, $4, $5, $6, $7) RETURNING seq",
-                    7, params, 0, &entry->seq, error);
+  static const char insert[] =
+    "INSERT INTO audit (at, actor, device, action, table_name, row_id, detail) "
+    "VALUES ($1::bigint, $2, $3, $4, $5, $6, $7) RETURNING seq";
+  FlPgStore *self = FL_PG_STORE (store);
+  /* In a write transaction the entry goes with its other writes (seq 0). */
+  entry->seq = 0;
+  if (self->depth > 0)
+    return queue (self, insert, 7, params, error);
+  return run_int64 (self, insert, 7, params, 0, &entry->seq, error);
 }
 
 /* Entries deleted per statement while pruning, each its own transaction

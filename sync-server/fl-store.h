@@ -75,7 +75,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlStoreToken, fl_store_token_free)
 
 /* One entry of the audit log: who did what to which record, from where. */
 typedef struct {
-  gint64      seq;         /* set by the store */
+  gint64      seq;         /* set by the store (0 when written inside a write transaction) */
   gint64      at;          /* usec; 0 = now */
   const char *actor;       /* login, or "admin" for the command line; may be NULL */
   const char *device;      /* device id, or NULL */
@@ -336,8 +336,10 @@ gboolean    fl_store_put_result (FlStore *store, const char *device_id, gint64 m
 
 /* ---- audit log ---- */
 
-/* Appends a summary of `entry`, setting its seq: each text made valid UTF-8
- * and cut (marked "…") at 256 bytes, each text inside `detail` at 4 KiB. */
+/* Appends a summary of `entry`, setting its seq (a backend may send an
+ * entry of a write transaction with its other writes and leave seq 0):
+ * each text made valid UTF-8 and cut (marked "…") at 256 bytes, each text
+ * inside `detail` at 4 KiB. */
 gboolean    fl_store_audit (FlStore *store, FlAuditEntry *entry, GError **error);
 /* The history of one record (or of a whole table when `row_id` is NULL),
  * oldest first. */

@@ -1,9 +1,11 @@
-/* fieldline-cli wo: list, show, new, set-status, set-line, resolve, reject, follow-up, log, escalations. */
+/* fieldline-cli wo: list, show, new, set-status, set-line, resolve, reject, follow-up, log, sheet,
+ * escalations. */
 #include <inttypes.h>
 #include "fl-cli.h"
 
 #include <string.h>
 
+#include "fl-service-sheet.h"
 #include "fl-sla-events.h"
 #include "fl-terminal.h"
 #include "fl-time.h"
@@ -450,6 +452,43 @@ wo_follow_up (FlCli *cli, int argc, char **argv)
 }
 
 static int
+wo_sheet (FlCli *cli, int argc, char **argv)
+{
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the PDF to this file"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = command_context (_("REF -o FILE — print a work order’s service sheet (PDF)"),
+      _("The customer’s signature is downloaded first when it is not here yet."), entries);
+  int code;
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 2 || output == NULL)
+    return fl_cli_usage (context, _("Give the work order’s reference and --output FILE.pdf"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = fl_cli_find (cli, "work_order", "ref", argv[1], &error);
+  if (id == NULL)
+    return fl_cli_fail (error);
+  g_autoptr(JsonObject) wo = fl_record_load (cli->db, fl_schema_lookup ("work_order"), id, &error);
+  if (wo == NULL)
+    return fl_cli_fail (error);
+  const char *sha = fl_record_get_string (wo, "signature_blob");
+  g_autoptr(GFile) signature = NULL;
+  if (sha != NULL)
+    {
+      g_autoptr(GError) fetch_error = NULL;
+      signature = fl_sync_client_fetch_blob (cli->client, sha, NULL, &fetch_error);
+      if (signature == NULL)
+        g_printerr (_("fieldline-cli: the sheet goes without the customer’s signature: %s\n"), fetch_error->message);
+    }
+  g_autofree char *signature_path = signature != NULL ? g_file_get_path (signature) : NULL;
+  if (!fl_service_sheet_write_pdf (cli->db, id, signature_path, output, &error))
+    return fl_cli_fail (error);
+  return FL_EXIT_OK;
+}
+
+static int
 wo_log (FlCli *cli, int argc, char **argv)
 {
   g_autofree char *kind = NULL;
@@ -583,6 +622,7 @@ fl_cli_wo_command (FlCli *cli, int argc, char **argv)
     { "reject", wo_reject },
     { "follow-up", wo_follow_up },
     { "log", wo_log },
+    { "sheet", wo_sheet },
     { "set-line", wo_set_line },
     { "escalations", wo_escalations },
   };
@@ -594,6 +634,6 @@ fl_cli_wo_command (FlCli *cli, int argc, char **argv)
           argv[1] = name;
           return commands[i].run (cli, argc - 1, argv + 1);
         }
-  g_printerr (_("Usage: fieldline-cli wo list|show|new|set-status|set-line|resolve|reject|follow-up|log|escalations … (add --help to any of them)\n"));
+  g_printerr (_("Usage: fieldline-cli wo list|show|new|set-status|set-line|resolve|reject|follow-up|log|sheet|escalations … (add --help to any of them)\n"));
   return FL_EXIT_USAGE;
 }

@@ -1,11 +1,10 @@
 #include <inttypes.h>
 #include "fl-service-report.h"
 
-#include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
-#include <pango/pangocairo.h>
 
 #include "fl-kpi-chart.h"
+#include "fl-pdf.h"
 #include "fl-record-store.h"
 #include "fl-replica-schema.h"
 #include "fl-stock.h"
@@ -238,100 +237,10 @@ fl_service_report_write_csv (const FlServiceReport *report, const char *path, GE
 
 /* ---- PDF ---- */
 
-#define PAGE_WIDTH 595.0   /* A4 in points */
-#define PAGE_HEIGHT 842.0
-#define MARGIN 50.0
-#define FONT_FAMILY "Noto Sans CJK SC"
+#define PAGE_WIDTH FL_PDF_PAGE_WIDTH
+#define MARGIN FL_PDF_MARGIN
 
-typedef struct {
-  cairo_t *cr;
-  double   y;
-  int      page;
-} Pdf;
-
-static const GdkRGBA ink = { 0.12, 0.12, 0.14, 1 };
-
-static double
-text_at (Pdf *pdf, const char *text, double x, double y, double width, double size, gboolean bold,
-         PangoAlignment align, double alpha)
-{
-  PangoLayout *layout = pango_cairo_create_layout (pdf->cr);
-  PangoFontDescription *font = pango_font_description_from_string (FONT_FAMILY);
-  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment (layout, align);
-  pango_layout_set_text (layout, text, -1);
-  int w, h;
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_set_source_rgba (pdf->cr, ink.red, ink.green, ink.blue, alpha);
-  cairo_move_to (pdf->cr, x, y);
-  pango_cairo_show_layout (pdf->cr, layout);
-  pango_font_description_free (font);
-  g_object_unref (layout);
-  return h;
-}
-
-static void
-paragraph (Pdf *pdf, const char *text, double size, gboolean bold, double alpha, double space_after)
-{
-  pdf->y += text_at (pdf, text, MARGIN, pdf->y, PAGE_WIDTH - 2 * MARGIN, size, bold, PANGO_ALIGN_LEFT, alpha);
-  pdf->y += space_after;
-}
-
-static void
-heading (Pdf *pdf, const char *text)
-{
-  pdf->y += 10;
-  paragraph (pdf, text, 14, TRUE, 1, 6);
-  cairo_set_source_rgba (pdf->cr, ink.red, ink.green, ink.blue, 0.3);
-  cairo_set_line_width (pdf->cr, 0.8);
-  cairo_move_to (pdf->cr, MARGIN, pdf->y);
-  cairo_line_to (pdf->cr, PAGE_WIDTH - MARGIN, pdf->y);
-  cairo_stroke (pdf->cr);
-  pdf->y += 6;
-}
-
-/* A table: `widths` are fractions of the text width; the first column is
- * left-aligned, the others right-aligned; row 0 is the header. */
-static void
-table (Pdf *pdf, const double *widths, guint n_columns, GPtrArray *cells)
-{
-  const double width = PAGE_WIDTH - 2 * MARGIN, size = 9.5, pad = 4;
-  guint n_rows = cells->len / n_columns;
-  for (guint r = 0; r < n_rows; r++)
-    {
-      double x = MARGIN, row_height = 0;
-      for (guint c = 0; c < n_columns; c++)
-        {
-          double w = widths[c] * width;
-          const char *text = g_ptr_array_index (cells, r * n_columns + c);
-          double h = text_at (pdf, text != NULL ? text : "", x + pad, pdf->y + 3, w - 2 * pad, size, r == 0,
-                              c == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT, r == 0 ? 0.75 : 1);
-          row_height = MAX (row_height, h + 6);
-          x += w;
-        }
-      /* Every other row shaded, under all of its lines. */
-      if (r % 2 == 0 && r > 0)
-        {
-          cairo_set_source_rgba (pdf->cr, 0.5, 0.5, 0.55, 0.08);
-          cairo_rectangle (pdf->cr, MARGIN, pdf->y, width, row_height);
-          cairo_fill (pdf->cr);
-        }
-      pdf->y += row_height;
-      if (r == 0)
-        {
-          cairo_set_source_rgba (pdf->cr, ink.red, ink.green, ink.blue, 0.4);
-          cairo_set_line_width (pdf->cr, 0.6);
-          cairo_move_to (pdf->cr, MARGIN, pdf->y);
-          cairo_line_to (pdf->cr, MARGIN + width, pdf->y);
-          cairo_stroke (pdf->cr);
-        }
-    }
-  pdf->y += 8;
-}
+static const GdkRGBA ink = { FL_PDF_INK };
 
 static void
 add_cell (GPtrArray *cells, char *text)
@@ -362,7 +271,7 @@ points_of (const FlServiceReport *report, FlKpiKind kind, FlKpiChartPoint *point
 
 /* Charts two to a row, each with its name above it. */
 static void
-charts (Pdf *pdf, const FlServiceReport *report, const FlKpiKind *kinds, guint n)
+charts (FlPdf *pdf, const FlServiceReport *report, const FlKpiKind *kinds, guint n)
 {
   const double gap = 24, w = (PAGE_WIDTH - 2 * MARGIN - gap) / 2, h = 100;
   for (guint i = 0; i < n; i += 2)
@@ -373,7 +282,7 @@ charts (Pdf *pdf, const FlServiceReport *report, const FlKpiKind *kinds, guint n
           g_autofree char *target = fl_kpi_format_target (kinds[j]);
           /* Translators: a chart's title, "Backups on time, target ≥ 100%". */
           g_autofree char *title = g_strdup_printf (_("%s, target %s"), fl_kpi_label (kinds[j]), target);
-          text_at (pdf, title, x, pdf->y, w, 9.5, TRUE, PANGO_ALIGN_LEFT, 0.85);
+          fl_pdf_text (pdf, title, x, pdf->y, w, 9.5, TRUE, PANGO_ALIGN_LEFT, 0.85);
           FlKpiChartPoint points[FL_SERVICE_REPORT_MONTHS];
           points_of (report, kinds[j], points);
           cairo_save (pdf->cr);
@@ -386,22 +295,19 @@ charts (Pdf *pdf, const FlServiceReport *report, const FlKpiKind *kinds, guint n
 }
 
 static void
-page_header (Pdf *pdf, const FlServiceReport *report)
+page_header (FlPdf *pdf, const FlServiceReport *report)
 {
-  pdf->page++;
-  pdf->y = MARGIN;
   g_autofree char *title = g_strdup_printf (_("Monthly Service Report %04d-%02d"), report->year, report->month);
-  paragraph (pdf, title, pdf->page == 1 ? 20 : 11, TRUE, pdf->page == 1 ? 1 : 0.6, 2);
-  paragraph (pdf, report->site_name, pdf->page == 1 ? 13 : 9, FALSE, 0.8, pdf->page == 1 ? 4 : 8);
+  fl_pdf_paragraph (pdf, title, pdf->page == 1 ? 20 : 11, TRUE, pdf->page == 1 ? 1 : 0.6, 2);
+  fl_pdf_paragraph (pdf, report->site_name, pdf->page == 1 ? 13 : 9, FALSE, 0.8, pdf->page == 1 ? 4 : 8);
 }
 
 static void
-page_footer (Pdf *pdf)
+page_footer (FlPdf *pdf, gpointer data)
 {
   g_autofree char *text = g_strdup_printf (_("Page %d of %d"), pdf->page, 3);
-  text_at (pdf, text, MARGIN, PAGE_HEIGHT - MARGIN + 10, PAGE_WIDTH - 2 * MARGIN, 8, FALSE,
-           PANGO_ALIGN_RIGHT, 0.6);
-  cairo_show_page (pdf->cr);
+  fl_pdf_text (pdf, text, MARGIN, FL_PDF_PAGE_HEIGHT - MARGIN + 10, PAGE_WIDTH - 2 * MARGIN, 8, FALSE,
+               PANGO_ALIGN_RIGHT, 0.6);
 }
 
 /* A time in the report's time zone. */
@@ -417,7 +323,7 @@ local_time (const FlServiceReport *report, gint64 usec, const char *format)
 }
 
 static void
-attainment_page (Pdf *pdf, const FlServiceReport *report)
+attainment_page (FlPdf *pdf, const FlServiceReport *report)
 {
   const FlKpiReport *r = fl_service_report_get_month (report);
   page_header (pdf, report);
@@ -425,9 +331,9 @@ attainment_page (Pdf *pdf, const FlServiceReport *report)
   g_autofree char *end = local_time (report, r->end - G_USEC_PER_SEC, "%Y-%m-%d");
   g_autofree char *generated = local_time (report, report->generated_at, "%Y-%m-%d %H:%M");
   g_autofree char *period = g_strdup_printf (_("Period %s to %s · generated %s"), start, end, generated);
-  paragraph (pdf, period, 9, FALSE, 0.6, 4);
+  fl_pdf_paragraph (pdf, period, 9, FALSE, 0.6, 4);
 
-  heading (pdf, _("Service level attainment"));
+  fl_pdf_heading (pdf, _("Service level attainment"));
   static const double widths[] = { 0.31, 0.10, 0.10, 0.35, 0.14 };
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
   add_cell (cells, g_strdup (_("Indicator (clause)")));
@@ -448,10 +354,10 @@ attainment_page (Pdf *pdf, const FlServiceReport *report)
                                  : fl_kpi_measure (k) == FL_KPI_MEAN ? _("For information")
                                  : fl_kpi_meets_target (k, v) ? _("✓ Met") : _("✗ Short of target")));
     }
-  table (pdf, widths, G_N_ELEMENTS (widths), cells);
+  fl_pdf_table (pdf, widths, G_N_ELEMENTS (widths), cells, FL_PDF_TABLE_FIGURES);
 
-  paragraph (pdf, _("How the figures are counted"), 10, TRUE, 0.9, 3);
-  paragraph (pdf,
+  fl_pdf_paragraph (pdf, _("How the figures are counted"), 10, TRUE, 0.9, 3);
+  fl_pdf_paragraph (pdf,
              _("Clauses: 001 is the service management manual and its procedures, 003 the O&M "
                "general requirements. Incident figures count incidents only. Due times count "
                "working time of the site's calendar, time on hold added; a case counts in the month "
@@ -459,15 +365,15 @@ attainment_page (Pdf *pdf, const FlServiceReport *report)
                "scheduled deadline to the next, across month ends, and is on time when a check found "
                "a good backup taken inside it."),
              9, FALSE, 0.75, 8);
-  page_footer (pdf);
+  fl_pdf_end_page (pdf);
 }
 
 static void
-incidents_page (Pdf *pdf, const FlServiceReport *report)
+incidents_page (FlPdf *pdf, const FlServiceReport *report)
 {
   const FlKpiReport *r = fl_service_report_get_month (report);
   page_header (pdf, report);
-  heading (pdf, _("Incidents by priority"));
+  fl_pdf_heading (pdf, _("Incidents by priority"));
   static const double widths[] = { 0.2, 0.14, 0.14, 0.26, 0.26 };
   static const char * const priority_labels[] = { N_("High"), N_("Medium"), N_("Normal"), N_("Low") };
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
@@ -495,9 +401,9 @@ incidents_page (Pdf *pdf, const FlServiceReport *report)
       total.resolution.numerator += row->resolution.numerator;
       total.resolution.denominator += row->resolution.denominator;
     }
-  table (pdf, widths, G_N_ELEMENTS (widths), cells);
+  fl_pdf_table (pdf, widths, G_N_ELEMENTS (widths), cells, FL_PDF_TABLE_FIGURES);
 
-  heading (pdf, _("Routine work"));
+  fl_pdf_heading (pdf, _("Routine work"));
   static const double pair[] = { 0.6, 0.4 };
   g_autoptr(GPtrArray) routine = g_ptr_array_new_with_free_func (g_free);
   add_cell (routine, g_strdup (_("Work")));
@@ -506,22 +412,22 @@ incidents_page (Pdf *pdf, const FlServiceReport *report)
   add_cell (routine, share (&r->routine.maintenance));
   add_cell (routine, g_strdup (_("Inspection rounds")));
   add_cell (routine, share (&r->routine.inspections));
-  table (pdf, pair, G_N_ELEMENTS (pair), routine);
+  fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), routine, FL_PDF_TABLE_FIGURES);
 
-  heading (pdf, _("Trends over six months"));
+  fl_pdf_heading (pdf, _("Trends over six months"));
   static const FlKpiKind kinds[] = {
     FL_KPI_RESPONSE_ON_TIME, FL_KPI_RESOLVED_ON_TIME, FL_KPI_SATISFACTION, FL_KPI_FIRST_TIME_FIX,
     FL_KPI_REQUEST_OVERDUE, FL_KPI_ROUTINE_ON_TIME };
   charts (pdf, report, kinds, G_N_ELEMENTS (kinds));
-  page_footer (pdf);
+  fl_pdf_end_page (pdf);
 }
 
 static void
-backups_and_stock_page (Pdf *pdf, const FlServiceReport *report)
+backups_and_stock_page (FlPdf *pdf, const FlServiceReport *report)
 {
   const FlKpiReport *r = fl_service_report_get_month (report);
   page_header (pdf, report);
-  heading (pdf, _("Backups and restore drills"));
+  fl_pdf_heading (pdf, _("Backups and restore drills"));
   static const double pair[] = { 0.7, 0.3 };
   g_autoptr(GPtrArray) backups = g_ptr_array_new_with_free_func (g_free);
   add_cell (backups, g_strdup (_("Measure")));
@@ -545,9 +451,9 @@ backups_and_stock_page (Pdf *pdf, const FlServiceReport *report)
   add_cell (backups, r->backups.restore_drills > 0
                        ? g_strdup_printf (_("%.0f min"), (double) r->backups.restore_minutes / r->backups.restore_drills)
                        : g_strdup ("—"));
-  table (pdf, pair, G_N_ELEMENTS (pair), backups);
+  fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), backups, FL_PDF_TABLE_FIGURES);
 
-  heading (pdf, _("Spare parts"));
+  fl_pdf_heading (pdf, _("Spare parts"));
   static const double moves[] = { 0.5, 0.25, 0.25 };
   static const char * const kind_labels[] = {
     N_("Received"), N_("Issued"), N_("Transferred"), N_("Used on jobs"), N_("Returned"), N_("Scrapped"),
@@ -562,7 +468,7 @@ backups_and_stock_page (Pdf *pdf, const FlServiceReport *report)
       add_cell (stock, g_strdup_printf ("%" PRId64, r->stock.movements[k]));
       add_cell (stock, g_strdup_printf ("%" PRId64, r->stock.quantities[k]));
     }
-  table (pdf, moves, G_N_ELEMENTS (moves), stock);
+  fl_pdf_table (pdf, moves, G_N_ELEMENTS (moves), stock, FL_PDF_TABLE_FIGURES);
 
   g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
   add_cell (counts, g_strdup (_("Stock records")));
@@ -575,42 +481,24 @@ backups_and_stock_page (Pdf *pdf, const FlServiceReport *report)
   add_cell (counts, g_strdup_printf ("%" PRId64, r->stock.negative_balances));
   add_cell (counts, g_strdup (_("Parts below their minimum stock now")));
   add_cell (counts, g_strdup_printf ("%" PRId64, r->stock.below_minimum));
-  table (pdf, pair, G_N_ELEMENTS (pair), counts);
+  fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), counts, FL_PDF_TABLE_FIGURES);
 
   static const FlKpiKind kinds[] = { FL_KPI_BACKUPS_ON_TIME, FL_KPI_STOCK_ACCURACY };
   charts (pdf, report, kinds, G_N_ELEMENTS (kinds));
-  page_footer (pdf);
+  fl_pdf_end_page (pdf);
 }
 
 gboolean
 fl_service_report_write_pdf (const FlServiceReport *report, const char *path, GError **error)
 {
-  cairo_surface_t *surface = cairo_pdf_surface_create (path, PAGE_WIDTH, PAGE_HEIGHT);
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write the report to %s: %s"),
-                   path, cairo_status_to_string (cairo_surface_status (surface)));
-      cairo_surface_destroy (surface);
-      return FALSE;
-    }
   g_autofree char *title = g_strdup_printf (_("Monthly Service Report %04d-%02d"), report->year, report->month);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Fieldline");
-  Pdf pdf = { cairo_create (surface), 0, 0 };
+  FlPdf pdf = { .end_page = page_footer };
+  if (!fl_pdf_open (&pdf, path, title, error))
+    return FALSE;
   attainment_page (&pdf, report);
   incidents_page (&pdf, report);
   backups_and_stock_page (&pdf, report);
-  cairo_destroy (pdf.cr);
-  cairo_surface_finish (surface);
-  cairo_status_t status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write the report to %s: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return fl_pdf_close (&pdf, error);
 }
 
 /* ---- in a worker thread ---- */

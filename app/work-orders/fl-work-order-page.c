@@ -12,6 +12,7 @@
 #include "fl-notice.h"
 #include "fl-number-entry.h"
 #include "fl-record-item.h"
+#include "fl-service-sheet.h"
 #include "fl-use-part-dialog.h"
 
 struct _FlWorkOrderPage
@@ -315,6 +316,7 @@ update_actions (FlWorkOrderPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.hand-to-second-line",
                                  first_line_request &&
                                  fl_work_order_may_change (self->row, role, login, "support_line", NULL));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.print-sheet", self->row != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.show-ci",
                                  self->row != NULL && fl_record_get_string (self->row, "ci_id") != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->resolution_row),
@@ -951,6 +953,105 @@ attach_photo_activated (GtkWidget *widget, const char *action_name, GVariant *pa
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* ---- the service sheet ---- */
+
+typedef struct {
+  FlWorkOrderPage *self;
+  char            *id;
+  char            *path;
+} SheetJob;
+
+static void
+sheet_job_free (SheetJob *job)
+{
+  g_object_unref (job->self);
+  g_free (job->id);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+write_sheet (SheetJob *job, const char *signature_path)
+{
+  FlWorkOrderPage *self = job->self;
+  g_autoptr(GError) error = NULL;
+  if (!fl_service_sheet_write_pdf (fl_session_get_db (self->session), job->id, signature_path, job->path, &error))
+    {
+      fl_notice_error (GTK_WIDGET (self), _("Cannot save the service sheet"), error);
+      return;
+    }
+  g_autofree char *name = g_path_get_basename (job->path);
+  g_autofree char *message = g_strdup_printf (_("Service sheet saved as %s"), name);
+  fl_notice_toast (GTK_WIDGET (self), message);
+}
+
+static void
+signature_fetched (GObject *source, GAsyncResult *result, gpointer data)
+{
+  SheetJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = fl_sync_client_fetch_blob_finish (FL_SYNC_CLIENT (source), result, &error);
+  if (file == NULL)
+    g_message ("The service sheet goes without the signature: %s", error->message);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  write_sheet (job, path);
+  sheet_job_free (job);
+}
+
+void
+fl_work_order_page_save_sheet (FlWorkOrderPage *self, const char *path)
+{
+  g_return_if_fail (FL_IS_WORK_ORDER_PAGE (self));
+  if (self->session == NULL || self->row == NULL || !save_typed_text (self, NULL))
+    return;
+  SheetJob *job = g_new0 (SheetJob, 1);
+  job->self = g_object_ref (self);
+  job->id = g_strdup (self->id);
+  job->path = g_strdup (path);
+  const char *signature = fl_record_get_string (self->row, "signature_blob");
+  g_autofree char *signature_path = signature != NULL ? fl_session_get_blob_path (self->session, signature) : NULL;
+  if (signature_path == NULL || g_file_test (signature_path, G_FILE_TEST_EXISTS))
+    {
+      write_sheet (job, signature_path);
+      sheet_job_free (job);
+      return;
+    }
+  fl_sync_client_fetch_blob_async (fl_session_get_sync_client (self->session), signature, NULL,
+                                   signature_fetched, job);
+}
+
+static void
+sheet_chooser_response_cb (GtkNativeDialog *chooser, int response, gpointer data)
+{
+  g_autoptr(FlWorkOrderPage) self = data;
+  g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser)) : NULL;
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  if (path != NULL)
+    fl_work_order_page_save_sheet (self, path);
+  g_object_unref (chooser);
+}
+
+static void
+print_sheet_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Save the Service Sheet"),
+                                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                               _("_Save"), _("_Cancel"));
+  /* Translators: the suggested file name of a service sheet, "service-sheet-INC-2026-0042.pdf". */
+  g_autofree char *name = g_strdup_printf (_("service-sheet-%s.pdf"), fl_record_get_string (self->row, "ref"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (sheet_chooser_response_cb), g_object_ref (widget));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* ---- the type ---- */
 
 static void
@@ -1090,6 +1191,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   gtk_widget_class_install_action (widget_class, "work-order.use-part", NULL, use_part_activated);
   gtk_widget_class_install_action (widget_class, "work-order.attach-photo", NULL, attach_photo_activated);
   gtk_widget_class_install_action (widget_class, "work-order.show-ci", NULL, show_ci_activated);
+  gtk_widget_class_install_action (widget_class, "work-order.print-sheet", NULL, print_sheet_activated);
   gtk_widget_class_install_action (widget_class, "work-order.hand-to-second-line", NULL,
                                    hand_to_second_line_activated);
 }

@@ -171,6 +171,11 @@ static const FlColumn work_log_columns[] = {
   { "kind", FL_COL_TEXT, REQ, log_kind_choices },
   { "minutes", FL_COL_INT, 0, NULL, 0, MAX_LOG_MINUTES },
   { "text", FL_COL_TEXT, 0, .max_length = LONG },
+  /* A correction: the entry (the first of its line) whose kind, minutes and
+   * text this one replaces, the latest correction counting; the entry and
+   * earlier corrections stay as its history. */
+  { "revises", FL_COL_REF, 0, NULL, 0, 0, "work_log" },
+  { "voided", FL_COL_BOOL, 0 },  /* a correction that withdraws the entry */
 };
 
 static const FlColumn part_columns[] = {

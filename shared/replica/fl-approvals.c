@@ -1,5 +1,6 @@
 #include <inttypes.h>
 #include "fl-approvals.h"
+#include "fl-work-order-queries.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -277,8 +278,9 @@ fl_approvals_list_photos (FlDb *db, const char *work_order_id, GError **error)
 GPtrArray *
 fl_approvals_list_work_log (FlDb *db, const char *work_order_id, GError **error)
 {
-  const char *params[] = { work_order_id };
-  return fl_query_rows (db,
-      "SELECT at, author, kind, minutes, text FROM work_log WHERE work_order_id = ?1 ORDER BY at, id",
-      1, params, error);
+  GPtrArray *log = fl_work_order_list_log (db, work_order_id, error);
+  for (guint i = log != NULL ? log->len : 0; i > 0; i--)
+    if (fl_record_get_int (g_ptr_array_index (log, i - 1), "voided", 0) != 0)
+      g_ptr_array_remove_index (log, i - 1);
+  return log;
 }

@@ -68,7 +68,8 @@ GPtrArray  *fl_approvals_list_assignees (FlDb *db, const char *site_id, GError *
 
 /* What a resolved work order's review shows, oldest first:
  * parts used (qty, sku, name, serial, from_code); its photos (sha256,
- * caption); its log (at, author, kind, minutes, text). */
+ * caption); its log as corrected, voided entries left out (at, author, kind,
+ * minutes, text). */
 GPtrArray  *fl_approvals_list_parts_used (FlDb *db, const char *work_order_id, GError **error);
 GPtrArray  *fl_approvals_list_photos (FlDb *db, const char *work_order_id, GError **error);
 GPtrArray  *fl_approvals_list_work_log (FlDb *db, const char *work_order_id, GError **error);

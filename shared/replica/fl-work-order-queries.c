@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fl-query.h"
+#include "fl-record.h"
 #include "fl-replica-schema.h"
 #include "fl-time.h"
 
@@ -347,6 +348,26 @@ fl_work_order_search (FlDb *db, const FlWorkOrderQuery *query, const char *login
 /* ---- rows ---- */
 
 /* The rows of `sql` for one order, site or van (?1). */
+/* The log of order ?1 as it reads now: each first entry of a line with the
+ * kind, minutes and text of its latest correction (the latest `at`, then
+ * the latest written, so every replica picks the same one). */
+#define CURRENT_LOG \
+  "WITH correction AS (" \
+  "  SELECT revises, id, count (*) OVER (PARTITION BY revises) AS revisions," \
+  "         row_number () OVER (PARTITION BY revises ORDER BY at DESC, id DESC) AS n" \
+  "    FROM work_log WHERE work_order_id = ?1 AND revises IS NOT NULL)," \
+  " current_log AS (" \
+  "  SELECT e.rowid, e.id, e.work_order_id, e.author, e.at," \
+  "         CASE WHEN c.id IS NULL THEN e.kind ELSE c.kind END AS kind," \
+  "         CASE WHEN c.id IS NULL THEN e.minutes ELSE c.minutes END AS minutes," \
+  "         CASE WHEN c.id IS NULL THEN e.text ELSE c.text END AS text," \
+  "         coalesce (c.voided, 0) AS voided, c.author AS revised_by, c.at AS revised_at," \
+  "         coalesce (r.revisions, 0) AS revisions" \
+  "    FROM work_log e" \
+  "    LEFT JOIN correction r ON r.revises = e.id AND r.n = 1" \
+  "    LEFT JOIN work_log c ON c.id = r.id" \
+  "   WHERE e.work_order_id = ?1 AND e.revises IS NULL)"
+
 static GPtrArray *
 rows_for (FlDb *db, const char *sql, const char *id, GError **error)
 {
@@ -402,7 +423,34 @@ fl_work_order_rowid (FlDb *db, const char *id, GError **error)
 GPtrArray *
 fl_work_order_list_log (FlDb *db, const char *id, GError **error)
 {
-  return rows_for (db, "SELECT * FROM work_log WHERE work_order_id = ?1 ORDER BY at, rowid", id, error);
+  return rows_for (db, CURRENT_LOG
+      " SELECT id, work_order_id, author, at, kind, minutes, text, voided, revised_by, revised_at, revisions"
+      "   FROM current_log ORDER BY at, rowid", id, error);
+}
+
+GPtrArray *
+fl_work_order_list_log_history (FlDb *db, const char *entry_id, GError **error)
+{
+  return rows_for (db,
+      "WITH first AS (SELECT coalesce (revises, id) AS id FROM work_log WHERE id = ?1)"
+      " SELECT id, author, at, kind, minutes, text, coalesce (voided, 0) AS voided FROM work_log"
+      "  WHERE id = (SELECT id FROM first) OR revises = (SELECT id FROM first)"
+      "  ORDER BY revises IS NOT NULL, at, id", entry_id, error);
+}
+
+gboolean
+fl_work_order_time_spent (FlDb *db, const char *id, FlWorkOrderTime *time, GError **error)
+{
+  g_autoptr(GPtrArray) rows = rows_for (db,
+      CURRENT_LOG " SELECT coalesce (sum (CASE WHEN kind = 'labour' THEN minutes END), 0) AS labour,"
+      "                    coalesce (sum (CASE WHEN kind = 'travel' THEN minutes END), 0) AS travel"
+      "  FROM current_log WHERE voided = 0", id, error);
+  if (rows == NULL)
+    return FALSE;
+  JsonObject *row = g_ptr_array_index (rows, 0);
+  time->labour_minutes = fl_record_get_int (row, "labour", 0);
+  time->travel_minutes = fl_record_get_int (row, "travel", 0);
+  return TRUE;
 }
 
 GPtrArray *

@@ -55,9 +55,21 @@ JsonObject *fl_work_order_list_row (FlDb *db, gint64 rowid, GError **error);
 /* The rowid of the order `id`; 0 when it is not in the replica. */
 gint64      fl_work_order_rowid (FlDb *db, const char *id, GError **error);
 
-/* The order's work log, oldest first (whole rows: id, author, at, kind,
- * minutes, text, ...). */
+/* The order's work log, oldest first, each entry as its latest correction
+ * has it: id, work_order_id, author, at (of the entry), kind, minutes, text,
+ * voided (0 or 1), revised_by and revised_at (of the latest correction, or
+ * null) and revisions (how many corrections). */
 GPtrArray  *fl_work_order_list_log (FlDb *db, const char *id, GError **error);
+/* An entry's history, oldest first: the entry, then each correction (id,
+ * author, at, kind, minutes, text, voided). */
+GPtrArray  *fl_work_order_list_log_history (FlDb *db, const char *entry_id, GError **error);
+
+/* The time the order's log counts, voided entries left out. */
+typedef struct {
+  gint64 labour_minutes;
+  gint64 travel_minutes;
+} FlWorkOrderTime;
+gboolean    fl_work_order_time_spent (FlDb *db, const char *id, FlWorkOrderTime *time, GError **error);
 /* The parts used on the order, in the order used: id, qty, serial, name,
  * sku, unit, location_code (where it came from) and balance (what is
  * left there now). */

@@ -1,5 +1,6 @@
 #include <inttypes.h>
 #include "fl-work-order.h"
+#include "fl-work-order-queries.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -382,6 +383,73 @@ fl_work_order_log (FlDb *db, const char *id, const char *author, const char *kin
     json_object_set_int_member (fields, "minutes", minutes);
   fl_record_set_text (fields, "text", text);
   return fl_changelog_append (db, "work_log", fields, NULL, error);
+}
+
+/* The entry `entry_id` as it reads now (fl_work_order_list_log's row). */
+static JsonObject *
+current_log_entry (FlDb *db, const char *entry_id, GError **error)
+{
+  g_autoptr(JsonObject) entry = fl_record_load (db, fl_schema_lookup ("work_log"), entry_id, error);
+  if (entry == NULL)
+    return NULL;
+  const char *first = fl_record_get_string (entry, "revises");
+  if (first == NULL)
+    first = entry_id;
+  g_autoptr(GPtrArray) log = fl_work_order_list_log (db, fl_record_get_string (entry, "work_order_id"), error);
+  if (log == NULL)
+    return NULL;
+  for (guint i = 0; i < log->len; i++)
+    if (g_strcmp0 (fl_record_get_string (g_ptr_array_index (log, i), "id"), first) == 0)
+      return json_object_ref (g_ptr_array_index (log, i));
+  g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MISSING,
+               _("The work-log entry this corrects is not in the replica."));
+  return NULL;
+}
+
+static gboolean
+revise_log (FlDb *db, const char *entry_id, const char *author, const char *kind, int minutes,
+            const char *text, gboolean voided, GError **error)
+{
+  g_autoptr(JsonObject) entry = current_log_entry (db, entry_id, error);
+  if (entry == NULL)
+    return FALSE;
+  if (fl_record_get_int (entry, "voided", 0) != 0)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("This work-log entry was voided; add a new entry instead."));
+      return FALSE;
+    }
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (fields, "work_order_id", fl_record_get_string (entry, "work_order_id"));
+  json_object_set_string_member (fields, "revises", fl_record_get_string (entry, "id"));
+  json_object_set_string_member (fields, "author", author);
+  json_object_set_string_member (fields, "at", now);
+  json_object_set_string_member (fields, "kind", kind);
+  if (minutes > 0)
+    json_object_set_int_member (fields, "minutes", minutes);
+  fl_record_set_text (fields, "text", text);
+  if (voided)
+    json_object_set_boolean_member (fields, "voided", TRUE);
+  return fl_changelog_append (db, "work_log", fields, NULL, error);
+}
+
+gboolean
+fl_work_order_edit_log (FlDb *db, const char *entry_id, const char *author, const char *kind,
+                        int minutes, const char *text, GError **error)
+{
+  return revise_log (db, entry_id, author, kind, minutes, text, FALSE, error);
+}
+
+gboolean
+fl_work_order_void_log (FlDb *db, const char *entry_id, const char *author, GError **error)
+{
+  g_autoptr(JsonObject) entry = current_log_entry (db, entry_id, error);
+  if (entry == NULL)
+    return FALSE;
+  return revise_log (db, entry_id, author, fl_record_get_string (entry, "kind"),
+                     (int) fl_record_get_int (entry, "minutes", 0), fl_record_get_string (entry, "text"),
+                     TRUE, error);
 }
 
 gboolean

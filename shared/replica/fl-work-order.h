@@ -95,6 +95,14 @@ gboolean    fl_work_order_update (FlDb *db, const char *id, JsonObject *values, 
 /* kind: "note" | "labour" | "travel" (minutes for the last two). */
 gboolean    fl_work_order_log (FlDb *db, const char *id, const char *author, const char *kind,
                                int minutes, const char *text, GError **error);
+/* Corrects the work-log entry `entry_id` (or a correction of it): its kind,
+ * minutes and text become these, by `author` now; what it said before stays
+ * in its history.  A voided entry cannot be corrected. */
+gboolean    fl_work_order_edit_log (FlDb *db, const char *entry_id, const char *author, const char *kind,
+                                    int minutes, const char *text, GError **error);
+/* Withdraws the entry: it stays in the log, struck through, and no longer
+ * counts in the order's time. */
+gboolean    fl_work_order_void_log (FlDb *db, const char *entry_id, const char *author, GError **error);
 
 /* Attaches a file stored as the blob `sha256` (a photo of the work) to the
  * order, with its name, MIME type and size in bytes. */

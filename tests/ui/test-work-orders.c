@@ -10,6 +10,7 @@
 #include "fl-format.h"
 #include "fl-new-work-order-dialog.h"
 #include "fl-record-item.h"
+#include "fl-service-sheet.h"
 #include "fl-signature-pad.h"
 #include "fl-ui-test-util.h"
 #include "fl-use-part-dialog.h"
@@ -339,6 +340,92 @@ test_lifecycle (Fixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
     g_assert_false (button_enabled (f, buttons[i]));
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_log WHERE kind = 'status'"), ==, 6);
+}
+
+/* What a poppler tool prints about `pdf`; NULL (the test skipped) when the
+ * tool is not installed. */
+static char *
+pdf_tool (const char *tool, const char *option, const char *pdf)
+{
+  const char *argv[] = { tool, option, pdf, "-", NULL };
+  if (g_str_equal (tool, "pdfimages"))
+    argv[3] = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, &error))
+    {
+      g_test_skip_printf ("%s is not installed (poppler-utils): %s", tool, error->message);
+      return NULL;
+    }
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+static char *
+log_entry_id (Fixture *f, const char *text)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM work_log WHERE text = '%s'", text);
+  g_autoptr(GPtrArray) rows = fl_query_rows (f->db, sql, 0, NULL, NULL);
+  g_assert_nonnull (rows);
+  g_assert_cmpuint (rows->len, ==, 1);
+  return g_strdup (fl_record_get_string (g_ptr_array_index (rows, 0), "id"));
+}
+
+/* The service sheet prints the order, the work as corrected (a voided
+ * entry left out), the time spent and the customer's signature. */
+static void
+test_service_sheet (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_order (f, "服务器电源故障 Server power supply failed", "zhang.wei");
+  fl_window_show_work_order (f->window, id);
+  fl_ui_test_pump ();
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-in-progress", NULL);
+  fl_ui_test_pump ();
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_work_order_log (f->db, id, "zhang.wei", "labour", 90, "Replaced the PSU", &error));
+  g_assert_true (fl_work_order_log (f->db, id, "zhang.wei", "travel", 30, "Drove to the site", &error));
+  g_assert_true (fl_work_order_log (f->db, id, "zhang.wei", "labour", 600, "Logged on the wrong order", &error));
+  g_assert_true (fl_work_order_log (f->db, id, "zhang.wei", "note", 0, "Called the vendr", &error));
+  g_autofree char *wrong = log_entry_id (f, "Logged on the wrong order");
+  g_assert_true (fl_work_order_void_log (f->db, wrong, "zhang.wei", &error));
+  g_autofree char *typo = log_entry_id (f, "Called the vendr");
+  g_assert_true (fl_work_order_edit_log (f->db, typo, "zhang.wei", "note", 0,
+                                         "Called the vendor: the PSU is under warranty", &error));
+  g_assert_no_error (error);
+  AdwEntryRow *resolution = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "resolution_row");
+  gtk_editable_set_text (GTK_EDITABLE (resolution), "Power supply replaced 电源已更换");
+  g_signal_emit_by_name (resolution, "apply");
+  fl_ui_test_pump ();
+  accept_with_signature (f);
+
+  g_autofree char *pdf = g_build_filename (f->dir, "sheet.pdf", NULL);
+  fl_work_order_page_save_sheet (f->page, pdf);
+  fl_ui_test_wait_until (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_autofree char *text = pdf_tool ("pdftotext", "-layout", pdf);
+  if (text == NULL)
+    return;
+  g_autoptr(JsonObject) wo = fl_record_load (f->db, fl_schema_lookup ("work_order"), id, NULL);
+  g_autofree char *title = g_strdup_printf ("Service Sheet %s", fl_record_get_string (wo, "ref"));
+  g_assert_nonnull (strstr (text, title));
+  g_assert_nonnull (strstr (text, "第一人民医院"));
+  g_assert_nonnull (strstr (text, "电源已更换"));
+  g_assert_nonnull (strstr (text, "Replaced the PSU"));
+  g_assert_nonnull (strstr (text, "the PSU is under warranty"));
+  g_assert_null (strstr (text, "vendr"));
+  g_assert_null (strstr (text, "wrong order"));
+  g_assert_nonnull (strstr (text, "Labour 1 h 30 min · travel 30 minutes"));
+  g_assert_nonnull (strstr (text, "Accepted by 王芳 Wang Fang"));
+  g_autofree char *images = pdf_tool ("pdfimages", "-list", pdf);
+  g_assert_nonnull (strstr (images, "image"));
+
+  /* Without the signature file here, the sheet says so. */
+  g_autofree char *unsigned_pdf = g_build_filename (f->dir, "unsigned.pdf", NULL);
+  g_assert_true (fl_service_sheet_write_pdf (f->db, id, NULL, unsigned_pdf, &error));
+  g_assert_no_error (error);
+  g_autofree char *unsigned_text = pdf_tool ("pdftotext", "-layout", unsigned_pdf);
+  g_assert_nonnull (strstr (unsigned_text, "signature is not on this device"));
 }
 
 /* Text typed into Cause and Resolution without Enter is not lost: it is
@@ -720,6 +807,7 @@ main (int argc, char **argv)
   ADD ("/ui/work-orders/cancel-reason", test_cancel_asks_reason);
   ADD ("/ui/work-orders/signature-drag", test_signature_pad_takes_drag);
   ADD ("/ui/work-orders/use-part", test_use_part_from_van);
+  ADD ("/ui/work-orders/service-sheet", test_service_sheet);
   ADD ("/ui/work-orders/attach-photo", test_attach_photo);
   ADD ("/ui/work-orders/screenshot", test_list_screenshot);
   return g_test_run ();
