@@ -455,12 +455,12 @@ model_tables_sql (void)
 
 /* After the numbered migrations: the model tables as this version's model
  * has them, applied only when the model differs from the one the database
- * last saw (the SHA-256 of its SQL in fl_schema_model). */
+ * last saw (its digest, fl_store_model_digest, in fl_schema_model). */
 static gboolean
 upgrade_model (FlPgStore *self, GError **error)
 {
   g_autofree char *sql = model_tables_sql ();
-  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, sql, -1);
+  g_autofree char *digest = fl_store_model_digest ();
   const char *params[] = { digest };
   g_autoptr(PGresult) same = run (self, "SELECT 1 FROM fl_schema_model WHERE digest = $1", 1, params, error);
   if (same == NULL)

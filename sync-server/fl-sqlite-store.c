@@ -97,23 +97,36 @@ static const char server_tables_sql[] =
   "CREATE INDEX login_attempts_key ON login_attempts (login, peer, at);\n";
 
 static gboolean
-create_server (FlDb *db, GError **error)
+create_unique_indexes (FlDb *db, GError **error)
 {
-  char id[37];
   guint n_unique;
   const FlStoreUniqueColumn *unique_columns = fl_store_unique_columns (&n_unique);
-  fl_uuid7_generate (id);
-  if (!fl_model_create_tables (db, error) || !fl_db_exec (db, server_tables_sql, error))
-    return FALSE;
   for (guint i = 0; i < n_unique; i++)
     {
-      g_autofree char *sql = g_strdup_printf ("CREATE UNIQUE INDEX \"%s_%s\" ON \"%s\" (\"%s\")",
+      g_autofree char *sql = g_strdup_printf ("CREATE UNIQUE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\" (\"%s\")",
                                               unique_columns[i].table, unique_columns[i].column,
                                               unique_columns[i].table, unique_columns[i].column);
       if (!fl_db_exec (db, sql, error))
         return FALSE;
     }
-  return fl_db_set_meta (db, "store_id", id, error);
+  return TRUE;
+}
+
+static gboolean
+create_server (FlDb *db, GError **error)
+{
+  char id[37];
+  fl_uuid7_generate (id);
+  return fl_model_create_tables (db, error) && fl_db_exec (db, server_tables_sql, error) &&
+         create_unique_indexes (db, error) && fl_db_set_meta (db, "store_id", id, error);
+}
+
+/* After the numbered migrations, whenever the model (or its unique
+ * columns) changed: new tables and columns, new unique indexes. */
+static gboolean
+upgrade_model (FlDb *db, GError **error)
+{
+  return fl_model_upgrade_tables (db, error) && create_unique_indexes (db, error);
 }
 
 /* After a failed write of `row`: a clash on a unique column becomes
@@ -135,7 +148,8 @@ explain_unique_clash (FlSqliteStore *self, const FlTable *table, JsonObject *row
       }
 }
 
-/* Migration 2 adds what the model gained since (the service levels). */
+/* Migration 2 adds what the model gained since (the service levels); later
+ * model changes need no migration (upgrade_model). */
 static const FlMigration server_migrations[] = {
   { 1, NULL, create_server },
   { 2, NULL, fl_model_upgrade_tables },
@@ -171,7 +185,8 @@ fl_sqlite_store_open (const char *path, GError **error)
   g_autoptr(GError) local_error = NULL;
   g_autoptr(FlDb) db = fl_db_open (path, server_migrations, G_N_ELEMENTS (server_migrations),
                                    &local_error);
-  if (db == NULL)
+  g_autofree char *digest = fl_store_model_digest ();
+  if (db == NULL || !fl_model_upgrade_when_changed (db, digest, upgrade_model, &local_error))
     {
       g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN, "%s", local_error->message);
       return NULL;

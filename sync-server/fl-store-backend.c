@@ -164,6 +164,15 @@ fl_store_unique_columns (guint *n_columns)
   return unique_columns;
 }
 
+char *
+fl_store_model_digest (void)
+{
+  g_autoptr(GString) unique = g_string_new (NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (unique_columns); i++)
+    g_string_append_printf (unique, "-- unique %s.%s\n", unique_columns[i].table, unique_columns[i].column);
+  return fl_schema_digest (unique->str);
+}
+
 void
 fl_store_set_unique_clash (GError **error, const FlTable *table, JsonObject *row, const char *column)
 {

@@ -40,6 +40,9 @@ typedef struct {
 } FlStoreUniqueColumn;
 
 const FlStoreUniqueColumn *fl_store_unique_columns (guint *n_columns);
+/* The digest of the model with the unique columns (fl_schema_digest) that
+ * a store records: when it differs, the store brings its tables up. */
+char    *fl_store_model_digest (void);
 /* FL_STORE_ERROR_EXISTS naming `column` and its value in `row`. */
 void     fl_store_set_unique_clash (GError **error, const FlTable *table, JsonObject *row,
                                     const char *column);

@@ -66,6 +66,39 @@ fl_model_upgrade_tables (FlDb *db, GError **error)
   return TRUE;
 }
 
+static gboolean
+has_model_digest (FlDb *db, const char *digest)
+{
+  g_autofree char *recorded = fl_db_get_meta (db, FL_META_MODEL_DIGEST);
+  return g_strcmp0 (recorded, digest) == 0;
+}
+
+gboolean
+fl_model_upgrade_when_changed (FlDb *db, const char *digest, FlMigrationFunc upgrade, GError **error)
+{
+  /* Read outside a transaction first: opening an up-to-date database takes
+   * no write lock.  Another connection may upgrade in between, so the
+   * digest is read again under the lock. */
+  if (has_model_digest (db, digest))
+    return TRUE;
+  g_autoptr(GError) local_error = NULL;
+  if (fl_db_begin (db, &local_error))
+    {
+      if (has_model_digest (db, digest) ||
+          (upgrade (db, &local_error) && fl_db_set_meta (db, FL_META_MODEL_DIGEST, digest, &local_error)))
+        {
+          if (fl_db_commit (db, &local_error))
+            return TRUE;
+        }
+      else
+        fl_db_rollback (db);
+    }
+  g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_MIGRATION,
+               _("Could not bring the database “%s” up to this program's data model: %s"),
+               fl_db_path (db), local_error->message);
+  return FALSE;
+}
+
 /* Per-table SQL built once from the schema; identifiers come from the static
  * description, values are always bound. */
 typedef struct {

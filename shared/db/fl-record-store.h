@@ -20,6 +20,16 @@ gboolean    fl_model_upgrade_tables (FlDb *db, GError **error);
 gboolean    fl_model_add_new_columns (FlDb *db, const FlTable *table, const char *sql_table,
                                       GError **error);
 
+/* The meta key holding the digest (fl_schema_digest) of the model the
+ * database's tables were last brought up to. */
+#define FL_META_MODEL_DIGEST "model_digest"
+/* Call after the numbered migrations: when `digest` is not the one the
+ * database recorded, runs `upgrade` (such as fl_model_upgrade_tables) and
+ * records `digest`, in one transaction.  A model that gained tables or
+ * columns reaches an existing database this way. */
+gboolean    fl_model_upgrade_when_changed (FlDb *db, const char *digest, FlMigrationFunc upgrade,
+                                           GError **error);
+
 /* Reads the row `id` of `table`; NULL with FL_DB_ERROR_NOT_FOUND when absent. */
 JsonObject *fl_record_load (FlDb *db, const FlTable *table, const char *id, GError **error);
 /* The same from `copy_table`, a table with the columns of `table` (such as

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "fl-record-store.h"
 #include "fl-replica-schema.h"
 
 G_DEFINE_QUARK (fl-replica-file-error-quark, fl_replica_file_error)
@@ -142,6 +143,7 @@ check_open_file (sqlite3 *handle, char **out_cursor, GError **error)
   if (sqlite3_prepare_v2 (handle, "SELECT key, value FROM meta ORDER BY key", -1, &stmt, NULL) != SQLITE_OK)
     return invalid (error, _("its settings cannot be read (%s)"), sqlite3_errmsg (handle));
   g_autofree char *cursor = NULL;
+  g_autofree char *model_digest = NULL;
   g_autofree char *unknown = NULL;
   int rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -150,6 +152,8 @@ check_open_file (sqlite3 *handle, char **out_cursor, GError **error)
       const char *value = (const char *) sqlite3_column_text (stmt, 1);
       if (strcmp (key, FL_REPLICA_FILE_CURSOR_KEY) == 0 && value != NULL && cursor == NULL)
         cursor = g_strdup (value);
+      else if (strcmp (key, FL_META_MODEL_DIGEST) == 0 && value != NULL && model_digest == NULL)
+        model_digest = g_strdup (value);
       else if (unknown == NULL)
         unknown = shown_text (key, 64);
     }
@@ -158,6 +162,11 @@ check_open_file (sqlite3 *handle, char **out_cursor, GError **error)
     return invalid (error, _("its settings cannot be read (%s)"), sqlite3_errmsg (handle));
   if (unknown != NULL)
     return invalid (error, _("it carries the setting “%s”, which a server's file never has"), unknown);
+  /* The file's tables were made by this program's migrations (the schema
+   * above): its model must be this program's too. */
+  g_autofree char *own_digest = fl_schema_digest (NULL);
+  if (g_strcmp0 (model_digest, own_digest) != 0)
+    return invalid (error, _("it was made for another version of the data model"));
   if (cursor == NULL)
     return invalid (error, _("it does not say where to continue syncing from"));
   *out_cursor = g_steal_pointer (&cursor);

@@ -85,6 +85,21 @@ create_replica (FlDb *db, GError **error)
   return fl_model_create_tables (db, error) && fl_db_exec (db, replica_local_sql, error);
 }
 
+/* The shadow of mutable table `name`: a copy of its columns, and the
+ * trigger that takes the server's version before the first local update. */
+static void
+append_shadow_sql (GString *sql, const char *name)
+{
+  g_string_append_printf (sql,
+      "CREATE TABLE \"sync_shadow_%s\" AS SELECT * FROM \"%s\" WHERE 0;\n"
+      "CREATE UNIQUE INDEX \"sync_shadow_%s_id\" ON \"sync_shadow_%s\" (id);\n"
+      "CREATE TRIGGER \"%s_sync_shadow\" BEFORE UPDATE ON \"%s\"\n"
+      "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = '" META_APPLYING "') BEGIN\n"
+      "  INSERT OR IGNORE INTO \"sync_shadow_%s\" SELECT * FROM \"%s\" WHERE id = OLD.id;\n"
+      "END;\n",
+      name, name, name, name, name, name, name, name);
+}
+
 /* Migration 2: what the sync engine keeps beside the model.
  *
  * A shadow table per mutable table holds the server's version of a row
@@ -108,19 +123,8 @@ add_sync_state (FlDb *db, GError **error)
   guint n_tables;
   const FlTable * const *tables = fl_schema_tables (&n_tables);
   for (guint i = 0; i < n_tables; i++)
-    {
-      if (tables[i]->kind != FL_TABLE_MUTABLE)
-        continue;
-      const char *name = tables[i]->name;
-      g_string_append_printf (sql,
-          "CREATE TABLE \"sync_shadow_%s\" AS SELECT * FROM \"%s\" WHERE 0;\n"
-          "CREATE UNIQUE INDEX \"sync_shadow_%s_id\" ON \"sync_shadow_%s\" (id);\n"
-          "CREATE TRIGGER \"%s_sync_shadow\" BEFORE UPDATE ON \"%s\"\n"
-          "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = '" META_APPLYING "') BEGIN\n"
-          "  INSERT OR IGNORE INTO \"sync_shadow_%s\" SELECT * FROM \"%s\" WHERE id = OLD.id;\n"
-          "END;\n",
-          name, name, name, name, name, name, name, name);
-    }
+    if (tables[i]->kind == FL_TABLE_MUTABLE)
+      append_shadow_sql (sql, tables[i]->name);
   return fl_db_exec (db, sql->str, error);
 }
 
@@ -140,9 +144,22 @@ static const char search_index_when_changed_sql[] =
   "    VALUES (NEW.rowid, NEW.ref, NEW.title, NEW.description, NEW.resolution);\n"
   "END;\n";
 
-/* Migration 4: the model's service levels (work_order.service,
- * request_level, support_line, site.sla_warnings, the sla_event table),
- * in the tables and in the sync engine's shadows of them. */
+static gboolean
+table_exists (FlDb *db, const char *name, gboolean *exists, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+                                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  return fl_stmt_step_row (db, stmt, exists, error);
+}
+
+/* The model's tables as this program has them, in the tables and in the
+ * sync engine's shadows: a mutable table new to this replica gets its
+ * shadow, an existing shadow the new columns (in the table's order, so
+ * the trigger's SELECT * still fits).  Migration 4 (the service levels)
+ * and, after the numbered migrations, every change of the model. */
 static gboolean
 upgrade_model (FlDb *db, GError **error)
 {
@@ -152,9 +169,21 @@ upgrade_model (FlDb *db, GError **error)
   const FlTable * const *tables = fl_schema_tables (&n_tables);
   for (guint i = 0; i < n_tables; i++)
     {
+      if (tables[i]->kind != FL_TABLE_MUTABLE)
+        continue;
       g_autofree char *shadow = g_strdup_printf ("sync_shadow_%s", tables[i]->name);
-      if (tables[i]->kind == FL_TABLE_MUTABLE && !fl_model_add_new_columns (db, tables[i], shadow, error))
+      gboolean exists = FALSE;
+      if (!table_exists (db, shadow, &exists, error))
         return FALSE;
+      if (exists && !fl_model_add_new_columns (db, tables[i], shadow, error))
+        return FALSE;
+      if (!exists)
+        {
+          g_autoptr(GString) sql = g_string_new (NULL);
+          append_shadow_sql (sql, tables[i]->name);
+          if (!fl_db_exec (db, sql->str, error))
+            return FALSE;
+        }
     }
   return TRUE;
 }
@@ -206,5 +235,9 @@ fl_db_open_replica (const char *path, GError **error)
 {
   guint n = 0;
   const FlMigration *migrations = fl_replica_migrations (&n);
-  return fl_db_open (path, migrations, n, error);
+  g_autoptr(FlDb) db = fl_db_open (path, migrations, n, error);
+  g_autofree char *digest = fl_schema_digest (NULL);
+  if (db == NULL || !fl_model_upgrade_when_changed (db, digest, upgrade_model, error))
+    return NULL;
+  return g_steal_pointer (&db);
 }

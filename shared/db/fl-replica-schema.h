@@ -11,7 +11,8 @@
 G_BEGIN_DECLS
 
 const FlMigration *fl_replica_migrations (guint *n_migrations);
-/* Opens a client replica: the model, the outbox, balances and search. */
+/* Opens a client replica: the model, the outbox, balances and search; a
+ * replica made by an older model gains its new tables and columns. */
 FlDb              *fl_db_open_replica (const char *path, GError **error);
 
 /* Bulk loads: stop maintaining the work-order search index row by row, then

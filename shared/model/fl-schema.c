@@ -483,3 +483,19 @@ fl_schema_create_sql (void)
     }
   return g_string_free (sql, FALSE);
 }
+
+char *
+fl_schema_digest (const char *store_part)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *kind = g_strdup_printf ("-- %s kind %d\n", tables[i].name, tables[i].kind);
+      g_autofree char *table_sql = fl_schema_table_sql (&tables[i]);
+      g_checksum_update (checksum, (const guchar *) kind, -1);
+      g_checksum_update (checksum, (const guchar *) table_sql, -1);
+    }
+  if (store_part != NULL)
+    g_checksum_update (checksum, (const guchar *) store_part, -1);
+  return g_strdup (g_checksum_get_string (checksum));
+}

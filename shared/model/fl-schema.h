@@ -90,4 +90,11 @@ char                 *fl_schema_table_sql (const FlTable *table);
 char                 *fl_schema_column_sql (const FlTable *table, const FlColumn *column,
                                             const char *sql_table);
 
+/* The SHA-256 (hex) of the model's shape: every table, its kind and its
+ * columns with their types and indexes, and `store_part`, what a store
+ * keeps beside the model (NULL for none).  Stores record it and, when the
+ * program's differs, bring their tables up to the model (new tables made
+ * whole, new columns added): a model change needs no numbered migration. */
+char                 *fl_schema_digest (const char *store_part);
+
 G_END_DECLS

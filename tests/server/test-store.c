@@ -644,11 +644,47 @@ test_open_by_location (void)
   fl_test_remove_tree (dir);
 }
 
+/* A store made by a model without a table and a column gets both when a
+ * program with the whole model opens it: the model's digest differs from
+ * the recorded one, no migration number needed. */
+static void
+test_model_change_reaches_old_store (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *site = fl_test_put_site (t.store, "HOSP1");
+  g_autofree char *id = fl_test_put_work_order (t.store, site, "INC-261122-K3F-0001");
+  gboolean sqlite = FL_IS_SQLITE_STORE (t.store);
+  /* What an older model made, recorded with its own digest. */
+  fl_test_store_exec (t.store, "DROP TABLE ci_change_proposal;"
+                               "ALTER TABLE work_order DROP COLUMN visited_at");
+  fl_test_store_exec (t.store, sqlite ? "UPDATE meta SET value = 'older' WHERE key = '" FL_META_MODEL_DIGEST "'"
+                                      : "UPDATE fl_schema_model SET digest = 'older'");
+  g_clear_object (&t.store);
+
+  t.store = fl_store_open (t.path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_store_count (t.store, "SELECT count(*) FROM ci_change_proposal"), ==, 0);
+  g_assert_cmpint (fl_test_store_count (t.store, "SELECT count(*) FROM work_order WHERE visited_at IS NULL"), ==, 1);
+  /* The new column takes values, and the data was kept. */
+  const FlTable *work_order = fl_schema_lookup ("work_order");
+  g_autoptr(JsonObject) row = fl_store_load_row (t.store, work_order, id, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (row, "visited_at", "2026-11-22T10:00:00.000Z");
+  gint64 seq = 0;
+  fl_store_put_row (t.store, work_order, row, &seq, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_store_count (t.store, "SELECT count(*) FROM work_order WHERE visited_at IS NOT NULL"), ==, 1);
+  fl_test_store_close (&t);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/open-by-location", test_open_by_location);
+  g_test_add_func ("/store/model-change-reaches-old-store", test_model_change_reaches_old_store);
   g_test_add_func ("/store/row-round-trip", test_row_round_trip);
   g_test_add_func ("/store/transaction-rollback", test_transaction_rollback);
   g_test_add_func ("/store/change-log-order", test_change_log_order);

@@ -27,3 +27,17 @@ fl_test_count (FlDb *db, const char *sql)
   g_assert_no_error (error);
   return n;
 }
+
+gboolean
+fl_test_has_column (FlDb *db, const char *table, const char *column)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT 1 FROM pragma_table_info (?1) WHERE name = ?2", NULL);
+  g_assert_nonnull (stmt);
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, column, -1, SQLITE_TRANSIENT);
+  g_autoptr(GError) error = NULL;
+  gboolean has_row = FALSE;
+  fl_stmt_step_row (db, stmt, &has_row, &error);
+  g_assert_no_error (error);
+  return has_row;
+}

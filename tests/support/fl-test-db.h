@@ -16,5 +16,7 @@ void    fl_test_remove_tree (const char *path);
 
 /* The single number `sql` answers. */
 gint64  fl_test_count (FlDb *db, const char *sql);
+/* Whether table `table` has a column `column`. */
+gboolean fl_test_has_column (FlDb *db, const char *table, const char *column);
 
 G_END_DECLS

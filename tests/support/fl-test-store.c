@@ -118,6 +118,24 @@ fl_test_store_count (FlStore *store, const char *sql)
 }
 
 void
+fl_test_store_exec (FlStore *store, const char *sql)
+{
+#ifdef FL_HAVE_POSTGRESQL
+  if (FL_IS_PG_STORE (store))
+    {
+      PGresult *result = PQexec (fl_pg_store_get_connection (FL_PG_STORE (store)), sql);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        g_error ("%s: %s", sql, PQresultErrorMessage (result));
+      PQclear (result);
+      return;
+    }
+#endif
+  g_autoptr(GError) error = NULL;
+  fl_db_exec (fl_sqlite_store_get_db (FL_SQLITE_STORE (store)), sql, &error);
+  g_assert_no_error (error);
+}
+
+void
 fl_test_store_close (FlTestStore *t)
 {
   g_clear_object (&t->store);

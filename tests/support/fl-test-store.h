@@ -43,6 +43,9 @@ void     fl_test_store_drop (const char *location);
 /* The number the query `sql` (one row, one column, SQL both stores
  * speak) answers on the store's database. */
 gint64   fl_test_store_count (FlStore *store, const char *sql);
+/* Runs the statements `sql` on the store's database (failing the test
+ * when they fail). */
+void     fl_test_store_exec (FlStore *store, const char *sql);
 
 /* Validates `fields` as a new row of `table_name`, gives it an id and puts
  * it in the store; returns the id. */

@@ -99,6 +99,7 @@ typedef enum {
   SPOIL_TRIGGER,        /* a trigger this program does not know */
   SPOIL_VIEW,           /* a view this program does not know */
   SPOIL_SETTING,        /* a setting a server's file never has */
+  SPOIL_MODEL,          /* made for another data model */
 } Spoil;
 
 #define TYPE_SPOIL_TRANSPORT (spoil_transport_get_type ())
@@ -137,6 +138,8 @@ spoil_file (Spoil spoil, GBytes *raw)
       return rewrite (raw, "CREATE VIEW everything AS SELECT * FROM work_order");
     case SPOIL_SETTING:
       return rewrite (raw, "INSERT INTO meta (key, value) VALUES ('device_id', 'not yours')");
+    case SPOIL_MODEL:
+      return rewrite (raw, "UPDATE meta SET value = 'another' WHERE key = 'model_digest'");
     default:
       return g_bytes_ref (raw);
     }
@@ -404,7 +407,7 @@ test_spoiled_file_is_refused (Fixture *f, gconstpointer data)
   transport->refuse_snapshot = TRUE;
 
   const Spoil spoils[] = { SPOIL_CUT, SPOIL_IN_TRANSIT, SPOIL_PAGE, SPOIL_SCHEMA_VERSION,
-                           SPOIL_TRIGGER, SPOIL_VIEW, SPOIL_SETTING };
+                           SPOIL_TRIGGER, SPOIL_VIEW, SPOIL_SETTING, SPOIL_MODEL };
   /* The refusals are logged; the test expects them. */
   GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   for (guint i = 0; i < G_N_ELEMENTS (spoils); i++)
@@ -456,7 +459,8 @@ test_verify (Fixture *f, gconstpointer data)
     g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
     raw = g_bytes_new_take (contents, length);
   }
-  const Spoil spoils[] = { SPOIL_PAGE, SPOIL_SCHEMA_VERSION, SPOIL_TRIGGER, SPOIL_VIEW, SPOIL_SETTING };
+  const Spoil spoils[] = { SPOIL_PAGE, SPOIL_SCHEMA_VERSION, SPOIL_TRIGGER, SPOIL_VIEW, SPOIL_SETTING,
+                           SPOIL_MODEL };
   for (guint i = 0; i < G_N_ELEMENTS (spoils); i++)
     {
       g_autoptr(GBytes) spoiled = spoil_file (spoils[i], raw);

@@ -88,6 +88,64 @@ test_failed_migration_leaves_nothing (void)
   fl_test_remove_tree (dir);
 }
 
+/* A replica made by a model without a mutable table and a column gets
+ * both when this version opens it, with no migration number: its recorded
+ * model digest differs.  The new table gets its sync shadow, the old
+ * shadow the new column, so a local update still takes a whole shadow. */
+static void
+test_model_change_reaches_old_replica (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fieldline-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "replica.db", NULL);
+  {
+    g_autoptr(FlDb) old = fl_db_open_replica (path, &error);
+    g_assert_no_error (error);
+    /* What an older model made, before replicas recorded a digest. */
+    g_assert_true (fl_db_exec (old,
+        "DROP TABLE part;"
+        "DROP TABLE sync_shadow_part;"
+        "ALTER TABLE work_order DROP COLUMN visited_at;"
+        "ALTER TABLE sync_shadow_work_order DROP COLUMN visited_at;"
+        "DELETE FROM meta WHERE key = '" FL_META_MODEL_DIGEST "';", &error));
+    g_assert_no_error (error);
+  }
+  g_autoptr(FlDb) db = fl_db_open_replica (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_test_has_column (db, "work_order", "visited_at"));
+  g_assert_true (fl_test_has_column (db, "sync_shadow_work_order", "visited_at"));
+  g_assert_true (fl_test_has_column (db, "part", "serial_tracked"));
+  g_assert_true (fl_test_has_column (db, "sync_shadow_part", "serial_tracked"));
+  g_autofree char *digest = fl_db_get_meta (db, FL_META_MODEL_DIGEST);
+  g_autofree char *own = fl_schema_digest (NULL);
+  g_assert_cmpstr (digest, ==, own);
+
+  g_autofree char *part = fl_test_insert (db, "part",
+                                          "{\"sku\": \"PSU-1\", \"name\": \"Power supply\", \"unit\": \"pcs\"}");
+  g_autofree char *site = fl_test_insert_site (db);
+  g_autofree char *json = g_strdup_printf (
+      "{\"ref\": \"INC-1\", \"kind\": \"incident\", \"title\": \"Down\", \"site_id\": \"%s\","
+      " \"impact\": 2, \"urgency\": 2, \"status\": \"new\", \"visited_at\": \"2026-11-22T10:00:00.000Z\"}",
+      site);
+  g_autofree char *order = fl_test_insert (db, "work_order", json);
+  /* Pretend the server has both, so that the updates take shadows. */
+  g_assert_true (fl_db_exec (db, "DELETE FROM outbox", &error));
+  g_autoptr(JsonObject) name = json_object_new ();
+  json_object_set_string_member (name, "name", "Power supply 500 W");
+  g_assert_true (fl_changelog_update (db, "part", part, name, &error));
+  g_assert_no_error (error);
+  g_autoptr(JsonObject) line = json_object_new ();
+  json_object_set_string_member (line, "support_line", "second");
+  g_assert_true (fl_changelog_update (db, "work_order", order, line, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_count (db, "SELECT count(*) FROM sync_shadow_part WHERE name = 'Power supply'"), ==, 1);
+  g_assert_cmpint (fl_test_count (db, "SELECT count(*) FROM sync_shadow_work_order"
+                                      " WHERE visited_at = '2026-11-22T10:00:00.000Z'"), ==, 1);
+  g_clear_object (&db);
+  fl_test_remove_tree (dir);
+}
+
 static gboolean
 insert_then_fail (FlDb *db, gpointer data, GError **error)
 {
@@ -150,6 +208,7 @@ main (int argc, char **argv)
   g_test_add_func ("/db/migrations/empty-and-reopen", test_migrations_empty_and_reopen);
   g_test_add_func ("/db/migrations/newer-file", test_newer_file_refused);
   g_test_add_func ("/db/migrations/failure-leaves-nothing", test_failed_migration_leaves_nothing);
+  g_test_add_func ("/db/migrations/model-change-reaches-old-replica", test_model_change_reaches_old_replica);
   g_test_add_func ("/db/transactions/nest", test_transactions_nest);
   g_test_add_func ("/db/pragmas", test_wal_and_foreign_keys);
   return g_test_run ();

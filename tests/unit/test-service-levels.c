@@ -384,14 +384,6 @@ test_event_row_ids (void)
 
 /* ---- a replica made before service levels ----------------------------------- */
 
-static gboolean
-has_column (FlDb *db, const char *table, const char *column)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pragma_table_info ('%s') WHERE name = '%s'",
-                                          table, column);
-  return fl_test_count (db, sql) == 1;
-}
-
 /* A replica at schema 3 lacks the new columns and the sla_event table;
  * opened by this version it gains them, in the sync shadows too, so the
  * shadow a local update takes still copies the whole row. */
@@ -420,16 +412,16 @@ test_old_replica_upgraded (void)
         "ALTER TABLE sync_shadow_site DROP COLUMN sla_warnings;"
         "DROP TABLE sla_event;", &error));
     g_assert_no_error (error);
-    g_assert_false (has_column (old, "work_order", "service"));
+    g_assert_false (fl_test_has_column (old, "work_order", "service"));
   }
   g_autoptr(FlDb) db = fl_db_open_replica (path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (fl_db_schema_version (db), ==, migrations[n - 1].version);
-  g_assert_true (has_column (db, "work_order", "service"));
-  g_assert_true (has_column (db, "work_order", "support_line"));
-  g_assert_true (has_column (db, "sync_shadow_work_order", "request_level"));
-  g_assert_true (has_column (db, "sync_shadow_site", "sla_warnings"));
-  g_assert_true (has_column (db, "sla_event", "level"));
+  g_assert_true (fl_test_has_column (db, "work_order", "service"));
+  g_assert_true (fl_test_has_column (db, "work_order", "support_line"));
+  g_assert_true (fl_test_has_column (db, "sync_shadow_work_order", "request_level"));
+  g_assert_true (fl_test_has_column (db, "sync_shadow_site", "sla_warnings"));
+  g_assert_true (fl_test_has_column (db, "sla_event", "level"));
 
   g_autofree char *site = fl_test_insert_site (db);
   g_autofree char *json = g_strdup_printf (
