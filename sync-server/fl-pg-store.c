@@ -8,6 +8,7 @@
 #include "fl-record.h"
 #include "fl-json-guard.h"
 #include "fl-store-backend.h"
+#include "fl-workflow.h"
 #include "fl-time.h"
 
 /* How several instances share one database:
@@ -626,6 +627,7 @@ typedef enum {
   SQL_HEAD,          /* version and created_at of a row */
   SQL_FIND,          /* a row by one column (appended to the key) */
   SQL_ALL,           /* every row, in the order they were first written */
+  SQL_OPEN,          /* every open work order, in the same order */
   SQL_SCOPED,        /* every row visible at the sites bound as $1 (jsonb) */
   SQL_COUNT,
   SQL_CHILDREN,      /* ids of rows whose column (appended) is $1 */
@@ -645,7 +647,8 @@ table_sql (FlPgStore *self, SqlKind kind, const FlTable *table, const char *colu
   const char *sql = g_hash_table_lookup (self->sql, key);
   if (sql != NULL)
     return sql;
-  const char *list = kind == SQL_SELECT_BY_ID || kind == SQL_FIND || kind == SQL_ALL || kind == SQL_SCOPED
+  const char *list = kind == SQL_SELECT_BY_ID || kind == SQL_FIND || kind == SQL_ALL || kind == SQL_OPEN ||
+                     kind == SQL_SCOPED
                    ? select_list (self, table) : NULL;
   char *text = NULL;
   switch (kind)
@@ -662,6 +665,10 @@ table_sql (FlPgStore *self, SqlKind kind, const FlTable *table, const char *colu
       break;
     case SQL_ALL:
       text = g_strdup_printf ("SELECT %s FROM \"%s\" ORDER BY row_order", list, table->name);
+      break;
+    case SQL_OPEN:
+      text = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE status IN " FL_WO_OPEN_STATUSES_SQL
+                              " ORDER BY row_order", list, table->name);
       break;
     case SQL_SCOPED:
       text = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id IN ("
@@ -1287,6 +1294,20 @@ pg_foreach_row (FlStore *store, const FlTable *table, const char * const *sites,
   return ok;
 }
 
+static gboolean
+pg_foreach_open_work_order (FlStore *store, FlStoreRowFunc func, gpointer user_data, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  const FlTable *table = fl_schema_lookup ("work_order");
+  gboolean opened;
+  if (!begin_read (self, &opened, error))
+    return FALSE;
+  gboolean ok = stream_rows (self, table, table_sql (self, SQL_OPEN, table, NULL), 0, NULL, func, user_data,
+                             error);
+  end_read (self, opened);
+  return ok;
+}
+
 static gint64
 pg_count_rows (FlStore *store, const FlTable *table, GError **error)
 {
@@ -1888,6 +1909,7 @@ fl_pg_store_iface_init (FlStoreInterface *iface)
   iface->find_row = pg_find_row;
   iface->put_row = pg_put_row;
   iface->foreach_row = pg_foreach_row;
+  iface->foreach_open_work_order = pg_foreach_open_work_order;
   iface->count_rows = pg_count_rows;
   iface->row_sites = pg_row_sites;
   iface->last_seq = pg_last_seq;

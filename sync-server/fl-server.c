@@ -62,6 +62,7 @@ fl_server_options_init (FlServerOptions *o)
   o->max_offline_days = 30;
   o->snapshot_batch = 64 * 1024;
   o->audit_retention_days = FL_STORE_AUDIT_RETENTION_DAYS;
+  o->sla_sweep_seconds = 60;
   o->idle_timeout = 30;
   o->max_connections = 2048;
   o->max_connections_per_address = 256;
@@ -135,7 +136,7 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
   guint64 max_body = o->max_body, max_mutations = o->max_mutations, max_pull = o->max_pull;
   guint64 max_blob = o->max_blob_size, lifetime = (guint64) o->token_lifetime;
   guint64 attempts = o->login_attempts, window = o->login_window, offline = o->max_offline_days;
-  guint64 retention = o->audit_retention_days;
+  guint64 retention = o->audit_retention_days, sweep = o->sla_sweep_seconds;
   guint64 idle = o->idle_timeout, connections = o->max_connections;
   guint64 per_address = o->max_connections_per_address, streams = o->snapshot_streams_per_user;
   if (!read_number (file, "max_body", 1024, G_MAXUINT32, &max_body, error) ||
@@ -147,6 +148,7 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
       !read_number (file, "login_window", 1, 24 * 3600, &window, error) ||
       !read_number (file, "max_offline_days", 1, 3650, &offline, error) ||
       !read_number (file, "audit_retention_days", 0, 100 * 365, &retention, error) ||
+      !read_number (file, "sla_sweep_seconds", 0, 24 * 3600, &sweep, error) ||
       !read_number (file, "idle_timeout", 1, 3600, &idle, error) ||
       !read_number (file, "max_connections", 16, 1000000, &connections, error) ||
       !read_number (file, "max_connections_per_address", 1, 1000000, &per_address, error) ||
@@ -161,6 +163,7 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
   o->login_window = window;
   o->max_offline_days = offline;
   o->audit_retention_days = retention;
+  o->sla_sweep_seconds = sweep;
   o->idle_timeout = idle;
   o->max_connections = connections;
   o->max_connections_per_address = per_address;
@@ -1491,13 +1494,14 @@ prune_audit_if_due (FlServer *server, gint64 *next_prune)
 }
 
 /* SLA warnings and escalations are recorded as they happen: a sweep of
- * the open work orders once a minute. */
+ * the open work orders every sla_sweep_seconds (a minute). */
 static void
 sweep_sla_if_due (FlServer *server, gint64 *next_sweep)
 {
-  if (g_get_monotonic_time () < *next_sweep)
+  guint interval = server->options.sla_sweep_seconds;
+  if (interval == 0 || g_get_monotonic_time () < *next_sweep)
     return;
-  *next_sweep = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  *next_sweep = g_get_monotonic_time () + interval * G_USEC_PER_SEC;
   g_autoptr(GError) error = NULL;
   gint64 recorded = fl_sla_sweep (server->maintenance_store, fl_time_now (), &error);
   if (recorded < 0)

@@ -38,6 +38,7 @@ typedef struct {
   guint   max_offline_days;  /* how old a mutation's `at` may be: 30 days */
   guint   snapshot_batch;    /* rows read from the store per streamed chunk: 256 */
   guint   audit_retention_days;  /* audit entries older than this are pruned daily: 1095; 0 keeps all */
+  guint   sla_sweep_seconds; /* between sweeps of the open orders for SLA events: 60; 0 = only as orders are written */
   guint   idle_timeout;      /* seconds a connection waiting on its client may make no progress: 30 */
   guint   max_connections;   /* open at once (and within the descriptor limit): 2048 */
   guint   max_connections_per_address;  /* from one client address: 256 */
@@ -49,7 +50,7 @@ void     fl_server_options_init (FlServerOptions *options);
 /* Reads a key file's [server] group over the current values:
  * listen, tls_cert, tls_key, blob_dir, replica_dir, max_body, max_mutations, max_pull,
  * max_blob_size, token_lifetime, login_attempts, login_window, max_offline_days,
- * audit_retention_days, idle_timeout, max_connections, max_connections_per_address,
+ * audit_retention_days, sla_sweep_seconds, idle_timeout, max_connections, max_connections_per_address,
  * snapshot_streams_per_user. */
 gboolean fl_server_options_load (FlServerOptions *options, const char *path, GError **error);
 void     fl_server_options_clear (FlServerOptions *options);

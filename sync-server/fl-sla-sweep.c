@@ -1,45 +1,13 @@
 #include "fl-sla-sweep.h"
 
 #include "fl-record.h"
+#include "fl-site-clock.h"
 #include "fl-work-order-sla.h"
 
-static gboolean
-is_open (JsonObject *wo)
+static JsonObject *
+load_from_store (const char *table_name, const char *id, gpointer user_data)
 {
-  const char *status = fl_record_get_string (wo, "status");
-  return g_strv_contains ((const char * const[]) { "new", "assigned", "in_progress", "on_hold", NULL },
-                          status != NULL ? status : "");
-}
-
-/* What the events of a site's orders are computed with. */
-typedef struct {
-  FlCalendar *calendar;
-  int         warnings[FL_SLA_MAX_WARNINGS];
-  guint       n_warnings;
-} SiteClock;
-
-static void
-site_clock_free (SiteClock *clock)
-{
-  fl_calendar_unref (clock->calendar);
-  g_free (clock);
-}
-
-static SiteClock *
-site_clock (FlStore *store, GHashTable *clocks, const char *site_id)
-{
-  SiteClock *clock = g_hash_table_lookup (clocks, site_id);
-  if (clock != NULL)
-    return clock;
-  g_autoptr(JsonObject) site = fl_store_load_row (store, fl_schema_lookup ("site"), site_id, NULL);
-  const char *calendar_id = site != NULL ? fl_record_get_string (site, "calendar_id") : NULL;
-  g_autoptr(JsonObject) calendar = calendar_id != NULL
-    ? fl_store_load_row (store, fl_schema_lookup ("calendar"), calendar_id, NULL) : NULL;
-  clock = g_new0 (SiteClock, 1);
-  clock->calendar = fl_work_order_site_calendar (site, calendar);
-  clock->n_warnings = fl_work_order_sla_warnings (site, clock->warnings);
-  g_hash_table_insert (clocks, g_strdup (site_id), clock);
-  return clock;
+  return fl_store_load_row (user_data, fl_schema_lookup (table_name), id, NULL);
 }
 
 /* The sweep writes its events in short transactions, so that a push
@@ -106,8 +74,7 @@ fl_sla_sweep_work_order (FlStore *store, JsonObject *wo, FlCalendar *calendar, c
 static gboolean
 collect_open (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
 {
-  if (is_open (row))
-    g_ptr_array_add (user_data, json_object_ref (row));
+  g_ptr_array_add (user_data, json_object_ref (row));
   return TRUE;
 }
 
@@ -115,12 +82,11 @@ gint64
 fl_sla_sweep (FlStore *store, gint64 now, GError **error)
 {
   g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  if (!fl_store_foreach_row (store, fl_schema_lookup ("work_order"), NULL, collect_open, open, error))
+  if (!fl_store_foreach_open_work_order (store, collect_open, open, error))
     return -1;
   /* What is new is worked out outside any transaction, so the writer is
    * held only while the rows are written. */
-  g_autoptr(GHashTable) clocks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                        (GDestroyNotify) site_clock_free);
+  g_autoptr(FlSiteClocks) clocks = fl_site_clocks_new (load_from_store, store);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   for (guint i = 0; i < open->len; i++)
     {
@@ -128,7 +94,7 @@ fl_sla_sweep (FlStore *store, gint64 now, GError **error)
       const char *site_id = fl_record_get_string (wo, "site_id");
       if (site_id == NULL)
         continue;
-      SiteClock *clock = site_clock (store, clocks, site_id);
+      const FlSiteClock *clock = fl_site_clocks_get (clocks, site_id);
       if (!collect_new_events (store, wo, clock->calendar, clock->warnings, clock->n_warnings, now,
                                rows, error))
         return -1;

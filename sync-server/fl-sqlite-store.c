@@ -10,6 +10,7 @@
 #include "fl-record-store.h"
 #include "fl-stock-ledger.h"
 #include "fl-store-backend.h"
+#include "fl-workflow.h"
 #include "fl-time.h"
 
 struct _FlSqliteStore
@@ -210,6 +211,7 @@ typedef enum {
   SQL_HEAD,          /* version and created_at of a row */
   SQL_FIND,          /* a row by one column (column name appended to the key) */
   SQL_ALL,           /* every row */
+  SQL_OPEN,          /* every open work order */
   SQL_SCOPED,        /* every row visible at the sites bound as ?1 (JSON array) */
   SQL_COUNT,
   SQL_CHILDREN,      /* ids of rows whose column (appended) is ?1 */
@@ -236,6 +238,10 @@ table_sql (FlSqliteStore *self, SqlKind kind, const FlTable *table, const char *
       break;
     case SQL_ALL:
       text = g_strdup_printf ("SELECT %s FROM \"%s\" ORDER BY rowid", list, table->name);
+      break;
+    case SQL_OPEN:
+      text = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE status IN " FL_WO_OPEN_STATUSES_SQL " ORDER BY rowid",
+                              list, table->name);
       break;
     case SQL_SCOPED:
       text = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id IN ("
@@ -709,6 +715,21 @@ sqlite_foreach_row (FlStore *store, const FlTable *table, const char * const *si
   if (!begin_read (self, &opened, error))
     return FALSE;
   gboolean ok = foreach_row_in_read (self, table, sites, func, user_data, error);
+  end_read (self, opened);
+  return ok;
+}
+
+static gboolean
+sqlite_foreach_open_work_order (FlStore *store, FlStoreRowFunc func, gpointer user_data, GError **error)
+{
+  FlSqliteStore *self = FL_SQLITE_STORE (store);
+  const FlTable *table = fl_schema_lookup ("work_order");
+  gboolean opened;
+  if (!begin_read (self, &opened, error))
+    return FALSE;
+  g_autoptr(FlStmt) stmt = fl_db_prepare (self->db, table_sql (self, SQL_OPEN, table, NULL), error);
+  gboolean ok = stmt != NULL && stream_rows (self, stmt, table, func, user_data, error);
+  g_clear_pointer (&stmt, fl_stmt_release);
   end_read (self, opened);
   return ok;
 }
@@ -1408,6 +1429,7 @@ fl_sqlite_store_iface_init (FlStoreInterface *iface)
   iface->find_row = sqlite_find_row;
   iface->put_row = sqlite_put_row;
   iface->foreach_row = sqlite_foreach_row;
+  iface->foreach_open_work_order = sqlite_foreach_open_work_order;
   iface->count_rows = sqlite_count_rows;
   iface->row_sites = sqlite_row_sites;
   iface->last_seq = sqlite_last_seq;

@@ -168,6 +168,13 @@ fl_store_foreach_row (FlStore *store, const FlTable *table, const char * const *
   return IFACE (store)->foreach_row (store, table, sites, func, user_data, error);
 }
 
+gboolean
+fl_store_foreach_open_work_order (FlStore *store, FlStoreRowFunc func, gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && func != NULL, FALSE);
+  return IFACE (store)->foreach_open_work_order (store, func, user_data, error);
+}
+
 gint64
 fl_store_count_rows (FlStore *store, const FlTable *table, GError **error)
 {

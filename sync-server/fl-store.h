@@ -168,6 +168,8 @@ struct _FlStoreInterface
                                   gint64 *out_seq, GError **error);
   gboolean    (*foreach_row)     (FlStore *store, const FlTable *table, const char * const *sites,
                                   FlStoreRowFunc func, gpointer user_data, GError **error);
+  gboolean    (*foreach_open_work_order) (FlStore *store, FlStoreRowFunc func, gpointer user_data,
+                                          GError **error);
   gint64      (*count_rows)      (FlStore *store, const FlTable *table, GError **error);
   GStrv       (*row_sites)       (FlStore *store, const FlTable *table, JsonObject *row, GError **error);
 
@@ -291,6 +293,10 @@ gboolean    fl_store_put_row (FlStore *store, const FlTable *table, JsonObject *
  * row; a row without sites is visible everywhere), one row at a time. */
 gboolean    fl_store_foreach_row (FlStore *store, const FlTable *table, const char * const *sites,
                                   FlStoreRowFunc func, gpointer user_data, GError **error);
+/* Calls `func` for every open work order (fl_work_order_status_is_open),
+ * read through an index on the status. */
+gboolean    fl_store_foreach_open_work_order (FlStore *store, FlStoreRowFunc func, gpointer user_data,
+                                              GError **error);
 gint64      fl_store_count_rows (FlStore *store, const FlTable *table, GError **error);
 
 /* The site ids that scope `row` (resolved through via_table chains), an

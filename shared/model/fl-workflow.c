@@ -350,6 +350,12 @@ fl_workflow_approval_outcome (gboolean approve)
 #define ON_SITE     (STATUS (FL_WO_IN_PROGRESS) | STATUS (FL_WO_ON_HOLD))
 #define REVIEWED    (STATUS (FL_WO_RESOLVED) | STATUS (FL_WO_CLOSED))
 
+gboolean
+fl_work_order_status_is_open (FlWorkOrderStatus status)
+{
+  return (OPEN & STATUS (status)) != 0;
+}
+
 typedef struct {
   const char *field;
   FlWorkOrderFieldKind kind;

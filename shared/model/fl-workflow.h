@@ -68,6 +68,14 @@ const char *fl_work_order_status_label_for_name (const char *text);
 const char *fl_work_order_kind_get_label       (FlWorkOrderKind kind);
 const char *fl_work_order_kind_label_for_name  (const char *text);
 
+/* An open order: new, assigned, in progress or on hold (its SLA clock can
+ * run; the queues and the SLA sweep look at it): the statuses in which the
+ * field rights below call it open. */
+gboolean    fl_work_order_status_is_open (FlWorkOrderStatus status);
+/* The same statuses as an SQL list, for queries: "status IN "
+ * FL_WO_OPEN_STATUSES_SQL (a unit test holds it to fl_work_order_status_is_open). */
+#define FL_WO_OPEN_STATUSES_SQL "('new', 'assigned', 'in_progress', 'on_hold')"
+
 /* What the rules need to know about the order and the person moving it. */
 typedef struct {
   FlWorkOrderKind kind;

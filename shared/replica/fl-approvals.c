@@ -61,7 +61,7 @@ fl_approvals_assignments_sql (void)
     "SELECT w.id, w.version, w.ref, w.kind, w.title, w.status, w.assignee, w.priority, w.site_id,"
     "       w.response_due, w.resolve_due, w.responded_at, w.on_hold_since, s.name AS site_name"
     "  FROM work_order w LEFT JOIN site s ON s.id = w.site_id"
-    " WHERE w.status IN ('new', 'assigned', 'in_progress', 'on_hold')"
+    " WHERE w.status IN " FL_WO_OPEN_STATUSES_SQL
     "   AND (?1 IS NULL OR w.assignee IS NULL)"
     " ORDER BY w.assignee IS NOT NULL, w.resolve_due";
 }

@@ -4,6 +4,7 @@
 
 #include "fl-query.h"
 #include "fl-record-store.h"
+#include "fl-site-clock.h"
 #include "fl-time.h"
 #include "fl-work-order-sla.h"
 
@@ -12,34 +13,10 @@
   "       w.ref, w.kind AS work_order_kind, w.title, w.assignee" \
   "  FROM sla_event e JOIN work_order w ON w.id = e.work_order_id"
 
-typedef struct {
-  FlCalendar *calendar;
-  int         warnings[FL_SLA_MAX_WARNINGS];
-  guint       n_warnings;
-} SiteClock;
-
-static void
-site_clock_free (SiteClock *clock)
+static JsonObject *
+load_from_replica (const char *table_name, const char *id, gpointer user_data)
 {
-  fl_calendar_unref (clock->calendar);
-  g_free (clock);
-}
-
-static SiteClock *
-site_clock (FlDb *db, GHashTable *clocks, const char *site_id)
-{
-  SiteClock *clock = g_hash_table_lookup (clocks, site_id);
-  if (clock != NULL)
-    return clock;
-  g_autoptr(JsonObject) site = fl_record_load (db, fl_schema_lookup ("site"), site_id, NULL);
-  const char *calendar_id = site != NULL ? fl_record_get_string (site, "calendar_id") : NULL;
-  g_autoptr(JsonObject) calendar = calendar_id != NULL
-    ? fl_record_load (db, fl_schema_lookup ("calendar"), calendar_id, NULL) : NULL;
-  clock = g_new0 (SiteClock, 1);
-  clock->calendar = fl_work_order_site_calendar (site, calendar);
-  clock->n_warnings = fl_work_order_sla_warnings (site, clock->warnings);
-  g_hash_table_insert (clocks, g_strdup (site_id), clock);
-  return clock;
+  return fl_record_load (user_data, fl_schema_lookup (table_name), id, NULL);
 }
 
 typedef struct {
@@ -54,12 +31,11 @@ record_in_transaction (FlDb *db, gpointer data, GError **error)
   const FlTable *work_orders = fl_schema_lookup ("work_order");
   const FlTable *events_table = fl_schema_lookup ("sla_event");
   g_autoptr(GPtrArray) ids = fl_query_rows (db,
-      "SELECT id FROM work_order WHERE status IN ('new', 'assigned', 'in_progress', 'on_hold')",
+      "SELECT id FROM work_order WHERE status IN " FL_WO_OPEN_STATUSES_SQL,
       0, NULL, error);
   if (ids == NULL)
     return FALSE;
-  g_autoptr(GHashTable) clocks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                        (GDestroyNotify) site_clock_free);
+  g_autoptr(FlSiteClocks) clocks = fl_site_clocks_new (load_from_replica, db);
   g_autofree char *now_text = fl_time_format (r->now);
   for (guint i = 0; i < ids->len; i++)
     {
@@ -67,7 +43,7 @@ record_in_transaction (FlDb *db, gpointer data, GError **error)
       g_autoptr(JsonObject) wo = fl_record_load (db, work_orders, id, error);
       if (wo == NULL)
         return FALSE;
-      SiteClock *clock = site_clock (db, clocks, fl_record_get_string (wo, "site_id"));
+      const FlSiteClock *clock = fl_site_clocks_get (clocks, fl_record_get_string (wo, "site_id"));
       g_autoptr(GArray) events = fl_work_order_sla_events (wo, clock->calendar, clock->warnings,
                                                            clock->n_warnings, r->now);
       for (guint j = 0; j < events->len; j++)
@@ -129,7 +105,7 @@ fl_sla_events_list (FlDb *db, const char *assignee, GError **error)
   const char *params[] = { assignee };
   return fl_query_rows (db,
       EVENT_COLUMNS
-      " WHERE w.status IN ('new', 'assigned', 'in_progress', 'on_hold') AND (?1 IS NULL OR w.assignee = ?1)"
+      " WHERE w.status IN " FL_WO_OPEN_STATUSES_SQL " AND (?1 IS NULL OR w.assignee = ?1)"
       " ORDER BY e.at DESC, e.percent DESC", G_N_ELEMENTS (params), params, error);
 }
 

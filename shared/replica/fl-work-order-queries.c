@@ -7,6 +7,7 @@
 #include "fl-record.h"
 #include "fl-replica-schema.h"
 #include "fl-time.h"
+#include "fl-workflow.h"
 
 void
 fl_work_order_query_clear (FlWorkOrderQuery *query)
@@ -49,7 +50,7 @@ fl_work_order_query_copy (const FlWorkOrderQuery *from, FlWorkOrderQuery *to)
 /* The recorded SLA events (sla_event) of an open order `w`: an escalation,
  * or a warning whose target is not met yet (a request's first line is met
  * by its resolution, an incident's response by the first start of work). */
-#define OPEN_STATUS "w.status IN ('new', 'assigned', 'in_progress', 'on_hold')"
+#define OPEN_STATUS "w.status IN " FL_WO_OPEN_STATUSES_SQL
 #define ESCALATED \
   "(" OPEN_STATUS " AND EXISTS (SELECT 1 FROM sla_event e" \
   "  WHERE e.work_order_id = w.id AND e.kind = 'escalation'))"

@@ -679,6 +679,43 @@ test_model_change_reaches_old_store (void)
   fl_test_store_close (&t);
 }
 
+static gboolean
+collect_ref (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  g_ptr_array_add (user_data, g_strdup (fl_record_get_string (row, "ref")));
+  return TRUE;
+}
+
+/* The open work orders, in the order they were written, and no others. */
+static void
+test_open_work_orders (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *site = fl_test_put_site (t.store, "HOSP1");
+  const char *statuses[] = { "new", "resolved", "on_hold", "closed", "assigned", "cancelled", "in_progress",
+                             "rejected", "visited" };
+  const FlTable *work_order = fl_schema_lookup ("work_order");
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("INC-261122-K3F-%04u", i + 1);
+      g_autofree char *id = fl_test_put_work_order (t.store, site, ref);
+      g_autoptr(JsonObject) row = fl_store_load_row (t.store, work_order, id, &error);
+      g_assert_no_error (error);
+      json_object_set_string_member (row, "status", statuses[i]);
+      fl_store_put_row (t.store, work_order, row, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func (g_free);
+  g_assert_true (fl_store_foreach_open_work_order (t.store, collect_ref, refs, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (refs, NULL);
+  g_autofree char *found = g_strjoinv (" ", (char **) refs->pdata);
+  g_assert_cmpstr (found, ==, "INC-261122-K3F-0001 INC-261122-K3F-0003 INC-261122-K3F-0005 INC-261122-K3F-0007");
+  fl_test_store_close (&t);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -686,6 +723,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/open-by-location", test_open_by_location);
   g_test_add_func ("/store/model-change-reaches-old-store", test_model_change_reaches_old_store);
   g_test_add_func ("/store/row-round-trip", test_row_round_trip);
+  g_test_add_func ("/store/open-work-orders", test_open_work_orders);
   g_test_add_func ("/store/transaction-rollback", test_transaction_rollback);
   g_test_add_func ("/store/change-log-order", test_change_log_order);
   g_test_add_func ("/store/pull-never-skips-an-open-transaction", test_pull_never_skips_an_open_transaction);

@@ -14,6 +14,8 @@ fl_sync_server_start_on (FlSyncServer *s, guint16 port)
   if (s->max_blob_size > 0)
     options.max_blob_size = s->max_blob_size;
   options.login_attempts = 1000;
+  if (s->no_sla_sweep)
+    options.sla_sweep_seconds = 0;
   s->server = fl_server_start (&options, &error);
   fl_server_options_clear (&options);
   g_assert_no_error (error);

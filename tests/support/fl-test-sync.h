@@ -18,6 +18,7 @@ typedef struct {
   char     *site_a;
   char     *site_b;
   gsize     max_blob_size;  /* 0: the default */
+  gboolean  no_sla_sweep;   /* the server records SLA events only as orders are written */
 } FlSyncServer;
 
 typedef struct {

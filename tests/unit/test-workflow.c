@@ -643,11 +643,26 @@ test_movement_kinds (void)
   g_assert_nonnull (strstr (error->message, "stock count"));
 }
 
+/* The SQL list of open statuses names exactly the statuses the model
+ * calls open. */
+static void
+test_open_statuses_sql (void)
+{
+  for (FlWorkOrderStatus s = 0; s < FL_N_WO_STATUSES; s++)
+    {
+      g_autofree char *quoted = g_strdup_printf ("'%s'", fl_work_order_status_to_string (s));
+      g_assert_cmpint (strstr (FL_WO_OPEN_STATUSES_SQL, quoted) != NULL, ==, fl_work_order_status_is_open (s));
+    }
+  g_assert_true (fl_work_order_status_is_open (FL_WO_ON_HOLD));
+  g_assert_false (fl_work_order_status_is_open (FL_WO_RESOLVED));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/workflow/names", test_names);
+  g_test_add_func ("/workflow/open-statuses-sql", test_open_statuses_sql);
   g_test_add_func ("/workflow/every-move", test_every_move);
   g_test_add_func ("/workflow/preconditions", test_preconditions);
   g_test_add_func ("/workflow/engineer-own-orders", test_engineer_own_orders);
