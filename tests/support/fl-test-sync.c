@@ -26,7 +26,7 @@ fl_sync_server_start (FlSyncServer *s)
 }
 
 void
-fl_sync_server_setup (FlSyncServer *s)
+fl_sync_server_setup_store (FlSyncServer *s)
 {
   s->store = fl_test_store_new (&s->dir, &s->db_path);
   s->site_a = fl_test_put_site_with_coverage (s->store, "HOSPA", "7x24");
@@ -37,6 +37,12 @@ fl_sync_server_setup (FlSyncServer *s)
   fl_test_add_user (s->store, "super", "supervisor", NULL);
   fl_test_add_user (s->store, "clerk", "clerk", s->site_a);
   fl_test_add_user (s->store, "admin", "admin", NULL);
+}
+
+void
+fl_sync_server_setup (FlSyncServer *s)
+{
+  fl_sync_server_setup_store (s);
   fl_sync_server_start (s);
 }
 
