@@ -429,7 +429,14 @@ cmd_demo_data (Admin *admin, GError **error)
   if (admin->size < 0 || admin->size > 10000000)
     return usage_error (error, _("--size must be between 0 and 10000000"));
   guint size = admin->size > 0 ? (guint) admin->size : 1000;
-  g_autofree char *blob_dir = g_strconcat (admin->db, ".blobs", NULL);
+  /* The photos go where the servers of the store keep them: beside a
+   * SQLite file, or in the folder a PostgreSQL store's instances share. */
+  g_autofree char *file = fl_store_location_file (admin->db);
+  g_autofree char *blob_dir = admin->blob_dir != NULL ? g_strdup (admin->blob_dir)
+                              : file != NULL ? g_strconcat (file, ".blobs", NULL) : NULL;
+  if (blob_dir == NULL)
+    return usage_error (error, _("“demo-data” on this store needs --blob-dir, the folder its servers keep "
+                                 "photos and signatures in"));
   gint64 start = g_get_monotonic_time ();
   if (!fl_demo_data_generate (admin->store, size, blob_dir, error))
     return FALSE;
@@ -676,7 +683,7 @@ static const Command commands[] = {
   { "policy set", "PRIORITY RESPONSE_MINUTES RESOLVE_MINUTES", 3,
     N_("Set the SLA targets of a priority, for a site (--site) and a service (--service)"), "site service",
     cmd_policy_set },
-  { "demo-data", "", 0, N_("Fill an empty database with realistic demo data"), "size", cmd_demo_data },
+  { "demo-data", "", 0, N_("Fill an empty database with realistic demo data"), "size blob-dir", cmd_demo_data },
   { "backup", "", 0, N_("Copy the database while the server runs"), "to", cmd_backup },
   { "migrate", "", 0, N_("Move a stopped server's database (--from PATH.db) into a new one (--to postgresql://…)"),
     "from to blob-dir", cmd_migrate },

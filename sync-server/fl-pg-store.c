@@ -944,12 +944,66 @@ pg_verify (FlStore *store, GError **error)
   return FALSE;
 }
 
+/* The connection's parameters as a conninfo string for another program,
+ * without the password (that goes in PGPASSWORD, not on a command line
+ * every user of the machine can read). */
+static char *
+conninfo_without_password (PGconn *conn)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  PQconninfoOption *options = PQconninfo (conn);
+  for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+    {
+      if (o->val == NULL || *o->val == '\0' || strcmp (o->keyword, "password") == 0)
+        continue;
+      g_string_append_printf (text, "%s%s='", text->len > 0 ? " " : "", o->keyword);
+      for (const char *c = o->val; *c != '\0'; c++)
+        {
+          if (*c == '\'' || *c == '\\')
+            g_string_append_c (text, '\\');
+          g_string_append_c (text, *c);
+        }
+      g_string_append_c (text, '\'');
+    }
+  PQconninfoFree (options);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* pg_dump does what a backup of PostgreSQL needs and no copy of ours could:
+ * one consistent snapshot of every table (the change log, balances and
+ * accounts together) read without stopping writers, in a file pg_restore
+ * reads back into an empty database of any later PostgreSQL. */
 static gboolean
 pg_backup (FlStore *store, const char *dest_path, GError **error)
 {
-  g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED,
-               _("A PostgreSQL store is backed up with pg_dump, as docs/operations.md describes"));
-  return FALSE;
+  FlPgStore *self = FL_PG_STORE (store);
+  g_autofree char *pg_dump = g_find_program_in_path ("pg_dump");
+  if (pg_dump == NULL)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED,
+                   _("pg_dump is not installed: install the PostgreSQL client (Debian: postgresql-client)"));
+      return FALSE;
+    }
+  g_autofree char *conninfo = conninfo_without_password (self->conn);
+  g_autofree char *file_option = g_strconcat ("--file=", dest_path, NULL);
+  g_autofree char *dbname_option = g_strconcat ("--dbname=", conninfo, NULL);
+  const char *argv[] = { pg_dump, "--format=custom", "--no-owner", file_option, dbname_option, NULL };
+  g_auto(GStrv) envp = g_get_environ ();
+  const char *password = PQpass (self->conn);
+  if (password != NULL && *password != '\0')
+    envp = g_environ_setenv (envp, "PGPASSWORD", password, TRUE);
+  g_autofree char *err = NULL;
+  int status = 0;
+  if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                     &status, error))
+    return FALSE;
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED, _("pg_dump could not back up the store: %s"),
+                   g_strstrip (err));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The connection's use shows in pg_stat_activity, where operators look. */

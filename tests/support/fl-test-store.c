@@ -90,6 +90,22 @@ new_location (const char *dir)
   return g_build_filename (dir, "server.db", NULL);
 }
 
+char *
+fl_test_store_new_empty (const char *dir)
+{
+#ifdef FL_HAVE_POSTGRESQL
+  g_autofree char *base = g_path_get_basename (dir);
+  g_autofree char *name = g_strconcat (base, "_empty", NULL);
+  g_strdelimit (name, "-", '_');
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE \"%s\"", lower);
+  pg_run_on ("postgres", create);
+  return pg_uri (lower);
+#else
+  g_error ("this build has no PostgreSQL store");
+#endif
+}
+
 FlStore *
 fl_test_store_new (char **out_dir, char **out_path)
 {
