@@ -28,6 +28,7 @@
 #define WRITE_LOCK     "4641576b"   /* "FAWk" */
 #define MIGRATE_LOCK   "4641536d"   /* "FASm": schema upgrades, one instance at a time */
 #define FETCH_ROWS     "256"        /* rows per FETCH while streaming */
+#define BLOB_PART      (256 * 1024) /* bytes per row of a blob */
 
 struct _FlPgStore
 {
@@ -204,6 +205,23 @@ queue_command (FlPgStore *self, const char *sql, GError **error)
   return TRUE;
 }
 
+/* `result` when the statement succeeded, else NULL with `error` (its
+ * SQLSTATE kept). */
+static PGresult *
+answered (FlPgStore *self, PGresult *result, GError **error)
+{
+  ExecStatusType status = PQresultStatus (result);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    {
+      self->sqlstate[0] = '\0';
+      return result;
+    }
+  g_strlcpy (self->sqlstate, PQresultErrorField (result, PG_DIAG_SQLSTATE) ?: "", sizeof self->sqlstate);
+  fail (self, error, _("running a statement"), PQresultErrorMessage (result));
+  PQclear (result);
+  return NULL;
+}
+
 /* Runs `sql` with text parameters as a statement prepared once per
  * connection; NULL with `error` when it fails (its SQLSTATE kept).  In a
  * pipeline it goes last and its answer comes with the others'. */
@@ -226,17 +244,24 @@ run (FlPgStore *self, const char *sql, int n_params, const char * const *params,
   const char *name = prepared_name (self, sql, n_params, error);
   if (name == NULL)
     return NULL;
-  PGresult *result = PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0);
-  ExecStatusType status = PQresultStatus (result);
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
-    {
-      self->sqlstate[0] = '\0';
-      return result;
-    }
-  g_strlcpy (self->sqlstate, PQresultErrorField (result, PG_DIAG_SQLSTATE) ?: "", sizeof self->sqlstate);
-  fail (self, error, _("running a statement"), PQresultErrorMessage (result));
-  PQclear (result);
-  return NULL;
+  return answered (self, PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0), error);
+}
+
+/* Runs `sql` at once (after what the pipeline owes), with parameters of the
+ * given lengths and formats (NULL: text) and results in `result_format`
+ * (0 text, 1 binary): for the bytes of blobs. */
+static PGresult *
+run_formats (FlPgStore *self, const char *sql, int n_params, const char * const *params,
+             const int *lengths, const int *formats, int result_format, GError **error)
+{
+  if (!settle (self, NULL, error))
+    return NULL;
+  reconnect_if_lost (self);
+  const char *name = prepared_name (self, sql, n_params, error);
+  if (name == NULL)
+    return NULL;
+  return answered (self, PQexecPrepared (self->conn, name, n_params, params, lengths, formats, result_format),
+                   error);
 }
 
 /* Statements without parameters, several at once (schema, transactions). */
@@ -483,6 +508,20 @@ create_server (FlPgStore *self, GError **error)
          run_done (self, "INSERT INTO meta (key, value) VALUES ('store_id', $1)", 1, params, error);
 }
 
+/* Photos and signatures, content-addressed, in parts of BLOB_PART bytes so
+ * neither side holds more than one part in a statement. */
+static gboolean
+create_blobs (FlPgStore *self, GError **error)
+{
+  return run_script (self,
+                     "CREATE TABLE blobs (\n"
+                     "  sha256 TEXT NOT NULL,\n"
+                     "  part INTEGER NOT NULL,\n"
+                     "  data BYTEA NOT NULL,\n"
+                     "  PRIMARY KEY (sha256, part)\n"
+                     ")", error);
+}
+
 typedef gboolean (*PgMigrationFunc) (FlPgStore *self, GError **error);
 
 /* Versioned migrations: each runs once, in order, in the transaction that
@@ -492,6 +531,7 @@ static const struct {
   PgMigrationFunc func;
 } migrations[] = {
   { 1, create_server },
+  { 2, create_blobs },
 };
 
 static gboolean
@@ -1924,6 +1964,101 @@ pg_finish_load (FlStore *store, GError **error)
     "               greatest ((SELECT max (id) FROM login_attempts), 1))", error);
 }
 
+/* ---- blobs ---- */
+
+static gboolean
+pg_has_blob (FlStore *store, const char *sha256, gboolean *has_blob, GError **error)
+{
+  const char *params[] = { sha256 };
+  g_autoptr(PGresult) result = run (FL_PG_STORE (store), "SELECT 1 FROM blobs WHERE sha256 = $1 AND part = 0",
+                                    1, params, error);
+  if (result == NULL)
+    return FALSE;
+  *has_blob = PQntuples (result) > 0;
+  return TRUE;
+}
+
+/* In the caller's transaction if one is open, else in a short one of its
+ * own outside the write lock: a blob is named by its bytes, so two
+ * instances storing one blob at once write the same rows. */
+static gboolean
+pg_put_blob (FlStore *store, const char *sha256, GBytes *data, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  gboolean has_blob = FALSE;
+  if (!pg_has_blob (store, sha256, &has_blob, error))
+    return FALSE;
+  if (has_blob)
+    return TRUE;
+  gsize size = 0;
+  const char *bytes = g_bytes_get_data (data, &size);
+  gboolean own = self->depth == 0;
+  if (own && !run_script (self, "BEGIN", error))
+    return FALSE;
+  for (gsize offset = 0, part = 0; offset < size || part == 0; offset += BLOB_PART, part++)
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GSIZE_FORMAT, part);
+      const char *params[] = { sha256, number, bytes != NULL ? bytes + offset : "" };
+      const int lengths[] = { 0, 0, (int) MIN (size - offset, (gsize) BLOB_PART) };
+      const int formats[] = { 0, 0, 1 };
+      g_autoptr(PGresult) result = run_formats (self, "INSERT INTO blobs (sha256, part, data) VALUES ($1, $2, $3) "
+                                                      "ON CONFLICT DO NOTHING", 3, params, lengths, formats, 0, error);
+      if (result == NULL)
+        {
+          if (own)
+            run_script (self, "ROLLBACK", NULL);
+          return FALSE;
+        }
+    }
+  return !own || run_script (self, "COMMIT", error);
+}
+
+static GBytes *
+pg_get_blob (FlStore *store, const char *sha256, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  for (guint part = 0;; part++)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", part);
+      const char *params[] = { sha256, number };
+      g_autoptr(PGresult) result = run_formats (self, "SELECT data FROM blobs WHERE sha256 = $1 AND part = $2",
+                                                2, params, NULL, NULL, 1, error);
+      if (result == NULL)
+        return NULL;
+      if (PQntuples (result) == 0)
+        break;
+      g_byte_array_append (bytes, (const guint8 *) PQgetvalue (result, 0, 0), PQgetlength (result, 0, 0));
+    }
+  gsize size = bytes->len;
+  if (size == 0)
+    {
+      gboolean has_blob = FALSE;
+      if (!pg_has_blob (store, sha256, &has_blob, error))
+        return NULL;
+      if (!has_blob)
+        {
+          g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("No blob %s on the server"), sha256);
+          return NULL;
+        }
+    }
+  return g_bytes_new_take (g_byte_array_free (g_steal_pointer (&bytes), FALSE), size);
+}
+
+static gboolean
+pg_foreach_blob (FlStore *store, gboolean (*func) (const char *sha256, gpointer user_data, GError **error),
+                 gpointer user_data, GError **error)
+{
+  g_autoptr(PGresult) result = run (FL_PG_STORE (store), "SELECT sha256 FROM blobs WHERE part = 0 ORDER BY sha256",
+                                    0, NULL, error);
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    if (!func (PQgetvalue (result, i, 0), user_data, error))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 fl_pg_store_iface_init (FlStoreInterface *iface)
 {
@@ -1971,4 +2106,8 @@ fl_pg_store_iface_init (FlStoreInterface *iface)
   iface->put_record = pg_put_record;
   iface->put_row_as_is = pg_put_row_as_is;
   iface->finish_load = pg_finish_load;
+  iface->put_blob = pg_put_blob;
+  iface->get_blob = pg_get_blob;
+  iface->has_blob = pg_has_blob;
+  iface->foreach_blob = pg_foreach_blob;
 }

@@ -203,21 +203,24 @@ test_policies (Fixture *f, gconstpointer data)
   g_assert_null (strstr (f->out->str, "240"));
 }
 
-/* The blob folder of the store under test: a SQLite store keeps its blobs
- * beside its file, another is told a folder. */
-static char *
-blob_dir (Fixture *f)
-{
-  return fl_test_store_is_postgresql () ? g_build_filename (f->dir, "blobs", NULL)
-                                        : g_strconcat (f->db, ".blobs", NULL);
-}
-
 static int
 demo_data (Fixture *f, const char *size)
 {
-  g_autofree char *blobs = blob_dir (f);
-  const char *blob_option = fl_test_store_is_postgresql () ? "--blob-dir" : NULL;
-  return run (f, NULL, "demo-data", "--size", size, blob_option, blobs, NULL);
+  return run (f, NULL, "demo-data", "--size", size, NULL);
+}
+
+/* Where the store under test keeps its blobs: beside a SQLite file, in a
+ * PostgreSQL store itself. */
+static FlBlobs *
+store_blobs (Fixture *f, FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  if (fl_store_keeps_blobs (store))
+    return fl_blobs_new_in_store (store, G_MAXSIZE);
+  g_autofree char *dir = g_strconcat (f->db, ".blobs", NULL);
+  FlBlobs *blobs = fl_blobs_new (dir, G_MAXSIZE, &error);
+  g_assert_no_error (error);
+  return blobs;
 }
 
 /* The query of the store under test where the two dialects differ. */
@@ -244,11 +247,6 @@ test_demo_data (Fixture *f, gconstpointer data)
   g_assert_cmpint (demo_data (f, "600"), ==, 0);
   g_assert_nonnull (strstr (f->out->str, "fieldline-demo"));
   g_assert_cmpint (demo_data (f, "10"), ==, FL_ADMIN_EXIT_INVALID);
-  if (fl_test_store_is_postgresql ())
-    {
-      g_assert_cmpint (run (f, NULL, "demo-data", "--size", "10", NULL), ==, FL_ADMIN_EXIT_USAGE);
-      g_assert_nonnull (strstr (f->error->message, "--blob-dir"));
-    }
 
   g_autoptr(FlStore) store = fl_store_open (f->db, &error);
   g_assert_no_error (error);
@@ -308,14 +306,12 @@ test_demo_data (Fixture *f, gconstpointer data)
                                                       "127.0.0.1", NULL, &error);
   g_assert_no_error (error);
 
-  /* The attachment's bytes are in the blob directory. */
+  /* The attachment's bytes are where the store's blobs are. */
   g_autofree char *sha = NULL;
   g_assert_true (fl_store_foreach_row (store, fl_schema_lookup ("attachment"), NULL, first_sha256, &sha, &error));
   g_assert_nonnull (sha);
-  g_autofree char *blobs = blob_dir (f);
-  g_autofree char *prefix = g_strndup (sha, 2);
-  g_autofree char *blob = g_build_filename (blobs, prefix, sha, NULL);
-  g_assert_true (g_file_test (blob, G_FILE_TEST_IS_REGULAR));
+  g_autoptr(FlBlobs) blobs = store_blobs (f, store);
+  g_assert_true (fl_blobs_exists (blobs, sha));
 }
 
 /* Where a backup is restored to be checked: a SQLite backup is a store
@@ -484,9 +480,16 @@ test_migrate_round_trip (Fixture *f, gconstpointer data)
   g_autofree char *target_dir = NULL, *target = NULL;
   g_autoptr(FlStore) empty = fl_test_store_new (&target_dir, &target);
   g_autofree char *blob_target = g_build_filename (target_dir, "blobs", NULL);
-  g_assert_cmpint (run (f, NULL, "migrate", "--to", target, NULL), ==, FL_ADMIN_EXIT_USAGE);
-  g_assert_nonnull (strstr (f->error->message, "--blob-dir"));
-  g_assert_cmpint (run (f, NULL, "migrate", "--to", target, "--blob-dir", blob_target, NULL), ==, 0);
+  /* Into PostgreSQL the blobs go into the store; a SQLite file's new home
+   * needs a folder for them. */
+  if (fl_store_keeps_blobs (empty))
+    g_assert_cmpint (run (f, NULL, "migrate", "--to", target, NULL), ==, 0);
+  else
+    {
+      g_assert_cmpint (run (f, NULL, "migrate", "--to", target, NULL), ==, FL_ADMIN_EXIT_USAGE);
+      g_assert_nonnull (strstr (f->error->message, "--blob-dir"));
+      g_assert_cmpint (run (f, NULL, "migrate", "--to", target, "--blob-dir", blob_target, NULL), ==, 0);
+    }
   g_assert_nonnull (strstr (f->out->str, "every count and checksum is equal"));
 
   g_autoptr(FlStore) moved = fl_store_open (target, &error);
@@ -530,8 +533,12 @@ test_migrate_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_record_get_string (replay, "status"), ==, "applied");
   g_assert_cmpint (fl_store_count_login_failures (moved, "liwei", "10.0.0.9", 0, NULL), ==, 1);
   g_assert_true (fl_store_verify (moved, &error));
-  g_autoptr(FlBlobs) moved_blobs = fl_blobs_new (blob_target, 1024, &error);
+  g_autoptr(FlBlobs) moved_blobs = fl_store_keeps_blobs (moved) ? fl_blobs_new_in_store (moved, 1024)
+                                                                : fl_blobs_new (blob_target, 1024, &error);
   g_assert_true (fl_blobs_exists (moved_blobs, sha));
+  g_autoptr(GBytes) moved_photo = fl_blobs_get (moved_blobs, sha, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (moved_photo, photo));
 
   /* A store that holds data is not migrated into. */
   g_assert_cmpint (run (f, NULL, "migrate", "--to", target, "--blob-dir", blob_target, NULL), !=, 0);

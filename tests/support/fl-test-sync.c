@@ -10,7 +10,9 @@ fl_sync_server_start_on (FlSyncServer *s, guint16 port)
   options.store = g_strdup (s->db_path);
   g_free (options.listen);
   options.listen = g_strdup_printf ("127.0.0.1:%u", port);
-  options.blob_dir = g_build_filename (s->dir, "blobs", NULL);
+  /* A PostgreSQL store keeps its blobs itself. */
+  if (!fl_test_store_is_postgresql ())
+    options.blob_dir = g_build_filename (s->dir, "blobs", NULL);
   if (s->max_blob_size > 0)
     options.max_blob_size = s->max_blob_size;
   options.login_attempts = 1000;

@@ -176,7 +176,9 @@ drain (FlSyncResponse *response)
 static void
 start_instances (Sim *sim, guint n, guint count)
 {
-  const char *args[] = { "--store", sim->s.db_path, "--blob-dir", sim->blob_dir, NULL };
+  /* A PostgreSQL store keeps the blobs itself; SQLite ones share a folder. */
+  const char *args[] = { "--store", sim->s.db_path,
+                         fl_test_store_is_postgresql () ? NULL : "--blob-dir", sim->blob_dir, NULL };
   fl_test_server_processes_start (&sim->instances[n], count, sim->program, args);
   for (guint i = n; i < n + count; i++)
     {
