@@ -429,7 +429,11 @@ cmd_demo_data (Admin *admin, GError **error)
   if (admin->size < 0 || admin->size > 10000000)
     return usage_error (error, _("--size must be between 0 and 10000000"));
   guint size = admin->size > 0 ? (guint) admin->size : 1000;
-  g_autofree char *blob_dir = g_strconcat (admin->db, ".blobs", NULL);
+  /* The photos go where the servers of the store keep them: in --blob-dir,
+   * beside a SQLite file, or in a PostgreSQL store itself. */
+  g_autofree char *file = fl_store_location_file (admin->db);
+  g_autofree char *blob_dir = admin->blob_dir != NULL ? g_strdup (admin->blob_dir)
+                              : file != NULL ? g_strconcat (file, ".blobs", NULL) : NULL;
   gint64 start = g_get_monotonic_time ();
   if (!fl_demo_data_generate (admin->store, size, blob_dir, error))
     return FALSE;
@@ -473,16 +477,21 @@ source_blob_dir (Admin *admin)
   return dir != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR) ? g_steal_pointer (&dir) : NULL;
 }
 
+/* Into --blob-dir when given, else into the new store itself. */
 static gboolean
-migrate_blobs (Admin *admin, const char *source, GError **error)
+migrate_blobs (Admin *admin, const char *source, FlStore *target, GError **error)
 {
   g_autoptr(FlBlobs) from = fl_blobs_new (source, G_MAXSIZE, error);
-  g_autoptr(FlBlobs) to = from != NULL ? fl_blobs_new (admin->blob_dir, G_MAXSIZE, error) : NULL;
+  if (from == NULL)
+    return FALSE;
+  g_autoptr(FlBlobs) to = admin->blob_dir != NULL ? fl_blobs_new (admin->blob_dir, G_MAXSIZE, error)
+                                                  : fl_blobs_new_in_store (target, G_MAXSIZE);
   guint n = 0;
   if (to == NULL || !fl_migrate_blobs (from, to, &n, error))
     return FALSE;
-  g_string_append_printf (admin->out, _("Copied %u blobs to %s, each checked against its hash.\n"),
-                          n, admin->blob_dir);
+  g_autofree char *where = admin->blob_dir != NULL ? g_strdup (admin->blob_dir)
+                                                   : fl_store_location_for_people (admin->to);
+  g_string_append_printf (admin->out, _("Copied %u blobs to %s, each checked against its hash.\n"), n, where);
   return TRUE;
 }
 
@@ -492,12 +501,12 @@ cmd_migrate (Admin *admin, GError **error)
   if (admin->to == NULL)
     return usage_error (error, _("“migrate” needs --to URI, the new, empty database"));
   g_autofree char *blobs = source_blob_dir (admin);
-  if (blobs != NULL && admin->blob_dir == NULL)
-    return usage_error (error, _("%s holds photos and signatures: give --blob-dir, the folder the new "
-                                 "store's instances share, to move them"), blobs);
   g_autoptr(FlStore) to = fl_store_open (admin->to, error);
   if (to == NULL)
     return FALSE;
+  if (blobs != NULL && admin->blob_dir == NULL && !fl_store_keeps_blobs (to))
+    return usage_error (error, _("%s holds photos and signatures: give --blob-dir, the folder the new "
+                                 "store's instances share, to move them"), blobs);
   g_autoptr(GPtrArray) tallies = fl_migrate_copy (admin->store, to, error);
   if (tallies == NULL)
     return FALSE;
@@ -514,7 +523,7 @@ cmd_migrate (Admin *admin, GError **error)
   g_autofree char *target = fl_store_location_for_people (admin->to);
   g_string_append_printf (admin->out, _("Moved %" PRId64 " records from %s to %s; every count and "
                                         "checksum is equal.\n"), total, from, target);
-  return blobs == NULL || migrate_blobs (admin, blobs, error);
+  return blobs == NULL || migrate_blobs (admin, blobs, to, error);
 }
 
 typedef struct {
@@ -676,7 +685,7 @@ static const Command commands[] = {
   { "policy set", "PRIORITY RESPONSE_MINUTES RESOLVE_MINUTES", 3,
     N_("Set the SLA targets of a priority, for a site (--site) and a service (--service)"), "site service",
     cmd_policy_set },
-  { "demo-data", "", 0, N_("Fill an empty database with realistic demo data"), "size", cmd_demo_data },
+  { "demo-data", "", 0, N_("Fill an empty database with realistic demo data"), "size blob-dir", cmd_demo_data },
   { "backup", "", 0, N_("Copy the database while the server runs"), "to", cmd_backup },
   { "migrate", "", 0, N_("Move a stopped server's database (--from PATH.db) into a new one (--to postgresql://…)"),
     "from to blob-dir", cmd_migrate },

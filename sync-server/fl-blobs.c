@@ -12,8 +12,9 @@ G_DEFINE_QUARK (fl-blobs-error-quark, fl_blobs_error)
 
 struct _FlBlobs
 {
-  char  *dir;
-  gsize  max_size;
+  char    *dir;       /* or NULL: in the store */
+  FlStore *store;     /* borrowed */
+  gsize    max_size;
 };
 
 FlBlobs *
@@ -30,6 +31,26 @@ fl_blobs_new (const char *dir, gsize max_size, GError **error)
   blobs->dir = g_strdup (dir);
   blobs->max_size = max_size;
   return blobs;
+}
+
+FlBlobs *
+fl_blobs_new_in_store (FlStore *store, gsize max_size)
+{
+  g_return_val_if_fail (fl_store_keeps_blobs (store), NULL);
+  FlBlobs *blobs = g_new0 (FlBlobs, 1);
+  blobs->store = store;
+  blobs->max_size = max_size;
+  return blobs;
+}
+
+/* A store's failure in this module's words: not there, or the database. */
+static void
+store_error (GError **error, GError *store_error)
+{
+  g_set_error_literal (error, FL_BLOBS_ERROR,
+                       g_error_matches (store_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND)
+                         ? FL_BLOBS_ERROR_NOT_FOUND : FL_BLOBS_ERROR_IO,
+                       store_error->message);
 }
 
 void
@@ -80,6 +101,9 @@ fl_blobs_exists (FlBlobs *blobs, const char *sha256)
 {
   if (!fl_blobs_name_is_valid (sha256))
     return FALSE;
+  gboolean has_blob = FALSE;
+  if (blobs->store != NULL)
+    return fl_store_has_blob (blobs->store, sha256, &has_blob, NULL) && has_blob;
   g_autofree char *path = blob_path (blobs, sha256);
   return g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
@@ -128,6 +152,14 @@ fl_blobs_put (FlBlobs *blobs, const char *sha256, GBytes *data, GError **error)
                    actual, sha256);
       return FALSE;
     }
+  if (blobs->store != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+      if (fl_store_put_blob (blobs->store, sha256, data, &local_error))
+        return TRUE;
+      store_error (error, local_error);
+      return FALSE;
+    }
   if (fl_blobs_exists (blobs, sha256))
     return TRUE;
 
@@ -156,8 +188,15 @@ fl_blobs_get (FlBlobs *blobs, const char *sha256, GError **error)
 {
   if (!check_name (sha256, error))
     return NULL;
-  g_autofree char *path = blob_path (blobs, sha256);
   g_autoptr(GError) local_error = NULL;
+  if (blobs->store != NULL)
+    {
+      GBytes *bytes = fl_store_get_blob (blobs->store, sha256, &local_error);
+      if (bytes == NULL)
+        store_error (error, local_error);
+      return bytes;
+    }
+  g_autofree char *path = blob_path (blobs, sha256);
   g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, &local_error);
   if (file == NULL)
     {
@@ -173,6 +212,8 @@ fl_blobs_get (FlBlobs *blobs, const char *sha256, GError **error)
 gboolean
 fl_blobs_foreach (FlBlobs *blobs, FlBlobsFunc func, gpointer user_data, GError **error)
 {
+  if (blobs->store != NULL)
+    return fl_store_foreach_blob (blobs->store, func, user_data, error);
   g_autoptr(GDir) top = g_dir_open (blobs->dir, 0, error);
   if (top == NULL)
     return FALSE;

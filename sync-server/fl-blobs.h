@@ -1,11 +1,15 @@
-/* fl-blobs.h — content-addressed blob files (photos, signatures).
+/* fl-blobs.h — content-addressed blobs (photos, signatures).
  *
- * A blob is stored under its SHA-256 as <dir>/<ab>/<sha256>: written to a
- * temporary file, synced, then renamed, so a file under a hash name is
- * always complete and always has that hash. */
+ * In a folder, a blob is stored under its SHA-256 as <dir>/<ab>/<sha256>:
+ * written to a temporary file, synced, then renamed, so a file under a
+ * hash name is always complete and always has that hash.  In a store that
+ * keeps blobs (PostgreSQL: every instance finds them there) it is written
+ * in parts in one transaction, with the same checks first. */
 #pragma once
 
 #include <gio/gio.h>
+
+#include "fl-store.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +27,9 @@ typedef struct _FlBlobs FlBlobs;
 
 /* Blobs live in `dir` (created when missing); none may exceed `max_size`. */
 FlBlobs  *fl_blobs_new (const char *dir, gsize max_size, GError **error);
+/* Blobs in `store` (fl_store_keeps_blobs), through that connection: use
+ * it from the thread that uses the store, and free it before the store. */
+FlBlobs  *fl_blobs_new_in_store (FlStore *store, gsize max_size);
 void      fl_blobs_free (FlBlobs *blobs);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlBlobs, fl_blobs_free)
 

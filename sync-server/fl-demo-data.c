@@ -1119,9 +1119,10 @@ store_signature (Demo *d, const char *blob_dir, GError **error)
   g_autoptr(GBytes) bytes = g_bytes_new_static (signature_png, sizeof signature_png);
   d->signature_sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
   d->signature_size = sizeof signature_png;
-  if (blob_dir == NULL)
+  if (blob_dir == NULL && !fl_store_keeps_blobs (d->store))
     return TRUE;
-  g_autoptr(FlBlobs) blobs = fl_blobs_new (blob_dir, 1024 * 1024, error);
+  g_autoptr(FlBlobs) blobs = blob_dir != NULL ? fl_blobs_new (blob_dir, 1024 * 1024, error)
+                                              : fl_blobs_new_in_store (d->store, 1024 * 1024);
   return blobs != NULL && fl_blobs_put (blobs, d->signature_sha256, bytes, error);
 }
 

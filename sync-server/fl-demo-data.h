@@ -36,7 +36,8 @@ typedef struct {
 const FlDemoUser *fl_demo_data_users (guint *n_users);
 
 /* Fills an empty store with `size` work orders and everything around them.
- * `blob_dir` (may be NULL) receives the bytes of the demo attachments. */
+ * `blob_dir` receives the bytes of the demo attachments (NULL: the store,
+ * if it keeps blobs, else nowhere). */
 gboolean fl_demo_data_generate (FlStore *store, guint size, const char *blob_dir, GError **error);
 
 G_END_DECLS

@@ -29,6 +29,7 @@
 #define WRITE_LOCK     "4641576b"   /* "FAWk" */
 #define MIGRATE_LOCK   "4641536d"   /* "FASm": schema upgrades, one instance at a time */
 #define FETCH_ROWS     "256"        /* rows per FETCH while streaming */
+#define BLOB_PART      (256 * 1024) /* bytes per row of a blob */
 
 struct _FlPgStore
 {
@@ -205,6 +206,23 @@ queue_command (FlPgStore *self, const char *sql, GError **error)
   return TRUE;
 }
 
+/* `result` when the statement succeeded, else NULL with `error` (its
+ * SQLSTATE kept). */
+static PGresult *
+answered (FlPgStore *self, PGresult *result, GError **error)
+{
+  ExecStatusType status = PQresultStatus (result);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    {
+      self->sqlstate[0] = '\0';
+      return result;
+    }
+  g_strlcpy (self->sqlstate, PQresultErrorField (result, PG_DIAG_SQLSTATE) ?: "", sizeof self->sqlstate);
+  fail (self, error, _("running a statement"), PQresultErrorMessage (result));
+  PQclear (result);
+  return NULL;
+}
+
 /* Runs `sql` with text parameters as a statement prepared once per
  * connection; NULL with `error` when it fails (its SQLSTATE kept).  In a
  * pipeline it goes last and its answer comes with the others'. */
@@ -227,17 +245,24 @@ run (FlPgStore *self, const char *sql, int n_params, const char * const *params,
   const char *name = prepared_name (self, sql, n_params, error);
   if (name == NULL)
     return NULL;
-  PGresult *result = PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0);
-  ExecStatusType status = PQresultStatus (result);
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
-    {
-      self->sqlstate[0] = '\0';
-      return result;
-    }
-  g_strlcpy (self->sqlstate, PQresultErrorField (result, PG_DIAG_SQLSTATE) ?: "", sizeof self->sqlstate);
-  fail (self, error, _("running a statement"), PQresultErrorMessage (result));
-  PQclear (result);
-  return NULL;
+  return answered (self, PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0), error);
+}
+
+/* Runs `sql` at once (after what the pipeline owes), with parameters of the
+ * given lengths and formats (NULL: text) and results in `result_format`
+ * (0 text, 1 binary): for the bytes of blobs. */
+static PGresult *
+run_formats (FlPgStore *self, const char *sql, int n_params, const char * const *params,
+             const int *lengths, const int *formats, int result_format, GError **error)
+{
+  if (!settle (self, NULL, error))
+    return NULL;
+  reconnect_if_lost (self);
+  const char *name = prepared_name (self, sql, n_params, error);
+  if (name == NULL)
+    return NULL;
+  return answered (self, PQexecPrepared (self->conn, name, n_params, params, lengths, formats, result_format),
+                   error);
 }
 
 /* Statements without parameters, several at once (schema, transactions). */
@@ -484,6 +509,20 @@ create_server (FlPgStore *self, GError **error)
          run_done (self, "INSERT INTO meta (key, value) VALUES ('store_id', $1)", 1, params, error);
 }
 
+/* Photos and signatures, content-addressed, in parts of BLOB_PART bytes so
+ * neither side holds more than one part in a statement. */
+static gboolean
+create_blobs (FlPgStore *self, GError **error)
+{
+  return run_script (self,
+                     "CREATE TABLE blobs (\n"
+                     "  sha256 TEXT NOT NULL,\n"
+                     "  part INTEGER NOT NULL,\n"
+                     "  data BYTEA NOT NULL,\n"
+                     "  PRIMARY KEY (sha256, part)\n"
+                     ")", error);
+}
+
 typedef gboolean (*PgMigrationFunc) (FlPgStore *self, GError **error);
 
 /* Versioned migrations: each runs once, in order, in the transaction that
@@ -493,6 +532,7 @@ static const struct {
   PgMigrationFunc func;
 } migrations[] = {
   { 1, create_server },
+  { 2, create_blobs },
 };
 
 static gboolean
@@ -951,12 +991,66 @@ pg_verify (FlStore *store, GError **error)
   return FALSE;
 }
 
+/* The connection's parameters as a conninfo string for another program,
+ * without the password (that goes in PGPASSWORD, not on a command line
+ * every user of the machine can read). */
+static char *
+conninfo_without_password (PGconn *conn)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  PQconninfoOption *options = PQconninfo (conn);
+  for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+    {
+      if (o->val == NULL || *o->val == '\0' || strcmp (o->keyword, "password") == 0)
+        continue;
+      g_string_append_printf (text, "%s%s='", text->len > 0 ? " " : "", o->keyword);
+      for (const char *c = o->val; *c != '\0'; c++)
+        {
+          if (*c == '\'' || *c == '\\')
+            g_string_append_c (text, '\\');
+          g_string_append_c (text, *c);
+        }
+      g_string_append_c (text, '\'');
+    }
+  PQconninfoFree (options);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* pg_dump does what a backup of PostgreSQL needs and no copy of ours could:
+ * one consistent snapshot of every table (the change log, balances and
+ * accounts together) read without stopping writers, in a file pg_restore
+ * reads back into an empty database of any later PostgreSQL. */
 static gboolean
 pg_backup (FlStore *store, const char *dest_path, GError **error)
 {
-  g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED,
-               _("A PostgreSQL store is backed up with pg_dump, as docs/operations.md describes"));
-  return FALSE;
+  FlPgStore *self = FL_PG_STORE (store);
+  g_autofree char *pg_dump = g_find_program_in_path ("pg_dump");
+  if (pg_dump == NULL)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED,
+                   _("pg_dump is not installed: install the PostgreSQL client (Debian: postgresql-client)"));
+      return FALSE;
+    }
+  g_autofree char *conninfo = conninfo_without_password (self->conn);
+  g_autofree char *file_option = g_strconcat ("--file=", dest_path, NULL);
+  g_autofree char *dbname_option = g_strconcat ("--dbname=", conninfo, NULL);
+  const char *argv[] = { pg_dump, "--format=custom", "--no-owner", file_option, dbname_option, NULL };
+  g_auto(GStrv) envp = g_get_environ ();
+  const char *password = PQpass (self->conn);
+  if (password != NULL && *password != '\0')
+    envp = g_environ_setenv (envp, "PGPASSWORD", password, TRUE);
+  g_autofree char *err = NULL;
+  int status = 0;
+  if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                     &status, error))
+    return FALSE;
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED, _("pg_dump could not back up the store: %s"),
+                   g_strstrip (err));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The connection's use shows in pg_stat_activity, where operators look. */
@@ -1891,6 +1985,101 @@ pg_finish_load (FlStore *store, GError **error)
     "               greatest ((SELECT max (id) FROM login_attempts), 1))", error);
 }
 
+/* ---- blobs ---- */
+
+static gboolean
+pg_has_blob (FlStore *store, const char *sha256, gboolean *has_blob, GError **error)
+{
+  const char *params[] = { sha256 };
+  g_autoptr(PGresult) result = run (FL_PG_STORE (store), "SELECT 1 FROM blobs WHERE sha256 = $1 AND part = 0",
+                                    1, params, error);
+  if (result == NULL)
+    return FALSE;
+  *has_blob = PQntuples (result) > 0;
+  return TRUE;
+}
+
+/* In the caller's transaction if one is open, else in a short one of its
+ * own outside the write lock: a blob is named by its bytes, so two
+ * instances storing one blob at once write the same rows. */
+static gboolean
+pg_put_blob (FlStore *store, const char *sha256, GBytes *data, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  gboolean has_blob = FALSE;
+  if (!pg_has_blob (store, sha256, &has_blob, error))
+    return FALSE;
+  if (has_blob)
+    return TRUE;
+  gsize size = 0;
+  const char *bytes = g_bytes_get_data (data, &size);
+  gboolean own = self->depth == 0;
+  if (own && !run_script (self, "BEGIN", error))
+    return FALSE;
+  for (gsize offset = 0, part = 0; offset < size || part == 0; offset += BLOB_PART, part++)
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GSIZE_FORMAT, part);
+      const char *params[] = { sha256, number, bytes != NULL ? bytes + offset : "" };
+      const int lengths[] = { 0, 0, (int) MIN (size - offset, (gsize) BLOB_PART) };
+      const int formats[] = { 0, 0, 1 };
+      g_autoptr(PGresult) result = run_formats (self, "INSERT INTO blobs (sha256, part, data) VALUES ($1, $2, $3) "
+                                                      "ON CONFLICT DO NOTHING", 3, params, lengths, formats, 0, error);
+      if (result == NULL)
+        {
+          if (own)
+            run_script (self, "ROLLBACK", NULL);
+          return FALSE;
+        }
+    }
+  return !own || run_script (self, "COMMIT", error);
+}
+
+static GBytes *
+pg_get_blob (FlStore *store, const char *sha256, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  for (guint part = 0;; part++)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", part);
+      const char *params[] = { sha256, number };
+      g_autoptr(PGresult) result = run_formats (self, "SELECT data FROM blobs WHERE sha256 = $1 AND part = $2",
+                                                2, params, NULL, NULL, 1, error);
+      if (result == NULL)
+        return NULL;
+      if (PQntuples (result) == 0)
+        break;
+      g_byte_array_append (bytes, (const guint8 *) PQgetvalue (result, 0, 0), PQgetlength (result, 0, 0));
+    }
+  gsize size = bytes->len;
+  if (size == 0)
+    {
+      gboolean has_blob = FALSE;
+      if (!pg_has_blob (store, sha256, &has_blob, error))
+        return NULL;
+      if (!has_blob)
+        {
+          g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("No blob %s on the server"), sha256);
+          return NULL;
+        }
+    }
+  return g_bytes_new_take (g_byte_array_free (g_steal_pointer (&bytes), FALSE), size);
+}
+
+static gboolean
+pg_foreach_blob (FlStore *store, gboolean (*func) (const char *sha256, gpointer user_data, GError **error),
+                 gpointer user_data, GError **error)
+{
+  g_autoptr(PGresult) result = run (FL_PG_STORE (store), "SELECT sha256 FROM blobs WHERE part = 0 ORDER BY sha256",
+                                    0, NULL, error);
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    if (!func (PQgetvalue (result, i, 0), user_data, error))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 fl_pg_store_iface_init (FlStoreInterface *iface)
 {
@@ -1939,4 +2128,8 @@ fl_pg_store_iface_init (FlStoreInterface *iface)
   iface->put_record = pg_put_record;
   iface->put_row_as_is = pg_put_row_as_is;
   iface->finish_load = pg_finish_load;
+  iface->put_blob = pg_put_blob;
+  iface->get_blob = pg_get_blob;
+  iface->has_blob = pg_has_blob;
+  iface->foreach_blob = pg_foreach_blob;
 }

@@ -699,9 +699,14 @@ run_blob (Job *job, FlStore *store)
                        _("A blob is named by the SHA-256 of its bytes: 64 lowercase hex digits"));
       return;
     }
+  /* In the folder the server was given, or in the store through this
+   * worker's connection. */
+  g_autoptr(FlBlobs) in_store = job->server->blobs == NULL
+    ? fl_blobs_new_in_store (store, job->server->options.max_blob_size) : NULL;
+  FlBlobs *blobs = in_store != NULL ? in_store : job->server->blobs;
   if (strcmp (job->method, "PUT") == 0)
     {
-      if (fl_blobs_put (job->server->blobs, job->argument, job->body, &error))
+      if (fl_blobs_put (blobs, job->argument, job->body, &error))
         {
           job->status = SOUP_STATUS_CREATED;
           return;
@@ -714,7 +719,7 @@ run_blob (Job *job, FlStore *store)
         job_reply_internal (job, error);
       return;
     }
-  g_autoptr(GBytes) bytes = fl_blobs_get (job->server->blobs, job->argument, &error);
+  g_autoptr(GBytes) bytes = fl_blobs_get (blobs, job->argument, &error);
   if (bytes == NULL)
     {
       if (g_error_matches (error, FL_BLOBS_ERROR, FL_BLOBS_ERROR_NOT_FOUND))
@@ -1685,15 +1690,20 @@ server_setup (FlServer *server, GError **error)
     return FALSE;
   g_autofree char *file = fl_store_location_file (o->store);
   g_autofree char *default_blobs = file != NULL ? g_strconcat (file, ".blobs", NULL) : NULL;
-  if (o->blob_dir == NULL && default_blobs == NULL)
+  /* Blobs go in --blob-dir when given, else beside a SQLite file, else in
+   * the store itself (server->blobs NULL). */
+  if (o->blob_dir != NULL || default_blobs != NULL)
+    {
+      server->blobs = fl_blobs_new (o->blob_dir != NULL ? o->blob_dir : default_blobs, o->max_blob_size, error);
+      if (server->blobs == NULL)
+        return FALSE;
+    }
+  else if (!fl_store_keeps_blobs (server->store))
     {
       g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_CONFIG,
                    _("Where are photos and signatures kept? Give --blob-dir, a folder every instance shares"));
       return FALSE;
     }
-  server->blobs = fl_blobs_new (o->blob_dir != NULL ? o->blob_dir : default_blobs, o->max_blob_size, error);
-  if (server->blobs == NULL)
-    return FALSE;
   for (RunIn kind = 0; kind < N_RUN_IN; kind++)
     if (!workers_start (server, kind, error))
       return FALSE;

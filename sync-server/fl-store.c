@@ -116,6 +116,42 @@ fl_store_backup (FlStore *store, const char *dest_path, GError **error)
 }
 
 gboolean
+fl_store_keeps_blobs (FlStore *store)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+  return IFACE (store)->put_blob != NULL;
+}
+
+gboolean
+fl_store_put_blob (FlStore *store, const char *sha256, GBytes *data, GError **error)
+{
+  g_return_val_if_fail (fl_store_keeps_blobs (store) && sha256 != NULL && data != NULL, FALSE);
+  return IFACE (store)->put_blob (store, sha256, data, error);
+}
+
+GBytes *
+fl_store_get_blob (FlStore *store, const char *sha256, GError **error)
+{
+  g_return_val_if_fail (fl_store_keeps_blobs (store) && sha256 != NULL, NULL);
+  return IFACE (store)->get_blob (store, sha256, error);
+}
+
+gboolean
+fl_store_has_blob (FlStore *store, const char *sha256, gboolean *has_blob, GError **error)
+{
+  g_return_val_if_fail (fl_store_keeps_blobs (store) && sha256 != NULL, FALSE);
+  return IFACE (store)->has_blob (store, sha256, has_blob, error);
+}
+
+gboolean
+fl_store_foreach_blob (FlStore *store, gboolean (*func) (const char *sha256, gpointer user_data, GError **error),
+                       gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (fl_store_keeps_blobs (store), FALSE);
+  return IFACE (store)->foreach_blob (store, func, user_data, error);
+}
+
+gboolean
 fl_store_begin (FlStore *store, GError **error)
 {
   g_return_val_if_fail (FL_IS_STORE (store), FALSE);

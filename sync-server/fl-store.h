@@ -223,6 +223,15 @@ struct _FlStoreInterface
                                   GError **error);
   gboolean    (*put_row_as_is)   (FlStore *store, const FlTable *table, JsonObject *row, GError **error);
   gboolean    (*finish_load)     (FlStore *store, GError **error);
+
+  /* Blobs kept in the database (NULL: the backend keeps none, see
+   * fl_store_keeps_blobs). */
+  gboolean    (*put_blob)        (FlStore *store, const char *sha256, GBytes *data, GError **error);
+  GBytes     *(*get_blob)        (FlStore *store, const char *sha256, GError **error);
+  gboolean    (*has_blob)        (FlStore *store, const char *sha256, gboolean *has_blob, GError **error);
+  gboolean    (*foreach_blob)    (FlStore *store, gboolean (*func) (const char *sha256, gpointer user_data,
+                                                                    GError **error),
+                                  gpointer user_data, GError **error);
 };
 
 /* Opens the store at `location`, created and upgraded as needed: its
@@ -251,6 +260,23 @@ gboolean    fl_store_verify (FlStore *store, GError **error);
 /* A consistent copy of the whole database at `dest_path`, safe while the
  * server is serving. */
 gboolean    fl_store_backup (FlStore *store, const char *dest_path, GError **error);
+
+/* Whether the database itself keeps photos and signatures, so every
+ * instance on it finds them without a shared folder (PostgreSQL; a SQLite
+ * server keeps them in files beside its database).  The blob functions
+ * below are for such a store only; fl-blobs.h checks names, hashes and
+ * sizes and is what the rest of the server calls. */
+gboolean    fl_store_keeps_blobs (FlStore *store);
+/* Stores `data` under `sha256` (already checked) in bounded chunks, in the
+ * open transaction or one of its own; a blob there already is left as it is. */
+gboolean    fl_store_put_blob (FlStore *store, const char *sha256, GBytes *data, GError **error);
+/* The blob's bytes, read chunk by chunk; NULL with FL_STORE_ERROR_NOT_FOUND
+ * when there is none. */
+GBytes     *fl_store_get_blob (FlStore *store, const char *sha256, GError **error);
+gboolean    fl_store_has_blob (FlStore *store, const char *sha256, gboolean *has_blob, GError **error);
+gboolean    fl_store_foreach_blob (FlStore *store, gboolean (*func) (const char *sha256, gpointer user_data,
+                                                                     GError **error),
+                                   gpointer user_data, GError **error);
 
 /* Sizes the connection for `use` (caches, background work). */
 void        fl_store_set_use (FlStore *store, FlStoreUse use);

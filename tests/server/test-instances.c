@@ -102,11 +102,46 @@ test_tokens_and_limits_are_shared (void)
   instances_teardown (&i);
 }
 
+/* A photo uploaded through one instance downloads from the other, byte for
+ * byte: on PostgreSQL both find it in the database (no shared folder; a
+ * photo this size is kept in several parts), on SQLite in the folder
+ * beside the file. */
+static void
+test_blob_on_another_instance (void)
+{
+  Instances i = { 0 };
+  instances_setup (&i);
+  g_auto(FlApiDevice) eng = { 0 };
+  fl_api_login (on (&i, 0), "eng_a", &eng);
+  gsize size = 600 * 1024 + 17;
+  guint8 *data = g_malloc (size);
+  for (gsize n = 0; n < size; n++)
+    data[n] = (guint8) (n * 31 + n / 1024);
+  g_autoptr(GBytes) photo = g_bytes_new_take (data, size);
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, photo);
+  g_autofree char *path = g_strdup_printf (P "/sync/blobs/%s", sha);
+
+  g_autoptr(FlReply) absent = fl_api_call (on (&i, 1), "GET", path, eng.token, NULL);
+  g_assert_cmpuint (absent->status, ==, 404);
+  g_autoptr(FlReply) put = fl_api_call_full (on (&i, 0), "PUT", path, eng.token, "image/jpeg", photo, NULL);
+  g_assert_cmpuint (put->status, ==, 201);
+  g_autoptr(FlReply) got = fl_api_call (on (&i, 1), "GET", path, eng.token, NULL);
+  g_assert_cmpuint (got->status, ==, 200);
+  g_assert_true (g_bytes_equal (got->bytes, photo));
+  /* The same upload through the other instance changes nothing. */
+  g_autoptr(FlReply) again = fl_api_call_full (on (&i, 1), "PUT", path, eng.token, "image/jpeg", photo, NULL);
+  g_assert_cmpuint (again->status, ==, 201);
+  g_autofree char *blob_dir = g_build_filename (i.f.t.dir, "blobs", NULL);
+  g_assert_cmpint (g_file_test (blob_dir, G_FILE_TEST_EXISTS), ==, !fl_test_store_is_postgresql ());
+  instances_teardown (&i);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/instances/replay-on-another-instance", test_replay_on_another_instance);
   g_test_add_func ("/instances/tokens-and-limits-are-shared", test_tokens_and_limits_are_shared);
+  g_test_add_func ("/instances/blob-on-another-instance", test_blob_on_another_instance);
   return g_test_run ();
 }

@@ -32,7 +32,8 @@ fl_api_start (FlApiFixture *f, const FlServerOptions *custom)
   g_autofree char *blobs = g_build_filename (f->t.dir, "blobs", NULL);
   options.store = db_path;
   options.listen = listen;
-  if (options.blob_dir == NULL)
+  /* A PostgreSQL store keeps its blobs itself. */
+  if (options.blob_dir == NULL && !fl_test_store_is_postgresql ())
     options.blob_dir = blobs;
   f->server = fl_server_start (&options, &error);
   fl_server_options_clear (&defaults);

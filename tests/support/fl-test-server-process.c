@@ -35,9 +35,8 @@ healthy (SoupSession *session, const char *url)
   return body != NULL && soup_message_get_status (msg) == SOUP_STATUS_OK;
 }
 
-void
-fl_test_server_process_start (FlTestServerProcess *process, const char *program,
-                              const char * const *args)
+static void
+spawn (FlTestServerProcess *process, const char *program, const char * const *args)
 {
   g_autoptr(GError) error = NULL;
   process->port = free_port ();
@@ -55,7 +54,11 @@ fl_test_server_process_start (FlTestServerProcess *process, const char *program,
   g_assert_no_error (error);
   g_free (process->url);
   process->url = g_strdup_printf ("http://127.0.0.1:%u", process->port);
+}
 
+static void
+wait_healthy (FlTestServerProcess *process, const char *program)
+{
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
   for (int i = 0; i < 400; i++)
     {
@@ -64,6 +67,23 @@ fl_test_server_process_start (FlTestServerProcess *process, const char *program,
       g_usleep (25000);
     }
   g_error ("%s did not start on %s", program, process->url);
+}
+
+void
+fl_test_server_processes_start (FlTestServerProcess *processes, guint n, const char *program,
+                                const char * const *args)
+{
+  for (guint i = 0; i < n; i++)
+    spawn (&processes[i], program, args);
+  for (guint i = 0; i < n; i++)
+    wait_healthy (&processes[i], program);
+}
+
+void
+fl_test_server_process_start (FlTestServerProcess *process, const char *program,
+                              const char * const *args)
+{
+  fl_test_server_processes_start (process, 1, program, args);
 }
 
 void

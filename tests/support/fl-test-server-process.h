@@ -21,6 +21,9 @@ const char *fl_test_server_program (void);
  * returns once GET /health answers 200. */
 void        fl_test_server_process_start (FlTestServerProcess *process, const char *program,
                                           const char * const *args);
+/* The same for `n` processes at once (they start side by side). */
+void        fl_test_server_processes_start (FlTestServerProcess *processes, guint n, const char *program,
+                                            const char * const *args);
 /* SIGKILL, then reaps it. */
 void        fl_test_server_process_kill (FlTestServerProcess *process);
 /* Kills it if it runs and frees the URL. */

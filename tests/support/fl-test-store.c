@@ -24,11 +24,11 @@ pg_uri (const char *name)
   return g_strdup_printf ("postgresql:///%s?host=%s&user=%s", name, host, user != NULL ? user : "postgres");
 }
 
-/* Runs one statement on the cluster's maintenance database. */
+/* Runs one statement on database `name`. */
 static void
-pg_admin (const char *sql)
+pg_run_on (const char *name, const char *sql)
 {
-  g_autofree char *uri = pg_uri ("postgres");
+  g_autofree char *uri = pg_uri (name);
   PGconn *conn = PQconnectdb (uri);
   g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
   PGresult *result = PQexec (conn, sql);
@@ -36,6 +36,30 @@ pg_admin (const char *sql)
     g_error ("%s: %s", sql, PQresultErrorMessage (result));
   PQclear (result);
   PQfinish (conn);
+}
+
+/* Creating the schema costs a second or more on a busy machine: the first
+ * store of a test run is made once as a template, and every new database
+ * is a copy of it with a store id of its own. */
+#define PG_TEMPLATE "fl_test_template"
+
+static void
+pg_create_store_database (const char *name)
+{
+  static gsize template_made;
+  if (g_once_init_enter (&template_made))
+    {
+      g_autoptr(GError) error = NULL;
+      pg_run_on ("postgres", "CREATE DATABASE " PG_TEMPLATE);
+      g_autofree char *uri = pg_uri (PG_TEMPLATE);
+      g_autoptr(FlStore) store = fl_store_open (uri, &error);
+      g_assert_no_error (error);
+      g_clear_object (&store);
+      g_once_init_leave (&template_made, 1);
+    }
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE \"%s\" TEMPLATE " PG_TEMPLATE, name);
+  pg_run_on ("postgres", create);
+  pg_run_on (name, "UPDATE meta SET value = gen_random_uuid ()::text WHERE key = 'store_id'");
 }
 
 /* The database name of a URI pg_uri made. */
@@ -58,13 +82,28 @@ new_location (const char *dir)
       g_autofree char *base = g_path_get_basename (dir);
       g_autofree char *name = g_ascii_strdown (base, -1);
       g_strdelimit (name, "-", '_');
-      g_autofree char *create = g_strdup_printf ("CREATE DATABASE \"%s\"", name);
-      pg_admin (create);
+      pg_create_store_database (name);
       return pg_uri (name);
     }
 #endif
   g_assert_false (fl_test_store_is_postgresql ());
   return g_build_filename (dir, "server.db", NULL);
+}
+
+char *
+fl_test_store_new_empty (const char *dir)
+{
+#ifdef FL_HAVE_POSTGRESQL
+  g_autofree char *base = g_path_get_basename (dir);
+  g_autofree char *name = g_strconcat (base, "_empty", NULL);
+  g_strdelimit (name, "-", '_');
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE \"%s\"", lower);
+  pg_run_on ("postgres", create);
+  return pg_uri (lower);
+#else
+  g_error ("this build has no PostgreSQL store");
+#endif
 }
 
 FlStore *
@@ -95,7 +134,7 @@ fl_test_store_drop (const char *location)
     {
       g_autofree char *name = pg_database_of (location);
       g_autofree char *drop = g_strdup_printf ("DROP DATABASE \"%s\" WITH (FORCE)", name);
-      pg_admin (drop);
+      pg_run_on ("postgres", drop);
     }
 #endif
 }

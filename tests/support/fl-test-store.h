@@ -37,6 +37,10 @@ void     fl_test_store_close (FlTestStore *t);
 /* Whether the tests run against PostgreSQL (FL_TEST_STORE=postgresql, set
  * by tests/support/with-postgresql.sh) instead of SQLite files. */
 gboolean fl_test_store_is_postgresql (void);
+/* The location of a new PostgreSQL database with nothing in it (not even
+ * the schema) on the test cluster, named after `dir`: where a dump is
+ * restored.  fl_test_store_drop removes it. */
+char    *fl_test_store_new_empty (const char *dir);
 /* Removes the database of a location fl_test_store_new made (a SQLite
  * file goes with its directory). */
 void     fl_test_store_drop (const char *location);

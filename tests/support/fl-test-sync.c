@@ -10,7 +10,9 @@ fl_sync_server_start_on (FlSyncServer *s, guint16 port)
   options.store = g_strdup (s->db_path);
   g_free (options.listen);
   options.listen = g_strdup_printf ("127.0.0.1:%u", port);
-  options.blob_dir = g_build_filename (s->dir, "blobs", NULL);
+  /* A PostgreSQL store keeps its blobs itself. */
+  if (!fl_test_store_is_postgresql ())
+    options.blob_dir = g_build_filename (s->dir, "blobs", NULL);
   if (s->max_blob_size > 0)
     options.max_blob_size = s->max_blob_size;
   options.login_attempts = 1000;
@@ -28,7 +30,7 @@ fl_sync_server_start (FlSyncServer *s)
 }
 
 void
-fl_sync_server_setup (FlSyncServer *s)
+fl_sync_server_setup_store (FlSyncServer *s)
 {
   s->store = fl_test_store_new (&s->dir, &s->db_path);
   s->site_a = fl_test_put_site_with_coverage (s->store, "HOSPA", "7x24");
@@ -39,6 +41,12 @@ fl_sync_server_setup (FlSyncServer *s)
   fl_test_add_user (s->store, "super", "supervisor", NULL);
   fl_test_add_user (s->store, "clerk", "clerk", s->site_a);
   fl_test_add_user (s->store, "admin", "admin", NULL);
+}
+
+void
+fl_sync_server_setup (FlSyncServer *s)
+{
+  fl_sync_server_setup_store (s);
   fl_sync_server_start (s);
 }
 

@@ -35,7 +35,10 @@ void        fl_sync_server_start (FlSyncServer *s);
 
 /* Sites A and B (covered 7x24); "eng_a", "eng_a2" (engineers at A),
  * "eng_b" (engineer at B), "super" (supervisor, every site), "clerk"
- * (clerk at A), "admin"; then the server started. */
+ * (clerk at A), "admin" in a new store, no server started (for servers run
+ * as processes on s->db_path). */
+void        fl_sync_server_setup_store (FlSyncServer *s);
+/* fl_sync_server_setup_store, then the server started. */
 void        fl_sync_server_setup (FlSyncServer *s);
 const char *fl_sync_server_url (FlSyncServer *s);
 void        fl_sync_server_teardown (FlSyncServer *s);

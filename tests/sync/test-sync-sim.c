@@ -29,6 +29,16 @@
  * - every local change the simulation made is still in its outbox;
  * - stock balances equal the ledger sums on the server and every replica.
  *
+ * Under SIM_INSTANCES=N (2 or 3; the postgresql suite runs 3) the server is
+ * N real fieldline-sync processes (FIELDLINE_SYNC) on one store, as behind
+ * a load balancer: every request goes to any of them, and now and then one
+ * is killed with SIGKILL while a push is in it, then started again.  The
+ * checks then also count, in the server's audit log, that no mutation was
+ * applied twice: every new row written once, every order's updates from a
+ * device no more than that device's applied and merged updates of it.
+ * (The moment of a kill is not in the seed's hands, so a seed replays the
+ * same run only up to the first kill.)
+ *
  * SIM_SEEDS=N runs N seeds (default 200) from SIM_FIRST_SEED (default 1),
  * SIM_SEED=S runs one seed verbosely, SIM_STEPS=N sets the steps per seed
  * (default 60).  A failing run prints its seed. */
@@ -36,11 +46,12 @@
 
 #include "fl-pull.h"
 #include "fl-soup-transport.h"
-#include "fl-sqlite-store-db.h"
+#include "fl-test-server-process.h"
 #include "fl-work-order.h"
 #include "fl-workflow.h"
 
 #define N_CLIENTS 6
+#define MAX_INSTANCES 3
 
 typedef struct _Sim Sim;
 typedef struct _SimClient SimClient;
@@ -83,6 +94,7 @@ typedef struct {
   guint lost_requests, lost_responses, duplicates, truncated, delayed, edits_in_flight;
   guint restarts, kills, scope_changes, syncs, failed_syncs, ops, local_refusals;
   guint applied, conflicts, rejected, user_actions, replica_files;
+  guint instance_kills, answers_lost_to_kills;
 } SimStats;
 
 struct _SimClient
@@ -108,6 +120,12 @@ struct _Sim
   FlSyncServer     s;
   FlSyncTransport *soup;        /* to the server's current address */
   char            *soup_url;
+  /* Under SIM_INSTANCES: the server processes, each with its transport. */
+  guint            n_instances;
+  const char      *program;
+  char            *blob_dir;
+  FlTestServerProcess instances[MAX_INSTANCES];
+  FlSyncTransport *instance_soup[MAX_INSTANCES];
   gboolean         faults;
   SimClient        clients[N_CLIENTS];
   char            *parts[4];
@@ -121,6 +139,7 @@ struct _Sim
 };
 
 static void sim_local_op (SimClient *client);
+static void note (Sim *sim, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static void sim_transport_iface_init (FlSyncTransportInterface *iface);
 
@@ -147,16 +166,93 @@ chance (Sim *sim, double p)
   return g_rand_double (sim->rng) < p;
 }
 
-static FlSyncResponse *
-forward (Sim *sim, const FlSyncRequest *request, GCancellable *cancellable, GError **error)
-{
-  return fl_sync_transport_send (current_soup (sim), request, cancellable, error);
-}
-
 static void
 drain (FlSyncResponse *response)
 {
   g_autoptr(GBytes) ignored = fl_sync_response_read_all (response, G_MAXSIZE, NULL, NULL);
+}
+
+/* Starts `count` instances from the `n`th, each with its transport. */
+static void
+start_instances (Sim *sim, guint n, guint count)
+{
+  /* A PostgreSQL store keeps the blobs itself; SQLite ones share a folder. */
+  const char *args[] = { "--store", sim->s.db_path,
+                         fl_test_store_is_postgresql () ? NULL : "--blob-dir", sim->blob_dir, NULL };
+  fl_test_server_processes_start (&sim->instances[n], count, sim->program, args);
+  for (guint i = n; i < n + count; i++)
+    {
+      g_clear_object (&sim->instance_soup[i]);
+      sim->instance_soup[i] = fl_soup_transport_new (sim->instances[i].url, NULL);
+    }
+}
+
+static void
+start_instance (Sim *sim, guint n)
+{
+  start_instances (sim, n, 1);
+}
+
+static void
+restart_instance (Sim *sim, guint n)
+{
+  fl_test_server_process_kill (&sim->instances[n]);
+  start_instance (sim, n);
+}
+
+typedef struct {
+  FlTestServerProcess *process;
+  gulong               delay_usec;
+} Killer;
+
+static gpointer
+kill_later (gpointer data)
+{
+  Killer *killer = data;
+  g_usleep (killer->delay_usec);
+  fl_test_server_process_kill (killer->process);
+  return NULL;
+}
+
+/* The instance dies while `request` is in it (or just before it arrives,
+ * or just after it answered: a push takes milliseconds) and comes back. */
+static FlSyncResponse *
+send_and_kill (Sim *sim, guint n, const FlSyncRequest *request, GCancellable *cancellable, GError **error)
+{
+  Killer killer = { &sim->instances[n], g_rand_int_range (sim->rng, 0, 40000) };
+  GThread *thread = g_thread_new ("killer", kill_later, &killer);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(FlSyncResponse) response = fl_sync_transport_send (sim->instance_soup[n], request, cancellable,
+                                                               &local_error);
+  g_autoptr(GBytes) body = response != NULL
+    ? fl_sync_response_read_all (response, G_MAXSIZE, cancellable, &local_error) : NULL;
+  g_thread_join (thread);
+  sim->stats.instance_kills++;
+  start_instance (sim, n);
+  note (sim, "instance %u killed %lu usec into a push, restarted at %s%s", n, killer.delay_usec,
+        sim->instances[n].url, body == NULL ? "; its answer is lost" : "");
+  if (body == NULL)
+    {
+      sim->stats.answers_lost_to_kills++;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "simulated: instance killed: %s",
+                   local_error->message);
+      return NULL;
+    }
+  g_object_unref (response->body);
+  response->body = g_memory_input_stream_new_from_bytes (body);
+  return g_steal_pointer (&response);
+}
+
+/* To the one server, or to any instance as a load balancer would. */
+static FlSyncResponse *
+forward (Sim *sim, const FlSyncRequest *request, GCancellable *cancellable, GError **error)
+{
+  if (sim->n_instances == 0)
+    return fl_sync_transport_send (current_soup (sim), request, cancellable, error);
+  guint n = g_rand_int_range (sim->rng, 0, (gint32) sim->n_instances);
+  if (sim->faults && g_str_has_suffix (request->path, "/sync/push") && chance (sim, 0.15))
+    return send_and_kill (sim, n, request, cancellable, error);
+  return fl_sync_transport_send (sim->instance_soup[n], request, cancellable, error);
 }
 
 static FlSyncResponse *
@@ -251,9 +347,6 @@ sim_transport_init (SimTransport *self)
 }
 
 /* ---- helpers ---- */
-
-static void
-note (Sim *sim, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static void
 note (Sim *sim, const char *format, ...)
@@ -756,10 +849,23 @@ put (Sim *sim, const char *table, JsonObject *fields)
   return fl_test_put (sim->s.store, table, fields);
 }
 
+static const char *
+server_url (Sim *sim)
+{
+  return sim->n_instances == 0 ? fl_sync_server_url (&sim->s) : sim->instances[0].url;
+}
+
 static void
 setup_world (Sim *sim)
 {
-  fl_sync_server_setup (&sim->s);
+  if (sim->n_instances == 0)
+    fl_sync_server_setup (&sim->s);
+  else
+    {
+      fl_sync_server_setup_store (&sim->s);
+      sim->blob_dir = g_build_filename (sim->s.dir, "blobs", NULL);
+      start_instances (sim, 0, sim->n_instances);
+    }
   fl_test_add_user (sim->s.store, "eng_b2", "engineer", sim->s.site_b);
   const char *sites[] = { sim->s.site_a, sim->s.site_b };
   static const char * const skus[] = { "PSU-750", "HDD-2T4", "RAM-32G", "FAN-R750" };
@@ -866,7 +972,7 @@ setup_world (Sim *sim)
       fl_sync_client_set_transport (client->c.client, FL_SYNC_TRANSPORT (client->transport));
       fl_sync_client_set_replica_files (client->c.client, client->replica_files);
       g_autoptr(GError) error = NULL;
-      if (!fl_sync_client_login (client->c.client, fl_sync_server_url (&sim->s), client->login,
+      if (!fl_sync_client_login (client->c.client, server_url (sim), client->login,
                                  FL_TEST_PASSWORD, client->login, NULL, &error))
         fail (sim, "%s cannot sign in: %s", client->login, error->message);
     }
@@ -895,7 +1001,13 @@ teardown_world (Sim *sim)
     }
   g_clear_object (&sim->soup);
   g_clear_pointer (&sim->soup_url, g_free);
+  for (guint n = 0; n < sim->n_instances; n++)
+    {
+      fl_test_server_process_clear (&sim->instances[n]);
+      g_clear_object (&sim->instance_soup[n]);
+    }
   fl_sync_server_teardown (&sim->s);
+  g_clear_pointer (&sim->blob_dir, g_free);
 }
 
 /* The process dies: the connection goes without a goodbye and the file is
@@ -972,6 +1084,13 @@ static void
 restart_server (Sim *sim)
 {
   sim->stats.restarts++;
+  if (sim->n_instances > 0)
+    {
+      guint n = g_rand_int_range (sim->rng, 0, (gint32) sim->n_instances);
+      restart_instance (sim, n);
+      note (sim, "instance %u restarted at %s", n, sim->instances[n].url);
+      return;
+    }
   g_clear_pointer (&sim->s.server, fl_server_stop);
   fl_sync_server_start (&sim->s);
   note (sim, "server restarted at %s", fl_sync_server_url (&sim->s));
@@ -1214,23 +1333,76 @@ check_client (Sim *sim, SimClient *client)
     fail (sim, "%s: stock balances differ from the ledger: %s", client->login, error->message);
 }
 
+/* A mutation applied twice (say by two instances) writes twice: the server
+ * audits each write of an order with the device it came from, so the
+ * order's updates from a device number at most its updates of the order
+ * the server answered applied, merged or conflict (a conflict applies the
+ * fields that did not clash; an update that changes nothing writes
+ * nothing).  That nothing taken was lost the replicas' equality shows. */
+static void
+check_updates_applied_once (Sim *sim, SimClient *client)
+{
+  FlDb *db = client->c.db;
+  g_autofree char *device = fl_db_get_meta (db, FL_META_DEVICE_ID);
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, "SELECT mid, row_id FROM outbox "
+                                              "WHERE op = 'update' AND table_name = 'work_order'", NULL);
+  for (;;)
+    {
+      gboolean has_row;
+      if (!fl_stmt_step_row (db, stmt, &has_row, NULL) || !has_row)
+        break;
+      g_autoptr(JsonObject) stored = fl_store_get_result (sim->s.store, device, sqlite3_column_int64 (stmt, 0), NULL);
+      const char *status = stored != NULL ? fl_record_get_string (stored, "status") : "";
+      const char *row_id = (const char *) sqlite3_column_text (stmt, 1);
+      gint64 *answered = g_hash_table_lookup (rows, row_id);
+      if (answered == NULL)
+        g_hash_table_insert (rows, g_strdup (row_id), answered = g_new0 (gint64, 1));
+      *answered += g_strcmp0 (status, "applied") == 0 || g_strcmp0 (status, "merged") == 0 ||
+                   g_strcmp0 (status, "conflict") == 0;
+    }
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init (&iter, rows);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const gint64 *answered = value;
+      /* Ids made by the store and the replica (UUIDs), not input. */
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM audit WHERE action = 'update' AND "
+                                              "table_name = 'work_order' AND row_id = '%s' AND device = '%s'",
+                                              (const char *) key, device);
+      gint64 writes = fl_test_store_count (sim->s.store, sql);
+      if (writes > *answered)
+        fail (sim, "%s: work order %s written %" G_GINT64_FORMAT " times by its updates, of which the server "
+              "took only %" G_GINT64_FORMAT, client->login, (const char *) key, writes, *answered);
+    }
+}
+
 static void
 check_all (Sim *sim)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlSqliteStore) store = fl_sqlite_store_open (sim->s.db_path, &error);
-  if (store == NULL || !fl_stock_verify (fl_sqlite_store_get_db (store), &error))
+  if (!fl_store_verify (sim->s.store, &error))
     fail (sim, "server: stock balances differ from the ledger: %s", error->message);
+  gint64 twice = fl_test_store_count (sim->s.store,
+      "SELECT count(*) FROM (SELECT table_name, row_id FROM audit WHERE action IN ('insert', 'append')"
+      " GROUP BY table_name, row_id HAVING count(*) > 1) AS written_twice");
+  if (twice > 0)
+    fail (sim, "server: %" G_GINT64_FORMAT " new rows were written more than once", twice);
   for (guint i = 0; i < N_CLIENTS; i++)
-    check_client (sim, &sim->clients[i]);
+    {
+      check_client (sim, &sim->clients[i]);
+      check_updates_applied_once (sim, &sim->clients[i]);
+    }
 }
 
 /* ---- one seed ---- */
 
 static gboolean
-run_seed (guint32 seed, guint steps, gboolean verbose, SimStats *totals)
+run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gboolean verbose,
+          SimStats *totals)
 {
-  Sim sim = { .seed = seed, .verbose = verbose };
+  Sim sim = { .seed = seed, .verbose = verbose, .n_instances = n_instances, .program = program };
   sim.rng = g_rand_new_with_seed (seed);
   sim.held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_request_free);
   sim.failures = g_string_new (NULL);
@@ -1294,13 +1466,14 @@ run_seed (guint32 seed, guint steps, gboolean verbose, SimStats *totals)
     g_printerr ("# seed %u: %u ops (%u refused locally), %u syncs (%u failed), %u applied, %u conflicts, "
                 "%u rejected, %u user actions; faults: %u lost requests, %u lost responses, "
                 "%u duplicates, %u delayed, %u cut snapshots, %u edits during sync, %u kills, %u restarts, "
-                "%u scope changes; %u first downloads as replica files\n",
+                "%u scope changes; %u first downloads as replica files; %u instance kills in a push "
+                "(%u answers lost)\n",
                 seed, sim.stats.ops, sim.stats.local_refusals, sim.stats.syncs, sim.stats.failed_syncs,
                 sim.stats.applied, sim.stats.conflicts, sim.stats.rejected, sim.stats.user_actions,
                 sim.stats.lost_requests, sim.stats.lost_responses, sim.stats.duplicates, sim.stats.delayed,
                 sim.stats.truncated,
                 sim.stats.edits_in_flight, sim.stats.kills, sim.stats.restarts, sim.stats.scope_changes,
-                sim.stats.replica_files);
+                sim.stats.replica_files, sim.stats.instance_kills, sim.stats.answers_lost_to_kills);
   guint *dst = (guint *) totals;
   const guint *src = (const guint *) &sim.stats;
   for (guint i = 0; i < sizeof (SimStats) / sizeof (guint); i++)
@@ -1324,6 +1497,17 @@ static void
 test_convergence (void)
 {
   guint steps = env_uint ("SIM_STEPS", 60);
+  guint n_instances = env_uint ("SIM_INSTANCES", 0);
+  const char *program = fl_test_server_program ();
+  if (n_instances > MAX_INSTANCES)
+    n_instances = MAX_INSTANCES;
+  if (n_instances > 1 && program == NULL)
+    {
+      g_test_skip ("FIELDLINE_SYNC does not name the fieldline-sync program");
+      return;
+    }
+  if (n_instances <= 1)
+    n_instances = 0;  /* the server in this process */
   guint first = env_uint ("SIM_FIRST_SEED", 1);
   guint last = first + env_uint ("SIM_SEEDS", 200) - 1;
   gboolean verbose = FALSE;
@@ -1336,17 +1520,18 @@ test_convergence (void)
   gint64 start = g_get_monotonic_time ();
   guint failed = 0;
   for (guint32 seed = first; seed <= last; seed++)
-    if (!run_seed (seed, steps, verbose, &totals))
+    if (!run_seed (seed, steps, n_instances, program, verbose, &totals))
       failed++;
   double seconds = (g_get_monotonic_time () - start) / 1e6;
   g_printerr ("# %u seeds of %u steps in %.1f s: %u ops, %u syncs (%u failed on purpose), %u applied, "
               "%u conflicts, %u rejected; %u lost requests, %u lost responses, %u duplicates, %u delayed, "
               "%u cut snapshots, %u edits during sync, %u kills, %u restarts, %u scope changes; "
-              "%u first downloads as replica files\n",
+              "%u first downloads as replica files; %u instance kills in a push (%u answers lost)\n",
               last - first + 1, steps, seconds, totals.ops, totals.syncs, totals.failed_syncs,
               totals.applied, totals.conflicts, totals.rejected, totals.lost_requests,
               totals.lost_responses, totals.duplicates, totals.delayed, totals.truncated, totals.edits_in_flight,
-              totals.kills, totals.restarts, totals.scope_changes, totals.replica_files);
+              totals.kills, totals.restarts, totals.scope_changes, totals.replica_files,
+              totals.instance_kills, totals.answers_lost_to_kills);
   if (failed > 0)
     {
       g_autofree char *message = g_strdup_printf ("%u of %u seeds failed (see above)", failed, last - first + 1);
