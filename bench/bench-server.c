@@ -823,8 +823,9 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
           "and sent again after its Retry-After)\n", sign_in_s,
           fl_load_stats_quantile (all, FL_LOAD_LOGIN, 0.5) / 1e3, fl_load_stats_quantile (all, FL_LOAD_LOGIN, 1) / 1e3,
           all->deferred[FL_LOAD_LOGIN]);
-  printf ("snapshots, all at once    %.2f s (snapshot p50 %.0f ms, max %.0f ms)\n", snapshot_s,
-          fl_load_stats_quantile (all, FL_LOAD_SNAPSHOT, 0.5) / 1e3, fl_load_stats_quantile (all, FL_LOAD_SNAPSHOT, 1) / 1e3);
+  printf ("snapshots, all at once    %.2f s (snapshot p50 %.0f ms, max %.0f ms; %u deferred)\n", snapshot_s,
+          fl_load_stats_quantile (all, FL_LOAD_SNAPSHOT, 0.5) / 1e3, fl_load_stats_quantile (all, FL_LOAD_SNAPSHOT, 1) / 1e3,
+          all->deferred[FL_LOAD_SNAPSHOT]);
   printf ("run                       %.1f s, think time %s (mean %u ms), 1-%u mutations per push, clients at nice %d\n",
           elapsed, think_ms > 0 ? "0-2x" : "none", think_ms, max_batch, nice);
   printf ("sync rounds               %" G_GUINT64_FORMAT " (%.1f/s)\n", load.rounds, load.rounds / elapsed);

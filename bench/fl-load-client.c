@@ -178,8 +178,9 @@ fl_load_client_next_mid (FlLoadClient *c)
   return ++c->mid;
 }
 
-/* Sign-ins sent before a deferred one counts as an error. */
-#define LOGIN_ATTEMPTS 30
+/* How long a deferred sign-in or snapshot is sent again before it counts
+ * as an error. */
+#define DEFER_SECONDS 180
 
 static void
 note_error (FlLoadClient *c, FlLoadRequest kind, const GError *error)
@@ -190,7 +191,8 @@ note_error (FlLoadClient *c, FlLoadRequest kind, const GError *error)
 }
 
 /* One timed request.  The answer's body, or NULL with an error (counted,
- * unless it is a 429 and `retry_after` asks for the seconds to wait). */
+ * unless the server asked to come back later — 429, or 503 with
+ * Retry-After — and `retry_after` asks for the seconds to wait). */
 static GBytes *
 send_once (FlLoadClient *c, FlLoadRequest kind, const char *method, const char *path, JsonNode *json,
            guint *retry_after, GError **error)
@@ -223,13 +225,13 @@ send_once (FlLoadClient *c, FlLoadRequest kind, const char *method, const char *
       return NULL;
     }
   guint status = soup_message_get_status (msg);
-  if (status == 429 && retry_after != NULL)
+  const char *later = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
+  if ((status == 429 || (status == SOUP_STATUS_SERVICE_UNAVAILABLE && later != NULL)) && retry_after != NULL)
     {
-      const char *header = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
-      *retry_after = header != NULL ? (guint) CLAMP (g_ascii_strtoll (header, NULL, 10), 1, 60) : 1;
+      *retry_after = later != NULL ? (guint) CLAMP (g_ascii_strtoll (later, NULL, 10), 1, 60) : 1;
       c->stats->deferred[kind]++;
-      g_set_error (error, FL_LOAD_CLIENT_ERROR, FL_LOAD_CLIENT_ERROR_BUSY, "%s %s: HTTP 429, retry after %u s",
-                   method, path, *retry_after);
+      g_set_error (error, FL_LOAD_CLIENT_ERROR, FL_LOAD_CLIENT_ERROR_BUSY, "%s %s: HTTP %u, retry after %u s",
+                   method, path, status, *retry_after);
       return NULL;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -249,6 +251,31 @@ send (FlLoadClient *c, FlLoadRequest kind, const char *method, const char *path,
       GError **error)
 {
   return send_once (c, kind, method, path, json, NULL, error);
+}
+
+/* A request the server may defer (sign-in, snapshot), sent again after
+ * each Retry-After, as the sync engine does, until DEFER_SECONDS passed;
+ * then a deferral counts as an error. */
+static GBytes *
+send_deferrable (FlLoadClient *c, FlLoadRequest kind, const char *method, const char *path, JsonNode *json,
+                 GError **error)
+{
+  gint64 give_up = g_get_monotonic_time () + DEFER_SECONDS * G_USEC_PER_SEC;
+  for (;;)
+    {
+      guint retry_after = 0;
+      g_autoptr(GError) local_error = NULL;
+      gboolean last = g_get_monotonic_time () >= give_up;
+      GBytes *answer = send_once (c, kind, method, path, json, last ? NULL : &retry_after, &local_error);
+      if (answer != NULL)
+        return answer;
+      if (!g_error_matches (local_error, FL_LOAD_CLIENT_ERROR, FL_LOAD_CLIENT_ERROR_BUSY))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_usleep (retry_after * G_USEC_PER_SEC);
+    }
 }
 
 /* A 2xx answer's JSON; NULL with an error (counted) when unreadable. */
@@ -273,22 +300,9 @@ fl_load_client_login (FlLoadClient *c, GError **error)
   g_autofree char *device_name = g_strdup_printf ("bench laptop of %s", c->login);
   FlLoginRequest request = { c->login, c->password, device_name, NULL };
   g_autoptr(JsonNode) body = fl_login_request_to_json (&request);
-  g_autoptr(GBytes) answer = NULL;
-  for (guint attempt = 1; answer == NULL; attempt++)
-    {
-      guint retry_after = 0;
-      g_autoptr(GError) local_error = NULL;
-      answer = send_once (c, FL_LOAD_LOGIN, "POST", "/auth/login", body,
-                          attempt < LOGIN_ATTEMPTS ? &retry_after : NULL, &local_error);
-      if (answer != NULL)
-        break;
-      if (!g_error_matches (local_error, FL_LOAD_CLIENT_ERROR, FL_LOAD_CLIENT_ERROR_BUSY))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      g_usleep (retry_after * G_USEC_PER_SEC);
-    }
+  g_autoptr(GBytes) answer = send_deferrable (c, FL_LOAD_LOGIN, "POST", "/auth/login", body, error);
+  if (answer == NULL)
+    return FALSE;
   g_autoptr(JsonNode) node = parse_answer (c, FL_LOAD_LOGIN, answer, error);
   if (node == NULL)
     return FALSE;
@@ -342,7 +356,7 @@ keep_row (FlLoadClient *c, const char *table, const char *id, JsonObject *row)
 gboolean
 fl_load_client_snapshot (FlLoadClient *c, GError **error)
 {
-  g_autoptr(GBytes) answer = send (c, FL_LOAD_SNAPSHOT, "GET", "/sync/snapshot", NULL, error);
+  g_autoptr(GBytes) answer = send_deferrable (c, FL_LOAD_SNAPSHOT, "GET", "/sync/snapshot", NULL, error);
   if (answer == NULL)
     return FALSE;
   gsize size = 0;

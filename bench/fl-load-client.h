@@ -21,7 +21,7 @@ typedef enum {
   FL_LOAD_CLIENT_ERROR_TRANSPORT,  /* no HTTP answer at all */
   FL_LOAD_CLIENT_ERROR_STATUS,     /* an answer that is not 2xx */
   FL_LOAD_CLIENT_ERROR_ANSWER,     /* a 2xx answer the codec refuses */
-  FL_LOAD_CLIENT_ERROR_BUSY,       /* 429: asked to come back after Retry-After */
+  FL_LOAD_CLIENT_ERROR_BUSY,       /* 429 or 503: asked to come back after Retry-After */
 } FlLoadClientError;
 GQuark fl_load_client_error_quark (void);
 
@@ -65,11 +65,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlLoadClient, fl_load_client_free)
 FlLoadStats  *fl_load_client_get_stats (FlLoadClient *client);
 const char   *fl_load_client_get_device_id (FlLoadClient *client);
 
-/* POST /auth/login as a new device; a sign-in the server defers (429,
- * its queue for this address full) is sent again after its Retry-After,
- * as the sync engine does, a few times before it counts as an error. */
+/* POST /auth/login as a new device.  This and the snapshot, when the
+ * server defers them (429: the sign-in queue of this address is full; 503:
+ * every snapshot stream is busy), are sent again after the Retry-After,
+ * as the sync engine does, for up to three minutes. */
 gboolean      fl_load_client_login (FlLoadClient *client, GError **error);
-/* GET /sync/snapshot: the cursor, and the rows the client keeps. */
+/* GET /sync/snapshot: the cursor, and the rows the client keeps (deferred
+ * as a sign-in is). */
 gboolean      fl_load_client_snapshot (FlLoadClient *client, GError **error);
 /* The site ids of the site rows the snapshot held. */
 GPtrArray    *fl_load_client_get_site_ids (FlLoadClient *client);

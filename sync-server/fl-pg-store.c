@@ -665,6 +665,7 @@ fl_pg_store_get_connection (FlPgStore *self)
 typedef enum {
   SQL_SELECT_BY_ID,  /* a whole row by id */
   SQL_HEAD,          /* version and created_at of a row */
+  SQL_HEAD_ENTRY,    /* those (null when no row) and the row's change-log sites, gone_sites */
   SQL_FIND,          /* a row by one column (appended to the key) */
   SQL_ALL,           /* every row, in the order they were first written */
   SQL_OPEN,          /* every open work order, in the same order */
@@ -695,6 +696,13 @@ table_sql (FlPgStore *self, SqlKind kind, const FlTable *table, const char *colu
     {
     case SQL_SELECT_BY_ID:
       text = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = $1", list, table->name);
+      break;
+    case SQL_HEAD_ENTRY:
+      text = g_strdup_printf ("SELECT t.version, t.created_at, c.sites::text, c.gone_sites::text "
+                              "FROM (SELECT $1::text AS id) AS k "
+                              "LEFT JOIN \"%s\" AS t ON t.id = k.id "
+                              "LEFT JOIN changes AS c ON c.table_name = '%s' AND c.row_id = k.id",
+                              table->name, table->name);
       break;
     case SQL_HEAD:
       text = g_strdup_printf ("SELECT version, created_at FROM \"%s\" WHERE id = $1", table->name);
@@ -1162,8 +1170,15 @@ pg_row_sites (FlStore *store, const FlTable *table, JsonObject *row, GError **er
   return fl_store_sorted_unique (sites);
 }
 
+/* A row's change-log entry as read before it is moved. */
+typedef struct {
+  gboolean    found;
+  const char *sites;
+  const char *gone_sites;
+} Entry;
+
 static gboolean record_change (FlPgStore *self, const FlTable *table, const char *row_id,
-                               JsonObject *row, gint64 *out_seq, GError **error);
+                               JsonObject *row, const Entry *entry, gint64 *out_seq, GError **error);
 
 /* The rows that find their scope through `table`'s row `row_id` are
  * re-recorded with their new scope (and a "gone" for the sites they left). */
@@ -1190,7 +1205,7 @@ rescope_children (FlPgStore *self, const FlTable *table, const char *row_id, GEr
             {
               const char *id = PQgetvalue (ids, i, 0);
               g_autoptr(JsonObject) child_row = pg_load_row (FL_STORE (self), child, id, error);
-              if (child_row == NULL || !record_change (self, child, id, child_row, NULL, error))
+              if (child_row == NULL || !record_change (self, child, id, child_row, NULL, NULL, error))
                 return FALSE;
             }
         }
@@ -1198,17 +1213,25 @@ rescope_children (FlPgStore *self, const FlTable *table, const char *row_id, GEr
   return TRUE;
 }
 
-/* Moves the row's change-log entry to a new seq with its current scope.
- * The seq is taken under WRITE_LOCK: commit order is seq order. */
+/* Moves the row's change-log entry (`entry`, or NULL to read it) to a new
+ * seq with its current scope.  The seq is taken under WRITE_LOCK: commit
+ * order is seq order. */
 static gboolean
 record_change (FlPgStore *self, const FlTable *table, const char *row_id, JsonObject *row,
-               gint64 *out_seq, GError **error)
+               const Entry *entry, gint64 *out_seq, GError **error)
 {
   g_auto(GStrv) sites = pg_row_sites (FL_STORE (self), table, row, error);
   g_autofree char *old_sites = NULL, *old_gone = NULL;
   gboolean found;
-  if (sites == NULL ||
-      !recorded_sites (self, table->name, row_id, &found, &old_sites, &old_gone, error))
+  if (sites == NULL)
+    return FALSE;
+  if (entry != NULL)
+    {
+      found = entry->found;
+      old_sites = g_strdup (entry->sites);
+      old_gone = g_strdup (entry->gone_sites);
+    }
+  else if (!recorded_sites (self, table->name, row_id, &found, &old_sites, &old_gone, error))
     return FALSE;
   g_autofree char *sites_json = fl_store_sites_to_json ((const char * const *) sites);
   g_auto(GStrv) gone = found ? fl_store_gone_after_move (old_sites, old_gone, sites) : g_new0 (char *, 1);
@@ -1273,11 +1296,17 @@ put_row_in_transaction (FlPgStore *self, const FlTable *table, JsonObject *row,
       g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED, _("%s: a row needs an id"), table->name);
       return FALSE;
     }
+  /* One round trip for the row's head and its change-log entry. */
   const char *params[] = { id };
-  g_autoptr(PGresult) head = run (self, table_sql (self, SQL_HEAD, table, NULL), 1, params, error);
+  g_autoptr(PGresult) head = run (self, table_sql (self, SQL_HEAD_ENTRY, table, NULL), 1, params, error);
   if (head == NULL)
     return FALSE;
-  gboolean exists = PQntuples (head) > 0;
+  gboolean exists = !PQgetisnull (head, 0, 0);
+  Entry entry = {
+    .found = !PQgetisnull (head, 0, 2),
+    .sites = text_or_null (head, 0, 2),
+    .gone_sites = text_or_null (head, 0, 3),
+  };
   if (exists && table->kind == FL_TABLE_APPEND_ONLY)
     {
       if (out_seq != NULL)
@@ -1288,7 +1317,7 @@ put_row_in_transaction (FlPgStore *self, const FlTable *table, JsonObject *row,
                       exists ? PQgetvalue (head, 0, 1) : NULL);
   return check_unique (self, table, row, error) &&
          write_row (self, table, row, exists, error) &&
-         record_change (self, table, id, row, out_seq, error);
+         record_change (self, table, id, row, &entry, out_seq, error);
 }
 
 static gboolean

@@ -40,6 +40,7 @@ typedef struct {
   GHashTable           *slas;     /* site id -> SiteSla* */
   /* the mutation being applied */
   const FlMutation     *m;
+  guint                 writes;   /* rows it wrote so far */
   char                 *path;     /* "mutations[3]" */
   char                 *at;       /* its `at`, RFC 3339 */
 } Push;
@@ -207,8 +208,10 @@ write_row (Push *p, const FlTable *table, JsonObject *row, const char *action, J
 {
   g_autofree char *now = fl_time_format (fl_time_now ());
   json_object_set_string_member (row, "updated_at", now);
-  if (!fl_store_put_row (p->store, table, row, NULL, error) ||
-      !audit (p, action, table, fl_record_get_string (row, "id"), detail, error))
+  if (!fl_store_put_row (p->store, table, row, NULL, error))
+    return FALSE;
+  p->writes++;
+  if (!audit (p, action, table, fl_record_get_string (row, "id"), detail, error))
     return FALSE;
   if (strcmp (table->name, "work_order") != 0)
     return TRUE;
@@ -1128,8 +1131,6 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
         return NULL;
     }
 
-  if (!record_conflicts (p, table, current, conflicts, error))
-    return NULL;
   /* What the server set in place of a client's lifecycle time goes back to
    * the device with the row, even when nothing else changed (the move
    * itself may have lost to another change). */
@@ -1170,6 +1171,10 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
       if (!write_row (p, table, after, "update", detail, error))
         return NULL;
     }
+  /* Last: every rule that may reject the mutation (the derived due times
+   * above) is checked before it writes anything. */
+  if (!record_conflicts (p, table, current, conflicts, error))
+    return NULL;
 
   FlResultStatus status = outcome == FL_MERGE_CONFLICT ? FL_RESULT_CONFLICT
                         : outcome == FL_MERGE_MERGED || replayed_insert ? FL_RESULT_MERGED
@@ -1244,27 +1249,35 @@ push_in_transaction (Push *p, const FlPushRequest *request, FlPushResponse *resp
           continue;
         }
 
-      if (!fl_store_begin (p->store, error))
-        return FALSE;
+      /* No savepoint per mutation: every rejection is decided before the
+       * mutation writes anything, and a value another row holds (a site
+       * code) fails its first write, which leaves nothing written.  That
+       * refuses this mutation alone, in words naming the field. */
+      p->writes = 0;
       g_autoptr(GError) local_error = NULL;
       FlMutationResult *result = apply_mutation (p, &local_error);
-      /* A value another row holds (a site code) refuses this mutation
-       * alone, in words naming the field. */
       if (result == NULL && g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_EXISTS))
         result = rejected_by (p->m, local_error);
       if (result == NULL)
         {
-          fl_store_rollback (p->store);
           if (g_error_matches (local_error, FL_PUSH_ERROR, FL_PUSH_ERROR_FORBIDDEN) && bad_field != NULL)
             *bad_field = g_strdup (p->path);
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
+      if (result->status == FL_RESULT_REJECTED && p->writes > 0)
+        {
+          /* A rule checked after writing: nothing could undo the writes
+           * but the whole request. */
+          g_critical ("%s (mid %" PRId64 ") was rejected after writing %u rows: %s", p->path, p->m->mid,
+                      p->writes, result->error);
+          g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED,
+                       _("%s: the server could not apply this change; nothing of the request was applied"),
+                       p->path);
+          fl_mutation_result_free (result);
+          return FALSE;
+        }
       g_ptr_array_add (response->results, result);
-      if (result->status == FL_RESULT_REJECTED)
-        fl_store_rollback (p->store);
-      else if (!fl_store_commit (p->store, error))
-        return FALSE;
 
       g_autoptr(JsonNode) node = fl_mutation_result_to_json (result);
       if (!fl_store_put_result (p->store, p->actor->device_id, p->m->mid, json_node_get_object (node), error))

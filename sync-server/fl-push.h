@@ -1,7 +1,7 @@
 /* fl-push.h — applying a device's pushed mutations (docs/protocol.md).
  *
- * One store transaction per request, mutations in mid order, each in a
- * savepoint of its own: a rejected mutation leaves nothing, the others
+ * One store transaction per request, mutations in mid order: a rejected
+ * mutation leaves nothing (it is refused before it writes), the others
  * apply.  Each result is recorded under (device, mid), so a replayed
  * request gets the same answers and changes nothing.  Access (role and
  * site scope) is checked for every mutation; one mutation out of bounds

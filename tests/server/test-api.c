@@ -613,6 +613,45 @@ test_duplicate_site_code_rejected_alone (void)
   fl_api_teardown (&f);
 }
 
+/* An order moved to a site the server does not have, with a field edited
+ * on the server meanwhile: rejected whole (no conflict row kept for the
+ * other field) while the mutation after it applies. */
+static void
+test_rejected_edit_keeps_no_conflict (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  g_auto(FlApiDevice) admin = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_add_user (&f, "admin1", "admin", NULL);
+  fl_api_login (&f, "eng_a", &a);
+  fl_api_login (&f, "admin1", &admin);
+  g_autofree char *wo = fl_api_new_work_order (&f, &a, f.site_a, "new", NULL);
+  g_autoptr(FlPushResponse) edited = update (&f, &admin, "work_order", wo,
+      "{\"title\": {\"from\": \"UPS alarm in room 3\", \"to\": \"UPS A alarm, room 3\"}}");
+  g_assert_cmpint (fl_api_result (edited, 0)->status, ==, FL_RESULT_APPLIED);
+
+  g_autofree char *nowhere = fl_uuid7_new ();
+  g_autofree char *move = g_strdup_printf (
+      "{\"site_id\": {\"from\": \"%s\", \"to\": \"%s\"},"
+      " \"title\": {\"from\": \"UPS alarm in room 3\", \"to\": \"UPS B alarm\"}}", f.site_a, nowhere);
+  g_autoptr(Mutations) mutations = mutations_new ();
+  g_ptr_array_add (mutations, fl_api_mutation (&admin, "work_order", wo, FL_MUTATION_UPDATE, move));
+  g_ptr_array_add (mutations, fl_api_mutation (&admin, "work_order", wo, FL_MUTATION_UPDATE,
+      "{\"contact\": {\"from\": null, \"to\": \"Dr. Wang, ext. 3321\"}}"));
+  g_autoptr(FlPushResponse) response = fl_api_push_ok (&f, &admin, mutations);
+  g_assert_cmpint (fl_api_result (response, 0)->status, ==, FL_RESULT_REJECTED);
+  g_assert_nonnull (strstr (fl_api_result (response, 0)->error, "there is no site"));
+  g_assert_cmpint (fl_api_result (response, 1)->status, ==, FL_RESULT_APPLIED);
+  g_autofree char *conflicts = g_strdup_printf ("SELECT count(*) FROM conflict WHERE row_id = '%s'", wo);
+  g_assert_cmpint (fl_api_count (&f, conflicts), ==, 0);
+  g_autoptr(JsonObject) kept = fl_api_load (&f, "work_order", wo);
+  g_assert_cmpstr (fl_record_get_string (kept, "site_id"), ==, f.site_a);
+  g_assert_cmpstr (fl_record_get_string (kept, "title"), ==, "UPS A alarm, room 3");
+  g_assert_cmpstr (fl_record_get_string (kept, "contact"), ==, "Dr. Wang, ext. 3321");
+  fl_api_teardown (&f);
+}
+
 /* ---- the lifecycle, SLA and approvals ---- */
 
 static void
@@ -1197,6 +1236,7 @@ main (int argc, char **argv)
   g_test_add_func ("/api/out-of-scope-push-is-forbidden", test_out_of_scope_push_is_forbidden);
   g_test_add_func ("/api/refused-mid-stays-rejected", test_refused_mid_stays_rejected);
   g_test_add_func ("/api/duplicate-site-code-rejected-alone", test_duplicate_site_code_rejected_alone);
+  g_test_add_func ("/api/rejected-edit-keeps-no-conflict", test_rejected_edit_keeps_no_conflict);
   g_test_add_func ("/api/work-order-rules", test_work_order_rules);
   g_test_add_func ("/api/approvals", test_approvals);
   g_test_add_func ("/api/stock-approvals-and-negative-balance", test_stock_approvals_and_negative_balance);

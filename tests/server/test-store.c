@@ -585,9 +585,12 @@ test_pull_never_skips_an_open_transaction (void)
   g_autoptr(FlStore) reader = fl_store_reopen (t.store, &error);
   g_assert_no_error (error);
 
-  /* The first transaction takes its seq and stays open. */
+  /* The first transaction takes its seq and stays open (a read in it
+   * makes sure its writes reached the database, pipelined or not). */
   g_assert_true (fl_store_begin (t.store, &error));
   g_autofree char *early = fl_test_put_work_order (t.store, site, "INC-EARLY");
+  g_assert_cmpint (fl_store_last_seq (t.store, &error), >, cursor);
+  g_assert_no_error (error);
 
   LateWriter late = { .store = fl_store_reopen (t.store, &error), .site = site };
   g_assert_no_error (error);
