@@ -130,6 +130,110 @@ problem_known_errors (FlCli *cli, int argc, char **argv)
   return FL_EXIT_OK;
 }
 
+static void
+set_if_given (JsonObject *values, const char *field, const char *text)
+{
+  if (text != NULL)
+    json_object_set_string_member (values, field, text);
+}
+
+static int
+problem_move (FlCli *cli, int argc, char **argv)
+{
+  g_autofree char *assignee = NULL, *root_cause = NULL, *workaround = NULL, *solution = NULL;
+  GOptionEntry entries[] = {
+    { "assignee", 0, 0, G_OPTION_ARG_STRING, &assignee, N_("Who works on it (a supervisor assigns)"), N_("LOGIN") },
+    { "root-cause", 0, 0, G_OPTION_ARG_STRING, &root_cause, N_("The root cause found"), N_("TEXT") },
+    { "workaround", 0, 0, G_OPTION_ARG_STRING, &workaround, N_("How to restore service meanwhile"), N_("TEXT") },
+    { "solution", 0, 0, G_OPTION_ARG_STRING, &solution, N_("The solution"), N_("TEXT") },
+    { NULL }
+  };
+  int code = parse_plain (&argc, &argv,
+                          _("REF STATUS — assigned, investigating, known_error, on_hold, resolved, cancelled or closed"),
+                          _("What the new state needs is written in the same change: an assignee, a root cause "
+                            "and a workaround (known error), a root cause and a solution (resolved)."),
+                          entries, 2);
+  if (code >= 0)
+    return code;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = fl_cli_find (cli, "problem", "ref", argv[1], &error);
+  g_autofree char *login = fl_cli_login (cli);
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "status", argv[2]);
+  set_if_given (values, "assignee", assignee);
+  set_if_given (values, "root_cause", root_cause);
+  set_if_given (values, "workaround", workaround);
+  set_if_given (values, "solution", solution);
+  FlRole role;
+  if (id == NULL || !fl_cli_role (cli, &role, &error) ||
+      !fl_problem_update (cli->db, id, role, login, values, &error))
+    return fl_cli_fail (error);
+  g_print (_("%s is now %s; it is sent at the next sync.\n"), argv[1], fl_problem_status_label_for_name (argv[2]));
+  return FL_EXIT_OK;
+}
+
+static int
+change_request (FlCli *cli, int argc, char **argv)
+{
+  g_autofree char *kind = NULL, *ci = NULL, *reason = NULL, *plan = NULL, *rollback = NULL, *test_report = NULL;
+  g_autofree char *problem = NULL, *assignee = NULL;
+  g_auto(GStrv) approvers = NULL;
+  GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("standard, general, major or emergency (default general)"),
+      N_("KIND") },
+    { "ci", 0, 0, G_OPTION_ARG_STRING, &ci, N_("The configuration item it changes"), N_("CODE") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why it is needed (required)"), N_("TEXT") },
+    { "plan", 0, 0, G_OPTION_ARG_STRING, &plan, N_("The change plan"), N_("TEXT") },
+    { "rollback-plan", 0, 0, G_OPTION_ARG_STRING, &rollback, N_("How to go back if it fails"), N_("TEXT") },
+    { "test-report", 0, 0, G_OPTION_ARG_STRING, &test_report, N_("The report of its test"), N_("TEXT") },
+    { "approver", 0, 0, G_OPTION_ARG_STRING_ARRAY, &approvers,
+      N_("A member of the change advisory board (repeat for each; major and emergency changes)"), N_("LOGIN") },
+    { "problem", 0, 0, G_OPTION_ARG_STRING, &problem, N_("The problem it solves"), N_("REF") },
+    { "assignee", 0, 0, G_OPTION_ARG_STRING, &assignee, N_("Who implements it"), N_("LOGIN") },
+    { NULL }
+  };
+  int code = parse_plain (&argc, &argv, _("TITLE — request a change"), NULL, entries, 1);
+  if (code >= 0)
+    return code;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ci_id = NULL, *problem_id = NULL, *site_id = NULL;
+  if (ci != NULL && (ci_id = fl_cli_find (cli, "ci", "code", ci, &error)) == NULL)
+    return fl_cli_fail (error);
+  if (problem != NULL && (problem_id = fl_cli_find (cli, "problem", "ref", problem, &error)) == NULL)
+    return fl_cli_fail (error);
+  /* Without a CI the change is at the site of the problem it solves. */
+  if (ci_id == NULL && problem_id != NULL)
+    {
+      g_autoptr(JsonObject) row = fl_record_load (cli->db, fl_schema_lookup ("problem"), problem_id, &error);
+      if (row == NULL)
+        return fl_cli_fail (error);
+      site_id = g_strdup (fl_record_get_string (row, "site_id"));
+    }
+  FlChangeDraft draft = {
+    .kind = kind != NULL ? kind : "general",
+    .title = argv[1],
+    .reason = reason,
+    .plan = plan,
+    .site_id = site_id,
+    .ci_id = ci_id,
+    .problem_id = problem_id,
+    .rollback_plan = rollback,
+    .test_report = test_report,
+    .approvers = (const char * const *) approvers,
+    .assignee = assignee,
+  };
+  g_autofree char *login = fl_cli_login (cli);
+  g_autofree char *id = NULL;
+  if (!fl_change_request (cli->db, &draft, login, &id, &error))
+    return fl_cli_fail (error);
+  g_autoptr(JsonObject) change = fl_record_load (cli->db, fl_schema_lookup ("change_record"), id, &error);
+  if (change == NULL)
+    return fl_cli_fail (error);
+  g_print (_("Requested %s (%s); it is sent at the next sync.\n"), fl_record_get_string (change, "ref"),
+           fl_change_kind_label_for_name (draft.kind));
+  return FL_EXIT_OK;
+}
+
 static int
 change_list (FlCli *cli, int argc, char **argv)
 {
@@ -210,16 +314,18 @@ fl_cli_problem_command (FlCli *cli, int argc, char **argv)
 {
   static const Subcommand subcommands[] = {
     { "open", problem_open }, { "list", problem_list }, { "proposals", problem_proposals },
-    { "known-errors", problem_known_errors },
+    { "known-errors", problem_known_errors }, { "move", problem_move },
   };
   return run_subcommand (cli, argc, argv, "problem", subcommands, G_N_ELEMENTS (subcommands),
-                         _("Usage: fieldline-cli problem open|list|proposals|known-errors … (add --help to any)\n"));
+                         _("Usage: fieldline-cli problem open|list|proposals|known-errors|move … (add --help to any)\n"));
 }
 
 int
 fl_cli_change_command (FlCli *cli, int argc, char **argv)
 {
-  static const Subcommand subcommands[] = { { "list", change_list }, { "move", change_move } };
+  static const Subcommand subcommands[] = {
+    { "request", change_request }, { "list", change_list }, { "move", change_move },
+  };
   return run_subcommand (cli, argc, argv, "change", subcommands, G_N_ELEMENTS (subcommands),
-                         _("Usage: fieldline-cli change list|move … (add --help to either)\n"));
+                         _("Usage: fieldline-cli change request|list|move … (add --help to any)\n"));
 }
