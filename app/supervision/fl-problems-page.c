@@ -5,6 +5,7 @@
 #include <fl-change.h>
 #include <fl-problem-workflow.h>
 #include <fl-problem.h>
+#include <fl-record-store.h>
 #include <fl-time.h>
 #include <glib/gi18n-lib.h>
 
@@ -134,6 +135,93 @@ load_proposals (FlProblemsPage *self, FlDb *db)
   add_empty_row (self->proposals_list, _("Nothing calls for a problem"));
 }
 
+/* Each problem and change opens to what its next states need and a
+ * button for each state the user may move it to now. */
+static GtkWidget *
+add_entry (AdwExpanderRow *row, const char *name, const char *title, const char *text)
+{
+  GtkWidget *entry = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), title);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
+  gtk_widget_set_name (entry, name);
+  adw_expander_row_add_row (row, entry);
+  return entry;
+}
+
+static void
+collect_entries (GtkWidget *widget, JsonObject *values)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_ENTRY_ROW (child))
+        {
+          g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (child))));
+          if (*text != '\0')
+            json_object_set_string_member (values, gtk_widget_get_name (child), text);
+        }
+      else
+        collect_entries (child, values);
+    }
+}
+
+static void
+move_clicked_cb (GtkButton *button, FlProblemsPage *self)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_EXPANDER_ROW);
+  const char *table = g_object_get_data (G_OBJECT (row), "table");
+  const char *id = g_object_get_data (G_OBJECT (row), "id");
+  const char *to = g_object_get_data (G_OBJECT (button), "status");
+  FlDb *db = fl_session_get_db (self->session);
+  FlRole role = fl_session_get_role (self->session);
+  const char *login = fl_session_get_login (self->session);
+  g_autoptr(JsonObject) values = json_object_new ();
+  collect_entries (row, values);
+  g_autoptr(GError) error = NULL;
+  gboolean moved;
+  if (g_strcmp0 (table, "problem") == 0)
+    {
+      json_object_set_string_member (values, "status", to);
+      moved = fl_problem_update (db, id, role, login, values, &error);
+    }
+  else
+    moved = fl_change_move (db, id, role, login, to, fl_record_get_string (values, "review"), &error);
+  if (!moved)
+    fl_notice_error (GTK_WIDGET (self), _("Cannot change its state"), error);
+}
+
+static void
+add_moves (FlProblemsPage *self, AdwExpanderRow *row, const char **moves, guint n, gboolean change)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 12);
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *button = gtk_button_new_with_label (change ? fl_change_status_label_for_name (moves[i])
+                                                            : fl_problem_status_label_for_name (moves[i]));
+      g_object_set_data (G_OBJECT (button), "status", (gpointer) moves[i]);
+      g_signal_connect (button, "clicked", G_CALLBACK (move_clicked_cb), self);
+      gtk_box_append (GTK_BOX (box), button);
+    }
+  if (n > 0)
+    adw_expander_row_add_row (row, box);
+  adw_expander_row_set_enable_expansion (row, n > 0);
+}
+
+static AdwExpanderRow *
+add_expander (GtkListBox *list, const char *table, const char *id, const char *title, const char *subtitle)
+{
+  AdwExpanderRow *row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_expander_row_set_subtitle (row, subtitle);
+  g_object_set_data (G_OBJECT (row), "table", (gpointer) table);
+  g_object_set_data_full (G_OBJECT (row), "id", g_strdup (id), g_free);
+  gtk_list_box_append (list, GTK_WIDGET (row));
+  return row;
+}
+
 static void
 load_problems (FlProblemsPage *self, FlDb *db)
 {
@@ -152,7 +240,22 @@ load_problems (FlProblemsPage *self, FlDb *db)
                                                    (int) fl_record_get_int (row, "priority", 3), ci != NULL ? ci : "—",
                                                    assignee != NULL ? assignee : "—",
                                                    (int) fl_record_get_int (row, "incidents", 0));
-      add_row (self->problems_list, title, subtitle);
+      const char *id = fl_record_get_string (row, "id");
+      AdwExpanderRow *item = add_expander (self->problems_list, "problem", id, title, subtitle);
+      g_autoptr(JsonObject) problem = fl_record_load (db, fl_schema_lookup ("problem"), id, NULL);
+      const char *moves[8];
+      guint n = problem == NULL ? 0 : fl_problem_allowed_moves (fl_session_get_role (self->session),
+                                                                fl_session_get_login (self->session), problem,
+                                                                moves, G_N_ELEMENTS (moves));
+      if (n > 0 && fl_session_get_role (self->session) != FL_ROLE_ENGINEER)
+        add_entry (item, "assignee", _("Assignee (login)"), fl_record_get_string (problem, "assignee"));
+      if (n > 0)
+        {
+          add_entry (item, "root_cause", _("Root cause"), fl_record_get_string (problem, "root_cause"));
+          add_entry (item, "workaround", _("Workaround"), fl_record_get_string (problem, "workaround"));
+          add_entry (item, "solution", _("Solution"), fl_record_get_string (problem, "solution"));
+        }
+      add_moves (self, item, moves, n, FALSE);
     }
   add_empty_row (self->problems_list, _("No problems recorded"));
 }
@@ -171,7 +274,17 @@ load_changes (FlProblemsPage *self, FlDb *db)
                                                    fl_change_kind_label_for_name (fl_record_get_string (row, "kind")),
                                                    fl_change_status_label_for_name (fl_record_get_string (row, "status")),
                                                    ci != NULL ? ci : "—");
-      add_row (self->changes_list, title, subtitle);
+      const char *id = fl_record_get_string (row, "id");
+      AdwExpanderRow *item = add_expander (self->changes_list, "change_record", id, title, subtitle);
+      g_autoptr(JsonObject) change = fl_record_load (db, fl_schema_lookup ("change_record"), id, NULL);
+      const char *moves[8];
+      guint n = change == NULL ? 0 : fl_change_allowed_moves (fl_session_get_role (self->session),
+                                                              fl_session_get_login (self->session), change,
+                                                              moves, G_N_ELEMENTS (moves));
+      for (guint m = 0; m < n; m++)
+        if (g_strcmp0 (moves[m], "reviewed") == 0)
+          add_entry (item, "review", _("Post-implementation review"), fl_record_get_string (change, "review"));
+      add_moves (self, item, moves, n, TRUE);
     }
   add_empty_row (self->changes_list, _("No changes recorded"));
 }

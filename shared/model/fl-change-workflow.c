@@ -246,6 +246,28 @@ fl_change_check_move (FlRole role, const char *actor, JsonObject *before, JsonOb
   return TRUE;
 }
 
+guint
+fl_change_allowed_moves (FlRole role, const char *actor, JsonObject *change, const char **out, guint max)
+{
+  const char *from = fl_record_get_string (change, "status");
+  guint n = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (moves) && n < max; i++)
+    {
+      if (g_strcmp0 (moves[i].from, from) != 0)
+        continue;
+      g_autoptr(JsonObject) after = json_object_new ();
+      g_autoptr(GList) fields = json_object_get_members (change);
+      for (GList *l = fields; l != NULL; l = l->next)
+        json_object_set_member (after, l->data, json_node_copy (json_object_get_member (change, l->data)));
+      json_object_set_string_member (after, "status", moves[i].to);
+      g_autoptr(GError) error = NULL;
+      if (fl_change_check_move (role, actor, change, after, &error) ||
+          g_error_matches (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION))
+        out[n++] = moves[i].to;
+    }
+  return n;
+}
+
 static const char * const content_fields[] = {
   "kind", "title", "reason", "plan", "site_id", "ci_id", "changes", "problem_id", "work_order_id",
   "rollback_plan", "approvers", NULL };

@@ -43,6 +43,12 @@ gboolean    fl_change_approvals_complete (JsonObject *change);
 gboolean    fl_change_check_move (FlRole role, const char *actor, JsonObject *before,
                                   JsonObject *after, GError **error);
 
+/* The statuses `role` (as `actor`) may move `change` to now, into `out`
+ * (at most `max`), what they need aside (a review to write); returns how
+ * many. */
+guint       fl_change_allowed_moves (FlRole role, const char *actor, JsonObject *change,
+                                     const char **out, guint max);
+
 /* Whether `field` of a change in status `status` may still be edited: what
  * the change is and who approves it only while it is requested; the test
  * report, the review and the assignee until it is closed (the assignee by

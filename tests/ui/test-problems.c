@@ -112,6 +112,34 @@ find_button (GtkWidget *widget)
   return NULL;
 }
 
+static GtkWidget *
+find_named (GtkWidget *widget, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_labelled (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_labelled (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
 {
@@ -133,6 +161,11 @@ test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (PAGE_CHILD ("search_entry")), "");
   fl_ui_test_wait_until (g_str_has_prefix (title_at (known, 0), "PRB-"));
   fl_ui_test_screenshot (GTK_WIDGET (f->window), "problems.png");
+  /* The known error opens to what its next states need. */
+  AdwExpanderRow *known_problem = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (PAGE_CHILD ("problems_list"), 0));
+  g_assert_true (adw_expander_row_get_enable_expansion (known_problem));
+  g_assert_nonnull (find_labelled (GTK_WIDGET (known_problem), "Resolved"));
+  g_assert_null (find_labelled (GTK_WIDGET (known_problem), "Closed"));
 
   /* One click opens the problem with its four incidents; the proposal goes. */
   GtkWidget *open = find_button (GTK_WIDGET (row_at (proposals, 0)));
@@ -145,9 +178,19 @@ test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox WHERE table_name = 'problem'"), ==, 1);
   g_assert_cmpstr (title_at (proposals, 0), ==, "Nothing calls for a problem");
   GtkListBox *problems = PAGE_CHILD ("problems_list");
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row_at (problems, 0)), "Registered · level 2 · UPS-01"));
+  AdwExpanderRow *opened = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (problems, 0));
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (opened), "Registered · level 2 · UPS-01"));
   GtkListBox *changes = PAGE_CHILD ("changes_list");
-  g_assert_cmpstr (adw_action_row_get_subtitle (row_at (changes, 0)), ==, "Major change · Requested · UPS-01");
+  AdwExpanderRow *change = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (changes, 0));
+  g_assert_cmpstr (adw_expander_row_get_subtitle (change), ==, "Major change · Requested · UPS-01");
+  g_assert_false (adw_expander_row_get_enable_expansion (change));  /* its board decides it, not a move */
+
+  /* The supervisor assigns it from its row. */
+  gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (opened), "assignee")), "zhang.wei");
+  g_signal_emit_by_name (find_labelled (GTK_WIDGET (opened), "Assigned"), "clicked");
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM problem WHERE origin = 'recurrence'"
+                                         " AND status = 'assigned' AND assignee = 'zhang.wei'"), ==, 1);
 
   /* The CI shows its change and its problem. */
   fl_window_show_ci (f->window, f->ci);

@@ -337,6 +337,12 @@ test_change_moves (Fixture *f, gconstpointer data)
   g_assert_false (fl_change_move (f->db, id, FL_ROLE_ENGINEER, "eng_b", "implementing", NULL, &error));
   g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN);
   g_clear_error (&error);
+  g_autoptr(JsonObject) row = fl_record_load (f->db, fl_schema_lookup ("change_record"), id, &error);
+  const char *moves[8];
+  g_assert_cmpuint (fl_change_allowed_moves (FL_ROLE_ENGINEER, "eng_b", row, moves, G_N_ELEMENTS (moves)), ==, 0);
+  g_assert_cmpuint (fl_change_allowed_moves (FL_ROLE_ENGINEER, "eng_a", row, moves, G_N_ELEMENTS (moves)), ==, 2);
+  g_assert_cmpstr (moves[0], ==, "implementing");
+  g_assert_cmpstr (moves[1], ==, "implemented");
   g_assert_true (fl_change_move (f->db, id, FL_ROLE_ENGINEER, "eng_a", "implementing", NULL, &error));
   g_assert_true (fl_change_move (f->db, id, FL_ROLE_ENGINEER, "eng_a", "implemented", NULL, &error));
   g_assert_false (fl_change_move (f->db, id, FL_ROLE_SUPERVISOR, "sup_a", "closed", NULL, &error));
