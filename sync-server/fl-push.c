@@ -985,6 +985,43 @@ author_and_time_problem (Push *p, const FlTable *table, JsonObject *row)
   return NULL;
 }
 
+/* The board of a change: supervisors with an account in use, each once. */
+static gboolean
+check_approvers (Push *p, JsonObject *change, char **problem, GError **error)
+{
+  JsonNode *node = json_object_get_member (change, "approvers");
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  JsonArray *approvers = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; approvers != NULL && i < json_array_get_length (approvers) && *problem == NULL; i++)
+    {
+      JsonNode *item = json_array_get_element (approvers, i);
+      const char *login = JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING
+        ? json_node_get_string (item) : NULL;
+      if (login == NULL || !g_hash_table_add (seen, (gpointer) login))
+        {
+          *problem = g_strdup (_("change_record.approvers: name each member of the board once, by login"));
+          break;
+        }
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonObject) user = fl_store_find_row (p->store, fl_schema_lookup ("user"), "login", login,
+                                                      &local_error);
+      if (user == NULL && !g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (user == NULL || g_strcmp0 (fl_record_get_string (user, "role"), "supervisor") != 0 ||
+          fl_record_get_bool (user, "disabled"))
+        *problem = g_strdup_printf (_("change_record.approvers: %s is not a supervisor with an account in use; "
+                                      "the board approves as supervisors"), login);
+    }
+  if (approvers == NULL && *problem == NULL)
+    *problem = g_strdup (_("change_record.approvers: name each member of the board once, by login"));
+  return TRUE;
+}
+
 static FlMutationResult *apply_update (Push *p, const FlTable *table, JsonObject *current,
                                        JsonObject *changes, gboolean replayed_insert, GError **error);
 
@@ -1100,6 +1137,10 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
     {
       json_object_set_null_member (row, "approved_by");
       json_object_set_null_member (row, "approval_base");
+      if (!check_approvers (p, row, &problem, error))
+        return NULL;
+      if (problem != NULL)
+        return rejected (m, "%s", problem);
     }
   else if (strcmp (table->name, "problem") == 0 &&
            g_strcmp0 (fl_record_get_string (row, "status"), "registered") != 0)
@@ -1136,6 +1177,8 @@ check_change_update (Push *p, JsonObject *current, JsonObject *apply, JsonObject
       json_object_set_null_member (after, "approved_by");
       json_object_set_null_member (after, "approval_base");
     }
+  if (json_object_has_member (apply, "approvers") && (!check_approvers (p, after, problem, error) || *problem != NULL))
+    return *problem != NULL;
   if (!json_object_has_member (apply, "status"))
     return TRUE;
   if (!fl_change_check_move (p->role, p->actor->login, current, after, &local_error))

@@ -108,6 +108,13 @@ test_major_change (Fixture *x, gconstpointer data)
       " \"assignee\": \"eng_a\", \"test_report\": \"Load test passed\", \"by\": \"eng_a\", \"at\": \"%s\"}",
       x->f.site_a, x->ci, now);
   g_autoptr(FlPushResponse) keep = NULL;
+  /* The board is of supervisors. */
+  g_autofree char *outsider_id = fl_uuid7_new ();
+  g_auto(GStrv) parts = g_strsplit (fields, "\"super2\"]", 2);
+  g_autofree char *with_engineer = g_strjoinv ("\"eng_a2\"]", parts);
+  g_assert_cmpint (push_one (x, &x->eng, &keep, "change_record", outsider_id, FL_MUTATION_INSERT,
+                             with_engineer)->status, ==, FL_RESULT_REJECTED);
+  g_assert_nonnull (strstr (fl_api_result (keep, 0)->error, "eng_a2 is not a supervisor"));
   g_assert_cmpint (push_one (x, &x->eng, &keep, "change_record", id, FL_MUTATION_INSERT, fields)->status, ==,
                    FL_RESULT_APPLIED);
   g_autoptr(JsonObject) stored = fl_api_load (&x->f, "change_record", id);

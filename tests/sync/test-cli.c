@@ -526,6 +526,7 @@ word_after (const char *text, const char *prefix)
 static void
 test_problem_and_change (Fixture *f, gconstpointer data)
 {
+  fl_test_add_user (f->s.store, "super2", "supervisor", NULL);
   g_autoptr(JsonObject) ci = json_object_new ();
   json_object_set_string_member (ci, "code", "SRV-01");
   json_object_set_string_member (ci, "name", "HIS server");

@@ -843,6 +843,8 @@ setup_world (Sim *sim)
 {
   fl_sync_server_setup (&sim->s);
   fl_test_add_user (sim->s.store, "eng_b2", "engineer", sim->s.site_b);
+  /* The second member of the change advisory board (no device of its own). */
+  fl_test_add_user (sim->s.store, "super2", "supervisor", NULL);
   const char *sites[] = { sim->s.site_a, sim->s.site_b };
   static const char * const skus[] = { "PSU-750", "HDD-2T4", "RAM-32G", "FAN-R750" };
   for (guint i = 0; i < 4; i++)
