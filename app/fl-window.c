@@ -13,6 +13,7 @@
 #include "fl-backups-page.h"
 #include "fl-cis-page.h"
 #include "fl-inspections-page.h"
+#include "fl-problems-page.h"
 #include "fl-reports-page.h"
 #include "fl-sign-in-page.h"
 #include "fl-stock-page.h"
@@ -448,6 +449,7 @@ fl_window_class_init (FlWindowClass *klass)
   g_type_ensure (FL_TYPE_SYNC_PAGE);
   g_type_ensure (FL_TYPE_STOCK_PAGE);
   g_type_ensure (FL_TYPE_APPROVALS_PAGE);
+  g_type_ensure (FL_TYPE_PROBLEMS_PAGE);
   g_type_ensure (FL_TYPE_REPORTS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldline/Fieldline/ui/fl-window.ui");

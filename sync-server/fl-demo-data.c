@@ -1104,6 +1104,82 @@ add_reviews (Demo *d, GError **error)
   return TRUE;
 }
 
+/* At each site a known error on a server and a change of its record: a
+ * major one before its board (张敏 and David Xu), and a standard correction
+ * already implemented. */
+static gboolean
+add_problems_and_changes (Demo *d, GError **error)
+{
+  for (guint i = 0; i < d->sites->len; i++)
+    {
+      Site *site = d->sites->pdata[i];
+      Engineer *e = d->engineers->pdata[i % d->engineers->len];
+      CiRef *ci = pick_ci (d, site, "server");
+      gint64 at = d->now - (gint64) (i + 2) * DAY;
+      g_autofree char *problem_ref = g_strdup_printf ("PRB-%s-%04u", e->code, i + 1);
+      g_autoptr(JsonObject) problem = json_object_new ();
+      json_object_set_string_member (problem, "ref", problem_ref);
+      json_object_set_string_member (problem, "title", "服务器频繁重启 Server restarts under load");
+      json_object_set_string_member (problem, "site_id", site->id);
+      json_object_set_string_member (problem, "ci_id", ci->id);
+      json_object_set_string_member (problem, "origin", "recurrence");
+      json_object_set_string_member (problem, "category", "hardware");
+      json_object_set_int_member (problem, "priority", 2);
+      json_object_set_string_member (problem, "status", "known_error");
+      json_object_set_string_member (problem, "assignee", e->user->login);
+      json_object_set_string_member (problem, "root_cause", "电源模块老化 Aged power supply module");
+      json_object_set_string_member (problem, "workaround", "切换到备用电源 Switch to the redundant supply");
+      json_object_set_boolean_member (problem, "known_error", TRUE);
+      json_object_set_string_member (problem, "by", "zhangmin");
+      set_time (problem, "at", at);
+      g_autofree char *problem_id = put_row (d, "problem", problem, at, 0, error);
+      if (problem_id == NULL)
+        return FALSE;
+      g_autoptr(JsonObject) link = json_object_new ();
+      json_object_set_string_member (link, "problem_id", problem_id);
+      json_object_set_string_member (link, "ci_id", ci->id);
+      json_object_set_string_member (link, "by", "zhangmin");
+      set_time (link, "at", at);
+      if (!add_row (d, "problem_link", link, at, 0, error))
+        return FALSE;
+
+      static const char * const kinds[] = { "major", "standard" };
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        {
+          gboolean major = k == 0;
+          g_autofree char *ref = g_strdup_printf ("CHG-%s-%04u", e->code, 2 * i + k + 1);
+          g_autoptr(JsonObject) change = json_object_new ();
+          json_object_set_string_member (change, "ref", ref);
+          json_object_set_string_member (change, "kind", kinds[k]);
+          json_object_set_string_member (change, "title", major ? "更换电源模块 Replace the power supply"
+                                                                : "更正安装位置 Correct the location");
+          json_object_set_string_member (change, "reason", major ? "消除已知错误 Remove the known error"
+                                                                 : "设备已搬迁 Moved during the rack migration");
+          json_object_set_string_member (change, "site_id", site->id);
+          json_object_set_string_member (change, "ci_id", ci->id);
+          if (major)
+            {
+              JsonArray *board = json_array_new ();
+              json_array_add_string_element (board, "zhangmin");
+              json_array_add_string_element (board, "david.xu");
+              json_object_set_array_member (change, "approvers", board);
+              json_object_set_string_member (change, "problem_id", problem_id);
+              json_object_set_string_member (change, "rollback_plan", "装回原电源模块 Refit the old module");
+              json_object_set_string_member (change, "test_report", "备机满载 4 小时通过 Spare ran 4 h at full load");
+              json_object_set_string_member (change, "status", "requested");
+            }
+          else
+            json_object_set_string_member (change, "status", "implemented");
+          json_object_set_string_member (change, "assignee", e->user->login);
+          json_object_set_string_member (change, "by", e->user->login);
+          set_time (change, "at", at);
+          if (!add_row (d, "change_record", change, at, 0, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* A 1x1 white PNG: the demo customer signature. */
 static const guint8 signature_png[] = {
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
@@ -1145,7 +1221,8 @@ generate (Demo *d, guint size, const char *blob_dir, GError **error)
       return FALSE;
   /* The warnings and escalations the open orders have passed, as the
    * running server records them. */
-  return add_reviews (d, error) && fl_sla_sweep (d->store, d->now, error) >= 0;
+  return add_reviews (d, error) && add_problems_and_changes (d, error) &&
+         fl_sla_sweep (d->store, d->now, error) >= 0;
 }
 
 gboolean

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "fl-accounts.h"
+#include "fl-change-workflow.h"
 #include "fl-ids.h"
 #include "fl-merge.h"
+#include "fl-problem-workflow.h"
 #include "fl-record.h"
 #include "fl-stock-movement.h"
 #include "fl-time.h"
@@ -730,6 +732,98 @@ decide_pending (JsonObject *target, const FlTable *table, char **problem)
   return TRUE;
 }
 
+/* CI fields change only through changes: an admin's edit of a CI is
+ * recorded as a standard change, implemented as it is made. */
+static gboolean
+record_admin_change (Push *p, JsonObject *ci, JsonObject *changes, GError **error)
+{
+  char id[37];
+  fl_uuid7_generate (id);
+  g_autofree char *ref = g_strdup_printf ("CHG-ADM-%s", id + 24);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GList) fields = json_object_get_members (changes);
+  for (GList *l = fields; l != NULL; l = l->next)
+    g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", (const char *) l->data);
+  g_autofree char *title = g_strdup_printf (_("Correct %s: %s"), fl_record_get_string (ci, "code"), names->str);
+  g_autoptr(JsonObject) change = json_object_new ();
+  json_object_set_string_member (change, "id", id);
+  json_object_set_string_member (change, "created_at", p->at);
+  const FlTable *table = fl_schema_lookup ("change_record");
+  for (guint i = 0; i < table->n_columns; i++)
+    json_object_set_null_member (change, table->columns[i].name);
+  json_object_set_string_member (change, "ref", ref);
+  json_object_set_string_member (change, "kind", "standard");
+  json_object_set_string_member (change, "title", title);
+  json_object_set_string_member (change, "reason", _("Edited by an administrator"));
+  json_object_set_string_member (change, "site_id", fl_record_get_string (ci, "site_id"));
+  json_object_set_string_member (change, "ci_id", fl_record_get_string (ci, "id"));
+  json_object_set_object_member (change, "changes", json_object_ref (changes));
+  json_object_set_string_member (change, "status", "implemented");
+  json_object_set_string_member (change, "by", p->actor->login);
+  json_object_set_string_member (change, "at", p->at);
+  return write_row (p, table, change, "insert", NULL, error);
+}
+
+/* Sets the CI fields the approved proposal or the implemented change
+ * `target` of `table` names in its `changes` ({field: {from, to}}), merged
+ * like a pushed update of the CI; `problem` receives why they cannot be. */
+static gboolean
+apply_ci_changes (Push *p, const FlTable *table, JsonObject *target, GPtrArray *conflicts,
+                  char **problem, GError **error)
+{
+  const FlTable *ci_table = fl_schema_lookup ("ci");
+  JsonNode *changes_node = json_object_get_member (target, "changes");
+  const char *ci_id = fl_record_get_string (target, "ci_id");
+  if (changes_node == NULL || JSON_NODE_HOLDS_NULL (changes_node))
+    return TRUE;  /* a change of something else than a CI's record */
+  if (ci_id == NULL)
+    {
+      *problem = g_strdup_printf (_("%s.ci_id: the changes name no configuration item"), table->name);
+      return TRUE;
+    }
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) ci = fl_store_load_row (p->store, ci_table, ci_id, &local_error);
+  if (ci == NULL)
+    {
+      if (!g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      *problem = g_strdup (local_error->message);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (changes_node))
+    {
+      *problem = g_strdup_printf (_("%s.changes: not a set of changes"), table->name);
+      return TRUE;
+    }
+  /* The changes are checked like a pushed update of the CI. */
+  JsonObject *changes = json_node_get_object (changes_node);
+  g_autoptr(JsonObject) values = json_object_new ();
+  g_autoptr(GList) fields = json_object_get_members (changes);
+  for (GList *l = fields; l != NULL; l = l->next)
+    {
+      JsonNode *pair = json_object_get_member (changes, l->data);
+      JsonNode *to = JSON_NODE_HOLDS_OBJECT (pair) ? json_object_get_member (json_node_get_object (pair), "to") : NULL;
+      json_object_set_member (values, l->data, to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
+    }
+  if (!fl_record_validate (ci_table, values, FL_RECORD_UPDATE, NULL, &local_error))
+    {
+      *problem = g_strdup (local_error->message);
+      return TRUE;
+    }
+  g_autoptr(JsonObject) apply = json_object_new ();
+  fl_merge_changes (ci, changes, apply, conflicts);
+  if (!record_conflicts (p, ci_table, ci, conflicts, error))
+    return FALSE;
+  if (json_object_get_size (apply) == 0)
+    return TRUE;
+  fl_merge_apply (ci, apply);
+  return check_scope (p, ci_table, ci, error) &&
+         write_row (p, ci_table, ci, "update", changes, error);
+}
+
 /* Applies an approval decision to its target (in the mutation's savepoint).
  * `problem` receives a reason to reject; conflicts of an applied CI change
  * are added to `conflicts`. */
@@ -745,6 +839,22 @@ apply_decision (Push *p, const FlTable *table, JsonObject *target, JsonObject *a
   if (strcmp (table->name, "work_order") == 0)
     {
       if (!decide_work_order (p, target, approve, comment, problem, error))
+        return FALSE;
+      if (*problem != NULL)
+        return TRUE;
+    }
+  else if (strcmp (table->name, "change_record") == 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+      if (!fl_change_check_decision (p->role, p->actor->login, target, approve, &local_error))
+        {
+          *problem = g_strdup (local_error->message);
+          return TRUE;
+        }
+      fl_change_record_decision (target, p->actor->login, approve);
+      /* A standard change is implemented by its approval. */
+      if (g_strcmp0 (fl_record_get_string (target, "status"), "implemented") == 0 &&
+          !apply_ci_changes (p, table, target, conflicts, problem, error))
         return FALSE;
       if (*problem != NULL)
         return TRUE;
@@ -781,55 +891,9 @@ apply_decision (Push *p, const FlTable *table, JsonObject *target, JsonObject *a
                               NULL, fl_record_get_string (target, "serial"), reason, error))
             return FALSE;
         }
-      else if (approve && strcmp (table->name, "ci_change_proposal") == 0)
-        {
-          const FlTable *ci_table = fl_schema_lookup ("ci");
-          JsonNode *changes_node = json_object_get_member (target, "changes");
-          g_autoptr(GError) local_error = NULL;
-          g_autoptr(JsonObject) ci = fl_store_load_row (p->store, ci_table, fl_record_get_string (target, "ci_id"),
-                                                        &local_error);
-          if (ci == NULL)
-            {
-              if (!g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
-                {
-                  g_propagate_error (error, g_steal_pointer (&local_error));
-                  return FALSE;
-                }
-              *problem = g_strdup (local_error->message);
-              return TRUE;
-            }
-          if (changes_node == NULL || !JSON_NODE_HOLDS_OBJECT (changes_node))
-            {
-              *problem = g_strdup (_("ci_change_proposal.changes: not a set of changes"));
-              return TRUE;
-            }
-          /* The proposal's changes are checked like a pushed update of the CI. */
-          JsonObject *changes = json_node_get_object (changes_node);
-          g_autoptr(JsonObject) values = json_object_new ();
-          g_autoptr(GList) fields = json_object_get_members (changes);
-          for (GList *l = fields; l != NULL; l = l->next)
-            {
-              JsonNode *pair = json_object_get_member (changes, l->data);
-              JsonNode *to = JSON_NODE_HOLDS_OBJECT (pair) ? json_object_get_member (json_node_get_object (pair), "to") : NULL;
-              json_object_set_member (values, l->data, to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
-            }
-          if (!fl_record_validate (ci_table, values, FL_RECORD_UPDATE, NULL, &local_error))
-            {
-              *problem = g_strdup (local_error->message);
-              return TRUE;
-            }
-          g_autoptr(JsonObject) apply = json_object_new ();
-          fl_merge_changes (ci, changes, apply, conflicts);
-          if (!record_conflicts (p, ci_table, ci, conflicts, error))
-            return FALSE;
-          if (json_object_get_size (apply) > 0)
-            {
-              fl_merge_apply (ci, apply);
-              if (!check_scope (p, ci_table, ci, error) ||
-                  !write_row (p, ci_table, ci, "update", changes, error))
-                return FALSE;
-            }
-        }
+      else if (approve && strcmp (table->name, "ci_change_proposal") == 0 &&
+               !apply_ci_changes (p, table, target, conflicts, problem, error))
+        return FALSE;
     }
 
   /* What the decision changed, with what it took back (a rejected
@@ -865,7 +929,7 @@ apply_approval (Push *p, JsonObject *approval, GError **error)
     return NULL;
   gint64 seen = fl_record_get_int (approval, "target_version", 0);
   gint64 now = fl_record_get_int (target, "version", 0);
-  if (seen != now)
+  if (strcmp (table->name, "change_record") == 0 ? !fl_change_decision_is_current (target, seen) : seen != now)
     return rejected (m, _("Stale approval: the %s changed since you saw it (version %" PRId64
                           ", now %" PRId64 "); review it again"),
                      target_table, seen, now);
@@ -922,6 +986,43 @@ author_and_time_problem (Push *p, const FlTable *table, JsonObject *row)
       return claimed_time_problem (p, what, at);
     }
   return NULL;
+}
+
+/* The board of a change: supervisors with an account in use, each once. */
+static gboolean
+check_approvers (Push *p, JsonObject *change, char **problem, GError **error)
+{
+  JsonNode *node = json_object_get_member (change, "approvers");
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  JsonArray *approvers = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; approvers != NULL && i < json_array_get_length (approvers) && *problem == NULL; i++)
+    {
+      JsonNode *item = json_array_get_element (approvers, i);
+      const char *login = JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING
+        ? json_node_get_string (item) : NULL;
+      if (login == NULL || !g_hash_table_add (seen, (gpointer) login))
+        {
+          *problem = g_strdup (_("change_record.approvers: name each member of the board once, by login"));
+          break;
+        }
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonObject) user = fl_store_find_row (p->store, fl_schema_lookup ("user"), "login", login,
+                                                      &local_error);
+      if (user == NULL && !g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (user == NULL || g_strcmp0 (fl_record_get_string (user, "role"), "supervisor") != 0 ||
+          fl_record_get_bool (user, "disabled"))
+        *problem = g_strdup_printf (_("change_record.approvers: %s is not a supervisor with an account in use; "
+                                      "the board approves as supervisors"), login);
+    }
+  if (approvers == NULL && *problem == NULL)
+    *problem = g_strdup (_("change_record.approvers: name each member of the board once, by login"));
+  return TRUE;
 }
 
 static FlMutationResult *apply_update (Push *p, const FlTable *table, JsonObject *current,
@@ -1032,10 +1133,65 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
                             table->name) &&
            g_strcmp0 (fl_record_get_string (row, "status"), "pending") != 0)
     return rejected (m, _("%s.status: a new one is pending until a supervisor decides"), table->name);
+  else if (strcmp (table->name, "change_record") == 0 &&
+           g_strcmp0 (fl_record_get_string (row, "status"), "requested") != 0)
+    return rejected (m, _("change_record.status: a new change is requested until it is approved"));
+  else if (strcmp (table->name, "change_record") == 0)
+    {
+      json_object_set_null_member (row, "approved_by");
+      json_object_set_null_member (row, "approval_base");
+      if (!check_approvers (p, row, &problem, error))
+        return NULL;
+      if (problem != NULL)
+        return rejected (m, "%s", problem);
+    }
+  else if (strcmp (table->name, "problem") == 0 &&
+           g_strcmp0 (fl_record_get_string (row, "status"), "registered") != 0)
+    return rejected (m, _("problem.status: a new problem is registered first"));
 
   if (!write_row (p, table, row, fl_mutation_op_to_string (m->op), fields, error))
     return NULL;
   return fl_mutation_result_new (m->mid, FL_RESULT_APPLIED);
+}
+
+/* A change's fields by its status, its moves, and what they do: editing
+ * what a requested change does starts its approvals over; implementing it
+ * sets the CI fields it names (their conflicts are recorded on the CI).
+ * `problem` receives the reason to reject. */
+static gboolean
+check_change_update (Push *p, JsonObject *current, JsonObject *apply, JsonObject *after,
+                     char **problem, GError **error)
+{
+  const char *from = fl_record_get_string (current, "status");
+  g_autoptr(GError) local_error = NULL;
+  gboolean resets = FALSE;
+  g_autoptr(GList) fields = json_object_get_members (apply);
+  for (GList *l = fields; l != NULL; l = l->next)
+    {
+      if (!fl_change_check_field (from, l->data, &local_error))
+        {
+          *problem = g_strdup (local_error->message);
+          return TRUE;
+        }
+      resets = resets || fl_change_field_resets_approvals (l->data);
+    }
+  if (resets)
+    {
+      json_object_set_null_member (after, "approved_by");
+      json_object_set_null_member (after, "approval_base");
+    }
+  if (json_object_has_member (apply, "approvers") && (!check_approvers (p, after, problem, error) || *problem != NULL))
+    return *problem != NULL;
+  if (!json_object_has_member (apply, "status"))
+    return TRUE;
+  if (!fl_change_check_move (p->role, p->actor->login, current, after, &local_error))
+    {
+      *problem = g_strdup (local_error->message);
+      return TRUE;
+    }
+  g_autoptr(GPtrArray) ci_conflicts = fl_conflict_array_new ();
+  return g_strcmp0 (fl_record_get_string (after, "status"), "implemented") != 0 ||
+         apply_ci_changes (p, fl_schema_lookup ("change_record"), after, ci_conflicts, problem, error);
 }
 
 static FlMutationResult *
@@ -1130,6 +1286,16 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
       if (!apply_lifecycle (p, current, apply, after, error))
         return NULL;
     }
+  if (strcmp (table->name, "problem") == 0 &&
+      !fl_problem_check_update (p->role, p->actor->login, current, after, &local_error))
+    return rejected_by (m, local_error);
+  if (strcmp (table->name, "change_record") == 0 && json_object_get_size (apply) > 0)
+    {
+      if (!check_change_update (p, current, apply, after, &problem, error))
+        return NULL;
+      if (problem != NULL)
+        return rejected (m, "%s", problem);
+    }
 
   /* What the server set in place of a client's lifecycle time goes back to
    * the device with the row, even when nothing else changed (the move
@@ -1169,6 +1335,8 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
           json_object_set_object_member (detail, l->data, pair);
         }
       if (!write_row (p, table, after, "update", detail, error))
+        return NULL;
+      if (strcmp (table->name, "ci") == 0 && !record_admin_change (p, after, detail, error))
         return NULL;
     }
   /* Last: every rule that may reject the mutation (the derived due times

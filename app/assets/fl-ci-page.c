@@ -3,8 +3,10 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-change-workflow.h"
 #include "fl-format.h"
 #include "fl-notice.h"
+#include "fl-problem-workflow.h"
 
 struct _FlCiPage
 {
@@ -117,6 +119,18 @@ load_history (FlCiPage *self, FlDb *db)
           const char *outcome = g_strcmp0 (title, "fail") == 0 ? _("Inspection failed") : _("Inspection passed");
           g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, detail);
           add_row (self->history_list, outcome, subtitle, NULL);
+        }
+      else if (g_str_equal (what, "change_record") || g_str_equal (what, "problem"))
+        {
+          gboolean change = g_str_equal (what, "change_record");
+          const char *status = fl_record_get_string (event, "status");
+          /* Translators: a change or a problem in a CI's history, "Major change: CHG-… Move the UPS" */
+          g_autofree char *heading = g_strdup_printf (_("%s: %s"), change ? fl_change_kind_label_for_name (detail)
+                                                                          : _("Problem"), title);
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when,
+                                                       change ? fl_change_status_label_for_name (status)
+                                                              : fl_problem_status_label_for_name (status));
+          add_row (self->history_list, heading, subtitle, NULL);
         }
       else
         {
@@ -251,7 +265,8 @@ static void
 session_changed_cb (FlCiPage *self, const char *table)
 {
   static const char * const shown[] = {
-    "ci", "ci_relation", "work_order", "inspection", "ci_change_proposal", "site",
+    "ci", "ci_relation", "work_order", "inspection", "ci_change_proposal", "change_record", "problem",
+    "problem_link", "site",
   };
   for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
     if (table == NULL || g_strcmp0 (table, shown[i]) == 0)

@@ -58,5 +58,7 @@ int       fl_cli_status_command (FlCli *cli, int argc, char **argv);
 int       fl_cli_conflicts_command (FlCli *cli, int argc, char **argv);
 int       fl_cli_wo_command (FlCli *cli, int argc, char **argv);
 int       fl_cli_stock_command (FlCli *cli, int argc, char **argv);
+int       fl_cli_problem_command (FlCli *cli, int argc, char **argv);
+int       fl_cli_change_command (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -16,6 +16,8 @@ static const struct {
   { "status", fl_cli_status_command, N_("                pending changes, conflicts, last sync") },
   { "wo", fl_cli_wo_command, N_("list|show|new|set-status|log   work orders") },
   { "stock", fl_cli_stock_command, N_("balance|move    spare parts") },
+  { "problem", fl_cli_problem_command, N_("open|list|proposals|known-errors|move   problems and known errors") },
+  { "change", fl_cli_change_command, N_("request|list|move   changes") },
   { "conflicts", fl_cli_conflicts_command, N_("list|resolve|retry|discard   changes the server did not take") },
 };
 

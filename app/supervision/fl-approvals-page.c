@@ -2,6 +2,7 @@
 #include "fl-approvals-page.h"
 
 #include <fl-approvals.h>
+#include <fl-change-workflow.h>
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
@@ -131,6 +132,13 @@ decorate_queue_item (FlRecordItem *item, gpointer user_data)
       subtitle = g_strdup_printf ("%s · %s · %s", fl_record_get_string (row, "reason"),
                                   place != NULL ? place : "", who != NULL ? who : "?");
       fl_record_item_set_tag (item, _("Scrap"), "status");
+    }
+  else if (g_strcmp0 (table, "change_record") == 0)
+    {
+      title = g_strdup_printf ("%s %s", ref != NULL ? ref : "", subject != NULL ? subject : "");
+      subtitle = g_strdup_printf ("%s · %s · %s", fl_record_get_string (row, "reason"),
+                                  who != NULL ? who : "?", when);
+      fl_record_item_set_tag (item, fl_change_kind_label_for_name (fl_record_get_string (row, "kind")), "status");
     }
   else
     {
@@ -581,10 +589,38 @@ proposed_value (const char *field, JsonNode *value)
   return json_to_string (value, FALSE);
 }
 
+static char *
+join_logins (JsonObject *row, const char *field)
+{
+  JsonNode *node = json_object_get_member (row, field);
+  g_autoptr(GString) text = g_string_new (NULL);
+  JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", json_array_get_string_element (array, i));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* What the board decides on: the kind, its members and who has approved,
+ * the plan, the rollback plan and the test report. */
+static void
+show_change_facts (FlApprovalsPage *self, JsonObject *change)
+{
+  AdwPreferencesGroup *g = self->details_group;
+  g_autofree char *approvers = join_logins (change, "approvers");
+  g_autofree char *approved = join_logins (change, "approved_by");
+  add_property (self, g, _("Kind"), fl_change_kind_label_for_name (fl_record_get_string (change, "kind")));
+  add_property (self, g, _("Change advisory board"), approvers);
+  add_property (self, g, _("Approved by"), approved);
+  add_property (self, g, _("Plan"), fl_record_get_string (change, "plan"));
+  add_property (self, g, _("Rollback plan"), fl_record_get_string (change, "rollback_plan"));
+  add_property (self, g, _("Test report"), fl_record_get_string (change, "test_report"));
+}
+
 static void
 show_ci_change_facts (FlApprovalsPage *self, JsonObject *row)
 {
-  g_autoptr(JsonObject) proposal = fl_record_load (page_db (self), fl_schema_lookup ("ci_change_proposal"),
+  const char *table = fl_record_get_string (row, "target_table");
+  g_autoptr(JsonObject) proposal = fl_record_load (page_db (self), fl_schema_lookup (table),
                                                    fl_record_get_string (row, "id"), NULL);
   if (proposal == NULL)
     return;
@@ -607,6 +643,8 @@ show_ci_change_facts (FlApprovalsPage *self, JsonObject *row)
         }
     }
   add_property (self, g, _("Reason"), fl_record_get_string (proposal, "reason"));
+  if (g_strcmp0 (table, "change_record") == 0)
+    show_change_facts (self, proposal);
   add_property (self, g, _("Proposed by"), fl_record_get_string (proposal, "by"));
   g_autofree char *at = fl_format_time (fl_record_get_string (proposal, "at"));
   add_property (self, g, _("When"), at);
@@ -803,7 +841,7 @@ static void
 session_changed (FlApprovalsPage *self, const char *table)
 {
   static const char * const tables[] = {
-    "work_order", "stock_count", "scrap_request", "ci_change_proposal", "approval", "work_log",
+    "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record", "approval", "work_log",
     "attachment", "user", "stock_movement", NULL };
   if (table == NULL || g_strv_contains (tables, table))
     fl_approvals_page_reload (self);

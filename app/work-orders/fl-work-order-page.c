@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 #include <fl-work-order-queries.h>
+#include <fl-problem.h>
 #include <fl-work-order.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct _FlWorkOrderPage
   GtkWidget      *resolve_button;
   GtkWidget      *accept_button;
   GtkWidget      *second_line_button;
+  GtkWidget      *problem_button;
   AdwActionRow   *kind_row;
   AdwActionRow   *site_row;
   AdwActionRow   *ci_row;
@@ -317,6 +319,11 @@ update_actions (FlWorkOrderPage *self)
                                  first_line_request &&
                                  fl_work_order_may_change (self->row, role, login, "support_line", NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.print-sheet", self->row != NULL);
+  /* Field staff open a problem from an incident (001 事件管理程序 6.5). */
+  gboolean incident = self->row != NULL && g_strcmp0 (fl_record_get_string (self->row, "kind"), "incident") == 0;
+  gtk_widget_set_visible (self->problem_button, incident);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.open-problem",
+                                 incident && fl_access_check_write (role, "problem", "insert", NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.show-ci",
                                  self->row != NULL && fl_record_get_string (self->row, "ci_id") != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->resolution_row),
@@ -838,6 +845,25 @@ hand_to_second_line_activated (GtkWidget *widget, const char *action_name, GVari
 }
 
 static void
+open_problem_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  if (!fl_problem_open_from_incident (fl_session_get_db (self->session), self->id,
+                                      fl_session_get_login (self->session), &id, &error))
+    {
+      fl_notice_error (widget, _("Cannot open a problem"), error);
+      return;
+    }
+  g_autoptr(JsonObject) problem = fl_record_load (fl_session_get_db (self->session), fl_schema_lookup ("problem"),
+                                                  id, NULL);
+  g_autofree char *text = g_strdup_printf (_("Problem %s opened: a supervisor assigns it"),
+                                           problem != NULL ? fl_record_get_string (problem, "ref") : "");
+  fl_notice_toast (widget, text);
+}
+
+static void
 use_part_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
@@ -1150,6 +1176,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   CHILD (resolve_button);
   CHILD (accept_button);
   CHILD (second_line_button);
+  CHILD (problem_button);
   CHILD (kind_row);
   CHILD (site_row);
   CHILD (ci_row);
@@ -1194,6 +1221,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   gtk_widget_class_install_action (widget_class, "work-order.print-sheet", NULL, print_sheet_activated);
   gtk_widget_class_install_action (widget_class, "work-order.hand-to-second-line", NULL,
                                    hand_to_second_line_activated);
+  gtk_widget_class_install_action (widget_class, "work-order.open-problem", NULL, open_problem_activated);
 }
 
 static void

@@ -102,5 +102,9 @@ fl_ref_prefix (const char *table, const char *kind)
     }
   if (g_strcmp0 (table, "inspection_round") == 0)
     return "INS";
+  if (g_strcmp0 (table, "problem") == 0)
+    return "PRB";
+  if (g_strcmp0 (table, "change_record") == 0)
+    return "CHG";
   return NULL;
 }

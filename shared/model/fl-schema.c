@@ -58,9 +58,22 @@ static const char * const decision_choices[] = { "approved", "rejected", NULL };
 static const char * const relation_kind_choices[] = {
   "depends_on", "runs_on", "connected_to", "backed_up_by", "part_of", NULL };
 static const char * const approval_target_choices[] = {
-  "work_order", "stock_count", "scrap_request", "ci_change_proposal", NULL };
+  "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record", NULL };
 static const char * const attachment_owner_choices[] = {
-  "work_order", "inspection", "backup_check", "ci", "ci_change_proposal", "stock_count", NULL };
+  "work_order", "inspection", "backup_check", "ci", "ci_change_proposal", "stock_count", "problem",
+  "change_record", NULL };
+static const char * const problem_category_choices[] = {
+  "hardware", "software", "network", "peripheral", "other", NULL };
+static const char * const problem_origin_choices[] = {
+  "incident", "recurrence", "major_incident", "trend", NULL };
+static const char * const problem_status_choices[] = {
+  "registered", "assigned", "investigating", "known_error", "on_hold", "resolved", "cancelled",
+  "closed", NULL };
+static const char * const change_kind_choices[] = {
+  "standard", "general", "major", "emergency", NULL };
+static const char * const change_status_choices[] = {
+  "requested", "approved", "rejected", "implementing", "implemented", "failed", "reviewed",
+  "closed", NULL };
 
 static const FlColumn calendar_columns[] = {
   { "name", FL_COL_TEXT, REQ, .max_length = NAME },
@@ -77,6 +90,7 @@ static const FlColumn site_columns[] = {
   { "coverage", FL_COL_TEXT, REQ, coverage_choices },
   { "calendar_id", FL_COL_REF, 0, NULL, 0, 0, "calendar" },
   { "sla_warnings", FL_COL_TEXT, 0, .max_length = NAME },  /* percents of working time used that warn, "75,90" */
+  { "problem_window_days", FL_COL_INT, 0, NULL, 1, 3650 },  /* recurring incidents counted over it; NULL: 30 */
 };
 
 static const FlColumn user_columns[] = {
@@ -325,6 +339,66 @@ static const FlColumn conflict_columns[] = {
   { "resolution", FL_COL_TEXT, 0, .max_length = LONG },
 };
 
+/* A problem (001 问题管理程序): the unknown cause behind incidents, until
+ * its root cause and a workaround make it a known error and a solution
+ * closes it. */
+static const FlColumn problem_columns[] = {
+  { "ref", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
+  { "title", FL_COL_TEXT, REQ, .max_length = LINE },
+  { "description", FL_COL_TEXT, 0, .max_length = LONG },
+  { "site_id", FL_COL_REF, REQ, NULL, 0, 0, "site" },
+  { "ci_id", FL_COL_REF, 0, NULL, 0, 0, "ci" },
+  { "work_order_id", FL_COL_REF, 0, NULL, 0, 0, "work_order" },  /* the incident it was opened from */
+  { "origin", FL_COL_TEXT, REQ | IMM, problem_origin_choices },
+  { "category", FL_COL_TEXT, 0, problem_category_choices },
+  { "priority", FL_COL_INT, REQ, NULL, 1, 3 },  /* 问题分级: level 1 is the most serious */
+  { "status", FL_COL_TEXT, REQ, problem_status_choices },
+  { "assignee", FL_COL_TEXT, 0, .max_length = NAME },
+  { "root_cause", FL_COL_TEXT, 0, .max_length = LONG },
+  { "workaround", FL_COL_TEXT, 0, .max_length = LONG },
+  { "solution", FL_COL_TEXT, 0, .max_length = LONG },
+  { "known_error", FL_COL_BOOL, 0 },  /* in the known-error list engineers search on site */
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "at", FL_COL_TIME, REQ },
+};
+
+/* An incident or a CI linked to a problem; links are never removed. */
+static const FlColumn problem_link_columns[] = {
+  { "problem_id", FL_COL_REF, REQ, NULL, 0, 0, "problem" },
+  { "work_order_id", FL_COL_REF, 0, NULL, 0, 0, "work_order" },
+  { "ci_id", FL_COL_REF, 0, NULL, 0, 0, "ci" },
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "at", FL_COL_TIME, REQ },
+};
+
+/* A change (001 变更管理程序).  `changes` are the CI's fields it sets when
+ * implemented ({field: {from, to}}); `approvers` the logins of the change
+ * advisory board (or the emergency one) who must all approve a major or an
+ * emergency change; `approved_by` those who have, and `approval_base` the
+ * version they approved, both kept by the server. */
+static const FlColumn change_record_columns[] = {
+  { "ref", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
+  { "kind", FL_COL_TEXT, REQ, change_kind_choices },
+  { "title", FL_COL_TEXT, REQ, .max_length = LINE },
+  { "reason", FL_COL_TEXT, REQ, .max_length = LONG },
+  { "plan", FL_COL_TEXT, 0, .max_length = LONG },
+  { "site_id", FL_COL_REF, REQ, NULL, 0, 0, "site" },
+  { "ci_id", FL_COL_REF, 0, NULL, 0, 0, "ci" },
+  { "changes", FL_COL_JSON, 0, .max_length = JSON_RESULTS },
+  { "problem_id", FL_COL_REF, 0, NULL, 0, 0, "problem" },
+  { "work_order_id", FL_COL_REF, 0, NULL, 0, 0, "work_order" },
+  { "rollback_plan", FL_COL_TEXT, 0, .max_length = LONG },
+  { "test_report", FL_COL_TEXT, 0, .max_length = LONG },
+  { "approvers", FL_COL_JSON, 0, .max_length = JSON_LIST },
+  { "approved_by", FL_COL_JSON, DER, .max_length = JSON_LIST },
+  { "approval_base", FL_COL_INT64, DER, NULL, 1, G_MAXINT64 },
+  { "status", FL_COL_TEXT, REQ, change_status_choices },
+  { "assignee", FL_COL_TEXT, 0, .max_length = NAME },
+  { "review", FL_COL_TEXT, 0, .max_length = LONG },  /* the post-implementation review */
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "at", FL_COL_TIME, REQ },
+};
+
 #define TABLE(n, k, ...) { #n, k, COLS (n##_columns), __VA_ARGS__ }
 
 static const FlTable tables[] = {
@@ -352,6 +426,9 @@ static const FlTable tables[] = {
   TABLE (approval, FL_TABLE_APPEND_ONLY, { { "site_id", NULL } }),
   TABLE (attachment, FL_TABLE_APPEND_ONLY, { { "site_id", NULL } }),
   TABLE (conflict, FL_TABLE_SERVER_OWNED, { { "site_id", NULL } }),
+  TABLE (problem, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
+  TABLE (problem_link, FL_TABLE_APPEND_ONLY, { { "problem_id", "problem" } }),
+  TABLE (change_record, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
 };
 
 static const FlTable *table_pointers[G_N_ELEMENTS (tables)];

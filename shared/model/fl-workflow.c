@@ -579,6 +579,9 @@ typedef struct {
  *   them when they review; the approval applies them on the server.
  * - ci_change_proposal: engineers propose, the approval applies it on the
  *   server; nobody but an admin edits a proposal afterwards.
+ * - problem, change_record: field staff open problems and request changes;
+ *   their statuses move by fl-problem-workflow and fl-change-workflow, a
+ *   change's approval only by approvals.
  * - work_order updates by engineers are limited further by the lifecycle
  *   (their own orders), inspection_round updates by engineers to walking
  *   their rounds; stock_movement by fl_access_check_movement_kind. */
@@ -606,6 +609,9 @@ static const TableRights table_rights[] = {
   { "attachment",          LEDGER,      EVERYONE,                0 },
   { "conflict",            SERVER_KEPT, 0,                       MANAGERS },
   { "sla_event",           SERVER_KEPT, 0,                       0 },
+  { "problem",             MUTABLE,     FIELD_STAFF,             FIELD_STAFF },
+  { "problem_link",        LEDGER,      FIELD_STAFF,             0 },
+  { "change_record",       MUTABLE,     FIELD_STAFF,             FIELD_STAFF },
 };
 
 gboolean

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-change-workflow.h"
 #include "fl-changelog.h"
 #include "fl-query.h"
 #include "fl-outbox.h"
@@ -16,24 +17,28 @@ fl_approvals_queue_sql (void)
 {
   return
     "WITH queue (target_table, id, version, site_id, at, who, ref, subject, place,"
-    "            qty, counted, expected, reason, priority) AS ("
+    "            qty, counted, expected, reason, priority, kind) AS ("
     "  SELECT 'work_order', w.id, w.version, w.site_id, w.resolved_at, w.assignee, w.ref, w.title,"
-    "         s.name, NULL, NULL, NULL, w.resolution, w.priority"
+    "         s.name, NULL, NULL, NULL, w.resolution, w.priority, NULL"
     "    FROM work_order w LEFT JOIN site s ON s.id = w.site_id WHERE w.status = 'resolved'"
     "  UNION ALL"
     "  SELECT 'stock_count', c.id, c.version, l.site_id, c.at, c.by, p.sku, p.name,"
-    "         l.code || ' · ' || l.name, NULL, c.counted, c.expected_at_count, NULL, NULL"
+    "         l.code || ' · ' || l.name, NULL, c.counted, c.expected_at_count, NULL, NULL, NULL"
     "    FROM stock_count c LEFT JOIN part p ON p.id = c.part_id"
     "    LEFT JOIN stock_location l ON l.id = c.location_id WHERE c.status = 'pending'"
     "  UNION ALL"
     "  SELECT 'scrap_request', r.id, r.version, l.site_id, r.at, r.by, p.sku, p.name,"
-    "         l.code || ' · ' || l.name, r.qty, NULL, NULL, r.reason, NULL"
+    "         l.code || ' · ' || l.name, r.qty, NULL, NULL, r.reason, NULL, NULL"
     "    FROM scrap_request r LEFT JOIN part p ON p.id = r.part_id"
     "    LEFT JOIN stock_location l ON l.id = r.location_id WHERE r.status = 'pending'"
     "  UNION ALL"
     "  SELECT 'ci_change_proposal', x.id, x.version, ci.site_id, x.at, x.by, ci.code, ci.name,"
-    "         NULL, NULL, NULL, NULL, x.reason, NULL"
-    "    FROM ci_change_proposal x LEFT JOIN ci ON ci.id = x.ci_id WHERE x.status = 'pending')"
+    "         NULL, NULL, NULL, NULL, x.reason, NULL, NULL"
+    "    FROM ci_change_proposal x LEFT JOIN ci ON ci.id = x.ci_id WHERE x.status = 'pending'"
+    "  UNION ALL"
+    "  SELECT 'change_record', c.id, c.version, c.site_id, c.at, c.by, c.ref, c.title,"
+    "         ci.code, NULL, NULL, NULL, c.reason, NULL, c.kind"
+    "    FROM change_record c LEFT JOIN ci ON ci.id = c.ci_id WHERE c.status = 'requested')"
     " SELECT q.*, a.decision AS approval_decision, o.mid AS approval_mid,"
     "        o.state AS approval_state, o.error AS approval_error"
     "   FROM queue q"
@@ -109,9 +114,10 @@ decide_in_transaction (FlDb *db, gpointer data, GError **error)
   return fl_changelog_append (db, "approval", approval, NULL, error);
 }
 
-/* Whether `role` may take this decision on the queue `row` now. */
+/* Whether `role` (as `by`) may take this decision on the queue `row` now. */
 static gboolean
-check_decision (JsonObject *row, FlRole role, gboolean approve, const char *comment, GError **error)
+check_decision (FlDb *db, JsonObject *row, FlRole role, const char *by, gboolean approve,
+                const char *comment, GError **error)
 {
   if (!fl_access_check_write (role, "approval", "append", error))
     return FALSE;
@@ -126,6 +132,12 @@ check_decision (JsonObject *row, FlRole role, gboolean approve, const char *comm
       g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
                            _("Say why you reject it: the person who did the work reads your comment."));
       return FALSE;
+    }
+  if (g_strcmp0 (fl_record_get_string (row, "target_table"), "change_record") == 0)
+    {
+      g_autoptr(JsonObject) change = fl_record_load (db, fl_schema_lookup ("change_record"),
+                                                     fl_record_get_string (row, "id"), error);
+      return change != NULL && fl_change_check_decision (role, by, change, approve, error);
     }
   return g_strcmp0 (fl_record_get_string (row, "target_table"), "work_order") != 0 ||
          fl_workflow_check_approval (role, FL_WO_RESOLVED, approve, error);
@@ -157,7 +169,7 @@ fl_approvals_approve_all (FlDb *db, GPtrArray *rows, FlRole role, const char *by
     {
       JsonObject *row = g_ptr_array_index (rows, i);
       g_autoptr(GError) refused = NULL;
-      if (!check_decision (row, role, TRUE, "", &refused))
+      if (!check_decision (db, row, role, by, TRUE, "", &refused))
         {
           /* Translators: a refused approval of several items, "INC-…-0007: You already decided on this; …" */
           g_set_error (error, refused->domain, refused->code, _("%s: %s Nothing was approved."),
@@ -179,7 +191,7 @@ fl_approvals_decide (FlDb *db, JsonObject *row, FlRole role, const char *by, gbo
 {
   g_return_val_if_fail (row != NULL, FALSE);
   g_autofree char *text = g_strstrip (g_strdup (comment != NULL ? comment : ""));
-  if (!check_decision (row, role, approve, text, error))
+  if (!check_decision (db, row, role, by, approve, text, error))
     return FALSE;
 
   /* Keep the row: a reload of the queue replaces it while we write. */

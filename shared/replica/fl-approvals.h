@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 /* The queue: one row per item waiting for a decision with target_table,
  * id, version, site_id, at, who, ref, subject, place, qty, counted,
- * expected, reason, priority, and the last decision taken here that the user
+ * expected, reason, priority, kind (of a change), and the last decision taken here that the user
  * has not dismissed: approval_decision, approval_mid, approval_state (its
  * outbox state) and approval_error.  Each filter is off when NULL: ?1 one
  * target table (the kind), ?2 text anywhere in the reference, subject, place

@@ -1,8 +1,7 @@
 #include "fl-ci.h"
 
-#include "fl-changelog.h"
+#include "fl-change.h"
 #include "fl-query.h"
-#include "fl-time.h"
 
 GPtrArray *
 fl_ci_search (FlDb *db, const char *words, guint limit, GError **error)
@@ -38,12 +37,18 @@ fl_ci_list_history (FlDb *db, const char *ci_id, GError **error)
   const char *params[] = { ci_id };
   return fl_query_rows (db,
       "SELECT created_at AS at, 'work_order' AS what, id AS target, ref || ' ' || title AS title,"
-      "       status AS detail FROM work_order WHERE ci_id = ?1"
+      "       status AS detail, status FROM work_order WHERE ci_id = ?1"
       " UNION ALL "
-      "SELECT at, 'inspection', round_id, outcome, by FROM inspection WHERE ci_id = ?1"
+      "SELECT at, 'inspection', round_id, outcome, by, outcome FROM inspection WHERE ci_id = ?1"
       " UNION ALL "
-      "SELECT at, 'ci_change_proposal', id, changes, status || ' · ' || by || ' · ' || reason"
+      "SELECT at, 'ci_change_proposal', id, changes, status || ' · ' || by || ' · ' || reason, status"
       "  FROM ci_change_proposal WHERE ci_id = ?1"
+      " UNION ALL "
+      "SELECT at, 'change_record', id, ref || ' ' || title, kind, status"
+      "  FROM change_record WHERE ci_id = ?1"
+      " UNION ALL "
+      "SELECT at, 'problem', id, ref || ' ' || title, origin, status FROM problem"
+      " WHERE ci_id = ?1 OR id IN (SELECT problem_id FROM problem_link WHERE ci_id = ?1)"
       " ORDER BY 1 DESC LIMIT 100", 1, params, error);
 }
 
@@ -66,13 +71,5 @@ fl_ci_propose_change (FlDb *db, const char *ci_id, const char *column, const cha
   set_text_or_null (change, "to", to);
   g_autoptr(JsonObject) changes = json_object_new ();
   json_object_set_object_member (changes, column, g_steal_pointer (&change));
-  g_autoptr(JsonObject) proposal = json_object_new ();
-  g_autofree char *now = fl_time_format (fl_time_now ());
-  json_object_set_string_member (proposal, "ci_id", ci_id);
-  json_object_set_object_member (proposal, "changes", g_steal_pointer (&changes));
-  json_object_set_string_member (proposal, "reason", reason);
-  json_object_set_string_member (proposal, "by", by);
-  json_object_set_string_member (proposal, "at", now);
-  json_object_set_string_member (proposal, "status", "pending");
-  return fl_changelog_insert (db, "ci_change_proposal", proposal, out_id, error);
+  return fl_change_propose_standard (db, ci_id, changes, reason, by, out_id, error);
 }

@@ -1,6 +1,7 @@
 /* fl-ci.h — configuration items as the CI screens show them: search, the
- * relations between items, an item's history, and proposing a correction of
- * its record (a supervisor approves it; the server then changes the CI). */
+ * relations between items, an item's history (with its changes and
+ * problems), and proposing a correction of its record (a standard change: a
+ * supervisor approves it; the server then changes the CI). */
 #pragma once
 
 #include "fl-db.h"
@@ -19,14 +20,17 @@ GPtrArray *fl_ci_search (FlDb *db, const char *words, guint limit, GError **erro
 GPtrArray *fl_ci_list_relations (FlDb *db, const char *ci_id, GError **error);
 
 /* The 100 latest events of `ci_id`, newest first: at, what ("work_order",
- * "inspection" or "ci_change_proposal"), target (the work order or
- * inspection round id, or the proposal's), title (work order "ref title",
- * inspection outcome, or the proposed changes as JSON) and detail (work
- * order status, inspector, or "status · by · reason"). */
+ * "inspection", "ci_change_proposal", "change_record" or "problem"), target
+ * (the work order or inspection round id, or the proposal's, change's or
+ * problem's), title (work order, change or problem "ref title", inspection
+ * outcome, or the proposed changes as JSON), detail (work order status,
+ * inspector, a proposal's "status · by · reason", a change's kind, a
+ * problem's origin) and status (the record's). */
 GPtrArray *fl_ci_list_history (FlDb *db, const char *ci_id, GError **error);
 
 /* Proposes that `column` of `ci_id` changes from `from` to `to` (NULL: no
- * value) for `reason`, as `by`; the proposal waits for approval. */
+ * value) for `reason`, as `by`: a standard change (fl-change.h) that waits
+ * for a supervisor's approval; `out_id` is the change's. */
 gboolean   fl_ci_propose_change (FlDb        *db,
                                  const char  *ci_id,
                                  const char  *column,

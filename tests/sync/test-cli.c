@@ -511,6 +511,101 @@ test_reject_and_follow_up (Fixture *f, gconstpointer data)
   g_assert_nonnull (fl_record_get_string (followed, "visited_at"));
 }
 
+/* The text after `prefix` in `text` up to the next space or stop. */
+static char *
+word_after (const char *text, const char *prefix)
+{
+  const char *start = strstr (text, prefix);
+  g_assert_nonnull (start);
+  start += strlen (prefix);
+  return g_strndup (start, strcspn (start, " ;(\n"));
+}
+
+/* A supervisor opens a problem from an incident and takes it to a known
+ * error, which the list then finds; a major change goes to its board. */
+static void
+test_problem_and_change (Fixture *f, gconstpointer data)
+{
+  fl_test_add_user (f->s.store, "super2", "supervisor", NULL);
+  g_autoptr(JsonObject) ci = json_object_new ();
+  json_object_set_string_member (ci, "code", "SRV-01");
+  json_object_set_string_member (ci, "name", "HIS server");
+  json_object_set_string_member (ci, "type", "server");
+  json_object_set_string_member (ci, "site_id", f->s.site_a);
+  json_object_set_string_member (ci, "status", "in_use");
+  g_autofree char *ci_id = fl_test_put (f->s.store, "ci", ci);
+  g_autoptr(JsonObject) incident = json_object_new ();
+  json_object_set_string_member (incident, "ref", "INC-261120-SRV-0002");
+  json_object_set_string_member (incident, "kind", "incident");
+  json_object_set_string_member (incident, "title", "HIS 服务器重启 restarts");
+  json_object_set_string_member (incident, "site_id", f->s.site_a);
+  json_object_set_string_member (incident, "ci_id", ci_id);
+  json_object_set_int_member (incident, "impact", 2);
+  json_object_set_int_member (incident, "urgency", 2);
+  json_object_set_string_member (incident, "status", "in_progress");
+  json_object_set_string_member (incident, "assignee", "eng_a");
+  g_free (fl_test_put (f->s.store, "work_order", incident));
+  login (f, "super");
+  g_auto(Run) sync = { 0 };
+  cli (f, &sync, NULL, "sync", NULL);
+  g_assert_cmpint (sync.status, ==, 0);
+
+  g_auto(Run) opened = { 0 };
+  cli (f, &opened, NULL, "problem", "open", "INC-261120-SRV-0002", NULL);
+  g_assert_cmpint (opened.status, ==, 0);
+  g_autofree char *ref = word_after (opened.out, "Opened problem ");
+  g_assert_true (g_str_has_prefix (ref, "PRB-"));
+  g_auto(Run) assigned = { 0 };
+  cli (f, &assigned, NULL, "problem", "move", ref, "assigned", "--assignee", "eng_a", NULL);
+  g_assert_cmpint (assigned.status, ==, 0);
+  g_auto(Run) investigating = { 0 };
+  cli (f, &investigating, NULL, "problem", "move", ref, "investigating", NULL);
+  g_assert_cmpint (investigating.status, ==, 0);
+  g_auto(Run) no_workaround = { 0 };
+  cli (f, &no_workaround, NULL, "problem", "move", ref, "known_error", "--root-cause", "电源模块老化", NULL);
+  g_assert_cmpint (no_workaround.status, ==, 1);
+  g_assert_nonnull (strstr (no_workaround.err, "workaround"));
+  g_auto(Run) known = { 0 };
+  cli (f, &known, NULL, "problem", "move", ref, "known_error", "--root-cause", "电源模块老化",
+       "--workaround", "Switch to the redundant supply", NULL);
+  g_assert_cmpint (known.status, ==, 0);
+  g_auto(Run) found = { 0 };
+  cli (f, &found, NULL, "problem", "known-errors", "电源", NULL);
+  g_assert_cmpint (found.status, ==, 0);
+  g_assert_nonnull (strstr (found.out, "Workaround: Switch to the redundant supply"));
+  g_auto(Run) none = { 0 };
+  cli (f, &none, NULL, "problem", "known-errors", "printer", NULL);
+  g_assert_nonnull (strstr (none.out, "No known error matches"));
+
+  g_auto(Run) requested = { 0 };
+  cli (f, &requested, NULL, "change", "request", "Replace the PSU", "--kind", "major", "--ci", "SRV-01",
+       "--reason", "Remove the known error", "--problem", ref, "--approver", "super", "--approver", "super2", NULL);
+  g_assert_cmpint (requested.status, ==, 0);
+  g_autofree char *change = word_after (requested.out, "Requested ");
+  g_auto(Run) listed = { 0 };
+  cli (f, &listed, NULL, "change", "list", "--ci", "SRV-01", NULL);
+  g_assert_nonnull (strstr (listed.out, change));
+  g_assert_nonnull (strstr (listed.out, "Major change"));
+  g_auto(Run) early = { 0 };
+  cli (f, &early, NULL, "change", "move", change, "implementing", NULL);
+  g_assert_cmpint (early.status, ==, 1);
+  g_auto(Run) sent = { 0 };
+  cli (f, &sent, NULL, "sync", NULL);
+  g_assert_cmpint (sent.status, ==, 0);
+  g_assert_nonnull (strstr (sent.out, "0 rejected"));
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) problem = fl_store_find_row (f->s.store, fl_schema_lookup ("problem"), "ref", ref, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (problem, "status"), ==, "known_error");
+  g_assert_true (fl_record_get_bool (problem, "known_error"));
+  g_autoptr(JsonObject) stored = fl_store_find_row (f->s.store, fl_schema_lookup ("change_record"), "ref", change,
+                                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (stored, "status"), ==, "requested");
+  g_assert_cmpstr (fl_record_get_string (stored, "problem_id"), ==, fl_record_get_string (problem, "id"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -527,5 +622,6 @@ main (int argc, char **argv)
   ADD ("/cli/errors-and-exit-codes", test_errors_and_exit_codes);
   ADD ("/cli/resolve-first-time-fix", test_resolve_first_time_fix);
   ADD ("/cli/reject-and-follow-up", test_reject_and_follow_up);
+  ADD ("/cli/problem-and-change", test_problem_and_change);
   return g_test_run ();
 }

@@ -44,6 +44,9 @@
  * (default 60).  A failing run prints its seed. */
 #include "fl-sync-test-util.h"
 
+#include "fl-change.h"
+#include "fl-problem.h"
+#include "fl-problem-workflow.h"
 #include "fl-pull.h"
 #include "fl-soup-transport.h"
 #include "fl-test-server-process.h"
@@ -706,13 +709,88 @@ op_ci_change_proposal (SimClient *client, GError **error)
 }
 
 static gboolean
+op_open_problem (SimClient *client, GError **error)
+{
+  g_autofree char *id = random_row (client, "work_order", "kind = 'incident'");
+  if (id == NULL)
+    return FALSE;
+  return fl_problem_open_from_incident (client->c.db, id, client->login, NULL, error);
+}
+
+/* A move the rules offer now, with what it needs written in the same
+ * change (some of it refused later by a server that saw other moves). */
+static gboolean
+op_move_problem (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  g_autofree char *id = random_row (client, "problem", "status NOT IN ('closed', 'cancelled')");
+  if (id == NULL)
+    return FALSE;
+  g_autoptr(JsonObject) problem = fl_record_load (client->c.db, fl_schema_lookup ("problem"), id, error);
+  if (problem == NULL)
+    return FALSE;
+  const char *moves[8];
+  guint n = fl_problem_allowed_moves (client->role, client->login, problem, moves, G_N_ELEMENTS (moves));
+  if (n == 0)
+    return FALSE;
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, "status", pick (sim, moves, n));
+  json_object_set_string_member (values, "assignee", g_strcmp0 (fl_record_get_string (problem, "site_id"),
+                                                                sim->s.site_a) == 0 ? "eng_a" : "eng_b");
+  json_object_set_string_member (values, "root_cause", "aged battery string");
+  json_object_set_string_member (values, "workaround", "run on bypass");
+  json_object_set_string_member (values, "solution", "new batteries");
+  return fl_problem_update (client->c.db, id, client->role, client->login, values, error);
+}
+
+static gboolean
+op_request_change (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  static const char * const kinds[] = { "standard", "general", "major", "emergency" };
+  int site = site_index (sim, client_site (client));
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) pair = json_object_new ();
+  json_object_set_string_member (pair, "from", "Room 1");
+  json_object_set_string_member (pair, "to", chance (sim, 0.5) ? "Room 4" : "Room 5");
+  json_object_set_object_member (changes, "location", g_steal_pointer (&pair));
+  FlChangeDraft draft = {
+    .kind = PICK (sim, kinds),
+    .title = "Move the UPS",
+    .reason = "room works",
+    .ci_id = sim->cis[site][0],
+    .changes = changes,
+    .rollback_plan = chance (sim, 0.7) ? "move it back" : NULL,
+    .test_report = chance (sim, 0.7) ? "load test passed" : NULL,
+    .approvers = (const char * const[]) { "super", "super2", NULL },
+    .assignee = client->role == FL_ROLE_ENGINEER ? client->login : NULL,
+  };
+  return fl_change_request (client->c.db, &draft, client->login, NULL, error);
+}
+
+static gboolean
+op_move_change (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  static const char * const statuses[] = { "implementing", "implemented", "failed", "reviewed", "closed" };
+  g_autofree char *id = random_row (client, "change_record", "status NOT IN ('requested', 'rejected', 'closed')");
+  if (id == NULL)
+    return FALSE;
+  const char *to = PICK (sim, statuses);
+  return fl_change_move (client->c.db, id, client->role, client->login, to,
+                         g_strcmp0 (to, "reviewed") == 0 ? "met its purpose" : NULL, error);
+}
+
+static gboolean
 op_approval (SimClient *client, GError **error)
 {
   Sim *sim = client->sim;
-  static const char * const targets[] = { "work_order", "stock_count", "scrap_request", "ci_change_proposal" };
+  static const char * const targets[] = {
+    "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record" };
   const char *table = PICK (sim, targets);
-  g_autofree char *id = random_row (client, table, g_strcmp0 (table, "work_order") == 0 ? "status = 'resolved'"
-                                                                                       : "status = 'pending'");
+  const char *waiting = g_strcmp0 (table, "work_order") == 0 ? "status = 'resolved'"
+                      : g_strcmp0 (table, "change_record") == 0 ? "status = 'requested'" : "status = 'pending'";
+  g_autofree char *id = random_row (client, table, waiting);
   if (id == NULL)
     return FALSE;
   g_autoptr(JsonObject) target = fl_record_load (client->c.db, fl_schema_lookup (table), id, error);
@@ -792,6 +870,10 @@ static const Op ops[] = {
   { op_backup_check, "backup check", ENG, 3 },
   { op_attachment, "attachment", ENG | SUP, 2 },
   { op_ci_change_proposal, "CI change proposal", ENG, 2 },
+  { op_open_problem, "open problem", ENG | SUP, 1 },
+  { op_move_problem, "move problem", ENG | SUP, 2 },
+  { op_request_change, "request change", ENG | SUP, 1 },
+  { op_move_change, "move change", ENG | SUP, 2 },
   { op_approval, "approval", SUP, 6 },
   { op_move_to_other_site, "move to other site", SUP, 2 },
   { op_user_action, "resolve/retry/discard", ALL, 3 },
@@ -867,6 +949,8 @@ setup_world (Sim *sim)
       start_instances (sim, 0, sim->n_instances);
     }
   fl_test_add_user (sim->s.store, "eng_b2", "engineer", sim->s.site_b);
+  /* The second member of the change advisory board (no device of its own). */
+  fl_test_add_user (sim->s.store, "super2", "supervisor", NULL);
   const char *sites[] = { sim->s.site_a, sim->s.site_b };
   static const char * const skus[] = { "PSU-750", "HDD-2T4", "RAM-32G", "FAN-R750" };
   for (guint i = 0; i < 4; i++)

@@ -1,6 +1,6 @@
 /* Configuration items through the real widgets: search, relations in both
  * directions, the history of work orders and inspections, and a proposed
- * correction written through the change log. */
+ * correction written through the change log as a standard change. */
 #include <fl-work-order.h>
 
 #include "fl-ci-page.h"
@@ -121,7 +121,7 @@ test_search_history_and_correction (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
 
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlStmt) stmt = fl_db_prepare (f->db, "SELECT changes, status, by FROM ci_change_proposal", &error);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (f->db, "SELECT changes, status, by, kind FROM change_record", &error);
   g_assert_no_error (error);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_autoptr(JsonObject) changes = fl_record_parse ((const char *) sqlite3_column_text (stmt, 0), -1, &error);
@@ -129,9 +129,11 @@ test_search_history_and_correction (Fixture *f, gconstpointer data)
   JsonObject *location = json_object_get_object_member (changes, "location");
   g_assert_cmpstr (json_object_get_string_member (location, "from"), ==, "机房 A 机柜 3");
   g_assert_cmpstr (json_object_get_string_member (location, "to"), ==, "机房 B 机柜 7");
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "pending");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "requested");
   g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "zhang.wei");
-  g_assert_true (g_str_has_prefix (row_title (history, 0), "Correction proposed"));
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 3), ==, "standard");
+  /* The CI shows its change. */
+  g_assert_true (g_str_has_prefix (row_title (history, 0), "Standard change: CHG-"));
   /* The record itself is unchanged until a supervisor approves. */
   g_autoptr(JsonObject) row = fl_record_load (f->db, fl_schema_lookup ("ci"), f->db_ci, NULL);
   g_assert_cmpstr (fl_record_get_string (row, "location"), ==, "机房 A 机柜 3");

@@ -102,8 +102,8 @@ test_relations (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_record_get_int (g_ptr_array_index (storage, 0), "outgoing", -1), ==, 0);
 }
 
-/* A proposed correction waits for approval and shows in the history with
- * the work orders of the item, newest first. */
+/* A proposed correction is a standard change that waits for approval and
+ * shows in the history with the work orders of the item, newest first. */
 static void
 test_propose_and_history (Fixture *f, gconstpointer data)
 {
@@ -116,26 +116,36 @@ test_propose_and_history (Fixture *f, gconstpointer data)
   g_assert_true (fl_ci_propose_change (f->db, f->server, "location", "Room 2 rack A", "Room 3 rack C",
                                        "Moved in November", "eng_a", &id, &error));
   g_assert_no_error (error);
-  g_autoptr(JsonObject) proposal = fl_record_load (f->db, fl_schema_lookup ("ci_change_proposal"), id, &error);
+  g_autoptr(JsonObject) proposal = fl_record_load (f->db, fl_schema_lookup ("change_record"), id, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (fl_record_get_string (proposal, "status"), ==, "pending");
+  g_assert_cmpstr (fl_record_get_string (proposal, "status"), ==, "requested");
+  g_assert_cmpstr (fl_record_get_string (proposal, "kind"), ==, "standard");
+  g_assert_cmpstr (fl_record_get_string (proposal, "site_id"), ==, f->site);
+  g_assert_cmpstr (fl_record_get_string (proposal, "title"), ==, "Correct SRV-01: location");
+  g_assert_true (g_str_has_prefix (fl_record_get_string (proposal, "ref"), "CHG-"));
   g_assert_cmpstr (fl_record_get_string (proposal, "by"), ==, "eng_a");
   JsonObject *change = json_object_get_object_member (json_object_get_object_member (proposal, "changes"), "location");
   g_assert_cmpstr (json_object_get_string_member (change, "from"), ==, "Room 2 rack A");
   g_assert_cmpstr (json_object_get_string_member (change, "to"), ==, "Room 3 rack C");
 
-  g_assert_true (fl_ci_propose_change (f->db, f->storage, "serial", NULL, NULL, "No plate", "eng_a", NULL, &error));
+  g_autofree char *cleared_id = NULL;
+  g_assert_true (fl_ci_propose_change (f->db, f->storage, "serial", NULL, NULL, "No plate", "eng_a", &cleared_id,
+                                       &error));
   g_autoptr(GPtrArray) cleared = fl_ci_list_history (f->db, f->storage, &error);
   g_assert_cmpuint (cleared->len, ==, 1);
-  g_assert_nonnull (strstr (text (cleared, 0, "title"), "\"to\":null"));
+  g_assert_cmpstr (text (cleared, 0, "what"), ==, "change_record");
+  g_autoptr(JsonObject) cleared_change = fl_record_load (f->db, fl_schema_lookup ("change_record"), cleared_id, &error);
+  JsonObject *serial = json_object_get_object_member (json_object_get_object_member (cleared_change, "changes"), "serial");
+  g_assert_true (json_object_get_null_member (serial, "to"));
 
   g_autoptr(GPtrArray) history = fl_ci_list_history (f->db, f->server, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (history->len, ==, 2);
   /* Both were written in the same instant: find each by what it is. */
-  guint p = g_strcmp0 (text (history, 0, "what"), "ci_change_proposal") == 0 ? 0 : 1;
-  g_assert_cmpstr (text (history, p, "what"), ==, "ci_change_proposal");
-  g_assert_cmpstr (text (history, p, "detail"), ==, "pending · eng_a · Moved in November");
+  guint p = g_strcmp0 (text (history, 0, "what"), "change_record") == 0 ? 0 : 1;
+  g_assert_cmpstr (text (history, p, "what"), ==, "change_record");
+  g_assert_cmpstr (text (history, p, "detail"), ==, "standard");
+  g_assert_cmpstr (text (history, p, "status"), ==, "requested");
   g_assert_cmpstr (text (history, 1 - p, "what"), ==, "work_order");
   g_assert_cmpstr (text (history, 1 - p, "target"), ==, wo);
   g_assert_cmpstr (text (history, 1 - p, "title"), ==, "INC-1 PACS slow");

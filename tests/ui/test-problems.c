@@ -1,0 +1,235 @@
+/* Problems and changes through the real widgets: a CI's recurring incidents
+ * of unknown cause proposed as a problem and opened with one click, the
+ * known-error list searched as on site (Chinese words too), a problem
+ * opened from an incident's page, and a CI showing its changes and
+ * problems.  FL_SCREENSHOT_DIR=<dir> saves problems.png. */
+#include "fl-ci-page.h"
+#include "fl-cis-page.h"
+#include "fl-page.h"
+#include "fl-problems-page.h"
+#include "fl-ui-test-util.h"
+#include "fl-work-order-list-page.h"
+
+typedef struct {
+  char           *dir;
+  FlDb           *db;
+  FlSession      *session;
+  FlWindow       *window;
+  FlProblemsPage *page;
+  char           *site, *ci, *incident;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  f->dir = g_dir_make_tmp ("fieldline-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
+  f->db = fl_db_open_replica (path, &error);
+  g_assert_no_error (error);
+  fl_db_set_meta (f->db, FL_META_DEVICE_CODE, "K3F", &error);
+  f->site = fl_ui_test_store (f->db, "site",
+      "{\"code\": \"HOSP1\", \"name\": \"第一人民医院\", \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
+  g_free (fl_ui_test_store (f->db, "user",
+      "{\"login\": \"li.na\", \"display_name\": \"李娜\", \"role\": \"supervisor\"}"));
+  f->ci = fl_ui_test_store_printf (f->db, "ci",
+      "{\"code\": \"UPS-01\", \"name\": \"机房 UPS\", \"type\": \"ups\", \"site_id\": \"%s\", \"status\": \"in_use\"}",
+      f->site);
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  for (int i = 1; i <= 4; i++)
+    {
+      char *id = fl_ui_test_store_printf (f->db, "work_order",
+          "{\"ref\": \"INC-261201-K3F-%04d\", \"kind\": \"incident\", \"title\": \"UPS 告警 alarm\", \"site_id\": \"%s\","
+          " \"ci_id\": \"%s\", \"impact\": 3, \"urgency\": 2, \"priority\": \"medium\", \"status\": \"closed\"}",
+          i, f->site, f->ci);
+      if (i == 4)
+        f->incident = id;
+      else
+        g_free (id);
+    }
+  g_free (fl_ui_test_store_printf (f->db, "problem",
+      "{\"ref\": \"PRB-261120-K3F-0001\", \"title\": \"HIS 数据库连接中断 connections drop\", \"site_id\": \"%s\","
+      " \"origin\": \"incident\", \"priority\": 2, \"status\": \"known_error\", \"known_error\": true,"
+      " \"root_cause\": \"交换机端口协商错误 port negotiation\", \"workaround\": \"固定端口速率 1000M full duplex\","
+      " \"by\": \"li.na\", \"at\": \"%s\"}", f->site, now));
+  g_free (fl_ui_test_store_printf (f->db, "change_record",
+      "{\"ref\": \"CHG-261125-K3F-0001\", \"kind\": \"major\", \"title\": \"更换 UPS 电池组 Replace the battery string\","
+      " \"reason\": \"电池老化\", \"site_id\": \"%s\", \"ci_id\": \"%s\", \"approvers\": [\"li.na\", \"wang.qiang\"],"
+      " \"rollback_plan\": \"切回旧电池组\", \"test_report\": \"负载测试通过\", \"status\": \"requested\","
+      " \"by\": \"li.na\", \"at\": \"%s\"}", f->site, f->ci, now));
+
+  f->session = fl_session_new (f->db, "li.na");
+  f->window = fl_window_new (NULL, f->session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (f->window));
+  fl_window_show_area (f->window, "problems");
+  f->page = FL_PROBLEMS_PAGE (fl_window_get_page (f->window, "problems"));
+  fl_ui_test_pump ();
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  fl_ui_test_pump ();
+  g_clear_object (&f->session);
+  g_clear_object (&f->db);
+  fl_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->site);
+  g_free (f->ci);
+  g_free (f->incident);
+}
+
+#define PAGE_CHILD(name) fl_ui_test_child (f->page, FL_TYPE_PROBLEMS_PAGE, name)
+
+static AdwActionRow *
+row_at (GtkListBox *list, int index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, index);
+  g_assert_nonnull (row);
+  return ADW_ACTION_ROW (row);
+}
+
+static const char *
+title_at (GtkListBox *list, int index)
+{
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (list, index)));
+}
+
+static GtkWidget *
+find_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_named (GtkWidget *widget, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_labelled (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_labelled (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
+{
+  /* Four incidents of unknown cause on UPS-01: proposed to the supervisor. */
+  GtkListBox *proposals = PAGE_CHILD ("proposals_list");
+  g_assert_cmpstr (title_at (proposals, 0), ==, "UPS-01 机房 UPS");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row_at (proposals, 0)), ==, "4 incidents of unknown cause");
+  g_assert_cmpint (fl_page_count_attention (FL_PAGE (f->page)), ==, 1);
+
+  /* The known-error list, searched by a Chinese word and by a code. */
+  GtkListBox *known = PAGE_CHILD ("known_errors_list");
+  g_assert_true (g_str_has_prefix (title_at (known, 0), "PRB-261120-K3F-0001"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row_at (known, 0)), "Workaround: 固定端口速率"));
+  gtk_editable_set_text (GTK_EDITABLE (PAGE_CHILD ("search_entry")), "端口");
+  fl_ui_test_wait_until (gtk_list_box_get_row_at_index (known, 0) != NULL &&
+                         g_str_has_prefix (title_at (known, 0), "PRB-"));
+  gtk_editable_set_text (GTK_EDITABLE (PAGE_CHILD ("search_entry")), "printer");
+  fl_ui_test_wait_until (g_strcmp0 (title_at (known, 0), "No known error matches") == 0);
+  gtk_editable_set_text (GTK_EDITABLE (PAGE_CHILD ("search_entry")), "");
+  fl_ui_test_wait_until (g_str_has_prefix (title_at (known, 0), "PRB-"));
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), "problems.png");
+  /* The known error opens to what its next states need. */
+  AdwExpanderRow *known_problem = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (PAGE_CHILD ("problems_list"), 0));
+  g_assert_true (adw_expander_row_get_enable_expansion (known_problem));
+  g_assert_nonnull (find_labelled (GTK_WIDGET (known_problem), "Resolved"));
+  g_assert_null (find_labelled (GTK_WIDGET (known_problem), "Closed"));
+
+  /* One click opens the problem with its four incidents; the proposal goes. */
+  GtkWidget *open = find_button (GTK_WIDGET (row_at (proposals, 0)));
+  g_assert_true (gtk_widget_get_sensitive (open));
+  g_signal_emit_by_name (open, "clicked");
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM problem WHERE origin = 'recurrence'"
+                                         " AND status = 'registered' AND by = 'li.na'"), ==, 1);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM problem_link WHERE work_order_id IS NOT NULL"), ==, 4);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox WHERE table_name = 'problem'"), ==, 1);
+  g_assert_cmpstr (title_at (proposals, 0), ==, "Nothing calls for a problem");
+  GtkListBox *problems = PAGE_CHILD ("problems_list");
+  AdwExpanderRow *opened = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (problems, 0));
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (opened), "Registered · level 2 · UPS-01"));
+  GtkListBox *changes = PAGE_CHILD ("changes_list");
+  AdwExpanderRow *change = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (changes, 0));
+  g_assert_cmpstr (adw_expander_row_get_subtitle (change), ==, "Major change · Requested · UPS-01");
+  g_assert_false (adw_expander_row_get_enable_expansion (change));  /* its board decides it, not a move */
+
+  /* The supervisor assigns it from its row. */
+  gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (opened), "assignee")), "zhang.wei");
+  g_signal_emit_by_name (find_labelled (GTK_WIDGET (opened), "Assigned"), "clicked");
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM problem WHERE origin = 'recurrence'"
+                                         " AND status = 'assigned' AND assignee = 'zhang.wei'"), ==, 1);
+
+  /* The CI shows its change and its problem. */
+  fl_window_show_ci (f->window, f->ci);
+  fl_ui_test_pump ();
+  FlCisPage *cis = FL_CIS_PAGE (fl_window_get_page (f->window, "cis"));
+  GtkListBox *history = fl_ui_test_child (fl_cis_page_get_detail (cis), FL_TYPE_CI_PAGE, "history_list");
+  gboolean change_shown = FALSE, problem_shown = FALSE;
+  for (int i = 0; gtk_list_box_get_row_at_index (history, i) != NULL; i++)
+    {
+      change_shown = change_shown || g_str_has_prefix (title_at (history, i), "Major change: CHG-261125-K3F-0001");
+      problem_shown = problem_shown || g_str_has_prefix (title_at (history, i), "Problem: PRB-");
+    }
+  g_assert_true (change_shown);
+  g_assert_true (problem_shown);
+}
+
+/* The incident's page opens a problem linked to it. */
+static void
+test_open_from_incident (Fixture *f, gconstpointer data)
+{
+  fl_window_show_work_order (f->window, f->incident);
+  fl_ui_test_pump ();
+  FlWorkOrderListPage *list = FL_WORK_ORDER_LIST_PAGE (fl_window_get_page (f->window, "my-work"));
+  FlWorkOrderPage *page = fl_work_order_list_page_get_detail (list);
+  g_assert_true (gtk_widget_get_visible (fl_ui_test_child (page, FL_TYPE_WORK_ORDER_PAGE, "problem_button")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "work-order.open-problem", NULL));
+  fl_ui_test_pump ();
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM problem WHERE work_order_id = '%s'"
+                                          " AND origin = 'incident' AND ci_id = '%s'", f->incident, f->ci);
+  g_assert_cmpint (fl_test_count (f->db, sql), ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  fl_ui_test_init (&argc, &argv);
+  g_test_add ("/ui/problems/proposal-known-errors-ci", Fixture, NULL, fixture_set_up,
+              test_proposal_known_errors_and_ci, fixture_tear_down);
+  g_test_add ("/ui/problems/open-from-incident", Fixture, NULL, fixture_set_up,
+              test_open_from_incident, fixture_tear_down);
+  return g_test_run ();
+}
