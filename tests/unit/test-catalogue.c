@@ -3,6 +3,7 @@
  * each boundary of 002 信息安全事故管理程序 4.1, and what a replica lists.
  * Every expected value is worked out by hand beside its case. */
 #include "fl-catalogue.h"
+#include "fl-kpi.h"
 #include "fl-security.h"
 #include "fl-services.h"
 #include "fl-test-replica.h"
@@ -266,6 +267,127 @@ test_replica_documents (void)
     g_assert_cmpstr (fl_record_get_string (documents->pdata[i], "kind"), ==, order[i]);
 }
 
+/* ---- periodic reviews ---- */
+
+static gint64
+utc (const char *text)
+{
+  gint64 usec = 0;
+  g_assert_true (fl_time_parse (text, &usec, NULL));
+  return usec;
+}
+
+typedef struct {
+  const char *start, *end;            /* the period, UTC */
+  const char *previous_start;         /* expected; the previous ends at start */
+} PeriodCase;
+
+/* Asia/Shanghai is UTC+8 all year: local midnight is 16:00Z the day before. */
+static const PeriodCase period_cases[] = {
+  /* February 2026 (28 days) -> January (31 days). */
+  { "2026-01-31T16:00:00.000Z", "2026-02-28T16:00:00.000Z", "2025-12-31T16:00:00.000Z" },
+  /* March 2026 -> February, not the 31 days before March. */
+  { "2026-02-28T16:00:00.000Z", "2026-03-31T16:00:00.000Z", "2026-01-31T16:00:00.000Z" },
+  /* The first quarter of 2026 -> the last of 2025 (October to December). */
+  { "2025-12-31T16:00:00.000Z", "2026-03-31T16:00:00.000Z", "2025-09-30T16:00:00.000Z" },
+  /* The year 2026 -> 2025. */
+  { "2025-12-31T16:00:00.000Z", "2026-12-31T16:00:00.000Z", "2024-12-31T16:00:00.000Z" },
+  /* Ten days from 11-21 -> the ten days before. */
+  { "2026-11-20T16:00:00.000Z", "2026-11-30T16:00:00.000Z", "2026-11-10T16:00:00.000Z" },
+};
+
+static void
+test_review_previous_period (void)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Shanghai");
+  for (guint i = 0; i < G_N_ELEMENTS (period_cases); i++)
+    {
+      const PeriodCase *c = &period_cases[i];
+      gint64 start = 0, end = 0;
+      fl_kpi_previous_period (tz, utc (c->start), utc (c->end), &start, &end);
+      g_autofree char *start_text = fl_time_format (start);
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (start_text, ==, c->previous_start);
+      g_assert_cmpint (end, ==, utc (c->start));
+    }
+}
+
+static void
+insert_incident (FlDb *db, const char *site, const char *service, const char *created, const char *response_due,
+                 const char *responded, const char *category, const char *grade)
+{
+  g_autofree char *ref = fl_uuid7_new ();
+  g_autofree char *json = g_strdup_printf (
+      "{\"ref\": \"%s\", \"kind\": \"incident\", \"title\": \"x\", \"site_id\": \"%s\", \"impact\": 2,"
+      " \"urgency\": 2, \"status\": \"in_progress\", \"service\": %s%s%s, \"response_due\": \"%s\","
+      " \"responded_at\": %s%s%s, \"category\": %s%s%s, \"security_grade\": %s%s%s}",
+      ref, site, service ? "\"" : "", service ? service : "null", service ? "\"" : "", response_due,
+      responded ? "\"" : "", responded ? responded : "null", responded ? "\"" : "",
+      category ? "\"" : "", category ? category : "null", category ? "\"" : "",
+      grade ? "\"" : "", grade ? grade : "null", grade ? "\"" : "");
+  g_autofree char *id = fl_test_insert (db, "work_order", json);
+  /* created_at is the change log's now: set the period's own. */
+  g_autofree char *sql = g_strdup_printf ("UPDATE work_order SET created_at = '%s' WHERE id = '%s'", created, id);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_db_exec (db, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* November 2026 in UTC.  Responses decided in November:
+ *   DESK: due 11-03, responded 11-02 (met); due 11-10, responded 11-11
+ *         (late); due 11-20, none by as_of 12-01 (late): 1 of 3
+ *   HIS:  due 11-05, responded 11-05 (met): 1 of 1
+ *   none: due 10-30, responded 10-29: October's, not November's
+ * Security events created in November: one incident, one major; the
+ * October one is not counted. */
+static void
+test_review_services_and_security (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(FlDb) db = fl_test_replica ("REV", &dir);
+  g_autofree char *site = fl_test_insert_site (db);
+  insert_incident (db, site, "DESK", "2026-11-02T01:00:00.000Z", "2026-11-03T01:00:00.000Z",
+                   "2026-11-02T02:00:00.000Z", "security", "incident");
+  insert_incident (db, site, "DESK", "2026-11-09T01:00:00.000Z", "2026-11-10T01:00:00.000Z",
+                   "2026-11-11T01:00:00.000Z", NULL, NULL);
+  insert_incident (db, site, "DESK", "2026-11-19T01:00:00.000Z", "2026-11-20T01:00:00.000Z", NULL,
+                   "security", "major");
+  insert_incident (db, site, "HIS", "2026-11-04T01:00:00.000Z", "2026-11-05T01:00:00.000Z",
+                   "2026-11-05T01:00:00.000Z", NULL, NULL);
+  insert_incident (db, site, NULL, "2026-10-28T01:00:00.000Z", "2026-10-30T01:00:00.000Z",
+                   "2026-10-29T01:00:00.000Z", "security", "event");
+
+  g_autoptr(GError) error = NULL;
+  gint64 start = utc ("2026-11-01T00:00:00.000Z"), end = utc ("2026-12-01T00:00:00.000Z");
+  g_autoptr(GPtrArray) rows = fl_kpi_compute_services (db, NULL, start, end, end, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+  FlKpiServiceRow *desk = rows->pdata[0], *his = rows->pdata[1];
+  g_assert_cmpstr (desk->service, ==, "DESK");
+  g_assert_cmpint (desk->response.numerator, ==, 1);
+  g_assert_cmpint (desk->response.denominator, ==, 3);
+  g_assert_cmpstr (his->service, ==, "HIS");
+  g_assert_cmpint (his->response.numerator, ==, 1);
+  g_assert_cmpint (his->response.denominator, ==, 1);
+
+  gint64 grades[FL_KPI_N_SECURITY_GRADES];
+  g_assert_true (fl_kpi_count_security (db, NULL, start, end, grades, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (grades[FL_SECURITY_EVENT], ==, 0);
+  g_assert_cmpint (grades[FL_SECURITY_INCIDENT], ==, 1);
+  g_assert_cmpint (grades[FL_SECURITY_MAJOR], ==, 1);
+  /* October, the period before: the one event and the undated-service response. */
+  gint64 previous_start, previous_end;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_utc ();
+  fl_kpi_previous_period (tz, start, end, &previous_start, &previous_end);
+  g_assert_true (fl_kpi_count_security (db, NULL, previous_start, previous_end, grades, &error));
+  g_assert_cmpint (grades[FL_SECURITY_EVENT], ==, 1);
+  g_autoptr(GPtrArray) october = fl_kpi_compute_services (db, NULL, previous_start, previous_end, end, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (october->len, ==, 1);
+  g_assert_cmpstr (((FlKpiServiceRow *) october->pdata[0])->service, ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -276,5 +398,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/replica-catalogue", test_replica_catalogue);
   g_test_add_func ("/catalogue/replica-security-grade", test_replica_security_grade);
   g_test_add_func ("/catalogue/replica-documents", test_replica_documents);
+  g_test_add_func ("/catalogue/review-previous-period", test_review_previous_period);
+  g_test_add_func ("/catalogue/review-services-and-security", test_review_services_and_security);
   return g_test_run ();
 }
