@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "fl-accounts.h"
+#include "fl-blobs.h"
+#include "fl-catalogue.h"
 #include "fl-demo-data.h"
 #include "fl-import.h"
 #include "fl-migrate.h"
@@ -36,6 +38,8 @@ typedef struct {
   char       *site;
   char       *service;
   char       *blob_dir;
+  char      **set;
+  char       *title;
   /* what the command works with */
   char      **args;     /* positional arguments after the command words */
   const char *input;
@@ -340,8 +344,9 @@ static gboolean
 cmd_import (Admin *admin, GError **error)
 {
   FlImportKind kind;
-  if (!fl_import_kind_from_string (admin->args[0], &kind))
-    return usage_error (error, _("Cannot import “%s”: choose sites, cis, parts, locations, users or policies"),
+  if (!fl_import_kind_from_string (admin->args[0], &kind) || kind == FL_IMPORT_DOCUMENTS)
+    return usage_error (error, _("Cannot import “%s”: choose sites, cis, parts, locations, users, policies "
+                                 "or services (documents are published with “document publish”)"),
                         admin->args[0]);
   FlImportResult result = { 0 };
   gboolean ok = fl_import_file (admin->store, kind, admin->args[1], ACTOR, &result, error);
@@ -421,6 +426,178 @@ cmd_policy_list (Admin *admin, GError **error)
   g_string_append (admin->out, _("Minutes of working time.  Sites and services without a row of their own "
                                  "take the standard targets.\n"));
   return TRUE;
+}
+
+/* ---- the service catalogue and the documents ---- */
+
+/* One catalogue entry, through the import of services (the same checks
+ * and audit): its code and the columns --set gives. */
+static gboolean
+cmd_catalogue_set (Admin *admin, GError **error)
+{
+  g_autoptr(GString) csv = g_string_new ("code");
+  g_autoptr(GString) line = g_string_new (NULL);
+  append_csv_field (line, admin->args[0], "");
+  for (guint i = 0; admin->set != NULL && admin->set[i] != NULL; i++)
+    {
+      const char *equals = strchr (admin->set[i], '=');
+      if (equals == NULL || equals == admin->set[i])
+        return usage_error (error, _("--set takes COLUMN=VALUE (name=Desktop support), not “%s”"), admin->set[i]);
+      g_autofree char *column = g_strndup (admin->set[i], (gsize) (equals - admin->set[i]));
+      g_string_append_printf (csv, ",%s", column);
+      g_string_append_c (line, ',');
+      append_csv_field (line, equals + 1, "");
+    }
+  g_string_append_printf (csv, "\n%s\n", line->str);
+  FlImportResult result = { 0 };
+  gboolean ok = fl_import_csv (admin->store, FL_IMPORT_SERVICES, csv->str, (gssize) csv->len, ACTOR,
+                               &result, error);
+  if (ok)
+    g_string_append_printf (admin->out, result.inserted > 0 ? _("Added %s to the service catalogue.\n")
+                                                            : _("Changed %s in the service catalogue.\n"),
+                            admin->args[0]);
+  else
+    g_prefix_error (error, _("The catalogue entry was not saved: "));
+  fl_import_result_clear (&result);
+  return ok;
+}
+
+static char *
+format_minutes (JsonObject *row, const char *column)
+{
+  gint64 minutes = fl_record_get_int (row, column, 0);
+  return minutes > 0 ? g_strdup_printf ("%" PRId64, minutes) : g_strdup ("—");
+}
+
+/* CODE KIND BUSINESS DELIVERY COVERAGE RESPOND RESOLVE AVAILABILITY NAME */
+static const gsize service_widths[] = { 14, 10, 14, 15, 6, 8, 8, 8 };
+
+static gboolean
+print_service (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  Admin *admin = user_data;
+  g_autofree char *response = format_minutes (row, "response_minutes");
+  g_autofree char *resolve = format_minutes (row, "resolve_minutes");
+  gint64 availability = fl_record_get_int (row, "availability", -1);
+  g_autofree char *available = availability >= 0
+    ? g_strdup_printf ("%" PRId64 ".%02" PRId64 "%%", availability / 100, availability % 100) : g_strdup ("—");
+  const char *business = fl_record_get_string (row, "business");
+  const char *delivery = fl_record_get_string (row, "delivery");
+  const char *coverage = fl_record_get_string (row, "coverage");
+  g_autofree char *name = fl_record_get_bool (row, "retired")
+    /* Translators: a catalogue entry no longer offered */
+    ? g_strdup_printf (_("%s (retired)"), fl_record_get_string (row, "name"))
+    : g_strdup (fl_record_get_string (row, "name"));
+  const char *cells[] = {
+    fl_record_get_string (row, "code"), fl_record_get_string (row, "kind"),
+    business != NULL ? business : "—", delivery != NULL ? delivery : "—", coverage != NULL ? coverage : "—",
+    response, resolve, available, name,
+  };
+  fl_terminal_append_row (admin->out, G_N_ELEMENTS (cells), service_widths, cells);
+  return TRUE;
+}
+
+static gboolean
+cmd_catalogue_list (Admin *admin, GError **error)
+{
+  const char *header[] = { _("CODE"), _("KIND"), _("BUSINESS"), _("DELIVERY"), _("HOURS"), _("RESPOND"),
+                           _("RESOLVE"), _("AVAILABLE"), _("NAME") };
+  fl_terminal_append_row (admin->out, G_N_ELEMENTS (header), service_widths, header);
+  if (!fl_store_foreach_row (admin->store, fl_schema_lookup ("service"), NULL, print_service, admin, error))
+    return FALSE;
+  g_string_append (admin->out, _("Indicators in minutes of working time.  The SLA policies of a service are "
+                                 "those “policy list” shows under its code; a technical service without "
+                                 "any takes its business service’s.\n"));
+  return TRUE;
+}
+
+/* The folder of the server's blobs: --blob-dir, or the one next to a
+ * SQLite store, as the server finds it. */
+static char *
+blob_dir (Admin *admin, GError **error)
+{
+  if (admin->blob_dir != NULL)
+    return g_strdup (admin->blob_dir);
+  g_autofree char *file = fl_store_location_file (admin->db);
+  if (file == NULL)
+    {
+      usage_error (error, _("Where does the server keep its files? Give --blob-dir, as for “serve”"));
+      return NULL;
+    }
+  return g_strconcat (file, ".blobs", NULL);
+}
+
+/* Keeps FILE as a blob of the server and makes it the document of KIND,
+ * which every replica then downloads on its next sync. */
+static gboolean
+cmd_document_publish (Admin *admin, GError **error)
+{
+  const char *kind = admin->args[0], *path = admin->args[1];
+  FlDocumentKind document_kind;
+  if (!fl_document_kind_from_string (kind, &document_kind))
+    return usage_error (error, _("There is no document “%s”: choose continuity_plan, contacts or contracts"), kind);
+  g_autofree char *dir = blob_dir (admin, error);
+  if (dir == NULL)
+    return FALSE;
+  char *data;
+  gsize size;
+  if (!g_file_get_contents (path, &data, &size, error))
+    return FALSE;
+  g_autoptr(GBytes) bytes = g_bytes_new_take (data, size);
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *type = g_content_type_guess (basename, g_bytes_get_data (bytes, NULL), size, NULL);
+  g_autofree char *mime = g_content_type_get_mime_type (type);
+  g_autoptr(FlBlobs) blobs = fl_blobs_new (dir, MAX (size, 1), error);
+  if (blobs == NULL || !fl_blobs_put (blobs, sha256, bytes, error))
+    return FALSE;
+
+  g_autoptr(GString) csv = g_string_new ("kind,title,sha256,mime,size,filename,published_by,published_at\n");
+  g_autofree char *size_text = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  const char *fields[] = {
+    kind, admin->title != NULL ? admin->title : fl_document_kind_get_label (document_kind), sha256,
+    mime != NULL ? mime : "application/octet-stream", size_text, basename, ACTOR, now,
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    append_csv_field (csv, fields[i], i + 1 < G_N_ELEMENTS (fields) ? "," : "\n");
+  FlImportResult result = { 0 };
+  gboolean ok = fl_import_csv (admin->store, FL_IMPORT_DOCUMENTS, csv->str, (gssize) csv->len, ACTOR,
+                               &result, error);
+  if (ok)
+    g_string_append_printf (admin->out, _("Published %s as the %s: every replica downloads it on its next sync.\n"),
+                            basename, fl_document_kind_get_label (document_kind));
+  else
+    g_prefix_error (error, _("The document was not published: "));
+  fl_import_result_clear (&result);
+  return ok;
+}
+
+/* KIND TITLE SIZE PUBLISHED FILE */
+static const gsize document_widths[] = { 16, 30, 10, 17 };
+
+static gboolean
+print_document (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  Admin *admin = user_data;
+  g_autofree char *size = g_format_size ((guint64) fl_record_get_int (row, "size", 0));
+  gint64 at = 0;
+  fl_time_parse (fl_record_get_string (row, "published_at"), &at, NULL);
+  g_autofree char *published = format_time (at);
+  const char *cells[] = {
+    fl_record_get_string (row, "kind"), fl_record_get_string (row, "title"), size, published,
+    fl_record_get_string (row, "filename"),
+  };
+  fl_terminal_append_row (admin->out, G_N_ELEMENTS (cells), document_widths, cells);
+  return TRUE;
+}
+
+static gboolean
+cmd_document_list (Admin *admin, GError **error)
+{
+  const char *header[] = { _("KIND"), _("TITLE"), _("SIZE"), _("PUBLISHED"), _("FILE") };
+  fl_terminal_append_row (admin->out, G_N_ELEMENTS (header), document_widths, header);
+  return fl_store_foreach_row (admin->store, fl_schema_lookup ("document"), NULL, print_document, admin, error);
 }
 
 static gboolean
@@ -680,11 +857,21 @@ static const Command commands[] = {
   { "user set-sites", "LOGIN CODE,CODE|all", 2, N_("Set the sites a user works at"), "", cmd_user_set_sites },
   { "device list", "", 0, N_("List signed-in devices"), "user", cmd_device_list },
   { "device revoke", "ID|CODE", 1, N_("Revoke a device (a lost laptop): its token stops at once"), "", cmd_device_revoke },
-  { "import", "sites|cis|parts|locations|users|policies FILE.csv", 2, N_("Import master data, all lines or none"), "", cmd_import },
+  { "import", "sites|cis|parts|locations|users|policies|services FILE.csv", 2,
+    N_("Import master data, all lines or none"), "", cmd_import },
   { "policy list", "", 0, N_("List the SLA policies of sites and services"), "", cmd_policy_list },
   { "policy set", "PRIORITY RESPONSE_MINUTES RESOLVE_MINUTES", 3,
     N_("Set the SLA targets of a priority, for a site (--site) and a service (--service)"), "site service",
     cmd_policy_set },
+  { "catalogue list", "", 0, N_("List the service catalogue: business and technical services"), "",
+    cmd_catalogue_list },
+  { "catalogue set", "CODE", 1,
+    N_("Add or change a catalogue entry: --set name=… --set kind=technical --set business=CODE …"), "set",
+    cmd_catalogue_set },
+  { "document list", "", 0, N_("List the documents every replica keeps"), "", cmd_document_list },
+  { "document publish", "continuity_plan|contacts|contracts FILE", 2,
+    N_("Publish the continuity plan, the contact list or the contract list to every replica"),
+    "title blob-dir", cmd_document_publish },
   { "demo-data", "", 0, N_("Fill an empty database with realistic demo data"), "size blob-dir", cmd_demo_data },
   { "backup", "", 0, N_("Copy the database while the server runs"), "to", cmd_backup },
   { "migrate", "", 0, N_("Move a stopped server's database (--from PATH.db) into a new one (--to postgresql://…)"),
@@ -742,6 +929,9 @@ option_entries (Admin *admin, const Command *command)
     { "site", 0, 0, G_OPTION_ARG_STRING, &admin->site, N_("The site's code (default: every site)"), "CODE" },
     { "service", 0, 0, G_OPTION_ARG_STRING, &admin->service,
       N_("The catalogue entry or contract (default: the site's default)"), "NAME" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &admin->set, N_("A column and its value; may be repeated"),
+      "COLUMN=VALUE" },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &admin->title, N_("The title people see"), "TITLE" },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &admin->help, N_("Show this help"), NULL },
   };
   g_auto(GStrv) wanted = g_strsplit (command->options, " ", -1);
@@ -879,5 +1069,7 @@ fl_admin_run (int argc, char **argv, const char *input, GString *out, GError **e
   g_free (admin.site);
   g_free (admin.service);
   g_free (admin.blob_dir);
+  g_strfreev (admin.set);
+  g_free (admin.title);
   return status;
 }

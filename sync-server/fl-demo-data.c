@@ -1202,12 +1202,85 @@ store_signature (Demo *d, const char *blob_dir, GError **error)
   return blobs != NULL && fl_blobs_put (blobs, d->signature_sha256, bytes, error);
 }
 
+/* The service catalogue of 004 3.1-3.2 in short: the business services
+ * and a technical service behind each; HIS core is the service the demo's
+ * policy and work orders name. */
+static const struct {
+  const char *code, *name, *kind, *business, *delivery, *coverage;
+  int response, resolve, availability;
+  const char *content;
+} demo_services[] = {
+  { HIS_CORE, "HIS 核心系统 HIS core systems", "business", NULL, "on_site_remote", "7x24", 30, 240, 9990,
+    "关键应用系统运行维护 Keeping the hospital information system running" },
+  { "HIS-DB", "数据库运行维护 Database operation", "technical", HIS_CORE, "remote", "7x24", 30, 240, 9990,
+    "数据库、中间件的监控、备份与故障处理 Monitoring, backups and faults of the database and middleware" },
+  { "DESK", "桌面计算机系统运行维护 Desktop support", "business", NULL, "on_site", "5x9", 60, 480, 9900,
+    "桌面计算机、打印机、扫描仪的维护 PCs, printers and scanners" },
+  { "DESK-PC", "计算机系统维护 PC repair", "technical", "DESK", "on_site", "5x9", 0, 0, -1,
+    "现场硬件故障判断及定位 Finding hardware faults on site" },
+  { "HOTLINE", "热线服务 Service hotline", "business", NULL, "hotline", "7x24", 15, 60, -1,
+    "热线电话支持、受理服务请求与投诉 Phone support, requests and complaints" },
+};
+
+static const char demo_contacts[] =
+  "服务台 Service desk: 400-800-1234\n"
+  "值班工程师 Engineer on duty: 138-0000-0001\n"
+  "信息中心主任 Head of IT: 138-0000-0002\n";
+
+static gboolean
+add_catalogue_and_documents (Demo *d, const char *blob_dir, gint64 at, GError **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (demo_services); i++)
+    {
+      JsonObject *row = json_object_new ();
+      json_object_set_string_member (row, "code", demo_services[i].code);
+      json_object_set_string_member (row, "name", demo_services[i].name);
+      json_object_set_string_member (row, "kind", demo_services[i].kind);
+      if (demo_services[i].business != NULL)
+        json_object_set_string_member (row, "business", demo_services[i].business);
+      json_object_set_string_member (row, "delivery", demo_services[i].delivery);
+      json_object_set_string_member (row, "coverage", demo_services[i].coverage);
+      json_object_set_string_member (row, "content", demo_services[i].content);
+      if (demo_services[i].response > 0)
+        {
+          json_object_set_int_member (row, "response_minutes", demo_services[i].response);
+          json_object_set_int_member (row, "resolve_minutes", demo_services[i].resolve);
+        }
+      if (demo_services[i].availability >= 0)
+        json_object_set_int_member (row, "availability", demo_services[i].availability);
+      if (!add_row (d, "service", row, at, 0, error))
+        return FALSE;
+    }
+
+  g_autoptr(GBytes) bytes = g_bytes_new_static (demo_contacts, sizeof demo_contacts - 1);
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  if (blob_dir != NULL)
+    {
+      g_autoptr(FlBlobs) blobs = fl_blobs_new (blob_dir, 1024 * 1024, error);
+      if (blobs == NULL || !fl_blobs_put (blobs, sha256, bytes, error))
+        return FALSE;
+    }
+  JsonObject *contacts = json_object_new ();
+  g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, sizeof demo_contacts - 1);
+  g_autofree char *published = fl_time_format (at);
+  json_object_set_string_member (contacts, "kind", "contacts");
+  json_object_set_string_member (contacts, "title", "联系人清单 Contact list");
+  json_object_set_string_member (contacts, "sha256", sha256);
+  json_object_set_string_member (contacts, "mime", "text/plain");
+  json_object_set_string_member (contacts, "size", size);
+  json_object_set_string_member (contacts, "filename", "contacts.txt");
+  json_object_set_string_member (contacts, "published_by", "admin");
+  json_object_set_string_member (contacts, "published_at", published);
+  return add_row (d, "document", contacts, at, 0, error);
+}
+
 static gboolean
 generate (Demo *d, guint size, const char *blob_dir, GError **error)
 {
   g_autofree char *calendar_id = NULL;
   if (!store_signature (d, blob_dir, error) ||
       !add_calendar_sites_and_policies (d, &calendar_id, error) ||
+      !add_catalogue_and_documents (d, blob_dir, d->now - 400 * DAY, error) ||
       !add_users (d, error) ||
       !add_cis (d, size, error) ||
       !add_parts_and_locations (d, error) ||

@@ -36,6 +36,9 @@ static const ImportSpec specs[] = {
    * default) and priority. */
   [FL_IMPORT_POLICIES] = { "policies", "sla_policy", "priority", { "site_id", "catalogue", NULL },
                            { { "site", "site_id", "site", "code" } } },
+  [FL_IMPORT_SERVICES] = { "services", "service", "code", { NULL }, { { NULL } } },
+  /* One document of each kind: publishing again replaces it. */
+  [FL_IMPORT_DOCUMENTS] = { "documents", "document", "kind", { NULL }, { { NULL } } },
 };
 
 gboolean

@@ -7,9 +7,11 @@
  * separated by `;` (empty = every site) and an empty password being
  * generated and reported.  SLA policies take `site, catalogue, priority,
  * response_minutes, resolve_minutes`: an empty site is every site, an
- * empty catalogue the site's default.  A row whose natural key (site and
- * location code, CI code, part SKU, login; a policy's site, catalogue and
- * priority) exists already is updated.
+ * empty catalogue the site's default.  Catalogue entries take the columns
+ * of `service`, documents those of `document`.  A row whose natural key
+ * (site and location code, CI code, part SKU, login; a policy's site,
+ * catalogue and priority; a service's code, a document's kind) exists
+ * already is updated.
  *
  * All or nothing: every line is validated against the model and the import
  * runs in one transaction; the first bad line stops it with an error that
@@ -36,9 +38,13 @@ typedef enum {
   FL_IMPORT_LOCATIONS,
   FL_IMPORT_USERS,
   FL_IMPORT_POLICIES,
+  FL_IMPORT_SERVICES,
+  FL_IMPORT_DOCUMENTS,
 } FlImportKind;
 
-/* "sites", "cis", "parts", "locations", "users", "policies" */
+/* "sites", "cis", "parts", "locations", "users", "policies", "services",
+ * "documents" (the rows only: `fieldline-sync document publish` keeps the
+ * file too) */
 gboolean fl_import_kind_from_string (const char *text, FlImportKind *kind);
 
 typedef struct {

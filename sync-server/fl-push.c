@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "fl-accounts.h"
+#include "fl-catalogue.h"
 #include "fl-change-workflow.h"
 #include "fl-ids.h"
 #include "fl-merge.h"
 #include "fl-problem-workflow.h"
 #include "fl-record.h"
+#include "fl-security.h"
 #include "fl-stock-movement.h"
 #include "fl-time.h"
 #include "fl-sla-sweep.h"
@@ -276,7 +278,7 @@ record_conflicts (Push *p, const FlTable *table, JsonObject *row, GPtrArray *con
 /* ---- work orders: SLA and lifecycle ---- */
 
 static gboolean
-collect_policy_row (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+collect_row (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
 {
   g_ptr_array_add (user_data, json_object_ref (row));
   return TRUE;
@@ -297,12 +299,14 @@ site_sla (Push *p, const char *site_id, GError **error)
   if (calendar_id != NULL)
     calendar = fl_store_load_row (p->store, fl_schema_lookup ("calendar"), calendar_id, NULL);
   g_autoptr(GPtrArray) policy_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  if (!fl_store_foreach_row (p->store, fl_schema_lookup ("sla_policy"), NULL, collect_policy_row, policy_rows,
-                             error))
+  g_autoptr(GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  if (!fl_store_foreach_row (p->store, fl_schema_lookup ("sla_policy"), NULL, collect_row, policy_rows,
+                             error) ||
+      !fl_store_foreach_row (p->store, fl_schema_lookup ("service"), NULL, collect_row, services, error))
     return NULL;
   sla = g_new0 (SiteSla, 1);
   sla->calendar = fl_work_order_site_calendar (site, calendar);
-  sla->policy_rows = g_steal_pointer (&policy_rows);
+  sla->policy_rows = fl_catalogue_effective_policies (services, policy_rows);
   sla->n_warnings = fl_work_order_sla_warnings (site, sla->warnings);
   g_hash_table_insert (p->slas, g_strdup (site_id), sla);
   return sla;
@@ -1323,6 +1327,11 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
           if (problem != NULL)
             return rejected (m, "%s", problem);
         }
+      /* A security event's grade moves with its outage and loss alone. */
+      if (strcmp (table->name, "work_order") == 0 &&
+          (json_object_has_member (apply, "category") || json_object_has_member (apply, "outage_minutes") ||
+           json_object_has_member (apply, "loss_cny")))
+        fl_security_derive (after);
       /* What changed, for the history view. */
       g_autoptr(JsonObject) detail = json_object_new ();
       g_autoptr(GList) applied = json_object_get_members (apply);

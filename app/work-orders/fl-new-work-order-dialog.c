@@ -118,7 +118,7 @@ site_changed_cb (FlNewWorkOrderDialog *self)
     }
   adw_combo_row_set_model (self->ci_row, G_LIST_MODEL (names));
 
-  /* The services with policies at the site. */
+  /* The catalogue's services and the contracts with policies at the site. */
   g_autoptr(GtkStringList) services = gtk_string_list_new (NULL);
   g_ptr_array_set_size (self->services, 0);
   gtk_string_list_append (services, _("None in particular"));
@@ -128,7 +128,9 @@ site_changed_cb (FlNewWorkOrderDialog *self)
   for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
       const char *service = fl_record_get_string (rows->pdata[i], "service");
-      gtk_string_list_append (services, service);
+      const char *name = fl_record_get_string (rows->pdata[i], "name");
+      g_autofree char *label = name != NULL ? g_strdup_printf ("%s — %s", service, name) : g_strdup (service);
+      gtk_string_list_append (services, label);
       g_ptr_array_add (self->services, g_strdup (service));
     }
   adw_combo_row_set_model (self->service_row, G_LIST_MODEL (services));

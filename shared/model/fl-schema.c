@@ -34,6 +34,11 @@ static const char * const role_choices[] = { "engineer", "clerk", "supervisor", 
 static const char * const priority_choices[] = { "high", "medium", "normal", "low", NULL };
 static const char * const ci_status_choices[] = {
   "ordered", "received", "testing", "in_use", "changing", "removed", "retired", NULL };
+static const char * const service_kind_choices[] = { "business", "technical", NULL };
+static const char * const delivery_choices[] = { "on_site", "remote", "hotline", "on_site_remote", NULL };
+static const char * const document_kind_choices[] = { "continuity_plan", "contacts", "contracts", NULL };
+static const char * const wo_category_choices[] = { "general", "security", NULL };
+static const char * const security_grade_choices[] = { "event", "incident", "major", NULL };
 static const char * const wo_kind_choices[] = { "incident", "request", "maintenance", NULL };
 static const char * const request_level_choices[] = { "urgent", "normal", NULL };
 static const char * const support_line_choices[] = { "first", "second", NULL };
@@ -109,6 +114,37 @@ static const FlColumn sla_policy_columns[] = {
   { "resolve_minutes", FL_COL_INT, REQ, NULL, 1, 525600 },
 };
 
+/* A service catalogue entry (004 3.1-3.2): a business service, or a
+ * technical service behind one (`business`, the business service's code).
+ * Its code is what sla_policy.catalogue and work_order.service name. */
+static const FlColumn service_columns[] = {
+  { "code", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
+  { "name", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "kind", FL_COL_TEXT, REQ, service_kind_choices },
+  { "business", FL_COL_TEXT, 0, .max_length = NAME },  /* technical services: the business service's code */
+  { "content", FL_COL_TEXT, 0, .max_length = LONG },
+  { "delivery", FL_COL_TEXT, 0, delivery_choices },
+  { "coverage", FL_COL_TEXT, 0, coverage_choices },
+  { "response_minutes", FL_COL_INT, 0, NULL, 1, 525600 },  /* the indicators the catalogue promises */
+  { "resolve_minutes", FL_COL_INT, 0, NULL, 1, 525600 },
+  { "availability", FL_COL_INT, 0, NULL, 0, 10000 },       /* hundredths of a percent: 9990 = 99.90 % */
+  { "cis", FL_COL_TEXT, 0, .max_length = LONG },           /* codes of the CIs it depends on, comma-separated */
+  { "retired", FL_COL_BOOL, 0 },
+};
+
+/* A document every replica keeps (002 6.3, 001 8.7.2): the published file
+ * is the blob `sha256`; publishing a new one changes the row. */
+static const FlColumn document_columns[] = {
+  { "kind", FL_COL_TEXT, REQ | IMM, document_kind_choices },
+  { "title", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "sha256", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "mime", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "size", FL_COL_INT64, REQ, NULL, 0, MAX_ATTACHMENT_BYTES },
+  { "filename", FL_COL_TEXT, 0, .max_length = LINE },
+  { "published_by", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "published_at", FL_COL_TIME, REQ },
+};
+
 static const FlColumn ci_columns[] = {
   { "code", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
   { "name", FL_COL_TEXT, REQ, .max_length = NAME },
@@ -164,6 +200,10 @@ static const FlColumn work_order_columns[] = {
   { "support_line", FL_COL_TEXT, 0, support_line_choices },      /* NULL: first */
   { "reject_reason", FL_COL_TEXT, 0, .max_length = LONG },  /* why it is out of scope */
   { "visited_at", FL_COL_TIME, 0 },  /* the follow-up call after closing */
+  { "category", FL_COL_TEXT, 0, wo_category_choices },  /* NULL: general */
+  { "outage_minutes", FL_COL_INT, 0, NULL, 0, 525600 },  /* security events: how long service stopped */
+  { "loss_cny", FL_COL_INT64, 0, NULL, 0, G_MAXINT64 },  /* ... and the loss, in yuan */
+  { "security_grade", FL_COL_TEXT, DER, security_grade_choices },  /* from the two (002 4.1) */
 };
 
 /* A warning or an escalation of a work order's SLA, recorded when it
@@ -406,6 +446,8 @@ static const FlTable tables[] = {
   TABLE (site, FL_TABLE_MUTABLE, { { "id", NULL } }),
   TABLE (user, FL_TABLE_SERVER_OWNED, { { NULL } }),
   TABLE (sla_policy, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
+  TABLE (service, FL_TABLE_MUTABLE, { { NULL } }),
+  TABLE (document, FL_TABLE_MUTABLE, { { NULL } }),
   TABLE (ci, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
   TABLE (ci_relation, FL_TABLE_MUTABLE, { { "ci_id", "ci" } }),
   TABLE (work_order, FL_TABLE_MUTABLE, { { "site_id", NULL } }),

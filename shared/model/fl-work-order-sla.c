@@ -7,6 +7,7 @@
 
 #include "fl-enum.h"
 #include "fl-record.h"
+#include "fl-security.h"
 #include "fl-time.h"
 
 static const FlEnumName request_level_names[] = {
@@ -111,6 +112,7 @@ fl_work_order_derive (JsonObject *wo, FlCalendar *calendar, GPtrArray *policy_ro
     }
   set_time (wo, "response_due", response_due);
   set_time (wo, "resolve_due", resolve_due);
+  fl_security_derive (wo);
 }
 
 void

@@ -377,7 +377,9 @@ typedef struct {
  *   follow-up call after closing; visited, cancelled and rejected ones are
  *   history.
  * - The reason for rejecting an order as out of scope is written with the
- *   move, by the supervisor who classifies it. */
+ *   move, by the supervisor who classifies it.
+ * - A security event's outage and loss are known as it is worked and may
+ *   still be corrected in review; its grade follows from them. */
 static const FieldRights field_rights[] = {
   { "ref",                  FL_WO_FIELD_FIXED,     0,       0 },
   { "kind",                 FL_WO_FIELD_FIXED,     0,       0 },
@@ -401,6 +403,10 @@ static const FieldRights field_rights[] = {
   { "signature_blob",       FL_WO_FIELD_EDITABLE,  ON_SITE, ON_SITE },
   { "satisfaction",         FL_WO_FIELD_EDITABLE,  ON_SITE, ON_SITE | REVIEWED },
   { "reject_reason",        FL_WO_FIELD_EDITABLE,  0,       STATUS (FL_WO_NEW) | STATUS (FL_WO_ASSIGNED) },
+  { "category",             FL_WO_FIELD_EDITABLE,  OPEN,    OPEN | STATUS (FL_WO_RESOLVED) },
+  { "outage_minutes",       FL_WO_FIELD_EDITABLE,  OPEN,    OPEN | STATUS (FL_WO_RESOLVED) },
+  { "loss_cny",             FL_WO_FIELD_EDITABLE,  OPEN,    OPEN | STATUS (FL_WO_RESOLVED) },
+  { "security_grade",       FL_WO_FIELD_DERIVED,   0,       0 },
   { "priority",             FL_WO_FIELD_DERIVED,   0,       0 },
   { "response_due",         FL_WO_FIELD_DERIVED,   0,       0 },
   { "resolve_due",          FL_WO_FIELD_DERIVED,   0,       0 },
@@ -590,6 +596,8 @@ static const TableRights table_rights[] = {
   { "user",                SERVER_KEPT, 0,                       0 },
   { "calendar",            MUTABLE,     ADMIN,                   ADMIN },
   { "sla_policy",          MUTABLE,     ADMIN,                   ADMIN },
+  { "service",             MUTABLE,     ADMIN,                   ADMIN },
+  { "document",            MUTABLE,     ADMIN,                   ADMIN },
   { "ci",                  MUTABLE,     ADMIN,                   ADMIN },
   { "ci_relation",         MUTABLE,     ADMIN,                   ADMIN },
   { "work_order",          MUTABLE,     FIELD_STAFF,             FIELD_STAFF },

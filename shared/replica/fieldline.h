@@ -15,6 +15,7 @@
 #include "fl-record-store.h"
 #include "fl-record.h"
 #include "fl-ref-sequence.h"
+#include "fl-services.h"
 #include "fl-replica-schema.h"
 #include "fl-schema.h"
 #include "fl-sla.h"

@@ -3,8 +3,10 @@
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "fl-query.h"
+#include "fl-security.h"
 #include "fl-stock-queries.h"
 #include "fl-time.h"
 #include "fl-work-order.h"
@@ -754,4 +756,126 @@ GPtrArray *
 fl_kpi_list_sites (FlDb *db, GError **error)
 {
   return fl_query_rows (db, "SELECT id, code || ' ' || name AS label FROM site ORDER BY code", 0, NULL, error);
+}
+
+/* ---- periodic service reviews (000 4.2, 001 8.4) ---- */
+
+void
+fl_kpi_service_row_free (FlKpiServiceRow *row)
+{
+  g_free (row->service);
+  g_free (row);
+}
+
+static gint
+compare_service_rows (gconstpointer a, gconstpointer b)
+{
+  const FlKpiServiceRow *x = *(FlKpiServiceRow * const *) a, *y = *(FlKpiServiceRow * const *) b;
+  return g_strcmp0 (x->service, y->service);
+}
+
+GPtrArray *
+fl_kpi_compute_services (FlDb *db, const char *site_id, gint64 start, gint64 end, gint64 as_of,
+                         GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT coalesce (service, ''), response_due, responded_at, resolve_due, resolved_at, on_hold_since"
+      "  FROM work_order"
+      " WHERE kind = 'incident' AND (?1 IS NULL OR site_id = ?1) AND status NOT IN ('cancelled', 'rejected')"
+      "   AND created_at < ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  FlKpiReport period = { .start = start, .end = end, .as_of = as_of };
+  g_autofree char *end_text = fl_time_format (MIN (end, as_of + 1));
+  sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, end_text, -1, SQLITE_TRANSIENT);
+  g_autoptr(GHashTable) by_service = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_kpi_service_row_free);
+  for (;;)
+    {
+      gboolean has_row;
+      if (!fl_stmt_step_row (db, stmt, &has_row, error))
+        return NULL;
+      if (!has_row)
+        break;
+      const char *service = (const char *) sqlite3_column_text (stmt, 0);
+      FlKpiServiceRow *row = g_hash_table_lookup (by_service, service);
+      if (row == NULL)
+        {
+          row = g_new0 (FlKpiServiceRow, 1);
+          row->service = g_strdup (service);
+          g_ptr_array_add (rows, row);
+          g_hash_table_insert (by_service, row->service, row);
+        }
+      gboolean met;
+      if (decide (&period, column_time (stmt, 1), column_time (stmt, 2), 0, &met))
+        count (&row->response, met);
+      if (decide (&period, column_time (stmt, 3), column_time (stmt, 4), column_time (stmt, 5), &met))
+        count (&row->resolution, met);
+    }
+  /* Services with nothing decided in the period are not part of its review. */
+  for (guint i = rows->len; i-- > 0;)
+    {
+      FlKpiServiceRow *row = g_ptr_array_index (rows, i);
+      if (row->response.denominator == 0 && row->resolution.denominator == 0)
+        g_ptr_array_remove_index (rows, i);
+    }
+  g_ptr_array_sort (rows, compare_service_rows);
+  return g_steal_pointer (&rows);
+}
+
+gboolean
+fl_kpi_count_security (FlDb *db, const char *site_id, gint64 start, gint64 end,
+                       gint64 by_grade[FL_KPI_N_SECURITY_GRADES], GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT security_grade, count (*) FROM work_order"
+      " WHERE category = 'security' AND (?1 IS NULL OR site_id = ?1) AND created_at >= ?2 AND created_at < ?3"
+      "   AND status NOT IN ('cancelled', 'rejected')"
+      " GROUP BY security_grade", error);
+  if (stmt == NULL)
+    return FALSE;
+  g_autofree char *start_text = fl_time_format (start);
+  g_autofree char *end_text = fl_time_format (end);
+  sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, start_text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, end_text, -1, SQLITE_TRANSIENT);
+  memset (by_grade, 0, sizeof (gint64) * FL_KPI_N_SECURITY_GRADES);
+  for (;;)
+    {
+      gboolean has_row;
+      if (!fl_stmt_step_row (db, stmt, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        return TRUE;
+      FlSecurityGrade grade;
+      if (fl_security_grade_from_string ((const char *) sqlite3_column_text (stmt, 0), &grade))
+        by_grade[grade] += sqlite3_column_int64 (stmt, 1);
+    }
+}
+
+void
+fl_kpi_previous_period (GTimeZone *tz, gint64 start, gint64 end, gint64 *previous_start,
+                        gint64 *previous_end)
+{
+  g_autoptr(GDateTime) utc_start = g_date_time_new_from_unix_utc (start / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) utc_end = g_date_time_new_from_unix_utc (end / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) s = g_date_time_to_timezone (utc_start, tz);
+  g_autoptr(GDateTime) e = g_date_time_to_timezone (utc_end, tz);
+  gboolean whole_months = g_date_time_get_day_of_month (s) == 1 && g_date_time_get_day_of_month (e) == 1 &&
+                          g_date_time_get_hour (s) == 0 && g_date_time_get_minute (s) == 0 &&
+                          g_date_time_get_second (s) == 0 && g_date_time_get_hour (e) == 0 &&
+                          g_date_time_get_minute (e) == 0 && g_date_time_get_second (e) == 0;
+  int months = (g_date_time_get_year (e) * 12 + g_date_time_get_month (e))
+             - (g_date_time_get_year (s) * 12 + g_date_time_get_month (s));
+  *previous_end = start;
+  if (whole_months && months > 0)
+    {
+      /* A month, a quarter, a year: the one before, however long it is. */
+      fl_kpi_month_range (tz, g_date_time_get_year (s), g_date_time_get_month (s) - months,
+                          previous_start, previous_end);
+      *previous_end = start;
+    }
+  else
+    *previous_start = start - (end - start);
 }

@@ -148,4 +148,34 @@ GPtrArray  *fl_kpi_list_sites (FlDb *db, GError **error);
  * the site is NULL or unknown). */
 GTimeZone  *fl_kpi_site_time_zone (FlDb *db, const char *site_id);
 
+/* ---- periodic service reviews (000 4.2: monthly, quarterly, yearly) ---- */
+
+/* SLA attainment of one service's incidents in a period (the catalogue
+ * code or contract the orders name; "" for orders naming none). */
+typedef struct {
+  char       *service;
+  FlKpiValue  response;    /* as FL_KPI_RESPONSE_ON_TIME */
+  FlKpiValue  resolution;  /* as FL_KPI_RESOLVED_ON_TIME */
+} FlKpiServiceRow;
+
+void        fl_kpi_service_row_free (FlKpiServiceRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlKpiServiceRow, fl_kpi_service_row_free)
+
+/* Per service, by code, the incidents' responses and resolutions decided
+ * in [start, end) as known at `as_of`, by the same rule as the report's;
+ * services with nothing decided are left out.  FlKpiServiceRow*. */
+GPtrArray  *fl_kpi_compute_services (FlDb *db, const char *site_id, gint64 start, gint64 end,
+                                     gint64 as_of, GError **error);
+
+/* Security events recorded in [start, end), by FlSecurityGrade. */
+#define FL_KPI_N_SECURITY_GRADES 3
+gboolean    fl_kpi_count_security (FlDb *db, const char *site_id, gint64 start, gint64 end,
+                                   gint64 by_grade[FL_KPI_N_SECURITY_GRADES], GError **error);
+
+/* The period a review compares [start, end) with: when it is whole
+ * calendar months in `tz` (a month, a quarter, a year), the same number
+ * of months just before it; otherwise the same length just before it. */
+void        fl_kpi_previous_period (GTimeZone *tz, gint64 start, gint64 end,
+                                    gint64 *previous_start, gint64 *previous_end);
+
 G_END_DECLS

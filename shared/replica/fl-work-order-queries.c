@@ -483,8 +483,12 @@ GPtrArray *
 fl_work_order_list_services (FlDb *db, const char *site_id, GError **error)
 {
   return rows_for (db,
-      "SELECT DISTINCT catalogue AS service FROM sla_policy"
-      " WHERE catalogue IS NOT NULL AND (site_id IS NULL OR site_id = ?1) ORDER BY catalogue", site_id, error);
+      "SELECT service, name FROM ("
+      "  SELECT code AS service, name, 0 AS contract FROM service WHERE NOT coalesce (retired, 0)"
+      "  UNION SELECT catalogue, NULL, 1 FROM sla_policy"
+      "   WHERE catalogue IS NOT NULL AND (site_id IS NULL OR site_id = ?1)"
+      "     AND catalogue NOT IN (SELECT code FROM service))"
+      " ORDER BY contract, service", site_id, error);
 }
 
 GPtrArray *

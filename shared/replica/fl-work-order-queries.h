@@ -80,8 +80,10 @@ GPtrArray  *fl_work_order_list_attachments (FlDb *db, const char *id, GError **e
 
 /* Every site, by name: id, name. */
 GPtrArray  *fl_work_order_list_sites (FlDb *db, GError **error);
-/* The services (sla_policy.catalogue) with a policy at a site, for every
- * site or its own, by name: service. */
+/* The services a work order at a site may name: the catalogue's entries
+ * still offered, by code, then the contracts with a policy at the site
+ * (sla_policy.catalogue, for every site or its own) that are not in the
+ * catalogue: service (the code), name (NULL for a contract). */
 GPtrArray  *fl_work_order_list_services (FlDb *db, const char *site_id, GError **error);
 /* The CIs of a site still in service, by code: id, code, name. */
 GPtrArray  *fl_work_order_list_site_cis (FlDb *db, const char *site_id, GError **error);

@@ -5,10 +5,12 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "fl-catalogue.h"
 #include "fl-changelog.h"
 #include "fl-merge.h"
 #include "fl-query.h"
 #include "fl-ref-sequence.h"
+#include "fl-security.h"
 #include "fl-stock.h"
 #include "fl-time.h"
 
@@ -30,9 +32,14 @@ GPtrArray *
 fl_work_order_policy_rows (FlDb *db, const char *site_id, GError **error)
 {
   const char *params[] = { site_id };
-  return fl_query_rows (db,
+  g_autoptr(GPtrArray) rows = fl_query_rows (db,
       "SELECT id, site_id, catalogue, priority, response_minutes, resolve_minutes FROM sla_policy"
       " WHERE site_id IS NULL OR site_id = ?1", G_N_ELEMENTS (params), params, error);
+  g_autoptr(GPtrArray) services = rows != NULL
+    ? fl_query_rows (db, "SELECT code, business FROM service", 0, NULL, error) : NULL;
+  if (services == NULL)
+    return NULL;
+  return fl_catalogue_effective_policies (services, rows);
 }
 
 FlCalendar *
@@ -360,6 +367,23 @@ fl_work_order_update (FlDb *db, const char *id, JsonObject *values, GError **err
       static const char * const derived[] = { "priority", "request_level", "response_due", "resolve_due" };
       for (guint i = 0; i < G_N_ELEMENTS (derived); i++)
         json_object_set_member (values, derived[i], json_node_copy (json_object_get_member (wo, derived[i])));
+    }
+  /* A security event's grade moves with its outage and loss alone, as on
+   * the server. */
+  static const char * const security_inputs[] = { "category", "outage_minutes", "loss_cny" };
+  gboolean regrade = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (security_inputs); i++)
+    regrade |= json_object_has_member (values, security_inputs[i]);
+  if (regrade)
+    {
+      g_autoptr(JsonObject) wo = fl_record_load (db, work_order_table (), id, error);
+      if (wo == NULL)
+        goto failed;
+      g_autoptr(GList) members = json_object_get_members (values);
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (wo, l->data, json_node_copy (json_object_get_member (values, l->data)));
+      fl_security_derive (wo);
+      json_object_set_member (values, "security_grade", json_node_copy (json_object_get_member (wo, "security_grade")));
     }
   if (!fl_changelog_update (db, "work_order", id, values, error))
     goto failed;

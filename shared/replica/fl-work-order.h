@@ -27,7 +27,8 @@ typedef struct {
 } FlWorkOrderDraft;
 
 /* The sla_policy rows that may apply at `site_id`: its own and those for
- * every site. */
+ * every site, as the service catalogue makes them apply (a technical
+ * service without rows takes its business service's). */
 GPtrArray  *fl_work_order_policy_rows (FlDb *db, const char *site_id, GError **error);
 
 /* The calendar of site `site_id` as the replica holds it (the default

@@ -1,7 +1,9 @@
 /* FlSyncClient: the blobs mutations refer to (attachments, signatures),
- * uploaded before the push that names them and fetched on demand. */
+ * uploaded before the push that names them and fetched on demand; the
+ * kept documents, fetched by every sync. */
 
 #include "fl-sync-client-private.h"
+#include "fl-services.h"
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
@@ -116,11 +118,12 @@ fl_sync_run_upload_blobs (SyncRun *run, GPtrArray *entries, gboolean *rejected, 
   return TRUE;
 }
 
-gboolean
-fl_sync_run_fetch_blob (SyncRun *run, GError **error)
+/* Downloads the blob `sha256` into the replica's blob folder unless it is
+ * there already. */
+static gboolean
+download_blob (SyncRun *run, const char *sha256, GError **error)
 {
-  g_autofree char *path = fl_sync_blob_path (run->blob_dir, run->sha256);
-  run->blob_file = g_file_new_for_path (path);
+  g_autofree char *path = fl_sync_blob_path (run->blob_dir, sha256);
   if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return TRUE;
   if (run->token == NULL)
@@ -129,7 +132,7 @@ fl_sync_run_fetch_blob (SyncRun *run, GError **error)
                    _("Not signed in: sign in to download attachments"));
       return FALSE;
     }
-  g_autofree char *request_path = g_strdup_printf (API "/sync/blobs/%s", run->sha256);
+  g_autofree char *request_path = g_strdup_printf (API "/sync/blobs/%s", sha256);
   g_autoptr(FlSyncResponse) response = fl_sync_run_send (run, "GET", request_path, NULL, NULL, error);
   if (response == NULL || !fl_sync_run_check_status (run, response, FALSE, NULL, error))
     return FALSE;
@@ -137,7 +140,7 @@ fl_sync_run_fetch_blob (SyncRun *run, GError **error)
   if (!fl_sync_run_read_reply (run, response, &bytes, error))
     return FALSE;
   g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
-  if (g_strcmp0 (sum, run->sha256) != 0)
+  if (g_strcmp0 (sum, sha256) != 0)
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_PROTOCOL,
                    _("The attachment the server sent does not match its checksum"));
@@ -152,6 +155,40 @@ fl_sync_run_fetch_blob (SyncRun *run, GError **error)
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_REFUSED, _("Cannot keep the attachment in %s: %s"),
                    run->blob_dir, local_error != NULL ? local_error->message : g_strerror (errno));
       return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fl_sync_run_fetch_blob (SyncRun *run, GError **error)
+{
+  g_autofree char *path = fl_sync_blob_path (run->blob_dir, run->sha256);
+  run->blob_file = g_file_new_for_path (path);
+  return download_blob (run, run->sha256, error);
+}
+
+/* The documents every replica keeps are not fetched on demand like photos:
+ * a sync downloads each one it does not have, so they open with no
+ * network (002 6.3).  A document the server cannot give (its file not
+ * published with it) does not stop the sync: the rows are in, the
+ * Documents page says which file is missing, and the next sync tries
+ * again.  Only a cancelled run stops here. */
+gboolean
+fl_sync_run_fetch_documents (SyncRun *run, GError **error)
+{
+  g_autoptr(GPtrArray) documents = fl_documents_list (run->db, error);
+  if (documents == NULL)
+    return FALSE;
+  for (guint i = 0; i < documents->len; i++)
+    {
+      JsonObject *document = g_ptr_array_index (documents, i);
+      const char *sha = fl_record_get_string (document, "sha256");
+      g_autoptr(GError) local_error = NULL;
+      if (!fl_sync_run_check_cancelled (run, error))
+        return FALSE;
+      if (fl_sync_is_sha256 (sha) && !download_blob (run, sha, &local_error))
+        g_message (_("Cannot download the document “%s”: %s"), fl_record_get_string (document, "title"),
+                   local_error->message);
     }
   return TRUE;
 }

@@ -119,5 +119,6 @@ char           *fl_sync_blob_path (const char *dir, const char *sha256);
 gboolean        fl_sync_run_upload_blobs (SyncRun *run, GPtrArray *entries, gboolean *rejected,
                                           GError **error);
 gboolean        fl_sync_run_fetch_blob (SyncRun *run, GError **error);
+gboolean        fl_sync_run_fetch_documents (SyncRun *run, GError **error);
 
 G_END_DECLS

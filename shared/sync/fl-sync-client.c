@@ -133,7 +133,8 @@ run_sync (SyncRun *run, GError **error)
   g_autofree char *cursor = fl_db_get_meta (run->db, FL_META_CURSOR);
   if ((cursor == NULL && !fl_sync_run_snapshot (run, error)) ||
               !fl_sync_run_push (run, error) ||
-              !fl_sync_run_pull (run, error))
+              !fl_sync_run_pull (run, error) ||
+              !fl_sync_run_fetch_documents (run, error))
     return FALSE;
   g_autofree char *now = fl_time_format (fl_time_now ());
   return fl_db_set_meta (run->db, FL_META_LAST_SYNC, now, error);

@@ -549,6 +549,50 @@ test_migrate_round_trip (Fixture *f, gconstpointer data)
   fl_test_remove_tree (target_dir);
 }
 
+/* The catalogue is kept with `catalogue set` and `import services`; a
+ * document published is a blob of the server and one row per kind. */
+static void
+test_catalogue_and_documents (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpint (run (f, NULL, "init", NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, "catalogue", "set", "DESK", "--set", "name=Desktop support",
+                        "--set", "kind=business", "--set", "coverage=5x9", "--set", "availability=9990", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, "Added DESK"));
+  g_assert_cmpint (run (f, NULL, "catalogue", "set", "DESK", "--set", "name=Desktop, \"PC\" and printers", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, "Changed DESK"));
+  g_assert_cmpint (run (f, NULL, "catalogue", "set", "LAN", "--set", "kind=network", "--set", "name=LAN", NULL),
+                   ==, FL_ADMIN_EXIT_INVALID);
+  g_assert_cmpint (run (f, NULL, "catalogue", "set", "LAN", "--set", "kind", NULL), ==, FL_ADMIN_EXIT_USAGE);
+  g_autofree char *csv = g_build_filename (f->dir, "services.csv", NULL);
+  g_assert_true (g_file_set_contents (csv,
+      "code,name,kind,business,delivery,response_minutes,resolve_minutes,cis\n"
+      "DESK-PC,PC repair,technical,DESK,on_site,30,240,\"PC-001,PC-002\"\n", -1, NULL));
+  g_assert_cmpint (run (f, NULL, "import", "services", csv, NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, "catalogue", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out->str, "Desktop, \"PC\" and printers"));
+  g_assert_nonnull (strstr (f->out->str, "99.90%"));
+  g_assert_nonnull (strstr (f->out->str, "DESK-PC"));
+
+  g_autofree char *plan = g_build_filename (f->dir, "continuity-plan.pdf", NULL);
+  g_assert_true (g_file_set_contents (plan, "%PDF-1.4 plan", -1, NULL));
+  g_assert_cmpint (run (f, NULL, "document", "publish", "budget", plan, NULL), ==, FL_ADMIN_EXIT_USAGE);
+  g_assert_cmpint (run (f, NULL, "import", "documents", csv, NULL), ==, FL_ADMIN_EXIT_USAGE);
+  g_assert_cmpint (run (f, NULL, "document", "publish", "continuity_plan", plan, "--title", "BCP 2026", NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, "document", "publish", "continuity_plan", plan, "--title", "BCP 2026 v2", NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, "document", "list", NULL), ==, 0);
+  /* One row per kind: the second publication replaced the first. */
+  const char *first = strstr (f->out->str, "BCP 2026");
+  g_assert_nonnull (first);
+  g_assert_true (g_str_has_prefix (first, "BCP 2026 v2"));
+  g_assert_null (strstr (first + 1, "BCP 2026"));
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "%PDF-1.4 plan", -1);
+  g_autofree char *blob_dir = g_strconcat (f->db, ".blobs", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlBlobs) blobs = fl_blobs_new (blob_dir, 1024, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_blobs_exists (blobs, sha));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -557,6 +601,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/admin/policies", test_policies);
+  ADD ("/admin/catalogue-and-documents", test_catalogue_and_documents);
   ADD ("/admin/usage", test_usage);
   ADD ("/admin/users-and-devices", test_users_and_devices);
   ADD ("/admin/import-bad-file", test_import_bad_file);

@@ -5,6 +5,7 @@
 #include "fl-api-test-util.h"
 
 #include "fl-pull.h"
+#include "fl-work-order-sla.h"
 
 typedef GPtrArray Mutations;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Mutations, g_ptr_array_unref)
@@ -628,6 +629,107 @@ test_conflicts_reach_author_and_supervisors (void)
   fl_api_teardown (&f);
 }
 
+/* Only admins write the service catalogue and the kept documents; the
+ * server grades a security event itself and follows the catalogue to the
+ * business service's targets. */
+/* Pushes one mutation the role rules refuse: the push is refused whole,
+ * naming the rule. */
+static void
+assert_forbidden (FlApiFixture *f, FlApiDevice *device, FlMutation *m, const char *reason)
+{
+  g_autoptr(Mutations) mutations = mutations_new ();
+  g_ptr_array_add (mutations, m);
+  g_autoptr(FlReply) reply = fl_api_push (f, device, mutations);
+  g_assert_cmpuint (reply->status, ==, 403);
+  g_autofree char *body = g_strndup (g_bytes_get_data (reply->bytes, NULL), g_bytes_get_size (reply->bytes));
+  if (strstr (body, reason) == NULL)
+    g_test_message ("reply: %s", body);
+  g_assert_nonnull (strstr (body, reason));
+}
+
+static void
+test_catalogue_and_documents (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  g_auto(FlApiDevice) s = { 0 };
+  g_auto(FlApiDevice) admin = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_test_add_user (f.t.store, "boss", "admin", NULL);
+  fl_api_login (&f, "eng_a", &a);
+  fl_api_login (&f, "super", &s);
+  fl_api_login (&f, "boss", &admin);
+  g_autoptr(FlPushResponse) k3 = NULL, k4 = NULL, k7 = NULL, k8 = NULL;
+
+  static const char desk[] = "{\"code\": \"DESK\", \"name\": \"Desktop support\", \"kind\": \"business\"}";
+  g_autofree char *refused = fl_uuid7_new ();
+  assert_forbidden (&f, &s, fl_api_mutation (&s, "service", refused, FL_MUTATION_INSERT, desk),
+                    "supervisor role cannot add");
+  assert_forbidden (&f, &a, fl_api_mutation (&a, "service", refused, FL_MUTATION_INSERT, desk),
+                    "engineer role cannot add");
+  g_autofree char *desk_id = fl_uuid7_new ();
+  assert_applied (push_one (&f, &admin, fl_api_mutation (&admin, "service", desk_id, FL_MUTATION_INSERT, desk), &k3));
+  g_autofree char *pc_id = fl_uuid7_new ();
+  assert_applied (push_one (&f, &admin, fl_api_mutation (&admin, "service", pc_id, FL_MUTATION_INSERT,
+      "{\"code\": \"DESK-PC\", \"name\": \"PC repair\", \"kind\": \"technical\", \"business\": \"DESK\"}"), &k4));
+  assert_forbidden (&f, &s, fl_api_mutation (&s, "service", desk_id, FL_MUTATION_UPDATE,
+                                             "{\"name\": {\"from\": \"Desktop support\", \"to\": \"x\"}}"),
+                    "supervisor role cannot change");
+
+  static const char plan[] =
+    "{\"kind\": \"continuity_plan\", \"title\": \"Plan\", \"sha256\": "
+    "\"0000000000000000000000000000000000000000000000000000000000000000\", \"mime\": \"application/pdf\","
+    " \"size\": \"10\", \"published_by\": \"super\", \"published_at\": \"2026-12-01T08:00:00.000Z\"}";
+  g_autofree char *plan_id = fl_uuid7_new ();
+  assert_forbidden (&f, &s, fl_api_mutation (&s, "document", plan_id, FL_MUTATION_INSERT, plan),
+                    "supervisor role cannot add");
+  assert_forbidden (&f, &a, fl_api_mutation (&a, "document", plan_id, FL_MUTATION_INSERT, plan),
+                    "engineer role cannot add");
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM document"), ==, 0);
+
+  /* Every site's high incidents of DESK: 30 / 240 minutes; DESK-PC has
+   * none of its own, so it takes DESK's. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) row = fl_record_parse ("{\"catalogue\": \"DESK\", \"priority\": \"high\","
+                                               " \"response_minutes\": 30, \"resolve_minutes\": 240}", -1, &error);
+  g_assert_no_error (error);
+  g_autofree char *policy_id = fl_uuid7_new ();
+  json_object_set_string_member (row, "id", policy_id);
+  g_assert_true (fl_store_put_row (f.t.store, fl_schema_lookup ("sla_policy"), row, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A security event the engineer calls minor, 5 hours down: an incident
+   * (4 h or more), whatever the client said; on DESK-PC, high priority. */
+  g_autofree char *wo = fl_uuid7_new ();
+  g_autofree char *fields = g_strdup_printf (
+      "{\"ref\": \"INC-261201-TA-0002\", \"kind\": \"incident\", \"title\": \"Ransomware on the PACS PC\","
+      " \"site_id\": \"%s\", \"impact\": 1, \"urgency\": 1, \"status\": \"assigned\", \"assignee\": \"eng_a\","
+      " \"service\": \"DESK-PC\", \"category\": \"security\", \"outage_minutes\": 300, \"loss_cny\": \"20000\","
+      " \"security_grade\": \"event\"}", f.site_a);
+  assert_applied (push_one (&f, &a, fl_api_mutation (&a, "work_order", wo, FL_MUTATION_INSERT, fields), &k7));
+  g_autofree char *grade = field_of (&f, "work_order", wo, "security_grade");
+  g_assert_cmpstr (grade, ==, "incident");
+  /* The loss found later makes it major (1 000 000 yuan or more). */
+  assert_applied (update (&f, &a, "work_order", wo, "{\"loss_cny\": {\"from\": \"20000\", \"to\": \"1000000\"}}", &k8));
+  g_autofree char *major = field_of (&f, "work_order", wo, "security_grade");
+  g_assert_cmpstr (major, ==, "major");
+  /* Its due time is DESK's, not the standard's. */
+  g_autoptr(JsonObject) stored = fl_api_load (&f, "work_order", wo);
+  g_autoptr(JsonObject) site = fl_api_load (&f, "site", f.site_a);
+  g_autoptr(FlCalendar) calendar = fl_work_order_site_calendar (site, NULL);
+  g_autoptr(GPtrArray) desk_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_ptr_array_add (desk_rows, json_object_ref (row));
+  g_autoptr(JsonObject) as_desk = fl_api_load (&f, "work_order", wo);
+  json_object_set_string_member (as_desk, "service", "DESK");
+  fl_work_order_derive (as_desk, calendar, desk_rows);
+  g_autoptr(JsonObject) standard = fl_api_load (&f, "work_order", wo);
+  json_object_set_null_member (standard, "service");
+  fl_work_order_derive (standard, calendar, desk_rows);
+  g_assert_cmpstr (fl_record_get_string (stored, "response_due"), ==, fl_record_get_string (as_desk, "response_due"));
+  g_assert_cmpstr (fl_record_get_string (stored, "response_due"), !=, fl_record_get_string (standard, "response_due"));
+  fl_api_teardown (&f);
+}
+
 static guint
 sign_in (FlApiFixture *f, const char *login, const char *password)
 {
@@ -667,6 +769,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/serial-in-one-place", test_serial_in_one_place);
   g_test_add_func ("/rules/stock-and-attachment-scope", test_stock_and_attachment_scope);
   g_test_add_func ("/rules/password-spraying", test_password_spraying);
+  g_test_add_func ("/rules/catalogue-and-documents", test_catalogue_and_documents);
   g_test_add_func ("/rules/conflicts-reach-author-and-supervisors", test_conflicts_reach_author_and_supervisors);
   return g_test_run ();
 }

@@ -542,6 +542,13 @@ test_access_rights (void)
     { FL_ROLE_ADMIN, "inspection_template", "update", OK },
     { FL_ROLE_ADMIN, "backup_job", "insert", OK },
     { FL_ROLE_ADMIN, "sla_policy", "insert", OK },
+    /* The service catalogue and the kept documents: admins only. */
+    { FL_ROLE_ENGINEER, "service", "insert", FRB },
+    { FL_ROLE_SUPERVISOR, "service", "update", FRB },
+    { FL_ROLE_ADMIN, "service", "update", OK },
+    { FL_ROLE_CLERK, "document", "insert", FRB },
+    { FL_ROLE_SUPERVISOR, "document", "update", FRB },
+    { FL_ROLE_ADMIN, "document", "insert", OK },
     { FL_ROLE_ADMIN, "calendar", "update", OK },
     { FL_ROLE_ADMIN, "part", "insert", OK },
     { FL_ROLE_ADMIN, "work_order", "update", OK },
@@ -577,7 +584,7 @@ test_access_every_table_known (void)
     "site", "user", "ci", "ci_relation", "work_order", "work_log", "part", "stock_location",
     "stock_movement", "stock_count", "scrap_request", "inspection_template", "inspection_round",
     "inspection", "backup_job", "backup_check", "ci_change_proposal", "approval", "attachment",
-    "sla_policy", "calendar", "conflict",
+    "sla_policy", "calendar", "conflict", "service", "document",
   };
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
