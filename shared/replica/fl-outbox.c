@@ -11,6 +11,8 @@
 G_DEFINE_QUARK (fl-outbox-error-quark, fl_outbox_error)
 
 #define ENTRY_COLUMNS "mid, table_name, row_id, op, at, body, state, error, result, resolution"
+#define OF_OUTBOX_COLUMNS "outbox.mid, outbox.table_name, outbox.row_id, outbox.op, outbox.at, outbox.body," \
+                          " outbox.state, outbox.error, outbox.result, outbox.resolution"
 
 void
 fl_outbox_entry_free (FlOutboxEntry *entry)
@@ -142,8 +144,12 @@ GHashTable *
 fl_outbox_pending_updates_of_rows (FlDb *db, const char *table, GPtrArray *row_ids, GError **error)
 {
   g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "SELECT " ENTRY_COLUMNS " FROM outbox WHERE table_name = ? AND row_id IN (SELECT value FROM json_each (?)) "
-      "AND op = 'update' AND state = 'pending' ORDER BY mid", error);
+      /* From the rows to their entries (CROSS JOIN keeps that order, the
+       * index of rows serves it): not through the index of states, which
+       * would read every pending entry for each batch. */
+      "SELECT " OF_OUTBOX_COLUMNS " FROM json_each (?2) AS r CROSS JOIN outbox"
+      " WHERE outbox.table_name = ?1 AND outbox.row_id = r.value AND outbox.op = 'update'"
+      " AND +outbox.state = 'pending' ORDER BY outbox.mid", error);
   if (stmt == NULL)
     return NULL;
   g_autofree char *list = fl_record_id_list (row_ids);
