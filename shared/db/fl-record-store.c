@@ -103,6 +103,7 @@ fl_model_upgrade_when_changed (FlDb *db, const char *digest, FlMigrationFunc upg
  * description, values are always bound. */
 typedef struct {
   char *select_list;
+  char *set_list;      /* "version" = ?2, ... every column but id */
   char *select_by_id;
   char *insert;
   char *update;
@@ -133,6 +134,7 @@ table_sql (const FlTable *table)
         }
       sql = g_new0 (TableSql, 1);
       sql->select_list = g_strdup (list->str);
+      sql->set_list = g_strdup (sets->str);
       sql->select_by_id = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?", list->str, table->name);
       sql->insert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT (id) DO NOTHING",
                                      table->name, list->str, marks->str);
@@ -303,6 +305,29 @@ fl_record_store (FlDb *db, const FlTable *table, JsonObject *row, gboolean *inse
   if (inserted != NULL)
     *inserted = is_new;
   return TRUE;
+}
+
+char *
+fl_record_id_list (GPtrArray *ids)
+{
+  g_autoptr(JsonArray) array = json_array_sized_new (ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (ids, i));
+  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
+  return json_to_string (node, FALSE);
+}
+
+gboolean
+fl_record_store_copy (FlDb *db, const FlTable *table, const char *copy_table, JsonObject *row, GError **error)
+{
+  /* `copy_table` is the caller's name, never a user's. */
+  g_autofree char *sql = g_strdup_printf ("UPDATE \"%s\" SET %s WHERE id = ?1", copy_table,
+                                          table_sql (table)->set_list);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_row (stmt, table, row);
+  return fl_stmt_step_done (db, stmt, error);
 }
 
 gboolean

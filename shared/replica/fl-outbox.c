@@ -11,6 +11,8 @@
 G_DEFINE_QUARK (fl-outbox-error-quark, fl_outbox_error)
 
 #define ENTRY_COLUMNS "mid, table_name, row_id, op, at, body, state, error, result, resolution"
+#define OF_OUTBOX_COLUMNS "outbox.mid, outbox.table_name, outbox.row_id, outbox.op, outbox.at, outbox.body," \
+                          " outbox.state, outbox.error, outbox.result, outbox.resolution"
 
 void
 fl_outbox_entry_free (FlOutboxEntry *entry)
@@ -138,6 +140,41 @@ fl_outbox_pending_updates (FlDb *db, const char *table, const char *row_id, GErr
   return collect_entries (db, stmt, error);
 }
 
+GHashTable *
+fl_outbox_pending_updates_of_rows (FlDb *db, const char *table, GPtrArray *row_ids, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      /* From the rows to their entries (CROSS JOIN keeps that order, the
+       * index of rows serves it): not through the index of states, which
+       * would read every pending entry for each batch. */
+      "SELECT " OF_OUTBOX_COLUMNS " FROM json_each (?2) AS r CROSS JOIN outbox"
+      " WHERE outbox.table_name = ?1 AND outbox.row_id = r.value AND outbox.op = 'update'"
+      " AND +outbox.state = 'pending' ORDER BY outbox.mid", error);
+  if (stmt == NULL)
+    return NULL;
+  g_autofree char *list = fl_record_id_list (row_ids);
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, list, -1, SQLITE_TRANSIENT);
+  GPtrArray *entries = collect_entries (db, stmt, error);
+  if (entries == NULL)
+    return NULL;
+  gsize n;
+  g_autofree FlOutboxEntry **all = (FlOutboxEntry **) g_ptr_array_steal (entries, &n);
+  g_ptr_array_unref (entries);
+  GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  for (gsize i = 0; i < n; i++)
+    {
+      GPtrArray *of_row = g_hash_table_lookup (rows, all[i]->row_id);
+      if (of_row == NULL)
+        {
+          of_row = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_outbox_entry_free);
+          g_hash_table_insert (rows, g_strdup (all[i]->row_id), of_row);
+        }
+      g_ptr_array_add (of_row, all[i]);
+    }
+  return rows;
+}
+
 GPtrArray *
 fl_outbox_unresolved (FlDb *db, const char *state, GError **error)
 {
@@ -206,24 +243,63 @@ fl_outbox_set_changes (FlDb *db, gint64 mid, JsonObject *changes, GError **error
   return fl_stmt_step_done (db, stmt, error);
 }
 
-gboolean
-fl_outbox_record_result (FlDb *db, const FlMutationResult *result, gboolean *recorded, GError **error)
+GArray *
+fl_outbox_record_results (FlDb *db, GPtrArray *results, GError **error)
 {
-  g_autoptr(JsonNode) node = fl_mutation_result_to_json (result);
-  g_autofree char *text = fl_protocol_to_string (node, NULL);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < results->len; i++)
+    {
+      const FlMutationResult *result = g_ptr_array_index (results, i);
+      g_autoptr(JsonNode) node = fl_mutation_result_to_json (result);
+      g_autofree char *text = fl_protocol_to_string (node, NULL);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "mid");
+      json_builder_add_int_value (builder, result->mid);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, fl_result_status_to_string (result->status));
+      json_builder_set_member_name (builder, "error");
+      if (result->error != NULL)
+        json_builder_add_string_value (builder, result->error);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "result");
+      json_builder_add_string_value (builder, text);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  g_autoptr(JsonNode) answers = json_builder_get_root (builder);
+  g_autofree char *text = fl_protocol_to_string (answers, NULL);
+
+  /* Each answer finds its entry by mid ("+state": not through the index of
+   * states, which would read every answer for every pending entry). */
   g_autoptr(FlStmt) stmt = fl_db_prepare (db,
-      "UPDATE outbox SET state = ?, error = ?, result = ? WHERE mid = ? AND state = 'pending'", error);
+      "UPDATE outbox SET state = a.value ->> 'state', error = a.value ->> 'error', result = a.value ->> 'result'"
+      "  FROM json_each (?1) AS a"
+      " WHERE outbox.mid = a.value ->> 'mid' AND +outbox.state = 'pending'"
+      " RETURNING outbox.mid", error);
   if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, fl_result_status_to_string (result->status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, result->error, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, result->mid);
-  if (!fl_stmt_step_done (db, stmt, error))
-    return FALSE;
-  if (recorded != NULL)
-    *recorded = sqlite3_changes (fl_db_handle (db)) > 0;
-  return TRUE;
+    return NULL;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  g_autoptr(GHashTable) answered = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (;;)
+    {
+      gboolean has_row;
+      if (!fl_stmt_step_row (db, stmt, &has_row, error))
+        return NULL;
+      if (!has_row)
+        break;
+      gint64 mid = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_add (answered, g_memdup2 (&mid, sizeof mid));
+    }
+  GArray *recorded = g_array_sized_new (FALSE, FALSE, sizeof (gboolean), results->len);
+  for (guint i = 0; i < results->len; i++)
+    {
+      const FlMutationResult *result = g_ptr_array_index (results, i);
+      gboolean was_recorded = g_hash_table_contains (answered, &result->mid);
+      g_array_append_val (recorded, was_recorded);
+    }
+  return recorded;
 }
 
 gboolean

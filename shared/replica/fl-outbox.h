@@ -48,6 +48,11 @@ GPtrArray     *fl_outbox_pending (FlDb *db, gint64 after_mid, guint limit, GErro
 GPtrArray     *fl_outbox_pending_updates (FlDb *db, const char *table, const char *row_id,
                                           GError **error);
 
+/* The same for the rows `row_ids` (char*) of `table`, read in one query:
+ * by row id, the rows with none left out. */
+GHashTable    *fl_outbox_pending_updates_of_rows (FlDb *db, const char *table, GPtrArray *row_ids,
+                                                  GError **error);
+
 /* Entries in `state` ("conflict", "rejected"; NULL: both) the user has not
  * resolved yet, oldest first. */
 GPtrArray     *fl_outbox_unresolved (FlDb *db, const char *state, GError **error);
@@ -63,10 +68,11 @@ char          *fl_outbox_row_key (const char *table, const char *row_id);
 /* Replaces the `changes` of a pending update (after a rebase). */
 gboolean       fl_outbox_set_changes (FlDb *db, gint64 mid, JsonObject *changes, GError **error);
 
-/* Records the server's answer; an entry already answered is left as it is
- * (a replayed push answers again) and `recorded` (may be NULL) says FALSE. */
-gboolean       fl_outbox_record_result (FlDb *db, const FlMutationResult *result,
-                                        gboolean *recorded, GError **error);
+/* Records the server's answers (FlMutationResult*) to a push, all in one
+ * statement.  Returns, for each answer, whether it was recorded (gboolean):
+ * an entry already answered is left as it is (a replayed push answers
+ * again). */
+GArray        *fl_outbox_record_results (FlDb *db, GPtrArray *results, GError **error);
 
 /* Marks a pending entry rejected without the server having applied it
  * (the server refused the request because of this mutation). */

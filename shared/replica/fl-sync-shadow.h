@@ -19,6 +19,20 @@ JsonObject *fl_sync_shadow_load (FlDb *db, const FlTable *table, const char *id,
  * row to show over it, in the same transaction. */
 gboolean    fl_sync_shadow_write (FlDb *db, const FlTable *table, JsonObject *row, GError **error);
 
+/* The shadows of the rows `ids` (char*) of `table` that have one, by id
+ * (the keys are the rows' own), read in one query. */
+GHashTable *fl_sync_shadow_load_rows (FlDb *db, const FlTable *table, GPtrArray *ids, GError **error);
+
+/* Moves the shadow of `row` (which has one) to `row`, leaving the row the
+ * user sees as it is. */
+gboolean    fl_sync_shadow_update (FlDb *db, const FlTable *table, JsonObject *row, GError **error);
+
+/* The rows (fl_outbox_row_key) with a shadow but no update waiting: rows
+ * whose updates the server took, with the server's version as this replica
+ * knows it in the shadow, until a pull brings the row or the shadow is
+ * made the row. */
+GHashTable *fl_sync_shadows_settled (FlDb *db, GError **error);
+
 /* Forgets the shadow of row `id` (nothing for a table without shadows). */
 gboolean    fl_sync_shadow_delete (FlDb *db, const FlTable *table, const char *id, GError **error);
 

@@ -96,6 +96,10 @@ gboolean        fl_sync_begin_apply (FlDb *db, GError **error);
 gboolean        fl_sync_commit_apply (FlDb *db, gboolean ok, GError **error);
 gboolean        fl_sync_rows_equal (JsonObject *a, JsonObject *b);
 gboolean        fl_sync_rebase_row (FlDb *db, const FlTable *table, JsonObject *base, GError **error);
+/* The same with the row's pending updates (FlOutboxEntry*, oldest first;
+ * NULL: none) already read. */
+gboolean        fl_sync_rebase_row_on (FlDb *db, const FlTable *table, JsonObject *base, GPtrArray *pending,
+                                       GError **error);
 
 /* fl-sync-client-refused.c: leaves out a row the server sent that does
  * not validate, logging and listing it (in the replica, within the

@@ -27,8 +27,11 @@ store_entry (FlDb *db, const FlTable *table, JsonObject *row, GError **error)
          fl_record_store (db, table, row, NULL, error);
 }
 
+/* `settled`: the rows with a shadow but no update waiting
+ * (fl_sync_shadows_settled); a pulled one leaves the set, its shadow
+ * replaced by what the server sent. */
 static gboolean
-apply_pull_page (SyncRun *run, FlPullResponse *page, GError **error)
+apply_pull_page (SyncRun *run, FlPullResponse *page, GHashTable *settled, GError **error)
 {
   FlDb *db = run->db;
   if (!fl_sync_begin_apply (db, error))
@@ -41,8 +44,10 @@ apply_pull_page (SyncRun *run, FlPullResponse *page, GError **error)
       const FlTable *table = fl_schema_lookup (change->table);
       if (table == NULL)
         continue;
+      g_autofree char *key = fl_outbox_row_key (table->name, change->id);
       if (change->row == NULL)
         {
+          g_hash_table_remove (settled, key);
           ok = fl_record_forget (db, table, change->id, error) &&
                fl_sync_shadow_delete (db, table, change->id, error);
           continue;
@@ -53,8 +58,8 @@ apply_pull_page (SyncRun *run, FlPullResponse *page, GError **error)
           ok = fl_sync_run_refuse_row (run, table->name, change->id, invalid->message, error);
           continue;
         }
-      g_autofree char *key = fl_outbox_row_key (table->name, change->id);
-      if (table->kind == FL_TABLE_MUTABLE && g_hash_table_contains (pending, key))
+      gboolean had_shadow = g_hash_table_remove (settled, key);
+      if (table->kind == FL_TABLE_MUTABLE && (had_shadow || g_hash_table_contains (pending, key)))
         ok = fl_sync_rebase_row (db, table, change->row, error);
       else if (table->kind == FL_TABLE_APPEND_ONLY)
         ok = store_entry (db, table, change->row, error);
@@ -66,10 +71,46 @@ apply_pull_page (SyncRun *run, FlPullResponse *page, GError **error)
   return fl_sync_commit_apply (db, ok, error);
 }
 
+/* The rows whose updates the server took without writing anything the pull
+ * brought (it ignores what a device sends for derived fields; a value was
+ * in place already): their shadow, the server's version as the answers
+ * left it, becomes the row. */
+static gboolean
+settle_shadows (SyncRun *run, GHashTable *settled, GError **error)
+{
+  if (g_hash_table_size (settled) == 0)
+    return TRUE;
+  FlDb *db = run->db;
+  if (!fl_sync_begin_apply (db, error))
+    return FALSE;
+  gboolean ok = TRUE;
+  GHashTableIter iter;
+  const char *key;
+  g_hash_table_iter_init (&iter, settled);
+  while (ok && g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+    {
+      g_auto(GStrv) parts = g_strsplit (key, "\037", 2);
+      const FlTable *table = fl_schema_lookup (parts[0]);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonObject) shadow = fl_sync_shadow_load (db, table, parts[1], &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+        }
+      else if (shadow != NULL)
+        ok = fl_sync_rebase_row (db, table, shadow, error);
+    }
+  return fl_sync_commit_apply (db, ok, error);
+}
+
 gboolean
 fl_sync_run_pull (SyncRun *run, GError **error)
 {
   gboolean took_snapshot = FALSE;
+  g_autoptr(GHashTable) settled = fl_sync_shadows_settled (run->db, error);
+  if (settled == NULL)
+    return FALSE;
   fl_sync_run_report_progress (run, FL_SYNC_PHASE_PULL, 0, -1, TRUE);
   for (;;)
     {
@@ -97,13 +138,15 @@ fl_sync_run_pull (SyncRun *run, GError **error)
       g_autoptr(FlPullResponse) page = fl_pull_response_from_json (reply, &local_error);
       if (page == NULL)
         return fl_sync_protocol_error (error, g_steal_pointer (&local_error));
-      if (!apply_pull_page (run, page, error))
+      if (!apply_pull_page (run, page, settled, error))
         return FALSE;
       run->stats.pulled += page->changes->len;
       fl_sync_run_report_progress (run, FL_SYNC_PHASE_PULL, run->stats.pulled, -1, FALSE);
       if (!page->more)
         break;
     }
+  if (!settle_shadows (run, settled, error))
+    return FALSE;
   fl_sync_run_report_progress (run, FL_SYNC_PHASE_PULL, run->stats.pulled, run->stats.pulled, TRUE);
   return TRUE;
 }

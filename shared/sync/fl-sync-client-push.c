@@ -12,17 +12,20 @@
 
 /* ---- the server's answers to a push ---- */
 
+/* The answered updates of one row, in the order sent. */
 typedef struct {
   const FlTable *table;
-  char          *id;
-  JsonObject    *shadow;  /* NULL: the row has none (new, or gone) */
+  const char    *id;        /* the first entry's */
+  GPtrArray     *entries;   /* FlOutboxEntry*, owned by the sent batch */
+  GPtrArray     *results;   /* FlMutationResult*, owned by the response */
+  gboolean       refused;   /* one of them came back a conflict or rejected */
 } RowWork;
 
 static void
 row_work_free (RowWork *work)
 {
-  g_free (work->id);
-  g_clear_pointer (&work->shadow, json_object_unref);
+  g_ptr_array_unref (work->entries);
+  g_ptr_array_unref (work->results);
   g_free (work);
 }
 
@@ -61,6 +64,45 @@ advance_shadow (const FlTable *table, JsonObject *shadow, const FlOutboxEntry *e
     }
 }
 
+/* The answered rows of one table, their shadows and the updates of them
+ * still waiting, each read in one query. */
+typedef struct {
+  GPtrArray  *ids;      /* char*, owned by the rows' work */
+  GHashTable *shadows;  /* id -> JsonObject* */
+  GHashTable *pending;  /* id -> GPtrArray of FlOutboxEntry* */
+} TableWork;
+
+static void
+table_work_free (TableWork *work)
+{
+  g_ptr_array_unref (work->ids);
+  g_clear_pointer (&work->shadows, g_hash_table_unref);
+  g_clear_pointer (&work->pending, g_hash_table_unref);
+  g_free (work);
+}
+
+/* Moves the shadow of an answered row along with the answers.  A row the
+ * server took whole, with nothing left to send, keeps showing what it
+ * shows and only its shadow moves: the server's version of the row (its
+ * version, time, derived fields, or values it merged differently) is what
+ * the pull that follows brings, or, when the server wrote nothing the pull
+ * would bring, the shadow the pull makes the row at its end
+ * (fl_sync_shadows_settled).  A row with a conflict, a rejection or
+ * updates still waiting is rebased on the moved shadow at once. */
+static gboolean
+settle_row (FlDb *db, RowWork *work, TableWork *of_table, GError **error)
+{
+  JsonObject *shadow = g_hash_table_lookup (of_table->shadows, work->id);
+  if (shadow == NULL)
+    return TRUE;  /* a new row, or one gone */
+  for (guint i = 0; i < work->entries->len; i++)
+    advance_shadow (work->table, shadow, g_ptr_array_index (work->entries, i), g_ptr_array_index (work->results, i));
+  GPtrArray *waiting = g_hash_table_lookup (of_table->pending, work->id);
+  if (!work->refused && waiting == NULL)
+    return fl_sync_shadow_update (db, work->table, shadow, error);
+  return fl_sync_rebase_row_on (db, work->table, shadow, waiting, error);
+}
+
 static gboolean
 apply_push_results (SyncRun *run, GPtrArray *sent, FlPushResponse *response, GError **error)
 {
@@ -71,26 +113,28 @@ apply_push_results (SyncRun *run, GPtrArray *sent, FlPushResponse *response, GEr
       FlOutboxEntry *entry = g_ptr_array_index (sent, i);
       g_hash_table_insert (by_mid, &entry->mid, entry);
     }
-  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                      (GDestroyNotify) row_work_free);
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) answers = g_ptr_array_new ();
+  for (guint i = 0; i < response->results->len; i++)
+    {
+      FlMutationResult *result = g_ptr_array_index (response->results, i);
+      if (g_hash_table_contains (by_mid, &result->mid))
+        g_ptr_array_add (answers, result);
+    }
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func ((GDestroyNotify) row_work_free);
+  g_autoptr(GHashTable) tables = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                                        (GDestroyNotify) table_work_free);
 
   if (!fl_sync_begin_apply (db, error))
     return FALSE;
-  gboolean ok = TRUE;
-  for (guint i = 0; ok && i < response->results->len; i++)
+  /* The answers to what was sent, recorded in one statement. */
+  g_autoptr(GArray) recorded = fl_outbox_record_results (db, answers, error);
+  gboolean ok = recorded != NULL;
+  for (guint i = 0; ok && i < answers->len; i++)
     {
-      FlMutationResult *result = g_ptr_array_index (response->results, i);
+      FlMutationResult *result = g_ptr_array_index (answers, i);
       FlOutboxEntry *entry = g_hash_table_lookup (by_mid, &result->mid);
-      if (entry == NULL)
-        continue;
-      gboolean recorded;
-      if (!fl_outbox_record_result (db, result, &recorded, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      if (!recorded)
+      if (!g_array_index (recorded, gboolean, i))
         continue;  /* answered before (a replayed push) */
       run->stats.pushed++;
       switch (result->status)
@@ -113,29 +157,42 @@ apply_push_results (SyncRun *run, GPtrArray *sent, FlPushResponse *response, GEr
       RowWork *work = g_hash_table_lookup (rows, key);
       if (work == NULL)
         {
-          g_autoptr(GError) local_error = NULL;
           work = g_new0 (RowWork, 1);
           work->table = table;
-          work->id = g_strdup (entry->row_id);
-          work->shadow = fl_sync_shadow_load (db, table, entry->row_id, &local_error);
-          if (local_error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              row_work_free (work);
-              ok = FALSE;
-              break;
-            }
+          work->id = entry->row_id;
+          work->entries = g_ptr_array_new ();
+          work->results = g_ptr_array_new ();
           g_hash_table_insert (rows, g_steal_pointer (&key), work);
           g_ptr_array_add (order, work);
+          TableWork *of_table = g_hash_table_lookup (tables, table);
+          if (of_table == NULL)
+            {
+              of_table = g_new0 (TableWork, 1);
+              of_table->ids = g_ptr_array_new ();
+              g_hash_table_insert (tables, (gpointer) table, of_table);
+            }
+          g_ptr_array_add (of_table->ids, (gpointer) work->id);
         }
-      if (work->shadow != NULL)
-        advance_shadow (table, work->shadow, entry, result);
+      g_ptr_array_add (work->entries, entry);
+      g_ptr_array_add (work->results, result);
+      work->refused |= result->status == FL_RESULT_CONFLICT || result->status == FL_RESULT_REJECTED;
+    }
+
+  GHashTableIter iter;
+  const FlTable *table;
+  TableWork *of_table;
+  g_hash_table_iter_init (&iter, tables);
+  while (ok && g_hash_table_iter_next (&iter, (gpointer *) &table, (gpointer *) &of_table))
+    {
+      of_table->shadows = fl_sync_shadow_load_rows (db, table, of_table->ids, error);
+      of_table->pending = of_table->shadows != NULL
+        ? fl_outbox_pending_updates_of_rows (db, table->name, of_table->ids, error) : NULL;
+      ok = of_table->pending != NULL;
     }
   for (guint i = 0; ok && i < order->len; i++)
     {
       RowWork *work = g_ptr_array_index (order, i);
-      if (work->shadow != NULL)
-        ok = fl_sync_rebase_row (db, work->table, work->shadow, error);
+      ok = settle_row (db, work, g_hash_table_lookup (tables, work->table), error);
     }
   ok = ok && fl_db_check_fail_point (db, "sync-push-results", error);
   return fl_sync_commit_apply (db, ok, error);

@@ -54,11 +54,16 @@ fl_sync_rows_equal (JsonObject *a, JsonObject *b)
 gboolean
 fl_sync_rebase_row (FlDb *db, const FlTable *table, JsonObject *base, GError **error)
 {
+  g_autoptr(GPtrArray) pending = fl_outbox_pending_updates (db, table->name, fl_record_get_string (base, "id"),
+                                                            error);
+  return pending != NULL && fl_sync_rebase_row_on (db, table, base, pending, error);
+}
+
+gboolean
+fl_sync_rebase_row_on (FlDb *db, const FlTable *table, JsonObject *base, GPtrArray *pending, GError **error)
+{
   const char *id = fl_record_get_string (base, "id");
-  g_autoptr(GPtrArray) pending = fl_outbox_pending_updates (db, table->name, id, error);
-  if (pending == NULL)
-    return FALSE;
-  if (pending->len == 0)
+  if (pending == NULL || pending->len == 0)
     return fl_record_store (db, table, base, NULL, error) && fl_sync_shadow_delete (db, table, id, error);
 
   g_autoptr(GPtrArray) changes = g_ptr_array_new ();

@@ -175,6 +175,56 @@ test_push_and_pull (Fixture *f, gconstpointer data)
   g_assert_true (json_node_equal (node_a, node_s));
 }
 
+static void
+assert_row_is_servers (Fixture *f, FlSyncTestClient *c, const char *table, const char *id)
+{
+  g_autoptr(JsonObject) mine = fl_record_load (c->db, fl_schema_lookup (table), id, NULL);
+  g_autoptr(JsonObject) theirs = server_row (f, table, id);
+  g_autoptr(JsonNode) node_mine = json_node_init_object (json_node_alloc (), mine);
+  g_autoptr(JsonNode) node_theirs = json_node_init_object (json_node_alloc (), theirs);
+  if (!json_node_equal (node_mine, node_theirs))
+    {
+      g_autofree char *text_mine = json_to_string (node_mine, FALSE);
+      g_autofree char *text_theirs = json_to_string (node_theirs, FALSE);
+      g_error ("%s: %s %s differs from the server's\n  replica %s\n  server  %s", c->login, table, id,
+               text_mine, text_theirs);
+    }
+}
+
+/* The server takes an update but stores something else than was sent:
+ * derived fields are its own to compute, so an update of them only is
+ * answered `applied` and changes nothing there (no new version for a pull
+ * to bring).  The replica ends with the server's row, not the values it
+ * sent; an update the server does store comes back with its version. */
+static void
+test_push_ends_with_servers_row (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_sync (&a);
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "Label printer offline");
+  fl_sync_test_client_sync (&a);
+  assert_row_is_servers (f, &a, "work_order", id);
+
+  g_autoptr(JsonObject) before = server_row (f, "work_order", id);
+  const char *priority = g_strcmp0 (fl_record_get_string (before, "priority"), "low") == 0 ? "high" : "low";
+  set_field (&a, "work_order", id, "priority", priority);
+  set_field (&a, "work_order", id, "resolve_due", "2030-01-01T00:00:00.000Z");
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->applied, ==, 2);
+  g_autoptr(JsonObject) after = server_row (f, "work_order", id);
+  g_assert_cmpstr (fl_record_get_string (after, "version"), ==, fl_record_get_string (before, "version"));
+  assert_row_is_servers (f, &a, "work_order", id);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM sync_shadow_work_order"), ==, 0);
+
+  set_field (&a, "work_order", id, "title", "Label printer offline again");
+  set_field (&a, "work_order", id, "priority", priority);
+  fl_sync_test_client_sync (&a);
+  assert_row_is_servers (f, &a, "work_order", id);
+  g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM sync_shadow_work_order"), ==, 0);
+}
+
 /* The same field edited on two devices: the second push keeps the server's
  * value, the author sees the conflict and keeps their own. */
 static void
@@ -898,6 +948,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sync-engine/login-and-first-sync", test_login_and_first_sync);
   ADD ("/sync-engine/push-and-pull", test_push_and_pull);
+  ADD ("/sync-engine/push-ends-with-servers-row", test_push_ends_with_servers_row);
   ADD ("/sync-engine/conflict-and-resolution", test_conflict_and_resolution);
   ADD ("/sync-engine/rebase-on-pull", test_rebase_on_pull);
   ADD ("/sync-engine/rejection", test_rejection);
