@@ -35,16 +35,6 @@ sheet_time (Sheet *sheet, const char *rfc3339)
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
 }
 
-/* "3 h 25 min", "40 min". */
-static char *
-duration (gint64 minutes)
-{
-  if (minutes < 60)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", minutes), (int) minutes);
-  /* Translators: hours and minutes of work, "3 h 25 min". */
-  return g_strdup_printf (_("%d h %02d min"), (int) (minutes / 60), (int) (minutes % 60));
-}
-
 static const char *
 log_kind_label (const char *kind)
 {
@@ -155,12 +145,12 @@ work_section (FlPdf *pdf, Sheet *sheet, FlDb *db, const char *id, GError **error
       g_ptr_array_add (cells, sheet_time (sheet, fl_record_get_string (entry, "at")));
       g_ptr_array_add (cells, g_strdup (fl_record_get_string (entry, "author")));
       g_ptr_array_add (cells, g_strdup (log_kind_label (fl_record_get_string (entry, "kind"))));
-      g_ptr_array_add (cells, minutes > 0 ? duration (minutes) : NULL);
+      g_ptr_array_add (cells, minutes > 0 ? fl_time_format_minutes (minutes) : NULL);
       g_ptr_array_add (cells, g_strdup (fl_record_get_string (entry, "text")));
     }
   fl_pdf_table (pdf, widths, G_N_ELEMENTS (widths), cells, FL_PDF_TABLE_TEXT);
-  g_autofree char *labour = duration (time.labour_minutes);
-  g_autofree char *travel = duration (time.travel_minutes);
+  g_autofree char *labour = fl_time_format_minutes (time.labour_minutes);
+  g_autofree char *travel = fl_time_format_minutes (time.travel_minutes);
   /* Translators: the totals under a service sheet's work log. */
   g_autofree char *totals = g_strdup_printf (_("Labour %s · travel %s"), labour, travel);
   fl_pdf_paragraph (pdf, totals, 10, TRUE, 1, 4);

@@ -2,6 +2,7 @@
 #include "fl-work-order-page.h"
 
 #include <adwaita.h>
+#include <fl-time.h>
 #include <fl-work-order-queries.h>
 #include <fl-work-order.h>
 #include <glib/gi18n-lib.h>
@@ -9,6 +10,7 @@
 
 #include "fl-acceptance-dialog.h"
 #include "fl-format.h"
+#include "fl-log-entry-dialog.h"
 #include "fl-notice.h"
 #include "fl-number-entry.h"
 #include "fl-record-item.h"
@@ -58,6 +60,7 @@ struct _FlWorkOrderPage
   GtkEntry       *minutes_entry;
   AdwEntryRow    *log_entry;
   GtkListBox     *log_list;
+  AdwActionRow   *time_row;
   GtkListBox     *parts_list;
   GtkListBox     *photos_list;
 };
@@ -83,7 +86,7 @@ static const struct {
 };
 
 static const char * const editing_actions[] = {
-  "work-order.add-log", "work-order.use-part", "work-order.attach-photo",
+  "work-order.add-log", "work-order.edit-log", "work-order.use-part", "work-order.attach-photo",
 };
 
 static void
@@ -172,6 +175,34 @@ empty_placeholder (const char *text)
   return label;
 }
 
+/* What a log row offers: status moves are the order's own record; other
+ * entries may be corrected or voided, and a voided one is struck through. */
+typedef enum {
+  LOG_ROW_FIXED,
+  LOG_ROW_CORRECTABLE,
+  LOG_ROW_VOIDED,
+} LogRowKind;
+
+static GtkWidget *
+create_log_row (gpointer item, gpointer user_data)
+{
+  GtkWidget *row = create_item_row (item, NULL);
+  LogRowKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "log-row-kind"));
+  if (kind == LOG_ROW_VOIDED)
+    gtk_widget_add_css_class (row, "voided");
+  if (kind == LOG_ROW_CORRECTABLE)
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name ("document-edit-symbolic");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Correct or void this entry"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "work-order.edit-log");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", fl_record_item_get_id (item));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+  return row;
+}
+
 static void
 load_log (FlWorkOrderPage *self, FlDb *db)
 {
@@ -185,20 +216,40 @@ load_log (FlWorkOrderPage *self, FlDb *db)
       const char *kind = fl_record_get_string (entry, "kind");
       int minutes = (int) fl_record_get_int (entry, "minutes", 0);
       const char *text = fl_record_get_string (entry, "text");
+      gboolean voided = fl_record_get_int (entry, "voided", 0) != 0;
       g_autofree char *when = fl_format_time (fl_record_get_string (entry, "at"));
       g_autofree char *amount = NULL;
       if (g_strcmp0 (kind, "labour") == 0)
         amount = g_strdup_printf (_("%d min labour"), minutes);
       else if (g_strcmp0 (kind, "travel") == 0)
         amount = g_strdup_printf (_("%d min travel"), minutes);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s", fl_record_get_string (entry, "author"), when,
-                                                   amount != NULL ? " · " : "", amount != NULL ? amount : "");
+      g_autoptr(GString) subtitle = g_string_new (NULL);
+      g_string_printf (subtitle, "%s · %s%s%s", fl_record_get_string (entry, "author"), when,
+                       amount != NULL ? " · " : "", amount != NULL ? amount : "");
+      const char *revised_by = fl_record_get_string (entry, "revised_by");
+      if (revised_by != NULL)
+        {
+          g_autofree char *revised_at = fl_format_time (fl_record_get_string (entry, "revised_at"));
+          g_string_append_c (subtitle, '\n');
+          /* Translators: under a work-log entry, "Voided by li.na, 2026-11-22 17:30". */
+          g_string_append_printf (subtitle, voided ? _("Voided by %s, %s") : _("Corrected by %s, %s"),
+                                  revised_by, revised_at);
+        }
       g_autoptr(FlRecordItem) item = fl_record_item_new (id, NULL);
       fl_record_item_set_title (item, text != NULL ? text : amount);
-      fl_record_item_set_subtitle (item, subtitle);
+      fl_record_item_set_subtitle (item, subtitle->str);
       fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "work_log", id));
+      LogRowKind row_kind = voided ? LOG_ROW_VOIDED : g_strcmp0 (kind, "status") == 0 ? LOG_ROW_FIXED : LOG_ROW_CORRECTABLE;
+      g_object_set_data (G_OBJECT (item), "log-row-kind", GINT_TO_POINTER (row_kind));
       g_list_store_append (self->log, item);
     }
+  FlWorkOrderTime time = { 0 };
+  fl_work_order_time_spent (db, self->id, &time, NULL);
+  g_autofree char *labour = fl_time_format_minutes (time.labour_minutes);
+  g_autofree char *travel = fl_time_format_minutes (time.travel_minutes);
+  /* Translators: the order's time in its work log, "Labour 1 h 30 min · travel 30 minutes". */
+  g_autofree char *spent = g_strdup_printf (_("Labour %s · travel %s"), labour, travel);
+  adw_action_row_set_subtitle (self->time_row, spent);
 }
 
 static void
@@ -806,6 +857,19 @@ add_log_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
 }
 
 static void
+edit_log_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  if (!save_typed_text (self, NULL))
+    return;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  FlLogEntryDialog *dialog = fl_log_entry_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                      self->session, g_variant_get_string (parameter, NULL));
+  if (dialog != NULL)
+    gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 accept_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
@@ -1170,6 +1234,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   CHILD (minutes_entry);
   CHILD (log_entry);
   CHILD (log_list);
+  CHILD (time_row);
   CHILD (parts_list);
   CHILD (photos_list);
 #undef CHILD
@@ -1188,6 +1253,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
     gtk_widget_class_install_action (widget_class, moves[i].action, NULL, move_activated);
   gtk_widget_class_install_action (widget_class, "work-order.accept", NULL, accept_activated);
   gtk_widget_class_install_action (widget_class, "work-order.add-log", NULL, add_log_activated);
+  gtk_widget_class_install_action (widget_class, "work-order.edit-log", "s", edit_log_activated);
   gtk_widget_class_install_action (widget_class, "work-order.use-part", NULL, use_part_activated);
   gtk_widget_class_install_action (widget_class, "work-order.attach-photo", NULL, attach_photo_activated);
   gtk_widget_class_install_action (widget_class, "work-order.show-ci", NULL, show_ci_activated);
@@ -1210,7 +1276,7 @@ fl_work_order_page_init (FlWorkOrderPage *self)
   self->log = g_list_store_new (FL_TYPE_RECORD_ITEM);
   self->parts = g_list_store_new (FL_TYPE_RECORD_ITEM);
   self->photos = g_list_store_new (FL_TYPE_RECORD_ITEM);
-  gtk_list_box_bind_model (self->log_list, G_LIST_MODEL (self->log), create_item_row, NULL, NULL);
+  gtk_list_box_bind_model (self->log_list, G_LIST_MODEL (self->log), create_log_row, NULL, NULL);
   gtk_list_box_bind_model (self->parts_list, G_LIST_MODEL (self->parts), create_item_row, NULL, NULL);
   gtk_list_box_set_placeholder (self->log_list, empty_placeholder (_("Nothing logged yet")));
   gtk_list_box_set_placeholder (self->parts_list, empty_placeholder (_("No parts used")));
