@@ -2,6 +2,9 @@
 #include "fl-approvals-page.h"
 
 #include <fl-approvals.h>
+#include <fl-time.h>
+#include <fl-user.h>
+#include <fl-work-order-queries.h>
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
@@ -24,6 +27,13 @@ struct _FlApprovalsPage
   GtkListView          *queue_view;
   GtkSearchEntry       *queue_search;
   GtkDropDown          *queue_order;
+  GtkDropDown          *queue_kind;
+  GtkDropDown          *queue_age;
+  GtkDropDown          *queue_site;
+  GtkStringList        *queue_site_names;
+  GtkDropDown          *queue_person;
+  GtkStringList        *queue_person_names;
+  AdwStatusPage        *several_status;
   GtkListView          *assign_view;
   GtkButton            *conflicts_button;
   GtkStack             *detail_stack;
@@ -49,12 +59,14 @@ struct _FlApprovalsPage
   FlSession            *session;
   FlQueryModel         *queue;
   FlQueryModel         *assignments;
-  GtkSingleSelection   *queue_selection;
+  GtkMultiSelection    *queue_selection;  /* one item shows; several are approved together */
   GtkSingleSelection   *assign_selection;
   FlRecordItem         *current;         /* the item shown */
   gboolean              current_in_queue;
   GPtrArray            *added_rows;      /* widgets added to the groups for the current item */
   GPtrArray            *assignee_logins; /* parallel to assignee_names */
+  GPtrArray            *filter_site_ids; /* parallel to queue_site_names after "All sites" */
+  GPtrArray            *filter_logins;   /* parallel to queue_person_names after "Anyone" */
   GHashTable           *fetching;        /* sha256 of the blobs being downloaded */
   GCancellable         *cancellable;     /* of those downloads */
 };
@@ -78,18 +90,78 @@ state_of (JsonObject *row)
 
 /* ---- list rows ---- */
 
-/* The queue as searched and ordered (fl_approvals_queue_sql). */
+/* The choice `selected` of a filter whose first choice is "all". */
+static const char *
+chosen (GtkDropDown *dropdown, GPtrArray *values)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  return selected != GTK_INVALID_LIST_POSITION && selected >= 1 && selected <= values->len
+    ? g_ptr_array_index (values, selected - 1) : NULL;
+}
+
+/* The queue as searched, filtered and ordered (fl_approvals_queue_sql). */
 static void
 queue_filters_changed (FlApprovalsPage *self)
 {
   static const char * const orders[] = { NULL, "newest", "urgent" };
+  static const char * const kinds[] = { NULL, "work_order", "stock_count", "scrap_request", "ci_change_proposal" };
+  static const int waiting_days[] = { 0, 1, 3, 7 };
   if (self->queue == NULL)
     return;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->queue_search));
   guint order = gtk_drop_down_get_selected (self->queue_order);
-  const char *params[] = { NULL, *text != '\0' ? text : NULL, NULL, NULL, NULL,
+  guint kind = MIN (gtk_drop_down_get_selected (self->queue_kind), G_N_ELEMENTS (kinds) - 1);
+  guint age = MIN (gtk_drop_down_get_selected (self->queue_age), G_N_ELEMENTS (waiting_days) - 1);
+  g_autofree char *since = waiting_days[age] > 0
+    ? fl_time_format (fl_time_now () - (gint64) waiting_days[age] * G_TIME_SPAN_DAY) : NULL;
+  const char *params[] = { kinds[kind], *text != '\0' ? text : NULL, chosen (self->queue_site, self->filter_site_ids),
+                           chosen (self->queue_person, self->filter_logins), since,
                            orders[MIN (order, G_N_ELEMENTS (orders) - 1)] };
   fl_query_model_set_params (self->queue, G_N_ELEMENTS (params), params);
+}
+
+/* The sites and the people the queue can be narrowed to, keeping what is
+ * chosen when it is still there. */
+static void
+fill_filter_choices (FlApprovalsPage *self)
+{
+  g_autofree char *site = g_strdup (chosen (self->queue_site, self->filter_site_ids));
+  g_autofree char *person = g_strdup (chosen (self->queue_person, self->filter_logins));
+  g_autoptr(GPtrArray) sites = fl_work_order_list_sites (page_db (self), NULL);
+  g_autoptr(GPtrArray) users = fl_user_list (page_db (self), NULL);
+  g_autoptr(GPtrArray) site_names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) person_names = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_set_size (self->filter_site_ids, 0);
+  g_ptr_array_set_size (self->filter_logins, 0);
+  g_ptr_array_add (site_names, g_strdup (_("All sites")));
+  g_ptr_array_add (person_names, g_strdup (_("Anyone")));
+  guint site_index = 0, person_index = 0;
+  for (guint i = 0; sites != NULL && i < sites->len; i++)
+    {
+      const char *id = fl_record_get_string (g_ptr_array_index (sites, i), "id");
+      if (g_strcmp0 (id, site) == 0)
+        site_index = site_names->len;
+      g_ptr_array_add (site_names, g_strdup (fl_record_get_string (g_ptr_array_index (sites, i), "name")));
+      g_ptr_array_add (self->filter_site_ids, g_strdup (id));
+    }
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    {
+      JsonObject *user = g_ptr_array_index (users, i);
+      const char *login = fl_record_get_string (user, "login");
+      if (g_strcmp0 (login, person) == 0)
+        person_index = person_names->len;
+      g_ptr_array_add (person_names, g_strdup (fl_record_get_string (user, "display_name")));
+      g_ptr_array_add (self->filter_logins, g_strdup (login));
+    }
+  g_ptr_array_add (site_names, NULL);
+  g_ptr_array_add (person_names, NULL);
+  gtk_string_list_splice (self->queue_site_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->queue_site_names)),
+                          (const char * const *) site_names->pdata);
+  gtk_string_list_splice (self->queue_person_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->queue_person_names)),
+                          (const char * const *) person_names->pdata);
+  gtk_drop_down_set_selected (self->queue_site, site_index);
+  gtk_drop_down_set_selected (self->queue_person, person_index);
 }
 
 static void
@@ -702,15 +774,38 @@ show_item (FlApprovalsPage *self, FlRecordItem *item, gboolean in_queue)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
+/* The items of the queue selected, oldest selected first. */
+static GPtrArray *
+selected_queue_items (FlApprovalsPage *self)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->queue_selection));
+  GtkBitsetIter iter;
+  guint position;
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->queue_selection), position));
+  return items;
+}
+
 static void
 queue_selection_changed (FlApprovalsPage *self)
 {
-  FlRecordItem *item = gtk_single_selection_get_selected_item (self->queue_selection);
-  if (item != NULL)
+  g_autoptr(GPtrArray) items = selected_queue_items (self);
+  if (items->len == 0)
+    return;
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->assign_selection));
+  if (items->len == 1)
     {
-      gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->assign_selection));
-      show_item (self, item, TRUE);
+      show_item (self, g_ptr_array_index (items, 0), TRUE);
+      return;
     }
+  show_item (self, NULL, FALSE);
+  g_autofree char *title = g_strdup_printf (ngettext ("%u Item Selected", "%u Items Selected", items->len),
+                                            items->len);
+  adw_status_page_set_title (self->several_status, title);
+  gtk_stack_set_visible_child_name (self->detail_stack, "several");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 static void
@@ -730,17 +825,17 @@ back_clicked (FlApprovalsPage *self)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* Selects the item `id` alone. */
 static gboolean
-select_in (GtkSingleSelection *selection, const char *id)
+select_in (GtkSelectionModel *selection, const char *id)
 {
-  GListModel *model = gtk_single_selection_get_model (selection);
-  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (selection));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(FlRecordItem) item = g_list_model_get_item (model, i);
+      g_autoptr(FlRecordItem) item = g_list_model_get_item (G_LIST_MODEL (selection), i);
       if (g_strcmp0 (fl_record_item_get_id (item), id) == 0)
         {
-          gtk_single_selection_set_selected (selection, i);
+          gtk_selection_model_select_item (selection, i, TRUE);
           return TRUE;
         }
     }
@@ -751,13 +846,13 @@ gboolean
 fl_approvals_page_select (FlApprovalsPage *self, const char *target_id)
 {
   g_return_val_if_fail (FL_IS_APPROVALS_PAGE (self), FALSE);
-  if (select_in (self->queue_selection, target_id))
+  if (select_in (GTK_SELECTION_MODEL (self->queue_selection), target_id))
     {
       adw_view_stack_set_visible_child_name (self->list_stack, "queue");
       queue_selection_changed (self);
       return TRUE;
     }
-  if (select_in (self->assign_selection, target_id))
+  if (select_in (GTK_SELECTION_MODEL (self->assign_selection), target_id))
     {
       adw_view_stack_set_visible_child_name (self->list_stack, "assign");
       assign_selection_changed (self);
@@ -790,6 +885,7 @@ fl_approvals_page_reload (FlApprovalsPage *self)
   if (self->session == NULL)
     return;
   g_autofree char *current = self->current != NULL ? g_strdup (fl_record_item_get_id (self->current)) : NULL;
+  fill_filter_choices (self);
   fl_query_model_reload (self->queue);
   fl_query_model_reload (self->assignments);
   update_counts (self);
@@ -852,6 +948,42 @@ decide_clicked (FlApprovalsPage *self, gboolean approve)
     }
   fl_notice_toast (GTK_WIDGET (self), approve ? _("Approved: it takes effect at the next sync")
                                               : _("Rejected: it takes effect at the next sync"));
+}
+
+guint
+fl_approvals_page_approve_selected (FlApprovalsPage *self, GError **error)
+{
+  g_return_val_if_fail (FL_IS_APPROVALS_PAGE (self), 0);
+  g_autoptr(GPtrArray) items = selected_queue_items (self);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (rows, json_object_ref (fl_record_item_get_record (g_ptr_array_index (items, i))));
+  if (rows->len == 0)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("Choose the items of the queue to approve first."));
+      return 0;
+    }
+  if (!fl_approvals_approve_all (page_db (self), rows, fl_session_get_role (self->session),
+                                 fl_session_get_login (self->session), error))
+    return 0;
+  return rows->len;
+}
+
+static void
+approve_selected_clicked (FlApprovalsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint approved = fl_approvals_page_approve_selected (self, &error);
+  if (approved == 0)
+    {
+      fl_notice_error (GTK_WIDGET (self), _("Cannot Approve"), error);
+      return;
+    }
+  g_autofree char *message = g_strdup_printf (ngettext ("%u item approved: it takes effect at the next sync",
+                                                       "%u items approved: they take effect at the next sync",
+                                                       approved), approved);
+  fl_notice_toast (GTK_WIDGET (self), message);
 }
 
 static void
@@ -920,7 +1052,7 @@ page_set_session (FlPage *page, FlSession *session)
       fl_query_model_set_decorate (self->assignments, decorate_assignment, self);
       g_signal_connect_object (session, "changed", G_CALLBACK (session_changed), self, G_CONNECT_SWAPPED);
     }
-  gtk_single_selection_set_model (self->queue_selection, G_LIST_MODEL (self->queue));
+  gtk_multi_selection_set_model (self->queue_selection, G_LIST_MODEL (self->queue));
   gtk_single_selection_set_model (self->assign_selection, G_LIST_MODEL (self->assignments));
   fl_approvals_page_reload (self);
 }
@@ -947,6 +1079,8 @@ fl_approvals_page_finalize (GObject *object)
   FlApprovalsPage *self = FL_APPROVALS_PAGE (object);
   g_ptr_array_unref (self->added_rows);
   g_ptr_array_unref (self->assignee_logins);
+  g_ptr_array_unref (self->filter_site_ids);
+  g_ptr_array_unref (self->filter_logins);
   g_hash_table_unref (self->fetching);
   G_OBJECT_CLASS (fl_approvals_page_parent_class)->finalize (object);
 }
@@ -970,6 +1104,13 @@ fl_approvals_page_class_init (FlApprovalsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_view);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_search);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_order);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_kind);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_age);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_site);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_site_names);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_person);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_person_names);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, several_status);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, assign_view);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, conflicts_button);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, detail_stack);
@@ -994,6 +1135,7 @@ fl_approvals_page_class_init (FlApprovalsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, queue_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, approve_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, approve_selected_clicked);
   gtk_widget_class_bind_template_callback (widget_class, reject_clicked);
   gtk_widget_class_bind_template_callback (widget_class, assign_clicked);
 }
@@ -1003,13 +1145,13 @@ fl_approvals_page_init (FlApprovalsPage *self)
 {
   self->added_rows = g_ptr_array_new ();
   self->assignee_logins = g_ptr_array_new_with_free_func (g_free);
+  self->filter_site_ids = g_ptr_array_new_with_free_func (g_free);
+  self->filter_logins = g_ptr_array_new_with_free_func (g_free);
   self->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->queue_selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->queue_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->queue_selection, TRUE);
+  self->queue_selection = gtk_multi_selection_new (NULL);
   self->assign_selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->assign_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->assign_selection, TRUE);

@@ -15,6 +15,8 @@
 #include "fl-session.h"
 #include "fl-stock-count-sheet.h"
 #include "fl-sync-test-util.h"
+#include "fl-user.h"
+#include "fl-work-order-queries.h"
 #include "fl-work-order.h"
 
 typedef struct {
@@ -331,6 +333,78 @@ test_work_order_decisions (Fixture *f, gconstpointer data)
   g_assert_null (queue_row (f, reworked));
 }
 
+/* The position in a filter of the queue of `value` among `rows` (column
+ * `column`), after the filter's first choice ("all"). */
+static guint
+filter_position (GPtrArray *rows, const char *column, const char *value)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (fl_record_get_string (g_ptr_array_index (rows, i), column), value) == 0)
+      return i + 1;
+  g_assert_not_reached ();
+}
+
+static GtkDropDown *
+queue_filter (Fixture *f, const char *name)
+{
+  return fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, name);
+}
+
+/* The queue narrowed by kind, person, site and age, and several items
+ * selected and approved together. */
+static void
+test_filters_and_approve_several (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fan = engineer_resolves (f, "Server room fan noisy");
+  g_autofree char *printer = engineer_resolves (f, "Printer jams on ward 3");
+  g_autofree char *count = clerk_counts (f, 8);
+  sync_client (f, &f->supervisor);
+  GListModel *queue = fl_approvals_page_get_queue (f->page);
+  g_assert_cmpuint (g_list_model_get_n_items (queue), ==, 3);
+
+  gtk_drop_down_set_selected (queue_filter (f, "queue_kind"), 1);  /* work orders */
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 2);
+  g_assert_null (queue_row (f, count));
+  g_autoptr(GPtrArray) users = fl_user_list (f->supervisor.db, NULL);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_person"), filter_position (users, "login", "clerk"));
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 0);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_kind"), 0);
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 1);
+  g_assert_nonnull (queue_row (f, count));
+  gtk_drop_down_set_selected (queue_filter (f, "queue_person"), 0);
+  g_autoptr(GPtrArray) sites = fl_work_order_list_sites (f->supervisor.db, NULL);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_site"), filter_position (sites, "id", f->server.site_b));
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 0);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_site"), filter_position (sites, "id", f->server.site_a));
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 3);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_age"), 1);  /* waiting over a day: none yet */
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 0);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_age"), 0);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_kind"), 1);
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 2);
+
+  /* Both orders selected: the detail offers to approve them together. */
+  GtkListView *view = fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "queue_view");
+  gtk_selection_model_select_all (gtk_list_view_get_model (view));
+  pump ();
+  GtkStack *detail = fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "detail_stack");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (detail), ==, "several");
+  g_assert_cmpstr (adw_status_page_get_title (fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "several_status")),
+                   ==, "2 Items Selected");
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpuint (fl_approvals_page_approve_selected (f->page, &error), ==, 2);
+  g_assert_no_error (error);
+  pump ();
+  sync_client (f, &f->supervisor);
+  g_autoptr(JsonObject) fan_row = fl_record_load (f->supervisor.db, fl_schema_lookup ("work_order"), fan, &error);
+  g_autoptr(JsonObject) printer_row = fl_record_load (f->supervisor.db, fl_schema_lookup ("work_order"), printer, &error);
+  g_assert_cmpstr (fl_record_get_string (fan_row, "status"), ==, "closed");
+  g_assert_cmpstr (fl_record_get_string (printer_row, "status"), ==, "closed");
+  gtk_drop_down_set_selected (queue_filter (f, "queue_kind"), 0);
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 1);
+  g_assert_nonnull (queue_row (f, count));
+}
+
 static void
 test_assign (Fixture *f, gconstpointer data)
 {
@@ -460,6 +534,7 @@ main (int argc, char **argv)
   ADD ("/approvals-ui/stale-approval", test_stale_approval);
   ADD ("/approvals-ui/work-order-decisions", test_work_order_decisions);
   ADD ("/approvals-ui/assign", test_assign);
+  ADD ("/approvals-ui/filters-approve-several", test_filters_and_approve_several);
   ADD ("/approvals-ui/signature-downloaded", test_signature_downloaded);
   ADD ("/approvals-ui/ci-change", test_ci_change);
   ADD ("/approvals-ui/screenshot", test_screenshot);
