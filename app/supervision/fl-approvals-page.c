@@ -67,8 +67,6 @@ struct _FlApprovalsPage
   GPtrArray            *assignee_logins; /* parallel to assignee_names */
   GPtrArray            *filter_site_ids; /* parallel to queue_site_names after "All sites" */
   GPtrArray            *filter_logins;   /* parallel to queue_person_names after "Anyone" */
-  GHashTable           *fetching;        /* sha256 of the blobs being downloaded */
-  GCancellable         *cancellable;     /* of those downloads */
 };
 
 static void page_iface_init (FlPageInterface *iface);
@@ -333,52 +331,6 @@ format_on_time (const char *due_text, const char *done_text)
                      : g_strdup_printf (_("%s (late, due %s)"), when, due_local);
 }
 
-static void show_current_again (FlApprovalsPage *self);
-
-typedef struct {
-  FlApprovalsPage *page;
-  char            *sha256;
-} Fetch;
-
-static void
-fetch_free (Fetch *fetch)
-{
-  g_object_unref (fetch->page);
-  g_free (fetch->sha256);
-  g_free (fetch);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
-
-static void
-blob_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(Fetch) fetch = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = fl_sync_client_fetch_blob_finish (FL_SYNC_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_hash_table_remove (fetch->page->fetching, fetch->sha256);
-  if (file == NULL)
-    g_message ("Cannot download %s: %s", fetch->sha256, error->message);
-  show_current_again (fetch->page);
-}
-
-/* Downloads a photo or signature the supervisor is shown or will be. */
-static void
-fetch_blob (FlApprovalsPage *self, const char *sha256)
-{
-  g_autofree char *path = fl_session_get_blob_path (self->session, sha256);
-  if (g_file_test (path, G_FILE_TEST_EXISTS) || g_hash_table_contains (self->fetching, sha256))
-    return;
-  g_hash_table_add (self->fetching, g_strdup (sha256));
-  Fetch *fetch = g_new0 (Fetch, 1);
-  fetch->page = g_object_ref (self);
-  fetch->sha256 = g_strdup (sha256);
-  fl_sync_client_fetch_blob_async (fl_session_get_sync_client (self->session), sha256, self->cancellable,
-                                   blob_fetched, fetch);
-}
-
 static void
 picture_clicked (GtkButton *button, FlApprovalsPage *self)
 {
@@ -420,17 +372,16 @@ add_picture (FlApprovalsPage *self, const char *sha256, const char *caption)
     }
   else
     {
-      fetch_blob (self, sha256);
+      gboolean downloading = fl_session_fetch_blob (self->session, sha256) == FL_BLOB_DOWNLOADING;
       GtkWidget *loading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
       gtk_widget_set_size_request (loading, 160, 120);
       gtk_widget_set_valign (loading, GTK_ALIGN_FILL);
       gtk_widget_add_css_class (loading, "card");
       GtkWidget *spinner = gtk_spinner_new ();
-      gtk_spinner_set_spinning (GTK_SPINNER (spinner), g_hash_table_contains (self->fetching, sha256));
+      gtk_spinner_set_spinning (GTK_SPINNER (spinner), downloading);
       gtk_widget_set_vexpand (spinner, TRUE);
       gtk_box_append (GTK_BOX (loading), spinner);
-      GtkWidget *label = gtk_label_new (g_hash_table_contains (self->fetching, sha256)
-                                        ? _("Downloading…") : _("Not downloaded: the server could not be reached"));
+      GtkWidget *label = gtk_label_new (downloading ? _("Downloading…") : _("Not downloaded: the server could not be reached"));
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_box_append (GTK_BOX (loading), label);
@@ -498,11 +449,11 @@ fetch_queue_pictures (FlApprovalsPage *self)
       const char *id = fl_record_get_string (row, "id");
       g_autoptr(GPtrArray) photos = fl_approvals_list_photos (page_db (self), id, NULL);
       for (guint p = 0; photos != NULL && p < photos->len; p++)
-        fetch_blob (self, fl_record_get_string (g_ptr_array_index (photos, p), "sha256"));
+        fl_session_fetch_blob (self->session, fl_record_get_string (g_ptr_array_index (photos, p), "sha256"));
       g_autoptr(JsonObject) wo = fl_record_load (page_db (self), fl_schema_lookup ("work_order"), id, NULL);
       const char *signature = wo != NULL ? fl_record_get_string (wo, "signature_blob") : NULL;
       if (signature != NULL)
-        fetch_blob (self, signature);
+        fl_session_fetch_blob (self->session, signature);
     }
 }
 
@@ -901,7 +852,9 @@ session_changed (FlApprovalsPage *self, const char *table)
   static const char * const tables[] = {
     "work_order", "stock_count", "scrap_request", "ci_change_proposal", "approval", "work_log",
     "attachment", "user", "stock_movement", NULL };
-  if (table == NULL || g_strv_contains (tables, table))
+  if (g_strcmp0 (table, "blob") == 0)
+    show_current_again (self);
+  else if (table == NULL || g_strv_contains (tables, table))
     fl_approvals_page_reload (self);
 }
 
@@ -1066,8 +1019,6 @@ fl_approvals_page_dispose (GObject *object)
   g_clear_object (&self->assign_selection);
   g_clear_object (&self->queue);
   g_clear_object (&self->assignments);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->current);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (fl_approvals_page_parent_class)->dispose (object);
@@ -1081,7 +1032,6 @@ fl_approvals_page_finalize (GObject *object)
   g_ptr_array_unref (self->assignee_logins);
   g_ptr_array_unref (self->filter_site_ids);
   g_ptr_array_unref (self->filter_logins);
-  g_hash_table_unref (self->fetching);
   G_OBJECT_CLASS (fl_approvals_page_parent_class)->finalize (object);
 }
 
@@ -1147,8 +1097,6 @@ fl_approvals_page_init (FlApprovalsPage *self)
   self->assignee_logins = g_ptr_array_new_with_free_func (g_free);
   self->filter_site_ids = g_ptr_array_new_with_free_func (g_free);
   self->filter_logins = g_ptr_array_new_with_free_func (g_free);
-  self->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->queue_selection = gtk_multi_selection_new (NULL);

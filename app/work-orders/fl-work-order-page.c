@@ -55,6 +55,7 @@ struct _FlWorkOrderPage
   AdwEntryRow    *cause_row;
   AdwActionRow   *acceptance_row;
   GtkPicture     *signature_picture;
+  GtkSpinner     *signature_spinner;
   AdwComboRow    *log_kind_row;
   AdwActionRow   *minutes_row;
   GtkEntry       *minutes_entry;
@@ -148,20 +149,42 @@ create_item_row (gpointer item, gpointer user_data)
   return row;
 }
 
+/* A photo or the signature as it is here: the picture, or a spinner while
+ * it downloads (started when it is first shown), or why it is missing. */
+static GtkWidget *
+blob_preview (FlWorkOrderPage *self, const char *sha256, int width, int height)
+{
+  FlBlobState state = fl_session_fetch_blob (self->session, sha256);
+  GtkWidget *preview;
+  if (state == FL_BLOB_HERE)
+    {
+      g_autofree char *path = fl_session_get_blob_path (self->session, sha256);
+      preview = gtk_picture_new_for_filename (path);
+      gtk_picture_set_can_shrink (GTK_PICTURE (preview), TRUE);
+    }
+  else if (state == FL_BLOB_DOWNLOADING)
+    {
+      preview = gtk_spinner_new ();
+      gtk_spinner_set_spinning (GTK_SPINNER (preview), TRUE);
+      gtk_widget_set_tooltip_text (preview, _("Downloading…"));
+    }
+  else
+    {
+      preview = gtk_image_new_from_icon_name ("network-offline-symbolic");
+      gtk_widget_set_tooltip_text (preview, _("Not downloaded: the server could not be reached"));
+    }
+  gtk_widget_set_size_request (preview, width, height);
+  gtk_widget_set_valign (preview, GTK_ALIGN_CENTER);
+  return preview;
+}
+
 static GtkWidget *
 create_photo_row (gpointer item, gpointer user_data)
 {
   FlWorkOrderPage *self = user_data;
   GtkWidget *row = create_item_row (item, NULL);
   const char *sha = fl_record_get_string (fl_record_item_get_record (item), "sha256");
-  g_autofree char *path = fl_session_get_blob_path (self->session, sha);
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      GtkWidget *picture = gtk_picture_new_for_filename (path);
-      gtk_widget_set_size_request (picture, 64, 48);
-      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
-    }
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), blob_preview (self, sha, 64, 48));
   return row;
 }
 
@@ -538,11 +561,21 @@ reload (FlWorkOrderPage *self)
       adw_action_row_set_subtitle (self->acceptance_row,
                                    _("Incidents and requests need the customer's acceptance before they are resolved"));
     }
+  /* The signature downloads when the order is shown. */
   const char *signature = fl_record_get_string (wo, "signature_blob");
+  FlBlobState signature_state = signature != NULL ? fl_session_fetch_blob (self->session, signature) : FL_BLOB_FAILED;
   g_autofree char *signature_path = signature != NULL ? fl_session_get_blob_path (self->session, signature) : NULL;
-  gboolean has_signature = signature_path != NULL && g_file_test (signature_path, G_FILE_TEST_EXISTS);
+  gboolean has_signature = signature != NULL && signature_state == FL_BLOB_HERE;
   gtk_picture_set_filename (self->signature_picture, has_signature ? signature_path : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->signature_picture), has_signature);
+  gtk_widget_set_visible (GTK_WIDGET (self->signature_spinner), signature != NULL && signature_state == FL_BLOB_DOWNLOADING);
+  gtk_spinner_set_spinning (self->signature_spinner, signature_state == FL_BLOB_DOWNLOADING);
+  if (signature != NULL && signature_state == FL_BLOB_FAILED)
+    {
+      g_autofree char *subtitle = g_strdup_printf ("%s\n%s", adw_action_row_get_subtitle (self->acceptance_row),
+                                                   _("The signature is not downloaded: the server could not be reached"));
+      adw_action_row_set_subtitle (self->acceptance_row, subtitle);
+    }
 
   load_log (self, db);
   load_parts (self, db);
@@ -576,7 +609,7 @@ static void
 session_changed_cb (FlWorkOrderPage *self, const char *table)
 {
   static const char * const shown[] = {
-    "work_order", "work_log", "stock_movement", "attachment", "site", "ci", "user", "outbox",
+    "work_order", "work_log", "stock_movement", "attachment", "site", "ci", "user", "outbox", "blob",
   };
   for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
     if (table == NULL || g_strcmp0 (table, shown[i]) == 0)
@@ -1229,6 +1262,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   CHILD (cause_row);
   CHILD (acceptance_row);
   CHILD (signature_picture);
+  CHILD (signature_spinner);
   CHILD (log_kind_row);
   CHILD (minutes_row);
   CHILD (minutes_entry);

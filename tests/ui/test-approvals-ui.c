@@ -16,6 +16,7 @@
 #include "fl-stock-count-sheet.h"
 #include "fl-sync-test-util.h"
 #include "fl-user.h"
+#include "fl-work-order-page.h"
 #include "fl-work-order-queries.h"
 #include "fl-work-order.h"
 
@@ -471,6 +472,44 @@ test_signature_downloaded (Fixture *f, gconstpointer data)
   gtk_window_destroy (viewer);
 }
 
+/* The work-order page downloads the signature of the order it shows, with
+ * a spinner meanwhile (here on a second device of the supervisor's, whose
+ * approval queue has not fetched it). */
+static void
+test_detail_downloads_signature (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = g_bytes_new_static ("\x89PNG signature of Dr Li", 24);
+  g_autofree char *sha = fl_sync_client_add_blob (f->engineer.client, png, &error);
+  g_assert_no_error (error);
+  g_autofree char *id = engineer_resolves_signed (f, "Scanner offline", sha);
+  FlSyncTestClient tablet;
+  fl_sync_test_client_init (&tablet, "super");
+  fl_sync_test_client_login (&tablet, &f->server);
+  sync_client (f, &tablet);
+  g_autoptr(FlSession) session = fl_session_new_with_tokens (tablet.db, "super", tablet.tokens);
+  g_autofree char *path = fl_session_get_blob_path (session, sha);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  FlWorkOrderPage *page = g_object_new (FL_TYPE_WORK_ORDER_PAGE, NULL);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  fl_work_order_page_set_session (page, session);
+  fl_work_order_page_load (page, id);
+  gtk_window_present (window);
+  GtkWidget *spinner = fl_ui_test_child (page, FL_TYPE_WORK_ORDER_PAGE, "signature_spinner");
+  GtkWidget *picture = fl_ui_test_child (page, FL_TYPE_WORK_ORDER_PAGE, "signature_picture");
+  g_assert_true (gtk_widget_get_visible (spinner));
+  g_assert_false (gtk_widget_get_visible (picture));
+  fl_ui_test_wait_until (gtk_widget_get_visible (picture));
+  g_assert_false (gtk_widget_get_visible (spinner));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  gtk_window_destroy (window);
+  pump ();
+  g_clear_object (&session);
+  fl_sync_test_client_clear (&tablet);
+}
+
 /* An engineer found the CI elsewhere than recorded; the approval moves it. */
 static void
 test_ci_change (Fixture *f, gconstpointer data)
@@ -536,6 +575,7 @@ main (int argc, char **argv)
   ADD ("/approvals-ui/assign", test_assign);
   ADD ("/approvals-ui/filters-approve-several", test_filters_and_approve_several);
   ADD ("/approvals-ui/signature-downloaded", test_signature_downloaded);
+  ADD ("/approvals-ui/detail-downloads-signature", test_detail_downloads_signature);
   ADD ("/approvals-ui/ci-change", test_ci_change);
   ADD ("/approvals-ui/screenshot", test_screenshot);
   return g_test_run ();
