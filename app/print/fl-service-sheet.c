@@ -5,6 +5,7 @@
 #include "fl-pdf.h"
 #include "fl-record-store.h"
 #include "fl-sla.h"
+#include "fl-stock-movement.h"
 #include "fl-time.h"
 #include "fl-work-order-queries.h"
 #include "fl-workflow.h"
@@ -175,8 +176,8 @@ work_section (FlPdf *pdf, Sheet *sheet, FlDb *db, const char *id, GError **error
       JsonObject *part = g_ptr_array_index (parts, i);
       g_ptr_array_add (part_cells, g_strdup (fl_record_get_string (part, "name")));
       g_ptr_array_add (part_cells, g_strdup (fl_record_get_string (part, "sku")));
-      g_ptr_array_add (part_cells, g_strdup_printf ("%" G_GINT64_FORMAT " %s", fl_record_get_int (part, "qty", 0),
-                                                    fl_record_get_string (part, "unit")));
+      g_ptr_array_add (part_cells, fl_stock_format_quantity (fl_record_get_int (part, "qty", 0),
+                                                             fl_record_get_string (part, "unit")));
       g_ptr_array_add (part_cells, g_strdup (fl_record_get_string (part, "serial")));
     }
   fl_pdf_table (pdf, part_widths, G_N_ELEMENTS (part_widths), part_cells, FL_PDF_TABLE_TEXT);

@@ -2,6 +2,7 @@
 #include "fl-work-order-page.h"
 
 #include <adwaita.h>
+#include <fl-stock-movement.h>
 #include <fl-time.h>
 #include <fl-work-order-queries.h>
 #include <fl-work-order.h>
@@ -283,10 +284,10 @@ load_parts (FlWorkOrderPage *self, FlDb *db)
   for (guint i = 0; parts != NULL && i < parts->len; i++)
     {
       JsonObject *part = g_ptr_array_index (parts, i);
-      /* Translators: "2 pcs PSU 750 W (PSU-750)" */
-      g_autofree char *title = g_strdup_printf (_("%d %s %s (%s)"), (int) fl_record_get_int (part, "qty", 0),
-                                                fl_record_get_string (part, "unit"),
-                                                fl_record_get_string (part, "name"),
+      g_autofree char *quantity = fl_stock_format_quantity (fl_record_get_int (part, "qty", 0),
+                                                            fl_record_get_string (part, "unit"));
+      /* Translators: "2 pieces PSU 750 W (PSU-750)" */
+      g_autofree char *title = g_strdup_printf (_("%s %s (%s)"), quantity, fl_record_get_string (part, "name"),
                                                 fl_record_get_string (part, "sku"));
       const char *serial = fl_record_get_string (part, "serial");
       const char *location = fl_record_get_string (part, "location_code");

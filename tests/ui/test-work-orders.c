@@ -684,7 +684,7 @@ test_use_part_from_van (Fixture *f, gconstpointer data)
   g_assert_nonnull (dialog);
   GtkDropDown *parts = fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "part_dropdown");
   GtkStringObject *offered = gtk_drop_down_get_selected_item (parts);
-  g_assert_nonnull (strstr (gtk_string_object_get_string (offered), "5 pc in the van"));
+  g_assert_nonnull (strstr (gtk_string_object_get_string (offered), "5 pieces in the van"));
   g_assert_true (fl_use_part_dialog_select_part (dialog, f->part));
   GtkEditable *qty = fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "qty_entry");
   gtk_editable_set_text (qty, "1000000000000");
@@ -704,13 +704,14 @@ test_use_part_from_van (Fixture *f, gconstpointer data)
   AdwActionRow *row = ADW_ACTION_ROW (gtk_list_box_get_row_at_index (parts_list, 0));
   g_assert_nonnull (row);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "3 left there"));
+  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "2 pieces 750 W power supply"));
 
   /* The next time, the dialog offers what is left. */
   gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.use-part", NULL);
   fl_ui_test_pump ();
   dialog = fl_ui_test_find_window (FL_TYPE_USE_PART_DIALOG);
   offered = gtk_drop_down_get_selected_item (fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "part_dropdown"));
-  g_assert_nonnull (strstr (gtk_string_object_get_string (offered), "3 pc in the van"));
+  g_assert_nonnull (strstr (gtk_string_object_get_string (offered), "3 pieces in the van"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   fl_ui_test_pump ();
   g_assert_cmpint (fl_stock_balance (f->db, f->van, f->part, NULL), ==, 3);
