@@ -14,6 +14,7 @@ struct _FlSession
   FlRole      role;
   FlSyncClient *sync_client;
   GHashTable *calendars;  /* site id -> FlCalendar */
+  GHashTable *blobs;      /* sha256 -> FlBlobState of downloads started here */
 };
 
 G_DEFINE_FINAL_TYPE (FlSession, fl_session, G_TYPE_OBJECT)
@@ -53,6 +54,13 @@ db_changed (FlSession *self, const char *table)
 {
   if (g_strcmp0 (table, "site") == 0 || g_strcmp0 (table, "calendar") == 0)
     g_hash_table_remove_all (self->calendars);
+  /* A sync may have brought the server back: failed downloads are tried again. */
+  GHashTableIter iter;
+  gpointer state;
+  g_hash_table_iter_init (&iter, self->blobs);
+  while (g_hash_table_iter_next (&iter, NULL, &state))
+    if (GPOINTER_TO_INT (state) == FL_BLOB_FAILED)
+      g_hash_table_iter_remove (&iter);
   if (g_strcmp0 (table, "user") == 0)
     {
       load_user (self);
@@ -70,6 +78,7 @@ fl_session_finalize (GObject *object)
   g_free (self->display_name);
   g_clear_object (&self->sync_client);
   g_hash_table_unref (self->calendars);
+  g_hash_table_unref (self->blobs);
   G_OBJECT_CLASS (fl_session_parent_class)->finalize (object);
 }
 
@@ -104,7 +113,8 @@ fl_session_class_init (FlSessionClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* ::changed::work_order — rows of that table were written locally or pulled
-   * (the replica's own ::changed, after the session updated what it caches). */
+   * (the replica's own ::changed, after the session updated what it caches);
+   * ::changed::blob — a download of fl_session_fetch_blob() ended. */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
                                    G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -113,6 +123,7 @@ fl_session_class_init (FlSessionClass *klass)
 static void
 fl_session_init (FlSession *self)
 {
+  self->blobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) fl_calendar_unref);
 }
@@ -212,6 +223,45 @@ char *
 fl_session_store_blob (FlSession *self, GBytes *bytes, GError **error)
 {
   return fl_sync_client_add_blob (self->sync_client, bytes, error);
+}
+
+typedef struct {
+  FlSession *session;
+  char      *sha256;
+} BlobFetch;
+
+static void
+blob_fetched (GObject *source, GAsyncResult *result, gpointer data)
+{
+  BlobFetch *fetch = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = fl_sync_client_fetch_blob_finish (FL_SYNC_CLIENT (source), result, &error);
+  if (file == NULL)
+    g_message ("Cannot download %s: %s", fetch->sha256, error->message);
+  g_hash_table_insert (fetch->session->blobs, g_strdup (fetch->sha256),
+                       GINT_TO_POINTER (file != NULL ? FL_BLOB_HERE : FL_BLOB_FAILED));
+  g_signal_emit (fetch->session, signals[CHANGED], g_quark_from_static_string ("blob"), "blob");
+  g_object_unref (fetch->session);
+  g_free (fetch->sha256);
+  g_free (fetch);
+}
+
+FlBlobState
+fl_session_fetch_blob (FlSession *self, const char *sha256)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self) && sha256 != NULL, FL_BLOB_FAILED);
+  g_autofree char *path = fl_session_get_blob_path (self, sha256);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return FL_BLOB_HERE;
+  gpointer state;
+  if (g_hash_table_lookup_extended (self->blobs, sha256, NULL, &state) && GPOINTER_TO_INT (state) != FL_BLOB_HERE)
+    return GPOINTER_TO_INT (state);
+  g_hash_table_insert (self->blobs, g_strdup (sha256), GINT_TO_POINTER (FL_BLOB_DOWNLOADING));
+  BlobFetch *fetch = g_new0 (BlobFetch, 1);
+  fetch->session = g_object_ref (self);
+  fetch->sha256 = g_strdup (sha256);
+  fl_sync_client_fetch_blob_async (self->sync_client, sha256, NULL, blob_fetched, fetch);
+  return FL_BLOB_DOWNLOADING;
 }
 
 const char *

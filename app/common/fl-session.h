@@ -40,6 +40,15 @@ char        *fl_session_get_blob_path (FlSession *self, const char *sha256);
 /* Stores `bytes` as a blob to upload and returns their sha256 (hex). */
 char        *fl_session_store_blob (FlSession *self, GBytes *bytes, GError **error);
 
+/* What became of a blob a page shows. */
+typedef enum {
+  FL_BLOB_HERE,         /* its file is on this device */
+  FL_BLOB_DOWNLOADING,  /* on its way; ::changed::blob says when it ended */
+  FL_BLOB_FAILED,       /* the download failed; tried again after the next change of the replica */
+} FlBlobState;
+/* Downloads the blob `sha256` when it is not here (once at a time). */
+FlBlobState  fl_session_fetch_blob (FlSession *self, const char *sha256);
+
 /* "pending", "conflict", "rejected" or NULL (in sync) for one record. */
 const char  *fl_session_record_state (FlSession *self, const char *table, const char *id);
 

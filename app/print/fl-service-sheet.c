@@ -5,6 +5,7 @@
 #include "fl-pdf.h"
 #include "fl-record-store.h"
 #include "fl-sla.h"
+#include "fl-stock-movement.h"
 #include "fl-time.h"
 #include "fl-work-order-queries.h"
 #include "fl-workflow.h"
@@ -33,16 +34,6 @@ sheet_time (Sheet *sheet, const char *rfc3339)
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, sheet->tz);
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
-}
-
-/* "3 h 25 min", "40 min". */
-static char *
-duration (gint64 minutes)
-{
-  if (minutes < 60)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", minutes), (int) minutes);
-  /* Translators: hours and minutes of work, "3 h 25 min". */
-  return g_strdup_printf (_("%d h %02d min"), (int) (minutes / 60), (int) (minutes % 60));
 }
 
 static const char *
@@ -155,12 +146,12 @@ work_section (FlPdf *pdf, Sheet *sheet, FlDb *db, const char *id, GError **error
       g_ptr_array_add (cells, sheet_time (sheet, fl_record_get_string (entry, "at")));
       g_ptr_array_add (cells, g_strdup (fl_record_get_string (entry, "author")));
       g_ptr_array_add (cells, g_strdup (log_kind_label (fl_record_get_string (entry, "kind"))));
-      g_ptr_array_add (cells, minutes > 0 ? duration (minutes) : NULL);
+      g_ptr_array_add (cells, minutes > 0 ? fl_time_format_minutes (minutes) : NULL);
       g_ptr_array_add (cells, g_strdup (fl_record_get_string (entry, "text")));
     }
   fl_pdf_table (pdf, widths, G_N_ELEMENTS (widths), cells, FL_PDF_TABLE_TEXT);
-  g_autofree char *labour = duration (time.labour_minutes);
-  g_autofree char *travel = duration (time.travel_minutes);
+  g_autofree char *labour = fl_time_format_minutes (time.labour_minutes);
+  g_autofree char *travel = fl_time_format_minutes (time.travel_minutes);
   /* Translators: the totals under a service sheet's work log. */
   g_autofree char *totals = g_strdup_printf (_("Labour %s · travel %s"), labour, travel);
   fl_pdf_paragraph (pdf, totals, 10, TRUE, 1, 4);
@@ -185,8 +176,8 @@ work_section (FlPdf *pdf, Sheet *sheet, FlDb *db, const char *id, GError **error
       JsonObject *part = g_ptr_array_index (parts, i);
       g_ptr_array_add (part_cells, g_strdup (fl_record_get_string (part, "name")));
       g_ptr_array_add (part_cells, g_strdup (fl_record_get_string (part, "sku")));
-      g_ptr_array_add (part_cells, g_strdup_printf ("%" G_GINT64_FORMAT " %s", fl_record_get_int (part, "qty", 0),
-                                                    fl_record_get_string (part, "unit")));
+      g_ptr_array_add (part_cells, fl_stock_format_quantity (fl_record_get_int (part, "qty", 0),
+                                                             fl_record_get_string (part, "unit")));
       g_ptr_array_add (part_cells, g_strdup (fl_record_get_string (part, "serial")));
     }
   fl_pdf_table (pdf, part_widths, G_N_ELEMENTS (part_widths), part_cells, FL_PDF_TABLE_TEXT);

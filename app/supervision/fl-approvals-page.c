@@ -3,6 +3,9 @@
 
 #include <fl-approvals.h>
 #include <fl-change-workflow.h>
+#include <fl-time.h>
+#include <fl-user.h>
+#include <fl-work-order-queries.h>
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
@@ -25,6 +28,13 @@ struct _FlApprovalsPage
   GtkListView          *queue_view;
   GtkSearchEntry       *queue_search;
   GtkDropDown          *queue_order;
+  GtkDropDown          *queue_kind;
+  GtkDropDown          *queue_age;
+  GtkDropDown          *queue_site;
+  GtkStringList        *queue_site_names;
+  GtkDropDown          *queue_person;
+  GtkStringList        *queue_person_names;
+  AdwStatusPage        *several_status;
   GtkListView          *assign_view;
   GtkButton            *conflicts_button;
   GtkStack             *detail_stack;
@@ -50,14 +60,14 @@ struct _FlApprovalsPage
   FlSession            *session;
   FlQueryModel         *queue;
   FlQueryModel         *assignments;
-  GtkSingleSelection   *queue_selection;
+  GtkMultiSelection    *queue_selection;  /* one item shows; several are approved together */
   GtkSingleSelection   *assign_selection;
   FlRecordItem         *current;         /* the item shown */
   gboolean              current_in_queue;
   GPtrArray            *added_rows;      /* widgets added to the groups for the current item */
   GPtrArray            *assignee_logins; /* parallel to assignee_names */
-  GHashTable           *fetching;        /* sha256 of the blobs being downloaded */
-  GCancellable         *cancellable;     /* of those downloads */
+  GPtrArray            *filter_site_ids; /* parallel to queue_site_names after "All sites" */
+  GPtrArray            *filter_logins;   /* parallel to queue_person_names after "Anyone" */
 };
 
 static void page_iface_init (FlPageInterface *iface);
@@ -79,18 +89,78 @@ state_of (JsonObject *row)
 
 /* ---- list rows ---- */
 
-/* The queue as searched and ordered (fl_approvals_queue_sql). */
+/* The choice `selected` of a filter whose first choice is "all". */
+static const char *
+chosen (GtkDropDown *dropdown, GPtrArray *values)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  return selected != GTK_INVALID_LIST_POSITION && selected >= 1 && selected <= values->len
+    ? g_ptr_array_index (values, selected - 1) : NULL;
+}
+
+/* The queue as searched, filtered and ordered (fl_approvals_queue_sql). */
 static void
 queue_filters_changed (FlApprovalsPage *self)
 {
   static const char * const orders[] = { NULL, "newest", "urgent" };
+  static const char * const kinds[] = { NULL, "work_order", "stock_count", "scrap_request", "ci_change_proposal" };
+  static const int waiting_days[] = { 0, 1, 3, 7 };
   if (self->queue == NULL)
     return;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->queue_search));
   guint order = gtk_drop_down_get_selected (self->queue_order);
-  const char *params[] = { NULL, *text != '\0' ? text : NULL, NULL, NULL, NULL,
+  guint kind = MIN (gtk_drop_down_get_selected (self->queue_kind), G_N_ELEMENTS (kinds) - 1);
+  guint age = MIN (gtk_drop_down_get_selected (self->queue_age), G_N_ELEMENTS (waiting_days) - 1);
+  g_autofree char *since = waiting_days[age] > 0
+    ? fl_time_format (fl_time_now () - (gint64) waiting_days[age] * G_TIME_SPAN_DAY) : NULL;
+  const char *params[] = { kinds[kind], *text != '\0' ? text : NULL, chosen (self->queue_site, self->filter_site_ids),
+                           chosen (self->queue_person, self->filter_logins), since,
                            orders[MIN (order, G_N_ELEMENTS (orders) - 1)] };
   fl_query_model_set_params (self->queue, G_N_ELEMENTS (params), params);
+}
+
+/* The sites and the people the queue can be narrowed to, keeping what is
+ * chosen when it is still there. */
+static void
+fill_filter_choices (FlApprovalsPage *self)
+{
+  g_autofree char *site = g_strdup (chosen (self->queue_site, self->filter_site_ids));
+  g_autofree char *person = g_strdup (chosen (self->queue_person, self->filter_logins));
+  g_autoptr(GPtrArray) sites = fl_work_order_list_sites (page_db (self), NULL);
+  g_autoptr(GPtrArray) users = fl_user_list (page_db (self), NULL);
+  g_autoptr(GPtrArray) site_names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) person_names = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_set_size (self->filter_site_ids, 0);
+  g_ptr_array_set_size (self->filter_logins, 0);
+  g_ptr_array_add (site_names, g_strdup (_("All sites")));
+  g_ptr_array_add (person_names, g_strdup (_("Anyone")));
+  guint site_index = 0, person_index = 0;
+  for (guint i = 0; sites != NULL && i < sites->len; i++)
+    {
+      const char *id = fl_record_get_string (g_ptr_array_index (sites, i), "id");
+      if (g_strcmp0 (id, site) == 0)
+        site_index = site_names->len;
+      g_ptr_array_add (site_names, g_strdup (fl_record_get_string (g_ptr_array_index (sites, i), "name")));
+      g_ptr_array_add (self->filter_site_ids, g_strdup (id));
+    }
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    {
+      JsonObject *user = g_ptr_array_index (users, i);
+      const char *login = fl_record_get_string (user, "login");
+      if (g_strcmp0 (login, person) == 0)
+        person_index = person_names->len;
+      g_ptr_array_add (person_names, g_strdup (fl_record_get_string (user, "display_name")));
+      g_ptr_array_add (self->filter_logins, g_strdup (login));
+    }
+  g_ptr_array_add (site_names, NULL);
+  g_ptr_array_add (person_names, NULL);
+  gtk_string_list_splice (self->queue_site_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->queue_site_names)),
+                          (const char * const *) site_names->pdata);
+  gtk_string_list_splice (self->queue_person_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->queue_person_names)),
+                          (const char * const *) person_names->pdata);
+  gtk_drop_down_set_selected (self->queue_site, site_index);
+  gtk_drop_down_set_selected (self->queue_person, person_index);
 }
 
 static void
@@ -269,52 +339,6 @@ format_on_time (const char *due_text, const char *done_text)
                      : g_strdup_printf (_("%s (late, due %s)"), when, due_local);
 }
 
-static void show_current_again (FlApprovalsPage *self);
-
-typedef struct {
-  FlApprovalsPage *page;
-  char            *sha256;
-} Fetch;
-
-static void
-fetch_free (Fetch *fetch)
-{
-  g_object_unref (fetch->page);
-  g_free (fetch->sha256);
-  g_free (fetch);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
-
-static void
-blob_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(Fetch) fetch = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = fl_sync_client_fetch_blob_finish (FL_SYNC_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_hash_table_remove (fetch->page->fetching, fetch->sha256);
-  if (file == NULL)
-    g_message ("Cannot download %s: %s", fetch->sha256, error->message);
-  show_current_again (fetch->page);
-}
-
-/* Downloads a photo or signature the supervisor is shown or will be. */
-static void
-fetch_blob (FlApprovalsPage *self, const char *sha256)
-{
-  g_autofree char *path = fl_session_get_blob_path (self->session, sha256);
-  if (g_file_test (path, G_FILE_TEST_EXISTS) || g_hash_table_contains (self->fetching, sha256))
-    return;
-  g_hash_table_add (self->fetching, g_strdup (sha256));
-  Fetch *fetch = g_new0 (Fetch, 1);
-  fetch->page = g_object_ref (self);
-  fetch->sha256 = g_strdup (sha256);
-  fl_sync_client_fetch_blob_async (fl_session_get_sync_client (self->session), sha256, self->cancellable,
-                                   blob_fetched, fetch);
-}
-
 static void
 picture_clicked (GtkButton *button, FlApprovalsPage *self)
 {
@@ -356,17 +380,16 @@ add_picture (FlApprovalsPage *self, const char *sha256, const char *caption)
     }
   else
     {
-      fetch_blob (self, sha256);
+      gboolean downloading = fl_session_fetch_blob (self->session, sha256) == FL_BLOB_DOWNLOADING;
       GtkWidget *loading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
       gtk_widget_set_size_request (loading, 160, 120);
       gtk_widget_set_valign (loading, GTK_ALIGN_FILL);
       gtk_widget_add_css_class (loading, "card");
       GtkWidget *spinner = gtk_spinner_new ();
-      gtk_spinner_set_spinning (GTK_SPINNER (spinner), g_hash_table_contains (self->fetching, sha256));
+      gtk_spinner_set_spinning (GTK_SPINNER (spinner), downloading);
       gtk_widget_set_vexpand (spinner, TRUE);
       gtk_box_append (GTK_BOX (loading), spinner);
-      GtkWidget *label = gtk_label_new (g_hash_table_contains (self->fetching, sha256)
-                                        ? _("Downloading…") : _("Not downloaded: the server could not be reached"));
+      GtkWidget *label = gtk_label_new (downloading ? _("Downloading…") : _("Not downloaded: the server could not be reached"));
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_box_append (GTK_BOX (loading), label);
@@ -434,11 +457,11 @@ fetch_queue_pictures (FlApprovalsPage *self)
       const char *id = fl_record_get_string (row, "id");
       g_autoptr(GPtrArray) photos = fl_approvals_list_photos (page_db (self), id, NULL);
       for (guint p = 0; photos != NULL && p < photos->len; p++)
-        fetch_blob (self, fl_record_get_string (g_ptr_array_index (photos, p), "sha256"));
+        fl_session_fetch_blob (self->session, fl_record_get_string (g_ptr_array_index (photos, p), "sha256"));
       g_autoptr(JsonObject) wo = fl_record_load (page_db (self), fl_schema_lookup ("work_order"), id, NULL);
       const char *signature = wo != NULL ? fl_record_get_string (wo, "signature_blob") : NULL;
       if (signature != NULL)
-        fetch_blob (self, signature);
+        fl_session_fetch_blob (self->session, signature);
     }
 }
 
@@ -740,15 +763,38 @@ show_item (FlApprovalsPage *self, FlRecordItem *item, gboolean in_queue)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
+/* The items of the queue selected, oldest selected first. */
+static GPtrArray *
+selected_queue_items (FlApprovalsPage *self)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->queue_selection));
+  GtkBitsetIter iter;
+  guint position;
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->queue_selection), position));
+  return items;
+}
+
 static void
 queue_selection_changed (FlApprovalsPage *self)
 {
-  FlRecordItem *item = gtk_single_selection_get_selected_item (self->queue_selection);
-  if (item != NULL)
+  g_autoptr(GPtrArray) items = selected_queue_items (self);
+  if (items->len == 0)
+    return;
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->assign_selection));
+  if (items->len == 1)
     {
-      gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->assign_selection));
-      show_item (self, item, TRUE);
+      show_item (self, g_ptr_array_index (items, 0), TRUE);
+      return;
     }
+  show_item (self, NULL, FALSE);
+  g_autofree char *title = g_strdup_printf (ngettext ("%u Item Selected", "%u Items Selected", items->len),
+                                            items->len);
+  adw_status_page_set_title (self->several_status, title);
+  gtk_stack_set_visible_child_name (self->detail_stack, "several");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 static void
@@ -768,17 +814,17 @@ back_clicked (FlApprovalsPage *self)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* Selects the item `id` alone. */
 static gboolean
-select_in (GtkSingleSelection *selection, const char *id)
+select_in (GtkSelectionModel *selection, const char *id)
 {
-  GListModel *model = gtk_single_selection_get_model (selection);
-  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (selection));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(FlRecordItem) item = g_list_model_get_item (model, i);
+      g_autoptr(FlRecordItem) item = g_list_model_get_item (G_LIST_MODEL (selection), i);
       if (g_strcmp0 (fl_record_item_get_id (item), id) == 0)
         {
-          gtk_single_selection_set_selected (selection, i);
+          gtk_selection_model_select_item (selection, i, TRUE);
           return TRUE;
         }
     }
@@ -789,13 +835,13 @@ gboolean
 fl_approvals_page_select (FlApprovalsPage *self, const char *target_id)
 {
   g_return_val_if_fail (FL_IS_APPROVALS_PAGE (self), FALSE);
-  if (select_in (self->queue_selection, target_id))
+  if (select_in (GTK_SELECTION_MODEL (self->queue_selection), target_id))
     {
       adw_view_stack_set_visible_child_name (self->list_stack, "queue");
       queue_selection_changed (self);
       return TRUE;
     }
-  if (select_in (self->assign_selection, target_id))
+  if (select_in (GTK_SELECTION_MODEL (self->assign_selection), target_id))
     {
       adw_view_stack_set_visible_child_name (self->list_stack, "assign");
       assign_selection_changed (self);
@@ -828,6 +874,7 @@ fl_approvals_page_reload (FlApprovalsPage *self)
   if (self->session == NULL)
     return;
   g_autofree char *current = self->current != NULL ? g_strdup (fl_record_item_get_id (self->current)) : NULL;
+  fill_filter_choices (self);
   fl_query_model_reload (self->queue);
   fl_query_model_reload (self->assignments);
   update_counts (self);
@@ -843,7 +890,9 @@ session_changed (FlApprovalsPage *self, const char *table)
   static const char * const tables[] = {
     "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record", "approval", "work_log",
     "attachment", "user", "stock_movement", NULL };
-  if (table == NULL || g_strv_contains (tables, table))
+  if (g_strcmp0 (table, "blob") == 0)
+    show_current_again (self);
+  else if (table == NULL || g_strv_contains (tables, table))
     fl_approvals_page_reload (self);
 }
 
@@ -890,6 +939,42 @@ decide_clicked (FlApprovalsPage *self, gboolean approve)
     }
   fl_notice_toast (GTK_WIDGET (self), approve ? _("Approved: it takes effect at the next sync")
                                               : _("Rejected: it takes effect at the next sync"));
+}
+
+guint
+fl_approvals_page_approve_selected (FlApprovalsPage *self, GError **error)
+{
+  g_return_val_if_fail (FL_IS_APPROVALS_PAGE (self), 0);
+  g_autoptr(GPtrArray) items = selected_queue_items (self);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (rows, json_object_ref (fl_record_item_get_record (g_ptr_array_index (items, i))));
+  if (rows->len == 0)
+    {
+      g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                           _("Choose the items of the queue to approve first."));
+      return 0;
+    }
+  if (!fl_approvals_approve_all (page_db (self), rows, fl_session_get_role (self->session),
+                                 fl_session_get_login (self->session), error))
+    return 0;
+  return rows->len;
+}
+
+static void
+approve_selected_clicked (FlApprovalsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint approved = fl_approvals_page_approve_selected (self, &error);
+  if (approved == 0)
+    {
+      fl_notice_error (GTK_WIDGET (self), _("Cannot Approve"), error);
+      return;
+    }
+  g_autofree char *message = g_strdup_printf (ngettext ("%u item approved: it takes effect at the next sync",
+                                                       "%u items approved: they take effect at the next sync",
+                                                       approved), approved);
+  fl_notice_toast (GTK_WIDGET (self), message);
 }
 
 static void
@@ -958,7 +1043,7 @@ page_set_session (FlPage *page, FlSession *session)
       fl_query_model_set_decorate (self->assignments, decorate_assignment, self);
       g_signal_connect_object (session, "changed", G_CALLBACK (session_changed), self, G_CONNECT_SWAPPED);
     }
-  gtk_single_selection_set_model (self->queue_selection, G_LIST_MODEL (self->queue));
+  gtk_multi_selection_set_model (self->queue_selection, G_LIST_MODEL (self->queue));
   gtk_single_selection_set_model (self->assign_selection, G_LIST_MODEL (self->assignments));
   fl_approvals_page_reload (self);
 }
@@ -972,8 +1057,6 @@ fl_approvals_page_dispose (GObject *object)
   g_clear_object (&self->assign_selection);
   g_clear_object (&self->queue);
   g_clear_object (&self->assignments);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->current);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (fl_approvals_page_parent_class)->dispose (object);
@@ -985,7 +1068,8 @@ fl_approvals_page_finalize (GObject *object)
   FlApprovalsPage *self = FL_APPROVALS_PAGE (object);
   g_ptr_array_unref (self->added_rows);
   g_ptr_array_unref (self->assignee_logins);
-  g_hash_table_unref (self->fetching);
+  g_ptr_array_unref (self->filter_site_ids);
+  g_ptr_array_unref (self->filter_logins);
   G_OBJECT_CLASS (fl_approvals_page_parent_class)->finalize (object);
 }
 
@@ -1008,6 +1092,13 @@ fl_approvals_page_class_init (FlApprovalsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_view);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_search);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_order);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_kind);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_age);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_site);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_site_names);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_person);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, queue_person_names);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, several_status);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, assign_view);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, conflicts_button);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, detail_stack);
@@ -1032,6 +1123,7 @@ fl_approvals_page_class_init (FlApprovalsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, queue_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, approve_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, approve_selected_clicked);
   gtk_widget_class_bind_template_callback (widget_class, reject_clicked);
   gtk_widget_class_bind_template_callback (widget_class, assign_clicked);
 }
@@ -1041,13 +1133,11 @@ fl_approvals_page_init (FlApprovalsPage *self)
 {
   self->added_rows = g_ptr_array_new ();
   self->assignee_logins = g_ptr_array_new_with_free_func (g_free);
-  self->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->cancellable = g_cancellable_new ();
+  self->filter_site_ids = g_ptr_array_new_with_free_func (g_free);
+  self->filter_logins = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->queue_selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->queue_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->queue_selection, TRUE);
+  self->queue_selection = gtk_multi_selection_new (NULL);
   self->assign_selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->assign_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->assign_selection, TRUE);

@@ -35,6 +35,9 @@ gboolean    fl_approvals_page_select (FlApprovalsPage *self, const char *target_
  * comment).  A stale decision of it that the server refused is dismissed. */
 gboolean    fl_approvals_page_decide (FlApprovalsPage *self, gboolean approve,
                                       const char *comment, GError **error);
+/* Approves every item of the queue selected, all or none; how many (0 with
+ * the error when none could be). */
+guint       fl_approvals_page_approve_selected (FlApprovalsPage *self, GError **error);
 /* Assigns the work order shown to `login` (moving a new order to assigned). */
 gboolean    fl_approvals_page_assign (FlApprovalsPage *self, const char *login, GError **error);
 

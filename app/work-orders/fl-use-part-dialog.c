@@ -3,6 +3,7 @@
 
 #include <fl-work-order-queries.h>
 #include <fl-work-order.h>
+#include <fl-stock-movement.h>
 #include <glib/gi18n-lib.h>
 
 #include "fl-notice.h"
@@ -89,12 +90,12 @@ load_parts (FlUsePartDialog *self)
         {
           JsonObject *part = g_ptr_array_index (parts, i);
           g_ptr_array_add (self->part_ids, g_strdup (fl_record_get_string (part, "id")));
-          /* Translators: "PSU 750 W (PSU-750) — 5 pcs in the van" */
-          g_autofree char *label = g_strdup_printf (_("%s (%s) — %" PRId64 " %s in the van"),
+          g_autofree char *quantity = fl_stock_format_quantity (fl_record_get_int (part, "qty", 0),
+                                                                fl_record_get_string (part, "unit"));
+          /* Translators: "PSU 750 W (PSU-750) — 5 pieces in the van" */
+          g_autofree char *label = g_strdup_printf (_("%s (%s) — %s in the van"),
                                                     fl_record_get_string (part, "name"),
-                                                    fl_record_get_string (part, "sku"),
-                                                    fl_record_get_int (part, "qty", 0),
-                                                    fl_record_get_string (part, "unit"));
+                                                    fl_record_get_string (part, "sku"), quantity);
           gtk_string_list_append (names, label);
         }
     }

@@ -2,6 +2,8 @@
 #include "fl-work-order-page.h"
 
 #include <adwaita.h>
+#include <fl-stock-movement.h>
+#include <fl-time.h>
 #include <fl-work-order-queries.h>
 #include <fl-problem.h>
 #include <fl-work-order.h>
@@ -10,6 +12,7 @@
 
 #include "fl-acceptance-dialog.h"
 #include "fl-format.h"
+#include "fl-log-entry-dialog.h"
 #include "fl-notice.h"
 #include "fl-number-entry.h"
 #include "fl-record-item.h"
@@ -55,11 +58,13 @@ struct _FlWorkOrderPage
   AdwEntryRow    *cause_row;
   AdwActionRow   *acceptance_row;
   GtkPicture     *signature_picture;
+  GtkSpinner     *signature_spinner;
   AdwComboRow    *log_kind_row;
   AdwActionRow   *minutes_row;
   GtkEntry       *minutes_entry;
   AdwEntryRow    *log_entry;
   GtkListBox     *log_list;
+  AdwActionRow   *time_row;
   GtkListBox     *parts_list;
   GtkListBox     *photos_list;
 };
@@ -85,7 +90,7 @@ static const struct {
 };
 
 static const char * const editing_actions[] = {
-  "work-order.add-log", "work-order.use-part", "work-order.attach-photo",
+  "work-order.add-log", "work-order.edit-log", "work-order.use-part", "work-order.attach-photo",
 };
 
 static void
@@ -147,20 +152,42 @@ create_item_row (gpointer item, gpointer user_data)
   return row;
 }
 
+/* A photo or the signature as it is here: the picture, or a spinner while
+ * it downloads (started when it is first shown), or why it is missing. */
+static GtkWidget *
+blob_preview (FlWorkOrderPage *self, const char *sha256, int width, int height)
+{
+  FlBlobState state = fl_session_fetch_blob (self->session, sha256);
+  GtkWidget *preview;
+  if (state == FL_BLOB_HERE)
+    {
+      g_autofree char *path = fl_session_get_blob_path (self->session, sha256);
+      preview = gtk_picture_new_for_filename (path);
+      gtk_picture_set_can_shrink (GTK_PICTURE (preview), TRUE);
+    }
+  else if (state == FL_BLOB_DOWNLOADING)
+    {
+      preview = gtk_spinner_new ();
+      gtk_spinner_set_spinning (GTK_SPINNER (preview), TRUE);
+      gtk_widget_set_tooltip_text (preview, _("Downloading…"));
+    }
+  else
+    {
+      preview = gtk_image_new_from_icon_name ("network-offline-symbolic");
+      gtk_widget_set_tooltip_text (preview, _("Not downloaded: the server could not be reached"));
+    }
+  gtk_widget_set_size_request (preview, width, height);
+  gtk_widget_set_valign (preview, GTK_ALIGN_CENTER);
+  return preview;
+}
+
 static GtkWidget *
 create_photo_row (gpointer item, gpointer user_data)
 {
   FlWorkOrderPage *self = user_data;
   GtkWidget *row = create_item_row (item, NULL);
   const char *sha = fl_record_get_string (fl_record_item_get_record (item), "sha256");
-  g_autofree char *path = fl_session_get_blob_path (self->session, sha);
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      GtkWidget *picture = gtk_picture_new_for_filename (path);
-      gtk_widget_set_size_request (picture, 64, 48);
-      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
-    }
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), blob_preview (self, sha, 64, 48));
   return row;
 }
 
@@ -172,6 +199,34 @@ empty_placeholder (const char *text)
   gtk_widget_set_margin_top (label, 12);
   gtk_widget_set_margin_bottom (label, 12);
   return label;
+}
+
+/* What a log row offers: status moves are the order's own record; other
+ * entries may be corrected or voided, and a voided one is struck through. */
+typedef enum {
+  LOG_ROW_FIXED,
+  LOG_ROW_CORRECTABLE,
+  LOG_ROW_VOIDED,
+} LogRowKind;
+
+static GtkWidget *
+create_log_row (gpointer item, gpointer user_data)
+{
+  GtkWidget *row = create_item_row (item, NULL);
+  LogRowKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "log-row-kind"));
+  if (kind == LOG_ROW_VOIDED)
+    gtk_widget_add_css_class (row, "voided");
+  if (kind == LOG_ROW_CORRECTABLE)
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name ("document-edit-symbolic");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Correct or void this entry"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "work-order.edit-log");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", fl_record_item_get_id (item));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+  return row;
 }
 
 static void
@@ -187,20 +242,40 @@ load_log (FlWorkOrderPage *self, FlDb *db)
       const char *kind = fl_record_get_string (entry, "kind");
       int minutes = (int) fl_record_get_int (entry, "minutes", 0);
       const char *text = fl_record_get_string (entry, "text");
+      gboolean voided = fl_record_get_int (entry, "voided", 0) != 0;
       g_autofree char *when = fl_format_time (fl_record_get_string (entry, "at"));
       g_autofree char *amount = NULL;
       if (g_strcmp0 (kind, "labour") == 0)
         amount = g_strdup_printf (_("%d min labour"), minutes);
       else if (g_strcmp0 (kind, "travel") == 0)
         amount = g_strdup_printf (_("%d min travel"), minutes);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s", fl_record_get_string (entry, "author"), when,
-                                                   amount != NULL ? " · " : "", amount != NULL ? amount : "");
+      g_autoptr(GString) subtitle = g_string_new (NULL);
+      g_string_printf (subtitle, "%s · %s%s%s", fl_record_get_string (entry, "author"), when,
+                       amount != NULL ? " · " : "", amount != NULL ? amount : "");
+      const char *revised_by = fl_record_get_string (entry, "revised_by");
+      if (revised_by != NULL)
+        {
+          g_autofree char *revised_at = fl_format_time (fl_record_get_string (entry, "revised_at"));
+          g_string_append_c (subtitle, '\n');
+          /* Translators: under a work-log entry, "Voided by li.na, 2026-11-22 17:30". */
+          g_string_append_printf (subtitle, voided ? _("Voided by %s, %s") : _("Corrected by %s, %s"),
+                                  revised_by, revised_at);
+        }
       g_autoptr(FlRecordItem) item = fl_record_item_new (id, NULL);
       fl_record_item_set_title (item, text != NULL ? text : amount);
-      fl_record_item_set_subtitle (item, subtitle);
+      fl_record_item_set_subtitle (item, subtitle->str);
       fl_record_item_set_sync_state (item, fl_session_record_state (self->session, "work_log", id));
+      LogRowKind row_kind = voided ? LOG_ROW_VOIDED : g_strcmp0 (kind, "status") == 0 ? LOG_ROW_FIXED : LOG_ROW_CORRECTABLE;
+      g_object_set_data (G_OBJECT (item), "log-row-kind", GINT_TO_POINTER (row_kind));
       g_list_store_append (self->log, item);
     }
+  FlWorkOrderTime time = { 0 };
+  fl_work_order_time_spent (db, self->id, &time, NULL);
+  g_autofree char *labour = fl_time_format_minutes (time.labour_minutes);
+  g_autofree char *travel = fl_time_format_minutes (time.travel_minutes);
+  /* Translators: the order's time in its work log, "Labour 1 h 30 min · travel 30 minutes". */
+  g_autofree char *spent = g_strdup_printf (_("Labour %s · travel %s"), labour, travel);
+  adw_action_row_set_subtitle (self->time_row, spent);
 }
 
 static void
@@ -211,10 +286,10 @@ load_parts (FlWorkOrderPage *self, FlDb *db)
   for (guint i = 0; parts != NULL && i < parts->len; i++)
     {
       JsonObject *part = g_ptr_array_index (parts, i);
-      /* Translators: "2 pcs PSU 750 W (PSU-750)" */
-      g_autofree char *title = g_strdup_printf (_("%d %s %s (%s)"), (int) fl_record_get_int (part, "qty", 0),
-                                                fl_record_get_string (part, "unit"),
-                                                fl_record_get_string (part, "name"),
+      g_autofree char *quantity = fl_stock_format_quantity (fl_record_get_int (part, "qty", 0),
+                                                            fl_record_get_string (part, "unit"));
+      /* Translators: "2 pieces PSU 750 W (PSU-750)" */
+      g_autofree char *title = g_strdup_printf (_("%s %s (%s)"), quantity, fl_record_get_string (part, "name"),
                                                 fl_record_get_string (part, "sku"));
       const char *serial = fl_record_get_string (part, "serial");
       const char *location = fl_record_get_string (part, "location_code");
@@ -494,11 +569,21 @@ reload (FlWorkOrderPage *self)
       adw_action_row_set_subtitle (self->acceptance_row,
                                    _("Incidents and requests need the customer's acceptance before they are resolved"));
     }
+  /* The signature downloads when the order is shown. */
   const char *signature = fl_record_get_string (wo, "signature_blob");
+  FlBlobState signature_state = signature != NULL ? fl_session_fetch_blob (self->session, signature) : FL_BLOB_FAILED;
   g_autofree char *signature_path = signature != NULL ? fl_session_get_blob_path (self->session, signature) : NULL;
-  gboolean has_signature = signature_path != NULL && g_file_test (signature_path, G_FILE_TEST_EXISTS);
+  gboolean has_signature = signature != NULL && signature_state == FL_BLOB_HERE;
   gtk_picture_set_filename (self->signature_picture, has_signature ? signature_path : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->signature_picture), has_signature);
+  gtk_widget_set_visible (GTK_WIDGET (self->signature_spinner), signature != NULL && signature_state == FL_BLOB_DOWNLOADING);
+  gtk_spinner_set_spinning (self->signature_spinner, signature_state == FL_BLOB_DOWNLOADING);
+  if (signature != NULL && signature_state == FL_BLOB_FAILED)
+    {
+      g_autofree char *subtitle = g_strdup_printf ("%s\n%s", adw_action_row_get_subtitle (self->acceptance_row),
+                                                   _("The signature is not downloaded: the server could not be reached"));
+      adw_action_row_set_subtitle (self->acceptance_row, subtitle);
+    }
 
   load_log (self, db);
   load_parts (self, db);
@@ -532,7 +617,7 @@ static void
 session_changed_cb (FlWorkOrderPage *self, const char *table)
 {
   static const char * const shown[] = {
-    "work_order", "work_log", "stock_movement", "attachment", "site", "ci", "user", "outbox",
+    "work_order", "work_log", "stock_movement", "attachment", "site", "ci", "user", "outbox", "blob",
   };
   for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
     if (table == NULL || g_strcmp0 (table, shown[i]) == 0)
@@ -810,6 +895,19 @@ static void
 add_log_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   add_log_cb (FL_WORK_ORDER_PAGE (widget));
+}
+
+static void
+edit_log_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  if (!save_typed_text (self, NULL))
+    return;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  FlLogEntryDialog *dialog = fl_log_entry_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                      self->session, g_variant_get_string (parameter, NULL));
+  if (dialog != NULL)
+    gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1192,11 +1290,13 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   CHILD (cause_row);
   CHILD (acceptance_row);
   CHILD (signature_picture);
+  CHILD (signature_spinner);
   CHILD (log_kind_row);
   CHILD (minutes_row);
   CHILD (minutes_entry);
   CHILD (log_entry);
   CHILD (log_list);
+  CHILD (time_row);
   CHILD (parts_list);
   CHILD (photos_list);
 #undef CHILD
@@ -1215,6 +1315,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
     gtk_widget_class_install_action (widget_class, moves[i].action, NULL, move_activated);
   gtk_widget_class_install_action (widget_class, "work-order.accept", NULL, accept_activated);
   gtk_widget_class_install_action (widget_class, "work-order.add-log", NULL, add_log_activated);
+  gtk_widget_class_install_action (widget_class, "work-order.edit-log", "s", edit_log_activated);
   gtk_widget_class_install_action (widget_class, "work-order.use-part", NULL, use_part_activated);
   gtk_widget_class_install_action (widget_class, "work-order.attach-photo", NULL, attach_photo_activated);
   gtk_widget_class_install_action (widget_class, "work-order.show-ci", NULL, show_ci_activated);
@@ -1238,7 +1339,7 @@ fl_work_order_page_init (FlWorkOrderPage *self)
   self->log = g_list_store_new (FL_TYPE_RECORD_ITEM);
   self->parts = g_list_store_new (FL_TYPE_RECORD_ITEM);
   self->photos = g_list_store_new (FL_TYPE_RECORD_ITEM);
-  gtk_list_box_bind_model (self->log_list, G_LIST_MODEL (self->log), create_item_row, NULL, NULL);
+  gtk_list_box_bind_model (self->log_list, G_LIST_MODEL (self->log), create_log_row, NULL, NULL);
   gtk_list_box_bind_model (self->parts_list, G_LIST_MODEL (self->parts), create_item_row, NULL, NULL);
   gtk_list_box_set_placeholder (self->log_list, empty_placeholder (_("Nothing logged yet")));
   gtk_list_box_set_placeholder (self->parts_list, empty_placeholder (_("No parts used")));

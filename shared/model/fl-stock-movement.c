@@ -103,3 +103,29 @@ fl_stock_check_serial (const char *serial, const char *from_location, const char
     }
   return TRUE;
 }
+
+/* The units parts are counted in, by the codes the catalogue uses. */
+static const char *
+unit_words (const char *unit, gint64 qty)
+{
+  static const char * const pieces[] = { "pcs", "pc", "piece", NULL };
+  static const char * const sets[] = { "set", "sets", NULL };
+  static const char * const boxes[] = { "box", "boxes", NULL };
+  if (g_strv_contains (pieces, unit))
+    return g_dngettext (GETTEXT_PACKAGE, "%d piece", "%d pieces", qty);
+  if (g_strv_contains (sets, unit))
+    return g_dngettext (GETTEXT_PACKAGE, "%d set", "%d sets", qty);
+  if (g_strv_contains (boxes, unit))
+    return g_dngettext (GETTEXT_PACKAGE, "%d box", "%d boxes", qty);
+  return NULL;
+}
+
+char *
+fl_stock_format_quantity (gint64 qty, const char *unit)
+{
+  const char *words = unit != NULL ? unit_words (unit, qty) : NULL;
+  if (words != NULL)
+    return g_strdup_printf (words, (int) qty);
+  return unit != NULL ? g_strdup_printf ("%" G_GINT64_FORMAT " %s", qty, unit)
+                      : g_strdup_printf ("%" G_GINT64_FORMAT, qty);
+}

@@ -14,6 +14,10 @@ typedef enum {
 } FlStockError;
 GQuark fl_stock_error_quark (void);
 
+/* A quantity of a part in words: "1 piece", "4 pieces", "2 boxes"; a unit
+ * the table does not know as written ("4 个"). */
+char  *fl_stock_format_quantity (gint64 qty, const char *unit);
+
 typedef enum {
   FL_MOVE_RECEIVE,   /* into a location from outside (a supplier) */
   FL_MOVE_ISSUE,     /* warehouse -> van or site */

@@ -58,3 +58,12 @@ fl_time_parse (const char *text, gint64 *out_usec, GError **error)
   *out_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
   return TRUE;
 }
+
+char *
+fl_time_format_minutes (gint64 minutes)
+{
+  if (minutes < 60)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", minutes), (int) minutes);
+  /* Translators: hours and minutes of work, "3 h 25 min". */
+  return g_strdup_printf (_("%d h %02d min"), (int) (minutes / 60), (int) (minutes % 60));
+}

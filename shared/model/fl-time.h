@@ -21,4 +21,7 @@ void    fl_time_set_now_for_testing (gint64 usec);
 char   *fl_time_format (gint64 usec);
 gboolean fl_time_parse (const char *text, gint64 *out_usec, GError **error);
 
+/* Time spent for people: "40 minutes", "3 h 25 min". */
+char   *fl_time_format_minutes (gint64 minutes);
+
 G_END_DECLS

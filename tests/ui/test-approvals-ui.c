@@ -15,6 +15,9 @@
 #include "fl-session.h"
 #include "fl-stock-count-sheet.h"
 #include "fl-sync-test-util.h"
+#include "fl-user.h"
+#include "fl-work-order-page.h"
+#include "fl-work-order-queries.h"
 #include "fl-work-order.h"
 
 typedef struct {
@@ -331,6 +334,78 @@ test_work_order_decisions (Fixture *f, gconstpointer data)
   g_assert_null (queue_row (f, reworked));
 }
 
+/* The position in a filter of the queue of `value` among `rows` (column
+ * `column`), after the filter's first choice ("all"). */
+static guint
+filter_position (GPtrArray *rows, const char *column, const char *value)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (fl_record_get_string (g_ptr_array_index (rows, i), column), value) == 0)
+      return i + 1;
+  g_assert_not_reached ();
+}
+
+static GtkDropDown *
+queue_filter (Fixture *f, const char *name)
+{
+  return fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, name);
+}
+
+/* The queue narrowed by kind, person, site and age, and several items
+ * selected and approved together. */
+static void
+test_filters_and_approve_several (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fan = engineer_resolves (f, "Server room fan noisy");
+  g_autofree char *printer = engineer_resolves (f, "Printer jams on ward 3");
+  g_autofree char *count = clerk_counts (f, 8);
+  sync_client (f, &f->supervisor);
+  GListModel *queue = fl_approvals_page_get_queue (f->page);
+  g_assert_cmpuint (g_list_model_get_n_items (queue), ==, 3);
+
+  gtk_drop_down_set_selected (queue_filter (f, "queue_kind"), 1);  /* work orders */
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 2);
+  g_assert_null (queue_row (f, count));
+  g_autoptr(GPtrArray) users = fl_user_list (f->supervisor.db, NULL);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_person"), filter_position (users, "login", "clerk"));
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 0);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_kind"), 0);
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 1);
+  g_assert_nonnull (queue_row (f, count));
+  gtk_drop_down_set_selected (queue_filter (f, "queue_person"), 0);
+  g_autoptr(GPtrArray) sites = fl_work_order_list_sites (f->supervisor.db, NULL);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_site"), filter_position (sites, "id", f->server.site_b));
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 0);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_site"), filter_position (sites, "id", f->server.site_a));
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 3);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_age"), 1);  /* waiting over a day: none yet */
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 0);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_age"), 0);
+  gtk_drop_down_set_selected (queue_filter (f, "queue_kind"), 1);
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 2);
+
+  /* Both orders selected: the detail offers to approve them together. */
+  GtkListView *view = fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "queue_view");
+  gtk_selection_model_select_all (gtk_list_view_get_model (view));
+  pump ();
+  GtkStack *detail = fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "detail_stack");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (detail), ==, "several");
+  g_assert_cmpstr (adw_status_page_get_title (fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "several_status")),
+                   ==, "2 Items Selected");
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpuint (fl_approvals_page_approve_selected (f->page, &error), ==, 2);
+  g_assert_no_error (error);
+  pump ();
+  sync_client (f, &f->supervisor);
+  g_autoptr(JsonObject) fan_row = fl_record_load (f->supervisor.db, fl_schema_lookup ("work_order"), fan, &error);
+  g_autoptr(JsonObject) printer_row = fl_record_load (f->supervisor.db, fl_schema_lookup ("work_order"), printer, &error);
+  g_assert_cmpstr (fl_record_get_string (fan_row, "status"), ==, "closed");
+  g_assert_cmpstr (fl_record_get_string (printer_row, "status"), ==, "closed");
+  gtk_drop_down_set_selected (queue_filter (f, "queue_kind"), 0);
+  fl_ui_test_wait_until (g_list_model_get_n_items (queue) == 1);
+  g_assert_nonnull (queue_row (f, count));
+}
+
 static void
 test_assign (Fixture *f, gconstpointer data)
 {
@@ -397,6 +472,44 @@ test_signature_downloaded (Fixture *f, gconstpointer data)
   gtk_window_destroy (viewer);
 }
 
+/* The work-order page downloads the signature of the order it shows, with
+ * a spinner meanwhile (here on a second device of the supervisor's, whose
+ * approval queue has not fetched it). */
+static void
+test_detail_downloads_signature (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = g_bytes_new_static ("\x89PNG signature of Dr Li", 24);
+  g_autofree char *sha = fl_sync_client_add_blob (f->engineer.client, png, &error);
+  g_assert_no_error (error);
+  g_autofree char *id = engineer_resolves_signed (f, "Scanner offline", sha);
+  FlSyncTestClient tablet;
+  fl_sync_test_client_init (&tablet, "super");
+  fl_sync_test_client_login (&tablet, &f->server);
+  sync_client (f, &tablet);
+  g_autoptr(FlSession) session = fl_session_new_with_tokens (tablet.db, "super", tablet.tokens);
+  g_autofree char *path = fl_session_get_blob_path (session, sha);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  FlWorkOrderPage *page = g_object_new (FL_TYPE_WORK_ORDER_PAGE, NULL);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  fl_work_order_page_set_session (page, session);
+  fl_work_order_page_load (page, id);
+  gtk_window_present (window);
+  GtkWidget *spinner = fl_ui_test_child (page, FL_TYPE_WORK_ORDER_PAGE, "signature_spinner");
+  GtkWidget *picture = fl_ui_test_child (page, FL_TYPE_WORK_ORDER_PAGE, "signature_picture");
+  g_assert_true (gtk_widget_get_visible (spinner));
+  g_assert_false (gtk_widget_get_visible (picture));
+  fl_ui_test_wait_until (gtk_widget_get_visible (picture));
+  g_assert_false (gtk_widget_get_visible (spinner));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  gtk_window_destroy (window);
+  pump ();
+  g_clear_object (&session);
+  fl_sync_test_client_clear (&tablet);
+}
+
 /* An engineer found the CI elsewhere than recorded; the approval moves it. */
 static void
 test_ci_change (Fixture *f, gconstpointer data)
@@ -460,7 +573,9 @@ main (int argc, char **argv)
   ADD ("/approvals-ui/stale-approval", test_stale_approval);
   ADD ("/approvals-ui/work-order-decisions", test_work_order_decisions);
   ADD ("/approvals-ui/assign", test_assign);
+  ADD ("/approvals-ui/filters-approve-several", test_filters_and_approve_several);
   ADD ("/approvals-ui/signature-downloaded", test_signature_downloaded);
+  ADD ("/approvals-ui/detail-downloads-signature", test_detail_downloads_signature);
   ADD ("/approvals-ui/ci-change", test_ci_change);
   ADD ("/approvals-ui/screenshot", test_screenshot);
   return g_test_run ();

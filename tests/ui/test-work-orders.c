@@ -8,6 +8,7 @@
 
 #include "fl-acceptance-dialog.h"
 #include "fl-format.h"
+#include "fl-log-entry-dialog.h"
 #include "fl-new-work-order-dialog.h"
 #include "fl-record-item.h"
 #include "fl-service-sheet.h"
@@ -428,6 +429,76 @@ test_service_sheet (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (unsigned_text, "signature is not on this device"));
 }
 
+static GtkListBoxRow *
+log_row (Fixture *f, int index)
+{
+  return gtk_list_box_get_row_at_index (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "log_list"), index);
+}
+
+/* A work-log entry is corrected and then voided from the page: the time
+ * totals follow, the history keeps each version, the voided entry stays
+ * struck through. */
+static void
+test_log_corrections (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_order (f, "风扇异响 Fan noise", "zhang.wei");
+  fl_window_show_work_order (f->window, id);
+  fl_ui_test_pump ();
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-in-progress", NULL);
+  fl_ui_test_pump ();
+  g_assert_cmpstr (row_subtitle (f, "time_row"), ==, "Labour 0 minutes · travel 0 minutes");
+  adw_combo_row_set_selected (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "log_kind_row"), 1);
+  gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "minutes_entry")), "45");
+  gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "log_entry")), "Replaced fan");
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.add-log", NULL);
+  fl_ui_test_pump ();
+  g_assert_cmpstr (row_subtitle (f, "time_row"), ==, "Labour 45 minutes · travel 0 minutes");
+
+  g_autofree char *entry = log_entry_id (f, "Replaced fan");
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.edit-log", "s", entry);
+  fl_ui_test_pump ();
+  FlLogEntryDialog *dialog = fl_ui_test_find_window (FL_TYPE_LOG_ENTRY_DIALOG);
+  g_assert_nonnull (dialog);
+#define DIALOG_CHILD(name) fl_ui_test_child (dialog, FL_TYPE_LOG_ENTRY_DIALOG, name)
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (DIALOG_CHILD ("text_row"))), ==, "Replaced fan");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save"));  /* nothing changed */
+  gtk_editable_set_text (GTK_EDITABLE (DIALOG_CHILD ("minutes_entry")), "-3");
+  gtk_editable_set_text (GTK_EDITABLE (DIALOG_CHILD ("text_row")), "Replaced the CPU fan");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (DIALOG_CHILD ("minutes_row")), ==, "Enter a number from 0 to 1440");
+  gtk_editable_set_text (GTK_EDITABLE (DIALOG_CHILD ("minutes_entry")), "60");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  fl_ui_test_pump ();
+  g_assert_cmpstr (row_subtitle (f, "time_row"), ==, "Labour 1 h 00 min · travel 0 minutes");
+  AdwActionRow *row = ADW_ACTION_ROW (log_row (f, 0));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Replaced the CPU fan");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Corrected by zhang.wei"));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.edit-log", "s", entry);
+  fl_ui_test_pump ();
+  dialog = fl_ui_test_find_window (FL_TYPE_LOG_ENTRY_DIALOG);
+  const char *history = gtk_label_get_text (DIALOG_CHILD ("history_label"));
+  g_assert_nonnull (strstr (history, "zhang.wei — Replaced fan (45 minutes)"));
+  g_assert_nonnull (strstr (history, "zhang.wei — Replaced the CPU fan (1 h 00 min)"));
+#undef DIALOG_CHILD
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "void");
+  fl_ui_test_pump ();
+  g_assert_cmpstr (row_subtitle (f, "time_row"), ==, "Labour 0 minutes · travel 0 minutes");
+  row = ADW_ACTION_ROW (log_row (f, 0));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Replaced the CPU fan");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "voided"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Voided by zhang.wei"));
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), "work-log-corrections.png");
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM work_log WHERE revises = '%s'", entry);
+  g_assert_cmpint (fl_test_count (f->db, sql), ==, 2);
+  /* A voided entry is not corrected again. */
+  g_autoptr(GError) error = NULL;
+  g_assert_false (fl_work_order_edit_log (f->db, entry, "zhang.wei", "labour", 10, "again", &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+}
+
 /* Text typed into Cause and Resolution without Enter is not lost: it is
  * saved before an action leaves the row, kept while a sync changes the
  * order, and saved when another order is opened. */
@@ -613,7 +684,7 @@ test_use_part_from_van (Fixture *f, gconstpointer data)
   g_assert_nonnull (dialog);
   GtkDropDown *parts = fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "part_dropdown");
   GtkStringObject *offered = gtk_drop_down_get_selected_item (parts);
-  g_assert_nonnull (strstr (gtk_string_object_get_string (offered), "5 pc in the van"));
+  g_assert_nonnull (strstr (gtk_string_object_get_string (offered), "5 pieces in the van"));
   g_assert_true (fl_use_part_dialog_select_part (dialog, f->part));
   GtkEditable *qty = fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "qty_entry");
   gtk_editable_set_text (qty, "1000000000000");
@@ -633,13 +704,14 @@ test_use_part_from_van (Fixture *f, gconstpointer data)
   AdwActionRow *row = ADW_ACTION_ROW (gtk_list_box_get_row_at_index (parts_list, 0));
   g_assert_nonnull (row);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "3 left there"));
+  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "2 pieces 750 W power supply"));
 
   /* The next time, the dialog offers what is left. */
   gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.use-part", NULL);
   fl_ui_test_pump ();
   dialog = fl_ui_test_find_window (FL_TYPE_USE_PART_DIALOG);
   offered = gtk_drop_down_get_selected_item (fl_ui_test_child (dialog, FL_TYPE_USE_PART_DIALOG, "part_dropdown"));
-  g_assert_nonnull (strstr (gtk_string_object_get_string (offered), "3 pc in the van"));
+  g_assert_nonnull (strstr (gtk_string_object_get_string (offered), "3 pieces in the van"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   fl_ui_test_pump ();
   g_assert_cmpint (fl_stock_balance (f->db, f->van, f->part, NULL), ==, 3);
@@ -808,6 +880,7 @@ main (int argc, char **argv)
   ADD ("/ui/work-orders/signature-drag", test_signature_pad_takes_drag);
   ADD ("/ui/work-orders/use-part", test_use_part_from_van);
   ADD ("/ui/work-orders/service-sheet", test_service_sheet);
+  ADD ("/ui/work-orders/log-corrections", test_log_corrections);
   ADD ("/ui/work-orders/attach-photo", test_attach_photo);
   ADD ("/ui/work-orders/screenshot", test_list_screenshot);
   return g_test_run ();

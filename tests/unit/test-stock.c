@@ -1,4 +1,5 @@
 #include "fl-test-util.h"
+#include "fl-stock-movement.h"
 
 typedef struct {
   FlDb *db;
@@ -377,10 +378,25 @@ test_count_and_scrap_request (Fixture *f, gconstpointer data)
   g_assert_cmpint (balance (f, f->warehouse), ==, 6);
 }
 
+/* Quantities read as words, one or many, never "1 pcs". */
+static void
+test_quantity_words (void)
+{
+  g_autofree char *one = fl_stock_format_quantity (1, "pcs");
+  g_autofree char *four = fl_stock_format_quantity (4, "pc");
+  g_autofree char *boxes = fl_stock_format_quantity (2, "box");
+  g_autofree char *chinese = fl_stock_format_quantity (4, "个");
+  g_assert_cmpstr (one, ==, "1 piece");
+  g_assert_cmpstr (four, ==, "4 pieces");
+  g_assert_cmpstr (boxes, ==, "2 boxes");
+  g_assert_cmpstr (chinese, ==, "4 个");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/stock/quantity-words", test_quantity_words);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/stock/sequence", test_movement_sequence);
   ADD ("/stock/negative", test_negative_balance_allowed_and_flagged);
