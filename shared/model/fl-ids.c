@@ -102,5 +102,7 @@ fl_ref_prefix (const char *table, const char *kind)
     }
   if (g_strcmp0 (table, "inspection_round") == 0)
     return "INS";
+  if (g_strcmp0 (table, "cmdb_audit") == 0)
+    return "AUD";
   return NULL;
 }

@@ -575,7 +575,9 @@ typedef struct {
  *   server; nobody but an admin edits a proposal afterwards.
  * - work_order updates by engineers are limited further by the lifecycle
  *   (their own orders), inspection_round updates by engineers to walking
- *   their rounds; stock_movement by fl_access_check_movement_kind. */
+ *   their rounds; stock_movement by fl_access_check_movement_kind.
+ * - cmdb_audit: supervisors plan, engineers walk and submit
+ *   (fl_cmdb_audit_check_change); marks only on an open round of theirs. */
 static const TableRights table_rights[] = {
   { "site",                MUTABLE,     ADMIN,                   ADMIN },
   { "user",                SERVER_KEPT, 0,                       0 },
@@ -596,6 +598,8 @@ static const TableRights table_rights[] = {
   { "backup_job",          MUTABLE,     ADMIN,                   ADMIN },
   { "backup_check",        LEDGER,      FIELD_STAFF,             0 },
   { "ci_change_proposal",  MUTABLE,     FIELD_STAFF,             ADMIN },
+  { "cmdb_audit",          MUTABLE,     MANAGERS,                FIELD_STAFF },
+  { "cmdb_audit_item",     LEDGER,      FIELD_STAFF,             0 },
   { "approval",            LEDGER,      SUPERVISOR,              0 },
   { "attachment",          LEDGER,      EVERYONE,                0 },
   { "conflict",            SERVER_KEPT, 0,                       MANAGERS },
