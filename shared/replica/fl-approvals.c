@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-changelog.h"
+#include "fl-cmdb-audits.h"
 #include "fl-query.h"
 #include "fl-outbox.h"
 #include "fl-time.h"
@@ -33,7 +34,14 @@ fl_approvals_queue_sql (void)
     "  UNION ALL"
     "  SELECT 'ci_change_proposal', x.id, x.version, ci.site_id, x.at, x.by, ci.code, ci.name,"
     "         NULL, NULL, NULL, NULL, x.reason, NULL"
-    "    FROM ci_change_proposal x LEFT JOIN ci ON ci.id = x.ci_id WHERE x.status = 'pending')"
+    "    FROM ci_change_proposal x LEFT JOIN ci ON ci.id = x.ci_id WHERE x.status = 'pending'"
+    "  UNION ALL"
+    "  SELECT 'cmdb_audit', a.id, a.version, a.site_id, a.submitted_at, a.assignee, a.ref, s.name, s.name,"
+    "         NULL, (SELECT count(*) FROM cmdb_audit_item i WHERE i.audit_id = a.id AND i.result = 'as_recorded'"
+    "                   AND " FL_CMDB_AUDIT_LAST_MARK "),"
+    "         (SELECT count(*) FROM cmdb_audit_item i WHERE i.audit_id = a.id AND " FL_CMDB_AUDIT_LAST_MARK "),"
+    "         NULL, NULL"
+    "    FROM cmdb_audit a LEFT JOIN site s ON s.id = a.site_id WHERE a.status = 'pending')"
     " SELECT q.*, a.decision AS approval_decision, o.mid AS approval_mid,"
     "        o.state AS approval_state, o.error AS approval_error"
     "   FROM queue q"
