@@ -66,7 +66,7 @@ static const KpiInfo kpis[FL_KPI_N_KINDS] = {
       "003 7.5.2 c", N_("counts matching the records"), N_("stock counts"),
       FL_KPI_RATE_AT_LEAST, 0.98 },
   [FL_KPI_CMDB_ACCURACY] = { "cmdb_record_accuracy", N_("Records match reality"),
-      "003 7.7.2 b, 8.3.5.2 a; 001 配置管理程序 6.5", N_("found as recorded"), N_("items audited"),
+      "003 7.7.2 b; 003 8.3.5.2 a; 001 配置管理程序 6.5", N_("found as recorded"), N_("items audited"),
       FL_KPI_RATE_AT_LEAST, 0.98 },
 };
 
