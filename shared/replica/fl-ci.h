@@ -26,7 +26,8 @@ GPtrArray *fl_ci_list_relations (FlDb *db, const char *ci_id, GError **error);
 GPtrArray *fl_ci_list_history (FlDb *db, const char *ci_id, GError **error);
 
 /* Proposes that `column` of `ci_id` changes from `from` to `to` (NULL: no
- * value) for `reason`, as `by`; the proposal waits for approval. */
+ * value) for `reason`, as `by`; the proposal waits for approval.  A status
+ * move the CI lifecycle does not allow is refused (FL_CI_ERROR_MOVE). */
 gboolean   fl_ci_propose_change (FlDb        *db,
                                  const char  *ci_id,
                                  const char  *column,

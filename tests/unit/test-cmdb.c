@@ -51,6 +51,26 @@ test_lifecycle_refused (void)
   g_assert_error (error, FL_CI_ERROR, FL_CI_ERROR_MOVE);
 }
 
+/* A correction proposed in the field is checked offline too. */
+static void
+test_lifecycle_proposal (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(FlDb) db = fl_test_replica ("AAA", &dir);
+  g_autofree char *site = fl_test_insert_site (db);
+  g_autofree char *json = g_strdup_printf ("{\"code\": \"SRV-1\", \"name\": \"x\", \"type\": \"server\","
+                                           " \"site_id\": \"%s\", \"status\": \"in_use\"}", site);
+  g_autofree char *ci = fl_test_insert (db, "ci", json);
+  g_autoptr(GError) error = NULL;
+  g_assert_false (fl_ci_propose_change (db, ci, "status", "in_use", "ordered", "typo", "li.wei", NULL, &error));
+  g_assert_error (error, FL_CI_ERROR, FL_CI_ERROR_MOVE);
+  g_clear_error (&error);
+  g_assert_true (fl_ci_propose_change (db, ci, "status", "in_use", "removed", "taken out", "li.wei", NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&db);
+  fl_test_remove_dir (dir);
+}
+
 /* ---- the model's rules of a mark and a round ---- */
 
 static JsonObject *
@@ -449,6 +469,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cmdb/lifecycle/allowed", test_lifecycle_allowed);
   g_test_add_func ("/cmdb/lifecycle/refused", test_lifecycle_refused);
+  g_test_add_func ("/cmdb/lifecycle/proposal", test_lifecycle_proposal);
   g_test_add_func ("/cmdb/audit/item-rules", test_item_rules);
   g_test_add_func ("/cmdb/audit/round-rules", test_round_rules);
   g_test_add_func ("/cmdb/audit/next-due", test_next_due);
