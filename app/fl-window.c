@@ -12,6 +12,7 @@
 #include "fl-approvals-page.h"
 #include "fl-backups-page.h"
 #include "fl-cis-page.h"
+#include "fl-cmdb-audits-page.h"
 #include "fl-inspections-page.h"
 #include "fl-problems-page.h"
 #include "fl-reports-page.h"
@@ -444,6 +445,7 @@ fl_window_class_init (FlWindowClass *klass)
   g_type_ensure (FL_TYPE_SYNC_STATUS_BUTTON);
   g_type_ensure (FL_TYPE_WORK_ORDER_LIST_PAGE);
   g_type_ensure (FL_TYPE_INSPECTIONS_PAGE);
+  g_type_ensure (FL_TYPE_CMDB_AUDITS_PAGE);
   g_type_ensure (FL_TYPE_BACKUPS_PAGE);
   g_type_ensure (FL_TYPE_CIS_PAGE);
   g_type_ensure (FL_TYPE_SYNC_PAGE);

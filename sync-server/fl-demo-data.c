@@ -6,6 +6,7 @@
 
 #include "fl-accounts.h"
 #include "fl-blobs.h"
+#include "fl-cmdb-audit.h"
 #include "fl-ids.h"
 #include "fl-record.h"
 #include "fl-sla-sweep.h"
@@ -755,6 +756,91 @@ add_inspections (Demo *d, GError **error)
 }
 
 static gboolean
+add_audit_mark (Demo *d, const char *audit_id, const char *ci_id, const char *result, JsonObject *differences,
+                const char *by, gint64 at, GError **error)
+{
+  g_autoptr(JsonObject) mark = json_object_new ();
+  json_object_set_string_member (mark, "audit_id", audit_id);
+  if (ci_id != NULL)
+    json_object_set_string_member (mark, "ci_id", ci_id);
+  json_object_set_string_member (mark, "result", result);
+  if (differences != NULL)
+    json_object_set_object_member (mark, "differences", json_object_ref (differences));
+  json_object_set_string_member (mark, "by", by);
+  set_time (mark, "at", at);
+  return add_row (d, "cmdb_audit_item", mark, at, 0, error);
+}
+
+static void
+add_difference (JsonObject *differences, const char *field, const char *recorded, const char *found)
+{
+  JsonObject *pair = json_object_new ();
+  if (recorded != NULL)
+    json_object_set_string_member (pair, "recorded", recorded);
+  else
+    json_object_set_null_member (pair, "recorded");
+  json_object_set_string_member (pair, "found", found);
+  json_object_set_object_member (differences, field, pair);
+}
+
+/* Per site, the CMDB audit of five months ago, approved, with a few CIs
+ * moved or missing and one found but not recorded, and the next one
+ * planned six months after it (001 配置管理程序 6.5). */
+static gboolean
+add_cmdb_audits (Demo *d, GError **error)
+{
+  for (guint s = 0; s < d->sites->len; s++)
+    {
+      Site *site = d->sites->pdata[s];
+      Engineer *e = pick_engineer (d);
+      gint64 walked = d->now - 150 * DAY;
+      g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (walked / G_USEC_PER_SEC);
+      g_autofree char *day = g_date_time_format (date, "%Y-%m-%d");
+      g_autofree char *short_day = g_date_time_format (date, "%y%m%d");
+      g_autofree char *ref = g_strdup_printf ("AUD-%s-%s-%04u", short_day, e->code, ++e->sequence);
+      g_autoptr(JsonObject) audit = json_object_new ();
+      json_object_set_string_member (audit, "ref", ref);
+      json_object_set_string_member (audit, "site_id", site->id);
+      json_object_set_string_member (audit, "due_on", day);
+      json_object_set_string_member (audit, "assignee", e->user->login);
+      json_object_set_string_member (audit, "status", "approved");
+      set_time (audit, "submitted_at", walked + 8 * HOUR);
+      g_autofree char *audit_id = put_row (d, "cmdb_audit", audit, walked - 14 * DAY, walked + DAY, error);
+      if (audit_id == NULL)
+        return FALSE;
+      for (guint i = 0; i < site->cis->len; i++)
+        {
+          CiRef *ci = site->cis->pdata[i];
+          gint64 at = walked + (1 + i % 7) * HOUR;
+          double roll = g_rand_double (d->rand);
+          g_autoptr(JsonObject) moved = json_object_new ();
+          add_difference (moved, "location", "机房 Server room 1, rack A1", "机房 Server room 2, rack C4");
+          if (!add_audit_mark (d, audit_id, ci->id, roll < 0.05 ? "differs" : roll < 0.07 ? "missing" : "as_recorded",
+                               roll < 0.05 ? moved : NULL, e->user->login, at, error))
+            return FALSE;
+        }
+      g_autoptr(JsonObject) found = json_object_new ();
+      add_difference (found, "code", NULL, "UPS-SPARE");
+      add_difference (found, "name", NULL, "备用 UPS Spare UPS");
+      add_difference (found, "type", NULL, "UPS");
+      if (!add_audit_mark (d, audit_id, NULL, "unrecorded", found, e->user->login, walked + 7 * HOUR, error))
+        return FALSE;
+
+      g_autofree char *next_due = fl_cmdb_audit_next_due (day);
+      g_autofree char *next_ref = g_strdup_printf ("AUD-%s-%s-%04u", short_day, e->code, ++e->sequence);
+      g_autoptr(JsonObject) next = json_object_new ();
+      json_object_set_string_member (next, "ref", next_ref);
+      json_object_set_string_member (next, "site_id", site->id);
+      json_object_set_string_member (next, "due_on", next_due);
+      json_object_set_string_member (next, "assignee", e->user->login);
+      json_object_set_string_member (next, "status", "planned");
+      if (!add_row (d, "cmdb_audit", next, d->now - 7 * DAY, 0, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 add_backups (Demo *d, GError **error)
 {
   static const char * const results[] = { "ok", "ok", "ok", "ok", "ok", "ok", "partial", "failed", "missing" };
@@ -1287,6 +1373,7 @@ generate (Demo *d, guint size, const char *blob_dir, GError **error)
       !add_initial_stock (d, size, error) ||
       !add_templates (d, error) ||
       !add_inspections (d, error) ||
+      !add_cmdb_audits (d, error) ||
       !add_backups (d, error))
     return FALSE;
   for (guint i = 0; i < size; i++)

@@ -7,6 +7,8 @@
 #include "fl-accounts.h"
 #include "fl-catalogue.h"
 #include "fl-change-workflow.h"
+#include "fl-ci-lifecycle.h"
+#include "fl-cmdb-audit.h"
 #include "fl-ids.h"
 #include "fl-merge.h"
 #include "fl-problem-workflow.h"
@@ -670,6 +672,43 @@ set_attachment_site (Push *p, JsonObject *row, char **problem, GError **error)
   return TRUE;
 }
 
+/* A new CMDB audit round, or a mark on one: a round is planned by a
+ * supervisor; a mark goes on an open round the user walks, names a CI of
+ * the round's site and fits its result. */
+static gboolean
+check_new_audit_row (Push *p, const FlTable *table, JsonObject *row, char **problem, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  if (strcmp (table->name, "cmdb_audit") == 0)
+    {
+      if (!fl_cmdb_audit_check_change (p->role, p->actor->login, NULL, row, &local_error))
+        *problem = g_strdup (local_error->message);
+      return TRUE;
+    }
+  g_autoptr(JsonObject) audit = fl_store_load_row (p->store, fl_schema_lookup ("cmdb_audit"),
+                                                   fl_record_get_string (row, "audit_id"), error);
+  if (audit == NULL)
+    return FALSE;
+  if (!fl_cmdb_audit_check_walk (p->role, p->actor->login, audit, &local_error) ||
+      !fl_cmdb_audit_check_item (row, &local_error))
+    {
+      *problem = g_strdup (local_error->message);
+      return TRUE;
+    }
+  const char *ci_id = fl_record_get_string (row, "ci_id");
+  if (ci_id == NULL)
+    return TRUE;
+  g_autoptr(JsonObject) ci = fl_store_load_row (p->store, fl_schema_lookup ("ci"), ci_id, &local_error);
+  if (ci == NULL && !g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (ci == NULL || g_strcmp0 (fl_record_get_string (ci, "site_id"), fl_record_get_string (audit, "site_id")) != 0)
+    *problem = g_strdup_printf (_("cmdb_audit_item.ci_id: %s is not an item of the audited site"), ci_id);
+  return TRUE;
+}
+
 /* ---- approvals ---- */
 
 static const char *
@@ -812,7 +851,10 @@ apply_ci_changes (Push *p, const FlTable *table, JsonObject *target, GPtrArray *
       JsonNode *to = JSON_NODE_HOLDS_OBJECT (pair) ? json_object_get_member (json_node_get_object (pair), "to") : NULL;
       json_object_set_member (values, l->data, to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
     }
-  if (!fl_record_validate (ci_table, values, FL_RECORD_UPDATE, NULL, &local_error))
+  if (!fl_record_validate (ci_table, values, FL_RECORD_UPDATE, NULL, &local_error) ||
+      (json_object_has_member (values, "status") &&
+       !fl_ci_check_move (fl_record_get_string (ci, "status"), fl_record_get_string (values, "status"),
+                          &local_error)))
     {
       *problem = g_strdup (local_error->message);
       return TRUE;
@@ -1133,6 +1175,13 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
       if (problem != NULL)
         return rejected (m, "%s", problem);
     }
+  else if (strcmp (table->name, "cmdb_audit") == 0 || strcmp (table->name, "cmdb_audit_item") == 0)
+    {
+      if (!check_new_audit_row (p, table, row, &problem, error))
+        return NULL;
+      if (problem != NULL)
+        return rejected (m, "%s", problem);
+    }
   else if (g_strv_contains ((const char * const[]) { "stock_count", "scrap_request", "ci_change_proposal", NULL },
                             table->name) &&
            g_strcmp0 (fl_record_get_string (row, "status"), "pending") != 0)
@@ -1300,6 +1349,13 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
       if (problem != NULL)
         return rejected (m, "%s", problem);
     }
+  if (strcmp (table->name, "cmdb_audit") == 0 &&
+      !fl_cmdb_audit_check_change (p->role, p->actor->login, current, after, &local_error))
+    return rejected_by (m, local_error);
+  if (strcmp (table->name, "ci") == 0 && json_object_has_member (apply, "status") &&
+      !fl_ci_check_move (fl_record_get_string (current, "status"), fl_record_get_string (after, "status"),
+                         &local_error))
+    return rejected_by (m, local_error);
 
   /* What the server set in place of a client's lifecycle time goes back to
    * the device with the row, even when nothing else changed (the move

@@ -35,19 +35,20 @@ static GParamSpec *properties[N_PROPS];
 /* The fields shown, in order; those an engineer may propose to correct. */
 static const struct {
   const char *column;
-  const char *label;
   gboolean    correctable;
 } fields[] = {
-  { "type", N_("Type"), FALSE },
-  { "status", N_("Status"), FALSE },
-  { "model", N_("Model"), TRUE },
-  { "serial", N_("Serial number"), TRUE },
-  { "contract_no", N_("Contract"), TRUE },
-  { "location", N_("Installed at"), TRUE },
-  { "system", N_("System"), TRUE },
-  { "owner", N_("Owner"), TRUE },
-  { "warranty_until", N_("Warranty until"), TRUE },
-  { "name", N_("Name"), TRUE },
+  { "type", FALSE },
+  { "status", FALSE },
+  { "model", TRUE },
+  { "serial", TRUE },
+  { "revision", TRUE },
+  { "contract_no", TRUE },
+  { "location", TRUE },
+  { "system", TRUE },
+  { "owner", TRUE },
+  { "warranty_until", TRUE },
+  { "description", TRUE },
+  { "name", TRUE },
 };
 
 static void
@@ -151,7 +152,7 @@ field_changed_cb (FlCiPage *self)
   if (self->row == NULL || label == NULL)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    if (g_strcmp0 (_(fields[i].label), gtk_string_object_get_string (label)) == 0)
+    if (g_strcmp0 (fl_format_ci_field (fields[i].column), gtk_string_object_get_string (label)) == 0)
       {
         const char *value = fl_record_get_string (self->row, fields[i].column);
         gtk_editable_set_text (GTK_EDITABLE (self->value_row), value != NULL ? value : "");
@@ -184,7 +185,7 @@ reload (FlCiPage *self)
     if (!g_str_equal (fields[i].column, "name"))
       {
         const char *value = fl_record_get_string (self->row, fields[i].column);
-        add_row (self->details_list, _(fields[i].label),
+        add_row (self->details_list, fl_format_ci_field (fields[i].column),
                  g_str_equal (fields[i].column, "status") ? fl_format_ci_status (value) : value, NULL);
       }
   load_relations (self, db);
@@ -234,7 +235,7 @@ propose_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
   GtkStringObject *label = adw_combo_row_get_selected_item (self->field_row);
   const char *column = NULL;
   for (guint i = 0; label != NULL && i < G_N_ELEMENTS (fields); i++)
-    if (g_strcmp0 (_(fields[i].label), gtk_string_object_get_string (label)) == 0)
+    if (g_strcmp0 (fl_format_ci_field (fields[i].column), gtk_string_object_get_string (label)) == 0)
       column = fields[i].column;
   g_autofree char *value = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->value_row))));
   g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reason_row))));
@@ -376,6 +377,6 @@ fl_ci_page_init (FlCiPage *self)
   g_autoptr(GtkStringList) correctable = gtk_string_list_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (fields[i].correctable)
-      gtk_string_list_append (correctable, _(fields[i].label));
+      gtk_string_list_append (correctable, fl_format_ci_field (fields[i].column));
   adw_combo_row_set_model (self->field_row, G_LIST_MODEL (correctable));
 }

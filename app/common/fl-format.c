@@ -3,21 +3,11 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include <fl-ci-lifecycle.h>
 #include <fl-enum.h>
 #include <fl-sla-events.h>
 
 /* Labels of stored values the model only lists as choices (fl-schema.c). */
-static const FlEnumName ci_status_names[] = {
-  { "ordered", NC_("ci status", "Ordered") },
-  { "received", NC_("ci status", "Received") },
-  { "testing", NC_("ci status", "Testing") },
-  { "in_use", NC_("ci status", "In use") },
-  { "changing", NC_("ci status", "Being changed") },
-  { "removed", NC_("ci status", "Removed") },
-  { "retired", NC_("ci status", "Retired") },
-};
-static const FlEnumTable ci_status_table = FL_ENUM_TABLE (ci_status_names, "ci status");
-
 static const FlEnumName backup_kind_names[] = {
   { "full", NC_("backup kind", "full") },
   { "incremental", NC_("backup kind", "incremental") },
@@ -25,10 +15,34 @@ static const FlEnumName backup_kind_names[] = {
 };
 static const FlEnumTable backup_kind_table = FL_ENUM_TABLE (backup_kind_names, "backup kind");
 
+/* What each CI field is called on the CI page and on an audit. */
+static const FlEnumName ci_field_names[] = {
+  { "code", N_("Code") },
+  { "name", N_("Name") },
+  { "type", N_("Type") },
+  { "status", N_("Status") },
+  { "model", N_("Model") },
+  { "serial", N_("Serial number") },
+  { "revision", N_("Version") },
+  { "contract_no", N_("Contract") },
+  { "location", N_("Installed at") },
+  { "system", N_("System") },
+  { "owner", N_("Owner") },
+  { "warranty_until", N_("Warranty until") },
+  { "description", N_("Description") },
+};
+static const FlEnumTable ci_field_table = FL_ENUM_TABLE (ci_field_names, NULL);
+
+const char *
+fl_format_ci_field (const char *column)
+{
+  return fl_enum_label_for_name (&ci_field_table, column);
+}
+
 const char *
 fl_format_ci_status (const char *status)
 {
-  return fl_enum_label_for_name (&ci_status_table, status);
+  return fl_ci_status_label_for_name (status);
 }
 
 const char *

@@ -6,6 +6,8 @@
 #include <fl-time.h>
 #include <fl-user.h>
 #include <fl-work-order-queries.h>
+#include <fl-cmdb-audits.h>
+#include <fl-kpi.h>
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
@@ -209,6 +211,16 @@ decorate_queue_item (FlRecordItem *item, gpointer user_data)
       subtitle = g_strdup_printf ("%s · %s · %s", fl_record_get_string (row, "reason"),
                                   who != NULL ? who : "?", when);
       fl_record_item_set_tag (item, fl_change_kind_label_for_name (fl_record_get_string (row, "kind")), "status");
+    }
+  else if (g_strcmp0 (table, "cmdb_audit") == 0)
+    {
+      /* Translators: a submitted audit in the approval queue: "Configuration audit of Hospital" */
+      title = g_strdup_printf (_("Configuration audit of %s"), subject != NULL ? subject : "");
+      /* Translators: "AUD-261201-K3F-0001 · 41 of 45 found as recorded · li.wei · 2026-12-01 10:30" */
+      subtitle = g_strdup_printf (_("%s · %" PRId64 " of %" PRId64 " found as recorded · %s · %s"), ref,
+                                  fl_record_get_int (row, "counted", 0), fl_record_get_int (row, "expected", 0),
+                                  who != NULL ? who : "?", when);
+      fl_record_item_set_tag (item, _("Configuration audit"), "status");
     }
   else
     {
@@ -673,6 +685,56 @@ show_ci_change_facts (FlApprovalsPage *self, JsonObject *row)
   add_property (self, g, _("When"), at);
 }
 
+/* A submitted audit: its marks by result, 账实相符率, and each finding. */
+static void
+show_audit_facts (FlApprovalsPage *self, JsonObject *row)
+{
+  FlDb *db = page_db (self);
+  const char *audit_id = fl_record_get_string (row, "id");
+  AdwPreferencesGroup *g = self->details_group;
+  FlCmdbAuditCounts counts;
+  if (!fl_cmdb_audit_count (db, audit_id, &counts, NULL))
+    return;
+  FlKpiValue accuracy = { counts.results[FL_AUDIT_AS_RECORDED], 0 };
+  for (guint r = 0; r < FL_N_AUDIT_RESULTS; r++)
+    {
+      g_autofree char *n = g_strdup_printf ("%u", counts.results[r]);
+      add_property (self, g, fl_audit_result_get_label (r), n);
+      accuracy.denominator += counts.results[r];
+    }
+  g_autofree char *rate = fl_kpi_format_value (FL_KPI_CMDB_ACCURACY, &accuracy);
+  add_property (self, g, fl_kpi_label (FL_KPI_CMDB_ACCURACY), rate);
+  g_autoptr(GPtrArray) cis = fl_cmdb_audit_list_cis (db, audit_id, NULL);
+  for (guint i = 0; cis != NULL && i < cis->len; i++)
+    {
+      JsonObject *ci = g_ptr_array_index (cis, i);
+      const char *result = fl_record_get_string (ci, "result");
+      if (g_strcmp0 (result, "as_recorded") == 0)
+        continue;
+      g_autoptr(GString) text = g_string_new (fl_audit_result_label_for_name (result));
+      g_autoptr(JsonObject) differences = fl_record_get_string (ci, "differences") != NULL
+        ? fl_record_parse (fl_record_get_string (ci, "differences"), -1, NULL) : NULL;
+      g_autoptr(GList) fields = differences != NULL ? json_object_get_members (differences) : NULL;
+      for (GList *l = fields; l != NULL; l = l->next)
+        {
+          JsonObject *pair = json_object_get_object_member (differences, l->data);
+          g_autofree char *recorded = proposed_value (l->data, json_object_get_member (pair, "recorded"));
+          g_autofree char *found = proposed_value (l->data, json_object_get_member (pair, "found"));
+          /* Translators: a difference found on an audit, "Installed at: Room 1 → Room 4" */
+          g_string_append_printf (text, _(" · %s: %s → %s"), fl_format_ci_field (l->data), recorded, found);
+        }
+      add_property (self, g, fl_record_get_string (ci, "code"), text->str);
+    }
+  g_autoptr(GPtrArray) unrecorded = fl_cmdb_audit_list_unrecorded (db, audit_id, NULL);
+  for (guint i = 0; unrecorded != NULL && i < unrecorded->len; i++)
+    {
+      JsonObject *found = g_ptr_array_index (unrecorded, i);
+      g_autofree char *text = g_strdup_printf ("%s · %s", fl_audit_result_get_label (FL_AUDIT_UNRECORDED),
+                                               fl_record_get_string (found, "name"));
+      add_property (self, g, fl_record_get_string (found, "code"), text);
+    }
+}
+
 static void
 show_state (FlApprovalsPage *self, JsonObject *row)
 {
@@ -748,6 +810,8 @@ show_item (FlApprovalsPage *self, FlRecordItem *item, gboolean in_queue)
     show_work_order_facts (self, fl_record_get_string (row, "id"));
   else if (g_strcmp0 (table, "stock_count") == 0 || g_strcmp0 (table, "scrap_request") == 0)
     show_stock_facts (self, row, g_strcmp0 (table, "stock_count") == 0);
+  else if (g_strcmp0 (table, "cmdb_audit") == 0)
+    show_audit_facts (self, row);
   else
     show_ci_change_facts (self, row);
 
@@ -888,7 +952,8 @@ static void
 session_changed (FlApprovalsPage *self, const char *table)
 {
   static const char * const tables[] = {
-    "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record", "approval", "work_log",
+    "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record", "cmdb_audit",
+    "cmdb_audit_item", "approval", "work_log",
     "attachment", "user", "stock_movement", NULL };
   if (g_strcmp0 (table, "blob") == 0)
     show_current_again (self);

@@ -215,6 +215,9 @@ fl_service_report_to_csv (const FlServiceReport *report)
   csv_int (csv, "stock", "counts", "with_variance", r->stock.counts_with_variance);
   csv_int (csv, "stock", "balances", "negative", r->stock.negative_balances);
   csv_int (csv, "stock", "parts", "below_minimum", r->stock.below_minimum);
+  csv_int (csv, "cmdb", "audits", "count", r->cmdb.audits);
+  for (guint k = 0; k < FL_N_AUDIT_RESULTS; k++)
+    csv_int (csv, "cmdb", "items", fl_audit_result_to_string (k), r->cmdb.results[k]);
   for (int i = 0; i < FL_SERVICE_REPORT_MONTHS; i++)
     {
       int index = report->year * 12 + report->month - 1 - (FL_SERVICE_REPORT_MONTHS - 1 - i);
@@ -482,6 +485,19 @@ backups_and_stock_page (FlPdf *pdf, const FlServiceReport *report)
   add_cell (counts, g_strdup (_("Parts below their minimum stock now")));
   add_cell (counts, g_strdup_printf ("%" PRId64, r->stock.below_minimum));
   fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), counts, FL_PDF_TABLE_FIGURES);
+
+  fl_pdf_heading (pdf, _("Configuration audits"));
+  g_autoptr(GPtrArray) audits = g_ptr_array_new_with_free_func (g_free);
+  add_cell (audits, g_strdup (_("Audits approved")));
+  add_cell (audits, g_strdup_printf ("%" PRId64, r->cmdb.audits));
+  for (guint k = 0; k < FL_N_AUDIT_RESULTS; k++)
+    {
+      add_cell (audits, g_strdup (fl_audit_result_get_label (k)));
+      add_cell (audits, g_strdup_printf ("%" PRId64, r->cmdb.results[k]));
+    }
+  add_cell (audits, g_strdup (fl_kpi_label (FL_KPI_CMDB_ACCURACY)));
+  add_cell (audits, share (&r->values[FL_KPI_CMDB_ACCURACY]));
+  fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), audits, FL_PDF_TABLE_FIGURES);
 
   static const FlKpiKind kinds[] = { FL_KPI_BACKUPS_ON_TIME, FL_KPI_STOCK_ACCURACY };
   charts (pdf, report, kinds, G_N_ELEMENTS (kinds));

@@ -106,5 +106,7 @@ fl_ref_prefix (const char *table, const char *kind)
     return "PRB";
   if (g_strcmp0 (table, "change_record") == 0)
     return "CHG";
+  if (g_strcmp0 (table, "cmdb_audit") == 0)
+    return "AUD";
   return NULL;
 }

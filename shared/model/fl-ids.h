@@ -20,7 +20,7 @@ gboolean  fl_uuid_is_valid (const char *text);
 
 /* Reference prefix for a table and, for work orders, its kind:
  * INC incident, REQ request, MNT maintenance, INS inspection round, PRB problem,
- * CHG change. */
+ * CHG change, AUD CMDB audit round. */
 const char *fl_ref_prefix (const char *table, const char *kind);
 
 G_END_DECLS

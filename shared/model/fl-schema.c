@@ -63,7 +63,11 @@ static const char * const decision_choices[] = { "approved", "rejected", NULL };
 static const char * const relation_kind_choices[] = {
   "depends_on", "runs_on", "connected_to", "backed_up_by", "part_of", NULL };
 static const char * const approval_target_choices[] = {
-  "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record", NULL };
+  "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record", "cmdb_audit", NULL };
+static const char * const audit_status_choices[] = {
+  "planned", "in_progress", "pending", "approved", "rejected", "cancelled", NULL };
+static const char * const audit_result_choices[] = {
+  "as_recorded", "differs", "missing", "unrecorded", NULL };
 static const char * const attachment_owner_choices[] = {
   "work_order", "inspection", "backup_check", "ci", "ci_change_proposal", "stock_count", "problem",
   "change_record", NULL };
@@ -158,6 +162,8 @@ static const FlColumn ci_columns[] = {
   { "status", FL_COL_TEXT, REQ, ci_status_choices },
   { "owner", FL_COL_TEXT, 0, .max_length = NAME },
   { "warranty_until", FL_COL_DATE, 0 },
+  { "revision", FL_COL_TEXT, 0, .max_length = NAME },  /* the item's version (001 8.2.6.1; `version` is the row's) */
+  { "description", FL_COL_TEXT, 0, .max_length = LONG },
 };
 
 static const FlColumn ci_relation_columns[] = {
@@ -341,6 +347,27 @@ static const FlColumn ci_change_proposal_columns[] = {
   { "status", FL_COL_TEXT, REQ, review_status_choices },
 };
 
+/* A CMDB audit round of one site (fl-cmdb-audit.h); its site is fixed,
+ * since its marks are scoped through it. */
+static const FlColumn cmdb_audit_columns[] = {
+  { "ref", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
+  { "site_id", FL_COL_REF, REQ | IMM, NULL, 0, 0, "site" },
+  { "due_on", FL_COL_DATE, REQ },
+  { "assignee", FL_COL_TEXT, 0, .max_length = NAME },
+  { "status", FL_COL_TEXT, REQ, audit_status_choices },
+  { "submitted_at", FL_COL_TIME, 0 },
+};
+
+static const FlColumn cmdb_audit_item_columns[] = {
+  { "audit_id", FL_COL_REF, REQ, NULL, 0, 0, "cmdb_audit" },
+  { "ci_id", FL_COL_REF, 0, NULL, 0, 0, "ci" },  /* NULL: found, not recorded */
+  { "result", FL_COL_TEXT, REQ, audit_result_choices },
+  { "differences", FL_COL_JSON, 0, .max_length = JSON_RESULTS },  /* {field: {recorded, found}} */
+  { "note", FL_COL_TEXT, 0, .max_length = LONG },
+  { "by", FL_COL_TEXT, REQ, .max_length = NAME },
+  { "at", FL_COL_TIME, REQ },
+};
+
 static const FlColumn approval_columns[] = {
   { "target_table", FL_COL_TEXT, REQ, approval_target_choices },
   { "target_id", FL_COL_TEXT, REQ, .max_length = NAME },
@@ -465,6 +492,8 @@ static const FlTable tables[] = {
   TABLE (backup_job, FL_TABLE_MUTABLE, { { "ci_id", "ci" } }),
   TABLE (backup_check, FL_TABLE_APPEND_ONLY, { { "job_id", "backup_job" } }),
   TABLE (ci_change_proposal, FL_TABLE_MUTABLE, { { "ci_id", "ci" } }),
+  TABLE (cmdb_audit, FL_TABLE_MUTABLE, { { "site_id", NULL } }),
+  TABLE (cmdb_audit_item, FL_TABLE_APPEND_ONLY, { { "audit_id", "cmdb_audit" } }),
   TABLE (approval, FL_TABLE_APPEND_ONLY, { { "site_id", NULL } }),
   TABLE (attachment, FL_TABLE_APPEND_ONLY, { { "site_id", NULL } }),
   TABLE (conflict, FL_TABLE_SERVER_OWNED, { { "site_id", NULL } }),

@@ -590,7 +590,9 @@ typedef struct {
  *   change's approval only by approvals.
  * - work_order updates by engineers are limited further by the lifecycle
  *   (their own orders), inspection_round updates by engineers to walking
- *   their rounds; stock_movement by fl_access_check_movement_kind. */
+ *   their rounds; stock_movement by fl_access_check_movement_kind.
+ * - cmdb_audit: supervisors plan, engineers walk and submit
+ *   (fl_cmdb_audit_check_change); marks only on an open round of theirs. */
 static const TableRights table_rights[] = {
   { "site",                MUTABLE,     ADMIN,                   ADMIN },
   { "user",                SERVER_KEPT, 0,                       0 },
@@ -613,6 +615,8 @@ static const TableRights table_rights[] = {
   { "backup_job",          MUTABLE,     ADMIN,                   ADMIN },
   { "backup_check",        LEDGER,      FIELD_STAFF,             0 },
   { "ci_change_proposal",  MUTABLE,     FIELD_STAFF,             ADMIN },
+  { "cmdb_audit",          MUTABLE,     MANAGERS,                FIELD_STAFF },
+  { "cmdb_audit_item",     LEDGER,      FIELD_STAFF,             0 },
   { "approval",            LEDGER,      SUPERVISOR,              0 },
   { "attachment",          LEDGER,      EVERYONE,                0 },
   { "conflict",            SERVER_KEPT, 0,                       MANAGERS },

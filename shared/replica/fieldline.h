@@ -6,6 +6,8 @@
 #include "fl-backup.h"
 #include "fl-changelog.h"
 #include "fl-ci.h"
+#include "fl-ci-lifecycle.h"
+#include "fl-cmdb-audits.h"
 #include "fl-db.h"
 #include "fl-ids.h"
 #include "fl-inspection.h"

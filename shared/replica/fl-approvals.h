@@ -1,5 +1,6 @@
 /* fl-approvals.h — what a supervisor decides: the approval queue (resolved
- * work orders, stock counts, scrap requests, CI change proposals), the
+ * work orders, stock counts, scrap requests, CI change proposals, submitted
+ * CMDB audits), the
  * decision on one of them, and assigning open work orders.
  *
  * A decision is an `approval` row appended through the change log; the
@@ -22,7 +23,9 @@ G_BEGIN_DECLS
  * or who, ?3 a site id, ?4 who did it (an engineer's or clerk's login),
  * ?5 waiting since at least (RFC 3339: older items only).  ?6 the order:
  * NULL oldest first, "newest", or "urgent" (work orders by priority, then
- * the oldest).  For list models (paged). */
+ * the oldest).  A submitted CMDB audit has in `counted` its items found as
+ * recorded and in `expected` all the items it audited.  For list models
+ * (paged). */
 const char *fl_approvals_queue_sql (void);
 
 /* Open work orders, unassigned first then the most urgent; ?1 not NULL:

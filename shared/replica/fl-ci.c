@@ -1,6 +1,8 @@
 #include "fl-ci.h"
 
 #include "fl-change.h"
+#include "fl-changelog.h"
+#include "fl-ci-lifecycle.h"
 #include "fl-query.h"
 
 GPtrArray *
@@ -66,6 +68,9 @@ fl_ci_propose_change (FlDb *db, const char *ci_id, const char *column, const cha
                       const char *to, const char *reason, const char *by, char **out_id,
                       GError **error)
 {
+  /* A move the lifecycle does not allow would only be refused on approval. */
+  if (g_strcmp0 (column, "status") == 0 && !fl_ci_check_move (from, to, error))
+    return FALSE;
   g_autoptr(JsonObject) change = json_object_new ();
   set_text_or_null (change, "from", from);
   set_text_or_null (change, "to", to);

@@ -30,7 +30,8 @@ GPtrArray *fl_ci_list_history (FlDb *db, const char *ci_id, GError **error);
 
 /* Proposes that `column` of `ci_id` changes from `from` to `to` (NULL: no
  * value) for `reason`, as `by`: a standard change (fl-change.h) that waits
- * for a supervisor's approval; `out_id` is the change's. */
+ * for a supervisor's approval; `out_id` is the change's.  A status move the
+ * CI lifecycle does not allow is refused (FL_CI_ERROR_MOVE). */
 gboolean   fl_ci_propose_change (FlDb        *db,
                                  const char  *ci_id,
                                  const char  *column,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fl-cmdb-audits.h"
 #include "fl-query.h"
 #include "fl-security.h"
 #include "fl-stock-queries.h"
@@ -65,6 +66,9 @@ static const KpiInfo kpis[FL_KPI_N_KINDS] = {
       FL_KPI_RATE_AT_LEAST, 1.00 },
   [FL_KPI_STOCK_ACCURACY] = { "stock_record_accuracy", N_("Spare-parts record accuracy"),
       "003 7.5.2 c", N_("counts matching the records"), N_("stock counts"),
+      FL_KPI_RATE_AT_LEAST, 0.98 },
+  [FL_KPI_CMDB_ACCURACY] = { "cmdb_record_accuracy", N_("Records match reality"),
+      "003 7.7.2 b; 003 8.3.5.2 a; 001 配置管理程序 6.5", N_("found as recorded"), N_("items audited"),
       FL_KPI_RATE_AT_LEAST, 0.98 },
 };
 
@@ -688,6 +692,50 @@ compute_stock (FlDb *db, const char *site_id, FlKpiReport *r, GError **error)
   return TRUE;
 }
 
+/* 003 7.7.2 b (账实相符率), 8.3.5.2 a: of the items an approved audit
+ * checked — the recorded CIs it marked and the items it found that were
+ * not recorded — those found as recorded, in the period the audit was
+ * submitted.  Only the last mark of an item on its round counts. */
+static gboolean
+compute_cmdb (FlDb *db, const char *site_id, FlKpiReport *r, GError **error)
+{
+  g_autofree char *start_text = fl_time_format (r->start);
+  g_autofree char *end_text = fl_time_format (MIN (r->end, r->as_of + 1));
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT a.id, i.result FROM cmdb_audit a"
+      "  LEFT JOIN cmdb_audit_item i ON i.audit_id = a.id AND " FL_CMDB_AUDIT_LAST_MARK
+      " WHERE (?1 IS NULL OR a.site_id = ?1) AND a.status = 'approved'"
+      "   AND a.submitted_at >= ?2 AND a.submitted_at < ?3"
+      " ORDER BY a.id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, start_text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, end_text, -1, SQLITE_TRANSIENT);
+  g_autofree char *last_audit = NULL;
+  for (;;)
+    {
+      gboolean has_row;
+      if (!fl_stmt_step_row (db, stmt, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        break;
+      const char *audit = (const char *) sqlite3_column_text (stmt, 0);
+      if (g_strcmp0 (audit, last_audit) != 0)
+        {
+          r->cmdb.audits++;
+          g_free (last_audit);
+          last_audit = g_strdup (audit);
+        }
+      FlAuditResult result;
+      if (!fl_audit_result_from_string ((const char *) sqlite3_column_text (stmt, 1), &result))
+        continue;
+      r->cmdb.results[result]++;
+      count (&r->values[FL_KPI_CMDB_ACCURACY], result == FL_AUDIT_AS_RECORDED);
+    }
+  return TRUE;
+}
+
 gboolean
 fl_kpi_compute (FlDb *db, const char *site_id, gint64 start, gint64 end, gint64 as_of,
                 FlKpiReport *out, GError **error)
@@ -707,7 +755,8 @@ fl_kpi_compute (FlDb *db, const char *site_id, gint64 start, gint64 end, gint64 
   gboolean ok = compute_work_orders (db, site_id, calendars, &r, error)
              && compute_inspections (db, site_id, calendars, &r, error)
              && compute_backups (db, site_id, calendars, &r, error)
-             && compute_stock (db, site_id, &r, error);
+             && compute_stock (db, site_id, &r, error)
+             && compute_cmdb (db, site_id, &r, error);
   if (own_transaction)
     {
       if (ok)

@@ -15,6 +15,7 @@
  * standard it comes from. */
 #pragma once
 
+#include "fl-cmdb-audit.h"
 #include "fl-db.h"
 #include "fl-record.h"
 #include "fl-sla.h"
@@ -35,6 +36,7 @@ typedef enum {
   FL_KPI_BACKUPS_ON_TIME,        /* scheduled backup periods with a good backup taken in them */
   FL_KPI_RESTORE_SUCCESS,        /* restore drills that succeeded */
   FL_KPI_STOCK_ACCURACY,         /* stock counts where counted = recorded */
+  FL_KPI_CMDB_ACCURACY,          /* CIs of approved CMDB audits found as recorded */
   FL_KPI_N_KINDS
 } FlKpiKind;
 
@@ -79,6 +81,13 @@ typedef struct {
   gint64 below_minimum;     /* parts below their minimum in a warehouse now (fl-stock-queries.h) */
 } FlKpiStockSummary;
 
+/* The CMDB audits walked in the period and approved: their marks that
+ * count, by FlAuditResult (fl-cmdb-audits.h). */
+typedef struct {
+  gint64 audits;
+  gint64 results[FL_N_AUDIT_RESULTS];
+} FlKpiCmdbSummary;
+
 /* The two kinds of routine work in FL_KPI_ROUTINE_ON_TIME. */
 typedef struct {
   FlKpiValue maintenance;   /* maintenance jobs: resolved_at <= resolve_due */
@@ -94,6 +103,7 @@ typedef struct {
   FlKpiRoutineSummary routine;
   FlKpiBackupSummary  backups;
   FlKpiStockSummary   stock;
+  FlKpiCmdbSummary    cmdb;
 } FlKpiReport;
 
 /* "response_on_time", ... : stable names for CSV columns and settings. */

@@ -14,9 +14,9 @@
  * several devices, status moves, work logs, parts used from vans until
  * balances go negative, stock movements, counts and scrap requests,
  * inspections, backup checks, customer sign-off with a signature blob,
- * attachments, CI change proposals, approvals (some stale), moving orders
- * to another site, and users resolving, retrying and discarding what the
- * server did not take.
+ * attachments, CI change proposals, CMDB audit marks and submissions,
+ * approvals (some stale), moving orders to another site, and users
+ * resolving, retrying and discarding what the server did not take.
  *
  * At the end every client syncs until nothing moves, then:
  * - every replica holds exactly the rows a fresh snapshot would give its
@@ -136,6 +136,7 @@ struct _Sim
   char            *cis[2][2];
   char            *jobs[2];
   char            *rounds[2];
+  char            *audits[2];
   SimStats         stats;
   GPtrArray       *held;        /* HeldRequest* */
   GString         *failures;
@@ -708,6 +709,30 @@ op_ci_change_proposal (SimClient *client, GError **error)
   return fl_changelog_insert (client->c.db, "ci_change_proposal", fields, NULL, error);
 }
 
+/* A CMDB audit mark offline; the round may have been submitted or decided
+ * meanwhile (refused here or on the server). */
+static gboolean
+op_audit_mark (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  int site = site_index (sim, client_site (client));
+  static const FlAuditResult results[] = { FL_AUDIT_AS_RECORDED, FL_AUDIT_AS_RECORDED, FL_AUDIT_DIFFERS,
+                                           FL_AUDIT_MISSING };
+  FlAuditResult result = results[g_rand_int_range (sim->rng, 0, G_N_ELEMENTS (results))];
+  g_autoptr(JsonObject) found = json_object_new ();
+  json_object_set_string_member (found, "location", chance (sim, 0.5) ? "Room 2" : "Room 3");
+  return fl_cmdb_audit_mark (client->c.db, sim->audits[site], sim->cis[site][g_rand_int_range (sim->rng, 0, 2)],
+                             result, found, NULL, client->role, client->login, NULL, error);
+}
+
+static gboolean
+op_audit_submit (SimClient *client, GError **error)
+{
+  Sim *sim = client->sim;
+  int site = site_index (sim, client_site (client));
+  return fl_cmdb_audit_submit (client->c.db, sim->audits[site], client->role, client->login, error);
+}
+
 static gboolean
 op_open_problem (SimClient *client, GError **error)
 {
@@ -786,7 +811,7 @@ op_approval (SimClient *client, GError **error)
 {
   Sim *sim = client->sim;
   static const char * const targets[] = {
-    "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record" };
+    "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record", "cmdb_audit" };
   const char *table = PICK (sim, targets);
   const char *waiting = g_strcmp0 (table, "work_order") == 0 ? "status = 'resolved'"
                       : g_strcmp0 (table, "change_record") == 0 ? "status = 'requested'" : "status = 'pending'";
@@ -870,10 +895,8 @@ static const Op ops[] = {
   { op_backup_check, "backup check", ENG, 3 },
   { op_attachment, "attachment", ENG | SUP, 2 },
   { op_ci_change_proposal, "CI change proposal", ENG, 2 },
-  { op_open_problem, "open problem", ENG | SUP, 1 },
-  { op_move_problem, "move problem", ENG | SUP, 2 },
-  { op_request_change, "request change", ENG | SUP, 1 },
-  { op_move_change, "move change", ENG | SUP, 2 },
+  static const char * const targets[] = {
+    "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record", "cmdb_audit" };
   { op_approval, "approval", SUP, 6 },
   { op_move_to_other_site, "move to other site", SUP, 2 },
   { op_user_action, "resolve/retry/discard", ALL, 3 },
@@ -1001,6 +1024,12 @@ setup_world (Sim *sim)
       json_object_set_string_member (round, "planned_for", "2026-11-22");
       json_object_set_string_member (round, "status", "in_progress");
       sim->rounds[s] = put (sim, "inspection_round", round);
+      g_autoptr(JsonObject) audit = json_object_new ();
+      json_object_set_string_member (audit, "ref", s == 0 ? "AUD-261122-SRV-0001" : "AUD-261122-SRV-0002");
+      json_object_set_string_member (audit, "site_id", sites[s]);
+      json_object_set_string_member (audit, "due_on", "2026-12-15");
+      json_object_set_string_member (audit, "status", "planned");
+      sim->audits[s] = put (sim, "cmdb_audit", audit);
     }
 
   /* A few orders at each site from the start, for everyone to work on. */
@@ -1082,6 +1111,7 @@ teardown_world (Sim *sim)
       g_clear_pointer (&sim->cis[s][1], g_free);
       g_clear_pointer (&sim->jobs[s], g_free);
       g_clear_pointer (&sim->rounds[s], g_free);
+      g_clear_pointer (&sim->audits[s], g_free);
     }
   g_clear_object (&sim->soup);
   g_clear_pointer (&sim->soup_url, g_free);

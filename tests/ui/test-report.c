@@ -257,10 +257,10 @@ test_csv (Fixture *f, gconstpointer data)
   g_autofree char *csv = NULL;
   g_assert_true (g_file_get_contents (path, &csv, NULL, &error));
   g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
-  /* header + 6 report + 13 KPIs x 6 + 4 priorities x 6 + 2 routine x 2 + 8 backups
-   * + 7 kinds x 2 + 4 stock + 6 months x 13 KPIs x 3, and the empty string after the
-   * last line break. */
-  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 6 + 78 + 24 + 4 + 8 + 14 + 4 + 234 + 1);
+  /* header + 6 report + 14 KPIs x 6 + 4 priorities x 6 + 2 routine x 2 + 8 backups
+   * + 7 kinds x 2 + 4 stock + 5 CMDB audits + 6 months x 14 KPIs x 3, and the empty
+   * string after the last line break. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 6 + 84 + 24 + 4 + 8 + 14 + 4 + 5 + 252 + 1);
   g_assert_cmpstr (lines[0], ==, "section,item,measure,value");
   g_assert_cmpstr (csv_value (lines, "report,site,name,"), ==, "HOSP1 第一人民医院");
   g_assert_cmpstr (csv_value (lines, "report,period,month,"), ==, "2026-10");
@@ -286,6 +286,9 @@ test_csv (Fixture *f, gconstpointer data)
   g_assert_cmpstr (csv_value (lines, "backups,restore_drills,minutes,"), ==, "40");
   g_assert_cmpstr (csv_value (lines, "stock,receive,units,"), ==, "4");
   g_assert_cmpstr (csv_value (lines, "stock,parts,below_minimum,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "cmdb,audits,count,"), ==, "0");
+  g_assert_cmpstr (csv_value (lines, "kpi,cmdb_record_accuracy,clause,"), ==,
+                   "003 7.7.2 b; 003 8.3.5.2 a; 001 配置管理程序 6.5");
   g_assert_cmpstr (csv_value (lines, "history,2026-09.response_on_time,rate,"), ==, "1.0000");
   g_assert_cmpstr (csv_value (lines, "history,2026-05.response_on_time,rate,"), ==, "");
 }
