@@ -895,8 +895,12 @@ static const Op ops[] = {
   { op_backup_check, "backup check", ENG, 3 },
   { op_attachment, "attachment", ENG | SUP, 2 },
   { op_ci_change_proposal, "CI change proposal", ENG, 2 },
-  static const char * const targets[] = {
-    "work_order", "stock_count", "scrap_request", "ci_change_proposal", "change_record", "cmdb_audit" };
+  { op_open_problem, "open problem", ENG | SUP, 1 },
+  { op_move_problem, "move problem", ENG | SUP, 2 },
+  { op_request_change, "request change", ENG | SUP, 1 },
+  { op_move_change, "move change", ENG | SUP, 2 },
+  { op_audit_mark, "CMDB audit mark", ENG, 3 },
+  { op_audit_submit, "CMDB audit submit", ENG, 1 },
   { op_approval, "approval", SUP, 6 },
   { op_move_to_other_site, "move to other site", SUP, 2 },
   { op_user_action, "resolve/retry/discard", ALL, 3 },
