@@ -940,6 +940,8 @@ apply_decision (Push *p, const FlTable *table, JsonObject *target, JsonObject *a
       else if (approve && strcmp (table->name, "ci_change_proposal") == 0 &&
                !apply_ci_changes (p, table, target, conflicts, problem, error))
         return FALSE;
+      if (*problem != NULL)
+        return TRUE;
     }
 
   /* What the decision changed, with what it took back (a rejected
