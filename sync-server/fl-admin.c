@@ -536,8 +536,10 @@ cmd_document_publish (Admin *admin, GError **error)
   FlDocumentKind document_kind;
   if (!fl_document_kind_from_string (kind, &document_kind))
     return usage_error (error, _("There is no document “%s”: choose continuity_plan, contacts or contracts"), kind);
-  g_autofree char *dir = blob_dir (admin, error);
-  if (dir == NULL)
+  /* In --blob-dir, in a store that keeps them, or beside a database file. */
+  g_autofree char *dir = admin->blob_dir == NULL && fl_store_keeps_blobs (admin->store) ? NULL
+                       : blob_dir (admin, error);
+  if (dir == NULL && !fl_store_keeps_blobs (admin->store))
     return FALSE;
   char *data;
   gsize size;
@@ -548,7 +550,8 @@ cmd_document_publish (Admin *admin, GError **error)
   g_autofree char *basename = g_path_get_basename (path);
   g_autofree char *type = g_content_type_guess (basename, g_bytes_get_data (bytes, NULL), size, NULL);
   g_autofree char *mime = g_content_type_get_mime_type (type);
-  g_autoptr(FlBlobs) blobs = fl_blobs_new (dir, MAX (size, 1), error);
+  g_autoptr(FlBlobs) blobs = dir != NULL ? fl_blobs_new (dir, MAX (size, 1), error)
+                                         : fl_blobs_new_in_store (admin->store, MAX (size, 1));
   if (blobs == NULL || !fl_blobs_put (blobs, sha256, bytes, error))
     return FALSE;
 

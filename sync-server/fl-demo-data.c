@@ -1275,17 +1275,25 @@ static const guint8 signature_png[] = {
   0x44, 0xae, 0x42, 0x60, 0x82,
 };
 
+/* Keeps `bytes` where the store's servers keep files: in `blob_dir`, or in
+ * the store itself when it keeps them (nowhere when neither). */
+static gboolean
+put_demo_blob (Demo *d, const char *blob_dir, const char *sha256, GBytes *bytes, GError **error)
+{
+  if (blob_dir == NULL && !fl_store_keeps_blobs (d->store))
+    return TRUE;
+  g_autoptr(FlBlobs) blobs = blob_dir != NULL ? fl_blobs_new (blob_dir, 1024 * 1024, error)
+                                              : fl_blobs_new_in_store (d->store, 1024 * 1024);
+  return blobs != NULL && fl_blobs_put (blobs, sha256, bytes, error);
+}
+
 static gboolean
 store_signature (Demo *d, const char *blob_dir, GError **error)
 {
   g_autoptr(GBytes) bytes = g_bytes_new_static (signature_png, sizeof signature_png);
   d->signature_sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
   d->signature_size = sizeof signature_png;
-  if (blob_dir == NULL && !fl_store_keeps_blobs (d->store))
-    return TRUE;
-  g_autoptr(FlBlobs) blobs = blob_dir != NULL ? fl_blobs_new (blob_dir, 1024 * 1024, error)
-                                              : fl_blobs_new_in_store (d->store, 1024 * 1024);
-  return blobs != NULL && fl_blobs_put (blobs, d->signature_sha256, bytes, error);
+  return put_demo_blob (d, blob_dir, d->signature_sha256, bytes, error);
 }
 
 /* The service catalogue of 004 3.1-3.2 in short: the business services
@@ -1340,12 +1348,8 @@ add_catalogue_and_documents (Demo *d, const char *blob_dir, gint64 at, GError **
 
   g_autoptr(GBytes) bytes = g_bytes_new_static (demo_contacts, sizeof demo_contacts - 1);
   g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
-  if (blob_dir != NULL)
-    {
-      g_autoptr(FlBlobs) blobs = fl_blobs_new (blob_dir, 1024 * 1024, error);
-      if (blobs == NULL || !fl_blobs_put (blobs, sha256, bytes, error))
-        return FALSE;
-    }
+  if (!put_demo_blob (d, blob_dir, sha256, bytes, error))
+    return FALSE;
   JsonObject *contacts = json_object_new ();
   g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, sizeof demo_contacts - 1);
   g_autofree char *published = fl_time_format (at);

@@ -586,10 +586,10 @@ test_catalogue_and_documents (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (first, "BCP 2026 v2"));
   g_assert_null (strstr (first + 1, "BCP 2026"));
   g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "%PDF-1.4 plan", -1);
-  g_autofree char *blob_dir = g_strconcat (f->db, ".blobs", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlBlobs) blobs = fl_blobs_new (blob_dir, 1024, &error);
+  g_autoptr(FlStore) store = fl_store_open (f->db, &error);
   g_assert_no_error (error);
+  g_autoptr(FlBlobs) blobs = store_blobs (f, store);
   g_assert_true (fl_blobs_exists (blobs, sha));
 }
 
