@@ -30,7 +30,8 @@ struct _FlPdf {
   gpointer        page_data;
 };
 
-/* Opens `path` for writing; FALSE with an error naming it when it cannot. */
+/* Opens `path` for writing (NULL: draws into no file, to measure what the
+ * pages take); FALSE with an error naming it when it cannot. */
 gboolean fl_pdf_open (FlPdf *pdf, const char *path, const char *title, GError **error);
 /* Writes the file out; FALSE when it could not be. */
 gboolean fl_pdf_close (FlPdf *pdf, GError **error);

@@ -305,10 +305,12 @@ page_header (FlPdf *pdf, const FlServiceReport *report)
   fl_pdf_paragraph (pdf, report->site_name, pdf->page == 1 ? 13 : 9, FALSE, 0.8, pdf->page == 1 ? 4 : 8);
 }
 
+/* `data` points to the number of pages, known after a first pass. */
 static void
 page_footer (FlPdf *pdf, gpointer data)
 {
-  g_autofree char *text = g_strdup_printf (_("Page %d of %d"), pdf->page, 3);
+  const int *n_pages = data;
+  g_autofree char *text = g_strdup_printf (_("Page %d of %d"), pdf->page, *n_pages);
   fl_pdf_text (pdf, text, MARGIN, FL_PDF_PAGE_HEIGHT - MARGIN + 10, PAGE_WIDTH - 2 * MARGIN, 8, FALSE,
                PANGO_ALIGN_RIGHT, 0.6);
 }
@@ -508,13 +510,22 @@ gboolean
 fl_service_report_write_pdf (const FlServiceReport *report, const char *path, GError **error)
 {
   g_autofree char *title = g_strdup_printf (_("Monthly Service Report %04d-%02d"), report->year, report->month);
-  FlPdf pdf = { .end_page = page_footer };
-  if (!fl_pdf_open (&pdf, path, title, error))
-    return FALSE;
-  attainment_page (&pdf, report);
-  incidents_page (&pdf, report);
-  backups_and_stock_page (&pdf, report);
-  return fl_pdf_close (&pdf, error);
+  /* Tables run on over page breaks, so the pages are counted by drawing
+   * the report once into no file, then drawn again with the count. */
+  int n_pages = 0;
+  for (int pass = 0; pass < 2; pass++)
+    {
+      FlPdf pdf = { .end_page = page_footer, .page_data = &n_pages };
+      if (!fl_pdf_open (&pdf, pass == 0 ? NULL : path, title, error))
+        return FALSE;
+      attainment_page (&pdf, report);
+      incidents_page (&pdf, report);
+      backups_and_stock_page (&pdf, report);
+      n_pages = pdf.page - 1;
+      if (!fl_pdf_close (&pdf, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- in a worker thread ---- */
