@@ -119,7 +119,11 @@ decide_in_transaction (FlDb *db, gpointer data, GError **error)
   json_object_set_string_member (approval, "at", now);
   if (d->comment != NULL && *d->comment != '\0')
     json_object_set_string_member (approval, "comment", d->comment);
-  return fl_changelog_append (db, "approval", approval, NULL, error);
+  if (!fl_changelog_append (db, "approval", approval, NULL, error))
+    return FALSE;
+  /* What an approved audit found different goes on as standard changes. */
+  return !d->approve || g_strcmp0 (fl_record_get_string (d->row, "target_table"), "cmdb_audit") != 0 ||
+         fl_cmdb_audit_propose_changes (db, fl_record_get_string (d->row, "id"), d->by, error);
 }
 
 /* Whether `role` (as `by`) may take this decision on the queue `row` now. */

@@ -2,6 +2,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-change.h"
 #include "fl-changelog.h"
 #include "fl-kpi.h"
 #include "fl-merge.h"
@@ -370,4 +371,51 @@ fl_cmdb_audit_submit (FlDb *db, const char *audit_id, FlRole role, const char *a
 {
   Submit s = { audit_id, actor, role };
   return fl_db_transaction (db, submit_in_transaction, &s, error);
+}
+
+gboolean
+fl_cmdb_audit_propose_changes (FlDb *db, const char *audit_id, const char *by, GError **error)
+{
+  g_autoptr(JsonObject) audit = fl_record_load (db, fl_schema_lookup ("cmdb_audit"), audit_id, error);
+  if (audit == NULL)
+    return FALSE;
+  g_autoptr(GPtrArray) cis = fl_cmdb_audit_list_cis (db, audit_id, error);
+  if (cis == NULL)
+    return FALSE;
+  /* Translators: the reason of a change proposed from an audit's finding */
+  g_autofree char *reason = g_strdup_printf (_("Found so in the configuration audit %s"),
+                                             fl_record_get_string (audit, "ref"));
+  for (guint i = 0; i < cis->len; i++)
+    {
+      JsonObject *ci = g_ptr_array_index (cis, i);
+      const char *text = fl_record_get_string (ci, "differences");
+      if (g_strcmp0 (fl_record_get_string (ci, "result"), "differs") != 0 || text == NULL)
+        continue;
+      g_autoptr(JsonNode) node = json_from_string (text, error);
+      if (node == NULL)
+        return FALSE;
+      JsonObject *differences = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      if (differences == NULL)
+        continue;
+      /* {field: {recorded, found}} becomes {field: {from, to}}. */
+      g_autoptr(JsonObject) changes = json_object_new ();
+      g_autoptr(GList) fields = json_object_get_members (differences);
+      for (GList *l = fields; l != NULL; l = l->next)
+        {
+          JsonNode *pair = json_object_get_member (differences, l->data);
+          if (!JSON_NODE_HOLDS_OBJECT (pair))
+            continue;
+          JsonNode *recorded = json_object_get_member (json_node_get_object (pair), "recorded");
+          JsonNode *found = json_object_get_member (json_node_get_object (pair), "found");
+          JsonObject *change = json_object_new ();
+          json_object_set_member (change, "from", recorded != NULL ? json_node_copy (recorded)
+                                                                   : json_node_new (JSON_NODE_NULL));
+          json_object_set_member (change, "to", found != NULL ? json_node_copy (found) : json_node_new (JSON_NODE_NULL));
+          json_object_set_object_member (changes, l->data, change);
+        }
+      if (json_object_get_size (changes) > 0 &&
+          !fl_change_propose_standard (db, fl_record_get_string (ci, "id"), changes, reason, by, NULL, error))
+        return FALSE;
+    }
+  return TRUE;
 }

@@ -90,6 +90,11 @@ gboolean   fl_cmdb_audit_add_unrecorded (FlDb        *db,
                                          char       **out_id,
                                          GError     **error);
 
+/* For each CI of the approved round found with differences, proposes a
+ * standard change (fl-change.h) that brings its record to what was found,
+ * by `by`: the records change only through the change's approval. */
+gboolean   fl_cmdb_audit_propose_changes (FlDb *db, const char *audit_id, const char *by, GError **error);
+
 /* Submits the walked round for approval; refused while a CI is unmarked. */
 gboolean   fl_cmdb_audit_submit (FlDb *db, const char *audit_id, FlRole role, const char *actor,
                                  GError **error);

@@ -3,6 +3,9 @@
  * round. */
 #include "fl-test-util.h"
 
+#include <fl-approvals.h>
+#include <fl-query.h>
+
 /* ---- lifecycle ---- */
 
 static void
@@ -382,6 +385,34 @@ test_walk_round (Fixture *f, gconstpointer data)
   g_assert_false (fl_cmdb_audit_mark (f->db, audit, f->ci[2], FL_AUDIT_AS_RECORDED, NULL, NULL, FL_ROLE_ENGINEER,
                                       "li.wei", NULL, &error));
   g_assert_error (error, FL_CMDB_AUDIT_ERROR, FL_CMDB_AUDIT_ERROR_CLOSED);
+  g_clear_error (&error);
+
+  /* Approved: the one CI found different gets a standard change that
+   * brings its record to what was found, waiting for its own approval. */
+  const char *params[] = { "cmdb_audit", NULL, NULL, NULL, NULL, NULL };
+  g_autoptr(GPtrArray) queue = fl_query_rows (f->db, fl_approvals_queue_sql (), G_N_ELEMENTS (params), params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (queue->len, ==, 1);
+  g_assert_true (fl_approvals_decide (f->db, g_ptr_array_index (queue, 0), FL_ROLE_SUPERVISOR, "wang.fang", TRUE,
+                                      NULL, &error));
+  g_assert_no_error (error);
+  const char *ci_params[] = { f->ci[1] };
+  g_autoptr(GPtrArray) changes = fl_query_rows (f->db,
+      "SELECT kind, status, by, json_extract (changes, '$.location.from') AS from_value,"
+      "       json_extract (changes, '$.location.to') AS to_value FROM change_record WHERE ci_id = ?1",
+      1, ci_params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, ==, 1);
+  JsonObject *change = g_ptr_array_index (changes, 0);
+  g_assert_cmpstr (fl_record_get_string (change, "kind"), ==, "standard");
+  g_assert_cmpstr (fl_record_get_string (change, "status"), ==, "requested");
+  g_assert_cmpstr (fl_record_get_string (change, "by"), ==, "wang.fang");
+  g_assert_cmpstr (fl_record_get_string (change, "from_value"), ==, "Room 1");
+  g_assert_cmpstr (fl_record_get_string (change, "to_value"), ==, "Room 4");
+  /* Only the CI that differed. */
+  g_autoptr(GPtrArray) all = fl_query_rows (f->db, "SELECT id FROM change_record", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 1);
 }
 
 /* The server's approval, as it arrives on a replica. */
