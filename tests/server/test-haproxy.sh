@@ -29,10 +29,16 @@ store="postgresql:///postgres?host=$FL_TEST_PG_HOST&user=${FL_TEST_PG_USER:-post
 printf 'password-of-test\n' | "$sync" user add lb.user --role supervisor --name "LB user" \
   --password-stdin --store "$store" >/dev/null
 
-# Each instance on a free port it picks itself, read back from its first line.
+# Each instance on a free port it picks itself, read back from its first
+# line.  Started in this shell (not in a command substitution's subshell)
+# so that cleanup knows their pids; the output file exists before the
+# instance has opened it.
 start_instance () {
+  : >"$dir/$1.out"
   "$sync" serve --store "$store" --listen 127.0.0.1:0 --blob-dir "$dir/blobs" >"$dir/$1.out" 2>"$dir/$1.err" &
   pids="$pids $!"
+}
+listen_address () {
   for _ in $(seq 100); do
     uri=$(sed -n 's/.* on \(http:[^ ]*\)$/\1/p' "$dir/$1.out")
     [ -n "$uri" ] && { echo "${uri#http://}"; return; }
@@ -41,8 +47,10 @@ start_instance () {
   cat "$dir/$1.err" >&2
   exit 1
 }
-one=$(start_instance one)
-two=$(start_instance two)
+start_instance one
+start_instance two
+one=$(listen_address one)
+two=$(listen_address two)
 
 port=$(( 20000 + $$ % 20000 ))
 cat >"$dir/haproxy.cfg" <<CFG
