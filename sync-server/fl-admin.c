@@ -550,8 +550,7 @@ cmd_document_publish (Admin *admin, GError **error)
   g_autofree char *basename = g_path_get_basename (path);
   g_autofree char *type = g_content_type_guess (basename, g_bytes_get_data (bytes, NULL), size, NULL);
   g_autofree char *mime = g_content_type_get_mime_type (type);
-  g_autoptr(FlBlobs) blobs = dir != NULL ? fl_blobs_new (dir, MAX (size, 1), error)
-                                         : fl_blobs_new_in_store (admin->store, MAX (size, 1));
+  g_autoptr(FlBlobs) blobs = fl_blobs_new_for_store (admin->store, dir, MAX (size, 1), error);
   if (blobs == NULL || !fl_blobs_put (blobs, sha256, bytes, error))
     return FALSE;
 
@@ -664,8 +663,7 @@ migrate_blobs (Admin *admin, const char *source, FlStore *target, GError **error
   g_autoptr(FlBlobs) from = fl_blobs_new (source, G_MAXSIZE, error);
   if (from == NULL)
     return FALSE;
-  g_autoptr(FlBlobs) to = admin->blob_dir != NULL ? fl_blobs_new (admin->blob_dir, G_MAXSIZE, error)
-                                                  : fl_blobs_new_in_store (target, G_MAXSIZE);
+  g_autoptr(FlBlobs) to = fl_blobs_new_for_store (target, admin->blob_dir, G_MAXSIZE, error);
   guint n = 0;
   if (to == NULL || !fl_migrate_blobs (from, to, &n, error))
     return FALSE;

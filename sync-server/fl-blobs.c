@@ -43,6 +43,12 @@ fl_blobs_new_in_store (FlStore *store, gsize max_size)
   return blobs;
 }
 
+FlBlobs *
+fl_blobs_new_for_store (FlStore *store, const char *dir, gsize max_size, GError **error)
+{
+  return dir != NULL ? fl_blobs_new (dir, max_size, error) : fl_blobs_new_in_store (store, max_size);
+}
+
 /* A store's failure in this module's words: not there, or the database. */
 static void
 store_error (GError **error, GError *store_error)

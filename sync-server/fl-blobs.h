@@ -30,6 +30,8 @@ FlBlobs  *fl_blobs_new (const char *dir, gsize max_size, GError **error);
 /* Blobs in `store` (fl_store_keeps_blobs), through that connection: use
  * it from the thread that uses the store, and free it before the store. */
 FlBlobs  *fl_blobs_new_in_store (FlStore *store, gsize max_size);
+/* In `dir` when one is given, else in `store` (which must keep blobs). */
+FlBlobs  *fl_blobs_new_for_store (FlStore *store, const char *dir, gsize max_size, GError **error);
 void      fl_blobs_free (FlBlobs *blobs);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlBlobs, fl_blobs_free)
 

@@ -1282,8 +1282,7 @@ put_demo_blob (Demo *d, const char *blob_dir, const char *sha256, GBytes *bytes,
 {
   if (blob_dir == NULL && !fl_store_keeps_blobs (d->store))
     return TRUE;
-  g_autoptr(FlBlobs) blobs = blob_dir != NULL ? fl_blobs_new (blob_dir, 1024 * 1024, error)
-                                              : fl_blobs_new_in_store (d->store, 1024 * 1024);
+  g_autoptr(FlBlobs) blobs = fl_blobs_new_for_store (d->store, blob_dir, 1024 * 1024, error);
   return blobs != NULL && fl_blobs_put (blobs, sha256, bytes, error);
 }
 
