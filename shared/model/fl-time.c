@@ -5,12 +5,17 @@
 G_DEFINE_QUARK (fl-time-error-quark, fl_time_error)
 
 static gint64 now_override = 0;
+static gint64 tick_for_testing = 0;
 
 gint64
 fl_time_now (void)
 {
   if (now_override != 0)
-    return now_override;
+    {
+      gint64 now = now_override;
+      now_override += tick_for_testing;
+      return now;
+    }
   return g_get_real_time ();
 }
 
@@ -18,6 +23,13 @@ void
 fl_time_set_now_for_testing (gint64 usec)
 {
   now_override = usec;
+  tick_for_testing = 0;
+}
+
+void
+fl_time_set_tick_for_testing (gint64 usec)
+{
+  tick_for_testing = usec;
 }
 
 char *

@@ -16,6 +16,9 @@ GQuark  fl_time_error_quark (void);
 /* Wall-clock now; tests may override it with fl_time_set_now_for_testing(). */
 gint64  fl_time_now (void);
 void    fl_time_set_now_for_testing (gint64 usec);
+/* With an overridden now, every reading advances it by `usec`: a slow
+ * machine's clock, for tests of code that must read it only once. */
+void    fl_time_set_tick_for_testing (gint64 usec);
 
 /* "2026-11-22T09:30:00.000Z" */
 char   *fl_time_format (gint64 usec);

@@ -56,14 +56,14 @@ append_outbox (FlDb *db, const FlTable *table, const char *row_id, const char *o
 
 static gboolean
 write_new_row (FlDb *db, const FlTable *table, JsonObject *fields, const char *op,
-               char **out_id, GError **error)
+               gint64 at_usec, char **out_id, GError **error)
 {
   if (!fl_record_validate (table, fields, FL_RECORD_INSERT, NULL, error))
     return FALSE;
 
   char id[37];
   fl_uuid7_generate (id);
-  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *now = fl_time_format (at_usec);
 
   g_autoptr(JsonObject) row = json_object_new ();
   json_object_set_string_member (row, "id", id);
@@ -97,8 +97,15 @@ gboolean
 fl_changelog_insert (FlDb *db, const char *table_name, JsonObject *fields,
                      char **out_id, GError **error)
 {
+  return fl_changelog_insert_at (db, table_name, fields, fl_time_now (), out_id, error);
+}
+
+gboolean
+fl_changelog_insert_at (FlDb *db, const char *table_name, JsonObject *fields,
+                        gint64 at_usec, char **out_id, GError **error)
+{
   const FlTable *table = writable_table (table_name, FALSE, error);
-  return table != NULL && write_new_row (db, table, fields, "insert", out_id, error);
+  return table != NULL && write_new_row (db, table, fields, "insert", at_usec, out_id, error);
 }
 
 gboolean
@@ -106,7 +113,7 @@ fl_changelog_append (FlDb *db, const char *table_name, JsonObject *fields,
                      char **out_id, GError **error)
 {
   const FlTable *table = writable_table (table_name, TRUE, error);
-  return table != NULL && write_new_row (db, table, fields, "append", out_id, error);
+  return table != NULL && write_new_row (db, table, fields, "append", fl_time_now (), out_id, error);
 }
 
 gboolean

@@ -22,6 +22,11 @@ GQuark fl_changelog_error_quark (void);
 gboolean fl_changelog_insert (FlDb *db, const char *table, JsonObject *fields,
                               char **out_id, GError **error);
 
+/* The same, with created_at (and the outbox time) `at_usec` rather than the
+ * clock's reading: for rows whose other fields were derived from that time. */
+gboolean fl_changelog_insert_at (FlDb *db, const char *table, JsonObject *fields,
+                                 gint64 at_usec, char **out_id, GError **error);
+
 /* Sets `values` on row `id`; fields already equal are not recorded, and
  * nothing at all is written when no value changes. */
 gboolean fl_changelog_update (FlDb *db, const char *table, const char *id,

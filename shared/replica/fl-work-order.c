@@ -82,7 +82,10 @@ create_in_transaction (FlDb *db, gpointer data, GError **error)
 {
   Create *c = data;
   const FlWorkOrderDraft *d = c->draft;
-  g_autofree char *ref = fl_ref_next (db, fl_ref_prefix ("work_order", d->kind), fl_time_now (), error);
+  /* One reading of the clock: the reference, the due times and created_at
+   * all come from it. */
+  gint64 now = fl_time_now ();
+  g_autofree char *ref = fl_ref_next (db, fl_ref_prefix ("work_order", d->kind), now, error);
   if (ref == NULL)
     return FALSE;
   g_autoptr(JsonObject) wo = json_object_new ();
@@ -99,11 +102,15 @@ create_in_transaction (FlDb *db, gpointer data, GError **error)
   json_object_set_int_member (wo, "urgency", d->urgency);
   json_object_set_string_member (wo, "status", d->assignee != NULL ? "assigned" : "new");
   fl_record_set_text (wo, "assignee", d->assignee);
-  /* created_at is set by the change log to now; derive from the same now. */
-  if (!fl_record_validate (work_order_table (), wo, FL_RECORD_INSERT, NULL, error) ||
-      !fl_work_order_derive_in_db (db, wo, error))
+  if (!fl_record_validate (work_order_table (), wo, FL_RECORD_INSERT, NULL, error))
     return FALSE;
-  if (!fl_changelog_insert (db, "work_order", wo, &c->id, error))
+  /* created_at is the change log's to write; it is set here only for the
+   * derivation to read. */
+  g_autofree char *created = fl_time_format (now);
+  json_object_set_string_member (wo, "created_at", created);
+  gboolean derived = fl_work_order_derive_in_db (db, wo, error);
+  json_object_remove_member (wo, "created_at");
+  if (!derived || !fl_changelog_insert_at (db, "work_order", wo, now, &c->id, error))
     return FALSE;
   g_autofree char *note = g_strdup_printf (_("Created by %s"), c->actor);
   return fl_work_order_log (db, c->id, c->actor, "status", 0, note, error);

@@ -77,6 +77,26 @@ test_create_derives_priority_and_due_times (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (fl_record_get_string (req, "ref"), "REQ-"));
 }
 
+/* On a slow machine the clock moves between two readings; the due times
+ * must still count from the created_at that was stored. */
+static void
+test_due_times_count_from_stored_creation (Fixture *f, gconstpointer data)
+{
+  fl_time_set_tick_for_testing (G_USEC_PER_SEC / 1000);
+  g_autofree char *id = create (f, "incident", 2, 2, NULL);
+  fl_time_set_tick_for_testing (0);
+  g_autoptr(JsonObject) wo = load (f, id);
+  g_autoptr(JsonObject) again = json_object_new ();
+  for (const char *const *m = (const char *const[]) { "kind", "site_id", "impact", "urgency",
+                                                       "created_at", NULL }; *m; m++)
+    json_object_set_member (again, *m, json_node_copy (json_object_get_member (wo, *m)));
+  g_autoptr(GError) error = NULL;
+  g_assert_true (fl_work_order_derive_in_db (f->db, again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (wo, "response_due"), ==, fl_record_get_string (again, "response_due"));
+  g_assert_cmpstr (fl_record_get_string (wo, "resolve_due"), ==, fl_record_get_string (again, "resolve_due"));
+}
+
 static void
 test_invalid_draft_writes_nothing (Fixture *f, gconstpointer data)
 {
@@ -506,6 +526,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, set_up, fn, tear_down)
   ADD ("/work-order/create-derives", test_create_derives_priority_and_due_times);
+  ADD ("/work-order/due-times-one-clock-reading", test_due_times_count_from_stored_creation);
   ADD ("/work-order/invalid-draft", test_invalid_draft_writes_nothing);
   ADD ("/work-order/lifecycle", test_lifecycle);
   ADD ("/work-order/allowed-moves", test_allowed_moves_follow_role);
