@@ -210,12 +210,19 @@ test_graceful_stop_finishes_streams (void)
 
   FlServer *server = g_steal_pointer (&f.server);
   GThread *stopper = g_thread_new ("stopper", stop_server, server);
-  g_usleep (200 * 1000);
 
-  /* new requests while stopping: 503, or closed unanswered */
+  /* New requests while stopping: 503, or closed unanswered.  The stop
+   * begins on the server's own thread, so ask until it has begun; the
+   * stream held open keeps the server from finishing meanwhile. */
   g_autofree char *uri = g_strconcat (fl_server_get_base_uri (server), P "/health", NULL);
-  GThread *asker = g_thread_new ("asker", ask_health, uri);
-  guint status = GPOINTER_TO_UINT (g_thread_join (asker));
+  guint status = 200;
+  for (guint tries = 0; status == 200 && tries < 500; tries++)
+    {
+      GThread *asker = g_thread_new ("asker", ask_health, uri);
+      status = GPOINTER_TO_UINT (g_thread_join (asker));
+      if (status == 200)
+        g_usleep (10 * 1000);
+    }
   g_assert_true (status == 503 || status == 0);
 
   read_snapshot (in, &s, 0);
