@@ -545,6 +545,26 @@ test_ci_change (Fixture *f, gconstpointer data)
   g_assert_null (queue_row (f, id));
 }
 
+/* The next item chosen shows from its top, wherever the supervisor had
+ * scrolled the previous one to. */
+static void
+test_detail_starts_at_top (Fixture *f, gconstpointer data)
+{
+  g_autofree char *work = engineer_resolves (f, "UPS alarm in the server room");
+  g_autofree char *count = clerk_counts (f, 8);
+  sync_client (f, &f->supervisor);
+  g_assert_true (fl_approvals_page_select (f->page, work));
+  pump ();
+  GtkScrolledWindow *scroller = fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "detail_scroller");
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
+  pump ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 100);
+  g_assert_true (fl_approvals_page_select (f->page, count));
+  pump ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+}
+
 static void
 test_screenshot (Fixture *f, gconstpointer data)
 {
@@ -578,5 +598,6 @@ main (int argc, char **argv)
   ADD ("/approvals-ui/detail-downloads-signature", test_detail_downloads_signature);
   ADD ("/approvals-ui/ci-change", test_ci_change);
   ADD ("/approvals-ui/screenshot", test_screenshot);
+  ADD ("/approvals-ui/detail-starts-at-top", test_detail_starts_at_top);
   return g_test_run ();
 }
