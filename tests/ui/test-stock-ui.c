@@ -513,6 +513,21 @@ test_screenshot (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* In a window 1100 px wide every balance shows whole, its alert included,
+ * or ellipsized with a tooltip. */
+static void
+test_readable_at_1100 (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);
+  FlWindow *window = fl_window_new (NULL, f->session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_show_area (window, "stock");
+  fl_ui_test_pump ();
+  g_assert_cmpuint (fl_ui_test_assert_readable (GTK_WIDGET (window)), >, 20);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -528,5 +543,6 @@ main (int argc, char **argv)
   ADD ("/stock-ui/part-history", test_part_history);
   ADD ("/stock-ui/engineer-sees-own-van", test_engineer_sees_own_van);
   ADD ("/stock-ui/screenshot", test_screenshot);
+  ADD ("/stock-ui/readable-at-1100", test_readable_at_1100);
   return g_test_run ();
 }
