@@ -341,6 +341,10 @@ test_stocktake (Fixture *f, gconstpointer data)
   FlStockCountSheet *counts = FL_STOCK_COUNT_SHEET (sheet);
   fl_stock_count_sheet_load_expected (counts);
   g_assert_cmpuint (fl_stock_count_sheet_get_n_lines (counts), ==, 2);
+  /* Nothing counted yet: Send for Approval is disabled and says why. */
+  GtkWidget *submit = fl_ui_test_child (counts, FL_TYPE_STOCK_COUNT_SHEET, "submit_button");
+  g_assert_false (gtk_widget_is_sensitive (submit));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (submit));
   g_autoptr(GError) error = NULL;
   /* Four fans on the shelf (the ledger says 3); the disks are as recorded. */
   for (int i = 0; i < 4; i++)
