@@ -565,6 +565,26 @@ test_detail_starts_at_top (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
 }
 
+/* In a window 1100 px wide the queue stays beside the detail and every
+ * label reads whole, or ellipsized with a tooltip. */
+static void
+test_readable_at_1100 (Fixture *f, gconstpointer data)
+{
+  g_autofree char *work = engineer_resolves (f, "核心交换机端口频繁抖动 Core switch port flapping in the server room");
+  g_autofree char *count = clerk_counts (f, 8);
+  sync_client (f, &f->supervisor);
+  FlWindow *window = fl_window_new (NULL, f->supervisor_session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_show_area (window, "approvals");
+  FlApprovalsPage *page = FL_APPROVALS_PAGE (fl_window_get_page (window, "approvals"));
+  g_assert_true (fl_approvals_page_select (page, work));
+  pump ();
+  g_assert_false (adw_leaflet_get_folded (fl_ui_test_child (page, FL_TYPE_APPROVALS_PAGE, "leaflet")));
+  g_assert_cmpuint (fl_ui_test_assert_readable (GTK_WIDGET (window)), >, 20);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_screenshot (Fixture *f, gconstpointer data)
 {
@@ -599,5 +619,6 @@ main (int argc, char **argv)
   ADD ("/approvals-ui/ci-change", test_ci_change);
   ADD ("/approvals-ui/screenshot", test_screenshot);
   ADD ("/approvals-ui/detail-starts-at-top", test_detail_starts_at_top);
+  ADD ("/approvals-ui/readable-at-1100", test_readable_at_1100);
   return g_test_run ();
 }
