@@ -18,10 +18,19 @@ G_DEFINE_FINAL_TYPE (FlRecordRow, fl_record_row, GTK_TYPE_WIDGET)
 enum { PROP_0, PROP_ITEM, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
+/* A label that ellipsizes in a narrow list keeps its whole text as its tooltip. */
+static void
+show_text (GtkLabel *label, const char *text)
+{
+  gtk_label_set_text (label, text != NULL ? text : "");
+  if (gtk_label_get_ellipsize (label) != PANGO_ELLIPSIZE_NONE)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (label), text != NULL && *text != '\0' ? text : NULL);
+}
+
 static void
 set_text (GtkLabel *label, const char *text)
 {
-  gtk_label_set_text (label, text != NULL ? text : "");
+  show_text (label, text);
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
 }
 
@@ -31,7 +40,7 @@ update (FlRecordRow *self)
   FlRecordItem *item = self->item;
   if (item == NULL)
     return;
-  gtk_label_set_text (self->title, fl_record_item_get_title (item) ? fl_record_item_get_title (item) : "");
+  show_text (self->title, fl_record_item_get_title (item));
   set_text (self->subtitle, fl_record_item_get_subtitle (item));
   set_text (self->badge, fl_record_item_get_badge (item));
   set_text (self->tag, fl_record_item_get_tag (item));

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-disabled-reason.h"
 #include "fl-notice.h"
 #include "fl-number-entry.h"
 #include "fl-record-item.h"
@@ -84,6 +85,8 @@ update_summary (FlStockCountSheet *self)
   g_autofree char *text = g_strdup_printf (_("%u of %u counted, %u with a variance"), counted, n, variances);
   gtk_label_set_text (self->summary_label, text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->submit_button), counted > 0);
+  fl_widget_explain_disabled (GTK_WIDGET (self->submit_button),
+                              counted > 0 ? NULL : _("Count at least one part first: scan it or type how many are on the shelf"));
 }
 
 static void

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-filter-chip.h"
 #include "fl-notice.h"
 #include "fl-page.h"
 #include "fl-part-history-dialog.h"
@@ -457,6 +458,7 @@ fl_stock_page_init (FlStockPage *self)
 {
   self->location_ids = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  fl_filter_chip_announce_state (self->alerts_toggle);
 
   self->balances_selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->balances_selection, FALSE);

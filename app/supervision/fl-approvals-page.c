@@ -40,6 +40,7 @@ struct _FlApprovalsPage
   GtkListView          *assign_view;
   GtkButton            *conflicts_button;
   GtkStack             *detail_stack;
+  GtkScrolledWindow    *detail_scroller;
   GtkButton            *back_button;
   GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
@@ -823,6 +824,8 @@ show_item (FlApprovalsPage *self, FlRecordItem *item, gboolean in_queue)
                         fl_access_check_write (fl_session_get_role (self->session), "approval", "append", NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->decision_group), may_decide);
   gtk_editable_set_text (GTK_EDITABLE (self->comment_row), "");
+  /* Another item reads from its top, not from where the last one was left. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->detail_scroller), 0);
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
@@ -1167,6 +1170,7 @@ fl_approvals_page_class_init (FlApprovalsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, assign_view);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, conflicts_button);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, detail_scroller);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, back_button);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, FlApprovalsPage, subtitle_label);

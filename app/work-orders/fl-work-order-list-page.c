@@ -3,6 +3,7 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-filter-chip.h"
 #include "fl-format.h"
 #include "fl-page.h"
 #include "fl-record-item.h"
@@ -263,6 +264,11 @@ fl_work_order_list_page_init (FlWorkOrderListPage *self)
 {
   self->site_ids = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  GtkToggleButton *chips[] = {
+    self->mine_toggle, self->open_toggle, self->overdue_toggle, self->nearing_toggle, self->escalated_toggle,
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (chips); i++)
+    fl_filter_chip_announce_state (chips[i]);
   g_autoptr(GtkStringList) status_list = choices_list (_("Any status"), statuses, G_N_ELEMENTS (statuses),
                                                        fl_work_order_status_label_for_name);
   g_autoptr(GtkStringList) priority_list = choices_list (_("Any priority"), priorities,

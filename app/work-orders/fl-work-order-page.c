@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fl-acceptance-dialog.h"
+#include "fl-disabled-reason.h"
 #include "fl-format.h"
 #include "fl-log-entry-dialog.h"
 #include "fl-notice.h"
@@ -39,6 +40,7 @@ struct _FlWorkOrderPage
   GtkLabel       *status_label;
   GtkLabel       *sla_label;
   GtkLabel       *hint_label;
+  GtkFlowBox     *actions_box;
   GtkWidget      *resolve_button;
   GtkWidget      *accept_button;
   GtkWidget      *second_line_button;
@@ -347,6 +349,20 @@ asked_move_allowed (FlWorkOrderPage *self, FlRole role, FlWorkOrderStatus status
   return fl_workflow_check_move (role, status, to, &facts, NULL);
 }
 
+/* The button of the actions box that offers `action`. */
+static GtkWidget *
+action_button (FlWorkOrderPage *self, const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->actions_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      if (GTK_IS_ACTIONABLE (button) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), action) == 0)
+        return button;
+    }
+  g_return_val_if_reached (NULL);
+}
+
 static void
 update_actions (FlWorkOrderPage *self)
 {
@@ -360,12 +376,20 @@ update_actions (FlWorkOrderPage *self)
   FlWorkOrderStatus status = FL_WO_NEW;
   if (self->row != NULL)
     fl_work_order_status_from_string (fl_record_get_string (self->row, "status"), &status);
+  FlWorkOrderFacts facts = { 0 };
+  if (self->row != NULL)
+    fl_work_order_facts (self->row, login, &facts);
   for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
     {
       gboolean enabled = self->row != NULL && db != NULL && asked_move_allowed (self, role, status, moves[i].to);
       for (guint j = 0; j < n_allowed; j++)
         enabled = enabled || allowed[j] == moves[i].to;
       gtk_widget_action_set_enabled (GTK_WIDGET (self), moves[i].action, enabled);
+      /* A move not offered says why, in the rule's own words. */
+      g_autoptr(GError) why_not = NULL;
+      if (!enabled && self->row != NULL)
+        fl_workflow_check_move (role, status, moves[i].to, &facts, &why_not);
+      fl_widget_explain_disabled (action_button (self, moves[i].action), why_not != NULL ? why_not->message : NULL);
     }
 
   gboolean open = self->row != NULL && status != FL_WO_CLOSED && status != FL_WO_VISITED &&
@@ -376,13 +400,12 @@ update_actions (FlWorkOrderPage *self)
   g_autoptr(GError) not_yet = NULL;
   if (self->row != NULL)
     {
-      FlWorkOrderFacts facts;
-      fl_work_order_facts (self->row, login, &facts);
       /* A resolution typed but not saved yet counts: it is saved before
        * the acceptance dialog opens. */
+      FlWorkOrderFacts typed_facts = facts;
       g_autofree char *typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->resolution_row))));
-      facts.has_resolution = facts.has_resolution || *typed != '\0';
-      fl_workflow_check_acceptance (status, &facts, &not_yet);
+      typed_facts.has_resolution = facts.has_resolution || *typed != '\0';
+      fl_workflow_check_acceptance (status, &typed_facts, &not_yet);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.accept", self->row != NULL && not_yet == NULL);
   gtk_widget_set_tooltip_text (self->accept_button, not_yet != NULL ? not_yet->message : NULL);
@@ -409,12 +432,7 @@ update_actions (FlWorkOrderPage *self)
   /* Say what stands between the order and Resolve, in the rule's own words. */
   g_autoptr(GError) why = NULL;
   if (self->row != NULL && (status == FL_WO_IN_PROGRESS || status == FL_WO_ON_HOLD))
-    {
-      FlWorkOrderFacts facts;
-      fl_work_order_facts (self->row, login, &facts);
-      fl_workflow_check_move (role, status, FL_WO_RESOLVED, &facts, &why);
-    }
-  gtk_widget_set_tooltip_text (self->resolve_button, why != NULL ? why->message : NULL);
+    fl_workflow_check_move (role, status, FL_WO_RESOLVED, &facts, &why);
   gtk_label_set_text (self->hint_label, why != NULL ? why->message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->hint_label), why != NULL);
 }
@@ -1271,8 +1289,9 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   CHILD (status_label);
   CHILD (sla_label);
   CHILD (hint_label);
-  CHILD (resolve_button);
   CHILD (accept_button);
+  CHILD (actions_box);
+  CHILD (resolve_button);
   CHILD (second_line_button);
   CHILD (problem_button);
   CHILD (kind_row);

@@ -5,7 +5,7 @@ fl_ui_test_init (int *argc, char ***argv)
 {
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
-  g_setenv ("GTK_A11Y", "none", FALSE);
+  g_setenv ("GTK_A11Y", "test", FALSE);
   g_test_init (argc, argv, NULL);
   if (!gtk_init_check ())
     {
@@ -85,6 +85,167 @@ fl_ui_test_find_window (GType type)
   return NULL;
 }
 
+GdkTexture *
+fl_ui_test_render (GtkWidget *widget)
+{
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
+  return gsk_renderer_render_texture (renderer, node, &bounds);
+}
+
+double
+fl_ui_test_colourfulness (GtkWidget *widget)
+{
+  /* Let the change of state (a 200 ms transition) finish. */
+  gint64 until = g_get_monotonic_time () + 350 * 1000;
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+  g_autoptr(GdkTexture) texture = fl_ui_test_render (widget);
+  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  /* Premultiplied: a see-through pixel counts as little as it shows. */
+  gdk_texture_download (texture, pixels, stride);
+  double sum = 0;
+  for (gsize i = 0; i < stride * height; i += 4)
+    sum += MAX (MAX (pixels[i], pixels[i + 1]), pixels[i + 2]) - MIN (MIN (pixels[i], pixels[i + 1]), pixels[i + 2]);
+  return sum / ((double) width * height);
+}
+
+static gboolean
+has_tooltip_up_to (GtkWidget *widget, GtkWidget *root)
+{
+  for (; widget != NULL && widget != root; widget = gtk_widget_get_parent (widget))
+    if (gtk_widget_get_has_tooltip (widget))
+      return TRUE;
+  return FALSE;
+}
+
+/* "AdwHeaderBar > GtkBox > GtkLabel", from `root` down to `widget`. */
+static char *
+widget_path (GtkWidget *widget, GtkWidget *root)
+{
+  g_autoptr(GString) path = g_string_new (G_OBJECT_TYPE_NAME (widget));
+  for (GtkWidget *parent = gtk_widget_get_parent (widget); parent != NULL && parent != root;
+       parent = gtk_widget_get_parent (parent))
+    {
+      g_string_prepend (path, " > ");
+      g_string_prepend (path, G_OBJECT_TYPE_NAME (parent));
+    }
+  return g_string_free (g_steal_pointer (&path), FALSE);
+}
+
+static void
+assert_label_readable (GtkLabel *label, GtkWidget *root)
+{
+  GtkWidget *widget = GTK_WIDGET (label);
+  const char *text = gtk_label_get_text (label);
+  if (*text == '\0')
+    return;
+  g_autofree char *path = widget_path (widget, root);
+  /* An ellipsizing label ends in "…" where it is short: the tooltip reads
+   * it whole.  Any other label narrower than its text is cut mid-glyph. */
+  if (gtk_label_get_ellipsize (label) != PANGO_ELLIPSIZE_NONE)
+    {
+      if (pango_layout_is_ellipsized (gtk_label_get_layout (label)) && !has_tooltip_up_to (widget, root))
+        g_error ("\"%s\" (%s) is ellipsized without a tooltip to read it whole", text, path);
+    }
+  else
+    {
+      int text_width = 0;
+      pango_layout_get_pixel_size (gtk_label_get_layout (label), &text_width, NULL);
+      if (text_width > gtk_widget_get_width (widget))
+        g_error ("\"%s\" (%s) is %d px wide, %d px short of its text", text, path,
+                 gtk_widget_get_width (widget), text_width - gtk_widget_get_width (widget));
+    }
+  /* Whatever clips it (a scrolled window, a list, the window) shows it whole across. */
+  for (GtkWidget *clip = gtk_widget_get_parent (widget); clip != NULL; clip = gtk_widget_get_parent (clip))
+    {
+      if (clip != root && gtk_widget_get_overflow (clip) != GTK_OVERFLOW_HIDDEN)
+        continue;
+      graphene_rect_t bounds;
+      g_assert_true (gtk_widget_compute_bounds (widget, clip, &bounds));
+      if (bounds.origin.x < -0.5 || bounds.origin.x + bounds.size.width > gtk_widget_get_width (clip) + 0.5)
+        g_error ("\"%s\" (%s, x %.0f to %.0f) is cut off by a %s %d px wide", text, path, bounds.origin.x,
+                 bounds.origin.x + bounds.size.width, G_OBJECT_TYPE_NAME (clip), gtk_widget_get_width (clip));
+      if (clip == root)
+        break;
+    }
+}
+
+static guint
+assert_readable_under (GtkWidget *widget, GtkWidget *root)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  guint n = 0;
+  if (GTK_IS_LABEL (widget))
+    {
+      assert_label_readable (GTK_LABEL (widget), root);
+      n++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += assert_readable_under (child, root);
+  return n;
+}
+
+guint
+fl_ui_test_assert_readable (GtkWidget *widget)
+{
+  return assert_readable_under (widget, widget);
+}
+
+/* A suggested or destructive button drawn in its accent colour. */
+#define ACCENT_COLOURFULNESS 40
+/* A disabled one: grey like any disabled button (its text and edges
+ * antialiased on a tint at most). */
+#define DISABLED_COLOURFULNESS 12
+
+static gboolean
+is_accented (GtkWidget *widget)
+{
+  if (gtk_widget_has_css_class (widget, "suggested-action") || gtk_widget_has_css_class (widget, "destructive-action"))
+    return TRUE;
+  /* A menu button carries the class, its inner button draws it. */
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  return GTK_IS_MENU_BUTTON (parent) && is_accented (parent);
+}
+
+guint
+fl_ui_test_assert_disabled_looks_disabled (GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  guint n = 0;
+  if (GTK_IS_BUTTON (widget) && is_accented (widget))
+    {
+      double colour = fl_ui_test_colourfulness (widget);
+      const char *label = gtk_button_get_label (GTK_BUTTON (widget));
+      if (label == NULL)
+        label = gtk_widget_get_tooltip_text (widget);
+      if (gtk_widget_is_sensitive (widget) && colour < ACCENT_COLOURFULNESS)
+        g_error ("The button \"%s\" is drawn without its colour (%.0f)", label, colour);
+      if (!gtk_widget_is_sensitive (widget) && colour > DISABLED_COLOURFULNESS)
+        g_error ("The disabled button \"%s\" is drawn in colour (%.0f), as if it could be clicked", label, colour);
+      n += !gtk_widget_is_sensitive (widget);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += fl_ui_test_assert_disabled_looks_disabled (child);
+  return n;
+}
+
 void
 fl_ui_test_screenshot (GtkWidget *widget, const char *name)
 {
@@ -98,16 +259,7 @@ fl_ui_test_screenshot (GtkWidget *widget, const char *name)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (5000);
     }
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
-  g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &bounds);
+  g_autoptr(GdkTexture) texture = fl_ui_test_render (widget);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }

@@ -43,6 +43,25 @@ gpointer  fl_ui_test_find_window (GType type);
 /* Whether a label under `widget` shows `text` (markup parsed away). */
 gboolean  fl_ui_test_shows_text (GtkWidget *widget, const char *text);
 
+/* What `widget` shows now, drawn by its window's renderer. */
+GdkTexture *fl_ui_test_render (GtkWidget *widget);
+
+/* How coloured `widget` looks: the mean over its pixels of
+ * max(r, g, b) - min(r, g, b), 0-255.  Greys are 0, libadwaita's blue
+ * accent about 175. */
+double    fl_ui_test_colourfulness (GtkWidget *widget);
+
+/* Fails the test for a label shown under `widget` that the user cannot read
+ * whole: cut off across by whatever clips it (a scrolled window, a list,
+ * `widget` itself), ellipsized with no tooltip on it or a parent, or, if
+ * it does not ellipsize, narrower than its text.  Returns how many labels it checked. */
+guint     fl_ui_test_assert_readable (GtkWidget *widget);
+
+/* Fails the test for a suggested or destructive button shown under
+ * `widget` that is disabled but drawn in colour, or enabled but not;
+ * returns how many disabled ones it checked. */
+guint     fl_ui_test_assert_disabled_looks_disabled (GtkWidget *widget);
+
 /* Saves what `widget` shows as `name` in $FL_SCREENSHOT_DIR (if set). */
 void      fl_ui_test_screenshot (GtkWidget *widget, const char *name);
 

@@ -545,6 +545,46 @@ test_ci_change (Fixture *f, gconstpointer data)
   g_assert_null (queue_row (f, id));
 }
 
+/* The next item chosen shows from its top, wherever the supervisor had
+ * scrolled the previous one to. */
+static void
+test_detail_starts_at_top (Fixture *f, gconstpointer data)
+{
+  g_autofree char *work = engineer_resolves (f, "UPS alarm in the server room");
+  g_autofree char *count = clerk_counts (f, 8);
+  sync_client (f, &f->supervisor);
+  g_assert_true (fl_approvals_page_select (f->page, work));
+  pump ();
+  GtkScrolledWindow *scroller = fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "detail_scroller");
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
+  pump ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 100);
+  g_assert_true (fl_approvals_page_select (f->page, count));
+  pump ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+}
+
+/* In a window 1100 px wide the queue stays beside the detail and every
+ * label reads whole, or ellipsized with a tooltip. */
+static void
+test_readable_at_1100 (Fixture *f, gconstpointer data)
+{
+  g_autofree char *work = engineer_resolves (f, "核心交换机端口频繁抖动 Core switch port flapping in the server room");
+  g_autofree char *count = clerk_counts (f, 8);
+  sync_client (f, &f->supervisor);
+  FlWindow *window = fl_window_new (NULL, f->supervisor_session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_show_area (window, "approvals");
+  FlApprovalsPage *page = FL_APPROVALS_PAGE (fl_window_get_page (window, "approvals"));
+  g_assert_true (fl_approvals_page_select (page, work));
+  pump ();
+  g_assert_false (adw_leaflet_get_folded (fl_ui_test_child (page, FL_TYPE_APPROVALS_PAGE, "leaflet")));
+  g_assert_cmpuint (fl_ui_test_assert_readable (GTK_WIDGET (window)), >, 20);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_screenshot (Fixture *f, gconstpointer data)
 {
@@ -578,5 +618,7 @@ main (int argc, char **argv)
   ADD ("/approvals-ui/detail-downloads-signature", test_detail_downloads_signature);
   ADD ("/approvals-ui/ci-change", test_ci_change);
   ADD ("/approvals-ui/screenshot", test_screenshot);
+  ADD ("/approvals-ui/detail-starts-at-top", test_detail_starts_at_top);
+  ADD ("/approvals-ui/readable-at-1100", test_readable_at_1100);
   return g_test_run ();
 }

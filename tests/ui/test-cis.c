@@ -139,11 +139,33 @@ test_search_history_and_correction (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_record_get_string (row, "location"), ==, "机房 A 机柜 3");
 }
 
+/* Another CI chosen shows from its top; at 1100 px the list and the
+ * detail read whole. */
+static void
+test_detail_starts_at_top (Fixture *f, gconstpointer data)
+{
+  fl_window_show_ci (f->window, f->db_ci);
+  fl_ui_test_pump ();
+  FlCiPage *ci = fl_cis_page_get_detail (f->page);
+  GtkScrolledWindow *scroller = fl_ui_test_child (ci, FL_TYPE_CI_PAGE, "scroller");
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
+  fl_ui_test_pump ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 0);
+  fl_window_show_ci (f->window, f->app_ci);
+  fl_ui_test_pump ();
+  g_assert_cmpstr (fl_ci_page_get_id (ci), ==, f->app_ci);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+  g_assert_cmpuint (fl_ui_test_assert_readable (GTK_WIDGET (f->window)), >, 10);
+}
+
 int
 main (int argc, char **argv)
 {
   fl_ui_test_init (&argc, &argv);
   g_test_add ("/ui/cis/search-history-correction", Fixture, NULL, fixture_set_up,
               test_search_history_and_correction, fixture_tear_down);
+  g_test_add ("/ui/cis/detail-starts-at-top", Fixture, NULL, fixture_set_up,
+              test_detail_starts_at_top, fixture_tear_down);
   return g_test_run ();
 }

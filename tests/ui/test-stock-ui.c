@@ -341,6 +341,10 @@ test_stocktake (Fixture *f, gconstpointer data)
   FlStockCountSheet *counts = FL_STOCK_COUNT_SHEET (sheet);
   fl_stock_count_sheet_load_expected (counts);
   g_assert_cmpuint (fl_stock_count_sheet_get_n_lines (counts), ==, 2);
+  /* Nothing counted yet: Send for Approval is disabled and says why. */
+  GtkWidget *submit = fl_ui_test_child (counts, FL_TYPE_STOCK_COUNT_SHEET, "submit_button");
+  g_assert_false (gtk_widget_is_sensitive (submit));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (submit));
   g_autoptr(GError) error = NULL;
   /* Four fans on the shelf (the ledger says 3); the disks are as recorded. */
   for (int i = 0; i < 4; i++)
@@ -513,6 +517,21 @@ test_screenshot (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* In a window 1100 px wide every balance shows whole, its alert included,
+ * or ellipsized with a tooltip. */
+static void
+test_readable_at_1100 (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);
+  FlWindow *window = fl_window_new (NULL, f->session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_show_area (window, "stock");
+  fl_ui_test_pump ();
+  g_assert_cmpuint (fl_ui_test_assert_readable (GTK_WIDGET (window)), >, 20);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -528,5 +547,6 @@ main (int argc, char **argv)
   ADD ("/stock-ui/part-history", test_part_history);
   ADD ("/stock-ui/engineer-sees-own-van", test_engineer_sees_own_van);
   ADD ("/stock-ui/screenshot", test_screenshot);
+  ADD ("/stock-ui/readable-at-1100", test_readable_at_1100);
   return g_test_run ();
 }

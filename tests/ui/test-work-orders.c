@@ -866,6 +866,116 @@ test_hand_to_second_line (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "second_line_button")));
 }
 
+/* A move the engineer may not make now looks disabled, not like a blue or
+ * red button that does nothing, and says why. */
+static void
+test_disabled_moves_look_disabled (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_order (f, "UPS 电池告警 UPS battery alarm", NULL);
+  fl_window_show_work_order (f->window, id);
+  fl_ui_test_pump ();
+  GtkWidget *start = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "start_button");
+  GtkWidget *cancel = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "cancel_button");
+  g_assert_false (gtk_widget_is_sensitive (start));
+  g_assert_false (gtk_widget_is_sensitive (cancel));
+  g_assert_cmpuint (fl_ui_test_assert_disabled_looks_disabled (GTK_WIDGET (f->page)), >=, 2);
+  /* Why Start Work is not offered: the order is nobody's yet. */
+  g_assert_nonnull (gtk_widget_get_tooltip_text (start));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (cancel));
+
+  /* Once taken, the engineer may start: the same button in its colour,
+   * with what it does as its tooltip again. */
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "work-order.move-assigned", NULL);
+  fl_ui_test_pump ();
+  g_assert_true (gtk_widget_is_sensitive (start));
+  g_assert_cmpfloat (fl_ui_test_colourfulness (start), >, 40);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (start), ==, "Begin the work: the response time is met");
+}
+
+/* The filter chips show plainly whether they are on: tinted in the accent
+ * colour when checked, and pressed for assistive technologies. */
+static void
+test_filter_chips_show_state (Fixture *f, gconstpointer data)
+{
+  static const char * const chips[] = {
+    "mine_toggle", "open_toggle", "overdue_toggle", "nearing_toggle", "escalated_toggle",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (chips); i++)
+    {
+      GtkToggleButton *chip = fl_ui_test_child (f->list, FL_TYPE_WORK_ORDER_LIST_PAGE, chips[i]);
+      gtk_toggle_button_set_active (chip, FALSE);
+      wait_for_list (f);
+      double off = fl_ui_test_colourfulness (GTK_WIDGET (chip));
+      g_assert_false (gtk_widget_get_state_flags (GTK_WIDGET (chip)) & GTK_STATE_FLAG_CHECKED);
+      gtk_test_accessible_assert_state (chip, GTK_ACCESSIBLE_STATE_PRESSED, GTK_ACCESSIBLE_TRISTATE_FALSE);
+      gtk_toggle_button_set_active (chip, TRUE);
+      wait_for_list (f);
+      double on = fl_ui_test_colourfulness (GTK_WIDGET (chip));
+      g_assert_true (gtk_widget_get_state_flags (GTK_WIDGET (chip)) & GTK_STATE_FLAG_CHECKED);
+      gtk_test_accessible_assert_state (chip, GTK_ACCESSIBLE_STATE_PRESSED, GTK_ACCESSIBLE_TRISTATE_TRUE);
+      g_test_message ("%s: %.0f off, %.0f on", chips[i], off, on);
+      g_assert_cmpfloat (on - off, >, 30);
+    }
+}
+
+/* In a window 1100 px wide the list stays beside the detail and every
+ * label in both is readable whole, or ellipsized with a tooltip. */
+static void
+test_readable_at_1100 (Fixture *f, gconstpointer data)
+{
+  static const char * const titles[] = {
+    "核心交换机端口频繁抖动导致门诊挂号系统间歇性中断 Core switch port flapping interrupts outpatient registration",
+    "PACS 影像无法调阅 PACS images will not open on the radiology workstations of the second floor",
+    "打印机卡纸 Printer jam",
+  };
+  g_autofree char *id = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_free (id);
+      id = create_order (f, titles[i], "zhang.wei");
+    }
+  FlWindow *window = fl_window_new (NULL, f->session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  FlWorkOrderListPage *list = FL_WORK_ORDER_LIST_PAGE (fl_window_get_page (window, "my-work"));
+  fl_ui_test_wait_until (!fl_work_order_model_get_loading (fl_work_order_list_page_get_model (list)));
+  fl_window_show_work_order (window, id);
+  fl_ui_test_pump ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1100);
+  g_assert_false (adw_leaflet_get_folded (fl_ui_test_child (list, FL_TYPE_WORK_ORDER_LIST_PAGE, "leaflet")));
+  fl_ui_test_screenshot (GTK_WIDGET (window), "work-orders-1100.png");
+  g_assert_cmpuint (fl_ui_test_assert_readable (GTK_WIDGET (window)), >, 20);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Another order chosen in the list shows from its top, wherever the
+ * previous one was scrolled to. */
+static void
+test_detail_starts_at_top (Fixture *f, gconstpointer data)
+{
+  g_autofree char *first = create_order (f, "UPS 电池告警 UPS battery alarm", "zhang.wei");
+  g_autofree char *second = create_order (f, "打印机卡纸 Printer jam", "zhang.wei");
+  fl_window_show_work_order (f->window, first);
+  fl_ui_test_pump ();
+  GtkScrolledWindow *scroller = fl_ui_test_child (f->page, FL_TYPE_WORK_ORDER_PAGE, "scroller");
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
+  fl_ui_test_pump ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 100);
+
+  GtkGridView *view = fl_ui_test_child (f->list, FL_TYPE_WORK_ORDER_LIST_PAGE, "list_view");
+  GListModel *model = G_LIST_MODEL (fl_work_order_list_page_get_model (f->list));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FlRecordItem) item = g_list_model_get_item (model, i);
+      if (g_strcmp0 (fl_record_item_get_id (item), second) == 0)
+        g_signal_emit_by_name (view, "activate", i);
+    }
+  fl_ui_test_pump ();
+  g_assert_cmpstr (fl_work_order_page_get_id (f->page), ==, second);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -883,5 +993,9 @@ main (int argc, char **argv)
   ADD ("/ui/work-orders/log-corrections", test_log_corrections);
   ADD ("/ui/work-orders/attach-photo", test_attach_photo);
   ADD ("/ui/work-orders/screenshot", test_list_screenshot);
+  ADD ("/ui/work-orders/disabled-moves-look-disabled", test_disabled_moves_look_disabled);
+  ADD ("/ui/work-orders/filter-chips-show-state", test_filter_chips_show_state);
+  ADD ("/ui/work-orders/readable-at-1100", test_readable_at_1100);
+  ADD ("/ui/work-orders/detail-starts-at-top", test_detail_starts_at_top);
   return g_test_run ();
 }
