@@ -16,6 +16,7 @@
 #include "fl-security.h"
 #include "fl-stock-movement.h"
 #include "fl-time.h"
+#include "fl-work-log-note.h"
 #include "fl-sla-sweep.h"
 #include "fl-work-order-sla.h"
 #include "fl-workflow.h"
@@ -750,13 +751,11 @@ decide_work_order (Push *p, JsonObject *target, gboolean approve, const char *co
       json_object_set_string_member (log, "at", p->at);
       json_object_set_string_member (log, "kind", "status");
       json_object_set_null_member (log, "minutes");
-      const char *reason = comment != NULL && *comment != '\0' ? comment : _("no reason given");
-      const char *customer = fl_record_get_string (before, "customer_name");
-      g_autofree char *text = customer != NULL
-        ? g_strdup_printf (_("Resolution rejected: %s. The acceptance by %s is withdrawn: the customer signs off the work again when it is resolved again."),
-                           reason, customer)
-        : g_strdup_printf (_("Resolution rejected: %s"), reason);
-      json_object_set_string_member (log, "text", text);
+      /* In the reader's language: the comment and a language-free note. */
+      fl_record_set_text (log, "text", comment);
+      g_autoptr(JsonObject) args = json_object_new ();
+      fl_record_set_text (args, "customer", fl_record_get_string (before, "customer_name"));
+      fl_work_log_set_note (log, FL_NOTE_RESOLUTION_REJECTED, args);
       if (!write_row (p, log_table, log, "append", NULL, error))
         return FALSE;
     }

@@ -1,11 +1,11 @@
 /* fieldline-sync: the sync server (`serve`) and its administration
  * commands (fl-admin.h). */
 #include <glib/gi18n-lib.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fl-admin.h"
+#include "fl-i18n.h"
 #include "fl-server.h"
 
 static int
@@ -70,10 +70,7 @@ serve (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  fl_i18n_init ();
 
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
       strcmp (argv[1], "help") == 0)

@@ -7,6 +7,7 @@
 
 #include "fl-format.h"
 #include "fl-notice.h"
+#include "fl-number-entry.h"
 #include "fl-page.h"
 #include "fl-record-item.h"
 
@@ -31,7 +32,7 @@ struct _FlBackupsPage
   AdwEntryRow   *notes_row;
   AdwExpanderRow *drill_row;
   GtkSwitch     *restore_ok_switch;
-  GtkSpinButton *restore_minutes_spin;
+  GtkEditable   *restore_minutes_entry;
   GtkListBox    *history_list;
 };
 
@@ -235,7 +236,8 @@ reset_form (FlBackupsPage *self)
   gtk_editable_set_text (GTK_EDITABLE (self->notes_row), "");
   adw_expander_row_set_enable_expansion (self->drill_row, FALSE);
   gtk_switch_set_active (self->restore_ok_switch, TRUE);
-  gtk_spin_button_set_value (self->restore_minutes_spin, 0);
+  gtk_editable_set_text (self->restore_minutes_entry, "0");
+  fl_number_entry_clear (self->restore_minutes_entry);
 }
 
 void
@@ -306,9 +308,16 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
     }
   check.restore_test = adw_expander_row_get_enable_expansion (self->drill_row);
   check.restore_ok = gtk_switch_get_active (self->restore_ok_switch);
-  check.restore_minutes = gtk_spin_button_get_value_as_int (self->restore_minutes_spin);
-
   g_autoptr(GError) error = NULL;
+  gint64 minutes = 0;
+  /* Refused at the field, never clamped: nothing is recorded. */
+  if (check.restore_test &&
+      !fl_number_entry_read (self->restore_minutes_entry, "backup_check", "restore_minutes", &minutes, &error))
+    {
+      fl_notice_toast (widget, error->message);
+      return;
+    }
+  check.restore_minutes = (int) minutes;
   if (!fl_backup_record_check (fl_session_get_db (self->session), &check, fl_session_get_login (self->session),
                                NULL, &error))
     {
@@ -401,7 +410,7 @@ fl_backups_page_class_init (FlBackupsPageClass *klass)
   CHILD (notes_row);
   CHILD (drill_row);
   CHILD (restore_ok_switch);
-  CHILD (restore_minutes_spin);
+  CHILD (restore_minutes_entry);
   CHILD (history_list);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, job_activate_cb);

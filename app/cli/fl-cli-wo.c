@@ -9,6 +9,7 @@
 #include "fl-sla-events.h"
 #include "fl-terminal.h"
 #include "fl-time.h"
+#include "fl-work-log-note.h"
 #include "fl-work-order-queries.h"
 #include "fl-work-order.h"
 #include "fl-workflow.h"
@@ -237,8 +238,8 @@ wo_show (FlCli *cli, int argc, char **argv)
       gint64 minutes = fl_record_get_int (entry, "minutes", 0);
       g_autofree char *duration = minutes > 0 ? g_strdup_printf (_(" (%d min)"), (int) minutes) : g_strdup ("");
       g_autofree char *kind = g_strconcat (fl_record_get_string (entry, "kind"), duration, NULL);
-      const char *cells[] = { "", at, fl_record_get_string (entry, "author"), kind,
-                              fl_record_get_string (entry, "text") };
+      g_autofree char *text = fl_work_log_render (entry);
+      const char *cells[] = { "", at, fl_record_get_string (entry, "author"), kind, text };
       print_row (G_N_ELEMENTS (cells), widths, cells);
     }
   return FL_EXIT_OK;

@@ -1,8 +1,8 @@
 /* fieldline-cli — the headless Fieldline client: the same replica, change
  * log and sync engine as the desktop app, driven from a shell. */
 #include "fl-cli.h"
+#include "fl-i18n.h"
 
-#include <locale.h>
 #include <string.h>
 
 static const struct {
@@ -43,10 +43,7 @@ print_help (void)
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  fl_i18n_init ();
   g_set_prgname ("fieldline-cli");
 
   /* Global options come before the command; the command parses the rest. */

@@ -7,6 +7,7 @@
 #include "fl-sla.h"
 #include "fl-stock-movement.h"
 #include "fl-time.h"
+#include "fl-work-log-note.h"
 #include "fl-work-order-queries.h"
 #include "fl-workflow.h"
 
@@ -147,7 +148,7 @@ work_section (FlPdf *pdf, Sheet *sheet, FlDb *db, const char *id, GError **error
       g_ptr_array_add (cells, g_strdup (fl_record_get_string (entry, "author")));
       g_ptr_array_add (cells, g_strdup (log_kind_label (fl_record_get_string (entry, "kind"))));
       g_ptr_array_add (cells, minutes > 0 ? fl_time_format_minutes (minutes) : NULL);
-      g_ptr_array_add (cells, g_strdup (fl_record_get_string (entry, "text")));
+      g_ptr_array_add (cells, fl_work_log_render (entry));
     }
   fl_pdf_table (pdf, widths, G_N_ELEMENTS (widths), cells, FL_PDF_TABLE_TEXT);
   g_autofree char *labour = fl_time_format_minutes (time.labour_minutes);

@@ -16,6 +16,7 @@
 #include "fl-query-model.h"
 #include "fl-record-item.h"
 #include "fl-stock-page.h"
+#include "fl-work-log-note.h"
 #include "fl-work-order.h"
 
 struct _FlApprovalsPage
@@ -557,7 +558,8 @@ show_work_order_facts (FlApprovalsPage *self, const char *id)
       g_autofree char *title = minutes > 0
         ? g_strdup_printf (_("%s · %s · %d min"), at, author, minutes)
         : g_strdup_printf ("%s · %s", at, author);
-      add_entry (self, self->log_group, title, fl_record_get_string (entry, "text"));
+      g_autofree char *text = fl_work_log_render (entry);
+      add_entry (self, self->log_group, title, text);
       entries++;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->log_group), entries > 0);

@@ -10,6 +10,7 @@
 #include "fl-notice.h"
 #include "fl-page.h"
 #include "fl-record-item.h"
+#include "fl-work-log-note.h"
 
 /* Pending changes listed; the count says how many more there are. */
 #define PENDING_SHOWN 200
@@ -65,6 +66,9 @@ describe_record (FlDb *db, const char *table, const char *row_id)
   const FlTable *schema = fl_schema_lookup (table);
   g_autoptr(JsonObject) row = schema != NULL ? fl_record_load (db, schema, row_id, NULL) : NULL;
   const char *name = NULL, *detail = NULL;
+  g_autofree char *log_words = NULL;
+  if (row != NULL && g_str_equal (table, "work_log"))
+    detail = log_words = fl_work_log_render (row);
   if (row != NULL)
     {
       static const char * const naming[] = { "ref", "code", "sku", "login" };

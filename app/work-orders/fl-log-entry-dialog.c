@@ -8,6 +8,7 @@
 #include "fl-format.h"
 #include "fl-notice.h"
 #include "fl-number-entry.h"
+#include "fl-work-log-note.h"
 
 struct _FlLogEntryDialog
 {
@@ -15,6 +16,7 @@ struct _FlLogEntryDialog
   FlSession        *session;
   char             *entry_id;
   JsonObject       *current;  /* the entry as it reads now */
+  char             *current_text;  /* ... and its words in this language */
 
   AdwEntryRow      *text_row;
   AdwActionRow     *minutes_row;
@@ -53,7 +55,7 @@ update_response_cb (FlLogEntryDialog *self)
   gboolean valid = read_fields (self, &text, &minutes, &error);
   adw_action_row_set_subtitle (self->minutes_row, error != NULL ? error->message : _("For labour and travel time"));
   gboolean changed = valid &&
-                     (g_strcmp0 (*text != '\0' ? text : NULL, fl_record_get_string (self->current, "text")) != 0 ||
+                     (g_strcmp0 (*text != '\0' ? text : NULL, self->current_text) != 0 ||
                       minutes != fl_record_get_int (self->current, "minutes", 0));
   gboolean complete = valid && (counts_time (self) ? minutes > 0 : *text != '\0');
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "save", changed && complete);
@@ -98,7 +100,7 @@ describe_history (GPtrArray *versions)
       g_autofree char *at = fl_format_time (fl_record_get_string (version, "at"));
       gint64 minutes = fl_record_get_int (version, "minutes", 0);
       g_autofree char *spent = minutes > 0 ? fl_time_format_minutes (minutes) : NULL;
-      const char *text = fl_record_get_string (version, "text");
+      g_autofree char *text = fl_work_log_render (version);
       if (history->len > 0)
         g_string_append_c (history, '\n');
       g_string_append_printf (history, "%s · %s — %s", at, fl_record_get_string (version, "author"),
@@ -118,6 +120,7 @@ fl_log_entry_dialog_finalize (GObject *object)
   g_clear_object (&self->session);
   g_free (self->entry_id);
   g_clear_pointer (&self->current, json_object_unref);
+  g_free (self->current_text);
   G_OBJECT_CLASS (fl_log_entry_dialog_parent_class)->finalize (object);
 }
 
@@ -161,8 +164,8 @@ fl_log_entry_dialog_new (GtkWindow *parent, FlSession *session, const char *entr
   self->entry_id = g_strdup (entry_id);
   /* The latest version is the entry as it reads now. */
   self->current = json_object_ref (g_ptr_array_index (versions, versions->len - 1));
-  const char *text = fl_record_get_string (self->current, "text");
-  gtk_editable_set_text (GTK_EDITABLE (self->text_row), text != NULL ? text : "");
+  self->current_text = fl_work_log_render (self->current);
+  gtk_editable_set_text (GTK_EDITABLE (self->text_row), self->current_text != NULL ? self->current_text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->minutes_row), counts_time (self));
   g_autofree char *minutes = g_strdup_printf ("%" G_GINT64_FORMAT, fl_record_get_int (self->current, "minutes", 0));
   gtk_editable_set_text (GTK_EDITABLE (self->minutes_entry), minutes);

@@ -19,6 +19,7 @@
 #include "fl-record-item.h"
 #include "fl-service-sheet.h"
 #include "fl-use-part-dialog.h"
+#include "fl-work-log-note.h"
 
 struct _FlWorkOrderPage
 {
@@ -243,7 +244,7 @@ load_log (FlWorkOrderPage *self, FlDb *db)
       const char *id = fl_record_get_string (entry, "id");
       const char *kind = fl_record_get_string (entry, "kind");
       int minutes = (int) fl_record_get_int (entry, "minutes", 0);
-      const char *text = fl_record_get_string (entry, "text");
+      g_autofree char *text = fl_work_log_render (entry);
       gboolean voided = fl_record_get_int (entry, "voided", 0) != 0;
       g_autofree char *when = fl_format_time (fl_record_get_string (entry, "at"));
       g_autofree char *amount = NULL;

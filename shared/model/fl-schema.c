@@ -1,5 +1,7 @@
 #include "fl-schema.h"
 
+#include "fl-work-log-note.h"
+
 #include <string.h>
 
 #define COLS(array) array, G_N_ELEMENTS (array)
@@ -236,6 +238,10 @@ static const FlColumn work_log_columns[] = {
    * earlier corrections stay as its history. */
   { "revises", FL_COL_REF, 0, NULL, 0, 0, "work_log" },
   { "voided", FL_COL_BOOL, 0 },  /* a correction that withdraws the entry */
+  /* What the system wrote, language-free: rendered in the reader's
+   * language (fl-work-log-note.h); `text` then holds only a person's words. */
+  { "note", FL_COL_TEXT, 0, fl_work_log_note_kinds },
+  { "note_args", FL_COL_JSON, 0, .max_length = JSON_LIST },
 };
 
 static const FlColumn part_columns[] = {

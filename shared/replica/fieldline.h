@@ -25,4 +25,5 @@
 #include "fl-stock-queries.h"
 #include "fl-time.h"
 #include "fl-work-order.h"
+#include "fl-work-log-note.h"
 #include "fl-workflow.h"

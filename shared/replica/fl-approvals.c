@@ -11,6 +11,7 @@
 #include "fl-outbox.h"
 #include "fl-time.h"
 #include "fl-user.h"
+#include "fl-work-log-note.h"
 #include "fl-work-order.h"
 
 const char *
@@ -225,12 +226,12 @@ assign_in_transaction (FlDb *db, gpointer data, GError **error)
   json_object_set_string_member (values, "assignee", a->login);
   if (!fl_work_order_update (db, a->id, values, error))
     return FALSE;
-  g_autofree char *note = a->previous != NULL
-    ? g_strdup_printf (_("Reassigned from %s to %s"), a->previous, a->login)
-    : g_strdup_printf (_("Assigned to %s"), a->login);
+  g_autoptr(JsonObject) args = json_object_new ();
+  json_object_set_string_member (args, "assignee", a->login);
+  fl_record_set_text (args, "previous", a->previous);
   if (g_strcmp0 (a->status, "new") == 0)
-    return fl_work_order_move (db, a->id, a->role, a->by, FL_WO_ASSIGNED, note, error);
-  return fl_work_order_log (db, a->id, a->by, "note", 0, note, error);
+    return fl_work_order_move_noted (db, a->id, a->role, a->by, FL_WO_ASSIGNED, args, error);
+  return fl_work_order_log_note (db, a->id, a->by, FL_NOTE_ASSIGNED, args, error);
 }
 
 /* The rule of the server, before the change is written: the push would be refused. */

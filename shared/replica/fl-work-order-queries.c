@@ -362,6 +362,8 @@ fl_work_order_search (FlDb *db, const FlWorkOrderQuery *query, const char *login
   "         CASE WHEN c.id IS NULL THEN e.kind ELSE c.kind END AS kind," \
   "         CASE WHEN c.id IS NULL THEN e.minutes ELSE c.minutes END AS minutes," \
   "         CASE WHEN c.id IS NULL THEN e.text ELSE c.text END AS text," \
+  "         CASE WHEN c.id IS NULL THEN e.note ELSE c.note END AS note," \
+  "         CASE WHEN c.id IS NULL THEN e.note_args ELSE c.note_args END AS note_args," \
   "         coalesce (c.voided, 0) AS voided, c.author AS revised_by, c.at AS revised_at," \
   "         coalesce (r.revisions, 0) AS revisions" \
   "    FROM work_log e" \
@@ -425,7 +427,8 @@ GPtrArray *
 fl_work_order_list_log (FlDb *db, const char *id, GError **error)
 {
   return rows_for (db, CURRENT_LOG
-      " SELECT id, work_order_id, author, at, kind, minutes, text, voided, revised_by, revised_at, revisions"
+      " SELECT id, work_order_id, author, at, kind, minutes, text, note, note_args, voided, revised_by,"
+      "        revised_at, revisions"
       "   FROM current_log ORDER BY at, rowid", id, error);
 }
 
@@ -434,7 +437,8 @@ fl_work_order_list_log_history (FlDb *db, const char *entry_id, GError **error)
 {
   return rows_for (db,
       "WITH first AS (SELECT coalesce (revises, id) AS id FROM work_log WHERE id = ?1)"
-      " SELECT id, author, at, kind, minutes, text, coalesce (voided, 0) AS voided FROM work_log"
+      " SELECT id, author, at, kind, minutes, text, note, note_args, coalesce (voided, 0) AS voided"
+      "   FROM work_log"
       "  WHERE id = (SELECT id FROM first) OR revises = (SELECT id FROM first)"
       "  ORDER BY revises IS NOT NULL, at, id", entry_id, error);
 }

@@ -13,6 +13,7 @@
 #include "fl-security.h"
 #include "fl-stock.h"
 #include "fl-time.h"
+#include "fl-work-log-note.h"
 
 static const FlTable *
 work_order_table (void)
@@ -71,6 +72,26 @@ fl_work_order_derive_in_db (FlDb *db, JsonObject *wo, GError **error)
   return TRUE;
 }
 
+/* One entry of the log: a person's text and, when the system writes it,
+ * its language-free note (fl-work-log-note.h). */
+static gboolean
+append_log (FlDb *db, const char *id, const char *author, const char *kind, int minutes,
+            const char *text, const char *note, JsonObject *note_args, GError **error)
+{
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  json_object_set_string_member (fields, "work_order_id", id);
+  json_object_set_string_member (fields, "author", author);
+  json_object_set_string_member (fields, "at", now);
+  json_object_set_string_member (fields, "kind", kind);
+  if (minutes > 0)
+    json_object_set_int_member (fields, "minutes", minutes);
+  fl_record_set_text (fields, "text", text);
+  if (note != NULL)
+    fl_work_log_set_note (fields, note, note_args);
+  return fl_changelog_append (db, "work_log", fields, NULL, error);
+}
+
 typedef struct {
   const FlWorkOrderDraft *draft;
   const char *actor;
@@ -112,8 +133,7 @@ create_in_transaction (FlDb *db, gpointer data, GError **error)
   json_object_remove_member (wo, "created_at");
   if (!derived || !fl_changelog_insert_at (db, "work_order", wo, now, &c->id, error))
     return FALSE;
-  g_autofree char *note = g_strdup_printf (_("Created by %s"), c->actor);
-  return fl_work_order_log (db, c->id, c->actor, "status", 0, note, error);
+  return append_log (db, c->id, c->actor, "status", 0, NULL, FL_NOTE_CREATED, NULL, error);
 }
 
 gboolean
@@ -175,7 +195,8 @@ typedef struct {
   const char *id, *actor, *note;
   FlRole role;
   FlWorkOrderStatus to;
-  JsonObject *with;  /* fields written with the move (NULL: none) */
+  JsonObject *with;       /* fields written with the move (NULL: none) */
+  JsonObject *note_args;  /* more of the log's note (NULL: the move alone) */
 } Move;
 
 static gboolean
@@ -218,12 +239,12 @@ move_in_transaction (FlDb *db, gpointer data, GError **error)
   if (!fl_changelog_update (db, "work_order", m->id, values, error))
     return FALSE;
 
-  g_autofree char *text = m->note != NULL && *m->note != '\0'
-    ? g_strdup_printf ("%s → %s: %s", fl_work_order_status_to_string (from),
-                       fl_work_order_status_to_string (m->to), m->note)
-    : g_strdup_printf ("%s → %s", fl_work_order_status_to_string (from),
-                       fl_work_order_status_to_string (m->to));
-  return fl_work_order_log (db, m->id, m->actor, "status", 0, text, error);
+  g_autoptr(JsonObject) args = json_object_new ();
+  if (m->note_args != NULL)
+    fl_merge_apply (args, m->note_args);
+  json_object_set_string_member (args, "from", fl_work_order_status_to_string (from));
+  json_object_set_string_member (args, "to", fl_work_order_status_to_string (m->to));
+  return append_log (db, m->id, m->actor, "status", 0, m->note, FL_NOTE_MOVED, args, error);
 }
 
 gboolean
@@ -237,7 +258,15 @@ fl_work_order_move (FlDb *db, const char *id, FlRole role, const char *actor,
                            _("Say why the work order is cancelled: the reason is kept in its log."));
       return FALSE;
     }
-  Move m = { id, actor, reason, role, to, NULL };
+  Move m = { id, actor, reason, role, to, NULL, NULL };
+  return fl_db_transaction (db, move_in_transaction, &m, error);
+}
+
+gboolean
+fl_work_order_move_noted (FlDb *db, const char *id, FlRole role, const char *actor,
+                          FlWorkOrderStatus to, JsonObject *note_args, GError **error)
+{
+  Move m = { id, actor, NULL, role, to, NULL, note_args };
   return fl_db_transaction (db, move_in_transaction, &m, error);
 }
 
@@ -249,7 +278,7 @@ fl_work_order_resolve (FlDb *db, const char *id, FlRole role, const char *actor,
   g_autoptr(JsonObject) with = json_object_new ();
   json_object_set_boolean_member (with, "first_time_fix", first_time_fix);
   fl_record_set_text (with, "resolution", resolution);
-  Move m = { id, actor, note, role, FL_WO_RESOLVED, with };
+  Move m = { id, actor, note, role, FL_WO_RESOLVED, with, NULL };
   return fl_db_transaction (db, move_in_transaction, &m, error);
 }
 
@@ -260,7 +289,7 @@ fl_work_order_reject_out_of_scope (FlDb *db, const char *id, FlRole role, const 
   g_autofree char *text = g_strstrip (g_strdup (reason != NULL ? reason : ""));
   g_autoptr(JsonObject) with = json_object_new ();
   fl_record_set_text (with, "reject_reason", *text != '\0' ? text : NULL);
-  Move m = { id, actor, text, role, FL_WO_REJECTED, with };
+  Move m = { id, actor, text, role, FL_WO_REJECTED, with, NULL };
   return fl_db_transaction (db, move_in_transaction, &m, error);
 }
 
@@ -273,10 +302,9 @@ fl_work_order_record_follow_up (FlDb *db, const char *id, FlRole role, const cha
     json_object_set_int_member (with, "satisfaction", satisfaction);
   else
     json_object_set_null_member (with, "satisfaction");
-  g_autofree char *text = note != NULL && *note != '\0'
-    ? g_strdup_printf (_("Follow-up call, satisfaction %d of 5: %s"), satisfaction, note)
-    : g_strdup_printf (_("Follow-up call, satisfaction %d of 5"), satisfaction);
-  Move m = { id, actor, text, role, FL_WO_VISITED, with };
+  g_autoptr(JsonObject) args = json_object_new ();
+  json_object_set_int_member (args, "satisfaction", satisfaction);
+  Move m = { id, actor, note, role, FL_WO_VISITED, with, args };
   return fl_db_transaction (db, move_in_transaction, &m, error);
 }
 
@@ -404,16 +432,14 @@ gboolean
 fl_work_order_log (FlDb *db, const char *id, const char *author, const char *kind,
                    int minutes, const char *text, GError **error)
 {
-  g_autoptr(JsonObject) fields = json_object_new ();
-  g_autofree char *now = fl_time_format (fl_time_now ());
-  json_object_set_string_member (fields, "work_order_id", id);
-  json_object_set_string_member (fields, "author", author);
-  json_object_set_string_member (fields, "at", now);
-  json_object_set_string_member (fields, "kind", kind);
-  if (minutes > 0)
-    json_object_set_int_member (fields, "minutes", minutes);
-  fl_record_set_text (fields, "text", text);
-  return fl_changelog_append (db, "work_log", fields, NULL, error);
+  return append_log (db, id, author, kind, minutes, text, NULL, NULL, error);
+}
+
+gboolean
+fl_work_order_log_note (FlDb *db, const char *id, const char *author,
+                        const char *note, JsonObject *note_args, GError **error)
+{
+  return append_log (db, id, author, "note", 0, NULL, note, note_args, error);
 }
 
 /* The entry `entry_id` as it reads now (fl_work_order_list_log's row). */
@@ -437,9 +463,11 @@ current_log_entry (FlDb *db, const char *entry_id, GError **error)
   return NULL;
 }
 
+/* A voided entry keeps the note it withdraws (`keep`: the current entry),
+ * so it reads as it did; a correction is a person's own words. */
 static gboolean
 revise_log (FlDb *db, const char *entry_id, const char *author, const char *kind, int minutes,
-            const char *text, gboolean voided, GError **error)
+            const char *text, JsonObject *keep, GError **error)
 {
   g_autoptr(JsonObject) entry = current_log_entry (db, entry_id, error);
   if (entry == NULL)
@@ -460,8 +488,15 @@ revise_log (FlDb *db, const char *entry_id, const char *author, const char *kind
   if (minutes > 0)
     json_object_set_int_member (fields, "minutes", minutes);
   fl_record_set_text (fields, "text", text);
-  if (voided)
-    json_object_set_boolean_member (fields, "voided", TRUE);
+  if (keep != NULL)
+    {
+      json_object_set_boolean_member (fields, "voided", TRUE);
+      if (fl_record_get_string (keep, "note") != NULL)
+        {
+          g_autoptr(JsonObject) args = fl_work_log_note_args (keep);
+          fl_work_log_set_note (fields, fl_record_get_string (keep, "note"), args);
+        }
+    }
   return fl_changelog_append (db, "work_log", fields, NULL, error);
 }
 
@@ -469,7 +504,7 @@ gboolean
 fl_work_order_edit_log (FlDb *db, const char *entry_id, const char *author, const char *kind,
                         int minutes, const char *text, GError **error)
 {
-  return revise_log (db, entry_id, author, kind, minutes, text, FALSE, error);
+  return revise_log (db, entry_id, author, kind, minutes, text, NULL, error);
 }
 
 gboolean
@@ -480,7 +515,7 @@ fl_work_order_void_log (FlDb *db, const char *entry_id, const char *author, GErr
     return FALSE;
   return revise_log (db, entry_id, author, fl_record_get_string (entry, "kind"),
                      (int) fl_record_get_int (entry, "minutes", 0), fl_record_get_string (entry, "text"),
-                     TRUE, error);
+                     entry, error);
 }
 
 gboolean
@@ -523,11 +558,13 @@ use_part_in_transaction (FlDb *db, gpointer data, GError **error)
   };
   if (!fl_stock_post (db, &m, NULL, error))
     return FALSE;
-  g_autofree char *text = g_strdup_printf (_("Used %" PRId64 " %s of %s (%s)"), u->qty,
-                                           fl_record_get_string (part, "unit"),
-                                           fl_record_get_string (part, "name"),
-                                           fl_record_get_string (part, "sku"));
-  return fl_work_order_log (db, u->id, u->actor, "note", 0, text, error);
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autofree char *qty = g_strdup_printf ("%" PRId64, u->qty);
+  json_object_set_string_member (args, "qty", qty);
+  json_object_set_string_member (args, "unit", fl_record_get_string (part, "unit"));
+  json_object_set_string_member (args, "part", fl_record_get_string (part, "name"));
+  json_object_set_string_member (args, "sku", fl_record_get_string (part, "sku"));
+  return fl_work_order_log_note (db, u->id, u->actor, FL_NOTE_PART_USED, args, error);
 }
 
 gboolean

@@ -48,6 +48,10 @@ gboolean    fl_work_order_create (FlDb *db, const FlWorkOrderDraft *draft, const
  * a `note`: the reason is what the log keeps of it. */
 gboolean    fl_work_order_move (FlDb *db, const char *id, FlRole role, const char *actor,
                                 FlWorkOrderStatus to, const char *note, GError **error);
+/* fl_work_order_move with what else the log's note says of the move
+ * (FL_NOTE_MOVED's assignee and previous), rendered in the reader's language. */
+gboolean    fl_work_order_move_noted (FlDb *db, const char *id, FlRole role, const char *actor,
+                                      FlWorkOrderStatus to, JsonObject *note_args, GError **error);
 
 /* Resolves the order (fl_work_order_move to resolved) and records whether
  * it was fixed on the first visit, which the person resolving is asked,
@@ -96,6 +100,9 @@ gboolean    fl_work_order_update (FlDb *db, const char *id, JsonObject *values, 
 /* kind: "note" | "labour" | "travel" (minutes for the last two). */
 gboolean    fl_work_order_log (FlDb *db, const char *id, const char *author, const char *kind,
                                int minutes, const char *text, GError **error);
+/* A `note` entry the system writes: `note` and its args (fl-work-log-note.h). */
+gboolean    fl_work_order_log_note (FlDb *db, const char *id, const char *author,
+                                    const char *note, JsonObject *note_args, GError **error);
 /* Corrects the work-log entry `entry_id` (or a correction of it): its kind,
  * minutes and text become these, by `author` now; what it said before stays
  * in its history.  A voided entry cannot be corrected. */

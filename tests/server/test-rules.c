@@ -259,7 +259,8 @@ test_rejection_takes_back_acceptance (void)
   g_assert_nonnull (json_object_get_string_member (json_object_get_object_member (taken_back, "customer_accepted_at"), "from"));
   g_assert_nonnull (json_object_get_string_member (json_object_get_object_member (taken_back, "resolved_at"), "from"));
   g_autofree char *log = g_strdup_printf ("SELECT count(*) FROM work_log WHERE work_order_id = '%s'"
-                                          " AND text LIKE '%%The UPS still alarms%%Dr. Wang%%'", wo);
+                                          " AND text = 'The UPS still alarms' AND note = 'resolution_rejected'"
+                                          " AND note_args LIKE '%%Dr. Wang%%'", wo);
   g_assert_cmpint (fl_api_count (&f, log), ==, 1);
 
   /* Resolving again on the old acceptance is refused ... */

@@ -1,5 +1,18 @@
 #include "fl-test-db.h"
 
+#include "fl-i18n.h"
+
+void
+fl_test_use_language (const char *language)
+{
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  /* Binding the domain again also drops gettext's cache of translations. */
+  fl_i18n_init ();
+}
+
 void
 fl_test_remove_tree (const char *path)
 {

@@ -19,4 +19,8 @@ gint64  fl_test_count (FlDb *db, const char *sql);
 /* Whether table `table` has a column `column`. */
 gboolean fl_test_has_column (FlDb *db, const char *table, const char *column);
 
+/* Reads the texts of the core and the app in `language` ("zh_CN"; NULL:
+ * the locale's, English under C.UTF-8) from the catalogue in the build tree. */
+void    fl_test_use_language (const char *language);
+
 G_END_DECLS

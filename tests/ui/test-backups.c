@@ -93,7 +93,20 @@ test_record_check_and_drill (Fixture *f, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (PAGE_CHILD ("notes_row")), "校验和一致 checksums match");
   adw_expander_row_set_enable_expansion (PAGE_CHILD ("drill_row"), TRUE);
   gtk_switch_set_active (PAGE_CHILD ("restore_ok_switch"), TRUE);
-  gtk_spin_button_set_value (PAGE_CHILD ("restore_minutes_spin"), 35);
+  /* Minutes out of range or not a number are refused at the field, and
+   * nothing of the form is recorded. */
+  GtkEditable *minutes = PAGE_CHILD ("restore_minutes_entry");
+  const char * const refused[] = { "1000000", "half an hour", "-5" };
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      gtk_editable_set_text (minutes, refused[i]);
+      gtk_widget_activate_action (GTK_WIDGET (f->page), "backups.record", NULL);
+      fl_ui_test_pump ();
+      g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM backup_check"), ==, 1);
+      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (minutes), "error"));
+      g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (minutes)));
+    }
+  gtk_editable_set_text (minutes, "35");
   fl_ui_test_screenshot (GTK_WIDGET (f->window), "backups.png");
   gtk_widget_activate_action (GTK_WIDGET (f->page), "backups.record", NULL);
   fl_ui_test_pump ();

@@ -185,7 +185,8 @@ test_log_parts_and_attachments (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_record_get_string (travel, "kind"), ==, "travel");
   g_assert_cmpint (fl_record_get_int (travel, "minutes", 0), ==, 25);
   g_assert_cmpstr (fl_record_get_string (travel, "author"), ==, "zhang.wei");
-  g_assert_true (g_str_has_prefix (fl_record_get_string (g_ptr_array_index (log, log->len - 1), "text"), "Used 2 pc"));
+  g_autofree char *used_words = fl_work_log_render (g_ptr_array_index (log, log->len - 1));
+  g_assert_true (g_str_has_prefix (used_words, "Used 2 pc"));
 
   g_autoptr(GPtrArray) parts = fl_work_order_list_parts (f->db, f->pacs, &error);
   g_assert_no_error (error);
