@@ -240,12 +240,65 @@ first_site (Push *p, const FlTable *table, JsonObject *row, GError **error)
   return g_strdup (sites[0] != NULL ? sites[0] : "");
 }
 
-/* A conflict row for each field kept, for the author and supervisors. */
+/* Who made the values the conflicts keep, read from the row's history:
+ * the last audited change of each field, if it set the value the server
+ * still holds (otherwise the history cannot tell, and nobody is named). */
+static gboolean
+note_last_change (const FlAuditEntry *entry, gpointer user_data, GError **error)
+{
+  GPtrArray *conflicts = user_data;
+  for (guint i = 0; entry->detail != NULL && i < conflicts->len; i++)
+    {
+      FlConflict *c = conflicts->pdata[i];
+      JsonNode *change = json_object_get_member (entry->detail, c->field);
+      if (change == NULL)
+        continue;
+      /* An insert records the values it wrote; every later write {from, to}. */
+      JsonNode *to = change;
+      if (g_strcmp0 (entry->action, "insert") != 0)
+        to = JSON_NODE_HOLDS_OBJECT (change) ? json_object_get_member (json_node_get_object (change), "to") : NULL;
+      gboolean made_it = entry->actor != NULL && to != NULL && fl_json_node_equal (to, c->theirs);
+      fl_conflict_set_theirs_author (c, made_it ? entry->actor : NULL, NULL, made_it ? entry->at : 0);
+    }
+  return TRUE;
+}
+
+static gboolean
+name_theirs_authors (Push *p, const FlTable *table, JsonObject *row, GPtrArray *conflicts, GError **error)
+{
+  if (!fl_store_audit_history (p->store, table->name, fl_record_get_string (row, "id"), note_last_change,
+                               conflicts, error))
+    return FALSE;
+  const FlTable *user_table = fl_schema_lookup ("user");
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      FlConflict *c = conflicts->pdata[i];
+      if (c->theirs_by == NULL)
+        continue;
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonObject) user = fl_store_find_row (p->store, user_table, "login", c->theirs_by, &local_error);
+      if (user == NULL && !g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* "admin" of the command line has no user row: the login alone. */
+      g_autofree char *login = g_strdup (c->theirs_by);
+      fl_conflict_set_theirs_author (c, login, user != NULL ? fl_record_get_string (user, "display_name") : NULL,
+                                     c->theirs_at);
+    }
+  return TRUE;
+}
+
+/* A conflict row for each field kept, for the author and supervisors; each
+ * conflict names who made the value kept. */
 static gboolean
 record_conflicts (Push *p, const FlTable *table, JsonObject *row, GPtrArray *conflicts, GError **error)
 {
   if (conflicts->len == 0)
     return TRUE;
+  if (!name_theirs_authors (p, table, row, conflicts, error))
+    return FALSE;
   const FlTable *conflict_table = fl_schema_lookup ("conflict");
   g_autofree char *site = first_site (p, table, row, error);
   if (site == NULL)

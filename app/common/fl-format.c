@@ -3,9 +3,18 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include <fl-catalogue.h>
+#include <fl-change-workflow.h>
 #include <fl-ci-lifecycle.h>
+#include <fl-cmdb-audit.h>
 #include <fl-enum.h>
+#include <fl-problem-workflow.h>
+#include <fl-record-store.h>
+#include <fl-security.h>
 #include <fl-sla-events.h>
+#include <fl-user.h>
+#include <fl-work-order-sla.h>
+#include <fl-workflow.h>
 
 /* Labels of stored values the model only lists as choices (fl-schema.c). */
 static const FlEnumName backup_kind_names[] = {
@@ -32,6 +41,115 @@ static const FlEnumName ci_field_names[] = {
   { "description", N_("Description") },
 };
 static const FlEnumTable ci_field_table = FL_ENUM_TABLE (ci_field_names, NULL);
+
+/* What each work-order field is called on its page. */
+static const FlEnumName work_order_field_names[] = {
+  { "kind", N_("Kind") },
+  { "title", N_("Title") },
+  { "description", N_("Description") },
+  { "site_id", N_("Site") },
+  { "ci_id", N_("Configuration item") },
+  { "reporter", N_("Reported by") },
+  { "contact", N_("Contact") },
+  { "impact", N_("Impact") },
+  { "urgency", N_("Urgency") },
+  { "priority", N_("Priority") },
+  { "status", N_("Status") },
+  { "assignee", N_("Assignee") },
+  { "response_due", N_("Respond by") },
+  { "resolve_due", N_("Resolve by") },
+  { "resolution", N_("Resolution") },
+  { "cause", N_("Cause") },
+  { "customer_name", N_("Customer's name") },
+  { "satisfaction", N_("Satisfaction") },
+  { "service", N_("Service") },
+};
+static const FlEnumTable work_order_field_table = FL_ENUM_TABLE (work_order_field_names, NULL);
+
+const char *
+fl_format_field_name (const char *table, const char *field)
+{
+  if (g_strcmp0 (table, "work_order") == 0)
+    return fl_enum_label_for_name (&work_order_field_table, field);
+  if (g_strcmp0 (table, "ci") == 0)
+    return fl_format_ci_field (field);
+  return field;
+}
+
+/* The enumerations a conflict or a history may show, by table (NULL: any)
+ * and field. */
+static const struct {
+  const char  *table;
+  const char  *field;
+  const char *(*label_for_name) (const char *name);
+} value_labels[] = {
+  { "work_order", "status", fl_work_order_status_label_for_name },
+  { "work_order", "kind", fl_work_order_kind_label_for_name },
+  { "work_order", "request_level", fl_request_level_label_for_name },
+  { "work_order", "security_grade", fl_security_grade_label_for_name },
+  { "ci", "status", fl_ci_status_label_for_name },
+  { "problem", "status", fl_problem_status_label_for_name },
+  { "problem", "origin", fl_problem_origin_label_for_name },
+  { "problem", "category", fl_problem_category_label_for_name },
+  { "change_record", "kind", fl_change_kind_label_for_name },
+  { "change_record", "status", fl_change_status_label_for_name },
+  { "cmdb_audit", "status", fl_audit_status_label_for_name },
+  { "service", "kind", fl_service_kind_label_for_name },
+  { "service", "delivery", fl_delivery_label_for_name },
+  { "document", "kind", fl_document_kind_label_for_name },
+  { "user", "role", fl_role_label_for_name },
+  { NULL, "priority", fl_priority_label_for_name },
+};
+
+/* Columns that hold a user's login. */
+static const char * const login_fields[] = { "assignee", "by", "author", NULL };
+
+/* The name people know a row by: its name, code or reference. */
+static char *
+row_name (FlDb *db, const char *table, const char *id)
+{
+  const FlTable *schema = fl_schema_lookup (table);
+  g_autoptr(JsonObject) row = schema != NULL ? fl_record_load (db, schema, id, NULL) : NULL;
+  static const char * const naming[] = { "name", "code", "ref", "title", "sku" };
+  for (guint i = 0; row != NULL && i < G_N_ELEMENTS (naming); i++)
+    if (fl_record_get_string (row, naming[i]) != NULL)
+      return g_strdup (fl_record_get_string (row, naming[i]));
+  return g_strdup (id);
+}
+
+char *
+fl_format_value (FlSession *session, const char *table, const char *field, JsonNode *value)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return g_strdup (_("(empty)"));
+  const FlTable *schema = fl_schema_lookup (table);
+  const FlColumn *column = schema != NULL ? fl_table_column (schema, field) : NULL;
+  GType type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value) : G_TYPE_INVALID;
+  if (type == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (value) ? _("Yes") : _("No"));
+  if (type == G_TYPE_INT64 && g_strcmp0 (table, "work_order") == 0 && g_strcmp0 (field, "impact") == 0)
+    return g_strdup (fl_format_impact ((int) json_node_get_int (value)));
+  if (type == G_TYPE_INT64 && g_strcmp0 (table, "work_order") == 0 && g_strcmp0 (field, "urgency") == 0)
+    return g_strdup (fl_format_urgency ((int) json_node_get_int (value)));
+  if (type != G_TYPE_STRING)
+    return json_to_string (value, FALSE);
+  const char *text = json_node_get_string (value);
+  for (guint i = 0; i < G_N_ELEMENTS (value_labels); i++)
+    if ((value_labels[i].table == NULL || g_strcmp0 (value_labels[i].table, table) == 0) &&
+        g_strcmp0 (value_labels[i].field, field) == 0)
+      return g_strdup (value_labels[i].label_for_name (text));
+  if (column != NULL && column->type == FL_COL_TIME)
+    return fl_format_time (text);
+  if (column != NULL && column->type == FL_COL_REF)
+    return row_name (fl_session_get_db (session), column->ref_table, text);
+  if (g_strv_contains (login_fields, field))
+    {
+      g_autoptr(JsonObject) user = fl_user_find (fl_session_get_db (session), text, NULL);
+      const char *name = user != NULL ? fl_record_get_string (user, "display_name") : NULL;
+      return g_strdup (name != NULL ? name : text);
+    }
+  return g_strdup (text);
+}
 
 const char *
 fl_format_ci_field (const char *column)

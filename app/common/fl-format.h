@@ -22,6 +22,14 @@ const char *fl_format_backup_kind (const char *kind);
 /* What a CI's column is called ("serial": "Serial number"). */
 const char *fl_format_ci_field (const char *column);
 
+/* A field's value as people read it: an enumeration by its label ("In
+ * progress"), impact and urgency by their meaning, a user by their display
+ * name, a referenced row by its name or code, yes or no, times in local
+ * time, "(empty)" for none; other values as they are. */
+char       *fl_format_value (FlSession *session, const char *table, const char *field, JsonNode *value);
+/* What a field is called ("Title", "Assignee"); an unknown one as stored. */
+const char *fl_format_field_name (const char *table, const char *field);
+
 /* "1 — Company business" ... "4 — One person"; "1 — Urgent" ... "4 — Low". */
 const char *fl_format_impact (int impact);
 const char *fl_format_urgency (int urgency);

@@ -82,30 +82,6 @@ describe_record (FlDb *db, const char *table, const char *row_id)
                           detail ? " " : "", detail ? detail : "");
 }
 
-/* A value as people read it: statuses, priorities and kinds by their
- * names, yes or no, times in local time. */
-static char *
-value_text (const char *table, const char *field, JsonNode *node)
-{
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return g_strdup (_("(empty)"));
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    return g_strdup (json_node_get_boolean (node) ? _("Yes") : _("No"));
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return json_to_string (node, FALSE);
-  const char *text = json_node_get_string (node);
-  if (g_strcmp0 (table, "work_order") == 0 && g_strcmp0 (field, "status") == 0)
-    return g_strdup (fl_work_order_status_label_for_name (text));
-  if (g_strcmp0 (table, "work_order") == 0 && g_strcmp0 (field, "kind") == 0)
-    return g_strdup (fl_work_order_kind_label_for_name (text));
-  if (g_strcmp0 (field, "priority") == 0)
-    return g_strdup (fl_priority_label_for_name (text));
-  gint64 when;
-  if (g_str_has_suffix (field, "_at") && fl_time_parse (text, &when, NULL))
-    return fl_format_time (text);
-  return g_strdup (text);
-}
-
 static FlRecordItem *
 entry_item (FlDb *db, FlOutboxEntry *entry)
 {
@@ -133,6 +109,41 @@ add_button (GtkWidget *row, const char *label, const char *action, GVariant *tar
     adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
   else
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+}
+
+/* Who made the server's value, and when: "Li Na, 2026-11-22 10:40". */
+static char *
+theirs_author (FlSession *session, const FlConflict *conflict)
+{
+  if (conflict->theirs_by == NULL)
+    return NULL;
+  g_autofree char *when = fl_format_time_usec (conflict->theirs_at);
+  if (g_strcmp0 (conflict->theirs_by, fl_session_get_login (session)) == 0)
+    /* Translators: the server's side of a conflict came from the user's own other computer */
+    return g_strdup_printf (_("you, on another computer, %s"), when);
+  const char *name = conflict->theirs_by_name != NULL ? conflict->theirs_by_name : conflict->theirs_by;
+  /* Translators: who changed the server's value and when: "Li Na, 2026-11-22 10:40" */
+  return g_strdup_printf (_("%s, %s"), name, when);
+}
+
+/* The three values of a conflicting field, in words, with who made each side. */
+static char *
+conflict_values (FlSession *session, const FlOutboxEntry *entry, const FlConflict *conflict)
+{
+  g_autofree char *base = fl_format_value (session, entry->table, conflict->field, conflict->base);
+  g_autofree char *mine = fl_format_value (session, entry->table, conflict->field, conflict->mine);
+  g_autofree char *theirs = fl_format_value (session, entry->table, conflict->field, conflict->theirs);
+  g_autofree char *mine_when = fl_format_time_usec (entry->at);
+  g_autofree char *by = theirs_author (session, conflict);
+  g_autofree char *theirs_line = by != NULL
+    /* Translators: the server's value of a conflicting field: "Theirs (Li Na, 2026-11-22 10:40): In progress" */
+    ? g_strdup_printf (_("Theirs (%s): %s"), by, theirs)
+    /* Translators: the server's value when the server did not say who made it */
+    : g_strdup_printf (_("Theirs (changed on the server meanwhile): %s"), theirs);
+  /* Translators: the values of a conflicting field before and as the user
+   * changed it: "Before: Assigned\nMine (you, 2026-11-22 10:30): Cancelled" */
+  g_autofree char *before_and_mine = g_strdup_printf (_("Before: %s\nMine (you, %s): %s"), base, mine_when, mine);
+  return g_strdup_printf ("%s\n%s", before_and_mine, theirs_line);
 }
 
 static GtkWidget *
@@ -165,16 +176,10 @@ create_conflict_row (gpointer item, gpointer user_data)
   for (guint i = 0; entry != NULL && i < entry->conflicts->len; i++)
     {
       FlConflict *conflict = g_ptr_array_index (entry->conflicts, i);
-      g_autofree char *base = value_text (entry->table, conflict->field, conflict->base);
-      g_autofree char *mine = value_text (entry->table, conflict->field, conflict->mine);
-      g_autofree char *theirs = value_text (entry->table, conflict->field, conflict->theirs);
-      g_autofree char *when = fl_format_time_usec (entry->at);
-      /* Translators: the three values of a conflicting field; "Yours (li.wei, 2026-11-22 10:30)" */
-      g_autofree char *values = g_strdup_printf (_("Before: %s\nYours (%s, %s): %s\nOn the server, changed meanwhile: %s"),
-                                                 base, fl_session_get_login (self->session), when, mine, theirs);
+      g_autofree char *values = conflict_values (self->session, entry, conflict);
       GtkWidget *field = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field), conflict->field);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field), fl_format_field_name (entry->table, conflict->field));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (field), values);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (field), 0);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), field);
@@ -250,7 +255,8 @@ load_unresolved (FlSyncPage *self, const char *state, GListStore *store)
           g_autoptr(GString) fields = g_string_new (NULL);
           for (guint c = 0; c < entry->conflicts->len; c++)
             g_string_append_printf (fields, "%s%s", c > 0 ? ", " : "",
-                                    ((FlConflict *) g_ptr_array_index (entry->conflicts, c))->field);
+                                    fl_format_field_name (entry->table,
+                                                          ((FlConflict *) g_ptr_array_index (entry->conflicts, c))->field));
           /* Translators: "Changed 2026-11-22 10:42 · title, contact" */
           subtitle = g_strdup_printf (_("%s %s · %s"), op_label (entry->op), when, fields->str);
         }

@@ -29,7 +29,19 @@ fl_conflict_free (FlConflict *conflict)
   json_node_unref (conflict->base);
   json_node_unref (conflict->mine);
   json_node_unref (conflict->theirs);
+  g_free (conflict->theirs_by);
+  g_free (conflict->theirs_by_name);
   g_free (conflict);
+}
+
+void
+fl_conflict_set_theirs_author (FlConflict *conflict, const char *login, const char *display_name, gint64 at)
+{
+  g_free (conflict->theirs_by);
+  g_free (conflict->theirs_by_name);
+  conflict->theirs_by = g_strdup (login);
+  conflict->theirs_by_name = g_strdup (display_name);
+  conflict->theirs_at = at;
 }
 
 GPtrArray *

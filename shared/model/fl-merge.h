@@ -22,10 +22,17 @@ typedef struct {
   JsonNode *base;    /* what the device last saw (`from`) */
   JsonNode *mine;    /* what the device wanted (`to`) */
   JsonNode *theirs;  /* what the other side holds and keeps */
+  /* Who made `theirs` — the author of the last change of the field the
+   * server accepted — when the server could tell (NULL / 0 otherwise). */
+  char     *theirs_by;       /* login */
+  char     *theirs_by_name;  /* display name */
+  gint64    theirs_at;       /* usec: when the server accepted that change */
 } FlConflict;
 
 FlConflict *fl_conflict_new (const char *field, JsonNode *base, JsonNode *mine, JsonNode *theirs);
 void        fl_conflict_free (FlConflict *conflict);
+void        fl_conflict_set_theirs_author (FlConflict *conflict, const char *login, const char *display_name,
+                                           gint64 at);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlConflict, fl_conflict_free)
 
 typedef enum {

@@ -322,6 +322,27 @@ fl_mutation_result_free (FlMutationResult *result)
   g_free (result);
 }
 
+/* `theirs_by` {login, display_name, at}: optional, servers before it
+ * answer without. */
+static gboolean
+theirs_author_from_json (JsonObject *c, FlConflict *conflict, GError **error)
+{
+  static const char prefix[] = "results[].conflicts[].theirs_by";
+  JsonNode *node = json_object_get_member (c, "theirs_by");
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  JsonObject *by = fl_protocol_require_object (node, prefix, NULL, error);
+  const char *login, *display_name;
+  gint64 at;
+  if (by == NULL ||
+      !fl_protocol_member_string (by, prefix, "login", TRUE, &login, NULL, error) ||
+      !fl_protocol_member_string (by, prefix, "display_name", FALSE, &display_name, NULL, error) ||
+      !fl_protocol_member_time (by, prefix, "at", &at, NULL, error))
+    return FALSE;
+  fl_conflict_set_theirs_author (conflict, login, display_name, at);
+  return TRUE;
+}
+
 FlMutationResult *
 fl_mutation_result_from_json (JsonNode *node, GError **error)
 {
@@ -357,10 +378,12 @@ fl_mutation_result_from_json (JsonNode *node, GError **error)
           const char *field;
           if (c == NULL || !fl_protocol_member_string (c, "results[].conflicts[]", "field", TRUE, &field, NULL, error))
             return NULL;
-          g_ptr_array_add (result->conflicts,
-                           fl_conflict_new (field, json_object_get_member (c, "base"),
-                                            json_object_get_member (c, "mine"),
-                                            json_object_get_member (c, "theirs")));
+          g_autoptr(FlConflict) conflict = fl_conflict_new (field, json_object_get_member (c, "base"),
+                                                            json_object_get_member (c, "mine"),
+                                                            json_object_get_member (c, "theirs"));
+          if (!theirs_author_from_json (c, conflict, error))
+            return NULL;
+          g_ptr_array_add (result->conflicts, g_steal_pointer (&conflict));
         }
     }
   return g_steal_pointer (&result);
@@ -381,6 +404,14 @@ fl_mutation_result_to_json (const FlMutationResult *result)
       json_object_set_member (co, "base", json_node_copy (c->base));
       json_object_set_member (co, "mine", json_node_copy (c->mine));
       json_object_set_member (co, "theirs", json_node_copy (c->theirs));
+      if (c->theirs_by != NULL)
+        {
+          JsonObject *by = json_object_new ();
+          json_object_set_string_member (by, "login", c->theirs_by);
+          fl_protocol_set_optional_string (by, "display_name", c->theirs_by_name);
+          fl_protocol_set_time (by, "at", c->theirs_at);
+          json_object_set_object_member (co, "theirs_by", by);
+        }
       json_array_add_object_element (conflicts, co);
     }
   json_object_set_array_member (o, "conflicts", conflicts);

@@ -357,6 +357,73 @@ update (FlApiFixture *f, FlApiDevice *device, const char *table, const char *id,
   return fl_api_push_ok (f, device, mutations);
 }
 
+/* A conflict names who made the value the server kept: the author of the
+ * last change of that field the server accepted (login, display name and
+ * when), also when the request is replayed; a value nobody changed since
+ * the order was recorded names who recorded it. */
+static void
+test_conflict_names_other_author (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) engineer = { 0 };
+  g_auto(FlApiDevice) lina = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_api_setup (&f, NULL);
+  g_autoptr(JsonObject) user = fl_accounts_add_user (f.t.store, "lina", "Li Na", "supervisor", NULL,
+                                                     FL_TEST_PASSWORD, "admin", &error);
+  g_assert_no_error (error);
+  fl_api_login (&f, "eng_a", &engineer);
+  fl_api_login (&f, "lina", &lina);
+  g_autofree char *wo = fl_api_new_work_order (&f, &engineer, f.site_a, "assigned", "eng_a");
+
+  gint64 before = fl_time_now ();
+  g_autoptr(FlPushResponse) renamed = update (&f, &lina, "work_order", wo,
+      "{\"title\": {\"from\": \"UPS alarm in room 3\", \"to\": \"UPS A alarm, room 3\"}}");
+  g_assert_cmpint (fl_api_result (renamed, 0)->status, ==, FL_RESULT_APPLIED);
+  gint64 after = fl_time_now ();
+
+  /* The engineer renames it from the old title, and changes the urgency
+   * from a value it never had (the server's is the one it was recorded with). */
+  gint64 mid = engineer.next_mid;
+  static const char changes[] =
+      "{\"title\": {\"from\": \"UPS alarm in room 3\", \"to\": \"UPS B alarm\"},"
+      " \"urgency\": {\"from\": 4, \"to\": 1}}";
+  g_autoptr(FlPushResponse) answer = update (&f, &engineer, "work_order", wo, changes);
+  for (guint replay = 0;; replay++)
+    {
+      FlMutationResult *result = fl_api_result (answer, 0);
+      g_assert_cmpint (result->status, ==, FL_RESULT_CONFLICT);
+      g_assert_cmpuint (result->conflicts->len, ==, 2);
+      for (guint i = 0; i < result->conflicts->len; i++)
+        {
+          FlConflict *c = result->conflicts->pdata[i];
+          if (g_str_equal (c->field, "title"))
+            {
+              g_assert_cmpstr (c->theirs_by, ==, "lina");
+              g_assert_cmpstr (c->theirs_by_name, ==, "Li Na");
+              /* to the millisecond, as times travel */
+              g_assert_cmpint (c->theirs_at, >=, before - 1000);
+              g_assert_cmpint (c->theirs_at, <=, after);
+            }
+          else
+            {
+              g_assert_cmpstr (c->field, ==, "urgency");
+              g_assert_cmpstr (c->theirs_by, ==, "eng_a");
+              g_assert_cmpstr (c->theirs_by_name, ==, "eng_a");
+              g_assert_cmpint (c->theirs_at, >, 0);
+              g_assert_cmpint (c->theirs_at, <=, before);
+            }
+        }
+      if (replay > 0)
+        break;
+      /* The same request again: the same answer, with the same names. */
+      engineer.next_mid = mid;
+      g_clear_pointer (&answer, fl_push_response_free);
+      answer = update (&f, &engineer, "work_order", wo, changes);
+    }
+  fl_api_teardown (&f);
+}
+
 /* Two engineers edit different fields of one order: both apply.  Then both
  * edit the same field: the second keeps the server value and a conflict
  * row records base, mine and theirs. */
@@ -1232,6 +1299,7 @@ main (int argc, char **argv)
   g_test_add_func ("/api/push-refusals", test_push_refusals);
   g_test_add_func ("/api/push-gzip", test_push_gzip);
   g_test_add_func ("/api/two-devices-merge-and-conflict", test_two_devices_merge_and_conflict);
+  g_test_add_func ("/api/conflict-names-other-author", test_conflict_names_other_author);
   g_test_add_func ("/api/replay-gives-same-results", test_replay_gives_same_results);
   g_test_add_func ("/api/out-of-scope-push-is-forbidden", test_out_of_scope_push_is_forbidden);
   g_test_add_func ("/api/refused-mid-stays-rejected", test_refused_mid_stays_rejected);

@@ -278,6 +278,54 @@ test_conflict_and_resolution (Fixture *f, gconstpointer data)
   g_assert_cmpstr (final, ==, "Printer offline, ward 5");
 }
 
+/* The replica keeps who made the server's value of a conflict, as the
+ * server named them, across a restart of the client. */
+static void
+test_conflict_keeps_other_author (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) user = fl_accounts_add_user (f->s.store, "lina", "李娜", "supervisor", NULL,
+                                                     FL_TEST_PASSWORD, "admin", &error);
+  g_assert_no_error (error);
+  g_auto(FlSyncTestClient) a = { 0 };
+  g_auto(FlSyncTestClient) b = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_init (&b, "lina");
+  fl_sync_test_client_login (&a, &f->s);
+  fl_sync_test_client_login (&b, &f->s);
+  fl_sync_test_client_sync (&a);
+  g_autofree char *id = create_work_order (&a, f->s.site_a, "Printer offline");
+  fl_sync_test_client_sync (&a);
+  fl_sync_test_client_sync (&b);
+
+  set_field (&a, "work_order", id, "title", "Printer offline, ward 5");
+  set_field (&b, "work_order", id, "title", "Printer jammed");
+  gint64 before = fl_time_now ();
+  fl_sync_test_client_sync (&b);
+  gint64 after = fl_time_now ();
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->conflicts, ==, 1);
+
+  for (guint reopened = 0; reopened < 2; reopened++)
+    {
+      g_autoptr(GPtrArray) conflicts = fl_outbox_unresolved (a.db, "conflict", &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (conflicts->len, ==, 1);
+      FlOutboxEntry *entry = g_ptr_array_index (conflicts, 0);
+      FlConflict *conflict = g_ptr_array_index (entry->conflicts, 0);
+      g_assert_cmpstr (conflict->field, ==, "title");
+      g_assert_cmpstr (conflict->theirs_by, ==, "lina");
+      g_assert_cmpstr (conflict->theirs_by_name, ==, "李娜");
+      g_assert_cmpint (conflict->theirs_at, >=, before - 1000);  /* milliseconds on the wire */
+      g_assert_cmpint (conflict->theirs_at, <=, after);
+      if (reopened == 0)
+        {
+          fl_sync_test_client_close (&a);
+          fl_sync_test_client_open (&a);
+        }
+    }
+}
+
 /* A transport that lets the user edit just before the pull of a sync
  * (the UI keeps working while a sync runs). */
 #define TYPE_HOOK_TRANSPORT (hook_transport_get_type ())
@@ -950,6 +998,7 @@ main (int argc, char **argv)
   ADD ("/sync-engine/push-and-pull", test_push_and_pull);
   ADD ("/sync-engine/push-ends-with-servers-row", test_push_ends_with_servers_row);
   ADD ("/sync-engine/conflict-and-resolution", test_conflict_and_resolution);
+  ADD ("/sync-engine/conflict-keeps-other-author", test_conflict_keeps_other_author);
   ADD ("/sync-engine/rebase-on-pull", test_rebase_on_pull);
   ADD ("/sync-engine/rejection", test_rejection);
   ADD ("/sync-engine/revoked-device", test_revoked_device);

@@ -203,7 +203,7 @@ test_resolve_conflict (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (conflicts), ==, 1);
   g_autoptr(FlRecordItem) item = g_list_model_get_item (conflicts, 0);
   g_assert_true (g_str_has_prefix (fl_record_item_get_title (item), "Work order INC-"));
-  g_assert_nonnull (strstr (fl_record_item_get_subtitle (item), "title"));
+  g_assert_nonnull (strstr (fl_record_item_get_subtitle (item), "Title"));
   GtkListBox *list = fl_ui_test_child (page, FL_TYPE_SYNC_PAGE, "conflicts_list");
   AdwExpanderRow *row = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (list, 0));
   g_assert_nonnull (row);
@@ -275,21 +275,25 @@ static void
 test_conflict_offers_what_server_accepts (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
+  const char *sites[] = { f->server.site_a, NULL };
+  g_autoptr(JsonObject) lina = fl_accounts_add_user (f->server.store, "lina", "Li Na", "engineer", sites,
+                                                     FL_TEST_PASSWORD, "admin", &error);
+  g_assert_no_error (error);
   g_auto(FlSyncTestClient) engineer = { 0 };
-  fl_sync_test_client_init (&engineer, "eng_a");
+  fl_sync_test_client_init (&engineer, "lina");
   fl_sync_test_client_login (&engineer, &f->server);
   fl_sync_test_client_sync (&engineer);
   FlWorkOrderDraft draft = {
     .kind = "incident", .title = "HIS 登录缓慢 HIS slow to sign in", .site_id = f->server.site_a,
-    .impact = 3, .urgency = 3, .assignee = "eng_a",
+    .impact = 3, .urgency = 3, .assignee = "lina",
   };
   g_autofree char *id = NULL;
-  g_assert_true (fl_work_order_create (engineer.db, &draft, "eng_a", &id, &error));
+  g_assert_true (fl_work_order_create (engineer.db, &draft, "lina", &id, &error));
   g_assert_no_error (error);
   fl_sync_test_client_sync (&engineer);
   sign_in (f, "super");
 
-  g_assert_true (fl_work_order_move (engineer.db, id, FL_ROLE_ENGINEER, "eng_a", FL_WO_IN_PROGRESS, NULL, &error));
+  g_assert_true (fl_work_order_move (engineer.db, id, FL_ROLE_ENGINEER, "lina", FL_WO_IN_PROGRESS, NULL, &error));
   fl_sync_test_client_sync (&engineer);
   g_assert_true (fl_work_order_move (f->db, id, FL_ROLE_SUPERVISOR, "super", FL_WO_CANCELLED, "Reported twice", &error));
   g_assert_no_error (error);
@@ -305,8 +309,11 @@ test_conflict_offers_what_server_accepts (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "Yours cannot be kept"));
   const char *values = field_values (row);
   g_assert_nonnull (values);
-  g_assert_true (g_str_has_prefix (values, "Before: Assigned\nYours (super, "));
-  g_assert_true (g_str_has_suffix (values, "): Cancelled\nOn the server, changed meanwhile: In progress"));
+  /* Both sides name who made them and when; the values read as words. */
+  g_assert_true (g_str_has_prefix (values, "Before: Assigned\nMine (you, "));
+  g_assert_nonnull (strstr (values, "): Cancelled\nTheirs (Li Na, 20"));
+  g_assert_true (g_str_has_suffix (values, "): In progress"));
+  g_assert_null (strstr (values, "in_progress"));
   g_autoptr(FlRecordItem) item = g_list_model_get_item (fl_sync_page_get_conflicts (page), 0);
   gint64 mid = fl_record_get_int (fl_record_item_get_record (item), "mid", 0);
   g_autoptr(FlOutboxEntry) entry = fl_outbox_get (f->db, mid, &error);

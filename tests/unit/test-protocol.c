@@ -182,6 +182,10 @@ test_push_response_round_trip (void)
   g_autoptr(JsonNode) mine = json_node_init_string (json_node_alloc (), "b");
   g_autoptr(JsonNode) theirs = json_node_init_int (json_node_alloc (), 3);
   g_ptr_array_add (conflict->conflicts, fl_conflict_new ("title", base, mine, theirs));
+  FlConflict *named = fl_conflict_new ("contact", base, mine, mine);
+  gint64 accepted = G_GINT64_CONSTANT (1795339800123000);  /* 2026-11-22T09:30:00.123Z */
+  fl_conflict_set_theirs_author (named, "lina", "李娜 Li Na", accepted);
+  g_ptr_array_add (conflict->conflicts, named);
   g_ptr_array_add (response->results, conflict);
   FlMutationResult *rejected = fl_mutation_result_new (3, FL_RESULT_REJECTED);
   rejected->error = g_strdup ("a work order cannot move from closed to new");
@@ -201,9 +205,51 @@ test_push_response_round_trip (void)
   FlConflict *field = g_ptr_array_index (c->conflicts, 0);
   g_assert_cmpstr (field->field, ==, "title");
   g_assert_cmpint (json_node_get_int (field->theirs), ==, 3);
+  g_assert_null (field->theirs_by);  /* not known: no member, as from servers before it */
+  g_assert_null (strstr (text, "\"title\",\"base\":\"a\",\"mine\":\"b\",\"theirs\":3,\"theirs_by\""));
+  FlConflict *by = g_ptr_array_index (c->conflicts, 1);
+  g_assert_cmpstr (by->theirs_by, ==, "lina");
+  g_assert_cmpstr (by->theirs_by_name, ==, "李娜 Li Na");
+  g_assert_cmpint (by->theirs_at, ==, accepted);
   FlMutationResult *r = g_ptr_array_index (back->results, 2);
   g_assert_cmpint (r->status, ==, FL_RESULT_REJECTED);
   g_assert_cmpstr (r->error, ==, "a work order cannot move from closed to new");
+}
+
+/* `theirs_by` is optional (servers before it answer without), but when
+ * present it must be what it says. */
+static void
+test_conflict_author_member (void)
+{
+  static const char * const answers[] = {
+    "{\"results\": [{\"mid\": \"2\", \"status\": \"conflict\", \"error\": null,"
+    " \"conflicts\": [{\"field\": \"title\", \"base\": \"a\", \"mine\": \"b\", \"theirs\": \"c\"}]}], \"seq\": \"7\"}",
+    "{\"results\": [{\"mid\": \"2\", \"status\": \"conflict\", \"error\": null,"
+    " \"conflicts\": [{\"field\": \"title\", \"base\": \"a\", \"mine\": \"b\", \"theirs\": \"c\","
+    " \"theirs_by\": \"lina\"}]}], \"seq\": \"7\"}",
+    "{\"results\": [{\"mid\": \"2\", \"status\": \"conflict\", \"error\": null,"
+    " \"conflicts\": [{\"field\": \"title\", \"base\": \"a\", \"mine\": \"b\", \"theirs\": \"c\","
+    " \"theirs_by\": {\"login\": \"lina\", \"display_name\": \"Li Na\", \"at\": \"yesterday\"}}]}], \"seq\": \"7\"}",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(JsonNode) node = parse (answers[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FlPushResponse) response = fl_push_response_from_json (node, &error);
+      if (i == 0)
+        {
+          g_assert_no_error (error);
+          FlConflict *c = g_ptr_array_index (((FlMutationResult *) g_ptr_array_index (response->results, 0))->conflicts, 0);
+          g_assert_null (c->theirs_by);
+          g_assert_cmpint (c->theirs_at, ==, 0);
+        }
+      else
+        {
+          g_assert_null (response);
+          g_assert_error (error, FL_PROTOCOL_ERROR, FL_PROTOCOL_ERROR_MALFORMED);
+          g_assert_nonnull (strstr (error->message, "results[].conflicts[].theirs_by"));
+        }
+    }
 }
 
 static void
@@ -362,6 +408,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/push-request-limit", test_push_request_limit);
   g_test_add_func ("/protocol/not-json", test_not_json);
   g_test_add_func ("/protocol/push-response-round-trip", test_push_response_round_trip);
+  g_test_add_func ("/protocol/conflict-author-member", test_conflict_author_member);
   g_test_add_func ("/protocol/pull-response-round-trip", test_pull_response_round_trip);
   g_test_add_func ("/protocol/login-round-trip", test_login_round_trip);
   g_test_add_func ("/protocol/error-body", test_error_body);
