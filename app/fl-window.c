@@ -11,8 +11,10 @@
 /* The pages' headers only for their types, which the template builds. */
 #include "fl-approvals-page.h"
 #include "fl-backups-page.h"
+#include "fl-catalogue-page.h"
 #include "fl-cis-page.h"
 #include "fl-cmdb-audits-page.h"
+#include "fl-documents-page.h"
 #include "fl-inspections-page.h"
 #include "fl-problems-page.h"
 #include "fl-reports-page.h"
@@ -126,6 +128,12 @@ void
 fl_window_show_ci (FlWindow *self, const char *id)
 {
   show_record (self, "cis", id);
+}
+
+void
+fl_window_show_service (FlWindow *self, const char *code)
+{
+  show_record (self, "catalogue", code);
 }
 
 void
@@ -350,6 +358,12 @@ show_ci_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
 }
 
 static void
+show_service_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  fl_window_show_service (FL_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
 new_work_order_created_cb (FlWindow *self, const char *id)
 {
   fl_window_show_work_order (self, id);
@@ -452,6 +466,8 @@ fl_window_class_init (FlWindowClass *klass)
   g_type_ensure (FL_TYPE_STOCK_PAGE);
   g_type_ensure (FL_TYPE_APPROVALS_PAGE);
   g_type_ensure (FL_TYPE_PROBLEMS_PAGE);
+  g_type_ensure (FL_TYPE_CATALOGUE_PAGE);
+  g_type_ensure (FL_TYPE_DOCUMENTS_PAGE);
   g_type_ensure (FL_TYPE_REPORTS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldline/Fieldline/ui/fl-window.ui");
@@ -474,6 +490,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-area", "s", show_area_activated);
   gtk_widget_class_install_action (widget_class, "win.show-work-order", "s", show_work_order_activated);
   gtk_widget_class_install_action (widget_class, "win.show-ci", "s", show_ci_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-service", "s", show_service_activated);
   gtk_widget_class_install_action (widget_class, "win.new-work-order", NULL, new_work_order_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_activated);

@@ -17,14 +17,17 @@ G_DECLARE_FINAL_TYPE (FlWindow, fl_window, FL, WINDOW, AdwApplicationWindow)
 FlWindow     *fl_window_new (GtkApplication *app, FlSession *session, FlSyncController *sync);
 
 FlSession    *fl_window_get_session (FlWindow *self);
-/* Areas: "my-work", "inspections", "backups", "cis", "stock", "approvals",
- * "reports", "sync". */
+/* Areas: "my-work", "inspections", "cmdb-audits", "backups", "cis",
+ * "problems", "catalogue", "documents", "stock", "approvals", "reports",
+ * "sync". */
 void          fl_window_show_area (FlWindow *self, const char *area);
 /* The page of `area` (an FlPage), or NULL. */
 GtkWidget    *fl_window_get_page (FlWindow *self, const char *area);
 const char   *fl_window_get_area (FlWindow *self);
 void          fl_window_show_work_order (FlWindow *self, const char *id);
 void          fl_window_show_ci (FlWindow *self, const char *id);
+/* The service catalogue's entry `code`. */
+void          fl_window_show_service (FlWindow *self, const char *code);
 /* The area a role lands on: "my-work", "stock" (clerk), "approvals"
  * (supervisor). */
 const char   *fl_window_home_area (FlRole role);

@@ -24,6 +24,14 @@ static const FlEnumName backup_kind_names[] = {
 };
 static const FlEnumTable backup_kind_table = FL_ENUM_TABLE (backup_kind_names, "backup kind");
 
+/* What a service's or a site's coverage means (服务时间: days x hours). */
+static const FlEnumName coverage_names[] = {
+  { "5x9", NC_("coverage", "5×9: working days, office hours") },
+  { "7x9", NC_("coverage", "7×9: every day, office hours") },
+  { "7x24", NC_("coverage", "7×24: around the clock") },
+};
+static const FlEnumTable coverage_table = FL_ENUM_TABLE (coverage_names, "coverage");
+
 /* What each CI field is called on the CI page and on an audit. */
 static const FlEnumName ci_field_names[] = {
   { "code", N_("Code") },
@@ -161,6 +169,12 @@ const char *
 fl_format_ci_status (const char *status)
 {
   return fl_ci_status_label_for_name (status);
+}
+
+const char *
+fl_format_coverage (const char *coverage)
+{
+  return fl_enum_label_for_name (&coverage_table, coverage);
 }
 
 const char *

@@ -19,6 +19,8 @@ char       *fl_format_size (gint64 bytes);
  * as it reads inside a sentence); an unknown value as given. */
 const char *fl_format_ci_status (const char *status);
 const char *fl_format_backup_kind (const char *kind);
+/* "7×24: around the clock" for a coverage ("7x24"). */
+const char *fl_format_coverage (const char *coverage);
 /* What a CI's column is called ("serial": "Serial number"). */
 const char *fl_format_ci_field (const char *column);
 

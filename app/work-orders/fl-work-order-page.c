@@ -6,6 +6,7 @@
 #include <fl-time.h>
 #include <fl-work-order-queries.h>
 #include <fl-problem.h>
+#include <fl-services.h>
 #include <fl-work-order.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ struct _FlWorkOrderPage
   AdwActionRow   *response_row;
   AdwActionRow   *resolve_row;
   AdwActionRow   *service_row;
+  GtkWidget      *service_arrow;
   AdwActionRow   *description_row;
   AdwEntryRow    *resolution_row;
   AdwEntryRow    *cause_row;
@@ -134,6 +136,12 @@ set_service_row (FlWorkOrderPage *self, JsonObject *wo)
   if (policy != NULL)
     g_string_append_printf (text, "\n%s", policy);
   set_row_value (self->service_row, text->str);
+
+  /* A catalogue entry opens in the catalogue; a contract is only its name. */
+  g_autoptr(JsonObject) entry = service != NULL ? fl_services_get (db, service, NULL) : NULL;
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self->service_row), entry != NULL);
+  gtk_widget_set_visible (self->service_arrow, entry != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "work-order.show-service", entry != NULL);
 }
 
 static GtkWidget *
@@ -1003,6 +1011,17 @@ show_ci_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
     gtk_widget_activate_action (widget, "win.show-ci", "s", ci_id);
 }
 
+static void
+show_service_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWorkOrderPage *self = FL_WORK_ORDER_PAGE (widget);
+  if (!save_typed_text (self, NULL))
+    return;
+  const char *service = self->row != NULL ? fl_record_get_string (self->row, "service") : NULL;
+  if (service != NULL)
+    gtk_widget_activate_action (widget, "win.show-service", "s", service);
+}
+
 /* ---- photos ---- */
 
 typedef struct {
@@ -1305,6 +1324,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   CHILD (response_row);
   CHILD (resolve_row);
   CHILD (service_row);
+  CHILD (service_arrow);
   CHILD (description_row);
   CHILD (resolution_row);
   CHILD (cause_row);
@@ -1339,6 +1359,7 @@ fl_work_order_page_class_init (FlWorkOrderPageClass *klass)
   gtk_widget_class_install_action (widget_class, "work-order.use-part", NULL, use_part_activated);
   gtk_widget_class_install_action (widget_class, "work-order.attach-photo", NULL, attach_photo_activated);
   gtk_widget_class_install_action (widget_class, "work-order.show-ci", NULL, show_ci_activated);
+  gtk_widget_class_install_action (widget_class, "work-order.show-service", NULL, show_service_activated);
   gtk_widget_class_install_action (widget_class, "work-order.print-sheet", NULL, print_sheet_activated);
   gtk_widget_class_install_action (widget_class, "work-order.hand-to-second-line", NULL,
                                    hand_to_second_line_activated);

@@ -1,5 +1,8 @@
 #include "fl-test-ui.h"
 
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+
 void
 fl_ui_test_init (int *argc, char ***argv)
 {
@@ -18,6 +21,22 @@ fl_ui_test_init (int *argc, char ***argv)
   gtk_css_provider_load_from_resource (css, "/io/github/fieldline/Fieldline/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+gboolean
+fl_ui_test_use_language (const char *language)
+{
+  if (setlocale (LC_ALL, "C.UTF-8") == NULL)
+    return FALSE;
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  bindtextdomain (GETTEXT_PACKAGE, FL_TEST_LOCALE_DIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* Setting the domain again also drops the messages gettext has cached. */
+  textdomain (GETTEXT_PACKAGE);
+  return TRUE;
 }
 
 char *

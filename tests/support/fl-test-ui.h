@@ -12,6 +12,11 @@ G_BEGIN_DECLS
 /* gtk_init, or exit 77 (skipped) without a display. */
 void      fl_ui_test_init (int *argc, char ***argv);
 
+/* Makes the client's strings read in `language` ("zh_CN"; NULL: English)
+ * from the catalogue of this build, for the widgets built from then on;
+ * FALSE when the C.UTF-8 locale is missing. */
+gboolean  fl_ui_test_use_language (const char *language);
+
 /* Stores `json` as a row of `table` the way a pull would (no outbox
  * entry); returns its id. */
 char     *fl_ui_test_store (FlDb *db, const char *table, const char *json);

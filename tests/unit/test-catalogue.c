@@ -217,6 +217,93 @@ test_replica_catalogue (void)
   g_assert_cmpstr (fl_record_get_string (offered->pdata[0], "name"), ==, "Desktop support");
 }
 
+/* What the catalogue page shows of an entry: found by any word of its
+ * code, name, content, CIs or business service (Chinese too); the
+ * technical services behind a business one; the policy it takes, every
+ * site's first; its CIs, those of other sites as their code only. */
+static char *G_GNUC_PRINTF (3, 4)
+insert_printf (FlDb *db, const char *table, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *json = g_strdup_vprintf (format, args);
+  va_end (args);
+  return fl_test_insert (db, table, json);
+}
+
+static void
+test_replica_catalogue_details (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(FlDb) db = fl_test_replica ("CAD", &dir);
+  g_autofree char *site = fl_test_insert_site (db);
+  g_free (fl_test_insert (db, "service",
+                          "{\"code\": \"HIS\", \"name\": \"医院信息系统 HIS\", \"kind\": \"business\","
+                          " \"content\": \"门诊挂号与收费\", \"cis\": \"DB-01, SW-09\"}"));
+  g_free (fl_test_insert (db, "service",
+                          "{\"code\": \"HIS-DB\", \"name\": \"Database\", \"kind\": \"technical\","
+                          " \"business\": \"HIS\"}"));
+  g_free (fl_test_insert (db, "service", "{\"code\": \"LAN\", \"name\": \"Network\", \"kind\": \"business\"}"));
+  g_free (insert_printf (db, "ci",
+                                 "{\"code\": \"DB-01\", \"name\": \"HIS database\", \"type\": \"server\","
+                                 " \"site_id\": \"%s\", \"status\": \"in_use\"}", site));
+  g_free (insert_printf (db, "sla_policy",
+                                 "{\"site_id\": \"%s\", \"catalogue\": \"HIS\", \"priority\": \"high\","
+                                 " \"response_minutes\": 15, \"resolve_minutes\": 120}", site));
+  g_free (fl_test_insert (db, "sla_policy",
+                          "{\"catalogue\": \"HIS\", \"priority\": \"medium\", \"response_minutes\": 30,"
+                          " \"resolve_minutes\": 480}"));
+  g_free (fl_test_insert (db, "sla_policy",
+                          "{\"catalogue\": \"HIS\", \"priority\": \"high\", \"response_minutes\": 20,"
+                          " \"resolve_minutes\": 240}"));
+
+  g_autoptr(GError) error = NULL;
+  static const struct { const char *words; guint found; const char *first; } searches[] = {
+    { NULL, 3, "HIS" }, { "  ", 3, "HIS" }, { "收费", 1, "HIS" }, { "database", 1, "HIS-DB" },
+    { "his database", 1, "HIS-DB" },  /* both words, in different columns */
+    { "sw-09", 1, "HIS" }, { "医院信息", 2, "HIS" },  /* the technical service by its business one's name */
+    { "printer", 0, NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+    {
+      g_autoptr(GPtrArray) found = fl_services_search (db, searches[i].words, &error);
+      g_assert_no_error (error);
+      g_test_message ("search %u: %s", i, searches[i].words);
+      g_assert_cmpuint (found->len, ==, searches[i].found);
+      if (found->len > 0)
+        g_assert_cmpstr (fl_record_get_string (found->pdata[0], "code"), ==, searches[i].first);
+    }
+
+  g_autoptr(JsonObject) his_db = fl_services_get (db, "HIS-DB", &error);
+  g_assert_cmpstr (fl_record_get_string (his_db, "business_name"), ==, "医院信息系统 HIS");
+  g_assert_null (fl_services_get (db, "NOSUCH", &error));
+  g_assert_no_error (error);
+  g_autoptr(GPtrArray) technical = fl_services_list_technical (db, "HIS", &error);
+  g_assert_cmpuint (technical->len, ==, 1);
+  g_assert_cmpstr (fl_record_get_string (technical->pdata[0], "code"), ==, "HIS-DB");
+
+  /* HIS-DB has no rows of its own: it takes HIS's three, every site's first. */
+  g_autoptr(GPtrArray) policies = fl_services_list_policies (db, "HIS-DB", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (policies->len, ==, 3);
+  g_assert_null (fl_record_get_string (policies->pdata[0], "site_name"));
+  g_assert_cmpstr (fl_record_get_string (policies->pdata[0], "priority"), ==, "high");
+  g_assert_cmpint (fl_record_get_int (policies->pdata[0], "response_minutes", 0), ==, 20);
+  g_assert_cmpstr (fl_record_get_string (policies->pdata[1], "priority"), ==, "medium");
+  g_assert_cmpstr (fl_record_get_string (policies->pdata[2], "site_name"), ==, "First People's Hospital");
+  g_assert_cmpint (fl_record_get_int (policies->pdata[2], "response_minutes", 0), ==, 15);
+  g_autoptr(GPtrArray) lan_policies = fl_services_list_policies (db, "LAN", &error);
+  g_assert_cmpuint (lan_policies->len, ==, 0);
+
+  g_autoptr(GPtrArray) cis = fl_services_list_cis (db, "HIS", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cis->len, ==, 2);
+  g_assert_cmpstr (fl_record_get_string (cis->pdata[0], "name"), ==, "HIS database");
+  g_assert_nonnull (fl_record_get_string (cis->pdata[0], "id"));
+  g_assert_cmpstr (fl_record_get_string (cis->pdata[1], "code"), ==, "SW-09");
+  g_assert_null (fl_record_get_string (cis->pdata[1], "id"));
+}
+
 /* Offline, the replica grades a security event as the server does, when
  * its outage or loss is recorded. */
 static void
@@ -396,6 +483,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/security-derive", test_security_derive);
   g_test_add_func ("/catalogue/policy-resolution", test_catalogue_policy_resolution);
   g_test_add_func ("/catalogue/replica-catalogue", test_replica_catalogue);
+  g_test_add_func ("/catalogue/replica-catalogue-details", test_replica_catalogue_details);
   g_test_add_func ("/catalogue/replica-security-grade", test_replica_security_grade);
   g_test_add_func ("/catalogue/replica-documents", test_replica_documents);
   g_test_add_func ("/catalogue/review-previous-period", test_review_previous_period);
