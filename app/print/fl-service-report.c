@@ -3,7 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "fl-kpi-chart.h"
+#include "fl-kpi-chart-render.h"
 #include "fl-pdf.h"
 #include "fl-record-store.h"
 #include "fl-replica-schema.h"
@@ -243,7 +243,7 @@ fl_service_report_write_csv (const FlServiceReport *report, const char *path, GE
 #define PAGE_WIDTH FL_PDF_PAGE_WIDTH
 #define MARGIN FL_PDF_MARGIN
 
-static const GdkRGBA ink = { FL_PDF_INK };
+static const FlChartInk ink = { FL_PDF_INK };
 
 static void
 add_cell (GPtrArray *cells, char *text)
