@@ -1059,9 +1059,9 @@ static const struct {
   const char *id;
   const char *label;  /* N_() */
 } change_outcomes[FL_KPI_N_CHANGE_OUTCOMES] = {
-  [FL_KPI_CHANGE_OPEN] = { "open", N_("Not yet implemented") },
+  [FL_KPI_CHANGE_OPEN] = { "open", N_("Open") },
   [FL_KPI_CHANGE_DONE] = { "done", N_("Implemented") },
-  [FL_KPI_CHANGE_FAILED] = { "failed", N_("Failed, rolled back") },
+  [FL_KPI_CHANGE_FAILED] = { "failed", N_("Failed") },
   [FL_KPI_CHANGE_REJECTED] = { "rejected", N_("Rejected") },
 };
 
