@@ -5,6 +5,7 @@
  * page shows the review.  The dataset is October 2026 (against September)
  * at a hospital with a Chinese name. */
 #include <locale.h>
+#include <sys/wait.h>
 
 #include "fl-ui-test-util.h"
 
@@ -448,6 +449,73 @@ test_csv (Fixture *f, gconstpointer data)
   g_assert_cmpstr (csv_value (lines, "history,2026-05.response_on_time,rate,"), ==, "");
 }
 
+/* Runs fieldline-cli over the fixture's replica (its folder is the
+ * profile): the exit status, and stdout in `out`. */
+static int
+cli (Fixture *f, char **out, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) g_getenv ("FIELDLINE_CLI"));
+  g_ptr_array_add (argv, "--profile");
+  g_ptr_array_add (argv, f->dir);
+  va_list args;
+  va_start (args, out);
+  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               out, NULL, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* fieldline-cli report writes the same review as the page, for a script. */
+static void
+test_cli_report (Fixture *f, gconstpointer data)
+{
+  if (g_getenv ("FIELDLINE_CLI") == NULL)
+    {
+      g_test_skip ("fieldline-cli is not built");
+      return;
+    }
+  g_autofree char *csv_path = g_build_filename (f->dir, "cli.csv", NULL);
+  g_autofree char *out = NULL;
+  g_assert_cmpint (cli (f, &out, "report", "--period", "2026-10", "--site", "HOSP1", "--format", "csv",
+                        "--output", csv_path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, csv_path));
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpstr (csv_value (lines, "report,site,name,"), ==, "HOSP1 第一人民医院");
+  g_assert_cmpstr (csv_value (lines, "report,period,name,"), ==, "2026-10");
+  g_assert_cmpstr (csv_value (lines, "services,HIS,response_due,"), ==, "2");
+  g_assert_cmpstr (csv_value (lines, "changes,major,failed,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "comparison,incidents_opened,change,"), ==, "2");
+
+  g_autofree char *pdf_path = g_build_filename (f->dir, "cli.pdf", NULL);
+  g_autofree char *pdf_out = NULL;
+  g_assert_cmpint (cli (f, &pdf_out, "report", "--period", "2026-Q4", "--format", "pdf", "--output", pdf_path,
+                        NULL), ==, 0);
+  const char *text_argv[] = { "pdftotext", "-layout", pdf_path, "-", NULL };
+  g_autofree char *text = run (text_argv);
+  if (text != NULL)
+    {
+      g_assert_nonnull (strstr (text, "Quarterly Service Review 2026-Q4"));
+      g_assert_nonnull (strstr (text, "Comparison with the previous period"));
+      g_assert_nonnull (strstr (text, "Security events by grade"));
+    }
+
+  /* Wrong arguments exit 2, an unknown site 1. */
+  g_autofree char *wrong = NULL, *nowhere = NULL, *no_format = NULL;
+  g_assert_cmpint (cli (f, &wrong, "report", "--period", "2026-Q5", "--format", "csv", NULL), ==, 2);
+  g_assert_cmpint (cli (f, &no_format, "report", "--period", "2026-10", "--format", "xls", NULL), ==, 2);
+  g_assert_cmpint (cli (f, &nowhere, "report", "--period", "2026-10", "--site", "NOPE", "--format", "csv", NULL),
+                   ==, 1);
+}
+
 static void
 progress_cb (double fraction, gpointer data)
 {
@@ -599,6 +667,7 @@ main (int argc, char **argv)
   g_test_add ("/report/other-periods", Fixture, NULL, fixture_set_up, test_other_periods, fixture_tear_down);
   g_test_add ("/report/pdf", Fixture, NULL, fixture_set_up, test_pdf, fixture_tear_down);
   g_test_add ("/report/csv", Fixture, NULL, fixture_set_up, test_csv, fixture_tear_down);
+  g_test_add ("/report/cli", Fixture, NULL, fixture_set_up, test_cli_report, fixture_tear_down);
   g_test_add ("/report/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
   g_test_add ("/report/page", Fixture, NULL, fixture_set_up, test_page, fixture_tear_down);
   return g_test_run ();
