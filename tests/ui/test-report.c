@@ -516,6 +516,56 @@ test_cli_report (Fixture *f, gconstpointer data)
                    ==, 1);
 }
 
+/* fieldline-cli catalogue list and documents list|open over the replica. */
+static void
+test_cli_catalogue_and_documents (Fixture *f, gconstpointer data)
+{
+  if (g_getenv ("FIELDLINE_CLI") == NULL)
+    {
+      g_test_skip ("fieldline-cli is not built");
+      return;
+    }
+  g_free (store (f->db, "service", "{\"code\": \"HIS\", \"name\": \"医院信息系统\", \"kind\": \"business\"}",
+                 "2026-01-01T00:00:00Z"));
+  g_free (store (f->db, "service", "{\"code\": \"HIS-DB\", \"name\": \"HIS 数据库\", \"kind\": \"technical\","
+                 " \"business\": \"HIS\"}", "2026-01-01T00:00:00Z"));
+  const char *plan = "一、停电时切换到备用电源\n";
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, plan, -1);
+  g_autofree char *document = g_strdup_printf (
+      "{\"kind\": \"continuity_plan\", \"title\": \"服务连续性计划\", \"sha256\": \"%s\", \"mime\": \"text/plain\","
+      " \"size\": %zu, \"published_by\": \"admin\", \"published_at\": \"2026-10-01T00:00:00Z\"}", sha, strlen (plan));
+  g_autofree char *document_id = store (f->db, "document", document, "2026-10-01T00:00:00Z");
+
+  g_autofree char *catalogue = NULL;
+  g_assert_cmpint (cli (f, &catalogue, "catalogue", "list", NULL), ==, 0);
+  g_assert_cmpstr (catalogue, ==, "HIS\tbusiness\t-\t医院信息系统\nHIS-DB\ttechnical\tHIS\tHIS 数据库\n");
+
+  /* Not downloaded yet: listed as such, and opening it says to sync. */
+  g_autofree char *listed = NULL, *missing = NULL;
+  g_assert_cmpint (cli (f, &listed, "documents", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (listed, "run sync"));
+  g_assert_cmpint (cli (f, &missing, "documents", "open", "continuity_plan", NULL), ==, 1);
+
+  g_autofree char *blobs = g_build_filename (f->dir, "blobs", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (blobs, 0700), ==, 0);
+  g_autofree char *blob = g_build_filename (blobs, sha, NULL);
+  g_assert_true (g_file_set_contents (blob, plan, -1, NULL));
+  g_autofree char *listed_again = NULL, *path = NULL, *text = NULL, *by_id = NULL, *unknown = NULL;
+  g_assert_cmpint (cli (f, &listed_again, "documents", "list", NULL), ==, 0);
+  g_autofree char *line = g_strdup_printf ("%s\tcontinuity_plan\t服务连续性计划\t%s\n", document_id, blob);
+  g_assert_cmpstr (listed_again, ==, line);
+  g_assert_cmpint (cli (f, &path, "documents", "open", "continuity_plan", NULL), ==, 0);
+  g_autofree char *path_line = g_strdup_printf ("%s\n", blob);
+  g_assert_cmpstr (path, ==, path_line);
+  g_assert_cmpint (cli (f, &text, "documents", "open", "continuity_plan", "--text", NULL), ==, 0);
+  g_assert_cmpstr (text, ==, plan);
+  g_assert_cmpint (cli (f, &by_id, "documents", "open", document_id, "--text", NULL), ==, 0);
+  g_assert_cmpstr (by_id, ==, plan);
+  g_assert_cmpint (cli (f, &unknown, "documents", "open", "contracts", NULL), ==, 1);
+  g_remove (blob);
+  g_rmdir (blobs);
+}
+
 static void
 progress_cb (double fraction, gpointer data)
 {
@@ -668,6 +718,8 @@ main (int argc, char **argv)
   g_test_add ("/report/pdf", Fixture, NULL, fixture_set_up, test_pdf, fixture_tear_down);
   g_test_add ("/report/csv", Fixture, NULL, fixture_set_up, test_csv, fixture_tear_down);
   g_test_add ("/report/cli", Fixture, NULL, fixture_set_up, test_cli_report, fixture_tear_down);
+  g_test_add ("/report/cli-catalogue-documents", Fixture, NULL, fixture_set_up, test_cli_catalogue_and_documents,
+              fixture_tear_down);
   g_test_add ("/report/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
   g_test_add ("/report/page", Fixture, NULL, fixture_set_up, test_page, fixture_tear_down);
   return g_test_run ();
