@@ -508,6 +508,31 @@ test_cli_report (Fixture *f, gconstpointer data)
       g_assert_nonnull (strstr (text, "Security events by grade"));
     }
 
+  /* An audit approved in October: one CI as recorded, one different. */
+  g_autofree char *audit_json = g_strdup_printf (
+      "{\"ref\": \"AUD-1\", \"site_id\": \"%s\", \"due_on\": \"2026-10-20\", \"status\": \"approved\","
+      " \"submitted_at\": \"" LOCAL ("2026-10-20T17:00:00") "\"}", f->site);
+  g_autofree char *audit = store (f->db, "cmdb_audit", audit_json, LOCAL ("2026-10-19T09:00:00"));
+  static const char * const marks[][2] = { { "SW-1", "as_recorded" }, { "SW-2", "differs" } };
+  for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
+    {
+      g_autofree char *ci_json = g_strdup_printf (
+          "{\"code\": \"%s\", \"name\": \"交换机\", \"type\": \"switch\", \"site_id\": \"%s\", \"status\": \"in_use\"}",
+          marks[i][0], f->site);
+      g_autofree char *ci = store (f->db, "ci", ci_json, "2026-01-01T00:00:00Z");
+      g_autofree char *item = g_strdup_printf (
+          "{\"audit_id\": \"%s\", \"ci_id\": \"%s\", \"result\": \"%s\", \"by\": \"li.na\","
+          " \"at\": \"" LOCAL ("2026-10-20T10:00:00") "\"}", audit, ci, marks[i][1]);
+      g_free (store (f->db, "cmdb_audit_item", item, LOCAL ("2026-10-20T10:00:00")));
+    }
+  g_autofree char *audits = NULL;
+  g_assert_cmpint (cli (f, &audits, "audits", "kpi", "--period", "2026-10", NULL), ==, 0);
+  g_assert_cmpstr (audits, ==, "HOSP1 第一人民医院\t2026-10\taudits 1\tRecords match reality 50.0% (1 / 2)\n");
+  g_autofree char *september = NULL, *no_site = NULL;
+  g_assert_cmpint (cli (f, &september, "audits", "kpi", "--period", "2026-09", "--site", "HOSP1", NULL), ==, 0);
+  g_assert_cmpstr (september, ==, "HOSP1 第一人民医院\t2026-09\taudits 0\tRecords match reality — (0 / 0)\n");
+  g_assert_cmpint (cli (f, &no_site, "audits", "kpi", "--period", "2026-10", "--site", "HOSP", NULL), ==, 1);
+
   /* Wrong arguments exit 2, an unknown site 1. */
   g_autofree char *wrong = NULL, *nowhere = NULL, *no_format = NULL;
   g_assert_cmpint (cli (f, &wrong, "report", "--period", "2026-Q5", "--format", "csv", NULL), ==, 2);
