@@ -60,5 +60,9 @@ int       fl_cli_wo_command (FlCli *cli, int argc, char **argv);
 int       fl_cli_stock_command (FlCli *cli, int argc, char **argv);
 int       fl_cli_problem_command (FlCli *cli, int argc, char **argv);
 int       fl_cli_change_command (FlCli *cli, int argc, char **argv);
+int       fl_cli_report_command (FlCli *cli, int argc, char **argv);
+int       fl_cli_audits_command (FlCli *cli, int argc, char **argv);
+int       fl_cli_catalogue_command (FlCli *cli, int argc, char **argv);
+int       fl_cli_documents_command (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -2,9 +2,11 @@
 
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "fl-change-workflow.h"
 #include "fl-cmdb-audits.h"
 #include "fl-query.h"
 #include "fl-security.h"
@@ -927,4 +929,349 @@ fl_kpi_previous_period (GTimeZone *tz, gint64 start, gint64 end, gint64 *previou
     }
   else
     *previous_start = start - (end - start);
+}
+
+/* ---- the period of a report ---- */
+
+static gboolean
+is_midnight (GDateTime *dt)
+{
+  return g_date_time_get_hour (dt) == 0 && g_date_time_get_minute (dt) == 0 &&
+         g_date_time_get_seconds (dt) == 0;
+}
+
+static GDateTime *
+local_of (GTimeZone *tz, gint64 usec)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  return g_date_time_to_timezone (utc, tz);
+}
+
+FlKpiPeriodKind
+fl_kpi_period_kind (GTimeZone *tz, gint64 start, gint64 end)
+{
+  g_autoptr(GDateTime) s = local_of (tz, start);
+  g_autoptr(GDateTime) e = local_of (tz, end);
+  if (!is_midnight (s) || !is_midnight (e) || g_date_time_get_day_of_month (s) != 1 ||
+      g_date_time_get_day_of_month (e) != 1)
+    return FL_KPI_PERIOD_CUSTOM;
+  int months = (g_date_time_get_year (e) * 12 + g_date_time_get_month (e))
+             - (g_date_time_get_year (s) * 12 + g_date_time_get_month (s));
+  int first = g_date_time_get_month (s);
+  if (months == 1)
+    return FL_KPI_PERIOD_MONTH;
+  if (months == 3 && first % 3 == 1)
+    return FL_KPI_PERIOD_QUARTER;
+  if (months == 12 && first == 1)
+    return FL_KPI_PERIOD_YEAR;
+  return FL_KPI_PERIOD_CUSTOM;
+}
+
+char *
+fl_kpi_format_period (GTimeZone *tz, gint64 start, gint64 end)
+{
+  g_autoptr(GDateTime) s = local_of (tz, start);
+  switch (fl_kpi_period_kind (tz, start, end))
+    {
+    case FL_KPI_PERIOD_MONTH:
+      return g_date_time_format (s, "%Y-%m");
+    case FL_KPI_PERIOD_QUARTER:
+      return g_strdup_printf ("%04d-Q%d", g_date_time_get_year (s), (g_date_time_get_month (s) + 2) / 3);
+    case FL_KPI_PERIOD_YEAR:
+      return g_date_time_format (s, "%Y");
+    case FL_KPI_PERIOD_CUSTOM:
+    default:
+      {
+        /* The last day included: the one the period's last second falls on. */
+        g_autoptr(GDateTime) last = local_of (tz, end - G_USEC_PER_SEC);
+        g_autofree char *from = g_date_time_format (s, "%Y-%m-%d");
+        g_autofree char *to = g_date_time_format (last, "%Y-%m-%d");
+        return g_strdup_printf ("%s..%s", from, to);
+      }
+    }
+}
+
+/* "YYYY-MM-DD" as the start of that day in `tz`. */
+static gboolean
+parse_day (GTimeZone *tz, const char *text, gint64 *out)
+{
+  int y, m, d;
+  char tail;
+  if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen (text) != 10)
+    return FALSE;
+  g_autoptr(GDateTime) day = g_date_time_new (tz, y, m, d, 0, 0, 0);
+  if (day == NULL || g_date_time_get_day_of_month (day) != d)
+    return FALSE;
+  *out = usec_of (day);
+  return TRUE;
+}
+
+gboolean
+fl_kpi_parse_period (GTimeZone *tz, const char *text, gint64 *start, gint64 *end, GError **error)
+{
+  int year, part;
+  char tail;
+  const char *dots = text != NULL ? strstr (text, "..") : NULL;
+  if (dots != NULL)
+    {
+      g_autofree char *from = g_strndup (text, dots - text);
+      gint64 last;
+      if (parse_day (tz, from, start) && parse_day (tz, dots + 2, &last) && last >= *start)
+        {
+          g_autoptr(GDateTime) last_day = local_of (tz, last);
+          g_autoptr(GDateTime) next = g_date_time_add_days (last_day, 1);
+          *end = usec_of (next);
+          return TRUE;
+        }
+    }
+  else if (text != NULL && sscanf (text, "%4d-Q%1d%c", &year, &part, &tail) == 2 &&
+           strlen (text) == 7 && part >= 1 && part <= 4)
+    {
+      gint64 ignored;
+      fl_kpi_month_range (tz, year, part * 3 - 2, start, &ignored);
+      fl_kpi_month_range (tz, year, part * 3, &ignored, end);
+      return TRUE;
+    }
+  else if (text != NULL && sscanf (text, "%4d-%2d%c", &year, &part, &tail) == 2 &&
+           strlen (text) == 7 && part >= 1 && part <= 12)
+    {
+      fl_kpi_month_range (tz, year, part, start, end);
+      return TRUE;
+    }
+  else if (text != NULL && sscanf (text, "%4d%c", &year, &tail) == 1 && strlen (text) == 4)
+    {
+      gint64 ignored;
+      fl_kpi_month_range (tz, year, 1, start, &ignored);
+      fl_kpi_month_range (tz, year, 12, &ignored, end);
+      return TRUE;
+    }
+  g_set_error (error, FL_TIME_ERROR, FL_TIME_ERROR_INVALID,
+               _("“%s” is not a period: write a month (2026-10), a quarter (2026-Q3), a year (2026) "
+                 "or two days (2026-10-01..2026-10-15)"), text != NULL ? text : "");
+  return FALSE;
+}
+
+/* ---- what a periodic review adds to the KPIs ---- */
+
+static const char * const change_kinds[FL_KPI_N_CHANGE_KINDS] = { "standard", "general", "major", "emergency" };
+
+static const struct {
+  const char *id;
+  const char *label;  /* N_() */
+} change_outcomes[FL_KPI_N_CHANGE_OUTCOMES] = {
+  [FL_KPI_CHANGE_OPEN] = { "open", N_("Open") },
+  [FL_KPI_CHANGE_DONE] = { "done", N_("Implemented") },
+  [FL_KPI_CHANGE_FAILED] = { "failed", N_("Failed") },
+  [FL_KPI_CHANGE_REJECTED] = { "rejected", N_("Rejected") },
+};
+
+const char *
+fl_kpi_change_kind_id (guint kind)
+{
+  g_return_val_if_fail (kind < FL_KPI_N_CHANGE_KINDS, NULL);
+  return change_kinds[kind];
+}
+
+const char *
+fl_kpi_change_kind_label (guint kind)
+{
+  g_return_val_if_fail (kind < FL_KPI_N_CHANGE_KINDS, NULL);
+  return fl_change_kind_label_for_name (change_kinds[kind]);
+}
+
+const char *
+fl_kpi_change_outcome_id (FlKpiChangeOutcome outcome)
+{
+  g_return_val_if_fail (outcome < FL_KPI_N_CHANGE_OUTCOMES, NULL);
+  return change_outcomes[outcome].id;
+}
+
+const char *
+fl_kpi_change_outcome_label (FlKpiChangeOutcome outcome)
+{
+  g_return_val_if_fail (outcome < FL_KPI_N_CHANGE_OUTCOMES, NULL);
+  return _(change_outcomes[outcome].label);
+}
+
+static FlKpiChangeOutcome
+change_outcome (const char *status)
+{
+  if (g_strcmp0 (status, "implemented") == 0 || g_strcmp0 (status, "reviewed") == 0 ||
+      g_strcmp0 (status, "closed") == 0)
+    return FL_KPI_CHANGE_DONE;
+  if (g_strcmp0 (status, "failed") == 0)
+    return FL_KPI_CHANGE_FAILED;
+  if (g_strcmp0 (status, "rejected") == 0)
+    return FL_KPI_CHANGE_REJECTED;
+  return FL_KPI_CHANGE_OPEN;
+}
+
+static gboolean
+count_problems (FlDb *db, const char *site_id, const char *start, const char *end,
+                FlKpiProblemSummary *out, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT coalesce (sum (at >= ?2 AND at < ?3), 0),"
+      "       coalesce (sum (status = 'closed' AND updated_at >= ?2 AND updated_at < ?3), 0),"
+      "       coalesce (sum (at >= ?2 AND at < ?3 AND known_error), 0)"
+      "  FROM problem WHERE (?1 IS NULL OR site_id = ?1) AND status <> 'cancelled'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, start, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, end, -1, SQLITE_TRANSIENT);
+  gboolean has_row;
+  if (!fl_stmt_step_row (db, stmt, &has_row, error))
+    return FALSE;
+  out->opened = sqlite3_column_int64 (stmt, 0);
+  out->closed = sqlite3_column_int64 (stmt, 1);
+  out->known_errors = sqlite3_column_int64 (stmt, 2);
+  return TRUE;
+}
+
+static gboolean
+count_changes (FlDb *db, const char *site_id, const char *start, const char *end,
+               gint64 changes[FL_KPI_N_CHANGE_KINDS][FL_KPI_N_CHANGE_OUTCOMES], GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db,
+      "SELECT kind, status, count (*) FROM change_record"
+      " WHERE (?1 IS NULL OR site_id = ?1) AND at >= ?2 AND at < ?3 GROUP BY kind, status", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, start, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, end, -1, SQLITE_TRANSIENT);
+  for (;;)
+    {
+      gboolean has_row;
+      if (!fl_stmt_step_row (db, stmt, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        return TRUE;
+      const char *kind = (const char *) sqlite3_column_text (stmt, 0);
+      for (guint k = 0; k < FL_KPI_N_CHANGE_KINDS; k++)
+        if (g_strcmp0 (kind, change_kinds[k]) == 0)
+          changes[k][change_outcome ((const char *) sqlite3_column_text (stmt, 1))] +=
+            sqlite3_column_int64 (stmt, 2);
+    }
+}
+
+gboolean
+fl_kpi_compute_review_period (FlDb *db, const char *site_id, gint64 start, gint64 end, gint64 as_of,
+                              FlKpiReviewPeriod *out, GError **error)
+{
+  g_return_val_if_fail (FL_IS_DB (db), FALSE);
+  FlKpiReviewPeriod p = { 0 };
+  /* Records made after `as_of` are not known yet to a report taken then. */
+  g_autofree char *start_text = fl_time_format (start);
+  g_autofree char *end_text = fl_time_format (MIN (end, as_of + 1));
+  if (!fl_kpi_compute (db, site_id, start, end, as_of, &p.kpis, error) ||
+      !count_problems (db, site_id, start_text, end_text, &p.problems, error) ||
+      !count_changes (db, site_id, start_text, end_text, p.changes, error) ||
+      !fl_kpi_count_security (db, site_id, start, MIN (end, as_of + 1), p.security, error))
+    return FALSE;
+  *out = p;
+  return TRUE;
+}
+
+static const struct {
+  const char *id;
+  const char *label;  /* N_() */
+} count_headlines[FL_KPI_N_HEADLINES - FL_KPI_N_KINDS] = {
+  { "incidents_opened", N_("Incidents opened") },
+  { "problems_opened", N_("Problems opened") },
+  { "problems_closed", N_("Problems closed") },
+  { "known_errors", N_("Known errors recorded") },
+  { "changes", N_("Changes requested") },
+  { "changes_failed", N_("Changes failed") },
+  { "security_events", N_("Security events") },
+};
+
+const char *
+fl_kpi_headline_id (guint headline)
+{
+  g_return_val_if_fail (headline < FL_KPI_N_HEADLINES, NULL);
+  return headline < FL_KPI_N_KINDS ? fl_kpi_id (headline) : count_headlines[headline - FL_KPI_N_KINDS].id;
+}
+
+const char *
+fl_kpi_headline_label (guint headline)
+{
+  g_return_val_if_fail (headline < FL_KPI_N_HEADLINES, NULL);
+  return headline < FL_KPI_N_KINDS ? fl_kpi_label (headline)
+                                   : _(count_headlines[headline - FL_KPI_N_KINDS].label);
+}
+
+static gint64
+sum (const gint64 *values, guint n)
+{
+  gint64 total = 0;
+  for (guint i = 0; i < n; i++)
+    total += values[i];
+  return total;
+}
+
+double
+fl_kpi_headline_figure (const FlKpiReviewPeriod *p, guint headline)
+{
+  g_return_val_if_fail (headline < FL_KPI_N_HEADLINES, -1);
+  if (headline < FL_KPI_N_KINDS)
+    return fl_kpi_rate (&p->kpis.values[headline]);
+  switch ((FlKpiHeadline) headline)
+    {
+    case FL_KPI_HEADLINE_INCIDENTS:
+      {
+        gint64 opened = 0;
+        for (guint i = 0; i < G_N_ELEMENTS (p->kpis.by_priority); i++)
+          opened += p->kpis.by_priority[i].opened;
+        return opened;
+      }
+    case FL_KPI_HEADLINE_PROBLEMS_OPENED:
+      return p->problems.opened;
+    case FL_KPI_HEADLINE_PROBLEMS_CLOSED:
+      return p->problems.closed;
+    case FL_KPI_HEADLINE_KNOWN_ERRORS:
+      return p->problems.known_errors;
+    case FL_KPI_HEADLINE_CHANGES:
+      return sum (&p->changes[0][0], FL_KPI_N_CHANGE_KINDS * FL_KPI_N_CHANGE_OUTCOMES);
+    case FL_KPI_HEADLINE_CHANGES_FAILED:
+      {
+        gint64 failed = 0;
+        for (guint k = 0; k < FL_KPI_N_CHANGE_KINDS; k++)
+          failed += p->changes[k][FL_KPI_CHANGE_FAILED];
+        return failed;
+      }
+    case FL_KPI_HEADLINE_SECURITY:
+      return sum (p->security, FL_KPI_N_SECURITY_GRADES);
+    case FL_KPI_N_HEADLINES:
+    default:
+      return -1;
+    }
+}
+
+char *
+fl_kpi_format_headline (const FlKpiReviewPeriod *p, guint headline)
+{
+  if (headline < FL_KPI_N_KINDS)
+    return fl_kpi_format_value (headline, &p->kpis.values[headline]);
+  return g_strdup_printf ("%.0f", fl_kpi_headline_figure (p, headline));
+}
+
+char *
+fl_kpi_format_headline_change (const FlKpiReviewPeriod *p, const FlKpiReviewPeriod *previous,
+                               guint headline)
+{
+  double now = fl_kpi_headline_figure (p, headline);
+  double before = fl_kpi_headline_figure (previous, headline);
+  if (now < 0 || before < 0)
+    return g_strdup ("—");
+  double change = now - before;
+  /* A minus sign, not a hyphen, and no sign for no change. */
+  const char *sign = change > 0 ? "+" : change < 0 ? "−" : "";
+  if (headline >= FL_KPI_N_KINDS)
+    return g_strdup_printf ("%s%.0f", sign, fabs (change));
+  if (fl_kpi_is_mean (headline))
+    return g_strdup_printf (_("%s%.1f h"), sign, fabs (change) / HOUR);
+  /* Translators: a change of a rate in percentage points, "+8.3 pp". */
+  return g_strdup_printf (_("%s%.1f pp"), sign, fabs (change) * 100);
 }

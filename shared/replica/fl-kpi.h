@@ -188,4 +188,84 @@ gboolean    fl_kpi_count_security (FlDb *db, const char *site_id, gint64 start, 
 void        fl_kpi_previous_period (GTimeZone *tz, gint64 start, gint64 end,
                                     gint64 *previous_start, gint64 *previous_end);
 
+/* ---- the period of a report ---- */
+
+typedef enum {
+  FL_KPI_PERIOD_MONTH,    /* "2026-10" */
+  FL_KPI_PERIOD_QUARTER,  /* "2026-Q3" */
+  FL_KPI_PERIOD_YEAR,     /* "2026" */
+  FL_KPI_PERIOD_CUSTOM,   /* "2026-10-01..2026-10-15", both days included */
+} FlKpiPeriodKind;
+
+/* Reads a period in one of the forms above as [start, end) in
+ * microseconds UTC, days counted in `tz`. */
+gboolean        fl_kpi_parse_period (GTimeZone *tz, const char *text, gint64 *start, gint64 *end,
+                                     GError **error);
+/* What [start, end) is in `tz`: a calendar month, quarter or year, or
+ * any other stretch of time. */
+FlKpiPeriodKind fl_kpi_period_kind (GTimeZone *tz, gint64 start, gint64 end);
+/* The period in the form fl_kpi_parse_period reads ("2026-Q3"). */
+char           *fl_kpi_format_period (GTimeZone *tz, gint64 start, gint64 end);
+
+/* ---- what a periodic review adds to the KPIs ---- */
+
+/* Outcomes of changes, read from their status when the report is made:
+ * a failed change counts as failed until its review moves it on. */
+typedef enum {
+  FL_KPI_CHANGE_OPEN,       /* requested, approved, being implemented */
+  FL_KPI_CHANGE_DONE,       /* implemented, reviewed, closed */
+  FL_KPI_CHANGE_FAILED,
+  FL_KPI_CHANGE_REJECTED,
+  FL_KPI_N_CHANGE_OUTCOMES
+} FlKpiChangeOutcome;
+
+/* Standard, general, major, emergency: the order of change_record.kind. */
+#define FL_KPI_N_CHANGE_KINDS 4
+
+typedef struct {
+  gint64 opened;        /* problems recorded in the period */
+  gint64 closed;        /* problems closed, their last change in the period */
+  gint64 known_errors;  /* problems recorded in the period that became known errors */
+} FlKpiProblemSummary;
+
+/* Every figure a review shows for one period. */
+typedef struct {
+  FlKpiReport         kpis;
+  FlKpiProblemSummary problems;
+  gint64              changes[FL_KPI_N_CHANGE_KINDS][FL_KPI_N_CHANGE_OUTCOMES];  /* requested in the period */
+  gint64              security[FL_KPI_N_SECURITY_GRADES];
+} FlKpiReviewPeriod;
+
+gboolean    fl_kpi_compute_review_period (FlDb *db, const char *site_id, gint64 start, gint64 end,
+                                          gint64 as_of, FlKpiReviewPeriod *out, GError **error);
+
+const char *fl_kpi_change_kind_id (guint kind);      /* "standard", ... */
+const char *fl_kpi_change_kind_label (guint kind);   /* translated */
+const char *fl_kpi_change_outcome_id (FlKpiChangeOutcome outcome);
+const char *fl_kpi_change_outcome_label (FlKpiChangeOutcome outcome);
+
+/* The headline figures a review compares with the previous period: each
+ * KPI (FlKpiKind first), then the counts below. */
+typedef enum {
+  FL_KPI_HEADLINE_INCIDENTS = FL_KPI_N_KINDS,  /* incidents opened */
+  FL_KPI_HEADLINE_PROBLEMS_OPENED,
+  FL_KPI_HEADLINE_PROBLEMS_CLOSED,
+  FL_KPI_HEADLINE_KNOWN_ERRORS,
+  FL_KPI_HEADLINE_CHANGES,                    /* changes requested */
+  FL_KPI_HEADLINE_CHANGES_FAILED,
+  FL_KPI_HEADLINE_SECURITY,                   /* security events of every grade */
+  FL_KPI_N_HEADLINES
+} FlKpiHeadline;
+
+const char *fl_kpi_headline_id (guint headline);
+const char *fl_kpi_headline_label (guint headline);
+/* The figure of a period: a KPI's rate (a fraction, or seconds for a
+ * mean), or a count; negative when the KPI measured nothing. */
+double      fl_kpi_headline_figure (const FlKpiReviewPeriod *period, guint headline);
+/* For people: the figure ("83.3%", "2.5 h", "4", "—") and its change from
+ * `previous` ("+8.3 pp", "−0.5 h", "+2", "—" when either measured nothing). */
+char       *fl_kpi_format_headline (const FlKpiReviewPeriod *period, guint headline);
+char       *fl_kpi_format_headline_change (const FlKpiReviewPeriod *period,
+                                           const FlKpiReviewPeriod *previous, guint headline);
+
 G_END_DECLS

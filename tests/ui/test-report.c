@@ -1,9 +1,11 @@
-/* The monthly service report: the PDF opens with its three pages and a CJK
- * font embedded (pdftoppm, pdfinfo, pdffonts from poppler-utils), the CSV
- * has the expected lines and figures, and the asynchronous run reports
- * progress up to 1 and writes the file.  The dataset is October 2026 at a
- * hospital with a Chinese name. */
+/* The service report of a period: the PDF opens with its pages, the review
+ * sections and a CJK font embedded (pdftoppm, pdfinfo, pdffonts, pdftotext
+ * from poppler-utils), the CSV has the expected lines and figures, the
+ * asynchronous run reports progress up to 1 and writes the file, and the
+ * page shows the review.  The dataset is October 2026 (against September)
+ * at a hospital with a Chinese name. */
 #include <locale.h>
+#include <sys/wait.h>
 
 #include "fl-ui-test-util.h"
 
@@ -117,6 +119,40 @@ fixture_set_up (Fixture *f, gconstpointer data)
       " \"by\": \"li.na\", \"at\": \"" LOCAL ("2026-10-28T09:00:00") "\", \"status\": \"approved\"}", wh, part);
   g_free (store (f->db, "stock_count", count, LOCAL ("2026-10-28T09:00:00")));
 
+  /* The review.  Services: HIS on the high and the medium incident
+   * (response 1 of 2, resolution 2 of 2), none on the normal one (response
+   * 1 of 1, resolution 0 of 1).  Problems: one recorded 8 October that
+   * became a known error, one recorded in September and closed 20 October.
+   * Changes: a major one failed, a standard one closed.  Security: a
+   * request of 300 minutes' outage, a security incident (信息安全事故). */
+  g_assert_true (fl_db_exec (f->db, "UPDATE work_order SET service = 'HIS' WHERE priority IN ('high', 'medium')"
+                                    " AND created_at >= '2026-10'", NULL));
+  g_autofree char *known = g_strdup_printf (
+      "{\"ref\": \"PRB-1\", \"title\": \"HIS 慢\", \"site_id\": \"%s\", \"origin\": \"incident\","
+      " \"priority\": 2, \"status\": \"known_error\", \"known_error\": true, \"by\": \"li.na\","
+      " \"at\": \"" LOCAL ("2026-10-08T09:00:00") "\"}", f->site);
+  g_free (store (f->db, "problem", known, LOCAL ("2026-10-08T09:00:00")));
+  g_autofree char *closed = g_strdup_printf (
+      "{\"ref\": \"PRB-2\", \"title\": \"风扇\", \"site_id\": \"%s\", \"origin\": \"incident\","
+      " \"priority\": 3, \"status\": \"closed\", \"by\": \"li.na\","
+      " \"at\": \"" LOCAL ("2026-09-15T09:00:00") "\"}", f->site);
+  g_free (store (f->db, "problem", closed, LOCAL ("2026-10-20T09:00:00")));
+  static const char * const changes[][3] = {
+    { "major", "failed", LOCAL ("2026-10-09T09:00:00") }, { "standard", "closed", LOCAL ("2026-10-10T09:00:00") } };
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    {
+      g_autofree char *change = g_strdup_printf (
+          "{\"ref\": \"CHG-%u\", \"kind\": \"%s\", \"title\": \"变更\", \"reason\": \"r\", \"site_id\": \"%s\","
+          " \"status\": \"%s\", \"by\": \"li.na\", \"at\": \"%s\"}",
+          i, changes[i][0], f->site, changes[i][1], changes[i][2]);
+      g_free (store (f->db, "change_record", change, changes[i][2]));
+    }
+  g_autofree char *security = g_strdup_printf (
+      "{\"ref\": \"REQ-S\", \"kind\": \"request\", \"title\": \"账号异常\", \"site_id\": \"%s\", \"impact\": 3,"
+      " \"urgency\": 3, \"status\": \"in_progress\", \"category\": \"security\", \"outage_minutes\": 300,"
+      " \"security_grade\": \"incident\"}", f->site);
+  g_free (store (f->db, "work_order", security, LOCAL ("2026-10-16T09:00:00")));
+
   gint64 now;
   g_assert_true (fl_time_parse ("2026-11-05T00:00:00Z", &now, NULL));
   fl_time_set_now_for_testing (now);
@@ -139,14 +175,31 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->site);
 }
 
-static FlServiceReport *
-collect (Fixture *f)
+static void
+period_range (Fixture *f, const char *period, gint64 *start, gint64 *end)
 {
   g_autoptr(GError) error = NULL;
-  FlServiceReport *report = fl_service_report_collect (f->db, f->site, 2026, 10, NULL, NULL, &error);
+  g_autoptr(GTimeZone) tz = fl_kpi_site_time_zone (f->db, f->site);
+  g_assert_true (fl_kpi_parse_period (tz, period, start, end, &error));
+  g_assert_no_error (error);
+}
+
+static FlServiceReport *
+collect_period (Fixture *f, const char *period)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start, end;
+  period_range (f, period, &start, &end);
+  FlServiceReport *report = fl_service_report_collect (f->db, f->site, start, end, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
   return report;
+}
+
+static FlServiceReport *
+collect (Fixture *f)
+{
+  return collect_period (f, "2026-10");
 }
 
 static char *
@@ -169,9 +222,9 @@ static void
 test_figures (Fixture *f, gconstpointer data)
 {
   g_autoptr(FlServiceReport) report = collect (f);
-  const FlKpiReport *r = fl_service_report_get_month (report);
-  g_assert_cmpint (report->year, ==, 2026);
-  g_assert_cmpint (report->month, ==, 10);
+  const FlKpiReport *r = fl_service_report_get_kpis (report);
+  g_assert_cmpstr (report->period, ==, "2026-10");
+  g_assert_cmpint (report->kind, ==, FL_KPI_PERIOD_MONTH);
   g_assert_cmpstr (report->site_name, ==, "HOSP1 第一人民医院");
   g_assert_cmpint (r->values[FL_KPI_RESPONSE_ON_TIME].numerator, ==, 2);
   g_assert_cmpint (r->values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 3);
@@ -183,8 +236,66 @@ test_figures (Fixture *f, gconstpointer data)
   g_assert_cmpint (r->values[FL_KPI_BACKUPS_ON_TIME].numerator, ==, 3);
   g_assert_cmpint (r->values[FL_KPI_BACKUPS_ON_TIME].denominator, ==, 4);
   /* September is the month before in the history, May the first. */
-  g_assert_cmpint (report->months[4].values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 1);
-  g_assert_cmpint (report->months[0].values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 0);
+  g_assert_cmpint (report->history[4].values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 1);
+  g_assert_cmpint (report->history[0].values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 0);
+  g_assert_cmpint (report->previous.kpis.values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 1);
+
+  /* The review of October against September. */
+  g_assert_cmpuint (report->services->len, ==, 2);
+  const FlKpiServiceRow *none = report->services->pdata[0], *his = report->services->pdata[1];
+  g_assert_cmpstr (none->service, ==, "");
+  g_assert_cmpint (none->response.numerator, ==, 1);
+  g_assert_cmpint (none->response.denominator, ==, 1);
+  g_assert_cmpint (none->resolution.numerator, ==, 0);
+  g_assert_cmpint (none->resolution.denominator, ==, 1);
+  g_assert_cmpstr (his->service, ==, "HIS");
+  g_assert_cmpint (his->response.numerator, ==, 1);
+  g_assert_cmpint (his->response.denominator, ==, 2);
+  g_assert_cmpint (his->resolution.numerator, ==, 2);
+  g_assert_cmpint (his->resolution.denominator, ==, 2);
+  g_assert_cmpint (report->current.problems.opened, ==, 1);
+  g_assert_cmpint (report->current.problems.closed, ==, 1);
+  g_assert_cmpint (report->current.problems.known_errors, ==, 1);
+  g_assert_cmpint (report->previous.problems.opened, ==, 1);
+  g_assert_cmpint (report->current.changes[2][FL_KPI_CHANGE_FAILED], ==, 1);  /* major */
+  g_assert_cmpint (report->current.changes[0][FL_KPI_CHANGE_DONE], ==, 1);    /* standard */
+  g_assert_cmpint (report->current.security[1], ==, 1);
+  /* Incidents opened: 3 in October, 1 in September; responses on time
+   * 2 of 3 against 1 of 1. */
+  g_autofree char *incidents = fl_kpi_format_headline_change (&report->current, &report->previous,
+                                                             FL_KPI_HEADLINE_INCIDENTS);
+  g_assert_cmpstr (incidents, ==, "+2");
+  g_autofree char *response = fl_kpi_format_headline_change (&report->current, &report->previous,
+                                                            FL_KPI_RESPONSE_ON_TIME);
+  g_assert_cmpstr (response, ==, "−33.3 pp");
+}
+
+/* A quarter compares with the quarter before and shows the quarters in
+ * its history; any days compare with as many days before them. */
+static void
+test_other_periods (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FlServiceReport) quarter = collect_period (f, "2026-Q4");
+  g_assert_cmpstr (quarter->period, ==, "2026-Q4");
+  g_assert_cmpint (quarter->kind, ==, FL_KPI_PERIOD_QUARTER);
+  g_assert_cmpstr (quarter->history_labels[5], ==, "Q4");
+  g_assert_cmpstr (quarter->history_labels[4], ==, "Q3");
+  g_assert_cmpstr (quarter->history_labels[0], ==, "Q3");  /* 2025 */
+  /* October's three incidents against September's one. */
+  g_assert_cmpint (quarter->current.kpis.values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 3);
+  g_assert_cmpint (quarter->previous.kpis.values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 1);
+  g_autofree char *title = fl_service_report_get_title (quarter);
+  g_assert_cmpstr (title, ==, "Quarterly Service Review 2026-Q4");
+
+  /* 1-14 October against 17-30 September: the high incident of 5 October
+   * against the September one of the 10th, which is before those days. */
+  g_autoptr(FlServiceReport) days = collect_period (f, "2026-10-01..2026-10-14");
+  g_assert_cmpint (days->kind, ==, FL_KPI_PERIOD_CUSTOM);
+  g_assert_cmpstr (days->history_labels[4], ==, "09-17");
+  g_assert_cmpint (days->current.kpis.by_priority[0].opened, ==, 1);
+  g_assert_cmpint (days->previous.kpis.by_priority[0].opened, ==, 0);
+  g_autofree char *days_title = fl_service_report_get_title (days);
+  g_assert_cmpstr (days_title, ==, "Service Review 2026-10-01..2026-10-14");
 }
 
 static void
@@ -196,7 +307,16 @@ test_pdf (Fixture *f, gconstpointer data)
   g_assert_true (fl_service_report_write_pdf (report, pdf, &error));
   g_assert_no_error (error);
 
-  /* It opens, with three pages. */
+  const char *keep = g_getenv ("FL_REPORT_KEEP");
+  if (keep != NULL && *keep != '\0')
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+      g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+      g_assert_true (g_file_set_contents (keep, contents, length, NULL));
+    }
+
+  /* It opens. */
   g_autofree char *prefix = g_build_filename (f->dir, "page", NULL);
   const char *render[] = { "pdftoppm", "-r", "40", "-png", pdf, prefix, NULL };
   g_autofree char *rendered = run (render);
@@ -208,19 +328,33 @@ test_pdf (Fixture *f, gconstpointer data)
   while ((name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_prefix (name, "page") && g_str_has_suffix (name, ".png"))
       pages++;
-  /* Five: the audits' table runs onto a page of its own. */
-  g_assert_cmpuint (pages, ==, 5);
+  /* Seven: the audits' table runs onto a page of its own, and the review
+   * takes two. */
+  g_assert_cmpuint (pages, ==, 7);
   const char *info[] = { "pdfinfo", pdf, NULL };
   g_autofree char *pdfinfo = run (info);
   const char *pages_line = strstr (pdfinfo, "Pages:");
   g_assert_nonnull (pages_line);
-  g_assert_cmpint (atoi (pages_line + strlen ("Pages:")), ==, 5);
+  g_assert_cmpint (atoi (pages_line + strlen ("Pages:")), ==, 7);
   /* Every footer counts the pages there are. */
   const char *text_argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
   g_autofree char *text = run (text_argv);
-  g_assert_nonnull (strstr (text, "Page 1 of 5"));
-  g_assert_nonnull (strstr (text, "Page 5 of 5"));
-  g_assert_null (strstr (text, "of 3"));
+  g_assert_nonnull (strstr (text, "Page 1 of 7"));
+  g_assert_nonnull (strstr (text, "Page 7 of 7"));
+  g_assert_null (strstr (text, "of 5"));
+  /* The review's sections, with October's figures against September's. */
+  static const char * const sections[] = {
+    "Comparison with the previous period", "Previous period 2026-09-01 to 2026-09-30",
+    "SLA attainment by service", "HIS", "No service named", "Problems", "Known errors recorded",
+    "Changes by kind and outcome", "Major change", "Failed", "Security events by grade" };
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      g_test_message ("%s", sections[i]);
+      g_assert_nonnull (strstr (text, sections[i]));
+    }
+  g_assert_true (g_regex_match_simple ("Incidents opened +3 +1 +\\+2", text, 0, 0));
+  g_assert_true (g_regex_match_simple ("Incident response on time +66\\.7% +100\\.0% +−33\\.3 pp", text, 0, 0));
+  g_assert_true (g_regex_match_simple ("HIS +50\\.0% \\(1 / 2\\) +100\\.0% \\(2 / 2\\)", text, 0, 0));
   g_assert_nonnull (strstr (pdfinfo, "Monthly Service Report 2026-10"));
 
   /* The Chinese site name needs a CJK font, embedded (subset) in the file. */
@@ -234,16 +368,8 @@ test_pdf (Fixture *f, gconstpointer data)
   if (!cjk_embedded)
     g_printerr ("%s", pdffonts);
   g_assert_true (cjk_embedded);
-
-  const char *keep = g_getenv ("FL_REPORT_KEEP");
-  if (keep != NULL && *keep != '\0')
-    {
-      g_autofree char *contents = NULL;
-      gsize length;
-      g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
-      g_assert_true (g_file_set_contents (keep, contents, length, NULL));
-    }
 }
+
 
 static const char *
 csv_value (GStrv lines, const char *prefix)
@@ -264,13 +390,36 @@ test_csv (Fixture *f, gconstpointer data)
   g_autofree char *csv = NULL;
   g_assert_true (g_file_get_contents (path, &csv, NULL, &error));
   g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
-  /* header + 6 report + 14 KPIs x 6 + 4 priorities x 6 + 2 routine x 2 + 8 backups
-   * + 7 kinds x 2 + 4 stock + 5 CMDB audits + 6 months x 14 KPIs x 3, and the empty
-   * string after the last line break. */
-  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 6 + 84 + 24 + 4 + 8 + 14 + 4 + 5 + 252 + 1);
+  /* header + 9 report + 14 KPIs x 6 + 4 priorities x 6 + 2 routine x 2 + 8 backups
+   * + 7 kinds x 2 + 4 stock + 5 CMDB audits + 2 services x 4 + 3 problems + 4 change
+   * kinds x 4 outcomes + 3 security grades + 21 headlines x 3 + 6 months x 14 KPIs x 3,
+   * and the empty string after the last line break. */
+  g_assert_cmpuint (g_strv_length (lines), ==,
+                    1 + 9 + 84 + 24 + 4 + 8 + 14 + 4 + 5 + 8 + 3 + 16 + 3 + 63 + 252 + 1);
   g_assert_cmpstr (lines[0], ==, "section,item,measure,value");
   g_assert_cmpstr (csv_value (lines, "report,site,name,"), ==, "HOSP1 第一人民医院");
-  g_assert_cmpstr (csv_value (lines, "report,period,month,"), ==, "2026-10");
+  g_assert_cmpstr (csv_value (lines, "report,period,name,"), ==, "2026-10");
+  g_assert_cmpstr (csv_value (lines, "report,period,kind,"), ==, "month");
+  g_assert_cmpstr (csv_value (lines, "report,previous_period,start,"), ==, "2026-08-31T16:00:00.000Z");
+  /* The review. */
+  g_assert_cmpstr (csv_value (lines, "services,HIS,response_on_time,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "services,HIS,response_due,"), ==, "2");
+  g_assert_cmpstr (csv_value (lines, "services,none,resolution_due,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "problems,closed,count,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "problems,known_errors,count,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "changes,major,failed,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "changes,standard,done,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "changes,emergency,rejected,"), ==, "0");
+  g_assert_cmpstr (csv_value (lines, "security,incident,count,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "comparison,response_on_time,value,"), ==, "0.6667");
+  g_assert_cmpstr (csv_value (lines, "comparison,response_on_time,previous,"), ==, "1.0000");
+  g_assert_cmpstr (csv_value (lines, "comparison,response_on_time,change,"), ==, "-0.3333");
+  /* MTTR 38 h against 24 h: 14 h more. */
+  g_assert_cmpstr (csv_value (lines, "comparison,mttr,change,"), ==, "50400");
+  g_assert_cmpstr (csv_value (lines, "comparison,request_overdue,change,"), ==, "");
+  g_assert_cmpstr (csv_value (lines, "comparison,incidents_opened,value,"), ==, "3");
+  g_assert_cmpstr (csv_value (lines, "comparison,incidents_opened,change,"), ==, "2");
+  g_assert_cmpstr (csv_value (lines, "comparison,security_events,previous,"), ==, "0");
   g_assert_cmpstr (csv_value (lines, "report,period,start,"), ==, "2026-09-30T16:00:00.000Z");
   g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,clause,"), ==, "001 6.2.1; 003 8.4.2.2 a");
   g_assert_cmpstr (csv_value (lines, "kpi,response_on_time,numerator,"), ==, "2");
@@ -300,6 +449,148 @@ test_csv (Fixture *f, gconstpointer data)
   g_assert_cmpstr (csv_value (lines, "history,2026-05.response_on_time,rate,"), ==, "");
 }
 
+/* Runs fieldline-cli over the fixture's replica (its folder is the
+ * profile): the exit status, and stdout in `out`. */
+static int
+cli (Fixture *f, char **out, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) g_getenv ("FIELDLINE_CLI"));
+  g_ptr_array_add (argv, "--profile");
+  g_ptr_array_add (argv, f->dir);
+  va_list args;
+  va_start (args, out);
+  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               out, NULL, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* fieldline-cli report writes the same review as the page, for a script. */
+static void
+test_cli_report (Fixture *f, gconstpointer data)
+{
+  if (g_getenv ("FIELDLINE_CLI") == NULL)
+    {
+      g_test_skip ("fieldline-cli is not built");
+      return;
+    }
+  g_autofree char *csv_path = g_build_filename (f->dir, "cli.csv", NULL);
+  g_autofree char *out = NULL;
+  g_assert_cmpint (cli (f, &out, "report", "--period", "2026-10", "--site", "HOSP1", "--format", "csv",
+                        "--output", csv_path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, csv_path));
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpstr (csv_value (lines, "report,site,name,"), ==, "HOSP1 第一人民医院");
+  g_assert_cmpstr (csv_value (lines, "report,period,name,"), ==, "2026-10");
+  g_assert_cmpstr (csv_value (lines, "services,HIS,response_due,"), ==, "2");
+  g_assert_cmpstr (csv_value (lines, "changes,major,failed,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "comparison,incidents_opened,change,"), ==, "2");
+
+  g_autofree char *pdf_path = g_build_filename (f->dir, "cli.pdf", NULL);
+  g_autofree char *pdf_out = NULL;
+  g_assert_cmpint (cli (f, &pdf_out, "report", "--period", "2026-Q4", "--format", "pdf", "--output", pdf_path,
+                        NULL), ==, 0);
+  const char *text_argv[] = { "pdftotext", "-layout", pdf_path, "-", NULL };
+  g_autofree char *text = run (text_argv);
+  if (text != NULL)
+    {
+      g_assert_nonnull (strstr (text, "Quarterly Service Review 2026-Q4"));
+      g_assert_nonnull (strstr (text, "Comparison with the previous period"));
+      g_assert_nonnull (strstr (text, "Security events by grade"));
+    }
+
+  /* An audit approved in October: one CI as recorded, one different. */
+  g_autofree char *audit_json = g_strdup_printf (
+      "{\"ref\": \"AUD-1\", \"site_id\": \"%s\", \"due_on\": \"2026-10-20\", \"status\": \"approved\","
+      " \"submitted_at\": \"" LOCAL ("2026-10-20T17:00:00") "\"}", f->site);
+  g_autofree char *audit = store (f->db, "cmdb_audit", audit_json, LOCAL ("2026-10-19T09:00:00"));
+  static const char * const marks[][2] = { { "SW-1", "as_recorded" }, { "SW-2", "differs" } };
+  for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
+    {
+      g_autofree char *ci_json = g_strdup_printf (
+          "{\"code\": \"%s\", \"name\": \"交换机\", \"type\": \"switch\", \"site_id\": \"%s\", \"status\": \"in_use\"}",
+          marks[i][0], f->site);
+      g_autofree char *ci = store (f->db, "ci", ci_json, "2026-01-01T00:00:00Z");
+      g_autofree char *item = g_strdup_printf (
+          "{\"audit_id\": \"%s\", \"ci_id\": \"%s\", \"result\": \"%s\", \"by\": \"li.na\","
+          " \"at\": \"" LOCAL ("2026-10-20T10:00:00") "\"}", audit, ci, marks[i][1]);
+      g_free (store (f->db, "cmdb_audit_item", item, LOCAL ("2026-10-20T10:00:00")));
+    }
+  g_autofree char *audits = NULL;
+  g_assert_cmpint (cli (f, &audits, "audits", "kpi", "--period", "2026-10", NULL), ==, 0);
+  g_assert_cmpstr (audits, ==, "HOSP1 第一人民医院\t2026-10\taudits 1\tRecords match reality 50.0% (1 / 2)\n");
+  g_autofree char *september = NULL, *no_site = NULL;
+  g_assert_cmpint (cli (f, &september, "audits", "kpi", "--period", "2026-09", "--site", "HOSP1", NULL), ==, 0);
+  g_assert_cmpstr (september, ==, "HOSP1 第一人民医院\t2026-09\taudits 0\tRecords match reality — (0 / 0)\n");
+  g_assert_cmpint (cli (f, &no_site, "audits", "kpi", "--period", "2026-10", "--site", "HOSP", NULL), ==, 1);
+
+  /* Wrong arguments exit 2, an unknown site 1. */
+  g_autofree char *wrong = NULL, *nowhere = NULL, *no_format = NULL;
+  g_assert_cmpint (cli (f, &wrong, "report", "--period", "2026-Q5", "--format", "csv", NULL), ==, 2);
+  g_assert_cmpint (cli (f, &no_format, "report", "--period", "2026-10", "--format", "xls", NULL), ==, 2);
+  g_assert_cmpint (cli (f, &nowhere, "report", "--period", "2026-10", "--site", "NOPE", "--format", "csv", NULL),
+                   ==, 1);
+}
+
+/* fieldline-cli catalogue list and documents list|open over the replica. */
+static void
+test_cli_catalogue_and_documents (Fixture *f, gconstpointer data)
+{
+  if (g_getenv ("FIELDLINE_CLI") == NULL)
+    {
+      g_test_skip ("fieldline-cli is not built");
+      return;
+    }
+  g_free (store (f->db, "service", "{\"code\": \"HIS\", \"name\": \"医院信息系统\", \"kind\": \"business\"}",
+                 "2026-01-01T00:00:00Z"));
+  g_free (store (f->db, "service", "{\"code\": \"HIS-DB\", \"name\": \"HIS 数据库\", \"kind\": \"technical\","
+                 " \"business\": \"HIS\"}", "2026-01-01T00:00:00Z"));
+  const char *plan = "一、停电时切换到备用电源\n";
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, plan, -1);
+  g_autofree char *document = g_strdup_printf (
+      "{\"kind\": \"continuity_plan\", \"title\": \"服务连续性计划\", \"sha256\": \"%s\", \"mime\": \"text/plain\","
+      " \"size\": %zu, \"published_by\": \"admin\", \"published_at\": \"2026-10-01T00:00:00Z\"}", sha, strlen (plan));
+  g_autofree char *document_id = store (f->db, "document", document, "2026-10-01T00:00:00Z");
+
+  g_autofree char *catalogue = NULL;
+  g_assert_cmpint (cli (f, &catalogue, "catalogue", "list", NULL), ==, 0);
+  g_assert_cmpstr (catalogue, ==, "HIS\tbusiness\t-\t医院信息系统\nHIS-DB\ttechnical\tHIS\tHIS 数据库\n");
+
+  /* Not downloaded yet: listed as such, and opening it says to sync. */
+  g_autofree char *listed = NULL, *missing = NULL;
+  g_assert_cmpint (cli (f, &listed, "documents", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (listed, "run sync"));
+  g_assert_cmpint (cli (f, &missing, "documents", "open", "continuity_plan", NULL), ==, 1);
+
+  g_autofree char *blobs = g_build_filename (f->dir, "blobs", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (blobs, 0700), ==, 0);
+  g_autofree char *blob = g_build_filename (blobs, sha, NULL);
+  g_assert_true (g_file_set_contents (blob, plan, -1, NULL));
+  g_autofree char *listed_again = NULL, *path = NULL, *text = NULL, *by_id = NULL, *unknown = NULL;
+  g_assert_cmpint (cli (f, &listed_again, "documents", "list", NULL), ==, 0);
+  g_autofree char *line = g_strdup_printf ("%s\tcontinuity_plan\t服务连续性计划\t%s\n", document_id, blob);
+  g_assert_cmpstr (listed_again, ==, line);
+  g_assert_cmpint (cli (f, &path, "documents", "open", "continuity_plan", NULL), ==, 0);
+  g_autofree char *path_line = g_strdup_printf ("%s\n", blob);
+  g_assert_cmpstr (path, ==, path_line);
+  g_assert_cmpint (cli (f, &text, "documents", "open", "continuity_plan", "--text", NULL), ==, 0);
+  g_assert_cmpstr (text, ==, plan);
+  g_assert_cmpint (cli (f, &by_id, "documents", "open", document_id, "--text", NULL), ==, 0);
+  g_assert_cmpstr (by_id, ==, plan);
+  g_assert_cmpint (cli (f, &unknown, "documents", "open", "contracts", NULL), ==, 1);
+  g_remove (blob);
+  g_rmdir (blobs);
+}
+
 static void
 progress_cb (double fraction, gpointer data)
 {
@@ -322,7 +613,9 @@ test_async (Fixture *f, gconstpointer data)
   g_autofree char *path = g_build_filename (f->dir, "async.csv", NULL);
   g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (double));
   FlServiceReport *report = NULL;
-  fl_service_report_run_async (fl_db_path (f->db), f->site, 2026, 10, FL_SERVICE_REPORT_CSV, path,
+  gint64 start, end;
+  period_range (f, "2026-10", &start, &end);
+  fl_service_report_run_async (fl_db_path (f->db), f->site, start, end, FL_SERVICE_REPORT_CSV, path,
                                NULL, progress_cb, seen, done_cb, &report);
   while (report == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -334,7 +627,7 @@ test_async (Fixture *f, gconstpointer data)
   for (guint i = 1; i < seen->len; i++)
     g_assert_cmpfloat (g_array_index (seen, double, i), >=, g_array_index (seen, double, i - 1));
   g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), ==, 1.0);
-  g_assert_cmpint (fl_service_report_get_month (report)->values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 3);
+  g_assert_cmpint (fl_service_report_get_kpis (report)->values[FL_KPI_RESPONSE_ON_TIME].denominator, ==, 3);
   fl_service_report_free (report);
 }
 
@@ -389,18 +682,38 @@ test_page (Fixture *f, gconstpointer data)
   gtk_window_present (GTK_WINDOW (window));
   fl_window_show_area (window, "reports");
   FlReportsPage *page = FL_REPORTS_PAGE (fl_window_get_page (window, "reports"));
-  fl_reports_page_set_period (page, 2026, 10, f->site);
+  g_assert_true (fl_reports_page_set_period (page, "2026-10", f->site, NULL));
   wait_loaded (page);
   const FlServiceReport *report = fl_reports_page_get_report (page);
   g_assert_nonnull (report);
-  g_assert_cmpint (report->month, ==, 10);
+  g_assert_cmpstr (report->period, ==, "2026-10");
   g_assert_cmpstr (report->site_id, ==, f->site);
-  g_assert_cmpint (fl_service_report_get_month (report)->values[FL_KPI_RESPONSE_ON_TIME].numerator, ==, 2);
+  g_assert_cmpint (fl_service_report_get_kpis (report)->values[FL_KPI_RESPONSE_ON_TIME].numerator, ==, 2);
   /* Each card shows the numerator and the denominator with what they count. */
   g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (page),
                                         "target ≥ 95% · 2 responded in time / 3 responses due"));
   g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (page),
                                         "no target · 76.0 h from report to resolution / 2 incidents resolved"));
+  /* The review of the month: each section, October against September. */
+  static const char * const review[] = {
+    "Comparison with the previous period", "previous period 100.0% · change −33.3 pp",
+    "SLA attainment by service", "HIS", "response 50.0% (1 / 2)", "Problems", "Known errors recorded",
+    "Changes by kind and outcome", "Open 0 · Implemented 0 · Failed 1 · Rejected 0",
+    "Security events by grade", "Security incident" };
+  for (guint i = 0; i < G_N_ELEMENTS (review); i++)
+    {
+      g_test_message ("%s", review[i]);
+      g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (page), review[i]));
+    }
+  /* A quarter, and days that do not make a period. */
+  g_assert_true (fl_reports_page_set_period (page, "2026-Q4", f->site, NULL));
+  wait_loaded (page);
+  g_assert_cmpstr (fl_reports_page_get_report (page)->period, ==, "2026-Q4");
+  g_autoptr(GError) error = NULL;
+  g_assert_false (fl_reports_page_set_period (page, "2026-Q5", f->site, &error));
+  g_assert_error (error, FL_TIME_ERROR, FL_TIME_ERROR_INVALID);
+  g_assert_true (fl_reports_page_set_period (page, "2026-10", f->site, NULL));
+  wait_loaded (page);
   fl_ui_test_screenshot (GTK_WIDGET (window), "reports.png");
 
   g_autofree char *pdf = g_build_filename (f->dir, "from-page.pdf", NULL);
@@ -426,8 +739,12 @@ main (int argc, char **argv)
     adw_init ();
   g_test_add_func ("/report/chart-trend", test_chart_trend);
   g_test_add ("/report/figures", Fixture, NULL, fixture_set_up, test_figures, fixture_tear_down);
+  g_test_add ("/report/other-periods", Fixture, NULL, fixture_set_up, test_other_periods, fixture_tear_down);
   g_test_add ("/report/pdf", Fixture, NULL, fixture_set_up, test_pdf, fixture_tear_down);
   g_test_add ("/report/csv", Fixture, NULL, fixture_set_up, test_csv, fixture_tear_down);
+  g_test_add ("/report/cli", Fixture, NULL, fixture_set_up, test_cli_report, fixture_tear_down);
+  g_test_add ("/report/cli-catalogue-documents", Fixture, NULL, fixture_set_up, test_cli_catalogue_and_documents,
+              fixture_tear_down);
   g_test_add ("/report/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
   g_test_add ("/report/page", Fixture, NULL, fixture_set_up, test_page, fixture_tear_down);
   return g_test_run ();

@@ -1,16 +1,27 @@
 #include <inttypes.h>
+#include <math.h>
 #include "fl-service-report.h"
 
 #include <glib/gi18n-lib.h>
 
-#include "fl-kpi-chart.h"
+#include "fl-kpi-chart-render.h"
 #include "fl-pdf.h"
 #include "fl-record-store.h"
 #include "fl-replica-schema.h"
+#include "fl-security.h"
 #include "fl-stock.h"
 #include "fl-time.h"
 
 G_DEFINE_BOXED_TYPE (FlServiceReport, fl_service_report, fl_service_report_copy, fl_service_report_free)
+
+static gpointer
+copy_service_row (gconstpointer src, gpointer data)
+{
+  const FlKpiServiceRow *row = src;
+  FlKpiServiceRow *copy = g_memdup2 (row, sizeof *row);
+  copy->service = g_strdup (row->service);
+  return copy;
+}
 
 FlServiceReport *
 fl_service_report_copy (const FlServiceReport *report)
@@ -19,6 +30,9 @@ fl_service_report_copy (const FlServiceReport *report)
   copy->site_id = g_strdup (report->site_id);
   copy->site_name = g_strdup (report->site_name);
   copy->time_zone = g_strdup (report->time_zone);
+  copy->period = g_strdup (report->period);
+  copy->services = g_ptr_array_copy (report->services, copy_service_row, NULL);
+  g_ptr_array_set_free_func (copy->services, (GDestroyNotify) fl_kpi_service_row_free);
   return copy;
 }
 
@@ -30,13 +44,32 @@ fl_service_report_free (FlServiceReport *report)
   g_free (report->site_id);
   g_free (report->site_name);
   g_free (report->time_zone);
+  g_free (report->period);
+  g_clear_pointer (&report->services, g_ptr_array_unref);
   g_free (report);
 }
 
 const FlKpiReport *
-fl_service_report_get_month (const FlServiceReport *report)
+fl_service_report_get_kpis (const FlServiceReport *report)
 {
-  return &report->months[FL_SERVICE_REPORT_MONTHS - 1];
+  return &report->current.kpis;
+}
+
+char *
+fl_service_report_get_title (const FlServiceReport *report)
+{
+  switch (report->kind)
+    {
+    case FL_KPI_PERIOD_MONTH:
+      return g_strdup_printf (_("Monthly Service Report %s"), report->period);
+    case FL_KPI_PERIOD_QUARTER:
+      return g_strdup_printf (_("Quarterly Service Review %s"), report->period);
+    case FL_KPI_PERIOD_YEAR:
+      return g_strdup_printf (_("Yearly Service Review %s"), report->period);
+    case FL_KPI_PERIOD_CUSTOM:
+    default:
+      return g_strdup_printf (_("Service Review %s"), report->period);
+    }
 }
 
 static char *
@@ -50,8 +83,30 @@ site_name (FlDb *db, const char *site_id)
   return g_strdup_printf ("%s %s", fl_record_get_string (site, "code"), fl_record_get_string (site, "name"));
 }
 
+/* The name of a period under a chart's bar. */
+static char *
+history_label (GTimeZone *tz, FlKpiPeriodKind kind, gint64 start)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (start / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  switch (kind)
+    {
+    case FL_KPI_PERIOD_MONTH:
+      /* Translators: a month under a chart's bar (strftime: abbreviated month). */
+      return g_date_time_format (local, _("%b"));
+    case FL_KPI_PERIOD_QUARTER:
+      return g_strdup_printf ("Q%d", (g_date_time_get_month (local) + 2) / 3);
+    case FL_KPI_PERIOD_YEAR:
+      return g_date_time_format (local, "%Y");
+    case FL_KPI_PERIOD_CUSTOM:
+    default:
+      /* The first day: "10-01". */
+      return g_date_time_format (local, "%m-%d");
+    }
+}
+
 FlServiceReport *
-fl_service_report_collect (FlDb *db, const char *site_id, int year, int month,
+fl_service_report_collect (FlDb *db, const char *site_id, gint64 start, gint64 end,
                            FlServiceReportProgress progress, gpointer progress_data, GError **error)
 {
   g_autoptr(FlServiceReport) report = g_new0 (FlServiceReport, 1);
@@ -60,25 +115,40 @@ fl_service_report_collect (FlDb *db, const char *site_id, int year, int month,
   report->generated_at = fl_time_now ();
   g_autoptr(GTimeZone) tz = fl_kpi_site_time_zone (db, site_id);
   report->time_zone = g_strdup (g_time_zone_get_identifier (tz));
-  for (int i = 0; i < FL_SERVICE_REPORT_MONTHS; i++)
+  report->period = fl_kpi_format_period (tz, start, end);
+  report->kind = fl_kpi_period_kind (tz, start, end);
+
+  /* Newest first: each period's previous one of the same kind. */
+  gint64 starts[FL_SERVICE_REPORT_HISTORY], ends[FL_SERVICE_REPORT_HISTORY];
+  starts[FL_SERVICE_REPORT_HISTORY - 1] = start;
+  ends[FL_SERVICE_REPORT_HISTORY - 1] = end;
+  for (int i = FL_SERVICE_REPORT_HISTORY - 1; i > 0; i--)
+    fl_kpi_previous_period (tz, starts[i], ends[i], &starts[i - 1], &ends[i - 1]);
+
+  const int last = FL_SERVICE_REPORT_HISTORY - 1;
+  const double steps = FL_SERVICE_REPORT_HISTORY + 1;
+  if (!fl_kpi_compute_review_period (db, site_id, start, end, report->generated_at, &report->current, error) ||
+      !fl_kpi_compute_review_period (db, site_id, starts[last - 1], ends[last - 1], report->generated_at,
+                                     &report->previous, error))
+    return NULL;
+  report->history[last] = report->current.kpis;
+  report->history[last - 1] = report->previous.kpis;
+  report->services = fl_kpi_compute_services (db, site_id, start, end, report->generated_at, error);
+  if (report->services == NULL)
+    return NULL;
+  if (progress != NULL)
+    progress (3 / steps, progress_data);
+  for (int i = last - 2; i >= 0; i--)
     {
-      int m = month - (FL_SERVICE_REPORT_MONTHS - 1) + i;
-      gint64 start, end;
-      fl_kpi_month_range (tz, year, m, &start, &end);
-      if (!fl_kpi_compute (db, site_id, start, end, report->generated_at, &report->months[i], error))
+      if (!fl_kpi_compute (db, site_id, starts[i], ends[i], report->generated_at, &report->history[i], error))
         return NULL;
-      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (start / G_USEC_PER_SEC);
-      g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
-      if (i == FL_SERVICE_REPORT_MONTHS - 1)
-        {
-          report->year = g_date_time_get_year (local);
-          report->month = g_date_time_get_month (local);
-        }
-      /* Translators: a month under a chart's bar (strftime: abbreviated month). */
-      g_autofree char *label = g_date_time_format (local, _("%b"));
-      g_strlcpy (report->month_labels[i], label != NULL ? label : "", sizeof report->month_labels[i]);
       if (progress != NULL)
-        progress ((i + 1.0) / FL_SERVICE_REPORT_MONTHS, progress_data);
+        progress ((3 + last - 1 - i) / steps, progress_data);
+    }
+  for (int i = 0; i < FL_SERVICE_REPORT_HISTORY; i++)
+    {
+      g_autofree char *label = history_label (tz, report->kind, starts[i]);
+      g_strlcpy (report->history_labels[i], label != NULL ? label : "", sizeof report->history_labels[i]);
     }
   return g_steal_pointer (&report);
 }
@@ -156,21 +226,87 @@ csv_kpi (GString *csv, const char *section, const char *item, FlKpiKind kind, co
   csv_figure (csv, section, item, fl_kpi_is_mean (kind) ? "mean_seconds" : "rate", kind, fl_kpi_rate (value));
 }
 
+static GTimeZone *
+report_time_zone (const FlServiceReport *report)
+{
+  GTimeZone *tz = g_time_zone_new_identifier (report->time_zone);
+  return tz != NULL ? tz : g_time_zone_new_utc ();
+}
+
+/* A headline figure as csv_figure writes a KPI's; a count as it is. */
+static void
+csv_headline (GString *csv, const char *measure, guint headline, double figure)
+{
+  if (headline < FL_KPI_N_KINDS)
+    csv_figure (csv, "comparison", fl_kpi_headline_id (headline), measure, headline, figure);
+  else
+    csv_int (csv, "comparison", fl_kpi_headline_id (headline), measure, (gint64) figure);
+}
+
+/* The review: services, problems, changes, security events, and each
+ * headline figure against the previous period ("" where either period
+ * measured nothing). */
+static void
+csv_review (GString *csv, const FlServiceReport *report)
+{
+  for (guint i = 0; i < report->services->len; i++)
+    {
+      const FlKpiServiceRow *row = report->services->pdata[i];
+      const char *service = *row->service != '\0' ? row->service : "none";
+      csv_int (csv, "services", service, "response_on_time", row->response.numerator);
+      csv_int (csv, "services", service, "response_due", row->response.denominator);
+      csv_int (csv, "services", service, "resolution_on_time", row->resolution.numerator);
+      csv_int (csv, "services", service, "resolution_due", row->resolution.denominator);
+    }
+  csv_int (csv, "problems", "opened", "count", report->current.problems.opened);
+  csv_int (csv, "problems", "closed", "count", report->current.problems.closed);
+  csv_int (csv, "problems", "known_errors", "count", report->current.problems.known_errors);
+  for (guint k = 0; k < FL_KPI_N_CHANGE_KINDS; k++)
+    for (guint o = 0; o < FL_KPI_N_CHANGE_OUTCOMES; o++)
+      csv_int (csv, "changes", fl_kpi_change_kind_id (k), fl_kpi_change_outcome_id (o),
+               report->current.changes[k][o]);
+  for (guint g = 0; g < FL_KPI_N_SECURITY_GRADES; g++)
+    csv_int (csv, "security", fl_security_grade_to_string (g), "count", report->current.security[g]);
+  for (guint h = 0; h < FL_KPI_N_HEADLINES; h++)
+    {
+      double now = fl_kpi_headline_figure (&report->current, h);
+      double before = fl_kpi_headline_figure (&report->previous, h);
+      csv_headline (csv, "value", h, now);
+      csv_headline (csv, "previous", h, before);
+      if (now < 0 || before < 0)
+        csv_line (csv, "comparison", fl_kpi_headline_id (h), "change", "");
+      else if (h >= FL_KPI_N_KINDS || fl_kpi_is_mean (h))
+        csv_int (csv, "comparison", fl_kpi_headline_id (h), "change", (gint64) llround (now - before));
+      else
+        {
+          /* A rate's change may be negative: not csv_rate's "nothing measured". */
+          char text[G_ASCII_DTOSTR_BUF_SIZE];
+          csv_line (csv, "comparison", fl_kpi_headline_id (h), "change",
+                    g_ascii_formatd (text, sizeof text, "%.4f", now - before));
+        }
+    }
+}
+
 char *
 fl_service_report_to_csv (const FlServiceReport *report)
 {
-  const FlKpiReport *r = fl_service_report_get_month (report);
+  const FlKpiReport *r = fl_service_report_get_kpis (report);
   GString *csv = g_string_new (NULL);
   csv_line (csv, "section", "item", "measure", "value");
   g_autofree char *start = fl_time_format (r->start);
   g_autofree char *end = fl_time_format (r->end);
   g_autofree char *generated = fl_time_format (report->generated_at);
-  g_autofree char *period = g_strdup_printf ("%04d-%02d", report->year, report->month);
+  g_autofree char *previous_start = fl_time_format (report->previous.kpis.start);
+  g_autofree char *previous_end = fl_time_format (report->previous.kpis.end);
+  static const char * const kinds[] = { "month", "quarter", "year", "custom" };
   csv_line (csv, "report", "site", "id", report->site_id != NULL ? report->site_id : "");
   csv_line (csv, "report", "site", "name", report->site_name);
-  csv_line (csv, "report", "period", "month", period);
+  csv_line (csv, "report", "period", "name", report->period);
+  csv_line (csv, "report", "period", "kind", kinds[report->kind]);
   csv_line (csv, "report", "period", "start", start);
   csv_line (csv, "report", "period", "end", end);
+  csv_line (csv, "report", "previous_period", "start", previous_start);
+  csv_line (csv, "report", "previous_period", "end", previous_end);
   csv_line (csv, "report", "generated", "at", generated);
 
   for (guint k = 0; k < FL_KPI_N_KINDS; k++)
@@ -218,14 +354,15 @@ fl_service_report_to_csv (const FlServiceReport *report)
   csv_int (csv, "cmdb", "audits", "count", r->cmdb.audits);
   for (guint k = 0; k < FL_N_AUDIT_RESULTS; k++)
     csv_int (csv, "cmdb", "items", fl_audit_result_to_string (k), r->cmdb.results[k]);
-  for (int i = 0; i < FL_SERVICE_REPORT_MONTHS; i++)
+  csv_review (csv, report);
+  g_autoptr(GTimeZone) tz = report_time_zone (report);
+  for (int i = 0; i < FL_SERVICE_REPORT_HISTORY; i++)
     {
-      int index = report->year * 12 + report->month - 1 - (FL_SERVICE_REPORT_MONTHS - 1 - i);
-      g_autofree char *month = g_strdup_printf ("%04d-%02d", index / 12, index % 12 + 1);
+      g_autofree char *period = fl_kpi_format_period (tz, report->history[i].start, report->history[i].end);
       for (guint k = 0; k < FL_KPI_N_KINDS; k++)
         {
-          g_autofree char *item = g_strdup_printf ("%s.%s", month, fl_kpi_id (k));
-          csv_kpi (csv, "history", item, k, &report->months[i].values[k]);
+          g_autofree char *item = g_strdup_printf ("%s.%s", period, fl_kpi_id (k));
+          csv_kpi (csv, "history", item, k, &report->history[i].values[k]);
         }
     }
   return g_string_free (csv, FALSE);
@@ -243,7 +380,7 @@ fl_service_report_write_csv (const FlServiceReport *report, const char *path, GE
 #define PAGE_WIDTH FL_PDF_PAGE_WIDTH
 #define MARGIN FL_PDF_MARGIN
 
-static const GdkRGBA ink = { FL_PDF_INK };
+static const FlChartInk ink = { FL_PDF_INK };
 
 static void
 add_cell (GPtrArray *cells, char *text)
@@ -265,10 +402,10 @@ share (const FlKpiValue *value)
 static void
 points_of (const FlServiceReport *report, FlKpiKind kind, FlKpiChartPoint *points)
 {
-  for (guint i = 0; i < FL_SERVICE_REPORT_MONTHS; i++)
+  for (guint i = 0; i < FL_SERVICE_REPORT_HISTORY; i++)
     {
-      g_strlcpy (points[i].label, report->month_labels[i], sizeof points[i].label);
-      points[i].value = report->months[i].values[kind];
+      g_strlcpy (points[i].label, report->history_labels[i], sizeof points[i].label);
+      points[i].value = report->history[i].values[kind];
     }
 }
 
@@ -286,11 +423,11 @@ charts (FlPdf *pdf, const FlServiceReport *report, const FlKpiKind *kinds, guint
           /* Translators: a chart's title, "Backups on time, target ≥ 100%". */
           g_autofree char *title = g_strdup_printf (_("%s, target %s"), fl_kpi_label (kinds[j]), target);
           fl_pdf_text (pdf, title, x, pdf->y, w, 9.5, TRUE, PANGO_ALIGN_LEFT, 0.85);
-          FlKpiChartPoint points[FL_SERVICE_REPORT_MONTHS];
+          FlKpiChartPoint points[FL_SERVICE_REPORT_HISTORY];
           points_of (report, kinds[j], points);
           cairo_save (pdf->cr);
           cairo_translate (pdf->cr, x, pdf->y + 16);
-          fl_kpi_chart_render (pdf->cr, w, h, kinds[j], points, FL_SERVICE_REPORT_MONTHS, &ink);
+          fl_kpi_chart_render (pdf->cr, w, h, kinds[j], points, FL_SERVICE_REPORT_HISTORY, &ink);
           cairo_restore (pdf->cr);
         }
       pdf->y += h + 28;
@@ -300,7 +437,7 @@ charts (FlPdf *pdf, const FlServiceReport *report, const FlKpiKind *kinds, guint
 static void
 page_header (FlPdf *pdf, const FlServiceReport *report)
 {
-  g_autofree char *title = g_strdup_printf (_("Monthly Service Report %04d-%02d"), report->year, report->month);
+  g_autofree char *title = fl_service_report_get_title (report);
   fl_pdf_paragraph (pdf, title, pdf->page == 1 ? 20 : 11, TRUE, pdf->page == 1 ? 1 : 0.6, 2);
   fl_pdf_paragraph (pdf, report->site_name, pdf->page == 1 ? 13 : 9, FALSE, 0.8, pdf->page == 1 ? 4 : 8);
 }
@@ -319,9 +456,7 @@ page_footer (FlPdf *pdf, gpointer data)
 static char *
 local_time (const FlServiceReport *report, gint64 usec, const char *format)
 {
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (report->time_zone);
-  if (tz == NULL)
-    tz = g_time_zone_new_utc ();
+  g_autoptr(GTimeZone) tz = report_time_zone (report);
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
   return g_date_time_format (local, format);
@@ -330,7 +465,7 @@ local_time (const FlServiceReport *report, gint64 usec, const char *format)
 static void
 attainment_page (FlPdf *pdf, const FlServiceReport *report)
 {
-  const FlKpiReport *r = fl_service_report_get_month (report);
+  const FlKpiReport *r = fl_service_report_get_kpis (report);
   page_header (pdf, report);
   g_autofree char *start = local_time (report, r->start, "%Y-%m-%d");
   g_autofree char *end = local_time (report, r->end - G_USEC_PER_SEC, "%Y-%m-%d");
@@ -365,7 +500,7 @@ attainment_page (FlPdf *pdf, const FlServiceReport *report)
   fl_pdf_paragraph (pdf,
              _("Clauses: 001 is the service management manual and its procedures, 003 the O&M "
                "general requirements. Incident figures count incidents only. Due times count "
-               "working time of the site's calendar, time on hold added; a case counts in the month "
+               "working time of the site's calendar, time on hold added; a case counts in the period "
                "its outcome became known. MTTR is wall-clock time. A backup period runs from one "
                "scheduled deadline to the next, across month ends, and is on time when a check found "
                "a good backup taken inside it."),
@@ -376,7 +511,7 @@ attainment_page (FlPdf *pdf, const FlServiceReport *report)
 static void
 incidents_page (FlPdf *pdf, const FlServiceReport *report)
 {
-  const FlKpiReport *r = fl_service_report_get_month (report);
+  const FlKpiReport *r = fl_service_report_get_kpis (report);
   page_header (pdf, report);
   fl_pdf_heading (pdf, _("Incidents by priority"));
   static const double widths[] = { 0.2, 0.14, 0.14, 0.26, 0.26 };
@@ -419,7 +554,7 @@ incidents_page (FlPdf *pdf, const FlServiceReport *report)
   add_cell (routine, share (&r->routine.inspections));
   fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), routine, FL_PDF_TABLE_FIGURES);
 
-  fl_pdf_heading (pdf, _("Trends over six months"));
+  fl_pdf_heading (pdf, _("Trends over six periods"));
   static const FlKpiKind kinds[] = {
     FL_KPI_RESPONSE_ON_TIME, FL_KPI_RESOLVED_ON_TIME, FL_KPI_SATISFACTION, FL_KPI_FIRST_TIME_FIX,
     FL_KPI_REQUEST_OVERDUE, FL_KPI_ROUTINE_ON_TIME };
@@ -430,7 +565,7 @@ incidents_page (FlPdf *pdf, const FlServiceReport *report)
 static void
 backups_and_stock_page (FlPdf *pdf, const FlServiceReport *report)
 {
-  const FlKpiReport *r = fl_service_report_get_month (report);
+  const FlKpiReport *r = fl_service_report_get_kpis (report);
   page_header (pdf, report);
   fl_pdf_heading (pdf, _("Backups and restore drills"));
   static const double pair[] = { 0.7, 0.3 };
@@ -506,10 +641,99 @@ backups_and_stock_page (FlPdf *pdf, const FlServiceReport *report)
   fl_pdf_end_page (pdf);
 }
 
+static void
+review_page (FlPdf *pdf, const FlServiceReport *report)
+{
+  page_header (pdf, report);
+  g_autofree char *start = local_time (report, report->previous.kpis.start, "%Y-%m-%d");
+  g_autofree char *end = local_time (report, report->previous.kpis.end - G_USEC_PER_SEC, "%Y-%m-%d");
+  fl_pdf_heading (pdf, _("Comparison with the previous period"));
+  /* Translators: the period a review compares with, "2026-04-01 to 2026-06-30". */
+  g_autofree char *previous = g_strdup_printf (_("Previous period %s to %s"), start, end);
+  fl_pdf_paragraph (pdf, previous, 9, FALSE, 0.6, 4);
+  static const double compare[] = { 0.43, 0.19, 0.19, 0.19 };
+  g_autoptr(GPtrArray) figures = g_ptr_array_new_with_free_func (g_free);
+  add_cell (figures, g_strdup (_("Figure")));
+  add_cell (figures, g_strdup (_("This period")));
+  add_cell (figures, g_strdup (_("Previous period")));
+  add_cell (figures, g_strdup (_("Change")));
+  for (guint h = 0; h < FL_KPI_N_HEADLINES; h++)
+    {
+      add_cell (figures, g_strdup (fl_kpi_headline_label (h)));
+      add_cell (figures, fl_kpi_format_headline (&report->current, h));
+      add_cell (figures, fl_kpi_format_headline (&report->previous, h));
+      add_cell (figures, fl_kpi_format_headline_change (&report->current, &report->previous, h));
+    }
+  fl_pdf_table (pdf, compare, G_N_ELEMENTS (compare), figures, FL_PDF_TABLE_FIGURES);
+
+  fl_pdf_make_room (pdf, 120);
+  fl_pdf_heading (pdf, _("SLA attainment by service"));
+  static const double services[] = { 0.4, 0.3, 0.3 };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+  add_cell (rows, g_strdup (_("Service")));
+  add_cell (rows, g_strdup (_("Response on time")));
+  add_cell (rows, g_strdup (_("Resolved on time")));
+  for (guint i = 0; i < report->services->len; i++)
+    {
+      const FlKpiServiceRow *row = report->services->pdata[i];
+      add_cell (rows, g_strdup (*row->service != '\0' ? row->service : _("No service named")));
+      add_cell (rows, share (&row->response));
+      add_cell (rows, share (&row->resolution));
+    }
+  if (report->services->len == 0)
+    {
+      add_cell (rows, g_strdup (_("No incident was due in the period")));
+      add_cell (rows, g_strdup ("—"));
+      add_cell (rows, g_strdup ("—"));
+    }
+  fl_pdf_table (pdf, services, G_N_ELEMENTS (services), rows, FL_PDF_TABLE_FIGURES);
+
+  fl_pdf_make_room (pdf, 120);
+  fl_pdf_heading (pdf, _("Problems"));
+  static const double pair[] = { 0.7, 0.3 };
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  add_cell (problems, g_strdup (_("Measure")));
+  add_cell (problems, g_strdup (_("Value")));
+  for (guint h = FL_KPI_HEADLINE_PROBLEMS_OPENED; h <= FL_KPI_HEADLINE_KNOWN_ERRORS; h++)
+    {
+      add_cell (problems, g_strdup (fl_kpi_headline_label (h)));
+      add_cell (problems, fl_kpi_format_headline (&report->current, h));
+    }
+  fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), problems, FL_PDF_TABLE_FIGURES);
+
+  fl_pdf_make_room (pdf, 120);
+  fl_pdf_heading (pdf, _("Changes by kind and outcome"));
+  static const double changes[] = { 0.24, 0.19, 0.19, 0.19, 0.19 };
+  g_autoptr(GPtrArray) by_kind = g_ptr_array_new_with_free_func (g_free);
+  add_cell (by_kind, g_strdup (_("Kind")));
+  for (guint o = 0; o < FL_KPI_N_CHANGE_OUTCOMES; o++)
+    add_cell (by_kind, g_strdup (fl_kpi_change_outcome_label (o)));
+  for (guint k = 0; k < FL_KPI_N_CHANGE_KINDS; k++)
+    {
+      add_cell (by_kind, g_strdup (fl_kpi_change_kind_label (k)));
+      for (guint o = 0; o < FL_KPI_N_CHANGE_OUTCOMES; o++)
+        add_cell (by_kind, g_strdup_printf ("%" PRId64, report->current.changes[k][o]));
+    }
+  fl_pdf_table (pdf, changes, G_N_ELEMENTS (changes), by_kind, FL_PDF_TABLE_FIGURES);
+
+  fl_pdf_make_room (pdf, 120);
+  fl_pdf_heading (pdf, _("Security events by grade"));
+  g_autoptr(GPtrArray) grades = g_ptr_array_new_with_free_func (g_free);
+  add_cell (grades, g_strdup (_("Grade")));
+  add_cell (grades, g_strdup (_("Recorded")));
+  for (guint g = 0; g < FL_KPI_N_SECURITY_GRADES; g++)
+    {
+      add_cell (grades, g_strdup (fl_security_grade_get_label (g)));
+      add_cell (grades, g_strdup_printf ("%" PRId64, report->current.security[g]));
+    }
+  fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), grades, FL_PDF_TABLE_FIGURES);
+  fl_pdf_end_page (pdf);
+}
+
 gboolean
 fl_service_report_write_pdf (const FlServiceReport *report, const char *path, GError **error)
 {
-  g_autofree char *title = g_strdup_printf (_("Monthly Service Report %04d-%02d"), report->year, report->month);
+  g_autofree char *title = fl_service_report_get_title (report);
   /* Tables run on over page breaks, so the pages are counted by drawing
    * the report once into no file, then drawn again with the count. */
   int n_pages = 0;
@@ -521,6 +745,7 @@ fl_service_report_write_pdf (const FlServiceReport *report, const char *path, GE
       attainment_page (&pdf, report);
       incidents_page (&pdf, report);
       backups_and_stock_page (&pdf, report);
+      review_page (&pdf, report);
       n_pages = pdf.page - 1;
       if (!fl_pdf_close (&pdf, error))
         return FALSE;
@@ -533,7 +758,7 @@ fl_service_report_write_pdf (const FlServiceReport *report, const char *path, GE
 typedef struct {
   char                   *replica_path;
   char                   *site_id;
-  int                     year, month;
+  gint64                  start, end;
   FlServiceReportFormat   format;
   char                   *output_path;
   FlServiceReportProgress progress;
@@ -605,7 +830,7 @@ run_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_autoptr(FlServiceReport) report = fl_service_report_collect (db, job->site_id, job->year, job->month,
+  g_autoptr(FlServiceReport) report = fl_service_report_collect (db, job->site_id, job->start, job->end,
                                                                  collect_progress, task, &error);
   if (report == NULL || g_task_return_error_if_cancelled (task))
     {
@@ -628,7 +853,7 @@ run_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
 }
 
 void
-fl_service_report_run_async (const char *replica_path, const char *site_id, int year, int month,
+fl_service_report_run_async (const char *replica_path, const char *site_id, gint64 start, gint64 end,
                              FlServiceReportFormat format, const char *output_path,
                              GCancellable *cancellable, FlServiceReportProgress progress,
                              gpointer progress_data, GAsyncReadyCallback callback, gpointer user_data)
@@ -638,8 +863,8 @@ fl_service_report_run_async (const char *replica_path, const char *site_id, int 
   Job *job = g_new0 (Job, 1);
   job->replica_path = g_strdup (replica_path);
   job->site_id = g_strdup (site_id);
-  job->year = year;
-  job->month = month;
+  job->start = start;
+  job->end = end;
   job->format = format;
   job->output_path = g_strdup (output_path);
   job->progress = progress;

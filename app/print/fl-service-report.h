@@ -1,7 +1,11 @@
-/* fl-service-report.h — the monthly service report of a site (or of every
- * site): SLA attainment and the other KPIs against their targets, incidents
- * by priority, backups and restore drills, spare parts; with six months of
- * history for the trends.  Written as a PDF (cairo + pango, with a CJK font
+/* fl-service-report.h — the service report of a site (or of every site)
+ * for a period: a month, a quarter, a year or any days (the periodic
+ * reviews of 000 4.2).  SLA attainment and the other KPIs against their
+ * targets, incidents by priority, backups and restore drills, spare parts,
+ * and the review: each service's SLA attainment, problems, changes by kind
+ * and outcome, security events by grade, and every headline figure against
+ * the previous period of the same length; with six periods of history for
+ * the trends.  Written as a PDF (cairo + pango, with a CJK font
  * so Chinese names and the zh_CN translation print) and as CSV (one figure
  * a line: section, item, measure, value).  Collecting and writing run in a
  * worker thread on their own connection to the replica, with progress. */
@@ -14,16 +18,22 @@
 
 G_BEGIN_DECLS
 
-#define FL_SERVICE_REPORT_MONTHS 6
+#define FL_SERVICE_REPORT_HISTORY 6
 
 typedef struct {
-  char        *site_id;      /* NULL: every site */
-  char        *site_name;    /* translated "All sites" for NULL */
-  char        *time_zone;    /* the site's, in which months and times are shown */
-  int          year, month;  /* the month reported */
-  gint64       generated_at;
-  FlKpiReport  months[FL_SERVICE_REPORT_MONTHS];  /* oldest first; the last is the month reported */
-  char         month_labels[FL_SERVICE_REPORT_MONTHS][16];
+  char              *site_id;      /* NULL: every site */
+  char              *site_name;    /* translated "All sites" for NULL */
+  char              *time_zone;    /* the site's, in which days and times are shown */
+  char              *period;       /* as fl_kpi_format_period writes it: "2026-Q3" */
+  FlKpiPeriodKind    kind;
+  gint64             generated_at;
+  /* Periods of the same kind (fl_kpi_previous_period), oldest first; the
+   * last is the period reported, the one before it the previous period. */
+  FlKpiReport        history[FL_SERVICE_REPORT_HISTORY];
+  char               history_labels[FL_SERVICE_REPORT_HISTORY][16];
+  FlKpiReviewPeriod  current;      /* current.kpis is the last of history */
+  FlKpiReviewPeriod  previous;
+  GPtrArray         *services;     /* FlKpiServiceRow* of the period */
 } FlServiceReport;
 
 typedef enum {
@@ -41,14 +51,17 @@ FlServiceReport *fl_service_report_copy (const FlServiceReport *report);
 void             fl_service_report_free (FlServiceReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlServiceReport, fl_service_report_free)
 
-/* The figures of month year-month and the five months before it, as known now. */
-FlServiceReport *fl_service_report_collect (FlDb *db, const char *site_id, int year, int month,
+/* The figures of the period [start, end) and the five periods of its kind
+ * before it, as known now. */
+FlServiceReport *fl_service_report_collect (FlDb *db, const char *site_id, gint64 start, gint64 end,
                                             FlServiceReportProgress progress, gpointer progress_data,
                                             GError **error);
-const FlKpiReport *fl_service_report_get_month (const FlServiceReport *report);
+const FlKpiReport *fl_service_report_get_kpis (const FlServiceReport *report);
+/* "Monthly Service Report 2026-10", "Quarterly Service Review 2026-Q3", … */
+char            *fl_service_report_get_title (const FlServiceReport *report);
 
-/* Three A4 pages: attainment; incidents by priority with the SLA trends;
- * backups and spare parts. */
+/* A4 pages: attainment; incidents by priority with the SLA trends;
+ * backups and spare parts; the review against the previous period. */
 gboolean         fl_service_report_write_pdf (const FlServiceReport *report, const char *path,
                                               GError **error);
 /* "section,item,measure,value" lines, UTF-8, figures in C number format. */
@@ -59,7 +72,7 @@ gboolean         fl_service_report_write_csv (const FlServiceReport *report, con
 /* Collects (and writes `format` to `output_path`) in a worker thread that
  * opens the replica at `replica_path` itself. */
 void             fl_service_report_run_async (const char *replica_path, const char *site_id,
-                                              int year, int month, FlServiceReportFormat format,
+                                              gint64 start, gint64 end, FlServiceReportFormat format,
                                               const char *output_path, GCancellable *cancellable,
                                               FlServiceReportProgress progress, gpointer progress_data,
                                               GAsyncReadyCallback callback, gpointer user_data);
