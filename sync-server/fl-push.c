@@ -7,6 +7,7 @@
 #include "fl-accounts.h"
 #include "fl-catalogue.h"
 #include "fl-change-workflow.h"
+#include "fl-ci-change-record.h"
 #include "fl-ci-lifecycle.h"
 #include "fl-cmdb-audit.h"
 #include "fl-ids.h"
@@ -775,36 +776,15 @@ decide_pending (JsonObject *target, const FlTable *table, char **problem)
   return TRUE;
 }
 
-/* CI fields change only through changes: an admin's edit of a CI is
- * recorded as a standard change, implemented as it is made. */
+/* CI fields change only through changes: an admin's edit of a CI (or a
+ * CI an admin adds) is recorded as a standard change, implemented as it is
+ * made. */
 static gboolean
 record_admin_change (Push *p, JsonObject *ci, JsonObject *changes, GError **error)
 {
-  char id[37];
-  fl_uuid7_generate (id);
-  g_autofree char *ref = g_strdup_printf ("CHG-ADM-%s", id + 24);
-  g_autoptr(GString) names = g_string_new (NULL);
-  g_autoptr(GList) fields = json_object_get_members (changes);
-  for (GList *l = fields; l != NULL; l = l->next)
-    g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", (const char *) l->data);
-  g_autofree char *title = g_strdup_printf (_("Correct %s: %s"), fl_record_get_string (ci, "code"), names->str);
-  g_autoptr(JsonObject) change = json_object_new ();
-  json_object_set_string_member (change, "id", id);
-  json_object_set_string_member (change, "created_at", p->at);
-  const FlTable *table = fl_schema_lookup ("change_record");
-  for (guint i = 0; i < table->n_columns; i++)
-    json_object_set_null_member (change, table->columns[i].name);
-  json_object_set_string_member (change, "ref", ref);
-  json_object_set_string_member (change, "kind", "standard");
-  json_object_set_string_member (change, "title", title);
-  json_object_set_string_member (change, "reason", _("Edited by an administrator"));
-  json_object_set_string_member (change, "site_id", fl_record_get_string (ci, "site_id"));
-  json_object_set_string_member (change, "ci_id", fl_record_get_string (ci, "id"));
-  json_object_set_object_member (change, "changes", json_object_ref (changes));
-  json_object_set_string_member (change, "status", "implemented");
-  json_object_set_string_member (change, "by", p->actor->login);
-  json_object_set_string_member (change, "at", p->at);
-  return write_row (p, table, change, "insert", NULL, error);
+  g_autoptr(JsonObject) change = fl_ci_change_record_new (ci, changes, _("Edited by an administrator"),
+                                                          p->actor->login, p->at);
+  return write_row (p, fl_schema_lookup ("change_record"), change, "insert", NULL, error);
 }
 
 /* Sets the CI fields the approved proposal or the implemented change
@@ -1206,6 +1186,12 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
 
   if (!write_row (p, table, row, fl_mutation_op_to_string (m->op), fields, error))
     return NULL;
+  if (strcmp (table->name, "ci") == 0)
+    {
+      g_autoptr(JsonObject) added = fl_ci_change_record_fields_of_new (row);
+      if (!record_admin_change (p, row, added, error))
+        return NULL;
+    }
   return fl_mutation_result_new (m->mid, FL_RESULT_APPLIED);
 }
 

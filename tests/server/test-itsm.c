@@ -1,8 +1,8 @@
 /* The server's rules for problems and changes: who opens and moves a
  * problem, who approves each kind of change (every member of the board for
  * a major one, with its rollback plan and test report), what implementing
- * a change does to its CI, and that an admin's edit of a CI is recorded as
- * a change. */
+ * a change does to its CI, and that an admin's edit of a CI, or a CI an
+ * admin adds, is recorded as a change. */
 #include "fl-api-test-util.h"
 
 typedef GPtrArray Mutations;
@@ -226,6 +226,21 @@ test_standard_change_and_admin_edit (Fixture *x, gconstpointer data)
   g_assert_cmpint (fl_api_count (&x->f, "SELECT count(*) FROM change_record WHERE kind = 'standard'"
                                         " AND status = 'implemented' AND by = 'admin'"
                                         " AND changes LIKE '%SN-1%'"), ==, 1);
+
+  /* So does a CI an admin adds: every field it is given, from nothing. */
+  g_autofree char *added = fl_uuid7_new ();
+  g_autofree char *ci = g_strdup_printf ("{\"code\": \"PDU-07\", \"name\": \"PDU rack 7\", \"type\": \"pdu\","
+                                         " \"site_id\": \"%s\", \"status\": \"in_use\"}", x->f.site_a);
+  g_assert_cmpint (push_one (x, &x->admin, &keep, "ci", added, FL_MUTATION_INSERT, ci)->status, ==,
+                   FL_RESULT_APPLIED);
+  g_autoptr(JsonObject) recorded = fl_store_find_row (x->f.t.store, fl_schema_lookup ("change_record"), "ci_id",
+                                                      added, NULL);
+  g_assert_nonnull (recorded);
+  g_assert_cmpstr (fl_record_get_string (recorded, "status"), ==, "implemented");
+  g_assert_cmpstr (fl_record_get_string (recorded, "by"), ==, "admin");
+  JsonObject *code = json_object_get_object_member (json_object_get_object_member (recorded, "changes"), "code");
+  g_assert_true (json_object_get_null_member (code, "from"));
+  g_assert_cmpstr (json_object_get_string_member (code, "to"), ==, "PDU-07");
 }
 
 /* Field staff open problems (registered); a supervisor assigns; the
