@@ -1053,6 +1053,38 @@ check_approvers (Push *p, JsonObject *change, char **problem, GError **error)
   return TRUE;
 }
 
+/* The documents a major change is approved on are files attached to it:
+ * each `*_attachment` that `fields` sets must name an attachment of
+ * `change`.  `problem` receives why one does not. */
+static gboolean
+check_change_documents (Push *p, JsonObject *change, JsonObject *fields, char **problem, GError **error)
+{
+  static const char * const columns[] = { "rollback_plan_attachment", "test_report_attachment" };
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      const char *attachment_id = fl_record_get_string (fields, columns[i]);
+      if (attachment_id == NULL)
+        continue;
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonObject) attachment = fl_store_load_row (p->store, fl_schema_lookup ("attachment"),
+                                                            attachment_id, &local_error);
+      if (attachment == NULL && !g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (attachment == NULL ||
+          g_strcmp0 (fl_record_get_string (attachment, "owner_table"), "change_record") != 0 ||
+          g_strcmp0 (fl_record_get_string (attachment, "owner_id"), fl_record_get_string (change, "id")) != 0)
+        {
+          *problem = g_strdup_printf (_("change_record.%s: %s is not a file attached to this change; "
+                                        "attach the document to the change first"), columns[i], attachment_id);
+          return TRUE;
+        }
+    }
+  return TRUE;
+}
+
 static FlMutationResult *apply_update (Push *p, const FlTable *table, JsonObject *current,
                                        JsonObject *changes, gboolean replayed_insert, GError **error);
 
@@ -1175,7 +1207,8 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
     {
       json_object_set_null_member (row, "approved_by");
       json_object_set_null_member (row, "approval_base");
-      if (!check_approvers (p, row, &problem, error))
+      if (!check_approvers (p, row, &problem, error) ||
+          (problem == NULL && !check_change_documents (p, row, row, &problem, error)))
         return NULL;
       if (problem != NULL)
         return rejected (m, "%s", problem);
@@ -1222,6 +1255,8 @@ check_change_update (Push *p, JsonObject *current, JsonObject *apply, JsonObject
       json_object_set_null_member (after, "approval_base");
     }
   if (json_object_has_member (apply, "approvers") && (!check_approvers (p, after, problem, error) || *problem != NULL))
+    return *problem != NULL;
+  if (!check_change_documents (p, after, apply, problem, error) || *problem != NULL)
     return *problem != NULL;
   if (!json_object_has_member (apply, "status"))
     return TRUE;
