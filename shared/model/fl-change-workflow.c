@@ -25,6 +25,18 @@ static const FlEnumName status_names[] = {
 };
 static const FlEnumTable status_table = FL_ENUM_TABLE (status_names, "change");
 
+static const FlEnumName document_names[] = {
+  { "rollback_plan", NC_("change", "Rollback plan") },
+  { "test_report", NC_("change", "Test report") },
+};
+static const FlEnumTable document_table = FL_ENUM_TABLE (document_names, "change");
+
+const char *
+fl_change_document_label_for_name (const char *document)
+{
+  return fl_enum_label_for_name (&document_table, document);
+}
+
 const char *
 fl_change_kind_label_for_name (const char *kind)
 {

@@ -60,6 +60,8 @@ gboolean    fl_change_check_field (const char *status, const char *field, GError
 gboolean    fl_change_field_resets_approvals (const char *field);
 
 const char *fl_change_kind_label_for_name (const char *kind);
+/* A document a major change is approved on: "rollback_plan", "test_report". */
+const char *fl_change_document_label_for_name (const char *document);
 const char *fl_change_status_label_for_name (const char *status);
 
 G_END_DECLS
