@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "fl-accounts.h"
+#include "fl-ci-change-record.h"
 #include "fl-ids.h"
 #include "fl-json-guard.h"
 #include "fl-record.h"
+#include "fl-time.h"
 
 G_DEFINE_QUARK (fl-import-error-quark, fl_import_error)
 
@@ -342,6 +344,23 @@ find_existing (Import *import, JsonObject *fields, GError **error)
   return match.found;
 }
 
+/* CI fields change only through changes: an imported CI, new or updated,
+ * is recorded as a standard change, implemented by the import. */
+static gboolean
+record_ci_change (Import *import, JsonObject *ci, JsonObject *changes, GError **error)
+{
+  g_autofree char *at = fl_time_format (fl_time_now ());
+  g_autoptr(JsonObject) change = fl_ci_change_record_new (ci, changes, _("Imported from a CSV file"),
+                                                          import->actor, at);
+  const FlTable *table = fl_schema_lookup ("change_record");
+  FlAuditEntry entry = {
+    .actor = import->actor, .action = "import", .table_name = table->name,
+    .row_id = fl_record_get_string (change, "id"),
+  };
+  return fl_store_put_row (import->store, table, change, NULL, error) &&
+         fl_store_audit (import->store, &entry, error);
+}
+
 static gboolean
 import_row (Import *import, CsvRecord *record, GError **error)
 {
@@ -399,8 +418,11 @@ import_row (Import *import, CsvRecord *record, GError **error)
     .actor = import->actor, .action = "import", .table_name = import->table->name,
     .row_id = fl_record_get_string (fields, "id"), .detail = detail,
   };
-  return fl_store_put_row (import->store, import->table, fields, NULL, error) &&
-         fl_store_audit (import->store, &entry, error);
+  if (!fl_store_put_row (import->store, import->table, fields, NULL, error) ||
+      !fl_store_audit (import->store, &entry, error))
+    return FALSE;
+  return strcmp (import->table->name, "ci") != 0 || json_object_get_size (detail) == 0 ||
+         record_ci_change (import, fields, detail, error);
 }
 
 /* Users go through the accounts: their passwords are hashed there. */

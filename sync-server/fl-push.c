@@ -7,6 +7,7 @@
 #include "fl-accounts.h"
 #include "fl-catalogue.h"
 #include "fl-change-workflow.h"
+#include "fl-ci-change-record.h"
 #include "fl-ci-lifecycle.h"
 #include "fl-cmdb-audit.h"
 #include "fl-ids.h"
@@ -827,36 +828,15 @@ decide_pending (JsonObject *target, const FlTable *table, char **problem)
   return TRUE;
 }
 
-/* CI fields change only through changes: an admin's edit of a CI is
- * recorded as a standard change, implemented as it is made. */
+/* CI fields change only through changes: an admin's edit of a CI (or a
+ * CI an admin adds) is recorded as a standard change, implemented as it is
+ * made. */
 static gboolean
 record_admin_change (Push *p, JsonObject *ci, JsonObject *changes, GError **error)
 {
-  char id[37];
-  fl_uuid7_generate (id);
-  g_autofree char *ref = g_strdup_printf ("CHG-ADM-%s", id + 24);
-  g_autoptr(GString) names = g_string_new (NULL);
-  g_autoptr(GList) fields = json_object_get_members (changes);
-  for (GList *l = fields; l != NULL; l = l->next)
-    g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", (const char *) l->data);
-  g_autofree char *title = g_strdup_printf (_("Correct %s: %s"), fl_record_get_string (ci, "code"), names->str);
-  g_autoptr(JsonObject) change = json_object_new ();
-  json_object_set_string_member (change, "id", id);
-  json_object_set_string_member (change, "created_at", p->at);
-  const FlTable *table = fl_schema_lookup ("change_record");
-  for (guint i = 0; i < table->n_columns; i++)
-    json_object_set_null_member (change, table->columns[i].name);
-  json_object_set_string_member (change, "ref", ref);
-  json_object_set_string_member (change, "kind", "standard");
-  json_object_set_string_member (change, "title", title);
-  json_object_set_string_member (change, "reason", _("Edited by an administrator"));
-  json_object_set_string_member (change, "site_id", fl_record_get_string (ci, "site_id"));
-  json_object_set_string_member (change, "ci_id", fl_record_get_string (ci, "id"));
-  json_object_set_object_member (change, "changes", json_object_ref (changes));
-  json_object_set_string_member (change, "status", "implemented");
-  json_object_set_string_member (change, "by", p->actor->login);
-  json_object_set_string_member (change, "at", p->at);
-  return write_row (p, table, change, "insert", NULL, error);
+  g_autoptr(JsonObject) change = fl_ci_change_record_new (ci, changes, _("Edited by an administrator"),
+                                                          p->actor->login, p->at);
+  return write_row (p, fl_schema_lookup ("change_record"), change, "insert", NULL, error);
 }
 
 /* Sets the CI fields the approved proposal or the implemented change
@@ -1125,6 +1105,38 @@ check_approvers (Push *p, JsonObject *change, char **problem, GError **error)
   return TRUE;
 }
 
+/* The documents a major change is approved on are files attached to it:
+ * each `*_attachment` that `fields` sets must name an attachment of
+ * `change`.  `problem` receives why one does not. */
+static gboolean
+check_change_documents (Push *p, JsonObject *change, JsonObject *fields, char **problem, GError **error)
+{
+  static const char * const columns[] = { "rollback_plan_attachment", "test_report_attachment" };
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      const char *attachment_id = fl_record_get_string (fields, columns[i]);
+      if (attachment_id == NULL)
+        continue;
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonObject) attachment = fl_store_load_row (p->store, fl_schema_lookup ("attachment"),
+                                                            attachment_id, &local_error);
+      if (attachment == NULL && !g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (attachment == NULL ||
+          g_strcmp0 (fl_record_get_string (attachment, "owner_table"), "change_record") != 0 ||
+          g_strcmp0 (fl_record_get_string (attachment, "owner_id"), fl_record_get_string (change, "id")) != 0)
+        {
+          *problem = g_strdup_printf (_("change_record.%s: %s is not a file attached to this change; "
+                                        "attach the document to the change first"), columns[i], attachment_id);
+          return TRUE;
+        }
+    }
+  return TRUE;
+}
+
 static FlMutationResult *apply_update (Push *p, const FlTable *table, JsonObject *current,
                                        JsonObject *changes, gboolean replayed_insert, GError **error);
 
@@ -1247,7 +1259,8 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
     {
       json_object_set_null_member (row, "approved_by");
       json_object_set_null_member (row, "approval_base");
-      if (!check_approvers (p, row, &problem, error))
+      if (!check_approvers (p, row, &problem, error) ||
+          (problem == NULL && !check_change_documents (p, row, row, &problem, error)))
         return NULL;
       if (problem != NULL)
         return rejected (m, "%s", problem);
@@ -1258,6 +1271,12 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
 
   if (!write_row (p, table, row, fl_mutation_op_to_string (m->op), fields, error))
     return NULL;
+  if (strcmp (table->name, "ci") == 0)
+    {
+      g_autoptr(JsonObject) added = fl_ci_change_record_fields_of_new (row);
+      if (!record_admin_change (p, row, added, error))
+        return NULL;
+    }
   return fl_mutation_result_new (m->mid, FL_RESULT_APPLIED);
 }
 
@@ -1288,6 +1307,8 @@ check_change_update (Push *p, JsonObject *current, JsonObject *apply, JsonObject
       json_object_set_null_member (after, "approval_base");
     }
   if (json_object_has_member (apply, "approvers") && (!check_approvers (p, after, problem, error) || *problem != NULL))
+    return *problem != NULL;
+  if (!check_change_documents (p, after, apply, problem, error) || *problem != NULL)
     return *problem != NULL;
   if (!json_object_has_member (apply, "status"))
     return TRUE;

@@ -289,6 +289,100 @@ change_move (FlCli *cli, int argc, char **argv)
   return FL_EXIT_OK;
 }
 
+/* "rollback-plan" as typed, "rollback_plan" as stored. */
+static char *
+document_name (const char *typed)
+{
+  return g_strdelimit (g_strdup (typed), "-", '_');
+}
+
+static int
+change_attach (FlCli *cli, int argc, char **argv)
+{
+  int code = parse_plain (&argc, &argv, _("REF rollback-plan|test-report FILE — attach a document to a change"),
+                          _("The file is kept in the replica and uploaded at the next sync; a later file of the "
+                            "same document replaces it. A major change is approved only with both attached."),
+                          NULL, 3);
+  if (code >= 0)
+    return code;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = fl_cli_find (cli, "change_record", "ref", argv[1], &error);
+  if (id == NULL)
+    return fl_cli_fail (error);
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[3]);
+  g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, &error);
+  g_autofree char *sha = bytes != NULL ? fl_sync_client_add_blob (cli->client, bytes, &error) : NULL;
+  if (sha == NULL)
+    return fl_cli_fail (error);
+  g_autofree char *filename = g_file_get_basename (file);
+  gsize size = g_bytes_get_size (bytes);
+  g_autofree char *content_type = g_content_type_guess (filename, g_bytes_get_data (bytes, NULL),
+                                                        MIN (size, 4096), NULL);
+  g_autofree char *mime = g_content_type_get_mime_type (content_type);
+  g_autofree char *document = document_name (argv[2]);
+  g_autofree char *login = fl_cli_login (cli);
+  if (!fl_change_attach (cli->db, id, document, filename, mime != NULL ? mime : "application/octet-stream", sha,
+                         size, login, &error))
+    return fl_cli_fail (error);
+  g_print (_("Attached %s to %s as its %s; it is sent at the next sync.\n"), filename, argv[1],
+           fl_change_document_label_for_name (document));
+  return FL_EXIT_OK;
+}
+
+static int
+change_files (FlCli *cli, int argc, char **argv)
+{
+  int code = parse_plain (&argc, &argv, _("REF — the files attached to a change"), NULL, NULL, 1);
+  if (code >= 0)
+    return code;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = fl_cli_find (cli, "change_record", "ref", argv[1], &error);
+  g_autoptr(GPtrArray) rows = id != NULL ? fl_change_list_attachments (cli->db, id, &error) : NULL;
+  if (rows == NULL)
+    return fl_cli_fail (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JsonObject *row = rows->pdata[i];
+      const char *document = fl_record_get_string (row, "document");
+      g_autofree char *size = g_format_size (fl_record_get_int (row, "size", 0));
+      g_print ("%-20s %-30s %10s %-12s %s\n", document != NULL ? fl_change_document_label_for_name (document) : _("Replaced"),
+               fl_record_get_string (row, "filename"), size, fl_record_get_string (row, "by"),
+               fl_record_get_string (row, "at"));
+    }
+  if (rows->len == 0)
+    g_print (_("No files attached.\n"));
+  return FL_EXIT_OK;
+}
+
+static int
+change_open (FlCli *cli, int argc, char **argv)
+{
+  int code = parse_plain (&argc, &argv, _("REF rollback-plan|test-report — where a change’s document is"),
+                          _("Prints the path of the file, downloaded first when this replica does not have it."),
+                          NULL, 2);
+  if (code >= 0)
+    return code;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = fl_cli_find (cli, "change_record", "ref", argv[1], &error);
+  g_autoptr(GPtrArray) rows = id != NULL ? fl_change_list_attachments (cli->db, id, &error) : NULL;
+  if (rows == NULL)
+    return fl_cli_fail (error);
+  g_autofree char *document = document_name (argv[2]);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (fl_record_get_string (rows->pdata[i], "document"), document) == 0)
+      {
+        g_autoptr(GFile) file = fl_sync_client_fetch_blob (cli->client, fl_record_get_string (rows->pdata[i], "sha256"),
+                                                           NULL, &error);
+        if (file == NULL)
+          return fl_cli_fail (error);
+        g_autofree char *path = g_file_get_path (file);
+        g_print ("%s\n", path);
+        return FL_EXIT_OK;
+      }
+  g_printerr (_("fieldline-cli: %s has no %s attached\n"), argv[1], argv[2]);
+  return FL_EXIT_FAILED;
+}
+
 typedef struct {
   const char *name;
   int (*run) (FlCli *cli, int argc, char **argv);
@@ -325,7 +419,8 @@ fl_cli_change_command (FlCli *cli, int argc, char **argv)
 {
   static const Subcommand subcommands[] = {
     { "request", change_request }, { "list", change_list }, { "move", change_move },
+    { "attach", change_attach }, { "files", change_files }, { "open", change_open },
   };
   return run_subcommand (cli, argc, argv, "change", subcommands, G_N_ELEMENTS (subcommands),
-                         _("Usage: fieldline-cli change request|list|move … (add --help to any)\n"));
+                         _("Usage: fieldline-cli change request|list|move|attach|files|open … (add --help to any)\n"));
 }

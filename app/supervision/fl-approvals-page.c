@@ -2,6 +2,7 @@
 #include "fl-approvals-page.h"
 
 #include <fl-approvals.h>
+#include <fl-change.h>
 #include <fl-change-workflow.h>
 #include <fl-time.h>
 #include <fl-user.h>
@@ -639,7 +640,8 @@ join_logins (JsonObject *row, const char *field)
 }
 
 /* What the board decides on: the kind, its members and who has approved,
- * the plan, the rollback plan and the test report. */
+ * the plan, the rollback plan and the test report, and which files of the
+ * two documents are attached (opened from the change's row). */
 static void
 show_change_facts (FlApprovalsPage *self, JsonObject *change)
 {
@@ -652,6 +654,20 @@ show_change_facts (FlApprovalsPage *self, JsonObject *change)
   add_property (self, g, _("Plan"), fl_record_get_string (change, "plan"));
   add_property (self, g, _("Rollback plan"), fl_record_get_string (change, "rollback_plan"));
   add_property (self, g, _("Test report"), fl_record_get_string (change, "test_report"));
+  if (g_strcmp0 (fl_record_get_string (change, "kind"), "major") != 0)
+    return;
+  g_autoptr(GPtrArray) files = fl_change_list_attachments (page_db (self), fl_record_get_string (change, "id"), NULL);
+  static const char * const documents[] = { "rollback_plan", "test_report" };
+  for (guint d = 0; d < G_N_ELEMENTS (documents); d++)
+    {
+      const char *filename = NULL;
+      for (guint i = 0; files != NULL && i < files->len; i++)
+        if (g_strcmp0 (fl_record_get_string (files->pdata[i], "document"), documents[d]) == 0)
+          filename = fl_record_get_string (files->pdata[i], "filename");
+      /* Translators: "Rollback plan file", the attached document's name or "Not attached" */
+      g_autofree char *title = g_strdup_printf (_("%s file"), fl_change_document_label_for_name (documents[d]));
+      add_property (self, g, title, filename != NULL ? filename : _("Not attached"));
+    }
 }
 
 static void

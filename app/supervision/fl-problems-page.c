@@ -9,6 +9,7 @@
 #include <fl-time.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-format.h"
 #include "fl-notice.h"
 #include "fl-page.h"
 
@@ -23,7 +24,12 @@ struct _FlProblemsPage
   GtkListBox     *proposals_list;
   GtkListBox     *problems_list;
   GtkListBox     *changes_list;
+
+  char           *opening;  /* the blob of a document to open once it is downloaded */
 };
+
+enum { OPEN_FILE, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 static void page_iface_init (FlPageInterface *iface);
 
@@ -260,6 +266,193 @@ load_problems (FlProblemsPage *self, FlDb *db)
   add_empty_row (self->problems_list, _("No problems recorded"));
 }
 
+/* ---- a change's documents ---- */
+
+static void
+open_document (FlProblemsPage *self, const char *sha256)
+{
+  g_autofree char *path = fl_session_get_blob_path (self->session, sha256);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  gboolean handled = FALSE;
+  g_signal_emit (self, signals[OPEN_FILE], 0, file, &handled);
+}
+
+static void
+open_clicked_cb (GtkButton *button, FlProblemsPage *self)
+{
+  const char *sha256 = g_object_get_data (G_OBJECT (button), "sha256");
+  switch (fl_session_fetch_blob (self->session, sha256))
+    {
+    case FL_BLOB_HERE:
+      g_clear_pointer (&self->opening, g_free);
+      open_document (self, sha256);
+      break;
+    case FL_BLOB_DOWNLOADING:
+      g_free (self->opening);
+      self->opening = g_strdup (sha256);
+      fl_notice_toast (GTK_WIDGET (self), _("Downloading the file; it opens when it is here"));
+      break;
+    case FL_BLOB_FAILED:
+    default:
+      fl_notice_toast (GTK_WIDGET (self), _("Cannot download the file now: sync, then open it again"));
+      break;
+    }
+}
+
+static gboolean
+fl_problems_page_real_open_file (FlProblemsPage *self, GFile *file)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *uri = g_file_get_uri (file);
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+  return TRUE;
+}
+
+typedef struct {
+  FlProblemsPage *page;
+  char           *change_id;
+  char           *document;
+  char           *filename;
+} Attach;
+
+static void
+attach_free (Attach *attach)
+{
+  g_object_unref (attach->page);
+  g_free (attach->change_id);
+  g_free (attach->document);
+  g_free (attach->filename);
+  g_free (attach);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Attach, attach_free)
+
+static void
+document_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(Attach) attach = user_data;
+  FlProblemsPage *self = attach->page;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  g_autofree char *sha = bytes != NULL ? fl_session_store_blob (self->session, bytes, &error) : NULL;
+  gsize size = bytes != NULL ? g_bytes_get_size (bytes) : 0;
+  g_autofree char *content_type = bytes != NULL
+    ? g_content_type_guess (attach->filename, g_bytes_get_data (bytes, NULL), MIN (size, 4096), NULL) : NULL;
+  g_autofree char *mime = content_type != NULL ? g_content_type_get_mime_type (content_type) : NULL;
+  if (sha == NULL ||
+      !fl_change_attach (fl_session_get_db (self->session), attach->change_id, attach->document, attach->filename,
+                         mime != NULL ? mime : "application/octet-stream", sha, size,
+                         fl_session_get_login (self->session), &error))
+    {
+      fl_notice_error (GTK_WIDGET (self), _("Cannot attach the document"), error);
+      return;
+    }
+  /* Translators: "Rollback plan attached" */
+  g_autofree char *text = g_strdup_printf (_("%s attached"), fl_change_document_label_for_name (attach->document));
+  fl_notice_toast (GTK_WIDGET (self), text);
+}
+
+void
+fl_problems_page_attach_file (FlProblemsPage *self, const char *change_id, const char *document, GFile *file)
+{
+  g_return_if_fail (FL_IS_PROBLEMS_PAGE (self) && change_id != NULL && G_IS_FILE (file));
+  Attach *attach = g_new0 (Attach, 1);
+  attach->page = g_object_ref (self);
+  attach->change_id = g_strdup (change_id);
+  attach->document = g_strdup (document);
+  attach->filename = g_file_get_basename (file);
+  g_file_load_bytes_async (file, NULL, document_loaded_cb, attach);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser, int response, gpointer user_data)
+{
+  FlProblemsPage *self = user_data;
+  g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser)) : NULL;
+  if (file != NULL)
+    fl_problems_page_attach_file (self, g_object_get_data (G_OBJECT (chooser), "change"),
+                                  g_object_get_data (G_OBJECT (chooser), "document"), file);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+attach_clicked_cb (GtkButton *button, FlProblemsPage *self)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_EXPANDER_ROW);
+  const char *document = g_object_get_data (G_OBJECT (button), "document");
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (gtk_button_get_label (button),
+                                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                               _("_Attach"), _("_Cancel"));
+  g_object_set_data_full (G_OBJECT (chooser), "change", g_strdup (g_object_get_data (G_OBJECT (row), "id")), g_free);
+  g_object_set_data (G_OBJECT (chooser), "document", (gpointer) document);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* The files attached to `change`, each with a button to open it, and a
+ * button to attach each document it may still take; returns whether it
+ * shows any. */
+static gboolean
+add_documents (FlProblemsPage *self, FlDb *db, AdwExpanderRow *item, JsonObject *change)
+{
+  static const struct { const char *document, *column, *label; } documents[] = {
+    { "rollback_plan", "rollback_plan_attachment", N_("Attach Rollback Plan…") },
+    { "test_report", "test_report_attachment", N_("Attach Test Report…") },
+  };
+  gboolean shown = FALSE;
+  g_autoptr(GPtrArray) files = fl_change_list_attachments (db, fl_record_get_string (change, "id"), NULL);
+  for (guint i = 0; files != NULL && i < files->len; i++)
+    {
+      JsonObject *file = files->pdata[i];
+      const char *document = fl_record_get_string (file, "document");
+      /* Translators: a change's attached file, "Rollback plan: 回退方案.pdf" */
+      g_autofree char *title = g_strdup_printf (_("%s: %s"),
+                                                document != NULL ? fl_change_document_label_for_name (document)
+                                                                 : _("Replaced"),
+                                                fl_record_get_string (file, "filename"));
+      g_autofree char *size = fl_format_size (fl_record_get_int (file, "size", 0));
+      g_autofree char *when = fl_format_time (fl_record_get_string (file, "at"));
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", size, fl_record_get_string (file, "by"), when);
+      GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_name (row, document != NULL ? document : "replaced");
+      GtkWidget *open = gtk_button_new_with_label (C_("file", "Open"));
+      gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (open), "sha256", g_strdup (fl_record_get_string (file, "sha256")), g_free);
+      g_signal_connect (open, "clicked", G_CALLBACK (open_clicked_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+      adw_expander_row_add_row (item, row);
+      shown = TRUE;
+    }
+  GtkWidget *box = NULL;
+  const char *status = fl_record_get_string (change, "status");
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    {
+      if (!fl_change_check_field (status, documents[i].column, NULL))
+        continue;
+      if (box == NULL)
+        {
+          box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+          gtk_widget_set_margin_top (box, 6);
+          gtk_widget_set_margin_bottom (box, 6);
+          gtk_widget_set_margin_start (box, 12);
+          adw_expander_row_add_row (item, box);
+        }
+      GtkWidget *button = gtk_button_new_with_label (_(documents[i].label));
+      gtk_widget_set_name (button, documents[i].column);
+      g_object_set_data (G_OBJECT (button), "document", (gpointer) documents[i].document);
+      g_signal_connect (button, "clicked", G_CALLBACK (attach_clicked_cb), self);
+      gtk_box_append (GTK_BOX (box), button);
+      shown = TRUE;
+    }
+  return shown;
+}
+
 static void
 load_changes (FlProblemsPage *self, FlDb *db)
 {
@@ -284,7 +477,10 @@ load_changes (FlProblemsPage *self, FlDb *db)
       for (guint m = 0; m < n; m++)
         if (g_strcmp0 (moves[m], "reviewed") == 0)
           add_entry (item, "review", _("Post-implementation review"), fl_record_get_string (change, "review"));
+      gboolean documents = change != NULL && add_documents (self, db, item, change);
       add_moves (self, item, moves, n, TRUE);
+      if (documents)
+        adw_expander_row_set_enable_expansion (item, TRUE);
     }
   add_empty_row (self->changes_list, _("No changes recorded"));
 }
@@ -311,7 +507,18 @@ search_changed_cb (FlProblemsPage *self)
 static void
 session_changed_cb (FlProblemsPage *self, const char *table)
 {
-  static const char * const shown[] = { "problem", "problem_link", "change_record", "work_order", "ci", "site", NULL };
+  static const char * const shown[] = { "problem", "problem_link", "change_record", "work_order", "ci", "site",
+                                        "attachment", NULL };
+  if (g_strcmp0 (table, "blob") == 0)
+    {
+      /* A document asked for has arrived (or could not). */
+      if (self->opening != NULL && fl_session_fetch_blob (self->session, self->opening) == FL_BLOB_HERE)
+        {
+          g_autofree char *sha256 = g_steal_pointer (&self->opening);
+          open_document (self, sha256);
+        }
+      return;
+    }
   if (table == NULL || g_strv_contains (shown, table))
     reload (self);
 }
@@ -349,6 +556,7 @@ fl_problems_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->opening, g_free);
   G_OBJECT_CLASS (fl_problems_page_parent_class)->dispose (object);
 }
 
@@ -358,6 +566,11 @@ fl_problems_page_class_init (FlProblemsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = fl_problems_page_dispose;
+
+  signals[OPEN_FILE] = g_signal_new_class_handler ("open-file", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                   G_CALLBACK (fl_problems_page_real_open_file),
+                                                   g_signal_accumulator_true_handled, NULL, NULL,
+                                                   G_TYPE_BOOLEAN, 1, G_TYPE_FILE);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldline/Fieldline/ui/fl-problems-page.ui");

@@ -25,6 +25,18 @@ static const FlEnumName status_names[] = {
 };
 static const FlEnumTable status_table = FL_ENUM_TABLE (status_names, "change");
 
+static const FlEnumName document_names[] = {
+  { "rollback_plan", NC_("change", "Rollback plan") },
+  { "test_report", NC_("change", "Test report") },
+};
+static const FlEnumTable document_table = FL_ENUM_TABLE (document_names, "change");
+
+const char *
+fl_change_document_label_for_name (const char *document)
+{
+  return fl_enum_label_for_name (&document_table, document);
+}
+
 const char *
 fl_change_kind_label_for_name (const char *kind)
 {
@@ -114,10 +126,10 @@ fl_change_check_decision (FlRole role, const char *login, JsonObject *change, gb
       return FALSE;
     }
   if (approve && g_strcmp0 (fl_record_get_string (change, "kind"), "major") == 0 &&
-      (!has_text (change, "rollback_plan") || !has_text (change, "test_report")))
+      (!has_text (change, "rollback_plan_attachment") || !has_text (change, "test_report_attachment")))
     {
       g_set_error_literal (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
-                           !has_text (change, "rollback_plan")
+                           !has_text (change, "rollback_plan_attachment")
                              ? _("A major change is approved only with its rollback plan: attach it first.")
                              : _("A major change is approved only with the report of its test: attach it first."));
       return FALSE;
@@ -270,7 +282,7 @@ fl_change_allowed_moves (FlRole role, const char *actor, JsonObject *change, con
 
 static const char * const content_fields[] = {
   "kind", "title", "reason", "plan", "site_id", "ci_id", "changes", "problem_id", "work_order_id",
-  "rollback_plan", "approvers", NULL };
+  "rollback_plan", "rollback_plan_attachment", "approvers", NULL };
 
 gboolean
 fl_change_field_resets_approvals (const char *field)

@@ -15,8 +15,9 @@ G_BEGIN_DECLS
  * has it: it must be requested; a supervisor decides a standard or a
  * general change (the department manager); a major or an emergency change
  * is decided by each member of its board (`approvers`, at least two), once
- * each; a major change is approved only with a rollback plan and a test
- * report.  Rejecting needs no plan. */
+ * each; a major change is approved only with its rollback plan and its
+ * test report attached as files (`rollback_plan_attachment`,
+ * `test_report_attachment`).  Rejecting needs no plan. */
 gboolean    fl_change_check_decision (FlRole role, const char *login, JsonObject *change,
                                       gboolean approve, GError **error);
 
@@ -59,6 +60,8 @@ gboolean    fl_change_check_field (const char *status, const char *field, GError
 gboolean    fl_change_field_resets_approvals (const char *field);
 
 const char *fl_change_kind_label_for_name (const char *kind);
+/* A document a major change is approved on: "rollback_plan", "test_report". */
+const char *fl_change_document_label_for_name (const char *document);
 const char *fl_change_status_label_for_name (const char *status);
 
 G_END_DECLS

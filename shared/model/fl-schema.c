@@ -448,7 +448,9 @@ static const FlColumn problem_link_columns[] = {
  * implemented ({field: {from, to}}); `approvers` the logins of the change
  * advisory board (or the emergency one) who must all approve a major or an
  * emergency change; `approved_by` those who have, and `approval_base` the
- * version they approved, both kept by the server. */
+ * version they approved, both kept by the server.  `rollback_plan` and
+ * `test_report` are summaries; the documents themselves are attached files
+ * (`*_attachment`, see fl_change_attach). */
 static const FlColumn change_record_columns[] = {
   { "ref", FL_COL_TEXT, REQ | IMM, .max_length = NAME },
   { "kind", FL_COL_TEXT, REQ, change_kind_choices },
@@ -462,6 +464,10 @@ static const FlColumn change_record_columns[] = {
   { "work_order_id", FL_COL_REF, 0, NULL, 0, 0, "work_order" },
   { "rollback_plan", FL_COL_TEXT, 0, .max_length = LONG },
   { "test_report", FL_COL_TEXT, 0, .max_length = LONG },
+  /* The documents a major change is approved on: its attached rollback
+   * plan and test report (attachments of this change). */
+  { "rollback_plan_attachment", FL_COL_REF, 0, NULL, 0, 0, "attachment" },
+  { "test_report_attachment", FL_COL_REF, 0, NULL, 0, 0, "attachment" },
   { "approvers", FL_COL_JSON, 0, .max_length = JSON_LIST },
   { "approved_by", FL_COL_JSON, DER, .max_length = JSON_LIST },
   { "approval_base", FL_COL_INT64, DER, NULL, 1, G_MAXINT64 },

@@ -144,6 +144,69 @@ fl_change_move (FlDb *db, const char *id, FlRole role, const char *actor, const 
   return fl_changelog_update (db, "change_record", id, values, error);
 }
 
+typedef struct {
+  const char *id, *column, *filename, *mime, *sha256, *by;
+  gsize size;
+} Attach;
+
+static gboolean
+attach_in_transaction (FlDb *db, gpointer data, GError **error)
+{
+  Attach *a = data;
+  g_autoptr(JsonObject) change = fl_record_load (db, fl_schema_lookup ("change_record"), a->id, error);
+  if (change == NULL || !fl_change_check_field (fl_record_get_string (change, "status"), a->column, error))
+    return FALSE;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *size_text = g_strdup_printf ("%zu", a->size);
+  json_object_set_string_member (fields, "owner_table", "change_record");
+  json_object_set_string_member (fields, "owner_id", a->id);
+  json_object_set_string_member (fields, "site_id", fl_record_get_string (change, "site_id"));
+  json_object_set_string_member (fields, "sha256", a->sha256);
+  json_object_set_string_member (fields, "mime", a->mime);
+  json_object_set_string_member (fields, "size", size_text);
+  set_text_or_null (fields, "filename", a->filename);
+  json_object_set_string_member (fields, "by", a->by);
+  json_object_set_string_member (fields, "at", now);
+  g_autofree char *attachment_id = NULL;
+  if (!fl_changelog_append (db, "attachment", fields, &attachment_id, error))
+    return FALSE;
+  g_autoptr(JsonObject) values = json_object_new ();
+  json_object_set_string_member (values, a->column, attachment_id);
+  return fl_changelog_update (db, "change_record", a->id, values, error);
+}
+
+gboolean
+fl_change_attach (FlDb *db, const char *id, const char *document, const char *filename, const char *mime,
+                  const char *sha256, gsize size, const char *by, GError **error)
+{
+  g_return_val_if_fail (id != NULL && sha256 != NULL && mime != NULL && by != NULL, FALSE);
+  static const char * const documents[] = { "rollback_plan", "test_report", NULL };
+  if (!g_strv_contains (documents, document))
+    {
+      g_set_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                   _("“%s” is not a document of a change: attach its rollback plan or its test report"),
+                   document != NULL ? document : "");
+      return FALSE;
+    }
+  g_autofree char *column = g_strconcat (document, "_attachment", NULL);
+  Attach a = { id, column, filename, mime, sha256, by, size };
+  return fl_db_transaction (db, attach_in_transaction, &a, error);
+}
+
+GPtrArray *
+fl_change_list_attachments (FlDb *db, const char *id, GError **error)
+{
+  const char *params[] = { id };
+  return fl_query_rows (db,
+      "SELECT a.id, a.filename, a.mime, a.sha256, a.size, a.by, a.at,"
+      "       CASE a.id WHEN c.rollback_plan_attachment THEN 'rollback_plan'"
+      "                 WHEN c.test_report_attachment THEN 'test_report' END AS document"
+      "  FROM attachment a JOIN change_record c ON c.id = a.owner_id"
+      " WHERE a.owner_table = 'change_record' AND a.owner_id = ?1"
+      " ORDER BY a.at, a.rowid", 1, params, error);
+}
+
 GPtrArray *
 fl_change_list (FlDb *db, const char *ci_id, GError **error)
 {

@@ -47,6 +47,21 @@ gboolean   fl_change_propose_standard (FlDb *db, const char *ci_id, JsonObject *
 gboolean   fl_change_move (FlDb *db, const char *id, FlRole role, const char *actor, const char *to,
                            const char *review, GError **error);
 
+/* Attaches a file stored as the blob `sha256` (its name, MIME type and
+ * size in bytes) to change `id` as `by`, as its `document`: "rollback_plan"
+ * or "test_report", the documents a major change is approved on; a later
+ * file of the same document replaces it.  The rollback plan is attached
+ * while the change is requested (a new plan starts its approvals over),
+ * the test report until it is closed. */
+gboolean   fl_change_attach (FlDb *db, const char *id, const char *document, const char *filename,
+                             const char *mime, const char *sha256, gsize size, const char *by,
+                             GError **error);
+
+/* The files attached to change `id`, oldest first: id, filename, mime,
+ * sha256, size, by, at, and document ("rollback_plan", "test_report", or
+ * NULL for a file another one replaced). */
+GPtrArray *fl_change_list_attachments (FlDb *db, const char *id, GError **error);
+
 /* The changes of CI `ci_id` (NULL: every change), newest first: id, ref,
  * kind, title, status, by, at, ci_code, approvers, approved_by. */
 GPtrArray *fl_change_list (FlDb *db, const char *ci_id, GError **error);

@@ -55,9 +55,53 @@ test_import_sites_and_cis (void)
   g_assert_cmpint (fl_record_get_int (updated, "version", 0), ==, 2);
   g_assert_cmpint (fl_store_count_rows (t.store, site_table, NULL), ==, 3);
 
-  /* Every imported row is in the change log, for clients to pull. */
+  /* Every imported row is in the change log, for clients to pull, with
+   * the change that recorded each CI. */
   g_autoptr(GPtrArray) changes = fl_store_changes_since (t.store, 0, 100, NULL, NULL, NULL, &error);
-  g_assert_cmpuint (changes->len, ==, 5);
+  g_assert_cmpuint (changes->len, ==, 7);
+  fl_test_store_close (&t);
+}
+
+/* CI fields change only through changes: each CI an import adds or
+ * changes is recorded as an implemented standard change of that CI, by
+ * whoever imported it, with each field from and to; a line that changes
+ * nothing records nothing. */
+static void
+test_import_records_ci_changes (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *site = fl_test_put_site (t.store, "HOSP1");
+  import_ok (t.store, FL_IMPORT_CIS, "code,name,type,site,status,location\n"
+                                     "SRV-001,HIS database,server,HOSP1,in_use,Room 3\n", 1, 0);
+  g_autoptr(JsonObject) ci = fl_store_find_row (t.store, fl_schema_lookup ("ci"), "code", "SRV-001", &error);
+  g_assert_no_error (error);
+  const FlTable *change_table = fl_schema_lookup ("change_record");
+  g_autoptr(JsonObject) added = fl_store_find_row (t.store, change_table, "ci_id",
+                                                   fl_record_get_string (ci, "id"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (added, "kind"), ==, "standard");
+  g_assert_cmpstr (fl_record_get_string (added, "status"), ==, "implemented");
+  g_assert_cmpstr (fl_record_get_string (added, "by"), ==, "admin");
+  g_assert_cmpstr (fl_record_get_string (added, "site_id"), ==, site);
+  g_assert_nonnull (fl_record_get_string (added, "at"));
+  JsonObject *set = json_object_get_object_member (json_object_get_object_member (added, "changes"), "location");
+  g_assert_true (json_object_get_null_member (set, "from"));
+  g_assert_cmpstr (json_object_get_string_member (set, "to"), ==, "Room 3");
+
+  /* Moving it records the move, from and to; the same line again records nothing. */
+  const char *moved = "code,name,type,site,status,location\nSRV-001,HIS database,server,HOSP1,in_use,Room 5\n";
+  import_ok (t.store, FL_IMPORT_CIS, moved, 0, 1);
+  import_ok (t.store, FL_IMPORT_CIS, moved, 0, 1);
+  g_autofree char *count_sql = g_strdup_printf (
+      "SELECT count(*) FROM change_record WHERE ci_id = '%s' AND kind = 'standard' AND status = 'implemented'",
+      fl_record_get_string (ci, "id"));
+  g_assert_cmpint (fl_test_store_count (t.store, count_sql), ==, 2);
+  g_autofree char *move_sql = g_strdup_printf (
+      "SELECT count(*) FROM change_record WHERE ci_id = '%s' AND changes LIKE '%%\"location\"%%Room 3%%Room 5%%'"
+      " AND changes NOT LIKE '%%\"name\"%%'", fl_record_get_string (ci, "id"));
+  g_assert_cmpint (fl_test_store_count (t.store, move_sql), ==, 1);
   fl_test_store_close (&t);
 }
 
@@ -265,6 +309,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/import/sites-and-cis", test_import_sites_and_cis);
+  g_test_add_func ("/import/records-ci-changes", test_import_records_ci_changes);
   g_test_add_func ("/import/bad-line", test_import_bad_line);
   g_test_add_func ("/import/parts-locations-users", test_import_parts_locations_users);
   g_test_add_func ("/import/file", test_import_file);

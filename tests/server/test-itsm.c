@@ -1,8 +1,8 @@
 /* The server's rules for problems and changes: who opens and moves a
  * problem, who approves each kind of change (every member of the board for
  * a major one, with its rollback plan and test report), what implementing
- * a change does to its CI, and that an admin's edit of a CI is recorded as
- * a change. */
+ * a change does to its CI, and that an admin's edit of a CI, or a CI an
+ * admin adds, is recorded as a change. */
 #include "fl-api-test-util.h"
 
 typedef GPtrArray Mutations;
@@ -45,6 +45,35 @@ update_as (Fixture *x, FlApiDevice *device, const char *table, const char *id, c
 {
   g_autoptr(FlPushResponse) keep = NULL;
   return push_one (x, device, &keep, table, id, FL_MUTATION_UPDATE, changes)->status;
+}
+
+/* Attaches a file to change `id` as `device` and names it the change's
+ * `document` ("rollback_plan", "test_report"), as a client does: the
+ * attachment, then the change's update, in one push.  Returns the
+ * update's result. */
+static FlResultStatus
+attach_document (Fixture *x, FlApiDevice *device, const char *id, const char *document)
+{
+  g_autofree char *attachment_id = fl_uuid7_new ();
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *attachment = g_strdup_printf (
+      "{\"owner_table\": \"change_record\", \"owner_id\": \"%s\", \"sha256\": \"%064d\","
+      " \"mime\": \"application/pdf\", \"size\": \"1200\", \"filename\": \"%s.pdf\", \"by\": \"%s\","
+      " \"at\": \"%s\"}", id, 7, document, device->login, now);
+  g_autoptr(JsonObject) change = fl_api_load (&x->f, "change_record", id);
+  g_autofree char *column = g_strconcat (document, "_attachment", NULL);
+  const char *before = fl_record_get_string (change, column);
+  g_autofree char *update = g_strdup_printf ("{\"%s\": {\"from\": %s%s%s, \"to\": \"%s\"}}", column,
+                                             before != NULL ? "\"" : "", before != NULL ? before : "null",
+                                             before != NULL ? "\"" : "", attachment_id);
+  g_autoptr(Mutations) mutations = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_mutation_free);
+  g_ptr_array_add (mutations, fl_api_mutation (device, "attachment", attachment_id, FL_MUTATION_APPEND, attachment));
+  g_ptr_array_add (mutations, fl_api_mutation (device, "change_record", id, FL_MUTATION_UPDATE, update));
+  g_autoptr(FlPushResponse) response = fl_api_push_ok (&x->f, device, mutations);
+  g_assert_cmpint (fl_api_result (response, 0)->status, ==, FL_RESULT_APPLIED);
+  if (fl_api_result (response, 1)->error != NULL)
+    g_test_message ("%s", fl_api_result (response, 1)->error);
+  return fl_api_result (response, 1)->status;
 }
 
 static gint64
@@ -92,7 +121,8 @@ fixture_tear_down (Fixture *x, gconstpointer data)
   fl_api_teardown (&x->f);
 }
 
-/* A major change: refused without its rollback plan, approved by each
+/* A major change: refused without its rollback plan and test report
+ * attached as files, approved by each
  * member of the board, one after the other on the version they saw, by
  * nobody else; implemented by its assignee, which moves the CI; closed
  * after its review. */
@@ -120,11 +150,21 @@ test_major_change (Fixture *x, gconstpointer data)
   g_autoptr(JsonObject) stored = fl_api_load (&x->f, "change_record", id);
   g_assert_true (json_object_get_null_member (stored, "approved_by"));  /* the server's to keep */
 
-  /* No rollback plan: not approved. */
+  /* No rollback plan: not approved; nor with the plan and the test
+   * report written out only: they are approved on as attached files. */
   g_assert_cmpint (approve_as (x, &x->super, id, version (x, "change_record", id), "approved"), ==, FL_RESULT_REJECTED);
   g_assert_cmpint (update_as (x, &x->eng, "change_record", id,
                               "{\"rollback_plan\": {\"from\": null, \"to\": \"Move it back, restore the feed\"}}"),
                    ==, FL_RESULT_APPLIED);
+  g_assert_cmpint (approve_as (x, &x->super, id, version (x, "change_record", id), "approved"), ==, FL_RESULT_REJECTED);
+  g_assert_cmpint (attach_document (x, &x->eng, id, "rollback_plan"), ==, FL_RESULT_APPLIED);
+  g_assert_cmpint (approve_as (x, &x->super, id, version (x, "change_record", id), "approved"), ==, FL_RESULT_REJECTED);
+  /* A document is a file of this change, not any id. */
+  g_autofree char *stranger = fl_uuid7_new ();
+  g_autofree char *foreign = g_strdup_printf ("{\"test_report_attachment\": {\"from\": null, \"to\": \"%s\"}}",
+                                              stranger);
+  g_assert_cmpint (update_as (x, &x->eng, "change_record", id, foreign), ==, FL_RESULT_REJECTED);
+  g_assert_cmpint (attach_document (x, &x->eng, id, "test_report"), ==, FL_RESULT_APPLIED);
   /* Approving is not an update of the status. */
   g_assert_cmpint (update_as (x, &x->super, "change_record", id,
                               "{\"status\": {\"from\": \"requested\", \"to\": \"approved\"}}"), ==, FL_RESULT_REJECTED);
@@ -226,6 +266,21 @@ test_standard_change_and_admin_edit (Fixture *x, gconstpointer data)
   g_assert_cmpint (fl_api_count (&x->f, "SELECT count(*) FROM change_record WHERE kind = 'standard'"
                                         " AND status = 'implemented' AND by = 'admin'"
                                         " AND changes LIKE '%SN-1%'"), ==, 1);
+
+  /* So does a CI an admin adds: every field it is given, from nothing. */
+  g_autofree char *added = fl_uuid7_new ();
+  g_autofree char *ci = g_strdup_printf ("{\"code\": \"PDU-07\", \"name\": \"PDU rack 7\", \"type\": \"pdu\","
+                                         " \"site_id\": \"%s\", \"status\": \"in_use\"}", x->f.site_a);
+  g_assert_cmpint (push_one (x, &x->admin, &keep, "ci", added, FL_MUTATION_INSERT, ci)->status, ==,
+                   FL_RESULT_APPLIED);
+  g_autoptr(JsonObject) recorded = fl_store_find_row (x->f.t.store, fl_schema_lookup ("change_record"), "ci_id",
+                                                      added, NULL);
+  g_assert_nonnull (recorded);
+  g_assert_cmpstr (fl_record_get_string (recorded, "status"), ==, "implemented");
+  g_assert_cmpstr (fl_record_get_string (recorded, "by"), ==, "admin");
+  JsonObject *code = json_object_get_object_member (json_object_get_object_member (recorded, "changes"), "code");
+  g_assert_true (json_object_get_null_member (code, "from"));
+  g_assert_cmpstr (json_object_get_string_member (code, "to"), ==, "PDU-07");
 }
 
 /* Field staff open problems (registered); a supervisor assigns; the

@@ -522,7 +522,8 @@ word_after (const char *text, const char *prefix)
 }
 
 /* A supervisor opens a problem from an incident and takes it to a known
- * error, which the list then finds; a major change goes to its board. */
+ * error, which the list then finds; a major change goes to its board with
+ * its rollback plan and test report attached. */
 static void
 test_problem_and_change (Fixture *f, gconstpointer data)
 {
@@ -589,6 +590,26 @@ test_problem_and_change (Fixture *f, gconstpointer data)
   g_auto(Run) early = { 0 };
   cli (f, &early, NULL, "change", "move", change, "implementing", NULL);
   g_assert_cmpint (early.status, ==, 1);
+
+  /* Its rollback plan and test report go with it as files. */
+  g_autofree char *plan_path = g_build_filename (f->profile, "回退方案.txt", NULL);
+  g_autofree char *test_path = g_build_filename (f->profile, "test-report.txt", NULL);
+  g_assert_true (g_file_set_contents (plan_path, "Refit the old PSU, restart the HIS service\n", -1, NULL));
+  g_assert_true (g_file_set_contents (test_path, "The spare ran 4 h at full load\n", -1, NULL));
+  g_auto(Run) bad_document = { 0 };
+  cli (f, &bad_document, NULL, "change", "attach", change, "photo", test_path, NULL);
+  g_assert_cmpint (bad_document.status, ==, 1);
+  g_auto(Run) plan = { 0 };
+  cli (f, &plan, NULL, "change", "attach", change, "rollback-plan", plan_path, NULL);
+  g_assert_cmpint (plan.status, ==, 0);
+  g_assert_nonnull (strstr (plan.out, "as its Rollback plan"));
+  g_auto(Run) report = { 0 };
+  cli (f, &report, NULL, "change", "attach", change, "test-report", test_path, NULL);
+  g_assert_cmpint (report.status, ==, 0);
+  g_auto(Run) files = { 0 };
+  cli (f, &files, NULL, "change", "files", change, NULL);
+  g_assert_nonnull (strstr (files.out, "回退方案.txt"));
+  g_assert_nonnull (strstr (files.out, "Test report"));
   g_auto(Run) sent = { 0 };
   cli (f, &sent, NULL, "sync", NULL);
   g_assert_cmpint (sent.status, ==, 0);
@@ -604,6 +625,22 @@ test_problem_and_change (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (fl_record_get_string (stored, "status"), ==, "requested");
   g_assert_cmpstr (fl_record_get_string (stored, "problem_id"), ==, fl_record_get_string (problem, "id"));
+  g_autoptr(JsonObject) plan_row = fl_store_load_row (f->s.store, fl_schema_lookup ("attachment"),
+                                                      fl_record_get_string (stored, "rollback_plan_attachment"),
+                                                      &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (plan_row, "filename"), ==, "回退方案.txt");
+  g_assert_cmpstr (fl_record_get_string (plan_row, "owner_id"), ==, fl_record_get_string (stored, "id"));
+  g_assert_nonnull (fl_record_get_string (stored, "test_report_attachment"));
+
+  /* The document opens where the CLI keeps it. */
+  g_auto(Run) opened_plan = { 0 };
+  cli (f, &opened_plan, NULL, "change", "open", change, "rollback-plan", NULL);
+  g_assert_cmpint (opened_plan.status, ==, 0);
+  g_autofree char *local = g_strstrip (g_strdup (opened_plan.out));
+  g_autofree char *contents = NULL;
+  g_assert_true (g_file_get_contents (local, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "Refit the old PSU, restart the HIS service\n");
 }
 
 int

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fl-approvals-page.h"
+#include "fl-change.h"
 #include "fl-record-item.h"
 #include "fl-session.h"
 #include "fl-stock-count-sheet.h"
@@ -585,6 +586,67 @@ test_readable_at_1100 (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+shows_text (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+attach_document (Fixture *f, const char *change, const char *document, const char *filename, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autofree char *sha = fl_sync_client_add_blob (f->engineer.client, bytes, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_change_attach (f->engineer.db, change, document, filename, "text/plain", sha, strlen (text),
+                                   "eng_a", &error));
+  g_assert_no_error (error);
+  sync_client (f, &f->engineer);
+  sync_client (f, &f->supervisor);
+}
+
+/* The board decides a major change on its attached documents: the queue
+ * shows which files are attached, and approving is refused until both the
+ * rollback plan and the test report are. */
+static void
+test_major_change_documents (Fixture *f, gconstpointer data)
+{
+  fl_test_add_user (f->server.store, "super2", "supervisor", NULL);
+  g_autoptr(GError) error = NULL;
+  FlChangeDraft draft = {
+    .kind = "major", .title = "更换核心交换机 Replace the core switch", .reason = "End of support",
+    .site_id = f->server.site_a, .rollback_plan = "Refit the old switch", .test_report = "Tested on the bench",
+    .approvers = (const char * const[]) { "super", "super2", NULL },
+  };
+  g_autofree char *id = NULL;
+  g_assert_true (fl_change_request (f->engineer.db, &draft, "eng_a", &id, &error));
+  g_assert_no_error (error);
+  attach_document (f, id, "rollback_plan", "回退方案.txt", "Refit the old switch, restore the config\n");
+  g_assert_nonnull (queue_row (f, id));
+  g_assert_true (fl_approvals_page_select (f->page, id));
+  pump ();
+  g_assert_true (shows_text (GTK_WIDGET (f->page), "回退方案.txt"));
+  g_assert_true (shows_text (GTK_WIDGET (f->page), "Not attached"));
+  g_assert_false (fl_approvals_page_decide (f->page, TRUE, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "test"));
+  g_clear_error (&error);
+
+  attach_document (f, id, "test_report", "test-report.txt", "Ran 4 h at full load\n");
+  decide (f, id, TRUE, NULL);
+  sync_client (f, &f->supervisor);
+  g_autoptr(JsonObject) stored = fl_store_load_row (f->server.store, fl_schema_lookup ("change_record"), id, &error);
+  g_assert_no_error (error);
+  g_autofree char *approved_by = fl_record_to_string (stored);
+  g_assert_nonnull (strstr (approved_by, "\"approved_by\":[\"super\"]"));
+}
+
 static void
 test_screenshot (Fixture *f, gconstpointer data)
 {
@@ -609,6 +671,7 @@ main (int argc, char **argv)
   fl_ui_test_init (&argc, &argv);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/approvals-ui/count-with-variance", test_count_with_variance);
+  ADD ("/ui/approvals/major-change-documents", test_major_change_documents);
   ADD ("/approvals-ui/scrap-approved", test_scrap_approved);
   ADD ("/approvals-ui/stale-approval", test_stale_approval);
   ADD ("/approvals-ui/work-order-decisions", test_work_order_decisions);

@@ -16,7 +16,7 @@ typedef struct {
   FlSession      *session;
   FlWindow       *window;
   FlProblemsPage *page;
-  char           *site, *ci, *incident;
+  char           *site, *ci, *incident, *change;
 } Fixture;
 
 static void
@@ -53,11 +53,11 @@ fixture_set_up (Fixture *f, gconstpointer data)
       " \"origin\": \"incident\", \"priority\": 2, \"status\": \"known_error\", \"known_error\": true,"
       " \"root_cause\": \"交换机端口协商错误 port negotiation\", \"workaround\": \"固定端口速率 1000M full duplex\","
       " \"by\": \"li.na\", \"at\": \"%s\"}", f->site, now));
-  g_free (fl_ui_test_store_printf (f->db, "change_record",
+  f->change = fl_ui_test_store_printf (f->db, "change_record",
       "{\"ref\": \"CHG-261125-K3F-0001\", \"kind\": \"major\", \"title\": \"更换 UPS 电池组 Replace the battery string\","
       " \"reason\": \"电池老化\", \"site_id\": \"%s\", \"ci_id\": \"%s\", \"approvers\": [\"li.na\", \"wang.qiang\"],"
       " \"rollback_plan\": \"切回旧电池组\", \"test_report\": \"负载测试通过\", \"status\": \"requested\","
-      " \"by\": \"li.na\", \"at\": \"%s\"}", f->site, f->ci, now));
+      " \"by\": \"li.na\", \"at\": \"%s\"}", f->site, f->ci, now);
 
   f->session = fl_session_new (f->db, "li.na");
   f->window = fl_window_new (NULL, f->session, NULL);
@@ -80,6 +80,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->site);
   g_free (f->ci);
   g_free (f->incident);
+  g_free (f->change);
 }
 
 #define PAGE_CHILD(name) fl_ui_test_child (f->page, FL_TYPE_PROBLEMS_PAGE, name)
@@ -183,7 +184,9 @@ test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
   GtkListBox *changes = PAGE_CHILD ("changes_list");
   AdwExpanderRow *change = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (changes, 0));
   g_assert_cmpstr (adw_expander_row_get_subtitle (change), ==, "Major change · Requested · UPS-01");
-  g_assert_false (adw_expander_row_get_enable_expansion (change));  /* its board decides it, not a move */
+  /* Its board decides it, not a move; it opens to attach its documents. */
+  g_assert_null (find_labelled (GTK_WIDGET (change), "Approved"));
+  g_assert_nonnull (find_named (GTK_WIDGET (change), "rollback_plan_attachment"));
 
   /* The supervisor assigns it from its row. */
   gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (opened), "assignee")), "zhang.wei");
@@ -205,6 +208,67 @@ test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
     }
   g_assert_true (change_shown);
   g_assert_true (problem_shown);
+}
+
+static gboolean
+record_open_file (FlProblemsPage *page, GFile *file, char **opened)
+{
+  g_free (*opened);
+  *opened = g_file_get_path (file);
+  return TRUE;
+}
+
+/* A major change takes its rollback plan and test report as files: each
+ * attached from the change's row is listed there under its document, opens
+ * from it, and goes to the server; a later plan replaces the first. */
+static void
+test_change_documents (Fixture *f, gconstpointer data)
+{
+  GtkListBox *changes = PAGE_CHILD ("changes_list");
+  g_autofree char *plan = g_build_filename (f->dir, "回退方案.txt", NULL);
+  g_autofree char *report = g_build_filename (f->dir, "test-report.txt", NULL);
+  g_autofree char *second = g_build_filename (f->dir, "rollback-v2.txt", NULL);
+  g_assert_true (g_file_set_contents (plan, "切回旧电池组\n", -1, NULL));
+  g_assert_true (g_file_set_contents (report, "负载测试 4 小时通过\n", -1, NULL));
+  g_assert_true (g_file_set_contents (second, "Refit the old string, then test\n", -1, NULL));
+
+  g_autoptr(GFile) plan_file = g_file_new_for_path (plan);
+  fl_problems_page_attach_file (f->page, f->change, "rollback_plan", plan_file);
+  fl_ui_test_wait_until (fl_test_count (f->db, "SELECT count(*) FROM change_record WHERE rollback_plan_attachment"
+                                               " IN (SELECT id FROM attachment WHERE filename = '回退方案.txt')") == 1);
+  g_autoptr(GFile) report_file = g_file_new_for_path (report);
+  fl_problems_page_attach_file (f->page, f->change, "test_report", report_file);
+  fl_ui_test_wait_until (fl_test_count (f->db, "SELECT count(*) FROM change_record WHERE test_report_attachment"
+                                               " IS NOT NULL") == 1);
+  fl_ui_test_pump ();
+  AdwExpanderRow *change = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (changes, 0));
+  GtkWidget *plan_row = find_named (GTK_WIDGET (change), "rollback_plan");
+  g_assert_nonnull (plan_row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (plan_row)), ==, "Rollback plan: 回退方案.txt");
+  g_assert_nonnull (find_named (GTK_WIDGET (change), "test_report"));
+
+  /* Open shows the very file. */
+  g_autofree char *opened = NULL;
+  g_signal_connect (f->page, "open-file", G_CALLBACK (record_open_file), &opened);
+  g_signal_emit_by_name (find_labelled (plan_row, "Open"), "clicked");
+  fl_ui_test_wait_until (opened != NULL);
+  g_autofree char *contents = NULL;
+  g_assert_true (g_file_get_contents (opened, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "切回旧电池组\n");
+
+  /* A second plan replaces the first, which stays listed. */
+  g_autoptr(GFile) second_file = g_file_new_for_path (second);
+  fl_problems_page_attach_file (f->page, f->change, "rollback_plan", second_file);
+  fl_ui_test_wait_until (fl_test_count (f->db, "SELECT count(*) FROM change_record WHERE rollback_plan_attachment"
+                                               " IN (SELECT id FROM attachment WHERE filename = 'rollback-v2.txt')") == 1);
+  fl_ui_test_pump ();
+  change = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (changes, 0));
+  g_assert_nonnull (find_named (GTK_WIDGET (change), "replaced"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_named (GTK_WIDGET (change), "rollback_plan"))),
+                   ==, "Rollback plan: rollback-v2.txt");
+  /* Each file and the change naming it wait in the outbox, files first. */
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox WHERE table_name = 'attachment'"), ==, 3);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox WHERE table_name = 'change_record'"), ==, 3);
 }
 
 /* The incident's page opens a problem linked to it. */
@@ -229,6 +293,8 @@ main (int argc, char **argv)
   fl_ui_test_init (&argc, &argv);
   g_test_add ("/ui/problems/proposal-known-errors-ci", Fixture, NULL, fixture_set_up,
               test_proposal_known_errors_and_ci, fixture_tear_down);
+  g_test_add ("/ui/problems/change-documents", Fixture, NULL, fixture_set_up,
+              test_change_documents, fixture_tear_down);
   g_test_add ("/ui/problems/open-from-incident", Fixture, NULL, fixture_set_up,
               test_open_from_incident, fixture_tear_down);
   return g_test_run ();

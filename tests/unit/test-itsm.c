@@ -218,13 +218,15 @@ test_problem_to_known_error (Fixture *f, gconstpointer data)
   g_assert_cmpuint (kept->len, ==, 1);
 }
 
+/* A requested change; `rollback` and `test_report` are the ids of its
+ * attached documents (NULL: none attached). */
 static JsonObject *
 change_row (const char *kind, const char *approvers_json, const char *rollback, const char *test_report)
 {
   g_autofree char *json = g_strdup_printf (
       "{\"id\": \"c1\", \"version\": \"3\", \"kind\": \"%s\", \"status\": \"requested\", \"approvers\": %s%s%s%s%s%s%s}",
-      kind, approvers_json, rollback != NULL ? ", \"rollback_plan\": \"" : "", rollback != NULL ? rollback : "",
-      rollback != NULL ? "\"" : "", test_report != NULL ? ", \"test_report\": \"" : "",
+      kind, approvers_json, rollback != NULL ? ", \"rollback_plan_attachment\": \"" : "", rollback != NULL ? rollback : "",
+      rollback != NULL ? "\"" : "", test_report != NULL ? ", \"test_report_attachment\": \"" : "",
       test_report != NULL ? test_report : "", test_report != NULL ? "\"" : "");
   g_autoptr(JsonNode) node = json_from_string (json, NULL);
   return json_object_ref (json_node_get_object (node));
@@ -309,6 +311,80 @@ test_major_needs_rollback_plan (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+static gboolean
+may_approve (Fixture *f, const char *id, GError **error)
+{
+  g_autoptr(JsonObject) change = fl_record_load (f->db, fl_schema_lookup ("change_record"), id, error);
+  return change != NULL && fl_change_check_decision (FL_ROLE_SUPERVISOR, "sup_a", change, TRUE, error);
+}
+
+/* A major change's rollback plan and test report are files attached to
+ * it: written out in its text alone they do not let it be approved.  A
+ * later file of a document replaces the earlier one; the plan is fixed once
+ * the change is decided, the test report is not. */
+static void
+test_major_change_documents (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  FlChangeDraft draft = {
+    .kind = "major", .title = "Move the PACS server", .reason = "Room 3 is rebuilt", .ci_id = f->ci,
+    .rollback_plan = "Move it back", .test_report = "Ran on the spare",
+    .approvers = (const char * const[]) { "sup_a", "sup_b", NULL },
+  };
+  g_autofree char *id = NULL;
+  g_assert_true (fl_change_request (f->db, &draft, "eng_a", &id, &error));
+  g_assert_false (may_approve (f, id, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_assert_nonnull (strstr (error->message, "rollback plan"));
+  g_clear_error (&error);
+
+  const char *sha_a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  const char *sha_b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  const char *sha_c = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+  g_assert_true (fl_change_attach (f->db, id, "rollback_plan", "rollback-v1.pdf", "application/pdf", sha_a, 1200,
+                                   "eng_a", &error));
+  g_assert_no_error (error);
+  g_assert_false (may_approve (f, id, &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_assert_nonnull (strstr (error->message, "test"));
+  g_clear_error (&error);
+  g_assert_true (fl_change_attach (f->db, id, "test_report", "test.pdf", "application/pdf", sha_b, 800,
+                                   "eng_a", &error));
+  g_assert_true (fl_change_attach (f->db, id, "rollback_plan", "rollback-v2.pdf", "application/pdf", sha_c, 1300,
+                                   "eng_a", &error));
+  g_assert_no_error (error);
+  g_assert_true (may_approve (f, id, &error));
+  g_assert_no_error (error);
+
+  g_autoptr(GPtrArray) files = fl_change_list_attachments (f->db, id, &error);
+  g_assert_cmpuint (files->len, ==, 3);
+  g_assert_cmpstr (fl_record_get_string (files->pdata[0], "filename"), ==, "rollback-v1.pdf");
+  g_assert_null (fl_record_get_string (files->pdata[0], "document"));  /* replaced */
+  g_assert_cmpstr (fl_record_get_string (files->pdata[1], "document"), ==, "test_report");
+  g_assert_cmpstr (fl_record_get_string (files->pdata[2], "document"), ==, "rollback_plan");
+  g_assert_cmpstr (fl_record_get_string (files->pdata[2], "sha256"), ==, sha_c);
+  /* Synced like every write: the file's row before the change naming it. */
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox WHERE table_name = 'attachment'"), ==, 3);
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox WHERE table_name = 'attachment' AND mid >"
+                                         " (SELECT max (mid) FROM outbox WHERE table_name = 'change_record')"), ==, 0);
+
+  g_assert_false (fl_change_attach (f->db, id, "photo", "x.png", "image/png", sha_a, 10, "eng_a", &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  g_clear_error (&error);
+
+  /* As the server records the board's approval. */
+  g_autoptr(JsonObject) approved = json_object_new ();
+  json_object_set_string_member (approved, "status", "approved");
+  g_assert_true (fl_changelog_update (f->db, "change_record", id, approved, &error));
+  g_assert_false (fl_change_attach (f->db, id, "rollback_plan", "late.pdf", "application/pdf", sha_a, 10, "eng_a",
+                                    &error));
+  g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  g_assert_true (fl_change_attach (f->db, id, "test_report", "retest.pdf", "application/pdf", sha_a, 10, "eng_a",
+                                   &error));
+  g_assert_no_error (error);
+}
+
 /* Implemented by its assignee; an emergency change is closed only after
  * its post-implementation review, which needs its text. */
 static void
@@ -370,6 +446,8 @@ test_change_moves (Fixture *f, gconstpointer data)
   g_assert_true (fl_change_check_field ("implemented", "review", &error));
   g_assert_true (fl_change_check_field ("requested", "rollback_plan", &error));
   g_assert_true (fl_change_field_resets_approvals ("rollback_plan"));
+  g_assert_true (fl_change_field_resets_approvals ("rollback_plan_attachment"));
+  g_assert_false (fl_change_field_resets_approvals ("test_report_attachment"));
   g_assert_false (fl_change_field_resets_approvals ("test_report"));
 }
 
@@ -383,6 +461,7 @@ main (int argc, char **argv)
   ADD ("/problem/to-known-error", test_problem_to_known_error);
   ADD ("/change/ccb-needs-every-approver", test_ccb_needs_every_approver);
   ADD ("/change/major-needs-rollback-plan", test_major_needs_rollback_plan);
+  ADD ("/change/major-change-documents", test_major_change_documents);
   ADD ("/change/moves", test_change_moves);
   return g_test_run ();
 }
