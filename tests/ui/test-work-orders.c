@@ -974,6 +974,8 @@ test_detail_starts_at_top (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
   g_assert_cmpstr (fl_work_order_page_get_id (f->page), ==, second);
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+}
+
 /* The log written by an English-speaking engineer reads in Chinese to a
  * colleague whose desktop is in zh_CN. */
 static void
