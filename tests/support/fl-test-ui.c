@@ -28,14 +28,7 @@ fl_ui_test_use_language (const char *language)
 {
   if (setlocale (LC_ALL, "C.UTF-8") == NULL)
     return FALSE;
-  if (language != NULL)
-    g_setenv ("LANGUAGE", language, TRUE);
-  else
-    g_unsetenv ("LANGUAGE");
-  bindtextdomain (GETTEXT_PACKAGE, FL_TEST_LOCALE_DIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  /* Setting the domain again also drops the messages gettext has cached. */
-  textdomain (GETTEXT_PACKAGE);
+  fl_test_use_language (language);
   return TRUE;
 }
 
