@@ -23,11 +23,7 @@ static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  f->dir = g_dir_make_tmp ("fieldline-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
-  f->db = fl_db_open_replica (path, &error);
-  g_assert_no_error (error);
+  f->db = fl_test_replica ("K3F", &f->dir);
   f->session = fl_session_new (f->db, "li.wei");
   g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, CONTACTS, -1);
   g_autofree char *blob = fl_session_get_blob_path (f->session, sha);

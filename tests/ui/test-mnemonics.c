@@ -267,15 +267,10 @@ static void
 check_window (GString *clashes)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("fieldline-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *path = g_build_filename (dir, "replica.db", NULL);
-  g_autoptr(FlDb) db = fl_db_open_replica (path, &error);
-  g_assert_no_error (error);
+  g_autofree char *dir = NULL;
+  g_autoptr(FlDb) db = fl_test_replica ("K3F", &dir);
   g_free (fl_ui_test_store (db, "user",
       "{\"login\": \"chen.jie\", \"display_name\": \"陈杰\", \"role\": \"supervisor\"}"));
-  fl_db_set_meta (db, FL_META_DEVICE_CODE, "K3F", &error);
-  g_assert_no_error (error);
   g_autofree char *site = fl_ui_test_store (db, "site",
       "{\"code\": \"HOSP1\", \"name\": \"第一人民医院\", \"time_zone\": \"Asia/Shanghai\","
       " \"coverage\": \"7x24\"}");
