@@ -326,6 +326,18 @@ record_conflicts (Push *p, const FlTable *table, JsonObject *row, GPtrArray *con
       json_object_set_string_member (conflict, "at", p->at);
       json_object_set_null_member (conflict, "resolved_by");
       json_object_set_null_member (conflict, "resolution");
+      /* Theirs' author, so another device (a supervisor's) names both sides. */
+      if (c->theirs_by != NULL)
+        {
+          g_autofree char *theirs_at = fl_time_format (c->theirs_at);
+          json_object_set_string_member (conflict, "theirs_by", c->theirs_by);
+          json_object_set_string_member (conflict, "theirs_at", theirs_at);
+        }
+      else
+        {
+          json_object_set_null_member (conflict, "theirs_by");
+          json_object_set_null_member (conflict, "theirs_at");
+        }
       if (!write_row (p, conflict_table, conflict, "conflict", NULL, error))
         return FALSE;
     }

@@ -410,6 +410,11 @@ static const FlColumn conflict_columns[] = {
   { "at", FL_COL_TIME, REQ },
   { "resolved_by", FL_COL_TEXT, 0, .max_length = NAME },
   { "resolution", FL_COL_TEXT, 0, .max_length = LONG },
+  /* Who made `theirs` and when the server accepted it, as the push answer
+   * names them (NULL when the record's history cannot tell); `by` and `at`
+   * are mine's.  Last, where an upgrade adds them. */
+  { "theirs_by", FL_COL_TEXT, 0, .max_length = NAME },
+  { "theirs_at", FL_COL_TIME, 0 },
 };
 
 /* A problem (001 问题管理程序): the unknown cause behind incidents, until

@@ -421,6 +421,25 @@ test_conflict_names_other_author (void)
       g_clear_pointer (&answer, fl_push_response_free);
       answer = update (&f, &engineer, "work_order", wo, changes);
     }
+
+  /* The conflict rows that replicate to supervisors name both sides:
+   * mine's author and time, and theirs' as the answer did. */
+  g_autoptr(GPtrArray) rows = fl_api_rows (&f, "conflict");
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JsonObject *row = rows->pdata[i];
+      g_assert_cmpstr (fl_record_get_string (row, "by"), ==, "eng_a");
+      g_assert_nonnull (fl_record_get_string (row, "at"));
+      gboolean title = g_str_equal (fl_record_get_string (row, "field"), "title");
+      g_assert_cmpstr (fl_record_get_string (row, "theirs_by"), ==, title ? "lina" : "eng_a");
+      gint64 theirs_at = 0;
+      g_assert_true (fl_time_parse (fl_record_get_string (row, "theirs_at"), &theirs_at, NULL));
+      if (title)
+        g_assert_cmpint (theirs_at, >=, before - 1000);
+      else
+        g_assert_cmpint (theirs_at, <=, before);
+    }
   fl_api_teardown (&f);
 }
 
