@@ -17,6 +17,7 @@
 #include "fl-security.h"
 #include "fl-stock-movement.h"
 #include "fl-time.h"
+#include "fl-update-rules.h"
 #include "fl-work-log-note.h"
 #include "fl-sla-sweep.h"
 #include "fl-work-order-sla.h"
@@ -103,28 +104,6 @@ claimed_time_problem (Push *p, const char *what, gint64 at)
                                 "accepts changes made offline; check this device's clock"),
                               what, text, floor_text);
     }
-  return NULL;
-}
-
-/* The column that says when a row's fact happened, if it has one. */
-static const char *
-when_column (const FlTable *table)
-{
-  static const char * const names[] = { "at", "checked_at" };
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (fl_table_column (table, names[i]) != NULL)
-      return names[i];
-  return NULL;
-}
-
-/* The column that says who did it, if the row has one. */
-static const char *
-author_column (const FlTable *table)
-{
-  static const char * const names[] = { "by", "author" };
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (fl_table_column (table, names[i]) != NULL)
-      return names[i];
   return NULL;
 }
 
@@ -402,30 +381,6 @@ derive_work_order (Push *p, JsonObject *wo, char **problem, GError **error)
   return TRUE;
 }
 
-static gboolean
-has_text (const char *text)
-{
-  for (; text != NULL && *text != '\0'; text = g_utf8_next_char (text))
-    if (!g_unichar_isspace (g_utf8_get_char (text)))
-      return TRUE;
-  return FALSE;
-}
-
-static void
-work_order_facts (Push *p, JsonObject *before, JsonObject *after, FlWorkOrderFacts *facts)
-{
-  memset (facts, 0, sizeof *facts);
-  fl_work_order_kind_from_string (fl_record_get_string (after, "kind"), &facts->kind);
-  facts->has_resolution = has_text (fl_record_get_string (after, "resolution"));
-  facts->customer_accepted = fl_record_get_string (after, "customer_accepted_at") != NULL;
-  facts->actor_is_assignee = before != NULL &&
-                             g_strcmp0 (fl_record_get_string (before, "assignee"), p->actor->login) == 0;
-  facts->assignee_is_actor_after = g_strcmp0 (fl_record_get_string (after, "assignee"), p->actor->login) == 0;
-  facts->has_assignee_after = fl_record_get_string (after, "assignee") != NULL;
-  facts->has_satisfaction = fl_record_get_int (after, "satisfaction", 0) > 0;
-  facts->has_reject_reason = has_text (fl_record_get_string (after, "reject_reason"));
-}
-
 /* The customer's acceptance, when `wo` (the row after the change, in
  * `status` before it) records one: only of work that is done. */
 static void
@@ -433,7 +388,7 @@ check_acceptance (Push *p, FlWorkOrderStatus status, JsonObject *before, JsonObj
 {
   g_autoptr(GError) local_error = NULL;
   FlWorkOrderFacts facts;
-  work_order_facts (p, before, wo, &facts);
+  fl_update_work_order_facts (p->actor->login, before, wo, &facts);
   if (!fl_workflow_check_acceptance (status, &facts, &local_error))
     *problem = g_strdup (local_error->message);
 }
@@ -516,74 +471,35 @@ check_new_work_order (Push *p, JsonObject *wo, char **problem, GError **error)
   return check_assignee (p, wo, problem, error);
 }
 
-/* An engineer taking a new, unassigned order for themselves. */
-static gboolean
-is_taking (Push *p, JsonObject *before, JsonObject *after)
-{
-  return status_of (before) == FL_WO_NEW && status_of (after) == FL_WO_ASSIGNED &&
-         fl_record_get_string (before, "assignee") == NULL &&
-         g_strcmp0 (fl_record_get_string (after, "assignee"), p->actor->login) == 0;
-}
-
-/* What an update of a work order asks for, against the one table of who
- * changes which field when (fl-workflow.h): `apply` are the fields that
- * really change.  Status moves are checked by the lifecycle. */
-static gboolean
-check_work_order_update (Push *p, JsonObject *current, JsonObject *changes, JsonObject *apply,
-                         JsonObject *after, char **problem, GError **error)
+/* What status moves set comes with a move, and the server sets it then;
+ * asked for alone in an update of the work order `current`, it is refused:
+ * `problem` receives why. */
+static void
+check_lifecycle_asked (Push *p, JsonObject *current, JsonObject *changes, char **problem)
 {
   g_autoptr(GError) local_error = NULL;
   const FlTable *table = fl_schema_lookup ("work_order");
   FlWorkOrderStatus status = status_of (current);
   gboolean own = g_strcmp0 (fl_record_get_string (current, "assignee"), p->actor->login) == 0;
 
-  /* What status moves set comes with a move, and the server sets it then;
-   * asked for alone, it is refused. */
-  if (!json_object_has_member (changes, "status"))
+  if (json_object_has_member (changes, "status"))
+    return;
+  g_autoptr(GList) asked = json_object_get_members (changes);
+  for (GList *l = asked; l != NULL && *problem == NULL; l = l->next)
     {
-      g_autoptr(GList) asked = json_object_get_members (changes);
-      for (GList *l = asked; l != NULL; l = l->next)
-        {
-          if (fl_workflow_field_kind (l->data) != FL_WO_FIELD_LIFECYCLE)
-            continue;
-          JsonObject *pair = json_object_get_object_member (changes, l->data);
-          JsonNode *to = json_object_get_member (pair, "to");
-          g_autoptr(JsonObject) wanted = json_object_new ();
-          json_object_set_member (wanted, l->data, to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
-          if (!fl_record_validate (table, wanted, FL_RECORD_UPDATE, NULL, NULL))
-            continue;  /* validation names it */
-          JsonNode *now = json_object_get_member (current, l->data);
-          if (!fl_json_node_equal (json_object_get_member (wanted, l->data), now) &&
-              !fl_workflow_check_field (p->role, status, l->data, own, &local_error))
-            {
-              *problem = g_strdup (local_error->message);
-              return TRUE;
-            }
-        }
-    }
-
-  g_autoptr(GList) fields = json_object_get_members (apply);
-  for (GList *l = fields; l != NULL; l = l->next)
-    {
-      if (fl_workflow_field_kind (l->data) == FL_WO_FIELD_STATUS)
+      if (fl_workflow_field_kind (l->data) != FL_WO_FIELD_LIFECYCLE)
         continue;
-      if (strcmp (l->data, "assignee") == 0 && p->role == FL_ROLE_ENGINEER && is_taking (p, current, after))
-        continue;
-      if (!fl_workflow_check_field (p->role, status, l->data, own, &local_error))
-        {
-          *problem = g_strdup (local_error->message);
-          return TRUE;
-        }
+      JsonObject *pair = json_object_get_object_member (changes, l->data);
+      JsonNode *to = json_object_get_member (pair, "to");
+      g_autoptr(JsonObject) wanted = json_object_new ();
+      json_object_set_member (wanted, l->data, to != NULL ? json_node_copy (to) : json_node_new (JSON_NODE_NULL));
+      if (!fl_record_validate (table, wanted, FL_RECORD_UPDATE, NULL, NULL))
+        continue;  /* validation names it */
+      JsonNode *now = json_object_get_member (current, l->data);
+      if (!fl_json_node_equal (json_object_get_member (wanted, l->data), now) &&
+          !fl_workflow_check_field (p->role, status, l->data, own, &local_error))
+        *problem = g_strdup (local_error->message);
     }
-  if (fl_record_get_string (apply, "customer_accepted_at") != NULL)
-    {
-      check_acceptance (p, status, current, after, problem);
-      if (*problem != NULL)
-        return TRUE;
-    }
-  if (json_object_has_member (apply, "assignee") || json_object_has_member (apply, "site_id"))
-    return check_assignee (p, after, problem, error);
-  return TRUE;
 }
 
 /* What the move of `wo` to the status in `after` sets, at the mutation's
@@ -1061,7 +977,7 @@ apply_approval (Push *p, JsonObject *approval, GError **error)
 static char *
 author_and_time_problem (Push *p, const FlTable *table, JsonObject *row)
 {
-  const char *author = author_column (table);
+  const char *author = fl_table_author_column (table);
   if (author != NULL)
     {
       const char *claimed = fl_record_get_string (row, author);
@@ -1070,7 +986,7 @@ author_and_time_problem (Push *p, const FlTable *table, JsonObject *row)
                                 table->name, author, claimed, p->actor->login);
       json_object_set_string_member (row, author, p->actor->login);
     }
-  const char *when = when_column (table);
+  const char *when = fl_table_when_column (table);
   gint64 at;
   if (when != NULL && fl_time_parse (fl_record_get_string (row, when), &at, NULL))
     {
@@ -1220,7 +1136,7 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
   if (strcmp (table->name, "work_order") == 0)
     {
       FlWorkOrderFacts facts;
-      work_order_facts (p, NULL, row, &facts);
+      fl_update_work_order_facts (p->actor->login, NULL, row, &facts);
       if (!fl_workflow_check_create (p->role, status_of (row), &facts, &local_error))
         return rejected_by (m, local_error);
       if (!check_new_work_order (p, row, &problem, error))
@@ -1292,27 +1208,19 @@ apply_new_row (Push *p, const FlTable *table, GError **error)
   return fl_mutation_result_new (m->mid, FL_RESULT_APPLIED);
 }
 
-/* A change's fields by its status, its moves, and what they do: editing
- * what a requested change does starts its approvals over; implementing it
- * sets the CI fields it names (their conflicts are recorded on the CI).
- * `problem` receives the reason to reject. */
+/* What an update of a change does beyond fl_update_check's rules: editing
+ * what a requested change does starts its approvals over; its approvers and
+ * documents must exist; implementing it sets the CI fields it names (their
+ * conflicts are recorded on the CI).  `problem` receives the reason to
+ * reject. */
 static gboolean
 check_change_update (Push *p, JsonObject *current, JsonObject *apply, JsonObject *after,
                      char **problem, GError **error)
 {
-  const char *from = fl_record_get_string (current, "status");
-  g_autoptr(GError) local_error = NULL;
   gboolean resets = FALSE;
   g_autoptr(GList) fields = json_object_get_members (apply);
   for (GList *l = fields; l != NULL; l = l->next)
-    {
-      if (!fl_change_check_field (from, l->data, &local_error))
-        {
-          *problem = g_strdup (local_error->message);
-          return TRUE;
-        }
-      resets = resets || fl_change_field_resets_approvals (l->data);
-    }
+    resets = resets || fl_change_field_resets_approvals (l->data);
   if (resets)
     {
       json_object_set_null_member (after, "approved_by");
@@ -1324,11 +1232,6 @@ check_change_update (Push *p, JsonObject *current, JsonObject *apply, JsonObject
     return *problem != NULL;
   if (!json_object_has_member (apply, "status"))
     return TRUE;
-  if (!fl_change_check_move (p->role, p->actor->login, current, after, &local_error))
-    {
-      *problem = g_strdup (local_error->message);
-      return TRUE;
-    }
   g_autoptr(GPtrArray) ci_conflicts = fl_conflict_array_new ();
   return g_strcmp0 (fl_record_get_string (after, "status"), "implemented") != 0 ||
          apply_ci_changes (p, fl_schema_lookup ("change_record"), after, ci_conflicts, problem, error);
@@ -1359,11 +1262,8 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
     }
   if (!fl_record_validate (table, values, FL_RECORD_UPDATE, NULL, &local_error))
     return rejected_by (m, local_error);
-  if (g_strv_contains ((const char * const[]) { "stock_count", "scrap_request", "ci_change_proposal", NULL },
-                       table->name) &&
-      json_object_has_member (values, "status"))
-    return rejected (m, _("%s.status is decided by a supervisor's approval, not changed directly"),
-                     table->name);
+  if (!fl_update_check_asked (table, values, &local_error))
+    return rejected_by (m, local_error);
 
   /* The merge compares normalised values: rewrite each change's `to`. */
   g_autoptr(JsonObject) normal_changes = json_object_new ();
@@ -1394,11 +1294,15 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
   if (json_object_get_size (apply) > 0 && !check_scope (p, table, after, error))
     return NULL;
   g_autofree char *problem = NULL;
-  const char *author = author_column (table), *when = when_column (table);
-  if ((author != NULL && json_object_has_member (apply, author)) ||
-      (when != NULL && json_object_has_member (apply, when)))
-    return rejected (m, _("%s.%s: who made it and when are kept as recorded"), table->name,
-                     author != NULL && json_object_has_member (apply, author) ? author : when);
+  if (strcmp (table->name, "work_order") == 0)
+    {
+      check_lifecycle_asked (p, current, changes, &problem);
+      if (problem != NULL)
+        return rejected (m, "%s", problem);
+    }
+  /* The rules a client also checks before it offers to keep its value. */
+  if (!fl_update_check (table, p->role, p->actor->login, current, after, apply, &local_error))
+    return rejected_by (m, local_error);
   /* A location with stock history keeps its site: re-siting it would take
    * its movements out of the replicas of the sites that had them. */
   if (strcmp (table->name, "stock_location") == 0 && json_object_has_member (apply, "site_id"))
@@ -1410,25 +1314,18 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
         return rejected (m, _("stock_location.site_id: this location has stock history and keeps its site; "
                               "record a new location at the other site and transfer the stock"));
     }
-  if (strcmp (table->name, "work_order") == 0)
+  /* An assignee with an account in use at the order's site. */
+  if (strcmp (table->name, "work_order") == 0 &&
+      (json_object_has_member (apply, "assignee") || json_object_has_member (apply, "site_id")))
     {
-      if (!check_work_order_update (p, current, changes, apply, after, &problem, error))
+      if (!check_assignee (p, after, &problem, error))
         return NULL;
       if (problem != NULL)
         return rejected (m, "%s", problem);
     }
-  if (strcmp (table->name, "work_order") == 0 && json_object_has_member (apply, "status"))
-    {
-      FlWorkOrderFacts facts;
-      work_order_facts (p, current, after, &facts);
-      if (!fl_workflow_check_move (p->role, status_of (current), status_of (after), &facts, &local_error))
-        return rejected_by (m, local_error);
-      if (!apply_lifecycle (p, current, apply, after, error))
-        return NULL;
-    }
-  if (strcmp (table->name, "problem") == 0 &&
-      !fl_problem_check_update (p->role, p->actor->login, current, after, &local_error))
-    return rejected_by (m, local_error);
+  if (strcmp (table->name, "work_order") == 0 && json_object_has_member (apply, "status") &&
+      !apply_lifecycle (p, current, apply, after, error))
+    return NULL;
   if (strcmp (table->name, "change_record") == 0 && json_object_get_size (apply) > 0)
     {
       if (!check_change_update (p, current, apply, after, &problem, error))
@@ -1436,13 +1333,6 @@ apply_update (Push *p, const FlTable *table, JsonObject *current, JsonObject *ch
       if (problem != NULL)
         return rejected (m, "%s", problem);
     }
-  if (strcmp (table->name, "cmdb_audit") == 0 &&
-      !fl_cmdb_audit_check_change (p->role, p->actor->login, current, after, &local_error))
-    return rejected_by (m, local_error);
-  if (strcmp (table->name, "ci") == 0 && json_object_has_member (apply, "status") &&
-      !fl_ci_check_move (fl_record_get_string (current, "status"), fl_record_get_string (after, "status"),
-                         &local_error))
-    return rejected_by (m, local_error);
 
   /* What the server set in place of a client's lifecycle time goes back to
    * the device with the row, even when nothing else changed (the move
