@@ -3,7 +3,6 @@
 
 #include <adwaita.h>
 #include <fl-outbox.h>
-#include <fl-work-order.h>
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
@@ -162,8 +161,8 @@ create_conflict_row (gpointer item, gpointer user_data)
    * come back refused. */
   g_autoptr(GError) refused = NULL;
   gboolean may_keep_mine = entry != NULL &&
-    fl_work_order_check_keep_mine (fl_session_get_db (self->session), entry, fl_session_get_role (self->session),
-                                   fl_session_get_login (self->session), &refused);
+    fl_outbox_check_keep_mine (fl_session_get_db (self->session), entry, fl_session_get_role (self->session),
+                               fl_session_get_login (self->session), &refused);
   add_button (row, _("Keep _Theirs"), "sync-page.keep-theirs", g_variant_new_int64 (mid), !may_keep_mine);
   if (may_keep_mine)
     add_button (row, _("Keep _Mine"), "sync-page.keep-mine", g_variant_new_int64 (mid), TRUE);

@@ -5,8 +5,12 @@
 #include <string.h>
 
 #include "fl-changelog.h"
+#include "fl-merge.h"
+#include "fl-record.h"
+#include "fl-record-store.h"
 #include "fl-sync-shadow.h"
 #include "fl-time.h"
+#include "fl-update-rules.h"
 
 G_DEFINE_QUARK (fl-outbox-error-quark, fl_outbox_error)
 
@@ -402,6 +406,42 @@ unresolved_entry (FlDb *db, gint64 mid, const char *state, GError **error)
       return NULL;
     }
   return entry;
+}
+
+gboolean
+fl_outbox_check_keep_mine (FlDb *db, const FlOutboxEntry *entry, FlRole role, const char *actor,
+                           GError **error)
+{
+  const FlTable *table = fl_schema_lookup (entry->table);
+  if (table == NULL)
+    return fl_access_check_write (role, entry->table, "update", error);
+  if (!fl_access_check_write (role, table->name, "update", error))
+    return FALSE;
+  g_autoptr(JsonObject) before = fl_record_load (db, table, entry->row_id, error);
+  if (before == NULL)
+    return FALSE;
+  g_autoptr(JsonObject) mine = json_object_new ();
+  for (guint i = 0; i < entry->conflicts->len; i++)
+    {
+      FlConflict *conflict = g_ptr_array_index (entry->conflicts, i);
+      /* The rules apply to the row as the server has it. */
+      if (conflict->theirs != NULL)
+        json_object_set_member (before, conflict->field, json_node_copy (conflict->theirs));
+      json_object_set_member (mine, conflict->field,
+                              conflict->mine != NULL ? json_node_copy (conflict->mine) : json_node_new (JSON_NODE_NULL));
+    }
+  if (!fl_update_check_asked (table, mine, error) ||
+      !fl_record_validate (table, mine, FL_RECORD_UPDATE, NULL, error))
+    return FALSE;
+  g_autoptr(JsonObject) apply = json_object_new ();
+  g_autoptr(GList) fields = json_object_get_members (mine);
+  for (GList *l = fields; l != NULL; l = l->next)
+    if (!fl_json_node_equal (json_object_get_member (mine, l->data), json_object_get_member (before, l->data)))
+      json_object_set_member (apply, l->data, json_node_copy (json_object_get_member (mine, l->data)));
+  g_autoptr(JsonObject) after = json_object_new ();
+  fl_merge_apply (after, before);
+  fl_merge_apply (after, apply);
+  return fl_update_check (table, role, actor, before, after, apply, error);
 }
 
 gboolean

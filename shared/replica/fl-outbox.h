@@ -10,6 +10,7 @@
 
 #include "fl-db.h"
 #include "fl-protocol.h"
+#include "fl-workflow.h"
 
 G_BEGIN_DECLS
 
@@ -101,6 +102,14 @@ FlRecordSyncState fl_outbox_record_state (FlDb *db, const char *table, const cha
  * rejected mutation as a new one; or discard it (a rejected new record
  * leaves the replica). */
 gboolean       fl_outbox_resolve_conflict (FlDb *db, gint64 mid, gboolean keep_mine, GError **error);
+
+/* Whether the server would accept keeping mine for the conflicting update
+ * `entry` by `role` as `actor` now: the role's right to change the table,
+ * and the rules of fl_update_check on the row as the server has it (the
+ * replica's row with the server's values of the conflicting fields) turned
+ * into mine.  The error says why not, in words for the user. */
+gboolean       fl_outbox_check_keep_mine (FlDb *db, const FlOutboxEntry *entry, FlRole role,
+                                          const char *actor, GError **error);
 gboolean       fl_outbox_retry (FlDb *db, gint64 mid, GError **error);
 gboolean       fl_outbox_discard (FlDb *db, gint64 mid, GError **error);
 

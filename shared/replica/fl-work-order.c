@@ -325,44 +325,6 @@ fl_work_order_allowed_moves (FlDb *db, const char *id, FlRole role, const char *
 }
 
 gboolean
-fl_work_order_check_keep_mine (FlDb *db, const FlOutboxEntry *entry, FlRole role, const char *actor,
-                               GError **error)
-{
-  if (g_strcmp0 (entry->table, "work_order") != 0)
-    return TRUE;
-  g_autoptr(JsonObject) wo = fl_record_load (db, work_order_table (), entry->row_id, error);
-  if (wo == NULL)
-    return FALSE;
-  /* The rules apply to the order as the server has it. */
-  for (guint i = 0; i < entry->conflicts->len; i++)
-    {
-      FlConflict *conflict = g_ptr_array_index (entry->conflicts, i);
-      if (conflict->theirs != NULL && !JSON_NODE_HOLDS_NULL (conflict->theirs))
-        json_object_set_member (wo, conflict->field, json_node_copy (conflict->theirs));
-    }
-  FlWorkOrderStatus now = FL_WO_NEW;
-  fl_work_order_status_from_string (fl_record_get_string (wo, "status"), &now);
-  FlWorkOrderFacts facts;
-  fl_work_order_facts (wo, actor, &facts);
-  for (guint i = 0; i < entry->conflicts->len; i++)
-    {
-      FlConflict *conflict = g_ptr_array_index (entry->conflicts, i);
-      if (g_strcmp0 (conflict->field, "status") == 0)
-        {
-          FlWorkOrderStatus mine;
-          const char *text = conflict->mine != NULL && JSON_NODE_HOLDS_VALUE (conflict->mine)
-                             ? json_node_get_string (conflict->mine) : NULL;
-          if (fl_work_order_status_from_string (text, &mine) &&
-              !fl_workflow_check_move (role, now, mine, &facts, error))
-            return FALSE;
-        }
-      else if (!fl_work_order_may_change (wo, role, actor, conflict->field, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
 fl_work_order_may_change (JsonObject *wo, FlRole role, const char *actor, const char *field,
                           GError **error)
 {

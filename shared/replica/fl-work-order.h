@@ -81,13 +81,6 @@ void        fl_work_order_facts (JsonObject *wo, const char *actor, FlWorkOrderF
 guint       fl_work_order_allowed_moves (FlDb *db, const char *id, FlRole role, const char *actor,
                                          FlWorkOrderStatus *out, guint max, GError **error);
 
-/* Whether the server would accept "Keep Mine" for the conflicting update
- * `entry` of a work order, as its rules see the order now (the server's
- * values): a status move it refuses, or a field the role may no longer
- * change, says why.  TRUE for other tables. */
-gboolean    fl_work_order_check_keep_mine (FlDb *db, const FlOutboxEntry *entry, FlRole role,
-                                           const char *actor, GError **error);
-
 /* May `actor` in `role` change `field` of the order `wo` now (the rights
  * of fl_workflow_check_field on its status and assignee)?  The client
  * offers only what the server will take. */

@@ -5,6 +5,7 @@
  * "Keep Mine" carried to the server.  FL_SCREENSHOT_DIR=<dir> saves sync.png. */
 #include <fl-outbox.h>
 #include <string.h>
+#include <fl-problem.h>
 #include <fl-work-order.h>
 
 #include "fl-record-item.h"
@@ -323,6 +324,53 @@ test_conflict_offers_what_server_accepts (Fixture *f, gconstpointer data)
 }
 
 static void
+update_problem (FlDb *db, const char *id, FlRole role, const char *actor, const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) values = fl_record_parse (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_problem_update (db, id, role, actor, values, &error));
+  g_assert_no_error (error);
+}
+
+/* Not only work orders: the supervisor cancelled a problem while its
+ * engineer started investigating it offline.  The server does not reopen a
+ * cancelled problem, so only its version is offered. */
+static void
+test_problem_conflict_offers_what_server_accepts (Fixture *f, gconstpointer data)
+{
+  g_auto(FlSyncTestClient) supervisor = { 0 };
+  fl_sync_test_client_init (&supervisor, "super");
+  fl_sync_test_client_login (&supervisor, &f->server);
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *json = g_strdup_printf (
+      "{\"ref\": \"PRB-261122-SUP-0001\", \"title\": \"PACS 反复卡死 PACS freezes again\", \"site_id\": \"%s\","
+      " \"origin\": \"trend\", \"priority\": 2, \"status\": \"registered\", \"by\": \"super\", \"at\": \"%s\"}",
+      f->server.site_a, now);
+  g_autofree char *id = fl_test_insert (supervisor.db, "problem", json);
+  update_problem (supervisor.db, id, FL_ROLE_SUPERVISOR, "super", "{\"status\": \"assigned\", \"assignee\": \"eng_a\"}");
+  fl_sync_test_client_sync (&supervisor);
+  sign_in (f, "eng_a");
+
+  update_problem (supervisor.db, id, FL_ROLE_SUPERVISOR, "super", "{\"status\": \"cancelled\"}");
+  fl_sync_test_client_sync (&supervisor);
+  update_problem (f->db, id, FL_ROLE_ENGINEER, "eng_a", "{\"status\": \"investigating\"}");
+  sync_now (f);
+
+  fl_window_show_area (f->window, "sync");
+  FlSyncPage *page = FL_SYNC_PAGE (fl_window_get_page (f->window, "sync"));
+  g_assert_cmpuint (g_list_model_get_n_items (fl_sync_page_get_conflicts (page)), ==, 1);
+  GtkListBox *list = fl_ui_test_child (page, FL_TYPE_SYNC_PAGE, "conflicts_list");
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_true (has_action_button (row, "sync-page.keep-theirs"));
+  g_assert_false (has_action_button (row, "sync-page.keep-mine"));
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "Yours cannot be kept"));
+  const char *values = field_values (row);
+  g_assert_nonnull (values);
+  g_assert_nonnull (strstr (values, "Theirs (super, "));
+}
+
+static void
 sign_out (Fixture *f)
 {
   GtkStack *main_stack = fl_ui_test_child (f->window, FL_TYPE_WINDOW, "main_stack");
@@ -371,6 +419,8 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/ui/sync/conflict-offers", Fixture, NULL, fixture_set_up, test_conflict_offers_what_server_accepts,
               fixture_tear_down);
+  g_test_add ("/ui/sync/problem-conflict-offers", Fixture, NULL, fixture_set_up,
+              test_problem_conflict_offers_what_server_accepts, fixture_tear_down);
   g_test_add ("/ui/sync/sign-out-and-switch-user", Fixture, NULL, fixture_set_up, test_sign_out_and_switch_user,
               fixture_tear_down);
   g_test_add ("/ui/sync/resolve-conflict", Fixture, NULL, fixture_set_up, test_resolve_conflict,
