@@ -225,8 +225,33 @@ test_push_ends_with_servers_row (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_count (a.db, "SELECT count(*) FROM sync_shadow_work_order"), ==, 0);
 }
 
-/* The same field edited on two devices: the second push keeps the server's
- * value, the author sees the conflict and keeps their own. */
+/* The same field edited on two devices: `a` and `b` sign in, `a` records
+ * an order ("Printer offline") that both sync, and each renames it offline,
+ * `a` to "Printer offline, ward 5" and `b` to "Printer jammed".  `b` syncs
+ * first (between `before` and `after`, if given), so `a`'s next push keeps
+ * the server's title.  Returns the order's id. */
+static char *
+rename_on_both (Fixture *f, FlSyncTestClient *a, FlSyncTestClient *b, gint64 *before, gint64 *after)
+{
+  fl_sync_test_client_login (a, &f->s);
+  fl_sync_test_client_login (b, &f->s);
+  fl_sync_test_client_sync (a);
+  char *id = create_work_order (a, f->s.site_a, "Printer offline");
+  fl_sync_test_client_sync (a);
+  fl_sync_test_client_sync (b);
+
+  set_field (a, "work_order", id, "title", "Printer offline, ward 5");
+  set_field (b, "work_order", id, "title", "Printer jammed");
+  if (before != NULL)
+    *before = fl_time_now ();
+  fl_sync_test_client_sync (b);
+  if (after != NULL)
+    *after = fl_time_now ();
+  return id;
+}
+
+/* The second push keeps the server's value, the author sees the conflict
+ * and keeps their own. */
 static void
 test_conflict_and_resolution (Fixture *f, gconstpointer data)
 {
@@ -234,17 +259,8 @@ test_conflict_and_resolution (Fixture *f, gconstpointer data)
   g_auto(FlSyncTestClient) b = { 0 };
   fl_sync_test_client_init (&a, "eng_a");
   fl_sync_test_client_init (&b, "super");
-  fl_sync_test_client_login (&a, &f->s);
-  fl_sync_test_client_login (&b, &f->s);
-  fl_sync_test_client_sync (&a);
-  g_autofree char *id = create_work_order (&a, f->s.site_a, "Printer offline");
-  fl_sync_test_client_sync (&a);
-  fl_sync_test_client_sync (&b);
-
-  set_field (&a, "work_order", id, "title", "Printer offline, ward 5");
+  g_autofree char *id = rename_on_both (f, &a, &b, NULL, NULL);
   set_field (&a, "work_order", id, "contact", "nurse station 5");
-  set_field (&b, "work_order", id, "title", "Printer jammed");
-  fl_sync_test_client_sync (&b);
   fl_sync_test_client_sync (&a);
 
   g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->conflicts, ==, 1);
@@ -291,18 +307,8 @@ test_conflict_keeps_other_author (Fixture *f, gconstpointer data)
   g_auto(FlSyncTestClient) b = { 0 };
   fl_sync_test_client_init (&a, "eng_a");
   fl_sync_test_client_init (&b, "lina");
-  fl_sync_test_client_login (&a, &f->s);
-  fl_sync_test_client_login (&b, &f->s);
-  fl_sync_test_client_sync (&a);
-  g_autofree char *id = create_work_order (&a, f->s.site_a, "Printer offline");
-  fl_sync_test_client_sync (&a);
-  fl_sync_test_client_sync (&b);
-
-  set_field (&a, "work_order", id, "title", "Printer offline, ward 5");
-  set_field (&b, "work_order", id, "title", "Printer jammed");
-  gint64 before = fl_time_now ();
-  fl_sync_test_client_sync (&b);
-  gint64 after = fl_time_now ();
+  gint64 before = 0, after = 0;
+  g_autofree char *id = rename_on_both (f, &a, &b, &before, &after);
   fl_sync_test_client_sync (&a);
   g_assert_cmpint (fl_sync_client_get_last_stats (a.client)->conflicts, ==, 1);
 
