@@ -3,6 +3,9 @@
 
 #include <adwaita.h>
 #include <fl-outbox.h>
+#include <fl-replica-queries.h>
+#include <fl-sync-client.h>
+#include <fl-user.h>
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
@@ -13,6 +16,8 @@
 
 /* Pending changes listed; the count says how many more there are. */
 #define PENDING_SHOWN 200
+/* The newest conflicts of other computers listed. */
+#define SEEN_CONFLICTS_SHOWN 100
 
 struct _FlSyncPage
 {
@@ -22,14 +27,17 @@ struct _FlSyncPage
   GListStore          *conflicts;
   GListStore          *rejected;
   GListStore          *pending;
+  GListStore          *seen_conflicts;
 
   AdwActionRow        *status_row;
   AdwPreferencesGroup *conflicts_group;
   AdwPreferencesGroup *rejected_group;
   AdwPreferencesGroup *pending_group;
+  AdwPreferencesGroup *seen_conflicts_group;
   GtkListBox          *conflicts_list;
   GtkListBox          *rejected_list;
   GtkListBox          *pending_list;
+  GtkListBox          *seen_conflicts_list;
 };
 
 static void page_iface_init (FlPageInterface *iface);
@@ -186,6 +194,62 @@ create_conflict_row (gpointer item, gpointer user_data)
   return row;
 }
 
+/* "Li Na, 2026-11-22 10:40" for the side of a recorded conflict that `login`
+ * made at `at` (RFC 3339); NULL when nobody is named. */
+static char *
+side_author (FlSession *session, const char *login, const char *at)
+{
+  if (login == NULL)
+    return NULL;
+  g_autofree char *when = fl_format_time (at);
+  if (g_strcmp0 (login, fl_session_get_login (session)) == 0)
+    return g_strdup_printf (_("you, on another computer, %s"), when);
+  g_autoptr(JsonObject) user = fl_user_find (fl_session_get_db (session), login, NULL);
+  const char *name = user != NULL ? fl_record_get_string (user, "display_name") : NULL;
+  return g_strdup_printf (_("%s, %s"), name != NULL ? name : login, when);
+}
+
+/* A conflict the server recorded, pushed from another computer: the field,
+ * and both sides with who made each and when. */
+static GtkWidget *
+create_seen_conflict_row (gpointer item, gpointer user_data)
+{
+  FlSyncPage *self = user_data;
+  JsonObject *conflict = fl_record_item_get_record (item);
+  const char *table = fl_record_get_string (conflict, "table_name");
+  const char *field = fl_record_get_string (conflict, "field");
+  g_autofree char *base = fl_format_value (self->session, table, field, json_object_get_member (conflict, "base"));
+  g_autofree char *mine = fl_format_value (self->session, table, field, json_object_get_member (conflict, "mine"));
+  g_autofree char *theirs = fl_format_value (self->session, table, field,
+                                             json_object_get_member (conflict, "theirs"));
+  g_autofree char *sent_by = side_author (self->session, fl_record_get_string (conflict, "by"),
+                                          fl_record_get_string (conflict, "at"));
+  g_autofree char *kept_by = side_author (self->session, fl_record_get_string (conflict, "theirs_by"),
+                                          fl_record_get_string (conflict, "theirs_at"));
+  g_autofree char *sent_line =
+    /* Translators: the value a device sent: "Sent (Wang Wu, 2026-11-22 10:30): Cancelled" */
+    g_strdup_printf (_("Sent (%s): %s"), sent_by, mine);
+  g_autofree char *kept_line = kept_by != NULL
+    /* Translators: the value the server kept: "Kept (Li Na, 2026-11-22 10:40): In progress" */
+    ? g_strdup_printf (_("Kept (%s): %s"), kept_by, theirs)
+    /* Translators: the value the server kept when it could not tell who made it */
+    : g_strdup_printf (_("Kept (changed on the server meanwhile): %s"), theirs);
+  /* Translators: a recorded conflict's values: "Before: Assigned\nSent (…): …\nKept (…): …" */
+  g_autofree char *values = g_strdup_printf (_("Before: %s\n%s\n%s"), base, sent_line, kept_line);
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  /* Translators: "Work order INC-… UPS alarm · Title" */
+  g_autofree char *title = g_strdup_printf (_("%s · %s"), fl_record_item_get_title (item),
+                                            fl_format_field_name (table, field));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), values);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  if (g_strcmp0 (table, "work_order") == 0)
+    add_button (row, _("_Open"), "win.show-work-order",
+                g_variant_new_string (fl_record_get_string (conflict, "row_id")), FALSE);
+  return row;
+}
+
 static GtkWidget *
 create_rejected_row (gpointer item, gpointer user_data)
 {
@@ -288,6 +352,30 @@ load_pending (FlSyncPage *self)
 }
 
 static void
+load_seen_conflicts (FlSyncPage *self)
+{
+  FlDb *db = fl_session_get_db (self->session);
+  g_list_store_remove_all (self->seen_conflicts);
+  g_autofree char *device = fl_db_get_meta (db, FL_META_DEVICE_ID);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = fl_replica_open_conflicts (db, device, SEEN_CONFLICTS_SHOWN, &error);
+  if (rows == NULL)
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JsonObject *row = g_ptr_array_index (rows, i);
+      g_autoptr(FlRecordItem) item = fl_record_item_new (fl_record_get_string (row, "id"), row);
+      g_autofree char *title = describe_record (db, fl_record_get_string (row, "table_name"),
+                                                fl_record_get_string (row, "row_id"));
+      fl_record_item_set_title (item, title);
+      g_list_store_append (self->seen_conflicts, item);
+    }
+}
+
+static void
 update_status (FlSyncPage *self)
 {
   gint64 last = self->sync != NULL ? fl_sync_controller_get_last_synced (self->sync) : 0;
@@ -310,6 +398,9 @@ fl_sync_page_reload (FlSyncPage *self)
   load_unresolved (self, "conflict", self->conflicts);
   load_unresolved (self, "rejected", self->rejected);
   load_pending (self);
+  load_seen_conflicts (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->seen_conflicts_group),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->seen_conflicts)) > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group),
                           g_list_model_get_n_items (G_LIST_MODEL (self->conflicts)) > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->rejected_group),
@@ -418,6 +509,8 @@ page_set_session (FlPage *page, FlSession *session)
   g_set_object (&self->session, session);
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_box_bind_model (self->conflicts_list, G_LIST_MODEL (self->conflicts), create_conflict_row, self, NULL);
+  gtk_list_box_bind_model (self->seen_conflicts_list, G_LIST_MODEL (self->seen_conflicts), create_seen_conflict_row,
+                           self, NULL);
   fl_sync_page_reload (self);
 }
 
@@ -455,6 +548,12 @@ GListModel *
 fl_sync_page_get_pending (FlSyncPage *self)
 {
   return G_LIST_MODEL (self->pending);
+}
+
+GListModel *
+fl_sync_page_get_seen_conflicts (FlSyncPage *self)
+{
+  return G_LIST_MODEL (self->seen_conflicts);
 }
 
 static void
@@ -503,6 +602,7 @@ fl_sync_page_finalize (GObject *object)
   g_clear_object (&self->conflicts);
   g_clear_object (&self->rejected);
   g_clear_object (&self->pending);
+  g_clear_object (&self->seen_conflicts);
   G_OBJECT_CLASS (fl_sync_page_parent_class)->finalize (object);
 }
 
@@ -531,6 +631,8 @@ fl_sync_page_class_init (FlSyncPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlSyncPage, conflicts_list);
   gtk_widget_class_bind_template_child (widget_class, FlSyncPage, rejected_list);
   gtk_widget_class_bind_template_child (widget_class, FlSyncPage, pending_list);
+  gtk_widget_class_bind_template_child (widget_class, FlSyncPage, seen_conflicts_group);
+  gtk_widget_class_bind_template_child (widget_class, FlSyncPage, seen_conflicts_list);
   gtk_widget_class_install_action (widget_class, "sync-page.keep-mine", "x", keep_mine_activated);
   gtk_widget_class_install_action (widget_class, "sync-page.keep-theirs", "x", keep_theirs_activated);
   gtk_widget_class_install_action (widget_class, "sync-page.retry", "x", retry_activated);
@@ -544,6 +646,7 @@ fl_sync_page_init (FlSyncPage *self)
   self->conflicts = g_list_store_new (FL_TYPE_RECORD_ITEM);
   self->rejected = g_list_store_new (FL_TYPE_RECORD_ITEM);
   self->pending = g_list_store_new (FL_TYPE_RECORD_ITEM);
+  self->seen_conflicts = g_list_store_new (FL_TYPE_RECORD_ITEM);
   gtk_list_box_bind_model (self->rejected_list, G_LIST_MODEL (self->rejected), create_rejected_row, NULL, NULL);
   gtk_list_box_bind_model (self->pending_list, G_LIST_MODEL (self->pending), create_pending_row, NULL, NULL);
   GtkWidget *placeholder = gtk_label_new (_("Nothing waits to be sent"));

@@ -18,5 +18,8 @@ void        fl_sync_page_reload (FlSyncPage *self);
 GListModel *fl_sync_page_get_conflicts (FlSyncPage *self);
 GListModel *fl_sync_page_get_rejected (FlSyncPage *self);
 GListModel *fl_sync_page_get_pending (FlSyncPage *self);
+/* The conflicts the server recorded of other computers (FlRecordItem of
+ * `conflict` rows), as a supervisor sees everyone's. */
+GListModel *fl_sync_page_get_seen_conflicts (FlSyncPage *self);
 
 G_END_DECLS

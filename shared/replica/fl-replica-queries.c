@@ -29,3 +29,26 @@ fl_replica_find_id (FlDb *db, const char *table, const char *key_column, const c
     }
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
+
+GPtrArray *
+fl_replica_open_conflicts (FlDb *db, const char *except_device, guint limit, GError **error)
+{
+  const FlTable *table = fl_schema_lookup ("conflict");
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM conflict WHERE resolved_by IS NULL AND resolution IS NULL"
+                                          " AND (?1 IS NULL OR device IS NOT ?1) ORDER BY at DESC, id LIMIT ?2",
+                                          fl_record_select_list (table));
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, except_device, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  gboolean has_row = FALSE;
+  while (fl_stmt_step_row (db, stmt, &has_row, error))
+    {
+      if (!has_row)
+        return g_steal_pointer (&rows);
+      g_ptr_array_add (rows, fl_record_from_stmt (table, stmt, 0));
+    }
+  return NULL;
+}

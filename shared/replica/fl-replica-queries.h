@@ -12,4 +12,12 @@ G_BEGIN_DECLS
 char      *fl_replica_find_id (FlDb *db, const char *table, const char *key_column, const char *key,
                                GError **error);
 
+/* Up to `limit` conflicts the server recorded that nobody has resolved yet
+ * (rows of `conflict`, newest first), leaving out those pushed from the
+ * device `except_device` (NULL: none), which its own outbox shows: what a
+ * supervisor sees of everyone's conflicts, and a user of their other
+ * computers'.  Each row names both sides' authors and times (`by`, `at`;
+ * `theirs_by`, `theirs_at`). */
+GPtrArray *fl_replica_open_conflicts (FlDb *db, const char *except_device, guint limit, GError **error);
+
 G_END_DECLS

@@ -370,6 +370,55 @@ test_problem_conflict_offers_what_server_accepts (Fixture *f, gconstpointer data
   g_assert_nonnull (strstr (values, "Theirs (super, "));
 }
 
+/* A supervisor's computer shows the conflicts recorded of other people's
+ * pushes, naming who sent each side and who made the value kept, and
+ * when. */
+static void
+test_seen_conflict_names_both_sides (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *sites[] = { f->server.site_a, NULL };
+  g_autoptr(JsonObject) lina = fl_accounts_add_user (f->server.store, "lina", "Li Na", "supervisor", sites,
+                                                     FL_TEST_PASSWORD, "admin", &error);
+  g_assert_no_error (error);
+  g_auto(FlSyncTestClient) engineer = { 0 };
+  g_auto(FlSyncTestClient) supervisor = { 0 };
+  fl_sync_test_client_init (&engineer, "eng_a");
+  fl_sync_test_client_login (&engineer, &f->server);
+  fl_sync_test_client_init (&supervisor, "super");
+  fl_sync_test_client_login (&supervisor, &f->server);
+  fl_sync_test_client_sync (&engineer);
+  FlWorkOrderDraft draft = {
+    .kind = "incident", .title = "UPS 告警 UPS alarm", .site_id = f->server.site_a,
+    .impact = 3, .urgency = 3, .assignee = "eng_a",
+  };
+  g_autofree char *id = NULL;
+  g_assert_true (fl_work_order_create (engineer.db, &draft, "eng_a", &id, &error));
+  g_assert_no_error (error);
+  fl_sync_test_client_sync (&engineer);
+  fl_sync_test_client_sync (&supervisor);
+  set_title (supervisor.db, id, "UPS 告警（机房 3）UPS alarm, room 3");
+  fl_sync_test_client_sync (&supervisor);
+  set_title (engineer.db, id, "UPS 电池告警 UPS battery alarm");
+  fl_sync_test_client_sync (&engineer);
+
+  sign_in (f, "lina");
+  fl_window_show_area (f->window, "sync");
+  FlSyncPage *page = FL_SYNC_PAGE (fl_window_get_page (f->window, "sync"));
+  g_assert_cmpuint (g_list_model_get_n_items (fl_sync_page_get_conflicts (page)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (fl_sync_page_get_seen_conflicts (page)), ==, 1);
+  GtkListBox *list = fl_ui_test_child (page, FL_TYPE_SYNC_PAGE, "seen_conflicts_list");
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_true (gtk_widget_is_visible (row));
+  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Work order INC-"));
+  g_assert_true (g_str_has_suffix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), " · Title"));
+  const char *values = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  g_assert_true (g_str_has_prefix (values, "Before: UPS 告警 UPS alarm\nSent (eng_a, 20"));
+  g_assert_nonnull (strstr (values, "): UPS 电池告警 UPS battery alarm\nKept (super, 20"));
+  g_assert_true (g_str_has_suffix (values, "): UPS 告警（机房 3）UPS alarm, room 3"));
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), "sync-seen-conflicts.png");
+}
+
 static void
 sign_out (Fixture *f)
 {
@@ -419,6 +468,8 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/ui/sync/conflict-offers", Fixture, NULL, fixture_set_up, test_conflict_offers_what_server_accepts,
               fixture_tear_down);
+  g_test_add ("/ui/sync/seen-conflict-names-both-sides", Fixture, NULL, fixture_set_up,
+              test_seen_conflict_names_both_sides, fixture_tear_down);
   g_test_add ("/ui/sync/problem-conflict-offers", Fixture, NULL, fixture_set_up,
               test_problem_conflict_offers_what_server_accepts, fixture_tear_down);
   g_test_add ("/ui/sync/sign-out-and-switch-user", Fixture, NULL, fixture_set_up, test_sign_out_and_switch_user,
