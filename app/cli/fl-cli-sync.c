@@ -290,6 +290,24 @@ conflicts_list (FlCli *cli)
   return FL_EXIT_OK;
 }
 
+/* Keeping mine only when the server would take it, as the Sync page offers. */
+static gboolean
+may_keep_mine (FlCli *cli, gint64 mid, GError **error)
+{
+  FlRole role;
+  g_autoptr(FlOutboxEntry) entry = fl_outbox_get (cli->db, mid, error);
+  if (entry == NULL || !fl_cli_role (cli, &role, error))
+    return FALSE;
+  g_autofree char *login = fl_cli_login (cli);
+  g_autoptr(GError) refused = NULL;
+  if (g_strcmp0 (entry->state, "conflict") != 0 || fl_outbox_check_keep_mine (cli->db, entry, role, login, &refused))
+    return TRUE;  /* not a conflict: resolving says so */
+  g_set_error (error, refused->domain, refused->code,
+               /* Translators: why only the server's version can be kept */
+               _("Yours cannot be kept: %s"), refused->message);
+  return FALSE;
+}
+
 int
 fl_cli_conflicts_command (FlCli *cli, int argc, char **argv)
 {
@@ -322,7 +340,9 @@ fl_cli_conflicts_command (FlCli *cli, int argc, char **argv)
     {
       if (g_strcmp0 (keep, "mine") != 0 && g_strcmp0 (keep, "theirs") != 0)
         return fl_cli_usage (context, _("resolve needs --keep mine or --keep theirs"));
-      ok = fl_outbox_resolve_conflict (cli->db, mid, g_strcmp0 (keep, "mine") == 0, &error);
+      gboolean keep_mine = g_strcmp0 (keep, "mine") == 0;
+      ok = !keep_mine || may_keep_mine (cli, mid, &error);
+      ok = ok && fl_outbox_resolve_conflict (cli->db, mid, keep_mine, &error);
     }
   else if (g_strcmp0 (action, "retry") == 0)
     ok = fl_outbox_retry (cli->db, mid, &error);

@@ -301,6 +301,15 @@ test_conflict_resolution (Fixture *f, gconstpointer data)
   g_auto(Run) bad = { 0 };
   cli (f, &bad, NULL, "conflicts", "resolve", id, NULL);
   g_assert_cmpint (bad.status, ==, 2);
+  /* Only a supervisor assigns the order to someone: the server would
+   * refuse this user's assignee, so it cannot be kept. */
+  g_auto(Run) refused = { 0 };
+  cli (f, &refused, NULL, "conflicts", "resolve", id, "--keep", "mine", NULL);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.err, "Yours cannot be kept"));
+  g_auto(Run) still = { 0 };
+  cli (f, &still, NULL, "conflicts", "list", NULL);
+  g_assert_nonnull (strstr (still.out, "eng_a2"));
   g_auto(Run) resolved = { 0 };
   cli (f, &resolved, NULL, "conflicts", "resolve", id, "--keep", "theirs", NULL);
   g_assert_cmpint (resolved.status, ==, 0);
