@@ -4,6 +4,7 @@
 #include <fl-inspection.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-disabled-reason.h"
 #include "fl-notice.h"
 #include "fl-number-entry.h"
 
@@ -164,7 +165,7 @@ build_row (JsonObject *item, GtkWidget **control)
 static void
 answer_changed (FlInspectionForm *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspection-form.record", TRUE);
+  fl_widget_action_set_reason (GTK_WIDGET (self), "inspection-form.record", NULL);
 }
 
 static void
@@ -210,7 +211,9 @@ fl_inspection_form_load (FlInspectionForm *self, const char *round_id, const cha
   g_autofree char *subtitle = g_strdup_printf ("%s%s%s", template ? fl_record_get_string (template, "name") : "",
                                                location ? " · " : "", location ? location : "");
   gtk_label_set_text (self->subtitle_label, subtitle);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspection-form.record", template != NULL && ci != NULL);
+  fl_widget_action_set_reason (GTK_WIDGET (self), "inspection-form.record",
+                               template != NULL && ci != NULL ? NULL
+                               : _("This round’s checklist or item is not in the replica: sync, then try again"));
   if (template == NULL)
     return;
 
@@ -318,11 +321,12 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
       return;
     }
   /* Off while it is saved and after: a second click must not record it again. */
-  gtk_widget_action_set_enabled (widget, "inspection-form.record", FALSE);
+  fl_widget_action_set_reason (widget, "inspection-form.record",
+                               _("Recorded: change an answer to record the inspection again"));
   if (!fl_inspection_record (fl_session_get_db (self->session), self->round_id, self->ci_id, results,
                              fl_session_get_login (self->session), NULL, &incident_id, &error))
     {
-      gtk_widget_action_set_enabled (widget, "inspection-form.record", TRUE);
+      fl_widget_action_set_reason (widget, "inspection-form.record", NULL);
       fl_notice_error (widget, _("Cannot record the inspection"), error);
       return;
     }

@@ -140,10 +140,15 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
 
   gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
   fl_ui_test_pump ();
-  /* A second click records nothing: the action is off until an answer changes. */
+  /* A second click records nothing: the action is off until an answer
+   * changes, and the button says so. */
   gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
   fl_ui_test_pump ();
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM inspection"), ==, 1);
+  GtkWidget *record = fl_ui_test_find_actionable (GTK_WIDGET (form), "inspection-form.record");
+  g_assert_false (gtk_widget_is_sensitive (record));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (record), ==,
+                   "Recorded: change an answer to record the inspection again");
 
   /* The inspection failed and is linked to a new incident about this CI. */
   g_assert_cmpint (fl_test_count (f->db,
