@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-preferences-window.h"
 #include "fl-secret-token-store.h"
 #include "fl-session.h"
 #include "fl-sla-notifier.h"
@@ -76,16 +77,7 @@ static void
 preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   FlApplication *self = user_data;
-  g_autoptr(GtkBuilder) builder =
-    gtk_builder_new_from_resource ("/io/github/fieldline/Fieldline/ui/fl-preferences.ui");
-  GtkWindow *window = GTK_WINDOW (gtk_builder_get_object (builder, "preferences"));
-  g_settings_bind (self->settings, "server-url", gtk_builder_get_object (builder, "server_row"), "text",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "auto-sync", gtk_builder_get_object (builder, "auto_sync_switch"),
-                   "active", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "sync-interval-minutes",
-                   gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (gtk_builder_get_object (builder, "interval_spin"))),
-                   "value", G_SETTINGS_BIND_DEFAULT);
+  GtkWindow *window = GTK_WINDOW (fl_preferences_window_new (self->settings));
   gtk_window_set_transient_for (window, gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_present (window);
 }

@@ -238,6 +238,8 @@ reset_form (FlBackupsPage *self)
   gtk_switch_set_active (self->restore_ok_switch, TRUE);
   gtk_editable_set_text (self->restore_minutes_entry, "0");
   fl_number_entry_clear (self->restore_minutes_entry);
+  fl_number_entry_clear (GTK_EDITABLE (self->taken_row));
+  fl_number_entry_clear (GTK_EDITABLE (self->size_row));
 }
 
 void
@@ -288,33 +290,36 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
     .size_bytes = -1,
     .notes = gtk_editable_get_text (GTK_EDITABLE (self->notes_row)),
   };
+  /* Every field is read before anything is refused, so each refused one
+   * is marked at once; nothing of the form is recorded then. */
+  g_autoptr(GError) error = NULL;
+  const char *refused = NULL;
   g_autofree char *taken = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->taken_row))));
   if (*taken != '\0' && !parse_local_time (taken, &check.backup_taken_at))
     {
-      fl_notice_toast (widget, _("Write when the backup was taken as YYYY-MM-DD HH:MM"));
-      return;
+      refused = _("Write when the backup was taken as YYYY-MM-DD HH:MM");
+      fl_number_entry_refuse (GTK_EDITABLE (self->taken_row), refused);
     }
-  g_autofree char *size = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->size_row))));
-  if (*size != '\0')
+  else
+    fl_number_entry_clear (GTK_EDITABLE (self->taken_row));
+  if (fl_backup_read_size (gtk_editable_get_text (GTK_EDITABLE (self->size_row)), &check.size_bytes, &error))
+    fl_number_entry_clear (GTK_EDITABLE (self->size_row));
+  else
     {
-      char *end = NULL;
-      double gigabytes = g_ascii_strtod (size, &end);
-      if (end == size || *end != '\0' || gigabytes < 0)
-        {
-          fl_notice_toast (widget, _("Write the size as a number of GB, such as 12.5"));
-          return;
-        }
-      check.size_bytes = (gint64) (gigabytes * 1000 * 1000 * 1000);
+      fl_number_entry_refuse (GTK_EDITABLE (self->size_row), error->message);
+      refused = refused != NULL ? refused : error->message;
     }
   check.restore_test = adw_expander_row_get_enable_expansion (self->drill_row);
   check.restore_ok = gtk_switch_get_active (self->restore_ok_switch);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) minutes_error = NULL;
   gint64 minutes = 0;
-  /* Refused at the field, never clamped: nothing is recorded. */
   if (check.restore_test &&
-      !fl_number_entry_read (self->restore_minutes_entry, "backup_check", "restore_minutes", &minutes, &error))
+      !fl_number_entry_read (self->restore_minutes_entry, "backup_check", "restore_minutes", &minutes,
+                             &minutes_error))
+    refused = refused != NULL ? refused : minutes_error->message;
+  if (refused != NULL)
     {
-      fl_notice_toast (widget, error->message);
+      fl_notice_toast (widget, refused);
       return;
     }
   check.restore_minutes = (int) minutes;

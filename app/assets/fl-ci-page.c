@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-change-workflow.h"
+#include "fl-disabled-reason.h"
 #include "fl-format.h"
 #include "fl-notice.h"
 #include "fl-problem-workflow.h"
@@ -145,6 +146,38 @@ load_history (FlCiPage *self, FlDb *db)
     add_row (self->history_list, _("Nothing recorded yet"), NULL, NULL);
 }
 
+/* Why the correction in the form cannot be proposed (NULL: it can), with
+ * what it would propose. */
+static const char *
+propose_refusal (FlCiPage *self, const char **column, const char **current, char **value, char **reason)
+{
+  *column = *current = NULL;
+  *value = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->value_row))));
+  *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reason_row))));
+  if (self->row == NULL)
+    return _("This item is no longer in the replica");
+  GtkStringObject *label = adw_combo_row_get_selected_item (self->field_row);
+  for (guint i = 0; label != NULL && i < G_N_ELEMENTS (fields); i++)
+    if (g_strcmp0 (fl_format_ci_field (fields[i].column), gtk_string_object_get_string (label)) == 0)
+      *column = fields[i].column;
+  *current = *column != NULL ? fl_record_get_string (self->row, *column) : NULL;
+  if (*column == NULL || g_strcmp0 (*current != NULL ? *current : "", *value) == 0)
+    return _("Enter the correct value: it is the same as the record's");
+  if (**reason == '\0')
+    return _("Say why the record is wrong, for the reviewer");
+  return NULL;
+}
+
+/* The button says what the form still lacks while it lacks it. */
+static void
+update_propose (FlCiPage *self)
+{
+  const char *column, *current;
+  g_autofree char *value = NULL, *reason = NULL;
+  fl_widget_action_set_reason (GTK_WIDGET (self), "ci.propose",
+                               propose_refusal (self, &column, &current, &value, &reason));
+}
+
 static void
 field_changed_cb (FlCiPage *self)
 {
@@ -157,6 +190,7 @@ field_changed_cb (FlCiPage *self)
         const char *value = fl_record_get_string (self->row, fields[i].column);
         gtk_editable_set_text (GTK_EDITABLE (self->value_row), value != NULL ? value : "");
       }
+  update_propose (self);
 }
 
 static void
@@ -168,7 +202,7 @@ reload (FlCiPage *self)
   g_clear_pointer (&self->row, json_object_unref);
   self->row = fl_record_load (db, fl_schema_lookup ("ci"), self->id, NULL);
   clear_list (self->details_list);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ci.propose", self->row != NULL);
+  update_propose (self);
   if (self->row == NULL)
     {
       gtk_label_set_text (self->title_label, _("This item is no longer in the replica"));
@@ -232,22 +266,12 @@ static void
 propose_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlCiPage *self = FL_CI_PAGE (widget);
-  GtkStringObject *label = adw_combo_row_get_selected_item (self->field_row);
-  const char *column = NULL;
-  for (guint i = 0; label != NULL && i < G_N_ELEMENTS (fields); i++)
-    if (g_strcmp0 (fl_format_ci_field (fields[i].column), gtk_string_object_get_string (label)) == 0)
-      column = fields[i].column;
-  g_autofree char *value = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->value_row))));
-  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reason_row))));
-  const char *current = column != NULL ? fl_record_get_string (self->row, column) : NULL;
-  if (column == NULL || g_strcmp0 (current != NULL ? current : "", value) == 0)
+  const char *column, *current;
+  g_autofree char *value = NULL, *reason = NULL;
+  const char *refusal = propose_refusal (self, &column, &current, &value, &reason);
+  if (refusal != NULL)
     {
-      fl_notice_toast (widget, _("Enter the correct value: it is the same as the record's"));
-      return;
-    }
-  if (*reason == '\0')
-    {
-      fl_notice_toast (widget, _("Say why the record is wrong, for the reviewer"));
+      fl_notice_toast (widget, refusal);
       return;
     }
   g_autoptr(GError) error = NULL;
@@ -379,4 +403,7 @@ fl_ci_page_init (FlCiPage *self)
     if (fields[i].correctable)
       gtk_string_list_append (correctable, fl_format_ci_field (fields[i].column));
   adw_combo_row_set_model (self->field_row, G_LIST_MODEL (correctable));
+  g_signal_connect_swapped (self->value_row, "changed", G_CALLBACK (update_propose), self);
+  g_signal_connect_swapped (self->reason_row, "changed", G_CALLBACK (update_propose), self);
+  update_propose (self);
 }

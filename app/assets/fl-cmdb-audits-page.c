@@ -5,6 +5,7 @@
 #include <fl-kpi.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-disabled-reason.h"
 #include "fl-format.h"
 #include "fl-notice.h"
 #include "fl-page.h"
@@ -123,12 +124,15 @@ static void
 update_actions (FlCmdbAuditsPage *self)
 {
   g_autoptr(JsonObject) audit = self->session != NULL ? current_audit (self) : NULL;
-  gboolean open = audit != NULL && fl_cmdb_audit_is_open (fl_record_get_string (audit, "status"));
   FlRole role = self->session != NULL ? fl_session_get_role (self->session) : FL_ROLE_CLERK;
-  gboolean walks = open && fl_cmdb_audit_check_walk (role, fl_session_get_login (self->session), audit, NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audits.mark", walks);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audits.add-unrecorded", walks);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audits.submit", walks);
+  /* Closed or someone else's: the buttons say so in the rule's words. */
+  g_autoptr(GError) why_not = NULL;
+  const char *reason = audit == NULL ? _("Choose an audit first")
+    : !fl_cmdb_audit_check_walk (role, fl_session_get_login (self->session), audit, &why_not) ? why_not->message
+    : NULL;
+  static const char * const walking[] = { "audits.mark", "audits.add-unrecorded", "audits.submit" };
+  for (guint i = 0; i < G_N_ELEMENTS (walking); i++)
+    fl_widget_action_set_reason (GTK_WIDGET (self), walking[i], reason);
   gboolean plans = role == FL_ROLE_SUPERVISOR || role == FL_ROLE_ADMIN;
   gtk_widget_set_visible (GTK_WIDGET (self->plan_group), plans);
 }

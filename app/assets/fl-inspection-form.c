@@ -4,7 +4,9 @@
 #include <fl-inspection.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-disabled-reason.h"
 #include "fl-notice.h"
+#include "fl-number-entry.h"
 
 struct _FlInspectionForm
 {
@@ -27,16 +29,47 @@ G_DEFINE_FINAL_TYPE (FlInspectionForm, fl_inspection_form, GTK_TYPE_WIDGET)
 enum { RECORDED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static void
-number_changed_cb (GtkSpinButton *spin, gpointer user_data)
+/* Reads the reading typed for `item`: TRUE with the number in `value`,
+ * or with `given` FALSE when an item that is not required was left empty;
+ * FALSE with the reason otherwise. */
+static gboolean
+read_reading (GtkEditable *entry, JsonObject *item, double *value, gboolean *given, GError **error)
 {
-  JsonObject *item = g_object_get_data (G_OBJECT (spin), "fl-item");
-  gboolean out = fl_inspection_item_out_of_range (item, gtk_spin_button_get_value (spin));
-  if (out)
-    gtk_widget_add_css_class (GTK_WIDGET (spin), "out-of-range");
+  gboolean required = json_object_has_member (item, "required") &&
+                      json_object_get_boolean_member (item, "required");
+  const char *text = gtk_editable_get_text (entry);
+  g_autofree char *typed = g_strstrip (g_strdup (text));
+  *given = TRUE;
+  if (!required && *typed == '\0')
+    {
+      *given = FALSE;
+      return TRUE;
+    }
+  return fl_record_read_decimal (text, value, error);
+}
+
+/* Marks the reading while it is typed: refused (not a number), outside
+ * the limits (a finding, recorded as typed), or fine. */
+static void
+number_changed_cb (GtkEditable *entry, gpointer user_data)
+{
+  JsonObject *item = g_object_get_data (G_OBJECT (entry), "fl-item");
+  g_autoptr(GError) error = NULL;
+  double value = 0;
+  gboolean given;
+  gboolean read = read_reading (entry, item, &value, &given, &error);
+  gboolean out = read && given && fl_inspection_item_out_of_range (item, value);
+  if (read)
+    fl_number_entry_clear (entry);
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (spin), "out-of-range");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (spin), out ? _("Outside the limits: this item will fail") : NULL);
+    fl_number_entry_refuse (entry, error->message);
+  if (out)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "out-of-range");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (entry), _("Outside the limits: this item will fail"));
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "out-of-range");
 }
 
 static GtkWidget *
@@ -58,26 +91,31 @@ number_row (JsonObject *item, const char *label, GtkWidget **control)
   if (limits != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), limits);
 
-  /* Room to enter values well outside the limits: they are findings. */
-  double span = has_min && has_max ? MAX (max - min, 1) : 100;
-  double lower = has_min ? min - span : (has_max ? max - 2 * span : -1e6);
-  double upper = has_max ? max + span : (has_min ? min + 2 * span : 1e6);
+  /* An entry, not a spin button: a reading far outside the limits is a
+   * finding to record as typed, never clamped to a range, and text that is
+   * not a number is refused here rather than read as the last value. */
   double start = has_min && has_max ? (min + max) / 2 : has_min ? min : has_max ? max : 0;
-  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, 0.5);
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), start);
-  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  g_object_set_data_full (G_OBJECT (spin), "fl-item", json_object_ref (item),
+  char start_text[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (start_text, sizeof start_text, "%g", start);
+  GtkWidget *entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), start_text);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_NUMBER);
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 8);
+  gtk_editable_set_alignment (GTK_EDITABLE (entry), 1);
+  gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_object_set_data_full (G_OBJECT (entry), "fl-item", json_object_ref (item),
                           (GDestroyNotify) json_object_unref);
-  g_signal_connect (spin, "value-changed", G_CALLBACK (number_changed_cb), NULL);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  g_signal_connect (entry, "changed", G_CALLBACK (number_changed_cb), NULL);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), entry);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), entry);
   if (unit != NULL)
     {
       GtkWidget *unit_label = gtk_label_new (unit);
       gtk_widget_add_css_class (unit_label, "dim-label");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), unit_label);
     }
-  *control = spin;
+  *control = entry;
   return row;
 }
 
@@ -127,14 +165,13 @@ build_row (JsonObject *item, GtkWidget **control)
 static void
 answer_changed (FlInspectionForm *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspection-form.record", TRUE);
+  fl_widget_action_set_reason (GTK_WIDGET (self), "inspection-form.record", NULL);
 }
 
 static void
 watch_answer (FlInspectionForm *self, GtkWidget *control)
 {
   const char *signal = GTK_IS_SWITCH (control) ? "notify::active"
-                       : GTK_IS_SPIN_BUTTON (control) ? "value-changed"
                        : ADW_IS_COMBO_ROW (control) ? "notify::selected"
                        : "changed";
   g_signal_connect_object (control, signal, G_CALLBACK (answer_changed), self, G_CONNECT_SWAPPED);
@@ -174,7 +211,9 @@ fl_inspection_form_load (FlInspectionForm *self, const char *round_id, const cha
   g_autofree char *subtitle = g_strdup_printf ("%s%s%s", template ? fl_record_get_string (template, "name") : "",
                                                location ? " · " : "", location ? location : "");
   gtk_label_set_text (self->subtitle_label, subtitle);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspection-form.record", template != NULL && ci != NULL);
+  fl_widget_action_set_reason (GTK_WIDGET (self), "inspection-form.record",
+                               template != NULL && ci != NULL ? NULL
+                               : _("This round’s checklist or item is not in the replica: sync, then try again"));
   if (template == NULL)
     return;
 
@@ -211,10 +250,13 @@ fl_inspection_form_get_control (FlInspectionForm *self, const char *key)
   return g_hash_table_lookup (self->controls, key);
 }
 
+/* The answers of the form, or NULL when a reading is refused: each refused
+ * one is marked at its field, and the first reason is in `error`. */
 static JsonObject *
-collect_results (FlInspectionForm *self)
+collect_results (FlInspectionForm *self, GError **error)
 {
-  JsonObject *results = json_object_new ();
+  g_autoptr(JsonObject) results = json_object_new ();
+  g_autoptr(GError) refused = NULL;
   for (guint i = 0; self->items != NULL && i < json_array_get_length (self->items); i++)
     {
       JsonNode *node = json_array_get_element (self->items, i);
@@ -227,8 +269,23 @@ collect_results (FlInspectionForm *self)
         continue;
       if (GTK_IS_SWITCH (control))
         json_object_set_boolean_member (results, key, gtk_switch_get_active (GTK_SWITCH (control)));
-      else if (GTK_IS_SPIN_BUTTON (control))
-        json_object_set_double_member (results, key, gtk_spin_button_get_value (GTK_SPIN_BUTTON (control)));
+      else if (GTK_IS_ENTRY (control))
+        {
+          g_autoptr(GError) local_error = NULL;
+          double value;
+          gboolean given;
+          if (!read_reading (GTK_EDITABLE (control), item, &value, &given, &local_error))
+            {
+              fl_number_entry_refuse (GTK_EDITABLE (control), local_error->message);
+              if (refused == NULL)
+                refused = g_error_new (local_error->domain, local_error->code,
+                                       /* Translators: "Inlet temperature: “abc” is not a number" */
+                                       _("%s: %s"), fl_inspection_item_string (item, "label") != NULL
+                                       ? fl_inspection_item_string (item, "label") : key, local_error->message);
+            }
+          else if (given)
+            json_object_set_double_member (results, key, value);
+        }
       else if (ADW_IS_COMBO_ROW (control))
         {
           GtkStringObject *choice = adw_combo_row_get_selected_item (ADW_COMBO_ROW (control));
@@ -242,22 +299,34 @@ collect_results (FlInspectionForm *self)
             json_object_set_string_member (results, key, text);
         }
     }
-  return results;
+  if (refused != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&refused));
+      return NULL;
+    }
+  return g_steal_pointer (&results);
 }
 
 static void
 record_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlInspectionForm *self = FL_INSPECTION_FORM (widget);
-  g_autoptr(JsonObject) results = collect_results (self);
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) results = collect_results (self, &error);
   g_autofree char *incident_id = NULL;
+  /* A refused reading is marked at its field; nothing is recorded. */
+  if (results == NULL)
+    {
+      fl_notice_toast (widget, error->message);
+      return;
+    }
   /* Off while it is saved and after: a second click must not record it again. */
-  gtk_widget_action_set_enabled (widget, "inspection-form.record", FALSE);
+  fl_widget_action_set_reason (widget, "inspection-form.record",
+                               _("Recorded: change an answer to record the inspection again"));
   if (!fl_inspection_record (fl_session_get_db (self->session), self->round_id, self->ci_id, results,
                              fl_session_get_login (self->session), NULL, &incident_id, &error))
     {
-      gtk_widget_action_set_enabled (widget, "inspection-form.record", TRUE);
+      fl_widget_action_set_reason (widget, "inspection-form.record", NULL);
       fl_notice_error (widget, _("Cannot record the inspection"), error);
       return;
     }

@@ -1,7 +1,7 @@
 /* fl-inspection-form.h — the checklist of one CI on a round, built from
- * its template's items: a switch for yes/no, a spin button with the limits
- * and unit for numbers (marked when out of range), an entry for text and a
- * drop-down for choices.  Recording a failed inspection opens a linked
+ * its template's items: a switch for yes/no, an entry with the limits and
+ * unit for numbers (marked when out of range, refused when not a number),
+ * an entry for text and a drop-down for choices.  Recording a failed inspection opens a linked
  * incident (fl_inspection_record). */
 #pragma once
 
@@ -19,8 +19,8 @@ void        fl_inspection_form_set_session (FlInspectionForm *self, FlSession *s
 void        fl_inspection_form_load (FlInspectionForm *self, const char *round_id, const char *ci_id);
 const char *fl_inspection_form_get_ci (FlInspectionForm *self);
 
-/* The control of the item `key` (GtkSwitch, GtkSpinButton, AdwEntryRow or
- * AdwComboRow), or NULL. */
+/* The control of the item `key` (GtkSwitch, GtkEntry for a number,
+ * AdwEntryRow or AdwComboRow), or NULL. */
 GtkWidget  *fl_inspection_form_get_control (FlInspectionForm *self, const char *key);
 
 G_END_DECLS

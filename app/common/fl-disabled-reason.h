@@ -12,4 +12,9 @@ G_BEGIN_DECLS
  * the tooltip it had when first given a reason (it can be used now). */
 void fl_widget_explain_disabled (GtkWidget *widget, const char *reason);
 
+/* Enables the action `name` of `widget` (installed on its class) when
+ * `reason` is NULL, else disables it, and explains it so on every button
+ * under `widget` that activates it. */
+void fl_widget_action_set_reason (GtkWidget *widget, const char *name, const char *reason);
+
 G_END_DECLS

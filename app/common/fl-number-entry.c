@@ -13,10 +13,17 @@ fl_number_entry_read (GtkEditable *entry, const char *table, const char *column,
       fl_number_entry_clear (entry);
       return TRUE;
     }
-  gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (entry), local_error->message);
+  fl_number_entry_refuse (entry, local_error->message);
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
+}
+
+void
+fl_number_entry_refuse (GtkEditable *entry, const char *reason)
+{
+  g_return_if_fail (GTK_IS_EDITABLE (entry));
+  gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (entry), reason);
 }
 
 void

@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 gboolean fl_number_entry_read (GtkEditable *entry, const char *table, const char *column,
                                gint64 *out, GError **error);
 
+/* Marks `entry` as refused, its tooltip saying why (for input read by
+ * other means, such as a size or a reading). */
+void     fl_number_entry_refuse (GtkEditable *entry, const char *reason);
+
 /* Clears the mark of a refused number (the text is being edited again). */
 void     fl_number_entry_clear (GtkEditable *entry);
 

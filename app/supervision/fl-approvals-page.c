@@ -11,6 +11,7 @@
 #include <fl-kpi.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-disabled-reason.h"
 #include "fl-format.h"
 #include "fl-notice.h"
 #include "fl-page.h"
@@ -802,6 +803,8 @@ fill_assignees (FlApprovalsPage *self, const char *current, const char *site_id)
                                anyone ? "" : _("No engineer works at this order's site"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->assignee_row), anyone);
   gtk_widget_set_sensitive (GTK_WIDGET (self->assign_button), anyone);
+  fl_widget_explain_disabled (GTK_WIDGET (self->assign_button),
+                              anyone ? NULL : _("No engineer works at this order's site"));
 }
 
 static void
@@ -838,9 +841,13 @@ show_item (FlApprovalsPage *self, FlRecordItem *item, gboolean in_queue)
   if (!in_queue)
     fill_assignees (self, fl_record_get_string (row, "assignee"), fl_record_get_string (row, "site_id"));
   gtk_widget_set_visible (GTK_WIDGET (self->decision_group), in_queue);
-  gboolean may_decide = in_queue && !fl_approvals_decision_waiting (row) &&
-                        fl_access_check_write (fl_session_get_role (self->session), "approval", "append", NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->decision_group), may_decide);
+  const char *why_not = !in_queue ? NULL
+    : fl_approvals_decision_waiting (row) ? _("You decided on this already: it takes effect on the server at the next sync")
+    : !fl_access_check_write (fl_session_get_role (self->session), "approval", "append", NULL)
+      ? _("Only a supervisor approves or rejects") : NULL;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->decision_group), in_queue && why_not == NULL);
+  fl_widget_explain_disabled (GTK_WIDGET (self->approve_button), why_not);
+  fl_widget_explain_disabled (GTK_WIDGET (self->reject_button), why_not);
   gtk_editable_set_text (GTK_EDITABLE (self->comment_row), "");
   /* Another item reads from its top, not from where the last one was left. */
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->detail_scroller), 0);

@@ -4,6 +4,8 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-disabled-reason.h"
+
 struct _FlSignInPage
 {
   GtkWidget         parent_instance;
@@ -39,8 +41,10 @@ update_cb (FlSignInPage *self)
   gboolean busy = self->cancellable != NULL;
   gboolean filled = *text_of (self->server_row) != '\0' && *text_of (self->login_row) != '\0' &&
                     *text_of (self->password_row) != '\0';
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.sign-in",
-                                 self->controller != NULL && filled && !busy);
+  fl_widget_action_set_reason (GTK_WIDGET (self), "sign-in.sign-in",
+                               busy ? _("Signing in…")
+                               : !filled ? _("Fill in the server address, your login and your password first")
+                               : self->controller == NULL ? _("Signing in is not available here") : NULL);
   /* Read-only rather than insensitive: a focused entry must not lose its window focus. */
   gtk_editable_set_editable (GTK_EDITABLE (self->server_row), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->login_row), !busy);

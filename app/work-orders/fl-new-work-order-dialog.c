@@ -4,6 +4,7 @@
 #include <fl-work-order.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-disabled-reason.h"
 #include "fl-format.h"
 #include "fl-notice.h"
 
@@ -70,8 +71,9 @@ update_cb (FlNewWorkOrderDialog *self)
 {
   const char *site_id = selected_site (self);
   g_autofree char *title = g_strstrip (g_strdup (text_of (self->title_row)));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-work-order.create",
-                                 site_id != NULL && *title != '\0');
+  fl_widget_action_set_reason (GTK_WIDGET (self), "new-work-order.create",
+                               site_id == NULL ? _("Choose the site first: sync if no site is listed")
+                               : *title == '\0' ? _("Give the work order a title first") : NULL);
   if (self->session == NULL || site_id == NULL)
     return;
 
@@ -257,7 +259,8 @@ fl_new_work_order_dialog_init (FlNewWorkOrderDialog *self)
   /* A problem of one group, normal urgency: the common case. */
   adw_combo_row_set_selected (self->impact_row, 2);
   adw_combo_row_set_selected (self->urgency_row, 2);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-work-order.create", FALSE);
+  fl_widget_action_set_reason (GTK_WIDGET (self), "new-work-order.create",
+                               _("Give the work order a title first"));
 }
 
 FlNewWorkOrderDialog *

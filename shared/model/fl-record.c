@@ -67,12 +67,9 @@ fl_record_parse_int64 (const char *text, gint64 *out)
 }
 
 gboolean
-fl_record_read_number (const char *table_name, const char *column_name, const char *text,
-                       gint64 *out, GError **error)
+fl_record_read_whole_number (const char *text, gint64 min, gint64 max, gint64 *out, GError **error)
 {
-  const FlTable *table = fl_schema_lookup (table_name);
-  const FlColumn *column = table != NULL ? fl_table_column (table, column_name) : NULL;
-  g_return_val_if_fail (column != NULL && column->min < column->max, FALSE);
+  g_return_val_if_fail (min < max, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
   g_autofree char *typed = g_strstrip (g_strdup (text != NULL ? text : ""));
@@ -92,13 +89,67 @@ fl_record_read_number (const char *table_name, const char *column_name, const ch
                    _("“%s” is not a whole number"), typed);
       return FALSE;
     }
-  if (value < column->min || value > column->max)
+  if (value < min || value > max)
     {
       g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID,
-                   _("Enter a number from %" PRId64 " to %" PRId64), column->min, column->max);
+                   _("Enter a number from %" PRId64 " to %" PRId64), min, max);
       return FALSE;
     }
   *out = value;
+  return TRUE;
+}
+
+gboolean
+fl_record_read_number (const char *table_name, const char *column_name, const char *text,
+                       gint64 *out, GError **error)
+{
+  const FlTable *table = fl_schema_lookup (table_name);
+  const FlColumn *column = table != NULL ? fl_table_column (table, column_name) : NULL;
+  g_return_val_if_fail (column != NULL && column->min < column->max, FALSE);
+  return fl_record_read_whole_number (text, column->min, column->max, out, error);
+}
+
+/* Longer than any reading or size a person writes; short enough that
+ * every digit typed still counts in a double. */
+#define MAX_DECIMAL_DIGITS 15
+
+gboolean
+fl_record_read_decimal (const char *text, double *out, GError **error)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_autofree char *typed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  if (*typed == '\0')
+    {
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_MISSING, _("Enter a number"));
+      return FALSE;
+    }
+  /* Digits with an optional sign and one decimal point, nothing else:
+   * g_ascii_strtod alone would also take "inf", "nan", "0x1p3" and
+   * "1e999", none of which a person means as a reading. */
+  const char *p = typed[0] == '-' || typed[0] == '+' ? typed + 1 : typed;
+  guint digits = 0, points = 0;
+  for (; *p != '\0'; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        digits++;
+      else if (*p == '.' && points == 0)
+        points++;
+      else
+        break;
+    }
+  if (*p != '\0' || digits == 0)
+    {
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID,
+                   _("“%s” is not a number"), typed);
+      return FALSE;
+    }
+  if (digits > MAX_DECIMAL_DIGITS)
+    {
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID,
+                   _("Enter a number of at most %d digits"), MAX_DECIMAL_DIGITS);
+      return FALSE;
+    }
+  *out = g_ascii_strtod (typed, NULL);
   return TRUE;
 }
 

@@ -68,6 +68,15 @@ gboolean    fl_record_parse_int64 (const char *text, gint64 *out);
  * number from 0 to 1440"), never clamped. */
 gboolean    fl_record_read_number (const char *table, const char *column, const char *text,
                                    gint64 *out, GError **error);
+/* The same for a number that is not a column (a setting): a whole number
+ * from `min` to `max`. */
+gboolean    fl_record_read_whole_number (const char *text, gint64 min, gint64 max,
+                                         gint64 *out, GError **error);
+/* Reads a decimal number a person typed ("21.5", "-3", " 0.25 "): digits
+ * with an optional sign and one decimal point, at most 15 digits.  Anything
+ * else ("abc", "1e999", "inf", "", "1,5") is refused with words for the
+ * field. */
+gboolean    fl_record_read_decimal (const char *text, double *out, GError **error);
 /* Sets a text field only when `value` is non-NULL and not empty (an empty
  * entry in a form means "not given"). */
 void        fl_record_set_text (JsonObject *row, const char *field, const char *value);

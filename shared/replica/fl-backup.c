@@ -1,10 +1,13 @@
 #include "fl-backup.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "fl-changelog.h"
 #include "fl-query.h"
 #include "fl-time.h"
+
+#define BYTES_PER_GB 1e9
 
 #define DAY (G_GINT64_CONSTANT (24) * 3600)
 
@@ -88,6 +91,32 @@ fl_backup_record_check (FlDb *db, const FlBackupCheck *check, const char *actor,
   if (check->notes != NULL && *check->notes != '\0')
     json_object_set_string_member (fields, "notes", check->notes);
   return fl_changelog_append (db, "backup_check", fields, out_id, error);
+}
+
+gboolean
+fl_backup_read_size (const char *text, gint64 *out_bytes, GError **error)
+{
+  g_return_val_if_fail (out_bytes != NULL, FALSE);
+  g_autofree char *typed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  if (*typed == '\0')
+    {
+      *out_bytes = -1;
+      return TRUE;
+    }
+  const FlColumn *column = fl_table_column (fl_schema_lookup ("backup_check"), "size_bytes");
+  double most = (double) column->max / BYTES_PER_GB;
+  double gigabytes;
+  if (!fl_record_read_decimal (typed, &gigabytes, error))
+    return FALSE;
+  if (gigabytes < 0 || gigabytes > most)
+    {
+      /* Translators: the size of a backup, in GB (10^9 bytes) */
+      g_set_error (error, FL_RECORD_ERROR, FL_RECORD_ERROR_INVALID,
+                   _("Enter a size in GB from 0 to %.0f"), floor (most));
+      return FALSE;
+    }
+  *out_bytes = (gint64) llround (gigabytes * BYTES_PER_GB);
+  return TRUE;
 }
 
 GPtrArray *

@@ -31,6 +31,12 @@ typedef struct {
 gboolean      fl_backup_record_check (FlDb *db, const FlBackupCheck *check, const char *actor,
                                       char **out_id, GError **error);
 
+/* Reads a backup's size as a person types it, in GB (10^9 bytes, "12.5"):
+ * an empty text is an unknown size (-1); a size that is not a number, is
+ * negative or is more than a check can hold is refused with words for the
+ * field, never clamped. */
+gboolean      fl_backup_read_size (const char *text, gint64 *out_bytes, GError **error);
+
 /* Length of a schedule's period in seconds (0 for an unknown schedule). */
 gint64        fl_backup_period_seconds (const char *schedule);
 

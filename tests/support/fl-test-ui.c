@@ -84,6 +84,21 @@ fl_ui_test_shows_text (GtkWidget *widget, const char *text)
   return FALSE;
 }
 
+GtkWidget *
+fl_ui_test_find_actionable (GtkWidget *widget, const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_ACTIONABLE (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), name) == 0)
+        return child;
+      GtkWidget *found = fl_ui_test_find_actionable (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 gpointer
 fl_ui_test_find_window (GType type)
 {

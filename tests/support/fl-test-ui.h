@@ -42,6 +42,10 @@ void      fl_ui_test_pump (void);
 #define fl_ui_test_child(widget, type, name) \
   ((gpointer) gtk_widget_get_template_child (GTK_WIDGET (widget), type, name))
 
+/* The first button (GtkActionable) under `widget` that activates the
+ * action `name`, or NULL. */
+GtkWidget *fl_ui_test_find_actionable (GtkWidget *widget, const char *name);
+
 /* The newest visible toplevel window of `type` (a dialog just opened). */
 gpointer  fl_ui_test_find_window (GType type);
 

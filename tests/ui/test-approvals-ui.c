@@ -182,6 +182,15 @@ test_count_with_variance (Fixture *f, gconstpointer data)
   g_assert_true (fl_approvals_page_select (f->page, count));
   g_assert_false (fl_approvals_page_decide (f->page, TRUE, NULL, &error));
   g_assert_error (error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION);
+  /* The decision buttons are off, and say why. */
+  const char * const buttons[] = { "approve_button", "reject_button" };
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      GtkWidget *button = fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, buttons[i]);
+      g_assert_false (gtk_widget_is_sensitive (button));
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==,
+                       "You decided on this already: it takes effect on the server at the next sync");
+    }
 
   sync_client (f, &f->supervisor);
   /* The server posted the adjustment: the balance is the count. */
@@ -441,6 +450,23 @@ test_assign (Fixture *f, gconstpointer data)
   g_assert_nonnull (wo);
   g_assert_cmpstr (fl_record_get_string (wo, "assignee"), ==, "eng_a");
   g_assert_cmpstr (fl_record_get_string (wo, "status"), ==, "assigned");
+
+  /* At a site where no engineer works, Assign is off and says why. */
+  GtkWidget *assign = fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "assign_button");
+  g_assert_true (gtk_widget_is_sensitive (assign));
+  g_assert_null (gtk_widget_get_tooltip_text (assign));
+  g_autofree char *lonely = fl_ui_test_store (f->supervisor.db, "site",
+      "{\"code\": \"DC-9\", \"name\": \"Remote data centre\", \"time_zone\": \"Asia/Shanghai\","
+      " \"coverage\": \"7x24\"}");
+  draft.site_id = lonely;
+  draft.title = "Badge reader at the gate";
+  g_autofree char *unassignable = NULL;
+  g_assert_true (fl_work_order_create (f->supervisor.db, &draft, "super", &unassignable, &error));
+  g_assert_no_error (error);
+  pump ();
+  g_assert_true (fl_approvals_page_select (f->page, unassignable));
+  g_assert_false (gtk_widget_is_sensitive (assign));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (assign), ==, "No engineer works at this order's site");
 }
 
 /* The customer's signature comes down with the queue, before the item is

@@ -81,11 +81,25 @@ test_record_check_and_drill (Fixture *f, gconstpointer data)
 
   fl_backups_page_show (f->page, f->daily);
 
-  /* A size that is not a number is refused; nothing is written. */
-  gtk_editable_set_text (GTK_EDITABLE (PAGE_CHILD ("size_row")), "twelve");
-  gtk_widget_activate_action (GTK_WIDGET (f->page), "backups.record", NULL);
-  fl_ui_test_pump ();
-  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM backup_check"), ==, 1);
+  /* A size that is not a number, negative or absurd is refused at the
+   * size field, saying why; nothing is written. */
+  static const struct { const char *text, *words; } sizes[] = {
+    { "twelve", "“twelve” is not a number" },
+    { "-1", "Enter a size in GB from 0 to 1152921504" },
+    { "inf", "“inf” is not a number" },
+    { "1e30", "“1e30” is not a number" },
+    { "99999999999", "Enter a size in GB from 0 to 1152921504" },
+  };
+  GtkWidget *size = PAGE_CHILD ("size_row");
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (size), sizes[i].text);
+      gtk_widget_activate_action (GTK_WIDGET (f->page), "backups.record", NULL);
+      fl_ui_test_pump ();
+      g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM backup_check"), ==, 1);
+      g_assert_true (gtk_widget_has_css_class (size, "error"));
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (size), ==, sizes[i].words);
+    }
 
   adw_combo_row_set_selected (PAGE_CHILD ("result_row"), 0);
   gtk_editable_set_text (GTK_EDITABLE (PAGE_CHILD ("taken_row")), "2026-11-22 05:40");
@@ -107,6 +121,15 @@ test_record_check_and_drill (Fixture *f, gconstpointer data)
       g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (minutes)));
     }
   gtk_editable_set_text (minutes, "35");
+  /* A time that cannot be read is refused at its own field too. */
+  GtkWidget *taken = PAGE_CHILD ("taken_row");
+  gtk_editable_set_text (GTK_EDITABLE (taken), "yesterday");
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "backups.record", NULL);
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM backup_check"), ==, 1);
+  g_assert_true (gtk_widget_has_css_class (taken, "error"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (taken), ==, "Write when the backup was taken as YYYY-MM-DD HH:MM");
+  gtk_editable_set_text (GTK_EDITABLE (taken), "2026-11-22 05:40");
   fl_ui_test_screenshot (GTK_WIDGET (f->window), "backups.png");
   gtk_widget_activate_action (GTK_WIDGET (f->page), "backups.record", NULL);
   fl_ui_test_pump ();
@@ -136,6 +159,7 @@ test_record_check_and_drill (Fixture *f, gconstpointer data)
   /* The form is ready for the next job. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (PAGE_CHILD ("size_row"))), ==, "");
   g_assert_false (adw_expander_row_get_enable_expansion (PAGE_CHILD ("drill_row")));
+  g_assert_false (gtk_widget_has_css_class (size, "error"));
 }
 
 int

@@ -115,8 +115,15 @@ test_search_history_and_correction (Fixture *f, gconstpointer data)
     }
   AdwEntryRow *value = fl_ui_test_child (ci, FL_TYPE_CI_PAGE, "value_row");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (value)), ==, "机房 A 机柜 3");
+  /* Propose is off, saying what the form still lacks, until it has it. */
+  GtkWidget *propose = fl_ui_test_find_actionable (GTK_WIDGET (ci), "ci.propose");
+  g_assert_false (gtk_widget_is_sensitive (propose));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (propose), ==, "Enter the correct value: it is the same as the record's");
   gtk_editable_set_text (GTK_EDITABLE (value), "机房 B 机柜 7");
+  g_assert_false (gtk_widget_is_sensitive (propose));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (propose), ==, "Say why the record is wrong, for the reviewer");
   gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_child (ci, FL_TYPE_CI_PAGE, "reason_row")), "Moved in October");
+  g_assert_true (gtk_widget_is_sensitive (propose));
   gtk_widget_activate_action (GTK_WIDGET (ci), "ci.propose", NULL);
   fl_ui_test_pump ();
 

@@ -162,6 +162,16 @@ test_walk_audit (Fixture *f, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (f->page), "audits.mark", "s", "as_recorded");
   fl_ui_test_pump ();
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM cmdb_audit_item"), ==, marks);
+  /* And the buttons say why, in the rule's words. */
+  const char * const walking_actions[] = { "audits.submit", "audits.mark", "audits.add-unrecorded" };
+  for (guint i = 0; i < G_N_ELEMENTS (walking_actions); i++)
+    {
+      GtkWidget *button = fl_ui_test_find_actionable (GTK_WIDGET (f->page), walking_actions[i]);
+      g_assert_nonnull (button);
+      g_assert_false (gtk_widget_is_sensitive (button));
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==,
+                       "Audit AUD-261201-SUP-0001 is Waiting for approval: it takes no more marks");
+    }
 }
 
 int

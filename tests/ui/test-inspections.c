@@ -1,5 +1,6 @@
 /* Walking an inspection round through the real widgets: the checklist built
- * from the template, an out-of-range value marked while typing, a failed
+ * from the template, an out-of-range value marked while typing, a reading
+ * that is not a number refused at its field, a failed
  * item that opens a linked incident (found in My work), and the round's
  * progress.  FL_SCREENSHOT_DIR=<dir> saves inspections.png. */
 #include "fl-inspection-form.h"
@@ -107,23 +108,47 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
   FlInspectionForm *form = fl_inspections_page_get_form (f->page);
   g_assert_true (GTK_IS_SWITCH (fl_inspection_form_get_control (form, "power_ok")));
   GtkWidget *temperature = fl_inspection_form_get_control (form, "temperature");
-  g_assert_true (GTK_IS_SPIN_BUTTON (temperature));
+  g_assert_true (GTK_IS_EDITABLE (temperature));
   g_assert_true (ADW_IS_COMBO_ROW (fl_inspection_form_get_control (form, "alarm")));
   g_assert_true (ADW_IS_ENTRY_ROW (fl_inspection_form_get_control (form, "notes")));
 
+  /* A reading that is not a number, or a required one left empty, is
+   * refused at its field with the reason, and nothing is recorded (the
+   * spin button it replaced recorded its last value instead). */
+  static const struct { const char *text, *words; } refused[] = {
+    { "abc", "“abc” is not a number" },
+    { "1e999", "“1e999” is not a number" },
+    { "", "Enter a number" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (temperature), refused[i].text);
+      gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
+      fl_ui_test_pump ();
+      g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM inspection"), ==, 0);
+      g_assert_true (gtk_widget_has_css_class (temperature, "error"));
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (temperature), ==, refused[i].words);
+    }
+
   /* 22 °C is fine; 41 °C is marked at once. */
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (temperature), 22);
+  gtk_editable_set_text (GTK_EDITABLE (temperature), "22");
+  g_assert_false (gtk_widget_has_css_class (temperature, "error"));
   g_assert_false (gtk_widget_has_css_class (temperature, "out-of-range"));
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (temperature), 41);
+  gtk_editable_set_text (GTK_EDITABLE (temperature), "41");
   g_assert_true (gtk_widget_has_css_class (temperature, "out-of-range"));
   gtk_editable_set_text (GTK_EDITABLE (fl_inspection_form_get_control (form, "notes")), "Fan noisy");
 
   gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
   fl_ui_test_pump ();
-  /* A second click records nothing: the action is off until an answer changes. */
+  /* A second click records nothing: the action is off until an answer
+   * changes, and the button says so. */
   gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
   fl_ui_test_pump ();
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM inspection"), ==, 1);
+  GtkWidget *record = fl_ui_test_find_actionable (GTK_WIDGET (form), "inspection-form.record");
+  g_assert_false (gtk_widget_is_sensitive (record));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (record), ==,
+                   "Recorded: change an answer to record the inspection again");
 
   /* The inspection failed and is linked to a new incident about this CI. */
   g_assert_cmpint (fl_test_count (f->db,
@@ -137,11 +162,14 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
   GtkProgressBar *progress = fl_ui_test_child (f->page, FL_TYPE_INSPECTIONS_PAGE, "round_progress");
   g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "1 of 2 inspected");
 
-  /* Corrected answers are recorded against the same open incident. */
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (temperature), 45);
+  /* Corrected answers are recorded against the same open incident, a
+   * reading far outside the limits as typed, not clamped. */
+  gtk_editable_set_text (GTK_EDITABLE (temperature), "450");
   gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
   fl_ui_test_pump ();
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM inspection"), ==, 2);
+  g_assert_cmpint (fl_test_count (f->db,
+                   "SELECT count(*) FROM inspection WHERE json_extract (results, '$.temperature') = 450"), ==, 1);
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM work_order"), ==, 1);
 
   /* And it waits in My work. */
@@ -164,7 +192,7 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
 
   /* For the screenshot: the failing checklist again. */
   fl_inspections_page_show (f->page, f->round, f->ci1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (fl_inspection_form_get_control (form, "temperature")), 41);
+  gtk_editable_set_text (GTK_EDITABLE (fl_inspection_form_get_control (form, "temperature")), "41");
   fl_ui_test_screenshot (GTK_WIDGET (f->window), "inspections.png");
 }
 

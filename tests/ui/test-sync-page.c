@@ -83,7 +83,15 @@ sign_in (Fixture *f, const char *login)
   GType type = G_OBJECT_TYPE (page);
   gtk_editable_set_text (fl_ui_test_child (page, type, "server_row"), fl_sync_server_url (&f->server));
   gtk_editable_set_text (fl_ui_test_child (page, type, "login_row"), login);
+  /* Sign In is off until everything is filled in, and says so. */
+  GtkWidget *button = fl_ui_test_find_actionable (page, "sign-in.sign-in");
+  gtk_editable_set_text (fl_ui_test_child (page, type, "password_row"), "");
+  g_assert_false (gtk_widget_is_sensitive (button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==,
+                   "Fill in the server address, your login and your password first");
   gtk_editable_set_text (fl_ui_test_child (page, type, "password_row"), FL_TEST_PASSWORD);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_null (gtk_widget_get_tooltip_text (button));
   gtk_widget_activate_action (page, "sign-in.sign-in", NULL);
   fl_ui_test_wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (main_stack), "main") == 0);
   g_assert_cmpstr (fl_session_get_login (f->session), ==, login);

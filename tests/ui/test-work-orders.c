@@ -150,7 +150,13 @@ test_create_incident_offline (Fixture *f, gconstpointer data)
   g_assert_nonnull (dialog);
 #define DIALOG_CHILD(name) fl_ui_test_child (dialog, FL_TYPE_NEW_WORK_ORDER_DIALOG, name)
 
+  /* Create is off without a title, and says so. */
+  GtkWidget *create = fl_ui_test_find_actionable (GTK_WIDGET (dialog), "new-work-order.create");
+  g_assert_false (gtk_widget_is_sensitive (create));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (create), ==, "Give the work order a title first");
   gtk_editable_set_text (GTK_EDITABLE (DIALOG_CHILD ("title_row")), "HIS 数据库连接超时 HIS database timeouts");
+  g_assert_true (gtk_widget_is_sensitive (create));
+  g_assert_null (gtk_widget_get_tooltip_text (create));
   gtk_editable_set_text (GTK_EDITABLE (DIALOG_CHILD ("reporter_row")), "Ward 5 nurse station");
   adw_combo_row_set_selected (DIALOG_CHILD ("ci_row"), 1);       /* DB-01 */
   adw_combo_row_set_selected (DIALOG_CHILD ("impact_row"), 1);   /* whole company */

@@ -89,11 +89,52 @@ test_record_check_and_drill (void)
   fl_test_remove_tree (dir);
 }
 
+/* A size is read as typed, in GB, never clamped: "twelve", "-1", "inf",
+ * "1e30" and more than a check holds are refused with words for the field
+ * (each used to be cast to a number of bytes); empty means unknown. */
+static void
+test_typed_size_is_refused_not_clamped (void)
+{
+  static const struct { const char *text; gint64 bytes; const char *words; } cases[] = {
+    { "12.5", 12500000000, NULL },
+    { " 0 ", 0, NULL },
+    { "", -1, NULL },
+    { "0.000000001", 1, NULL },
+    { "1152921504", 1152921504000000000, NULL },
+    { "twelve", -2, "“twelve” is not a number" },
+    { "inf", -2, "“inf” is not a number" },
+    { "1e30", -2, "“1e30” is not a number" },
+    { "12,5", -2, "“12,5” is not a number" },
+    { "-1", -2, "Enter a size in GB from 0 to 1152921504" },
+    { "1152921505", -2, "Enter a size in GB from 0 to 1152921504" },
+    { "99999999999999", -2, "Enter a size in GB from 0 to 1152921504" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 bytes = -2;
+      g_test_message ("“%s”", cases[i].text);
+      gboolean read = fl_backup_read_size (cases[i].text, &bytes, &error);
+      g_assert_cmpint (bytes, ==, cases[i].bytes);
+      if (cases[i].words == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (read);
+        }
+      else
+        {
+          g_assert_false (read);
+          g_assert_cmpstr (error->message, ==, cases[i].words);
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/backup/state", test_state_from_last_check);
   g_test_add_func ("/backup/record", test_record_check_and_drill);
+  g_test_add_func ("/backup/typed-size", test_typed_size_is_refused_not_clamped);
   return g_test_run ();
 }

@@ -325,6 +325,59 @@ test_typed_numbers_are_refused_not_clamped (void)
     }
 }
 
+/* A decimal a person types (a reading) is digits with a sign and a point:
+ * what g_ascii_strtod would also take ("inf", "nan", "0x10", "1e999") is
+ * refused with words for the field, as is a setting outside its range. */
+static void
+test_typed_decimals_are_refused (void)
+{
+  static const struct { const char *text; double value; const char *words; } cases[] = {
+    { "21.5", 21.5, NULL },
+    { " -3 ", -3, NULL },
+    { "+0.25", 0.25, NULL },
+    { ".5", 0.5, NULL },
+    { "7.", 7, NULL },
+    { "", -99, "Enter a number" },
+    { "abc", -99, "“abc” is not a number" },
+    { "inf", -99, "“inf” is not a number" },
+    { "nan", -99, "“nan” is not a number" },
+    { "0x10", -99, "“0x10” is not a number" },
+    { "1e999", -99, "“1e999” is not a number" },
+    { "1.2.3", -99, "“1.2.3” is not a number" },
+    { "-", -99, "“-” is not a number" },
+    { ".", -99, "“.” is not a number" },
+    { "1234567890123456", -99, "Enter a number of at most 15 digits" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      double value = -99;
+      g_test_message ("“%s”", cases[i].text);
+      gboolean read = fl_record_read_decimal (cases[i].text, &value, &error);
+      g_assert_cmpfloat (value, ==, cases[i].value);
+      if (cases[i].words == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (read);
+        }
+      else
+        {
+          g_assert_false (read);
+          g_assert_cmpstr (error->message, ==, cases[i].words);
+        }
+    }
+
+  g_autoptr(GError) error = NULL;
+  gint64 minutes = -1;
+  g_assert_false (fl_record_read_whole_number ("5000", 1, 1440, &minutes, &error));
+  g_assert_cmpstr (error->message, ==, "Enter a number from 1 to 1440");
+  g_assert_cmpint (minutes, ==, -1);
+  g_clear_error (&error);
+  g_assert_true (fl_record_read_whole_number ("30", 1, 1440, &minutes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (minutes, ==, 30);
+}
+
 /* A 64-bit number travels as the digits PRId64 writes, nothing else: "09"
  * used to validate as a version and read back from the store as "9" (found
  * by the record fuzz target). */
@@ -365,6 +418,7 @@ main (int argc, char **argv)
   g_test_add_func ("/record/every-column-bounded", test_every_column_is_bounded);
   g_test_add_func ("/record/limits", test_limits_are_enforced);
   g_test_add_func ("/record/typed-numbers", test_typed_numbers_are_refused_not_clamped);
+  g_test_add_func ("/record/typed-decimals", test_typed_decimals_are_refused);
   g_test_add_func ("/record/int64-canonical", test_int64_digits_are_canonical);
   return g_test_run ();
 }
