@@ -513,6 +513,16 @@ test_next_user_starts_afresh (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_session_get_role (shared), ==, FL_ROLE_CLERK);
   g_assert_null (fl_stock_page_get_location (f->page));
   g_assert_nonnull (find_balance (balances_model (f), "WH1", "FAN-1U"));
+  /* The clerk may count: the stocktake follows the role of who signed in. */
+  GtkWidget *counts = fl_ui_test_child (f->page, FL_TYPE_STOCK_PAGE, "count_sheet");
+  g_assert_true (gtk_widget_get_sensitive (counts));
+  fl_session_set_login (shared, "zhang.wei");
+  pump ();
+  g_assert_false (gtk_widget_get_sensitive (counts));
+  fl_session_set_login (shared, "li.na");
+  g_signal_emit_by_name (shared, "changed", NULL);
+  pump ();
+  g_assert_true (gtk_widget_get_sensitive (counts));
   /* A location the clerk chose stays chosen while the clerk works. */
   fl_stock_page_select_location (f->page, f->warehouse);
   g_signal_emit_by_name (shared, "changed", "stock_movement");
