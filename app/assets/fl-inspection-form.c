@@ -58,13 +58,13 @@ number_row (JsonObject *item, const char *label, GtkWidget **control)
   if (limits != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), limits);
 
-  /* Room to enter values well outside the limits: they are findings. */
-  double span = has_min && has_max ? MAX (max - min, 1) : 100;
-  double lower = has_min ? min - span : (has_max ? max - 2 * span : -1e6);
-  double upper = has_max ? max + span : (has_min ? min + 2 * span : 1e6);
+  /* Any reading can be entered: one outside the limits is a finding, and
+   * is recorded as read, never cut to a bound of the field. */
   double start = has_min && has_max ? (min + max) / 2 : has_min ? min : has_max ? max : 0;
-  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, 0.5);
+  GtkWidget *spin = gtk_spin_button_new_with_range (-1e6, 1e6, 0.5);
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 1);
+  /* As wide as a reading, not as the bounds. */
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), start);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   g_object_set_data_full (G_OBJECT (spin), "fl-item", json_object_ref (item),
