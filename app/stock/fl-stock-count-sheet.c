@@ -343,17 +343,31 @@ submit_clicked (FlStockCountSheet *self)
   fl_notice_toast (GTK_WIDGET (self), message);
 }
 
+/* Who may count is who is signed in now: the session stays when another
+ * user signs in on the window, its role changes. */
+static void
+update_sensitive (FlStockCountSheet *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self),
+                            self->session != NULL &&
+                            fl_access_check_write (fl_session_get_role (self->session), "stock_count",
+                                                   "insert", NULL));
+}
+
 void
 fl_stock_count_sheet_set_session (FlStockCountSheet *self, FlSession *session)
 {
   g_return_if_fail (FL_IS_STOCK_COUNT_SHEET (self));
-  if (!g_set_object (&self->session, session))
+  if (self->session == session)
     return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, update_sensitive, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    g_signal_connect_object (session, "notify::role", G_CALLBACK (update_sensitive), self,
+                             G_CONNECT_SWAPPED);
   g_list_store_remove_all (self->lines);
-  gtk_widget_set_sensitive (GTK_WIDGET (self),
-                            session != NULL &&
-                            fl_access_check_write (fl_session_get_role (session), "stock_count",
-                                                   "insert", NULL));
+  update_sensitive (self);
   update_summary (self);
 }
 

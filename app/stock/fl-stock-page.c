@@ -35,6 +35,7 @@ struct _FlStockPage
   GtkSingleSelection  *balances_selection;
   GtkSingleSelection  *parts_selection;
   gboolean             filling_locations;
+  char                *locations_login;  /* whose locations the dropdown lists */
 };
 
 static void page_iface_init (FlPageInterface *iface);
@@ -111,7 +112,12 @@ update_queries (FlStockPage *self)
 static void
 fill_locations (FlStockPage *self)
 {
-  g_autofree char *previous = g_strdup (fl_stock_page_get_location (self));
+  /* The location chosen stays chosen, but not for the next user. */
+  const char *login = fl_session_get_login (self->session);
+  g_autofree char *previous = g_strcmp0 (self->locations_login, login) == 0
+                              ? g_strdup (fl_stock_page_get_location (self)) : NULL;
+  g_free (self->locations_login);
+  self->locations_login = g_strdup (login);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) locations = fl_stock_list_locations (page_db (self),
       is_engineer (self) ? fl_session_get_login (self->session) : NULL, NULL, &error);
@@ -378,6 +384,7 @@ fl_stock_page_finalize (GObject *object)
 {
   FlStockPage *self = FL_STOCK_PAGE (object);
   g_ptr_array_unref (self->location_ids);
+  g_free (self->locations_login);
   G_OBJECT_CLASS (fl_stock_page_parent_class)->finalize (object);
 }
 

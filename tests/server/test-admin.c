@@ -271,6 +271,11 @@ test_demo_data (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_store_count (store, "SELECT COUNT(DISTINCT coverage) FROM site"), ==, 3);
   g_assert_cmpint (fl_test_store_count (store, "SELECT COUNT(DISTINCT role) FROM \"user\""), ==, 4);
   g_assert_cmpint (fl_test_store_count (store, "SELECT COUNT(DISTINCT type) FROM ci"), ==, 5);
+  /* A cause is written as the engineer would, in both languages like the
+   * resolution, never a bare category word such as "hardware". */
+  g_assert_cmpint (fl_test_store_count (store, "SELECT COUNT(*) FROM work_order WHERE cause IS NOT NULL"), >, 0);
+  g_assert_cmpint (fl_test_store_count (store, "SELECT COUNT(*) FROM work_order"
+                                               " WHERE cause IS NOT NULL AND cause NOT LIKE '% %'"), ==, 0);
   g_assert_cmpint (fl_test_store_count (store, "SELECT COUNT(DISTINCT kind) FROM stock_movement"), ==, 7);
   g_assert_cmpint (fl_test_store_count (store, "SELECT COUNT(*) FROM work_order WHERE resolve_due IS NULL OR priority IS NULL"), ==, 0);
   g_assert_cmpint (fl_test_store_count (store, "SELECT COUNT(*) FROM calendar WHERE CAST (holidays AS TEXT) LIKE '%2026-02-17%'"), ==, 1);

@@ -361,6 +361,25 @@ queue_filter (Fixture *f, const char *name)
   return fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, name);
 }
 
+/* The queue fills its pane down to the bottom of the window: a long queue
+ * shows as many rows as fit, not the few an empty queue's page is tall. */
+static void
+test_queue_fills_the_pane (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fan = engineer_resolves (f, "Server room fan noisy");
+  sync_client (f, &f->supervisor);
+  g_assert_cmpuint (g_list_model_get_n_items (fl_approvals_page_get_queue (f->page)), ==, 1);
+  pump ();
+  GtkWidget *view = fl_ui_test_child (f->page, FL_TYPE_APPROVALS_PAGE, "queue_view");
+  GtkWidget *scroller = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+  g_assert_true (gtk_widget_compute_bounds (scroller, GTK_WIDGET (f->page), &bounds));
+  int page_height = gtk_widget_get_height (GTK_WIDGET (f->page));
+  g_test_message ("queue %.0f..%.0f of a page %d px high", bounds.origin.y,
+                  bounds.origin.y + bounds.size.height, page_height);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, >=, page_height - 2);
+}
+
 /* The queue narrowed by kind, person, site and age, and several items
  * selected and approved together. */
 static void
@@ -702,6 +721,7 @@ main (int argc, char **argv)
   ADD ("/approvals-ui/stale-approval", test_stale_approval);
   ADD ("/approvals-ui/work-order-decisions", test_work_order_decisions);
   ADD ("/approvals-ui/assign", test_assign);
+  ADD ("/approvals-ui/queue-fills-the-pane", test_queue_fills_the_pane);
   ADD ("/approvals-ui/filters-approve-several", test_filters_and_approve_several);
   ADD ("/approvals-ui/signature-downloaded", test_signature_downloaded);
   ADD ("/approvals-ui/detail-downloads-signature", test_detail_downloads_signature);

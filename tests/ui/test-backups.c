@@ -18,13 +18,7 @@ typedef struct {
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  f->dir = g_dir_make_tmp ("fieldline-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
-  f->db = fl_db_open_replica (path, &error);
-  g_assert_no_error (error);
-  fl_db_set_meta (f->db, FL_META_DEVICE_CODE, "K3F", &error);
+  f->db = fl_test_replica ("K3F", &f->dir);
 
   g_autofree char *site = fl_ui_test_store (f->db, "site",
       "{\"code\": \"HOSP1\", \"name\": \"第一人民医院\", \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
@@ -162,11 +156,32 @@ test_record_check_and_drill (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_has_css_class (size, "error"));
 }
 
+/* In Chinese the job's line reads as Chinese is written: "每周增量备份至",
+ * with no spaces between the words the English one needs. */
+static void
+test_job_line_in_chinese (Fixture *f, gconstpointer data)
+{
+  if (!fl_ui_test_use_language ("zh_CN"))
+    {
+      g_test_skip ("no C.UTF-8 locale to switch the language in");
+      return;
+    }
+  fl_backups_page_show (f->page, f->weekly);
+  fl_ui_test_pump ();
+  g_autofree char *line = g_strdup (gtk_label_get_text (PAGE_CHILD ("subtitle_label")));
+  fl_ui_test_use_language (NULL);
+  g_test_message ("%s", line);
+  g_assert_nonnull (strstr (line, "DB-01 HIS database · 每周增量备份至 SAN snapshot"));
+  g_assert_nonnull (strstr (line, "06:00 前完成，保留 90 天"));
+}
+
 int
 main (int argc, char **argv)
 {
   fl_ui_test_init (&argc, &argv);
   g_test_add ("/ui/backups/record-check-and-drill", Fixture, NULL, fixture_set_up,
               test_record_check_and_drill, fixture_tear_down);
+  g_test_add ("/ui/backups/job-line-in-chinese", Fixture, NULL, fixture_set_up,
+              test_job_line_in_chinese, fixture_tear_down);
   return g_test_run ();
 }

@@ -31,13 +31,7 @@ static const char template_items[] =
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  f->dir = g_dir_make_tmp ("fieldline-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
-  f->db = fl_db_open_replica (path, &error);
-  g_assert_no_error (error);
-  fl_db_set_meta (f->db, FL_META_DEVICE_CODE, "K3F", &error);
+  f->db = fl_test_replica ("K3F", &f->dir);
 
   f->site = fl_ui_test_store (f->db, "site",
       "{\"code\": \"HOSP1\", \"name\": \"第一人民医院\", \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
@@ -196,11 +190,36 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
   fl_ui_test_screenshot (GTK_WIDGET (f->window), "inspections.png");
 }
 
+/* A reading far outside the limits is recorded as typed, not cut to what
+ * the field happens to allow: 99 °C stays 99 °C, marked. */
+static void
+test_reading_kept_as_typed (Fixture *f, gconstpointer data)
+{
+  fl_inspections_page_show (f->page, f->round, f->ci1);
+  FlInspectionForm *form = fl_inspections_page_get_form (f->page);
+  GtkSpinButton *temperature = GTK_SPIN_BUTTON (fl_inspection_form_get_control (form, "temperature"));
+  gtk_editable_set_text (GTK_EDITABLE (temperature), "99");
+  gtk_spin_button_update (temperature);
+  g_assert_cmpfloat (gtk_spin_button_get_value (temperature), ==, 99);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (temperature), "out-of-range"));
+  gtk_editable_set_text (GTK_EDITABLE (temperature), "-40");
+  gtk_spin_button_update (temperature);
+  g_assert_cmpfloat (gtk_spin_button_get_value (temperature), ==, -40);
+  gtk_editable_set_text (GTK_EDITABLE (temperature), "99");
+  gtk_spin_button_update (temperature);
+  gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM inspection"
+                                         " WHERE json_extract (results, '$.temperature') = 99"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
   fl_ui_test_init (&argc, &argv);
   g_test_add ("/ui/inspections/fail-opens-incident", Fixture, NULL, fixture_set_up,
               test_fail_opens_incident, fixture_tear_down);
+  g_test_add ("/ui/inspections/reading-kept-as-typed", Fixture, NULL, fixture_set_up,
+              test_reading_kept_as_typed, fixture_tear_down);
   return g_test_run ();
 }

@@ -25,14 +25,7 @@ typedef struct {
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  f->dir = g_dir_make_tmp ("fieldline-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
-  f->db = fl_db_open_replica (path, &error);
-  g_assert_no_error (error);
-  fl_db_set_meta (f->db, FL_META_DEVICE_CODE, "K3F", &error);
-  g_assert_no_error (error);
+  f->db = fl_test_replica ("K3F", &f->dir);
   f->site = fl_ui_test_store (f->db, "site",
       "{\"code\": \"HOSP1\", \"name\": \"" SITE_NAME "\", \"time_zone\": \"Asia/Shanghai\","
       " \"coverage\": \"7x24\"}");

@@ -22,13 +22,7 @@ typedef struct {
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  f->dir = g_dir_make_tmp ("fieldline-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
-  f->db = fl_db_open_replica (path, &error);
-  g_assert_no_error (error);
-  fl_db_set_meta (f->db, FL_META_DEVICE_CODE, "K3F", &error);
+  f->db = fl_test_replica ("K3F", &f->dir);
   f->site = fl_ui_test_store (f->db, "site",
       "{\"code\": \"HOSP1\", \"name\": \"第一人民医院\", \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
   g_free (fl_ui_test_store (f->db, "user",
@@ -287,6 +281,63 @@ test_open_from_incident (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_count (f->db, sql), ==, 1);
 }
 
+/* In a window 1100 px wide the sidebar stays beside the page, the page
+ * keeps its width, and every label in its lists, an opened problem's
+ * too, is readable whole or ellipsized with a tooltip: in English and in
+ * Chinese. */
+static void
+check_readable_at_1100 (Fixture *f)
+{
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_free (fl_ui_test_store_printf (f->db, "problem",
+      "{\"ref\": \"PRB-261201-K3F-0002\", \"title\": \"核心交换机端口频繁抖动导致门诊挂号系统间歇性中断"
+      " Core switch port flapping interrupts outpatient registration\", \"site_id\": \"%s\", \"ci_id\": \"%s\","
+      " \"origin\": \"incident\", \"priority\": 1, \"status\": \"registered\", \"by\": \"li.na\", \"at\": \"%s\"}",
+      f->site, f->ci, now));
+  FlWindow *window = fl_window_new (NULL, f->session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_show_area (window, "problems");
+  FlProblemsPage *page = FL_PROBLEMS_PAGE (fl_window_get_page (window, "problems"));
+  fl_ui_test_pump ();
+  GtkListBox *problems = fl_ui_test_child (page, FL_TYPE_PROBLEMS_PAGE, "problems_list");
+  for (int i = 0; gtk_list_box_get_row_at_index (problems, i) != NULL; i++)
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (problems, i)), TRUE);
+  fl_ui_test_pump ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1100);
+  GtkWidget *leaflet = fl_ui_test_child (window, FL_TYPE_WINDOW, "leaflet");
+  g_assert_false (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
+  graphene_rect_t sidebar, content;
+  g_assert_true (gtk_widget_compute_bounds (fl_ui_test_child (window, FL_TYPE_WINDOW, "sidebar"),
+                                            GTK_WIDGET (window), &sidebar));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (page), GTK_WIDGET (window), &content));
+  g_assert_cmpfloat (sidebar.origin.x + sidebar.size.width, <=, content.origin.x + 1);
+  g_assert_cmpfloat (content.origin.x + content.size.width, <=, 1100);
+  g_assert_cmpfloat (content.size.width, >=, 600);
+  fl_ui_test_screenshot (GTK_WIDGET (window), "problems-1100.png");
+  g_assert_cmpuint (fl_ui_test_assert_readable (GTK_WIDGET (page)), >, 15);
+  gtk_window_destroy (GTK_WINDOW (window));
+  fl_ui_test_pump ();
+}
+
+static void
+test_readable_at_1100 (Fixture *f, gconstpointer data)
+{
+  check_readable_at_1100 (f);
+}
+
+static void
+test_readable_at_1100_in_chinese (Fixture *f, gconstpointer data)
+{
+  if (!fl_ui_test_use_language ("zh_CN"))
+    {
+      g_test_skip ("no C.UTF-8 locale to switch the language in");
+      return;
+    }
+  check_readable_at_1100 (f);
+  fl_ui_test_use_language (NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -297,5 +348,9 @@ main (int argc, char **argv)
               test_change_documents, fixture_tear_down);
   g_test_add ("/ui/problems/open-from-incident", Fixture, NULL, fixture_set_up,
               test_open_from_incident, fixture_tear_down);
+  g_test_add ("/ui/problems/readable-at-1100", Fixture, NULL, fixture_set_up,
+              test_readable_at_1100, fixture_tear_down);
+  g_test_add ("/ui/problems/readable-at-1100-in-chinese", Fixture, NULL, fixture_set_up,
+              test_readable_at_1100_in_chinese, fixture_tear_down);
   return g_test_run ();
 }

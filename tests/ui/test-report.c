@@ -270,6 +270,21 @@ test_figures (Fixture *f, gconstpointer data)
   g_assert_cmpstr (response, ==, "−33.3 pp");
 }
 
+/* In Chinese a month under a chart's bar is its number and 月, whatever
+ * the C library's locale names months: the client may run in C.UTF-8
+ * with LANGUAGE=zh_CN. */
+static void
+test_months_in_chinese (Fixture *f, gconstpointer data)
+{
+  fl_test_use_language ("zh_CN");
+  g_autoptr(FlServiceReport) report = collect_period (f, "2026-10");
+  fl_test_use_language (NULL);
+  g_assert_cmpstr (report->history_labels[5], ==, "10月");
+  g_assert_cmpstr (report->history_labels[0], ==, "5月");
+  g_autoptr(FlServiceReport) english = collect_period (f, "2026-10");
+  g_assert_cmpstr (english->history_labels[5], ==, "Oct");
+}
+
 /* A quarter compares with the quarter before and shows the quarters in
  * its history; any days compare with as many days before them. */
 static void
@@ -739,6 +754,7 @@ main (int argc, char **argv)
     adw_init ();
   g_test_add_func ("/report/chart-trend", test_chart_trend);
   g_test_add ("/report/figures", Fixture, NULL, fixture_set_up, test_figures, fixture_tear_down);
+  g_test_add ("/report/months-in-chinese", Fixture, NULL, fixture_set_up, test_months_in_chinese, fixture_tear_down);
   g_test_add ("/report/other-periods", Fixture, NULL, fixture_set_up, test_other_periods, fixture_tear_down);
   g_test_add ("/report/pdf", Fixture, NULL, fixture_set_up, test_pdf, fixture_tear_down);
   g_test_add ("/report/csv", Fixture, NULL, fixture_set_up, test_csv, fixture_tear_down);

@@ -495,6 +495,41 @@ test_engineer_sees_own_van (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* Another user signing in on the same window does not inherit the
+ * location the previous one was looking at: the clerk after the engineer
+ * sees every location, not the engineer's van. */
+static void
+test_next_user_starts_afresh (Fixture *f, gconstpointer data)
+{
+  receive_fans_and_disks (f);
+  g_autoptr(FlSession) shared = session_for (f, "zhang.wei");
+  fl_page_set_session (FL_PAGE (f->page), shared);
+  pump ();
+  g_assert_cmpstr (fl_stock_page_get_location (f->page), ==, f->van);
+  fl_session_set_login (shared, NULL);
+  fl_session_set_login (shared, "li.na");
+  g_signal_emit_by_name (shared, "changed", NULL);
+  pump ();
+  g_assert_cmpint (fl_session_get_role (shared), ==, FL_ROLE_CLERK);
+  g_assert_null (fl_stock_page_get_location (f->page));
+  g_assert_nonnull (find_balance (balances_model (f), "WH1", "FAN-1U"));
+  /* The clerk may count: the stocktake follows the role of who signed in. */
+  GtkWidget *counts = fl_ui_test_child (f->page, FL_TYPE_STOCK_PAGE, "count_sheet");
+  g_assert_true (gtk_widget_get_sensitive (counts));
+  fl_session_set_login (shared, "zhang.wei");
+  pump ();
+  g_assert_false (gtk_widget_get_sensitive (counts));
+  fl_session_set_login (shared, "li.na");
+  g_signal_emit_by_name (shared, "changed", NULL);
+  pump ();
+  g_assert_true (gtk_widget_get_sensitive (counts));
+  /* A location the clerk chose stays chosen while the clerk works. */
+  fl_stock_page_select_location (f->page, f->warehouse);
+  g_signal_emit_by_name (shared, "changed", "stock_movement");
+  pump ();
+  g_assert_cmpstr (fl_stock_page_get_location (f->page), ==, f->warehouse);
+}
+
 static void
 test_screenshot (Fixture *f, gconstpointer data)
 {
@@ -546,6 +581,7 @@ main (int argc, char **argv)
   ADD ("/stock-ui/scrap-request", test_scrap_request);
   ADD ("/stock-ui/part-history", test_part_history);
   ADD ("/stock-ui/engineer-sees-own-van", test_engineer_sees_own_van);
+  ADD ("/stock-ui/next-user-starts-afresh", test_next_user_starts_afresh);
   ADD ("/stock-ui/screenshot", test_screenshot);
   ADD ("/stock-ui/readable-at-1100", test_readable_at_1100);
   return g_test_run ();

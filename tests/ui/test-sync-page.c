@@ -29,13 +29,8 @@ typedef struct {
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
   fl_sync_server_setup (&f->server);
-  f->dir = g_dir_make_tmp ("fieldline-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *path = g_build_filename (f->dir, "replica.db", NULL);
-  f->db = fl_db_open_replica (path, &error);
-  g_assert_no_error (error);
+  f->db = fl_test_replica ("K3F", &f->dir);
   f->tokens = fl_memory_token_store_new ();
   f->session = fl_session_new_with_tokens (f->db, NULL, f->tokens);
   f->settings = g_settings_new (FL_APP_ID);
