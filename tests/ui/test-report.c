@@ -10,6 +10,7 @@
 #include "fl-ui-test-util.h"
 
 #include "fl-kpi-chart.h"
+#include "fl-replica-queries.h"
 #include "fl-session.h"
 #include "fl-reports-page.h"
 #include "fl-service-report.h"
@@ -532,6 +533,28 @@ test_cli_report (Fixture *f, gconstpointer data)
   g_assert_cmpint (cli (f, &september, "audits", "kpi", "--period", "2026-09", "--site", "HOSP1", NULL), ==, 0);
   g_assert_cmpstr (september, ==, "HOSP1 第一人民医院\t2026-09\taudits 0\tRecords match reality — (0 / 0)\n");
   g_assert_cmpint (cli (f, &no_site, "audits", "kpi", "--period", "2026-10", "--site", "HOSP", NULL), ==, 1);
+
+  /* audits list: the open round first, whatever its marks; each CI by its
+   * last mark, HIS-DB unmarked on the approved round. */
+  g_autofree char *open_json = g_strdup_printf (
+      "{\"ref\": \"AUD-2\", \"site_id\": \"%s\", \"due_on\": \"2026-12-01\", \"status\": \"planned\","
+      " \"assignee\": \"li.na\"}", f->site);
+  g_autofree char *open_audit = store (f->db, "cmdb_audit", open_json, LOCAL ("2026-11-01T09:00:00"));
+  g_autofree char *his_db = fl_replica_find_id (f->db, "ci", "code", "HIS-DB", NULL);
+  g_autofree char *missing = g_strdup_printf (
+      "{\"audit_id\": \"%s\", \"ci_id\": \"%s\", \"result\": \"missing\", \"by\": \"li.na\","
+      " \"at\": \"" LOCAL ("2026-11-02T10:00:00") "\"}", open_audit, his_db);
+  g_free (store (f->db, "cmdb_audit_item", missing, LOCAL ("2026-11-02T10:00:00")));
+  g_autofree char *rounds = NULL, *rounds_elsewhere = NULL, *rounds_nowhere = NULL;
+  g_assert_cmpint (cli (f, &rounds, "audits", "list", NULL), ==, 0);
+  g_assert_cmpstr (rounds, ==,
+                   "AUD-2\tHOSP1 第一人民医院\t2026-12-01\tPlanned\tli.na\tFound as recorded: 0; "
+                   "Found with differences: 0; Missing: 1; Found, not recorded: 0; Unmarked: 2\n"
+                   "AUD-1\tHOSP1 第一人民医院\t2026-10-20\tApproved\t—\tFound as recorded: 1; "
+                   "Found with differences: 1; Missing: 0; Found, not recorded: 0; Unmarked: 1\n");
+  g_assert_cmpint (cli (f, &rounds_elsewhere, "audits", "list", "--site", "HOSP1", NULL), ==, 0);
+  g_assert_cmpstr (rounds_elsewhere, ==, rounds);
+  g_assert_cmpint (cli (f, &rounds_nowhere, "audits", "list", "--site", "NOPE", NULL), ==, 1);
 
   /* Wrong arguments exit 2, an unknown site 1. */
   g_autofree char *wrong = NULL, *nowhere = NULL, *no_format = NULL;
