@@ -611,9 +611,36 @@ attach_document (Fixture *f, const char *change, const char *document, const cha
   sync_client (f, &f->supervisor);
 }
 
+static gboolean
+record_open_file (FlApprovalsPage *page, GFile *file, char **opened)
+{
+  g_free (*opened);
+  *opened = g_file_get_path (file);
+  return TRUE;
+}
+
+/* The file a document's Open button of the item shown opens: downloaded
+ * first when this device does not have it yet. */
+static char *
+open_document (Fixture *f, const char *document)
+{
+  GtkWidget *row = fl_ui_test_find_named (GTK_WIDGET (f->page), document);
+  g_assert_nonnull (row);
+  GtkWidget *open = fl_ui_test_find_button (row, "Open");
+  g_assert_nonnull (open);
+  g_autofree char *opened = NULL;
+  gulong handler = g_signal_connect (f->page, "open-file", G_CALLBACK (record_open_file), &opened);
+  g_signal_emit_by_name (open, "clicked");
+  fl_ui_test_wait_until (opened != NULL);
+  g_signal_handler_disconnect (f->page, handler);
+  char *contents = NULL;
+  g_assert_true (g_file_get_contents (opened, &contents, NULL, NULL));
+  return contents;
+}
+
 /* The board decides a major change on its attached documents: the queue
- * shows which files are attached, and approving is refused until both the
- * rollback plan and the test report are. */
+ * shows which files are attached, each opens from it, and approving is
+ * refused until both the rollback plan and the test report are. */
 static void
 test_major_change_documents (Fixture *f, gconstpointer data)
 {
@@ -633,12 +660,19 @@ test_major_change_documents (Fixture *f, gconstpointer data)
   pump ();
   g_assert_true (shows_text (GTK_WIDGET (f->page), "回退方案.txt"));
   g_assert_true (shows_text (GTK_WIDGET (f->page), "Not attached"));
+  g_assert_null (fl_ui_test_find_named (GTK_WIDGET (f->page), "test_report"));
+  g_autofree char *plan = open_document (f, "rollback_plan");
+  g_assert_cmpstr (plan, ==, "Refit the old switch, restore the config\n");
   g_assert_false (fl_approvals_page_decide (f->page, TRUE, NULL, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "test"));
   g_clear_error (&error);
 
   attach_document (f, id, "test_report", "test-report.txt", "Ran 4 h at full load\n");
+  g_assert_true (fl_approvals_page_select (f->page, id));
+  pump ();
+  g_autofree char *report = open_document (f, "test_report");
+  g_assert_cmpstr (report, ==, "Ran 4 h at full load\n");
   decide (f, id, TRUE, NULL);
   sync_client (f, &f->supervisor);
   g_autoptr(JsonObject) stored = fl_store_load_row (f->server.store, fl_schema_lookup ("change_record"), id, &error);

@@ -113,34 +113,6 @@ find_button (GtkWidget *widget)
   return NULL;
 }
 
-static GtkWidget *
-find_named (GtkWidget *widget, const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_labelled (GtkWidget *widget, const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_labelled (child, label);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
 {
@@ -165,8 +137,8 @@ test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
   /* The known error opens to what its next states need. */
   AdwExpanderRow *known_problem = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (PAGE_CHILD ("problems_list"), 0));
   g_assert_true (adw_expander_row_get_enable_expansion (known_problem));
-  g_assert_nonnull (find_labelled (GTK_WIDGET (known_problem), "Resolved"));
-  g_assert_null (find_labelled (GTK_WIDGET (known_problem), "Closed"));
+  g_assert_nonnull (fl_ui_test_find_button (GTK_WIDGET (known_problem), "Resolved"));
+  g_assert_null (fl_ui_test_find_button (GTK_WIDGET (known_problem), "Closed"));
 
   /* One click opens the problem with its four incidents; the proposal goes. */
   GtkWidget *open = find_button (GTK_WIDGET (row_at (proposals, 0)));
@@ -185,12 +157,12 @@ test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
   AdwExpanderRow *change = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (changes, 0));
   g_assert_cmpstr (adw_expander_row_get_subtitle (change), ==, "Major change · Requested · UPS-01");
   /* Its board decides it, not a move; it opens to attach its documents. */
-  g_assert_null (find_labelled (GTK_WIDGET (change), "Approved"));
-  g_assert_nonnull (find_named (GTK_WIDGET (change), "rollback_plan_attachment"));
+  g_assert_null (fl_ui_test_find_button (GTK_WIDGET (change), "Approved"));
+  g_assert_nonnull (fl_ui_test_find_named (GTK_WIDGET (change), "rollback_plan_attachment"));
 
   /* The supervisor assigns it from its row. */
-  gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (opened), "assignee")), "zhang.wei");
-  g_signal_emit_by_name (find_labelled (GTK_WIDGET (opened), "Assigned"), "clicked");
+  gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_find_named (GTK_WIDGET (opened), "assignee")), "zhang.wei");
+  g_signal_emit_by_name (fl_ui_test_find_button (GTK_WIDGET (opened), "Assigned"), "clicked");
   fl_ui_test_pump ();
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM problem WHERE origin = 'recurrence'"
                                          " AND status = 'assigned' AND assignee = 'zhang.wei'"), ==, 1);
@@ -242,15 +214,15 @@ test_change_documents (Fixture *f, gconstpointer data)
                                                " IS NOT NULL") == 1);
   fl_ui_test_pump ();
   AdwExpanderRow *change = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (changes, 0));
-  GtkWidget *plan_row = find_named (GTK_WIDGET (change), "rollback_plan");
+  GtkWidget *plan_row = fl_ui_test_find_named (GTK_WIDGET (change), "rollback_plan");
   g_assert_nonnull (plan_row);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (plan_row)), ==, "Rollback plan: 回退方案.txt");
-  g_assert_nonnull (find_named (GTK_WIDGET (change), "test_report"));
+  g_assert_nonnull (fl_ui_test_find_named (GTK_WIDGET (change), "test_report"));
 
   /* Open shows the very file. */
   g_autofree char *opened = NULL;
   g_signal_connect (f->page, "open-file", G_CALLBACK (record_open_file), &opened);
-  g_signal_emit_by_name (find_labelled (plan_row, "Open"), "clicked");
+  g_signal_emit_by_name (fl_ui_test_find_button (plan_row, "Open"), "clicked");
   fl_ui_test_wait_until (opened != NULL);
   g_autofree char *contents = NULL;
   g_assert_true (g_file_get_contents (opened, &contents, NULL, NULL));
@@ -263,8 +235,8 @@ test_change_documents (Fixture *f, gconstpointer data)
                                                " IN (SELECT id FROM attachment WHERE filename = 'rollback-v2.txt')") == 1);
   fl_ui_test_pump ();
   change = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (changes, 0));
-  g_assert_nonnull (find_named (GTK_WIDGET (change), "replaced"));
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_named (GTK_WIDGET (change), "rollback_plan"))),
+  g_assert_nonnull (fl_ui_test_find_named (GTK_WIDGET (change), "replaced"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (fl_ui_test_find_named (GTK_WIDGET (change), "rollback_plan"))),
                    ==, "Rollback plan: rollback-v2.txt");
   /* Each file and the change naming it wait in the outbox, files first. */
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox WHERE table_name = 'attachment'"), ==, 3);
