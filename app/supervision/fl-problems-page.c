@@ -27,6 +27,7 @@ struct _FlProblemsPage
   GtkListBox     *changes_list;
 
   FlBlobOpener   *opener;   /* a change's documents */
+  char           *shown;    /* the problem or change asked for (show_record), kept open across reloads */
 };
 
 enum { OPEN_FILE, N_SIGNALS };
@@ -452,6 +453,24 @@ load_changes (FlProblemsPage *self, FlDb *db)
   add_empty_row (self->changes_list, _("No changes recorded"));
 }
 
+/* Expands the row of the problem or change shown, and with `focus` moves
+ * the keyboard focus (and so the view) to it. */
+static void
+expand_shown (FlProblemsPage *self, gboolean focus)
+{
+  GtkListBox *lists[] = { self->problems_list, self->changes_list };
+  for (guint l = 0; self->shown != NULL && l < G_N_ELEMENTS (lists); l++)
+    for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (lists[l])); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (ADW_IS_EXPANDER_ROW (row) && g_strcmp0 (g_object_get_data (G_OBJECT (row), "id"), self->shown) == 0)
+        {
+          adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+          if (focus)
+            gtk_widget_grab_focus (row);
+          return;
+        }
+}
+
 static void
 reload (FlProblemsPage *self)
 {
@@ -462,6 +481,24 @@ reload (FlProblemsPage *self)
   load_proposals (self, db);
   load_problems (self, db);
   load_changes (self, db);
+  expand_shown (self, FALSE);
+}
+
+/* A problem or a change opened from elsewhere (a CI's history). */
+static void
+page_show_record (FlPage *page, const char *id)
+{
+  FlProblemsPage *self = FL_PROBLEMS_PAGE (page);
+  g_free (self->shown);
+  self->shown = g_strdup (id);
+  expand_shown (self, TRUE);
+}
+
+const char *
+fl_problems_page_get_shown (FlProblemsPage *self)
+{
+  g_return_val_if_fail (FL_IS_PROBLEMS_PAGE (self), NULL);
+  return self->shown;
 }
 
 static void
@@ -517,6 +554,7 @@ fl_problems_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->session);
   g_clear_object (&self->opener);
+  g_clear_pointer (&self->shown, g_free);
   G_OBJECT_CLASS (fl_problems_page_parent_class)->dispose (object);
 }
 
@@ -553,6 +591,7 @@ static void
 page_iface_init (FlPageInterface *iface)
 {
   iface->set_session = page_set_session;
+  iface->show_record = page_show_record;
   iface->focus_search = page_focus_search;
   iface->count_attention = page_count_attention;
 }

@@ -180,6 +180,36 @@ test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
     }
   g_assert_true (change_shown);
   g_assert_true (problem_shown);
+
+  /* Each opens from there, expanded on the problems and changes page. */
+  static const struct { const char *history, *list, *title; } opened_from[] = {
+    { "Major change: CHG-261125-K3F-0001", "changes_list", "CHG-261125-K3F-0001" },
+    { "Problem: PRB-", "problems_list", "PRB-" },
+  };
+  for (guint p = 0; p < G_N_ELEMENTS (opened_from); p++)
+    {
+      fl_window_show_ci (f->window, f->ci);
+      fl_ui_test_pump ();
+      GtkListBoxRow *row = NULL;
+      for (int i = 0; row == NULL && gtk_list_box_get_row_at_index (history, i) != NULL; i++)
+        if (g_str_has_prefix (title_at (history, i), opened_from[p].history))
+          row = gtk_list_box_get_row_at_index (history, i);
+      g_assert_true (gtk_list_box_row_get_activatable (row));
+      gtk_widget_activate (GTK_WIDGET (row));
+      fl_ui_test_pump ();
+      g_assert_cmpstr (fl_window_get_area (f->window), ==, "problems");
+      const char *shown = fl_problems_page_get_shown (f->page);
+      GtkListBox *list = PAGE_CHILD (opened_from[p].list);
+      AdwExpanderRow *item = NULL;
+      for (int i = 0; item == NULL && gtk_list_box_get_row_at_index (list, i) != NULL; i++)
+        if (g_strcmp0 (g_object_get_data (G_OBJECT (gtk_list_box_get_row_at_index (list, i)), "id"), shown) == 0)
+          item = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (list, i));
+      g_assert_nonnull (item);
+      g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (item)), opened_from[p].title));
+      g_assert_true (adw_expander_row_get_expanded (item));
+      if (p == 0)
+        g_assert_cmpstr (shown, ==, f->change);
+    }
 }
 
 static gboolean
