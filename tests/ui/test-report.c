@@ -393,10 +393,10 @@ test_csv (Fixture *f, gconstpointer data)
   g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
   /* header + 9 report + 14 KPIs x 6 + 4 priorities x 6 + 2 routine x 2 + 8 backups
    * + 7 kinds x 2 + 4 stock + 5 CMDB audits + 2 services x 4 + 3 problems + 4 change
-   * kinds x 4 outcomes + 3 security grades + 21 headlines x 3 + 6 months x 14 KPIs x 3,
+   * kinds x 4 outcomes + 3 security grades + 26 headlines x 3 + 6 months x 14 KPIs x 3,
    * and the empty string after the last line break. */
   g_assert_cmpuint (g_strv_length (lines), ==,
-                    1 + 9 + 84 + 24 + 4 + 8 + 14 + 4 + 5 + 8 + 3 + 16 + 3 + 63 + 252 + 1);
+                    1 + 9 + 84 + 24 + 4 + 8 + 14 + 4 + 5 + 8 + 3 + 16 + 3 + 78 + 252 + 1);
   g_assert_cmpstr (lines[0], ==, "section,item,measure,value");
   g_assert_cmpstr (csv_value (lines, "report,site,name,"), ==, "HOSP1 第一人民医院");
   g_assert_cmpstr (csv_value (lines, "report,period,name,"), ==, "2026-10");
@@ -446,6 +446,12 @@ test_csv (Fixture *f, gconstpointer data)
   g_assert_cmpstr (csv_value (lines, "cmdb,audits,count,"), ==, "0");
   g_assert_cmpstr (csv_value (lines, "kpi,cmdb_record_accuracy,clause,"), ==,
                    "003 7.7.2 b; 003 8.3.5.2 a; 001 配置管理程序 6.5");
+  /* Demand (001 8.4.2): October's three incidents and the security event
+   * against September's one incident; nobody logged time in either. */
+  g_assert_cmpstr (csv_value (lines, "comparison,work_orders_opened,value,"), ==, "4");
+  g_assert_cmpstr (csv_value (lines, "comparison,work_orders_opened,previous,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "comparison,work_orders_opened,change,"), ==, "3");
+  g_assert_cmpstr (csv_value (lines, "comparison,labour_minutes,value,"), ==, "0");
   g_assert_cmpstr (csv_value (lines, "history,2026-09.response_on_time,rate,"), ==, "1.0000");
   g_assert_cmpstr (csv_value (lines, "history,2026-05.response_on_time,rate,"), ==, "");
 }
