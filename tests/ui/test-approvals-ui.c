@@ -698,6 +698,47 @@ test_screenshot (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A major change before its board, both documents attached, as the
+ * supervisor sees it in the window (`data`: the language, NULL English):
+ * approvals-change.png, approvals-change-zh.png. */
+static void
+test_change_screenshot (Fixture *f, gconstpointer data)
+{
+  const char *language = data;
+  if (language != NULL && !fl_ui_test_use_language (language))
+    {
+      g_test_skip ("The zh_CN.UTF-8 locale is missing");
+      return;
+    }
+  fl_test_add_user (f->server.store, "super2", "supervisor", NULL);
+  g_autoptr(GError) error = NULL;
+  FlChangeDraft draft = {
+    .kind = "major", .title = "更换核心交换机 Replace the core switch", .reason = "设备停保 End of support",
+    .plan = "周六 02:00 切换到新交换机 Switch over on Saturday at 02:00", .site_id = f->server.site_a,
+    .rollback_plan = "装回原交换机并恢复配置 Refit the old switch, restore the config",
+    .test_report = "备机满载 4 小时通过 Ran 4 h at full load on the bench",
+    .approvers = (const char * const[]) { "super", "super2", NULL },
+  };
+  g_autofree char *id = NULL;
+  g_assert_true (fl_change_request (f->engineer.db, &draft, "eng_a", &id, &error));
+  g_assert_no_error (error);
+  attach_document (f, id, "rollback_plan", "回退计划 rollback-plan.txt", "Refit the old switch\n");
+  attach_document (f, id, "test_report", "测试报告 test-report.txt", "Ran 4 h at full load\n");
+  FlWindow *window = fl_window_new (NULL, f->supervisor_session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_show_area (window, "approvals");
+  FlApprovalsPage *page = FL_APPROVALS_PAGE (fl_window_get_page (window, "approvals"));
+  g_assert_true (fl_approvals_page_select (page, id));
+  pump ();
+  g_assert_nonnull (fl_ui_test_find_named (GTK_WIDGET (page), "rollback_plan"));
+  g_assert_nonnull (fl_ui_test_find_named (GTK_WIDGET (page), "test_report"));
+  fl_ui_test_screenshot (GTK_WIDGET (window), language != NULL ? "approvals-change-zh.png" : "approvals-change.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  if (language != NULL)
+    fl_ui_test_use_language (NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -715,6 +756,10 @@ main (int argc, char **argv)
   ADD ("/approvals-ui/detail-downloads-signature", test_detail_downloads_signature);
   ADD ("/approvals-ui/ci-change", test_ci_change);
   ADD ("/approvals-ui/screenshot", test_screenshot);
+  g_test_add ("/approvals-ui/change-screenshot", Fixture, NULL, fixture_set_up, test_change_screenshot,
+              fixture_tear_down);
+  g_test_add ("/approvals-ui/change-screenshot-zh", Fixture, "zh_CN", fixture_set_up, test_change_screenshot,
+              fixture_tear_down);
   ADD ("/approvals-ui/detail-starts-at-top", test_detail_starts_at_top);
   ADD ("/approvals-ui/readable-at-1100", test_readable_at_1100);
   return g_test_run ();
