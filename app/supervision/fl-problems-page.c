@@ -453,8 +453,8 @@ load_changes (FlProblemsPage *self, FlDb *db)
   add_empty_row (self->changes_list, _("No changes recorded"));
 }
 
-/* Expands the row of the problem or change shown, and with `focus` moves
- * the keyboard focus (and so the view) to it. */
+/* Expands the row of the problem or change shown, and with `focus` gives
+ * it the keyboard focus (which scrolls to it) when it is on screen. */
 static void
 expand_shown (FlProblemsPage *self, gboolean focus)
 {

@@ -19,9 +19,12 @@ typedef struct {
   char           *site, *ci, *incident, *change;
 } Fixture;
 
+/* `data`: the language to show the pages in, NULL for English. */
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
+  if (data != NULL && !fl_ui_test_use_language (data))
+    g_test_skip ("The locale of the language is missing");
   g_autoptr(GError) error = NULL;
   f->dir = g_dir_make_tmp ("fieldline-ui-XXXXXX", &error);
   g_assert_no_error (error);
@@ -81,6 +84,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->ci);
   g_free (f->incident);
   g_free (f->change);
+  fl_ui_test_use_language (NULL);
 }
 
 #define PAGE_CHILD(name) fl_ui_test_child (f->page, FL_TYPE_PROBLEMS_PAGE, name)
@@ -289,6 +293,26 @@ test_open_from_incident (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_count (f->db, sql), ==, 1);
 }
 
+/* The major change opened from its CI's history, as a supervisor sees it
+ * (`data`: the language): problems-change.png, problems-change-zh.png. */
+static void
+test_change_screenshot (Fixture *f, gconstpointer data)
+{
+  fl_window_show_ci (f->window, f->ci);
+  fl_ui_test_pump ();
+  FlCisPage *cis = FL_CIS_PAGE (fl_window_get_page (f->window, "cis"));
+  GtkListBox *history = fl_ui_test_child (fl_cis_page_get_detail (cis), FL_TYPE_CI_PAGE, "history_list");
+  GtkListBoxRow *row = NULL;
+  for (int i = 0; row == NULL && gtk_list_box_get_row_at_index (history, i) != NULL; i++)
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (gtk_list_box_get_row_at_index (history, i)), "target"), f->change) == 0)
+      row = gtk_list_box_get_row_at_index (history, i);
+  g_assert_nonnull (row);
+  gtk_widget_activate (GTK_WIDGET (row));
+  fl_ui_test_pump ();
+  g_assert_cmpstr (fl_problems_page_get_shown (f->page), ==, f->change);
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), data != NULL ? "problems-change-zh.png" : "problems-change.png");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -299,5 +323,9 @@ main (int argc, char **argv)
               test_change_documents, fixture_tear_down);
   g_test_add ("/ui/problems/open-from-incident", Fixture, NULL, fixture_set_up,
               test_open_from_incident, fixture_tear_down);
+  g_test_add ("/ui/problems/change-screenshot", Fixture, NULL, fixture_set_up, test_change_screenshot,
+              fixture_tear_down);
+  g_test_add ("/ui/problems/change-screenshot-zh", Fixture, "zh_CN", fixture_set_up, test_change_screenshot,
+              fixture_tear_down);
   return g_test_run ();
 }
