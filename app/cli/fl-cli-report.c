@@ -164,16 +164,7 @@ audits_kpi (FlCli *cli, int argc, char **argv)
 int
 fl_cli_audits_command (FlCli *cli, int argc, char **argv)
 {
-  static const struct {
-    const char *name;
-    int (*run) (FlCli *cli, int argc, char **argv);
-  } subcommands[] = { { "list", audits_list }, { "kpi", audits_kpi } };
-  for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (subcommands); i++)
-    if (g_strcmp0 (argv[1], subcommands[i].name) == 0)
-      {
-        g_autofree char *name = g_strdup_printf ("fieldline-cli audits %s", argv[1]);
-        argv[1] = name;
-        return subcommands[i].run (cli, argc - 1, argv + 1);
-      }
-  return fl_cli_usage (NULL, _("Usage: fieldline-cli audits list [--site CODE] | kpi --period PERIOD [--site CODE]"));
+  static const FlCliSubcommand subcommands[] = { { "list", audits_list }, { "kpi", audits_kpi } };
+  return fl_cli_run_subcommand (cli, argc, argv, "audits", subcommands, G_N_ELEMENTS (subcommands),
+                                _("Usage: fieldline-cli audits list [--site CODE] | kpi --period PERIOD [--site CODE]\n"));
 }
