@@ -131,6 +131,12 @@ fl_window_show_ci (FlWindow *self, const char *id)
 }
 
 void
+fl_window_show_problem_or_change (FlWindow *self, const char *id)
+{
+  show_record (self, "problems", id);
+}
+
+void
 fl_window_show_service (FlWindow *self, const char *code)
 {
   show_record (self, "catalogue", code);
@@ -358,6 +364,12 @@ show_ci_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
 }
 
 static void
+show_problem_or_change_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  fl_window_show_problem_or_change (FL_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
 show_service_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   fl_window_show_service (FL_WINDOW (widget), g_variant_get_string (parameter, NULL));
@@ -491,6 +503,8 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-work-order", "s", show_work_order_activated);
   gtk_widget_class_install_action (widget_class, "win.show-ci", "s", show_ci_activated);
   gtk_widget_class_install_action (widget_class, "win.show-service", "s", show_service_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-problem", "s", show_problem_or_change_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-change", "s", show_problem_or_change_activated);
   gtk_widget_class_install_action (widget_class, "win.new-work-order", NULL, new_work_order_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_activated);

@@ -26,6 +26,8 @@ GtkWidget    *fl_window_get_page (FlWindow *self, const char *area);
 const char   *fl_window_get_area (FlWindow *self);
 void          fl_window_show_work_order (FlWindow *self, const char *id);
 void          fl_window_show_ci (FlWindow *self, const char *id);
+/* The problem or the change `id` on the problems and changes page. */
+void          fl_window_show_problem_or_change (FlWindow *self, const char *id);
 /* The service catalogue's entry `code`. */
 void          fl_window_show_service (FlWindow *self, const char *code);
 /* The area a role lands on: "my-work", "stock" (clerk), "approvals"

@@ -236,12 +236,16 @@ set_time (JsonObject *row, const char *field, gint64 usec)
 }
 
 /* Stores `row` as a new row of `table` made at `at` (last changed at
- * `updated`, 0 = `at`) and returns its id. */
+ * `updated`, 0 = `at`) and returns its id: the row's own when it has one
+ * (rows that others name before it is stored), else a new one. */
 static char *
 store_row (Demo *d, const FlTable *table, JsonObject *row, gint64 at, gint64 updated, GError **error)
 {
   char id[37];
-  fl_uuid7_generate (id);
+  if (json_object_has_member (row, "id"))
+    g_strlcpy (id, json_object_get_string_member (row, "id"), sizeof id);
+  else
+    fl_uuid7_generate (id);
   json_object_set_string_member (row, "id", id);
   set_time (row, "created_at", at);
   set_time (row, "updated_at", updated != 0 ? updated : at);
@@ -256,14 +260,24 @@ store_row (Demo *d, const FlTable *table, JsonObject *row, gint64 at, gint64 upd
   return g_strdup (id);
 }
 
-/* store_row() after validating the row as clients' rows are. */
+/* store_row() after validating the row as clients' rows are, as `id`
+ * (NULL: a new one). */
 static char *
-put_row (Demo *d, const char *table_name, JsonObject *row, gint64 at, gint64 updated, GError **error)
+put_row_as (Demo *d, const char *table_name, const char *id, JsonObject *row, gint64 at, gint64 updated,
+            GError **error)
 {
   const FlTable *table = fl_schema_lookup (table_name);
   if (!fl_record_validate (table, row, FL_RECORD_INSERT, NULL, error))
     return NULL;
+  if (id != NULL)
+    json_object_set_string_member (row, "id", id);
   return store_row (d, table, row, at, updated, error);
+}
+
+static char *
+put_row (Demo *d, const char *table_name, JsonObject *row, gint64 at, gint64 updated, GError **error)
+{
+  return put_row_as (d, table_name, NULL, row, at, updated, error);
 }
 
 /* put_row() for rows whose id nobody needs afterwards. */
@@ -1193,11 +1207,74 @@ add_reviews (Demo *d, GError **error)
   return TRUE;
 }
 
-/* At each site a known error on a server and a change of its record: a
- * major one before its board (张敏 and David Xu), and a standard correction
- * already implemented. */
+/* Keeps `bytes` where the store's servers keep files: in `blob_dir`, or in
+ * the store itself when it keeps them (nowhere when neither). */
 static gboolean
-add_problems_and_changes (Demo *d, GError **error)
+put_demo_blob (Demo *d, const char *blob_dir, const char *sha256, GBytes *bytes, GError **error)
+{
+  if (blob_dir == NULL && !fl_store_keeps_blobs (d->store))
+    return TRUE;
+  g_autoptr(FlBlobs) blobs = fl_blobs_new_for_store (d->store, blob_dir, 1024 * 1024, error);
+  return blobs != NULL && fl_blobs_put (blobs, sha256, bytes, error);
+}
+
+/* The documents a major change is approved on (001 变更管理程序): what
+ * its board opens before deciding. */
+static const struct {
+  const char *document, *filename, *text;
+} demo_change_documents[] = {
+  { "rollback_plan", "回退计划 rollback-plan.txt",
+    "回退计划 Rollback plan\n"
+    "1. 停止 HIS 服务，拔下新电源模块 Stop the HIS service, pull the new power supply module\n"
+    "2. 装回原电源模块并通电 Refit the old module and power it on\n"
+    "3. 启动 HIS 服务，确认业务恢复 Start the HIS service and check the wards can work\n"
+    "回退时间 Time to roll back: 30 min\n" },
+  { "test_report", "测试报告 test-report.txt",
+    "测试报告 Test report\n"
+    "备机安装新电源模块，满载运行 4 小时 The spare server ran 4 h at full load on the new module\n"
+    "温度、电压正常，无重启 Temperature and voltage normal, no restart\n"
+    "结论：通过 Result: passed\n" },
+};
+
+/* Attaches the demo's rollback plan and test report to the major change
+ * `change`, to be stored as `change_id`, of `site`, their files kept with the
+ * server's: its board can open them and approve it. */
+static gboolean
+attach_change_documents (Demo *d, const char *blob_dir, JsonObject *change, const char *change_id, Site *site,
+                         const char *by, gint64 at, GError **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (demo_change_documents); i++)
+    {
+      const char *text = demo_change_documents[i].text;
+      g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+      g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+      if (!put_demo_blob (d, blob_dir, sha256, bytes, error))
+        return FALSE;
+      g_autoptr(JsonObject) attachment = json_object_new ();
+      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, strlen (text));
+      json_object_set_string_member (attachment, "owner_table", "change_record");
+      json_object_set_string_member (attachment, "owner_id", change_id);
+      json_object_set_string_member (attachment, "site_id", site->id);
+      json_object_set_string_member (attachment, "sha256", sha256);
+      json_object_set_string_member (attachment, "mime", "text/plain");
+      json_object_set_string_member (attachment, "size", size);
+      json_object_set_string_member (attachment, "filename", demo_change_documents[i].filename);
+      json_object_set_string_member (attachment, "by", by);
+      set_time (attachment, "at", at);
+      g_autofree char *id = put_row (d, "attachment", attachment, at, 0, error);
+      if (id == NULL)
+        return FALSE;
+      g_autofree char *column = g_strconcat (demo_change_documents[i].document, "_attachment", NULL);
+      json_object_set_string_member (change, column, id);
+    }
+  return TRUE;
+}
+
+/* At each site a known error on a server and a change of its record: a
+ * major one before its board (张敏 and David Xu) with its rollback plan and
+ * test report attached, and a standard correction already implemented. */
+static gboolean
+add_problems_and_changes (Demo *d, const char *blob_dir, GError **error)
 {
   for (guint i = 0; i < d->sites->len; i++)
     {
@@ -1262,7 +1339,13 @@ add_problems_and_changes (Demo *d, GError **error)
           json_object_set_string_member (change, "assignee", e->user->login);
           json_object_set_string_member (change, "by", e->user->login);
           set_time (change, "at", at);
-          if (!add_row (d, "change_record", change, at, 0, error))
+          /* Its documents name it before it is stored. */
+          char id[37];
+          fl_uuid7_generate (id);
+          if (major && !attach_change_documents (d, blob_dir, change, id, site, e->user->login, at, error))
+            return FALSE;
+          g_autofree char *stored = put_row_as (d, "change_record", id, change, at, 0, error);
+          if (stored == NULL)
             return FALSE;
         }
     }
@@ -1277,17 +1360,6 @@ static const guint8 signature_png[] = {
   0x00, 0x05, 0xfe, 0x02, 0xfe, 0xa7, 0x35, 0x81, 0x84, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
   0x44, 0xae, 0x42, 0x60, 0x82,
 };
-
-/* Keeps `bytes` where the store's servers keep files: in `blob_dir`, or in
- * the store itself when it keeps them (nowhere when neither). */
-static gboolean
-put_demo_blob (Demo *d, const char *blob_dir, const char *sha256, GBytes *bytes, GError **error)
-{
-  if (blob_dir == NULL && !fl_store_keeps_blobs (d->store))
-    return TRUE;
-  g_autoptr(FlBlobs) blobs = fl_blobs_new_for_store (d->store, blob_dir, 1024 * 1024, error);
-  return blobs != NULL && fl_blobs_put (blobs, sha256, bytes, error);
-}
 
 static gboolean
 store_signature (Demo *d, const char *blob_dir, GError **error)
@@ -1387,7 +1459,7 @@ generate (Demo *d, guint size, const char *blob_dir, GError **error)
       return FALSE;
   /* The warnings and escalations the open orders have passed, as the
    * running server records them. */
-  return add_reviews (d, error) && add_problems_and_changes (d, error) &&
+  return add_reviews (d, error) && add_problems_and_changes (d, blob_dir, error) &&
          fl_sla_sweep (d->store, d->now, error) >= 0;
 }
 

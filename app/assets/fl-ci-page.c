@@ -60,8 +60,10 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
+/* A row of a list; with `target`, activating it opens that record (with
+ * the window's action `action`, or on this page when NULL). */
 static GtkWidget *
-add_row (GtkListBox *list, const char *title, const char *subtitle, const char *target)
+add_row (GtkListBox *list, const char *title, const char *subtitle, const char *target, const char *action)
 {
   GtkWidget *row = adw_action_row_new ();
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -72,6 +74,7 @@ add_row (GtkListBox *list, const char *title, const char *subtitle, const char *
     {
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data_full (G_OBJECT (row), "target", g_strdup (target), g_free);
+      g_object_set_data (G_OBJECT (row), "action", (gpointer) action);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
     }
   gtk_list_box_append (list, row);
@@ -93,10 +96,10 @@ load_relations (FlCiPage *self, FlDb *db)
       /* Translators: a relation seen from the other item, "is the target of: depends on" */
       g_autofree char *subtitle = fl_record_get_int (relation, "outgoing", 0)
         ? g_strdup (kind) : g_strdup_printf (_("the other way: %s this"), kind);
-      add_row (self->relations_list, title, subtitle, fl_record_get_string (relation, "other_id"));
+      add_row (self->relations_list, title, subtitle, fl_record_get_string (relation, "other_id"), NULL);
     }
   if (gtk_widget_get_first_child (GTK_WIDGET (self->relations_list)) == NULL)
-    add_row (self->relations_list, _("No relations recorded"), NULL, NULL);
+    add_row (self->relations_list, _("No relations recorded"), NULL, NULL, NULL);
 }
 
 static void
@@ -114,13 +117,13 @@ load_history (FlCiPage *self, FlDb *db)
       if (g_str_equal (what, "work_order"))
         {
           g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, fl_work_order_status_label_for_name (detail));
-          add_row (self->history_list, title, subtitle, fl_record_get_string (event, "target"));
+          add_row (self->history_list, title, subtitle, fl_record_get_string (event, "target"), "win.show-work-order");
         }
       else if (g_str_equal (what, "inspection"))
         {
           const char *outcome = g_strcmp0 (title, "fail") == 0 ? _("Inspection failed") : _("Inspection passed");
           g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, detail);
-          add_row (self->history_list, outcome, subtitle, NULL);
+          add_row (self->history_list, outcome, subtitle, NULL, NULL);
         }
       else if (g_str_equal (what, "change_record") || g_str_equal (what, "problem"))
         {
@@ -132,18 +135,19 @@ load_history (FlCiPage *self, FlDb *db)
           g_autofree char *subtitle = g_strdup_printf ("%s · %s", when,
                                                        change ? fl_change_status_label_for_name (status)
                                                               : fl_problem_status_label_for_name (status));
-          add_row (self->history_list, heading, subtitle, NULL);
+          add_row (self->history_list, heading, subtitle, fl_record_get_string (event, "target"),
+                   change ? "win.show-change" : "win.show-problem");
         }
       else
         {
           /* Translators: "Correction proposed: {"location": ...}" */
           g_autofree char *proposed = g_strdup_printf (_("Correction proposed: %s"), title);
           g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, detail);
-          add_row (self->history_list, proposed, subtitle, NULL);
+          add_row (self->history_list, proposed, subtitle, NULL, NULL);
         }
     }
   if (gtk_widget_get_first_child (GTK_WIDGET (self->history_list)) == NULL)
-    add_row (self->history_list, _("Nothing recorded yet"), NULL, NULL);
+    add_row (self->history_list, _("Nothing recorded yet"), NULL, NULL, NULL);
 }
 
 /* Why the correction in the form cannot be proposed (NULL: it can), with
@@ -220,7 +224,7 @@ reload (FlCiPage *self)
       {
         const char *value = fl_record_get_string (self->row, fields[i].column);
         add_row (self->details_list, fl_format_ci_field (fields[i].column),
-                 g_str_equal (fields[i].column, "status") ? fl_format_ci_status (value) : value, NULL);
+                 g_str_equal (fields[i].column, "status") ? fl_format_ci_status (value) : value, NULL, NULL);
       }
   load_relations (self, db);
   load_history (self, db);
@@ -258,8 +262,9 @@ static void
 history_activated_cb (FlCiPage *self, GtkListBoxRow *row)
 {
   const char *target = g_object_get_data (G_OBJECT (row), "target");
-  if (target != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-work-order", "s", target);
+  const char *action = g_object_get_data (G_OBJECT (row), "action");
+  if (target != NULL && action != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), action, "s", target);
 }
 
 static void

@@ -383,44 +383,24 @@ change_open (FlCli *cli, int argc, char **argv)
   return FL_EXIT_FAILED;
 }
 
-typedef struct {
-  const char *name;
-  int (*run) (FlCli *cli, int argc, char **argv);
-} Subcommand;
-
-static int
-run_subcommand (FlCli *cli, int argc, char **argv, const char *command, const Subcommand *subcommands,
-                guint n, const char *usage)
-{
-  for (guint i = 0; argc >= 2 && i < n; i++)
-    if (strcmp (argv[1], subcommands[i].name) == 0)
-      {
-        g_autofree char *name = g_strdup_printf ("fieldline-cli %s %s", command, argv[1]);
-        argv[1] = name;
-        return subcommands[i].run (cli, argc - 1, argv + 1);
-      }
-  g_printerr ("%s", usage);
-  return FL_EXIT_USAGE;
-}
-
 int
 fl_cli_problem_command (FlCli *cli, int argc, char **argv)
 {
-  static const Subcommand subcommands[] = {
+  static const FlCliSubcommand subcommands[] = {
     { "open", problem_open }, { "list", problem_list }, { "proposals", problem_proposals },
     { "known-errors", problem_known_errors }, { "move", problem_move },
   };
-  return run_subcommand (cli, argc, argv, "problem", subcommands, G_N_ELEMENTS (subcommands),
+  return fl_cli_run_subcommand (cli, argc, argv, "problem", subcommands, G_N_ELEMENTS (subcommands),
                          _("Usage: fieldline-cli problem open|list|proposals|known-errors|move … (add --help to any)\n"));
 }
 
 int
 fl_cli_change_command (FlCli *cli, int argc, char **argv)
 {
-  static const Subcommand subcommands[] = {
+  static const FlCliSubcommand subcommands[] = {
     { "request", change_request }, { "list", change_list }, { "move", change_move },
     { "attach", change_attach }, { "files", change_files }, { "open", change_open },
   };
-  return run_subcommand (cli, argc, argv, "change", subcommands, G_N_ELEMENTS (subcommands),
+  return fl_cli_run_subcommand (cli, argc, argv, "change", subcommands, G_N_ELEMENTS (subcommands),
                          _("Usage: fieldline-cli change request|list|move|attach|files|open … (add --help to any)\n"));
 }

@@ -54,15 +54,61 @@ fl_cli_report_command (FlCli *cli, int argc, char **argv)
   return FL_EXIT_OK;
 }
 
+/* fieldline-cli audits list: every CMDB audit round, open ones first, with
+ * how far its walk has got. */
+static int
+audits_list (FlCli *cli, int argc, char **argv)
+{
+  g_autofree char *site = NULL;
+  GOptionEntry entries[] = {
+    { "site", 0, 0, G_OPTION_ARG_STRING, &site, N_("Only this site (its code); default every site"), N_("CODE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— CMDB audit rounds, open ones first"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("Each round’s reference, site, due date, status, who walks it, and its "
+                                           "CIs by result, tab-separated; works offline."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  int code;
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 1)
+    return fl_cli_usage (context, _("Wrong number of arguments"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *site_id = site != NULL ? fl_cli_find (cli, "site", "code", site, &error) : NULL;
+  if (site != NULL && site_id == NULL)
+    return fl_cli_fail (error);
+  g_autoptr(GPtrArray) rows = fl_cmdb_audit_list_all (cli->db, site_id, &error);
+  if (rows == NULL)
+    return fl_cli_fail (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JsonObject *row = rows->pdata[i];
+      FlCmdbAuditCounts counts;
+      if (!fl_cmdb_audit_count (cli->db, fl_record_get_string (row, "id"), &counts, &error))
+        return fl_cli_fail (error);
+      g_autoptr(GString) marks = g_string_new (NULL);
+      for (guint r = 0; r < FL_N_AUDIT_RESULTS; r++)
+        /* Translators: a result and how many CIs have it, then the next: "账实相符: 3; " */
+        g_string_append_printf (marks, _("%s: %u; "), fl_audit_result_get_label (r), counts.results[r]);
+      /* Translators: how many CIs of the round have no mark yet */
+      g_string_append_printf (marks, _("Unmarked: %u"), counts.unmarked);
+      const char *assignee = fl_record_get_string (row, "assignee");
+      g_print ("%s\t%s %s\t%s\t%s\t%s\t%s\n", fl_record_get_string (row, "ref"),
+               fl_record_get_string (row, "site_code"), fl_record_get_string (row, "site_name"),
+               fl_record_get_string (row, "due_on"), fl_audit_status_label_for_name (fl_record_get_string (row, "status")),
+               assignee != NULL ? assignee : "—", marks->str);
+    }
+  if (rows->len == 0)
+    g_print (_("No CMDB audits planned.\n"));
+  return FL_EXIT_OK;
+}
+
 /* fieldline-cli audits kpi: the CMDB audits approved in a period and the
  * share of audited CIs found as recorded (账实相符率), per site. */
-int
-fl_cli_audits_command (FlCli *cli, int argc, char **argv)
+static int
+audits_kpi (FlCli *cli, int argc, char **argv)
 {
-  if (argc < 2 || g_strcmp0 (argv[1], "kpi") != 0)
-    return fl_cli_usage (NULL, _("Usage: fieldline-cli audits kpi --period PERIOD [--site CODE]"));
-  argc--;
-  argv++;
   g_autofree char *period = NULL, *site = NULL;
   GOptionEntry entries[] = {
     { "period", 0, 0, G_OPTION_ARG_STRING, &period,
@@ -113,4 +159,12 @@ fl_cli_audits_command (FlCli *cli, int argc, char **argv)
       return FL_EXIT_FAILED;
     }
   return FL_EXIT_OK;
+}
+
+int
+fl_cli_audits_command (FlCli *cli, int argc, char **argv)
+{
+  static const FlCliSubcommand subcommands[] = { { "list", audits_list }, { "kpi", audits_kpi } };
+  return fl_cli_run_subcommand (cli, argc, argv, "audits", subcommands, G_N_ELEMENTS (subcommands),
+                                _("Usage: fieldline-cli audits list [--site CODE] | kpi --period PERIOD [--site CODE]\n"));
 }

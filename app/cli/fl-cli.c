@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fl-replica-queries.h"
@@ -80,6 +81,21 @@ fl_cli_parse (GOptionContext *context, int *argc, char ***argv, int *exit_code)
       return FALSE;
     }
   return TRUE;
+}
+
+int
+fl_cli_run_subcommand (FlCli *cli, int argc, char **argv, const char *command, const FlCliSubcommand *subcommands,
+                       guint n, const char *usage)
+{
+  for (guint i = 0; argc >= 2 && i < n; i++)
+    if (strcmp (argv[1], subcommands[i].name) == 0)
+      {
+        g_autofree char *name = g_strdup_printf ("fieldline-cli %s %s", command, argv[1]);
+        argv[1] = name;
+        return subcommands[i].run (cli, argc - 1, argv + 1);
+      }
+  g_printerr ("%s", usage);
+  return FL_EXIT_USAGE;
 }
 
 char *

@@ -51,6 +51,18 @@ char     *fl_cli_format_time (const char *rfc3339);
 /* A mark for a record's sync state: "", "*" pending, "!" conflict, "x" rejected. */
 const char *fl_cli_state_mark (FlRecordSyncState state);
 
+/* A subcommand of a command ("list" of "fieldline-cli audits"). */
+typedef struct {
+  const char *name;
+  int (*run) (FlCli *cli, int argc, char **argv);
+} FlCliSubcommand;
+
+/* Runs the subcommand argv[1] of `command` (its usage line names it
+ * "fieldline-cli COMMAND SUBCOMMAND"); prints `usage` and returns
+ * FL_EXIT_USAGE when there is none of that name. */
+int       fl_cli_run_subcommand (FlCli *cli, int argc, char **argv, const char *command,
+                                 const FlCliSubcommand *subcommands, guint n, const char *usage);
+
 int       fl_cli_sync_command (FlCli *cli, int argc, char **argv);
 int       fl_cli_login_command (FlCli *cli, int argc, char **argv);
 int       fl_cli_logout_command (FlCli *cli, int argc, char **argv);

@@ -20,7 +20,7 @@ static const struct {
   { "change", fl_cli_change_command, N_("request|list|move   changes") },
   { "catalogue", fl_cli_catalogue_command, N_("list            the service catalogue") },
   { "documents", fl_cli_documents_command, N_("list|open       the documents kept offline") },
-  { "audits", fl_cli_audits_command, N_("kpi --period P   CMDB audits and records matching reality per site") },
+  { "audits", fl_cli_audits_command, N_("list|kpi        CMDB audit rounds; records matching reality per site") },
   { "report", fl_cli_report_command, N_("--period P --format pdf|csv   the service report of a period") },
   { "conflicts", fl_cli_conflicts_command, N_("list|resolve|retry|discard   changes the server did not take") },
 };

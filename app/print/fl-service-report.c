@@ -701,6 +701,24 @@ review_page (FlPdf *pdf, const FlServiceReport *report)
     }
   fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), problems, FL_PDF_TABLE_FIGURES);
 
+  /* 001 8.4 供给与需求: what the records tell of demand and capacity, and
+   * what they cannot. */
+  fl_pdf_make_room (pdf, 160);
+  fl_pdf_heading (pdf, _("Demand and capacity"));
+  g_autoptr(GPtrArray) demand = g_ptr_array_new_with_free_func (g_free);
+  add_cell (demand, g_strdup (_("Measure")));
+  add_cell (demand, g_strdup (_("Value")));
+  for (guint h = FL_KPI_HEADLINE_ORDERS; h <= FL_KPI_HEADLINE_ENGINEERS; h++)
+    {
+      add_cell (demand, g_strdup (fl_kpi_headline_label (h)));
+      add_cell (demand, fl_kpi_format_headline (&report->current, h));
+    }
+  fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), demand, FL_PDF_TABLE_FIGURES);
+  fl_pdf_paragraph (pdf, _("Budget and accounting (001 8.4.1) are not part of this review: no costs or budgets "
+                           "are recorded. Capacity (001 8.4.3) is shown as the time logged and the people who "
+                           "logged it; no planned capacity is recorded to measure it against."),
+                    9, FALSE, 0.6, 4);
+
   fl_pdf_make_room (pdf, 120);
   fl_pdf_heading (pdf, _("Changes by kind and outcome"));
   static const double changes[] = { 0.24, 0.19, 0.19, 0.19, 0.19 };

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-disabled-reason.h"
+#include "fl-blob-opener.h"
 #include "fl-format.h"
 #include "fl-notice.h"
 #include "fl-page.h"
@@ -74,7 +75,11 @@ struct _FlApprovalsPage
   GPtrArray            *assignee_logins; /* parallel to assignee_names */
   GPtrArray            *filter_site_ids; /* parallel to queue_site_names after "All sites" */
   GPtrArray            *filter_logins;   /* parallel to queue_person_names after "Anyone" */
+  FlBlobOpener         *opener;          /* a change's documents */
 };
+
+enum { OPEN_FILE, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 static void page_iface_init (FlPageInterface *iface);
 
@@ -640,9 +645,16 @@ join_logins (JsonObject *row, const char *field)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+static void
+open_document_clicked (GtkButton *button, FlApprovalsPage *self)
+{
+  fl_blob_opener_open (self->opener, g_object_get_data (G_OBJECT (button), "sha256"));
+}
+
 /* What the board decides on: the kind, its members and who has approved,
- * the plan, the rollback plan and the test report, and which files of the
- * two documents are attached (opened from the change's row). */
+ * the plan, the rollback plan and the test report, and the files of the
+ * two documents attached, each with a button that opens it (downloaded
+ * first when this device does not have it). */
 static void
 show_change_facts (FlApprovalsPage *self, JsonObject *change)
 {
@@ -655,19 +667,36 @@ show_change_facts (FlApprovalsPage *self, JsonObject *change)
   add_property (self, g, _("Plan"), fl_record_get_string (change, "plan"));
   add_property (self, g, _("Rollback plan"), fl_record_get_string (change, "rollback_plan"));
   add_property (self, g, _("Test report"), fl_record_get_string (change, "test_report"));
-  if (g_strcmp0 (fl_record_get_string (change, "kind"), "major") != 0)
-    return;
+  gboolean major = g_strcmp0 (fl_record_get_string (change, "kind"), "major") == 0;
   g_autoptr(GPtrArray) files = fl_change_list_attachments (page_db (self), fl_record_get_string (change, "id"), NULL);
   static const char * const documents[] = { "rollback_plan", "test_report" };
   for (guint d = 0; d < G_N_ELEMENTS (documents); d++)
     {
-      const char *filename = NULL;
+      JsonObject *file = NULL;
       for (guint i = 0; files != NULL && i < files->len; i++)
         if (g_strcmp0 (fl_record_get_string (files->pdata[i], "document"), documents[d]) == 0)
-          filename = fl_record_get_string (files->pdata[i], "filename");
+          file = files->pdata[i];
       /* Translators: "Rollback plan file", the attached document's name or "Not attached" */
       g_autofree char *title = g_strdup_printf (_("%s file"), fl_change_document_label_for_name (documents[d]));
-      add_property (self, g, title, filename != NULL ? filename : _("Not attached"));
+      if (file == NULL)
+        {
+          /* Only a major change is approved on its documents. */
+          if (major)
+            add_property (self, g, title, _("Not attached"));
+          continue;
+        }
+      GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), fl_record_get_string (file, "filename"));
+      gtk_widget_set_name (row, documents[d]);
+      GtkWidget *open = gtk_button_new_with_label (C_("file", "Open"));
+      gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (open), "sha256", g_strdup (fl_record_get_string (file, "sha256")), g_free);
+      g_signal_connect (open, "clicked", G_CALLBACK (open_document_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), open);
+      add_widget (self, g, row);
     }
 }
 
@@ -1126,6 +1155,7 @@ page_set_session (FlPage *page, FlSession *session)
   g_return_if_fail (FL_IS_APPROVALS_PAGE (self));
   if (!g_set_object (&self->session, session))
     return;
+  fl_blob_opener_set_session (self->opener, session);
   g_clear_object (&self->queue);
   g_clear_object (&self->assignments);
   if (session != NULL)
@@ -1152,6 +1182,7 @@ fl_approvals_page_dispose (GObject *object)
   g_clear_object (&self->assignments);
   g_clear_object (&self->current);
   g_clear_object (&self->session);
+  g_clear_object (&self->opener);
   G_OBJECT_CLASS (fl_approvals_page_parent_class)->dispose (object);
 }
 
@@ -1173,6 +1204,13 @@ fl_approvals_page_class_init (FlApprovalsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = fl_approvals_page_dispose;
   object_class->finalize = fl_approvals_page_finalize;
+
+  /* A change's document to open: handled by default with the desktop's
+   * application for it. */
+  signals[OPEN_FILE] = g_signal_new_class_handler ("open-file", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                   G_CALLBACK (fl_blob_opener_show_file),
+                                                   g_signal_accumulator_true_handled, NULL, NULL,
+                                                   G_TYPE_BOOLEAN, 1, G_TYPE_FILE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
       "/io/github/fieldline/Fieldline/ui/fl-approvals-page.ui");
@@ -1230,6 +1268,7 @@ fl_approvals_page_init (FlApprovalsPage *self)
   self->filter_site_ids = g_ptr_array_new_with_free_func (g_free);
   self->filter_logins = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->opener = fl_blob_opener_new (GTK_WIDGET (self));
 
   self->queue_selection = gtk_multi_selection_new (NULL);
   self->assign_selection = gtk_single_selection_new (NULL);

@@ -7,7 +7,12 @@
  * supervisor saw; the server applies it when it is pushed.  If the item
  * changed in the meantime the server refuses the decision as stale: the
  * queue then says so beside the item, which shows its new state, and the
- * supervisor decides again. */
+ * supervisor decides again.
+ *
+ * Signals: "open-file" (GFile *file) -> gboolean: a change's attached
+ * document (its rollback plan, its test report) is to be shown; the
+ * default handler opens it with the desktop's application for its type; a
+ * handler returning TRUE opens it instead. */
 #pragma once
 
 #include <adwaita.h>

@@ -9,6 +9,7 @@
 #include <fl-time.h>
 #include <glib/gi18n-lib.h>
 
+#include "fl-blob-opener.h"
 #include "fl-format.h"
 #include "fl-notice.h"
 #include "fl-page.h"
@@ -25,7 +26,8 @@ struct _FlProblemsPage
   GtkListBox     *problems_list;
   GtkListBox     *changes_list;
 
-  char           *opening;  /* the blob of a document to open once it is downloaded */
+  FlBlobOpener   *opener;   /* a change's documents */
+  char           *shown;    /* the problem or change asked for (show_record), kept open across reloads */
 };
 
 enum { OPEN_FILE, N_SIGNALS };
@@ -269,43 +271,9 @@ load_problems (FlProblemsPage *self, FlDb *db)
 /* ---- a change's documents ---- */
 
 static void
-open_document (FlProblemsPage *self, const char *sha256)
-{
-  g_autofree char *path = fl_session_get_blob_path (self->session, sha256);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  gboolean handled = FALSE;
-  g_signal_emit (self, signals[OPEN_FILE], 0, file, &handled);
-}
-
-static void
 open_clicked_cb (GtkButton *button, FlProblemsPage *self)
 {
-  const char *sha256 = g_object_get_data (G_OBJECT (button), "sha256");
-  switch (fl_session_fetch_blob (self->session, sha256))
-    {
-    case FL_BLOB_HERE:
-      g_clear_pointer (&self->opening, g_free);
-      open_document (self, sha256);
-      break;
-    case FL_BLOB_DOWNLOADING:
-      g_free (self->opening);
-      self->opening = g_strdup (sha256);
-      fl_notice_toast (GTK_WIDGET (self), _("Downloading the file; it opens when it is here"));
-      break;
-    case FL_BLOB_FAILED:
-    default:
-      fl_notice_toast (GTK_WIDGET (self), _("Cannot download the file now: sync, then open it again"));
-      break;
-    }
-}
-
-static gboolean
-fl_problems_page_real_open_file (FlProblemsPage *self, GFile *file)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autofree char *uri = g_file_get_uri (file);
-  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
-  return TRUE;
+  fl_blob_opener_open (self->opener, g_object_get_data (G_OBJECT (button), "sha256"));
 }
 
 typedef struct {
@@ -485,6 +453,24 @@ load_changes (FlProblemsPage *self, FlDb *db)
   add_empty_row (self->changes_list, _("No changes recorded"));
 }
 
+/* Expands the row of the problem or change shown, and with `focus` gives
+ * it the keyboard focus (which scrolls to it) when it is on screen. */
+static void
+expand_shown (FlProblemsPage *self, gboolean focus)
+{
+  GtkListBox *lists[] = { self->problems_list, self->changes_list };
+  for (guint l = 0; self->shown != NULL && l < G_N_ELEMENTS (lists); l++)
+    for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (lists[l])); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (ADW_IS_EXPANDER_ROW (row) && g_strcmp0 (g_object_get_data (G_OBJECT (row), "id"), self->shown) == 0)
+        {
+          adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+          if (focus)
+            gtk_widget_grab_focus (row);
+          return;
+        }
+}
+
 static void
 reload (FlProblemsPage *self)
 {
@@ -495,6 +481,24 @@ reload (FlProblemsPage *self)
   load_proposals (self, db);
   load_problems (self, db);
   load_changes (self, db);
+  expand_shown (self, FALSE);
+}
+
+/* A problem or a change opened from elsewhere (a CI's history). */
+static void
+page_show_record (FlPage *page, const char *id)
+{
+  FlProblemsPage *self = FL_PROBLEMS_PAGE (page);
+  g_free (self->shown);
+  self->shown = g_strdup (id);
+  expand_shown (self, TRUE);
+}
+
+const char *
+fl_problems_page_get_shown (FlProblemsPage *self)
+{
+  g_return_val_if_fail (FL_IS_PROBLEMS_PAGE (self), NULL);
+  return self->shown;
 }
 
 static void
@@ -510,15 +514,7 @@ session_changed_cb (FlProblemsPage *self, const char *table)
   static const char * const shown[] = { "problem", "problem_link", "change_record", "work_order", "ci", "site",
                                         "attachment", NULL };
   if (g_strcmp0 (table, "blob") == 0)
-    {
-      /* A document asked for has arrived (or could not). */
-      if (self->opening != NULL && fl_session_fetch_blob (self->session, self->opening) == FL_BLOB_HERE)
-        {
-          g_autofree char *sha256 = g_steal_pointer (&self->opening);
-          open_document (self, sha256);
-        }
-      return;
-    }
+    return;
   if (table == NULL || g_strv_contains (shown, table))
     reload (self);
 }
@@ -528,6 +524,7 @@ page_set_session (FlPage *page, FlSession *session)
 {
   FlProblemsPage *self = FL_PROBLEMS_PAGE (page);
   g_set_object (&self->session, session);
+  fl_blob_opener_set_session (self->opener, session);
   g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
   reload (self);
 }
@@ -556,7 +553,8 @@ fl_problems_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->session);
-  g_clear_pointer (&self->opening, g_free);
+  g_clear_object (&self->opener);
+  g_clear_pointer (&self->shown, g_free);
   G_OBJECT_CLASS (fl_problems_page_parent_class)->dispose (object);
 }
 
@@ -568,7 +566,7 @@ fl_problems_page_class_init (FlProblemsPageClass *klass)
   object_class->dispose = fl_problems_page_dispose;
 
   signals[OPEN_FILE] = g_signal_new_class_handler ("open-file", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                                   G_CALLBACK (fl_problems_page_real_open_file),
+                                                   G_CALLBACK (fl_blob_opener_show_file),
                                                    g_signal_accumulator_true_handled, NULL, NULL,
                                                    G_TYPE_BOOLEAN, 1, G_TYPE_FILE);
 
@@ -586,12 +584,14 @@ static void
 fl_problems_page_init (FlProblemsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->opener = fl_blob_opener_new (GTK_WIDGET (self));
 }
 
 static void
 page_iface_init (FlPageInterface *iface)
 {
   iface->set_session = page_set_session;
+  iface->show_record = page_show_record;
   iface->focus_search = page_focus_search;
   iface->count_attention = page_count_attention;
 }

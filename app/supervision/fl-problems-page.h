@@ -15,6 +15,10 @@ G_DECLARE_FINAL_TYPE (FlProblemsPage, fl_problems_page, FL, PROBLEMS_PAGE, GtkWi
 void fl_problems_page_attach_file (FlProblemsPage *self, const char *change_id, const char *document,
                                    GFile *file);
 
+/* The id of the problem or change shown at the window's request (a CI's
+ * history opens one: fl_page_show_record), or NULL. */
+const char *fl_problems_page_get_shown (FlProblemsPage *self);
+
 /* Signals: "open-file" (GFile *file) -> gboolean: a change's document is
  * to be shown; the default handler opens it with the desktop's application
  * for its type; a handler returning TRUE opens it instead. */

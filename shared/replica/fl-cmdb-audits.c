@@ -102,6 +102,20 @@ fl_cmdb_audit_list (FlDb *db, const char *login, GError **error)
       G_N_ELEMENTS (params), params, error);
 }
 
+GPtrArray *
+fl_cmdb_audit_list_all (FlDb *db, const char *site_id, GError **error)
+{
+  const char *params[] = { site_id };
+  return fl_query_rows (db,
+      "SELECT a.id, a.ref, s.code AS site_code, s.name AS site_name, a.due_on, a.status, a.assignee"
+      "  FROM cmdb_audit a LEFT JOIN site s ON s.id = a.site_id"
+      " WHERE ?1 IS NULL OR a.site_id = ?1"
+      " ORDER BY a.status IN ('approved', 'cancelled'),"
+      "          CASE WHEN a.status IN ('approved', 'cancelled') THEN NULL ELSE a.due_on END,"
+      "          a.due_on DESC, a.ref",
+      G_N_ELEMENTS (params), params, error);
+}
+
 #define ROUND_CIS \
   "  FROM cmdb_audit a JOIN ci ON ci.site_id = a.site_id" \
   "  LEFT JOIN cmdb_audit_item i ON i.audit_id = a.id AND i.ci_id = ci.id AND " FL_CMDB_AUDIT_LAST_MARK \

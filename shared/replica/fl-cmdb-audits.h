@@ -51,6 +51,12 @@ gboolean   fl_cmdb_audit_plan (FlDb        *db,
  * first by due date: id, ref, site_id, site_name, due_on, status, assignee. */
 GPtrArray *fl_cmdb_audit_list (FlDb *db, const char *login, GError **error);
 
+/* Every round of `site_id` (NULL: of every site), whoever walks it and
+ * however long ago it was decided: the open and waiting ones first by due
+ * date, then the others, latest due first: id, ref, site_code, site_name,
+ * due_on, status, assignee. */
+GPtrArray *fl_cmdb_audit_list_all (FlDb *db, const char *site_id, GError **error);
+
 /* The round's CIs by code with their last mark: id, code, name, type,
  * model, serial, revision, location, system, status, owner, result,
  * differences (JSON text), note. */

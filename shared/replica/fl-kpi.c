@@ -1156,6 +1156,45 @@ count_changes (FlDb *db, const char *site_id, const char *start, const char *end
     }
 }
 
+/* 001 8.4.2 and 8.4.3: the work opened and the time logged in [start, end). */
+static gboolean
+count_demand (FlDb *db, const char *site_id, const char *start, const char *end, FlKpiDemand *out,
+              GError **error)
+{
+  const char *params[] = { site_id, start, end };
+  g_autoptr(GPtrArray) orders = fl_query_rows (db,
+      "SELECT count (*) AS orders, coalesce (sum (kind = 'request'), 0) AS requests FROM work_order"
+      " WHERE (?1 IS NULL OR site_id = ?1) AND created_at >= ?2 AND created_at < ?3"
+      "   AND status NOT IN ('cancelled', 'rejected')", G_N_ELEMENTS (params), params, error);
+  if (orders == NULL)
+    return FALSE;
+  /* Each line of a log as its latest correction has it (the latest `at`,
+   * then the latest written), counted at the time of its first entry. */
+  g_autoptr(GPtrArray) logged = fl_query_rows (db,
+      "WITH line AS ("
+      "  SELECT e.author,"
+      "         CASE WHEN c.id IS NULL THEN e.kind ELSE c.kind END AS kind,"
+      "         CASE WHEN c.id IS NULL THEN e.minutes ELSE c.minutes END AS minutes,"
+      "         coalesce (c.voided, 0) AS voided"
+      "    FROM work_log e JOIN work_order w ON w.id = e.work_order_id"
+      "    LEFT JOIN work_log c ON c.id = (SELECT r.id FROM work_log r WHERE r.revises = e.id"
+      "                                     ORDER BY r.at DESC, r.id DESC LIMIT 1)"
+      "   WHERE e.revises IS NULL AND (?1 IS NULL OR w.site_id = ?1) AND e.at >= ?2 AND e.at < ?3)"
+      " SELECT coalesce (sum (CASE WHEN kind = 'labour' THEN minutes END), 0) AS labour,"
+      "        coalesce (sum (CASE WHEN kind = 'travel' THEN minutes END), 0) AS travel,"
+      "        count (DISTINCT CASE WHEN kind = 'labour' AND minutes > 0 THEN author END) AS engineers"
+      "   FROM line WHERE voided = 0", G_N_ELEMENTS (params), params, error);
+  if (logged == NULL)
+    return FALSE;
+  JsonObject *o = orders->pdata[0], *l = logged->pdata[0];
+  out->orders = fl_record_get_int (o, "orders", 0);
+  out->requests = fl_record_get_int (o, "requests", 0);
+  out->labour_minutes = fl_record_get_int (l, "labour", 0);
+  out->travel_minutes = fl_record_get_int (l, "travel", 0);
+  out->engineers = fl_record_get_int (l, "engineers", 0);
+  return TRUE;
+}
+
 gboolean
 fl_kpi_compute_review_period (FlDb *db, const char *site_id, gint64 start, gint64 end, gint64 as_of,
                               FlKpiReviewPeriod *out, GError **error)
@@ -1168,6 +1207,7 @@ fl_kpi_compute_review_period (FlDb *db, const char *site_id, gint64 start, gint6
   if (!fl_kpi_compute (db, site_id, start, end, as_of, &p.kpis, error) ||
       !count_problems (db, site_id, start_text, end_text, &p.problems, error) ||
       !count_changes (db, site_id, start_text, end_text, p.changes, error) ||
+      !count_demand (db, site_id, start_text, end_text, &p.demand, error) ||
       !fl_kpi_count_security (db, site_id, start, MIN (end, as_of + 1), p.security, error))
     return FALSE;
   *out = p;
@@ -1185,6 +1225,11 @@ static const struct {
   { "changes", N_("Changes requested") },
   { "changes_failed", N_("Changes failed") },
   { "security_events", N_("Security events") },
+  { "work_orders_opened", N_("Work orders opened") },
+  { "requests_opened", N_("Service requests opened") },
+  { "labour_minutes", N_("Labour logged") },
+  { "travel_minutes", N_("Travel logged") },
+  { "engineers", N_("Engineers who logged labour") },
 };
 
 const char *
@@ -1243,10 +1288,26 @@ fl_kpi_headline_figure (const FlKpiReviewPeriod *p, guint headline)
       }
     case FL_KPI_HEADLINE_SECURITY:
       return sum (p->security, FL_KPI_N_SECURITY_GRADES);
+    case FL_KPI_HEADLINE_ORDERS:
+      return p->demand.orders;
+    case FL_KPI_HEADLINE_REQUESTS:
+      return p->demand.requests;
+    case FL_KPI_HEADLINE_LABOUR:
+      return p->demand.labour_minutes;
+    case FL_KPI_HEADLINE_TRAVEL:
+      return p->demand.travel_minutes;
+    case FL_KPI_HEADLINE_ENGINEERS:
+      return p->demand.engineers;
     case FL_KPI_N_HEADLINES:
     default:
       return -1;
     }
+}
+
+static gboolean
+is_logged_time (guint headline)
+{
+  return headline == FL_KPI_HEADLINE_LABOUR || headline == FL_KPI_HEADLINE_TRAVEL;
 }
 
 char *
@@ -1254,6 +1315,9 @@ fl_kpi_format_headline (const FlKpiReviewPeriod *p, guint headline)
 {
   if (headline < FL_KPI_N_KINDS)
     return fl_kpi_format_value (headline, &p->kpis.values[headline]);
+  if (is_logged_time (headline))
+    /* Translators: hours of work logged, "12.5 h" */
+    return g_strdup_printf (_("%.1f h"), fl_kpi_headline_figure (p, headline) / 60);
   return g_strdup_printf ("%.0f", fl_kpi_headline_figure (p, headline));
 }
 
@@ -1268,6 +1332,8 @@ fl_kpi_format_headline_change (const FlKpiReviewPeriod *p, const FlKpiReviewPeri
   double change = now - before;
   /* A minus sign, not a hyphen, and no sign for no change. */
   const char *sign = change > 0 ? "+" : change < 0 ? "−" : "";
+  if (is_logged_time (headline))
+    return g_strdup_printf (_("%s%.1f h"), sign, fabs (change) / 60);
   if (headline >= FL_KPI_N_KINDS)
     return g_strdup_printf ("%s%.0f", sign, fabs (change));
   if (fl_kpi_is_mean (headline))

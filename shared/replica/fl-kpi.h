@@ -228,10 +228,24 @@ typedef struct {
   gint64 known_errors;  /* problems recorded in the period that became known errors */
 } FlKpiProblemSummary;
 
+/* Demand and the use of capacity in a period (001 8.4.2 需求管理: the
+ * demand for the services and their use; 8.4.3 能力管理: the capacity
+ * used), as far as the records tell.  Budgets and costs (8.4.1 服务的预算与
+ * 核算) are not recorded anywhere, nor is a planned capacity to measure
+ * the use against: a review says so instead of figures. */
+typedef struct {
+  gint64 orders;          /* work orders of every kind opened, but cancelled or rejected ones */
+  gint64 requests;        /* of them, service requests */
+  gint64 labour_minutes;  /* labour logged in the period, as last corrected, voided entries left out */
+  gint64 travel_minutes;  /* travel logged, the same way */
+  gint64 engineers;       /* the people who logged labour */
+} FlKpiDemand;
+
 /* Every figure a review shows for one period. */
 typedef struct {
   FlKpiReport         kpis;
   FlKpiProblemSummary problems;
+  FlKpiDemand         demand;
   gint64              changes[FL_KPI_N_CHANGE_KINDS][FL_KPI_N_CHANGE_OUTCOMES];  /* requested in the period */
   gint64              security[FL_KPI_N_SECURITY_GRADES];
 } FlKpiReviewPeriod;
@@ -254,6 +268,11 @@ typedef enum {
   FL_KPI_HEADLINE_CHANGES,                    /* changes requested */
   FL_KPI_HEADLINE_CHANGES_FAILED,
   FL_KPI_HEADLINE_SECURITY,                   /* security events of every grade */
+  FL_KPI_HEADLINE_ORDERS,                     /* work orders opened (demand) */
+  FL_KPI_HEADLINE_REQUESTS,                   /* service requests opened */
+  FL_KPI_HEADLINE_LABOUR,                     /* labour logged, in minutes (capacity used) */
+  FL_KPI_HEADLINE_TRAVEL,                     /* travel logged, in minutes */
+  FL_KPI_HEADLINE_ENGINEERS,                  /* people who logged labour */
   FL_KPI_N_HEADLINES
 } FlKpiHeadline;
 
@@ -262,8 +281,9 @@ const char *fl_kpi_headline_label (guint headline);
 /* The figure of a period: a KPI's rate (a fraction, or seconds for a
  * mean), or a count; negative when the KPI measured nothing. */
 double      fl_kpi_headline_figure (const FlKpiReviewPeriod *period, guint headline);
-/* For people: the figure ("83.3%", "2.5 h", "4", "—") and its change from
- * `previous` ("+8.3 pp", "−0.5 h", "+2", "—" when either measured nothing). */
+/* For people: the figure ("83.3%", "2.5 h", "4", "—"; logged time in
+ * hours) and its change from `previous` ("+8.3 pp", "−0.5 h", "+2", "—"
+ * when either measured nothing). */
 char       *fl_kpi_format_headline (const FlKpiReviewPeriod *period, guint headline);
 char       *fl_kpi_format_headline_change (const FlKpiReviewPeriod *period,
                                            const FlKpiReviewPeriod *previous, guint headline);

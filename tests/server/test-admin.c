@@ -6,6 +6,7 @@
 
 #include "fl-admin.h"
 #include "fl-blobs.h"
+#include "fl-change-workflow.h"
 #include "fl-migrate.h"
 
 typedef struct {
@@ -239,6 +240,52 @@ first_sha256 (const FlTable *table, JsonObject *row, gpointer user_data, GError 
   return TRUE;
 }
 
+static gboolean
+collect_major_change (const FlTable *table, JsonObject *row, gpointer user_data, GError **error)
+{
+  if (g_strcmp0 (fl_record_get_string (row, "kind"), "major") == 0)
+    g_ptr_array_add (user_data, json_object_ref (row));
+  return TRUE;
+}
+
+/* Each major change of the demo waits for its board with its rollback
+ * plan and test report attached as files the server keeps: both members
+ * may approve it, and the files open. */
+static void
+assert_major_changes_approvable (Fixture *f, FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_assert_true (fl_store_foreach_row (store, fl_schema_lookup ("change_record"), NULL, collect_major_change,
+                                       changes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, >, 0);
+  g_autoptr(FlBlobs) blobs = store_blobs (f, store);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      JsonObject *change = changes->pdata[i];
+      g_assert_cmpstr (fl_record_get_string (change, "status"), ==, "requested");
+      static const char * const board[] = { "zhangmin", "david.xu" };
+      for (guint b = 0; b < G_N_ELEMENTS (board); b++)
+        {
+          g_assert_true (fl_change_check_decision (FL_ROLE_SUPERVISOR, board[b], change, TRUE, &error));
+          g_assert_no_error (error);
+        }
+      static const char * const columns[] = { "rollback_plan_attachment", "test_report_attachment" };
+      for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+        {
+          g_autoptr(JsonObject) attachment = fl_store_find_row (store, fl_schema_lookup ("attachment"), "id",
+                                                                fl_record_get_string (change, columns[c]), &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (attachment);
+          g_assert_cmpstr (fl_record_get_string (attachment, "owner_table"), ==, "change_record");
+          g_assert_cmpstr (fl_record_get_string (attachment, "owner_id"), ==, fl_record_get_string (change, "id"));
+          g_assert_cmpstr (fl_record_get_string (attachment, "site_id"), ==, fl_record_get_string (change, "site_id"));
+          g_assert_true (fl_blobs_exists (blobs, fl_record_get_string (attachment, "sha256")));
+        }
+    }
+}
+
 static void
 test_demo_data (Fixture *f, gconstpointer data)
 {
@@ -317,6 +364,8 @@ test_demo_data (Fixture *f, gconstpointer data)
   g_assert_nonnull (sha);
   g_autoptr(FlBlobs) blobs = store_blobs (f, store);
   g_assert_true (fl_blobs_exists (blobs, sha));
+
+  assert_major_changes_approvable (f, store);
 }
 
 /* Where a backup is restored to be checked: a SQLite backup is a store

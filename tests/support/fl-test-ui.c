@@ -99,6 +99,36 @@ fl_ui_test_find_actionable (GtkWidget *widget, const char *name)
   return NULL;
 }
 
+GtkWidget *
+fl_ui_test_find_named (GtkWidget *widget, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = fl_ui_test_find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+fl_ui_test_find_button (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = fl_ui_test_find_button (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 gpointer
 fl_ui_test_find_window (GType type)
 {

@@ -52,6 +52,12 @@ gpointer  fl_ui_test_find_window (GType type);
 /* Whether a label under `widget` shows `text` (markup parsed away). */
 gboolean  fl_ui_test_shows_text (GtkWidget *widget, const char *text);
 
+/* The widget named `name` (gtk_widget_set_name) at or under `widget`. */
+GtkWidget *fl_ui_test_find_named (GtkWidget *widget, const char *name);
+
+/* The button labelled `label` at or under `widget`. */
+GtkWidget *fl_ui_test_find_button (GtkWidget *widget, const char *label);
+
 /* What `widget` shows now, drawn by its window's renderer. */
 GdkTexture *fl_ui_test_render (GtkWidget *widget);
 

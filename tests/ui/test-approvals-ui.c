@@ -656,9 +656,36 @@ attach_document (Fixture *f, const char *change, const char *document, const cha
   sync_client (f, &f->supervisor);
 }
 
+static gboolean
+record_open_file (FlApprovalsPage *page, GFile *file, char **opened)
+{
+  g_free (*opened);
+  *opened = g_file_get_path (file);
+  return TRUE;
+}
+
+/* The file a document's Open button of the item shown opens: downloaded
+ * first when this device does not have it yet. */
+static char *
+open_document (Fixture *f, const char *document)
+{
+  GtkWidget *row = fl_ui_test_find_named (GTK_WIDGET (f->page), document);
+  g_assert_nonnull (row);
+  GtkWidget *open = fl_ui_test_find_button (row, "Open");
+  g_assert_nonnull (open);
+  g_autofree char *opened = NULL;
+  gulong handler = g_signal_connect (f->page, "open-file", G_CALLBACK (record_open_file), &opened);
+  g_signal_emit_by_name (open, "clicked");
+  fl_ui_test_wait_until (opened != NULL);
+  g_signal_handler_disconnect (f->page, handler);
+  char *contents = NULL;
+  g_assert_true (g_file_get_contents (opened, &contents, NULL, NULL));
+  return contents;
+}
+
 /* The board decides a major change on its attached documents: the queue
- * shows which files are attached, and approving is refused until both the
- * rollback plan and the test report are. */
+ * shows which files are attached, each opens from it, and approving is
+ * refused until both the rollback plan and the test report are. */
 static void
 test_major_change_documents (Fixture *f, gconstpointer data)
 {
@@ -678,12 +705,19 @@ test_major_change_documents (Fixture *f, gconstpointer data)
   pump ();
   g_assert_true (shows_text (GTK_WIDGET (f->page), "回退方案.txt"));
   g_assert_true (shows_text (GTK_WIDGET (f->page), "Not attached"));
+  g_assert_null (fl_ui_test_find_named (GTK_WIDGET (f->page), "test_report"));
+  g_autofree char *plan = open_document (f, "rollback_plan");
+  g_assert_cmpstr (plan, ==, "Refit the old switch, restore the config\n");
   g_assert_false (fl_approvals_page_decide (f->page, TRUE, NULL, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "test"));
   g_clear_error (&error);
 
   attach_document (f, id, "test_report", "test-report.txt", "Ran 4 h at full load\n");
+  g_assert_true (fl_approvals_page_select (f->page, id));
+  pump ();
+  g_autofree char *report = open_document (f, "test_report");
+  g_assert_cmpstr (report, ==, "Ran 4 h at full load\n");
   decide (f, id, TRUE, NULL);
   sync_client (f, &f->supervisor);
   g_autoptr(JsonObject) stored = fl_store_load_row (f->server.store, fl_schema_lookup ("change_record"), id, &error);
@@ -709,6 +743,47 @@ test_screenshot (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A major change before its board, both documents attached, as the
+ * supervisor sees it in the window (`data`: the language, NULL English):
+ * approvals-change.png, approvals-change-zh.png. */
+static void
+test_change_screenshot (Fixture *f, gconstpointer data)
+{
+  const char *language = data;
+  if (language != NULL && !fl_ui_test_use_language (language))
+    {
+      g_test_skip ("The zh_CN.UTF-8 locale is missing");
+      return;
+    }
+  fl_test_add_user (f->server.store, "super2", "supervisor", NULL);
+  g_autoptr(GError) error = NULL;
+  FlChangeDraft draft = {
+    .kind = "major", .title = "更换核心交换机 Replace the core switch", .reason = "设备停保 End of support",
+    .plan = "周六 02:00 切换到新交换机 Switch over on Saturday at 02:00", .site_id = f->server.site_a,
+    .rollback_plan = "装回原交换机并恢复配置 Refit the old switch, restore the config",
+    .test_report = "备机满载 4 小时通过 Ran 4 h at full load on the bench",
+    .approvers = (const char * const[]) { "super", "super2", NULL },
+  };
+  g_autofree char *id = NULL;
+  g_assert_true (fl_change_request (f->engineer.db, &draft, "eng_a", &id, &error));
+  g_assert_no_error (error);
+  attach_document (f, id, "rollback_plan", "回退计划 rollback-plan.txt", "Refit the old switch\n");
+  attach_document (f, id, "test_report", "测试报告 test-report.txt", "Ran 4 h at full load\n");
+  FlWindow *window = fl_window_new (NULL, f->supervisor_session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_show_area (window, "approvals");
+  FlApprovalsPage *page = FL_APPROVALS_PAGE (fl_window_get_page (window, "approvals"));
+  g_assert_true (fl_approvals_page_select (page, id));
+  pump ();
+  g_assert_nonnull (fl_ui_test_find_named (GTK_WIDGET (page), "rollback_plan"));
+  g_assert_nonnull (fl_ui_test_find_named (GTK_WIDGET (page), "test_report"));
+  fl_ui_test_screenshot (GTK_WIDGET (window), language != NULL ? "approvals-change-zh.png" : "approvals-change.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  if (language != NULL)
+    fl_ui_test_use_language (NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -727,6 +802,10 @@ main (int argc, char **argv)
   ADD ("/approvals-ui/detail-downloads-signature", test_detail_downloads_signature);
   ADD ("/approvals-ui/ci-change", test_ci_change);
   ADD ("/approvals-ui/screenshot", test_screenshot);
+  g_test_add ("/approvals-ui/change-screenshot", Fixture, NULL, fixture_set_up, test_change_screenshot,
+              fixture_tear_down);
+  g_test_add ("/approvals-ui/change-screenshot-zh", Fixture, "zh_CN", fixture_set_up, test_change_screenshot,
+              fixture_tear_down);
   ADD ("/approvals-ui/detail-starts-at-top", test_detail_starts_at_top);
   ADD ("/approvals-ui/readable-at-1100", test_readable_at_1100);
   return g_test_run ();

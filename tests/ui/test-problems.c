@@ -19,9 +19,12 @@ typedef struct {
   char           *site, *ci, *incident, *change;
 } Fixture;
 
+/* `data`: the language to show the pages in, NULL for English. */
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
+  if (data != NULL && !fl_ui_test_use_language (data))
+    g_test_skip ("The locale of the language is missing");
   f->db = fl_test_replica ("K3F", &f->dir);
   f->site = fl_ui_test_store (f->db, "site",
       "{\"code\": \"HOSP1\", \"name\": \"第一人民医院\", \"time_zone\": \"Asia/Shanghai\", \"coverage\": \"7x24\"}");
@@ -75,6 +78,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->ci);
   g_free (f->incident);
   g_free (f->change);
+  fl_ui_test_use_language (NULL);
 }
 
 #define PAGE_CHILD(name) fl_ui_test_child (f->page, FL_TYPE_PROBLEMS_PAGE, name)
@@ -107,34 +111,6 @@ find_button (GtkWidget *widget)
   return NULL;
 }
 
-static GtkWidget *
-find_named (GtkWidget *widget, const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_labelled (GtkWidget *widget, const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_labelled (child, label);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
 {
@@ -159,8 +135,8 @@ test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
   /* The known error opens to what its next states need. */
   AdwExpanderRow *known_problem = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (PAGE_CHILD ("problems_list"), 0));
   g_assert_true (adw_expander_row_get_enable_expansion (known_problem));
-  g_assert_nonnull (find_labelled (GTK_WIDGET (known_problem), "Resolved"));
-  g_assert_null (find_labelled (GTK_WIDGET (known_problem), "Closed"));
+  g_assert_nonnull (fl_ui_test_find_button (GTK_WIDGET (known_problem), "Resolved"));
+  g_assert_null (fl_ui_test_find_button (GTK_WIDGET (known_problem), "Closed"));
 
   /* One click opens the problem with its four incidents; the proposal goes. */
   GtkWidget *open = find_button (GTK_WIDGET (row_at (proposals, 0)));
@@ -179,12 +155,12 @@ test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
   AdwExpanderRow *change = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (changes, 0));
   g_assert_cmpstr (adw_expander_row_get_subtitle (change), ==, "Major change · Requested · UPS-01");
   /* Its board decides it, not a move; it opens to attach its documents. */
-  g_assert_null (find_labelled (GTK_WIDGET (change), "Approved"));
-  g_assert_nonnull (find_named (GTK_WIDGET (change), "rollback_plan_attachment"));
+  g_assert_null (fl_ui_test_find_button (GTK_WIDGET (change), "Approved"));
+  g_assert_nonnull (fl_ui_test_find_named (GTK_WIDGET (change), "rollback_plan_attachment"));
 
   /* The supervisor assigns it from its row. */
-  gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (opened), "assignee")), "zhang.wei");
-  g_signal_emit_by_name (find_labelled (GTK_WIDGET (opened), "Assigned"), "clicked");
+  gtk_editable_set_text (GTK_EDITABLE (fl_ui_test_find_named (GTK_WIDGET (opened), "assignee")), "zhang.wei");
+  g_signal_emit_by_name (fl_ui_test_find_button (GTK_WIDGET (opened), "Assigned"), "clicked");
   fl_ui_test_pump ();
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM problem WHERE origin = 'recurrence'"
                                          " AND status = 'assigned' AND assignee = 'zhang.wei'"), ==, 1);
@@ -202,6 +178,36 @@ test_proposal_known_errors_and_ci (Fixture *f, gconstpointer data)
     }
   g_assert_true (change_shown);
   g_assert_true (problem_shown);
+
+  /* Each opens from there, expanded on the problems and changes page. */
+  static const struct { const char *history, *list, *title; } opened_from[] = {
+    { "Major change: CHG-261125-K3F-0001", "changes_list", "CHG-261125-K3F-0001" },
+    { "Problem: PRB-", "problems_list", "PRB-" },
+  };
+  for (guint p = 0; p < G_N_ELEMENTS (opened_from); p++)
+    {
+      fl_window_show_ci (f->window, f->ci);
+      fl_ui_test_pump ();
+      GtkListBoxRow *row = NULL;
+      for (int i = 0; row == NULL && gtk_list_box_get_row_at_index (history, i) != NULL; i++)
+        if (g_str_has_prefix (title_at (history, i), opened_from[p].history))
+          row = gtk_list_box_get_row_at_index (history, i);
+      g_assert_true (gtk_list_box_row_get_activatable (row));
+      gtk_widget_activate (GTK_WIDGET (row));
+      fl_ui_test_pump ();
+      g_assert_cmpstr (fl_window_get_area (f->window), ==, "problems");
+      const char *shown = fl_problems_page_get_shown (f->page);
+      GtkListBox *list = PAGE_CHILD (opened_from[p].list);
+      AdwExpanderRow *item = NULL;
+      for (int i = 0; item == NULL && gtk_list_box_get_row_at_index (list, i) != NULL; i++)
+        if (g_strcmp0 (g_object_get_data (G_OBJECT (gtk_list_box_get_row_at_index (list, i)), "id"), shown) == 0)
+          item = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (list, i));
+      g_assert_nonnull (item);
+      g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (item)), opened_from[p].title));
+      g_assert_true (adw_expander_row_get_expanded (item));
+      if (p == 0)
+        g_assert_cmpstr (shown, ==, f->change);
+    }
 }
 
 static gboolean
@@ -236,15 +242,15 @@ test_change_documents (Fixture *f, gconstpointer data)
                                                " IS NOT NULL") == 1);
   fl_ui_test_pump ();
   AdwExpanderRow *change = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (changes, 0));
-  GtkWidget *plan_row = find_named (GTK_WIDGET (change), "rollback_plan");
+  GtkWidget *plan_row = fl_ui_test_find_named (GTK_WIDGET (change), "rollback_plan");
   g_assert_nonnull (plan_row);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (plan_row)), ==, "Rollback plan: 回退方案.txt");
-  g_assert_nonnull (find_named (GTK_WIDGET (change), "test_report"));
+  g_assert_nonnull (fl_ui_test_find_named (GTK_WIDGET (change), "test_report"));
 
   /* Open shows the very file. */
   g_autofree char *opened = NULL;
   g_signal_connect (f->page, "open-file", G_CALLBACK (record_open_file), &opened);
-  g_signal_emit_by_name (find_labelled (plan_row, "Open"), "clicked");
+  g_signal_emit_by_name (fl_ui_test_find_button (plan_row, "Open"), "clicked");
   fl_ui_test_wait_until (opened != NULL);
   g_autofree char *contents = NULL;
   g_assert_true (g_file_get_contents (opened, &contents, NULL, NULL));
@@ -257,8 +263,8 @@ test_change_documents (Fixture *f, gconstpointer data)
                                                " IN (SELECT id FROM attachment WHERE filename = 'rollback-v2.txt')") == 1);
   fl_ui_test_pump ();
   change = ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (changes, 0));
-  g_assert_nonnull (find_named (GTK_WIDGET (change), "replaced"));
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_named (GTK_WIDGET (change), "rollback_plan"))),
+  g_assert_nonnull (fl_ui_test_find_named (GTK_WIDGET (change), "replaced"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (fl_ui_test_find_named (GTK_WIDGET (change), "rollback_plan"))),
                    ==, "Rollback plan: rollback-v2.txt");
   /* Each file and the change naming it wait in the outbox, files first. */
   g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM outbox WHERE table_name = 'attachment'"), ==, 3);
@@ -338,6 +344,26 @@ test_readable_at_1100_in_chinese (Fixture *f, gconstpointer data)
   fl_ui_test_use_language (NULL);
 }
 
+/* The major change opened from its CI's history, as a supervisor sees it
+ * (`data`: the language): problems-change.png, problems-change-zh.png. */
+static void
+test_change_screenshot (Fixture *f, gconstpointer data)
+{
+  fl_window_show_ci (f->window, f->ci);
+  fl_ui_test_pump ();
+  FlCisPage *cis = FL_CIS_PAGE (fl_window_get_page (f->window, "cis"));
+  GtkListBox *history = fl_ui_test_child (fl_cis_page_get_detail (cis), FL_TYPE_CI_PAGE, "history_list");
+  GtkListBoxRow *row = NULL;
+  for (int i = 0; row == NULL && gtk_list_box_get_row_at_index (history, i) != NULL; i++)
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (gtk_list_box_get_row_at_index (history, i)), "target"), f->change) == 0)
+      row = gtk_list_box_get_row_at_index (history, i);
+  g_assert_nonnull (row);
+  gtk_widget_activate (GTK_WIDGET (row));
+  fl_ui_test_pump ();
+  g_assert_cmpstr (fl_problems_page_get_shown (f->page), ==, f->change);
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), data != NULL ? "problems-change-zh.png" : "problems-change.png");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -352,5 +378,9 @@ main (int argc, char **argv)
               test_readable_at_1100, fixture_tear_down);
   g_test_add ("/ui/problems/readable-at-1100-in-chinese", Fixture, NULL, fixture_set_up,
               test_readable_at_1100_in_chinese, fixture_tear_down);
+  g_test_add ("/ui/problems/change-screenshot", Fixture, NULL, fixture_set_up, test_change_screenshot,
+              fixture_tear_down);
+  g_test_add ("/ui/problems/change-screenshot-zh", Fixture, "zh_CN", fixture_set_up, test_change_screenshot,
+              fixture_tear_down);
   return g_test_run ();
 }

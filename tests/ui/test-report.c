@@ -10,6 +10,7 @@
 #include "fl-ui-test-util.h"
 
 #include "fl-kpi-chart.h"
+#include "fl-replica-queries.h"
 #include "fl-session.h"
 #include "fl-reports-page.h"
 #include "fl-service-report.h"
@@ -407,10 +408,10 @@ test_csv (Fixture *f, gconstpointer data)
   g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
   /* header + 9 report + 14 KPIs x 6 + 4 priorities x 6 + 2 routine x 2 + 8 backups
    * + 7 kinds x 2 + 4 stock + 5 CMDB audits + 2 services x 4 + 3 problems + 4 change
-   * kinds x 4 outcomes + 3 security grades + 21 headlines x 3 + 6 months x 14 KPIs x 3,
+   * kinds x 4 outcomes + 3 security grades + 26 headlines x 3 + 6 months x 14 KPIs x 3,
    * and the empty string after the last line break. */
   g_assert_cmpuint (g_strv_length (lines), ==,
-                    1 + 9 + 84 + 24 + 4 + 8 + 14 + 4 + 5 + 8 + 3 + 16 + 3 + 63 + 252 + 1);
+                    1 + 9 + 84 + 24 + 4 + 8 + 14 + 4 + 5 + 8 + 3 + 16 + 3 + 78 + 252 + 1);
   g_assert_cmpstr (lines[0], ==, "section,item,measure,value");
   g_assert_cmpstr (csv_value (lines, "report,site,name,"), ==, "HOSP1 第一人民医院");
   g_assert_cmpstr (csv_value (lines, "report,period,name,"), ==, "2026-10");
@@ -460,6 +461,12 @@ test_csv (Fixture *f, gconstpointer data)
   g_assert_cmpstr (csv_value (lines, "cmdb,audits,count,"), ==, "0");
   g_assert_cmpstr (csv_value (lines, "kpi,cmdb_record_accuracy,clause,"), ==,
                    "003 7.7.2 b; 003 8.3.5.2 a; 001 配置管理程序 6.5");
+  /* Demand (001 8.4.2): October's three incidents and the security event
+   * against September's one incident; nobody logged time in either. */
+  g_assert_cmpstr (csv_value (lines, "comparison,work_orders_opened,value,"), ==, "4");
+  g_assert_cmpstr (csv_value (lines, "comparison,work_orders_opened,previous,"), ==, "1");
+  g_assert_cmpstr (csv_value (lines, "comparison,work_orders_opened,change,"), ==, "3");
+  g_assert_cmpstr (csv_value (lines, "comparison,labour_minutes,value,"), ==, "0");
   g_assert_cmpstr (csv_value (lines, "history,2026-09.response_on_time,rate,"), ==, "1.0000");
   g_assert_cmpstr (csv_value (lines, "history,2026-05.response_on_time,rate,"), ==, "");
 }
@@ -547,6 +554,28 @@ test_cli_report (Fixture *f, gconstpointer data)
   g_assert_cmpint (cli (f, &september, "audits", "kpi", "--period", "2026-09", "--site", "HOSP1", NULL), ==, 0);
   g_assert_cmpstr (september, ==, "HOSP1 第一人民医院\t2026-09\taudits 0\tRecords match reality — (0 / 0)\n");
   g_assert_cmpint (cli (f, &no_site, "audits", "kpi", "--period", "2026-10", "--site", "HOSP", NULL), ==, 1);
+
+  /* audits list: the open round first, whatever its marks; each CI by its
+   * last mark, HIS-DB unmarked on the approved round. */
+  g_autofree char *open_json = g_strdup_printf (
+      "{\"ref\": \"AUD-2\", \"site_id\": \"%s\", \"due_on\": \"2026-12-01\", \"status\": \"planned\","
+      " \"assignee\": \"li.na\"}", f->site);
+  g_autofree char *open_audit = store (f->db, "cmdb_audit", open_json, LOCAL ("2026-11-01T09:00:00"));
+  g_autofree char *his_db = fl_replica_find_id (f->db, "ci", "code", "HIS-DB", NULL);
+  g_autofree char *missing = g_strdup_printf (
+      "{\"audit_id\": \"%s\", \"ci_id\": \"%s\", \"result\": \"missing\", \"by\": \"li.na\","
+      " \"at\": \"" LOCAL ("2026-11-02T10:00:00") "\"}", open_audit, his_db);
+  g_free (store (f->db, "cmdb_audit_item", missing, LOCAL ("2026-11-02T10:00:00")));
+  g_autofree char *rounds = NULL, *rounds_elsewhere = NULL, *rounds_nowhere = NULL;
+  g_assert_cmpint (cli (f, &rounds, "audits", "list", NULL), ==, 0);
+  g_assert_cmpstr (rounds, ==,
+                   "AUD-2\tHOSP1 第一人民医院\t2026-12-01\tPlanned\tli.na\tFound as recorded: 0; "
+                   "Found with differences: 0; Missing: 1; Found, not recorded: 0; Unmarked: 2\n"
+                   "AUD-1\tHOSP1 第一人民医院\t2026-10-20\tApproved\t—\tFound as recorded: 1; "
+                   "Found with differences: 1; Missing: 0; Found, not recorded: 0; Unmarked: 1\n");
+  g_assert_cmpint (cli (f, &rounds_elsewhere, "audits", "list", "--site", "HOSP1", NULL), ==, 0);
+  g_assert_cmpstr (rounds_elsewhere, ==, rounds);
+  g_assert_cmpint (cli (f, &rounds_nowhere, "audits", "list", "--site", "NOPE", NULL), ==, 1);
 
   /* Wrong arguments exit 2, an unknown site 1. */
   g_autofree char *wrong = NULL, *nowhere = NULL, *no_format = NULL;

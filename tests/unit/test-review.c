@@ -218,11 +218,115 @@ test_review_figures (void)
   g_assert_cmpstr (fl_kpi_headline_id (FL_KPI_HEADLINE_SECURITY), ==, "security_events");
 }
 
+static char *
+work_order (FlDb *db, const char *site, const char *kind, const char *status, const char *created)
+{
+  g_autofree char *ref = fl_uuid7_new ();
+  g_autofree char *json = g_strdup_printf (
+      "{\"ref\": \"%s\", \"kind\": \"%s\", \"title\": \"w\", \"site_id\": \"%s\", \"impact\": 3,"
+      " \"urgency\": 3, \"priority\": \"normal\", \"status\": \"%s\"}", ref, kind, site, status);
+  char *id = fl_test_insert (db, "work_order", json);
+  g_autofree char *sql = g_strdup_printf ("UPDATE work_order SET created_at = '%s' WHERE id = '%s'", created, id);
+  exec (db, sql);
+  return id;
+}
+
+/* A work-log entry; with `revises`, a correction of that entry. */
+static char *
+work_log (FlDb *db, const char *order, const char *author, const char *at, const char *kind, int minutes,
+          const char *revises, gboolean voided)
+{
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_string_printf (json, "{\"work_order_id\": \"%s\", \"author\": \"%s\", \"at\": \"%s\", \"kind\": \"%s\","
+                   " \"minutes\": %d", order, author, at, kind, minutes);
+  if (revises != NULL)
+    g_string_append_printf (json, ", \"revises\": \"%s\"", revises);
+  if (voided)
+    g_string_append (json, ", \"voided\": true");
+  g_string_append (json, "}");
+  return fl_test_insert (db, "work_log", json->str);
+}
+
+/* 001 8.4.2 and 8.4.3, Q3 2026 (UTC) against Q2, worked by hand:
+ *   orders    Q3: request R1, maintenance M2 (request R3 cancelled: not
+ *             counted) = 2, of them 1 request; Q2: maintenance M1 = 1
+ *   labour    Q3 on R1: sun.li 90; zhou.min 60 corrected to 30, then to
+ *             20 (the latest counts); wang.wu 45 voided; zhou.min 120 on
+ *             1 Oct (Q4) = 110 min (1.8 h) by 2 people
+ *             Q2 on M1: sun.li 50 = 50 min (0.8 h) by 1
+ *   travel    Q3: sun.li 40 (0.7 h); Q2: none */
+static void
+test_review_demand (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(FlDb) db = fl_test_replica ("DEM", &dir);
+  g_autofree char *site = fl_test_insert_site (db);
+  g_autofree char *r1 = work_order (db, site, "request", "closed", "2026-07-15T01:00:00.000Z");
+  g_autofree char *m2 = work_order (db, site, "maintenance", "new", "2026-09-30T23:59:00.000Z");
+  g_autofree char *r3 = work_order (db, site, "request", "cancelled", "2026-08-20T01:00:00.000Z");
+  g_autofree char *m1 = work_order (db, site, "maintenance", "closed", "2026-06-10T01:00:00.000Z");
+  g_free (work_log (db, r1, "sun.li", "2026-07-15T03:00:00.000Z", "labour", 90, NULL, FALSE));
+  g_free (work_log (db, r1, "sun.li", "2026-07-15T02:00:00.000Z", "travel", 40, NULL, FALSE));
+  g_autofree char *zhou = work_log (db, r1, "zhou.min", "2026-07-16T03:00:00.000Z", "labour", 60, NULL, FALSE);
+  g_free (work_log (db, r1, "zhou.min", "2026-07-20T03:00:00.000Z", "labour", 20, zhou, FALSE));
+  g_free (work_log (db, r1, "zhou.min", "2026-07-18T03:00:00.000Z", "labour", 30, zhou, FALSE));
+  g_autofree char *wang = work_log (db, r1, "wang.wu", "2026-08-01T03:00:00.000Z", "labour", 45, NULL, FALSE);
+  g_free (work_log (db, r1, "wang.wu", "2026-08-02T03:00:00.000Z", "labour", 45, wang, TRUE));
+  g_free (work_log (db, r1, "zhou.min", "2026-10-01T03:00:00.000Z", "labour", 120, NULL, FALSE));
+  g_free (work_log (db, m1, "sun.li", "2026-06-10T03:00:00.000Z", "labour", 50, NULL, FALSE));
+
+  g_autoptr(GTimeZone) tz = g_time_zone_new_utc ();
+  g_autoptr(GError) error = NULL;
+  gint64 start, end, previous_start, previous_end;
+  g_assert_true (fl_kpi_parse_period (tz, "2026-Q3", &start, &end, &error));
+  fl_kpi_previous_period (tz, start, end, &previous_start, &previous_end);
+  gint64 as_of = utc ("2026-10-05T00:00:00.000Z");
+  FlKpiReviewPeriod q3, q2;
+  g_assert_true (fl_kpi_compute_review_period (db, site, start, end, as_of, &q3, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_kpi_compute_review_period (db, site, previous_start, previous_end, as_of, &q2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (q3.demand.orders, ==, 2);
+  g_assert_cmpint (q3.demand.requests, ==, 1);
+  g_assert_cmpint (q3.demand.labour_minutes, ==, 110);
+  g_assert_cmpint (q3.demand.travel_minutes, ==, 40);
+  g_assert_cmpint (q3.demand.engineers, ==, 2);
+  g_assert_cmpint (q2.demand.orders, ==, 1);
+  g_assert_cmpint (q2.demand.requests, ==, 0);
+  g_assert_cmpint (q2.demand.labour_minutes, ==, 50);
+  g_assert_cmpint (q2.demand.travel_minutes, ==, 0);
+  g_assert_cmpint (q2.demand.engineers, ==, 1);
+
+  static const struct {
+    guint headline;
+    const char *value, *previous, *change;
+  } headlines[] = {
+    { FL_KPI_HEADLINE_ORDERS, "2", "1", "+1" },
+    { FL_KPI_HEADLINE_REQUESTS, "1", "0", "+1" },
+    { FL_KPI_HEADLINE_LABOUR, "1.8 h", "0.8 h", "+1.0 h" },
+    { FL_KPI_HEADLINE_TRAVEL, "0.7 h", "0.0 h", "+0.7 h" },
+    { FL_KPI_HEADLINE_ENGINEERS, "2", "1", "+1" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (headlines); i++)
+    {
+      guint h = headlines[i].headline;
+      g_test_message ("%s", fl_kpi_headline_id (h));
+      g_autofree char *value = fl_kpi_format_headline (&q3, h);
+      g_autofree char *previous = fl_kpi_format_headline (&q2, h);
+      g_autofree char *difference = fl_kpi_format_headline_change (&q3, &q2, h);
+      g_assert_cmpstr (value, ==, headlines[i].value);
+      g_assert_cmpstr (previous, ==, headlines[i].previous);
+      g_assert_cmpstr (difference, ==, headlines[i].change);
+    }
+  g_assert_cmpstr (fl_kpi_headline_id (FL_KPI_HEADLINE_LABOUR), ==, "labour_minutes");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/review/periods", test_periods);
   g_test_add_func ("/review/figures", test_review_figures);
+  g_test_add_func ("/review/demand", test_review_demand);
   return g_test_run ();
 }
