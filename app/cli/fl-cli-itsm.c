@@ -1,9 +1,11 @@
 /* fieldline-cli problem and change: open a problem from an incident, the
- * proposals, the known-error list; the changes of a CI and their moves. */
+ * proposals, the known-error list; the changes of a CI, their approval
+ * and their moves. */
 #include "fl-cli.h"
 
 #include <string.h>
 
+#include "fl-approvals.h"
 #include "fl-change.h"
 #include "fl-change-workflow.h"
 #include "fl-problem.h"
@@ -383,6 +385,71 @@ change_open (FlCli *cli, int argc, char **argv)
   return FL_EXIT_FAILED;
 }
 
+/* Approves or rejects change argv[1] as the signed-in supervisor, on the
+ * version this replica has: the rules of fl_change_check_decision (each
+ * member of the board once), the server's at the next sync. */
+static int
+change_decide (FlCli *cli, int argc, char **argv, gboolean approve)
+{
+  g_autofree char *reason = NULL;
+  GOptionEntry reject_entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why it is rejected (required)"), N_("TEXT") },
+    { NULL }
+  };
+  int code = parse_plain (&argc, &argv, approve ? _("REF — approve a requested change") : _("REF — reject a requested change"),
+                          approve ? _("A general change needs one supervisor; a major or an emergency change every "
+                                      "member of its change advisory board, each once, on the version they saw.")
+                                  : NULL,
+                          approve ? NULL : reject_entries, 1);
+  if (code >= 0)
+    return code;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = fl_cli_find (cli, "change_record", "ref", argv[1], &error);
+  g_autofree char *login = fl_cli_login (cli);
+  FlRole role;
+  if (id == NULL || !fl_cli_role (cli, &role, &error))
+    return fl_cli_fail (error);
+  const char *params[] = { "change_record", argv[1] };
+  g_autoptr(GPtrArray) rows = fl_query_rows (cli->db, fl_approvals_queue_sql (), G_N_ELEMENTS (params), params, &error);
+  if (rows == NULL)
+    return fl_cli_fail (error);
+  JsonObject *row = NULL;
+  for (guint i = 0; i < rows->len && row == NULL; i++)
+    if (g_strcmp0 (fl_record_get_string (rows->pdata[i], "id"), id) == 0)
+      row = rows->pdata[i];
+  /* The change's rules first: they say why better than "already decided"
+   * once this replica has the board's decisions so far. */
+  g_autoptr(JsonObject) change = fl_record_load (cli->db, fl_schema_lookup ("change_record"), id, &error);
+  if (change == NULL || !fl_change_check_decision (role, login, change, approve, &error))
+    return fl_cli_fail (error);
+  if (row == NULL)
+    {
+      g_set_error (&error, FL_WORKFLOW_ERROR, FL_WORKFLOW_ERROR_PRECONDITION,
+                   _("%s is not waiting for a decision."), argv[1]);
+      return fl_cli_fail (error);
+    }
+  if (!fl_approvals_decide (cli->db, row, role, login, approve, reason, &error))
+    return fl_cli_fail (error);
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, fl_record_get_int (row, "version", 1));
+  if (approve)
+    g_print (_("Approved %s (version %s); it is sent at the next sync.\n"), argv[1], version);
+  else
+    g_print (_("Rejected %s (version %s); it is sent at the next sync.\n"), argv[1], version);
+  return FL_EXIT_OK;
+}
+
+static int
+change_approve (FlCli *cli, int argc, char **argv)
+{
+  return change_decide (cli, argc, argv, TRUE);
+}
+
+static int
+change_reject (FlCli *cli, int argc, char **argv)
+{
+  return change_decide (cli, argc, argv, FALSE);
+}
+
 int
 fl_cli_problem_command (FlCli *cli, int argc, char **argv)
 {
@@ -400,7 +467,8 @@ fl_cli_change_command (FlCli *cli, int argc, char **argv)
   static const FlCliSubcommand subcommands[] = {
     { "request", change_request }, { "list", change_list }, { "move", change_move },
     { "attach", change_attach }, { "files", change_files }, { "open", change_open },
+    { "approve", change_approve }, { "reject", change_reject },
   };
   return fl_cli_run_subcommand (cli, argc, argv, "change", subcommands, G_N_ELEMENTS (subcommands),
-                         _("Usage: fieldline-cli change request|list|move|attach|files|open … (add --help to any)\n"));
+                         _("Usage: fieldline-cli change request|list|move|approve|reject|attach|files|open … (add --help to any)\n"));
 }

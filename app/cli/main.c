@@ -17,7 +17,7 @@ static const struct {
   { "wo", fl_cli_wo_command, N_("list|show|new|set-status|log   work orders") },
   { "stock", fl_cli_stock_command, N_("balance|move    spare parts") },
   { "problem", fl_cli_problem_command, N_("open|list|proposals|known-errors|move   problems and known errors") },
-  { "change", fl_cli_change_command, N_("request|list|move   changes") },
+  { "change", fl_cli_change_command, N_("request|list|approve|reject|move   changes") },
   { "catalogue", fl_cli_catalogue_command, N_("list            the service catalogue") },
   { "documents", fl_cli_documents_command, N_("list|open       the documents kept offline") },
   { "audits", fl_cli_audits_command, N_("list|kpi        CMDB audit rounds; records matching reality per site") },

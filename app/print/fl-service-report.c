@@ -714,10 +714,7 @@ review_page (FlPdf *pdf, const FlServiceReport *report)
       add_cell (demand, fl_kpi_format_headline (&report->current, h));
     }
   fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), demand, FL_PDF_TABLE_FIGURES);
-  fl_pdf_paragraph (pdf, _("Budget and accounting (001 8.4.1) are not part of this review: no costs or budgets "
-                           "are recorded. Capacity (001 8.4.3) is shown as the time logged and the people who "
-                           "logged it; no planned capacity is recorded to measure it against."),
-                    9, FALSE, 0.6, 4);
+  fl_pdf_paragraph (pdf, fl_service_report_get_capacity_note (), 9, FALSE, 0.6, 4);
 
   fl_pdf_make_room (pdf, 120);
   fl_pdf_heading (pdf, _("Changes by kind and outcome"));
@@ -746,6 +743,14 @@ review_page (FlPdf *pdf, const FlServiceReport *report)
     }
   fl_pdf_table (pdf, pair, G_N_ELEMENTS (pair), grades, FL_PDF_TABLE_FIGURES);
   fl_pdf_end_page (pdf);
+}
+
+const char *
+fl_service_report_get_capacity_note (void)
+{
+  return _("Budget and accounting (001 8.4.1) are not part of this review: no costs or budgets "
+           "are recorded. Capacity (001 8.4.3) is shown as the time logged and the people who "
+           "logged it; no planned capacity is recorded to measure it against.");
 }
 
 gboolean

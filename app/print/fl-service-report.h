@@ -60,6 +60,10 @@ const FlKpiReport *fl_service_report_get_kpis (const FlServiceReport *report);
 /* "Monthly Service Report 2026-10", "Quarterly Service Review 2026-Q3", … */
 char            *fl_service_report_get_title (const FlServiceReport *report);
 
+/* What the review cannot derive from the records (001 8.4): budgets and
+ * planned capacity; said under its demand and capacity figures. */
+const char      *fl_service_report_get_capacity_note (void);
+
 /* A4 pages: attainment; incidents by priority with the SLA trends;
  * backups and spare parts; the review against the previous period. */
 gboolean         fl_service_report_write_pdf (const FlServiceReport *report, const char *path,

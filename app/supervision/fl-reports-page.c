@@ -36,6 +36,8 @@ struct _FlReportsPage
   GtkListBox      *comparison_list;
   GtkListBox      *services_list;
   GtkListBox      *problems_list;
+  GtkListBox      *demand_list;
+  GtkLabel        *capacity_note;
   GtkListBox      *changes_list;
   GtkListBox      *security_list;
 
@@ -144,7 +146,7 @@ show_review (FlReportsPage *self)
 {
   const FlServiceReport *report = self->report;
   GtkListBox *lists[] = { self->comparison_list, self->services_list, self->problems_list,
-                          self->changes_list, self->security_list };
+                          self->demand_list, self->changes_list, self->security_list };
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     clear_list (lists[i]);
 
@@ -177,6 +179,14 @@ show_review (FlReportsPage *self)
       g_autofree char *value = fl_kpi_format_headline (&report->current, h);
       add_row (self->problems_list, fl_kpi_headline_label (h), NULL, value);
     }
+
+  /* 001 8.4 供给与需求: the demand of the period, and what the records cannot tell. */
+  for (guint h = FL_KPI_HEADLINE_ORDERS; h <= FL_KPI_HEADLINE_ENGINEERS; h++)
+    {
+      g_autofree char *value = fl_kpi_format_headline (&report->current, h);
+      add_row (self->demand_list, fl_kpi_headline_label (h), NULL, value);
+    }
+  gtk_label_set_text (self->capacity_note, fl_service_report_get_capacity_note ());
 
   for (guint k = 0; k < FL_KPI_N_CHANGE_KINDS; k++)
     {
@@ -684,6 +694,8 @@ fl_reports_page_class_init (FlReportsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlReportsPage, comparison_list);
   gtk_widget_class_bind_template_child (widget_class, FlReportsPage, services_list);
   gtk_widget_class_bind_template_child (widget_class, FlReportsPage, problems_list);
+  gtk_widget_class_bind_template_child (widget_class, FlReportsPage, demand_list);
+  gtk_widget_class_bind_template_child (widget_class, FlReportsPage, capacity_note);
   gtk_widget_class_bind_template_child (widget_class, FlReportsPage, changes_list);
   gtk_widget_class_bind_template_child (widget_class, FlReportsPage, security_list);
   gtk_widget_class_install_action (widget_class, "reports.export-pdf", NULL, export_action);

@@ -652,6 +652,116 @@ test_problem_and_change (Fixture *f, gconstpointer data)
   g_assert_cmpstr (contents, ==, "Refit the old PSU, restart the HIS service\n");
 }
 
+/* Supervisors decide changes from the command line: a general change is
+ * rejected only with a reason; a major change needs each member of its
+ * board once, each on the version they saw, and is approved when the last
+ * one has. */
+static void
+test_change_approval (Fixture *f, gconstpointer data)
+{
+  fl_test_add_user (f->s.store, "super2", "supervisor", NULL);
+  g_autoptr(JsonObject) ci = json_object_new ();
+  json_object_set_string_member (ci, "code", "SW-01");
+  json_object_set_string_member (ci, "name", "核心交换机 Core switch");
+  json_object_set_string_member (ci, "type", "switch");
+  json_object_set_string_member (ci, "site_id", f->s.site_a);
+  json_object_set_string_member (ci, "status", "in_use");
+  g_free (fl_test_put (f->s.store, "ci", ci));
+  login (f, "super");
+  g_auto(Run) sync = { 0 };
+  cli (f, &sync, NULL, "sync", NULL);
+  g_assert_cmpint (sync.status, ==, 0);
+
+  g_auto(Run) general_run = { 0 };
+  cli (f, &general_run, NULL, "change", "request", "Move the uplink port", "--ci", "SW-01",
+       "--reason", "Port 24 is failing", NULL);
+  g_assert_cmpint (general_run.status, ==, 0);
+  g_autofree char *general = word_after (general_run.out, "Requested ");
+  g_auto(Run) major_run = { 0 };
+  cli (f, &major_run, NULL, "change", "request", "Replace the core switch", "--kind", "major", "--ci", "SW-01",
+       "--reason", "End of support", "--approver", "super", "--approver", "super2", NULL);
+  g_assert_cmpint (major_run.status, ==, 0);
+  g_autofree char *major = word_after (major_run.out, "Requested ");
+  g_auto(Run) sent = { 0 };
+  cli (f, &sent, NULL, "sync", NULL);
+  g_assert_nonnull (strstr (sent.out, "0 rejected"));
+
+  /* A rejection says why. */
+  g_auto(Run) no_reason = { 0 };
+  cli (f, &no_reason, NULL, "change", "reject", general, NULL);
+  g_assert_cmpint (no_reason.status, ==, 1);
+  g_assert_nonnull (strstr (no_reason.err, "Say why"));
+  g_auto(Run) rejected = { 0 };
+  cli (f, &rejected, NULL, "change", "reject", general, "--reason", "Not in the maintenance window", NULL);
+  g_assert_cmpint (rejected.status, ==, 0);
+  g_assert_nonnull (strstr (rejected.out, "Rejected"));
+
+  /* A major change is not approved without its rollback plan and test report. */
+  g_auto(Run) bare = { 0 };
+  cli (f, &bare, NULL, "change", "approve", major, NULL);
+  g_assert_cmpint (bare.status, ==, 1);
+  g_assert_nonnull (strstr (bare.err, "rollback plan"));
+  g_autofree char *plan_path = g_build_filename (f->s.dir, "rollback.txt", NULL);
+  g_assert_true (g_file_set_contents (plan_path, "Refit the old switch\n", -1, NULL));
+  g_auto(Run) plan = { 0 };
+  cli (f, &plan, NULL, "change", "attach", major, "rollback-plan", plan_path, NULL);
+  g_assert_cmpint (plan.status, ==, 0);
+  g_auto(Run) report = { 0 };
+  cli (f, &report, NULL, "change", "attach", major, "test-report", plan_path, NULL);
+  g_assert_cmpint (report.status, ==, 0);
+  g_auto(Run) attached = { 0 };
+  cli (f, &attached, NULL, "sync", NULL);
+  g_assert_nonnull (strstr (attached.out, "0 rejected"));
+
+  g_auto(Run) first = { 0 };
+  cli (f, &first, NULL, "change", "approve", major, NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_nonnull (strstr (first.out, "Approved"));
+  /* Once: again before the sync, and again after it. */
+  g_auto(Run) waiting = { 0 };
+  cli (f, &waiting, NULL, "change", "approve", major, NULL);
+  g_assert_cmpint (waiting.status, ==, 1);
+  g_auto(Run) decided = { 0 };
+  cli (f, &decided, NULL, "sync", NULL);
+  g_assert_nonnull (strstr (decided.out, "0 rejected"));
+  g_auto(Run) twice = { 0 };
+  cli (f, &twice, NULL, "change", "approve", major, NULL);
+  g_assert_cmpint (twice.status, ==, 1);
+  g_assert_nonnull (strstr (twice.err, "already approved"));
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) stored_general = fl_store_find_row (f->s.store, fl_schema_lookup ("change_record"), "ref",
+                                                            general, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (stored_general, "status"), ==, "rejected");
+  g_autoptr(JsonObject) half = fl_store_find_row (f->s.store, fl_schema_lookup ("change_record"), "ref", major,
+                                                  &error);
+  g_assert_cmpstr (fl_record_get_string (half, "status"), ==, "requested");
+
+  /* The board's other member, on another device: the change is approved. */
+  g_autofree char *first_profile = g_steal_pointer (&f->profile);
+  f->profile = g_build_filename (f->s.dir, "profile2", NULL);
+  login (f, "super2");
+  g_auto(Run) other_sync = { 0 };
+  cli (f, &other_sync, NULL, "sync", NULL);
+  g_assert_cmpint (other_sync.status, ==, 0);
+  g_auto(Run) closed = { 0 };
+  cli (f, &closed, NULL, "change", "approve", general, NULL);
+  g_assert_cmpint (closed.status, ==, 1);
+  g_assert_nonnull (strstr (closed.err, "only a requested change is decided"));
+  g_auto(Run) second = { 0 };
+  cli (f, &second, NULL, "change", "approve", major, NULL);
+  g_assert_cmpint (second.status, ==, 0);
+  g_auto(Run) last = { 0 };
+  cli (f, &last, NULL, "sync", NULL);
+  g_assert_nonnull (strstr (last.out, "0 rejected"));
+  g_autoptr(JsonObject) approved = fl_store_find_row (f->s.store, fl_schema_lookup ("change_record"), "ref", major,
+                                                      &error);
+  g_assert_cmpstr (fl_record_get_string (approved, "status"), ==, "approved");
+  g_free (f->profile);
+  f->profile = g_steal_pointer (&first_profile);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -669,5 +779,6 @@ main (int argc, char **argv)
   ADD ("/cli/resolve-first-time-fix", test_resolve_first_time_fix);
   ADD ("/cli/reject-and-follow-up", test_reject_and_follow_up);
   ADD ("/cli/problem-and-change", test_problem_and_change);
+  ADD ("/cli/change-approval", test_change_approval);
   return g_test_run ();
 }

@@ -2,7 +2,8 @@
  * a CI found with a difference typed over its record, one found missing,
  * an item found but not recorded, the progress, submitting once every CI
  * is marked, and a supervisor planning the next round.
- * FL_SCREENSHOT_DIR=<dir> saves cmdb-audit.png. */
+ * FL_SCREENSHOT_DIR=<dir> saves cmdb-audit.png, and the round in Chinese
+ * as cmdb-audit-zh.png. */
 #include "fl-cmdb-audits-page.h"
 #include "fl-record-item.h"
 #include "fl-ui-test-util.h"
@@ -16,9 +17,12 @@ typedef struct {
   char             *site, *ci1, *ci2, *ci3, *audit;
 } Fixture;
 
+/* `data`: the language to show the page in, NULL for English. */
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
+  if (data != NULL && !fl_ui_test_use_language (data))
+    g_test_skip ("The locale of the language is missing");
   f->db = fl_test_replica ("K3F", &f->dir);
 
   f->site = fl_ui_test_store (f->db, "site",
@@ -62,6 +66,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->ci2);
   g_free (f->ci3);
   g_free (f->audit);
+  fl_ui_test_use_language (NULL);
 }
 
 static const char *
@@ -168,10 +173,33 @@ test_walk_audit (Fixture *f, gconstpointer data)
     }
 }
 
+/* The round in Chinese, with the 001 procedure's words, a CI found with a
+ * difference and one missing: cmdb-audit-zh.png. */
+static void
+test_chinese (Fixture *f, gconstpointer data)
+{
+  if (g_test_failed () || f->window == NULL)
+    return;
+  fl_cmdb_audits_page_show (f->page, f->audit, f->ci1);
+  type (f, "location", "机房 B 机柜 7");
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "audits.mark", "s", "differs");
+  fl_ui_test_pump ();
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "audits.mark", "s", "missing");
+  fl_ui_test_pump ();
+  GListModel *cis = fl_cmdb_audits_page_get_cis (f->page);
+  g_assert_cmpstr (badge_at (cis, 0), ==, "账实不符");
+  GtkProgressBar *progress = fl_ui_test_child (f->page, FL_TYPE_CMDB_AUDITS_PAGE, "audit_progress");
+  g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "已核对 2/3");
+  g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (f->window), "配置审计"));
+  fl_cmdb_audits_page_show (f->page, f->audit, NULL);
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), "cmdb-audit-zh.png");
+}
+
 int
 main (int argc, char **argv)
 {
   fl_ui_test_init (&argc, &argv);
   g_test_add ("/ui/cmdb-audits/walk", Fixture, NULL, fixture_set_up, test_walk_audit, fixture_tear_down);
+  g_test_add ("/ui/cmdb-audits/chinese", Fixture, "zh_CN", fixture_set_up, test_chinese, fixture_tear_down);
   return g_test_run ();
 }

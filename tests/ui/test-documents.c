@@ -2,7 +2,8 @@
  * the order of their kinds with whether their file is here; a text
  * document shown inside the page and opened as a named copy; one not
  * downloaded yet said so, offered for download, and the failed download
- * said so.  FL_SCREENSHOT_DIR=<dir> saves documents.png. */
+ * said so.  FL_SCREENSHOT_DIR=<dir> saves documents.png, and the page in
+ * Chinese as documents-zh.png. */
 #include "fl-documents-page.h"
 #include "fl-page.h"
 #include "fl-record-item.h"
@@ -19,9 +20,12 @@ typedef struct {
   GFile           *opened;
 } Fixture;
 
+/* `data`: the language to show the page in, NULL for English. */
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
+  if (data != NULL && !fl_ui_test_use_language (data))
+    g_test_skip ("The locale of the language is missing");
   g_autoptr(GError) error = NULL;
   f->db = fl_test_replica ("K3F", &f->dir);
   f->session = fl_session_new (f->db, "li.wei");
@@ -56,6 +60,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_clear_object (&f->db);
   fl_test_remove_tree (f->dir);
   g_free (f->dir);
+  fl_ui_test_use_language (NULL);
 }
 
 #define PAGE_CHILD(name) fl_ui_test_child (f->page, FL_TYPE_DOCUMENTS_PAGE, name)
@@ -121,6 +126,21 @@ test_list_open_and_download (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_button_get_label (PAGE_CHILD ("download_button")), ==, "_Try Again");
 }
 
+/* The page in Chinese, the contact list open: documents-zh.png. */
+static void
+test_chinese (Fixture *f, gconstpointer data)
+{
+  if (g_test_failed () || f->window == NULL)
+    return;
+  g_assert_cmpstr (fl_record_item_get_badge (item_at (f, 0)), ==, "尚未下载");
+  g_assert_cmpstr (fl_record_item_get_badge (item_at (f, 1)), ==, "已在本设备");
+  g_signal_emit_by_name (PAGE_CHILD ("list_view"), "activate", 1);
+  fl_ui_test_pump ();
+  g_assert_true (gtk_widget_get_visible (PAGE_CHILD ("contents_group")));
+  g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (f->window), "文档"));
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), "documents-zh.png");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -130,6 +150,7 @@ main (int argc, char **argv)
   fl_ui_test_init (&argc, &argv);
   g_test_add ("/ui/documents/list-open-download", Fixture, NULL, fixture_set_up,
               test_list_open_and_download, fixture_tear_down);
+  g_test_add ("/ui/documents/chinese", Fixture, "zh_CN", fixture_set_up, test_chinese, fixture_tear_down);
   int status = g_test_run ();
   fl_test_remove_tree (cache);
   return status;

@@ -364,6 +364,43 @@ test_change_screenshot (Fixture *f, gconstpointer data)
   fl_ui_test_screenshot (GTK_WIDGET (f->window), data != NULL ? "problems-change-zh.png" : "problems-change.png");
 }
 
+/* The CI's own page, its history naming its changes and problems (`data`:
+ * the language): ci-history.png, ci-history-zh.png. */
+static void
+test_ci_history_screenshot (Fixture *f, gconstpointer data)
+{
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  g_autofree char *problem = fl_ui_test_store_printf (f->db, "problem",
+      "{\"ref\": \"PRB-261201-K3F-0002\", \"title\": \"UPS 反复告警 alarms again\", \"site_id\": \"%s\","
+      " \"ci_id\": \"%s\", \"origin\": \"recurrence\", \"priority\": 2, \"status\": \"investigating\","
+      " \"by\": \"li.na\", \"at\": \"%s\"}", f->site, f->ci, now);
+  fl_window_show_ci (f->window, f->ci);
+  fl_ui_test_pump ();
+  FlCisPage *cis = FL_CIS_PAGE (fl_window_get_page (f->window, "cis"));
+  GtkListBox *history = fl_ui_test_child (fl_cis_page_get_detail (cis), FL_TYPE_CI_PAGE, "history_list");
+  gboolean change_listed = FALSE, problem_listed = FALSE;
+  for (int i = 0; gtk_list_box_get_row_at_index (history, i) != NULL; i++)
+    {
+      const char *target = g_object_get_data (G_OBJECT (gtk_list_box_get_row_at_index (history, i)), "target");
+      change_listed |= g_strcmp0 (target, f->change) == 0;
+      problem_listed |= g_strcmp0 (target, problem) == 0;
+    }
+  g_assert_true (change_listed);
+  g_assert_true (problem_listed);
+  g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (f->window), data != NULL ? "配置项" : "Configuration items"));
+  /* Its history says it holds them. */
+  g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (f->window), data != NULL
+      ? "该配置项的工单、巡检、更正记录、变更和问题，最新的在前。"
+      : "Work orders, inspections, corrections, changes and problems of this item, newest first."));
+  /* The history in view. */
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (history), GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_point_t at;
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (history), content, &GRAPHENE_POINT_INIT (0, 0), &at));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), at.y - 300);
+  fl_ui_test_screenshot (GTK_WIDGET (f->window), data != NULL ? "ci-history-zh.png" : "ci-history.png");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -381,6 +418,10 @@ main (int argc, char **argv)
   g_test_add ("/ui/problems/change-screenshot", Fixture, NULL, fixture_set_up, test_change_screenshot,
               fixture_tear_down);
   g_test_add ("/ui/problems/change-screenshot-zh", Fixture, "zh_CN", fixture_set_up, test_change_screenshot,
+              fixture_tear_down);
+  g_test_add ("/ui/problems/ci-history-screenshot", Fixture, NULL, fixture_set_up, test_ci_history_screenshot,
+              fixture_tear_down);
+  g_test_add ("/ui/problems/ci-history-screenshot-zh", Fixture, "zh_CN", fixture_set_up, test_ci_history_screenshot,
               fixture_tear_down);
   return g_test_run ();
 }

@@ -743,7 +743,12 @@ test_page (Fixture *f, gconstpointer data)
     "Comparison with the previous period", "previous period 100.0% · change −33.3 pp",
     "SLA attainment by service", "HIS", "response 50.0% (1 / 2)", "Problems", "Known errors recorded",
     "Changes by kind and outcome", "Open 0 · Implemented 0 · Failed 1 · Rejected 0",
-    "Security events by grade", "Security incident" };
+    "Security events by grade", "Security incident",
+    /* 001 8.4: the demand of the month, and what the records cannot tell. */
+    "Demand and capacity",
+    "Budget and accounting (001 8.4.1) are not part of this review: no costs or budgets are recorded. "
+    "Capacity (001 8.4.3) is shown as the time logged and the people who logged it; no planned capacity "
+    "is recorded to measure it against." };
   for (guint i = 0; i < G_N_ELEMENTS (review); i++)
     {
       g_test_message ("%s", review[i]);
@@ -772,6 +777,49 @@ test_page (Fixture *f, gconstpointer data)
     ;
 }
 
+/* The page in Chinese, with the manual's terms: reports-zh.png. */
+static void
+test_page_chinese (Fixture *f, gconstpointer data)
+{
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (!fl_ui_test_use_language ("zh_CN"))
+    {
+      g_test_skip ("The locale of the language is missing");
+      return;
+    }
+  g_free (fl_ui_test_store (f->db, "user",
+                             "{\"login\": \"zhang.min\", \"display_name\": \"张敏\", \"role\": \"supervisor\"}"));
+  g_autoptr(FlSession) session = fl_session_new (f->db, "zhang.min");
+  FlWindow *window = fl_window_new (NULL, session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_show_area (window, "reports");
+  FlReportsPage *page = FL_REPORTS_PAGE (fl_window_get_page (window, "reports"));
+  g_assert_true (fl_reports_page_set_period (page, "2026-10", f->site, NULL));
+  wait_loaded (page);
+  g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (page), "需求与能力"));
+  g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (page),
+      "服务的预算与核算（001 8.4.1）不在本评审范围内：系统未记录成本和预算。能力（001 8.4.3）以登记的工时及登记工时的人员表示；"
+      "系统未记录能力计划，无法与之对比。"));
+  /* The review's demand and capacity, with the note, in view. */
+  GtkWidget *note = fl_ui_test_child (page, FL_TYPE_REPORTS_PAGE, "capacity_note");
+  GtkWidget *scrolled = gtk_widget_get_ancestor (note, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_point_t at;
+  g_assert_true (gtk_widget_compute_point (note, content, &GRAPHENE_POINT_INIT (0, 0), &at));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), at.y - 420);
+  fl_ui_test_screenshot (GTK_WIDGET (window), "reports-zh.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  fl_ui_test_use_language (NULL);
+  setlocale (LC_ALL, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -792,5 +840,6 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/report/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
   g_test_add ("/report/page", Fixture, NULL, fixture_set_up, test_page, fixture_tear_down);
+  g_test_add ("/report/page-chinese", Fixture, NULL, fixture_set_up, test_page_chinese, fixture_tear_down);
   return g_test_run ();
 }
