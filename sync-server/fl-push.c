@@ -1644,8 +1644,7 @@ push_in_transaction (Push *p, const FlPushRequest *request, FlPushResponse *resp
       if (!fl_store_put_result (p->store, p->actor->device_id, p->m->mid, json_node_get_object (node), error))
         return FALSE;
     }
-  response->seq = fl_store_last_seq (p->store, error);
-  return response->seq >= 0;
+  return TRUE;
 }
 
 /* The device marks a mutation refused with the whole request as rejected
@@ -1689,6 +1688,13 @@ fl_push_apply (FlStore *store, const FlPushActor *actor, const FlPushRequest *re
         ok = fl_store_commit (store, &local_error);
       else
         fl_store_rollback (store);
+    }
+  /* Where the log stands, read after the commit: not while other
+   * instances' pushes wait for this one's. */
+  if (ok)
+    {
+      response->seq = fl_store_last_seq (store, &local_error);
+      ok = response->seq >= 0;
     }
   if (!ok && g_error_matches (local_error, FL_PUSH_ERROR, FL_PUSH_ERROR_FORBIDDEN) && p.m != NULL)
     remember_refusal (&p, local_error);
