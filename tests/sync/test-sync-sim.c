@@ -16,7 +16,11 @@
  * inspections, backup checks, customer sign-off with a signature blob,
  * attachments, CI change proposals, CMDB audit marks and submissions,
  * approvals (some stale), moving orders to another site, and users
- * resolving, retrying and discarding what the server did not take.
+ * resolving, retrying and discarding what the server did not take.  The
+ * server's SLA sweep (warnings and escalations of open orders) runs beside
+ * a sync now and then, on a connection of its own, and at the start of
+ * every round of the final syncs; the server itself never sweeps on its
+ * own, so that nothing writes once the clients are quiet.
  *
  * At the end every client syncs until nothing moves, then:
  * - every replica holds exactly the rows a fresh snapshot would give its
@@ -27,7 +31,9 @@
  *   for that device and mid is the same; every applied new row exists on
  *   the server once;
  * - every local change the simulation made is still in its outbox;
- * - stock balances equal the ledger sums on the server and every replica.
+ * - stock balances equal the ledger sums on the server and every replica;
+ * - nothing was written to the change log after the quiet round began
+ *   (SIM_SETTLE_MS=N waits N ms before the checks, to catch a late writer).
  *
  * Under SIM_INSTANCES=N (2 or 3; the postgresql suite runs 3) the server is
  * N real fieldline-sync processes (FIELDLINE_SYNC) on one store, as behind
@@ -48,6 +54,7 @@
 #include "fl-problem.h"
 #include "fl-problem-workflow.h"
 #include "fl-pull.h"
+#include "fl-sla-sweep.h"
 #include "fl-soup-transport.h"
 #include "fl-test-server-process.h"
 #include "fl-work-order.h"
@@ -95,7 +102,7 @@ held_request_free (HeldRequest *held)
 
 typedef struct {
   guint lost_requests, lost_responses, duplicates, truncated, delayed, edits_in_flight;
-  guint restarts, kills, scope_changes, syncs, failed_syncs, ops, local_refusals;
+  guint restarts, kills, scope_changes, syncs, failed_syncs, ops, local_refusals, sla_sweeps, sla_events;
   guint applied, conflicts, rejected, user_actions, replica_files;
   guint instance_kills, answers_lost_to_kills;
 } SimStats;
@@ -121,6 +128,13 @@ struct _Sim
   gboolean         verbose;
   GRand           *rng;
   FlSyncServer     s;
+  /* The SLA sweep, which every server runs in the background, runs here
+   * instead, on a connection of its own, at moments the seed picks (from a
+   * generator of its own, so seeds replay the same operations as before). */
+  FlStore         *sweeper;
+  GRand           *sweep_rng;
+  char            *config;      /* the instances' settings: no background sweep */
+  gint64           swept;       /* events the last sweep recorded */
   FlSyncTransport *soup;        /* to the server's current address */
   char            *soup_url;
   /* Under SIM_INSTANCES: the server processes, each with its transport. */
@@ -181,7 +195,7 @@ static void
 start_instances (Sim *sim, guint n, guint count)
 {
   /* A PostgreSQL store keeps the blobs itself; SQLite ones share a folder. */
-  const char *args[] = { "--store", sim->s.db_path,
+  const char *args[] = { "--store", sim->s.db_path, "--config", sim->config,
                          fl_test_store_is_postgresql () ? NULL : "--blob-dir", sim->blob_dir, NULL };
   fl_test_server_processes_start (&sim->instances[n], count, sim->program, args);
   for (guint i = n; i < n + count; i++)
@@ -967,14 +981,25 @@ server_url (Sim *sim)
 static void
 setup_world (Sim *sim)
 {
+  /* A server sweeping on its own would write after the clients became
+   * quiet (a minute after the last sweep, or a second after a restart):
+   * the simulation sweeps itself instead (sweep_sla). */
+  sim->s.no_sla_sweep = TRUE;
   if (sim->n_instances == 0)
     fl_sync_server_setup (&sim->s);
   else
     {
       fl_sync_server_setup_store (&sim->s);
       sim->blob_dir = g_build_filename (sim->s.dir, "blobs", NULL);
+      sim->config = g_build_filename (sim->s.dir, "fieldline-sync.conf", NULL);
+      g_autoptr(GError) error = NULL;
+      g_file_set_contents (sim->config, "[server]\nsla_sweep_seconds = 0\n", -1, &error);
+      g_assert_no_error (error);
       start_instances (sim, 0, sim->n_instances);
     }
+  g_autoptr(GError) sweeper_error = NULL;
+  sim->sweeper = fl_store_reopen (sim->s.store, &sweeper_error);
+  g_assert_no_error (sweeper_error);
   fl_test_add_user (sim->s.store, "eng_b2", "engineer", sim->s.site_b);
   /* The second member of the change advisory board (no device of its own). */
   fl_test_add_user (sim->s.store, "super2", "supervisor", NULL);
@@ -1124,8 +1149,10 @@ teardown_world (Sim *sim)
       fl_test_server_process_clear (&sim->instances[n]);
       g_clear_object (&sim->instance_soup[n]);
     }
+  g_clear_object (&sim->sweeper);
   fl_sync_server_teardown (&sim->s);
   g_clear_pointer (&sim->blob_dir, g_free);
+  g_clear_pointer (&sim->config, g_free);
 }
 
 /* The process dies: the connection goes without a goodbye and the file is
@@ -1179,6 +1206,44 @@ sim_sync (SimClient *client, gboolean kill)
       fl_db_set_fail_point (client->c.db, NULL);
       reopen_client (client);
     }
+}
+
+/* The SLA sweep of a server: the events the open orders have reached by
+ * now (the real time: the server's clock is right), in transactions of its
+ * own beside the pushes. */
+static gpointer
+sweep_sla (gpointer data)
+{
+  Sim *sim = data;
+  g_autoptr(GError) error = NULL;
+  sim->swept = fl_sla_sweep (sim->sweeper, g_get_real_time (), &error);
+  return sim->swept < 0 ? g_strdup (error->message) : NULL;
+}
+
+static void
+sweep_sla_done (Sim *sim, char *error_message)
+{
+  sim->stats.sla_sweeps++;
+  sim->stats.sla_events += (guint) MAX (sim->swept, 0);
+  if (error_message != NULL)
+    fail (sim, "server: the SLA sweep failed: %s", error_message);
+  g_free (error_message);
+}
+
+/* A client syncs while, now and then, the sweep runs on the server. */
+static void
+sim_sync_beside_sweep (SimClient *client, gboolean kill)
+{
+  Sim *sim = client->sim;
+  if (g_rand_double (sim->sweep_rng) >= 0.25)
+    {
+      sim_sync (client, kill);
+      return;
+    }
+  note (sim, "the SLA sweep runs during %s's sync", client->login);
+  GThread *thread = g_thread_new ("sla-sweep", sweep_sla, sim);
+  sim_sync (client, kill);
+  sweep_sla_done (sim, g_thread_join (thread));
 }
 
 /* A held-back request finally reaches the server; nobody waits for it. */
@@ -1514,6 +1579,21 @@ check_all (Sim *sim)
     }
 }
 
+/* Quiet means the server too: once the clients have nothing left to send
+ * or pull, nothing may write to the change log any more, or the checks
+ * above would blame the pull for rows written after it. */
+static void
+check_server_quiet (Sim *sim, gint64 quiet_seq)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM changes WHERE seq > %" G_GINT64_FORMAT, quiet_seq);
+  gint64 late = fl_test_store_count (sim->s.store, sql);
+  if (late > 0)
+    fail (sim, "server: %" G_GINT64_FORMAT " changes were written after the clients became quiet "
+          "(rows they lack above may be these: nothing may write once the network heals)", late);
+}
+
+static guint env_uint (const char *name, guint fallback);
+
 /* ---- one seed ---- */
 
 static gboolean
@@ -1522,6 +1602,7 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
 {
   Sim sim = { .seed = seed, .verbose = verbose, .n_instances = n_instances, .program = program };
   sim.rng = g_rand_new_with_seed (seed);
+  sim.sweep_rng = g_rand_new_with_seed (seed ^ 0x5157eeb5u);
   sim.held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_request_free);
   sim.failures = g_string_new (NULL);
   setup_world (&sim);
@@ -1542,22 +1623,28 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
       else if (r < 0.03)
         change_scope (&sim);
       else if (r < 0.08)
-        sim_sync (client, TRUE);
+        sim_sync_beside_sweep (client, TRUE);
       else if (r < 0.30)
-        sim_sync (client, FALSE);
+        sim_sync_beside_sweep (client, FALSE);
       else
         sim_local_op (client);
     }
 
   /* The network heals: what it held back arrives, then everyone syncs
-   * until nothing moves any more. */
+   * until nothing moves any more, the server's sweep included: each round
+   * begins with one, recording what the orders pushed so far have reached
+   * (a round it records nothing in is not over until the clients are
+   * quiet too). */
   sim.faults = FALSE;
   while (sim.held->len > 0)
     deliver_held (&sim);
   gboolean quiet = FALSE;
+  gint64 quiet_seq = 0;  /* the change log when the quiet round began */
   for (guint round = 0; round < 8 && !quiet && sim.failures->len == 0; round++)
     {
-      quiet = TRUE;
+      quiet_seq = fl_store_last_seq (sim.s.store, NULL);
+      sweep_sla_done (&sim, sweep_sla (&sim));
+      quiet = sim.swept == 0;
       for (guint i = 0; i < N_CLIENTS; i++)
         {
           SimClient *client = &sim.clients[i];
@@ -1575,7 +1662,13 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
   if (!quiet && sim.failures->len == 0)
     fail (&sim, "the clients did not become quiet after 8 rounds of syncs");
   if (sim.failures->len == 0)
-    check_all (&sim);
+    {
+      guint settle_ms = env_uint ("SIM_SETTLE_MS", 0);
+      if (settle_ms > 0)
+        g_usleep ((gulong) settle_ms * 1000);
+      check_all (&sim);
+      check_server_quiet (&sim, quiet_seq);
+    }
 
   gboolean ok = sim.failures->len == 0;
   if (!ok)
@@ -1584,14 +1677,14 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
     g_printerr ("# seed %u: %u ops (%u refused locally), %u syncs (%u failed), %u applied, %u conflicts, "
                 "%u rejected, %u user actions; faults: %u lost requests, %u lost responses, "
                 "%u duplicates, %u delayed, %u cut snapshots, %u edits during sync, %u kills, %u restarts, "
-                "%u scope changes; %u first downloads as replica files; %u instance kills in a push "
+                "%u scope changes, %u SLA sweeps (%u events); %u first downloads as replica files; %u instance kills in a push "
                 "(%u answers lost)\n",
                 seed, sim.stats.ops, sim.stats.local_refusals, sim.stats.syncs, sim.stats.failed_syncs,
                 sim.stats.applied, sim.stats.conflicts, sim.stats.rejected, sim.stats.user_actions,
                 sim.stats.lost_requests, sim.stats.lost_responses, sim.stats.duplicates, sim.stats.delayed,
                 sim.stats.truncated,
                 sim.stats.edits_in_flight, sim.stats.kills, sim.stats.restarts, sim.stats.scope_changes,
-                sim.stats.replica_files, sim.stats.instance_kills, sim.stats.answers_lost_to_kills);
+                sim.stats.sla_sweeps, sim.stats.sla_events, sim.stats.replica_files, sim.stats.instance_kills, sim.stats.answers_lost_to_kills);
   guint *dst = (guint *) totals;
   const guint *src = (const guint *) &sim.stats;
   for (guint i = 0; i < sizeof (SimStats) / sizeof (guint); i++)
@@ -1601,6 +1694,7 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
   g_string_free (sim.failures, TRUE);
   g_ptr_array_unref (sim.held);
   g_rand_free (sim.rng);
+  g_rand_free (sim.sweep_rng);
   return ok;
 }
 
@@ -1643,12 +1737,12 @@ test_convergence (void)
   double seconds = (g_get_monotonic_time () - start) / 1e6;
   g_printerr ("# %u seeds of %u steps in %.1f s: %u ops, %u syncs (%u failed on purpose), %u applied, "
               "%u conflicts, %u rejected; %u lost requests, %u lost responses, %u duplicates, %u delayed, "
-              "%u cut snapshots, %u edits during sync, %u kills, %u restarts, %u scope changes; "
+              "%u cut snapshots, %u edits during sync, %u kills, %u restarts, %u scope changes, %u SLA sweeps (%u events); "
               "%u first downloads as replica files; %u instance kills in a push (%u answers lost)\n",
               last - first + 1, steps, seconds, totals.ops, totals.syncs, totals.failed_syncs,
               totals.applied, totals.conflicts, totals.rejected, totals.lost_requests,
               totals.lost_responses, totals.duplicates, totals.delayed, totals.truncated, totals.edits_in_flight,
-              totals.kills, totals.restarts, totals.scope_changes, totals.replica_files,
+              totals.kills, totals.restarts, totals.scope_changes, totals.sla_sweeps, totals.sla_events, totals.replica_files,
               totals.instance_kills, totals.answers_lost_to_kills);
   if (failed > 0)
     {
