@@ -17,7 +17,7 @@
  * attachments, CI change proposals, CMDB audit marks and submissions,
  * approvals (some stale), moving orders to another site, and users
  * resolving, retrying and discarding what the server did not take.  The
- * server's SLA sweep (warnings and escalations of open orders) runs beside
+ * server's SLA sweep (warnings and escalations of open orders) runs before
  * a sync now and then, on a connection of its own, and at the start of
  * every round of the final syncs; the server itself never sweeps on its
  * own, so that nothing writes once the clients are quiet.
@@ -38,12 +38,12 @@
  * Under SIM_INSTANCES=N (2 or 3; the postgresql suite runs 3) the server is
  * N real fieldline-sync processes (FIELDLINE_SYNC) on one store, as behind
  * a load balancer: every request goes to any of them, and now and then one
- * is killed with SIGKILL while a push is in it, then started again.  The
+ * is killed with SIGKILL at a point of a push the seed picks (before it
+ * arrives, while it waits for the write lock, after it committed with its
+ * answer lost, after it answered), then started again.  The
  * checks then also count, in the server's audit log, that no mutation was
  * applied twice: every new row written once, every order's updates from a
  * device no more than that device's applied and merged updates of it.
- * (The moment of a kill is not in the seed's hands, so a seed replays the
- * same run only up to the first kill.)
  *
  * SIM_SEEDS=N runs N seeds (default 200) from SIM_FIRST_SEED (default 1),
  * SIM_SEED=S runs one seed verbosely, SIM_STEPS=N sets the steps per seed
@@ -130,8 +130,10 @@ struct _Sim
   FlSyncServer     s;
   /* The SLA sweep, which every server runs in the background, runs here
    * instead, on a connection of its own, at moments the seed picks (from a
-   * generator of its own, so seeds replay the same operations as before). */
+   * generator of its own, so that the operations a seed makes stay those
+   * it made before the sweep moved here). */
   FlStore         *sweeper;
+  FlStore         *locker;      /* under SIM_INSTANCES on PostgreSQL: holds the write lock to kill a push waiting for it */
   GRand           *sweep_rng;
   char            *config;      /* the instances' settings: no background sweep */
   gint64           swept;       /* events the last sweep recorded */
@@ -218,36 +220,89 @@ restart_instance (Sim *sim, guint n)
   start_instance (sim, n);
 }
 
+/* Where in a push an instance dies, drawn from the seed: the outcome of a
+ * kill is the point's, not the scheduler's, so a seed replays its kills.
+ * (On a SQLite store no instance waits in a way this process can see: the
+ * kill in the transaction comes before the request there.) */
+typedef enum {
+  KILL_BEFORE,          /* before the request reaches it */
+  KILL_IN_TRANSACTION,  /* while the push waits for the write lock: nothing of it commits */
+  KILL_ANSWER_LOST,     /* after it committed and answered; the answer is lost */
+  KILL_AFTER_ANSWER,    /* after its answer arrived */
+  N_KILL_POINTS
+} KillPoint;
+
+static const char * const kill_point_names[] = {
+  "before the push reached it", "while the push waited for the write lock",
+  "after the push, its answer lost", "after the push answered",
+};
+
 typedef struct {
+  Sim                 *sim;
   FlTestServerProcess *process;
-  gulong               delay_usec;
+  gint                 answered;
+  gboolean             waited;
 } Killer;
 
+/* The push of instance `process` waits for the write lock the simulation
+ * holds (or it answered without needing it); then the instance dies and
+ * the lock is let go. */
 static gpointer
-kill_later (gpointer data)
+kill_in_transaction (gpointer data)
 {
   Killer *killer = data;
-  g_usleep (killer->delay_usec);
+  gint64 give_up = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!g_atomic_int_get (&killer->answered) && g_get_monotonic_time () < give_up)
+    {
+      /* WRITE_LOCK of fl-pg-store.c: classid 0, objid 0x4641576b. */
+      if (fl_test_store_count (killer->sim->locker, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                                    "AND NOT granted AND classid = 0 AND objid = 1178687339") > 0)
+        {
+          killer->waited = TRUE;
+          break;
+        }
+      g_usleep (1000);
+    }
   fl_test_server_process_kill (killer->process);
+  fl_store_rollback (killer->sim->locker);
   return NULL;
 }
 
-/* The instance dies while `request` is in it (or just before it arrives,
- * or just after it answered: a push takes milliseconds) and comes back. */
+/* The instance dies at a point of a push the seed picks, and comes back. */
 static FlSyncResponse *
 send_and_kill (Sim *sim, guint n, const FlSyncRequest *request, GCancellable *cancellable, GError **error)
 {
-  Killer killer = { &sim->instances[n], g_rand_int_range (sim->rng, 0, 40000) };
-  GThread *thread = g_thread_new ("killer", kill_later, &killer);
+  KillPoint point = (KillPoint) g_rand_int_range (sim->rng, 0, N_KILL_POINTS);
+  if (point == KILL_IN_TRANSACTION && sim->locker == NULL)
+    point = KILL_BEFORE;
+  Killer killer = { sim, &sim->instances[n] };
+  GThread *thread = NULL;
   g_autoptr(GError) local_error = NULL;
+  if (point == KILL_BEFORE)
+    fl_test_server_process_kill (&sim->instances[n]);
+  else if (point == KILL_IN_TRANSACTION)
+    {
+      g_assert_true (fl_store_begin (sim->locker, &local_error));
+      thread = g_thread_new ("killer", kill_in_transaction, &killer);
+    }
   g_autoptr(FlSyncResponse) response = fl_sync_transport_send (sim->instance_soup[n], request, cancellable,
                                                                &local_error);
   g_autoptr(GBytes) body = response != NULL
     ? fl_sync_response_read_all (response, G_MAXSIZE, cancellable, &local_error) : NULL;
-  g_thread_join (thread);
+  g_atomic_int_set (&killer.answered, TRUE);
+  if (thread != NULL)
+    g_thread_join (thread);
+  else
+    fl_test_server_process_kill (&sim->instances[n]);
+  if (point == KILL_ANSWER_LOST && body != NULL)
+    {
+      g_clear_pointer (&body, g_bytes_unref);
+      g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "the instance died before its answer left");
+    }
   sim->stats.instance_kills++;
   start_instance (sim, n);
-  note (sim, "instance %u killed %lu usec into a push, restarted at %s%s", n, killer.delay_usec,
+  note (sim, "instance %u killed %s%s, restarted at %s%s", n, kill_point_names[point],
+        point == KILL_IN_TRANSACTION && !killer.waited ? " (it answered without waiting)" : "",
         sim->instances[n].url, body == NULL ? "; its answer is lost" : "");
   if (body == NULL)
     {
@@ -996,6 +1051,12 @@ setup_world (Sim *sim)
       g_file_set_contents (sim->config, "[server]\nsla_sweep_seconds = 0\n", -1, &error);
       g_assert_no_error (error);
       start_instances (sim, 0, sim->n_instances);
+      if (fl_test_store_is_postgresql ())
+        {
+          g_autoptr(GError) error2 = NULL;
+          sim->locker = fl_store_reopen (sim->s.store, &error2);
+          g_assert_no_error (error2);
+        }
     }
   g_autoptr(GError) sweeper_error = NULL;
   sim->sweeper = fl_store_reopen (sim->s.store, &sweeper_error);
@@ -1150,6 +1211,7 @@ teardown_world (Sim *sim)
       g_clear_object (&sim->instance_soup[n]);
     }
   g_clear_object (&sim->sweeper);
+  g_clear_object (&sim->locker);
   fl_sync_server_teardown (&sim->s);
   g_clear_pointer (&sim->blob_dir, g_free);
   g_clear_pointer (&sim->config, g_free);
@@ -1210,11 +1272,10 @@ sim_sync (SimClient *client, gboolean kill)
 
 /* The SLA sweep of a server: the events the open orders have reached by
  * now (the real time: the server's clock is right), in transactions of its
- * own beside the pushes. */
-static gpointer
-sweep_sla (gpointer data)
+ * own.  A message when it failed. */
+static char *
+sweep_sla (Sim *sim)
 {
-  Sim *sim = data;
   g_autoptr(GError) error = NULL;
   sim->swept = fl_sla_sweep (sim->sweeper, g_get_real_time (), &error);
   return sim->swept < 0 ? g_strdup (error->message) : NULL;
@@ -1230,20 +1291,20 @@ sweep_sla_done (Sim *sim, char *error_message)
   g_free (error_message);
 }
 
-/* A client syncs while, now and then, the sweep runs on the server. */
+/* A client syncs, now and then just after the server swept.  (The sweep
+ * and a push on another instance take turns on the write lock; which goes
+ * first would be the scheduler's choice, not the seed's, so the sweep runs
+ * before the sync instead of beside it.) */
 static void
-sim_sync_beside_sweep (SimClient *client, gboolean kill)
+sim_sync_after_sweep (SimClient *client, gboolean kill)
 {
   Sim *sim = client->sim;
-  if (g_rand_double (sim->sweep_rng) >= 0.25)
+  if (g_rand_double (sim->sweep_rng) < 0.25)
     {
-      sim_sync (client, kill);
-      return;
+      sweep_sla_done (sim, sweep_sla (sim));
+      note (sim, "the SLA sweep recorded %" G_GINT64_FORMAT " events", sim->swept);
     }
-  note (sim, "the SLA sweep runs during %s's sync", client->login);
-  GThread *thread = g_thread_new ("sla-sweep", sweep_sla, sim);
   sim_sync (client, kill);
-  sweep_sla_done (sim, g_thread_join (thread));
 }
 
 /* A held-back request finally reaches the server; nobody waits for it. */
@@ -1623,9 +1684,9 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
       else if (r < 0.03)
         change_scope (&sim);
       else if (r < 0.08)
-        sim_sync_beside_sweep (client, TRUE);
+        sim_sync_after_sweep (client, TRUE);
       else if (r < 0.30)
-        sim_sync_beside_sweep (client, FALSE);
+        sim_sync_after_sweep (client, FALSE);
       else
         sim_local_op (client);
     }
