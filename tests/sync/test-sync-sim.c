@@ -15,8 +15,10 @@
  * balances go negative, stock movements, counts and scrap requests,
  * inspections, backup checks, customer sign-off with a signature blob,
  * attachments, CI change proposals, CMDB audit marks and submissions,
- * approvals (some stale), moving orders to another site, and users
- * resolving, retrying and discarding what the server did not take.  The
+ * approvals (some stale), moving orders to another site, two people
+ * setting the same field of an order to values of their own between syncs
+ * (a conflict for whoever syncs second), and users resolving, retrying and
+ * discarding what the server did not take.  The
  * server's SLA sweep (warnings and escalations of open orders) runs before
  * a sync now and then, on a connection of its own, and at the start of
  * every round of the final syncs; the server itself never sweeps on its
@@ -54,6 +56,7 @@
 #include "fl-problem.h"
 #include "fl-problem-workflow.h"
 #include "fl-pull.h"
+#include "fl-query.h"
 #include "fl-sla-sweep.h"
 #include "fl-soup-transport.h"
 #include "fl-test-server-process.h"
@@ -102,7 +105,7 @@ held_request_free (HeldRequest *held)
 
 typedef struct {
   guint lost_requests, lost_responses, duplicates, truncated, delayed, edits_in_flight;
-  guint restarts, kills, scope_changes, syncs, failed_syncs, ops, local_refusals, sla_sweeps, sla_events;
+  guint restarts, kills, scope_changes, syncs, failed_syncs, ops, local_refusals, sla_sweeps, sla_events, contested_edits;
   guint applied, conflicts, rejected, user_actions, replica_files;
   guint instance_kills, answers_lost_to_kills;
 } SimStats;
@@ -159,6 +162,7 @@ struct _Sim
 };
 
 static void sim_local_op (SimClient *client);
+static void sim_sync (SimClient *client, gboolean kill);
 static void note (Sim *sim, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static void sim_transport_iface_init (FlSyncTransportInterface *iface);
@@ -983,6 +987,27 @@ max_mid (SimClient *client)
   return mid;
 }
 
+/* The user does `run` on their device, with its (maybe wrong) clock. */
+static void
+sim_run_op (SimClient *client, const char *name, OpFunc run)
+{
+  Sim *sim = client->sim;
+  client->in_edit = TRUE;
+  fl_time_set_now_for_testing (client->skew != 0 ? g_get_real_time () + client->skew : 0);
+  gint64 before = max_mid (client);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = run (client, &error);
+  fl_time_set_now_for_testing (0);
+  client->in_edit = FALSE;
+  sim->stats.ops++;
+  if (error != NULL)
+    sim->stats.local_refusals++;
+  gint64 after = max_mid (client);
+  for (gint64 mid = before + 1; mid <= after; mid++)
+    g_array_append_val (client->written, mid);
+  note (sim, "%s: %s%s%s", client->login, name, ok ? "" : " — ", error != NULL ? error->message : "");
+}
+
 static void
 sim_local_op (SimClient *client)
 {
@@ -1002,21 +1027,95 @@ sim_local_op (SimClient *client)
           r -= ops[i].weight;
       }
 
-  client->in_edit = TRUE;
-  /* Each device keeps its own (maybe wrong) clock while the user works. */
-  fl_time_set_now_for_testing (client->skew != 0 ? g_get_real_time () + client->skew : 0);
-  gint64 before = max_mid (client);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = op->run (client, &error);
-  fl_time_set_now_for_testing (0);
-  client->in_edit = FALSE;
-  sim->stats.ops++;
-  if (error != NULL)
-    sim->stats.local_refusals++;
-  gint64 after = max_mid (client);
-  for (gint64 mid = before + 1; mid <= after; mid++)
-    g_array_append_val (client->written, mid);
-  note (sim, "%s: %s%s%s", client->login, op->name, ok ? "" : " — ", error != NULL ? error->message : "");
+  sim_run_op (client, op->name, op->run);
+}
+
+/* A field two people both changed between syncs, each to a value of their
+ * own: the order, the field. */
+static const char *contested_order, *contested_field;
+
+static gboolean
+op_edit_contested_field (SimClient *client, GError **error)
+{
+  g_autofree char *value = g_strdup_printf ("%s %u", client->login, g_rand_int_range (client->sim->rng, 0, 1000));
+  g_autoptr(JsonObject) changes = json_object_new ();
+  json_object_set_string_member (changes, contested_field, value);
+  return fl_work_order_update (client->c.db, contested_order, changes, error);
+}
+
+static gboolean
+may_edit (SimClient *client, const char *id, const char *field)
+{
+  g_autoptr(JsonObject) wo = fl_record_load (client->c.db, fl_schema_lookup ("work_order"), id, NULL);
+  return wo != NULL && fl_work_order_may_change (wo, client->role, client->login, field, NULL);
+}
+
+/* An order and a field of it that both `first` and `second` may change
+ * now, from a place the seed picks in `first`'s open orders; FALSE if none. */
+static gboolean
+find_contested_field (SimClient *first, SimClient *second, char **out_id, const char **out_field)
+{
+  static const char * const fields[] = { "title", "description", "contact", "cause" };
+  Sim *sim = first->sim;
+  g_autoptr(GPtrArray) rows = fl_query_rows (first->c.db, "SELECT id FROM work_order "
+                                             "WHERE status NOT IN ('closed', 'cancelled') ORDER BY id", 0, NULL, NULL);
+  if (rows == NULL || rows->len == 0)
+    return FALSE;
+  guint start = (guint) g_rand_int_range (sim->rng, 0, (gint32) rows->len);
+  guint field_start = (guint) g_rand_int_range (sim->rng, 0, G_N_ELEMENTS (fields));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *id = fl_record_get_string (rows->pdata[(start + i) % rows->len], "id");
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          const char *field = fields[(field_start + f) % G_N_ELEMENTS (fields)];
+          if (may_edit (first, id, field) && may_edit (second, id, field))
+            {
+              *out_id = g_strdup (id);
+              *out_field = field;
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+/* Two people of one site (or one of them and the supervisor) edit the same
+ * field of the same order between syncs, then both sync: whoever comes
+ * second has changed a field the other changed first, a conflict.  The
+ * pair, the order and the field are ones that may (an engineer changes
+ * most fields of their own orders only). */
+static void
+sim_contested_edit (Sim *sim)
+{
+  static const guint pairs[][2] = { { 0, 1 }, { 2, 3 }, { 0, 4 }, { 1, 4 }, { 2, 4 }, { 3, 4 } };  /* … 4: super */
+  guint pair_start = (guint) g_rand_int_range (sim->rng, 0, G_N_ELEMENTS (pairs));
+  gboolean swap = chance (sim, 0.5);
+  g_autofree char *id = NULL;
+  const char *field = NULL;
+  SimClient *first = NULL, *second = NULL;
+  for (guint p = 0; p < G_N_ELEMENTS (pairs) && id == NULL; p++)
+    {
+      const guint *pair = pairs[(pair_start + p) % G_N_ELEMENTS (pairs)];
+      first = &sim->clients[pair[swap ? 1 : 0]];
+      second = &sim->clients[pair[swap ? 0 : 1]];
+      if (!find_contested_field (first, second, &id, &field))
+        g_clear_pointer (&id, g_free);
+    }
+  if (id == NULL)
+    {
+      note (sim, "no order two people may both edit");
+      return;
+    }
+  sim->stats.contested_edits++;
+  note (sim, "%s and %s both edit %s of work order %s", first->login, second->login, field, id);
+  contested_order = id;
+  contested_field = field;
+  sim_run_op (first, "contested edit", op_edit_contested_field);
+  sim_run_op (second, "contested edit", op_edit_contested_field);
+  contested_order = contested_field = NULL;
+  sim_sync (first, FALSE);
+  sim_sync (second, FALSE);
 }
 
 /* ---- the world ---- */
@@ -1687,6 +1786,8 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
         sim_sync_after_sweep (client, TRUE);
       else if (r < 0.30)
         sim_sync_after_sweep (client, FALSE);
+      else if (r < 0.36)
+        sim_contested_edit (&sim);
       else
         sim_local_op (client);
     }
@@ -1735,13 +1836,14 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
   if (!ok)
     g_printerr ("# seed %u FAILED (rerun with SIM_SEED=%u):\n%s", seed, seed, sim.failures->str);
   if (verbose || !ok)
-    g_printerr ("# seed %u: %u ops (%u refused locally), %u syncs (%u failed), %u applied, %u conflicts, "
-                "%u rejected, %u user actions; faults: %u lost requests, %u lost responses, "
+    g_printerr ("# seed %u: %u ops (%u refused locally), %u syncs (%u failed), %u applied, %u conflicts "
+                "(%u contested edits), %u rejected, %u user actions; faults: %u lost requests, %u lost responses, "
                 "%u duplicates, %u delayed, %u cut snapshots, %u edits during sync, %u kills, %u restarts, "
                 "%u scope changes, %u SLA sweeps (%u events); %u first downloads as replica files; %u instance kills in a push "
                 "(%u answers lost)\n",
                 seed, sim.stats.ops, sim.stats.local_refusals, sim.stats.syncs, sim.stats.failed_syncs,
-                sim.stats.applied, sim.stats.conflicts, sim.stats.rejected, sim.stats.user_actions,
+                sim.stats.applied, sim.stats.conflicts, sim.stats.contested_edits, sim.stats.rejected,
+                sim.stats.user_actions,
                 sim.stats.lost_requests, sim.stats.lost_responses, sim.stats.duplicates, sim.stats.delayed,
                 sim.stats.truncated,
                 sim.stats.edits_in_flight, sim.stats.kills, sim.stats.restarts, sim.stats.scope_changes,
@@ -1797,11 +1899,11 @@ test_convergence (void)
       failed++;
   double seconds = (g_get_monotonic_time () - start) / 1e6;
   g_printerr ("# %u seeds of %u steps in %.1f s: %u ops, %u syncs (%u failed on purpose), %u applied, "
-              "%u conflicts, %u rejected; %u lost requests, %u lost responses, %u duplicates, %u delayed, "
+              "%u conflicts (%u contested edits), %u rejected; %u lost requests, %u lost responses, %u duplicates, %u delayed, "
               "%u cut snapshots, %u edits during sync, %u kills, %u restarts, %u scope changes, %u SLA sweeps (%u events); "
               "%u first downloads as replica files; %u instance kills in a push (%u answers lost)\n",
               last - first + 1, steps, seconds, totals.ops, totals.syncs, totals.failed_syncs,
-              totals.applied, totals.conflicts, totals.rejected, totals.lost_requests,
+              totals.applied, totals.conflicts, totals.contested_edits, totals.rejected, totals.lost_requests,
               totals.lost_responses, totals.duplicates, totals.delayed, totals.truncated, totals.edits_in_flight,
               totals.kills, totals.restarts, totals.scope_changes, totals.sla_sweeps, totals.sla_events, totals.replica_files,
               totals.instance_kills, totals.answers_lost_to_kills);
