@@ -18,11 +18,11 @@
  * approvals (some stale), moving orders to another site, two people
  * setting the same field of an order to values of their own between syncs
  * (a conflict for whoever syncs second), and users resolving, retrying and
- * discarding what the server did not take.  The
- * server's SLA sweep (warnings and escalations of open orders) runs before
- * a sync now and then, on a connection of its own, and at the start of
- * every round of the final syncs; the server itself never sweeps on its
- * own, so that nothing writes once the clients are quiet.
+ * discarding what the server did not take.  The server's SLA sweep
+ * (warnings and escalations of open orders) runs before a sync now and
+ * then, on a connection of its own, and at the start of every round of the
+ * final syncs; the server never sweeps on its own, so that nothing writes
+ * once the clients are quiet.
  *
  * At the end every client syncs until nothing moves, then:
  * - every replica holds exactly the rows a fresh snapshot would give its
@@ -105,7 +105,8 @@ held_request_free (HeldRequest *held)
 
 typedef struct {
   guint lost_requests, lost_responses, duplicates, truncated, delayed, edits_in_flight;
-  guint restarts, kills, scope_changes, syncs, failed_syncs, ops, local_refusals, sla_sweeps, sla_events, contested_edits;
+  guint restarts, kills, scope_changes, syncs, failed_syncs, ops, local_refusals;
+  guint sla_sweeps, sla_events, contested_edits;
   guint applied, conflicts, rejected, user_actions, replica_files;
   guint instance_kills, answers_lost_to_kills;
 } SimStats;
@@ -133,8 +134,8 @@ struct _Sim
   FlSyncServer     s;
   /* The SLA sweep, which every server runs in the background, runs here
    * instead, on a connection of its own, at moments the seed picks (from a
-   * generator of its own, so that the operations a seed makes stay those
-   * it made before the sweep moved here). */
+   * generator of its own, so that how often it sweeps leaves the
+   * operations of a seed as they are). */
   FlStore         *sweeper;
   FlStore         *locker;      /* under SIM_INSTANCES on PostgreSQL: holds the write lock to kill a push waiting for it */
   GRand           *sweep_rng;
@@ -1099,8 +1100,7 @@ sim_contested_edit (Sim *sim)
       const guint *pair = pairs[(pair_start + p) % G_N_ELEMENTS (pairs)];
       first = &sim->clients[pair[swap ? 1 : 0]];
       second = &sim->clients[pair[swap ? 0 : 1]];
-      if (!find_contested_field (first, second, &id, &field))
-        g_clear_pointer (&id, g_free);
+      find_contested_field (first, second, &id, &field);
     }
   if (id == NULL)
     {
@@ -1371,23 +1371,17 @@ sim_sync (SimClient *client, gboolean kill)
 
 /* The SLA sweep of a server: the events the open orders have reached by
  * now (the real time: the server's clock is right), in transactions of its
- * own.  A message when it failed. */
-static char *
+ * own; how many in sim->swept. */
+static void
 sweep_sla (Sim *sim)
 {
   g_autoptr(GError) error = NULL;
   sim->swept = fl_sla_sweep (sim->sweeper, g_get_real_time (), &error);
-  return sim->swept < 0 ? g_strdup (error->message) : NULL;
-}
-
-static void
-sweep_sla_done (Sim *sim, char *error_message)
-{
   sim->stats.sla_sweeps++;
-  sim->stats.sla_events += (guint) MAX (sim->swept, 0);
-  if (error_message != NULL)
-    fail (sim, "server: the SLA sweep failed: %s", error_message);
-  g_free (error_message);
+  if (sim->swept < 0)
+    fail (sim, "server: the SLA sweep failed: %s", error->message);
+  else
+    sim->stats.sla_events += (guint) sim->swept;
 }
 
 /* A client syncs, now and then just after the server swept.  (The sweep
@@ -1400,7 +1394,7 @@ sim_sync_after_sweep (SimClient *client, gboolean kill)
   Sim *sim = client->sim;
   if (g_rand_double (sim->sweep_rng) < 0.25)
     {
-      sweep_sla_done (sim, sweep_sla (sim));
+      sweep_sla (sim);
       note (sim, "the SLA sweep recorded %" G_GINT64_FORMAT " events", sim->swept);
     }
   sim_sync (client, kill);
@@ -1793,10 +1787,9 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
     }
 
   /* The network heals: what it held back arrives, then everyone syncs
-   * until nothing moves any more, the server's sweep included: each round
-   * begins with one, recording what the orders pushed so far have reached
-   * (a round it records nothing in is not over until the clients are
-   * quiet too). */
+   * until nothing moves any more.  Each round begins with the server's
+   * sweep, recording what the orders pushed so far have reached; a round
+   * is quiet when the sweep recorded nothing and no client moved anything. */
   sim.faults = FALSE;
   while (sim.held->len > 0)
     deliver_held (&sim);
@@ -1805,7 +1798,7 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
   for (guint round = 0; round < 8 && !quiet && sim.failures->len == 0; round++)
     {
       quiet_seq = fl_store_last_seq (sim.s.store, NULL);
-      sweep_sla_done (&sim, sweep_sla (&sim));
+      sweep_sla (&sim);
       quiet = sim.swept == 0;
       for (guint i = 0; i < N_CLIENTS; i++)
         {
