@@ -6,6 +6,7 @@
 #include "fl-accounts.h"
 #include "fl-push.h"
 #include "fl-time.h"
+#include "fl-sla-sweep.h"
 
 static const char *
 change_state (FlStoreChange *change)
@@ -803,6 +804,82 @@ test_push_reads_its_rows_at_once (void)
   fl_test_store_close (&t);
 }
 
+typedef struct {
+  FlStore *store;
+  gint64   now;
+  gint64   recorded;
+} LateSweep;
+
+static gpointer
+sweep_late (gpointer data)
+{
+  LateSweep *w = data;
+  g_autoptr(GError) error = NULL;
+  w->recorded = fl_sla_sweep (w->store, w->now, &error);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* The same for the SLA sweep, which another instance's housekeeping runs on
+ * a connection of its own: its events, written while a push holds a
+ * transaction open, come after the push's change in the log, and a pull
+ * in between does not move its cursor past them. */
+static void
+test_pull_never_skips_a_sweep (void)
+{
+  if (!fl_test_store_is_postgresql ())
+    {
+      g_test_skip ("SQLite has one writer at a time: no transaction commits out of order");
+      return;
+    }
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *site = fl_test_put_site_with_coverage (t.store, "HOSP1", "7x24");
+  gint64 now = fl_time_now ();
+  /* An urgent request two hours old: past every response warning. */
+  g_autofree char *wo = fl_test_put_derived_work_order (t.store, site, "REQ-1", "request", 1, 1, NULL,
+                                                        now - 2 * G_TIME_SPAN_HOUR);
+  gint64 cursor = fl_store_last_seq (t.store, &error);
+  g_autoptr(FlStore) reader = fl_store_reopen (t.store, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (fl_store_begin (t.store, &error));
+  g_autofree char *early = fl_test_put_work_order (t.store, site, "INC-EARLY");
+  g_assert_cmpint (fl_store_last_seq (t.store, &error), >, cursor);
+
+  LateSweep late = { .store = fl_store_reopen (t.store, &error), .now = now };
+  g_assert_no_error (error);
+  GThread *thread = g_thread_new ("late-sweep", sweep_late, &late);
+  /* Until the sweep waits for the push's transaction (or, were writes not
+   * ordered, has written its events). */
+  while (fl_test_store_count (reader, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 0 &&
+         fl_test_store_count (reader, "SELECT count(*) FROM sla_event") == 0)
+    g_usleep (10 * 1000);
+
+  gboolean more = FALSE;
+  g_autoptr(GPtrArray) between = fl_store_changes_since (reader, cursor, 100, NULL, &cursor, &more, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_store_commit (t.store, &error));
+  g_thread_join (thread);
+  g_assert_cmpint (late.recorded, >, 0);
+
+  g_autoptr(GPtrArray) after = pull_all (reader, cursor, 100, NULL, NULL);
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_ptr_array_extend (all, between, NULL, NULL);
+  g_ptr_array_extend (all, after, NULL, NULL);
+  g_assert_nonnull (find_change (all, early));
+  guint events = 0;
+  for (guint i = 0; i < all->len; i++)
+    if (strcmp (((FlStoreChange *) all->pdata[i])->table->name, "sla_event") == 0)
+      events++;
+  g_assert_cmpint (events, ==, late.recorded);
+  g_assert_cmpint (fl_test_store_count (reader, "SELECT count(*) FROM sla_event"), ==, late.recorded);
+  g_clear_object (&late.store);
+  g_clear_object (&reader);
+  fl_test_store_close (&t);
+}
+
 /* sqlite:PATH and a plain PATH name the same file; a scheme no backend
  * serves is refused in words naming it. */
 static void
@@ -914,6 +991,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/transaction-rollback", test_transaction_rollback);
   g_test_add_func ("/store/change-log-order", test_change_log_order);
   g_test_add_func ("/store/pull-never-skips-an-open-transaction", test_pull_never_skips_an_open_transaction);
+  g_test_add_func ("/store/pull-never-skips-a-sweep", test_pull_never_skips_a_sweep);
   g_test_add_func ("/store/scope-via-chain", test_scope_via_chain);
   g_test_add_func ("/store/scope-move-gone", test_scope_move_gone);
   g_test_add_func ("/store/snapshot-scope", test_snapshot_scope);

@@ -15,8 +15,14 @@
  * balances go negative, stock movements, counts and scrap requests,
  * inspections, backup checks, customer sign-off with a signature blob,
  * attachments, CI change proposals, CMDB audit marks and submissions,
- * approvals (some stale), moving orders to another site, and users
- * resolving, retrying and discarding what the server did not take.
+ * approvals (some stale), moving orders to another site, two people
+ * setting the same field of an order to values of their own between syncs
+ * (a conflict for whoever syncs second), and users resolving, retrying and
+ * discarding what the server did not take.  The server's SLA sweep
+ * (warnings and escalations of open orders) runs before a sync now and
+ * then, on a connection of its own, and at the start of every round of the
+ * final syncs; the server never sweeps on its own, so that nothing writes
+ * once the clients are quiet.
  *
  * At the end every client syncs until nothing moves, then:
  * - every replica holds exactly the rows a fresh snapshot would give its
@@ -27,17 +33,19 @@
  *   for that device and mid is the same; every applied new row exists on
  *   the server once;
  * - every local change the simulation made is still in its outbox;
- * - stock balances equal the ledger sums on the server and every replica.
+ * - stock balances equal the ledger sums on the server and every replica;
+ * - nothing was written to the change log after the quiet round began
+ *   (SIM_SETTLE_MS=N waits N ms before the checks, to catch a late writer).
  *
  * Under SIM_INSTANCES=N (2 or 3; the postgresql suite runs 3) the server is
  * N real fieldline-sync processes (FIELDLINE_SYNC) on one store, as behind
  * a load balancer: every request goes to any of them, and now and then one
- * is killed with SIGKILL while a push is in it, then started again.  The
+ * is killed with SIGKILL at a point of a push the seed picks (before it
+ * arrives, while it waits for the write lock, after it committed with its
+ * answer lost, after it answered), then started again.  The
  * checks then also count, in the server's audit log, that no mutation was
  * applied twice: every new row written once, every order's updates from a
  * device no more than that device's applied and merged updates of it.
- * (The moment of a kill is not in the seed's hands, so a seed replays the
- * same run only up to the first kill.)
  *
  * SIM_SEEDS=N runs N seeds (default 200) from SIM_FIRST_SEED (default 1),
  * SIM_SEED=S runs one seed verbosely, SIM_STEPS=N sets the steps per seed
@@ -48,6 +56,8 @@
 #include "fl-problem.h"
 #include "fl-problem-workflow.h"
 #include "fl-pull.h"
+#include "fl-query.h"
+#include "fl-sla-sweep.h"
 #include "fl-soup-transport.h"
 #include "fl-test-server-process.h"
 #include "fl-work-order.h"
@@ -96,6 +106,7 @@ held_request_free (HeldRequest *held)
 typedef struct {
   guint lost_requests, lost_responses, duplicates, truncated, delayed, edits_in_flight;
   guint restarts, kills, scope_changes, syncs, failed_syncs, ops, local_refusals;
+  guint sla_sweeps, sla_events, contested_edits;
   guint applied, conflicts, rejected, user_actions, replica_files;
   guint instance_kills, answers_lost_to_kills;
 } SimStats;
@@ -121,6 +132,15 @@ struct _Sim
   gboolean         verbose;
   GRand           *rng;
   FlSyncServer     s;
+  /* The SLA sweep, which every server runs in the background, runs here
+   * instead, on a connection of its own, at moments the seed picks (from a
+   * generator of its own, so that how often it sweeps leaves the
+   * operations of a seed as they are). */
+  FlStore         *sweeper;
+  FlStore         *locker;      /* under SIM_INSTANCES on PostgreSQL: holds the write lock to kill a push waiting for it */
+  GRand           *sweep_rng;
+  char            *config;      /* the instances' settings: no background sweep */
+  gint64           swept;       /* events the last sweep recorded */
   FlSyncTransport *soup;        /* to the server's current address */
   char            *soup_url;
   /* Under SIM_INSTANCES: the server processes, each with its transport. */
@@ -143,6 +163,7 @@ struct _Sim
 };
 
 static void sim_local_op (SimClient *client);
+static void sim_sync (SimClient *client, gboolean kill);
 static void note (Sim *sim, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static void sim_transport_iface_init (FlSyncTransportInterface *iface);
@@ -181,7 +202,7 @@ static void
 start_instances (Sim *sim, guint n, guint count)
 {
   /* A PostgreSQL store keeps the blobs itself; SQLite ones share a folder. */
-  const char *args[] = { "--store", sim->s.db_path,
+  const char *args[] = { "--store", sim->s.db_path, "--config", sim->config,
                          fl_test_store_is_postgresql () ? NULL : "--blob-dir", sim->blob_dir, NULL };
   fl_test_server_processes_start (&sim->instances[n], count, sim->program, args);
   for (guint i = n; i < n + count; i++)
@@ -204,36 +225,89 @@ restart_instance (Sim *sim, guint n)
   start_instance (sim, n);
 }
 
+/* Where in a push an instance dies, drawn from the seed: the outcome of a
+ * kill is the point's, not the scheduler's, so a seed replays its kills.
+ * (On a SQLite store no instance waits in a way this process can see: the
+ * kill in the transaction comes before the request there.) */
+typedef enum {
+  KILL_BEFORE,          /* before the request reaches it */
+  KILL_IN_TRANSACTION,  /* while the push waits for the write lock: nothing of it commits */
+  KILL_ANSWER_LOST,     /* after it committed and answered; the answer is lost */
+  KILL_AFTER_ANSWER,    /* after its answer arrived */
+  N_KILL_POINTS
+} KillPoint;
+
+static const char * const kill_point_names[] = {
+  "before the push reached it", "while the push waited for the write lock",
+  "after the push, its answer lost", "after the push answered",
+};
+
 typedef struct {
+  Sim                 *sim;
   FlTestServerProcess *process;
-  gulong               delay_usec;
+  gint                 answered;
+  gboolean             waited;
 } Killer;
 
+/* The push of instance `process` waits for the write lock the simulation
+ * holds (or it answered without needing it); then the instance dies and
+ * the lock is let go. */
 static gpointer
-kill_later (gpointer data)
+kill_in_transaction (gpointer data)
 {
   Killer *killer = data;
-  g_usleep (killer->delay_usec);
+  gint64 give_up = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!g_atomic_int_get (&killer->answered) && g_get_monotonic_time () < give_up)
+    {
+      /* WRITE_LOCK of fl-pg-store.c: classid 0, objid 0x4641576b. */
+      if (fl_test_store_count (killer->sim->locker, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                                    "AND NOT granted AND classid = 0 AND objid = 1178687339") > 0)
+        {
+          killer->waited = TRUE;
+          break;
+        }
+      g_usleep (1000);
+    }
   fl_test_server_process_kill (killer->process);
+  fl_store_rollback (killer->sim->locker);
   return NULL;
 }
 
-/* The instance dies while `request` is in it (or just before it arrives,
- * or just after it answered: a push takes milliseconds) and comes back. */
+/* The instance dies at a point of a push the seed picks, and comes back. */
 static FlSyncResponse *
 send_and_kill (Sim *sim, guint n, const FlSyncRequest *request, GCancellable *cancellable, GError **error)
 {
-  Killer killer = { &sim->instances[n], g_rand_int_range (sim->rng, 0, 40000) };
-  GThread *thread = g_thread_new ("killer", kill_later, &killer);
+  KillPoint point = (KillPoint) g_rand_int_range (sim->rng, 0, N_KILL_POINTS);
+  if (point == KILL_IN_TRANSACTION && sim->locker == NULL)
+    point = KILL_BEFORE;
+  Killer killer = { sim, &sim->instances[n] };
+  GThread *thread = NULL;
   g_autoptr(GError) local_error = NULL;
+  if (point == KILL_BEFORE)
+    fl_test_server_process_kill (&sim->instances[n]);
+  else if (point == KILL_IN_TRANSACTION)
+    {
+      g_assert_true (fl_store_begin (sim->locker, &local_error));
+      thread = g_thread_new ("killer", kill_in_transaction, &killer);
+    }
   g_autoptr(FlSyncResponse) response = fl_sync_transport_send (sim->instance_soup[n], request, cancellable,
                                                                &local_error);
   g_autoptr(GBytes) body = response != NULL
     ? fl_sync_response_read_all (response, G_MAXSIZE, cancellable, &local_error) : NULL;
-  g_thread_join (thread);
+  g_atomic_int_set (&killer.answered, TRUE);
+  if (thread != NULL)
+    g_thread_join (thread);
+  else
+    fl_test_server_process_kill (&sim->instances[n]);
+  if (point == KILL_ANSWER_LOST && body != NULL)
+    {
+      g_clear_pointer (&body, g_bytes_unref);
+      g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "the instance died before its answer left");
+    }
   sim->stats.instance_kills++;
   start_instance (sim, n);
-  note (sim, "instance %u killed %lu usec into a push, restarted at %s%s", n, killer.delay_usec,
+  note (sim, "instance %u killed %s%s, restarted at %s%s", n, kill_point_names[point],
+        point == KILL_IN_TRANSACTION && !killer.waited ? " (it answered without waiting)" : "",
         sim->instances[n].url, body == NULL ? "; its answer is lost" : "");
   if (body == NULL)
     {
@@ -914,6 +988,27 @@ max_mid (SimClient *client)
   return mid;
 }
 
+/* The user does `run` on their device, with its (maybe wrong) clock. */
+static void
+sim_run_op (SimClient *client, const char *name, OpFunc run)
+{
+  Sim *sim = client->sim;
+  client->in_edit = TRUE;
+  fl_time_set_now_for_testing (client->skew != 0 ? g_get_real_time () + client->skew : 0);
+  gint64 before = max_mid (client);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = run (client, &error);
+  fl_time_set_now_for_testing (0);
+  client->in_edit = FALSE;
+  sim->stats.ops++;
+  if (error != NULL)
+    sim->stats.local_refusals++;
+  gint64 after = max_mid (client);
+  for (gint64 mid = before + 1; mid <= after; mid++)
+    g_array_append_val (client->written, mid);
+  note (sim, "%s: %s%s%s", client->login, name, ok ? "" : " — ", error != NULL ? error->message : "");
+}
+
 static void
 sim_local_op (SimClient *client)
 {
@@ -933,21 +1028,94 @@ sim_local_op (SimClient *client)
           r -= ops[i].weight;
       }
 
-  client->in_edit = TRUE;
-  /* Each device keeps its own (maybe wrong) clock while the user works. */
-  fl_time_set_now_for_testing (client->skew != 0 ? g_get_real_time () + client->skew : 0);
-  gint64 before = max_mid (client);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = op->run (client, &error);
-  fl_time_set_now_for_testing (0);
-  client->in_edit = FALSE;
-  sim->stats.ops++;
-  if (error != NULL)
-    sim->stats.local_refusals++;
-  gint64 after = max_mid (client);
-  for (gint64 mid = before + 1; mid <= after; mid++)
-    g_array_append_val (client->written, mid);
-  note (sim, "%s: %s%s%s", client->login, op->name, ok ? "" : " — ", error != NULL ? error->message : "");
+  sim_run_op (client, op->name, op->run);
+}
+
+/* A field two people both changed between syncs, each to a value of their
+ * own: the order, the field. */
+static const char *contested_order, *contested_field;
+
+static gboolean
+op_edit_contested_field (SimClient *client, GError **error)
+{
+  g_autofree char *value = g_strdup_printf ("%s %u", client->login, g_rand_int_range (client->sim->rng, 0, 1000));
+  g_autoptr(JsonObject) changes = json_object_new ();
+  json_object_set_string_member (changes, contested_field, value);
+  return fl_work_order_update (client->c.db, contested_order, changes, error);
+}
+
+static gboolean
+may_edit (SimClient *client, const char *id, const char *field)
+{
+  g_autoptr(JsonObject) wo = fl_record_load (client->c.db, fl_schema_lookup ("work_order"), id, NULL);
+  return wo != NULL && fl_work_order_may_change (wo, client->role, client->login, field, NULL);
+}
+
+/* An order and a field of it that both `first` and `second` may change
+ * now, from a place the seed picks in `first`'s open orders; FALSE if none. */
+static gboolean
+find_contested_field (SimClient *first, SimClient *second, char **out_id, const char **out_field)
+{
+  static const char * const fields[] = { "title", "description", "contact", "cause" };
+  Sim *sim = first->sim;
+  g_autoptr(GPtrArray) rows = fl_query_rows (first->c.db, "SELECT id FROM work_order "
+                                             "WHERE status NOT IN ('closed', 'cancelled') ORDER BY id", 0, NULL, NULL);
+  if (rows == NULL || rows->len == 0)
+    return FALSE;
+  guint start = (guint) g_rand_int_range (sim->rng, 0, (gint32) rows->len);
+  guint field_start = (guint) g_rand_int_range (sim->rng, 0, G_N_ELEMENTS (fields));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *id = fl_record_get_string (rows->pdata[(start + i) % rows->len], "id");
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          const char *field = fields[(field_start + f) % G_N_ELEMENTS (fields)];
+          if (may_edit (first, id, field) && may_edit (second, id, field))
+            {
+              *out_id = g_strdup (id);
+              *out_field = field;
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+/* Two people of one site (or one of them and the supervisor) edit the same
+ * field of the same order between syncs, then both sync: whoever comes
+ * second has changed a field the other changed first, a conflict.  The
+ * pair, the order and the field are ones that may (an engineer changes
+ * most fields of their own orders only). */
+static void
+sim_contested_edit (Sim *sim)
+{
+  static const guint pairs[][2] = { { 0, 1 }, { 2, 3 }, { 0, 4 }, { 1, 4 }, { 2, 4 }, { 3, 4 } };  /* … 4: super */
+  guint pair_start = (guint) g_rand_int_range (sim->rng, 0, G_N_ELEMENTS (pairs));
+  gboolean swap = chance (sim, 0.5);
+  g_autofree char *id = NULL;
+  const char *field = NULL;
+  SimClient *first = NULL, *second = NULL;
+  for (guint p = 0; p < G_N_ELEMENTS (pairs) && id == NULL; p++)
+    {
+      const guint *pair = pairs[(pair_start + p) % G_N_ELEMENTS (pairs)];
+      first = &sim->clients[pair[swap ? 1 : 0]];
+      second = &sim->clients[pair[swap ? 0 : 1]];
+      find_contested_field (first, second, &id, &field);
+    }
+  if (id == NULL)
+    {
+      note (sim, "no order two people may both edit");
+      return;
+    }
+  sim->stats.contested_edits++;
+  note (sim, "%s and %s both edit %s of work order %s", first->login, second->login, field, id);
+  contested_order = id;
+  contested_field = field;
+  sim_run_op (first, "contested edit", op_edit_contested_field);
+  sim_run_op (second, "contested edit", op_edit_contested_field);
+  contested_order = contested_field = NULL;
+  sim_sync (first, FALSE);
+  sim_sync (second, FALSE);
 }
 
 /* ---- the world ---- */
@@ -967,14 +1135,31 @@ server_url (Sim *sim)
 static void
 setup_world (Sim *sim)
 {
+  /* A server sweeping on its own would write after the clients became
+   * quiet (a minute after the last sweep, or a second after a restart):
+   * the simulation sweeps itself instead (sweep_sla). */
+  sim->s.no_sla_sweep = TRUE;
   if (sim->n_instances == 0)
     fl_sync_server_setup (&sim->s);
   else
     {
       fl_sync_server_setup_store (&sim->s);
       sim->blob_dir = g_build_filename (sim->s.dir, "blobs", NULL);
+      sim->config = g_build_filename (sim->s.dir, "fieldline-sync.conf", NULL);
+      g_autoptr(GError) error = NULL;
+      g_file_set_contents (sim->config, "[server]\nsla_sweep_seconds = 0\n", -1, &error);
+      g_assert_no_error (error);
       start_instances (sim, 0, sim->n_instances);
+      if (fl_test_store_is_postgresql ())
+        {
+          g_autoptr(GError) error2 = NULL;
+          sim->locker = fl_store_reopen (sim->s.store, &error2);
+          g_assert_no_error (error2);
+        }
     }
+  g_autoptr(GError) sweeper_error = NULL;
+  sim->sweeper = fl_store_reopen (sim->s.store, &sweeper_error);
+  g_assert_no_error (sweeper_error);
   fl_test_add_user (sim->s.store, "eng_b2", "engineer", sim->s.site_b);
   /* The second member of the change advisory board (no device of its own). */
   fl_test_add_user (sim->s.store, "super2", "supervisor", NULL);
@@ -1124,8 +1309,11 @@ teardown_world (Sim *sim)
       fl_test_server_process_clear (&sim->instances[n]);
       g_clear_object (&sim->instance_soup[n]);
     }
+  g_clear_object (&sim->sweeper);
+  g_clear_object (&sim->locker);
   fl_sync_server_teardown (&sim->s);
   g_clear_pointer (&sim->blob_dir, g_free);
+  g_clear_pointer (&sim->config, g_free);
 }
 
 /* The process dies: the connection goes without a goodbye and the file is
@@ -1179,6 +1367,37 @@ sim_sync (SimClient *client, gboolean kill)
       fl_db_set_fail_point (client->c.db, NULL);
       reopen_client (client);
     }
+}
+
+/* The SLA sweep of a server: the events the open orders have reached by
+ * now (the real time: the server's clock is right), in transactions of its
+ * own; how many in sim->swept. */
+static void
+sweep_sla (Sim *sim)
+{
+  g_autoptr(GError) error = NULL;
+  sim->swept = fl_sla_sweep (sim->sweeper, g_get_real_time (), &error);
+  sim->stats.sla_sweeps++;
+  if (sim->swept < 0)
+    fail (sim, "server: the SLA sweep failed: %s", error->message);
+  else
+    sim->stats.sla_events += (guint) sim->swept;
+}
+
+/* A client syncs, now and then just after the server swept.  (The sweep
+ * and a push on another instance take turns on the write lock; which goes
+ * first would be the scheduler's choice, not the seed's, so the sweep runs
+ * before the sync instead of beside it.) */
+static void
+sim_sync_after_sweep (SimClient *client, gboolean kill)
+{
+  Sim *sim = client->sim;
+  if (g_rand_double (sim->sweep_rng) < 0.25)
+    {
+      sweep_sla (sim);
+      note (sim, "the SLA sweep recorded %" G_GINT64_FORMAT " events", sim->swept);
+    }
+  sim_sync (client, kill);
 }
 
 /* A held-back request finally reaches the server; nobody waits for it. */
@@ -1514,6 +1733,21 @@ check_all (Sim *sim)
     }
 }
 
+/* Quiet means the server too: once the clients have nothing left to send
+ * or pull, nothing may write to the change log any more, or the checks
+ * above would blame the pull for rows written after it. */
+static void
+check_server_quiet (Sim *sim, gint64 quiet_seq)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM changes WHERE seq > %" G_GINT64_FORMAT, quiet_seq);
+  gint64 late = fl_test_store_count (sim->s.store, sql);
+  if (late > 0)
+    fail (sim, "server: %" G_GINT64_FORMAT " changes were written after the clients became quiet "
+          "(rows they lack above may be these: nothing may write once the network heals)", late);
+}
+
+static guint env_uint (const char *name, guint fallback);
+
 /* ---- one seed ---- */
 
 static gboolean
@@ -1522,6 +1756,7 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
 {
   Sim sim = { .seed = seed, .verbose = verbose, .n_instances = n_instances, .program = program };
   sim.rng = g_rand_new_with_seed (seed);
+  sim.sweep_rng = g_rand_new_with_seed (seed ^ 0x5157eeb5u);
   sim.held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_request_free);
   sim.failures = g_string_new (NULL);
   setup_world (&sim);
@@ -1542,22 +1777,29 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
       else if (r < 0.03)
         change_scope (&sim);
       else if (r < 0.08)
-        sim_sync (client, TRUE);
+        sim_sync_after_sweep (client, TRUE);
       else if (r < 0.30)
-        sim_sync (client, FALSE);
+        sim_sync_after_sweep (client, FALSE);
+      else if (r < 0.36)
+        sim_contested_edit (&sim);
       else
         sim_local_op (client);
     }
 
   /* The network heals: what it held back arrives, then everyone syncs
-   * until nothing moves any more. */
+   * until nothing moves any more.  Each round begins with the server's
+   * sweep, recording what the orders pushed so far have reached; a round
+   * is quiet when the sweep recorded nothing and no client moved anything. */
   sim.faults = FALSE;
   while (sim.held->len > 0)
     deliver_held (&sim);
   gboolean quiet = FALSE;
+  gint64 quiet_seq = 0;  /* the change log when the quiet round began */
   for (guint round = 0; round < 8 && !quiet && sim.failures->len == 0; round++)
     {
-      quiet = TRUE;
+      quiet_seq = fl_store_last_seq (sim.s.store, NULL);
+      sweep_sla (&sim);
+      quiet = sim.swept == 0;
       for (guint i = 0; i < N_CLIENTS; i++)
         {
           SimClient *client = &sim.clients[i];
@@ -1575,23 +1817,30 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
   if (!quiet && sim.failures->len == 0)
     fail (&sim, "the clients did not become quiet after 8 rounds of syncs");
   if (sim.failures->len == 0)
-    check_all (&sim);
+    {
+      guint settle_ms = env_uint ("SIM_SETTLE_MS", 0);
+      if (settle_ms > 0)
+        g_usleep ((gulong) settle_ms * 1000);
+      check_all (&sim);
+      check_server_quiet (&sim, quiet_seq);
+    }
 
   gboolean ok = sim.failures->len == 0;
   if (!ok)
     g_printerr ("# seed %u FAILED (rerun with SIM_SEED=%u):\n%s", seed, seed, sim.failures->str);
   if (verbose || !ok)
-    g_printerr ("# seed %u: %u ops (%u refused locally), %u syncs (%u failed), %u applied, %u conflicts, "
-                "%u rejected, %u user actions; faults: %u lost requests, %u lost responses, "
+    g_printerr ("# seed %u: %u ops (%u refused locally), %u syncs (%u failed), %u applied, %u conflicts "
+                "(%u contested edits), %u rejected, %u user actions; faults: %u lost requests, %u lost responses, "
                 "%u duplicates, %u delayed, %u cut snapshots, %u edits during sync, %u kills, %u restarts, "
-                "%u scope changes; %u first downloads as replica files; %u instance kills in a push "
+                "%u scope changes, %u SLA sweeps (%u events); %u first downloads as replica files; %u instance kills in a push "
                 "(%u answers lost)\n",
                 seed, sim.stats.ops, sim.stats.local_refusals, sim.stats.syncs, sim.stats.failed_syncs,
-                sim.stats.applied, sim.stats.conflicts, sim.stats.rejected, sim.stats.user_actions,
+                sim.stats.applied, sim.stats.conflicts, sim.stats.contested_edits, sim.stats.rejected,
+                sim.stats.user_actions,
                 sim.stats.lost_requests, sim.stats.lost_responses, sim.stats.duplicates, sim.stats.delayed,
                 sim.stats.truncated,
                 sim.stats.edits_in_flight, sim.stats.kills, sim.stats.restarts, sim.stats.scope_changes,
-                sim.stats.replica_files, sim.stats.instance_kills, sim.stats.answers_lost_to_kills);
+                sim.stats.sla_sweeps, sim.stats.sla_events, sim.stats.replica_files, sim.stats.instance_kills, sim.stats.answers_lost_to_kills);
   guint *dst = (guint *) totals;
   const guint *src = (const guint *) &sim.stats;
   for (guint i = 0; i < sizeof (SimStats) / sizeof (guint); i++)
@@ -1601,6 +1850,7 @@ run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gbo
   g_string_free (sim.failures, TRUE);
   g_ptr_array_unref (sim.held);
   g_rand_free (sim.rng);
+  g_rand_free (sim.sweep_rng);
   return ok;
 }
 
@@ -1642,13 +1892,13 @@ test_convergence (void)
       failed++;
   double seconds = (g_get_monotonic_time () - start) / 1e6;
   g_printerr ("# %u seeds of %u steps in %.1f s: %u ops, %u syncs (%u failed on purpose), %u applied, "
-              "%u conflicts, %u rejected; %u lost requests, %u lost responses, %u duplicates, %u delayed, "
-              "%u cut snapshots, %u edits during sync, %u kills, %u restarts, %u scope changes; "
+              "%u conflicts (%u contested edits), %u rejected; %u lost requests, %u lost responses, %u duplicates, %u delayed, "
+              "%u cut snapshots, %u edits during sync, %u kills, %u restarts, %u scope changes, %u SLA sweeps (%u events); "
               "%u first downloads as replica files; %u instance kills in a push (%u answers lost)\n",
               last - first + 1, steps, seconds, totals.ops, totals.syncs, totals.failed_syncs,
-              totals.applied, totals.conflicts, totals.rejected, totals.lost_requests,
+              totals.applied, totals.conflicts, totals.contested_edits, totals.rejected, totals.lost_requests,
               totals.lost_responses, totals.duplicates, totals.delayed, totals.truncated, totals.edits_in_flight,
-              totals.kills, totals.restarts, totals.scope_changes, totals.replica_files,
+              totals.kills, totals.restarts, totals.scope_changes, totals.sla_sweeps, totals.sla_events, totals.replica_files,
               totals.instance_kills, totals.answers_lost_to_kills);
   if (failed > 0)
     {
