@@ -280,12 +280,22 @@ bind_row (sqlite3_stmt *stmt, const FlTable *table, JsonObject *row)
 }
 
 gboolean
+fl_record_replace (FlDb *db, const FlTable *table, JsonObject *row, GError **error)
+{
+  g_return_val_if_fail (table->kind != FL_TABLE_APPEND_ONLY, FALSE);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, table_sql (table)->update, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_row (stmt, table, row);
+  return fl_stmt_step_done (db, stmt, error);
+}
+
+gboolean
 fl_record_store (FlDb *db, const FlTable *table, JsonObject *row, gboolean *inserted, GError **error)
 {
-  TableSql *sql = table_sql (table);
   gboolean is_new;
   {
-    g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql->insert, error);
+    g_autoptr(FlStmt) stmt = fl_db_prepare (db, table_sql (table)->insert, error);
     if (stmt == NULL)
       return FALSE;
     bind_row (stmt, table, row);
@@ -293,15 +303,8 @@ fl_record_store (FlDb *db, const FlTable *table, JsonObject *row, gboolean *inse
       return FALSE;
     is_new = sqlite3_changes (fl_db_handle (db)) > 0;
   }
-  if (!is_new && table->kind != FL_TABLE_APPEND_ONLY)
-    {
-      g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql->update, error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_row (stmt, table, row);
-      if (!fl_stmt_step_done (db, stmt, error))
-        return FALSE;
-    }
+  if (!is_new && table->kind != FL_TABLE_APPEND_ONLY && !fl_record_replace (db, table, row, error))
+    return FALSE;
   if (inserted != NULL)
     *inserted = is_new;
   return TRUE;

@@ -47,6 +47,9 @@ const char *fl_record_select_list (const FlTable *table);
  * `inserted` to whether the row was new. */
 gboolean    fl_record_store (FlDb *db, const FlTable *table, JsonObject *row,
                              gboolean *inserted, GError **error);
+/* Writes `row` over the row of a mutable table with its id, which the
+ * caller read in this transaction: fl_record_store without its insert. */
+gboolean    fl_record_replace (FlDb *db, const FlTable *table, JsonObject *row, GError **error);
 /* `ids` (char*) as a JSON array of strings, for a statement to read with
  * json_each(): the rows of a batch found in one query. */
 char       *fl_record_id_list (GPtrArray *ids);
