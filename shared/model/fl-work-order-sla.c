@@ -83,6 +83,15 @@ priority_of (JsonObject *wo)
 void
 fl_work_order_derive (JsonObject *wo, FlCalendar *calendar, GPtrArray *policy_rows)
 {
+  FlSlaChoice choice;
+  fl_work_order_choose_policy (fl_record_get_string (wo, "site_id"), fl_record_get_string (wo, "service"),
+                               policy_rows, &choice);
+  fl_work_order_derive_chosen (wo, calendar, &choice);
+}
+
+void
+fl_work_order_derive_chosen (JsonObject *wo, FlCalendar *calendar, const FlSlaChoice *choice)
+{
   FlPriority priority = priority_of (wo);
   json_object_set_string_member (wo, "priority", fl_priority_to_string (priority));
 
@@ -104,11 +113,8 @@ fl_work_order_derive (JsonObject *wo, FlCalendar *calendar, GPtrArray *policy_ro
     }
   else
     {
-      FlSlaChoice choice;
-      fl_work_order_choose_policy (fl_record_get_string (wo, "site_id"), fl_record_get_string (wo, "service"),
-                                   policy_rows, &choice);
       json_object_set_null_member (wo, "request_level");
-      fl_sla_compute_due (&choice.policy, calendar, priority, created, held, &response_due, &resolve_due);
+      fl_sla_compute_due (&choice->policy, calendar, priority, created, held, &response_due, &resolve_due);
     }
   set_time (wo, "response_due", response_due);
   set_time (wo, "resolve_due", resolve_due);
