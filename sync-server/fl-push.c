@@ -29,6 +29,7 @@ G_DEFINE_QUARK (fl-push-error-quark, fl_push_error)
 typedef struct {
   FlCalendar  *calendar;
   GPtrArray   *policy_rows;  /* every sla_policy row: the service picks among them */
+  GHashTable  *choices;      /* service ("" for none) -> FlSlaChoice*, chosen once */
   int          warnings[FL_SLA_MAX_WARNINGS];
   guint        n_warnings;
 } SiteSla;
@@ -37,6 +38,7 @@ static void
 site_sla_free (SiteSla *sla)
 {
   g_clear_pointer (&sla->calendar, fl_calendar_unref);
+  g_clear_pointer (&sla->choices, g_hash_table_unref);
   g_clear_pointer (&sla->policy_rows, g_ptr_array_unref);
   g_free (sla);
 }
@@ -355,6 +357,7 @@ site_sla (Push *p, const char *site_id, GError **error)
   sla = g_new0 (SiteSla, 1);
   sla->calendar = fl_work_order_site_calendar (site, calendar);
   sla->policy_rows = fl_catalogue_effective_policies (services, policy_rows);
+  sla->choices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   sla->n_warnings = fl_work_order_sla_warnings (site, sla->warnings);
   g_hash_table_insert (p->slas, g_strdup (site_id), sla);
   return sla;
@@ -377,7 +380,15 @@ derive_work_order (Push *p, JsonObject *wo, char **problem, GError **error)
                                   fl_record_get_string (wo, "site_id"));
       return TRUE;
     }
-  fl_work_order_derive (wo, sla->calendar, sla->policy_rows);
+  const char *service = fl_record_get_string (wo, "service");
+  FlSlaChoice *choice = g_hash_table_lookup (sla->choices, service != NULL ? service : "");
+  if (choice == NULL)
+    {
+      choice = g_new (FlSlaChoice, 1);
+      fl_work_order_choose_policy (fl_record_get_string (wo, "site_id"), service, sla->policy_rows, choice);
+      g_hash_table_insert (sla->choices, g_strdup (service != NULL ? service : ""), choice);
+    }
+  fl_work_order_derive_chosen (wo, sla->calendar, choice);
   return TRUE;
 }
 

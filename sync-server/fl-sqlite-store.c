@@ -647,7 +647,8 @@ put_row_in_transaction (FlSqliteStore *self, const FlTable *table, JsonObject *r
 
   fl_store_stamp_row (row, version, created_at);
 
-  if (!fl_record_store (self->db, table, row, NULL, error))
+  /* The head read above tells which one statement writes the row. */
+  if (!(exists ? fl_record_replace (self->db, table, row, error) : fl_record_store (self->db, table, row, NULL, error)))
     {
       explain_unique_clash (self, table, row, error);
       return FALSE;

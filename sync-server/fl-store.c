@@ -295,6 +295,48 @@ audit_text (const char *text, gsize max)
   return g_strconcat (head, CUT_MARK, NULL);
 }
 
+/* Whether audit_node would change anything in `node`: most details are
+ * short and are then written as they are, without a copy. */
+static gboolean
+audit_node_is_short (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          {
+            g_autofree char *short_name = audit_text (name, AUDIT_NAME_MAX);
+            if (short_name != NULL || !audit_node_is_short (member))
+              return FALSE;
+          }
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!audit_node_is_short (json_array_get_element (array, i)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          g_autofree char *text = audit_text (json_node_get_string (node), AUDIT_VALUE_MAX);
+          return text == NULL;
+        }
+      return TRUE;
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
 static JsonNode *
 audit_node (JsonNode *node)
 {
@@ -353,7 +395,7 @@ fl_store_audit (FlStore *store, FlAuditEntry *entry, GError **error)
   if (entry->detail != NULL)
     {
       g_autoptr(JsonNode) whole = json_node_init_object (json_node_alloc (), entry->detail);
-      detail = audit_node (whole);
+      detail = audit_node_is_short (whole) ? g_steal_pointer (&whole) : audit_node (whole);
     }
   FlAuditEntry summary = {
     .at = entry->at,

@@ -103,7 +103,6 @@ fl_model_upgrade_when_changed (FlDb *db, const char *digest, FlMigrationFunc upg
  * description, values are always bound. */
 typedef struct {
   char *select_list;
-  char *set_list;      /* "version" = ?2, ... every column but id */
   char *select_by_id;
   char *insert;
   char *update;
@@ -134,7 +133,6 @@ table_sql (const FlTable *table)
         }
       sql = g_new0 (TableSql, 1);
       sql->select_list = g_strdup (list->str);
-      sql->set_list = g_strdup (sets->str);
       sql->select_by_id = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?", list->str, table->name);
       sql->insert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT (id) DO NOTHING",
                                      table->name, list->str, marks->str);
@@ -280,12 +278,22 @@ bind_row (sqlite3_stmt *stmt, const FlTable *table, JsonObject *row)
 }
 
 gboolean
+fl_record_replace (FlDb *db, const FlTable *table, JsonObject *row, GError **error)
+{
+  g_return_val_if_fail (table->kind != FL_TABLE_APPEND_ONLY, FALSE);
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, table_sql (table)->update, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_row (stmt, table, row);
+  return fl_stmt_step_done (db, stmt, error);
+}
+
+gboolean
 fl_record_store (FlDb *db, const FlTable *table, JsonObject *row, gboolean *inserted, GError **error)
 {
-  TableSql *sql = table_sql (table);
   gboolean is_new;
   {
-    g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql->insert, error);
+    g_autoptr(FlStmt) stmt = fl_db_prepare (db, table_sql (table)->insert, error);
     if (stmt == NULL)
       return FALSE;
     bind_row (stmt, table, row);
@@ -293,15 +301,8 @@ fl_record_store (FlDb *db, const FlTable *table, JsonObject *row, gboolean *inse
       return FALSE;
     is_new = sqlite3_changes (fl_db_handle (db)) > 0;
   }
-  if (!is_new && table->kind != FL_TABLE_APPEND_ONLY)
-    {
-      g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql->update, error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_row (stmt, table, row);
-      if (!fl_stmt_step_done (db, stmt, error))
-        return FALSE;
-    }
+  if (!is_new && table->kind != FL_TABLE_APPEND_ONLY && !fl_record_replace (db, table, row, error))
+    return FALSE;
   if (inserted != NULL)
     *inserted = is_new;
   return TRUE;
@@ -318,15 +319,35 @@ fl_record_id_list (GPtrArray *ids)
 }
 
 gboolean
-fl_record_store_copy (FlDb *db, const FlTable *table, const char *copy_table, JsonObject *row, GError **error)
+fl_record_set_fields_copy (FlDb *db, const FlTable *table, const char *copy_table, const char *id,
+                           JsonObject *values, GError **error)
 {
-  /* `copy_table` is the caller's name, never a user's. */
-  g_autofree char *sql = g_strdup_printf ("UPDATE \"%s\" SET %s WHERE id = ?1", copy_table,
-                                          table_sql (table)->set_list);
-  g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql, error);
+  if (json_object_get_size (values) == 0)
+    return TRUE;
+  /* Only names of the static schema go into the text (`copy_table` is the
+   * caller's, never a user's); a statement per set of columns, cached. */
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_string_printf (sql, "UPDATE \"%s\" SET ", copy_table);
+  g_autoptr(GPtrArray) columns = g_ptr_array_new ();
+  for (guint i = 0; i < table->n_columns; i++)
+    if (json_object_has_member (values, table->columns[i].name))
+      {
+        g_string_append_printf (sql, "%s\"%s\" = ?%u", columns->len > 0 ? ", " : "", table->columns[i].name,
+                                columns->len + 2);
+        g_ptr_array_add (columns, (gpointer) &table->columns[i]);
+      }
+  if (columns->len == 0)
+    return TRUE;
+  g_string_append (sql, " WHERE id = ?1");
+  g_autoptr(FlStmt) stmt = fl_db_prepare (db, sql->str, error);
   if (stmt == NULL)
     return FALSE;
-  bind_row (stmt, table, row);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  for (guint i = 0; i < columns->len; i++)
+    {
+      const FlColumn *column = columns->pdata[i];
+      bind_value (stmt, (int) i + 2, column, json_object_get_member (values, column->name));
+    }
   return fl_stmt_step_done (db, stmt, error);
 }
 

@@ -47,14 +47,16 @@ const char *fl_record_select_list (const FlTable *table);
  * `inserted` to whether the row was new. */
 gboolean    fl_record_store (FlDb *db, const FlTable *table, JsonObject *row,
                              gboolean *inserted, GError **error);
+/* Writes `row` over the row of a mutable table with its id, which the
+ * caller read in this transaction: fl_record_store without its insert. */
+gboolean    fl_record_replace (FlDb *db, const FlTable *table, JsonObject *row, GError **error);
 /* `ids` (char*) as a JSON array of strings, for a statement to read with
  * json_each(): the rows of a batch found in one query. */
 char       *fl_record_id_list (GPtrArray *ids);
-/* Writes `row` over the row with its id in `copy_table` (a table with the
- * columns of `table`, as fl_record_load_copy() reads); a missing row is not
- * added. */
-gboolean    fl_record_store_copy (FlDb *db, const FlTable *table, const char *copy_table,
-                                  JsonObject *row, GError **error);
+/* Sets the columns named in `values` (columns of `table`) of row `id` in
+ * `copy_table`, leaving the others as they are; a missing row is not added. */
+gboolean    fl_record_set_fields_copy (FlDb *db, const FlTable *table, const char *copy_table,
+                                       const char *id, JsonObject *values, GError **error);
 /* Removes a row that left this replica's scope. */
 gboolean    fl_record_forget (FlDb *db, const FlTable *table, const char *id, GError **error);
 

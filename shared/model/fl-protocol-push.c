@@ -47,45 +47,55 @@ fl_mutation_free (FlMutation *m)
   g_free (m);
 }
 
-/* Finds the column `name` of `table` for a value at `path`; the common
- * columns are the server's to set. */
+/* Finds the column `name` of `table` for a value at `prefix`.`name`; the
+ * common columns are the server's to set.  Paths are spelled out only for
+ * the error that names one. */
 static const FlColumn *
-writable_column (const FlTable *table, const char *name, const char *path,
+writable_column (const FlTable *table, const char *name, const char *prefix,
                  char **bad_field, GError **error)
 {
   if (fl_schema_is_common_column (name))
     {
+      g_autofree char *path = fl_protocol_member_path (prefix, name);
       fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_UNKNOWN, path,
                         _("%s is kept by the server and cannot be set"), name);
       return NULL;
     }
   const FlColumn *column = fl_table_column (table, name);
   if (column == NULL)
-    fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_UNKNOWN, path, _("%s has no field “%s”"), table->name, name);
+    {
+      g_autofree char *path = fl_protocol_member_path (prefix, name);
+      fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_UNKNOWN, path, _("%s has no field “%s”"), table->name, name);
+    }
   return column;
 }
 
+/* A value at `prefix`.`name`, or at `prefix`.`name`.`leaf` when `leaf` is set. */
 static gboolean
-check_value (const FlTable *table, const FlColumn *column, JsonNode *value, const char *path,
-             char **bad_field, GError **error)
+check_value (const FlTable *table, const FlColumn *column, JsonNode *value, const char *prefix,
+             const char *name, const char *leaf, char **bad_field, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
   if (fl_record_validate_value (table, column, value, &local_error))
     return TRUE;
-  return fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_INVALID, path, "%s", local_error->message);
+  g_autofree char *path = fl_protocol_member_path (prefix, name);
+  g_autofree char *leaf_path = leaf != NULL ? fl_protocol_member_path (path, leaf) : NULL;
+  return fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_INVALID, leaf_path != NULL ? leaf_path : path,
+                           "%s", local_error->message);
 }
 
 static gboolean
 check_fields (const FlTable *table, JsonObject *fields, const char *prefix,
               char **bad_field, GError **error)
 {
-  g_autoptr(GList) members = json_object_get_members (fields);
-  for (GList *l = members; l != NULL; l = l->next)
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+  json_object_iter_init (&iter, fields);
+  while (json_object_iter_next (&iter, &name, &value))
     {
-      g_autofree char *path = fl_protocol_member_path (prefix, l->data);
-      const FlColumn *column = writable_column (table, l->data, path, bad_field, error);
-      if (column == NULL ||
-          !check_value (table, column, json_object_get_member (fields, l->data), path, bad_field, error))
+      const FlColumn *column = writable_column (table, name, prefix, bad_field, error);
+      if (column == NULL || !check_value (table, column, value, prefix, name, NULL, bad_field, error))
         return FALSE;
     }
   return TRUE;
@@ -101,21 +111,23 @@ check_changes (const FlTable *table, JsonObject *changes, const char *prefix,
   g_autoptr(GList) members = json_object_get_members (changes);
   for (GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *path = fl_protocol_member_path (prefix, l->data);
-      const FlColumn *column = writable_column (table, l->data, path, bad_field, error);
+      const FlColumn *column = writable_column (table, l->data, prefix, bad_field, error);
       if (column == NULL)
         return FALSE;
+      g_autofree char *path = fl_protocol_member_path (prefix, l->data);
       JsonObject *pair = fl_protocol_require_object (json_object_get_member (changes, l->data), path, bad_field, error);
       if (pair == NULL || !fl_protocol_only_known_members (pair, path, pair_members, bad_field, error))
         return FALSE;
       for (guint i = 0; pair_members[i] != NULL; i++)
         {
-          g_autofree char *value_path = fl_protocol_member_path (path, pair_members[i]);
           JsonNode *value = json_object_get_member (pair, pair_members[i]);
           if (value == NULL)
-            return fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_MALFORMED, value_path,
-                                     _("is required (null for no value)"));
-          if (!check_value (table, column, value, value_path, bad_field, error))
+            {
+              g_autofree char *value_path = fl_protocol_member_path (path, pair_members[i]);
+              return fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_MALFORMED, value_path,
+                                       _("is required (null for no value)"));
+            }
+          if (!check_value (table, column, value, prefix, l->data, pair_members[i], bad_field, error))
             return FALSE;
         }
     }
@@ -138,34 +150,38 @@ fl_mutation_from_json (JsonNode *node, const char *path, char **bad_field, GErro
                   !fl_protocol_member_time (o, path, "at", &at, bad_field, error))
     return NULL;
 
-  g_autofree char *table_path = fl_protocol_member_path (path, "table");
-  g_autofree char *id_path = fl_protocol_member_path (path, "id");
-  g_autofree char *op_path = fl_protocol_member_path (path, "op");
+  /* Paths are spelled out for an error only. */
   const FlTable *table = fl_schema_lookup (table_name);
   if (table == NULL)
     {
+      g_autofree char *table_path = fl_protocol_member_path (path, "table");
       fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_UNKNOWN, table_path, _("there is no table “%s”"), table_name);
       return NULL;
     }
   if (!fl_uuid_is_valid (id))
     {
+      g_autofree char *id_path = fl_protocol_member_path (path, "id");
       fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_MALFORMED, id_path, _("“%s” is not a row id"), id);
       return NULL;
     }
+  g_autofree char *op_path = NULL;
   if (!fl_mutation_op_from_string (op_name, &op))
     {
+      op_path = fl_protocol_member_path (path, "op");
       fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_MALFORMED, op_path,
                         _("“%s” is not one of: insert, update, append"), op_name);
       return NULL;
     }
   if (table->kind == FL_TABLE_APPEND_ONLY && op != FL_MUTATION_APPEND)
     {
+      op_path = fl_protocol_member_path (path, "op");
       fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_INVALID, op_path,
                         _("%s is append-only: its entries are appended, never inserted or updated"), table->name);
       return NULL;
     }
   if (table->kind != FL_TABLE_APPEND_ONLY && op == FL_MUTATION_APPEND)
     {
+      op_path = fl_protocol_member_path (path, "op");
       fl_protocol_fail (bad_field, error, FL_PROTOCOL_ERROR_INVALID, op_path,
                         _("%s rows are inserted and updated, not appended"), table->name);
       return NULL;

@@ -63,12 +63,26 @@ typedef enum {
   DAY_WORKING = 2,
 } DayKind;
 
+/* Resolving a local wall-clock time in the zone is the costly step of
+ * every walk, and a server deriving the due times of many orders asks for
+ * the same few days again and again: the answers are kept, a slot per
+ * (day, minute), whatever the holidays and hours (they do not change it). */
+#define INSTANT_CACHE_SLOTS 128
+
+typedef struct {
+  guint  julian;  /* 0: empty */
+  int    minute;
+  gint64 usec;
+} CachedInstant;
+
 struct _FlCalendar {
-  GTimeZone  *time_zone;
-  FlCoverage  coverage;
-  int         open_minute;
-  int         close_minute;
-  GHashTable *days;  /* Julian day -> DayKind */
+  GTimeZone    *time_zone;
+  FlCoverage    coverage;
+  int           open_minute;
+  int           close_minute;
+  GHashTable   *days;  /* Julian day -> DayKind */
+  GMutex        cache_lock;  /* a calendar may be shared between threads */
+  CachedInstant instants[INSTANT_CACHE_SLOTS];
 };
 
 static void
@@ -77,6 +91,7 @@ calendar_clear (gpointer data)
   FlCalendar *calendar = data;
   g_time_zone_unref (calendar->time_zone);
   g_hash_table_unref (calendar->days);
+  g_mutex_clear (&calendar->cache_lock);
 }
 
 G_DEFINE_BOXED_TYPE (FlCalendar, fl_calendar, fl_calendar_ref, fl_calendar_unref)
@@ -125,6 +140,7 @@ fl_calendar_new (const char *time_zone, FlCoverage coverage)
   calendar->open_minute = 9 * 60;
   calendar->close_minute = 18 * 60;
   calendar->days = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_mutex_init (&calendar->cache_lock);
   return calendar;
 }
 
@@ -315,14 +331,20 @@ usec_to_seconds (gint64 usec)
   return usec >= 0 ? usec / G_USEC_PER_SEC : -((-usec + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 }
 
+/* GDate's day number of 1970-01-01. */
+#define UNIX_EPOCH_JULIAN 719163
+
+/* The local date of an instant: the zone's offset at that instant, as
+ * g_date_time_to_timezone takes it, without making GDateTimes. */
 static void
 local_date_of (FlCalendar *calendar, gint64 usec, GDate *date)
 {
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec_to_seconds (usec));
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, calendar->time_zone);
+  gint64 seconds = usec_to_seconds (usec);
+  gint interval = g_time_zone_find_interval (calendar->time_zone, G_TIME_TYPE_UNIVERSAL, seconds);
+  gint64 local = seconds + g_time_zone_get_offset (calendar->time_zone, interval);
+  gint64 day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
   g_date_clear (date, 1);
-  g_date_set_dmy (date, g_date_time_get_day_of_month (local), g_date_time_get_month (local),
-                  g_date_time_get_year (local));
+  g_date_set_julian (date, (guint32) (UNIX_EPOCH_JULIAN + day));
 }
 
 /* The instant of a local wall-clock time.  GDateTime resolves it with the
@@ -337,10 +359,23 @@ local_instant (FlCalendar *calendar, const GDate *date, int minute_of_day)
       g_date_add_days (&day, 1);
       minute_of_day = 0;
     }
+  guint julian = g_date_get_julian (&day);
+  CachedInstant *slot = &calendar->instants[(julian * 7 + (guint) minute_of_day) % INSTANT_CACHE_SLOTS];
+  g_mutex_lock (&calendar->cache_lock);
+  gboolean cached = slot->julian == julian && slot->minute == minute_of_day;
+  gint64 usec = slot->usec;
+  g_mutex_unlock (&calendar->cache_lock);
+  if (cached)
+    return usec;
+
   g_autoptr(GDateTime) dt = g_date_time_new (calendar->time_zone, g_date_get_year (&day),
                                              g_date_get_month (&day), g_date_get_day (&day),
                                              minute_of_day / 60, minute_of_day % 60, 0);
-  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+  usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+  g_mutex_lock (&calendar->cache_lock);
+  *slot = (CachedInstant) { .julian = julian, .minute = minute_of_day, .usec = usec };
+  g_mutex_unlock (&calendar->cache_lock);
+  return usec;
 }
 
 /* The working interval [open, close) of a local date, FALSE on a day off.

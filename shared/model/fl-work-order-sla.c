@@ -83,6 +83,15 @@ priority_of (JsonObject *wo)
 void
 fl_work_order_derive (JsonObject *wo, FlCalendar *calendar, GPtrArray *policy_rows)
 {
+  FlSlaChoice choice;
+  fl_work_order_choose_policy (fl_record_get_string (wo, "site_id"), fl_record_get_string (wo, "service"),
+                               policy_rows, &choice);
+  fl_work_order_derive_chosen (wo, calendar, &choice);
+}
+
+void
+fl_work_order_derive_chosen (JsonObject *wo, FlCalendar *calendar, const FlSlaChoice *choice)
+{
   FlPriority priority = priority_of (wo);
   json_object_set_string_member (wo, "priority", fl_priority_to_string (priority));
 
@@ -104,11 +113,8 @@ fl_work_order_derive (JsonObject *wo, FlCalendar *calendar, GPtrArray *policy_ro
     }
   else
     {
-      FlSlaChoice choice;
-      fl_work_order_choose_policy (fl_record_get_string (wo, "site_id"), fl_record_get_string (wo, "service"),
-                                   policy_rows, &choice);
       json_object_set_null_member (wo, "request_level");
-      fl_sla_compute_due (&choice.policy, calendar, priority, created, held, &response_due, &resolve_due);
+      fl_sla_compute_due (&choice->policy, calendar, priority, created, held, &response_due, &resolve_due);
     }
   set_time (wo, "response_due", response_due);
   set_time (wo, "resolve_due", resolve_due);
@@ -273,14 +279,6 @@ fl_work_order_sla_warnings (JsonObject *site, int percents[FL_SLA_MAX_WARNINGS])
   return 2;
 }
 
-/* The instant `percent` of the working time from `start` to `due` is used. */
-static gint64
-crossing (FlCalendar *calendar, gint64 start, gint64 due, int percent)
-{
-  gint64 total = fl_calendar_working_seconds_between (calendar, start, due);
-  return fl_calendar_add_working_time (calendar, start, total * percent / 100);
-}
-
 static const char *
 escalation_level (JsonObject *wo, FlSlaTarget target)
 {
@@ -323,15 +321,24 @@ fl_work_order_sla_events (JsonObject *wo, FlCalendar *calendar, const int *warni
       /* On hold the resolution clock stands still: nothing it has not
        * reached when the hold began happens until work resumes. */
       gint64 until = target == FL_SLA_TARGET_RESOLVE && hold_since != 0 ? MIN (now, hold_since) : now;
+      /* A warning is due when `percent` of the working time from creation
+       * to the due time is used.  What is used by `until` tells, without
+       * walking to each warning's instant, the warnings not reached yet:
+       * most of them, for an order just recorded. */
+      gint64 total = fl_calendar_working_seconds_between (calendar, created, due);
+      gint64 used = fl_calendar_working_seconds_between (calendar, created, MIN (until, due));
       for (guint i = 0; i <= n_warnings; i++)
         {
           gboolean escalation = i == n_warnings;
+          gint64 share = escalation ? 0 : total * warnings[i] / 100;
+          if (!escalation && used < share)
+            continue;
           FlSlaEvent event = {
             .target = target,
             .percent = escalation ? 100 : warnings[i],
             .level = escalation ? escalation_level (wo, target) : NULL,
             .due = due,
-            .at = escalation ? due : crossing (calendar, created, due, warnings[i]),
+            .at = escalation ? due : fl_calendar_add_working_time (calendar, created, share),
           };
           /* A warning counts from its instant, an escalation strictly after
            * the due time (done at it is on time); the target met by then

@@ -55,6 +55,10 @@ const char *fl_request_level_label_for_name (const char *text);
  * server. */
 void        fl_work_order_derive (JsonObject *work_order, FlCalendar *calendar,
                                   GPtrArray *policy_rows);
+/* The same with the policy already chosen for the order's site and service
+ * (fl_work_order_choose_policy): for many orders of a few services. */
+void        fl_work_order_derive_chosen (JsonObject *work_order, FlCalendar *calendar,
+                                         const FlSlaChoice *choice);
 
 /* Which policy set the due times of `work_order`, for people: "Contract
  * “HIS core” at this site", "Site default", "Standard targets" ... */

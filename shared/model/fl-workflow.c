@@ -419,13 +419,20 @@ static const FieldRights field_rights[] = {
   { "on_hold_seconds",      FL_WO_FIELD_LIFECYCLE, 0,       0 },
 };
 
+/* Asked for every field of every pushed work order: found by name in a
+ * table built once. */
 static const FieldRights *
 find_field (const char *field)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (field_rights); i++)
-    if (g_strcmp0 (field_rights[i].field, field) == 0)
-      return &field_rights[i];
-  return NULL;
+  static GHashTable *by_name;
+  if (g_once_init_enter (&by_name))
+    {
+      GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < G_N_ELEMENTS (field_rights); i++)
+        g_hash_table_insert (table, (gpointer) field_rights[i].field, (gpointer) &field_rights[i]);
+      g_once_init_leave (&by_name, table);
+    }
+  return field != NULL ? g_hash_table_lookup (by_name, field) : NULL;
 }
 
 FlWorkOrderFieldKind

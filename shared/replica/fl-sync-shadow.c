@@ -67,10 +67,10 @@ fl_sync_shadow_load_rows (FlDb *db, const FlTable *table, GPtrArray *ids, GError
 }
 
 gboolean
-fl_sync_shadow_update (FlDb *db, const FlTable *table, JsonObject *row, GError **error)
+fl_sync_shadow_set_fields (FlDb *db, const FlTable *table, const char *id, JsonObject *values, GError **error)
 {
   g_autofree char *shadow_table = g_strdup_printf ("sync_shadow_%s", table->name);
-  return fl_record_store_copy (db, table, shadow_table, row, error);
+  return fl_record_set_fields_copy (db, table, shadow_table, id, values, error);
 }
 
 GHashTable *

@@ -23,9 +23,10 @@ gboolean    fl_sync_shadow_write (FlDb *db, const FlTable *table, JsonObject *ro
  * (the keys are the rows' own), read in one query. */
 GHashTable *fl_sync_shadow_load_rows (FlDb *db, const FlTable *table, GPtrArray *ids, GError **error);
 
-/* Moves the shadow of `row` (which has one) to `row`, leaving the row the
- * user sees as it is. */
-gboolean    fl_sync_shadow_update (FlDb *db, const FlTable *table, JsonObject *row, GError **error);
+/* Sets the fields `values` of the shadow of row `id`, if it has one,
+ * leaving the rest of it and the row the user sees as they are. */
+gboolean    fl_sync_shadow_set_fields (FlDb *db, const FlTable *table, const char *id, JsonObject *values,
+                                       GError **error);
 
 /* The rows (fl_outbox_row_key) with a shadow but no update waiting: rows
  * whose updates the server took, with the server's version as this replica

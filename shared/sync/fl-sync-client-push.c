@@ -64,18 +64,20 @@ advance_shadow (const FlTable *table, JsonObject *shadow, const FlOutboxEntry *e
     }
 }
 
-/* The answered rows of one table, their shadows and the updates of them
- * still waiting, each read in one query. */
+/* The answered rows of one table, the updates of them still waiting and
+ * the shadows of those to rebase, each read in one query. */
 typedef struct {
-  GPtrArray  *ids;      /* char*, owned by the rows' work */
-  GHashTable *shadows;  /* id -> JsonObject* */
-  GHashTable *pending;  /* id -> GPtrArray of FlOutboxEntry* */
+  GPtrArray  *ids;         /* char*, owned by the rows' work */
+  GPtrArray  *rebase_ids;  /* the rows refused or with updates waiting */
+  GHashTable *shadows;     /* id -> JsonObject*, of rebase_ids */
+  GHashTable *pending;     /* id -> GPtrArray of FlOutboxEntry* */
 } TableWork;
 
 static void
 table_work_free (TableWork *work)
 {
   g_ptr_array_unref (work->ids);
+  g_ptr_array_unref (work->rebase_ids);
   g_clear_pointer (&work->shadows, g_hash_table_unref);
   g_clear_pointer (&work->pending, g_hash_table_unref);
   g_free (work);
@@ -92,14 +94,21 @@ table_work_free (TableWork *work)
 static gboolean
 settle_row (FlDb *db, RowWork *work, TableWork *of_table, GError **error)
 {
+  GPtrArray *waiting = g_hash_table_lookup (of_table->pending, work->id);
+  if (!work->refused && waiting == NULL)
+    {
+      /* Only the fields answered move, in place: the shadow is neither
+       * read nor written whole (a new row, or one gone, has none). */
+      g_autoptr(JsonObject) moved = json_object_new ();
+      for (guint i = 0; i < work->entries->len; i++)
+        advance_shadow (work->table, moved, g_ptr_array_index (work->entries, i), g_ptr_array_index (work->results, i));
+      return fl_sync_shadow_set_fields (db, work->table, work->id, moved, error);
+    }
   JsonObject *shadow = g_hash_table_lookup (of_table->shadows, work->id);
   if (shadow == NULL)
     return TRUE;  /* a new row, or one gone */
   for (guint i = 0; i < work->entries->len; i++)
     advance_shadow (work->table, shadow, g_ptr_array_index (work->entries, i), g_ptr_array_index (work->results, i));
-  GPtrArray *waiting = g_hash_table_lookup (of_table->pending, work->id);
-  if (!work->refused && waiting == NULL)
-    return fl_sync_shadow_update (db, work->table, shadow, error);
   return fl_sync_rebase_row_on (db, work->table, shadow, waiting, error);
 }
 
@@ -169,6 +178,7 @@ apply_push_results (SyncRun *run, GPtrArray *sent, FlPushResponse *response, GEr
             {
               of_table = g_new0 (TableWork, 1);
               of_table->ids = g_ptr_array_new ();
+              of_table->rebase_ids = g_ptr_array_new ();
               g_hash_table_insert (tables, (gpointer) table, of_table);
             }
           g_ptr_array_add (of_table->ids, (gpointer) work->id);
@@ -184,10 +194,21 @@ apply_push_results (SyncRun *run, GPtrArray *sent, FlPushResponse *response, GEr
   g_hash_table_iter_init (&iter, tables);
   while (ok && g_hash_table_iter_next (&iter, (gpointer *) &table, (gpointer *) &of_table))
     {
-      of_table->shadows = fl_sync_shadow_load_rows (db, table, of_table->ids, error);
-      of_table->pending = of_table->shadows != NULL
-        ? fl_outbox_pending_updates_of_rows (db, table->name, of_table->ids, error) : NULL;
+      of_table->pending = fl_outbox_pending_updates_of_rows (db, table->name, of_table->ids, error);
       ok = of_table->pending != NULL;
+    }
+  for (guint i = 0; ok && i < order->len; i++)
+    {
+      RowWork *work = g_ptr_array_index (order, i);
+      of_table = g_hash_table_lookup (tables, work->table);
+      if (work->refused || g_hash_table_contains (of_table->pending, work->id))
+        g_ptr_array_add (of_table->rebase_ids, (gpointer) work->id);
+    }
+  g_hash_table_iter_init (&iter, tables);
+  while (ok && g_hash_table_iter_next (&iter, (gpointer *) &table, (gpointer *) &of_table))
+    {
+      of_table->shadows = fl_sync_shadow_load_rows (db, table, of_table->rebase_ids, error);
+      ok = of_table->shadows != NULL;
     }
   for (guint i = 0; ok && i < order->len; i++)
     {

@@ -509,6 +509,56 @@ test_describe (void)
   g_assert_null (fl_sla_describe (cal, 0, late_now, 0));
 }
 
+/* A calendar keeps what it worked out for the days it walked: one used for
+ * many orders (as a server's request uses it) must give every answer a
+ * fresh one gives, across a change of the clocks, a night local time and UTC
+ * fall on different dates, instants before 1970, and its hours changed. */
+static void
+test_kept_calendar_equals_fresh (void)
+{
+  /* Honolulu is UTC-10: its Friday afternoon is Saturday in UTC, and the
+   * walk starts on the local date. */
+  g_autoptr(FlCalendar) honolulu = fl_calendar_new ("Pacific/Honolulu", FL_COVERAGE_5X9);
+  assert_time (fl_calendar_add_working_time (honolulu, at ("2026-11-20T15:00:00-10:00"), 3600),
+               "2026-11-21T02:00:00.000Z");
+  g_assert_cmpint (fl_calendar_working_seconds_between (honolulu, at ("2026-11-20T15:00:00-10:00"),
+                                                        at ("2026-11-20T17:00:00-10:00")), ==, 7200);
+
+  const char *zones[] = { "Europe/Berlin", "America/New_York", "Asia/Shanghai" };
+  const char *starts[] = {
+    "2026-10-24T17:00:00+02:00", "2026-10-25T01:30:00+02:00", "2026-11-01T01:30:00-04:00",
+    "2026-03-08T01:59:59.500-05:00", "2026-09-30T23:30:00Z", "1969-12-31T23:59:59.750Z",
+    "1969-06-15T12:00:00+08:00",
+  };
+  const gint64 amounts[] = { 1, 3599, 9 * 3600, 40 * 3600 + 7, 400 * 3600 };
+  for (guint z = 0; z < G_N_ELEMENTS (zones); z++)
+    for (FlCoverage c = FL_COVERAGE_5X9; c <= FL_COVERAGE_7X24; c++)
+      {
+        g_autoptr(FlCalendar) kept = fl_calendar_new (zones[z], c);
+        for (guint round = 0; round < 2; round++)
+          {
+            if (round == 1)
+              fl_calendar_set_working_hours (kept, 8 * 60 + 30, 17 * 60 + 30);
+            for (guint s = 0; s < G_N_ELEMENTS (starts); s++)
+              for (guint a = 0; a < G_N_ELEMENTS (amounts); a++)
+                {
+                  g_autoptr(FlCalendar) fresh = fl_calendar_new (zones[z], c);
+                  if (round == 1)
+                    fl_calendar_set_working_hours (fresh, 8 * 60 + 30, 17 * 60 + 30);
+                  gint64 start = at (starts[s]);
+                  g_test_message ("%s, coverage %d, %s + %" G_GINT64_FORMAT " s", zones[z], c, starts[s], amounts[a]);
+                  gint64 due = fl_calendar_add_working_time (kept, start, amounts[a]);
+                  g_assert_cmpint (due, ==, fl_calendar_add_working_time (fresh, start, amounts[a]));
+                  g_autoptr(FlCalendar) fresh2 = fl_calendar_new (zones[z], c);
+                  if (round == 1)
+                    fl_calendar_set_working_hours (fresh2, 8 * 60 + 30, 17 * 60 + 30);
+                  g_assert_cmpint (fl_calendar_working_seconds_between (kept, start, due + (gint64) 3600 * G_USEC_PER_SEC), ==,
+                                   fl_calendar_working_seconds_between (fresh2, start, due + (gint64) 3600 * G_USEC_PER_SEC));
+                }
+          }
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -523,6 +573,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sla/calendar/between", test_working_seconds_between);
   g_test_add_func ("/sla/calendar/round-trip", test_round_trip);
   g_test_add_func ("/sla/calendar/long-target-equals-walk", test_long_target_equals_walk);
+  g_test_add_func ("/sla/calendar/kept-equals-fresh", test_kept_calendar_equals_fresh);
   g_test_add_func ("/sla/due/bounded", test_due_is_bounded);
   for (guint i = 0; i < G_N_ELEMENTS (due_cases); i++)
     g_test_add_data_func (due_cases[i].path, &due_cases[i], test_due_case);
