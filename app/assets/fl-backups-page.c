@@ -264,22 +264,6 @@ job_activate_cb (FlBackupsPage *self, guint position)
     fl_backups_page_show (self, fl_record_item_get_id (item));
 }
 
-/* "2026-11-22 21:30" in local time; FALSE for anything else. */
-static gboolean
-parse_local_time (const char *input, gint64 *out)
-{
-  int year, month, day, hour = 0, minute = 0;
-  char tail;
-  int n = sscanf (input, "%d-%d-%d %d:%d%c", &year, &month, &day, &hour, &minute, &tail);
-  if (n != 3 && n != 5)
-    return FALSE;
-  g_autoptr(GDateTime) local = g_date_time_new_local (year, month, day, hour, minute, 0);
-  if (local == NULL)
-    return FALSE;
-  *out = g_date_time_to_unix (local) * G_USEC_PER_SEC;
-  return TRUE;
-}
-
 static void
 record_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -295,7 +279,7 @@ record_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   g_autoptr(GError) error = NULL;
   const char *refused = NULL;
   g_autofree char *taken = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->taken_row))));
-  if (*taken != '\0' && !parse_local_time (taken, &check.backup_taken_at))
+  if (*taken != '\0' && !fl_time_parse_wall (taken, NULL, &check.backup_taken_at, NULL))
     {
       refused = _("Write when the backup was taken as YYYY-MM-DD HH:MM");
       fl_number_entry_refuse (GTK_EDITABLE (self->taken_row), refused);

@@ -93,12 +93,26 @@ number_row (JsonObject *item, const char *label, GtkWidget **control)
 
   /* An entry, not a spin button: a reading far outside the limits is a
    * finding to record as typed, never clamped to a range, and text that is
-   * not a number is refused here rather than read as the last value. */
-  double start = has_min && has_max ? (min + max) / 2 : has_min ? min : has_max ? max : 0;
-  char start_text[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (start_text, sizeof start_text, "%g", start);
+   * not a number is refused here rather than read as the last value. It
+   * starts empty, the limits only a hint: a value it started with would be
+   * recorded as measured when nobody read the meter, so a required reading
+   * must be typed and an optional one left empty is not measured. */
+  gboolean required = json_object_has_member (item, "required") &&
+                      json_object_get_boolean_member (item, "required");
+  g_autofree char *hint = NULL;
+  if (has_min && has_max)
+    /* Translators: the limits of a reading, shown in its empty field. */
+    hint = g_strdup_printf (_("%g–%g"), min, max);
+  else if (has_min)
+    /* Translators: the lower limit of a reading, shown in its empty field. */
+    hint = g_strdup_printf (_("≥ %g"), min);
+  else if (has_max)
+    /* Translators: the upper limit of a reading, shown in its empty field. */
+    hint = g_strdup_printf (_("≤ %g"), max);
+  else
+    hint = g_strdup (required ? _("Required") : _("Optional"));
   GtkWidget *entry = gtk_entry_new ();
-  gtk_editable_set_text (GTK_EDITABLE (entry), start_text);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), hint);
   gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_NUMBER);
   gtk_editable_set_width_chars (GTK_EDITABLE (entry), 8);
   gtk_editable_set_alignment (GTK_EDITABLE (entry), 1);

@@ -71,6 +71,56 @@ fl_time_parse (const char *text, gint64 *out_usec, GError **error)
   return TRUE;
 }
 
+/* Reads exactly `n` ASCII digits at *p, advancing it. */
+static gboolean
+read_digits (const char **p, int n, int *out)
+{
+  int value = 0;
+  for (int i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit ((*p)[i]))
+        return FALSE;
+      value = value * 10 + ((*p)[i] - '0');
+    }
+  *p += n;
+  *out = value;
+  return TRUE;
+}
+
+gboolean
+fl_time_parse_wall (const char *text, GTimeZone *tz, gint64 *out_usec, GError **error)
+{
+  int year, month, day, hour = 0, minute = 0;
+  const char *p = text != NULL ? text : "";
+  gboolean ok = read_digits (&p, 4, &year) && *p++ == '-' && read_digits (&p, 2, &month)
+                && *p++ == '-' && read_digits (&p, 2, &day);
+  if (ok && *p == ' ')
+    {
+      p++;
+      ok = read_digits (&p, 2, &hour) && *p++ == ':' && read_digits (&p, 2, &minute);
+    }
+  ok = ok && *p == '\0' && year >= 1 && g_date_valid_dmy (day, month, year)
+       && hour < 24 && minute < 60;
+  g_autoptr(GDateTime) dt = NULL;
+  if (ok)
+    {
+      g_autoptr(GTimeZone) local = tz == NULL ? g_time_zone_new_local () : g_time_zone_ref (tz);
+      dt = g_date_time_new (local, year, month, day, hour, minute, 0);
+      /* GLib moves a time the zone skips (a clock change) instead of
+       * refusing it; such a time was never shown on a clock there. */
+      ok = dt != NULL && g_date_time_get_hour (dt) == hour && g_date_time_get_minute (dt) == minute
+           && g_date_time_get_day_of_month (dt) == day;
+    }
+  if (!ok)
+    {
+      g_set_error (error, FL_TIME_ERROR, FL_TIME_ERROR_INVALID,
+                   _("“%s” is not a time such as 2026-11-22 21:30"), text != NULL ? text : "");
+      return FALSE;
+    }
+  *out_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+  return TRUE;
+}
+
 char *
 fl_time_format_minutes (gint64 minutes)
 {

@@ -24,6 +24,11 @@ void    fl_time_set_tick_for_testing (gint64 usec);
 char   *fl_time_format (gint64 usec);
 gboolean fl_time_parse (const char *text, gint64 *out_usec, GError **error);
 
+/* A wall-clock time typed by a person, "2026-11-22 21:30" or "2026-11-22"
+ * (midnight), in `tz` (NULL: local time). Digits exactly as shown, every
+ * field range-checked, nothing after it; a time the zone skips is refused. */
+gboolean fl_time_parse_wall (const char *text, GTimeZone *tz, gint64 *out_usec, GError **error);
+
 /* Time spent for people: "40 minutes", "3 h 25 min". */
 char   *fl_time_format_minutes (gint64 minutes);
 

@@ -23,6 +23,8 @@ static const char template_items[] =
   "  \"required\": true, \"severity\": \"major\"},"
   " {\"key\": \"temperature\", \"label\": \"进风温度 Inlet temperature\", \"kind\": \"number\","
   "  \"required\": true, \"severity\": \"major\", \"min\": 10, \"max\": 35, \"unit\": \"°C\"},"
+  " {\"key\": \"humidity\", \"label\": \"相对湿度 Relative humidity\", \"kind\": \"number\","
+  "  \"severity\": \"minor\", \"min\": 20, \"max\": 80, \"unit\": \"%\"},"
   " {\"key\": \"alarm\", \"label\": \"告警状态 Alarm state\", \"kind\": \"choice\", \"required\": true,"
   "  \"severity\": \"critical\", \"choices\": [\"none\", \"warning\", \"critical\"],"
   "  \"fail_choices\": [\"critical\"]},"
@@ -106,6 +108,21 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
   g_assert_true (ADW_IS_COMBO_ROW (fl_inspection_form_get_control (form, "alarm")));
   g_assert_true (ADW_IS_ENTRY_ROW (fl_inspection_form_get_control (form, "notes")));
 
+  /* Readings start empty with their limits as a hint: a required one
+   * nobody typed is refused at its field and nothing is recorded, rather
+   * than a value the form made up being recorded as measured. */
+  GtkWidget *humidity = fl_inspection_form_get_control (form, "humidity");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (temperature)), ==, "");
+  g_assert_cmpstr (gtk_entry_get_placeholder_text (GTK_ENTRY (temperature)), ==, "10–35");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (humidity)), ==, "");
+  g_assert_cmpstr (gtk_entry_get_placeholder_text (GTK_ENTRY (humidity)), ==, "20–80");
+  gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
+  fl_ui_test_pump ();
+  g_assert_cmpint (fl_test_count (f->db, "SELECT count(*) FROM inspection"), ==, 0);
+  g_assert_true (gtk_widget_has_css_class (temperature, "error"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (temperature), ==, "Enter a number");
+  g_assert_false (gtk_widget_has_css_class (humidity, "error"));
+
   /* A reading that is not a number, or a required one left empty, is
    * refused at its field with the reason, and nothing is recorded (the
    * spin button it replaced recorded its last value instead). */
@@ -176,6 +193,7 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
 
   /* The second CI passes and the round is done. */
   fl_inspections_page_show (f->page, f->round, f->ci2);
+  gtk_editable_set_text (GTK_EDITABLE (fl_inspection_form_get_control (form, "temperature")), "22");
   gtk_widget_activate_action (GTK_WIDGET (form), "inspection-form.record", NULL);
   fl_ui_test_pump ();
   g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "2 of 2 inspected");
@@ -183,6 +201,11 @@ test_fail_opens_incident (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_record_get_string (done, "status"), ==, "done");
   g_autoptr(FlRecordItem) passed = item_at (cis, 1);
   g_assert_cmpstr (fl_record_item_get_badge (passed), ==, "Passed");
+  /* The optional humidity nobody read is recorded as not measured. */
+  g_autofree char *second = g_strdup_printf (
+      "SELECT count(*) FROM inspection WHERE ci_id = '%s' AND json_extract (results, '$.temperature') = 22"
+      " AND json_type (results, '$.humidity') IS NULL", f->ci2);
+  g_assert_cmpint (fl_test_count (f->db, second), ==, 1);
 
   /* For the screenshot: the failing checklist again. */
   fl_inspections_page_show (f->page, f->round, f->ci1);
