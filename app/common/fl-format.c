@@ -126,6 +126,16 @@ row_name (FlDb *db, const char *table, const char *id)
 }
 
 char *
+fl_format_login (FlSession *session, const char *login)
+{
+  if (login == NULL)
+    return NULL;
+  g_autoptr(JsonObject) user = fl_user_find (fl_session_get_db (session), login, NULL);
+  const char *name = user != NULL ? fl_record_get_string (user, "display_name") : NULL;
+  return g_strdup (name != NULL && *name != '\0' ? name : login);
+}
+
+char *
 fl_format_value (FlSession *session, const char *table, const char *field, JsonNode *value)
 {
   if (value == NULL || JSON_NODE_HOLDS_NULL (value))
@@ -151,11 +161,7 @@ fl_format_value (FlSession *session, const char *table, const char *field, JsonN
   if (column != NULL && column->type == FL_COL_REF)
     return row_name (fl_session_get_db (session), column->ref_table, text);
   if (g_strv_contains (login_fields, field))
-    {
-      g_autoptr(JsonObject) user = fl_user_find (fl_session_get_db (session), text, NULL);
-      const char *name = user != NULL ? fl_record_get_string (user, "display_name") : NULL;
-      return g_strdup (name != NULL ? name : text);
-    }
+    return fl_format_login (session, text);
   return g_strdup (text);
 }
 

@@ -28,6 +28,9 @@ const char *fl_format_ci_field (const char *column);
  * progress"), impact and urgency by their meaning, a user by their display
  * name, a referenced row by its name or code, yes or no, times in local
  * time, "(empty)" for none; other values as they are. */
+/* The display name of `login` as the replica knows it; the login itself
+ * until its user row is here.  NULL for NULL. */
+char       *fl_format_login (FlSession *session, const char *login);
 char       *fl_format_value (FlSession *session, const char *table, const char *field, JsonNode *value);
 /* What a field is called ("Title", "Assignee"); an unknown one as stored. */
 const char *fl_format_field_name (const char *table, const char *field);

@@ -7,6 +7,7 @@
 #include "fl-sla.h"
 #include "fl-stock-movement.h"
 #include "fl-time.h"
+#include "fl-user.h"
 #include "fl-work-log-note.h"
 #include "fl-work-order-queries.h"
 #include "fl-workflow.h"
@@ -100,7 +101,10 @@ order_section (FlPdf *pdf, Sheet *sheet, FlDb *db)
                                             fl_priority_label_for_name (fl_record_get_string (wo, "priority")),
                                             fl_work_order_status_label_for_name (fl_record_get_string (wo, "status")));
   add_pair (cells, _("Priority and status"), state);
-  add_pair (cells, _("Engineer"), fl_record_get_string (wo, "assignee"));
+  const char *engineer = fl_record_get_string (wo, "assignee");
+  g_autoptr(JsonObject) engineer_row = engineer != NULL ? fl_user_find (db, engineer, NULL) : NULL;
+  const char *engineer_name = engineer_row != NULL ? fl_record_get_string (engineer_row, "display_name") : NULL;
+  add_pair (cells, _("Engineer"), engineer_name != NULL && *engineer_name != '\0' ? engineer_name : engineer);
   g_autofree char *opened = sheet_time (sheet, fl_record_get_string (wo, "created_at"));
   g_autofree char *responded = sheet_time (sheet, fl_record_get_string (wo, "responded_at"));
   g_autofree char *resolved = sheet_time (sheet, fl_record_get_string (wo, "resolved_at"));

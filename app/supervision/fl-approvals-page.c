@@ -182,7 +182,8 @@ decorate_queue_item (FlRecordItem *item, gpointer user_data)
   const char *ref = fl_record_get_string (row, "ref");
   const char *subject = fl_record_get_string (row, "subject");
   const char *place = fl_record_get_string (row, "place");
-  const char *who = fl_record_get_string (row, "who");
+  /* Who did it, by name: the login only while their user row is not here. */
+  const char *who = fl_record_get_string (row, "who_name");
   g_autofree char *when = fl_format_time (fl_record_get_string (row, "at"));
   g_autofree char *title = NULL, *subtitle = NULL;
 
@@ -498,7 +499,8 @@ show_work_order_facts (FlApprovalsPage *self, const char *id)
   add_property (self, g, _("Kind"), fl_work_order_kind_label_for_name (fl_record_get_string (wo, "kind")));
   add_property (self, g, _("Priority"), fl_priority_label_for_name (fl_record_get_string (wo, "priority")));
   add_property (self, g, _("Status"), fl_work_order_status_label_for_name (fl_record_get_string (wo, "status")));
-  add_property (self, g, _("Assignee"), fl_record_get_string (wo, "assignee"));
+  g_autofree char *assignee = fl_format_login (self->session, fl_record_get_string (wo, "assignee"));
+  add_property (self, g, _("Assignee"), assignee);
   add_property (self, g, _("Reported by"), fl_record_get_string (wo, "reporter"));
   g_autofree char *responded = format_on_time (fl_record_get_string (wo, "response_due"),
                                                fl_record_get_string (wo, "responded_at"));

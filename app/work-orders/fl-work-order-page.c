@@ -561,7 +561,8 @@ reload (FlWorkOrderPage *self)
   g_autofree char *priority_text = g_strdup_printf (_("%s · impact %s · urgency %s"), fl_priority_label_for_name (priority),
                                                     fl_format_impact (impact), fl_format_urgency (urgency));
   set_row_value (self->priority_row, priority_text);
-  set_row_value (self->assignee_row, fl_record_get_string (wo, "assignee"));
+  g_autofree char *assignee = fl_format_login (self->session, fl_record_get_string (wo, "assignee"));
+  set_row_value (self->assignee_row, assignee);
   const char *reporter = fl_record_get_string (wo, "reporter");
   const char *contact = fl_record_get_string (wo, "contact");
   g_autofree char *reporter_text = g_strdup_printf ("%s%s%s", reporter ? reporter : "",

@@ -25,7 +25,8 @@ G_BEGIN_DECLS
  * NULL oldest first, "newest", or "urgent" (work orders by priority, then
  * the oldest).  A submitted CMDB audit has in `counted` its items found as
  * recorded and in `expected` all the items it audited.  For list models
- * (paged). */
+ * (paged).  `who_name` is `who` by display name, the login while the
+ * user row is not in the replica. */
 const char *fl_approvals_queue_sql (void);
 
 /* Open work orders, unassigned first then the most urgent; ?1 not NULL:

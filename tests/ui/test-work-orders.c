@@ -186,7 +186,7 @@ test_create_incident_offline (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_work_order_page_get_id (f->page), ==, fl_record_item_get_id (item));
   g_assert_true (g_str_has_prefix (row_subtitle (f, "response_row"), expected_response));
   g_assert_true (g_str_has_prefix (row_subtitle (f, "resolve_row"), expected_resolve));
-  g_assert_cmpstr (row_subtitle (f, "assignee_row"), ==, "zhang.wei");
+  g_assert_cmpstr (row_subtitle (f, "assignee_row"), ==, "张伟");
   g_assert_true (g_str_has_prefix (row_subtitle (f, "ci_row"), "DB-01"));
   g_assert_cmpint (fl_changelog_pending_count (f->db, NULL), >=, 2);  /* the order and its log entry */
 
@@ -250,7 +250,7 @@ test_lifecycle (Fixture *f, gconstpointer data)
   fl_ui_test_pump ();
   g_autofree char *assigned = status_of (f, id);
   g_assert_cmpstr (assigned, ==, "assigned");
-  g_assert_cmpstr (row_subtitle (f, "assignee_row"), ==, "zhang.wei");
+  g_assert_cmpstr (row_subtitle (f, "assignee_row"), ==, "张伟");
   g_assert_false (button_enabled (f, "take_button"));
   g_assert_true (button_enabled (f, "start_button"));
   g_assert_false (button_enabled (f, "hold_button"));

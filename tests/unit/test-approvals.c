@@ -90,6 +90,8 @@ row (GPtrArray *rows, guint i)
 static void
 test_queue_lists_what_waits (Fixture *f, gconstpointer data)
 {
+  /* The engineer is known by name; the clerk's user row is not here. */
+  store_user (f->db, "eng_a", "Li Wei", "engineer", f->site, FALSE);
   g_autofree char *done = insert_work_order (f, "INC-1", "resolved", "eng_a", "\"2026-11-20T08:00:00.000Z\"");
   g_autofree char *open = insert_work_order (f, "INC-2", "in_progress", "eng_a", NULL);
   g_autofree char *count = NULL, *scrap = NULL, *proposal = NULL, *approved = NULL;
@@ -119,6 +121,8 @@ test_queue_lists_what_waits (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fl_record_get_string (row (all, 0), "target_table"), ==, "work_order");
   g_assert_cmpstr (fl_record_get_string (row (all, 0), "id"), ==, done);
   g_assert_cmpstr (fl_record_get_string (row (all, 0), "who"), ==, "eng_a");
+  g_assert_cmpstr (fl_record_get_string (row (all, 0), "who_name"), ==, "Li Wei");
+  g_assert_cmpstr (fl_record_get_string (row (all, 1), "who_name"), ==, "clerk");
   g_assert_cmpstr (fl_record_get_string (row (all, 0), "priority"), ==, "medium");
   g_assert_cmpstr (fl_record_get_string (row (all, 1), "id"), ==, count);
   g_assert_cmpint (fl_record_get_int (row (all, 1), "counted", 0), ==, 7);
