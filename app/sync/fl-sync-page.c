@@ -5,7 +5,6 @@
 #include <fl-outbox.h>
 #include <fl-replica-queries.h>
 #include <fl-sync-client.h>
-#include <fl-user.h>
 #include <glib/gi18n-lib.h>
 
 #include "fl-format.h"
@@ -204,9 +203,8 @@ side_author (FlSession *session, const char *login, const char *at)
   g_autofree char *when = fl_format_time (at);
   if (g_strcmp0 (login, fl_session_get_login (session)) == 0)
     return g_strdup_printf (_("you, on another computer, %s"), when);
-  g_autoptr(JsonObject) user = fl_user_find (fl_session_get_db (session), login, NULL);
-  const char *name = user != NULL ? fl_record_get_string (user, "display_name") : NULL;
-  return g_strdup_printf (_("%s, %s"), name != NULL ? name : login, when);
+  g_autofree char *name = fl_format_login (session, login);
+  return g_strdup_printf (_("%s, %s"), name, when);
 }
 
 /* A conflict the server recorded, pushed from another computer: the field,
