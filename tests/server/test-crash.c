@@ -7,6 +7,9 @@
 #include "fl-api-test-util.h"
 #include "fl-test-server-process.h"
 
+#include <errno.h>
+#include <signal.h>
+
 #define ROUNDS          3
 #define LOGS_PER_PUSH   20
 
@@ -262,10 +265,71 @@ test_sigkill_during_pushes (void)
   fl_test_store_close (&c.t);
 }
 
+/* TRUE once `pid` has ended: gone, or a zombie no one has reaped yet. */
+static gboolean
+process_ended (GPid pid)
+{
+  if (kill (pid, 0) != 0 && errno == ESRCH)
+    return TRUE;
+  g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
+    return TRUE;
+  const char *state = strrchr (stat, ')');
+  return state != NULL && (state[2] == 'Z' || state[2] == 'X');
+}
+
+/* A test that stops on an assertion takes its servers with it: a server
+ * left running would keep the test runner's pipes open and hang the run. */
+static void
+test_server_dies_with_its_test (void)
+{
+  const char *binary = fl_test_server_program ();
+  if (binary == NULL)
+    {
+      g_test_skip ("FIELDLINE_SYNC does not name the fieldline-sync program");
+      return;
+    }
+  if (g_test_subprocess ())
+    {
+      FlTestServerProcess process = { 0 };
+      g_autofree char *blobs = g_build_filename (g_getenv ("FL_CRASH_DIR"), "blobs", NULL);
+      const char *args[] = { "--store", g_getenv ("FL_CRASH_STORE"), "--blob-dir", blobs, NULL };
+      fl_test_server_process_start (&process, binary, args);
+      g_autofree char *pid_path = g_build_filename (g_getenv ("FL_CRASH_DIR"), "server.pid", NULL);
+      g_autofree char *pid_text = g_strdup_printf ("%d", (int) process.pid);
+      g_assert_true (g_file_set_contents (pid_path, pid_text, -1, NULL));
+      abort ();  /* as a failed assertion would, without cleaning up */
+    }
+  FlTestStore t;
+  fl_test_store_open (&t);
+  g_setenv ("FL_CRASH_DIR", t.dir, TRUE);
+  g_setenv ("FL_CRASH_STORE", t.path, TRUE);
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_failed ();
+  g_autofree char *pid_path = g_build_filename (t.dir, "server.pid", NULL);
+  g_autofree char *pid_text = NULL;
+  g_assert_true (g_file_get_contents (pid_path, &pid_text, NULL, NULL));
+  GPid pid = (GPid) g_ascii_strtoll (pid_text, NULL, 10);
+  g_assert_cmpint (pid, >, 1);
+  gboolean ended = FALSE;
+  for (int i = 0; i < 200 && !ended; i++)
+    {
+      ended = process_ended (pid);
+      if (!ended)
+        g_usleep (25000);
+    }
+  if (!ended)
+    kill (pid, SIGKILL);  /* not left behind by this test either */
+  g_assert_true (ended);
+  fl_test_store_close (&t);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/crash/sigkill-during-pushes", test_sigkill_during_pushes);
+  g_test_add_func ("/crash/server-dies-with-its-test", test_server_dies_with_its_test);
   return g_test_run ();
 }

@@ -1,7 +1,9 @@
 #include "fl-test-server-process.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <libsoup/soup.h>
@@ -35,6 +37,19 @@ healthy (SoupSession *session, const char *url)
   return body != NULL && soup_message_get_status (msg) == SOUP_STATUS_OK;
 }
 
+static pid_t test_pid;
+
+/* In the child, before exec: it dies with the test, so a test that stops
+ * on an assertion leaves no server behind holding the test runner's pipes. */
+static void
+die_with_parent (gpointer data)
+{
+  (void) data;
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != test_pid)
+    _exit (1);  /* the test died before prctl took effect */
+}
+
 static void
 spawn (FlTestServerProcess *process, const char *program, const char * const *args)
 {
@@ -49,24 +64,37 @@ spawn (FlTestServerProcess *process, const char *program, const char * const *ar
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
+  test_pid = getpid ();
   g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                 NULL, NULL, &process->pid, &error);
+                 die_with_parent, NULL, &process->pid, &error);
   g_assert_no_error (error);
   g_free (process->url);
   process->url = g_strdup_printf ("http://127.0.0.1:%u", process->port);
 }
 
+/* Up to a minute: a loaded machine can take long to start a process that
+ * migrates its schema first.  A program that exits instead is reported at
+ * once, with how it ended. */
 static void
 wait_healthy (FlTestServerProcess *process, const char *program)
 {
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
-  for (int i = 0; i < 400; i++)
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
     {
       if (healthy (session, process->url))
         return;
+      int status = 0;
+      if (waitpid (process->pid, &status, WNOHANG) == process->pid)
+        {
+          process->pid = 0;
+          g_error ("%s on %s ended before it answered (%s %d)", program, process->url,
+                   WIFSIGNALED (status) ? "signal" : "exit status",
+                   WIFSIGNALED (status) ? WTERMSIG (status) : WEXITSTATUS (status));
+        }
       g_usleep (25000);
     }
-  g_error ("%s did not start on %s", program, process->url);
+  g_error ("%s did not answer on %s within 60 s", program, process->url);
 }
 
 void

@@ -49,8 +49,13 @@
  *
  * SIM_SEEDS=N runs N seeds (default 200) from SIM_FIRST_SEED (default 1),
  * SIM_SEED=S runs one seed verbosely, SIM_STEPS=N sets the steps per seed
- * (default 60).  A failing run prints its seed. */
+ * (default 60).  A failing run prints its seed, also when it stops on an
+ * assertion or a crash. */
 #include "fl-sync-test-util.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "fl-change.h"
 #include "fl-problem.h"
@@ -1750,11 +1755,34 @@ static guint env_uint (const char *name, guint fallback);
 
 /* ---- one seed ---- */
 
+/* The line a fatal signal prints, made before the seed runs: a handler may
+ * only write what is ready. */
+static char seed_line[96];
+
+static void
+on_fatal_signal (int signum)
+{
+  ssize_t written = write (STDERR_FILENO, seed_line, strlen (seed_line));
+  (void) written;
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+static void
+name_seed_on_fatal_signals (guint32 seed)
+{
+  g_snprintf (seed_line, sizeof seed_line, "\n# seed %u stopped the simulator (rerun with SIM_SEED=%u)\n", seed, seed);
+  static const int fatal[] = { SIGABRT, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE };
+  for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
+    signal (fatal[i], on_fatal_signal);
+}
+
 static gboolean
 run_seed (guint32 seed, guint steps, guint n_instances, const char *program, gboolean verbose,
           SimStats *totals)
 {
   Sim sim = { .seed = seed, .verbose = verbose, .n_instances = n_instances, .program = program };
+  name_seed_on_fatal_signals (seed);
   sim.rng = g_rand_new_with_seed (seed);
   sim.sweep_rng = g_rand_new_with_seed (seed ^ 0x5157eeb5u);
   sim.held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_request_free);
