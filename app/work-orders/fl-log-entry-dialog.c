@@ -89,9 +89,9 @@ response_cb (FlLogEntryDialog *self, const char *response)
     }
 }
 
-/* Every version, oldest first: "2026-11-22 17:30 · zhang.wei — text (45 minutes)". */
+/* Every version, oldest first: "2026-11-22 17:30 · 张伟 — text (45 minutes)". */
 static char *
-describe_history (GPtrArray *versions)
+describe_history (FlSession *session, GPtrArray *versions)
 {
   GString *history = g_string_new (NULL);
   for (guint i = 0; i < versions->len; i++)
@@ -101,9 +101,10 @@ describe_history (GPtrArray *versions)
       gint64 minutes = fl_record_get_int (version, "minutes", 0);
       g_autofree char *spent = minutes > 0 ? fl_time_format_minutes (minutes) : NULL;
       g_autofree char *text = fl_work_log_render (version);
+      g_autofree char *author = fl_format_login (session, fl_record_get_string (version, "author"));
       if (history->len > 0)
         g_string_append_c (history, '\n');
-      g_string_append_printf (history, "%s · %s — %s", at, fl_record_get_string (version, "author"),
+      g_string_append_printf (history, "%s · %s — %s", at, author,
                               text != NULL ? text : "");
       if (spent != NULL)
         g_string_append_printf (history, " (%s)", spent);
@@ -169,7 +170,7 @@ fl_log_entry_dialog_new (GtkWindow *parent, FlSession *session, const char *entr
   gtk_widget_set_visible (GTK_WIDGET (self->minutes_row), counts_time (self));
   g_autofree char *minutes = g_strdup_printf ("%" G_GINT64_FORMAT, fl_record_get_int (self->current, "minutes", 0));
   gtk_editable_set_text (GTK_EDITABLE (self->minutes_entry), minutes);
-  g_autofree char *history = describe_history (versions);
+  g_autofree char *history = describe_history (self->session, versions);
   gtk_label_set_text (self->history_label, history);
   update_response_cb (self);
   return self;

@@ -95,7 +95,9 @@ load_item (FlWorkOrderModel *self, gint64 rowid)
   FlRecordItem *item = fl_record_item_new (fl_record_get_string (row, "id"), row);
   fl_record_item_set_title (item, fl_record_get_string (row, "title"));
 
-  const char *assignee = fl_record_get_string (row, "assignee");
+  /* Looked up per row shown, not in the search: the query stays on its index. */
+  const char *assignee_login = fl_record_get_string (row, "assignee");
+  g_autofree char *assignee = assignee_login != NULL ? fl_format_login (self->session, assignee_login) : NULL;
   const char *site = fl_record_get_string (row, "site_name");
   g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s%s%s",
                                                fl_record_get_string (row, "ref"),

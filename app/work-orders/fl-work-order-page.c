@@ -260,17 +260,19 @@ load_log (FlWorkOrderPage *self, FlDb *db)
         amount = g_strdup_printf (_("%d min labour"), minutes);
       else if (g_strcmp0 (kind, "travel") == 0)
         amount = g_strdup_printf (_("%d min travel"), minutes);
+      g_autofree char *author = fl_format_login (self->session, fl_record_get_string (entry, "author"));
       g_autoptr(GString) subtitle = g_string_new (NULL);
-      g_string_printf (subtitle, "%s · %s%s%s", fl_record_get_string (entry, "author"), when,
+      g_string_printf (subtitle, "%s · %s%s%s", author, when,
                        amount != NULL ? " · " : "", amount != NULL ? amount : "");
       const char *revised_by = fl_record_get_string (entry, "revised_by");
       if (revised_by != NULL)
         {
           g_autofree char *revised_at = fl_format_time (fl_record_get_string (entry, "revised_at"));
+          g_autofree char *reviser = fl_format_login (self->session, revised_by);
           g_string_append_c (subtitle, '\n');
           /* Translators: under a work-log entry, "Voided by li.na, 2026-11-22 17:30". */
           g_string_append_printf (subtitle, voided ? _("Voided by %s, %s") : _("Corrected by %s, %s"),
-                                  revised_by, revised_at);
+                                  reviser, revised_at);
         }
       g_autoptr(FlRecordItem) item = fl_record_item_new (id, NULL);
       fl_record_item_set_title (item, text != NULL ? text : amount);
