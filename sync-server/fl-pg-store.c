@@ -25,7 +25,12 @@
  *   row; a plain sequence alone would not promise that, since a value
  *   taken early can commit late).
  * - Reads (pulls, snapshots, listings) run in REPEATABLE READ READ ONLY
- *   transactions: one consistent snapshot each, never blocking a writer. */
+ *   transactions: one consistent snapshot each, never blocking a writer.
+ * - The lock is held for as few round trips as can be: BEGIN and the lock
+ *   go out with the transaction's first read, writes go out pipelined, and
+ *   what a write transaction has read of a row and of a change-log entry
+ *   is not read again (see Known).  Every round trip with the lock held is
+ *   one every other instance's writer waits for. */
 #define WRITE_LOCK     "4641576b"   /* "FAWk" */
 #define MIGRATE_LOCK   "4641536d"   /* "FASm": schema upgrades, one instance at a time */
 #define FETCH_ROWS     "256"        /* rows per FETCH while streaming */
@@ -44,11 +49,67 @@ struct _FlPgStore
   char        sqlstate[6]; /* of the last failed statement */
   GHashTable *prepared;    /* SQL text -> statement name on this connection */
   GPtrArray  *pending;     /* answers the pipeline owes, in order: the SQL of a PREPARE, or "" */
+  GPtrArray  *prefetches;  /* beside each: the FlTable* whose rows it reads ahead, or NULL */
   GHashTable *sql;         /* "kind:table:column" -> SQL text built from the schema */
   GHashTable *children;    /* table name -> GPtrArray of FlTable* scoped through it */
+  GHashTable *known;       /* "table\x1fid" -> Known: rows and entries read in this write transaction */
+  guint64     round_trips; /* waits for the server's answer, since the connection opened */
 };
 
+/* What a write transaction has read of a row and of its change-log entry.
+ * The write lock keeps no other writer out, so it stays true until this
+ * transaction writes them: a row it wrote is read again, an entry it wrote
+ * is kept as written.  A push reads the same rows again and again (the
+ * work order of each log entry, the site, the van), and a write needs the
+ * row's head and entry it read before: one round trip each, saved. */
+typedef struct {
+  gboolean  have_row;
+  PGresult *row;         /* one tuple: the row's columns (its id null: no such row), its entry's */
+  gboolean  have_entry;
+  gboolean  found;       /* the row has a change-log entry */
+  char     *sites;
+  char     *gone_sites;
+} Known;
+
+static void
+known_free (Known *known)
+{
+  g_clear_pointer (&known->row, PQclear);
+  g_free (known->sites);
+  g_free (known->gone_sites);
+  g_free (known);
+}
+
+static Known *
+known_lookup (FlPgStore *self, const char *table_name, const char *id, gboolean add)
+{
+  if (self->depth == 0 || id == NULL)
+    return NULL;
+  g_autofree char *key = g_strconcat (table_name, "\x1f", id, NULL);
+  Known *known = g_hash_table_lookup (self->known, key);
+  if (known == NULL && add)
+    {
+      known = g_new0 (Known, 1);
+      g_hash_table_insert (self->known, g_steal_pointer (&key), known);
+    }
+  return known;
+}
+
+static void
+known_set_entry (Known *known, gboolean found, const char *sites, const char *gone_sites)
+{
+  if (known == NULL)
+    return;
+  known->have_entry = TRUE;
+  known->found = found;
+  g_free (known->sites);
+  g_free (known->gone_sites);
+  known->sites = g_strdup (found ? sites : NULL);
+  known->gone_sites = g_strdup (found ? gone_sites : NULL);
+}
+
 static void fl_pg_store_iface_init (FlStoreInterface *iface);
+static void keep_prefetched (FlPgStore *self, const FlTable *table, PGresult *result);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FlPgStore, fl_pg_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (FL_TYPE_STORE, fl_pg_store_iface_init))
@@ -97,10 +158,12 @@ settle (FlPgStore *self, PGresult **last, GError **error)
 {
   if (!in_pipeline (self))
     return TRUE;
+  self->round_trips++;
   g_autofree char *message = PQpipelineSync (self->conn) == 1 ? NULL : g_strdup (PQerrorMessage (self->conn));
   for (guint i = 0; i < self->pending->len; i++)
     {
       const char *prepare_sql = self->pending->pdata[i];
+      const FlTable *prefetch = self->prefetches->pdata[i];
       PGresult *result;
       while ((result = PQgetResult (self->conn)) != NULL)
         {
@@ -114,6 +177,8 @@ settle (FlPgStore *self, PGresult **last, GError **error)
               g_strlcpy (self->sqlstate, PQresultErrorField (result, PG_DIAG_SQLSTATE) ?: "", sizeof self->sqlstate);
               message = g_strdup (PQresultErrorMessage (result));
             }
+          if (good && prefetch != NULL)
+            keep_prefetched (self, prefetch, result);
           if (good && last != NULL && i == self->pending->len - 1)
             {
               g_clear_pointer (last, PQclear);
@@ -124,6 +189,7 @@ settle (FlPgStore *self, PGresult **last, GError **error)
         }
     }
   g_ptr_array_set_size (self->pending, 0);
+  g_ptr_array_set_size (self->prefetches, 0);
   g_autoptr(PGresult) sync = PQgetResult (self->conn);
   if (PQresultStatus (sync) != PGRES_PIPELINE_SYNC && message == NULL)
     message = g_strdup (PQerrorMessage (self->conn));
@@ -156,9 +222,11 @@ prepared_name (FlPgStore *self, const char *sql, int n_params, GError **error)
           return NULL;
         }
       g_ptr_array_add (self->pending, g_strdup (sql));
+      g_ptr_array_add (self->prefetches, NULL);
     }
   else
     {
+      self->round_trips++;
       g_autoptr(PGresult) prepared = PQprepare (self->conn, new_name, sql, n_params, NULL);
       if (PQresultStatus (prepared) != PGRES_COMMAND_OK)
         {
@@ -170,6 +238,17 @@ prepared_name (FlPgStore *self, const char *sql, int n_params, GError **error)
   name = new_name;
   g_hash_table_insert (self->prepared, g_strdup (sql), g_steal_pointer (&new_name));
   return name;
+}
+
+/* A prefetch answered after a write would keep the row as it was before:
+ * its answer is read before anything is written. */
+static gboolean
+settle_prefetches (FlPgStore *self, GError **error)
+{
+  for (guint i = 0; i < self->prefetches->len; i++)
+    if (self->prefetches->pdata[i] != NULL)
+      return settle (self, NULL, error);
+  return TRUE;
 }
 
 /* Sends `sql` (prepared, with text parameters) in the pipeline, opening
@@ -190,6 +269,7 @@ queue (FlPgStore *self, const char *sql, int n_params, const char * const *param
   if (PQsendQueryPrepared (self->conn, name, n_params, params, NULL, NULL, 0) != 1)
     return fail (self, error, _("running a statement"), NULL);
   g_ptr_array_add (self->pending, g_strdup (""));
+  g_ptr_array_add (self->prefetches, NULL);
   return TRUE;
 }
 
@@ -203,6 +283,7 @@ queue_command (FlPgStore *self, const char *sql, GError **error)
   if (PQsendQueryParams (self->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
     return fail (self, error, _("running a statement"), NULL);
   g_ptr_array_add (self->pending, g_strdup (""));
+  g_ptr_array_add (self->prefetches, NULL);
   return TRUE;
 }
 
@@ -245,6 +326,7 @@ run (FlPgStore *self, const char *sql, int n_params, const char * const *params,
   const char *name = prepared_name (self, sql, n_params, error);
   if (name == NULL)
     return NULL;
+  self->round_trips++;
   return answered (self, PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0), error);
 }
 
@@ -261,6 +343,7 @@ run_formats (FlPgStore *self, const char *sql, int n_params, const char * const 
   const char *name = prepared_name (self, sql, n_params, error);
   if (name == NULL)
     return NULL;
+  self->round_trips++;
   return answered (self, PQexecPrepared (self->conn, name, n_params, params, lengths, formats, result_format),
                    error);
 }
@@ -272,6 +355,7 @@ run_script (FlPgStore *self, const char *sql, GError **error)
   if (!settle (self, NULL, error))
     return FALSE;
   reconnect_if_lost (self);
+  self->round_trips++;
   g_autoptr(PGresult) result = PQexec (self->conn, sql);
   ExecStatusType status = PQresultStatus (result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
@@ -592,8 +676,10 @@ fl_pg_store_finalize (GObject *object)
   g_free (self->id);
   g_hash_table_unref (self->prepared);
   g_ptr_array_unref (self->pending);
+  g_ptr_array_unref (self->prefetches);
   g_hash_table_unref (self->sql);
   g_hash_table_unref (self->children);
+  g_hash_table_unref (self->known);
   G_OBJECT_CLASS (fl_pg_store_parent_class)->finalize (object);
 }
 
@@ -608,8 +694,10 @@ fl_pg_store_init (FlPgStore *self)
 {
   self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending = g_ptr_array_new_with_free_func (g_free);
+  self->prefetches = g_ptr_array_new ();
   self->sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->children = fl_store_scope_children ();
+  self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) known_free);
 }
 
 /* Server messages (NOTICE) are of no use to the server's own log. */
@@ -653,6 +741,13 @@ fl_pg_store_open (const char *uri, GError **error)
   return g_steal_pointer (&self);
 }
 
+guint64
+fl_pg_store_get_round_trips (FlPgStore *self)
+{
+  g_return_val_if_fail (FL_IS_PG_STORE (self), 0);
+  return self->round_trips;
+}
+
 PGconn *
 fl_pg_store_get_connection (FlPgStore *self)
 {
@@ -664,6 +759,8 @@ fl_pg_store_get_connection (FlPgStore *self)
 
 typedef enum {
   SQL_SELECT_BY_ID,  /* a whole row by id */
+  SQL_SELECT_ENTRY,  /* that and its change-log sites, gone_sites */
+  SQL_PREFETCH,      /* those of each id in the array $1, and the id */
   SQL_HEAD,          /* version and created_at of a row */
   SQL_HEAD_ENTRY,    /* those (null when no row) and the row's change-log sites, gone_sites */
   SQL_FIND,          /* a row by one column (appended to the key) */
@@ -697,12 +794,44 @@ table_sql (FlPgStore *self, SqlKind kind, const FlTable *table, const char *colu
     case SQL_SELECT_BY_ID:
       text = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = $1", list, table->name);
       break;
+    case SQL_SELECT_ENTRY:
+    case SQL_PREFETCH:
+      {
+        /* One tuple an id, its id null when there is no such row. */
+        g_autoptr(GString) columns = g_string_new ("t.id, t.version, t.created_at, t.updated_at");
+        for (guint i = 0; i < table->n_columns; i++)
+          g_string_append_printf (columns, ", t.\"%s\"", table->columns[i].name);
+        text = g_strdup_printf ("SELECT %s, c.sites::text, c.gone_sites::text%s "
+                                "FROM %s "
+                                "LEFT JOIN \"%s\" AS t ON t.id = k.id "
+                                "LEFT JOIN changes AS c ON c.table_name = '%s' AND c.row_id = k.id",
+                                columns->str, kind == SQL_PREFETCH ? ", k.id" : "",
+                                kind == SQL_PREFETCH ? "unnest ($1::text[]) AS k (id)"
+                                                     : "(SELECT $1::text AS id) AS k",
+                                table->name, table->name);
+      }
+      break;
     case SQL_HEAD_ENTRY:
-      text = g_strdup_printf ("SELECT t.version, t.created_at, c.sites::text, c.gone_sites::text "
-                              "FROM (SELECT $1::text AS id) AS k "
-                              "LEFT JOIN \"%s\" AS t ON t.id = k.id "
-                              "LEFT JOIN changes AS c ON c.table_name = '%s' AND c.row_id = k.id",
-                              table->name, table->name);
+      {
+        /* And the entries (sites, gone_sites) of the rows the scope goes
+         * through ($2, $3: their ids), for the row's own scope. */
+        g_autoptr(GString) via = g_string_new (NULL);
+        guint n = 1;
+        for (guint p = 0; p < G_N_ELEMENTS (table->scope) && table->scope[p].column != NULL; p++)
+          if (table->scope[p].via_table != NULL)
+            {
+              n++;
+              for (guint c = 0; c < 2; c++)
+                g_string_append_printf (via, ", (SELECT %s::text FROM changes WHERE table_name = '%s' "
+                                        "AND row_id = $%u::text)", c == 0 ? "sites" : "gone_sites",
+                                        table->scope[p].via_table, n);
+            }
+        text = g_strdup_printf ("SELECT t.version, t.created_at, c.sites::text, c.gone_sites::text%s "
+                                "FROM (SELECT $1::text AS id) AS k "
+                                "LEFT JOIN \"%s\" AS t ON t.id = k.id "
+                                "LEFT JOIN changes AS c ON c.table_name = '%s' AND c.row_id = k.id",
+                                via->str, table->name, table->name);
+      }
       break;
     case SQL_HEAD:
       text = g_strdup_printf ("SELECT version, created_at FROM \"%s\" WHERE id = $1", table->name);
@@ -845,6 +974,14 @@ static gboolean
 write_row (FlPgStore *self, const FlTable *table, JsonObject *row, gboolean exists, GError **error)
 {
   guint n = 4 + table->n_columns;
+  if (!settle_prefetches (self, error))
+    return FALSE;
+  Known *known = known_lookup (self, table->name, fl_record_get_string (row, "id"), FALSE);
+  if (known != NULL)
+    {
+      known->have_row = FALSE;
+      g_clear_pointer (&known->row, PQclear);
+    }
   g_autoptr(GPtrArray) values = g_ptr_array_new_full (n, g_free);
   g_ptr_array_add (values, g_strdup (fl_record_get_string (row, "id")));
   g_ptr_array_add (values, g_strdup_printf ("%" PRId64, fl_record_get_int (row, "version", 1)));
@@ -865,8 +1002,14 @@ pg_begin (FlStore *store, GError **error)
   FlPgStore *self = FL_PG_STORE (store);
   if (self->depth == 0)
     {
-      if (!run_script (self, "BEGIN; SELECT pg_advisory_xact_lock (x'" WRITE_LOCK "'::bigint)", error))
+      g_hash_table_remove_all (self->known);
+      /* Sent ahead of the transaction's first statements: the wait for
+       * the lock costs no round trip of its own. */
+      reconnect_if_lost (self);
+      if (!queue_command (self, "BEGIN", error) ||
+          !queue_command (self, "SELECT pg_advisory_xact_lock (x'" WRITE_LOCK "'::bigint)", error))
         {
+          settle (self, NULL, NULL);
           run_script (self, "ROLLBACK", NULL);
           return FALSE;
         }
@@ -892,6 +1035,7 @@ pg_commit (FlStore *store, GError **error)
       g_autofree char *sql = g_strdup_printf ("RELEASE SAVEPOINT s%u", self->depth);
       return queue_command (self, sql, error);
     }
+  g_hash_table_remove_all (self->known);
   /* A COMMIT after a failed statement would end the transaction as a
    * ROLLBACK and answer success: the state after the pipeline says. */
   gboolean ok = queue_command (self, "COMMIT", error) && settle (self, NULL, error);
@@ -912,8 +1056,10 @@ pg_rollback (FlStore *store)
   FlPgStore *self = FL_PG_STORE (store);
   g_return_if_fail (self->depth > 0);
   self->depth--;
-  /* What failed in the pipeline is what is being undone. */
+  /* What failed in the pipeline is what is being undone; what was read
+   * before the undone writes (or after) is read again. */
   settle (self, NULL, NULL);
+  g_hash_table_remove_all (self->known);
   g_autofree char *sql = self->depth == 0 ? g_strdup ("ROLLBACK")
     : g_strdup_printf ("ROLLBACK TO SAVEPOINT s%u; RELEASE SAVEPOINT s%u", self->depth, self->depth);
   g_autoptr(GError) error = NULL;
@@ -1089,15 +1235,110 @@ pg_load_row (FlStore *store, const FlTable *table, const char *id, GError **erro
 {
   FlPgStore *self = FL_PG_STORE (store);
   const char *params[] = { id };
-  g_autoptr(PGresult) result = run (self, table_sql (self, SQL_SELECT_BY_ID, table, NULL), 1, params, error);
-  if (result == NULL)
+  if (self->depth == 0)
+    {
+      g_autoptr(PGresult) result = run (self, table_sql (self, SQL_SELECT_BY_ID, table, NULL), 1, params, error);
+      if (result == NULL)
+        return NULL;
+      if (PQntuples (result) == 0)
+        {
+          g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("No %s with id %s"), table->name, id);
+          return NULL;
+        }
+      return row_from_result (table, result, 0);
+    }
+  /* In a write transaction: read once, with the row's entry (or with the
+   * rows read ahead with it). */
+  if (!settle_prefetches (self, error))
     return NULL;
-  if (PQntuples (result) == 0)
+  Known *known = known_lookup (self, table->name, id, TRUE);
+  if (!known->have_row)
+    {
+      PGresult *result = run (self, table_sql (self, SQL_SELECT_ENTRY, table, NULL), 1, params, error);
+      if (result == NULL)
+        return NULL;
+      int entry = 4 + (int) table->n_columns;
+      known->have_row = TRUE;
+      g_clear_pointer (&known->row, PQclear);
+      known->row = result;
+      if (!known->have_entry)
+        known_set_entry (known, !PQgetisnull (result, 0, entry), text_or_null (result, 0, entry),
+                         text_or_null (result, 0, entry + 1));
+    }
+  if (PQgetisnull (known->row, 0, 0))
     {
       g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("No %s with id %s"), table->name, id);
       return NULL;
     }
-  return row_from_result (table, result, 0);
+  return row_from_result (table, known->row, 0);
+}
+
+/* The rows of a prefetch, each kept as pg_load_row would have read it
+ * (a row or an entry known already stays as known: this transaction may
+ * have written it since). */
+static void
+keep_prefetched (FlPgStore *self, const FlTable *table, PGresult *result)
+{
+  int n_columns = PQnfields (result);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      Known *known = known_lookup (self, table->name, PQgetvalue (result, i, n_columns - 1), TRUE);
+      if (known == NULL)
+        return;  /* the transaction ended */
+      int entry = 4 + (int) table->n_columns;
+      if (!known->have_entry)
+        known_set_entry (known, !PQgetisnull (result, i, entry), text_or_null (result, i, entry),
+                         text_or_null (result, i, entry + 1));
+      if (known->have_row)
+        continue;
+      PGresult *row = PQcopyResult (result, PG_COPYRES_ATTRS);
+      gboolean ok = row != NULL;
+      for (int c = 0; ok && c < n_columns; c++)
+        ok = PQgetisnull (result, i, c) ? PQsetvalue (row, 0, c, NULL, -1)
+           : PQsetvalue (row, 0, c, PQgetvalue (result, i, c), PQgetlength (result, i, c));
+      if (!ok)
+        {
+          g_clear_pointer (&row, PQclear);
+          continue;  /* read when loaded */
+        }
+      known->have_row = TRUE;
+      known->row = row;
+    }
+}
+
+/* Asks, in the pipeline, for the rows a write transaction is about to
+ * read: their answer comes with the next statement that waits. */
+static gboolean
+pg_prefetch_rows (FlStore *store, const FlTable *table, const char * const *ids, GError **error)
+{
+  FlPgStore *self = FL_PG_STORE (store);
+  if (self->depth == 0)
+    return TRUE;
+  g_autoptr(GString) array = g_string_new ("{");
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      Known *known = known_lookup (self, table->name, ids[i], FALSE);
+      if (known != NULL && known->have_row)
+        continue;
+      if (array->len > 1)
+        g_string_append_c (array, ',');
+      g_string_append_c (array, '"');
+      for (const char *c = ids[i]; *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (array, '\\');
+          g_string_append_c (array, *c);
+        }
+      g_string_append_c (array, '"');
+    }
+  if (array->len == 1)
+    return TRUE;
+  g_string_append_c (array, '}');
+  const char *params[] = { array->str };
+  if (!queue (self, table_sql (self, SQL_PREFETCH, table, NULL), 1, params, error))
+    return FALSE;
+  self->prefetches->pdata[self->prefetches->len - 1] = (gpointer) table;
+  return TRUE;
 }
 
 static JsonObject *
@@ -1123,6 +1364,16 @@ static gboolean
 recorded_sites (FlPgStore *self, const char *table_name, const char *row_id,
                 gboolean *found, char **sites, char **gone_sites, GError **error)
 {
+  Known *known = known_lookup (self, table_name, row_id, TRUE);
+  if (known != NULL && known->have_entry)
+    {
+      *found = known->found;
+      if (sites != NULL)
+        *sites = g_strdup (known->sites);
+      if (gone_sites != NULL)
+        *gone_sites = g_strdup (known->gone_sites);
+      return TRUE;
+    }
   const char *params[] = { table_name, row_id };
   g_autoptr(PGresult) result = run (self,
       "SELECT sites::text, gone_sites::text FROM changes WHERE table_name = $1 AND row_id = $2",
@@ -1130,6 +1381,7 @@ recorded_sites (FlPgStore *self, const char *table_name, const char *row_id,
   if (result == NULL)
     return FALSE;
   *found = PQntuples (result) > 0;
+  known_set_entry (known, *found, *found ? PQgetvalue (result, 0, 0) : NULL, *found ? PQgetvalue (result, 0, 1) : NULL);
   if (sites != NULL)
     *sites = *found ? g_strdup (PQgetvalue (result, 0, 0)) : NULL;
   if (gone_sites != NULL)
@@ -1138,17 +1390,21 @@ recorded_sites (FlPgStore *self, const char *table_name, const char *row_id,
 }
 
 /* As in the SQLite store: a site column gives a site, a reference through
- * via_table takes the scope recorded for that row. */
+ * via_table takes the scope recorded for that row: read here, or given in
+ * `via_sites` (one per path through a table, NULL for no entry) when
+ * `via_known`. */
 static GStrv
-pg_row_sites (FlStore *store, const FlTable *table, JsonObject *row, GError **error)
+row_sites (FlPgStore *self, const FlTable *table, JsonObject *row, gboolean via_known,
+           const char * const *via_sites, GError **error)
 {
-  FlPgStore *self = FL_PG_STORE (store);
   g_autoptr(GPtrArray) sites = g_ptr_array_new_with_free_func (g_free);
+  guint via = 0;
   for (guint p = 0; p < G_N_ELEMENTS (table->scope); p++)
     {
       const FlScopePath *path = &table->scope[p];
       if (path->column == NULL)
         break;
+      const char *given = path->via_table != NULL && via_known ? via_sites[via++] : NULL;
       const char *value = fl_record_get_string (row, path->column);
       if (value == NULL || *value == '\0')
         continue;
@@ -1159,7 +1415,12 @@ pg_row_sites (FlStore *store, const FlTable *table, JsonObject *row, GError **er
         }
       g_autofree char *parent_sites = NULL;
       gboolean found;
-      if (!recorded_sites (self, path->via_table, value, &found, &parent_sites, NULL, error))
+      if (via_known)
+        {
+          parent_sites = g_strdup (given);
+          found = parent_sites != NULL;
+        }
+      else if (!recorded_sites (self, path->via_table, value, &found, &parent_sites, NULL, error))
         return NULL;
       if (!found)
         continue;
@@ -1170,11 +1431,20 @@ pg_row_sites (FlStore *store, const FlTable *table, JsonObject *row, GError **er
   return fl_store_sorted_unique (sites);
 }
 
-/* A row's change-log entry as read before it is moved. */
+static GStrv
+pg_row_sites (FlStore *store, const FlTable *table, JsonObject *row, GError **error)
+{
+  return row_sites (FL_PG_STORE (store), table, row, FALSE, NULL, error);
+}
+
+/* A row's change-log entry as read before it is moved, and when
+ * `via_known` the recorded sites of the rows its scope goes through. */
 typedef struct {
   gboolean    found;
   const char *sites;
   const char *gone_sites;
+  gboolean    via_known;
+  const char *via_sites[G_N_ELEMENTS (((FlTable *) NULL)->scope)];
 } Entry;
 
 static gboolean record_change (FlPgStore *self, const FlTable *table, const char *row_id,
@@ -1220,7 +1490,8 @@ static gboolean
 record_change (FlPgStore *self, const FlTable *table, const char *row_id, JsonObject *row,
                const Entry *entry, gint64 *out_seq, GError **error)
 {
-  g_auto(GStrv) sites = pg_row_sites (FL_STORE (self), table, row, error);
+  g_auto(GStrv) sites = row_sites (self, table, row, entry != NULL && entry->via_known,
+                                   entry != NULL ? entry->via_sites : NULL, error);
   g_autofree char *old_sites = NULL, *old_gone = NULL;
   gboolean found;
   if (sites == NULL)
@@ -1238,6 +1509,9 @@ record_change (FlPgStore *self, const FlTable *table, const char *row_id, JsonOb
   g_autofree char *gone_json = fl_store_sites_to_json ((const char * const *) gone);
   g_autofree char *at = g_strdup_printf ("%" PRId64, fl_time_now ());
   const char *params[] = { table->name, row_id, sites_json, gone_json, at };
+  if (!settle_prefetches (self, error))
+    return FALSE;
+  known_set_entry (known_lookup (self, table->name, row_id, TRUE), TRUE, sites_json, gone_json);
   static const char upsert[] =
     "INSERT INTO changes (seq, table_name, row_id, sites, gone_sites, at) "
     "VALUES (nextval ('change_seq'), $1, $2, $3::jsonb, $4::jsonb, $5) "
@@ -1296,28 +1570,78 @@ put_row_in_transaction (FlPgStore *self, const FlTable *table, JsonObject *row,
       g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_FAILED, _("%s: a row needs an id"), table->name);
       return FALSE;
     }
-  /* One round trip for the row's head and its change-log entry. */
-  const char *params[] = { id };
-  g_autoptr(PGresult) head = run (self, table_sql (self, SQL_HEAD_ENTRY, table, NULL), 1, params, error);
-  if (head == NULL)
-    return FALSE;
-  gboolean exists = !PQgetisnull (head, 0, 0);
-  Entry entry = {
-    .found = !PQgetisnull (head, 0, 2),
-    .sites = text_or_null (head, 0, 2),
-    .gone_sites = text_or_null (head, 0, 3),
-  };
+  /* The row's head, its change-log entry and the entries of the rows its
+   * scope goes through: as read before in this transaction, or in one
+   * round trip. */
+  Known *known = known_lookup (self, table->name, id, TRUE);
+  const char *params[1 + G_N_ELEMENTS (table->scope)] = { id };
+  Known *via[G_N_ELEMENTS (table->scope)] = { NULL };
+  guint n_params = 1;
+  gboolean read = !known->have_row || !known->have_entry;
+  for (guint p = 0; p < G_N_ELEMENTS (table->scope) && table->scope[p].column != NULL; p++)
+    if (table->scope[p].via_table != NULL)
+      {
+        const char *value = fl_record_get_string (row, table->scope[p].column);
+        if (value != NULL && *value != '\0')
+          {
+            via[n_params - 1] = known_lookup (self, table->scope[p].via_table, value, TRUE);
+            read = read || !via[n_params - 1]->have_entry;
+          }
+        params[n_params++] = value;
+      }
+  gboolean exists;
+  gint64 version = 0;
+  g_autofree char *created_at = NULL;
+  if (read)
+    {
+      g_autoptr(PGresult) head = run (self, table_sql (self, SQL_HEAD_ENTRY, table, NULL), (int) n_params,
+                                      params, error);
+      if (head == NULL)
+        return FALSE;
+      exists = !PQgetisnull (head, 0, 0);
+      if (exists)
+        {
+          version = g_ascii_strtoll (PQgetvalue (head, 0, 0), NULL, 10);
+          created_at = g_strdup (PQgetvalue (head, 0, 1));
+        }
+      if (!known->have_entry)
+        known_set_entry (known, !PQgetisnull (head, 0, 2), text_or_null (head, 0, 2), text_or_null (head, 0, 3));
+      for (guint v = 1; v < n_params; v++)
+        {
+          int column = 2 + 2 * (int) v;
+          if (via[v - 1] != NULL && !via[v - 1]->have_entry)
+            known_set_entry (via[v - 1], !PQgetisnull (head, 0, column), text_or_null (head, 0, column),
+                             text_or_null (head, 0, column + 1));
+        }
+    }
+  else
+    {
+      exists = !PQgetisnull (known->row, 0, 0);
+      if (exists)
+        {
+          version = g_ascii_strtoll (PQgetvalue (known->row, 0, 1), NULL, 10);
+          created_at = g_strdup (PQgetvalue (known->row, 0, 2));
+        }
+    }
+  g_autofree char *entry_sites = g_strdup (known->sites), *entry_gone = g_strdup (known->gone_sites);
+  Entry entry = { .found = known->found, .sites = entry_sites, .gone_sites = entry_gone, .via_known = TRUE };
   if (exists && table->kind == FL_TABLE_APPEND_ONLY)
     {
       if (out_seq != NULL)
         *out_seq = 0;
       return TRUE;
     }
-  fl_store_stamp_row (row, exists ? g_ascii_strtoll (PQgetvalue (head, 0, 0), NULL, 10) : 0,
-                      exists ? PQgetvalue (head, 0, 1) : NULL);
-  return check_unique (self, table, row, error) &&
-         write_row (self, table, row, exists, error) &&
-         record_change (self, table, id, row, &entry, out_seq, error);
+  /* Copies: writing the row's entry replaces what is known of it. */
+  char *via_sites[G_N_ELEMENTS (table->scope)] = { NULL };
+  for (guint v = 1; v < n_params; v++)
+    entry.via_sites[v - 1] = via_sites[v - 1] = via[v - 1] != NULL ? g_strdup (via[v - 1]->sites) : NULL;
+  fl_store_stamp_row (row, version, created_at);
+  gboolean ok = check_unique (self, table, row, error) &&
+                write_row (self, table, row, exists, error) &&
+                record_change (self, table, id, row, &entry, out_seq, error);
+  for (guint v = 0; v < G_N_ELEMENTS (via_sites); v++)
+    g_free (via_sites[v]);
+  return ok;
 }
 
 static gboolean
@@ -1358,6 +1682,7 @@ stream (FlPgStore *self, const char *select, int n_params, const char * const *p
   gboolean ok = TRUE;
   for (;;)
     {
+      self->round_trips++;
       g_autoptr(PGresult) batch = PQexec (self->conn, fetch);
       if (PQresultStatus (batch) != PGRES_TUPLES_OK)
         return fail (self, error, _("reading"), PQresultErrorMessage (batch));
@@ -2124,6 +2449,7 @@ fl_pg_store_iface_init (FlStoreInterface *iface)
   iface->commit = pg_commit;
   iface->rollback = pg_rollback;
   iface->load_row = pg_load_row;
+  iface->prefetch_rows = pg_prefetch_rows;
   iface->find_row = pg_find_row;
   iface->put_row = pg_put_row;
   iface->foreach_row = pg_foreach_row;

@@ -1434,10 +1434,63 @@ apply_mutation (Push *p, GError **error)
 
 /* ---- the request ---- */
 
+static void
+want_row (GHashTable *wanted, const FlTable *table, const char *id)
+{
+  if (table == NULL || id == NULL || *id == '\0')
+    return;
+  GPtrArray *ids = g_hash_table_lookup (wanted, table);
+  if (ids == NULL)
+    {
+      ids = g_ptr_array_new ();
+      g_hash_table_insert (wanted, (gpointer) table, ids);
+    }
+  for (guint i = 0; i < ids->len; i++)
+    if (strcmp (ids->pdata[i], id) == 0)
+      return;
+  g_ptr_array_add (ids, (gpointer) id);
+}
+
+/* The rows the mutations will read first, asked for at once: each
+ * mutation's row and the rows its new fields refer to (a log entry's work
+ * order, a movement's part and locations). */
+static gboolean
+prefetch_rows (Push *p, const FlPushRequest *request, GError **error)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < request->mutations->len; i++)
+    {
+      const FlMutation *m = request->mutations->pdata[i];
+      const FlTable *table = fl_schema_lookup (m->table);
+      if (table == NULL)
+        continue;
+      want_row (wanted, table, m->id);
+      for (guint c = 0; m->fields != NULL && c < table->n_columns; c++)
+        if (table->columns[c].type == FL_COL_REF && table->columns[c].ref_table != NULL)
+          {
+            JsonNode *value = json_object_get_member (m->fields, table->columns[c].name);
+            if (value != NULL && JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+              want_row (wanted, fl_schema_lookup (table->columns[c].ref_table), json_node_get_string (value));
+          }
+    }
+  GHashTableIter iter;
+  gpointer table, ids;
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, &table, &ids))
+    {
+      g_ptr_array_add (ids, NULL);
+      if (!fl_store_prefetch_rows (p->store, table, (const char * const *) ((GPtrArray *) ids)->pdata, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 push_in_transaction (Push *p, const FlPushRequest *request, FlPushResponse *response,
                      char **bad_field, GError **error)
 {
+  if (!prefetch_rows (p, request, error))
+    return FALSE;
   /* Every result is recorded, rejections too: a mid above the last one
    * recorded is new and needs no look-up. */
   gint64 last_mid = fl_store_device_last_mid (p->store, p->actor->device_id, error);
@@ -1504,8 +1557,7 @@ push_in_transaction (Push *p, const FlPushRequest *request, FlPushResponse *resp
       if (!fl_store_put_result (p->store, p->actor->device_id, p->m->mid, json_node_get_object (node), error))
         return FALSE;
     }
-  response->seq = fl_store_last_seq (p->store, error);
-  return response->seq >= 0;
+  return TRUE;
 }
 
 /* The device marks a mutation refused with the whole request as rejected
@@ -1549,6 +1601,13 @@ fl_push_apply (FlStore *store, const FlPushActor *actor, const FlPushRequest *re
         ok = fl_store_commit (store, &local_error);
       else
         fl_store_rollback (store);
+    }
+  /* Where the log stands, read after the commit: not while other
+   * instances' pushes wait for this one's. */
+  if (ok)
+    {
+      response->seq = fl_store_last_seq (store, &local_error);
+      ok = response->seq >= 0;
     }
   if (!ok && g_error_matches (local_error, FL_PUSH_ERROR, FL_PUSH_ERROR_FORBIDDEN) && p.m != NULL)
     remember_refusal (&p, local_error);

@@ -179,6 +179,15 @@ fl_store_load_row (FlStore *store, const FlTable *table, const char *id, GError 
   return IFACE (store)->load_row (store, table, id, error);
 }
 
+gboolean
+fl_store_prefetch_rows (FlStore *store, const FlTable *table, const char * const *ids, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store) && table != NULL && ids != NULL, FALSE);
+  if (IFACE (store)->prefetch_rows == NULL)
+    return TRUE;
+  return IFACE (store)->prefetch_rows (store, table, ids, error);
+}
+
 JsonObject *
 fl_store_find_row (FlStore *store, const FlTable *table, const char *column,
                    const char *value, GError **error)

@@ -162,6 +162,8 @@ struct _FlStoreInterface
   void        (*rollback)        (FlStore *store);
 
   JsonObject *(*load_row)        (FlStore *store, const FlTable *table, const char *id, GError **error);
+  gboolean    (*prefetch_rows)   (FlStore *store, const FlTable *table, const char * const *ids,
+                                  GError **error);  /* NULL: nothing to gain */
   JsonObject *(*find_row)        (FlStore *store, const FlTable *table, const char *column,
                                   const char *value, GError **error);
   gboolean    (*put_row)         (FlStore *store, const FlTable *table, JsonObject *row,
@@ -297,6 +299,13 @@ void        fl_store_rollback (FlStore *store);
 
 /* The row `id` of `table`; NULL with FL_STORE_ERROR_NOT_FOUND when absent. */
 JsonObject *fl_store_load_row (FlStore *store, const FlTable *table, const char *id, GError **error);
+/* In a write transaction, the rows `ids` (NULL-terminated) of `table` that
+ * it is about to load, asked for at once: a backend with round trips to a
+ * database server reads them in one (and `fl_store_load_row` then waits for
+ * none), the others ignore it.  Absent ids are fine; loads answer the same
+ * with or without it. */
+gboolean    fl_store_prefetch_rows (FlStore *store, const FlTable *table, const char * const *ids,
+                                    GError **error);
 /* The first row whose `column` equals `value` (a user by login, a site by
  * code); NULL with FL_STORE_ERROR_NOT_FOUND when there is none.  `column`
  * must be a column of the table. */

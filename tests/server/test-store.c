@@ -1,7 +1,11 @@
 /* The server's store: rows, the change log a pull pages through, scope
  * resolution and what a user at some sites is told. */
 #include "fl-server-test-util.h"
-
+#include "fl-ids.h"
+#include "fl-pg-store-conn.h"
+#include "fl-accounts.h"
+#include "fl-push.h"
+#include "fl-time.h"
 #include "fl-sla-sweep.h"
 
 static const char *
@@ -621,6 +625,185 @@ test_pull_never_skips_an_open_transaction (void)
   fl_test_store_close (&t);
 }
 
+/* A write transaction reads each row and change-log entry once: a write
+ * after a read of the same row, and a row scoped through one just written,
+ * wait for no answer of their own (on a busy server every wait is a
+ * scheduling of the database and of the server in turn, with the write
+ * lock held).  What is read after a write is what was written. */
+static void
+test_write_after_read_waits_for_no_answer (void)
+{
+  if (!fl_test_store_is_postgresql ())
+    {
+      g_test_skip ("SQLite answers in the same process: no round trips to save");
+      return;
+    }
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *site = fl_test_put_site (t.store, "HOSP1");
+  g_autofree char *wo_id = fl_test_put_work_order (t.store, site, "INC-261122-K3F-0001");
+  const FlTable *work_order = fl_schema_lookup ("work_order"), *work_log = fl_schema_lookup ("work_log");
+  gint64 cursor = fl_store_last_seq (t.store, &error);
+  g_autofree char *log_id = fl_uuid7_new ();
+
+  guint64 before = fl_pg_store_get_round_trips (FL_PG_STORE (t.store));
+  g_assert_true (fl_store_begin (t.store, &error));
+  g_autoptr(JsonObject) wo = fl_store_load_row (t.store, work_order, wo_id, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (wo, "status", "assigned");
+  g_assert_true (fl_store_put_row (t.store, work_order, wo, NULL, &error));
+  g_autoptr(JsonObject) absent = fl_store_load_row (t.store, work_log, log_id, &error);
+  g_assert_null (absent);
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_autoptr(JsonObject) log = json_object_new ();
+  json_object_set_string_member (log, "id", log_id);
+  json_object_set_string_member (log, "work_order_id", wo_id);
+  json_object_set_string_member (log, "author", "liwei");
+  json_object_set_string_member (log, "at", "2026-11-22T09:30:00.000Z");
+  json_object_set_string_member (log, "kind", "note");
+  json_object_set_string_member (log, "text", "Replaced the PSU");
+  g_assert_true (fl_store_put_row (t.store, work_log, log, NULL, &error));
+  g_assert_true (fl_store_commit (t.store, &error));
+  g_assert_no_error (error);
+  /* The work order's read, the log entry's (absent) read, the commit. */
+  g_assert_cmpuint (fl_pg_store_get_round_trips (FL_PG_STORE (t.store)) - before, ==, 3);
+
+  /* A row read again after its write in the same transaction, and a
+   * write over that: the stored row, not the one read first. */
+  g_assert_true (fl_store_begin (t.store, &error));
+  g_autoptr(JsonObject) first = fl_store_load_row (t.store, work_order, wo_id, &error);
+  json_object_set_string_member (first, "status", "in_progress");
+  g_assert_true (fl_store_put_row (t.store, work_order, first, NULL, &error));
+  g_autoptr(JsonObject) again = fl_store_load_row (t.store, work_order, wo_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (again, "status"), ==, "in_progress");
+  g_assert_cmpint (fl_record_get_int (again, "version", 0), ==, 3);
+  json_object_set_string_member (again, "title", "Core switch replaced");
+  g_assert_true (fl_store_put_row (t.store, work_order, again, NULL, &error));
+  g_assert_true (fl_store_commit (t.store, &error));
+  g_autoptr(JsonObject) stored = fl_store_load_row (t.store, work_order, wo_id, &error);
+  g_assert_cmpint (fl_record_get_int (stored, "version", 0), ==, 4);
+  g_assert_cmpstr (fl_record_get_string (stored, "status"), ==, "in_progress");
+  g_assert_cmpstr (fl_record_get_string (stored, "title"), ==, "Core switch replaced");
+
+  /* Rows asked for ahead come with the first answer waited for, absent
+   * ones too; each as stored. */
+  g_autofree char *other_log = fl_uuid7_new ();
+  before = fl_pg_store_get_round_trips (FL_PG_STORE (t.store));
+  g_assert_true (fl_store_begin (t.store, &error));
+  const char *wo_ids[] = { wo_id, NULL }, *log_ids[] = { log_id, other_log, NULL };
+  g_assert_true (fl_store_prefetch_rows (t.store, work_order, wo_ids, &error));
+  g_assert_true (fl_store_prefetch_rows (t.store, work_log, log_ids, &error));
+  g_autoptr(JsonObject) ahead = fl_store_load_row (t.store, work_order, wo_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (ahead, "title"), ==, "Core switch replaced");
+  g_assert_cmpint (fl_record_get_int (ahead, "version", 0), ==, 4);
+  g_autoptr(JsonObject) logged_ahead = fl_store_load_row (t.store, work_log, log_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (logged_ahead, "text"), ==, "Replaced the PSU");
+  g_autoptr(JsonObject) other = fl_store_load_row (t.store, work_log, other_log, &error);
+  g_assert_null (other);
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  json_object_set_string_member (ahead, "status", "on_hold");
+  g_assert_true (fl_store_put_row (t.store, work_order, ahead, NULL, &error));
+  g_assert_true (fl_store_commit (t.store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fl_pg_store_get_round_trips (FL_PG_STORE (t.store)) - before, ==, 2);
+  g_autoptr(JsonObject) held = fl_store_load_row (t.store, work_order, wo_id, &error);
+  g_assert_cmpint (fl_record_get_int (held, "version", 0), ==, 5);
+  g_assert_cmpstr (fl_record_get_string (held, "status"), ==, "on_hold");
+
+  /* Both reach the work order's site, the log entry through its work order. */
+  const char *sites[] = { site, NULL };
+  g_autoptr(GPtrArray) changes = pull_all (t.store, cursor, 100, sites, NULL);
+  g_assert_nonnull (find_change (changes, wo_id));
+  FlStoreChange *logged = find_change (changes, log_id);
+  g_assert_nonnull (logged);
+  g_assert_nonnull (logged->row);
+  fl_test_store_close (&t);
+}
+
+/* A push of `n` log entries on one work order by `login`. */
+static FlPushResponse *
+push_logs (FlStore *store, JsonObject *user, const char *wo_id, gint64 first_mid, guint n)
+{
+  g_autoptr(GError) error = NULL;
+  const char *login = fl_record_get_string (user, "login");
+  g_autoptr(FlPushRequest) request = fl_push_request_new ("0190a0b0-0000-7000-8000-0000000000d1");
+  g_autofree char *now = fl_time_format (fl_time_now ());
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *fields = json_object_new ();
+      json_object_set_string_member (fields, "work_order_id", wo_id);
+      json_object_set_string_member (fields, "author", login);
+      json_object_set_string_member (fields, "at", now);
+      json_object_set_string_member (fields, "kind", "note");
+      json_object_set_string_member (fields, "text", "Checked the uplink");
+      g_autofree char *id = fl_uuid7_new ();
+      g_ptr_array_add (request->mutations,
+                       fl_mutation_new (first_mid + i, "work_log", id, FL_MUTATION_APPEND, fl_time_now (), fields));
+      json_object_unref (fields);
+    }
+  g_auto(GStrv) sites = fl_accounts_user_sites (user);
+  FlPushActor actor = {
+    .user_id = fl_record_get_string (user, "id"),
+    .login = login,
+    .role = fl_record_get_string (user, "role"),
+    .sites = (const char * const *) sites,
+    .device_id = request->device_id,
+  };
+  FlPushLimits limits = { .max_clock_skew = 600 * G_USEC_PER_SEC, .max_offline = 30 * G_TIME_SPAN_DAY };
+  FlPushResponse *response = fl_push_apply (store, &actor, request, &limits, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      FlMutationResult *result = response->results->pdata[i];
+      if (result->status != FL_RESULT_APPLIED)
+        g_test_message ("rejected: %s", result->error);
+      g_assert_cmpint (result->status, ==, FL_RESULT_APPLIED);
+    }
+  return response;
+}
+
+/* The rows a push's mutations read first (each one's own row, the rows
+ * its fields refer to) are asked for at once: a push of ten log entries
+ * on a work order waits as often as a push of one. */
+static void
+test_push_reads_its_rows_at_once (void)
+{
+  if (!fl_test_store_is_postgresql ())
+    {
+      g_test_skip ("SQLite answers in the same process: no round trips to save");
+      return;
+    }
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  g_autofree char *site = fl_test_put_site (t.store, "HOSP1");
+  fl_test_add_user (t.store, "liwei", "engineer", site);
+  g_autoptr(JsonObject) user = fl_store_find_row (t.store, fl_schema_lookup ("user"), "login", "liwei", &error);
+  g_assert_no_error (error);
+  FlPgStore *pg = FL_PG_STORE (t.store);
+  g_autofree char *first_wo = fl_test_put_work_order (t.store, site, "INC-261122-K3F-0001");
+  g_autofree char *second_wo = fl_test_put_work_order (t.store, site, "INC-261122-K3F-0002");
+  /* Statements prepared on the connection, before anything is counted. */
+  g_autoptr(FlPushResponse) warm = push_logs (t.store, user, first_wo, 1, 2);
+
+  guint64 before = fl_pg_store_get_round_trips (pg);
+  g_autoptr(FlPushResponse) one = push_logs (t.store, user, second_wo, 3, 1);
+  guint64 for_one = fl_pg_store_get_round_trips (pg) - before;
+  before = fl_pg_store_get_round_trips (pg);
+  g_autoptr(FlPushResponse) ten = push_logs (t.store, user, first_wo, 4, 10);
+  guint64 for_ten = fl_pg_store_get_round_trips (pg) - before;
+  g_assert_cmpuint (for_ten, ==, for_one);
+  g_assert_cmpint (fl_test_store_count (t.store, "SELECT count(*) FROM work_log"), ==, 13);
+  g_assert_cmpint (ten->seq, >, one->seq);
+  fl_test_store_close (&t);
+}
+
 typedef struct {
   FlStore *store;
   gint64   now;
@@ -816,5 +999,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/snapshot-concurrent-write", test_snapshot_concurrent_write);
   g_test_add_func ("/store/results-and-audit", test_results_and_audit);
   g_test_add_func ("/store/devices-and-tokens", test_devices_and_tokens);
+  g_test_add_func ("/store/write-after-read-waits-for-no-answer", test_write_after_read_waits_for_no_answer);
+  g_test_add_func ("/store/push-reads-its-rows-at-once", test_push_reads_its_rows_at_once);
   return g_test_run ();
 }

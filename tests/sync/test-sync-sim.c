@@ -293,6 +293,10 @@ send_and_kill (Sim *sim, guint n, const FlSyncRequest *request, GCancellable *ca
   else if (point == KILL_IN_TRANSACTION)
     {
       g_assert_true (fl_store_begin (sim->locker, &local_error));
+      /* A store may send BEGIN and the lock with the transaction's first
+       * statement: one read, and the lock is held before the push arrives. */
+      fl_store_last_seq (sim->locker, &local_error);
+      g_assert_no_error (local_error);
       thread = g_thread_new ("killer", kill_in_transaction, &killer);
     }
   g_autoptr(FlSyncResponse) response = fl_sync_transport_send (sim->instance_soup[n], request, cancellable,
