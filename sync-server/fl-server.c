@@ -13,6 +13,7 @@
 #include "fl-blobs.h"
 #include "fl-connection-guard.h"
 #include "fl-metrics.h"
+#include "fl-retry-pacer.h"
 #include "fl-sign-in-gate.h"
 #include "fl-sla-sweep.h"
 #include "fl-workflow.h"
@@ -29,6 +30,8 @@ G_DEFINE_QUARK (fl-server-error-quark, fl_server_error)
 /* Threads per kind of work, each with a store connection of its own. */
 #define READ_WORKERS      4   /* pulls, blobs, health, metrics */
 #define SNAPSHOT_WORKERS  4   /* snapshots streaming at once; as many more wait their turn */
+#define SNAPSHOT_GUESS_US G_USEC_PER_SEC  /* a snapshot's run time until one has been seen */
+#define SNAPSHOT_LONGEST_WAIT 60        /* seconds of Retry-After at most */
 #define SIGN_IN_WORKERS   1   /* argon2id takes 64 MiB and most of a core per check: one at a time */
 #define SIGN_IN_QUEUE     64  /* sign-ins waiting or being checked, at most ... */
 #define SIGN_IN_PER_PEER  2   /* ... of them from one address: a crowd from one address waits alone */
@@ -207,6 +210,7 @@ struct _FlServer
   GMutex           streams_lock;
   GHashTable      *streams;         /* login -> snapshot streams running */
   FlSignInGate    *sign_in_gate;
+  FlRetryPacer    *snapshot_pacer;   /* the Retry-After of a snapshot turned away */
   guint16          port;
   char            *base_uri;
   gboolean         stopping;
@@ -1187,11 +1191,15 @@ handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
   if (route->run_in == IN_SNAPSHOT &&
       g_thread_pool_unprocessed (server->workers[IN_SNAPSHOT].pool) >= SNAPSHOT_WORKERS)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "30");
+      g_autofree char *wait = g_strdup_printf ("%u", fl_retry_pacer_refuse (server->snapshot_pacer,
+                                                                           g_get_monotonic_time ()));
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", wait);
       reply_now (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL,
-                 _("Every snapshot stream is busy; try again in a minute"));
+                 _("Every snapshot stream is busy; try again shortly"));
       return;
     }
+  if (route->run_in == IN_SNAPSHOT)
+    g_object_set_data (G_OBJECT (msg), "fl-paced", GINT_TO_POINTER (TRUE));
 
   /* A sign-in beyond its address's share of the queue is refused before
    * any password is hashed. */
@@ -1409,10 +1417,14 @@ on_request_done (SoupServer *soup, SoupServerMessage *msg, FlServer *server)
 {
   gint64 *started = g_object_get_data (G_OBJECT (msg), "fl-started");
   const char *route = g_object_get_data (G_OBJECT (msg), "fl-route");
-  if (started != NULL)
-    fl_metrics_observe_request (server->metrics, route != NULL ? route : "other",
-                                soup_server_message_get_status (msg),
-                                g_get_monotonic_time () - *started);
+  if (started == NULL)
+    return;
+  gint64 took = g_get_monotonic_time () - *started;
+  guint status = soup_server_message_get_status (msg);
+  fl_metrics_observe_request (server->metrics, route != NULL ? route : "other", status, took);
+  /* A snapshot that ran sets the pace of those turned away. */
+  if (g_object_get_data (G_OBJECT (msg), "fl-paced") != NULL && status == SOUP_STATUS_OK)
+    fl_retry_pacer_observe (server->snapshot_pacer, took);
 }
 
 /* ---- start and stop ---- */
@@ -1806,6 +1818,7 @@ server_new (const FlServerOptions *options)
   server->streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server->sign_in_gate = fl_sign_in_gate_new (SIGN_IN_QUEUE, SIGN_IN_PER_PEER, SPRAY_LOGINS,
                                               server->options.login_window);
+  server->snapshot_pacer = fl_retry_pacer_new (SNAPSHOT_WORKERS, SNAPSHOT_GUESS_US, SNAPSHOT_LONGEST_WAIT);
   g_mutex_init (&server->lock);
   g_cond_init (&server->cond);
   return server;
@@ -1821,6 +1834,7 @@ server_free (FlServer *server)
   g_clear_pointer (&server->streams, g_hash_table_unref);
   g_mutex_clear (&server->streams_lock);
   g_clear_pointer (&server->sign_in_gate, fl_sign_in_gate_free);
+  g_clear_pointer (&server->snapshot_pacer, fl_retry_pacer_free);
   g_clear_error (&server->start_error);
   g_free (server->base_uri);
   fl_server_options_clear (&server->options);
