@@ -83,7 +83,9 @@ sync_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       gboolean network = g_error_matches (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NETWORK);
       set_status (self, network ? FL_SYNC_STATUS_OFFLINE : FL_SYNC_STATUS_FAILED, error->message);
       if (auto_sync (self))
-        sync_in (self, fl_sync_backoff_delay (++self->failures, g_random_double ()));
+        sync_in (self, fl_sync_retry_delay (++self->failures,
+                                            fl_sync_client_get_last_stats (FL_SYNC_CLIENT (source))->retry_after,
+                                            g_random_double ()));
     }
   else
     {

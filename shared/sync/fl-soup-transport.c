@@ -57,6 +57,7 @@ soup_send (FlSyncTransport *transport, const FlSyncRequest *request,
   response->content_length = soup_message_headers_get_encoding (answer) == SOUP_ENCODING_CONTENT_LENGTH
                              ? soup_message_headers_get_content_length (answer) : -1;
   response->replica_digest = g_strdup (soup_message_headers_get_one (answer, FL_PROTOCOL_REPLICA_DIGEST_HEADER));
+  response->retry_after = fl_sync_parse_retry_after (soup_message_headers_get_one (answer, "Retry-After"));
   response->body = body;
   return response;
 }

@@ -103,8 +103,11 @@ fl_sync_run_check_status (SyncRun *run, FlSyncResponse *response, gboolean login
     g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_TOO_LARGE,
                  _("The sync server refused a request as too large: %s"), message);
   else if (status == 429 || status >= 500 || status < 200)
-    g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SERVER,
+    {
+      run->stats.retry_after = response->retry_after;
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SERVER,
                  _("The sync server is busy or failed (%s); the sync will be tried again"), message);
+    }
   else
     g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_REFUSED,
                  _("The sync server refused the request: %s"), message);

@@ -488,7 +488,11 @@ fl_sync_run_snapshot (SyncRun *run, GError **error)
       g_autoptr(GError) file_error = NULL;
       if (fl_sync_run_replica_file (run, &file_error))
         return TRUE;
-      if (run->signed_out || g_error_matches (file_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* A server that says it is busy (and for how long) is asked again
+       * then, not at once for the other form from the same busy workers. */
+      gboolean busy = g_error_matches (file_error, FL_SYNC_ERROR, FL_SYNC_ERROR_SERVER) &&
+                      run->stats.retry_after > 0;
+      if (run->signed_out || busy || g_error_matches (file_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_propagate_error (error, g_steal_pointer (&file_error));
           return FALSE;

@@ -39,6 +39,14 @@ fl_sync_backoff_delay (guint failures, double jitter)
   return delay * (0.8 + 0.4 * CLAMP (jitter, 0.0, 1.0));
 }
 
+double
+fl_sync_retry_delay (guint failures, guint retry_after, double jitter)
+{
+  if (retry_after == 0)
+    return fl_sync_backoff_delay (failures, jitter);
+  return retry_after * (1.0 + 0.5 * CLAMP (jitter, 0.0, 1.0));
+}
+
 static void
 sync_run_free (SyncRun *run)
 {
@@ -640,8 +648,12 @@ auto_sync_done (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (fl_sync_error_is_transient (error))
     {
       self->failures++;
-      schedule_in (self, MIN (fl_sync_backoff_delay (self->failures, g_random_double ()),
-                              MAX (self->auto_interval, 2)));
+      g_mutex_lock (&self->lock);
+      guint retry_after = self->last_stats.retry_after;
+      g_mutex_unlock (&self->lock);
+      /* The server's word goes even past the interval: it is busy. */
+      double delay = fl_sync_retry_delay (self->failures, retry_after, g_random_double ());
+      schedule_in (self, retry_after > 0 ? delay : MIN (delay, MAX (self->auto_interval, 2)));
     }
   else if (g_error_matches (error, FL_SYNC_ERROR, FL_SYNC_ERROR_BUSY))
     schedule_in (self, SCHEDULE_DELAY);

@@ -43,6 +43,12 @@ gboolean fl_sync_error_is_transient (const GError *error);
 /* Seconds to wait before attempt `failures` + 1 after that many failures in
  * a row: 2, 4, 8 ... capped at 300, with +-20% jitter from `jitter` (0..1). */
 double   fl_sync_backoff_delay (guint failures, double jitter);
+/* Seconds to wait before the next attempt after `failures` transient
+ * failures in a row: what the server asked (`retry_after`, from the last
+ * run's stats), spread over up to half as long again by `jitter` (0-1) so
+ * that clients turned away together do not come back together; when it
+ * did not say, fl_sync_backoff_delay(). */
+double   fl_sync_retry_delay (guint failures, guint retry_after, double jitter);
 
 /* Replica meta keys the engine keeps. */
 #define FL_META_SERVER_URL  "server_url"
@@ -76,6 +82,7 @@ typedef struct {
   gint64 refused;     /* pulled or snapshot rows left out as invalid (fl_sync_client_get_refused_rows) */
   gint64 blobs;       /* blobs uploaded */
   guint  requests;    /* HTTP requests made */
+  guint  retry_after; /* seconds the server asked the run to wait before trying again (busy), or 0 */
 } FlSyncStats;
 
 #define FL_TYPE_SYNC_CLIENT (fl_sync_client_get_type ())

@@ -19,6 +19,27 @@ fl_sync_transport_send (FlSyncTransport *self, const FlSyncRequest *request,
   return FL_SYNC_TRANSPORT_GET_IFACE (self)->send (self, request, cancellable, error);
 }
 
+guint
+fl_sync_parse_retry_after (const char *value)
+{
+  if (value == NULL)
+    return 0;
+  while (*value == ' ' || *value == '\t')
+    value++;
+  guint64 seconds = 0;
+  const char *end = value;
+  /* Digits only: a date, a sign or a fraction is not a delay. */
+  while (g_ascii_isdigit (*end) && seconds <= 3600)
+    seconds = seconds * 10 + (guint64) (*end++ - '0');
+  if (end == value)
+    return 0;
+  while (g_ascii_isdigit (*end))
+    end++;
+  while (*end == ' ' || *end == '\t')
+    end++;
+  return *end == '\0' ? (guint) MIN (seconds, 3600) : 0;
+}
+
 void
 fl_sync_response_free (FlSyncResponse *response)
 {

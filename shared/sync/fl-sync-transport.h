@@ -26,10 +26,14 @@ typedef struct {
   char         *content_type;  /* without parameters, or NULL */
   gint64        content_length;  /* bytes of the body, or -1 when not known */
   char         *replica_digest;  /* FL_PROTOCOL_REPLICA_DIGEST_HEADER, or NULL */
+  guint         retry_after;   /* seconds of a Retry-After (delay form, at most an hour), or 0 */
   GInputStream *body;          /* the body as it arrives (already decompressed) */
 } FlSyncResponse;
 
 void            fl_sync_response_free (FlSyncResponse *response);
+/* The seconds of a Retry-After header in its delay form, at most an hour;
+ * 0 for none, the date form or anything else. */
+guint           fl_sync_parse_retry_after (const char *value);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlSyncResponse, fl_sync_response_free)
 
 /* Reads the whole body, refusing more than `max_bytes`. */

@@ -343,12 +343,23 @@ struct _HookTransport
   FlSyncTransport *inner;
   void           (*before_pull) (gpointer data);
   gpointer         data;
+  guint            busy;  /* requests to answer 503 with Retry-After: 7, as a busy server */
 };
 
 static FlSyncResponse *
 hook_send (FlSyncTransport *transport, const FlSyncRequest *request, GCancellable *cancellable, GError **error)
 {
   HookTransport *self = HOOK_TRANSPORT (transport);
+  if (self->busy > 0)
+    {
+      self->busy--;
+      FlSyncResponse *response = g_new0 (FlSyncResponse, 1);
+      response->status = 503;
+      response->content_length = 0;
+      response->retry_after = fl_sync_parse_retry_after ("7");
+      response->body = g_memory_input_stream_new ();
+      return response;
+    }
   if (self->before_pull != NULL && strstr (request->path, "/sync/pull") != NULL)
     {
       self->before_pull (self->data);
@@ -868,6 +879,46 @@ test_backoff (void)
   g_assert_cmpfloat (fl_sync_backoff_delay (2, 0.0), ==, 4.0 * 0.8);
 }
 
+/* A busy server's Retry-After is what the next attempt waits, spread up
+ * to half as long again, instead of the back-off; a date or anything but
+ * plain seconds is not taken for one. */
+static void
+test_retry_after (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpuint (fl_sync_parse_retry_after ("7"), ==, 7);
+  g_assert_cmpuint (fl_sync_parse_retry_after (" 12 "), ==, 12);
+  g_assert_cmpuint (fl_sync_parse_retry_after ("99999999999999999999"), ==, 3600);
+  g_assert_cmpuint (fl_sync_parse_retry_after ("0"), ==, 0);
+  g_assert_cmpuint (fl_sync_parse_retry_after ("-3"), ==, 0);
+  g_assert_cmpuint (fl_sync_parse_retry_after ("1.5"), ==, 0);
+  g_assert_cmpuint (fl_sync_parse_retry_after ("5 s"), ==, 0);
+  g_assert_cmpuint (fl_sync_parse_retry_after ("Wed, 21 Oct 2026 07:28:00 GMT"), ==, 0);
+  g_assert_cmpuint (fl_sync_parse_retry_after (""), ==, 0);
+  g_assert_cmpuint (fl_sync_parse_retry_after (NULL), ==, 0);
+  g_assert_cmpfloat (fl_sync_retry_delay (3, 0, 0.5), ==, fl_sync_backoff_delay (3, 0.5));
+  g_assert_cmpfloat (fl_sync_retry_delay (3, 10, 0.0), ==, 10.0);
+  g_assert_cmpfloat (fl_sync_retry_delay (3, 10, 1.0), ==, 15.0);
+
+  g_auto(FlSyncTestClient) a = { 0 };
+  fl_sync_test_client_init (&a, "eng_a");
+  fl_sync_test_client_login (&a, &f->s);
+  g_autoptr(GError) error = NULL;
+  HookTransport *hook = g_object_new (TYPE_HOOK_TRANSPORT, NULL);
+  hook->inner = fl_soup_transport_new (fl_sync_server_url (&f->s), &error);
+  g_assert_no_error (error);
+  hook->busy = 1;
+  fl_sync_client_set_transport (a.client, FL_SYNC_TRANSPORT (hook));
+  g_object_unref (hook);
+  g_assert_false (fl_sync_client_sync (a.client, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SERVER);
+  g_assert_true (fl_sync_error_is_transient (error));
+  g_assert_cmpuint (fl_sync_client_get_last_stats (a.client)->retry_after, ==, 7);
+  g_clear_error (&error);
+  /* The next run, answered, forgets it. */
+  fl_sync_test_client_sync (&a);
+  g_assert_cmpuint (fl_sync_client_get_last_stats (a.client)->retry_after, ==, 0);
+}
+
 static void
 test_file_token_store (void)
 {
@@ -1016,6 +1067,7 @@ main (int argc, char **argv)
   ADD ("/sync-engine/bad-row-is-refused-alone", test_bad_row_is_refused_alone);
   ADD ("/sync-engine/async", test_async_sync);
   g_test_add_func ("/sync-engine/backoff", test_backoff);
+  ADD ("/sync-engine/retry-after", test_retry_after);
   g_test_add_func ("/sync-engine/short-words-on-demo-data", test_short_words_on_demo_data);
   g_test_add_func ("/sync-engine/file-token-store", test_file_token_store);
   return g_test_run ();
