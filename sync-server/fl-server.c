@@ -13,6 +13,7 @@
 #include "fl-blobs.h"
 #include "fl-connection-guard.h"
 #include "fl-metrics.h"
+#include "fl-request-language.h"
 #include "fl-retry-pacer.h"
 #include "fl-sign-in-gate.h"
 #include "fl-sla-sweep.h"
@@ -286,6 +287,7 @@ struct _Job
   char              *content_type;
   GBytes            *answer;
   char              *retry_after;
+  locale_t           language;     /* the answer's (fl_request_language_pick), or 0 */
   /* an admission checks only the token, before the body is read */
   gboolean           admission;
   GError            *auth_error;
@@ -1104,10 +1106,12 @@ worker_run (gpointer data, gpointer user_data)
   Job *job = data;
   GAsyncQueue *stores = user_data;
   FlStore *store = g_async_queue_pop (stores);
+  locale_t language = job->language, previous = fl_request_language_begin (language);
   if (job->admission)
     {
       authenticate (job, store);
       g_async_queue_push (stores, store);
+      fl_request_language_end (language, previous);
       run_in_server (job->server, admission_finish_in_main, job, NULL);
       return;
     }
@@ -1116,6 +1120,7 @@ worker_run (gpointer data, gpointer user_data)
   g_async_queue_push (stores, store);
   if (job->status == 0 && !g_atomic_int_get (&job->finished))
     job_reply_error (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL, _("The request was not answered"));
+  fl_request_language_end (language, previous);
   run_in_server (job->server, job_finish_in_main, job, NULL);
 }
 
@@ -1178,9 +1183,17 @@ find_route (const char *path, char **argument)
   return NULL;
 }
 
+/* The language a request is answered in, from its headers. */
+static locale_t
+language_of (SoupServerMessage *msg)
+{
+  return fl_request_language_pick (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                 "Accept-Language"));
+}
+
 static void
-handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
-              gpointer user_data)
+route_in_language (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                   locale_t language)
 {
   FlServer *server = g_object_get_data (G_OBJECT (soup), "fl-server");
   g_autofree char *argument = NULL;
@@ -1222,6 +1235,7 @@ handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
   job->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   job->token = g_strdup (bearer_token (msg));
   job->peer = g_strdup (soup_server_message_get_remote_host (msg));
+  job->language = language;
   Admission *admission = g_object_steal_data (G_OBJECT (msg), "fl-admission");
   if (admission != NULL)
     {
@@ -1237,10 +1251,21 @@ handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
 }
 
 static void
+handle_route (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+              gpointer user_data)
+{
+  locale_t language = language_of (msg), previous = fl_request_language_begin (language);
+  route_in_language (soup, msg, path, query, language);
+  fl_request_language_end (language, previous);
+}
+
+static void
 handle_unknown (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
                 gpointer user_data)
 {
+  locale_t language = language_of (msg), previous = fl_request_language_begin (language);
   reply_now (msg, SOUP_STATUS_NOT_FOUND, NULL, _("There is no such address in this API"));
+  fl_request_language_end (language, previous);
 }
 
 /* The most body bytes `route` takes with `method`. */
@@ -1320,10 +1345,8 @@ admission_finish_in_main (gpointer data)
  * request with a body and a bearer token waits for the token's check
  * first, so nobody unknown makes the server hold megabytes. */
 static void
-handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
-              gpointer user_data)
+early_in_language (FlServer *server, SoupServerMessage *msg, const char *path, locale_t language)
 {
-  FlServer *server = user_data;
   FlConnectionGuard *guard = server->guard;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
@@ -1396,12 +1419,22 @@ handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
       job->msg = g_object_ref (msg);
       job->method = g_strdup (method);
       job->token = g_strdup (token);
+      job->language = language;
       job->admission = TRUE;
       g_signal_connect (msg, "finished", G_CALLBACK (job_on_finished), job);
       soup_server_message_pause (msg);
       fl_connection_guard_set_working (guard, msg, TRUE);
       g_thread_pool_push (server->workers[IN_READER].pool, job, NULL);
     }
+}
+
+static void
+handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+              gpointer user_data)
+{
+  locale_t language = language_of (msg), previous = fl_request_language_begin (language);
+  early_in_language (user_data, msg, path, language);
+  fl_request_language_end (language, previous);
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include "fl-admin.h"
 #include "fl-i18n.h"
+#include "fl-request-language.h"
 #include "fl-server.h"
 
 static int
@@ -70,6 +71,7 @@ serve (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
+  fl_request_language_prepare ();
   fl_i18n_init ();
 
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||

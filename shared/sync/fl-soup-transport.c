@@ -108,7 +108,9 @@ fl_soup_transport_new (const char *base_uri, GError **error)
     self->base_uri[--n] = '\0';
   /* Long snapshots stream for minutes: only an idle connection times out. */
   self->session = soup_session_new_with_options ("idle-timeout", 60, "timeout", 60,
-                                                 "user-agent", "fieldline/" FL_VERSION, NULL);
+                                                 "user-agent", "fieldline/" FL_VERSION,
+                                                 /* the server answers in the user's language */
+                                                 "accept-language-auto", TRUE, NULL);
   return FL_SYNC_TRANSPORT (self);
 }
 

@@ -6,6 +6,9 @@
 
 #include <zlib.h>
 
+#include "fl-i18n.h"
+#include "fl-request-language.h"
+
 #define P FL_PROTOCOL_PREFIX
 
 typedef GPtrArray Mutations;
@@ -92,6 +95,54 @@ test_login_errors (void)
   g_assert_cmpuint (limited->status, ==, 429);
   g_assert_nonnull (soup_message_headers_get_one (limited->headers, "Retry-After"));
 
+  fl_api_teardown (&f);
+}
+
+/* Each request is answered in the first language of its Accept-Language
+ * that has a catalogue: on the server's thread (a refusal on the headers),
+ * in a worker (a failed sign-in) and in a push's results; English when
+ * asked for, and the server's own language without the header. */
+static void
+test_answers_in_the_asked_language (void)
+{
+  locale_t zh = newlocale (LC_MESSAGES_MASK, "zh_CN.UTF-8", (locale_t) 0);
+  if (zh == (locale_t) 0)
+    {
+      g_test_skip ("the zh_CN.UTF-8 locale is not installed (tools/dev.sh makes it)");
+      return;
+    }
+  freelocale (zh);
+  g_unsetenv ("LANGUAGE");
+  g_assert_true (fl_request_language_pick ("zh") == fl_request_language_pick ("zh-CN"));
+  g_assert_true (fl_request_language_pick ("zh-Hans-CN;q=0.5, fr") == fl_request_language_pick ("zh-cn"));
+  g_assert_true (fl_request_language_pick ("en-GB") != (locale_t) 0);
+  g_assert_true (fl_request_language_pick ("fr, *;q=0.5, zh;q=0") == (locale_t) 0);
+  g_assert_true (fl_request_language_pick ("zh;q=abc") == (locale_t) 0);
+  g_assert_true (fl_request_language_pick (NULL) == (locale_t) 0);
+
+  FlApiFixture f = { 0 };
+  fl_api_setup (&f, NULL);
+  FlApiDevice a = { 0 };
+  fl_api_login (&f, "eng_a", &a);
+  soup_session_set_accept_language (f.session, "de-DE, zh-CN;q=0.8, en;q=0.5");
+  g_autoptr(FlReply) nowhere = fl_api_call (&f, "GET", P "/no-such-route", NULL, NULL);
+  g_assert_cmpuint (nowhere->status, ==, 404);
+  g_assert_cmpstr (fl_reply_error_message (nowhere), ==, "此 API 中没有该地址");
+  g_autoptr(FlReply) wrong = fl_api_call (&f, "POST", P "/auth/login", NULL,
+      "{\"login\": \"eng_b\", \"password\": \"guess\", \"device_name\": \"T14\"}");
+  g_assert_cmpuint (wrong->status, ==, 401);
+  g_assert_cmpstr (fl_reply_error_message (wrong), ==, "登录名或密码错误");
+  GPtrArray *mutations = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_mutation_free);
+  g_ptr_array_add (mutations, fl_api_mutation (&a, "work_order", "0190a8f2-3c4d-7e5f-8a9b-0c1d2e3f4a5b", FL_MUTATION_UPDATE,
+                                               "{\"title\": {\"from\": \"a\", \"to\": \"x\"}}"));
+  g_autoptr(FlPushResponse) pushed = fl_api_push_ok (&f, &a, mutations);
+  FlMutationResult *result = fl_api_result (pushed, 0);
+  g_assert_cmpint (result->status, ==, FL_RESULT_REJECTED);
+  g_assert_cmpstr (result->error, ==, "服务器上没有要更改的work_order 0190a8f2-3c4d-7e5f-8a9b-0c1d2e3f4a5b");
+
+  soup_session_set_accept_language (f.session, "en-US");
+  g_autoptr(FlReply) in_english = fl_api_call (&f, "GET", P "/no-such-route", NULL, NULL);
+  g_assert_cmpstr (fl_reply_error_message (in_english), ==, "There is no such address in this API");
   fl_api_teardown (&f);
 }
 
@@ -1309,9 +1360,13 @@ test_garbage_never_crashes (void)
 int
 main (int argc, char **argv)
 {
+  /* Before anything is translated: the server's own start does this. */
+  fl_request_language_prepare ();
+  fl_i18n_init ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/api/health-and-unknown-routes", test_health_and_unknown_routes);
   g_test_add_func ("/api/login-errors", test_login_errors);
+  g_test_add_func ("/api/answers-in-the-asked-language", test_answers_in_the_asked_language);
   g_test_add_func ("/api/request-strings-are-bounded", test_request_strings_are_bounded);
   g_test_add_func ("/api/server-prunes-audit-log", test_server_prunes_audit_log);
   g_test_add_func ("/api/tokens-missing-revoked-logged-out", test_tokens_missing_revoked_logged_out);

@@ -20,6 +20,15 @@ fl_reply_error_field (FlReply *reply)
   return field;
 }
 
+const char *
+fl_reply_error_message (FlReply *reply)
+{
+  g_autoptr(FlErrorBody) body = reply->json != NULL ? fl_error_body_from_json (reply->json, NULL) : NULL;
+  static char message[1024];
+  g_strlcpy (message, body != NULL && body->message != NULL ? body->message : "", sizeof message);
+  return message;
+}
+
 void
 fl_api_start (FlApiFixture *f, const FlServerOptions *custom)
 {

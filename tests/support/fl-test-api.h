@@ -31,6 +31,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlReply, fl_reply_free)
 
 /* The error body's field ("" when absent); valid until the next call. */
 const char *fl_reply_error_field (FlReply *reply);
+/* The error's message ("" for none), valid until the next call. */
+const char *fl_reply_error_message (FlReply *reply);
 
 /* Starts the server over the fixture's store on a free port with the
  * caller's options (NULL: the defaults); the caller keeps its strings. */
