@@ -316,8 +316,10 @@ add_property (FlApprovalsPage *self, AdwPreferencesGroup *group, const char *nam
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  /* A row gives its suffix only what it asks for: ask for the value's width, up to a limit. */
-  gtk_label_set_width_chars (GTK_LABEL (label), MIN ((int) g_utf8_strlen (value, -1) + 2, 38));
+  /* A row gives its suffix only what it asks for: ask for the value's width, up to a limit
+   * that leaves the name its own width in a narrow pane (a longer value wraps instead of
+   * squeezing "Responded" into "Re-spon-ded"). */
+  gtk_label_set_width_chars (GTK_LABEL (label), MIN ((int) g_utf8_strlen (value, -1) + 2, 24));
   gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
