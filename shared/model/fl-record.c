@@ -231,12 +231,16 @@ text_limit (const FlColumn *column)
   return column->max_length > 0 ? column->max_length : FL_TEXT_NAME;
 }
 
-/* Validates one value and returns its canonical form (a new node), or NULL. */
-static JsonNode *
-normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, GError **error)
+/* Validates one value; `*canonical` is its canonical form (a new node) when
+ * it is written otherwise (a time in another form, an int64 as a number),
+ * else NULL. */
+static gboolean
+check_value (const FlTable *table, const FlColumn *column, JsonNode *value, JsonNode **canonical,
+             GError **error)
 {
+  *canonical = NULL;
   if (value == NULL || JSON_NODE_HOLDS_NULL (value))
-    return json_node_new (JSON_NODE_NULL);
+    return TRUE;
 
   GType value_type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value) : G_TYPE_INVALID;
   switch (column->type)
@@ -249,32 +253,32 @@ normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, 
         if (value_type != G_TYPE_STRING)
           {
             invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("must be text"));
-            return NULL;
+            return FALSE;
           }
         const char *text = json_node_get_string (value);
         if (strlen (text) > text_limit (column))
           {
             invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("is longer than %u bytes"),
                      (guint) text_limit (column));
-            return NULL;
+            return FALSE;
           }
         if (!g_utf8_validate (text, -1, NULL))
           {
             invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("is not valid UTF-8"));
-            return NULL;
+            return FALSE;
           }
         if (column->type == FL_COL_TEXT && !fl_column_has_choice (column, text))
           {
             g_autofree char *choices = g_strjoinv (", ", (char **) column->choices);
             invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
                      _("“%s” is not one of: %s"), text, choices);
-            return NULL;
+            return FALSE;
           }
         if (column->type == FL_COL_REF && !looks_like_id (text))
           {
             invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
                      _("“%s” is not a row id"), text);
-            return NULL;
+            return FALSE;
           }
         if (column->type == FL_COL_TIME)
           {
@@ -283,10 +287,12 @@ normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, 
               {
                 invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
                          _("“%s” is not a time such as 2026-11-22T09:30:00.000Z"), text);
-                return NULL;
+                return FALSE;
               }
-            g_autofree char *canonical = fl_time_format (usec);
-            return json_node_init_string (json_node_alloc (), canonical);
+            g_autofree char *formatted = fl_time_format (usec);
+            if (strcmp (formatted, text) != 0)
+              *canonical = json_node_init_string (json_node_alloc (), formatted);
+            return TRUE;
           }
         if (column->type == FL_COL_DATE)
           {
@@ -297,20 +303,18 @@ normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, 
               {
                 invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
                          _("“%s” is not a date such as 2026-11-22"), text);
-                return NULL;
+                return FALSE;
               }
           }
-        return json_node_copy (value);
+        return TRUE;
       }
     case FL_COL_INT:
       if (value_type != G_TYPE_INT64)
         {
           invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("must be a whole number"));
-          return NULL;
+          return FALSE;
         }
-      if (!check_range (table, column, json_node_get_int (value), error))
-        return NULL;
-      return json_node_copy (value);
+      return check_range (table, column, json_node_get_int (value), error);
     case FL_COL_INT64:
       {
         gint64 v;
@@ -320,44 +324,46 @@ normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, 
           {
             invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
                      _("must be a whole number written as a string of digits"));
-            return NULL;
+            return FALSE;
           }
         if (!check_range (table, column, v, error))
-          return NULL;
+          return FALSE;
         g_autofree char *digits = g_strdup_printf ("%" PRId64, v);
-        return json_node_init_string (json_node_alloc (), digits);
+        if (value_type != G_TYPE_STRING || strcmp (digits, json_node_get_string (value)) != 0)
+          *canonical = json_node_init_string (json_node_alloc (), digits);
+        return TRUE;
       }
     case FL_COL_BOOL:
       if (value_type != G_TYPE_BOOLEAN)
         {
           invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, _("must be true or false"));
-          return NULL;
+          return FALSE;
         }
-      return json_node_copy (value);
+      return TRUE;
     case FL_COL_JSON:
       if (!(column->flags & FL_COL_ANY_VALUE) &&
           !JSON_NODE_HOLDS_OBJECT (value) && !JSON_NODE_HOLDS_ARRAY (value))
         {
           invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
                    _("must be a JSON object or array"));
-          return NULL;
+          return FALSE;
         }
       {
         g_autofree char *problem = NULL;
         if (!json_value_is_storable (value, 0, &problem))
           {
             invalid (error, FL_RECORD_ERROR_INVALID, table, column->name, "%s", problem);
-            return NULL;
+            return FALSE;
           }
         g_autofree char *text = json_to_string (value, FALSE);
         if (strlen (text) > column->max_length)
           {
             invalid (error, FL_RECORD_ERROR_INVALID, table, column->name,
                      _("is larger than %u bytes as JSON"), (guint) column->max_length);
-            return NULL;
+            return FALSE;
           }
       }
-      return json_node_copy (value);
+      return TRUE;
     default:
       g_assert_not_reached ();
     }
@@ -366,8 +372,8 @@ normalise_value (const FlTable *table, const FlColumn *column, JsonNode *value, 
 gboolean
 fl_record_validate_value (const FlTable *table, const FlColumn *column, JsonNode *value, GError **error)
 {
-  g_autoptr(JsonNode) normal = normalise_value (table, column, value, error);
-  return normal != NULL;
+  g_autoptr(JsonNode) canonical = NULL;
+  return check_value (table, column, value, &canonical, error);
 }
 
 static gboolean
@@ -439,13 +445,16 @@ fl_record_validate (const FlTable *table, JsonObject *fields, FlRecordMode mode,
           if (bad_field) *bad_field = g_strdup (name);
           return invalid (error, FL_RECORD_ERROR_MISSING, table, name, _("is required"));
         }
-      JsonNode *normal = normalise_value (table, column, value, error);
-      if (normal == NULL)
+      /* Only a value written otherwise than its canonical form is
+       * replaced: json-glib finds a member to replace by walking them all. */
+      JsonNode *canonical = NULL;
+      if (!check_value (table, column, value, &canonical, error))
         {
           if (bad_field) *bad_field = g_strdup (name);
           return FALSE;
         }
-      json_object_set_member (fields, name, normal);
+      if (canonical != NULL)
+        json_object_set_member (fields, name, canonical);
     }
 
   if (mode != FL_RECORD_UPDATE)
