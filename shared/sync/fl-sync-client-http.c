@@ -106,7 +106,7 @@ fl_sync_run_check_status (SyncRun *run, FlSyncResponse *response, gboolean login
     {
       run->stats.retry_after = response->retry_after;
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SERVER,
-                 _("The sync server is busy or failed (%s); the sync will be tried again"), message);
+                   _("The sync server is busy or failed (%s); the sync will be tried again"), message);
     }
   else
     g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_REFUSED,
