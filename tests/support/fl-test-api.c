@@ -11,22 +11,28 @@ fl_reply_free (FlReply *reply)
   g_free (reply);
 }
 
+/* Copies the error body's field (or message) into `buffer`: "" for none. */
+static const char *
+error_member (FlReply *reply, gboolean message, char *buffer, gsize size)
+{
+  g_autoptr(FlErrorBody) body = reply->json != NULL ? fl_error_body_from_json (reply->json, NULL) : NULL;
+  const char *text = body == NULL ? NULL : message ? body->message : body->field;
+  g_strlcpy (buffer, text != NULL ? text : "", size);
+  return buffer;
+}
+
 const char *
 fl_reply_error_field (FlReply *reply)
 {
-  g_autoptr(FlErrorBody) body = reply->json != NULL ? fl_error_body_from_json (reply->json, NULL) : NULL;
   static char field[256];
-  g_strlcpy (field, body != NULL && body->field != NULL ? body->field : "", sizeof field);
-  return field;
+  return error_member (reply, FALSE, field, sizeof field);
 }
 
 const char *
 fl_reply_error_message (FlReply *reply)
 {
-  g_autoptr(FlErrorBody) body = reply->json != NULL ? fl_error_body_from_json (reply->json, NULL) : NULL;
   static char message[1024];
-  g_strlcpy (message, body != NULL && body->message != NULL ? body->message : "", sizeof message);
-  return message;
+  return error_member (reply, TRUE, message, sizeof message);
 }
 
 void
