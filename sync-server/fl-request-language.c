@@ -59,8 +59,8 @@ by_preference (gconstpointer a, gconstpointer b)
   return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* "zh-cn" -> "zh_CN", "ZH" -> "zh"; NULL for anything but letters and one
- * hyphen (a script or a variant is dropped: "zh-Hans-CN" -> "zh_CN"). */
+/* "zh-cn" -> "zh_CN", "ZH" -> "zh"; NULL when the language is not two or
+ * three letters (a script or a variant is dropped: "zh-Hans-CN" -> "zh_CN"). */
 static char *
 catalogue_name (const char *tag)
 {
@@ -94,7 +94,7 @@ locale_for_range (const char *tag)
   if (g_str_has_prefix (name, "en"))
     return locale_for ("en");
   locale_t found = locale_for (name);
-  if (found == (locale_t) 0 && strchr (name, '_') == NULL && strcmp (name, "zh") == 0)
+  if (found == (locale_t) 0 && strcmp (name, "zh") == 0)
     found = locale_for ("zh_CN");  /* "zh" alone: the Chinese the catalogue is in */
   return found;
 }

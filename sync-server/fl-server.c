@@ -1183,12 +1183,12 @@ find_route (const char *path, char **argument)
   return NULL;
 }
 
-/* The language a request is answered in, from its headers. */
+/* The language a request is answered in, as handle_early() picked it from
+ * its headers (every request passes there first). */
 static locale_t
 language_of (SoupServerMessage *msg)
 {
-  return fl_request_language_pick (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                                 "Accept-Language"));
+  return (locale_t) g_object_get_data (G_OBJECT (msg), "fl-language");
 }
 
 static void
@@ -1432,7 +1432,10 @@ static void
 handle_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
               gpointer user_data)
 {
-  locale_t language = language_of (msg), previous = fl_request_language_begin (language);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  locale_t language = fl_request_language_pick (soup_message_headers_get_one (headers, "Accept-Language"));
+  g_object_set_data (G_OBJECT (msg), "fl-language", (gpointer) language);
+  locale_t previous = fl_request_language_begin (language);
   early_in_language (user_data, msg, path, language);
   fl_request_language_end (language, previous);
 }
