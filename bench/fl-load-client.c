@@ -6,6 +6,7 @@
 #include "fl-ids.h"
 #include "fl-record.h"
 #include "fl-time.h"
+#include "fl-workflow.h"
 
 G_DEFINE_QUARK (fl-load-client-error-quark, fl_load_client_error)
 
@@ -347,8 +348,10 @@ keep_row (FlLoadClient *c, const char *table, const char *id, JsonObject *row)
     return;
   else if (strcmp (table, "site") == 0)
     g_ptr_array_add (c->sites, g_strdup (id));
-  else if (strcmp (table, "stock_location") == 0 && fl_record_get_string (row, "site_id") != NULL)
-    g_ptr_array_add (c->locations, g_strdup (id));
+  else if (strcmp (table, "stock_location") == 0 && fl_record_get_string (row, "site_id") != NULL &&
+           (g_strcmp0 (fl_record_get_string (row, "kind"), "site") == 0 ||
+            g_strcmp0 (fl_record_get_string (row, "owner"), c->login) == 0))
+    g_ptr_array_add (c->locations, g_strdup (id));  /* where an engineer may take parts from */
   else if (strcmp (table, "part") == 0 && !fl_record_get_bool (row, "serial_tracked"))
     g_ptr_array_add (c->parts, g_strdup (id));
 }
@@ -470,20 +473,34 @@ fl_load_client_push (FlLoadClient *c, GPtrArray *mutations, GError **error)
 
 /* ---- what an engineer does ---- */
 
+/* A random order the engineer may work on (log, use parts): one still
+ * open.  With `field`, one whose field the engineer may edit, as the app
+ * offers it: the shared rules decide, so the load is what users can do and
+ * not a stream of refusals. */
 static JsonObject *
-random_order (FlLoadClient *c, const char **out_id)
+random_order_for (FlLoadClient *c, const char *field, const char **out_id)
 {
-  for (int tries = 0; tries < 8 && c->order_ids->len > 0; tries++)
+  for (int tries = 0; tries < 32 && c->order_ids->len > 0; tries++)
     {
       const char *id = c->order_ids->pdata[g_rand_int_range (c->rand, 0, c->order_ids->len)];
       JsonObject *row = g_hash_table_lookup (c->orders, id);
-      if (row != NULL)
-        {
-          *out_id = id;
-          return row;
-        }
+      FlWorkOrderStatus status;
+      if (row == NULL || !fl_work_order_status_from_string (fl_record_get_string (row, "status"), &status))
+        continue;
+      gboolean mine = g_strcmp0 (fl_record_get_string (row, "assignee"), c->login) == 0;
+      if (field != NULL ? !fl_workflow_check_field (FL_ROLE_ENGINEER, status, field, mine, NULL)
+                        : !fl_work_order_status_is_open (status))
+        continue;
+      *out_id = id;
+      return row;
     }
   return NULL;
+}
+
+static JsonObject *
+random_order (FlLoadClient *c, const char **out_id)
+{
+  return random_order_for (c, NULL, out_id);
 }
 
 static const char *
@@ -607,7 +624,8 @@ static FlMutation *
 text_update (FlLoadClient *c, gint64 at)
 {
   const char *id = NULL;
-  JsonObject *row = random_order (c, &id);
+  const char *field = g_rand_boolean (c->rand) ? "contact" : "description";
+  JsonObject *row = random_order_for (c, field, &id);
   if (row == NULL)
     return NULL;
   g_autoptr(JsonObject) changes = json_object_new ();
@@ -615,7 +633,7 @@ text_update (FlLoadClient *c, gint64 at)
                                            g_rand_boolean (c->rand) ? "Caller reachable on ext. 3021"
                                                                     : "Ward manager informed",
                                            c->login, ++c->serial);
-  add_change (changes, row, g_rand_boolean (c->rand) ? "contact" : "description", text_node (text));
+  add_change (changes, row, field, text_node (text));
   return fl_mutation_new (fl_load_client_next_mid (c), "work_order", id, FL_MUTATION_UPDATE, at, changes);
 }
 
