@@ -14,5 +14,7 @@ PGconn *fl_pg_store_get_connection (FlPgStore *store);
 /* How many times the store has waited for the server's answer (a
  * statement, a pipeline's answers, a batch of a cursor) since it opened. */
 guint64  fl_pg_store_get_round_trips (FlPgStore *store);
+/* How many statements it has sent (prepares not counted) since then. */
+guint64  fl_pg_store_get_statements (FlPgStore *store);
 
 G_END_DECLS

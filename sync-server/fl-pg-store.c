@@ -54,7 +54,121 @@ struct _FlPgStore
   GHashTable *children;    /* table name -> GPtrArray of FlTable* scoped through it */
   GHashTable *known;       /* "table\x1fid" -> Known: rows and entries read in this write transaction */
   guint64     round_trips; /* waits for the server's answer, since the connection opened */
+  guint64     statements;  /* statements sent (a prepare not counted), since then */
+  struct _Batch *results;  /* a write transaction's stored results, written at once */
+  struct _Batch *audit;    /* and its audit entries */
 };
+
+/* Rows of one table that a write transaction adds, written as one
+ * statement (arrays, unnested) before its commit or before it reads that
+ * table: a push records a result and an audit entry per mutation, and one
+ * statement per row is most of what PostgreSQL parses, plans and answers
+ * for it. */
+#define BATCH_ROWS 256
+
+typedef struct _Batch {
+  const char *insert;       /* "INSERT ... SELECT ... FROM unnest ($1::t[], ...)" */
+  guint       n_columns;
+  GPtrArray  *columns[7];   /* each: the values (NULL for SQL null) */
+  GHashTable *keys;         /* a row's key -> its index, where a row may be written again; or NULL */
+  guint       marks[8];     /* rows at each savepoint depth, so a savepoint undone drops its own */
+} Batch;
+
+static Batch *
+batch_new (const char *insert, guint n_columns, gboolean keyed)
+{
+  Batch *b = g_new0 (Batch, 1);
+  b->insert = insert;
+  b->n_columns = n_columns;
+  for (guint c = 0; c < n_columns; c++)
+    b->columns[c] = g_ptr_array_new_with_free_func (g_free);
+  b->keys = keyed ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) : NULL;
+  return b;
+}
+
+static void
+batch_free (Batch *b)
+{
+  for (guint c = 0; c < b->n_columns; c++)
+    g_ptr_array_unref (b->columns[c]);
+  g_clear_pointer (&b->keys, g_hash_table_unref);
+  g_free (b);
+}
+
+static guint
+batch_rows (Batch *b)
+{
+  return b->columns[0]->len;
+}
+
+/* Keeps the first `n` rows (a savepoint undone, or none at all). */
+static void
+batch_truncate (Batch *b, guint n)
+{
+  if (n >= batch_rows (b))
+    return;
+  for (guint c = 0; c < b->n_columns; c++)
+    g_ptr_array_set_size (b->columns[c], n);
+  if (b->keys != NULL)
+    {
+      GHashTableIter iter;
+      gpointer index;
+      g_hash_table_iter_init (&iter, b->keys);
+      while (g_hash_table_iter_next (&iter, NULL, &index))
+        if (GPOINTER_TO_UINT (index) >= n)
+          g_hash_table_iter_remove (&iter);
+    }
+  for (guint d = 0; d < G_N_ELEMENTS (b->marks); d++)
+    b->marks[d] = MIN (b->marks[d], n);
+}
+
+/* Adds a row (taking the values); a row of a key already there replaces it. */
+static void
+batch_add (Batch *b, const char *key, char **values)
+{
+  gpointer index;
+  if (key != NULL && b->keys != NULL && g_hash_table_lookup_extended (b->keys, key, NULL, &index))
+    {
+      for (guint c = 0; c < b->n_columns; c++)
+        {
+          g_free (b->columns[c]->pdata[GPOINTER_TO_UINT (index)]);
+          b->columns[c]->pdata[GPOINTER_TO_UINT (index)] = values[c];
+        }
+      return;
+    }
+  if (key != NULL && b->keys != NULL)
+    g_hash_table_insert (b->keys, g_strdup (key), GUINT_TO_POINTER (batch_rows (b)));
+  for (guint c = 0; c < b->n_columns; c++)
+    g_ptr_array_add (b->columns[c], values[c]);
+}
+
+/* {"a","b\"c",NULL}: a PostgreSQL array of text values. */
+static char *
+array_literal (GPtrArray *values)
+{
+  GString *text = g_string_new ("{");
+  for (guint i = 0; i < values->len; i++)
+    {
+      const char *v = values->pdata[i];
+      if (i > 0)
+        g_string_append_c (text, ',');
+      if (v == NULL)
+        {
+          g_string_append (text, "NULL");
+          continue;
+        }
+      g_string_append_c (text, '"');
+      for (; *v != '\0'; v++)
+        {
+          if (*v == '"' || *v == '\\')
+            g_string_append_c (text, '\\');
+          g_string_append_c (text, *v);
+        }
+      g_string_append_c (text, '"');
+    }
+  g_string_append_c (text, '}');
+  return g_string_free (text, FALSE);
+}
 
 /* What a write transaction has read of a row and of its change-log entry.
  * The write lock keeps no other writer out, so it stays true until this
@@ -266,6 +380,7 @@ queue (FlPgStore *self, const char *sql, int n_params, const char * const *param
   const char *name = prepared_name (self, sql, n_params, error);
   if (name == NULL)
     return FALSE;
+  self->statements++;
   if (PQsendQueryPrepared (self->conn, name, n_params, params, NULL, NULL, 0) != 1)
     return fail (self, error, _("running a statement"), NULL);
   g_ptr_array_add (self->pending, g_strdup (""));
@@ -280,6 +395,7 @@ queue_command (FlPgStore *self, const char *sql, GError **error)
 {
   if (!in_pipeline (self) && PQenterPipelineMode (self->conn) != 1)
     return fail (self, error, _("running a statement"), NULL);
+  self->statements++;
   if (PQsendQueryParams (self->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
     return fail (self, error, _("running a statement"), NULL);
   g_ptr_array_add (self->pending, g_strdup (""));
@@ -327,6 +443,7 @@ run (FlPgStore *self, const char *sql, int n_params, const char * const *params,
   if (name == NULL)
     return NULL;
   self->round_trips++;
+  self->statements++;
   return answered (self, PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0), error);
 }
 
@@ -344,6 +461,7 @@ run_formats (FlPgStore *self, const char *sql, int n_params, const char * const 
   if (name == NULL)
     return NULL;
   self->round_trips++;
+  self->statements++;
   return answered (self, PQexecPrepared (self->conn, name, n_params, params, lengths, formats, result_format),
                    error);
 }
@@ -356,6 +474,7 @@ run_script (FlPgStore *self, const char *sql, GError **error)
     return FALSE;
   reconnect_if_lost (self);
   self->round_trips++;
+  self->statements++;
   g_autoptr(PGresult) result = PQexec (self->conn, sql);
   ExecStatusType status = PQresultStatus (result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
@@ -369,6 +488,31 @@ run_done (FlPgStore *self, const char *sql, int n_params, const char * const *pa
 {
   g_autoptr(PGresult) result = run (self, sql, n_params, params, error);
   return result != NULL;
+}
+
+/* The batch's rows sent (in the pipeline, with the transaction's other
+ * writes) and forgotten. */
+static gboolean
+batch_flush (FlPgStore *self, Batch *b, GError **error)
+{
+  if (batch_rows (b) == 0)
+    return TRUE;
+  char *arrays[G_N_ELEMENTS (b->columns)] = { NULL };
+  for (guint c = 0; c < b->n_columns; c++)
+    arrays[c] = array_literal (b->columns[c]);
+  batch_truncate (b, 0);
+  gboolean ok = queue (self, b->insert, (int) b->n_columns, (const char * const *) arrays, error);
+  for (guint c = 0; c < b->n_columns; c++)
+    g_free (arrays[c]);
+  return ok;
+}
+
+/* Before a read of the batch's table, so the transaction reads its own
+ * writes. */
+static gboolean
+batch_settle (FlPgStore *self, Batch *b, GError **error)
+{
+  return self->depth == 0 || batch_flush (self, b, error);
 }
 
 /* The first column of the first row as a number; `fallback` when no row. */
@@ -680,6 +824,8 @@ fl_pg_store_finalize (GObject *object)
   g_hash_table_unref (self->sql);
   g_hash_table_unref (self->children);
   g_hash_table_unref (self->known);
+  batch_free (self->results);
+  batch_free (self->audit);
   G_OBJECT_CLASS (fl_pg_store_parent_class)->finalize (object);
 }
 
@@ -698,6 +844,14 @@ fl_pg_store_init (FlPgStore *self)
   self->sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->children = fl_store_scope_children ();
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) known_free);
+  self->results = batch_new ("INSERT INTO device_results (device_id, mid, result) "
+                             "SELECT d, m, r FROM unnest ($1::text[], $2::bigint[], $3::text[]) AS u (d, m, r) "
+                             "ON CONFLICT (device_id, mid) DO UPDATE SET result = EXCLUDED.result", 3, TRUE);
+  /* In order: an entry's seq follows the order it was written in. */
+  self->audit = batch_new ("INSERT INTO audit (at, actor, device, action, table_name, row_id, detail) "
+                           "SELECT a, b, c, d, e, f, g FROM unnest ($1::bigint[], $2::text[], $3::text[], "
+                           "$4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u (a, b, c, d, e, f, g, n) "
+                           "ORDER BY n", 7, FALSE);
 }
 
 /* Server messages (NOTICE) are of no use to the server's own log. */
@@ -739,6 +893,13 @@ fl_pg_store_open (const char *uri, GError **error)
     }
   self->id = g_strdup (PQgetvalue (meta, 0, 0));
   return g_steal_pointer (&self);
+}
+
+guint64
+fl_pg_store_get_statements (FlPgStore *self)
+{
+  g_return_val_if_fail (FL_IS_PG_STORE (self), 0);
+  return self->statements;
 }
 
 guint64
@@ -1003,6 +1164,8 @@ pg_begin (FlStore *store, GError **error)
   if (self->depth == 0)
     {
       g_hash_table_remove_all (self->known);
+      batch_truncate (self->results, 0);
+      batch_truncate (self->audit, 0);
       /* Sent ahead of the transaction's first statements: the wait for
        * the lock costs no round trip of its own. */
       reconnect_if_lost (self);
@@ -1019,6 +1182,9 @@ pg_begin (FlStore *store, GError **error)
       g_autofree char *sql = g_strdup_printf ("SAVEPOINT s%u", self->depth);
       if (!queue_command (self, sql, error))
         return FALSE;
+      guint mark = MIN (self->depth, G_N_ELEMENTS (self->results->marks) - 1);
+      self->results->marks[mark] = batch_rows (self->results);
+      self->audit->marks[mark] = batch_rows (self->audit);
     }
   self->depth++;
   return TRUE;
@@ -1029,6 +1195,9 @@ pg_commit (FlStore *store, GError **error)
 {
   FlPgStore *self = FL_PG_STORE (store);
   g_return_val_if_fail (self->depth > 0, FALSE);
+  /* Still in the transaction: the batches go with its other writes. */
+  gboolean ok = self->depth > 1 ||
+                (batch_flush (self, self->results, error) && batch_flush (self, self->audit, error));
   self->depth--;
   if (self->depth > 0)
     {
@@ -1036,9 +1205,11 @@ pg_commit (FlStore *store, GError **error)
       return queue_command (self, sql, error);
     }
   g_hash_table_remove_all (self->known);
+  batch_truncate (self->results, 0);
+  batch_truncate (self->audit, 0);
   /* A COMMIT after a failed statement would end the transaction as a
    * ROLLBACK and answer success: the state after the pipeline says. */
-  gboolean ok = queue_command (self, "COMMIT", error) && settle (self, NULL, error);
+  ok = ok && queue_command (self, "COMMIT", error) && settle (self, NULL, error);
   if (ok && PQtransactionStatus (self->conn) == PQTRANS_IDLE)
     return TRUE;
   if (ok)
@@ -1056,6 +1227,9 @@ pg_rollback (FlStore *store)
   FlPgStore *self = FL_PG_STORE (store);
   g_return_if_fail (self->depth > 0);
   self->depth--;
+  guint mark = MIN (self->depth, G_N_ELEMENTS (self->results->marks) - 1);
+  batch_truncate (self->results, self->depth == 0 ? 0 : self->results->marks[mark]);
+  batch_truncate (self->audit, self->depth == 0 ? 0 : self->audit->marks[mark]);
   /* What failed in the pipeline is what is being undone; what was read
    * before the undone writes (or after) is read again. */
   settle (self, NULL, NULL);
@@ -1882,7 +2056,8 @@ pg_device_last_mid (FlStore *store, const char *device_id, GError **error)
 {
   const char *params[] = { device_id };
   gint64 mid = -1;
-  if (!run_int64 (FL_PG_STORE (store),
+  if (!batch_settle (FL_PG_STORE (store), FL_PG_STORE (store)->results, error) ||
+      !run_int64 (FL_PG_STORE (store),
                   "SELECT coalesce (max (mid), 0) FROM device_results WHERE device_id = $1",
                   1, params, 0, &mid, error))
     return -1;
@@ -1894,6 +2069,8 @@ pg_get_result (FlStore *store, const char *device_id, gint64 mid, GError **error
 {
   g_autofree char *mid_text = g_strdup_printf ("%" PRId64, mid);
   const char *params[] = { device_id, mid_text };
+  if (!batch_settle (FL_PG_STORE (store), FL_PG_STORE (store)->results, error))
+    return NULL;
   g_autoptr(PGresult) result = run (FL_PG_STORE (store),
       "SELECT result FROM device_results WHERE device_id = $1 AND mid = $2::bigint", 2, params, error);
   if (result == NULL || PQntuples (result) == 0)
@@ -1905,10 +2082,18 @@ static gboolean
 pg_put_result (FlStore *store, const char *device_id, gint64 mid, JsonObject *result,
                GError **error)
 {
+  FlPgStore *self = FL_PG_STORE (store);
+  if (self->depth > 0)
+    {
+      char *values[] = { g_strdup (device_id), g_strdup_printf ("%" PRId64, mid), fl_record_to_string (result) };
+      g_autofree char *key = g_strconcat (values[0], "\x1f", values[1], NULL);
+      batch_add (self->results, key, values);
+      return batch_rows (self->results) < BATCH_ROWS || batch_flush (self, self->results, error);
+    }
   g_autofree char *mid_text = g_strdup_printf ("%" PRId64, mid);
   g_autofree char *text = fl_record_to_string (result);
   const char *params[] = { device_id, mid_text, text };
-  return queue (FL_PG_STORE (store),
+  return queue (self,
                 "INSERT INTO device_results (device_id, mid, result) VALUES ($1, $2::bigint, $3) "
                 "ON CONFLICT (device_id, mid) DO UPDATE SET result = EXCLUDED.result", 3, params, error);
 }
@@ -1931,7 +2116,12 @@ pg_audit (FlStore *store, FlAuditEntry *entry, GError **error)
   /* In a write transaction the entry goes with its other writes (seq 0). */
   entry->seq = 0;
   if (self->depth > 0)
-    return queue (self, insert, 7, params, error);
+    {
+      char *values[] = { g_strdup (at), g_strdup (entry->actor), g_strdup (entry->device), g_strdup (entry->action),
+                         g_strdup (entry->table_name), g_strdup (entry->row_id), g_strdup (detail) };
+      batch_add (self->audit, NULL, values);
+      return batch_rows (self->audit) < BATCH_ROWS || batch_flush (self, self->audit, error);
+    }
   return run_int64 (self, insert, 7, params, 0, &entry->seq, error);
 }
 
@@ -1970,6 +2160,8 @@ pg_audit_history (FlStore *store, const char *table_name, const char *row_id,
                   FlStoreAuditFunc func, gpointer user_data, GError **error)
 {
   const char *params[] = { table_name, row_id };
+  if (!batch_settle (FL_PG_STORE (store), FL_PG_STORE (store)->audit, error))
+    return FALSE;
   g_autoptr(PGresult) result = run (FL_PG_STORE (store),
       "SELECT seq, at, actor, device, action, table_name, row_id, detail FROM audit "
       "WHERE table_name = $1 AND ($2::text IS NULL OR row_id = $2) ORDER BY seq", 2, params, error);

@@ -483,6 +483,68 @@ keep_audit (const FlAuditEntry *entry, gpointer user_data, GError **error)
   return TRUE;
 }
 
+/* Results and audit entries written in a write transaction (PostgreSQL
+ * holds them back to write them in one statement) read back in it, exact
+ * whatever characters they hold; a savepoint undone drops its own, the
+ * transaction's stay, and a rollback drops them all. */
+static void
+test_results_and_audit_in_a_transaction (void)
+{
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  const char *device = "0190a0b0-0000-7000-8000-0000000000d2";
+  const char *awkward = "say \"hi\", C:\\temp {a,b} NULL 机房 ,";
+
+  g_assert_true (fl_store_begin (t.store, &error));
+  g_autoptr(JsonObject) result = json_object_new ();
+  json_object_set_string_member (result, "status", "rejected");
+  json_object_set_string_member (result, "error", awkward);
+  g_assert_true (fl_store_put_result (t.store, device, 1, result, &error));
+  g_autoptr(JsonObject) detail = json_object_new ();
+  json_object_set_string_member (detail, "contact", awkward);
+  FlAuditEntry first = { .actor = NULL, .device = device, .action = "update",
+                         .table_name = "work_order", .row_id = "wo-1", .detail = detail };
+  FlAuditEntry second = { .actor = "liwei", .action = "append", .table_name = "work_order", .row_id = "wo-1" };
+  g_assert_true (fl_store_audit (t.store, &first, &error));
+  g_assert_true (fl_store_audit (t.store, &second, &error));
+  g_assert_cmpint (fl_store_device_last_mid (t.store, device, &error), ==, 1);
+  g_autoptr(JsonObject) read = fl_store_get_result (t.store, device, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (read, "error"), ==, awkward);
+
+  /* Written after the reads: still in order, after them. */
+  g_assert_true (fl_store_put_result (t.store, device, 2, result, &error));
+  FlAuditEntry third = { .actor = "zhangmin", .action = "approve", .table_name = "work_order", .row_id = "wo-1" };
+  g_assert_true (fl_store_audit (t.store, &third, &error));
+  g_assert_true (fl_store_begin (t.store, &error));
+  g_assert_true (fl_store_put_result (t.store, device, 3, result, &error));
+  FlAuditEntry undone = { .actor = "undone", .action = "update", .table_name = "work_order", .row_id = "wo-1" };
+  g_assert_true (fl_store_audit (t.store, &undone, &error));
+  fl_store_rollback (t.store);
+  g_assert_true (fl_store_commit (t.store, &error));
+
+  g_assert_cmpint (fl_store_device_last_mid (t.store, device, &error), ==, 2);
+  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func (g_free);
+  fl_store_audit_history (t.store, "work_order", "wo-1", keep_audit, history, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 6);
+  g_assert_null (history->pdata[0]);
+  g_autoptr(JsonObject) kept = fl_record_parse (history->pdata[1], -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_record_get_string (kept, "contact"), ==, awkward);
+  g_assert_cmpstr (history->pdata[2], ==, "liwei");
+  g_assert_cmpstr (history->pdata[4], ==, "zhangmin");
+
+  g_assert_true (fl_store_begin (t.store, &error));
+  g_assert_true (fl_store_put_result (t.store, device, 4, result, &error));
+  g_assert_true (fl_store_audit (t.store, &undone, &error));
+  fl_store_rollback (t.store);
+  g_assert_cmpint (fl_store_device_last_mid (t.store, device, &error), ==, 2);
+  g_assert_cmpint (fl_test_store_count (t.store, "SELECT count(*) FROM audit WHERE actor = 'undone'"), ==, 0);
+  fl_test_store_close (&t);
+}
+
 static void
 test_audit_keeps_a_summary (void)
 {
@@ -770,7 +832,8 @@ push_logs (FlStore *store, JsonObject *user, const char *wo_id, gint64 first_mid
 
 /* The rows a push's mutations read first (each one's own row, the rows
  * its fields refer to) are asked for at once: a push of ten log entries
- * on a work order waits as often as a push of one. */
+ * on a work order waits as often as a push of one, and sends only the
+ * statements each entry's own writes need. */
 static void
 test_push_reads_its_rows_at_once (void)
 {
@@ -792,13 +855,21 @@ test_push_reads_its_rows_at_once (void)
   /* Statements prepared on the connection, before anything is counted. */
   g_autoptr(FlPushResponse) warm = push_logs (t.store, user, first_wo, 1, 2);
 
-  guint64 before = fl_pg_store_get_round_trips (pg);
+  guint64 before = fl_pg_store_get_round_trips (pg), sent = fl_pg_store_get_statements (pg);
   g_autoptr(FlPushResponse) one = push_logs (t.store, user, second_wo, 3, 1);
   guint64 for_one = fl_pg_store_get_round_trips (pg) - before;
+  guint64 sent_for_one = fl_pg_store_get_statements (pg) - sent;
   before = fl_pg_store_get_round_trips (pg);
+  sent = fl_pg_store_get_statements (pg);
   g_autoptr(FlPushResponse) ten = push_logs (t.store, user, first_wo, 4, 10);
   guint64 for_ten = fl_pg_store_get_round_trips (pg) - before;
+  guint64 sent_for_ten = fl_pg_store_get_statements (pg) - sent;
   g_assert_cmpuint (for_ten, ==, for_one);
+  /* Each more entry is its row and its change-log entry; the results and
+   * the audit entries of a push are one statement each. */
+  g_test_message ("statements: %" G_GUINT64_FORMAT " for one entry, %" G_GUINT64_FORMAT " for ten",
+                  sent_for_one, sent_for_ten);
+  g_assert_cmpuint (sent_for_ten, <=, sent_for_one + 9 * 2);
   g_assert_cmpint (fl_test_store_count (t.store, "SELECT count(*) FROM work_log"), ==, 13);
   g_assert_cmpint (ten->seq, >, one->seq);
   fl_test_store_close (&t);
@@ -998,6 +1069,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/audit-keeps-a-summary", test_audit_keeps_a_summary);
   g_test_add_func ("/store/snapshot-concurrent-write", test_snapshot_concurrent_write);
   g_test_add_func ("/store/results-and-audit", test_results_and_audit);
+  g_test_add_func ("/store/results-and-audit-in-a-transaction", test_results_and_audit_in_a_transaction);
   g_test_add_func ("/store/devices-and-tokens", test_devices_and_tokens);
   g_test_add_func ("/store/write-after-read-waits-for-no-answer", test_write_after_read_waits_for_no_answer);
   g_test_add_func ("/store/push-reads-its-rows-at-once", test_push_reads_its_rows_at_once);
