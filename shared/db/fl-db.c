@@ -1,7 +1,11 @@
 #include "fl-db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fl-gram-tokenizer.h"
 
@@ -12,6 +16,11 @@ struct _FlDb
   GObject       parent_instance;
   sqlite3      *handle;
   char         *path;
+  char         *target;      /* what `path` linked to when opened; NULL: not a link */
+  gboolean      on_disk;     /* not an in-memory database */
+  const FlMigration *migrations;
+  guint         n_migrations;
+  sqlite3      *parked;      /* the file replaced last, kept locked against writers */
   GHashTable   *statements;  /* SQL text -> sqlite3_stmt */
   guint         depth;       /* open transaction / savepoint levels */
   char         *fail_point;
@@ -53,6 +62,12 @@ fl_db_close (FlDb *db)
       sqlite3_close_v2 (db->handle);
       db->handle = NULL;
     }
+  if (db->parked != NULL)
+    {
+      sqlite3_exec (db->parked, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_close_v2 (db->parked);
+      db->parked = NULL;
+    }
 }
 
 static void
@@ -62,6 +77,7 @@ fl_db_finalize (GObject *object)
   fl_db_close (db);
   g_hash_table_unref (db->statements);
   g_free (db->path);
+  g_free (db->target);
   g_free (db->fail_point);
   g_ptr_array_unref (db->touched);
   g_array_unref (db->savepoint_marks);
@@ -225,10 +241,15 @@ fl_db_path (FlDb *db)
   return db->path;
 }
 
+static gboolean follow_file (FlDb *db, GError **error);
+static gboolean file_moved (FlDb *db);
+
 gboolean
 fl_db_exec (FlDb *db, const char *sql, GError **error)
 {
   char *message = NULL;
+  if (!follow_file (db, error))
+    return FALSE;
   if (sqlite3_exec (db->handle, sql, NULL, NULL, &message) != SQLITE_OK)
     {
       g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE, _("Database error: %s"),
@@ -243,6 +264,8 @@ fl_db_exec (FlDb *db, const char *sql, GError **error)
 FlStmt *
 fl_db_prepare (FlDb *db, const char *sql, GError **error)
 {
+  if (!follow_file (db, error))
+    return NULL;
   sqlite3_stmt *stmt = g_hash_table_lookup (db->statements, sql);
   if (stmt != NULL)
     return stmt;
@@ -314,6 +337,15 @@ fl_db_begin (FlDb *db, GError **error)
     : g_strdup_printf ("SAVEPOINT fl_%u", db->depth);
   if (!fl_db_exec (db, sql, error))
     return FALSE;
+  /* The file may have been replaced while this waited for the lock: then
+   * the lock is on the old one, and the transaction is begun again on the
+   * new (the replacing connection keeps the old one locked). */
+  if (db->depth == 0 && file_moved (db))
+    {
+      sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+      if (!fl_db_exec (db, sql, error))
+        return FALSE;
+    }
   if (db->depth > 0)
     g_array_append_val (db->savepoint_marks, db->touched->len);
   db->depth++;
@@ -423,38 +455,120 @@ migrate (FlDb *db, const FlMigration *migrations, guint n_migrations, GError **e
   return TRUE;
 }
 
+/* Opens `db->path` with the settings of every Fieldline connection, into
+ * `*out`; the hooks report to `db`. */
+static gboolean
+open_connection (FlDb *db, sqlite3 **out, GError **error)
+{
+  sqlite3 *handle = NULL;
+  int rc = sqlite3_open_v2 (db->path, &handle,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                            NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE, _("Could not open the database “%s”: %s"),
+                   db->path, handle != NULL ? sqlite3_errmsg (handle) : sqlite3_errstr (rc));
+      sqlite3_close_v2 (handle);
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (handle, 1);
+  sqlite3_update_hook (handle, row_written, db);
+  sqlite3_rollback_hook (handle, transaction_rolled_back, db);
+  sqlite3_busy_timeout (handle, 5000);
+  char *message = NULL;
+  /* synchronous=NORMAL is durable across application crashes in WAL mode;
+   * only a power cut can lose the last transactions, never corrupt. */
+  if (!fl_gram_tokenizer_register (handle, error))
+    {
+      sqlite3_close_v2 (handle);
+      return FALSE;
+    }
+  if (sqlite3_exec (handle, "PRAGMA journal_mode = WAL;"
+                            "PRAGMA synchronous = NORMAL;"
+                            "PRAGMA foreign_keys = ON;"
+                            "PRAGMA temp_store = MEMORY;"
+                            "PRAGMA cache_size = -65536;", NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE, _("Could not open the database “%s”: %s"),
+                   db->path, message != NULL ? message : sqlite3_errmsg (handle));
+      sqlite3_free (message);
+      sqlite3_close_v2 (handle);
+      return FALSE;
+    }
+  *out = handle;
+  return TRUE;
+}
+
 FlDb *
 fl_db_open (const char *path, const FlMigration *migrations, guint n_migrations, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
   g_autoptr(FlDb) db = g_object_new (FL_TYPE_DB, NULL);
   db->path = g_strdup (path);
-  int rc = sqlite3_open_v2 (path, &db->handle,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                            NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE, _("Could not open the database “%s”: %s"),
-                   path, db->handle != NULL ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc));
-      return NULL;
-    }
-  sqlite3_extended_result_codes (db->handle, 1);
-  sqlite3_update_hook (db->handle, row_written, db);
-  sqlite3_rollback_hook (db->handle, transaction_rolled_back, db);
-  sqlite3_busy_timeout (db->handle, 5000);
-  if (!fl_gram_tokenizer_register (db->handle, error))
-    return NULL;
-  /* synchronous=NORMAL is durable across application crashes in WAL mode;
-   * only a power cut can lose the last transactions, never corrupt. */
-  if (!fl_db_exec (db, "PRAGMA journal_mode = WAL;"
-                       "PRAGMA synchronous = NORMAL;"
-                       "PRAGMA foreign_keys = ON;"
-                       "PRAGMA temp_store = MEMORY;"
-                       "PRAGMA cache_size = -65536;", error))
-    return NULL;
-  if (!migrate (db, migrations, n_migrations, error))
+  db->on_disk = *path != '\0' && strcmp (path, ":memory:") != 0 && !g_str_has_prefix (path, "file:");
+  db->target = db->on_disk ? g_file_read_link (path, NULL) : NULL;
+  db->migrations = migrations;
+  db->n_migrations = n_migrations;
+  if (!open_connection (db, &db->handle, error) ||
+      !migrate (db, migrations, n_migrations, error))
     return NULL;
   return g_steal_pointer (&db);
+}
+
+/* ---- following a replaced file ----
+ *
+ * fl_db_replace can move a new file under the database's name (a link to
+ * it).  Every connection checks the name before a transaction and before a
+ * statement outside one, and opens the new file when it changed; the old
+ * file stays locked against writers by the connection that replaced it, so
+ * a write that slipped past the check fails instead of being lost. */
+
+static gboolean
+file_moved (FlDb *db)
+{
+  if (!db->on_disk || db->handle == NULL)
+    return FALSE;
+  g_autofree char *now = g_file_read_link (db->path, NULL);
+  return g_strcmp0 (now, db->target) != 0;
+}
+
+static gboolean
+statements_busy (FlDb *db)
+{
+  for (sqlite3_stmt *s = sqlite3_next_stmt (db->handle, NULL); s != NULL; s = sqlite3_next_stmt (db->handle, s))
+    if (sqlite3_stmt_busy (s))
+      return TRUE;
+  return FALSE;
+}
+
+/* Opens the file the name now links to in place of the one open; the
+ * statements of the cache are prepared again there on their next use. */
+static gboolean
+reopen (FlDb *db, GError **error)
+{
+  sqlite3 *handle = NULL;
+  g_autofree char *target = g_file_read_link (db->path, NULL);
+  if (!open_connection (db, &handle, error))
+    return FALSE;
+  g_free (db->target);
+  db->target = g_steal_pointer (&target);
+  g_hash_table_remove_all (db->statements);
+  sqlite3_close_v2 (db->handle);
+  db->handle = handle;
+  forget_touched (db, 0);
+  /* Whoever replaced the file announced every table as changed. */
+  return migrate (db, db->migrations, db->n_migrations, error);
+}
+
+/* Before a statement or a transaction at depth 0: moves to a replaced file
+ * unless a statement of this connection is still being stepped. */
+static gboolean
+follow_file (FlDb *db, GError **error)
+{
+  if (db->depth > 0 || !file_moved (db) || statements_busy (db))
+    return TRUE;
+  g_debug ("%s was replaced: opening the new file", db->path);
+  return reopen (db, error);
 }
 
 char *
@@ -500,11 +614,11 @@ touch_every_table (FlDb *db, GError **error)
     }
 }
 
-gboolean
-fl_db_replace (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data, GError **error)
+/* An in-memory database, or one in another folder: every page copied in
+ * one transaction (SQLite's online backup). */
+static gboolean
+replace_by_copy (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data, GError **error)
 {
-  g_return_val_if_fail (FL_IS_DB (db) && FL_IS_DB (source), FALSE);
-  g_return_val_if_fail (db->depth == 0, FALSE);
   sqlite3_backup *backup = sqlite3_backup_init (db->handle, "main", source->handle, "main");
   if (backup == NULL)
     return fl_db_fail (db, error, _("replacing the database"));
@@ -529,6 +643,210 @@ fl_db_replace (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data, 
     return FALSE;
   /* The statements of the cache are prepared again on their next use. */
   if (!touch_every_table (db, error))
+    return FALSE;
+  announce (db);
+  return TRUE;
+}
+
+static gboolean
+file_error (GError **error, const char *path, int saved_errno)
+{
+  g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE,
+               /* Translators: "%s" first is a file name, then the system's reason */
+               _("Could not replace the database file “%s”: %s"), path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+static gboolean
+sync_folder (const char *path, GError **error)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  int fd = open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || fsync (fd) != 0)
+    {
+      int saved_errno = errno;
+      if (fd >= 0)
+        close (fd);
+      return file_error (error, folder, saved_errno);
+    }
+  close (fd);
+  return TRUE;
+}
+
+/* A generation file of `path`: its name, a dot and eight hex digits, then
+ * perhaps SQLite's "-wal" or "-shm". */
+static gboolean
+is_generation_of (const char *name, const char *base)
+{
+  size_t n = strlen (base);
+  if (strncmp (name, base, n) != 0 || name[n] != '.')
+    return FALSE;
+  const char *digits = name + n + 1;
+  for (guint i = 0; i < 8; i++)
+    if (!g_ascii_isxdigit (digits[i]))
+      return FALSE;
+  const char *rest = digits + 8;
+  return *rest == '\0' || strcmp (rest, "-wal") == 0 || strcmp (rest, "-shm") == 0;
+}
+
+/* Under the write lock of the current file: generation files neither it
+ * nor `keep` (left by a replacement a crash cut short, or one whose last
+ * readers have gone) are removed. */
+static void
+remove_old_generations (FlDb *db, const char *keep)
+{
+  g_autofree char *folder = g_path_get_dirname (db->path);
+  g_autofree char *base = g_path_get_basename (db->path);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      if (!is_generation_of (name, base) ||
+          (db->target != NULL && g_str_has_prefix (name, db->target)) ||
+          (keep != NULL && g_str_has_prefix (name, keep)))
+        continue;
+      g_autofree char *file = g_build_filename (folder, name, NULL);
+      g_unlink (file);
+    }
+}
+
+static char *
+new_generation (FlDb *db)
+{
+  for (;;)
+    {
+      g_autofree char *path = g_strdup_printf ("%s.%08x", db->path, g_random_int ());
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&path);
+    }
+}
+
+/* Folds the source's write-ahead log into its file and closes it, so that
+ * the file alone holds the database, on disk. */
+static gboolean
+close_whole (FlDb *source, GError **error)
+{
+  g_autoptr(FlStmt) stmt = fl_db_prepare (source, "PRAGMA wal_checkpoint(TRUNCATE)", error);
+  gboolean has_row = FALSE;
+  if (stmt == NULL || !fl_stmt_step_row (source, stmt, &has_row, error))
+    return FALSE;
+  if (!has_row || sqlite3_column_int (stmt, 0) != 0)
+    {
+      g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE,
+                   _("Could not replace the database file “%s”: another program has it open"), source->path);
+      return FALSE;
+    }
+  fl_stmt_release (g_steal_pointer (&stmt));
+  fl_db_close (source);
+  /* The checkpoint synced what it wrote; the rest of the file was written
+   * before SQLite opened it. */
+  int fd = open (source->path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fdatasync (fd) != 0)
+    {
+      int saved_errno = errno;
+      if (fd >= 0)
+        close (fd);
+      return file_error (error, source->path, saved_errno);
+    }
+  close (fd);
+  return TRUE;
+}
+
+/* Points the name at `generation` at once: a new link renamed over it. */
+static gboolean
+point_name_at (FlDb *db, const char *generation, GError **error)
+{
+  g_autofree char *link = g_strconcat (db->path, ".link", NULL);
+  g_autofree char *target = g_path_get_basename (generation);
+  g_unlink (link);
+  if (symlink (target, link) != 0)
+    return file_error (error, link, errno);
+  if (g_rename (link, db->path) != 0)
+    {
+      int saved_errno = errno;
+      g_unlink (link);
+      return file_error (error, db->path, saved_errno);
+    }
+  return TRUE;
+}
+
+static gboolean
+same_folder (const char *a, const char *b)
+{
+  g_autofree char *x = g_path_get_dirname (a);
+  g_autofree char *y = g_path_get_dirname (b);
+  return strcmp (x, y) == 0;
+}
+
+gboolean
+fl_db_replace (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data, GError **error)
+{
+  g_return_val_if_fail (FL_IS_DB (db) && FL_IS_DB (source), FALSE);
+  g_return_val_if_fail (db->depth == 0, FALSE);
+  if (!db->on_disk || !source->on_disk || !same_folder (db->path, source->path))
+    return replace_by_copy (db, source, prepare, user_data, error);
+
+  /* The write lock of the current file: what `prepare` reads of it is what
+   * gets replaced. */
+  if (!fl_db_begin (db, error))
+    return FALSE;
+  remove_old_generations (db, NULL);
+  if (!prepare (source, user_data, error) || !close_whole (source, error))
+    {
+      fl_db_rollback (db);
+      return FALSE;
+    }
+  g_autofree char *generation = new_generation (db);
+  if (g_rename (source->path, generation) != 0)
+    {
+      int saved_errno = errno;
+      fl_db_rollback (db);
+      return file_error (error, source->path, saved_errno);
+    }
+  if (!point_name_at (db, generation, error))
+    {
+      g_unlink (generation);
+      fl_db_rollback (db);
+      return FALSE;
+    }
+
+  /* Done: the name is the new file.  The old one stays locked by this
+   * connection, parked, until the next replacement or the close; the
+   * others move to the new file at their next statement. */
+  g_autofree char *old_file = g_strdup (sqlite3_db_filename (db->handle, "main"));
+  g_hash_table_remove_all (db->statements);
+  if (db->parked != NULL)
+    {
+      sqlite3_exec (db->parked, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_close_v2 (db->parked);
+    }
+  db->parked = g_steal_pointer (&db->handle);
+  db->depth = 0;
+  forget_touched (db, 0);
+  const char *suffixes[] = { "-wal", "-shm" };
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *name = g_strconcat (old_file, suffixes[i], NULL);
+      g_unlink (name);
+    }
+  /* The first replacement turns the file under the name into the link. */
+  g_autofree char *old_base = g_path_get_basename (old_file);
+  g_autofree char *base = g_path_get_basename (db->path);
+  if (strcmp (old_base, base) != 0)
+    g_unlink (old_file);
+  g_autoptr(GError) sync_error = NULL;
+  if (!sync_folder (db->path, &sync_error))
+    g_warning ("%s", sync_error->message);
+  if (!open_connection (db, &db->handle, error))
+    {
+      /* Rather the old file than none: it is whole, only out of date. */
+      sqlite3_exec (db->parked, "ROLLBACK", NULL, NULL, NULL);
+      db->handle = g_steal_pointer (&db->parked);
+      return FALSE;
+    }
+  g_free (db->target);
+  db->target = g_file_read_link (db->path, NULL);
+  if (!migrate (db, db->migrations, db->n_migrations, error) || !touch_every_table (db, error))
     return FALSE;
   announce (db);
   return TRUE;

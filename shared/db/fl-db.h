@@ -82,13 +82,18 @@ gboolean      fl_db_set_meta (FlDb *db, const char *key, const char *value, GErr
  * file (a worker's) announces its commits on `target` instead; NULL undoes it. */
 void          fl_db_announce_changes_on (FlDb *db, FlDb *target);
 
-/* Replaces the whole database of `db` with that of `source` in one
- * transaction (SQLite's online backup): every other connection to `db`'s
- * file sees all of the old database or all of the new, and on a failure
- * `db` is left as it was.  `prepare` runs on `source` after `db` is locked
- * against writers and before a page is copied, so what it reads of `db`'s
- * file (attached to `source`) is exactly what gets replaced; when it
- * returns FALSE nothing is replaced.  `db` must have no transaction open.
+/* Replaces the whole database of `db` with that of `source`: every other
+ * connection to `db`'s file sees all of the old database or all of the new,
+ * and on a failure `db` is left as it was.  `prepare` runs on `source` after
+ * `db` is locked against writers, so what it reads of `db`'s file (attached
+ * to `source`) is exactly what gets replaced; when it returns FALSE nothing
+ * is replaced.  `db` must have no transaction open.
+ *
+ * A file in the same folder is moved in whole and `source` is closed: `db`'s
+ * name becomes a link to it, and every connection opens the new file at its
+ * next statement outside a transaction (the old one stays locked against
+ * writers until the next replacement or `db`'s close).  Otherwise (in
+ * memory) every page is copied in one transaction (SQLite's online backup).
  * Afterwards every table of the new database is announced as changed. */
 gboolean      fl_db_replace (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data,
                              GError **error);

@@ -201,6 +201,133 @@ test_wal_and_foreign_keys (void)
   fl_test_remove_tree (dir);
 }
 
+/* ---- replacing the file ---- */
+
+static gboolean
+copy_marker_in (FlDb *source, gpointer user_data, GError **error)
+{
+  const char *value = user_data;
+  if (value == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "prepare failed");
+      return FALSE;
+    }
+  return fl_db_set_meta (source, "which", value, error);
+}
+
+static FlDb *
+incoming (const char *dir, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  FlDb *db = fl_db_open_replica (path, &error);
+  g_assert_no_error (error);
+  return db;
+}
+
+static guint
+files_in (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+  while (g_dir_read_name (listing) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_replace_moves_file_in (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  FlDb *a = fl_test_replica ("AAA", &dir);
+  g_autofree char *path = g_strdup (fl_db_path (a));
+  g_assert_true (fl_db_set_meta (a, "which", "old", &error));
+  /* Another connection to the file, with a statement in its cache. */
+  g_autoptr(FlDb) b = fl_db_open_replica (path, &error);
+  g_assert_no_error (error);
+  g_autofree char *before = fl_db_get_meta (b, "which");
+  g_assert_cmpstr (before, ==, "old");
+  sqlite3 *b_old = fl_db_handle (b);
+
+  /* A failing preparation replaces nothing. */
+  g_autoptr(FlDb) spoiled = incoming (dir, "spoiled.db");
+  g_assert_false (fl_db_replace (a, spoiled, copy_marker_in, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
+  g_autofree char *still = fl_db_get_meta (a, "which");
+  g_assert_cmpstr (still, ==, "old");
+  fl_db_close (spoiled);
+  g_autofree char *spoiled_path = g_build_filename (dir, "spoiled.db", NULL);
+  g_unlink (spoiled_path);
+
+  g_autoptr(FlDb) first = incoming (dir, "incoming.db");
+  g_assert_true (fl_db_replace (a, first, copy_marker_in, (gpointer) "first", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
+  g_autofree char *incoming_path = g_build_filename (dir, "incoming.db", NULL);
+  g_assert_false (g_file_test (incoming_path, G_FILE_TEST_EXISTS));
+
+  /* A write through the old file, past every check, fails: the old file
+   * stays locked; it is not lost without a word. */
+  sqlite3_busy_timeout (b_old, 50);
+  int rc = sqlite3_exec (b_old, "INSERT INTO meta (key, value) VALUES ('lost', 'yes')", NULL, NULL, NULL);
+  g_assert_cmpint (rc & 0xff, ==, SQLITE_BUSY);
+
+  /* Both connections now read and write the new file. */
+  g_autofree char *in_a = fl_db_get_meta (a, "which");
+  g_autofree char *in_b = fl_db_get_meta (b, "which");
+  g_assert_cmpstr (in_a, ==, "first");
+  g_assert_cmpstr (in_b, ==, "first");
+  g_assert_true (fl_db_begin (b, &error));
+  g_assert_true (fl_db_set_meta (b, "from_b", "yes", &error));
+  g_assert_true (fl_db_commit (b, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(FlDb) fresh = fl_db_open_replica (path, &error);
+    g_assert_no_error (error);
+    g_autofree char *from_b = fl_db_get_meta (fresh, "from_b");
+    g_assert_cmpstr (from_b, ==, "yes");
+  }
+
+  /* A second replacement leaves only the link and the newest file (with
+   * its log while it is open). */
+  g_autoptr(FlDb) second = incoming (dir, "incoming.db");
+  g_assert_true (fl_db_replace (a, second, copy_marker_in, (gpointer) "second", &error));
+  g_assert_no_error (error);
+  g_autofree char *now_b = fl_db_get_meta (b, "which");
+  g_assert_cmpstr (now_b, ==, "second");
+  g_object_unref (a);
+  g_clear_object (&b);
+  g_assert_cmpuint (files_in (dir), ==, 2);
+  {
+    g_autoptr(FlDb) reopened = fl_db_open_replica (path, &error);
+    g_assert_no_error (error);
+    g_autofree char *which = fl_db_get_meta (reopened, "which");
+    g_assert_cmpstr (which, ==, "second");
+    g_autofree char *from_b = fl_db_get_meta (reopened, "from_b");
+    g_assert_null (from_b);
+  }
+  fl_test_remove_tree (dir);
+}
+
+/* A copy is what in-memory databases get. */
+static void
+test_replace_in_memory_copies (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+  const FlMigration *migrations = fl_replica_migrations (&n);
+  g_autoptr(FlDb) db = fl_db_open (":memory:", migrations, n, &error);
+  g_autoptr(FlDb) source = fl_db_open (":memory:", migrations, n, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_db_replace (db, source, copy_marker_in, (gpointer) "copied", &error));
+  g_assert_no_error (error);
+  g_autofree char *which = fl_db_get_meta (db, "which");
+  g_assert_cmpstr (which, ==, "copied");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -211,5 +338,7 @@ main (int argc, char **argv)
   g_test_add_func ("/db/migrations/model-change-reaches-old-replica", test_model_change_reaches_old_replica);
   g_test_add_func ("/db/transactions/nest", test_transactions_nest);
   g_test_add_func ("/db/pragmas", test_wal_and_foreign_keys);
+  g_test_add_func ("/db/replace/moves-file-in", test_replace_moves_file_in);
+  g_test_add_func ("/db/replace/in-memory-copies", test_replace_in_memory_copies);
   return g_test_run ();
 }
