@@ -7,6 +7,8 @@
 #include <libsoup/soup.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "fl-accounts.h"
@@ -44,6 +46,7 @@ G_DEFINE_QUARK (fl-server-error-quark, fl_server_error)
 #define DRAIN_SECONDS     10  /* how long a stop waits for requests in flight */
 #define LOGIN_MAX_BODY    (16 * 1024)  /* a login is a few short strings */
 #define SPARE_DESCRIPTORS 64  /* kept for the database, blobs and logs */
+#define BACKGROUND_NICENESS     10  /* of the threads no request waits for */
 #define REPLICA_REFRESH_SECONDS 30  /* how often kept replica files catch up with the change log */
 #define REPLICA_KEEP_HOURS      24  /* a scope's file is kept this long after its last first sync */
 #define REPLICA_CHUNK     (1024 * 1024)  /* bytes of a replica file per streamed chunk */
@@ -1563,11 +1566,24 @@ sweep_sla_if_due (FlServer *server, gint64 *next_sweep)
     g_debug ("Recorded %" PRId64 " SLA warnings and escalations", recorded);
 }
 
+/* Work no request waits for (maintenance, keeping replica files current)
+ * yields the processor to the requests: on Linux a thread has its own
+ * niceness. */
+static void
+run_in_background (void)
+{
+#ifdef __linux__
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), BACKGROUND_NICENESS) != 0)
+    g_debug ("Could not lower the priority of a background thread: %s", g_strerror (errno));
+#endif
+}
+
 static gpointer
 maintenance_loop (gpointer data)
 {
   FlServer *server = data;
   gint64 next_prune = 0, next_sweep = 0;
+  run_in_background ();
   g_mutex_lock (&server->lock);
   while (!g_atomic_int_get (&server->closing))
     {
@@ -1616,6 +1632,7 @@ static gpointer
 replica_refresh_loop (gpointer data)
 {
   FlServer *server = data;
+  run_in_background ();
   g_mutex_lock (&server->lock);
   while (!g_atomic_int_get (&server->closing))
     {
@@ -1649,7 +1666,7 @@ replica_files_start (FlServer *server, const char *store_file, GError **error)
   server->replica_store = fl_store_reopen (server->store, error);
   if (server->replica_store == NULL)
     return FALSE;
-  server->replica_refresher = g_thread_new ("fl-replica-refresh", replica_refresh_loop, server);
+  server->replica_refresher = g_thread_new ("fl-replica-keep", replica_refresh_loop, server);
   return TRUE;
 }
 

@@ -1357,6 +1357,55 @@ test_garbage_never_crashes (void)
   fl_api_teardown (&f);
 }
 
+/* The niceness of this process's thread called `name`, or G_MININT when
+ * there is none. */
+static int
+thread_niceness (const char *name)
+{
+  g_autoptr(GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  while (tasks != NULL && (tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *comm = NULL;
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) || strcmp (g_strstrip (comm), name) != 0)
+        continue;
+      g_autofree char *stat_path = g_build_filename ("/proc/self/task", tid, "stat", NULL);
+      g_autofree char *stat = NULL;
+      g_assert_true (g_file_get_contents (stat_path, &stat, NULL, NULL));
+      /* After the command's closing parenthesis: state, then 16 numbers; the
+       * niceness is the 17th. */
+      g_auto(GStrv) fields = g_strsplit (strrchr (stat, ')') + 2, " ", -1);
+      g_assert_cmpuint (g_strv_length (fields), >, 16);
+      return (int) g_ascii_strtoll (fields[16], NULL, 10);
+    }
+  return G_MININT;
+}
+
+/* Maintenance and keeping replica files current yield to the requests. */
+static void
+test_background_threads_yield (void)
+{
+  if (!g_file_test ("/proc/self/task", G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("no /proc here");
+      return;
+    }
+  FlApiFixture f = { 0 };
+  fl_api_setup (&f, NULL);
+  const char *background[] = { "fl-maintenance", "fl-replica-keep" };
+  for (guint i = 0; i < G_N_ELEMENTS (background); i++)
+    {
+      int niceness = G_MININT;
+      /* The thread lowers its own priority as it starts. */
+      for (guint tries = 0; tries < 200 && niceness < 10; tries++, g_usleep (10000))
+        niceness = thread_niceness (background[i]);
+      g_assert_cmpint (niceness, >=, 10);
+    }
+  g_assert_cmpint (thread_niceness ("pool-serve"), <, 10);
+  fl_api_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1386,5 +1435,6 @@ main (int argc, char **argv)
   g_test_add_func ("/api/pull-sends-gone-and-refuses-bad-cursors", test_pull_sends_gone_and_refuses_bad_cursors);
   g_test_add_func ("/api/blobs", test_blobs);
   g_test_add_func ("/api/garbage-never-crashes", test_garbage_never_crashes);
+  g_test_add_func ("/api/background-threads-yield", test_background_threads_yield);
   return g_test_run ();
 }
