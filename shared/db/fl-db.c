@@ -52,6 +52,33 @@ finalize_statement (gpointer stmt)
   sqlite3_finalize (stmt);
 }
 
+/* How long a replaced file stays locked after its connection is done with
+ * it: longer than a writer that waited for the replacement waits (the busy
+ * timeout), so none can still take the lock and write to a file no one
+ * reads. */
+#define PARKED_SECONDS 10
+
+static gboolean
+close_parked (gpointer data)
+{
+  sqlite3 *handle = data;
+  sqlite3_exec (handle, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close_v2 (handle);
+  return G_SOURCE_REMOVE;
+}
+
+/* Closes a parked connection later, from the process's main context (a
+ * program without a main loop keeps it until it exits). */
+static void
+retire_parked (sqlite3 *handle)
+{
+  if (handle == NULL)
+    return;
+  g_autoptr(GSource) source = g_timeout_source_new_seconds (PARKED_SECONDS);
+  g_source_set_callback (source, close_parked, handle, NULL);
+  g_source_attach (source, NULL);
+}
+
 void
 fl_db_close (FlDb *db)
 {
@@ -62,12 +89,7 @@ fl_db_close (FlDb *db)
       sqlite3_close_v2 (db->handle);
       db->handle = NULL;
     }
-  if (db->parked != NULL)
-    {
-      sqlite3_exec (db->parked, "ROLLBACK", NULL, NULL, NULL);
-      sqlite3_close_v2 (db->parked);
-      db->parked = NULL;
-    }
+  retire_parked (g_steal_pointer (&db->parked));
 }
 
 static void
@@ -811,15 +833,11 @@ fl_db_replace (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data, 
     }
 
   /* Done: the name is the new file.  The old one stays locked by this
-   * connection, parked, until the next replacement or the close; the
-   * others move to the new file at their next statement. */
+   * connection, parked, until some seconds after the next replacement or
+   * the close; the others move to the new file at their next statement. */
   g_autofree char *old_file = g_strdup (sqlite3_db_filename (db->handle, "main"));
   g_hash_table_remove_all (db->statements);
-  if (db->parked != NULL)
-    {
-      sqlite3_exec (db->parked, "ROLLBACK", NULL, NULL, NULL);
-      sqlite3_close_v2 (db->parked);
-    }
+  retire_parked (g_steal_pointer (&db->parked));
   db->parked = g_steal_pointer (&db->handle);
   db->depth = 0;
   forget_touched (db, 0);

@@ -92,7 +92,7 @@ void          fl_db_announce_changes_on (FlDb *db, FlDb *target);
  * A file in the same folder is moved in whole and `source` is closed: `db`'s
  * name becomes a link to it, and every connection opens the new file at its
  * next statement outside a transaction (the old one stays locked against
- * writers until the next replacement or `db`'s close).  Otherwise (in
+ * writers until some seconds after the next replacement or `db`'s close).  Otherwise (in
  * memory) every page is copied in one transaction (SQLite's online backup).
  * Afterwards every table of the new database is announced as changed. */
 gboolean      fl_db_replace (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data,
