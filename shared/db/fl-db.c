@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -711,11 +712,10 @@ is_generation_of (const char *name, const char *base)
   return *rest == '\0' || strcmp (rest, "-wal") == 0 || strcmp (rest, "-shm") == 0;
 }
 
-/* Under the write lock of the current file: generation files neither it
- * nor `keep` (left by a replacement a crash cut short, or one whose last
- * readers have gone) are removed. */
+/* Under the write lock of the current file: generation files other than
+ * it (left by a replacement a crash cut short) are removed. */
 static void
-remove_old_generations (FlDb *db, const char *keep)
+remove_old_generations (FlDb *db)
 {
   g_autofree char *folder = g_path_get_dirname (db->path);
   g_autofree char *base = g_path_get_basename (db->path);
@@ -723,9 +723,7 @@ remove_old_generations (FlDb *db, const char *keep)
   const char *name;
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      if (!is_generation_of (name, base) ||
-          (db->target != NULL && g_str_has_prefix (name, db->target)) ||
-          (keep != NULL && g_str_has_prefix (name, keep)))
+      if (!is_generation_of (name, base) || (db->target != NULL && g_str_has_prefix (name, db->target)))
         continue;
       g_autofree char *file = g_build_filename (folder, name, NULL);
       g_unlink (file);
@@ -792,12 +790,15 @@ point_name_at (FlDb *db, const char *generation, GError **error)
   return TRUE;
 }
 
+/* Whether two files' folders are one, however each path names it. */
 static gboolean
 same_folder (const char *a, const char *b)
 {
   g_autofree char *x = g_path_get_dirname (a);
   g_autofree char *y = g_path_get_dirname (b);
-  return strcmp (x, y) == 0;
+  g_autofree char *real_x = realpath (x, NULL);
+  g_autofree char *real_y = realpath (y, NULL);
+  return real_x != NULL && real_y != NULL && strcmp (real_x, real_y) == 0;
 }
 
 gboolean
@@ -812,7 +813,7 @@ fl_db_replace (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data, 
    * gets replaced. */
   if (!fl_db_begin (db, error))
     return FALSE;
-  remove_old_generations (db, NULL);
+  remove_old_generations (db);
   if (!prepare (source, user_data, error) || !close_whole (source, error))
     {
       fl_db_rollback (db);
@@ -847,10 +848,12 @@ fl_db_replace (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data, 
       g_autofree char *name = g_strconcat (old_file, suffixes[i], NULL);
       g_unlink (name);
     }
-  /* The first replacement turns the file under the name into the link. */
+  /* The first replacement turns the file under the name into the link (its
+   * inode goes with the last descriptor); a file the name linked to that is
+   * not one of these generations is someone else's, and stays. */
   g_autofree char *old_base = g_path_get_basename (old_file);
   g_autofree char *base = g_path_get_basename (db->path);
-  if (strcmp (old_base, base) != 0)
+  if (is_generation_of (old_base, base) && same_folder (old_file, db->path))
     g_unlink (old_file);
   g_autoptr(GError) sync_error = NULL;
   if (!sync_folder (db->path, &sync_error))

@@ -235,13 +235,26 @@ files_in (const char *dir)
   return n;
 }
 
+/* `relative`: the replica named relative to the working folder, the files
+ * moved in by their full names. */
 static void
-test_replace_moves_file_in (void)
+test_replace_moves_file_in (gconstpointer relative)
 {
   g_autofree char *dir = NULL;
   g_autoptr(GError) error = NULL;
   FlDb *a = fl_test_replica ("AAA", &dir);
   g_autofree char *path = g_strdup (fl_db_path (a));
+  g_autofree char *cwd = g_get_current_dir ();
+  if (GPOINTER_TO_INT (relative))
+    {
+      g_autofree char *name = g_path_get_basename (path);
+      g_object_unref (a);
+      g_assert_cmpint (g_chdir (dir), ==, 0);
+      a = fl_db_open_replica (name, &error);
+      g_assert_no_error (error);
+      g_free (path);
+      path = g_steal_pointer (&name);
+    }
   g_assert_true (fl_db_set_meta (a, "which", "old", &error));
   /* Another connection to the file, with a statement in its cache. */
   g_autoptr(FlDb) b = fl_db_open_replica (path, &error);
@@ -309,6 +322,7 @@ test_replace_moves_file_in (void)
     g_autofree char *from_b = fl_db_get_meta (reopened, "from_b");
     g_assert_null (from_b);
   }
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
   fl_test_remove_tree (dir);
 }
 
@@ -338,7 +352,8 @@ main (int argc, char **argv)
   g_test_add_func ("/db/migrations/model-change-reaches-old-replica", test_model_change_reaches_old_replica);
   g_test_add_func ("/db/transactions/nest", test_transactions_nest);
   g_test_add_func ("/db/pragmas", test_wal_and_foreign_keys);
-  g_test_add_func ("/db/replace/moves-file-in", test_replace_moves_file_in);
+  g_test_add_data_func ("/db/replace/moves-file-in", GINT_TO_POINTER (FALSE), test_replace_moves_file_in);
+  g_test_add_data_func ("/db/replace/moves-file-in-relative", GINT_TO_POINTER (TRUE), test_replace_moves_file_in);
   g_test_add_func ("/db/replace/in-memory-copies", test_replace_in_memory_copies);
   return g_test_run ();
 }
