@@ -576,6 +576,8 @@ reopen (FlDb *db, GError **error)
   g_free (db->target);
   db->target = g_steal_pointer (&target);
   g_hash_table_remove_all (db->statements);
+  sqlite3_update_hook (db->handle, NULL, NULL);
+  sqlite3_rollback_hook (db->handle, NULL, NULL);
   sqlite3_close_v2 (db->handle);
   db->handle = handle;
   forget_touched (db, 0);
@@ -839,6 +841,9 @@ fl_db_replace (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data, 
   g_autofree char *old_file = g_strdup (sqlite3_db_filename (db->handle, "main"));
   g_hash_table_remove_all (db->statements);
   retire_parked (g_steal_pointer (&db->parked));
+  /* Parked, it reports nothing more: `db` may be gone when it is closed. */
+  sqlite3_update_hook (db->handle, NULL, NULL);
+  sqlite3_rollback_hook (db->handle, NULL, NULL);
   db->parked = g_steal_pointer (&db->handle);
   db->depth = 0;
   forget_touched (db, 0);
@@ -863,6 +868,8 @@ fl_db_replace (FlDb *db, FlDb *source, FlDbTxnFunc prepare, gpointer user_data, 
       /* Rather the old file than none: it is whole, only out of date. */
       sqlite3_exec (db->parked, "ROLLBACK", NULL, NULL, NULL);
       db->handle = g_steal_pointer (&db->parked);
+      sqlite3_update_hook (db->handle, row_written, db);
+      sqlite3_rollback_hook (db->handle, transaction_rolled_back, db);
       return FALSE;
     }
   g_free (db->target);

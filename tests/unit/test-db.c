@@ -342,6 +342,32 @@ test_replace_in_memory_copies (void)
   g_assert_cmpstr (which, ==, "copied");
 }
 
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The replaced file is let go from the main loop some seconds after the
+ * connection that replaced it is gone: nothing of that connection is
+ * touched then. */
+static void
+test_replace_parked_outlives_connection (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  FlDb *a = fl_test_replica ("AAA", &dir);
+  g_autoptr(FlDb) source = incoming (dir, "incoming.db");
+  g_assert_true (fl_db_replace (a, source, copy_marker_in, (gpointer) "new", &error));
+  g_assert_no_error (error);
+  g_object_unref (a);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_timeout_add_seconds (11, quit_loop, loop);
+  g_main_loop_run (loop);
+  fl_test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -355,5 +381,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/db/replace/moves-file-in", GINT_TO_POINTER (FALSE), test_replace_moves_file_in);
   g_test_add_data_func ("/db/replace/moves-file-in-relative", GINT_TO_POINTER (TRUE), test_replace_moves_file_in);
   g_test_add_func ("/db/replace/in-memory-copies", test_replace_in_memory_copies);
+  g_test_add_func ("/db/replace/parked-outlives-connection", test_replace_parked_outlives_connection);
   return g_test_run ();
 }
