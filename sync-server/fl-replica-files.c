@@ -16,6 +16,14 @@
 #define COMPRESSION_LEVEL 3
 #define PULL_PAGE         1000
 
+/* How far a kept file may lag the change log before it is brought current:
+ * a client pulls what its file lacks right after taking it, while bringing
+ * a file current costs a pass over all of it (compressed and hashed again),
+ * which for a scope of 100,000 work orders is over a second of CPU.  So a
+ * few changes wait for more of them, or for the file to grow old. */
+#define DEFAULT_LAG_CHANGES 2000
+#define DEFAULT_LAG_SECONDS 600
+
 /* One scope's file. */
 typedef struct {
   GMutex   lock;        /* one build or update at a time */
@@ -25,12 +33,15 @@ typedef struct {
   gboolean all_conflicts;
   gint64   last_used;   /* monotonic usec */
   guint    generation;  /* of the compressed file, 0 = none yet */
+  gint64   built_at;    /* monotonic usec, when that file was made */
   FlReplicaFileInfo built;  /* without a stream */
 } Entry;
 
 struct _FlReplicaFiles
 {
   char       *dir;
+  gint64      lag_changes;  /* see DEFAULT_LAG_CHANGES */
+  gint64      lag_usec;
   GMutex      lock;     /* guards `entries` */
   GHashTable *entries;  /* key -> Entry* */
 };
@@ -103,6 +114,8 @@ fl_replica_files_new (const char *dir, GError **error)
     }
   FlReplicaFiles *files = g_new0 (FlReplicaFiles, 1);
   files->dir = g_strdup (dir);
+  files->lag_changes = DEFAULT_LAG_CHANGES;
+  files->lag_usec = (gint64) DEFAULT_LAG_SECONDS * G_USEC_PER_SEC;
   g_mutex_init (&files->lock);
   files->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, entry_free);
   return files;
@@ -353,6 +366,31 @@ compress_file (const char *from, const char *to, FlReplicaFileInfo *info, GError
   return TRUE;
 }
 
+void
+fl_replica_files_set_lag (FlReplicaFiles *files, gint64 changes, gint64 usec)
+{
+  files->lag_changes = changes;
+  files->lag_usec = usec;
+}
+
+/* Whether the entry's file is close enough to the change log to be sent
+ * (or kept) as it is; with entry->lock held. */
+static gboolean
+entry_recent_enough (FlReplicaFiles *files, Entry *entry, FlStore *store, gboolean *recent, GError **error)
+{
+  *recent = FALSE;
+  if (entry->generation == 0)
+    return TRUE;
+  gint64 seq = 0, last = fl_store_last_seq (store, error);
+  if (last < 0 || !fl_pull_cursor_parse (store, (const char * const *) entry->sites, entry->built.cursor, &seq, error))
+    return FALSE;
+  /* An upper bound of the scope's changes: the log's, all sites'. */
+  gint64 behind = last - seq;
+  *recent = behind <= 0 ||
+            (behind < files->lag_changes && g_get_monotonic_time () - entry->built_at < files->lag_usec);
+  return TRUE;
+}
+
 /* Builds or updates the entry's files; with entry->lock held. */
 static gboolean
 entry_update (FlReplicaFiles *files, Entry *entry, FlStore *store, gboolean *updated, GError **error)
@@ -360,8 +398,13 @@ entry_update (FlReplicaFiles *files, Entry *entry, FlStore *store, gboolean *upd
   FlPullReader reader;
   entry_reader (entry, &reader);
   g_autofree char *raw_path = entry_path (files, entry, ".db");
-  gboolean changed = TRUE;
+  gboolean changed = TRUE, recent;
   g_autofree char *cursor = NULL;
+  *updated = FALSE;
+  if (!entry_recent_enough (files, entry, store, &recent, error))
+    return FALSE;
+  if (recent)
+    return TRUE;
   gint64 start = g_get_monotonic_time ();
   if (entry->generation == 0 ? !build_file (store, &reader, raw_path, &cursor, error)
                              : !bring_current (store, &reader, raw_path, entry->built.cursor, &cursor,
@@ -370,6 +413,7 @@ entry_update (FlReplicaFiles *files, Entry *entry, FlStore *store, gboolean *upd
   *updated = changed;
   if (!changed)
     return TRUE;
+  gint64 built = g_get_monotonic_time ();
   g_autofree char *next = compressed_path (files, entry, entry->generation + 1);
   if (!compress_file (raw_path, next, &entry->built, error))
     return FALSE;
@@ -382,9 +426,12 @@ entry_update (FlReplicaFiles *files, Entry *entry, FlStore *store, gboolean *upd
       g_unlink (previous);
     }
   entry->generation++;
-  g_debug ("Replica file %s: %" PRId64 " bytes, %" PRId64 " compressed, in %.0f ms",
-           entry->key, entry->built.raw_size, entry->built.size,
-           (g_get_monotonic_time () - start) / 1000.0);
+  entry->built_at = g_get_monotonic_time ();
+  g_debug ("Replica file %s: %" PRId64 " bytes, %" PRId64 " compressed, in %.0f ms "
+           "(%s %.0f ms, compressing and hashing %.0f ms)",
+           entry->key, entry->built.raw_size, entry->built.size, (entry->built_at - start) / 1000.0,
+           entry->generation == 1 ? "build" : "update", (built - start) / 1000.0,
+           (entry->built_at - built) / 1000.0);
   return TRUE;
 }
 

@@ -9,7 +9,7 @@
  *
  * Files of scopes used recently are kept and brought current by applying
  * the change log (fl_replica_files_refresh, from a background thread), so a
- * first sync usually costs only the download.  Each is kept
+ * first sync usually costs only the download and a short pull.  Each is kept
  * zstd-compressed, as it is sent (docs/protocol.md, GET /sync/replica). */
 #pragma once
 
@@ -39,13 +39,20 @@ typedef struct {
 void            fl_replica_file_info_free (FlReplicaFileInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlReplicaFileInfo, fl_replica_file_info_free)
 
-/* The file of `reader`'s scope as of the store's last commit: built when
- * there is none yet, else brought current from the change log. */
+/* A kept file is brought current once the change log has grown by
+ * `changes` entries since it was made, or when it is older than `usec` and
+ * anything changed (defaults: 2,000 entries, 10 minutes; 0 and 0 bring it
+ * current at every change).  The client pulls the rest after taking it. */
+void            fl_replica_files_set_lag (FlReplicaFiles *files, gint64 changes, gint64 usec);
+
+/* The file of `reader`'s scope: built when there is none yet, else brought
+ * current from the change log when it lags as set above. */
 FlReplicaFileInfo *fl_replica_files_get (FlReplicaFiles *files, FlStore *store,
                                          const FlPullReader *reader, GError **error);
 
-/* Brings every file used within the last `recent` microseconds current and
- * forgets (removes) the others; returns how many files were updated. */
+/* Brings every file used within the last `recent` microseconds current
+ * (when it lags as set above) and forgets (removes) the others; returns how
+ * many files were updated. */
 guint           fl_replica_files_refresh (FlReplicaFiles *files, FlStore *store, gint64 recent);
 
 /* Builds the replica file of `reader`'s scope at `path`, uncompressed

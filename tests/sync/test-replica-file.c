@@ -515,6 +515,7 @@ test_server_keeps_file_current (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(FlReplicaFiles) files = fl_replica_files_new (dir, &error);
   g_assert_no_error (error);
+  fl_replica_files_set_lag (files, 0, 0);
   const char *sites[] = { f->s.site_a, NULL };
   FlPullReader reader = { .sites = sites, .login = "eng_a", .all_conflicts = FALSE };
 
@@ -546,6 +547,71 @@ test_server_keeps_file_current (Fixture *f, gconstpointer data)
   g_assert_null (g_dir_read_name (listing));
 }
 
+/* A kept file waits for a few changes, or for time, before it is brought
+ * current: what it lacks comes with the pull after it. */
+static void
+test_kept_file_lags_a_little (Fixture *f, gconstpointer data)
+{
+  put_rows (f, 10);
+  g_autofree char *dir = g_build_filename (f->s.dir, "kept", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlReplicaFiles) files = fl_replica_files_new (dir, &error);
+  g_assert_no_error (error);
+  fl_replica_files_set_lag (files, 3, G_MAXINT64);
+  const char *sites[] = { f->s.site_a, NULL };
+  FlPullReader reader = { .sites = sites, .login = "eng_a", .all_conflicts = FALSE };
+  g_autoptr(FlReplicaFileInfo) first = fl_replica_files_get (files, f->s.store, &reader, &error);
+  g_assert_no_error (error);
+
+  /* Two changes behind: the file stays as it is, for a refresh and a request. */
+  g_autofree char *one = put_work_order (f, f->s.site_a, "INC-261122-SRV-0100", "One");
+  g_autofree char *two = put_work_order (f, f->s.site_a, "INC-261122-SRV-0101", "Two");
+  g_assert_cmpuint (fl_replica_files_refresh (files, f->s.store, G_MAXINT64), ==, 0);
+  g_autoptr(FlReplicaFileInfo) same = fl_replica_files_get (files, f->s.store, &reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (same->cursor, ==, first->cursor);
+  g_assert_cmpstr (same->sha256, ==, first->sha256);
+
+  /* The third makes it lag too far. */
+  g_autofree char *three = put_work_order (f, f->s.site_a, "INC-261122-SRV-0102", "Three");
+  g_assert_cmpuint (fl_replica_files_refresh (files, f->s.store, G_MAXINT64), ==, 1);
+  g_autoptr(FlReplicaFileInfo) current = fl_replica_files_get (files, f->s.store, &reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (current->cursor, !=, first->cursor);
+  g_autoptr(GBytes) raw = read_info (current);
+  g_assert_cmpint (count_in_file (raw, f->s.dir, "SELECT count(*) FROM work_order"), ==, 8);
+
+  /* One change on a file older than the time allowed: brought current. */
+  fl_replica_files_set_lag (files, 3, 0);
+  g_autofree char *four = put_work_order (f, f->s.site_a, "INC-261122-SRV-0103", "Four");
+  g_assert_cmpuint (fl_replica_files_refresh (files, f->s.store, G_MAXINT64), ==, 1);
+}
+
+/* Through the server, whose files lag by default: a device taking the
+ * file of a scope changed since gets the change with the pull after it. */
+static void
+test_lagging_file_then_pull (Fixture *f, gconstpointer data)
+{
+  put_rows (f, 300);
+  g_auto(FlSyncTestClient) first = { 0 };
+  g_auto(FlSyncTestClient) second = { 0 };
+  fl_sync_test_client_init (&first, "eng_a");
+  fl_sync_test_client_init (&second, "eng_a");
+  fl_sync_test_client_login (&first, &f->s);
+  fl_sync_test_client_sync (&first);
+  g_assert_cmpint (fl_sync_client_get_last_stats (first.client)->replica_files, ==, 1);
+
+  g_autofree char *later = put_work_order (f, f->s.site_a, "INC-261122-SRV-9999", "Later order");
+  fl_sync_test_client_login (&second, &f->s);
+  fl_sync_test_client_sync (&second);
+  const FlSyncStats *stats = fl_sync_client_get_last_stats (second.client);
+  g_assert_cmpint (stats->replica_files, ==, 1);
+  g_assert_cmpint (stats->pulled, >=, 1);
+  g_assert_cmpint (fl_test_count (second.db, "SELECT count(*) FROM work_order"), ==, 151);
+  g_assert_cmpint (fl_test_count (second.db,
+                   "SELECT count(*) FROM work_order_fts WHERE work_order_fts MATCH 'Later order'"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -556,5 +622,7 @@ main (int argc, char **argv)
   ADD ("/replica-file/spoiled-file-is-refused", test_spoiled_file_is_refused);
   ADD ("/replica-file/verify", test_verify);
   ADD ("/replica-file/server-keeps-file-current", test_server_keeps_file_current);
+  ADD ("/replica-file/kept-file-lags-a-little", test_kept_file_lags_a_little);
+  ADD ("/replica-file/lagging-file-then-pull", test_lagging_file_then_pull);
   return g_test_run ();
 }
