@@ -698,14 +698,20 @@ print_slow_groups (FlLoadStats *all, gint64 run_start)
   g_array_sort (spans, compare_spans);
   guint groups = 0, largest = 0, in_group = 0;
   gint64 group_end = G_MININT64, group_from = 0, longest = 0, longest_at = 0;
+  /* Where each group starts and how many it holds, to set beside the
+   * server's log (its background work) and the database's. */
+  g_autoptr(GString) starts = g_string_new (NULL);
   for (guint i = 0; i < spans->len; i++)
     {
       Span *s = &g_array_index (spans, Span, i);
       if (s->from > group_end)
         {
+          if (groups > 0)
+            g_string_append_printf (starts, " (%u)", in_group);
           groups++;
           in_group = 0;
           group_from = s->from;
+          g_string_append_printf (starts, "%s%.1f s", groups > 1 ? "," : "", (s->from - run_start) / 1e6);
         }
       group_end = MAX (group_end, s->to);
       in_group++;
@@ -719,6 +725,8 @@ print_slow_groups (FlLoadStats *all, gint64 run_start)
   printf ("requests over %d ms      %u, in %u groups overlapping in time (largest %u requests; "
           "longest %.0f ms, from %.1f s into the run)\n",
           TARGET_P99_MS, spans->len, groups, largest, longest / 1e3, longest_at / 1e6);
+  g_string_append_printf (starts, " (%u)", in_group);
+  printf ("  groups at (requests)    %s\n", starts->str);
 }
 
 static const char *

@@ -18,6 +18,8 @@ struct _FlMetrics
   GHashTable *requests;    /* "route\tstatus" -> guint64* */
   GHashTable *latency;     /* route -> Histogram* */
   GHashTable *mutations;   /* status -> guint64* */
+  guint64     push_commits;
+  guint64     push_commit_requests;
 };
 
 FlMetrics *
@@ -93,6 +95,15 @@ fl_metrics_count_mutation (FlMetrics *metrics, const char *status, guint n)
   g_mutex_unlock (&metrics->lock);
 }
 
+void
+fl_metrics_count_push_commit (FlMetrics *metrics, guint requests)
+{
+  g_mutex_lock (&metrics->lock);
+  metrics->push_commits++;
+  metrics->push_commit_requests += requests;
+  g_mutex_unlock (&metrics->lock);
+}
+
 static GList *
 sorted_keys (GHashTable *table)
 {
@@ -150,6 +161,14 @@ fl_metrics_render (FlMetrics *metrics)
     g_string_append_printf (out, "fieldline_mutations_total{status=\"%s\"} %" G_GUINT64_FORMAT "\n",
                             (const char *) l->data,
                             *(guint64 *) g_hash_table_lookup (metrics->mutations, l->data));
+  g_string_append_printf (out,
+                          "# HELP fieldline_push_commits_total Commits of pushes (several waiting pushes share one).\n"
+                          "# TYPE fieldline_push_commits_total counter\n"
+                          "fieldline_push_commits_total %" G_GUINT64_FORMAT "\n"
+                          "# HELP fieldline_push_commit_requests_total Pushes in those commits.\n"
+                          "# TYPE fieldline_push_commit_requests_total counter\n"
+                          "fieldline_push_commit_requests_total %" G_GUINT64_FORMAT "\n",
+                          metrics->push_commits, metrics->push_commit_requests);
   g_mutex_unlock (&metrics->lock);
   return g_string_free (out, FALSE);
 }

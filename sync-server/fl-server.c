@@ -32,6 +32,7 @@ G_DEFINE_QUARK (fl-server-error-quark, fl_server_error)
 
 /* Threads per kind of work, each with a store connection of its own. */
 #define READ_WORKERS      4   /* pulls, blobs, health, metrics */
+#define PUSH_GROUP_MAX    16  /* pushes sharing one commit, at most */
 #define SNAPSHOT_WORKERS  4   /* snapshots streaming at once; as many more wait their turn */
 #define SNAPSHOT_GUESS_US G_USEC_PER_SEC  /* a snapshot's run time until one has been seen */
 #define SNAPSHOT_LONGEST_WAIT 60        /* seconds of Retry-After at most */
@@ -208,6 +209,11 @@ struct _FlServer
   SoupServer      *soup;
   FlStore         *store;           /* the first connection, the writer's */
   Workers          workers[N_RUN_IN];
+  /* Pushes wait here for the writer, which takes all that wait (up to
+   * PUSH_GROUP_MAX) into one transaction; the writer's pool gets
+   * `push_marker` once per push, to come and take them. */
+  GAsyncQueue     *pushes;
+  struct _Job     *push_marker;
   FlBlobs         *blobs;
   FlMetrics       *metrics;
   FlConnectionGuard *guard;
@@ -1103,28 +1109,96 @@ run_replica (Job *job, FlStore *store)
 
 static gboolean admission_finish_in_main (gpointer data);
 
+/* Runs the job's route on `store`, in the job's language. */
+static void
+job_run (Job *job, FlStore *store)
+{
+  locale_t language = job->language, previous = fl_request_language_begin (language);
+  if (!job->route->auth || authenticate (job, store))
+    job->route->run (job, store);
+  fl_request_language_end (language, previous);
+}
+
+static void
+job_finish (Job *job)
+{
+  if (job->status == 0 && !g_atomic_int_get (&job->finished))
+    {
+      locale_t language = job->language, previous = fl_request_language_begin (language);
+      job_reply_error (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL, _("The request was not answered"));
+      fl_request_language_end (language, previous);
+    }
+  run_in_server (job->server, job_finish_in_main, job, NULL);
+}
+
+/* Group commit: the pushes waiting for the writer go into one transaction,
+ * each in a savepoint of its own, so each stays all-or-nothing (a push
+ * refused or failing undoes its own writes alone) while they share one
+ * commit — one write lock and one flush to disk for all of them.  Nobody
+ * is answered before the commit: when it fails, every push of the group is
+ * answered 500 and nothing of any was applied. */
+static void
+run_push_group (FlServer *server, GAsyncQueue *stores)
+{
+  Job *jobs[PUSH_GROUP_MAX];
+  guint n = 0;
+  Job *job;
+  while (n < PUSH_GROUP_MAX && (job = g_async_queue_try_pop (server->pushes)) != NULL)
+    jobs[n++] = job;
+  /* Taken by the marker before this one. */
+  if (n == 0)
+    return;
+  FlStore *store = g_async_queue_pop (stores);
+  g_autoptr(GError) error = NULL;
+  if (n == 1 || !fl_store_begin (store, &error))
+    {
+      if (error != NULL)
+        g_warning ("Could not begin a group of pushes, each goes alone: %s", error->message);
+      for (guint i = 0; i < n; i++)
+        job_run (jobs[i], store);
+    }
+  else
+    {
+      for (guint i = 0; i < n; i++)
+        job_run (jobs[i], store);
+      if (!fl_store_commit (store, &error))
+        for (guint i = 0; i < n; i++)
+          if (jobs[i]->status == SOUP_STATUS_OK)
+            {
+              locale_t language = jobs[i]->language, previous = fl_request_language_begin (language);
+              job_reply_internal (jobs[i], error);
+              fl_request_language_end (language, previous);
+            }
+    }
+  fl_metrics_count_push_commit (server->metrics, n);
+  g_async_queue_push (stores, store);
+  for (guint i = 0; i < n; i++)
+    job_finish (jobs[i]);
+}
+
 static void
 worker_run (gpointer data, gpointer user_data)
 {
   Job *job = data;
   GAsyncQueue *stores = user_data;
+  if (job == job->server->push_marker)
+    {
+      run_push_group (job->server, stores);
+      return;
+    }
   FlStore *store = g_async_queue_pop (stores);
-  locale_t language = job->language, previous = fl_request_language_begin (language);
   if (job->admission)
     {
+      locale_t language = job->language, previous = fl_request_language_begin (language);
       authenticate (job, store);
       g_async_queue_push (stores, store);
       fl_request_language_end (language, previous);
       run_in_server (job->server, admission_finish_in_main, job, NULL);
       return;
     }
-  if (!job->route->auth || authenticate (job, store))
-    job->route->run (job, store);
+  job_run (job, store);
   g_async_queue_push (stores, store);
-  if (job->status == 0 && !g_atomic_int_get (&job->finished))
-    job_reply_error (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL, _("The request was not answered"));
-  fl_request_language_end (language, previous);
-  run_in_server (job->server, job_finish_in_main, job, NULL);
+  job_finish (job);
 }
 
 static void
@@ -1250,6 +1324,12 @@ route_in_language (SoupServer *soup, SoupServerMessage *msg, const char *path, G
   soup_server_message_pause (msg);
   fl_connection_guard_set_working (server->guard, msg, TRUE);
 
+  if (route->run == run_push)
+    {
+      g_async_queue_push (server->pushes, job);
+      g_thread_pool_push (server->workers[IN_WRITER].pool, server->push_marker, NULL);
+      return;
+    }
   g_thread_pool_push (server->workers[route->run_in].pool, job, NULL);
 }
 
@@ -1867,6 +1947,9 @@ server_new (const FlServerOptions *options)
   FlServer *server = g_new0 (FlServer, 1);
   options_copy (&server->options, options);
   server->metrics = fl_metrics_new ();
+  server->pushes = g_async_queue_new ();
+  server->push_marker = g_new0 (Job, 1);
+  server->push_marker->server = server;
   g_mutex_init (&server->streams_lock);
   server->streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server->sign_in_gate = fl_sign_in_gate_new (SIGN_IN_QUEUE, SIGN_IN_PER_PEER, SPRAY_LOGINS,
@@ -1884,6 +1967,8 @@ server_free (FlServer *server)
   g_clear_pointer (&server->loop, g_main_loop_unref);
   g_clear_pointer (&server->context, g_main_context_unref);
   g_clear_pointer (&server->metrics, fl_metrics_free);
+  g_clear_pointer (&server->pushes, g_async_queue_unref);
+  g_clear_pointer (&server->push_marker, g_free);
   g_clear_pointer (&server->streams, g_hash_table_unref);
   g_mutex_clear (&server->streams_lock);
   g_clear_pointer (&server->sign_in_gate, fl_sign_in_gate_free);

@@ -670,6 +670,154 @@ test_out_of_scope_push_is_forbidden (void)
   fl_api_teardown (&f);
 }
 
+/* ---- group commit ---- */
+
+typedef struct {
+  char    *uri;
+  char    *token;
+  GBytes  *body;
+  guint    status;
+  GBytes  *answer;
+  GThread *thread;
+} SentPush;
+
+static gpointer
+send_push_thread (gpointer data)
+{
+  SentPush *s = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", s->uri);
+  g_autofree char *auth = g_strconcat ("Bearer ", s->token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body_from_bytes (msg, "application/json", s->body);
+  s->answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  s->status = soup_message_get_status (msg);
+  return NULL;
+}
+
+/* Sends one push from a thread of its own, and gives the server a moment
+ * to take it, so the pushes queue in the order sent. */
+static void
+send_push (SentPush *s, FlApiFixture *f, FlApiDevice *device, FlMutation *mutation)
+{
+  g_autoptr(FlPushRequest) request = fl_push_request_new (device->device_id);
+  g_ptr_array_add (request->mutations, mutation);
+  g_autoptr(JsonNode) node = fl_push_request_to_json (request);
+  gsize length;
+  char *text = fl_protocol_to_string (node, &length);
+  s->uri = g_strconcat (fl_server_get_base_uri (f->server), P "/sync/push", NULL);
+  s->token = g_strdup (device->token);
+  s->body = g_bytes_new_take (text, length);
+  s->thread = g_thread_new ("push", send_push_thread, s);
+  g_usleep (100 * 1000);
+}
+
+static FlMutationResult *
+sent_result (SentPush *s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = fl_protocol_parse (g_bytes_get_data (s->answer, NULL), g_bytes_get_size (s->answer),
+                                                &error);
+  g_assert_no_error (error);
+  g_autoptr(FlPushResponse) response = fl_push_response_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->results->len, ==, 1);
+  return g_ptr_array_steal_index (response->results, 0);
+}
+
+static guint64
+metric (const char *text, const char *name)
+{
+  g_autofree char *line = g_strconcat ("\n", name, " ", NULL);
+  const char *at = strstr (text, line);
+  g_assert_nonnull (at);
+  return g_ascii_strtoull (at + strlen (line), NULL, 10);
+}
+
+/* Pushes that wait for the writer share one commit, each still all or
+ * nothing: a refused request and a rejected mutation among them change
+ * nothing of the others'. */
+static void
+test_waiting_pushes_share_one_commit (void)
+{
+  FlApiFixture f = { 0 };
+  g_auto(FlApiDevice) a = { 0 };
+  g_auto(FlApiDevice) a2 = { 0 };
+  g_auto(FlApiDevice) b = { 0 };
+  g_auto(FlApiDevice) super = { 0 };
+  fl_api_setup (&f, NULL);
+  fl_api_login (&f, "eng_a", &a);
+  fl_api_login (&f, "eng_a2", &a2);
+  fl_api_login (&f, "eng_b", &b);
+  fl_api_login (&f, "super", &super);
+  g_autofree char *wo_a = fl_api_new_work_order (&f, &a, f.site_a, "assigned", "eng_a");
+
+  /* Another connection holds the write lock: the first push waits in its
+   * transaction, the others queue behind it. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStore) blocker = fl_store_reopen (f.t.store, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_store_begin (blocker, &error));
+  /* A read in the transaction: PostgreSQL's BEGIN and lock go out with it. */
+  g_assert_cmpint (fl_store_last_seq (blocker, &error), >, 0);
+
+  g_autofree char *first = fl_uuid7_new (), *second = fl_uuid7_new (), *third = fl_uuid7_new ();
+  g_autofree char *missing = fl_uuid7_new ();
+  g_autofree char *at_a = g_strdup_printf ("{\"ref\": \"INC-1\", \"kind\": \"incident\", \"title\": \"grouped\","
+                                           " \"site_id\": \"%s\", \"impact\": 3, \"urgency\": 3,"
+                                           " \"status\": \"new\"}", f.site_a);
+  SentPush sent[5] = { 0 };
+  send_push (&sent[0], &f, &a, fl_api_mutation (&a, "work_order", first, FL_MUTATION_INSERT, at_a));
+  send_push (&sent[1], &f, &a2, fl_api_mutation (&a2, "work_order", second, FL_MUTATION_INSERT, at_a));
+  /* Not B's site: the whole request is refused. */
+  send_push (&sent[2], &f, &b, fl_api_mutation (&b, "work_order", wo_a, FL_MUTATION_UPDATE,
+                                                 "{\"contact\": {\"from\": null, \"to\": \"not mine\"}}"));
+  /* No such row: this mutation is rejected. */
+  send_push (&sent[3], &f, &a2, fl_api_mutation (&a2, "work_order", missing, FL_MUTATION_UPDATE,
+                                                  "{\"contact\": {\"from\": null, \"to\": \"x\"}}"));
+  send_push (&sent[4], &f, &super, fl_api_mutation (&super, "work_order", third, FL_MUTATION_INSERT, at_a));
+  fl_store_rollback (blocker);
+  for (guint i = 0; i < G_N_ELEMENTS (sent); i++)
+    g_thread_join (sent[i].thread);
+
+  const guint expected[] = { 200, 200, 403, 200, 200 };
+  for (guint i = 0; i < G_N_ELEMENTS (sent); i++)
+    g_assert_cmpuint (sent[i].status, ==, expected[i]);
+  g_autoptr(FlMutationResult) applied0 = sent_result (&sent[0]);
+  g_autoptr(FlMutationResult) applied1 = sent_result (&sent[1]);
+  g_autoptr(FlMutationResult) rejected = sent_result (&sent[3]);
+  g_autoptr(FlMutationResult) applied4 = sent_result (&sent[4]);
+  g_assert_cmpint (applied0->status, ==, FL_RESULT_APPLIED);
+  g_assert_cmpint (applied1->status, ==, FL_RESULT_APPLIED);
+  g_assert_cmpint (rejected->status, ==, FL_RESULT_REJECTED);
+  g_assert_cmpint (applied4->status, ==, FL_RESULT_APPLIED);
+  const char *inserted[] = { first, second, third };
+  for (guint i = 0; i < G_N_ELEMENTS (inserted); i++)
+    {
+      g_autoptr(JsonObject) row = fl_api_load (&f, "work_order", inserted[i]);
+      g_assert_cmpstr (fl_record_get_string (row, "title"), ==, "grouped");
+    }
+  g_autoptr(JsonObject) untouched = fl_api_load (&f, "work_order", wo_a);
+  g_assert_null (fl_record_get_string (untouched, "contact"));
+
+  /* The four that queued behind the first went in one commit. */
+  g_autoptr(FlReply) metrics = fl_api_call (&f, "GET", P "/metrics", NULL, NULL);
+  g_autofree char *text = body_text (metrics);
+  guint64 commits = metric (text, "fieldline_push_commits_total");
+  guint64 requests = metric (text, "fieldline_push_commit_requests_total");
+  g_assert_cmpuint (requests, ==, 6);
+  g_assert_cmpuint (commits, ==, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sent); i++)
+    {
+      g_free (sent[i].uri);
+      g_free (sent[i].token);
+      g_bytes_unref (sent[i].body);
+      g_bytes_unref (sent[i].answer);
+    }
+  fl_api_teardown (&f);
+}
+
 /* A request refused for one mutation (403) records that mid's rejection:
  * a copy of the request the network held back, arriving after the user was
  * given the site, answers "rejected" for it and applies nothing of it
@@ -1415,6 +1563,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/api/health-and-unknown-routes", test_health_and_unknown_routes);
   g_test_add_func ("/api/login-errors", test_login_errors);
+  g_test_add_func ("/api/waiting-pushes-share-one-commit", test_waiting_pushes_share_one_commit);
   g_test_add_func ("/api/answers-in-the-asked-language", test_answers_in_the_asked_language);
   g_test_add_func ("/api/request-strings-are-bounded", test_request_strings_are_bounded);
   g_test_add_func ("/api/server-prunes-audit-log", test_server_prunes_audit_log);
