@@ -336,8 +336,10 @@ metric_value (const char *text, const char *series)
   return line != NULL ? g_ascii_strtod (line + strlen (series), NULL) : 0;
 }
 
+/* The server's own times of each route, and its push commits: `commits[0]`
+ * commits, `commits[1]` the pushes in them. */
 static void
-server_route_times (const char *base_uri, RouteTimes times[FL_LOAD_N_REQUESTS])
+server_route_times (const char *base_uri, RouteTimes times[FL_LOAD_N_REQUESTS], double commits[2])
 {
   static const char * const paths[FL_LOAD_N_REQUESTS] = {
     "/api/v1/auth/login", "/api/v1/sync/snapshot", "/api/v1/sync/push", "/api/v1/sync/pull" };
@@ -355,6 +357,8 @@ server_route_times (const char *base_uri, RouteTimes times[FL_LOAD_N_REQUESTS])
       times[i].sum = metric_value (text, sum);
       times[i].within = metric_value (text, within);
     }
+  commits[0] = metric_value (text, "\nfieldline_push_commits_total ");
+  commits[1] = metric_value (text, "\nfieldline_push_commit_requests_total ");
 }
 
 /* ---- 1. push throughput against the plain bulk write ---- */
@@ -788,7 +792,8 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
   wait_for_clients (&load, n_clients);
   double snapshot_s = (g_get_monotonic_time () - phase_start) / 1e6;
   RouteTimes times_before[FL_LOAD_N_REQUESTS], times_after[FL_LOAD_N_REQUESTS];
-  server_route_times (server->base_uri, times_before);
+  double commits_before[2], commits_after[2];
+  server_route_times (server->base_uri, times_before, commits_before);
   CpuClock cpu_start = cpu_clock (server->pid);
   gint64 snapshot_kib = next_phase (&load, server->pid, &reset);
 
@@ -799,7 +804,7 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
     g_thread_join (threads->pdata[i]);
   double elapsed = (g_get_monotonic_time () - start) / 1e6;
   CpuClock cpu_end = cpu_clock (server->pid);
-  server_route_times (server->base_uri, times_after);
+  server_route_times (server->base_uri, times_after, commits_after);
   gint64 load_peak_kib = proc_status_kib (server->pid, "VmHWM:");
   gint64 end_kib = proc_status_kib (server->pid, "VmRSS:");
   g_atomic_int_set (&sampler.stop, TRUE);
@@ -870,6 +875,9 @@ bench_clients (guint n_clients, guint seconds, guint think_ms, guint max_batch, 
               fl_load_request_name (r), count > 0 ? 1e3 * (times_after[r].sum - times_before[r].sum) / count : 0,
               count > 0 ? 100 * within / count : 0, TARGET_P99_MS);
     }
+  double commits = commits_after[0] - commits_before[0], grouped = commits_after[1] - commits_before[1];
+  printf ("  push commits            %.0f for %.0f pushes (%.2f pushes per commit%s)\n", commits, grouped,
+          commits > 0 ? grouped / commits : 0, n_instances > 1 ? ", the first instance's" : "");
   print_slow_groups (all, start);
   print_cpu ("CPU during the run", cpu_start, cpu_end);
   gint64 peak_kib = MAX (load_peak_kib, sampler.peak_kib);
