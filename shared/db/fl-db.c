@@ -18,6 +18,7 @@ struct _FlDb
   sqlite3      *handle;
   char         *path;
   char         *target;      /* what `path` linked to when opened; NULL: not a link */
+  guint         files_opened; /* by reopen(), after a replacement */
   gboolean      on_disk;     /* not an in-memory database */
   const FlMigration *migrations;
   guint         n_migrations;
@@ -344,6 +345,17 @@ fl_db_query_int64 (FlDb *db, const char *sql, gint64 *out, GError **error)
   return TRUE;
 }
 
+gboolean
+fl_db_data_version (FlDb *db, gint64 *out, GError **error)
+{
+  gint64 version = 0;
+  /* The query follows a replaced file first. */
+  if (!fl_db_query_int64 (db, "PRAGMA data_version", &version, error))
+    return FALSE;
+  *out = ((gint64) db->files_opened << 40) + version;
+  return TRUE;
+}
+
 guint
 fl_db_transaction_depth (FlDb *db)
 {
@@ -580,6 +592,7 @@ reopen (FlDb *db, GError **error)
   sqlite3_rollback_hook (db->handle, NULL, NULL);
   sqlite3_close_v2 (db->handle);
   db->handle = handle;
+  db->files_opened++;
   forget_touched (db, 0);
   /* Whoever replaced the file announced every table as changed. */
   return migrate (db, db->migrations, db->n_migrations, error);

@@ -53,6 +53,12 @@ gboolean      fl_stmt_step_done (FlDb *db, FlStmt *stmt, GError **error);
 gboolean      fl_stmt_step_row (FlDb *db, FlStmt *stmt, gboolean *has_row, GError **error);
 gboolean      fl_db_query_int64 (FlDb *db, const char *sql, gint64 *out, GError **error);
 
+/* A number that changes whenever another connection committed to the file
+ * or the file was replaced (fl_db_replace) — PRAGMA data_version alone
+ * starts afresh on the new file and may repeat an old value.  Compare only
+ * values of one FlDb. */
+gboolean      fl_db_data_version (FlDb *db, gint64 *out, GError **error);
+
 /* Transactions nest: the outermost is BEGIN IMMEDIATE, inner ones savepoints. */
 gboolean      fl_db_begin (FlDb *db, GError **error);
 gboolean      fl_db_commit (FlDb *db, GError **error);

@@ -170,7 +170,7 @@ static gboolean
 read_list_order (FlWorkOrderSearch *search, GError **error)
 {
   gint64 version = -1;
-  if (!fl_db_query_int64 (search->db, "PRAGMA data_version", &version, error))
+  if (!fl_db_data_version (search->db, &version, error))
     return FALSE;
   if (search->newest_first != NULL && version == search->data_version)
     return TRUE;

@@ -12,6 +12,7 @@
 #include "fl-secret-token-store.h"
 #include "fl-sync-status-button.h"
 #include "fl-sync-page.h"
+#include "fl-work-order-list-page.h"
 #include "fl-sync-test-util.h"
 #include "fl-ui-test-util.h"
 
@@ -133,6 +134,39 @@ test_lost_sign_in_says_so (Fixture *f, gconstpointer data)
   const char *reason = fl_sync_controller_get_error (f->sync);
   g_assert_nonnull (reason);
   g_assert_true (fl_ui_test_shows_text (GTK_WIDGET (f->window), reason));
+}
+
+/* The orders waiting on the server are on the list right after the first
+ * sign-in: the replica file is swapped in under the open list, which had
+ * read the empty replica before. */
+static void
+test_first_sign_in_lists_orders (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(FlSyncTestClient) supervisor = { 0 };
+  fl_sync_test_client_init (&supervisor, "super");
+  fl_sync_test_client_login (&supervisor, &f->server);
+  fl_sync_test_client_sync (&supervisor);
+  for (guint i = 0; i < 3; i++)
+    {
+      FlWorkOrderDraft draft = {
+        .kind = "incident", .title = "LIS 接口中断 LIS interface down", .site_id = f->server.site_a,
+        .impact = 2, .urgency = 2, .assignee = "eng_a",
+      };
+      g_autofree char *id = NULL;
+      fl_work_order_create (supervisor.db, &draft, "super", &id, &error);
+      g_assert_no_error (error);
+    }
+  fl_sync_test_client_sync (&supervisor);
+
+  FlWorkOrderListPage *list = FL_WORK_ORDER_LIST_PAGE (fl_window_get_page (f->window, "my-work"));
+  GListModel *model = G_LIST_MODEL (fl_work_order_list_page_get_model (list));
+  fl_ui_test_wait_until (!fl_work_order_model_get_loading (fl_work_order_list_page_get_model (list)));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  sign_in (f, "eng_a");
+  /* The first sync took the replica file: the replica's name is a link to it. */
+  g_assert_true (g_file_test (fl_db_path (f->db), G_FILE_TEST_IS_SYMLINK));
+  fl_ui_test_wait_until (g_list_model_get_n_items (model) == 3);
 }
 
 /* A client started again syncs once, with automatic syncs off too. */
@@ -464,6 +498,8 @@ main (int argc, char **argv)
 {
   fl_ui_test_init (&argc, &argv);
   g_test_add ("/ui/sync/lost-sign-in", Fixture, NULL, fixture_set_up, test_lost_sign_in_says_so,
+              fixture_tear_down);
+  g_test_add ("/ui/sync/first-sign-in-lists-orders", Fixture, NULL, fixture_set_up, test_first_sign_in_lists_orders,
               fixture_tear_down);
   g_test_add ("/ui/sync/sync-at-start", Fixture, NULL, fixture_set_up, test_sync_at_start,
               fixture_tear_down);

@@ -262,6 +262,9 @@ test_replace_moves_file_in (gconstpointer relative)
   g_autofree char *before = fl_db_get_meta (b, "which");
   g_assert_cmpstr (before, ==, "old");
   sqlite3 *b_old = fl_db_handle (b);
+  gint64 b_version = 0, b_pragma = 0;
+  g_assert_true (fl_db_data_version (b, &b_version, &error));
+  g_assert_true (fl_db_query_int64 (b, "PRAGMA data_version", &b_pragma, &error));
 
   /* A failing preparation replaces nothing. */
   g_autoptr(FlDb) spoiled = incoming (dir, "spoiled.db");
@@ -293,6 +296,14 @@ test_replace_moves_file_in (gconstpointer relative)
   g_autofree char *in_b = fl_db_get_meta (b, "which");
   g_assert_cmpstr (in_a, ==, "first");
   g_assert_cmpstr (in_b, ==, "first");
+  /* The new file's own counter starts where the old one stood (nobody else
+   * wrote to either since b read it), yet the version says it changed: a
+   * cache keyed on it reads the new file again. */
+  gint64 b_pragma_after = 0, b_version_after = 0;
+  g_assert_true (fl_db_query_int64 (b, "PRAGMA data_version", &b_pragma_after, &error));
+  g_assert_cmpint (b_pragma_after, ==, b_pragma);
+  g_assert_true (fl_db_data_version (b, &b_version_after, &error));
+  g_assert_cmpint (b_version_after, !=, b_version);
   g_assert_true (fl_db_begin (b, &error));
   g_assert_true (fl_db_set_meta (b, "from_b", "yes", &error));
   g_assert_true (fl_db_commit (b, &error));
