@@ -25,6 +25,7 @@ struct _FlDb
   sqlite3      *parked;      /* the file replaced last, kept locked against writers */
   GHashTable   *statements;  /* SQL text -> sqlite3_stmt */
   guint         depth;       /* open transaction / savepoint levels */
+  gboolean      ended;       /* the database ended the transaction under a savepoint */
   char         *fail_point;
 
   /* What the open transaction wrote: interned table names, each once, and
@@ -362,9 +363,27 @@ fl_db_transaction_depth (FlDb *db)
   return db->depth;
 }
 
+/* SQLite may end a whole transaction on some errors (a full disk, an I/O
+ * error) while a savepoint inside it is being undone.  What came before is
+ * gone then; a savepoint begun after it would open a new transaction, whose
+ * commit would report success for writes that are lost.  So every level
+ * fails until the outermost is undone. */
+static gboolean
+transaction_ended (FlDb *db, GError **error)
+{
+  if (db->depth == 0 || (!db->ended && !sqlite3_get_autocommit (db->handle)))
+    return FALSE;
+  db->ended = TRUE;
+  g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE,
+               _("The database ended the transaction after an error; nothing of it was kept"));
+  return TRUE;
+}
+
 gboolean
 fl_db_begin (FlDb *db, GError **error)
 {
+  if (transaction_ended (db, error))
+    return FALSE;
   /* IMMEDIATE takes the write lock up front, so two connections never
    * deadlock upgrading read locks; the busy timeout then queues writers. */
   g_autofree char *sql = db->depth == 0
@@ -394,7 +413,7 @@ fl_db_commit (FlDb *db, GError **error)
   g_autofree char *sql = db->depth == 1
     ? g_strdup ("COMMIT")
     : g_strdup_printf ("RELEASE fl_%u", db->depth - 1);
-  if (!fl_db_exec (db, sql, error))
+  if (transaction_ended (db, error) || !fl_db_exec (db, sql, error))
     {
       fl_db_rollback (db);
       return FALSE;
@@ -416,9 +435,12 @@ fl_db_rollback (FlDb *db)
       if (!sqlite3_get_autocommit (db->handle))
         sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
       forget_touched (db, 0);
+      db->ended = FALSE;
     }
   else
     {
+      if (sqlite3_get_autocommit (db->handle))
+        db->ended = TRUE;
       g_autofree char *sql = g_strdup_printf ("ROLLBACK TO fl_%u; RELEASE fl_%u",
                                               db->depth - 1, db->depth - 1);
       sqlite3_exec (db->handle, sql, NULL, NULL, NULL);

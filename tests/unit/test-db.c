@@ -379,6 +379,44 @@ test_replace_parked_outlives_connection (void)
   fl_test_remove_tree (dir);
 }
 
+/* The database ends the whole transaction while a savepoint in it is
+ * undone (as SQLite may on a full disk): nothing commits at any level
+ * until the outermost is undone, so no write is reported kept that is not. */
+static void
+test_transaction_ended_under_savepoint (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlDb) db = fl_test_replica ("AAA", &dir);
+  g_assert_true (fl_db_begin (db, &error));
+  g_assert_true (fl_db_set_meta (db, "first", "yes", &error));
+  g_assert_true (fl_db_begin (db, &error));
+  g_assert_true (fl_db_set_meta (db, "second", "yes", &error));
+  g_assert_cmpint (sqlite3_exec (fl_db_handle (db), "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  fl_db_rollback (db);
+
+  /* A next savepoint and the outer commit both fail. */
+  g_assert_false (fl_db_begin (db, &error));
+  g_assert_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE);
+  g_clear_error (&error);
+  g_assert_false (fl_db_commit (db, &error));
+  g_assert_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE);
+  g_clear_error (&error);
+  g_assert_cmpuint (fl_db_transaction_depth (db), ==, 0);
+  g_autofree char *first = fl_db_get_meta (db, "first");
+  g_assert_null (first);
+
+  /* And the connection works again afterwards. */
+  g_assert_true (fl_db_begin (db, &error));
+  g_assert_true (fl_db_set_meta (db, "third", "yes", &error));
+  g_assert_true (fl_db_commit (db, &error));
+  g_assert_no_error (error);
+  g_autofree char *third = fl_db_get_meta (db, "third");
+  g_assert_cmpstr (third, ==, "yes");
+  fl_db_close (db);
+  fl_test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -392,6 +430,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/db/replace/moves-file-in", GINT_TO_POINTER (FALSE), test_replace_moves_file_in);
   g_test_add_data_func ("/db/replace/moves-file-in-relative", GINT_TO_POINTER (TRUE), test_replace_moves_file_in);
   g_test_add_func ("/db/replace/in-memory-copies", test_replace_in_memory_copies);
+  g_test_add_func ("/db/transaction-ended-under-savepoint", test_transaction_ended_under_savepoint);
   g_test_add_func ("/db/replace/parked-outlives-connection", test_replace_parked_outlives_connection);
   return g_test_run ();
 }
