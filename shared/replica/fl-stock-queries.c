@@ -31,7 +31,9 @@ fl_stock_balances_sql (void)
     "WITH " STOCK_ALERT_CTE
     "SELECT a.location_id || '/' || a.part_id AS id, a.location_id, a.part_id,"
     "       l.code AS location_code, l.code || ' · ' || l.name AS location_name, l.kind AS location_kind,"
-    "       p.sku, p.name AS part_name, p.unit, coalesce (p.min_stock, 0) AS min_stock,"
+    /* The minimum is a warehouse's level: a van or a site store shows none. */
+    "       p.sku, p.name AS part_name, p.unit,"
+    "       CASE WHEN l.kind = 'warehouse' THEN coalesce (p.min_stock, 0) END AS min_stock,"
     "       p.min_stock AS part_min_stock, a.qty, a.alert"
     "  FROM stock_alert a"
     "  JOIN part p ON p.id = a.part_id"

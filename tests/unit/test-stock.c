@@ -209,7 +209,11 @@ test_balances_and_alerts (Fixture *f, gconstpointer data)
   g_assert_cmpstr (text (balances, 2, "location_name"), ==, "WH1 · Central store");
   g_assert_cmpint (number (balances, 2, "qty"), ==, 1);
   g_assert_cmpint (number (balances, 2, "part_min_stock"), ==, 2);
+  g_assert_cmpint (number (balances, 2, "min_stock"), ==, 2);
   g_assert_cmpstr (text (balances, 2, "alert"), ==, "low");
+  /* The minimum is the warehouse's: none beside the van or the site store. */
+  g_assert_cmpint (number (balances, 0, "min_stock"), ==, G_MININT64);
+  g_assert_cmpint (number (balances, 1, "min_stock"), ==, G_MININT64);
 
   const char *alerts[] = { NULL, "HDD", "1", NULL };
   g_autoptr(GPtrArray) flagged = rows (f, fl_stock_balances_sql (), 4, alerts);
