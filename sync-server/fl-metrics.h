@@ -21,7 +21,7 @@ void       fl_metrics_observe_request (FlMetrics *metrics, const char *route, gu
 
 /* Mutation outcomes: "applied", "merged", "conflict", "rejected". */
 void       fl_metrics_count_mutation (FlMetrics *metrics, const char *status, guint n);
-/* One commit of the writer, shared by `requests` pushes (group commit). */
+/* One commit of the writer, holding `requests` pushes answered 200 (group commit). */
 void       fl_metrics_count_push_commit (FlMetrics *metrics, guint requests);
 
 /* The whole exposition text. */

@@ -1155,22 +1155,30 @@ run_push_group (FlServer *server, GAsyncQueue *stores)
       if (error != NULL)
         g_warning ("Could not begin a group of pushes, each goes alone: %s", error->message);
       for (guint i = 0; i < n; i++)
-        job_run (jobs[i], store);
+        {
+          job_run (jobs[i], store);
+          if (jobs[i]->status == SOUP_STATUS_OK)
+            fl_metrics_count_push_commit (server->metrics, 1);
+        }
     }
   else
     {
       for (guint i = 0; i < n; i++)
         job_run (jobs[i], store);
-      if (!fl_store_commit (store, &error))
-        for (guint i = 0; i < n; i++)
-          if (jobs[i]->status == SOUP_STATUS_OK)
-            {
-              locale_t language = jobs[i]->language, previous = fl_request_language_begin (language);
-              job_reply_internal (jobs[i], error);
-              fl_request_language_end (language, previous);
-            }
+      gboolean committed = fl_store_commit (store, &error);
+      guint applied = 0;
+      for (guint i = 0; i < n; i++)
+        if (jobs[i]->status == SOUP_STATUS_OK && !committed)
+          {
+            locale_t language = jobs[i]->language, previous = fl_request_language_begin (language);
+            job_reply_internal (jobs[i], error);
+            fl_request_language_end (language, previous);
+          }
+        else if (jobs[i]->status == SOUP_STATUS_OK)
+          applied++;
+      if (applied > 0)
+        fl_metrics_count_push_commit (server->metrics, applied);
     }
-  fl_metrics_count_push_commit (server->metrics, n);
   g_async_queue_push (stores, store);
   for (guint i = 0; i < n; i++)
     job_finish (jobs[i]);
