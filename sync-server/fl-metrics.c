@@ -165,7 +165,7 @@ fl_metrics_render (FlMetrics *metrics)
                           "# HELP fieldline_push_commits_total Commits of pushes (several waiting pushes share one).\n"
                           "# TYPE fieldline_push_commits_total counter\n"
                           "fieldline_push_commits_total %" G_GUINT64_FORMAT "\n"
-                          "# HELP fieldline_push_commit_requests_total Pushes in those commits.\n"
+                          "# HELP fieldline_push_commit_requests_total Pushes answered 200 in those commits.\n"
                           "# TYPE fieldline_push_commit_requests_total counter\n"
                           "fieldline_push_commit_requests_total %" G_GUINT64_FORMAT "\n",
                           metrics->push_commits, metrics->push_commit_requests);
