@@ -25,7 +25,6 @@ struct _FlDb
   sqlite3      *parked;      /* the file replaced last, kept locked against writers */
   GHashTable   *statements;  /* SQL text -> sqlite3_stmt */
   guint         depth;       /* open transaction / savepoint levels */
-  gboolean      ended;       /* the database ended the transaction under a savepoint */
   char         *fail_point;
 
   /* What the open transaction wrote: interned table names, each once, and
@@ -367,13 +366,14 @@ fl_db_transaction_depth (FlDb *db)
  * error) while a savepoint inside it is being undone.  What came before is
  * gone then; a savepoint begun after it would open a new transaction, whose
  * commit would report success for writes that are lost.  So every level
- * fails until the outermost is undone. */
+ * fails until the outermost is undone: with a level open and the connection
+ * back in autocommit, the transaction is gone (nothing here begins one
+ * again but fl_db_begin at depth 0). */
 static gboolean
 transaction_ended (FlDb *db, GError **error)
 {
-  if (db->depth == 0 || (!db->ended && !sqlite3_get_autocommit (db->handle)))
+  if (db->depth == 0 || !sqlite3_get_autocommit (db->handle))
     return FALSE;
-  db->ended = TRUE;
   g_set_error (error, FL_DB_ERROR, FL_DB_ERROR_SQLITE,
                _("The database ended the transaction after an error; nothing of it was kept"));
   return TRUE;
@@ -435,12 +435,9 @@ fl_db_rollback (FlDb *db)
       if (!sqlite3_get_autocommit (db->handle))
         sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
       forget_touched (db, 0);
-      db->ended = FALSE;
     }
   else
     {
-      if (sqlite3_get_autocommit (db->handle))
-        db->ended = TRUE;
       g_autofree char *sql = g_strdup_printf ("ROLLBACK TO fl_%u; RELEASE fl_%u",
                                               db->depth - 1, db->depth - 1);
       sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
