@@ -253,17 +253,11 @@ fl_replica_file_build (FlStore *store, const FlPullReader *reader, const char *p
 
 /* Applies the change log since the file's cursor `from`, as a client's pull does
  * (the rows' writes mark themselves applying: a server's file has no
- * shadows).  `updated` says whether anything changed. */
+ * shadows); the caller saw the log has moved past it (entry_recent_enough). */
 static gboolean
 bring_current (FlStore *store, const FlPullReader *reader, const char *path, const char *from,
-               char **out_cursor, gboolean *updated, GError **error)
+               char **out_cursor, GError **error)
 {
-  *updated = FALSE;
-  gint64 seq = 0, last = fl_store_last_seq (store, error);
-  if (last < 0 || !fl_pull_cursor_parse (store, reader->sites, from, &seq, error))
-    return FALSE;
-  if (seq >= last)
-    return TRUE;
   g_autoptr(FlDb) db = open_for_writing (path, error);
   if (db == NULL || !fl_db_begin (db, error))
     return FALSE;
@@ -297,7 +291,6 @@ bring_current (FlStore *store, const FlPullReader *reader, const char *path, con
       fl_db_rollback (db);
       return FALSE;
     }
-  *updated = TRUE;
   *out_cursor = g_steal_pointer (&cursor);
   return close_and_seal (db, path, error);
 }
@@ -398,7 +391,7 @@ entry_update (FlReplicaFiles *files, Entry *entry, FlStore *store, gboolean *upd
   FlPullReader reader;
   entry_reader (entry, &reader);
   g_autofree char *raw_path = entry_path (files, entry, ".db");
-  gboolean changed = TRUE, recent;
+  gboolean recent;
   g_autofree char *cursor = NULL;
   *updated = FALSE;
   if (!entry_recent_enough (files, entry, store, &recent, error))
@@ -407,12 +400,9 @@ entry_update (FlReplicaFiles *files, Entry *entry, FlStore *store, gboolean *upd
     return TRUE;
   gint64 start = g_get_monotonic_time ();
   if (entry->generation == 0 ? !build_file (store, &reader, raw_path, &cursor, error)
-                             : !bring_current (store, &reader, raw_path, entry->built.cursor, &cursor,
-                                               &changed, error))
+                             : !bring_current (store, &reader, raw_path, entry->built.cursor, &cursor, error))
     return FALSE;
-  *updated = changed;
-  if (!changed)
-    return TRUE;
+  *updated = TRUE;
   gint64 built = g_get_monotonic_time ();
   g_autofree char *next = compressed_path (files, entry, entry->generation + 1);
   if (!compress_file (raw_path, next, &entry->built, error))
