@@ -920,6 +920,7 @@ fl_pg_store_get_connection (FlPgStore *self)
 
 typedef enum {
   SQL_SELECT_BY_ID,  /* a whole row by id */
+  SQL_SELECT_BY_IDS, /* the whole rows of the ids in the array $1 */
   SQL_SELECT_ENTRY,  /* that and its change-log sites, gone_sites */
   SQL_PREFETCH,      /* those of each id in the array $1, and the id */
   SQL_HEAD,          /* version and created_at of a row */
@@ -946,7 +947,7 @@ table_sql (FlPgStore *self, SqlKind kind, const FlTable *table, const char *colu
   const char *sql = g_hash_table_lookup (self->sql, key);
   if (sql != NULL)
     return sql;
-  const char *list = kind == SQL_SELECT_BY_ID || kind == SQL_FIND || kind == SQL_ALL || kind == SQL_OPEN ||
+  const char *list = kind == SQL_SELECT_BY_ID || kind == SQL_SELECT_BY_IDS || kind == SQL_FIND || kind == SQL_ALL || kind == SQL_OPEN ||
                      kind == SQL_SCOPED
                    ? select_list (self, table) : NULL;
   char *text = NULL;
@@ -954,6 +955,9 @@ table_sql (FlPgStore *self, SqlKind kind, const FlTable *table, const char *colu
     {
     case SQL_SELECT_BY_ID:
       text = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = $1", list, table->name);
+      break;
+    case SQL_SELECT_BY_IDS:
+      text = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ANY ($1::text[])", list, table->name);
       break;
     case SQL_SELECT_ENTRY:
     case SQL_PREFETCH:
@@ -1951,6 +1955,58 @@ pg_last_seq (FlStore *store, GError **error)
   return seq;
 }
 
+/* The rows of `changes` (FlStoreChange*, of one read), one query a table:
+ * a page of a pull names rows of a few tables, and a round trip a row
+ * would cost more than the rows. */
+static gboolean
+load_changed_rows (FlPgStore *self, GPtrArray *changes, GError **error)
+{
+  g_autoptr(GHashTable) ids_of = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) tables = g_ptr_array_new ();  /* in the order first met */
+  for (guint i = 0; i < changes->len; i++)
+    {
+      FlStoreChange *change = changes->pdata[i];
+      GPtrArray *ids = g_hash_table_lookup (ids_of, change->table);
+      if (ids == NULL)
+        {
+          ids = g_ptr_array_new ();
+          g_hash_table_insert (ids_of, (gpointer) change->table, ids);
+          g_ptr_array_add (tables, (gpointer) change->table);
+        }
+      g_ptr_array_add (ids, change->row_id);
+    }
+  for (guint t = 0; t < tables->len; t++)
+    {
+      const FlTable *table = tables->pdata[t];
+      GPtrArray *ids_of_table = g_hash_table_lookup (ids_of, table);
+      g_autofree char *ids = array_literal (ids_of_table);
+      const char *params[] = { ids };
+      g_autoptr(PGresult) result = run (self, table_sql (self, SQL_SELECT_BY_IDS, table, NULL), 1, params,
+                                        error);
+      if (result == NULL)
+        return FALSE;
+      /* The rows come in no particular order. */
+      g_autoptr(GHashTable) tuple_of = g_hash_table_new (g_str_hash, g_str_equal);
+      for (int r = 0; r < PQntuples (result); r++)
+        g_hash_table_insert (tuple_of, PQgetvalue (result, r, 0), GINT_TO_POINTER (r + 1));
+      for (guint i = 0; i < changes->len; i++)
+        {
+          FlStoreChange *change = changes->pdata[i];
+          if (change->table != table)
+            continue;
+          int tuple = GPOINTER_TO_INT (g_hash_table_lookup (tuple_of, change->row_id));
+          if (tuple == 0)
+            {
+              g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("No %s with id %s"),
+                           table->name, change->row_id);
+              return FALSE;
+            }
+          change->row = row_from_result (table, result, tuple - 1);
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 changes_in_read (FlPgStore *self, gint64 cursor, guint limit, const char * const *sites,
                  GPtrArray *changes, gint64 *out_cursor, gboolean *more, GError **error)
@@ -1981,6 +2037,7 @@ changes_in_read (FlPgStore *self, gint64 cursor, guint limit, const char * const
   if (*more)
     n = (int) limit;
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_store_change_free);
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new ();  /* the changes whose row is sent */
   for (int i = 0; i < n; i++)
     {
       g_autoptr(FlStoreChange) change = g_new0 (FlStoreChange, 1);
@@ -1993,13 +2050,11 @@ changes_in_read (FlPgStore *self, gint64 cursor, guint limit, const char * const
         continue;  /* a table of a newer schema: nothing this version can send */
       g_auto(GStrv) row_sites = fl_store_sites_from_json (PQgetvalue (result, i, 3));
       if (fl_store_sites_visible ((const char * const *) row_sites, sites))
-        {
-          change->row = pg_load_row (FL_STORE (self), change->table, change->row_id, error);
-          if (change->row == NULL)
-            return FALSE;
-        }
+        g_ptr_array_add (wanted, change);
       g_ptr_array_add (entries, g_steal_pointer (&change));
     }
+  if (!load_changed_rows (self, wanted, error))
+    return FALSE;
   if (!*more)
     *out_cursor = MAX (cursor, last_seq);
   for (guint i = 0; i < entries->len; i++)
