@@ -875,6 +875,79 @@ test_push_reads_its_rows_at_once (void)
   fl_test_store_close (&t);
 }
 
+/* A pull reads the rows of its changes a table at once: ten work orders
+ * cost the round trips of one, each row as loaded alone, and a row the
+ * scope leaves out is not read. */
+static void
+test_pull_reads_rows_a_table_at_once (void)
+{
+  if (!fl_test_store_is_postgresql ())
+    {
+      g_test_skip ("SQLite answers in the same process: no round trips to save");
+      return;
+    }
+  FlTestStore t = { 0 };
+  g_autoptr(GError) error = NULL;
+  fl_test_store_open (&t);
+  FlPgStore *pg = FL_PG_STORE (t.store);
+  const FlTable *work_order = fl_schema_lookup ("work_order");
+  g_autofree char *site = fl_test_put_site (t.store, "HOSP1");
+  g_autofree char *elsewhere = fl_test_put_site (t.store, "HOSP2");
+  const char *sites[] = { site, NULL };
+  gint64 cursor = fl_store_last_seq (t.store, &error);
+  g_autofree char *first = fl_test_put_work_order (t.store, site, "INC-261204-K3F-0001");
+  g_autofree char *hidden = fl_test_put_work_order (t.store, elsewhere, "INC-261204-K3F-0002");
+  gint64 after_one = fl_store_last_seq (t.store, &error);
+
+  gint64 next = 0;
+  gboolean more = TRUE;
+  /* Statements prepared on the connection, before anything is counted. */
+  g_autoptr(GPtrArray) warm = fl_store_changes_since (t.store, cursor, 100, sites, &next, &more, &error);
+  g_assert_no_error (error);
+  guint64 before = fl_pg_store_get_round_trips (pg);
+  g_autoptr(GPtrArray) one = fl_store_changes_since (t.store, cursor, 100, sites, &next, &more, &error);
+  g_assert_no_error (error);
+  guint64 for_one = fl_pg_store_get_round_trips (pg) - before;
+  g_assert_cmpuint (one->len, ==, 1);
+  g_assert_false (more);
+
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("INC-261204-K3F-%04u", i + 10);
+      g_ptr_array_add (ids, fl_test_put_work_order (t.store, site, ref));
+    }
+  before = fl_pg_store_get_round_trips (pg);
+  g_autoptr(GPtrArray) ten = fl_store_changes_since (t.store, after_one, 100, sites, &next, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fl_pg_store_get_round_trips (pg) - before, ==, for_one);
+  g_assert_cmpuint (ten->len, ==, 10);
+  for (guint i = 0; i < ten->len; i++)
+    {
+      FlStoreChange *change = ten->pdata[i];
+      g_assert_cmpstr (change->row_id, ==, ids->pdata[i]);
+      g_assert_nonnull (change->row);
+      g_autoptr(JsonObject) alone = fl_store_load_row (t.store, work_order, change->row_id, &error);
+      g_assert_no_error (error);
+      g_autofree char *pulled = fl_record_to_string (change->row);
+      g_autofree char *loaded = fl_record_to_string (alone);
+      g_assert_cmpstr (pulled, ==, loaded);
+    }
+
+  /* Without a scope the other site's work order comes too, with its row. */
+  g_autoptr(GPtrArray) all = fl_store_changes_since (t.store, cursor, 100, NULL, &next, &more, &error);
+  g_assert_no_error (error);
+  gboolean saw_hidden = FALSE;
+  for (guint i = 0; i < all->len; i++)
+    {
+      FlStoreChange *change = all->pdata[i];
+      g_assert_nonnull (change->row);
+      saw_hidden |= g_strcmp0 (change->row_id, hidden) == 0;
+    }
+  g_assert_true (saw_hidden);
+  fl_test_store_close (&t);
+}
+
 typedef struct {
   FlStore *store;
   gint64   now;
@@ -1073,5 +1146,6 @@ main (int argc, char **argv)
   g_test_add_func ("/store/devices-and-tokens", test_devices_and_tokens);
   g_test_add_func ("/store/write-after-read-waits-for-no-answer", test_write_after_read_waits_for_no_answer);
   g_test_add_func ("/store/push-reads-its-rows-at-once", test_push_reads_its_rows_at_once);
+  g_test_add_func ("/store/pull-reads-rows-a-table-at-once", test_pull_reads_rows_a_table_at_once);
   return g_test_run ();
 }
