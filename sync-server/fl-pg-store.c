@@ -1013,9 +1013,14 @@ table_sql (FlPgStore *self, SqlKind kind, const FlTable *table, const char *colu
                               " ORDER BY row_order", list, table->name);
       break;
     case SQL_SCOPED:
-      text = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id IN ("
-                              "SELECT row_id FROM changes WHERE table_name = '%s' AND "
-                              "(sites = '[]' OR sites ?| ARRAY (SELECT jsonb_array_elements_text ($1::jsonb)))) "
+      /* The row's change-log entry looked up by its key, row by row in
+       * the table's order: the planner cannot guess how many entries ?|
+       * keeps (it guessed 2 of 9,297 and joined every row of the table
+       * with every entry kept, 130 ms a FETCH at 6,000 rows), and the
+       * cursor sends its first rows at once, with no sort. */
+      text = g_strdup_printf ("SELECT %s FROM \"%s\" AS t WHERE ("
+                              "SELECT c.sites = '[]' OR c.sites ?| ARRAY (SELECT jsonb_array_elements_text ($1::jsonb)) "
+                              "FROM changes AS c WHERE c.table_name = '%s' AND c.row_id = t.id) "
                               "ORDER BY row_order",
                               list, table->name, table->name);
       break;
