@@ -86,6 +86,7 @@ fl_server_options_clear (FlServerOptions *o)
   g_clear_pointer (&o->tls_key_file, g_free);
   g_clear_pointer (&o->blob_dir, g_free);
   g_clear_pointer (&o->replica_dir, g_free);
+  g_clear_pointer (&o->trusted_proxies, g_strfreev);
 }
 
 static void
@@ -98,6 +99,7 @@ options_copy (FlServerOptions *to, const FlServerOptions *from)
   to->tls_key_file = g_strdup (from->tls_key_file);
   to->blob_dir = g_strdup (from->blob_dir);
   to->replica_dir = g_strdup (from->replica_dir);
+  to->trusted_proxies = g_strdupv (from->trusted_proxies);
 }
 
 static gboolean
@@ -129,6 +131,35 @@ read_text (GKeyFile *file, const char *key, char **out)
     }
 }
 
+/* trusted_proxies: addresses separated by commas, semicolons or spaces,
+ * each kept as GInetAddress writes it (so that it compares with a peer's). */
+static gboolean
+read_addresses (GKeyFile *file, const char *key, char ***out, GError **error)
+{
+  g_autofree char *text = g_key_file_get_string (file, "server", key, NULL);
+  if (text == NULL)
+    return TRUE;
+  g_auto(GStrv) words = g_strsplit_set (text, ",; \t", -1);
+  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (words[i][0] == '\0')
+        continue;
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (words[i]);
+      if (address == NULL)
+        {
+          g_set_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_CONFIG,
+                       _("%s: “%s” is not an IP address"), key, words[i]);
+          return FALSE;
+        }
+      g_ptr_array_add (addresses, g_inet_address_to_string (address));
+    }
+  g_ptr_array_add (addresses, NULL);
+  g_strfreev (*out);
+  *out = (char **) g_ptr_array_free (g_steal_pointer (&addresses), FALSE);
+  return TRUE;
+}
+
 gboolean
 fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
 {
@@ -141,6 +172,8 @@ fl_server_options_load (FlServerOptions *o, const char *path, GError **error)
   read_text (file, "tls_key", &o->tls_key_file);
   read_text (file, "blob_dir", &o->blob_dir);
   read_text (file, "replica_dir", &o->replica_dir);
+  if (!read_addresses (file, "trusted_proxies", &o->trusted_proxies, error))
+    return FALSE;
   guint64 max_body = o->max_body, max_mutations = o->max_mutations, max_pull = o->max_pull;
   guint64 max_blob = o->max_blob_size, lifetime = (guint64) o->token_lifetime;
   guint64 attempts = o->login_attempts, window = o->login_window, offline = o->max_offline_days;
@@ -1246,6 +1279,47 @@ bearer_token (SoupServerMessage *msg)
   return *value != '\0' ? value : NULL;
 }
 
+/* Hops of X-Forwarded-For looked at, from the right, at most. */
+#define MAX_FORWARDED_HOPS 16
+
+static gboolean
+is_trusted_proxy (FlServer *server, const char *address)
+{
+  return server->options.trusted_proxies != NULL &&
+         g_strv_contains ((const char * const *) server->options.trusted_proxies, address);
+}
+
+/* The address a request comes from, for the sign-in limits and the audit:
+ * the peer's; behind a proxy the options trust, the address that proxy
+ * saw: the last of X-Forwarded-For that is not a trusted proxy itself.
+ * What comes before it the client wrote, and proves nothing; a hop that
+ * is not an address ends the walk at the proxy that passed it on. */
+static char *
+request_address (FlServer *server, SoupServerMessage *msg)
+{
+  const char *peer = soup_server_message_get_remote_host (msg);
+  if (peer == NULL || !is_trusted_proxy (server, peer))
+    return g_strdup (peer);
+  const char *forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                         "X-Forwarded-For");
+  g_autofree char *address = g_strdup (peer);
+  if (forwarded == NULL)
+    return g_steal_pointer (&address);
+  g_auto(GStrv) hops = g_strsplit (forwarded, ",", -1);
+  guint n = g_strv_length (hops);
+  for (guint i = n; i-- > 0 && n - i <= MAX_FORWARDED_HOPS;)
+    {
+      g_autoptr(GInetAddress) hop = g_inet_address_new_from_string (g_strstrip (hops[i]));
+      if (hop == NULL)
+        break;
+      g_free (address);
+      address = g_inet_address_to_string (hop);
+      if (!is_trusted_proxy (server, address))
+        break;
+    }
+  return g_steal_pointer (&address);
+}
+
 static const Route *
 find_route (const char *path, char **argument)
 {
@@ -1301,7 +1375,7 @@ route_in_language (SoupServer *soup, SoupServerMessage *msg, const char *path, G
 
   /* A sign-in beyond its address's share of the queue is refused before
    * any password is hashed. */
-  const char *peer = soup_server_message_get_remote_host (msg);
+  g_autofree char *peer = request_address (server, msg);
   if (route->run_in == IN_SIGN_IN && !fl_sign_in_gate_enter (server->sign_in_gate, peer))
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
@@ -1319,7 +1393,7 @@ route_in_language (SoupServer *soup, SoupServerMessage *msg, const char *path, G
   job->query = query != NULL ? g_hash_table_ref (query) : NULL;
   job->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   job->token = g_strdup (bearer_token (msg));
-  job->peer = g_strdup (soup_server_message_get_remote_host (msg));
+  job->peer = g_steal_pointer (&peer);
   job->language = language;
   Admission *admission = g_object_steal_data (G_OBJECT (msg), "fl-admission");
   if (admission != NULL)

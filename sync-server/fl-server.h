@@ -43,6 +43,7 @@ typedef struct {
   guint   max_connections;   /* open at once (and within the descriptor limit): 2048 */
   guint   max_connections_per_address;  /* from one client address: 256 */
   guint   snapshot_streams_per_user;    /* snapshot streams one user may run at once: 2 of 4 */
+  char  **trusted_proxies;   /* addresses whose X-Forwarded-For names the client (normalised); NULL: none */
 } FlServerOptions;
 
 /* Defaults as documented above. */
@@ -51,7 +52,7 @@ void     fl_server_options_init (FlServerOptions *options);
  * listen, tls_cert, tls_key, blob_dir, replica_dir, max_body, max_mutations, max_pull,
  * max_blob_size, token_lifetime, login_attempts, login_window, max_offline_days,
  * audit_retention_days, sla_sweep_seconds, idle_timeout, max_connections, max_connections_per_address,
- * snapshot_streams_per_user. */
+ * snapshot_streams_per_user, trusted_proxies (addresses separated by commas). */
 gboolean fl_server_options_load (FlServerOptions *options, const char *path, GError **error);
 void     fl_server_options_clear (FlServerOptions *options);
 

@@ -98,6 +98,94 @@ test_login_errors (void)
   fl_api_teardown (&f);
 }
 
+/* A sign-in of eng_b with `password`, through a proxy that says the
+ * request came from `forwarded` (NULL: no X-Forwarded-For). */
+static guint
+sign_in_forwarded (FlApiFixture *f, const char *password, const char *forwarded)
+{
+  g_autofree char *uri = g_strconcat (fl_server_get_base_uri (f->server), P "/auth/login", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  if (forwarded != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For", forwarded);
+  g_autofree char *body = g_strdup_printf ("{\"login\": \"eng_b\", \"password\": \"%s\", "
+                                           "\"device_name\": \"T14\"}", password);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) reply = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  return soup_message_get_status (msg);
+}
+
+/* Behind a proxy the options trust, the sign-in limits and the audit see
+ * the address the proxy saw, not the proxy's: five wrong passwords from
+ * one engineer's laptop do not lock out the one beside it.  Addresses the
+ * client put before the proxy's own prove nothing; without the option the
+ * header is not believed at all. */
+static void
+test_trusted_proxy_names_the_client (void)
+{
+  FlApiFixture f = { 0 };
+  FlServerOptions options;
+  fl_server_options_init (&options);
+  const char *proxies[] = { "127.0.0.1", NULL };
+  options.trusted_proxies = g_strdupv ((char **) proxies);
+  fl_api_setup (&f, &options);
+  for (int i = 0; i < 5; i++)
+    g_assert_cmpuint (sign_in_forwarded (&f, "guess", "203.0.113.7"), ==, 401);
+  g_assert_cmpuint (sign_in_forwarded (&f, FL_TEST_PASSWORD, "203.0.113.7"), ==, 429);
+  /* A client claiming to be someone else before the proxy's hop. */
+  g_assert_cmpuint (sign_in_forwarded (&f, FL_TEST_PASSWORD, "203.0.113.8, 203.0.113.7"), ==, 429);
+  g_assert_cmpuint (sign_in_forwarded (&f, FL_TEST_PASSWORD, "203.0.113.8"), ==, 200);
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM audit WHERE action = 'login' "
+                                     "AND detail LIKE '%203.0.113.8%'"), ==, 1);
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM audit WHERE action = 'login_failed' "
+                                     "AND detail LIKE '%203.0.113.7%'"), ==, 5);
+  /* Not an address: the proxy's own is taken. */
+  g_assert_cmpuint (sign_in_forwarded (&f, FL_TEST_PASSWORD, "unknown"), ==, 200);
+  g_assert_cmpint (fl_api_count (&f, "SELECT count(*) FROM audit WHERE action = 'login' "
+                                     "AND detail LIKE '%127.0.0.1%'"), ==, 1);
+  fl_server_options_clear (&options);
+  fl_api_teardown (&f);
+
+  FlApiFixture plain = { 0 };
+  fl_api_setup (&plain, NULL);
+  for (int i = 0; i < 5; i++)
+    g_assert_cmpuint (sign_in_forwarded (&plain, "guess", "203.0.113.7"), ==, 401);
+  g_assert_cmpuint (sign_in_forwarded (&plain, FL_TEST_PASSWORD, "203.0.113.8"), ==, 429);
+  g_assert_cmpint (fl_api_count (&plain, "SELECT count(*) FROM audit WHERE detail LIKE '%203.0.113%'"), ==, 0);
+  fl_api_teardown (&plain);
+}
+
+/* trusted_proxies in the configuration file: addresses only, each as the
+ * server compares it with a peer. */
+static void
+test_trusted_proxies_option (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fl-config-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "fieldline-sync.conf", NULL);
+  FlServerOptions options;
+  fl_server_options_init (&options);
+  g_assert_true (g_file_set_contents (path, "[server]\ntrusted_proxies = 10.0.0.5, 0:0::1;192.168.1.1\n", -1,
+                                      &error));
+  g_assert_true (fl_server_options_load (&options, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (options.trusted_proxies), ==, 3);
+  g_assert_cmpstr (options.trusted_proxies[0], ==, "10.0.0.5");
+  g_assert_cmpstr (options.trusted_proxies[1], ==, "::1");
+  g_assert_cmpstr (options.trusted_proxies[2], ==, "192.168.1.1");
+
+  g_assert_true (g_file_set_contents (path, "[server]\ntrusted_proxies = 10.0.0.5, proxy.example\n", -1, &error));
+  g_assert_false (fl_server_options_load (&options, path, &error));
+  g_assert_error (error, FL_SERVER_ERROR, FL_SERVER_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "proxy.example"));
+  fl_server_options_clear (&options);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Each request is answered in the first language of its Accept-Language
  * that has a catalogue: on the server's thread (a refusal on the headers),
  * in a worker (a failed sign-in) and in a push's results; English when
@@ -1565,6 +1653,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/api/health-and-unknown-routes", test_health_and_unknown_routes);
   g_test_add_func ("/api/login-errors", test_login_errors);
+  g_test_add_func ("/api/trusted-proxy-names-the-client", test_trusted_proxy_names_the_client);
+  g_test_add_func ("/api/trusted-proxies-option", test_trusted_proxies_option);
   g_test_add_func ("/api/waiting-pushes-share-one-commit", test_waiting_pushes_share_one_commit);
   g_test_add_func ("/api/answers-in-the-asked-language", test_answers_in_the_asked_language);
   g_test_add_func ("/api/request-strings-are-bounded", test_request_strings_are_bounded);

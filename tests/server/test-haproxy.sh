@@ -4,6 +4,8 @@
 # Two fieldline-sync instances on one PostgreSQL database behind haproxy
 # (round robin, health-checked): a client signs in, syncs and signs out
 # through the balancer, its requests answered by both instances in turn.
+# The balancer connects from 127.0.0.2, which the instances trust to name
+# the client in X-Forwarded-For: the audit records the client's address.
 # Run by with-postgresql.sh (FL_TEST_PG_HOST); skipped without haproxy.
 set -eu
 
@@ -33,9 +35,11 @@ printf 'password-of-test\n' | "$sync" user add lb.user --role supervisor --name 
 # line.  Started in this shell (not in a command substitution's subshell)
 # so that cleanup knows their pids; the output file exists before the
 # instance has opened it.
+printf '[server]\ntrusted_proxies = 127.0.0.2\n' >"$dir/sync.conf"
 start_instance () {
   : >"$dir/$1.out"
-  "$sync" serve --store "$store" --listen 127.0.0.1:0 --blob-dir "$dir/blobs" >"$dir/$1.out" 2>"$dir/$1.err" &
+  "$sync" serve --store "$store" --listen 127.0.0.1:0 --blob-dir "$dir/blobs" --config "$dir/sync.conf" \
+    >"$dir/$1.out" 2>"$dir/$1.err" &
   pids="$pids $!"
 }
 listen_address () {
@@ -66,6 +70,8 @@ frontend fieldline
     default_backend fieldline_sync
 backend fieldline_sync
     balance roundrobin
+    option forwardfor
+    source 127.0.0.2
     option httpchk GET /api/v1/health
     http-response set-header X-Instance %s
     server one $one check inter 200ms
@@ -79,10 +85,16 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
-token=$(curl -sf -X POST -H 'Content-Type: application/json' \
+# The client claims another address; the balancer adds the one it saw.
+token=$(curl -sf -X POST -H 'Content-Type: application/json' -H 'X-Forwarded-For: 203.0.113.9' \
   -d '{"login": "lb.user", "password": "password-of-test", "device_name": "LB test"}' \
   "$base/auth/login" | jq -r .token)
 [ -n "$token" ] && [ "$token" != null ] || { echo "sign-in through haproxy failed"; exit 1; }
+
+detail=$(psql -At -h "$FL_TEST_PG_HOST" -U "${FL_TEST_PG_USER:-postgres}" postgres \
+  -c "SELECT detail FROM audit WHERE action = 'login'")
+echo "login audited as: $detail"
+case "$detail" in *'"127.0.0.1"'*) ;; *) echo "the login's address is not the client's"; exit 1 ;; esac
 
 # Four snapshots in a row: round robin sends them to both instances.
 served=
