@@ -212,6 +212,84 @@ test_error_is_text (void)
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
 }
 
+/* The reader builds the tree json-glib builds from the same text: the
+ * same node types (integers as gint64, other numbers as double), members in
+ * their order, the last of a repeated member, escapes decoded. */
+static void
+test_same_tree_as_json_glib (void)
+{
+  static const char * const texts[] = {
+    "{\"login\":\"liwei\",\"password\":\"p\\\"w\\\\d\",\"device_name\":\"T14\"}",
+    "[0, -0, 1, -1, 42, 9223372036854775807, -9223372036854775808, 1.5, -2.25e-3, 1E+2, 6.02e23, 0.1]",
+    "{\"a\": {}, \"b\": [], \"c\": [[], {}], \"d\": null, \"e\": true, \"f\": false}",
+    "{\"a\": 1, \"b\": 2, \"a\": 3}",
+    "[\"\\u00e9\\u4e2d\\ud83d\\ude00\", \"\\b\\f\\n\\r\\t\\/\", \"tab\there\", \"核心交换机故障\"]",
+    "  {\"mutations\": [{\"mid\": 1, \"fields\": {\"title\": \"x\", \"impact\": 2}}]}  \r\n",
+    "\"just a string\"", "12", "-3.5", "null", "true",
+    "{\"\": \"\", \"k\": [1, [2, [3, [4]]]]}",
+    NULL,
+  };
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) ours = fl_json_guard_parse (texts[i], -1, NULL, &error);
+      g_assert_no_error (error);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_assert_true (json_parser_load_from_data (parser, texts[i], -1, &error));
+      g_autofree char *expected = json_to_string (json_parser_get_root (parser), FALSE);
+      g_autofree char *got = json_to_string (ours, FALSE);
+      g_assert_cmpstr (got, ==, expected);
+    }
+  /* The types themselves, which the text form hides for 1e2. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) numbers = fl_json_guard_parse ("[7, 7.0, 1e2, -9223372036854775808]", -1, NULL, &error);
+  g_assert_no_error (error);
+  JsonArray *array = json_node_get_array (numbers);
+  g_assert_cmpuint (json_node_get_value_type (json_array_get_element (array, 0)), ==, G_TYPE_INT64);
+  g_assert_cmpuint (json_node_get_value_type (json_array_get_element (array, 1)), ==, G_TYPE_DOUBLE);
+  g_assert_cmpuint (json_node_get_value_type (json_array_get_element (array, 2)), ==, G_TYPE_DOUBLE);
+  g_assert_cmpint (json_array_get_int_element (array, 3), ==, G_MININT64);
+}
+
+/* Numbers JSON does not have are refused; an integer beyond gint64 is read
+ * as the double it is near (json-glib wraps 12345678901234567890 round to
+ * -6101065172474983726). */
+static void
+test_numbers (void)
+{
+  static const char * const refused[] = {
+    "[01]", "[.5]", "[1.]", "[+1]", "[-]", "[1e]", "[1e+]", "[-.5]", "[0x10]", "[1.5.5]", "[--1]",
+    "[tru]", "[truex]", "[nul]", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\" 1}", "{,}", "[1 2]", "{\"a\":}",
+    "[\"a\" \"b\"]", "{1: 2}", "[1]]", "[[1]", NULL,
+  };
+  for (guint i = 0; refused[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = fl_json_guard_parse (refused[i], -1, NULL, &error);
+      if (node != NULL)
+        g_error ("“%s” was accepted", refused[i]);
+      g_assert_error (error, FL_JSON_GUARD_ERROR, FL_JSON_GUARD_ERROR_SYNTAX);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+    }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) big = fl_json_guard_parse ("[12345678901234567890, -9223372036854775809]", -1, NULL, &error);
+  g_assert_no_error (error);
+  JsonArray *array = json_node_get_array (big);
+  g_assert_cmpuint (json_node_get_value_type (json_array_get_element (array, 0)), ==, G_TYPE_DOUBLE);
+  g_assert_cmpfloat (json_array_get_double_element (array, 0), ==, 12345678901234567890.0);
+  g_assert_cmpfloat (json_array_get_double_element (array, 1), ==, -9223372036854775809.0);
+  /* A text cut anywhere inside is refused, never read past its end. */
+  static const char whole[] = "{\"a\": [1.5e3, \"x\\u00e9\", true, null], \"b\": {\"c\": -12}}";
+  for (gsize n = 1; n < sizeof whole - 1; n++)
+    {
+      g_autoptr(GError) cut_error = NULL;
+      g_autofree char *cut = g_strndup (whole, n);
+      g_autoptr(JsonNode) node = fl_json_guard_parse (cut, (gssize) n, NULL, &cut_error);
+      g_assert_null (node);
+      g_assert_nonnull (cut_error);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -224,5 +302,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json-guard/empty", test_empty);
   g_test_add_func ("/json-guard/one-value", test_one_value);
   g_test_add_func ("/json-guard/error-is-text", test_error_is_text);
+  g_test_add_func ("/json-guard/same-tree-as-json-glib", test_same_tree_as_json_glib);
+  g_test_add_func ("/json-guard/numbers", test_numbers);
   return g_test_run ();
 }
