@@ -532,15 +532,38 @@ fl_schema_tables (guint *n_tables)
   return table_pointers;
 }
 
+/* Names to tables and, a table each, names to columns: a row's fields
+ * are looked up by name over and over (validation, merge, the update
+ * rules, binding), and a walk of a work order's columns with strcmp cost
+ * more than the rest of each look-up.  Built once, then only read. */
+static GHashTable *table_index;
+static GHashTable *column_index[G_N_ELEMENTS (tables)];
+
+static void
+ensure_indexes (void)
+{
+  static gsize built = 0;
+  if (!g_once_init_enter (&built))
+    return;
+  table_index = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_hash_table_insert (table_index, (gpointer) tables[i].name, (gpointer) &tables[i]);
+      column_index[i] = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint c = 0; c < tables[i].n_columns; c++)
+        g_hash_table_insert (column_index[i], (gpointer) tables[i].columns[c].name,
+                             (gpointer) &tables[i].columns[c]);
+    }
+  g_once_init_leave (&built, 1);
+}
+
 const FlTable *
 fl_schema_lookup (const char *table_name)
 {
   if (table_name == NULL)
     return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
-    if (strcmp (tables[i].name, table_name) == 0)
-      return &tables[i];
-  return NULL;
+  ensure_indexes ();
+  return g_hash_table_lookup (table_index, table_name);
 }
 
 const FlColumn *
@@ -549,7 +572,10 @@ fl_table_column (const FlTable *table, const char *column_name)
   g_return_val_if_fail (table != NULL, NULL);
   if (column_name == NULL)
     return NULL;
-  for (guint i = 0; i < table->n_columns; i++)
+  ensure_indexes ();
+  if (table >= tables && table < tables + G_N_ELEMENTS (tables))
+    return g_hash_table_lookup (column_index[table - tables], column_name);
+  for (guint i = 0; i < table->n_columns; i++)  /* a table made elsewhere (a test's) */
     if (strcmp (table->columns[i].name, column_name) == 0)
       return &table->columns[i];
   return NULL;
