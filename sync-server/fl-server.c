@@ -1305,11 +1305,16 @@ request_address (FlServer *server, SoupServerMessage *msg)
   g_autofree char *address = g_strdup (peer);
   if (forwarded == NULL)
     return g_steal_pointer (&address);
-  g_auto(GStrv) hops = g_strsplit (forwarded, ",", -1);
-  guint n = g_strv_length (hops);
-  for (guint i = n; i-- > 0 && n - i <= MAX_FORWARDED_HOPS;)
+  /* From the right, without splitting what the client may have made long. */
+  const char *end = forwarded + strlen (forwarded);
+  for (guint hops = 0; hops < MAX_FORWARDED_HOPS && end > forwarded; hops++)
     {
-      g_autoptr(GInetAddress) hop = g_inet_address_new_from_string (g_strstrip (hops[i]));
+      const char *start = end;
+      while (start > forwarded && start[-1] != ',')
+        start--;
+      g_autofree char *word = g_strstrip (g_strndup (start, (gsize) (end - start)));
+      end = start > forwarded ? start - 1 : forwarded;
+      g_autoptr(GInetAddress) hop = g_inet_address_new_from_string (word);
       if (hop == NULL)
         break;
       g_free (address);
