@@ -947,8 +947,8 @@ table_sql (FlPgStore *self, SqlKind kind, const FlTable *table, const char *colu
   const char *sql = g_hash_table_lookup (self->sql, key);
   if (sql != NULL)
     return sql;
-  const char *list = kind == SQL_SELECT_BY_ID || kind == SQL_SELECT_BY_IDS || kind == SQL_FIND || kind == SQL_ALL || kind == SQL_OPEN ||
-                     kind == SQL_SCOPED
+  const char *list = kind == SQL_SELECT_BY_ID || kind == SQL_SELECT_BY_IDS || kind == SQL_FIND ||
+                     kind == SQL_ALL || kind == SQL_OPEN || kind == SQL_SCOPED
                    ? select_list (self, table) : NULL;
   char *text = NULL;
   switch (kind)
@@ -1019,7 +1019,8 @@ table_sql (FlPgStore *self, SqlKind kind, const FlTable *table, const char *colu
        * with every entry kept, 130 ms a FETCH at 6,000 rows), and the
        * cursor sends its first rows at once, with no sort. */
       text = g_strdup_printf ("SELECT %s FROM \"%s\" AS t WHERE ("
-                              "SELECT c.sites = '[]' OR c.sites ?| ARRAY (SELECT jsonb_array_elements_text ($1::jsonb)) "
+                              "SELECT c.sites = '[]' OR "
+                              "c.sites ?| ARRAY (SELECT jsonb_array_elements_text ($1::jsonb)) "
                               "FROM changes AS c WHERE c.table_name = '%s' AND c.row_id = t.id) "
                               "ORDER BY row_order",
                               list, table->name, table->name);
