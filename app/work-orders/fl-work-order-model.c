@@ -13,16 +13,13 @@ struct _FlWorkOrderModel
 {
   GObject           parent_instance;
   FlSession        *session;
-  char             *path;          /* the replica, opened again by the worker */
   FlWorkOrderQuery  query;
   GArray           *rowids;        /* gint64, the matching rows in list order */
   GHashTable       *cache;         /* rowid (gint64*) -> FlRecordItem */
   guint             generation;    /* of the newest query started */
   guint             running;       /* queries not finished yet */
   double            last_query_seconds;
-
-  GMutex            reader_lock;   /* one query at a time on `reader` */
-  FlWorkOrderSearch *reader;      /* used by worker threads only */
+  struct Reader    *reader;        /* shared with the queries running */
 };
 
 static void fl_work_order_model_list_model_init (GListModelInterface *iface);
@@ -34,9 +31,46 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (FlWorkOrderModel, fl_work_order_model, G_TYPE_OBJ
 enum { PROP_0, PROP_LOADING, PROP_N_ITEMS, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-/* ---- the query, in a worker thread ---- */
+/* ---- the query, in a worker thread ----
+ *
+ * A query holds the replica's second connection, not the model: the model
+ * (and the session it holds, and all behind it) is let go on the main
+ * thread only.  A query that held the model could drop its last reference
+ * in the worker once the window had gone, finalizing the session there
+ * while the main thread went on. */
+
+typedef struct Reader {
+  GMutex             lock;    /* one query at a time on `search` */
+  char              *path;    /* the replica, opened again by the worker */
+  FlWorkOrderSearch *search;  /* used by worker threads only */
+} Reader;
+
+static void
+reader_clear (Reader *reader)
+{
+  g_clear_pointer (&reader->search, fl_work_order_search_free);
+  g_free (reader->path);
+  g_mutex_clear (&reader->lock);
+}
+
+static Reader *
+reader_new (const char *path)
+{
+  Reader *reader = g_atomic_rc_box_new0 (Reader);
+  g_mutex_init (&reader->lock);
+  reader->path = g_strdup (path);
+  return reader;
+}
+
+static void
+reader_release (Reader *reader)
+{
+  g_atomic_rc_box_release_full (reader, (GDestroyNotify) reader_clear);
+}
 
 typedef struct {
+  GWeakRef         model;
+  Reader          *reader;
   FlWorkOrderQuery query;
   char            *login;
   guint            generation;
@@ -46,6 +80,8 @@ typedef struct {
 static void
 query_task_free (QueryTask *task)
 {
+  g_weak_ref_clear (&task->model);
+  reader_release (task->reader);
   fl_work_order_query_clear (&task->query);
   g_free (task->login);
   g_free (task);
@@ -54,18 +90,19 @@ query_task_free (QueryTask *task)
 static void
 query_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  FlWorkOrderModel *self = source;
   QueryTask *query = task_data;
+  Reader *reader = query->reader;
   GError *error = NULL;
   struct timespec start, end;
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &start);
 
-  g_mutex_lock (&self->reader_lock);
-  if (self->reader == NULL)
-    self->reader = fl_work_order_search_open (self->path, &error);
-  GArray *rowids = self->reader != NULL ? fl_work_order_search_run (self->reader, &query->query, query->login, &error)
-                                        : NULL;
-  g_mutex_unlock (&self->reader_lock);
+  g_mutex_lock (&reader->lock);
+  if (reader->search == NULL)
+    reader->search = fl_work_order_search_open (reader->path, &error);
+  GArray *rowids = reader->search != NULL ? fl_work_order_search_run (reader->search, &query->query, query->login,
+                                                                      &error)
+                                          : NULL;
+  g_mutex_unlock (&reader->lock);
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &end);
   query->seconds = (end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
@@ -169,12 +206,10 @@ fl_work_order_model_finalize (GObject *object)
 {
   FlWorkOrderModel *self = FL_WORK_ORDER_MODEL (object);
   g_clear_object (&self->session);
-  g_free (self->path);
   fl_work_order_query_clear (&self->query);
   g_array_unref (self->rowids);
   g_hash_table_unref (self->cache);
-  g_clear_pointer (&self->reader, fl_work_order_search_free);
-  g_mutex_clear (&self->reader_lock);
+  reader_release (self->reader);
   G_OBJECT_CLASS (fl_work_order_model_parent_class)->finalize (object);
 }
 
@@ -215,7 +250,6 @@ fl_work_order_model_init (FlWorkOrderModel *self)
 {
   self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  g_mutex_init (&self->reader_lock);
 }
 
 FlWorkOrderModel *
@@ -223,7 +257,7 @@ fl_work_order_model_new (FlSession *session)
 {
   FlWorkOrderModel *self = g_object_new (FL_TYPE_WORK_ORDER_MODEL, NULL);
   self->session = g_object_ref (session);
-  self->path = g_strdup (fl_db_path (fl_session_get_db (session)));
+  self->reader = reader_new (fl_db_path (fl_session_get_db (session)));
   return self;
 }
 
@@ -237,10 +271,12 @@ same_rows (GArray *a, GArray *b)
 static void
 query_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  FlWorkOrderModel *self = FL_WORK_ORDER_MODEL (source);
   QueryTask *query = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) rowids = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(FlWorkOrderModel) self = g_weak_ref_get (&query->model);
+  if (self == NULL)
+    return;  /* the list went while the query ran */
 
   self->running--;
   if (query->generation == self->generation)
@@ -290,8 +326,10 @@ fl_work_order_model_refresh (FlWorkOrderModel *self)
   fl_work_order_query_copy (&self->query, &query->query);
   query->login = g_strdup (fl_session_get_login (self->session));
   query->generation = ++self->generation;
+  g_weak_ref_init (&query->model, self);
+  query->reader = g_atomic_rc_box_acquire (self->reader);
 
-  g_autoptr(GTask) task = g_task_new (self, NULL, query_done, NULL);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, query_done, NULL);
   g_task_set_source_tag (task, fl_work_order_model_refresh);
   g_task_set_task_data (task, query, (GDestroyNotify) query_task_free);
   if (self->running++ == 0)

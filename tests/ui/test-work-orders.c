@@ -999,6 +999,29 @@ test_log_in_readers_language (Fixture *f, gconstpointer data)
   g_assert_false (created_en);
 }
 
+/* A query running in its worker does not keep the list's model alive:
+ * the model, and the session behind it, are let go at once on this thread,
+ * and the query's answer, when it comes, goes nowhere.  (A query holding
+ * the model could let go of it last, in the worker, and finalize the
+ * session there while this thread went on.) */
+static void
+test_query_does_not_hold_the_model (Fixture *f, gconstpointer data)
+{
+  FlWorkOrderModel *model = fl_work_order_model_new (f->session);
+  g_object_add_weak_pointer (G_OBJECT (model), (gpointer *) &model);
+  fl_work_order_model_refresh (model);
+  g_assert_true (fl_work_order_model_get_loading (model));
+  g_object_unref (model);
+  g_assert_null (model);
+  /* The worker's answer arrives after its model is gone (a warning or a
+   * touch of the freed model would fail the test here). */
+  for (int i = 0; i < 20; i++)
+    {
+      fl_ui_test_pump ();
+      g_usleep (10 * 1000);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1021,5 +1044,6 @@ main (int argc, char **argv)
   ADD ("/ui/work-orders/readable-at-1100", test_readable_at_1100);
   ADD ("/ui/work-orders/detail-starts-at-top", test_detail_starts_at_top);
   ADD ("/ui/work-orders/log-in-readers-language", test_log_in_readers_language);
+  ADD ("/ui/work-orders/query-does-not-hold-the-model", test_query_does_not_hold_the_model);
   return g_test_run ();
 }
