@@ -301,6 +301,8 @@ document_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   FlProblemsPage *self = attach->page;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  if (self->session == NULL)
+    return;  /* the window closed while the file was read */
   g_autofree char *sha = bytes != NULL ? fl_session_store_blob (self->session, bytes, &error) : NULL;
   gsize size = bytes != NULL ? g_bytes_get_size (bytes) : 0;
   g_autofree char *content_type = bytes != NULL

@@ -525,9 +525,10 @@ fl_reports_page_export (FlReportsPage *self, FlServiceReportFormat format, const
 static void
 chooser_response (GtkNativeDialog *chooser, int response, gpointer data)
 {
-  FlReportsPage *self = data;
+  g_autoptr(FlReportsPage) self = data;
   FlServiceReportFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "format"));
-  if (response == GTK_RESPONSE_ACCEPT)
+  /* The chooser can outlive the page: nothing to export to once it went. */
+  if (response == GTK_RESPONSE_ACCEPT && self->session != NULL)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
@@ -567,7 +568,7 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *param)
   g_object_unref (filter);
   g_object_set_data (G_OBJECT (chooser), "format",
                      GINT_TO_POINTER (pdf ? FL_SERVICE_REPORT_PDF : FL_SERVICE_REPORT_CSV));
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response), self);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
