@@ -17,7 +17,9 @@
  *    edits and status moves, work logs, parts used on a job) and a pull —
  *    with a random pause of mean --think-ms between rounds (0: back to back,
  *    the server's saturation).  Targets: no errors, p99 of each request type
- *    under 100 ms, server RSS under 100 MiB.
+ *    under 100 ms, server RSS under 100 MiB.  With --store (PostgreSQL) the
+ *    same load runs first on SQLite, then on PostgreSQL with --instances
+ *    servers, so that the stores are measured side by side in one run.
  *
  * Build with ninja; run build/bench/bench-server [--seconds 30] (not a
  * `meson test`). */
@@ -961,10 +963,22 @@ main (int argc, char **argv)
       printf ("-- 1. push throughput\n");
       bench_push ((guint) mutations, (guint) batch);
     }
+  if (!skip_clients && store_base != NULL)
+    {
+      /* On PostgreSQL, SQLite first in the same run: the same load on the
+       * same machine a minute apart, beside each other. */
+      char *postgresql = g_steal_pointer (&store_base);
+      n_instances = 1;
+      printf ("-- 2. %d concurrent clients for %d s, SQLite beside PostgreSQL\n", clients, seconds);
+      ok = bench_clients ((guint) clients, (guint) seconds, (guint) think_ms, (guint) max_batch, (guint) demo_size, nice);
+      store_base = postgresql;
+      n_instances = (guint) instances;
+    }
   if (!skip_clients)
     {
-      printf ("-- 2. %d concurrent clients for %d s\n", clients, seconds);
-      ok = bench_clients ((guint) clients, (guint) seconds, (guint) think_ms, (guint) max_batch, (guint) demo_size, nice);
+      printf ("-- %s. %d concurrent clients for %d s\n", store_base != NULL ? "3" : "2", clients, seconds);
+      ok = bench_clients ((guint) clients, (guint) seconds, (guint) think_ms, (guint) max_batch, (guint) demo_size,
+                          nice) && ok;
     }
   if (keep)
     printf ("files kept in %s\n", work_dir);
